@@ -1,0 +1,52 @@
+"""The hash chain of audit events: how a link's hash is computed and how a chain is verified.
+
+Each event's hash covers its sequence number, time, type, actor, matter, payload and the previous
+event's hash, as canonical JSON. Editing, deleting or reordering any stored event breaks every
+later link, and `verify_events` names the first one that no longer fits.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+
+def canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def event_hash(seq: int, at: str, event: str, actor: str, instance_id, payload: dict, prev_hash: str) -> str:
+    body = canonical({"seq": seq, "at": at, "event": event, "actor": actor,
+                      "instance_id": instance_id, "payload": payload, "prev": prev_hash})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    last_hash: str
+    broken_seq: int | None = None
+    problem: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "events": self.events, "last_hash": self.last_hash,
+                "broken_seq": self.broken_seq, "problem": self.problem}
+
+
+def verify_events(events, head_seq: int | None = None, head_hash: str | None = None) -> ChainReport:
+    """Recompute a chain from events in sequence order (any objects with the event attributes)."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    for e in events:
+        if e.seq != expected_seq:
+            return ChainReport(False, count, prev, expected_seq, f"缺少第 {expected_seq} 号事件（下一条是第 {e.seq} 号）")
+        if e.prev_hash != prev:
+            return ChainReport(False, count, prev, e.seq, "前一事件哈希不符：之前的记录被改动或删除")
+        if event_hash(e.seq, e.at, e.event, e.actor, e.instance_id, e.payload, e.prev_hash) != e.hash:
+            return ChainReport(False, count, prev, e.seq, "事件内容与其哈希不符：该记录被改动")
+        prev, expected_seq, count = e.hash, expected_seq + 1, count + 1
+    if head_seq is not None and (head_seq != count or head_hash != prev):
+        return ChainReport(False, count, prev, count + 1, "链尾记录与事件不符：末尾的事件被删除")
+    return ChainReport(True, count, prev)

@@ -1,0 +1,255 @@
+"""Process definitions: load BPMN files, validate them, extract what users and the engine need.
+
+A file is parsed once with SpiffWorkflow's SpiffBpmnParser; a *bundle* is one executable version of
+an item: its process plus every process it calls, identified by a hash over their file hashes, so a
+running matter stays on exactly the version it started with. Metadata (item, steps, roles, forms,
+deadlines) is read from the XML by our own code because the parser keeps neither process-level
+properties nor lane ids (engine-notes §3.1).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+
+from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
+from .errors import DefinitionError
+from .forms import Form, parse_form
+from .spec_checks import check_specs
+
+METADATA_KEYS = ("list_code", "category", "policy_basis", "executing_body", "supervising_body",
+                 "time_limit", "publicity")
+STEP_TAGS = ("userTask", "manualTask", "task")
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    name: str
+    process_key: str
+    role: str                      # the lane id
+    form: Form
+    deadline: str | None = None    # ISO duration from when the step became ready
+    role_variable: str | None = None
+    multi_instance: bool = False
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "process_key": self.process_key, "role": self.role,
+                "deadline": self.deadline, "multi_instance": self.multi_instance,
+                "role_variable": self.role_variable, "form": [f.as_dict() for f in self.form.fields]}
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    key: str
+    name: str
+    file: str
+    sha256: str
+    metadata: dict
+    lanes: dict                    # lane id -> lane name
+    start_form: Form
+    steps: dict                    # step id -> Step
+    end_events: dict               # end event id -> name (the outcome)
+    timers: dict                   # timer event id -> name
+    calls: tuple = ()              # called process keys
+    reads: frozenset = frozenset() # data names read by expressions
+    mi_items: frozenset = frozenset()  # names multi-instance steps put into their instances
+    embedded: tuple = ()           # ids of embedded sub-processes (their steps belong to this item)
+
+    def field_names(self) -> set[str]:
+        names = set(self.start_form.names())
+        for step in self.steps.values():
+            names |= step.form.names()
+        return names
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "name": self.name, "file": self.file, "sha256": self.sha256,
+                **{k: self.metadata.get(k) for k in METADATA_KEYS}, "lanes": self.lanes,
+                "start_form": [f.as_dict() for f in self.start_form.fields],
+                "steps": [s.as_dict() for s in self.steps.values()], "end_events": self.end_events,
+                "timers": self.timers, "calls": list(self.calls), "reads": sorted(self.reads)}
+
+
+@dataclass
+class Bundle:
+    """One executable version: a process, the processes it calls, their specs and source."""
+    key: str
+    bundle_sha256: str
+    processes: dict                # key -> ProcessInfo (the main one and every called one)
+    files: dict                    # file name -> BPMN bytes
+    spec: object
+    subprocess_specs: dict
+
+    @property
+    def info(self) -> ProcessInfo:
+        return self.processes[self.key]
+
+    def step(self, spec_name: str, step_id: str) -> Step | None:
+        """The step of a task, by its workflow spec name (process key or embedded sub-process id)."""
+        info = self.processes.get(spec_name) or next(
+            (p for p in self.processes.values() if spec_name in p.embedded), None)
+        return info.steps.get(step_id) if info else None
+
+
+class Catalog:
+    """Every definition of a set of BPMN files, parsed once and validated."""
+
+    def __init__(self, files: dict[str, bytes], role_codes: set[str] | None = None,
+                 parameter_names: set[str] | None = None):
+        self.files = files
+        self.role_codes = role_codes
+        self.parameter_names = parameter_names
+        self.processes: dict[str, ProcessInfo] = {}
+        self._file_of: dict[str, str] = {}
+        self._parser = SpiffBpmnParser()
+        for name in sorted(files):
+            self._add_file(name, files[name])
+        self._specs = {key: self._parse_spec(key) for key in self.processes}
+        for key in self.processes:
+            self._check_reads(key)
+
+    @classmethod
+    def from_directory(cls, directory: Path, **kw) -> "Catalog":
+        paths = sorted(Path(directory).rglob("*.bpmn"))
+        return cls({str(p.relative_to(directory)): p.read_bytes() for p in paths}, **kw)
+
+    def bundle(self, key: str) -> Bundle:
+        if key not in self.processes:
+            raise DefinitionError(key, None, "没有这个流程")
+        spec, subprocess_specs = self._specs[key]
+        members = [key, *sorted(subprocess_specs)]
+        infos = {k: self.processes[k] for k in members if k in self.processes}
+        files = {self._file_of[k]: self.files[self._file_of[k]] for k in infos}
+        digest = hashlib.sha256("|".join(f"{k}:{infos[k].sha256}" for k in sorted(infos)).encode()).hexdigest()
+        return Bundle(key, digest, infos, files, spec, subprocess_specs)
+
+    # -- reading one file -------------------------------------------------------------------
+    def _add_file(self, name: str, data: bytes) -> None:
+        root = parse_bpmn_bytes(data, name)
+        sha = hashlib.sha256(data).hexdigest()
+        for process in root.iterfind("bpmn:process", NS):
+            if process.get("isExecutable", "false").lower() != "true":
+                continue
+            info = read_process(process, name, sha, self.role_codes)
+            if info.key in self.processes:
+                raise DefinitionError(name, info.key, f"流程标识重复（已在 {self._file_of[info.key]} 中定义）")
+            self.processes[info.key] = info
+            self._file_of[info.key] = name
+        try:
+            self._parser.add_bpmn_xml(root, filename=name)
+        except ValidationException as exc:
+            raise _from_validation(name, exc) from None
+
+    def _parse_spec(self, key: str):
+        name = self._file_of[key]
+        try:
+            spec = self._parser.get_spec(key)
+            subprocess_specs = self._parser.get_subprocess_specs(key)
+        except ValidationException as exc:
+            raise _from_validation(name, exc) from None
+        for problem in check_specs([spec, *subprocess_specs.values()]):
+            raise DefinitionError(name, problem[0], problem[1])
+        return spec, subprocess_specs
+
+    def _check_reads(self, key: str) -> None:
+        if self.parameter_names is None:
+            return
+        spec, subprocess_specs = self._specs[key]
+        known = set(self.parameter_names)
+        for member in [key, *subprocess_specs]:
+            if member in self.processes:
+                known |= self.processes[member].field_names() | self.processes[member].mi_items
+        unknown = sorted(self.processes[key].reads - known)
+        if unknown:
+            raise DefinitionError(self._file_of[key], key,
+                                  f"表达式读取了未定义的数据或参数：{', '.join(unknown)}")
+
+
+def _from_validation(name: str, exc: ValidationException) -> DefinitionError:
+    return DefinitionError(getattr(exc, "file_name", None) or name, getattr(exc, "id", None) or None,
+                           str(exc).split("\n")[0])
+
+
+def read_process(process, filename: str, sha: str, role_codes: set[str] | None) -> ProcessInfo:
+    """ProcessInfo from one `bpmn:process` element; DefinitionError on a broken convention."""
+    key = process.get("id")
+    lane_of, lanes = _lanes(process, filename, role_codes)
+    start_form = Form()
+    steps, ends, timers = {}, {}, {}
+    for element in process.iter():
+        tag = local_name(element) if isinstance(element.tag, str) else ""
+        eid = element.get("id")
+        if tag == "startEvent" and element.getparent() is process:
+            start_form = _form_of(element, filename)
+        elif tag in STEP_TAGS:
+            steps[eid] = _step(element, key, _lane_of(element, lane_of), filename)
+        elif tag == "endEvent" and element.getparent() is process:
+            ends[eid] = element.get("name") or eid
+        elif tag in ("intermediateCatchEvent", "boundaryEvent") and element.find("bpmn:timerEventDefinition", NS) is not None:
+            timers[eid] = element.get("name") or eid
+    meta = properties(process)
+    calls = tuple(sorted({c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}))
+    mi_names = frozenset(n.get("name") or n.get("id") for n in process.iterfind(".//bpmn:inputDataItem", NS))
+    embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))
+    return ProcessInfo(key, process.get("name") or key, filename, sha,
+                       {k: meta.get(k) for k in METADATA_KEYS}, lanes, start_form, steps, ends, timers,
+                       calls, frozenset(_names_read(process)), mi_names, embedded)
+
+
+def _lane_of(element, lane_of) -> str | None:
+    """The lane of a node, or of the nearest enclosing sub-process that sits in a lane."""
+    while element is not None:
+        if element.get("id") in lane_of:
+            return lane_of[element.get("id")]
+        element = element.getparent()
+    return None
+
+
+def _lanes(process, filename, role_codes):
+    lane_of, lanes = {}, {}
+    for lane in process.iterfind(".//bpmn:lane", NS):
+        lid = lane.get("id")
+        if role_codes is not None and lid not in role_codes:
+            raise DefinitionError(filename, lid, f"泳道 {lid} 不是已登记的角色")
+        lanes[lid] = lane.get("name") or lid
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lane_of[(ref.text or "").strip()] = lid
+    return lane_of, lanes
+
+
+def _form_of(element, filename) -> Form:
+    form, problems = parse_form(element)
+    if problems:
+        raise DefinitionError(filename, element.get("id"), problems[0])
+    return form
+
+
+def _step(element, key, lane, filename) -> Step:
+    eid = element.get("id")
+    if lane is None:
+        raise DefinitionError(filename, eid, "办理步骤不在任何泳道（角色）中")
+    props = properties(element)
+    mi = element.find("bpmn:multiInstanceLoopCharacteristics", NS) is not None
+    if props.get("role_variable") and not mi:
+        raise DefinitionError(filename, eid, "只有多实例步骤可以设置 role_variable")
+    return Step(eid, element.get("name") or eid, key, lane, _form_of(element, filename),
+                props.get("deadline") or None, props.get("role_variable") or None, mi)
+
+
+def _names_read(process) -> set[str]:
+    from .expressions import names_in
+    texts = [e.text for e in process.iterfind(".//bpmn:conditionExpression", NS)]
+    texts += [e.text for tag in ("timeDuration", "timeDate", "timeCycle", "completionCondition", "loopCardinality")
+              for e in process.iterfind(f".//bpmn:{tag}", NS)]
+    texts += [e.text for e in process.iterfind(".//bpmn:loopDataInputRef", NS)]
+    names = set()
+    for text in texts:
+        if text and text.strip():
+            try:
+                names |= names_in(text)
+            except SyntaxError:
+                pass  # reported with its element by the spec checks
+    return names

@@ -1,0 +1,43 @@
+"""Domain errors. The API maps each class to one HTTP status; messages are Chinese for clerks."""
+
+
+class XiaoweiError(Exception):
+    """Base class. `errors` carries per-field messages where there are any."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class DefinitionError(XiaoweiError):
+    """A BPMN file is malformed, unsafe or breaks the conventions."""
+
+    def __init__(self, file: str, element: str | None, problem: str):
+        where = f"{file}" + (f" 元素 {element}" if element else "")
+        super().__init__(f"{where}: {problem}")
+        self.file, self.element, self.problem = file, element, problem
+
+
+class UnsafeExpression(XiaoweiError):
+    """An expression uses something outside the whitelist."""
+
+
+class NotFound(XiaoweiError):
+    pass
+
+
+class Conflict(XiaoweiError):
+    """The thing is not in a state that allows the action, or another action won the race."""
+
+
+class InvalidData(XiaoweiError):
+    """Submitted data fails the form; `errors` maps field name -> message."""
+
+
+class Forbidden(XiaoweiError):
+    pass
+
+
+class Unauthenticated(XiaoweiError):
+    pass

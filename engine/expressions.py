@@ -1,0 +1,126 @@
+"""The only expression evaluator: a whitelisted AST, compiled once per expression text.
+
+SpiffWorkflow evaluates conditions, timer values and multi-instance expressions with Python's
+`eval` and runs scripts with `exec` (engine-notes §4). Every definition is checked with
+`check_expression` when it is loaded, and every workflow runs with `SCRIPT_ENGINE`, whose
+environment refuses scripts and evaluates only what passes the same check. The engine is not
+serialized with a workflow, so the runtime re-attaches it after every load.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from fractions import Fraction
+from functools import lru_cache
+
+from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
+
+from .errors import UnsafeExpression
+
+# ISO-8601 durations (P7D, PT12H, P1Y2M, P2W), accepted bare or quoted wherever a timer is read.
+ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+MAX_EXPRESSION_LENGTH = 500
+
+
+def _frac(value) -> Fraction:
+    """An exact fraction from '2/3', 0.5 or 1: quorum rules compare without float rounding."""
+    if isinstance(value, str) and len(value) > 20:
+        raise ValueError("fraction text too long")
+    return Fraction(value)
+
+
+def _days(count) -> str:
+    """An ISO duration of whole days, for timers whose length is a parameter."""
+    return f"P{int(count)}D"
+
+
+SAFE_FUNCTIONS = {
+    "len": len, "min": min, "max": max, "sum": sum, "any": any, "all": all,
+    "int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round,
+    "frac": _frac, "days": _days,
+}
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
+    ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+    ast.Is, ast.IsNot, ast.IfExp, ast.Constant, ast.Name, ast.Load, ast.Subscript, ast.Slice,
+    ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Call,
+)
+_SEQUENCE_NODES = (ast.List, ast.Tuple, ast.Set)
+
+
+def iso_literal(expression: str) -> str | None:
+    """The duration if the text is an ISO-8601 duration, bare or in quotes; else None."""
+    text = expression.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text if ISO_DURATION.match(text) else None
+
+
+def _check_node(node: ast.AST, expression: str) -> None:
+    if not isinstance(node, _ALLOWED_NODES):
+        raise UnsafeExpression(f"表达式不允许使用 {type(node).__name__}: {expression!r}")
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        raise UnsafeExpression(f"表达式不允许使用下划线开头的名称 {node.id}: {expression!r}")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        # 'x' * 10**9 and [0] * 10**9 exhaust memory; repetition is never needed in a condition.
+        for side in (node.left, node.right):
+            if isinstance(side, _SEQUENCE_NODES) or (
+                    isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes))):
+                raise UnsafeExpression(f"表达式不允许重复序列: {expression!r}")
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in SAFE_FUNCTIONS or node.keywords:
+            raise UnsafeExpression(f"表达式不允许调用此函数: {expression!r}")
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(expression: str):
+    """Check an expression against the whitelist and compile it; raise UnsafeExpression."""
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        raise UnsafeExpression(f"表达式过长（超过{MAX_EXPRESSION_LENGTH}个字符）")
+    if iso_literal(expression) is not None:
+        return compile(repr(iso_literal(expression)), "<expr>", "eval")
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise UnsafeExpression(f"表达式语法错误: {expression!r} ({exc.msg})") from None
+    for node in ast.walk(tree):
+        _check_node(node, expression)
+    return compile(tree, "<expr>", "eval")
+
+
+def names_in(expression: str) -> set[str]:
+    """The data names an expression reads (functions excluded); for load-time checks."""
+    if iso_literal(expression) is not None:
+        return set()
+    tree = ast.parse(expression.strip(), mode="eval")
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
+
+
+def evaluate(expression: str, data: dict):
+    """Evaluate a checked expression over a matter's data."""
+    code = compile_expression(expression)
+    names = {k: v for k, v in data.items() if not k.startswith("_")}
+    names.update(SAFE_FUNCTIONS)
+    return eval(code, {"__builtins__": {}}, names)  # noqa: S307 - whitelisted AST only
+
+
+class SafeExpressionEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow environment that evaluates whitelisted expressions and nothing else."""
+
+    def __init__(self):
+        super().__init__({})
+
+    def evaluate(self, expression, context, external_context=None):
+        return evaluate(expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        raise UnsafeExpression("脚本执行已禁用")
+
+    def call_service(self, context, **kwargs):
+        raise UnsafeExpression("服务调用已禁用")
+
+
+SCRIPT_ENGINE = PythonScriptEngine(environment=SafeExpressionEnvironment())

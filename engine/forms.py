@@ -1,0 +1,214 @@
+"""Step forms: read from `camunda:formData` in the BPMN file, and the check of submitted data.
+
+A form is the contract between a step and whoever completes it: a field's type, whether it is
+required, its range and its options. `clean_form_data` returns the typed values to store, or raises
+InvalidData with one Chinese message per failing field, so a clerk sees every problem at once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from .errors import InvalidData
+from .expressions import evaluate
+
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file")
+DEFAULT_MAX_LENGTH = {"string": 200, "text": 5000}
+MAX_FILES = 20
+_MONEY = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    type: str
+    required: bool = False
+    min: str | None = None         # a number or an expression over the matter's data
+    max: str | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    options: tuple = ()            # ((id, label), ...) for enum fields
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "label": self.label, "type": self.type, "required": self.required,
+                "min": self.min, "max": self.max, "minlength": self.minlength,
+                "maxlength": self.maxlength or DEFAULT_MAX_LENGTH.get(self.type),
+                "options": [{"value": v, "label": lab} for v, lab in self.options]}
+
+
+@dataclass(frozen=True)
+class Form:
+    fields: tuple = field(default_factory=tuple)
+
+    def names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+
+def parse_form(element) -> tuple[Form, list[str]]:
+    """The form declared in an element's extensionElements, and problems found in it."""
+    fields, problems = [], []
+    for node in element.iterfind(f"./{{*}}extensionElements/{{{CAMUNDA}}}formData/{{{CAMUNDA}}}formField"):
+        parsed = _parse_field(node)
+        if isinstance(parsed, str):
+            problems.append(parsed)
+        else:
+            fields.append(parsed)
+    return Form(tuple(fields)), problems
+
+
+def _parse_field(node) -> FormField | str:
+    name, ftype = node.get("id", ""), node.get("type", "string")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
+        return f"表单字段名 {name!r} 不合规（小写字母开头，仅含小写字母、数字、下划线）"
+    if ftype not in FIELD_TYPES:
+        return f"表单字段 {name} 的类型 {ftype!r} 不受支持（可用：{', '.join(FIELD_TYPES)}）"
+    constraints = {c.get("name"): c.get("config") for c in node.iterfind(f"./{{{CAMUNDA}}}validation/{{{CAMUNDA}}}constraint")}
+    options = tuple((v.get("id"), v.get("name") or v.get("id")) for v in node.iterfind(f"./{{{CAMUNDA}}}value"))
+    if ftype == "enum" and not options:
+        return f"选项字段 {name} 没有选项"
+    return FormField(
+        name=name, label=node.get("label") or name, type=ftype, required="required" in constraints,
+        min=constraints.get("min"), max=constraints.get("max"),
+        minlength=_int_or_none(constraints.get("minlength")), maxlength=_int_or_none(constraints.get("maxlength")),
+        options=options)
+
+
+def _int_or_none(text):
+    return int(text) if text not in (None, "") else None
+
+
+def clean_form_data(form: Form, submitted: dict, context: dict) -> dict:
+    """Typed values for the declared fields; InvalidData naming every failing field."""
+    if not isinstance(submitted, dict):
+        raise InvalidData("提交的数据必须是对象", {"data": "必须是对象（字段名: 值）"})
+    errors = {name: "表单中没有此字段" for name in submitted if name not in form.names()}
+    cleaned = {}
+    for f in form.fields:
+        value = submitted.get(f.name)
+        if value is None or value == "" or value == []:
+            if f.required:
+                errors[f.name] = f"{f.label}为必填项"
+            continue
+        try:
+            cleaned[f.name] = _convert(f, value)
+        except ValueError as exc:
+            errors[f.name] = f"{f.label}：{exc}"
+    for f in form.fields:
+        if f.name in cleaned and f.name not in errors:
+            problem = _check_range(f, cleaned[f.name], {**context, **cleaned})
+            if problem:
+                errors[f.name] = f"{f.label}：{problem}"
+    if errors:
+        raise InvalidData("表单数据有误，请按提示修改", errors)
+    return cleaned
+
+
+def _convert(f: FormField, value):
+    if f.type in ("string", "text"):
+        if not isinstance(value, str):
+            raise ValueError("应为文字")
+        return value.strip()
+    if f.type == "long":
+        return _to_int(value)
+    if f.type == "money":
+        return _to_money(value)
+    if f.type == "boolean":
+        return _to_bool(value)
+    if f.type == "date":
+        return _to_date(value)
+    if f.type == "enum":
+        if value not in {v for v, _ in f.options}:
+            raise ValueError("不是可选的值（可选：" + "、".join(lab for _, lab in f.options) + "）")
+        return value
+    return _to_file_ids(value)
+
+
+def _to_int(value) -> int:
+    if isinstance(value, bool):
+        raise ValueError("应为整数")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,15}", value.strip()):
+        return int(value.strip())
+    raise ValueError("应为整数")
+
+
+def _to_money(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("应为金额（元，最多两位小数）")
+    text = value.strip().replace(",", "") if isinstance(value, str) else repr(value)
+    if not _MONEY.match(text):
+        raise ValueError("应为金额（元，最多两位小数）")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("应为金额（元，最多两位小数）") from None
+    # Stored as a JSON number: whole yuan as int, else a float rounded to fen.
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _to_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "on", "yes", "no"):
+        return value.lower() in ("true", "1", "on", "yes")
+    raise ValueError("应为是或否")
+
+
+def _to_date(value) -> str:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError("应为日期（YYYY-MM-DD）")
+
+
+def _to_file_ids(value) -> list[str]:
+    ids = [value] if isinstance(value, str) else value
+    if not isinstance(ids, list) or not all(isinstance(i, str) and 0 < len(i) <= 64 for i in ids):
+        raise ValueError("应为附件编号列表")
+    if len(ids) > MAX_FILES:
+        raise ValueError(f"附件最多{MAX_FILES}个")
+    return ids
+
+
+def _check_range(f: FormField, value, data: dict) -> str | None:
+    if f.type in ("long", "money"):
+        low, high = _bound(f.min, data), _bound(f.max, data)
+        if low is not None and value < low:
+            return f"不能小于{_show(low)}"
+        if high is not None and value > high:
+            return f"不能大于{_show(high)}"
+    if f.type in ("string", "text"):
+        longest = f.maxlength or DEFAULT_MAX_LENGTH[f.type]
+        if len(value) > longest:
+            return f"不能超过{longest}个字"
+        if f.minlength and len(value) < f.minlength:
+            return f"不能少于{f.minlength}个字"
+    return None
+
+
+def _bound(config, data):
+    """A constraint's number: a literal, or an expression over the data (None if it cannot be known yet)."""
+    if config in (None, ""):
+        return None
+    try:
+        return Decimal(config)
+    except InvalidOperation:
+        pass
+    try:
+        result = evaluate(config, data)
+    except NameError:
+        return None
+    return Decimal(str(result)) if isinstance(result, (int, float)) and not isinstance(result, bool) else None
+
+
+def _show(number) -> str:
+    return f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"

@@ -1,0 +1,218 @@
+"""Drive one SpiffWorkflow instance of a bundle: start, ready steps, complete, timers, cancel.
+
+`Matter` wraps a workflow and the bundle it runs on. It knows nothing of users, storage or
+HTTP: the service layer loads it under a lock, asks it to act, and saves what it dumps.
+Instances are serialized without their spec (engine-notes §5.3): the spec is cached per bundle.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from .definitions import Bundle, Step
+from .errors import Conflict, NotFound
+from .expressions import SCRIPT_ENGINE
+from .forms import clean_form_data
+
+RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
+
+
+class DeepBpmnWorkflow(BpmnWorkflow):
+    """Lifts the library's task-tree depth limit of 1000, past which a long rework loop makes
+    READY steps invisible and `is_completed()` wrongly true (engine-notes §9.1)."""
+
+    def get_tasks_iterator(self, first_task=None, **kwargs):
+        kwargs.setdefault("max_depth", 10**7)
+        return super().get_tasks_iterator(first_task, **kwargs)
+
+    def is_completed(self):
+        if not self.completed:
+            try:
+                next(self.get_tasks_iterator(state=TaskState.NOT_FINISHED_MASK))
+            except StopIteration:
+                self.completed = True
+        return self.completed
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its spec, which is stored once per definition version."""
+
+    def to_dict(self, workflow):
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        wf = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        wf.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=wf)
+        wf.task_tree = wf.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(wf, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], wf)
+        wf.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
+        return wf
+
+
+def _serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)            # copy: never mutate the library's module-level dict
+    config[DeepBpmnWorkflow] = SpeclessWorkflowConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+SERIALIZER = _serializer()
+SERIALIZER_VERSION = SERIALIZER.VERSION
+
+
+@dataclass(frozen=True)
+class ReadyStep:
+    task_id: str
+    step: Step
+    role: str
+    instance_label: str | None     # the department of one instance of a joint (multi-instance) step
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    element_id: str
+    name: str
+    due: datetime
+
+
+class Matter:
+    """A running power-list matter: one workflow on one bundle."""
+
+    def __init__(self, bundle: Bundle, workflow: DeepBpmnWorkflow):
+        self.bundle = bundle
+        self.workflow = workflow
+        workflow.script_engine = SCRIPT_ENGINE   # not serialized: re-attach on every load
+        self.error: str | None = None
+        self.start_events: list = []
+
+    # -- life cycle --------------------------------------------------------------------------
+    @classmethod
+    def start(cls, bundle: Bundle, data: dict) -> "Matter":
+        workflow = DeepBpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=SCRIPT_ENGINE)
+        workflow.task_tree.data.update(data)
+        matter = cls(bundle, workflow)
+        matter.start_events = matter._advance()
+        return matter
+
+    @classmethod
+    def load(cls, bundle: Bundle, state: str) -> "Matter":
+        dct = json.loads(state)
+        dct.pop("serializer_version", None)
+        workflow = SERIALIZER.from_dict(dct, spec=bundle.spec, subprocess_specs=bundle.subprocess_specs)
+        return cls(bundle, workflow)
+
+    def dump(self) -> str:
+        return SERIALIZER.serialize_json(self.workflow)
+
+    # -- what a user sees --------------------------------------------------------------------
+    def ready_steps(self) -> list[ReadyStep]:
+        ready = []
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            step = self.step_of(task)
+            role, label = self._role_of(task, step)
+            ready.append(ReadyStep(str(task.id), step, role, label))
+        return ready
+
+    def step_of(self, task) -> Step:
+        step = self.bundle.step(task.workflow.spec.name, task.task_spec.bpmn_id)
+        if step is None:   # cannot happen for a validated bundle; say so plainly if it does
+            raise Conflict(f"步骤 {task.task_spec.bpmn_id} 不在流程定义中")
+        return step
+
+    def _role_of(self, task, step: Step) -> tuple[str, str | None]:
+        if step.role_variable and isinstance(task.data.get(step.role_variable), str):
+            return task.data[step.role_variable], task.data[step.role_variable]
+        return step.role, None
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        timers = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            due = task.internal_data.get("event_value")
+            if isinstance(definition, TimerEventDefinition) and isinstance(due, str):
+                at = TimerEventDefinition.get_datetime(due)
+                timers.append(WaitingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or definition.name,
+                                           datetime.fromtimestamp(at.timestamp(), timezone.utc)))
+        return sorted(timers, key=lambda t: t.due)
+
+    def next_timer_due(self) -> datetime | None:
+        timers = self.waiting_timers()
+        return timers[0].due if timers else None
+
+    @property
+    def status(self) -> str:
+        if self.error or self.workflow.get_tasks(state=TaskState.ERROR):
+            return ERROR
+        if self.workflow.is_completed():
+            return COMPLETED if self.workflow.success is not False else CANCELLED
+        return RUNNING
+
+    def outcome(self) -> str | None:
+        """The name of the end event the matter reached at its top level (e.g. 通过, 否决)."""
+        for task in self.workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent):
+            if task.workflow is self.workflow and task.task_spec.bpmn_id:
+                return task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        return None
+
+    # -- acting ------------------------------------------------------------------------------
+    def task(self, task_id: str):
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, SpiffWorkflowException):
+            task = None
+        if task is None:
+            raise NotFound(f"找不到步骤 {task_id}")
+        return task
+
+    def complete(self, task_id: str, submitted: dict) -> tuple[dict, list]:
+        """Complete a READY manual step with form data; (cleaned data, engine events)."""
+        task = self.task(task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
+        cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data))
+        task.set_data(**cleaned)
+        task.run()
+        return cleaned, self._advance()
+
+    def fire_due_timers(self) -> list:
+        """Fire every timer due by the engine clock; the engine events that followed."""
+        self.workflow.refresh_timers()
+        return self._advance()
+
+    def cancel(self) -> None:
+        self.workflow.cancel()
+
+    def _advance(self) -> list:
+        """Run engine steps; collect timer firings and end events for the audit log."""
+        events = []
+
+        def record(task):
+            spec = task.task_spec
+            if spec.bpmn_id and isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+                events.append(("timer_fired", {"element": spec.bpmn_id, "name": spec.bpmn_name,
+                                               "process": task.workflow.spec.name}))
+
+        try:
+            self.workflow.do_engine_steps(did_complete_task=record)
+            self.workflow.refresh_timers()
+            self.workflow.do_engine_steps(did_complete_task=record)
+        except WorkflowTaskException as exc:
+            self.error = f"{exc.task_spec.bpmn_id if exc.task_spec else ''}: {exc}"
+            events.append(("engine_error", {"element": exc.task_spec.bpmn_id if exc.task_spec else None,
+                                            "message": str(exc)}))
+        return events

@@ -1,0 +1,70 @@
+"""Definition use cases: load processes/ into the store, read the catalogue."""
+from __future__ import annotations
+
+from .. import clock
+from ..errors import NotFound
+from ..store.models import DefinitionVersion
+
+
+def sync_definitions(ctx, progress=None) -> list[dict]:
+    """Store a new version of every item whose bundle changed; audit each one loaded.
+
+    Returns one row per item: key, version id, and whether it was new."""
+    catalog = ctx.catalog()
+    report = []
+    with ctx.uow() as uow:
+        for key in sorted(catalog.processes):
+            bundle = catalog.bundle(key)
+            version = uow.definitions.find(key, bundle.bundle_sha256)
+            is_new = version is None
+            if is_new:
+                version = uow.definitions.add(_version_row(bundle))
+                uow.audit.append("definition_loaded", "system", None, {
+                    "process_key": key, "version_id": version.id, "sha256": bundle.info.sha256,
+                    "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file}, clock.now().isoformat())
+            uow.definitions.make_current(version)
+            report.append({"process_key": key, "version_id": version.id, "new": is_new})
+            if progress:
+                progress(key, is_new)
+        uow.commit()
+    return report
+
+
+def _version_row(bundle) -> DefinitionVersion:
+    info = bundle.info
+    return DefinitionVersion(
+        process_key=info.key, name=info.name, category=info.metadata.get("category"), sha256=info.sha256,
+        bundle_sha256=bundle.bundle_sha256, is_current=True, loaded_at=clock.now(),
+        files={name: data.decode("utf-8") for name, data in bundle.files.items()}, info=info.as_dict())
+
+
+def list_processes(ctx) -> list[dict]:
+    with ctx.uow() as uow:
+        return [_summary(v) for v in uow.definitions.list_current()]
+
+
+def get_process(ctx, key: str) -> dict:
+    with ctx.uow() as uow:
+        version = uow.definitions.current(key)
+        if version is None:
+            raise NotFound(f"没有名为 {key} 的事项")
+        return {**_summary(version), **_with_role_names(ctx, version.info)}
+
+
+def _summary(version) -> dict:
+    info = version.info
+    return {"key": version.process_key, "name": version.name, "category": version.category,
+            "version_id": version.id, "sha256": version.sha256, "bundle_sha256": version.bundle_sha256,
+            **{k: info.get(k) for k in ("list_code", "policy_basis", "executing_body",
+                                        "supervising_body", "time_limit", "publicity")}}
+
+
+def _with_role_names(ctx, info: dict) -> dict:
+    steps = [{**s, "role_name": _role_name(ctx, s["role"])} for s in info["steps"]]
+    return {"start_form": info["start_form"], "steps": steps, "calls": info["calls"],
+            "end_events": info["end_events"], "timers": info["timers"]}
+
+
+def _role_name(ctx, code: str) -> str:
+    role = ctx.roles.get(code)
+    return role.name if role else code

@@ -1,0 +1,34 @@
+"""The timer worker's use case: advance every matter whose timer is due."""
+from __future__ import annotations
+
+import logging
+
+from .. import clock
+from .persistence import load_matter, save_matter
+
+log = logging.getLogger("xiaowei.worker")
+
+
+def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> list[dict]:
+    """Fire due timers, one matter per unit of work, until none is due at the engine clock.
+
+    Each matter is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers can run:
+    a matter another worker holds is skipped, and one it has just advanced is no longer due."""
+    done, seen = [], set()
+    while limit is None or len(done) < limit:
+        with ctx.uow() as uow:
+            now = clock.now()
+            instance = uow.instances.claim_next_due(now, exclude=seen)
+            if instance is None:
+                break
+            seen.add(instance.id)
+            matter = load_matter(ctx, uow, instance)
+            events = matter.fire_due_timers()
+            save_matter(uow, instance, matter, actor, events=events, now=now)
+            uow.commit()
+        fired = [payload["name"] for name, payload in events if name == "timer_fired"]
+        log.info("matter %s: fired %s, now %s", instance.id, fired, instance.status)
+        done.append({"instance_id": instance.id, "fired": fired, "status": instance.status})
+        if progress:
+            progress(done[-1])
+    return done

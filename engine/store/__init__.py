@@ -1,0 +1,6 @@
+"""The store: SQLAlchemy models, the unit of work and its repositories.
+
+The only package of the engine that imports SQLAlchemy; services see repositories only.
+"""
+from .db import Database, database_url_from_env  # noqa: F401
+from .uow import UnitOfWork  # noqa: F401

@@ -1,0 +1,64 @@
+"""Engine and session set-up for SQLite (default) and PostgreSQL."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url_from_env() -> str:
+    """XIAOWEI_DATABASE_URL, else a SQLite file under XIAOWEI_DATA_DIR (default ./var)."""
+    url = os.environ.get("XIAOWEI_DATABASE_URL")
+    if url:
+        return url
+    data_dir = Path(os.environ.get("XIAOWEI_DATA_DIR", "var"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / 'xiaowei.sqlite3').resolve()}"
+
+
+class Database:
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, **self._engine_options())
+        if self.is_sqlite:
+            self._configure_sqlite()
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _engine_options(self) -> dict:
+        if self.is_sqlite:
+            return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+    def _configure_sqlite(self) -> None:
+        # pysqlite's own transaction handling starts transactions lazily and as readers, so two
+        # writers can deadlock on the upgrade to a write lock. We take control: every unit of work
+        # begins IMMEDIATE, which serializes writers up front (SQLite allows one writer anyway).
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest Alembic revision."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection_engine"] = self.engine
+        command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

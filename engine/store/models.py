@@ -1,0 +1,141 @@
+"""SQLAlchemy models. Instance state is one JSON text; everything users query has its own column
+or side table (the inbox, the next timer due, the searchable business fields), so a list query
+never deserializes a workflow."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from datetime import timezone
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Always an aware UTC datetime in Python. SQLite keeps no time zone, so values are stored
+    as UTC and marked UTC again when read; PostgreSQL stores timestamptz."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JSON, list: JSON, datetime: UTCDateTime}
+
+
+class OrgUnit(Base):
+    """County -> township -> village."""
+    __tablename__ = "org_units"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(16))            # county | township | village
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("org_units.code"))
+
+
+class TownshipParameter(Base):
+    """A township's override of a county default parameter (processes/parameters.toml)."""
+    __tablename__ = "township_parameters"
+    township_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)                 # {"value": ...}: JSON scalars and lists alike
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class DefinitionVersion(Base):
+    """One executable version of an item: its BPMN and that of every process it calls."""
+    __tablename__ = "definition_versions"
+    __table_args__ = (UniqueConstraint("process_key", "bundle_sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))           # of the item's own file
+    bundle_sha256: Mapped[str] = mapped_column(String(64))    # of the item and everything it calls
+    files: Mapped[dict] = mapped_column(JSON)                 # file name -> BPMN text
+    info: Mapped[dict] = mapped_column(JSON)                  # metadata, steps, forms (for reads)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime]
+
+
+class Instance(Base):
+    """A matter: one run of an item in one village."""
+    __tablename__ = "instances"
+    __table_args__ = (Index("ix_instances_due", "status", "next_timer_due"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
+    process_key: Mapped[str] = mapped_column(String(64), index=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"), index=True)
+    township_code: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[float | None] = mapped_column(Numeric(16, 2))   # searchable business field
+    data: Mapped[dict] = mapped_column(JSON)                  # start data + every submitted field (latest)
+    params: Mapped[dict] = mapped_column(JSON)                # township parameters copied at start
+    state: Mapped[str] = mapped_column(Text)                  # spec-less SpiffWorkflow JSON
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    next_timer_due: Mapped[datetime | None]
+    waiting_timers: Mapped[list] = mapped_column(JSON)        # [{element, name, due}] for reads
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}             # a lost race raises StaleDataError
+
+
+class InboxItem(Base):
+    """A step that became ready: the to-do list of a role in a village. Synchronised with the
+    workflow on every save of its matter; rows stay after completion (state `completed`, or
+    `closed` when the engine withdrew the step), so a late second completion is told who did it."""
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_ready", "state", "role", "village_code"),)
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))            # ready | completed | closed
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    process_key: Mapped[str] = mapped_column(String(64))      # the item the step belongs to
+    step_id: Mapped[str] = mapped_column(String(64))
+    step_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(64), index=True)
+    village_code: Mapped[str] = mapped_column(String(64), index=True)
+    township_code: Mapped[str] = mapped_column(String(64), index=True)
+    ready_since: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained. `at` is kept as the exact ISO text that was hashed."""
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's last link, one row. Locking it serializes appends so that no two events
+    claim the same sequence number or the same previous hash."""
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,161 @@
+"""Repositories: every query the services need, named for what it answers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from ..audit import GENESIS, event_hash
+from .models import (AuditEvent, AuditHead, DefinitionVersion, InboxItem, Instance, OrgUnit,
+                     TownshipParameter)
+
+
+class _Repository:
+    def __init__(self, session):
+        self.session = session
+
+
+class DefinitionRepository(_Repository):
+    def find(self, process_key: str, bundle_sha256: str) -> DefinitionVersion | None:
+        return self.session.scalar(select(DefinitionVersion).filter_by(
+            process_key=process_key, bundle_sha256=bundle_sha256))
+
+    def add(self, version: DefinitionVersion) -> DefinitionVersion:
+        self.session.add(version)
+        self.session.flush()
+        return version
+
+    def make_current(self, version: DefinitionVersion) -> None:
+        self.session.execute(update(DefinitionVersion).where(
+            DefinitionVersion.process_key == version.process_key,
+            DefinitionVersion.id != version.id).values(is_current=False))
+        version.is_current = True
+
+    def get(self, version_id: int) -> DefinitionVersion | None:
+        return self.session.get(DefinitionVersion, version_id)
+
+    def current(self, process_key: str) -> DefinitionVersion | None:
+        return self.session.scalar(select(DefinitionVersion).filter_by(process_key=process_key, is_current=True))
+
+    def list_current(self) -> list[DefinitionVersion]:
+        return list(self.session.scalars(select(DefinitionVersion).filter_by(is_current=True)
+                                         .order_by(DefinitionVersion.category, DefinitionVersion.process_key)))
+
+
+class OrgRepository(_Repository):
+    def get(self, code: str) -> OrgUnit | None:
+        return self.session.get(OrgUnit, code)
+
+    def add(self, unit: OrgUnit) -> OrgUnit:
+        self.session.add(unit)
+        self.session.flush()
+        return unit
+
+    def list(self, level: str | None = None) -> list[OrgUnit]:
+        query = select(OrgUnit).order_by(OrgUnit.level, OrgUnit.code)
+        return list(self.session.scalars(query.filter_by(level=level) if level else query))
+
+
+class ParameterRepository(_Repository):
+    def overrides(self, township_code: str) -> dict:
+        rows = self.session.scalars(select(TownshipParameter).filter_by(township_code=township_code))
+        return {row.name: row.value["value"] for row in rows}
+
+    def set(self, township_code: str, name: str, value, actor: str, at: datetime) -> None:
+        row = self.session.get(TownshipParameter, (township_code, name))
+        if row is None:
+            row = TownshipParameter(township_code=township_code, name=name)
+            self.session.add(row)
+        row.value, row.updated_by, row.updated_at = {"value": value}, actor, at
+
+
+class InstanceRepository(_Repository):
+    def add(self, instance: Instance) -> Instance:
+        self.session.add(instance)
+        self.session.flush()
+        return instance
+
+    def get(self, instance_id: int, lock: bool = False) -> Instance | None:
+        """With lock=True the row is held (SELECT ... FOR UPDATE on PostgreSQL) until the unit of
+        work ends: a second completion of the same matter waits, then sees the step already done."""
+        query = select(Instance).where(Instance.id == instance_id)
+        return self.session.scalar(query.with_for_update() if lock else query)
+
+    def search(self, filters: dict, offset: int, limit: int) -> tuple[list[Instance], int]:
+        query = select(Instance)
+        for column in ("process_key", "village_code", "township_code", "status"):
+            if filters.get(column):
+                query = query.where(getattr(Instance, column) == filters[column])
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = self.session.scalars(query.order_by(Instance.id.desc()).offset(offset).limit(limit))
+        return list(rows), total
+
+    def claim_next_due(self, now: datetime, exclude: set[int]) -> Instance | None:
+        """The running matter whose timer is due soonest, locked; rows another worker holds are
+        skipped (FOR UPDATE SKIP LOCKED), so two workers never fire the same timer."""
+        query = select(Instance).where(Instance.status == "running", Instance.next_timer_due <= now)
+        if exclude:
+            query = query.where(Instance.id.not_in(exclude))
+        query = query.order_by(Instance.next_timer_due).limit(1).with_for_update(skip_locked=True)
+        return self.session.scalar(query.execution_options(populate_existing=True))
+
+
+class InboxRepository(_Repository):
+    def get(self, task_id: str) -> InboxItem | None:
+        """Read afresh from the database (after a lock was taken, the cached row may be stale)."""
+        return self.session.scalar(select(InboxItem).where(InboxItem.task_id == task_id)
+                                   .execution_options(populate_existing=True))
+
+    def ready_for_instance(self, instance_id: int) -> list[InboxItem]:
+        return list(self.session.scalars(select(InboxItem).filter_by(instance_id=instance_id, state="ready")
+                                         .order_by(InboxItem.ready_since, InboxItem.task_id)))
+
+    def sync(self, instance_id: int, items: list[InboxItem]) -> None:
+        """Make the ready steps of a matter exactly `items`: new ones are added, ones that stay
+        ready keep their row (ready_since, claim), ones that are gone are closed."""
+        existing = {row.task_id: row for row in self.ready_for_instance(instance_id)}
+        wanted = {item.task_id for item in items}
+        for task_id, row in existing.items():
+            if task_id not in wanted:
+                row.state = "closed"
+        for item in items:
+            if item.task_id not in existing:
+                self.session.add(item)
+
+    def search(self, roles: list[str] | None, village_code: str | None, offset: int, limit: int):
+        query = select(InboxItem).where(InboxItem.state == "ready")
+        if roles is not None:
+            query = query.where(InboxItem.role.in_(roles))
+        if village_code:
+            query = query.where(InboxItem.village_code == village_code)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = self.session.scalars(query.order_by(InboxItem.ready_since.desc(), InboxItem.task_id)
+                                    .offset(offset).limit(limit))
+        return list(rows), total
+
+
+class AuditRepository(_Repository):
+    def append(self, event: str, actor: str, instance_id: int | None, payload: dict, at: str) -> AuditEvent:
+        head = self.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+        if head is None:
+            head = AuditHead(id=1, seq=0, hash=GENESIS)
+            self.session.add(head)
+        seq, prev = head.seq + 1, head.hash
+        row = AuditEvent(seq=seq, at=at, event=event, actor=actor, instance_id=instance_id,
+                         payload=payload, prev_hash=prev,
+                         hash=event_hash(seq, at, event, actor, instance_id, payload, prev))
+        self.session.add(row)
+        head.seq, head.hash = seq, row.hash
+        self.session.flush()
+        return row
+
+    def for_instance(self, instance_id: int) -> list[AuditEvent]:
+        return list(self.session.scalars(select(AuditEvent).filter_by(instance_id=instance_id)
+                                         .order_by(AuditEvent.seq)))
+
+    def all_in_order(self, batch: int = 1000):
+        return self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)
+                                    .execution_options(yield_per=batch))
+
+    def head(self) -> AuditHead | None:
+        return self.session.get(AuditHead, 1)

@@ -1,0 +1,47 @@
+"""The unit of work: one transaction per user action, rolled back unless committed."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..errors import Conflict
+from .repositories import (AuditRepository, DefinitionRepository, InboxRepository, InstanceRepository,
+                           OrgRepository, ParameterRepository)
+
+
+class UnitOfWork:
+    def __init__(self, database):
+        self.database = database
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.database.sessions()
+        self.definitions = DefinitionRepository(self.session)
+        self.orgs = OrgRepository(self.session)
+        self.parameters = ParameterRepository(self.session)
+        self.instances = InstanceRepository(self.session)
+        self.inbox = InboxRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        """Commit; a concurrent change to the same rows becomes a Conflict, never an overwrite."""
+        try:
+            self.session.commit()
+        except (StaleDataError, IntegrityError) as exc:
+            self.session.rollback()
+            raise Conflict("数据已被他人修改，请刷新后重试") from exc
+        except OperationalError as exc:
+            self.session.rollback()
+            if "lock" in str(exc).lower() or "serializ" in str(exc).lower():
+                raise Conflict("数据正被他人修改，请稍后重试") from exc
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise Conflict("数据已被他人修改，请刷新后重试") from exc
