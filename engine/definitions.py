@@ -20,6 +20,10 @@ from .errors import DefinitionError
 from .forms import Form, parse_form
 from .spec_checks import check_specs
 
+# Refused before SpiffWorkflow sees the file: each would run code (engine-notes §4).
+FORBIDDEN_ELEMENTS = {"scriptTask": "不允许脚本任务", "serviceTask": "不允许服务任务",
+                      "businessRuleTask": "不允许业务规则任务", "preScript": "不允许前置脚本",
+                      "postScript": "不允许后置脚本", "script": "不允许脚本"}
 METADATA_KEYS = ("list_code", "category", "policy_basis", "executing_body", "supervising_body",
                  "time_limit", "publicity")
 STEP_TAGS = ("userTask", "manualTask", "task")
@@ -129,6 +133,7 @@ class Catalog:
     # -- reading one file -------------------------------------------------------------------
     def _add_file(self, name: str, data: bytes) -> None:
         root = parse_bpmn_bytes(data, name)
+        _refuse_code(root, name)
         sha = hashlib.sha256(data).hexdigest()
         for process in root.iterfind("bpmn:process", NS):
             if process.get("isExecutable", "false").lower() != "true":
@@ -166,6 +171,14 @@ class Catalog:
         if unknown:
             raise DefinitionError(self._file_of[key], key,
                                   f"表达式读取了未定义的数据或参数：{', '.join(unknown)}")
+
+
+def _refuse_code(root, filename: str) -> None:
+    for element in root.iter():
+        if isinstance(element.tag, str) and local_name(element) in FORBIDDEN_ELEMENTS:
+            owner = element if element.get("id") else next(
+                (a for a in element.iterancestors() if a.get("id")), element)
+            raise DefinitionError(filename, owner.get("id"), FORBIDDEN_ELEMENTS[local_name(element)])
 
 
 def _from_validation(name: str, exc: ValidationException) -> DefinitionError:

@@ -94,7 +94,9 @@ def get_matter(ctx, actor, instance_id: int) -> dict:
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
     with ctx.uow() as uow:
-        rows, total = uow.instances.search(filters, (page - 1) * per_page, per_page)
+        columns = {"process_key": filters.get("process_key"), "village_code": filters.get("village"),
+                   "township_code": filters.get("township"), "status": filters.get("status")}
+        rows, total = uow.instances.search(columns, (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
 
 

@@ -1,0 +1,49 @@
+"""Xiaowei's web layer: the Flask application factory, REST API, command line."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_smorest import Api
+
+from .errors import http_error, register_error_handlers
+from .rest import audit, instances, processes, tasks
+from .wiring import build_context
+
+API_SETTINGS = {
+    "API_TITLE": "小微 Xiaowei API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "JSON_AS_ASCII": False,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+
+class XiaoweiApi(Api):
+    def handle_http_exception(self, error):
+        return http_error(error)
+
+
+def create_app(config: dict | None = None, context=None) -> Flask:
+    """The application. `config` may set DATABASE_URL, PROCESSES_DIR and SETUP_ON_START (run
+    migrations and load processes/ when the app is built; tests and single-process runs)."""
+    app = Flask(__name__)
+    app.config.update(API_SETTINGS)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    ctx = context or build_context(app.config.get("DATABASE_URL"), app.config.get("PROCESSES_DIR"))
+    app.extensions["xiaowei"] = ctx
+    if app.config.get("SETUP_ON_START"):
+        from engine.services.definitions import sync_definitions
+        ctx.database.upgrade()
+        sync_definitions(ctx)
+    api = XiaoweiApi(app)
+    for blueprint in (processes.blp, instances.blp, tasks.blp, audit.blp):
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+    logging.getLogger("xiaowei").setLevel(logging.INFO)
+    return app

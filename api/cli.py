@@ -1,0 +1,191 @@
+"""The `xiaowei` command line. Each command builds the service context and calls the services."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+import click
+
+from engine import clock
+from engine.errors import XiaoweiError
+from engine.services import Actor, audit, definitions, orgs, timers
+
+from .wiring import build_context
+
+
+def _context():
+    return build_context()
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except XiaoweiError as exc:
+        click.echo(f"错误：{exc.message}", err=True)
+        for field, problem in exc.errors.items():
+            click.echo(f"  {field}: {problem}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+def cli():
+    """小微：村级小微权力清单流程引擎。"""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+# -- database and definitions ------------------------------------------------------------------
+@cli.group()
+def db():
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create or migrate the schema to the newest revision."""
+    ctx = _context()
+    click.echo(f"upgrading {ctx.database.url.split('@')[-1]} ...")
+    ctx.database.upgrade()
+    click.echo("schema is up to date")
+
+
+@cli.group()
+def processes():
+    """The power list (BPMN definitions under processes/)."""
+
+
+@processes.command("load")
+def processes_load():
+    """Validate every definition and store new versions."""
+    _load(_context())
+
+
+def _load(ctx):
+    def progress(key, is_new):
+        click.echo(f"  {'new    ' if is_new else 'current'} {key}")
+    click.echo(f"loading definitions from {ctx.processes_dir} ...")
+    report = definitions.sync_definitions(ctx, progress=progress)
+    click.echo(f"{len(report)} items loaded, {sum(r['new'] for r in report)} new versions")
+
+
+@processes.command("list")
+def processes_list():
+    """List the items by category."""
+    ctx = _context()
+    rows = definitions.list_processes(ctx)
+    if not rows:
+        click.echo("no items loaded: run `xiaowei processes load` (or `xiaowei demo`)")
+    category = object()
+    for row in rows:
+        if row["category"] != category:
+            category = row["category"]
+            click.echo(f"\n{category or '未分类'}")
+        click.echo(f"  {row['list_code'] or '-':8} {row['key']:28} {row['name']}")
+
+
+@processes.command("show")
+@click.argument("key")
+def processes_show(key):
+    """Show one item: metadata and every step with its role, time limit and form."""
+    item = definitions.get_process(_context(), key)
+    click.echo(f"{item['name']}（{item['list_code']}，{item['category']}）")
+    for label, field in (("政策依据", "policy_basis"), ("执行主体", "executing_body"),
+                         ("监督主体", "supervising_body"), ("办理时限", "time_limit"), ("公开", "publicity")):
+        click.echo(f"  {label}：{item[field] or '-'}")
+    for step in item["steps"]:
+        limit = f"，时限 {step['deadline']}" if step["deadline"] else ""
+        click.echo(f"  - {step['name']} [{step['role_name']}{limit}]")
+        for f in step["form"]:
+            click.echo(f"      {f['name']:22} {f['label']} ({f['type']}{'，必填' if f['required'] else ''})")
+
+
+# -- running -----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--once", is_flag=True, help="Advance what is due and exit.")
+@click.option("--now", "now_text", help="Treat this ISO time as now (with --once; for tests and demos).")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between polls.")
+def worker(once, now_text, interval):
+    """Fire due timers (publicity periods) and advance their matters."""
+    ctx = _context()
+    if now_text and not once:
+        raise click.UsageError("--now only goes with --once")
+    fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
+
+    def progress(row):
+        click.echo(f"  matter {row['instance_id']}: {', '.join(row['fired']) or 'nothing fired'} -> {row['status']}")
+    with clock.use_clock(fixed):
+        while True:
+            done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
+            if once:
+                click.echo(f"{len(done)} matters advanced")
+                return
+            time.sleep(interval)
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO time: {text!r}", param_hint="--now") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+@click.option("--with-worker", is_flag=True, help="Also run the timer worker in a child process.")
+def serve(host, port, workers, with_worker):
+    """Run the web server (gunicorn) after migrating and loading definitions."""
+    from .server import run_gunicorn
+    ctx = _context()
+    ctx.database.upgrade()
+    _load(ctx)
+    child = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"]) if with_worker else None
+    try:
+        click.echo(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+        run_gunicorn(host, port, workers)
+    finally:
+        if child:
+            child.send_signal(signal.SIGTERM)
+            child.wait(10)
+
+
+@cli.command()
+def demo():
+    """Set up a demo county, township and village with the power list loaded."""
+    ctx = _context()
+    click.echo("1/3 schema ...")
+    ctx.database.upgrade()
+    click.echo("2/3 definitions ...")
+    _load(ctx)
+    click.echo("3/3 demo county, township and village ...")
+    created = orgs.seed_demo(ctx, Actor.system())
+    for unit in orgs.list_units(ctx, Actor.system()):
+        mark = "new" if unit["code"] in created else "ok "
+        click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
+    click.echo("demo ready: village code lushui_village (绿水村), township qingshan_town (青山镇)")
+
+
+@cli.group("audit")
+def audit_group():
+    """The audit hash chain."""
+
+
+@audit_group.command("verify")
+def audit_verify():
+    """Recompute the chain and name the first broken link (exit 1 if broken)."""
+    report = audit.verify_chain(_context(), Actor.system())
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    if not report["ok"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,54 @@
+"""One error shape for the whole API: {code, status, message, errors}.
+
+Domain errors carry their own Chinese message; each class maps to one status. Anything
+unexpected is logged with its traceback and answered with a plain 500, never a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (Conflict, DefinitionError, Forbidden, InvalidData, NotFound, Unauthenticated,
+                           XiaoweiError)
+
+log = logging.getLogger("xiaowei.api")
+
+STATUS = [(NotFound, 404, "Not Found"), (Conflict, 409, "Conflict"),
+          (InvalidData, 422, "Unprocessable Entity"), (DefinitionError, 422, "Unprocessable Entity"),
+          (Forbidden, 403, "Forbidden"), (Unauthenticated, 401, "Unauthorized")]
+
+
+def error_body(code: int, status: str, message: str, errors: dict | None = None):
+    body = {"code": code, "status": status, "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), code
+
+
+HTTP_MESSAGES = {400: "请求格式有误", 401: "需要登录", 403: "没有权限", 404: "找不到请求的资源",
+                 405: "不支持此请求方法", 409: "状态冲突", 413: "请求内容过大", 422: "请求数据有误",
+                 429: "请求过于频繁"}
+
+
+def http_error(exc: HTTPException):
+    """flask-smorest's and werkzeug's HTTP errors in our shape, with a message always present."""
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("messages") if isinstance(data, dict) else None
+    return error_body(exc.code, exc.name, HTTP_MESSAGES.get(exc.code, exc.name), errors)
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(XiaoweiError)
+    def _domain(exc: XiaoweiError):
+        for cls, code, status in STATUS:
+            if isinstance(exc, cls):
+                return error_body(code, status, exc.message, exc.errors)
+        return error_body(400, "Bad Request", exc.message, exc.errors)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        log.exception("unhandled error")
+        return error_body(500, "Internal Server Error", "服务器内部错误，已记录，请稍后重试")

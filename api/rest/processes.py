@@ -1,0 +1,29 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine.services import definitions
+
+from ..schemas import ProcessSchema, ProcessSummarySchema
+from . import ctx
+from ..actors import current_actor
+
+blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes",
+                description="权力清单事项（流程定义）")
+
+
+@blp.route("")
+class Processes(MethodView):
+    @blp.response(200, ProcessSummarySchema(many=True))
+    def get(self):
+        """List the items of the power list"""
+        current_actor()
+        return definitions.list_processes(ctx())
+
+
+@blp.route("/<string:key>")
+class Process(MethodView):
+    @blp.response(200, ProcessSchema)
+    def get(self, key):
+        """An item: metadata, start form, and every step with its role and form"""
+        current_actor()
+        return definitions.get_process(ctx(), key)

@@ -1,0 +1,40 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine.services import matters
+
+from ..actors import current_actor
+from ..schemas import CompleteSchema, InstanceSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema
+from . import ctx
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办步骤")
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @blp.arguments(TaskQuerySchema, location="query")
+    @blp.response(200, TaskSummarySchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """Ready steps, newest first (filter by role, village)"""
+        items, total = matters.list_tasks(ctx(), current_actor(), query.get("role"), query.get("village"),
+                                          pagination_parameters.page, pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return items
+
+
+@blp.route("/<string:task_id>")
+class Task(MethodView):
+    @blp.response(200, TaskSchema)
+    def get(self, task_id):
+        """A ready step with its form and the matter's data so far"""
+        return matters.get_task(ctx(), current_actor(), task_id)
+
+
+@blp.route("/<string:task_id>/complete")
+class Complete(MethodView):
+    @blp.arguments(CompleteSchema)
+    @blp.response(200, InstanceSchema)
+    def post(self, body, task_id):
+        """Complete a ready step with its form data; answers the matter afterwards"""
+        return matters.complete_step(ctx(), current_actor(), task_id, body["data"])

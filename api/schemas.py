@@ -1,0 +1,157 @@
+"""marshmallow schemas of the REST API (v1). Field names are English; values may be Chinese."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+STATUSES = ("running", "completed", "cancelled", "error")
+
+
+class OptionSchema(Schema):
+    value = fields.String()
+    label = fields.String()
+
+
+class FormFieldSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+    type = fields.String(metadata={"description": "string|text|long|money|boolean|date|enum|file"})
+    required = fields.Boolean()
+    min = fields.String(allow_none=True, metadata={"description": "a number or an expression over the matter's data"})
+    max = fields.String(allow_none=True)
+    minlength = fields.Integer(allow_none=True)
+    maxlength = fields.Integer(allow_none=True)
+    options = fields.List(fields.Nested(OptionSchema))
+
+
+class StepSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    process_key = fields.String()
+    role = fields.String()
+    role_name = fields.String()
+    deadline = fields.String(allow_none=True, metadata={"description": "ISO-8601 duration"})
+    multi_instance = fields.Boolean()
+    role_variable = fields.String(allow_none=True)
+    form = fields.List(fields.Nested(FormFieldSchema))
+
+
+class ProcessSummarySchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    category = fields.String(allow_none=True)
+    list_code = fields.String(allow_none=True)
+    policy_basis = fields.String(allow_none=True)
+    executing_body = fields.String(allow_none=True)
+    supervising_body = fields.String(allow_none=True)
+    time_limit = fields.String(allow_none=True)
+    publicity = fields.String(allow_none=True)
+    version_id = fields.Integer()
+    sha256 = fields.String()
+    bundle_sha256 = fields.String()
+
+
+class ProcessSchema(ProcessSummarySchema):
+    start_form = fields.List(fields.Nested(FormFieldSchema))
+    steps = fields.List(fields.Nested(StepSchema))
+    calls = fields.List(fields.String())
+    end_events = fields.Dict(keys=fields.String(), values=fields.String())
+    timers = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class InstanceCreateSchema(Schema):
+    process_key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    village = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class InstanceQuerySchema(Schema):
+    process_key = fields.String()
+    village = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class TaskSummarySchema(Schema):
+    id = fields.String()
+    instance_id = fields.Integer()
+    process_key = fields.String()
+    step_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    role_name = fields.String()
+    village = fields.String()
+    township = fields.String()
+    ready_since = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    claimed_by = fields.String(allow_none=True)
+
+
+class TimerSchema(Schema):
+    element = fields.String()
+    name = fields.String()
+    due = fields.String(metadata={"description": "ISO-8601 UTC"})
+
+
+class InstanceSummarySchema(Schema):
+    id = fields.Integer()
+    process_key = fields.String()
+    village = fields.String()
+    township = fields.String()
+    subject = fields.String()
+    status = fields.String(metadata={"description": "running|completed|cancelled|error"})
+    status_name = fields.String()
+    outcome = fields.String(allow_none=True, metadata={"description": "name of the end event reached"})
+    amount = fields.Float(allow_none=True)
+    created_by = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    next_timer_due = fields.DateTime(allow_none=True)
+
+
+class InstanceSchema(InstanceSummarySchema):
+    version_id = fields.Integer()
+    data = fields.Dict()
+    params = fields.Dict()
+    error = fields.String(allow_none=True)
+    ready_steps = fields.List(fields.Nested(TaskSummarySchema))
+    waiting_timers = fields.List(fields.Nested(TimerSchema))
+
+
+class CancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class TaskQuerySchema(Schema):
+    role = fields.String()
+    village = fields.String()
+
+
+class TaskSchema(TaskSummarySchema):
+    form = fields.List(fields.Nested(FormFieldSchema))
+    matter = fields.Nested(InstanceSummarySchema)
+    data = fields.Dict()
+    policy_basis = fields.String(allow_none=True)
+
+
+class EventSchema(Schema):
+    seq = fields.Integer()
+    at = fields.String()
+    event = fields.String()
+    actor = fields.String()
+    instance_id = fields.Integer(allow_none=True)
+    payload = fields.Dict()
+    hash = fields.String()
+    prev_hash = fields.String()
+
+
+class ChainReportSchema(Schema):
+    ok = fields.Boolean()
+    events = fields.Integer()
+    last_hash = fields.String()
+    broken_seq = fields.Integer(allow_none=True)
+    problem = fields.String(allow_none=True)

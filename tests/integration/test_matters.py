@@ -1,0 +1,140 @@
+"""Services on the real store, on SQLite and PostgreSQL."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from engine import clock
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.services import Actor, audit, matters, orgs, timers
+
+from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, ready, start_decision
+
+
+def test_start_matter_copies_township_parameters(ctx, clerk):
+    m = start_decision(ctx, clerk)
+    assert m["status"] == "running" and m["township"] == "qingshan_town"
+    assert m["params"]["result_publicity_days"] == 10          # the demo township's override
+    assert m["params"]["party_quorum"] == "2/3"                 # a county default
+    assert [s["step_id"] for s in m["ready_steps"]] == ["propose"]
+    assert m["ready_steps"][0]["role"] == "PARTY_BRANCH" and m["ready_steps"][0]["due_at"] is not None
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"process_key": "nothing"}, "process_key"), ({"village": "nowhere"}, "village"),
+    ({"village": "qingshan_town"}, "village"), ({"subject": "  "}, "subject"),
+    ({"data": {"summary": ""}}, "summary"), ({"data": {"summary": "x", "amount": "-1"}}, "amount"),
+])
+def test_start_matter_refuses_bad_input_by_field(ctx, clerk, kwargs, field):
+    args = {"process_key": "major_decision", "village": "lushui_village", "subject": "修路",
+            "data": {"summary": "x"}, **kwargs}
+    with pytest.raises(InvalidData) as info:
+        matters.start_matter(ctx, clerk, **args)
+    assert field in info.value.errors
+
+
+def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, clerk):
+    m = start_decision(ctx, clerk)
+    for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
+        m = do(ctx, clerk, m, step, data)
+    assert m["ready_steps"] == [] and m["waiting_timers"][0]["name"] == "党员审阅"
+    later = clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))
+    with clock.use_clock(later):
+        assert [r["fired"] for r in timers.advance_due_timers(ctx, Actor.system())] == [["党员审阅"]]
+        m = matters.get_matter(ctx, clerk, m["id"])
+        for step, data in (("review", REVIEW), ("resolve_rep", RESOLVE),
+                           ("publish_resolution", {"resolution_notice": "决议", "resolution_published_on": "2026-03-09"})):
+            m = do(ctx, clerk, m, step, data)
+        later.advance(timedelta(days=3, minutes=1))
+        timers.advance_due_timers(ctx, Actor.system())
+        m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "implement",
+               {"person_in_charge": "李四", "implementation_report": "已完工"})
+        m = do(ctx, clerk, m, "publish_result", {"result_notice": "结果"})
+        assert m["waiting_timers"][0]["name"] == "结果公示"
+        later.advance(timedelta(days=9))                       # the township says 10 days
+        assert timers.advance_due_timers(ctx, Actor.system()) == []
+        later.advance(timedelta(days=1, minutes=1))
+        timers.advance_due_timers(ctx, Actor.system())
+        m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "archive", {"archive_no": "2026-001"})
+    assert m["status"] == "completed" and m["outcome"] == "通过" and m["ready_steps"] == []
+    assert m["data"]["rep_for"] == 25 and m["ended_at"] is not None
+    history = matters.matter_history(ctx, clerk, m["id"])
+    kinds = [e["event"] for e in history]
+    assert kinds[0] == "matter_started" and kinds[-1] == "matter_completed"
+    assert kinds.count("step_completed") == 9 and kinds.count("timer_fired") == 3
+    completed = [e for e in history if e["event"] == "step_completed"]
+    assert completed[0]["actor"] == "clerk" and completed[0]["payload"]["changes"]["proposal"] == [None, PROPOSE["proposal"]]
+    assert audit.verify_chain(ctx, Actor.system())["ok"]
+
+
+def test_completion_is_guarded(ctx, clerk):
+    m = start_decision(ctx, clerk)
+    task = ready(m, "propose")
+    with pytest.raises(Forbidden, match="村党组织"):
+        matters.complete_step(ctx, Actor("wang", frozenset({"VILLAGE_COMMITTEE"})), task["id"], PROPOSE)
+    with pytest.raises(InvalidData) as info:
+        matters.complete_step(ctx, clerk, task["id"], {**PROPOSE, "meeting_type": "X"})
+    assert set(info.value.errors) == {"meeting_type"}
+    with pytest.raises(NotFound):
+        matters.complete_step(ctx, clerk, "00000000-0000-0000-0000-000000000000", PROPOSE)
+    matters.complete_step(ctx, clerk, task["id"], PROPOSE)
+    with pytest.raises(Conflict, match="clerk"):
+        matters.complete_step(ctx, clerk, task["id"], PROPOSE)
+    # nothing the refused attempts sent was saved
+    assert matters.get_matter(ctx, clerk, m["id"])["data"]["meeting_type"] == "REP"
+
+
+def test_a_failed_vote_can_end_the_matter_rejected(ctx, clerk):
+    m = start_decision(ctx, clerk)
+    m = do(ctx, clerk, m, "propose", PROPOSE)
+    m = do(ctx, clerk, m, "deliberate", {**DELIBERATE, "tc_for": 3})       # 3 of 6: not a majority
+    m = do(ctx, clerk, m, "revise_or_stop", {"next_action": "stop", "revise_reason": "群众意见较大"})
+    assert m["status"] == "completed" and m["outcome"] == "否决"
+
+
+def test_cancel_needs_a_reason_and_closes_the_inbox(ctx, clerk):
+    m = start_decision(ctx, clerk)
+    with pytest.raises(InvalidData):
+        matters.cancel_matter(ctx, clerk, m["id"], " ")
+    m = matters.cancel_matter(ctx, clerk, m["id"], "重复申报")
+    assert m["status"] == "cancelled" and m["ready_steps"] == []
+    assert matters.list_tasks(ctx, clerk, None, None, 1, 50) == ([], 0)
+    with pytest.raises(Conflict):
+        matters.cancel_matter(ctx, clerk, m["id"], "再次撤销")
+    assert matters.matter_history(ctx, clerk, m["id"])[-1]["payload"] == {"reason": "重复申报"}
+
+
+def test_lists_filter_and_paginate(ctx, clerk):
+    ids = [start_decision(ctx, clerk, f"事项{i}")["id"] for i in range(3)]
+    matters.cancel_matter(ctx, clerk, ids[0], "测试")
+    items, total = matters.list_matters(ctx, clerk, {"status": "running"}, 1, 1)
+    assert total == 2 and [i["id"] for i in items] == [ids[2]]
+    items, total = matters.list_tasks(ctx, clerk, "PARTY_BRANCH", "lushui_village", 1, 10)
+    assert total == 2 and {i["instance_id"] for i in items} == set(ids[1:])
+    assert matters.list_tasks(ctx, clerk, "VILLAGE_COMMITTEE", None, 1, 10)[1] == 0
+
+
+def test_task_detail_has_its_form_and_the_matter(ctx, clerk):
+    m = start_decision(ctx, clerk)
+    task = matters.get_task(ctx, clerk, ready(m, "propose")["id"])
+    assert [f["name"] for f in task["form"]] == ["proposal", "matter_source", "meeting_type"]
+    assert task["form"][2]["options"] == [{"value": "REP", "label": "村民代表会议"}, {"value": "FULL", "label": "村民会议"}]
+    assert task["matter"]["id"] == m["id"] and "村民委员会组织法" in task["policy_basis"]
+
+
+def test_parameter_change_applies_to_new_matters_only(ctx, clerk):
+    before = start_decision(ctx, clerk)
+    orgs.set_township_parameter(ctx, clerk, "qingshan_town", "party_notice_days", 5)
+    after = start_decision(ctx, clerk)
+    assert before["params"]["party_notice_days"] == 3 and after["params"]["party_notice_days"] == 5
+    with pytest.raises(InvalidData):
+        orgs.set_township_parameter(ctx, clerk, "qingshan_town", "party_quorum", "1/2")   # below 2/3
+
+
+def test_tampering_with_the_audit_log_is_found(ctx, clerk, database):
+    from sqlalchemy import text
+    start_decision(ctx, clerk)
+    with database.engine.begin() as conn:
+        seq = conn.execute(text("SELECT seq FROM audit_events WHERE event = 'matter_started'")).scalar()
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :s"), {"s": seq})
+    report = audit.verify_chain(ctx, Actor.system())
+    assert not report["ok"] and report["broken_seq"] == seq

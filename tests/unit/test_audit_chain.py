@@ -1,0 +1,58 @@
+from dataclasses import dataclass, replace
+
+from engine.audit import GENESIS, event_hash, verify_events
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    at: str
+    event: str
+    actor: str
+    instance_id: int | None
+    payload: dict
+    prev_hash: str
+    hash: str
+
+
+def chain(n: int) -> list[Event]:
+    events, prev = [], GENESIS
+    for seq in range(1, n + 1):
+        at, payload = f"2026-03-02T09:00:{seq:02d}+00:00", {"step": f"s{seq}", "数额": seq * 1.5}
+        h = event_hash(seq, at, "step_completed", "clerk", 1, payload, prev)
+        events.append(Event(seq, at, "step_completed", "clerk", 1, payload, prev, h))
+        prev = h
+    return events
+
+
+def test_an_intact_chain_verifies():
+    events = chain(5)
+    report = verify_events(events, 5, events[-1].hash)
+    assert report.ok and report.events == 5 and report.last_hash == events[-1].hash
+
+
+def test_an_edited_payload_is_found():
+    events = chain(5)
+    events[2] = replace(events[2], payload={"step": "forged"})
+    report = verify_events(events)
+    assert not report.ok and report.broken_seq == 3 and "改动" in report.problem
+
+
+def test_a_rehashed_edit_breaks_the_next_link():
+    events = chain(5)
+    forged = replace(events[2], actor="mallory")
+    events[2] = replace(forged, hash=event_hash(3, forged.at, forged.event, "mallory", 1, forged.payload, forged.prev_hash))
+    report = verify_events(events)
+    assert not report.ok and report.broken_seq == 4
+
+
+def test_a_deleted_event_is_found():
+    events = chain(5)
+    del events[1]
+    assert verify_events(events).broken_seq == 2
+
+
+def test_a_deleted_tail_is_found_from_the_head():
+    events = chain(5)
+    report = verify_events(events[:4], 5, events[-1].hash)
+    assert not report.ok and report.broken_seq == 5

@@ -1,0 +1,89 @@
+import pytest
+from lxml import etree
+
+from engine.errors import InvalidData
+from engine.forms import FormField, Form, clean_form_data, parse_form
+
+FORM = Form((
+    FormField("title", "标题", "string", required=True, maxlength=10),
+    FormField("total", "总数", "long", required=True, min="1"),
+    FormField("attending", "到会", "long", required=True, min="0", max="total"),
+    FormField("amount", "金额", "money", min="0"),
+    FormField("ok", "同意", "boolean"),
+    FormField("on", "日期", "date"),
+    FormField("choice", "选项", "enum", options=(("a", "甲"), ("b", "乙"))),
+    FormField("files", "附件", "file"),
+))
+
+
+def clean(data, context=None):
+    return clean_form_data(FORM, data, context or {})
+
+
+def test_valid_data_is_typed():
+    assert clean({"title": " 修路 ", "total": "7", "attending": 5, "amount": "1200.50", "ok": "true",
+                  "on": "2026-03-02", "choice": "b", "files": "f1"}) == {
+        "title": "修路", "total": 7, "attending": 5, "amount": 1200.5, "ok": True, "on": "2026-03-02",
+        "choice": "b", "files": ["f1"]}
+
+
+def test_money_whole_yuan_is_an_int():
+    assert clean({"title": "x", "total": 1, "attending": 1, "amount": 50000})["amount"] == 50000
+
+
+def test_every_failing_field_is_named_in_chinese():
+    with pytest.raises(InvalidData) as info:
+        clean({"title": "x" * 11, "attending": 9, "amount": "1.234", "ok": "maybe", "on": "2026-02-30",
+               "choice": "c", "extra": 1, "files": [1]})
+    errors = info.value.errors
+    assert set(errors) == {"title", "total", "amount", "ok", "on", "choice", "extra", "files"}
+    assert "必填" in errors["total"] and "不能超过10个字" in errors["title"]
+    assert "甲、乙" in errors["choice"] and errors["extra"] == "表单中没有此字段"
+
+
+def test_max_may_read_another_field():
+    with pytest.raises(InvalidData) as info:
+        clean({"title": "x", "total": 7, "attending": 8})
+    assert info.value.errors == {"attending": "到会：不能大于7"}
+
+
+def test_max_may_read_the_matters_data():
+    form = Form((FormField("price", "合同价", "money", required=True, max="control_price"),))
+    with pytest.raises(InvalidData):
+        clean_form_data(form, {"price": 100.01}, {"control_price": 100})
+    assert clean_form_data(form, {"price": 100}, {"control_price": 100}) == {"price": 100}
+
+
+@pytest.mark.parametrize("value", [True, [1], {"a": 1}, "1e5", "abc"])
+def test_bad_numbers_are_refused(value):
+    with pytest.raises(InvalidData):
+        clean({"title": "x", "total": value, "attending": 0})
+
+
+def test_data_must_be_an_object():
+    with pytest.raises(InvalidData):
+        clean_form_data(FORM, ["x"], {})
+
+
+def test_parse_form_reads_camunda_form_data():
+    xml = """<task xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="votes" label="票数" type="long">
+          <camunda:validation><camunda:constraint name="required"/><camunda:constraint name="max" config="attendees"/></camunda:validation>
+        </camunda:formField>
+        <camunda:formField id="kind" label="类型" type="enum"><camunda:value id="a" name="甲"/></camunda:formField>
+      </camunda:formData></bpmn:extensionElements></task>"""
+    form, problems = parse_form(etree.fromstring(xml.encode()))
+    assert problems == []
+    assert form.fields[0] == FormField("votes", "票数", "long", required=True, max="attendees")
+    assert form.fields[1].options == (("a", "甲"),)
+
+
+def test_parse_form_reports_bad_fields():
+    xml = """<task xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="Bad Name" type="string"/><camunda:formField id="x" type="colour"/>
+        <camunda:formField id="e" type="enum"/>
+      </camunda:formData></bpmn:extensionElements></task>"""
+    _, problems = parse_form(etree.fromstring(xml.encode()))
+    assert len(problems) == 3
