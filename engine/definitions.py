@@ -1,6 +1,6 @@
 """Process definitions: load BPMN files, validate them, extract what users and the engine need.
 
-A file is parsed once with SpiffWorkflow's SpiffBpmnParser; a *bundle* is one executable version of
+A file is parsed once with SpiffWorkflow's SpiffBpmnParser (see engine/parser.py); a *bundle* is one executable version of
 an item: its process plus every process it calls, identified by a hash over their file hashes, so a
 running matter stays on exactly the version it started with. Metadata (item, steps, roles, forms,
 deadlines) is read from the XML by our own code because the parser keeps neither process-level
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
 from .errors import DefinitionError
 from .forms import Form, parse_form
+from .parser import XiaoweiParser
 from .spec_checks import check_specs
 
 # Refused before SpiffWorkflow sees the file: each would run code (engine-notes §4).
@@ -108,7 +108,7 @@ class Catalog:
         self.parameter_names = parameter_names
         self.processes: dict[str, ProcessInfo] = {}
         self._file_of: dict[str, str] = {}
-        self._parser = SpiffBpmnParser()
+        self._parser = XiaoweiParser()
         for name in sorted(files):
             self._add_file(name, files[name])
         self._specs = {key: self._parse_spec(key) for key in self.processes}

@@ -25,6 +25,7 @@ from .definitions import Bundle, Step
 from .errors import Conflict, NotFound
 from .expressions import SCRIPT_ENGINE
 from .forms import clean_form_data
+from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
 
 RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
 
@@ -68,6 +69,9 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 def _serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)            # copy: never mutate the library's module-level dict
     config[DeepBpmnWorkflow] = SpeclessWorkflowConverter
+    # The registry matches classes exactly, so our subclasses need their parents' converters.
+    for ours in (FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask):
+        config[ours] = config[ours.__mro__[2]]
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
