@@ -1,0 +1,24 @@
+# The README's two commands are `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export XIAOWEI_DATA_DIR ?= var
+
+.PHONY: setup run test test-fast bench docs
+
+setup:
+	sh scripts/bootstrap.sh
+
+run: setup                 ## demo county/township/village + power list, then serve with the timer worker
+	$(BIN)/xiaowei demo
+	$(BIN)/xiaowei serve --with-worker --host $(HOST) --port $(PORT)
+
+test: setup                ## the whole suite (PostgreSQL tests run when XIAOWEI_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-fast: setup           ## unit tests only
+	$(BIN)/pytest -q tests/unit
+
+bench: setup               ## performance benchmarks (scripts, not timed tests)
+	$(BIN)/python bench/bench_engine.py

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install what Xiaowei needs on a Debian machine (run as root): Debian packages that are missing,
+# a virtualenv in .venv, and the project with its test extras. Safe to run again: it only
+# installs what is missing or changed.
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$missing python3-venv"
+command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$missing fonts-noto-cjk fontconfig"
+if [ "${XIAOWEI_WITH_BROWSER:-0}" = 1 ]; then
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+fi
+if [ -n "$missing" ]; then
+    echo "bootstrap: installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "bootstrap: creating .venv"
+    python3 -m venv .venv
+fi
+if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
+    echo "bootstrap: installing Python packages"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e '.[test]'
+    touch .venv/.installed
+fi

@@ -1,0 +1,54 @@
+"""The xiaowei command line, on a fresh SQLite file."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+from api.wiring import build_context
+from engine.services import Actor, matters
+
+from ..integration.helpers import DELIBERATE, PROPOSE, SEND_PLAN, do
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+    return invoke
+
+
+def test_demo_then_list_show_and_verify(run):
+    out = run("demo")
+    assert out.exit_code == 0 and "lushui_village" in out.output and "new     major_decision" in out.output
+    again = run("demo")
+    assert "current major_decision" in again.output and "ok  village" in again.output
+    listing = run("processes", "list").output
+    assert "村级重大决策" in listing and "JC-01" in listing
+    shown = run("processes", "show", "major_decision").output
+    assert "党员大会审议 [党员大会" in shown and "pm_attendees" in shown
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0 and json.loads(verify.output)["ok"] is True
+
+
+def test_worker_once_with_a_given_now_passes_a_publicity_period(run):
+    run("demo")
+    ctx = build_context()
+    clerk = Actor("clerk", frozenset(ctx.roles))
+    m = matters.start_matter(ctx, clerk, "major_decision", "lushui_village", "修路", {"summary": "x"})
+    for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
+        m = do(ctx, clerk, m, step, data)
+    due = m["waiting_timers"][0]["due"]
+    early = run("worker", "--once", "--now", "2000-01-01T00:00:00")
+    assert "0 matters advanced" in early.output
+    late = run("worker", "--once", "--now", "2099-01-01T00:00:00+00:00")
+    assert f"matter {m['id']}: 党员审阅 -> running" in late.output and due < "2099"
+    assert matters.get_matter(ctx, clerk, m["id"])["ready_steps"][0]["step_id"] == "review"
+
+
+def test_bad_arguments_are_explained(run):
+    assert "not an ISO time" in run("worker", "--once", "--now", "tomorrow").output
+    assert "--now only goes with --once" in run("worker", "--now", "2030-01-01").output
