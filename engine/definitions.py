@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
 from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
 from .errors import DefinitionError
@@ -157,6 +158,8 @@ class Catalog:
             raise _from_validation(name, exc) from None
         for problem in check_specs([spec, *subprocess_specs.values()]):
             raise DefinitionError(name, problem[0], problem[1])
+        for each in (spec, *subprocess_specs.values()):
+            wire_loop_children(each)
         return spec, subprocess_specs
 
     def _check_reads(self, key: str) -> None:
@@ -171,6 +174,20 @@ class Catalog:
         if unknown:
             raise DefinitionError(self._file_of[key], key,
                                   f"表达式读取了未定义的数据或参数：{', '.join(unknown)}")
+
+
+def wire_loop_children(spec) -> None:
+    """Connect every loop and multi-instance step to the completion of its instances.
+
+    SpiffWorkflow makes this connection only when it creates an instance, on the spec object of
+    the process that created it. A matter saved with open instances and completed by another
+    process (another gunicorn worker, the timer worker, a restart) would never merge them, and
+    the step would stay STARTED for ever. Wiring it once per parsed spec makes it hold everywhere."""
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, LoopTask):
+            child = spec.task_specs[task_spec.task_spec]
+            if not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 def _refuse_code(root, filename: str) -> None:

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -83,8 +82,7 @@ SERIALIZER_VERSION = SERIALIZER.VERSION
 class ReadyStep:
     task_id: str
     step: Step
-    role: str
-    instance_label: str | None     # the department of one instance of a joint (multi-instance) step
+    role: str                      # the lane, or for a joint step the instance's own department
 
 
 @dataclass(frozen=True)
@@ -128,8 +126,7 @@ class Matter:
         ready = []
         for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
             step = self.step_of(task)
-            role, label = self._role_of(task, step)
-            ready.append(ReadyStep(str(task.id), step, role, label))
+            ready.append(ReadyStep(str(task.id), step, self._role_of(task, step)))
         return ready
 
     def step_of(self, task) -> Step:
@@ -138,10 +135,10 @@ class Matter:
             raise Conflict(f"步骤 {task.task_spec.bpmn_id} 不在流程定义中")
         return step
 
-    def _role_of(self, task, step: Step) -> tuple[str, str | None]:
+    def _role_of(self, task, step: Step) -> str:
         if step.role_variable and isinstance(task.data.get(step.role_variable), str):
-            return task.data[step.role_variable], task.data[step.role_variable]
-        return step.role, None
+            return task.data[step.role_variable]
+        return step.role
 
     def waiting_timers(self) -> list[WaitingTimer]:
         timers = []
@@ -215,8 +212,11 @@ class Matter:
             self.workflow.do_engine_steps(did_complete_task=record)
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps(did_complete_task=record)
-        except WorkflowTaskException as exc:
-            self.error = f"{exc.task_spec.bpmn_id if exc.task_spec else ''}: {exc}"
-            events.append(("engine_error", {"element": exc.task_spec.bpmn_id if exc.task_spec else None,
-                                            "message": str(exc)}))
+        except Exception as exc:  # noqa: BLE001 - any failure here is an incident of this matter
+            # A condition or data problem met while the engine ran on (a definition fault, not the
+            # clerk's): the matter is kept, marked `error` with what failed, for an administrator.
+            spec = getattr(exc, "task_spec", None)
+            element = getattr(spec, "bpmn_id", None)
+            self.error = f"{element or '-'}: {type(exc).__name__}: {exc}"
+            events.append(("engine_error", {"element": element, "message": self.error}))
         return events

@@ -20,8 +20,10 @@ PROCESSES = Path(__file__).resolve().parents[1] / "processes"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
-@lru_cache(maxsize=1)
-def catalog() -> Catalog:
+@lru_cache(maxsize=2)
+def catalog(copy: int = 0) -> Catalog:
+    """The shipped definitions, parsed once per `copy`: copy 1 is an independent parse, to reload
+    matters into, as another server process would."""
     roles, params = load_roles(PROCESSES / "roles.toml"), load_parameters(PROCESSES / "parameters.toml")
     return Catalog.from_directory(PROCESSES, role_codes=set(roles), parameter_names=set(params))
 
@@ -35,7 +37,10 @@ class Scenario:
 
     def __init__(self, key: str, start_data: dict | None = None, parameters: dict | None = None):
         self.clock = clock.FixedClock(START)
-        self.bundle = catalog().bundle(key)
+        # Reloads alternate between two independently parsed bundles, so nothing may depend on
+        # in-memory state of the spec objects that ran the previous action.
+        self.bundles = [catalog(0).bundle(key), catalog(1).bundle(key)]
+        self.bundle = self.bundles[0]
         data = {**default_parameters(), **(parameters or {}), **(start_data or {})}
         with clock.use_clock(self.clock):
             self.matter = Matter.start(self.bundle, data)
@@ -68,6 +73,7 @@ class Scenario:
         before = (self.matter.status, self.matter.outcome(), self._ready_signature(self.matter),
                   self.matter.waiting_timers())
         state = self.matter.dump()
+        self.bundle = self.bundles[1] if self.bundle is self.bundles[0] else self.bundles[0]
         reloaded = Matter.load(self.bundle, state)
         after = (reloaded.status, reloaded.outcome(), self._ready_signature(reloaded), reloaded.waiting_timers())
         assert before == after, f"reload changed the matter: {before} != {after}"

@@ -48,9 +48,7 @@ def save_matter(uow, instance, matter: Matter, actor, events: list, now, force_s
 def _inbox_item(instance, ready, now) -> InboxItem:
     step = ready.step
     return InboxItem(task_id=ready.task_id, state="ready", instance_id=instance.id,
-                     process_key=step.process_key, step_id=step.id,
-                     step_name=step.name + (f"（{ready.instance_label}）" if ready.instance_label else ""),
-                     role=ready.role, village_code=instance.village_code,
+                     process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role, village_code=instance.village_code,
                      township_code=instance.township_code, ready_since=now, due_at=_due(now, step.deadline))
 
 

@@ -1,0 +1,80 @@
+"""Walking 四议两公开 (major_decision) in scenario tests, shared by the items that call it."""
+from __future__ import annotations
+
+from tests.scenario import Scenario, default_parameters
+
+P = default_parameters()
+
+
+def steps(s: Scenario) -> set[str]:
+    return set(s.ready())
+
+
+def wait_past(s: Scenario, days: int, step: str) -> None:
+    """A publicity or notice timer holds the matter for exactly `days` days, then lets `step` open."""
+    assert not s.ready(), f"nothing may be ready while the timer runs: {sorted(s.ready())}"
+    s.wait(days - 0.01)
+    assert not s.ready() and s.matter.waiting_timers(), "the timer fired early"
+    s.wait(0.02)
+    assert steps(s) == {step}
+
+
+def propose(s: Scenario, meeting_type: str = "REP") -> None:
+    s.do("propose", {"proposal": "修建村文化广场", "matter_source": "villager_suggestion", "meeting_type": meeting_type},
+         role="PARTY_BRANCH")
+
+
+def deliberate(s: Scenario, attendees: int = 7, votes_for: int = 6) -> None:
+    s.do("deliberate", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委联席会议记录"},
+         role="TWO_COMMITTEES")
+
+
+def send_plan(s: Scenario) -> None:
+    s.do("send_plan", {"plan_sent_on": "2026-03-03", "plan_text": "广场建设方案"}, role="PARTY_BRANCH")
+    assert s.matter.waiting_timers()[0].element_id == "party_notice_period"
+    wait_past(s, P["party_notice_days"], "review")
+
+
+def review(s: Scenario, total: int = 30, attendees: int = 25, votes_for: int = 20) -> None:
+    s.do("review", {"pm_total": total, "pm_attendees": attendees, "pm_for": votes_for, "pm_minutes": "签到表及记录"},
+         role="PARTY_MEMBERS_MEETING")
+
+
+def resolve_rep(s: Scenario, total: int = 30, attendees: int = 25, votes_for: int = 20) -> None:
+    s.do("resolve_rep", {"rep_total": total, "rep_attendees": attendees, "rep_for": votes_for, "resolution": "同意"},
+         role="VILLAGER_REP_MEETING")
+
+
+def resolve_full(s: Scenario, attendees: int = 600, households: int = 200, votes_for: int = 400) -> None:
+    s.do("resolve_full", {"adults_total": 1000, "households_total": 300, "vm_attendees": attendees,
+                          "vm_households": households, "vm_for": votes_for, "resolution": "同意"},
+         role="VILLAGER_MEETING")
+
+
+def after_resolution(s: Scenario) -> None:
+    """From 决议公开 to 通过: publicity, implementation, result publicity, archive."""
+    assert steps(s) == {"publish_resolution"}
+    s.do("publish_resolution", {"resolution_notice": "决议全文", "resolution_published_on": "2026-03-20"},
+         role="VILLAGE_COMMITTEE")
+    wait_past(s, P["resolution_publicity_days"], "implement")
+    s.do("implement", {"person_in_charge": "张三", "implementation_report": "已实施"}, role="TWO_COMMITTEES")
+    s.do("publish_result", {"result_notice": "实施结果"}, role="VILLAGE_COMMITTEE")
+    wait_past(s, P["result_publicity_days"], "archive")
+    s.do("archive", {"archive_no": "JC-2026-001"}, role="REPORTING_CLERK")
+
+
+def pass_major_decision(s: Scenario) -> None:
+    """Walk a called or stand-alone 四议两公开 from 提议 to 通过 along the 村民代表会议 path."""
+    propose(s)
+    deliberate(s)
+    send_plan(s)
+    review(s)
+    resolve_rep(s)
+    after_resolution(s)
+
+
+def reject_major_decision(s: Scenario) -> None:
+    """Walk a called or stand-alone 四议两公开 to 否决: the 两委 do not agree and stop the matter."""
+    propose(s)
+    deliberate(s, votes_for=3)
+    s.do("revise_or_stop", {"next_action": "stop", "revise_reason": "两委未通过，终止"}, role="PARTY_BRANCH")
