@@ -50,7 +50,7 @@ def engine_figures(repeat: int) -> dict:
         m.dump()
 
     return {
-        "parse and validate all items (ms)": median_ms(lambda: Catalog(files), repeat),
+        "parse and validate the shipped items (ms)": median_ms(lambda: Catalog(files), repeat),
         "load spec-less state (ms)": median_ms(lambda: Matter.load(bundle, specless), repeat, 5),
         "load state with embedded spec (ms)": median_ms(lambda: full.deserialize_json(embedded), repeat, 5),
         "request cycle, engine only (ms)": median_ms(cycle, repeat, 5),
@@ -94,7 +94,7 @@ def main() -> None:
     figures = {**engine_figures(args.repeat), **service_figures(args.repeat)}
     for name, value in figures.items():
         print(f"{name:48} {value:8.2f}")
-    print(f"{'ratio: parse all / load spec-less state':48} {figures['parse and validate all items (ms)'] / figures['load spec-less state (ms)']:8.1f}x")
+    print(f"{'ratio: parse items / load spec-less state':48} {figures['parse and validate the shipped items (ms)'] / figures['load spec-less state (ms)']:8.1f}x")
     print(f"{'ratio: embedded / spec-less load time':48} {figures['load state with embedded spec (ms)'] / figures['load spec-less state (ms)']:8.2f}x")
     print(f"{'ratio: embedded / spec-less size':48} {figures['state size with spec (KB)'] / figures['state size spec-less (KB)']:8.2f}x")
     print(json.dumps({k: round(v, 3) for k, v in figures.items()}, ensure_ascii=False))
