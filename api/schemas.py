@@ -32,6 +32,9 @@ class StepSchema(Schema):
     deadline = fields.String(allow_none=True, metadata={"description": "ISO-8601 duration"})
     multi_instance = fields.Boolean()
     role_variable = fields.String(allow_none=True)
+    supervision = fields.Boolean()
+    separate_from = fields.List(fields.String())
+    objection_intake = fields.Boolean()
     form = fields.List(fields.Nested(FormFieldSchema))
 
 
@@ -77,6 +80,7 @@ class TaskSummarySchema(Schema):
     process_key = fields.String()
     step_id = fields.String()
     name = fields.String()
+    objection_intake = fields.Boolean(metadata={"description": "completed only when someone objects during publicity"})
     role = fields.String()
     role_name = fields.String()
     village = fields.String()

@@ -16,7 +16,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
 from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
-from .errors import DefinitionError
+from .errors import DefinitionError, UnsafeExpression
+from .expressions import compile_expression, names_in
 from .forms import Form, parse_form
 from .parser import XiaoweiParser
 from .spec_checks import check_specs
@@ -37,14 +38,19 @@ class Step:
     process_key: str
     role: str                      # the lane id
     form: Form
-    deadline: str | None = None    # ISO duration from when the step became ready
+    deadline: str | None = None    # ISO duration, or an expression giving one (days(x)), from ready
     role_variable: str | None = None
     multi_instance: bool = False
+    supervision: bool = False      # a supervision point (村务监督委员会 review and the like)
+    separate_from: tuple = ()      # steps ("start": the matter's starter) whose actor may not do this one
+    objection_intake: bool = False # completed only when someone objects during a publicity period
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "process_key": self.process_key, "role": self.role,
                 "deadline": self.deadline, "multi_instance": self.multi_instance,
-                "role_variable": self.role_variable, "form": [f.as_dict() for f in self.form.fields]}
+                "role_variable": self.role_variable, "supervision": self.supervision,
+                "separate_from": list(self.separate_from), "objection_intake": self.objection_intake,
+                "form": [f.as_dict() for f in self.form.fields]}
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,10 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
             ends[eid] = element.get("name") or eid
         elif tag in ("intermediateCatchEvent", "boundaryEvent") and element.find("bpmn:timerEventDefinition", NS) is not None:
             timers[eid] = element.get("name") or eid
+    for step in steps.values():
+        unknown = [x for x in step.separate_from if x != "start" and x not in steps]
+        if unknown:
+            raise DefinitionError(filename, step.id, f"separate_from 指向不存在的步骤：{', '.join(unknown)}")
     meta = properties(process)
     calls = tuple(sorted({c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}))
     mi_names = frozenset(n.get("name") or n.get("id") for n in process.iterfind(".//bpmn:inputDataItem", NS))
@@ -265,13 +275,21 @@ def _step(element, key, lane, filename) -> Step:
     mi = element.find("bpmn:multiInstanceLoopCharacteristics", NS) is not None
     if props.get("role_variable") and not mi:
         raise DefinitionError(filename, eid, "只有多实例步骤可以设置 role_variable")
+    if props.get("deadline"):
+        try:
+            compile_expression(props["deadline"])
+        except UnsafeExpression as exc:
+            raise DefinitionError(filename, eid, f"时限 deadline 有误：{exc.message}") from None
+    separate = tuple(x.strip() for x in props.get("separate_from", "").split(",") if x.strip())
     return Step(eid, element.get("name") or eid, key, lane, _form_of(element, filename),
-                props.get("deadline") or None, props.get("role_variable") or None, mi)
+                props.get("deadline") or None, props.get("role_variable") or None, mi,
+                props.get("supervision", "").lower() == "true", separate,
+                props.get("objection_intake", "").lower() == "true")
 
 
 def _names_read(process) -> set[str]:
-    from .expressions import names_in
     texts = [e.text for e in process.iterfind(".//bpmn:conditionExpression", NS)]
+    texts += [p.get("value") for p in process.iterfind(".//spiffworkflow:property[@name='deadline']", NS)]
     texts += [e.text for tag in ("timeDuration", "timeDate", "timeCycle", "completionCondition", "loopCardinality")
               for e in process.iterfind(f".//bpmn:{tag}", NS)]
     texts += [e.text for e in process.iterfind(".//bpmn:loopDataInputRef", NS)]

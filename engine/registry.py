@@ -1,4 +1,6 @@
-"""Roles and township parameters as data (processes/roles.toml, processes/parameters.toml).
+"""Roles and township parameters as data: processes/roles.toml, and processes/parameters.toml plus
+any processes/parameters/*.toml (one file per group of items, so authors of different items do not
+edit the same file).
 
 A role code is a lane id. A parameter is a local rule (a threshold, a quorum fraction, a number of
 publicity days) with a county default that a township may override, never below its statutory floor.
@@ -35,8 +37,9 @@ class Parameter:
                 "min": self.minimum, "unit": self.unit}
 
 
-def load_roles(path: Path) -> dict[str, Role]:
-    table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("roles", {})
+def load_roles(processes_dir: Path) -> dict[str, Role]:
+    path = Path(processes_dir) / "roles.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("roles", {})
     roles = {}
     for code, row in table.items():
         if row.get("level") not in LEVELS:
@@ -45,10 +48,27 @@ def load_roles(path: Path) -> dict[str, Role]:
     return roles
 
 
-def load_parameters(path: Path) -> dict[str, Parameter]:
-    table = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("parameters", {})
-    return {name: Parameter(name, row["label"], row["value"], row.get("min"), row.get("unit"))
-            for name, row in table.items()}
+def load_parameters(processes_dir: Path) -> dict[str, Parameter]:
+    processes_dir = Path(processes_dir)
+    paths = [processes_dir / "parameters.toml", *sorted((processes_dir / "parameters").glob("*.toml"))]
+    parameters: dict[str, Parameter] = {}
+    for path in paths:
+        if not path.exists():
+            continue
+        for name, row in tomllib.loads(path.read_text(encoding="utf-8")).get("parameters", {}).items():
+            if name in parameters:
+                raise ValueError(f"{path}: parameter {name} is defined twice")
+            parameters[name] = Parameter(name, row["label"], row["value"], row.get("min"), row.get("unit"))
+            _check_default(path, parameters[name])
+    return parameters
+
+
+def _check_default(path: Path, parameter: Parameter) -> None:
+    """A county default must itself respect its floor: check it as a township value would be."""
+    try:
+        check_override(parameter, parameter.value)
+    except InvalidData as exc:
+        raise ValueError(f"{path}: default of {parameter.name} is invalid: {exc.errors}") from None
 
 
 def check_override(parameter: Parameter, value) -> object:

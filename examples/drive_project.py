@@ -93,6 +93,8 @@ def drive(base_url: str, amount: float, village: str, out=sys.stdout) -> dict:
     print(f"事项 #{matter['id']} 已发起：{matter['subject']}（估算 {amount:,.2f} 元）", file=out)
     number = 0
     while matter["status"] == "running":
+        # An objection intake is done only when a villager objects; nobody does in this walk.
+        matter["ready_steps"] = [s for s in matter["ready_steps"] if not s["objection_intake"]]
         if not matter["ready_steps"]:
             let_time_pass(matter, out)
             matter = api.call("GET", f"/api/v1/instances/{matter['id']}")

@@ -10,13 +10,21 @@ def steps(s: Scenario) -> set[str]:
     return set(s.ready())
 
 
-def wait_past(s: Scenario, days: int, step: str) -> None:
-    """A publicity or notice timer holds the matter for exactly `days` days, then lets `step` open."""
-    assert not s.ready(), f"nothing may be ready while the timer runs: {sorted(s.ready())}"
+def wait_past(s: Scenario, days: float, step: str) -> None:
+    """A publicity or notice timer holds the matter for exactly `days` days, then lets `step` open.
+    While it runs only an objection intake (村监委 受理异议) may be ready."""
+    assert all(k.endswith("_objection") for k in s.ready()), f"only objection intake may be ready: {sorted(s.ready())}"
     s.wait(days - 0.01)
-    assert not s.ready() and s.matter.waiting_timers(), "the timer fired early"
+    assert s.matter.waiting_timers(), "the timer fired early"
     s.wait(0.02)
     assert steps(s) == {step}
+
+
+def object_during(s: Scenario, intake: str, after_days: float = 1) -> None:
+    """A villager objects during a publicity period; the 村监委 registers it."""
+    s.wait(after_days)
+    s.do(intake, {"objection": "公示内容与会议记录不符", "objector": "村民甲"}, role="SUPERVISION_COMMITTEE")
+    assert s.matter.waiting_timers() == [], "an objection ends the running period"
 
 
 def propose(s: Scenario, meeting_type: str = "REP") -> None:

@@ -50,8 +50,8 @@ class Context:
     def __init__(self, database: Database, processes_dir: Path = DEFAULT_PROCESSES_DIR):
         self.database = database
         self.processes_dir = Path(processes_dir)
-        self.roles = load_roles(self.processes_dir / "roles.toml")
-        self.parameters = load_parameters(self.processes_dir / "parameters.toml")
+        self.roles = load_roles(self.processes_dir)
+        self.parameters = load_parameters(self.processes_dir)
         self.bundles = BundleCache()
 
     def uow(self) -> UnitOfWork:

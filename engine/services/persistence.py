@@ -1,12 +1,16 @@
 """Loading a matter from its row and saving it back with its side tables and audit events."""
 from __future__ import annotations
 
+import logging
+
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from ..expressions import evaluate
 from ..runtime import COMPLETED, SERIALIZER_VERSION, Matter
 from ..store.models import InboxItem
 
 ENDED = ("completed", "cancelled")
+log = logging.getLogger("xiaowei.services")
 
 
 def effective_parameters(ctx, uow, township_code: str) -> dict:
@@ -48,12 +52,22 @@ def save_matter(uow, instance, matter: Matter, actor, events: list, now, force_s
 def _inbox_item(instance, ready, now) -> InboxItem:
     step = ready.step
     return InboxItem(task_id=ready.task_id, state="ready", instance_id=instance.id,
-                     process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role, village_code=instance.village_code,
-                     township_code=instance.township_code, ready_since=now, due_at=_due(now, step.deadline))
+                     process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role,
+                     objection_intake=step.objection_intake, village_code=instance.village_code,
+                     township_code=instance.township_code, ready_since=now,
+                     due_at=_due(now, step.deadline, {**instance.params, **instance.data}))
 
 
-def _due(start, deadline: str | None):
+def _due(start, deadline: str | None, data: dict):
+    """When a step that became ready at `start` is due: its deadline is an ISO duration or an
+    expression over the matter's parameters and data (days(dibao_review_days))."""
     if not deadline:
         return None
+    try:
+        duration = evaluate(deadline, data)
+        parsed = TimerEventDefinition.parse_iso_duration(duration)
+    except Exception:  # noqa: BLE001 - a deadline that cannot be worked out is shown as none
+        log.warning("deadline %r could not be evaluated", deadline)
+        return None
     # The library's own ISO-duration arithmetic, so step deadlines count months as timers do.
-    return start + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(deadline), start)
+    return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)

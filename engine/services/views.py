@@ -28,7 +28,8 @@ def matter(ctx, instance, ready_items) -> dict:
 
 def task_summary(ctx, item) -> dict:
     return {"id": item.task_id, "instance_id": item.instance_id, "process_key": item.process_key,
-            "step_id": item.step_id, "name": item.step_name, "role": item.role,
+            "step_id": item.step_id, "name": item.step_name, "objection_intake": item.objection_intake,
+            "role": item.role,
             "role_name": role_name(ctx, item.role), "village": item.village_code,
             "township": item.township_code, "ready_since": item.ready_since, "due_at": item.due_at,
             "claimed_by": item.claimed_by}

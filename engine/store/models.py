@@ -44,7 +44,7 @@ class OrgUnit(Base):
 
 
 class TownshipParameter(Base):
-    """A township's override of a county default parameter (processes/parameters.toml)."""
+    """A township's override of a county default parameter (processes/parameters*.toml)."""
     __tablename__ = "township_parameters"
     township_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -109,6 +109,7 @@ class InboxItem(Base):
     process_key: Mapped[str] = mapped_column(String(64))      # the item the step belongs to
     step_id: Mapped[str] = mapped_column(String(64))
     step_name: Mapped[str] = mapped_column(String(200))
+    objection_intake: Mapped[bool] = mapped_column(Boolean, default=False)
     role: Mapped[str] = mapped_column(String(64), index=True)
     village_code: Mapped[str] = mapped_column(String(64), index=True)
     township_code: Mapped[str] = mapped_column(String(64), index=True)

@@ -6,11 +6,13 @@ that call this one reuse them), the coverage helpers in tests/flows.py.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters
-from tests.walks import (after_resolution, deliberate, pass_major_decision, propose, resolve_full, resolve_rep,
-                         review, send_plan, steps)
+from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose, resolve_full,
+                         resolve_rep, review, send_plan, steps, wait_past)
 
 P = default_parameters()
 
@@ -103,8 +105,52 @@ def rep_meeting_fails() -> Scenario:
     return finished(s, "否决")
 
 
+def at_resolution_publicity() -> Scenario:
+    s = start()
+    propose(s)
+    deliberate(s)
+    send_plan(s)
+    review(s)
+    resolve_rep(s)
+    s.do("publish_resolution", {"resolution_notice": "决议全文", "resolution_published_on": "2026-03-20"},
+         role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"resolution_objection"}
+    assert s.ready()["resolution_objection"][0].role == "SUPERVISION_COMMITTEE"
+    return s
+
+
+def resolution_objection_dismissed_and_period_restarts() -> Scenario:
+    s = at_resolution_publicity()
+    object_during(s, "resolution_objection", after_days=2)
+    s.do("reverify_resolution", {"verification_finding": "经核实，公示内容无误", "objection_upheld": False},
+         role="TWO_COMMITTEES")
+    assert steps(s) == {"resolution_objection"}
+    (timer,) = s.matter.waiting_timers()
+    assert timer.due == s.clock.now() + timedelta(days=P["resolution_publicity_days"]), "the period starts again"
+    wait_past(s, P["resolution_publicity_days"], "implement")
+    s.do("implement", {"person_in_charge": "张三", "implementation_report": "已实施"}, role="TWO_COMMITTEES")
+    s.do("publish_result", {"result_notice": "实施结果"}, role="VILLAGE_COMMITTEE")
+    object_during(s, "result_objection")
+    s.do("reverify_result", {"verification_finding": "已更正公示中的金额"}, role="TWO_COMMITTEES")
+    assert steps(s) == {"result_objection"}
+    wait_past(s, P["result_publicity_days"], "archive")
+    s.do("archive", {"archive_no": "JC-2026-002"}, role="REPORTING_CLERK")
+    return finished(s, "通过")
+
+
+def resolution_objection_upheld() -> Scenario:
+    s = at_resolution_publicity()
+    object_during(s, "resolution_objection")
+    s.do("reverify_resolution", {"verification_finding": "表决人数统计有误", "objection_upheld": True},
+         role="TWO_COMMITTEES")
+    assert steps(s) == {"revise_or_stop"}
+    s.do("revise_or_stop", {"next_action": "stop", "revise_reason": "异议成立，终止"}, role="PARTY_BRANCH")
+    return finished(s, "否决")
+
+
 SCENARIOS = [rep_meeting_passes, villager_meeting_passes, villager_meeting_fails_then_revised,
-             deliberation_fails_then_revised, party_review_fails, rep_meeting_fails]
+             deliberation_fails_then_revised, party_review_fails, rep_meeting_fails,
+             resolution_objection_dismissed_and_period_restarts, resolution_objection_upheld]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)

@@ -110,6 +110,7 @@ def upgrade() -> None:
     sa.Column('process_key', sa.String(length=64), nullable=False),
     sa.Column('step_id', sa.String(length=64), nullable=False),
     sa.Column('step_name', sa.String(length=200), nullable=False),
+    sa.Column('objection_intake', sa.Boolean(), nullable=False),
     sa.Column('role', sa.String(length=64), nullable=False),
     sa.Column('village_code', sa.String(length=64), nullable=False),
     sa.Column('township_code', sa.String(length=64), nullable=False),
