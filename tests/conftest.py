@@ -70,4 +70,4 @@ def clerk() -> Actor:
     """One actor holding every village and township role (role checks have their own tests)."""
     from engine.registry import load_roles
     from engine.services.context import DEFAULT_PROCESSES_DIR
-    return Actor("clerk", frozenset(load_roles(DEFAULT_PROCESSES_DIR / "roles.toml")))
+    return Actor("clerk", frozenset(load_roles(DEFAULT_PROCESSES_DIR)))

@@ -24,12 +24,12 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 def catalog(copy: int = 0) -> Catalog:
     """The shipped definitions, parsed once per `copy`: copy 1 is an independent parse, to reload
     matters into, as another server process would."""
-    roles, params = load_roles(PROCESSES / "roles.toml"), load_parameters(PROCESSES / "parameters.toml")
+    roles, params = load_roles(PROCESSES), load_parameters(PROCESSES)
     return Catalog.from_directory(PROCESSES, role_codes=set(roles), parameter_names=set(params))
 
 
 def default_parameters() -> dict:
-    return {name: p.value for name, p in load_parameters(PROCESSES / "parameters.toml").items()}
+    return {name: p.value for name, p in load_parameters(PROCESSES).items()}
 
 
 class Scenario:
