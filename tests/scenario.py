@@ -7,6 +7,7 @@ instance survives being saved and reloaded.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +23,29 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 @lru_cache(maxsize=2)
 def catalog(copy: int = 0) -> Catalog:
-    """The shipped definitions, parsed once per `copy`: copy 1 is an independent parse, to reload
-    matters into, as another server process would."""
-    roles, params = load_roles(PROCESSES), load_parameters(PROCESSES)
-    return Catalog.from_directory(PROCESSES, role_codes=set(roles), parameter_names=set(params))
+    """Every shipped definition, parsed once per `copy`."""
+    return Catalog.from_directory(PROCESSES, role_codes=set(load_roles(PROCESSES)),
+                                  parameter_names=set(load_parameters(PROCESSES)))
+
+
+_PROCESS_ID = re.compile(rb'<bpmn:process\s[^>]*\bid="([^"]+)"')
+_CALLED = re.compile(rb'calledElement="([^"]+)"')
+
+
+@lru_cache(maxsize=128)
+def item_catalog(key: str, copy: int = 0) -> Catalog:
+    """Only the files an item needs (its own and those of the processes it calls), parsed once
+    per `copy`: copy 1 is an independent parse, to reload matters into, as another server process
+    would. A broken file elsewhere under processes/ does not stop this item's scenarios."""
+    files = {str(p.relative_to(PROCESSES)): p.read_bytes() for p in sorted(PROCESSES.rglob("*.bpmn"))}
+    owner = {pid.decode(): name for name, data in files.items() for pid in _PROCESS_ID.findall(data)}
+    wanted, todo = {}, [key]
+    while todo:
+        name = owner[todo.pop()]
+        if name not in wanted:
+            wanted[name] = files[name]
+            todo += [c.decode() for c in _CALLED.findall(files[name])]
+    return Catalog(wanted, role_codes=set(load_roles(PROCESSES)), parameter_names=set(load_parameters(PROCESSES)))
 
 
 def default_parameters() -> dict:
@@ -39,7 +59,7 @@ class Scenario:
         self.clock = clock.FixedClock(START)
         # Reloads alternate between two independently parsed bundles, so nothing may depend on
         # in-memory state of the spec objects that ran the previous action.
-        self.bundles = [catalog(0).bundle(key), catalog(1).bundle(key)]
+        self.bundles = [item_catalog(key, 0).bundle(key), item_catalog(key, 1).bundle(key)]
         self.bundle = self.bundles[0]
         data = {**default_parameters(), **(parameters or {}), **(start_data or {})}
         with clock.use_clock(self.clock):
