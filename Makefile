@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export XIAOWEI_DATA_DIR ?= var
 
-.PHONY: setup run test test-fast bench docs
+.PHONY: setup run test test-fast bench flowcharts
 
 setup:
 	sh scripts/bootstrap.sh
@@ -22,3 +22,8 @@ test-fast: setup           ## unit tests only
 
 bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_render.py
+
+flowcharts: setup          ## regenerate docs/flowcharts/ (the PNGs shown in the README)
+	$(BIN)/xiaowei render major_decision -o docs/flowcharts/major_decision.png
+	$(BIN)/xiaowei render village_project -o docs/flowcharts/village_project.png

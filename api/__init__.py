@@ -7,7 +7,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from .errors import http_error, register_error_handlers
-from .rest import audit, instances, processes, tasks
+from .rest import audit, flowcharts, instances, processes, tasks
 from .wiring import build_context
 
 API_SETTINGS = {
@@ -42,7 +42,7 @@ def create_app(config: dict | None = None, context=None) -> Flask:
         ctx.database.upgrade()
         sync_definitions(ctx)
     api = XiaoweiApi(app)
-    for blueprint in (processes.blp, instances.blp, tasks.blp, audit.blp):
+    for blueprint in (processes.blp, instances.blp, tasks.blp, audit.blp, flowcharts.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     logging.getLogger("xiaowei").setLevel(logging.INFO)

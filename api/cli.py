@@ -172,6 +172,41 @@ def demo():
     click.echo("demo ready: village code lushui_village (绿水村), township qingshan_town (青山镇)")
 
 
+@cli.command("render")
+@click.argument("key", required=False)
+@click.option("--all", "render_all", is_flag=True, help="The whole list as one PDF booklet with a contents page.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write; the format follows its extension (.svg, .png, .pdf).")
+def render_command(key, render_all, output):
+    """Draw the official flowchart of an item (or the whole list) from processes/."""
+    from pathlib import Path
+
+    from render import render_booklet, render_flowchart
+    ctx = _context()
+    catalog = ctx.catalog()
+    roles = {code: role.name for code, role in ctx.roles.items()}
+    parameters = {name: p.value for name, p in ctx.parameters.items()}
+    fmt = Path(output).suffix.lstrip(".").lower()
+    if render_all == bool(key):
+        raise click.UsageError("give either an item KEY or --all")
+    if render_all:
+        if fmt != "pdf":
+            raise click.UsageError("--all writes a PDF booklet: use -o FILE.pdf")
+        infos = sorted(catalog.processes.values(), key=lambda i: (i.metadata.get("list_code") or "", i.key))
+        click.echo(f"drawing {len(infos)} items ...")
+        data = render_booklet([catalog.files[i.file] for i in infos], role_names=roles, parameters=parameters)
+    else:
+        if key not in catalog.processes:
+            raise click.BadParameter(f"no item {key!r}; see `xiaowei processes list`", param_hint="KEY")
+        if fmt not in ("svg", "png", "pdf"):
+            raise click.UsageError("the output must end in .svg, .png or .pdf")
+        info = catalog.processes[key]
+        data = render_flowchart(catalog.files[info.file], fmt, process_id=key, role_names=roles, parameters=parameters)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_bytes(data)
+    click.echo(f"wrote {output} ({len(data) // 1024} KB)")
+
+
 @cli.group("audit")
 def audit_group():
     """The audit hash chain."""

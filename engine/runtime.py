@@ -27,6 +27,11 @@ from .forms import clean_form_data
 from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
 
 RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
+# Flowchart overlay: engine task state -> drawn state; predicted tasks (FUTURE, LIKELY, MAYBE) are
+# not drawn as taken. STARTED is a call activity or joint step with work open inside it.
+_OVERLAY_STATE = {TaskState.ERROR: "error", TaskState.READY: "ready", TaskState.STARTED: "ready",
+                  TaskState.WAITING: "waiting", TaskState.COMPLETED: "completed", TaskState.CANCELLED: "cancelled"}
+_OVERLAY_RANK = {"error": 5, "ready": 4, "waiting": 3, "completed": 2, "cancelled": 1}
 
 
 class DeepBpmnWorkflow(BpmnWorkflow):
@@ -150,6 +155,34 @@ class Matter:
                 timers.append(WaitingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or definition.name,
                                            datetime.fromtimestamp(at.timestamp(), timezone.utc)))
         return sorted(timers, key=lambda t: t.due)
+
+    def element_states(self) -> dict[str, dict]:
+        """The state of each element of the item's own process, for a flowchart overlay:
+        {element id: {"state", "role", "due"}}. Elements of called processes are left out (their
+        ids may repeat the caller's); the call activity itself shows as in progress. Where an
+        element ran several times (loops, a joint step's instances), the liveliest state wins."""
+        states: dict[str, dict] = {}
+        for task in self.workflow.get_tasks():
+            spec = task.task_spec
+            name = _OVERLAY_STATE.get(task.state)
+            if task.workflow is not self.workflow or not spec.bpmn_id or name is None:
+                continue
+            current = states.get(spec.bpmn_id)
+            if current and _OVERLAY_RANK[current["state"]] >= _OVERLAY_RANK[name]:
+                continue
+            states[spec.bpmn_id] = {"state": name, "role": self._overlay_role(task, name), "due": self._due_of(task)}
+        return states
+
+    def _overlay_role(self, task, state: str) -> str | None:
+        if state != "ready" or not task.task_spec.manual:
+            return None
+        return self._role_of(task, self.step_of(task))
+
+    @staticmethod
+    def _due_of(task) -> str | None:
+        due = task.internal_data.get("event_value")
+        return due if isinstance(due, str) and isinstance(
+            getattr(task.task_spec, "event_definition", None), TimerEventDefinition) else None
 
     def next_timer_due(self) -> datetime | None:
         timers = self.waiting_timers()
