@@ -6,8 +6,10 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
+from engine.attachments import MAX_ATTACHMENT_BYTES
+
 from .errors import http_error, register_error_handlers
-from .rest import audit, flowcharts, instances, processes, tasks
+from .rest import attachments, audit, flowcharts, instances, processes, tasks
 from .wiring import build_context
 
 API_SETTINGS = {
@@ -19,7 +21,7 @@ API_SETTINGS = {
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     "JSON_AS_ASCII": False,
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_CONTENT_LENGTH": MAX_ATTACHMENT_BYTES + 64 * 1024,   # a file plus its multipart envelope
 }
 
 
@@ -42,7 +44,7 @@ def create_app(config: dict | None = None, context=None) -> Flask:
         ctx.database.upgrade()
         sync_definitions(ctx)
     api = XiaoweiApi(app)
-    for blueprint in (processes.blp, instances.blp, tasks.blp, audit.blp, flowcharts.blp):
+    for blueprint in (processes.blp, instances.blp, tasks.blp, attachments.blp, audit.blp, flowcharts.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     logging.getLogger("xiaowei").setLevel(logging.INFO)

@@ -120,6 +120,7 @@ class InstanceSchema(InstanceSummarySchema):
     error = fields.String(allow_none=True)
     ready_steps = fields.List(fields.Nested(TaskSummarySchema))
     waiting_timers = fields.List(fields.Nested(TimerSchema))
+    attachments = fields.List(fields.Nested(lambda: AttachmentSchema()))
 
 
 class CancelSchema(Schema):
@@ -151,6 +152,17 @@ class EventSchema(Schema):
     payload = fields.Dict()
     hash = fields.String()
     prev_hash = fields.String()
+
+
+class AttachmentSchema(Schema):
+    id = fields.String()
+    sha256 = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    uploaded_by = fields.String()
+    uploaded_at = fields.DateTime()
+    instance_id = fields.Integer(allow_none=True)
 
 
 class ChainReportSchema(Schema):

@@ -7,6 +7,8 @@ from ..forms import clean_form_data
 from ..runtime import RUNNING, Matter
 from ..store.models import Instance
 from . import views
+from .attachments import link_cited_files
+from .attachments import view as attachment_view
 from .persistence import effective_parameters, load_matter, save_matter
 
 MAX_SUBJECT = 200
@@ -33,6 +35,7 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
             township_code=unit.parent_code, subject=subject, status=RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
             created_by=actor.name, created_at=now, updated_at=now))
+        link_cited_files(uow, bundle.info.start_form, cleaned, instance.id)
         uow.audit.append("matter_started", actor.name, instance.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
             "village": village, "subject": subject, "data": cleaned, "params": params}, now.isoformat())
@@ -54,6 +57,7 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
         if item.role not in actor.roles:
             raise Forbidden(f"办理此步骤需要“{views.role_name(ctx, item.role)}”角色")
         matter = load_matter(ctx, uow, instance)
+        link_cited_files(uow, matter.bundle.step(item.process_key, item.step_id).form, data or {}, instance.id)
         cleaned, events = matter.complete(task_id, data or {})
         now = clock.now()
         item.state, item.completed_by, item.completed_at = "completed", actor.name, now
@@ -89,7 +93,8 @@ def cancel_matter(ctx, actor, instance_id: int, reason: str) -> dict:
 def get_matter(ctx, actor, instance_id: int) -> dict:
     with ctx.uow() as uow:
         instance = _instance(uow, instance_id)
-        return views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id))
+        return {**views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id)),
+                "attachments": [attachment_view(a) for a in uow.attachments.for_instance(instance.id)]}
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from datetime import timezone
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        TypeDecorator, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String,
+                        Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -118,6 +118,28 @@ class InboxItem(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     completed_by: Mapped[str | None] = mapped_column(String(64))
     completed_at: Mapped[datetime | None]
+
+
+class Attachment(Base):
+    """An uploaded evidence file (minutes, ballots, contracts, invoices, photos). Linked to the
+    matter whose step first used it; the bytes live once per sha256 in attachment_blobs."""
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment_blobs.sha256"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime]
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"), index=True)
+
+
+class AttachmentBlob(Base):
+    """File contents, content-addressed: kept in the database so a file and the step that cites it
+    commit together, on SQLite and PostgreSQL alike."""
+    __tablename__ = "attachment_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditEvent(Base):

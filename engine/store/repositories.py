@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from ..audit import GENESIS, event_hash
-from .models import (AuditEvent, AuditHead, DefinitionVersion, InboxItem, Instance, OrgUnit,
-                     TownshipParameter)
+from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, InboxItem, Instance,
+                     OrgUnit, TownshipParameter)
 
 
 class _Repository:
@@ -132,6 +132,26 @@ class InboxRepository(_Repository):
         rows = self.session.scalars(query.order_by(InboxItem.ready_since.desc(), InboxItem.task_id)
                                     .offset(offset).limit(limit))
         return list(rows), total
+
+
+class AttachmentRepository(_Repository):
+    def add(self, attachment: Attachment, content: bytes) -> Attachment:
+        if self.session.get(AttachmentBlob, attachment.sha256) is None:
+            self.session.add(AttachmentBlob(sha256=attachment.sha256, content=content))
+            self.session.flush()
+        self.session.add(attachment)
+        self.session.flush()
+        return attachment
+
+    def get(self, attachment_id: str) -> Attachment | None:
+        return self.session.get(Attachment, attachment_id)
+
+    def content(self, sha256: str) -> bytes:
+        return self.session.get(AttachmentBlob, sha256).content
+
+    def for_instance(self, instance_id: int) -> list[Attachment]:
+        return list(self.session.scalars(select(Attachment).filter_by(instance_id=instance_id)
+                                         .order_by(Attachment.uploaded_at)))
 
 
 class AuditRepository(_Repository):

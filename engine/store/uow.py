@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict
-from .repositories import (AuditRepository, DefinitionRepository, InboxRepository, InstanceRepository,
+from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, InboxRepository, InstanceRepository,
                            OrgRepository, ParameterRepository)
 
 
@@ -21,6 +21,7 @@ class UnitOfWork:
         self.instances = InstanceRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.attachments = AttachmentRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -15,6 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('attachment_blobs',
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('sha256')
+    )
     op.create_table('audit_events',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('at', sa.String(length=40), nullable=False),
@@ -103,6 +108,23 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['township_code'], ['org_units.code'], ),
     sa.PrimaryKeyConstraint('township_code', 'name')
     )
+    op.create_table('attachments',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ),
+    sa.ForeignKeyConstraint(['sha256'], ['attachment_blobs.sha256'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachments_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachments_sha256'), ['sha256'], unique=False)
+
     op.create_table('inbox',
     sa.Column('task_id', sa.String(length=36), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
@@ -140,6 +162,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_inbox_instance_id'))
 
     op.drop_table('inbox')
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachments_sha256'))
+        batch_op.drop_index(batch_op.f('ix_attachments_instance_id'))
+
+    op.drop_table('attachments')
     op.drop_table('township_parameters')
     with op.batch_alter_table('instances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_instances_village_code'))
@@ -160,3 +187,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_events_event'))
 
     op.drop_table('audit_events')
+    op.drop_table('attachment_blobs')

@@ -1,0 +1,59 @@
+"""Evidence files: upload, download, and the check that a form cites files that exist."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from .. import clock
+from ..attachments import clean_name, content_type_of
+from ..errors import InvalidData, NotFound
+from ..store.models import Attachment
+
+
+def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
+    name = clean_name(name)
+    content_type = content_type_of(name, data)
+    sha = hashlib.sha256(data).hexdigest()
+    with ctx.uow() as uow:
+        now = clock.now()
+        row = uow.attachments.add(Attachment(
+            id=uuid.uuid4().hex, sha256=sha, name=name, size=len(data), content_type=content_type,
+            uploaded_by=actor.name, uploaded_at=now), data)
+        uow.audit.append("attachment_uploaded", actor.name, None,
+                         {"id": row.id, "sha256": sha, "name": name, "size": len(data)}, now.isoformat())
+        uow.commit()
+        return view(row)
+
+
+def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
+    with ctx.uow() as uow:
+        row = uow.attachments.get(attachment_id)
+        if row is None:
+            raise NotFound(f"找不到附件 {attachment_id}")
+        return view(row), uow.attachments.content(row.sha256)
+
+
+def link_cited_files(uow, form, data: dict, instance_id: int) -> None:
+    """Every attachment id a form's file fields cite must exist and not belong to another matter;
+    the ones cited are linked to this matter. InvalidData names the field otherwise."""
+    errors = {}
+    for field in form.fields:
+        cited = data.get(field.name)
+        if field.type != "file" or not cited:
+            continue
+        for attachment_id in [cited] if isinstance(cited, str) else cited if isinstance(cited, list) else []:
+            row = uow.attachments.get(attachment_id) if isinstance(attachment_id, str) else None
+            if row is None:
+                errors[field.name] = f"{field.label}：附件 {attachment_id} 不存在，请先上传"
+            elif row.instance_id not in (None, instance_id):
+                errors[field.name] = f"{field.label}：附件 {attachment_id} 已用于其他事项"
+            else:
+                row.instance_id = instance_id
+    if errors:
+        raise InvalidData("表单数据有误，请按提示修改", errors)
+
+
+def view(row) -> dict:
+    return {"id": row.id, "sha256": row.sha256, "name": row.name, "size": row.size,
+            "content_type": row.content_type, "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at,
+            "instance_id": row.instance_id}
