@@ -76,16 +76,14 @@ def _load(ctx):
 @processes.command("list")
 def processes_list():
     """List the items by category."""
-    ctx = _context()
-    rows = definitions.list_processes(ctx)
-    if not rows:
+    groups = definitions.list_processes(_context())
+    if not groups:
         click.echo("no items loaded: run `xiaowei processes load` (or `xiaowei demo`)")
-    category = object()
-    for row in rows:
-        if row["category"] != category:
-            category = row["category"]
-            click.echo(f"\n{category or '未分类'}")
-        click.echo(f"  {row['list_code'] or '-':8} {row['key']:28} {row['name']}")
+    for group in groups:
+        click.echo(f"\n{group['category']}（{len(group['items'])}项）")
+        for row in group["items"]:
+            click.echo(f"  {row['list_code'] or '-':8} {row['key']:28} {row['name']}")
+    click.echo(f"\n共 {sum(len(g['items']) for g in groups)} 项")
 
 
 @processes.command("show")

@@ -53,6 +53,11 @@ class ProcessSummarySchema(Schema):
     bundle_sha256 = fields.String()
 
 
+class CategorySchema(Schema):
+    category = fields.String()
+    items = fields.List(fields.Nested(ProcessSummarySchema))
+
+
 class ProcessSchema(ProcessSummarySchema):
     start_form = fields.List(fields.Nested(FormFieldSchema))
     steps = fields.List(fields.Nested(StepSchema))

@@ -26,6 +26,8 @@ from .spec_checks import check_specs
 FORBIDDEN_ELEMENTS = {"scriptTask": "不允许脚本任务", "serviceTask": "不允许服务任务",
                       "businessRuleTask": "不允许业务规则任务", "preScript": "不允许前置脚本",
                       "postScript": "不允许后置脚本", "script": "不允许脚本"}
+# The categories of the list, in the order the catalogue shows them (domain reference §2.2).
+CATEGORIES = ("村级重大决策", "工程项目", "招投标采购", "资产资源", "财务管理", "人事用工", "村务管理", "便民服务")
 METADATA_KEYS = ("list_code", "category", "policy_basis", "executing_body", "supervising_body",
                  "time_limit", "publicity")
 STEP_TAGS = ("userTask", "manualTask", "task")
@@ -231,6 +233,8 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
         if unknown:
             raise DefinitionError(filename, step.id, f"separate_from 指向不存在的步骤：{', '.join(unknown)}")
     meta = properties(process)
+    if meta.get("category") not in CATEGORIES:
+        raise DefinitionError(filename, key, f"类别 {meta.get('category')!r} 不在清单类别中（{'、'.join(CATEGORIES)}）")
     calls = tuple(sorted({c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}))
     mi_names = frozenset(n.get("name") or n.get("id") for n in process.iterfind(".//bpmn:inputDataItem", NS))
     embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.services import definitions
 
-from ..schemas import ProcessSchema, ProcessSummarySchema
+from ..schemas import CategorySchema, ProcessSchema
 from . import ctx
 from ..actors import current_actor
 
@@ -13,9 +13,9 @@ blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes",
 
 @blp.route("")
 class Processes(MethodView):
-    @blp.response(200, ProcessSummarySchema(many=True))
+    @blp.response(200, CategorySchema(many=True))
     def get(self):
-        """List the items of the power list"""
+        """The power list, grouped by category"""
         current_actor()
         return definitions.list_processes(ctx())
 

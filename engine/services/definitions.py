@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import clock
+from ..definitions import CATEGORIES
 from ..errors import NotFound
 from ..store.models import DefinitionVersion
 
@@ -39,8 +40,13 @@ def _version_row(bundle) -> DefinitionVersion:
 
 
 def list_processes(ctx) -> list[dict]:
+    """The catalogue: [{category, items}] in the list's category order, items by list code."""
     with ctx.uow() as uow:
-        return [_summary(v) for v in uow.definitions.list_current()]
+        items = sorted((_summary(v) for v in uow.definitions.list_current()),
+                       key=lambda i: (i["list_code"] or "", i["key"]))
+    order = {name: n for n, name in enumerate(CATEGORIES)}
+    categories = sorted({i["category"] for i in items}, key=lambda c: (order.get(c, len(order)), c or ""))
+    return [{"category": c, "items": [i for i in items if i["category"] == c]} for c in categories]
 
 
 def get_process(ctx, key: str) -> dict:

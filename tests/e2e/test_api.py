@@ -28,8 +28,10 @@ def assert_error_shape(response, code: int):
 
 
 def test_catalogue(client):
-    items = client.get("/api/v1/processes", headers=H).json
-    assert {"major_decision"} <= {i["key"] for i in items}
+    groups = client.get("/api/v1/processes", headers=H).json
+    assert groups[0]["category"] == "村级重大决策"
+    assert "major_decision" in [i["key"] for i in groups[0]["items"]]
+    assert len({g["category"] for g in groups}) == len(groups)
     item = client.get("/api/v1/processes/major_decision", headers=H).json
     assert item["name"] == "村级重大事项决策（四议两公开）" and item["list_code"] == "JC-01"
     step = next(s for s in item["steps"] if s["id"] == "review")

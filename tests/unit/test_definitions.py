@@ -11,9 +11,13 @@ HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">')
 
 
+CATEGORY = ('<bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="category" value="村务管理"/></spiffworkflow:properties></bpmn:extensionElements>')
+
+
 def bpmn(body: str, lanes: str = '<bpmn:lane id="VILLAGE_COMMITTEE" name="村委会"><bpmn:flowNodeRef>work</bpmn:flowNodeRef></bpmn:lane>',
          pid: str = "p") -> bytes:
-    return (f'{HEAD}<bpmn:process id="{pid}" name="测试" isExecutable="true">'
+    return (f'{HEAD}<bpmn:process id="{pid}" name="测试" isExecutable="true">{CATEGORY}'
             f'<bpmn:laneSet id="ls">{lanes}</bpmn:laneSet>{body}</bpmn:process></bpmn:definitions>').encode()
 
 
@@ -139,6 +143,11 @@ def test_bad_form_field_is_refused_with_the_step():
                           '<camunda:formField id="x" type="colour"/></camunda:formData></bpmn:extensionElements></bpmn:userTask>')
     error = refused({"p.bpmn": bpmn(body)})
     assert error.element == "work" and "colour" in error.problem
+
+
+def test_category_must_be_one_of_the_lists():
+    error = refused({"p.bpmn": bpmn(SIMPLE).replace("村务管理".encode(), "杂项".encode())})
+    assert error.element == "p" and "杂项" in error.problem
 
 
 def test_bundle_hash_changes_when_a_called_process_changes():
