@@ -86,6 +86,20 @@ def processes_list():
     click.echo(f"\n共 {sum(len(g['items']) for g in groups)} 项")
 
 
+@processes.command("doc")
+@click.option("-o", "--output", default="docs/power-list.md", show_default=True, type=click.Path(dir_okay=False))
+def processes_doc(output):
+    """Write the power list as Markdown, generated from the definitions."""
+    from pathlib import Path
+
+    from engine.power_list import power_list_markdown
+    ctx = _context()
+    text = power_list_markdown(ctx.catalog(), ctx.roles, ctx.parameters)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
 @processes.command("show")
 @click.argument("key")
 def processes_show(key):

@@ -1,0 +1,77 @@
+"""docs/power-list.md: the power list as a document, generated from the definitions themselves,
+so what villagers read is what the engine runs (`xiaowei processes doc`)."""
+from __future__ import annotations
+
+import re
+
+from .definitions import CATEGORIES
+from .expressions import evaluate
+
+HEADER = "<!-- 由 processes/ 中的流程定义生成（xiaowei processes doc -o docs/power-list.md），请勿手改 -->"
+
+
+_DATE_UNITS = {"Y": "年", "M": "个月", "W": "周", "D": "天"}
+_TIME_UNITS = {"H": "小时", "M": "分钟", "S": "秒"}
+
+
+def duration_words(expression: str | None, parameters: dict) -> str:
+    """'P10D' -> '10天'; 'days(x)' -> '15天（参数 x）'."""
+    if not expression:
+        return ""
+    try:
+        iso = str(evaluate(expression, parameters))
+    except Exception:  # noqa: BLE001 - shown as written when it cannot be worked out
+        return expression
+    date_part, _, time_part = iso.partition("T")
+    words = "".join(f"{n}{_DATE_UNITS[u]}" for n, u in re.findall(r"(\d+)([YMWD])", date_part))
+    words += "".join(f"{n}{_TIME_UNITS[u]}" for n, u in re.findall(r"(\d+)([HMS])", time_part))
+    names = sorted(n for n in parameters if re.search(rf"\b{re.escape(n)}\b", expression))
+    return words + (f"（参数 {', '.join(names)}）" if names else "")
+
+
+def power_list_markdown(catalog, roles: dict, parameters: dict) -> str:
+    values = {name: p.value for name, p in parameters.items()}
+    infos = sorted(catalog.processes.values(), key=lambda i: (CATEGORIES.index(i.metadata["category"]),
+                                                              i.metadata.get("list_code") or "", i.key))
+    lines = [HEADER, "", "# 村级小微权力清单", "",
+             f"共 {len(infos)} 项。每一项都是 `processes/` 下的一个 BPMN 流程定义，引擎按它办理，流程图也由它绘制。", "",
+             "| 编号 | 事项 | 类别 |", "|---|---|---|"]
+    lines += [f"| {i.metadata.get('list_code') or ''} | [{i.name}](#{i.key}) | {i.metadata['category']} |" for i in infos]
+    for category in CATEGORIES:
+        members = [i for i in infos if i.metadata["category"] == category]
+        if members:
+            lines += ["", f"## {category}"]
+            for info in members:
+                lines += _item(info, catalog, roles, parameters, values)
+    return "\n".join(lines) + "\n"
+
+
+def _item(info, catalog, roles, parameters, values) -> list[str]:
+    meta = info.metadata
+    lines = ["", f'<a id="{info.key}"></a>', f"### {meta.get('list_code') or ''} {info.name}", ""]
+    for label, key in (("政策依据", "policy_basis"), ("执行主体", "executing_body"), ("监督主体", "supervising_body"),
+                       ("办理时限", "time_limit"), ("公开要求", "publicity")):
+        lines.append(f"- {label}：{meta.get(key) or '—'}")
+    if info.calls:
+        called = "、".join(catalog.processes[c].name if c in catalog.processes else c for c in info.calls)
+        lines.append(f"- 调用：{called}")
+    lines += ["", "| 步骤 | 办理角色 | 时限 | 表单（*为必填） | 说明 |", "|---|---|---|---|---|"]
+    for step in info.steps.values():
+        role = roles[step.role].name if step.role in roles else step.role
+        fields = "、".join(f.label + ("*" if f.required else "") for f in step.form.fields) or "—"
+        notes = [n for n, on in (("监督点", step.supervision), ("公示期异议受理", step.objection_intake),
+                                 ("多部门联合", step.multi_instance)) if on]
+        if step.separate_from:
+            notes.append("不得由" + "、".join("发起人" if s == "start" else info.steps[s].name for s in step.separate_from) + "办理人办理")
+        lines.append(f"| {step.name} | {role} | {duration_words(step.deadline, values) or '—'} | {fields} | {'；'.join(notes)} |")
+    used = sorted(n for n in info.reads if n in parameters)
+    if used:
+        lines += ["", "本事项使用的乡镇参数（县默认值，乡镇可调整）："]
+        lines += [f"- {parameters[n].label}（`{n}`）：{_value(parameters[n])}" for n in used]
+    return lines
+
+
+def _value(parameter) -> str:
+    value = parameter.value
+    shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    return shown + (parameter.unit or "") + (f"，不得低于 {parameter.minimum}" if parameter.minimum not in (None, 0) else "")

@@ -1,0 +1,31 @@
+"""docs/power-list.md is generated from the definitions; it may never drift from them."""
+from pathlib import Path
+
+from engine.power_list import duration_words, power_list_markdown
+from engine.registry import load_parameters, load_roles
+from tests.scenario import PROCESSES, catalog
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "power-list.md"
+
+
+def generated() -> str:
+    return power_list_markdown(catalog(), load_roles(PROCESSES), load_parameters(PROCESSES))
+
+
+def test_power_list_doc_is_up_to_date():
+    assert DOC.read_text(encoding="utf-8") == generated(), "docs/power-list.md is stale: run `make docs`"
+
+
+def test_doc_lists_every_item_with_its_steps():
+    text = generated()
+    for info in catalog().processes.values():
+        assert f"### {info.metadata['list_code']} {info.name}" in text
+        for step in info.steps.values():
+            assert f"| {step.name} |" in text
+
+
+def test_duration_words():
+    assert duration_words("P10D", {}) == "10天"
+    assert duration_words("days(x)", {"x": 15}) == "15天（参数 x）"
+    assert duration_words("PT12H", {}) == "12小时"
+    assert duration_words(None, {}) == ""
