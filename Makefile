@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export XIAOWEI_DATA_DIR ?= var
 
-.PHONY: setup run test test-fast bench docs flowcharts
+.PHONY: setup run test test-fast bench docs flowcharts flow-coverage
 
 setup:
 	sh scripts/bootstrap.sh
@@ -23,6 +23,9 @@ test-fast: setup           ## unit tests only
 bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_render.py
+
+flow-coverage: setup      ## which test took which flow of which item -> test-artifacts/flow-coverage.md
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit -k "test_item_ or item" ; echo "report: test-artifacts/flow-coverage.md"
 
 docs: setup                ## regenerate docs/power-list.md from the definitions
 	$(BIN)/xiaowei processes doc -o docs/power-list.md

@@ -13,6 +13,8 @@ from engine.services.orgs import seed_demo
 from engine.store import Database
 from engine.store.models import Base
 
+pytest_plugins = ["tests.flowcov"]
+
 PG_URL = os.environ.get("XIAOWEI_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -13,9 +13,9 @@ REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.
 
 
 # -- flow coverage -----------------------------------------------------------------------------
-def sequence_flows(bundle) -> dict[tuple[str, str], str]:
-    """(source, target) -> sequence flow id, for the main process of a bundle."""
-    info = bundle.info
+def sequence_flows(bundle, key: str | None = None) -> dict[tuple[str, str], str]:
+    """(source, target) -> sequence flow id, for the main process of a bundle (or `key`)."""
+    info = bundle.processes[key or bundle.key]
     root = etree.fromstring(bundle.files[info.file])
     process = next(p for p in root.iter(f"{BPMN}process") if p.get("id") == info.key)
     return {(f.get("sourceRef"), f.get("targetRef")): f.get("id") for f in process.iter(f"{BPMN}sequenceFlow")}
@@ -23,10 +23,23 @@ def sequence_flows(bundle) -> dict[tuple[str, str], str]:
 
 def flows_taken(matter) -> set[str]:
     """The sequence flows of the main process this matter went along (called processes excluded)."""
-    flows = sequence_flows(matter.bundle)
+    return _flows_in(matter.workflow, sequence_flows(matter.bundle))
+
+
+def flows_taken_by_process(matter) -> dict[str, set[str]]:
+    """Flows taken in the main process and in every process it called, by process key."""
+    taken: dict[str, set[str]] = {}
+    for workflow in [matter.workflow, *matter.workflow.subprocesses.values()]:
+        key = workflow.spec.name
+        if key in matter.bundle.processes:
+            taken.setdefault(key, set()).update(_flows_in(workflow, sequence_flows(matter.bundle, key)))
+    return taken
+
+
+def _flows_in(workflow, flows: dict) -> set[str]:
     taken = set()
-    for task in matter.workflow.get_tasks(state=TaskState.ANY_MASK):
-        if task.workflow is not matter.workflow or not task.task_spec.bpmn_id:
+    for task in workflow.get_tasks(state=TaskState.ANY_MASK):
+        if task.workflow is not workflow or not task.task_spec.bpmn_id:
             continue
         if isinstance(task.task_spec, BoundaryEvent):                 # attached to a step, not reached by a flow
             continue

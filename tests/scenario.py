@@ -55,7 +55,10 @@ def default_parameters() -> dict:
 class Scenario:
     """Start an item and step through it as the roles would, checking each reload."""
 
+    created: list = []   # every scenario of the running test, for the flow coverage report
+
     def __init__(self, key: str, start_data: dict | None = None, parameters: dict | None = None):
+        Scenario.created.append(self)
         self.clock = clock.FixedClock(START)
         # Reloads alternate between two independently parsed bundles, so nothing may depend on
         # in-memory state of the spec objects that ran the previous action.

@@ -1,0 +1,57 @@
+"""Flow coverage of the power list, as a pytest plugin: which test took which sequence flow.
+
+Every Scenario a test creates is inspected when the test ends. When the session ran the scenario
+tests of every item (`make flow-coverage`, or the whole suite), it writes
+test-artifacts/flow-coverage.md (each item's flows and the tests that took them) and fails if any
+flow of any item was never taken, or an item has no scenario tests at all.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.flows import flows_taken_by_process, sequence_flows
+from tests.scenario import Scenario, catalog
+
+REPORT = Path(__file__).resolve().parents[1] / "test-artifacts" / "flow-coverage.md"
+TAKEN: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))   # item -> flow -> tests
+
+
+@pytest.fixture(autouse=True)
+def _record_flows(request):
+    first = len(Scenario.created)
+    yield
+    for scenario in Scenario.created[first:]:
+        for key, flows in flows_taken_by_process(scenario.matter).items():
+            for flow in flows:
+                TAKEN[key][flow].add(request.node.nodeid.split("::", 1)[-1])
+    del Scenario.created[first:]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    modules = {Path(str(item.fspath)).stem for item in session.items}
+    items = catalog().processes
+    if not any(m.startswith("test_item_") for m in modules):
+        return
+    untested = sorted(k for k in items if f"test_item_{k}" not in modules)
+    missing = {}
+    lines = ["# 流程覆盖报告（每条顺序流由哪些测试走过）", ""]
+    for key in sorted(items):
+        flows = sorted(set(sequence_flows(catalog().bundle(key), key).values()))
+        gone = [f for f in flows if not TAKEN[key].get(f)]
+        if gone:
+            missing[key] = gone
+        lines += [f"## {key} {items[key].name}: {len(flows) - len(gone)}/{len(flows)}", ""]
+        lines += [f"- `{f}`: " + (", ".join(sorted(TAKEN[key][f])[:3]) + (" …" if len(TAKEN[key][f]) > 3 else "")
+                                  if TAKEN[key].get(f) else "**NEVER TAKEN**") for f in flows]
+        lines.append("")
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
+    if untested:     # only part of the item suite ran: report, do not judge
+        return
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"flow coverage: flows never taken: {missing} (see {REPORT})", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
