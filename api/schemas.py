@@ -29,7 +29,9 @@ class StepSchema(Schema):
     process_key = fields.String()
     role = fields.String()
     role_name = fields.String()
-    deadline = fields.String(allow_none=True, metadata={"description": "ISO-8601 duration"})
+    deadline = fields.String(allow_none=True, metadata={"description": "ISO-8601 duration or an expression over parameters"})
+    time_limit = fields.String(allow_none=True, metadata={"description": "the time limit in words, with the county default"})
+    policy_basis = fields.String(allow_none=True)
     multi_instance = fields.Boolean()
     role_variable = fields.String(allow_none=True)
     supervision = fields.Boolean()
@@ -168,6 +170,21 @@ class AttachmentSchema(Schema):
     uploaded_by = fields.String()
     uploaded_at = fields.DateTime()
     instance_id = fields.Integer(allow_none=True)
+
+
+class RoleSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String(metadata={"description": "village|township|county|system"})
+
+
+class ParameterSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+    value = fields.Raw(metadata={"description": "the value in force (the township's, or the county default)"})
+    default = fields.Raw()
+    min = fields.Raw(allow_none=True, metadata={"description": "statutory floor"})
+    unit = fields.String(allow_none=True)
 
 
 class ChainReportSchema(Schema):

@@ -46,12 +46,14 @@ class Step:
     supervision: bool = False      # a supervision point (村务监督委员会 review and the like)
     separate_from: tuple = ()      # steps ("start": the matter's starter) whose actor may not do this one
     objection_intake: bool = False # completed only when someone objects during a publicity period
+    policy_basis: str | None = None  # the step's own legal basis, where it has one beyond the item's
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "process_key": self.process_key, "role": self.role,
                 "deadline": self.deadline, "multi_instance": self.multi_instance,
                 "role_variable": self.role_variable, "supervision": self.supervision,
                 "separate_from": list(self.separate_from), "objection_intake": self.objection_intake,
+                "policy_basis": self.policy_basis,
                 "form": [f.as_dict() for f in self.form.fields]}
 
 
@@ -288,7 +290,7 @@ def _step(element, key, lane, filename) -> Step:
     return Step(eid, element.get("name") or eid, key, lane, _form_of(element, filename),
                 props.get("deadline") or None, props.get("role_variable") or None, mi,
                 props.get("supervision", "").lower() == "true", separate,
-                props.get("objection_intake", "").lower() == "true")
+                props.get("objection_intake", "").lower() == "true", props.get("policy_basis") or None)
 
 
 def _names_read(process) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import clock
 from ..definitions import CATEGORIES
 from ..errors import NotFound
+from ..power_list import duration_words
 from ..store.models import DefinitionVersion
 
 
@@ -66,7 +67,9 @@ def _summary(version) -> dict:
 
 
 def _with_role_names(ctx, info: dict) -> dict:
-    steps = [{**s, "role_name": _role_name(ctx, s["role"])} for s in info["steps"]]
+    values = {name: p.value for name, p in ctx.parameters.items()}
+    steps = [{**s, "role_name": _role_name(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values) or None,
+              "policy_basis": s.get("policy_basis") or info.get("policy_basis")} for s in info["steps"]]
     return {"start_form": info["start_form"], "steps": steps, "calls": info["calls"],
             "end_events": info["end_events"], "timers": info["timers"]}
 
