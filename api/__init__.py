@@ -9,7 +9,7 @@ from flask_smorest import Api
 from engine.attachments import MAX_ATTACHMENT_BYTES
 
 from .errors import http_error, register_error_handlers
-from .rest import attachments, audit, flowcharts, instances, processes, registry, tasks
+from .rest import attachments, audit, auth, flowcharts, instances, processes, registry, tasks, users
 from .wiring import build_context
 
 API_SETTINGS = {
@@ -44,8 +44,8 @@ def create_app(config: dict | None = None, context=None) -> Flask:
         ctx.database.upgrade()
         sync_definitions(ctx)
     api = XiaoweiApi(app)
-    for blueprint in (processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, audit.blp,
-                      flowcharts.blp):
+    for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
+                      audit.blp, flowcharts.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     logging.getLogger("xiaowei").setLevel(logging.INFO)

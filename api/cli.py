@@ -76,7 +76,7 @@ def _load(ctx):
 @processes.command("list")
 def processes_list():
     """List the items by category."""
-    groups = definitions.list_processes(_context())
+    groups = definitions.list_processes(_context(), Actor.system())
     if not groups:
         click.echo("no items loaded: run `xiaowei processes load` (or `xiaowei demo`)")
     for group in groups:
@@ -104,7 +104,7 @@ def processes_doc(output):
 @click.argument("key")
 def processes_show(key):
     """Show one item: metadata and every step with its role, time limit and form."""
-    item = definitions.get_process(_context(), key)
+    item = definitions.get_process(_context(), Actor.system(), key)
     click.echo(f"{item['name']}（{item['list_code']}，{item['category']}）")
     for label, field in (("政策依据", "policy_basis"), ("执行主体", "executing_body"),
                          ("监督主体", "supervising_body"), ("办理时限", "time_limit"), ("公开", "publicity")):
@@ -170,18 +170,96 @@ def serve(host, port, workers, with_worker):
 
 @cli.command()
 def demo():
-    """Set up a demo county, township and village with the power list loaded."""
+    """Set up a demo county (2 townships, 3 villages, one user per role per unit). Demo only."""
+    from engine.services.demo import DEMO_PASSWORD, demo_username, seed_demo
     ctx = _context()
     click.echo("1/3 schema ...")
     ctx.database.upgrade()
     click.echo("2/3 definitions ...")
     _load(ctx)
-    click.echo("3/3 demo county, township and village ...")
-    created = orgs.seed_demo(ctx, Actor.system())
+    click.echo("3/3 demo county, townships, villages and users (one per role per unit) ...")
+    created = seed_demo(ctx, Actor.system(), progress=lambda name: click.echo(f"  user {name}"))
     for unit in orgs.list_units(ctx, Actor.system()):
-        mark = "new" if unit["code"] in created else "ok "
+        mark = "new" if unit["code"] in created["units"] else "ok "
         click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
-    click.echo("demo ready: village code lushui_village (绿水村), township qingshan_town (青山镇)")
+    click.echo("\ndemo ready. Every demo user's password is " + repr(DEMO_PASSWORD) + " (demo only, never in production).")
+    click.echo("User names are <role code in lower case>.<unit code>, for example:")
+    for role, unit in (("TWO_COMMITTEES", "lushui_village"), ("SUPERVISION_COMMITTEE", "lushui_village"),
+                       ("TOWNSHIP_DISCIPLINE", "qingshan_town"), ("TOWNSHIP_ADMIN", "qingshan_town"),
+                       ("COUNTY_ADMIN", "demo_county")):
+        click.echo(f"  {demo_username(role, unit)}")
+    click.echo("Get a token: curl -X POST localhost:8000/api/v1/auth/token -H Content-Type:application/json "
+               f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", \"password\": \"{DEMO_PASSWORD}\"}}'")
+
+
+@cli.group()
+def users():
+    """Users and their roles (run at the server: acts as the system)."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="The person's name.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def users_create(username, display_name, password):
+    """Create a user."""
+    from engine.services import identity
+    user = identity.create_user(_context(), Actor.system(), username, display_name, password)
+    click.echo(f"created {user['username']} ({user['display_name']})")
+
+
+@users.command("grant")
+@click.argument("username")
+@click.argument("role")
+@click.argument("org")
+def users_grant(username, role, org):
+    """Give USERNAME the ROLE in the organisation unit ORG (and so in every unit below it)."""
+    from engine.services import identity
+    user = identity.grant_role(_context(), Actor.system(), username, role, org)
+    click.echo(f"{user['username']}: " + ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]))
+
+
+@users.command("revoke")
+@click.argument("username")
+@click.argument("role")
+@click.argument("org")
+def users_revoke(username, role, org):
+    """Take ROLE in ORG away from USERNAME."""
+    from engine.services import identity
+    user = identity.revoke_role(_context(), Actor.system(), username, role, org)
+    click.echo(f"{user['username']}: " + (", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "no roles"))
+
+
+@users.command("list")
+def users_list():
+    """Every user with their roles."""
+    from engine.services import identity
+    for user in identity.list_users(_context(), Actor.system()):
+        roles = ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "-"
+        click.echo(f"{user['username']:40} {user['display_name']:20} {roles}")
+
+
+@cli.group("orgs")
+def orgs_group():
+    """Organisation units: county -> township -> village."""
+
+
+@orgs_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.argument("level", type=click.Choice(["county", "township", "village"]))
+@click.option("--parent", "parent_code", help="The township of a village, the county of a township.")
+def orgs_add(code, name, level, parent_code):
+    """Add an organisation unit."""
+    unit = orgs.add_unit(_context(), Actor.system(), code, name, level, parent_code)
+    click.echo(f"added {unit['level']} {unit['code']} {unit['name']}")
+
+
+@orgs_group.command("list")
+def orgs_list():
+    """List every unit."""
+    for unit in orgs.list_units(_context(), Actor.system()):
+        click.echo(f"{unit['level']:9} {unit['code']:20} {unit['name']:10} {unit['parent_code'] or ''}")
 
 
 @cli.command("render")

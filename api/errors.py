@@ -9,14 +9,15 @@ import logging
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import (Conflict, DefinitionError, Forbidden, InvalidData, NotFound, Unauthenticated,
-                           XiaoweiError)
+from engine.errors import (Conflict, DefinitionError, Forbidden, InvalidData, NotFound, TooManyAttempts,
+                           Unauthenticated, XiaoweiError)
 
 log = logging.getLogger("xiaowei.api")
 
 STATUS = [(NotFound, 404, "Not Found"), (Conflict, 409, "Conflict"),
           (InvalidData, 422, "Unprocessable Entity"), (DefinitionError, 422, "Unprocessable Entity"),
-          (Forbidden, 403, "Forbidden"), (Unauthenticated, 401, "Unauthorized")]
+          (Forbidden, 403, "Forbidden"), (Unauthenticated, 401, "Unauthorized"),
+          (TooManyAttempts, 429, "Too Many Requests")]
 
 
 def error_body(code: int, status: str, message: str, errors: dict | None = None):
@@ -43,7 +44,12 @@ def register_error_handlers(app) -> None:
     def _domain(exc: XiaoweiError):
         for cls, code, status in STATUS:
             if isinstance(exc, cls):
-                return error_body(code, status, exc.message, exc.errors)
+                body, code = error_body(code, status, exc.message, exc.errors)
+                if isinstance(exc, TooManyAttempts):
+                    body.headers["Retry-After"] = str(exc.retry_after)
+                if isinstance(exc, Unauthenticated):
+                    body.headers["WWW-Authenticate"] = "Bearer"
+                return body, code
         return error_body(400, "Bad Request", exc.message, exc.errors)
 
     @app.errorhandler(Exception)

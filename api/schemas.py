@@ -53,6 +53,7 @@ class ProcessSummarySchema(Schema):
     version_id = fields.Integer()
     sha256 = fields.String()
     bundle_sha256 = fields.String()
+    owner_org = fields.String(allow_none=True, metadata={"description": "a township's special item, or null (county)"})
 
 
 class CategorySchema(Schema):
@@ -148,6 +149,7 @@ class TaskSchema(TaskSummarySchema):
     matter = fields.Nested(InstanceSummarySchema)
     data = fields.Dict()
     policy_basis = fields.String(allow_none=True)
+    may_act = fields.Boolean(metadata={"description": "whether the caller may complete this step"})
 
 
 class EventSchema(Schema):

@@ -9,6 +9,7 @@ properties nor lane ids (engine-notes §3.1).
 from __future__ import annotations
 
 import hashlib
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
 from .errors import DefinitionError, UnsafeExpression
 from .expressions import compile_expression, names_in
-from .forms import Form, parse_form
+from .forms import CAMUNDA, Form, parse_form
 from .parser import XiaoweiParser
 from .spec_checks import check_specs
 
@@ -73,6 +74,7 @@ class ProcessInfo:
     reads: frozenset = frozenset() # data names read by expressions
     mi_items: frozenset = frozenset()  # names multi-instance steps put into their instances
     embedded: tuple = ()           # ids of embedded sub-processes (their steps belong to this item)
+    start_role: str | None = None  # the lane of the start event: who may start a matter
 
     def field_names(self) -> set[str]:
         names = set(self.start_form.names())
@@ -85,7 +87,8 @@ class ProcessInfo:
                 **{k: self.metadata.get(k) for k in METADATA_KEYS}, "lanes": self.lanes,
                 "start_form": [f.as_dict() for f in self.start_form.fields],
                 "steps": [s.as_dict() for s in self.steps.values()], "end_events": self.end_events,
-                "timers": self.timers, "calls": list(self.calls), "reads": sorted(self.reads)}
+                "timers": self.timers, "calls": list(self.calls), "reads": sorted(self.reads),
+                "start_role": self.start_role}
 
 
 @dataclass
@@ -155,7 +158,7 @@ class Catalog:
             self.processes[info.key] = info
             self._file_of[info.key] = name
         try:
-            self._parser.add_bpmn_xml(root, filename=name)
+            self._parser.add_bpmn_xml(_without_forms(root), filename=name)
         except ValidationException as exc:
             raise _from_validation(name, exc) from None
 
@@ -200,6 +203,16 @@ def wire_loop_children(spec) -> None:
                 child.completed_event.connect(task_spec.merge_child)
 
 
+def _without_forms(root):
+    """A copy of the document without camunda:formData: the forms are ours to read, and
+    SpiffWorkflow indexes every element with an id, so a form option or field whose id equals a
+    step's id (`<camunda:value id="approve">` in a step `approve`) would replace the step."""
+    copy = deepcopy(root)
+    for form in copy.iterfind(f".//{{{CAMUNDA}}}formData"):
+        form.getparent().remove(form)
+    return copy
+
+
 def _refuse_code(root, filename: str) -> None:
     for element in root.iter():
         if isinstance(element.tag, str) and local_name(element) in FORBIDDEN_ELEMENTS:
@@ -217,13 +230,13 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     """ProcessInfo from one `bpmn:process` element; DefinitionError on a broken convention."""
     key = process.get("id")
     lane_of, lanes = _lanes(process, filename, role_codes)
-    start_form = Form()
+    start_form, start_role = Form(), None
     steps, ends, timers = {}, {}, {}
     for element in process.iter():
         tag = local_name(element) if isinstance(element.tag, str) else ""
         eid = element.get("id")
         if tag == "startEvent" and element.getparent() is process:
-            start_form = _form_of(element, filename)
+            start_form, start_role = _form_of(element, filename), _lane_of(element, lane_of)
         elif tag in STEP_TAGS:
             steps[eid] = _step(element, key, _lane_of(element, lane_of), filename)
         elif tag == "endEvent" and element.getparent() is process:
@@ -242,7 +255,7 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))
     return ProcessInfo(key, process.get("name") or key, filename, sha,
                        {k: meta.get(k) for k in METADATA_KEYS}, lanes, start_form, steps, ends, timers,
-                       calls, frozenset(_names_read(process)), mi_names, embedded)
+                       calls, frozenset(_names_read(process)), mi_names, embedded, start_role)
 
 
 def _lane_of(element, lane_of) -> str | None:

@@ -39,5 +39,16 @@ class Forbidden(XiaoweiError):
     pass
 
 
+class OutOfScope(NotFound):
+    """Acting on something outside the caller's scope: answered as not found, so its existence
+    does not leak, but recorded as a refused attempt."""
+
+
 class Unauthenticated(XiaoweiError):
     pass
+
+
+class TooManyAttempts(XiaoweiError):
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from .errors import InvalidData
 from .expressions import evaluate
@@ -181,10 +182,10 @@ def _to_file_ids(value) -> list[str]:
 
 def _check_range(f: FormField, value, data: dict) -> str | None:
     if f.type in ("long", "money"):
-        low, high = _bound(f.min, data), _bound(f.max, data)
-        if low is not None and value < low:
+        low, high, exact = _bound(f.min, data), _bound(f.max, data), _exact(value)
+        if low is not None and exact < low:
             return f"不能小于{_show(low)}"
-        if high is not None and value > high:
+        if high is not None and exact > high:
             return f"不能大于{_show(high)}"
     if f.type in ("string", "text"):
         longest = f.maxlength or DEFAULT_MAX_LENGTH[f.type]
@@ -195,20 +196,28 @@ def _check_range(f: FormField, value, data: dict) -> str | None:
     return None
 
 
-def _bound(config, data):
+def _exact(number) -> Fraction:
+    """Numbers compared exactly: 1234.56 (a float) equals the bound "1234.56", and a bound of
+    frac("1/3") * 100 is not rounded."""
+    return Fraction(str(number)) if isinstance(number, float) else Fraction(number)
+
+
+def _bound(config, data) -> Fraction | None:
     """A constraint's number: a literal, or an expression over the data (None if it cannot be known yet)."""
     if config in (None, ""):
         return None
     try:
-        return Decimal(config)
-    except InvalidOperation:
+        return Fraction(config)
+    except ValueError:
         pass
     try:
         result = evaluate(config, data)
     except NameError:
         return None
-    return Decimal(str(result)) if isinstance(result, (int, float)) and not isinstance(result, bool) else None
+    return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
 
 
-def _show(number) -> str:
-    return f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"
+def _show(number: Fraction) -> str:
+    if number.denominator == 1:
+        return str(number.numerator)
+    return f"{float(number):.2f}".rstrip("0").rstrip(".")

@@ -76,7 +76,9 @@ def check_override(parameter: Parameter, value) -> object:
     default = parameter.value
     if isinstance(default, list):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value) and value
-        return _or_fail(parameter, value if ok else None, "应为非空的文字列表")
+        _or_fail(parameter, value if ok else None, "应为非空的文字列表")
+        missing = [v for v in (parameter.minimum or []) if v not in value]
+        return _or_fail(parameter, None if missing else value, f"不能去掉法定项：{'、'.join(missing)}")
     if isinstance(default, str):
         try:
             fraction = Fraction(value) if isinstance(value, str) and "/" in value else None

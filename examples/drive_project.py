@@ -4,8 +4,9 @@ Run a server first (`make run`, or `xiaowei demo && xiaowei serve`), then:
 
     .venv/bin/python examples/drive_project.py [--base-url http://127.0.0.1:8000] [--amount 80000]
 
-Each ready step is completed by an actor holding exactly that step's role (X-Actor headers), with
-the sample answers below. Publicity periods are real timers: when the project waits on one, the
+Each ready step is completed by the demo user holding exactly that step's role in the project's
+village, township or county (`xiaowei demo` creates them), logged in with a bearer token, with the
+sample answers below. Publicity periods are real timers: when the project waits on one, the
 script runs `xiaowei worker --once --now <due time>` (same database settings as the server), as a
 demo's way of letting the seven days pass.
 """
@@ -53,13 +54,24 @@ PRICE_FIELDS = ("budget_amount", "control_price", "award_price", "contract_price
 
 
 class Client:
-    def __init__(self, base_url: str):
-        self.base_url = base_url.rstrip("/")
+    """JSON over HTTP, logged in as whichever demo user a step needs."""
 
-    def call(self, method: str, path: str, body=None, actor="demo", roles=""):
+    def __init__(self, base_url: str, password: str):
+        self.base_url, self.password, self.tokens = base_url.rstrip("/"), password, {}
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            answer = self.call("POST", "/api/v1/auth/token", {"username": username, "password": self.password})
+            self.tokens[username] = answer["token"]
+        return self.tokens[username]
+
+    def call(self, method: str, path: str, body=None, user: str | None = None):
+        headers = {"Content-Type": "application/json"}
+        if user:
+            headers["Authorization"] = f"Bearer {self.token(user)}"
         request = urllib.request.Request(
             self.base_url + path, method=method, data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", "X-Actor": actor, "X-Actor-Roles": roles})
+            headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.load(response)
@@ -84,12 +96,23 @@ def let_time_pass(matter: dict, out) -> None:
     subprocess.run([str(xiaowei), "worker", "--once", "--now", now], check=True, capture_output=True)
 
 
-def drive(base_url: str, amount: float, village: str, out=sys.stdout) -> dict:
-    api = Client(base_url)
+def user_for(role: str, units: dict) -> str:
+    """The demo user holding `role` in the unit of the role's level (see `xiaowei demo`)."""
+    return f"{role.lower()}.{units[role]}"
+
+
+def drive(base_url: str, amount: float, village: str, out=sys.stdout, password: str = "xiaowei-demo") -> dict:
+    api = Client(base_url, password)
+    starter = f"two_committees.{village}"
+    roles = api.call("GET", "/api/v1/roles", user=starter)
+    lineage = {u["code"]: u for u in api.call("GET", "/api/v1/orgs", user=starter)}
+    township = lineage[village]["parent_code"]
+    unit_of_level = {"village": village, "township": township, "county": lineage[township]["parent_code"]}
+    units = {r["code"]: unit_of_level.get(r["level"]) for r in roles}
     matter = api.call("POST", "/api/v1/instances", {
         "process_key": "village_project", "village": village, "subject": "绿水村通组道路硬化工程",
         "data": {"project_name": "通组道路硬化", "summary": "硬化通组道路1.2公里", "amount": amount,
-                 "funding_source": "higher_level", "industry_dept": "transport"}}, roles="VILLAGE_COMMITTEE")
+                 "funding_source": "higher_level", "industry_dept": "transport"}}, user=starter)
     print(f"事项 #{matter['id']} 已发起：{matter['subject']}（估算 {amount:,.2f} 元）", file=out)
     number = 0
     while matter["status"] == "running":
@@ -97,15 +120,15 @@ def drive(base_url: str, amount: float, village: str, out=sys.stdout) -> dict:
         matter["ready_steps"] = [s for s in matter["ready_steps"] if not s["objection_intake"]]
         if not matter["ready_steps"]:
             let_time_pass(matter, out)
-            matter = api.call("GET", f"/api/v1/instances/{matter['id']}")
+            matter = api.call("GET", f"/api/v1/instances/{matter['id']}", user=starter)
             continue
         step = matter["ready_steps"][0]
         matter = api.call("POST", f"/api/v1/tasks/{step['id']}/complete", {"data": answer(step, amount)},
-                          actor=f"{step['role'].lower()}_demo", roles=step["role"])
+                          user=user_for(step["role"], units))
         number += 1
         print(f"{number:2}. {step['name']}（{step['role_name']}）", file=out)
     print(f"结果：{matter['status']}，结束于「{matter['outcome']}」", file=out)
-    report = api.call("GET", "/api/v1/audit/verify")
+    report = api.call("GET", "/api/v1/audit/verify", user=f"supervision_committee.{village}")
     print(f"审计链：{report['events']} 条事件，{'完整' if report['ok'] else '已损坏'}", file=out)
     return matter
 
@@ -115,8 +138,9 @@ def main(argv=None) -> None:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--amount", type=float, default=80000, help="estimated cost in yuan")
     parser.add_argument("--village", default="lushui_village")
+    parser.add_argument("--password", default="xiaowei-demo", help="the demo users' password")
     args = parser.parse_args(argv)
-    drive(args.base_url, args.amount, args.village)
+    drive(args.base_url, args.amount, args.village, password=args.password)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,13 @@ import os
 import pytest
 from sqlalchemy import text
 
+from argon2 import PasswordHasher
+
+from engine import passwords
+from engine.identity import Grant
 from engine.services import Actor, Context
 from engine.services.definitions import sync_definitions
-from engine.services.orgs import seed_demo
+from engine.services.demo import seed_demo
 from engine.store import Database
 from engine.store.models import Base
 
@@ -58,18 +62,26 @@ def database(request, tmp_path):
         yield db
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """argon2 at its minimum cost in tests: the real cost (~50 ms a hash) would dominate them."""
+    real = passwords._HASHER
+    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._HASHER = real
+
+
 @pytest.fixture
 def ctx(database) -> Context:
-    """A service context with the power list loaded and the demo village."""
+    """A service context with the power list loaded and the demo county's units (no users)."""
     context = Context(database)
     sync_definitions(context)
-    seed_demo(context, Actor.system())
+    seed_demo(context, Actor.system(), with_users=False)
     return context
 
 
 @pytest.fixture
-def clerk() -> Actor:
-    """One actor holding every village and township role (role checks have their own tests)."""
-    from engine.registry import load_roles
-    from engine.services.context import DEFAULT_PROCESSES_DIR
-    return Actor("clerk", frozenset(load_roles(DEFAULT_PROCESSES_DIR)))
+def clerk(ctx) -> Actor:
+    """One actor holding every role over the whole demo county (role and scope checks have
+    their own tests)."""
+    return Actor("clerk", frozenset(Grant(code, "demo_county") for code in ctx.roles))

@@ -30,8 +30,7 @@ class ItemFlowchart(MethodView):
     @blp.doc(responses={"200": {"description": "the chart (image/svg+xml, image/png or application/pdf)"}})
     def get(self, key, fmt):
         """The official flowchart of an item"""
-        current_actor()
-        source = flowcharts.item_flowchart_source(ctx(), key)
+        source = flowcharts.item_flowchart_source(ctx(), current_actor(), key)
         response = chart_response(source, fmt)
         response.set_etag(f"{source['etag']}-{fmt}")
         return response.make_conditional(request)

@@ -16,8 +16,7 @@ class Processes(MethodView):
     @blp.response(200, CategorySchema(many=True))
     def get(self):
         """The power list, grouped by category"""
-        current_actor()
-        return definitions.list_processes(ctx())
+        return definitions.list_processes(ctx(), current_actor())
 
 
 @blp.route("/<string:key>")
@@ -25,5 +24,4 @@ class Process(MethodView):
     @blp.response(200, ProcessSchema)
     def get(self, key):
         """An item: metadata, start form, and every step with its role and form"""
-        current_actor()
-        return definitions.get_process(ctx(), key)
+        return definitions.get_process(ctx(), current_actor(), key)

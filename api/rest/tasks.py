@@ -1,5 +1,6 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
 from engine.services import matters
 
@@ -29,6 +30,36 @@ class Task(MethodView):
     def get(self, task_id):
         """A ready step with its form and the matter's data so far"""
         return matters.get_task(ctx(), current_actor(), task_id)
+
+
+class ReassignSchema(Schema):
+    username = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+@blp.route("/<string:task_id>/claim")
+class Claim(MethodView):
+    @blp.response(200, TaskSummarySchema)
+    def post(self, task_id):
+        """Claim a step open to several holders of its role"""
+        return matters.claim_step(ctx(), current_actor(), task_id)
+
+
+@blp.route("/<string:task_id>/release")
+class Release(MethodView):
+    @blp.response(200, TaskSummarySchema)
+    def post(self, task_id):
+        """Release a step you claimed"""
+        return matters.release_step(ctx(), current_actor(), task_id)
+
+
+@blp.route("/<string:task_id>/reassign")
+class Reassign(MethodView):
+    @blp.arguments(ReassignSchema)
+    @blp.response(200, TaskSummarySchema)
+    def post(self, body, task_id):
+        """Give a step to another holder of its role (township administrator), with a reason"""
+        return matters.reassign_step(ctx(), current_actor(), task_id, body["username"], body["reason"])
 
 
 @blp.route("/<string:task_id>/complete")

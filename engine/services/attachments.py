@@ -8,6 +8,7 @@ from .. import clock
 from ..attachments import clean_name, content_type_of
 from ..errors import InvalidData, NotFound
 from ..store.models import Attachment
+from .access import visible_instance
 
 
 def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
@@ -28,8 +29,10 @@ def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
 def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
     with ctx.uow() as uow:
         row = uow.attachments.get(attachment_id)
-        if row is None:
+        if row is None or (row.instance_id is None and row.uploaded_by != actor.name and not actor.is_system):
             raise NotFound(f"找不到附件 {attachment_id}")
+        if row.instance_id is not None:
+            visible_instance(uow, actor, row.instance_id)
         return view(row), uow.attachments.content(row.sha256)
 
 

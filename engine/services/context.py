@@ -3,25 +3,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..definitions import Bundle, Catalog
+from ..identity import Actor  # noqa: F401 - re-exported for the services' callers
 from ..registry import load_parameters, load_roles
 from ..store import Database, UnitOfWork
 
 DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts. Until the identity issue lands, named by the X-Actor headers."""
-    name: str
-    roles: frozenset = field(default_factory=frozenset)
-
-    @classmethod
-    def system(cls) -> "Actor":
-        return cls("system", frozenset())
 
 
 class BundleCache:

@@ -32,29 +32,58 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
     return report
 
 
+def owner_of(file: str) -> str | None:
+    """processes/townships/<township code>/... holds that township's special list; all else is county-wide."""
+    parts = file.replace("\\", "/").split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "townships" else None
+
+
 def _version_row(bundle) -> DefinitionVersion:
     info = bundle.info
     return DefinitionVersion(
         process_key=info.key, name=info.name, category=info.metadata.get("category"), sha256=info.sha256,
+        owner_org=owner_of(info.file),
         bundle_sha256=bundle.bundle_sha256, is_current=True, loaded_at=clock.now(),
         files={name: data.decode("utf-8") for name, data in bundle.files.items()}, info=info.as_dict())
 
 
-def list_processes(ctx) -> list[dict]:
+def visible_owners(uow, actor) -> set[str] | None:
+    """Townships whose special items the actor may see (their own, those above or below their
+    units); None: all of them. County items are visible to everyone."""
+    if actor.is_system:
+        return None
+    units = actor.units()
+    reach = set(uow.orgs.within(units))
+    for unit in units:
+        reach.update(uow.lineage(unit))
+    return reach
+
+
+def _visible(version, owners) -> bool:
+    return version.owner_org is None or owners is None or version.owner_org in owners
+
+
+def list_processes(ctx, actor) -> list[dict]:
     """The catalogue: [{category, items}] in the list's category order, items by list code."""
     with ctx.uow() as uow:
-        items = sorted((_summary(v) for v in uow.definitions.list_current()),
+        owners = visible_owners(uow, actor)
+        items = sorted((_summary(v) for v in uow.definitions.list_current() if _visible(v, owners)),
                        key=lambda i: (i["list_code"] or "", i["key"]))
     order = {name: n for n, name in enumerate(CATEGORIES)}
     categories = sorted({i["category"] for i in items}, key=lambda c: (order.get(c, len(order)), c or ""))
     return [{"category": c, "items": [i for i in items if i["category"] == c]} for c in categories]
 
 
-def get_process(ctx, key: str) -> dict:
+def current_visible(uow, actor, key: str):
+    version = uow.definitions.current(key)
+    if version is None or not _visible(version, visible_owners(uow, actor)):
+        raise NotFound(f"没有名为 {key} 的事项")
+    return version
+
+
+def get_process(ctx, actor, key: str) -> dict:
     with ctx.uow() as uow:
-        version = uow.definitions.current(key)
-        if version is None:
-            raise NotFound(f"没有名为 {key} 的事项")
+        version = current_visible(uow, actor, key)
         return {**_summary(version), **_with_role_names(ctx, version.info)}
 
 
@@ -62,6 +91,7 @@ def _summary(version) -> dict:
     info = version.info
     return {"key": version.process_key, "name": version.name, "category": version.category,
             "version_id": version.id, "sha256": version.sha256, "bundle_sha256": version.bundle_sha256,
+            "owner_org": version.owner_org,
             **{k: info.get(k) for k in ("list_code", "policy_basis", "executing_body",
                                         "supervising_body", "time_limit", "publicity")}}
 

@@ -2,15 +2,14 @@
 Drawing is the web layer's job (render/), which the engine never imports."""
 from __future__ import annotations
 
-from ..errors import NotFound
+from .access import visible_instance
+from .definitions import current_visible
 from .persistence import load_matter
 
 
-def item_flowchart_source(ctx, key: str) -> dict:
+def item_flowchart_source(ctx, actor, key: str) -> dict:
     with ctx.uow() as uow:
-        version = uow.definitions.current(key)
-        if version is None:
-            raise NotFound(f"没有名为 {key} 的事项")
+        version = current_visible(uow, actor, key)
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
                 "parameters": {name: p.value for name, p in ctx.parameters.items()},
                 "etag": version.bundle_sha256}
@@ -18,9 +17,7 @@ def item_flowchart_source(ctx, key: str) -> dict:
 
 def matter_flowchart_source(ctx, actor, instance_id: int) -> dict:
     with ctx.uow() as uow:
-        instance = uow.instances.get(instance_id)
-        if instance is None:
-            raise NotFound(f"找不到事项 {instance_id}")
+        instance = visible_instance(uow, actor, instance_id)
         version = uow.definitions.get(instance.definition_id)
         states = load_matter(ctx, uow, instance).element_states()
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": instance.process_key,

@@ -1,12 +1,15 @@
-"""Matter use cases: start, complete a step, cancel, and the reads that go with them."""
+"""Matter use cases: start, complete, claim, release, reassign, cancel, and the reads that go with
+them. Every one checks scope and roles (engine/services/access.py) before it acts."""
 from __future__ import annotations
 
 from .. import clock
-from ..errors import Conflict, Forbidden, InvalidData, NotFound
+from ..errors import Conflict, InvalidData, NotFound
 from ..forms import clean_form_data
 from ..runtime import RUNNING, Matter
 from ..store.models import Instance
 from . import views
+from .access import (check_separation, records_refusals, require_admin, require_role, visible_instance,
+                     visible_villages)
 from .attachments import link_cited_files
 from .attachments import view as attachment_view
 from .persistence import effective_parameters, load_matter, save_matter
@@ -14,17 +17,20 @@ from .persistence import effective_parameters, load_matter, save_matter
 MAX_SUBJECT = 200
 
 
+@records_refusals("start_matter")
 def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict) -> dict:
     subject = (subject or "").strip()
     if not subject or len(subject) > MAX_SUBJECT:
         raise InvalidData("事项标题有误", {"subject": f"标题不能为空，且不超过{MAX_SUBJECT}个字"})
     with ctx.uow() as uow:
         unit = uow.orgs.get(village)
-        if unit is None or unit.level != "village":
-            raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村"})
+        if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
+            raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村（或不在你的范围内）"})
         version = uow.definitions.current(process_key)
-        if version is None:
-            raise InvalidData("没有这个事项", {"process_key": f"权力清单中没有 {process_key}"})
+        if version is None or version.owner_org not in (None, unit.parent_code):
+            raise InvalidData("没有这个事项", {"process_key": f"本村适用的权力清单中没有 {process_key}"})
+        if version.info.get("start_role"):
+            require_role(ctx, uow, actor, version.info["start_role"], village, "发起本事项")
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         cleaned = clean_form_data(bundle.info.start_form, data or {}, params)
@@ -44,19 +50,34 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
         return views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id))
 
 
+def _ready_item(ctx, uow, actor, task_id: str, what: str):
+    """The ready step and its matter, locked, after the scope, role and claim checks."""
+    item = uow.inbox.get(task_id)
+    if item is None:
+        raise NotFound(f"找不到步骤 {task_id}")
+    instance = visible_instance(uow, actor, item.instance_id, lock=True, acting=True)
+    item = uow.inbox.get(task_id)           # re-read under the matter's lock
+    if item.state != "ready":
+        who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
+        raise Conflict(f"该步骤已不可办理{who}")
+    require_role(ctx, uow, actor, item.role, instance.village_code, what)
+    return item, instance
+
+
+def _separation(ctx, uow, actor, item, instance, matter) -> None:
+    step = matter.bundle.step(item.process_key, item.step_id)
+    names = {s.id: s.name for s in matter.bundle.processes[item.process_key].steps.values()}
+    check_separation(ctx, uow, actor, instance, step, names)
+
+
+@records_refusals("complete_step")
 def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
     with ctx.uow() as uow:
-        item = uow.inbox.get(task_id)
-        if item is None:
-            raise NotFound(f"找不到步骤 {task_id}")
-        instance = uow.instances.get(item.instance_id, lock=True)
-        item = uow.inbox.get(task_id)           # re-read under the matter's lock
-        if item.state != "ready":
-            who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
-            raise Conflict(f"该步骤已不可办理{who}")
-        if item.role not in actor.roles:
-            raise Forbidden(f"办理此步骤需要“{views.role_name(ctx, item.role)}”角色")
+        item, instance = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
+        if item.claimed_by and item.claimed_by != actor.name:
+            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
         matter = load_matter(ctx, uow, instance)
+        _separation(ctx, uow, actor, item, instance, matter)
         link_cited_files(uow, matter.bundle.step(item.process_key, item.step_id).form, data or {}, instance.id)
         cleaned, events = matter.complete(task_id, data or {})
         now = clock.now()
@@ -73,12 +94,64 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
         return views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id))
 
 
+@records_refusals("claim_step")
+def claim_step(ctx, actor, task_id: str) -> dict:
+    """Take a step open to several holders of its role; the others see who holds it."""
+    with ctx.uow() as uow:
+        item, instance = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
+        if item.claimed_by and item.claimed_by != actor.name:
+            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+        _separation(ctx, uow, actor, item, instance, load_matter(ctx, uow, instance))
+        item.claimed_by = actor.name
+        uow.audit.append("step_claimed", actor.name, instance.id, {"task_id": task_id, "step": item.step_id},
+                         clock.now().isoformat())
+        uow.commit()
+        return views.task_summary(ctx, item)
+
+
+@records_refusals("release_step")
+def release_step(ctx, actor, task_id: str) -> dict:
+    with ctx.uow() as uow:
+        item, instance = _ready_item(ctx, uow, actor, task_id, "释放此步骤")
+        if item.claimed_by != actor.name:
+            raise Conflict("只有认领人可以释放该步骤")
+        item.claimed_by = None
+        uow.audit.append("step_released", actor.name, instance.id, {"task_id": task_id, "step": item.step_id},
+                         clock.now().isoformat())
+        uow.commit()
+        return views.task_summary(ctx, item)
+
+
+@records_refusals("reassign_step")
+def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
+    """A township administrator gives a step to another holder of its role, with a reason."""
+    if not (reason or "").strip():
+        raise InvalidData("请填写改派原因", {"reason": "改派原因不能为空"})
+    with ctx.uow() as uow:
+        item = uow.inbox.get(task_id)
+        if item is None or item.state != "ready":
+            raise NotFound(f"找不到待办步骤 {task_id}")
+        instance = visible_instance(uow, actor, item.instance_id, lock=True, acting=True)
+        require_admin(uow, actor, instance.township_code, "改派步骤")
+        holders = {u.username for u in uow.users.holders(item.role, uow.lineage(instance.village_code))}
+        if username not in holders:
+            raise InvalidData("不能改派给该用户", {"username": f"{username} 在本村范围内不担任该步骤的角色"})
+        previous, item.claimed_by = item.claimed_by, username
+        uow.audit.append("step_reassigned", actor.name, instance.id, {
+            "task_id": task_id, "step": item.step_id, "from": previous, "to": username, "reason": reason.strip()},
+            clock.now().isoformat())
+        uow.commit()
+        return views.task_summary(ctx, item)
+
+
+@records_refusals("cancel_matter")
 def cancel_matter(ctx, actor, instance_id: int, reason: str) -> dict:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidData("请填写撤销原因", {"reason": "撤销原因不能为空"})
     with ctx.uow() as uow:
-        instance = _instance(uow, instance_id, lock=True)
+        instance = visible_instance(uow, actor, instance_id, lock=True, acting=True)
+        require_admin(uow, actor, instance.village_code, "撤销事项")
         if instance.status not in (RUNNING, "error"):
             raise Conflict(f"事项已{views.STATUS_NAMES.get(instance.status, instance.status)}，不能撤销")
         matter = load_matter(ctx, uow, instance)
@@ -92,7 +165,7 @@ def cancel_matter(ctx, actor, instance_id: int, reason: str) -> dict:
 
 def get_matter(ctx, actor, instance_id: int) -> dict:
     with ctx.uow() as uow:
-        instance = _instance(uow, instance_id)
+        instance = visible_instance(uow, actor, instance_id)
         return {**views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id)),
                 "attachments": [attachment_view(a) for a in uow.attachments.for_instance(instance.id)]}
 
@@ -101,19 +174,26 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     with ctx.uow() as uow:
         columns = {"process_key": filters.get("process_key"), "village_code": filters.get("village"),
                    "township_code": filters.get("township"), "status": filters.get("status")}
-        rows, total = uow.instances.search(columns, (page - 1) * per_page, per_page)
+        rows, total = uow.instances.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
 
 
 def matter_history(ctx, actor, instance_id: int) -> list[dict]:
     with ctx.uow() as uow:
-        _instance(uow, instance_id)
+        visible_instance(uow, actor, instance_id)
         return [views.event(e) for e in uow.audit.for_instance(instance_id)]
 
 
 def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int):
+    """The ready steps the actor may do (the system sees all), newest first."""
     with ctx.uow() as uow:
-        rows, total = uow.inbox.search([role] if role else None, village, (page - 1) * per_page, per_page)
+        reach = None
+        if not actor.is_system:
+            by_role: dict[str, set[str]] = {}
+            for grant in actor.grants:
+                by_role.setdefault(grant.role, set()).update(uow.orgs.within({grant.org}))
+            reach = list(by_role.items())
+        rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page)
         return [views.task_summary(ctx, row) for row in rows], total
 
 
@@ -122,16 +202,12 @@ def get_task(ctx, actor, task_id: str) -> dict:
         item = uow.inbox.get(task_id)
         if item is None:
             raise NotFound(f"找不到步骤 {task_id}")
-        instance = uow.instances.get(item.instance_id)
+        instance = visible_instance(uow, actor, item.instance_id)
         bundle = ctx.bundles.get(uow.definitions.get(instance.definition_id))
         step = bundle.step(item.process_key, item.step_id)
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, instance), "data": instance.data,
-                "policy_basis": bundle.info.metadata.get("policy_basis")}
+                "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
+                "may_act": actor.reaches(uow.lineage(instance.village_code), item.role)}
 
 
-def _instance(uow, instance_id: int, lock: bool = False):
-    instance = uow.instances.get(instance_id, lock=lock)
-    if instance is None:
-        raise NotFound(f"找不到事项 {instance_id}")
-    return instance

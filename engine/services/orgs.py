@@ -5,16 +5,12 @@ from .. import clock
 from ..errors import InvalidData, NotFound
 from ..registry import check_override
 from ..store.models import OrgUnit
+from .access import records_refusals, require_admin
 from .persistence import effective_parameters
 
-DEMO_UNITS = [
-    ("demo_county", "示范县", "county", None),
-    ("qingshan_town", "青山镇", "township", "demo_county"),
-    ("lushui_village", "绿水村", "village", "qingshan_town"),
-]
-DEMO_OVERRIDES = {"qingshan_town": {"result_publicity_days": 10}}
 
 
+@records_refusals("add_unit")
 def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | None) -> dict:
     expected_parent = {"county": None, "township": "county", "village": "township"}
     if level not in expected_parent:
@@ -23,6 +19,8 @@ def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | No
         if uow.orgs.get(code):
             raise InvalidData("编码已存在", {"code": f"{code} 已存在"})
         parent = uow.orgs.get(parent_code) if parent_code else None
+        if not actor.is_system:
+            require_admin(uow, actor, parent_code or "", "新增单位")
         if (parent.level if parent else None) != expected_parent[level]:
             raise InvalidData("上级单位有误", {"parent_code": f"{level} 的上级应为 {expected_parent[level]}"})
         uow.orgs.add(OrgUnit(code=code, name=name, level=level, parent_code=parent_code))
@@ -38,6 +36,7 @@ def list_units(ctx, actor, level: str | None = None) -> list[dict]:
                 for u in uow.orgs.list(level)]
 
 
+@records_refusals("set_township_parameter")
 def set_township_parameter(ctx, actor, township: str, name: str, value) -> dict:
     if name not in ctx.parameters:
         raise NotFound(f"没有参数 {name}")
@@ -46,6 +45,7 @@ def set_township_parameter(ctx, actor, township: str, name: str, value) -> dict:
         unit = uow.orgs.get(township)
         if unit is None or unit.level != "township":
             raise NotFound(f"没有乡镇 {township}")
+        require_admin(uow, actor, township, "修改乡镇参数")
         now = clock.now()
         uow.parameters.set(township, name, value, actor.name, now)
         uow.audit.append("parameter_changed", actor.name, None,
@@ -59,20 +59,3 @@ def township_parameters(ctx, actor, township: str) -> dict:
         if uow.orgs.get(township) is None:
             raise NotFound(f"没有乡镇 {township}")
         return effective_parameters(ctx, uow, township)
-
-
-def seed_demo(ctx, actor) -> list[str]:
-    """A demo county, township and village with a township parameter override. Idempotent."""
-    created = []
-    for code, name, level, parent in DEMO_UNITS:
-        with ctx.uow() as uow:
-            exists = uow.orgs.get(code) is not None
-        if not exists:
-            add_unit(ctx, actor, code, name, level, parent)
-            created.append(code)
-    for township, values in DEMO_OVERRIDES.items():
-        current = township_parameters(ctx, actor, township)
-        for name, value in values.items():
-            if current.get(name) != value:
-                set_township_parameter(ctx, actor, township, name, value)
-    return created

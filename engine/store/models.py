@@ -43,6 +43,48 @@ class OrgUnit(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("org_units.code"))
 
 
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class RoleGrant(Base):
+    """A user holds a role in an organisation unit (and so in every unit below it)."""
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "org_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(64))
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"))
+    granted_by: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token: only its sha256 is stored; expiring and revocable."""
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))              # api | session
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed logins per user name in the current window (names that do not exist count too)."""
+    __tablename__ = "login_throttle"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime]
+
+
 class TownshipParameter(Base):
     """A township's override of a county default parameter (processes/parameters*.toml)."""
     __tablename__ = "township_parameters"
@@ -66,6 +108,7 @@ class DefinitionVersion(Base):
     files: Mapped[dict] = mapped_column(JSON)                 # file name -> BPMN text
     info: Mapped[dict] = mapped_column(JSON)                  # metadata, steps, forms (for reads)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    owner_org: Mapped[str | None] = mapped_column(String(64))   # None: a county item; else the township's special item
     loaded_at: Mapped[datetime]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, false, func, or_, select, update
 
 from ..audit import GENESIS, event_hash
 from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, InboxItem, Instance,
@@ -55,6 +55,14 @@ class OrgRepository(_Repository):
         query = select(OrgUnit).order_by(OrgUnit.level, OrgUnit.code)
         return list(self.session.scalars(query.filter_by(level=level) if level else query))
 
+    def within(self, codes: set[str]) -> set[str]:
+        """The given units and every unit below them."""
+        found, frontier = set(codes), set(codes)
+        while frontier:
+            frontier = set(self.session.scalars(select(OrgUnit.code).where(OrgUnit.parent_code.in_(frontier)))) - found
+            found |= frontier
+        return found
+
 
 class ParameterRepository(_Repository):
     def overrides(self, township_code: str) -> dict:
@@ -81,8 +89,11 @@ class InstanceRepository(_Repository):
         query = select(Instance).where(Instance.id == instance_id)
         return self.session.scalar(query.with_for_update() if lock else query)
 
-    def search(self, filters: dict, offset: int, limit: int) -> tuple[list[Instance], int]:
+    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int) -> tuple[list[Instance], int]:
+        """Matters matching the filters, within `villages` (None: everywhere)."""
         query = select(Instance)
+        if villages is not None:
+            query = query.where(Instance.village_code.in_(villages))
         for column in ("process_key", "village_code", "township_code", "status"):
             if filters.get(column):
                 query = query.where(getattr(Instance, column) == filters[column])
@@ -122,10 +133,18 @@ class InboxRepository(_Repository):
             if item.task_id not in existing:
                 self.session.add(item)
 
-    def search(self, roles: list[str] | None, village_code: str | None, offset: int, limit: int):
+    def completed_by(self, instance_id: int, process_key: str, step_id: str) -> set[str]:
+        return set(self.session.scalars(select(InboxItem.completed_by).filter_by(
+            instance_id=instance_id, process_key=process_key, step_id=step_id, state="completed")))
+
+    def search(self, reach: list[tuple[str, set[str]]] | None, role: str | None, village_code: str | None,
+               offset: int, limit: int):
+        """Ready steps; `reach` (role, villages) pairs limit them to what a user may do (None: all)."""
         query = select(InboxItem).where(InboxItem.state == "ready")
-        if roles is not None:
-            query = query.where(InboxItem.role.in_(roles))
+        if reach is not None:
+            query = query.where(or_(false(), *(and_(InboxItem.role == r, InboxItem.village_code.in_(v)) for r, v in reach)))
+        if role:
+            query = query.where(InboxItem.role == role)
         if village_code:
             query = query.where(InboxItem.village_code == village_code)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))

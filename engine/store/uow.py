@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict
+from .identity_repositories import TokenRepository, UserRepository, lineage
 from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, InboxRepository, InstanceRepository,
                            OrgRepository, ParameterRepository)
 
@@ -22,6 +23,8 @@ class UnitOfWork:
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
+        self.users = UserRepository(self.session)
+        self.tokens = TokenRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -40,6 +43,10 @@ class UnitOfWork:
             if "lock" in str(exc).lower() or "serializ" in str(exc).lower():
                 raise Conflict("数据正被他人修改，请稍后重试") from exc
             raise
+
+    def lineage(self, code: str) -> list[str]:
+        """A unit's code and its ancestors' (village, township, county)."""
+        return lineage(self.session, code)
 
     def flush(self) -> None:
         try:

@@ -6,20 +6,18 @@ import pytest
 from engine import clock
 from engine.services import Actor, timers
 
-from .conftest import headers
 
-H = headers()
 
 
 def start(client, **overrides):
     body = {"process_key": "major_decision", "village": "lushui_village", "subject": "修建村道",
             "data": {"summary": "村道硬化", "amount": 120000}, **overrides}
-    return client.post("/api/v1/instances", json=body, headers=H)
+    return client.post("/api/v1/instances", json=body)
 
 
-def complete(client, instance: dict, step_id: str, data: dict, h=H):
+def complete(client, instance: dict, step_id: str, data: dict):
     task = next(s for s in instance["ready_steps"] if s["step_id"] == step_id)
-    return client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=h)
+    return client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
 
 
 def assert_error_shape(response, code: int):
@@ -28,17 +26,17 @@ def assert_error_shape(response, code: int):
 
 
 def test_catalogue(client):
-    groups = client.get("/api/v1/processes", headers=H).json
+    groups = client.get("/api/v1/processes").json
     assert groups[0]["category"] == "村级重大决策"
     assert "major_decision" in [i["key"] for i in groups[0]["items"]]
     assert len({g["category"] for g in groups}) == len(groups)
-    item = client.get("/api/v1/processes/major_decision", headers=H).json
+    item = client.get("/api/v1/processes/major_decision").json
     assert item["name"] == "村级重大事项决策（四议两公开）" and item["list_code"] == "JC-01"
     step = next(s for s in item["steps"] if s["id"] == "review")
     assert step["role"] == "PARTY_MEMBERS_MEETING" and step["role_name"] == "党员大会" and step["deadline"] == "P7D"
     assert {f["name"] for f in step["form"]} == {"pm_total", "pm_attendees", "pm_for", "pm_minutes"}
     assert [f["name"] for f in item["start_form"]] == ["summary", "amount"]
-    assert_error_shape(client.get("/api/v1/processes/nothing", headers=H), 404)
+    assert_error_shape(client.get("/api/v1/processes/nothing"), 404)
 
 
 def test_start_step_and_read_a_matter(client):
@@ -47,16 +45,16 @@ def test_start_step_and_read_a_matter(client):
     m = created.json
     r = complete(client, m, "propose", {"proposal": "修路", "matter_source": "villager_suggestion", "meeting_type": "FULL"})
     assert r.status_code == 200 and r.json["ready_steps"][0]["step_id"] == "deliberate"
-    got = client.get(f"/api/v1/instances/{m['id']}", headers=H).json
+    got = client.get(f"/api/v1/instances/{m['id']}").json
     assert got["status"] == "running" and got["outcome"] is None and got["data"]["meeting_type"] == "FULL"
     assert got["ready_steps"][0]["role"] == "TWO_COMMITTEES"
-    task = client.get(f"/api/v1/tasks/{got['ready_steps'][0]['id']}", headers=H).json
+    task = client.get(f"/api/v1/tasks/{got['ready_steps'][0]['id']}").json
     assert task["form"][0]["name"] == "tc_members" and task["form"][0]["required"] is True
-    history = client.get(f"/api/v1/instances/{m['id']}/history", headers=H).json
+    history = client.get(f"/api/v1/instances/{m['id']}/history").json
     assert [e["event"] for e in history] == ["matter_started", "step_completed"]
-    listing = client.get("/api/v1/instances?process_key=major_decision&status=running&page_size=10", headers=H)
+    listing = client.get("/api/v1/instances?process_key=major_decision&status=running&page_size=10")
     assert listing.json[0]["id"] == m["id"] and '"total": 1' in listing.headers["X-Pagination"]
-    tasks = client.get("/api/v1/tasks?role=TWO_COMMITTEES&village=lushui_village", headers=H).json
+    tasks = client.get("/api/v1/tasks?role=TWO_COMMITTEES&village=lushui_village").json
     assert [t["instance_id"] for t in tasks] == [m["id"]]
 
 
@@ -69,7 +67,7 @@ def test_waiting_timers_are_shown_with_their_due_time(client, ctx):
     assert timer["name"] == "党员审阅" and datetime.fromisoformat(timer["due"]) > datetime.now(timezone.utc)
     with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=4))):
         timers.advance_due_timers(ctx, Actor.system())
-    m = client.get(f"/api/v1/instances/{m['id']}", headers=H).json
+    m = client.get(f"/api/v1/instances/{m['id']}").json
     assert m["waiting_timers"] == [] and m["ready_steps"][0]["step_id"] == "review"
 
 
@@ -79,32 +77,32 @@ def test_errors(client):
     bad = complete(client, m, "propose", {"proposal": "", "matter_source": "x"})
     assert_error_shape(bad, 422)
     assert set(bad.json["errors"]) == {"proposal", "matter_source", "meeting_type"}
-    wrong_role = complete(client, m, "propose", {}, h=headers("li", "VILLAGE_COMMITTEE"))
+    wrong_role = complete(client.as_user("li", ["VILLAGE_COMMITTEE"]), m, "propose", {})
     assert_error_shape(wrong_role, 403)
     ok = complete(client, m, "propose", {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"})
     assert ok.status_code == 200
     assert_error_shape(complete(client, m, "propose", {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"}), 409)
-    assert_error_shape(client.get("/api/v1/instances/999999", headers=H), 404)
-    assert_error_shape(client.get("/api/v1/tasks/not-a-task", headers=H), 404)
-    assert_error_shape(client.post("/api/v1/instances", data="{oops", content_type="application/json", headers=H), 400)
-    assert_error_shape(client.post("/api/v1/instances", json=[1], headers=H), 422)
-    assert_error_shape(client.get("/api/v1/instances?status=lost", headers=H), 422)
-    assert_error_shape(client.get("/api/v1/instances", headers={}), 401)
-    assert_error_shape(client.post(f"/api/v1/instances/{m['id']}/cancel", json={}, headers=H), 422)
-    assert client.post(f"/api/v1/instances/{m['id']}/cancel", json={"reason": "重复"}, headers=H).json["status"] == "cancelled"
-    assert_error_shape(client.post(f"/api/v1/instances/{m['id']}/cancel", json={"reason": "again"}, headers=H), 409)
+    assert_error_shape(client.get("/api/v1/instances/999999"), 404)
+    assert_error_shape(client.get("/api/v1/tasks/not-a-task"), 404)
+    assert_error_shape(client.post("/api/v1/instances", data="{oops", content_type="application/json"), 400)
+    assert_error_shape(client.post("/api/v1/instances", json=[1]), 422)
+    assert_error_shape(client.get("/api/v1/instances?status=lost"), 422)
+    assert_error_shape(client.anonymous().get("/api/v1/instances"), 401)
+    assert_error_shape(client.post(f"/api/v1/instances/{m['id']}/cancel", json={}), 422)
+    assert client.post(f"/api/v1/instances/{m['id']}/cancel", json={"reason": "重复"}).json["status"] == "cancelled"
+    assert_error_shape(client.post(f"/api/v1/instances/{m['id']}/cancel", json={"reason": "again"}), 409)
 
 
 @pytest.mark.parametrize("body", [{"data": "x"}, {"data": {"proposal": ["x"]}}, {"data": {"proposal": {"a": 1}}}, {"other": 1}])
 def test_odd_completion_bodies_are_422_not_500(client, body):
     m = start(client).json
     task = m["ready_steps"][0]["id"]
-    assert_error_shape(client.post(f"/api/v1/tasks/{task}/complete", json=body, headers=H), 422)
+    assert_error_shape(client.post(f"/api/v1/tasks/{task}/complete", json=body), 422)
 
 
 def test_audit_verify_and_openapi(client):
     start(client)
-    report = client.get("/api/v1/audit/verify", headers=H).json
+    report = client.get("/api/v1/audit/verify").json
     assert report["ok"] is True and report["events"] >= 2 and report["broken_seq"] is None
     spec = client.get("/api/openapi.json").json
     assert spec["openapi"].startswith("3.") and "/api/v1/tasks/{task_id}/complete" in spec["paths"]

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from api.cli import cli
 from api.wiring import build_context
+from engine.identity import Grant
 from engine.services import Actor, matters
 
 from ..integration.helpers import DELIBERATE, PROPOSE, SEND_PLAN, do
@@ -37,7 +38,7 @@ def test_demo_then_list_show_and_verify(run):
 def test_worker_once_with_a_given_now_passes_a_publicity_period(run):
     run("demo")
     ctx = build_context()
-    clerk = Actor("clerk", frozenset(ctx.roles))
+    clerk = Actor("clerk", frozenset(Grant(code, "demo_county") for code in ctx.roles))
     m = matters.start_matter(ctx, clerk, "major_decision", "lushui_village", "修路", {"summary": "x"})
     for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
         m = do(ctx, clerk, m, step, data)

@@ -6,11 +6,14 @@ import pytest
 from werkzeug.serving import make_server
 
 from api import create_app
+from engine.services import Actor
+from engine.services.demo import seed_demo
 from examples.drive_project import drive
 
 
 @pytest.fixture
 def server(ctx, monkeypatch):
+    seed_demo(ctx, Actor.system())          # the demo users the example logs in as
     # The example lets publicity periods pass by running `xiaowei worker`, which must reach the
     # same database as the server.
     monkeypatch.setenv("XIAOWEI_DATABASE_URL", ctx.database.url)

@@ -5,6 +5,7 @@ import pytest
 
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.identity import Grant
 from engine.services import Actor, audit, matters, orgs, timers
 
 from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, ready, start_decision
@@ -70,7 +71,7 @@ def test_completion_is_guarded(ctx, clerk):
     m = start_decision(ctx, clerk)
     task = ready(m, "propose")
     with pytest.raises(Forbidden, match="村党组织"):
-        matters.complete_step(ctx, Actor("wang", frozenset({"VILLAGE_COMMITTEE"})), task["id"], PROPOSE)
+        matters.complete_step(ctx, Actor("wang", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")})), task["id"], PROPOSE)
     with pytest.raises(InvalidData) as info:
         matters.complete_step(ctx, clerk, task["id"], {**PROPOSE, "meeting_type": "X"})
     assert set(info.value.errors) == {"meeting_type"}

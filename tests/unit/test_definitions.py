@@ -159,3 +159,12 @@ def test_bundle_hash_changes_when_a_called_process_changes():
     h2 = load({"a.bpmn": bpmn(caller), "s.bpmn": sub_v2}).bundle("p")
     assert h1.info.sha256 == h2.info.sha256 and h1.bundle_sha256 != h2.bundle_sha256
     assert set(h1.processes) == {"p", "sub"}
+
+
+def test_a_form_option_may_share_its_id_with_a_step():
+    body = SIMPLE.replace('<bpmn:userTask id="work" name="办理"/>',
+                          '<bpmn:userTask id="work" name="办理"><bpmn:extensionElements><camunda:formData>'
+                          '<camunda:formField id="decision" label="意见" type="enum"><camunda:value id="work" name="同意"/>'
+                          '</camunda:formField></camunda:formData></bpmn:extensionElements></bpmn:userTask>')
+    bundle = load({"p.bpmn": bpmn(body)}).bundle("p")
+    assert bundle.info.steps["work"].form.fields[0].options == (("work", "同意"),)

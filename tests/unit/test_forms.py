@@ -87,3 +87,16 @@ def test_parse_form_reports_bad_fields():
       </camunda:formData></bpmn:extensionElements></task>"""
     _, problems = parse_form(etree.fromstring(xml.encode()))
     assert len(problems) == 3
+
+
+@pytest.mark.parametrize("value", ["1234.56", 1234.56, "0.3", 0.3])
+def test_money_bounds_are_exact(value):
+    form = Form((FormField("x", "金额", "money", required=True, min=str(value), max=str(value)),))
+    assert clean_form_data(form, {"x": value}, {}) == {"x": float(value)}
+
+
+def test_fraction_bounds_are_enforced():
+    form = Form((FormField("reserve", "公积金", "money", required=True, min='frac("1/10") * income'),))
+    with pytest.raises(InvalidData):
+        clean_form_data(form, {"reserve": 9999.99}, {"income": 100000})
+    assert clean_form_data(form, {"reserve": 10000}, {"income": 100000}) == {"reserve": 10000}

@@ -53,3 +53,10 @@ def test_township_values_below_the_floor_or_of_the_wrong_kind_are_refused(parame
 def test_roles_have_levels():
     assert ROLES["PARTY_BRANCH"].level == "village" and ROLES["TOWNSHIP_DISCIPLINE"].level == "township"
     assert ROLES["COUNTY_DEPT"].level == "county"
+
+
+def test_a_list_parameter_may_grow_but_never_drop_its_statutory_items():
+    national = Parameter("negative", "不得出具的证明", ["a", "b"], ["a", "b"])
+    assert check_override(national, ["a", "b", "c"]) == ["a", "b", "c"]
+    with pytest.raises(InvalidData):
+        check_override(national, ["a"])

@@ -1,0 +1,63 @@
+"""The guards every service applies: scope, roles, separation of duties, and the record of every
+refused attempt (written in its own transaction, after the refused one rolled back)."""
+from __future__ import annotations
+
+import functools
+
+from .. import clock
+from ..errors import Forbidden, NotFound, OutOfScope
+
+
+def records_refusals(action: str):
+    """Decorator for a service `fn(ctx, actor, ...)`: a Forbidden or OutOfScope it raises is
+    appended to the audit chain as `access_refused`, then re-raised."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(ctx, actor, *args, **kwargs):
+            try:
+                return fn(ctx, actor, *args, **kwargs)
+            except (Forbidden, OutOfScope) as exc:
+                with ctx.uow() as uow:
+                    uow.audit.append("access_refused", actor.name, None, {
+                        "action": action, "reason": exc.message, "arguments": [str(a) for a in args][:3]},
+                        clock.now().isoformat())
+                    uow.commit()
+                raise
+        return wrapper
+    return decorate
+
+
+def visible_instance(uow, actor, instance_id: int, lock: bool = False, acting: bool = False):
+    """The matter if the actor's grants reach its village; else not found (OutOfScope if acting)."""
+    instance = uow.instances.get(instance_id, lock=lock)
+    if instance is None or not actor.reaches(uow.lineage(instance.village_code)):
+        raise (OutOfScope if acting and instance is not None else NotFound)(f"找不到事项 {instance_id}")
+    return instance
+
+
+def visible_villages(uow, actor) -> set[str] | None:
+    """Every village the actor's grants reach; None for the system (no filter)."""
+    return None if actor.is_system else uow.orgs.within(actor.units())
+
+
+def require_role(ctx, uow, actor, role: str, village_code: str, what: str) -> None:
+    if not actor.reaches(uow.lineage(village_code), role):
+        name = ctx.roles[role].name if role in ctx.roles else role
+        raise Forbidden(f"{what}需要在本村适用范围内担任“{name}”")
+
+
+def require_admin(uow, actor, org_code: str, what: str) -> None:
+    if not actor.is_admin_of(uow.lineage(org_code)):
+        raise Forbidden(f"{what}需要本单位或上级的管理员")
+
+
+def check_separation(ctx, uow, actor, instance, step, step_names: dict) -> None:
+    """A step declared `separate_from` other steps may not be done by whoever did those."""
+    for other in step.separate_from:
+        if other == "start":
+            done_by, what = {instance.created_by}, "发起本事项的人"
+        else:
+            done_by = uow.inbox.completed_by(instance.id, step.process_key, other)
+            what = f"办理“{step_names.get(other, other)}”的人"
+        if actor.name in done_by:
+            raise Forbidden(f"职责分离：{what}不得办理“{step.name}”")

@@ -1,0 +1,156 @@
+"""Users, role grants, login and tokens."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from datetime import timedelta
+
+from .. import clock
+from ..errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts, Unauthenticated
+from ..identity import ADMIN_ROLES, Actor, Grant
+from ..passwords import hash_password, password_problem, verify_password
+from ..store.models import ApiToken, RoleGrant, User
+from .access import records_refusals, require_admin
+
+TOKEN_TTL = timedelta(hours=float(os.environ.get("XIAOWEI_TOKEN_HOURS", 8)))
+MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@records_refusals("create_user")
+def create_user(ctx, actor, username: str, display_name: str, password: str) -> dict:
+    username = (username or "").strip().lower()
+    errors = {}
+    if not _USERNAME.match(username):
+        errors["username"] = "用户名为 2-64 个小写字母、数字或 ._-"
+    if password_problem(password):
+        errors["password"] = password_problem(password)
+    if not (display_name or "").strip():
+        errors["display_name"] = "姓名不能为空"
+    if errors:
+        raise InvalidData("用户信息有误", errors)
+    with ctx.uow() as uow:
+        if not actor.is_system and not any(g.role in ADMIN_ROLES for g in actor.grants):
+            raise Forbidden("创建用户需要管理员")
+        if uow.users.by_name(username):
+            raise Conflict(f"用户名 {username} 已存在")
+        now = clock.now()
+        user = uow.users.add(User(username=username, display_name=display_name.strip(),
+                                  password_hash=hash_password(password), active=True, created_at=now))
+        uow.audit.append("user_created", actor.name, None, {"username": username}, now.isoformat())
+        uow.commit()
+        return _user_view(user, [])
+
+
+@records_refusals("grant_role")
+def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
+    with ctx.uow() as uow:
+        user, unit = _user(uow, username), uow.orgs.get(org_code)
+        if role not in ctx.roles or ctx.roles[role].level == "system":
+            raise InvalidData("没有这个角色", {"role": f"{role} 不是可授予的角色"})
+        if unit is None:
+            raise InvalidData("没有这个单位", {"org": f"没有编码为 {org_code} 的单位"})
+        if ctx.roles[role].level != unit.level:
+            raise InvalidData("角色与单位层级不符",
+                              {"org": f"“{ctx.roles[role].name}”是{_level_words(ctx.roles[role].level)}角色，不能授予在{unit.name}"})
+        require_admin(uow, actor, org_code, "授予角色")
+        if uow.users.find_grant(user.id, role, org_code):
+            raise Conflict(f"{username} 已在 {unit.name} 担任该角色")
+        now = clock.now()
+        uow.users.add_grant(RoleGrant(user_id=user.id, role=role, org_code=org_code, granted_by=actor.name, granted_at=now))
+        uow.audit.append("role_granted", actor.name, None, {"username": username, "role": role, "org": org_code},
+                         now.isoformat())
+        uow.commit()
+        return _user_view(user, uow.users.grants(user.id))
+
+
+@records_refusals("revoke_role")
+def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
+    with ctx.uow() as uow:
+        user = _user(uow, username)
+        grant = uow.users.find_grant(user.id, role, org_code)
+        if grant is None:
+            raise NotFound(f"{username} 没有在 {org_code} 担任 {role}")
+        require_admin(uow, actor, org_code, "撤销角色")
+        uow.users.remove_grant(grant)
+        now = clock.now()
+        uow.audit.append("role_revoked", actor.name, None, {"username": username, "role": role, "org": org_code},
+                         now.isoformat())
+        uow.commit()
+        return _user_view(user, uow.users.grants(user.id))
+
+
+def list_users(ctx, actor) -> list[dict]:
+    with ctx.uow() as uow:
+        admin_units = {g.org for g in actor.grants if g.role in ADMIN_ROLES}
+        units = None if actor.is_system else uow.orgs.within(admin_units)
+        return [_user_view(u, uow.users.grants(u.id)) for u in uow.users.list(units)]
+
+
+def login(ctx, username: str, password: str, kind: str = "api") -> dict:
+    """A new token for a user name and password. Failures are counted per name (known or not);
+    past MAX_FAILURES in FAILURE_WINDOW the name is refused until the window ends."""
+    username = (username or "").strip().lower()[:64]
+    now = clock.now()
+    with ctx.uow() as uow:
+        throttle = uow.tokens.throttle(username)
+        if throttle and throttle.failures >= MAX_FAILURES and now - throttle.window_start < FAILURE_WINDOW:
+            wait = int((throttle.window_start + FAILURE_WINDOW - now).total_seconds()) + 1
+            raise TooManyAttempts(f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试", wait)
+        user = uow.users.by_name(username)
+        if not verify_password(user.password_hash if user else None, password or "") or not user.active:
+            fresh = throttle is None or now - throttle.window_start >= FAILURE_WINDOW
+            uow.tokens.set_throttle(username, 1 if fresh else throttle.failures + 1, now if fresh else throttle.window_start)
+            uow.audit.append("login_failed", username or "-", None, {"username": username}, now.isoformat())
+            uow.commit()
+            raise Unauthenticated("用户名或密码错误")
+        uow.tokens.clear_throttle(username)
+        token = secrets.token_urlsafe(32)
+        row = uow.tokens.add(ApiToken(token_hash=_digest(token), user_id=user.id, kind=kind, created_at=now,
+                                      expires_at=now + TOKEN_TTL))
+        uow.commit()
+        return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
+
+
+def actor_for_token(ctx, token: str) -> Actor:
+    """The user a token stands for, with their grants; Unauthenticated if it is not valid now."""
+    with ctx.uow() as uow:
+        row = uow.tokens.by_hash(_digest(token or ""))
+        if row is None or row.revoked_at is not None or row.expires_at <= clock.now():
+            raise Unauthenticated("登录已失效，请重新登录")
+        user = uow.users.get(row.user_id)
+        if not user.active:
+            raise Unauthenticated("账号已停用")
+        grants = frozenset(Grant(g.role, g.org_code) for g in uow.users.grants(user.id))
+        return Actor(user.username, grants, user.id)
+
+
+def revoke_token(ctx, actor, token: str) -> None:
+    with ctx.uow() as uow:
+        row = uow.tokens.by_hash(_digest(token or ""))
+        if row is None or row.user_id != actor.user_id:
+            raise NotFound("没有这个令牌")
+        row.revoked_at = clock.now()
+        uow.commit()
+
+
+def _user(uow, username: str):
+    user = uow.users.by_name((username or "").strip().lower())
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    return user
+
+
+def _level_words(level: str) -> str:
+    return {"village": "村级", "township": "乡镇级", "county": "县级"}.get(level, level)
+
+
+def _user_view(user, grants) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "active": user.active,
+            "grants": [{"role": g.role, "org": g.org_code} for g in grants]}

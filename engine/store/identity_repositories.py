@@ -1,0 +1,89 @@
+"""Repositories of users, grants, tokens and login throttling."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from .models import ApiToken, LoginThrottle, OrgUnit, RoleGrant, User
+
+
+class UserRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, user: User) -> User:
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def by_name(self, username: str) -> User | None:
+        return self.session.scalar(select(User).filter_by(username=username))
+
+    def get(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def list(self, units: set[str] | None = None) -> list[User]:
+        """Users, or only those holding a grant in one of `units`."""
+        query = select(User).order_by(User.username)
+        if units is not None:
+            query = query.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.org_code.in_(units))))
+        return list(self.session.scalars(query))
+
+    def grants(self, user_id: int) -> list[RoleGrant]:
+        return list(self.session.scalars(select(RoleGrant).filter_by(user_id=user_id).order_by(RoleGrant.id)))
+
+    def add_grant(self, grant: RoleGrant) -> RoleGrant:
+        self.session.add(grant)
+        self.session.flush()
+        return grant
+
+    def find_grant(self, user_id: int, role: str, org_code: str) -> RoleGrant | None:
+        return self.session.scalar(select(RoleGrant).filter_by(user_id=user_id, role=role, org_code=org_code))
+
+    def remove_grant(self, grant: RoleGrant) -> None:
+        self.session.delete(grant)
+
+    def holders(self, role: str, org_codes: list[str]) -> list[User]:
+        query = (select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+                 .where(RoleGrant.role == role, RoleGrant.org_code.in_(org_codes), User.active.is_(True)))
+        return list(self.session.scalars(query.distinct()))
+
+
+class TokenRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, token: ApiToken) -> ApiToken:
+        self.session.add(token)
+        self.session.flush()
+        return token
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return self.session.scalar(select(ApiToken).filter_by(token_hash=token_hash))
+
+    def for_user(self, user_id: int) -> list[ApiToken]:
+        return list(self.session.scalars(select(ApiToken).filter_by(user_id=user_id)))
+
+    def throttle(self, username: str) -> LoginThrottle | None:
+        return self.session.get(LoginThrottle, username)
+
+    def set_throttle(self, username: str, failures: int, window_start: datetime) -> None:
+        row = self.throttle(username)
+        if row is None:
+            self.session.add(LoginThrottle(username=username, failures=failures, window_start=window_start))
+        else:
+            row.failures, row.window_start = failures, window_start
+
+    def clear_throttle(self, username: str) -> None:
+        self.session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
+
+
+def lineage(session, code: str) -> list[str]:
+    """A unit's code followed by its ancestors' codes (village, township, county)."""
+    codes = []
+    while code and code not in codes:
+        codes.append(code)
+        unit = session.get(OrgUnit, code)
+        code = unit.parent_code if unit else None
+    return codes
