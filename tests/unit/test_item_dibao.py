@@ -1,0 +1,403 @@
+"""Scenario tests of 最低生活保障审核确认 (dibao, FW-01).
+
+The start form is checked as the service checks it (`clean_form_data` over the township
+parameters) before the matter starts. Together the scenarios take every sequence flow of the item
+at least once (`test_every_sequence_flow_is_taken`): the material-supplement loop, the appraisal
+redone for a panel short of representatives and for the 村监委's return, both publicity periods with
+an objection dismissed (the period starts again) and upheld, and the home check that a declared
+relative of 低保 staff or village cadres cannot skip (red line R12).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine.errors import InvalidData
+from engine.expressions import evaluate
+from engine.forms import clean_form_data
+from engine.registry import check_override, load_parameters
+from tests.flows import all_flows, flows_taken
+from tests.scenario import PROCESSES, Scenario, default_parameters, item_catalog
+from tests.walks import object_during, wait_past
+
+KEY = "dibao"
+P = default_parameters()
+APPLICATION = {
+    "applicant_name": "王大山", "household_size": 3, "per_capita_income": 420,
+    "application_reason": "户主因病丧失劳动能力，家庭无稳定收入", "related_to_staff": False,
+    "consent_authorization": ["att-consent-1"], "application_documents": ["att-application-1"],
+}
+
+
+def steps(s: Scenario) -> set[str]:
+    return set(s.ready())
+
+
+def info():
+    return item_catalog(KEY).bundle(KEY).info
+
+
+def start(parameters: dict | None = None, **fields) -> Scenario:
+    """Check the application as the service does, then start the matter."""
+    params = {**P, **(parameters or {})}
+    cleaned = clean_form_data(info().start_form, {**APPLICATION, **fields}, params)
+    s = Scenario(KEY, cleaned, parameters=parameters)
+    assert steps(s) == {"accept_application"} and s.ready()["accept_application"][0].role == "TOWNSHIP_GOV"
+    return s
+
+
+def finished(s: Scenario, outcome: str) -> Scenario:
+    assert s.matter.status == "completed"
+    assert s.matter.outcome() == outcome
+    assert s.ready() == {} and s.matter.waiting_timers() == []
+    return s
+
+
+# -- walking the item --------------------------------------------------------------------------
+def accept(s: Scenario, acceptance: str = "accept") -> None:
+    s.do("accept_application", {"acceptance": acceptance, "acceptance_note": "材料齐全" if acceptance == "accept" else
+                                "缺少残疾证明和医疗票据", "accepted_on": "2026-03-02"}, role="TOWNSHIP_GOV")
+
+
+def investigate(s: Scenario, complex_case: bool = False) -> None:
+    assert steps(s) == {"investigate"} and s.ready()["investigate"][0].role == "TOWNSHIP_GOV"
+    s.do("investigate", {"info_check_result": "无车辆、无工商登记，存款低于标准", "home_visit_record": "两名工作人员入户，住房简陋",
+                         "neighbour_visit_record": "走访邻居三户，情况属实", "verified_income": 380,
+                         "complex_case": complex_case, "investigation_files": ["att-survey-1"]}, role="TOWNSHIP_GOV")
+
+
+def appraise(s: Scenario, panel_total: int = 9, panel_reps: int = 6, ballots_cast: int = 9, votes_for: int = 7,
+             votes_against: int = 2) -> None:
+    assert steps(s) == {"appraisal"} and s.ready()["appraisal"][0].role == "VILLAGE_COMMITTEE"
+    s.do("appraisal", {"appraisal_on": "2026-03-10", "panel_total": panel_total, "panel_reps": panel_reps,
+                       "ballots_cast": ballots_cast, "votes_for": votes_for, "votes_against": votes_against,
+                       "appraisal_minutes": ["att-minutes-1"], "ballots": ["att-ballots-1"]}, role="VILLAGE_COMMITTEE")
+
+
+def supervise(s: Scenario, result: str = "approve") -> None:
+    assert steps(s) == {"sc_review"} and s.ready()["sc_review"][0].role == "SUPERVISION_COMMITTEE"
+    s.do("sc_review", {"sc_reviewers": "监委会主任李四", "sc_result": result,
+                       "sc_opinion": "无记名投票，当场唱票" if result == "approve" else "未当场公布计票结果"},
+         role="SUPERVISION_COMMITTEE")
+
+
+def publish_appraisal(s: Scenario) -> None:
+    assert steps(s) == {"publish_appraisal"}
+    s.do("publish_appraisal", {"appraisal_notice": "王大山户3人，评议同意7票", "appraisal_published_on": "2026-03-11",
+                               "appraisal_notice_photo": ["att-notice-1"]}, role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"appraisal_objection"} and s.ready()["appraisal_objection"][0].role == "SUPERVISION_COMMITTEE"
+    (timer,) = s.matter.waiting_timers()
+    assert (timer.element_id, timer.due) == ("appraisal_publicity", s.clock.now() + timedelta(days=P["dibao_publicity_days"]))
+
+
+def village_stage(s: Scenario, complex_case: bool = False) -> None:
+    """From 调查核实 to the end of the appraisal publicity, no objection."""
+    investigate(s, complex_case)
+    appraise(s)
+    supervise(s)
+    publish_appraisal(s)
+    wait_past(s, P["dibao_publicity_days"], "first_review")
+
+
+def first_review(s: Scenario) -> None:
+    assert s.ready()["first_review"][0].role == "TOWNSHIP_GOV"
+    s.do("first_review", {"first_review_opinion": "recommend", "first_review_reason": "家庭人均收入低于当地低保标准",
+                          "proposed_allowance": 900}, role="TOWNSHIP_GOV")
+
+
+def county_reviews(s: Scenario, sampled: bool = False) -> None:
+    assert steps(s) == {"county_review"} and s.ready()["county_review"][0].role == "COUNTY_DEPT"
+    s.do("county_review", {"materials_opinion": "材料齐全", "home_check_sampled": sampled}, role="COUNTY_DEPT")
+
+
+def home_check(s: Scenario) -> None:
+    assert steps(s) == {"home_check"} and s.ready()["home_check"][0].role == "COUNTY_DEPT"
+    s.do("home_check", {"home_checked_on": "2026-03-25", "home_check_staff": "县民政局赵、钱",
+                        "home_check_record": "与调查结果一致", "home_check_photos": ["att-home-1"]}, role="COUNTY_DEPT")
+
+
+def confirm(s: Scenario, decision: str = "approve") -> None:
+    assert steps(s) == {"confirm"}
+    approve = decision == "approve"
+    s.do("confirm", {"confirm_decision": decision, "confirm_reason": "符合低保条件" if approve else "家庭财产超过规定标准",
+                     "covered_persons": 3 if approve else 0, "monthly_allowance": 900 if approve else 0}, role="COUNTY_DEPT")
+
+
+def publish_result(s: Scenario) -> None:
+    assert steps(s) == {"publish_result"}
+    s.do("publish_result", {"result_notice": "户主王大山，保障3人，每月900元", "result_published_on": "2026-03-30",
+                            "result_notice_photo": ["att-result-1"]}, role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"result_objection"}
+
+
+def granted(s: Scenario) -> Scenario:
+    wait_past(s, P["dibao_result_publicity_days"], "register_payment")
+    s.do("register_payment", {"payment_from": "2026-05-01", "payment_account": "6217000012345678"}, role="COUNTY_DEPT")
+    return finished(s, "已认定")
+
+
+def refused(s: Scenario) -> Scenario:
+    assert steps(s) == {"notify_refusal"} and s.ready()["notify_refusal"][0].role == "COUNTY_DEPT"
+    s.do("notify_refusal", {"refusal_reason": "家庭财产超过规定标准", "refusal_notice_no": "民低告〔2026〕3号",
+                            "refusal_notice": ["att-refusal-1"]}, role="COUNTY_DEPT")
+    return finished(s, "不予认定")
+
+
+# -- scenarios (each returns its finished Scenario for the coverage test) -------------------------
+def granted_without_home_check() -> Scenario:
+    s = start()
+    accept(s)
+    village_stage(s)
+    first_review(s)
+    county_reviews(s, sampled=False)
+    assert steps(s) == {"confirm"}, "neither a relative nor sampled: no home check"
+    confirm(s)
+    publish_result(s)
+    return granted(s)
+
+
+def relative_of_a_cadre_is_checked_at_home() -> Scenario:
+    s = start(related_to_staff=True, related_detail="申请人系村委会委员王小山之兄")
+    accept(s)
+    village_stage(s)
+    first_review(s)
+    county_reviews(s, sampled=False)         # not sampled, yet the declared relative forces the home check
+    home_check(s)
+    confirm(s)
+    publish_result(s)
+    return granted(s)
+
+
+def sampled_for_home_check_then_refused() -> Scenario:
+    s = start()
+    accept(s)
+    village_stage(s, complex_case=True)
+    first_review(s)
+    county_reviews(s, sampled=True)
+    home_check(s)
+    confirm(s, "reject")
+    return refused(s)
+
+
+def supplemented_then_not_accepted() -> Scenario:
+    s = start()
+    accept(s, "supplement")
+    assert steps(s) == {"supplement_materials"} and s.ready()["supplement_materials"][0].role == "APPLICANT"
+    s.do("supplement_materials", {"supplement_note": "补交医疗诊断书", "supplement_documents": ["att-supp-1"]},
+         role="APPLICANT")
+    assert steps(s) == {"accept_application"}
+    s.do("accept_application", {"acceptance": "reject", "acceptance_note": "户籍不在本乡镇，请向户籍地申请",
+                                "accepted_on": "2026-03-06"}, role="TOWNSHIP_GOV")
+    return finished(s, "不予受理")
+
+
+def appraisal_redone_then_objection_dismissed() -> Scenario:
+    s = start()
+    accept(s)
+    investigate(s)
+    appraise(s, panel_total=9, panel_reps=5)                  # 5 < 2/3 × 9: the panel is not properly made up
+    appraise(s, panel_total=9, panel_reps=6)
+    supervise(s, "return")
+    assert steps(s) == {"appraisal"}
+    appraise(s)
+    supervise(s)
+    publish_appraisal(s)
+    object_during(s, "appraisal_objection", after_days=3)
+    assert s.ready()["reverify_appraisal"][0].role == "TOWNSHIP_GOV"
+    s.do("reverify_appraisal", {"verification_finding": "经核实，申请人确无其他收入", "objection_upheld": False},
+         role="TOWNSHIP_GOV")
+    assert steps(s) == {"appraisal_objection"}
+    (timer,) = s.matter.waiting_timers()
+    assert timer.due == s.clock.now() + timedelta(days=P["dibao_publicity_days"]), "the period starts again"
+    wait_past(s, P["dibao_publicity_days"], "first_review")
+    first_review(s)
+    county_reviews(s)
+    confirm(s)
+    publish_result(s)
+    return granted(s)
+
+
+def appraisal_objection_upheld_reinvestigated() -> Scenario:
+    s = start()
+    accept(s)
+    investigate(s)
+    appraise(s)
+    supervise(s)
+    publish_appraisal(s)
+    object_during(s, "appraisal_objection")
+    s.do("reverify_appraisal", {"verification_finding": "申请人子女在外务工有稳定收入，未申报", "objection_upheld": True},
+         role="TOWNSHIP_GOV")
+    assert steps(s) == {"investigate"}, "an upheld objection sends the case back to investigation"
+    village_stage(s)
+    first_review(s)
+    county_reviews(s)
+    confirm(s, "reject")
+    return refused(s)
+
+
+def result_objections_dismissed_then_upheld() -> Scenario:
+    s = start()
+    accept(s)
+    village_stage(s)
+    first_review(s)
+    county_reviews(s)
+    confirm(s)
+    publish_result(s)
+    object_during(s, "result_objection", after_days=2)
+    assert s.ready()["recheck_result"][0].role == "COUNTY_DEPT"
+    s.do("recheck_result", {"verification_finding": "异议人反映的车辆已于去年报废", "objection_upheld": False},
+         role="COUNTY_DEPT")
+    (timer,) = s.matter.waiting_timers()
+    assert (timer.element_id, timer.due) == (
+        "result_publicity", s.clock.now() + timedelta(days=P["dibao_result_publicity_days"])), "the period starts again"
+    object_during(s, "result_objection", after_days=6)
+    s.do("recheck_result", {"verification_finding": "申请人名下有商铺出租", "objection_upheld": True}, role="COUNTY_DEPT")
+    assert steps(s) == {"county_review"}, "an upheld objection goes back to the county's review"
+    county_reviews(s, sampled=True)
+    home_check(s)
+    confirm(s, "reject")
+    return refused(s)
+
+
+SCENARIOS = [granted_without_home_check, relative_of_a_cadre_is_checked_at_home, sampled_for_home_check_then_refused,
+             supplemented_then_not_accepted, appraisal_redone_then_objection_dismissed,
+             appraisal_objection_upheld_reinvestigated, result_objections_dismissed_then_upheld]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
+def test_scenario(scenario):
+    scenario()
+
+
+def test_every_sequence_flow_is_taken():
+    taken = set().union(*(flows_taken(scenario().matter) for scenario in SCENARIOS))
+    assert all_flows(KEY) - taken == set()
+
+
+# -- rules ---------------------------------------------------------------------------------------
+def to_appraisal() -> Scenario:
+    s = start()
+    accept(s)
+    investigate(s)
+    return s
+
+
+@pytest.mark.parametrize("panel_total, panel_reps, valid", [
+    (9, 6, True), (9, 5, False),          # 2/3 × 9 = 6 exactly
+    (10, 7, True), (10, 6, False),        # 2/3 × 10 = 6.67
+    (3, 2, True), (3, 1, False),
+])
+def test_representatives_on_the_panel(panel_total, panel_reps, valid):
+    s = to_appraisal()
+    appraise(s, panel_total=panel_total, panel_reps=panel_reps, ballots_cast=panel_total, votes_for=1, votes_against=0)
+    assert steps(s) == ({"sc_review"} if valid else {"appraisal"})
+
+
+def test_a_township_may_change_the_representative_fraction():
+    s = start(parameters={"dibao_panel_rep_fraction": "1/2"})
+    accept(s)
+    investigate(s)
+    appraise(s, panel_total=10, panel_reps=5)
+    assert steps(s) == {"sc_review"}
+
+
+def test_a_township_may_lengthen_the_publicity_but_not_below_seven_days():
+    params = load_parameters(PROCESSES)
+    for name in ("dibao_publicity_days", "dibao_result_publicity_days"):
+        assert params[name].minimum == 7
+        with pytest.raises(InvalidData) as err:
+            check_override(params[name], 6)
+        assert set(err.value.errors) == {name}
+        assert check_override(params[name], 10) == 10
+    s = start(parameters={"dibao_publicity_days": 10})
+    accept(s)
+    investigate(s)
+    appraise(s)
+    supervise(s)
+    s.do("publish_appraisal", {"appraisal_notice": "公示", "appraisal_published_on": "2026-03-11",
+                               "appraisal_notice_photo": ["att-notice-1"]})
+    wait_past(s, 10, "first_review")
+
+
+def test_vote_counts_may_not_exceed_the_panel():
+    s = to_appraisal()
+    with pytest.raises(InvalidData) as err:
+        appraise(s, panel_total=9, panel_reps=10, ballots_cast=10, votes_for=11, votes_against=0)
+    assert set(err.value.errors) == {"panel_reps", "ballots_cast", "votes_for", "votes_against"}
+    with pytest.raises(InvalidData) as err:
+        appraise(s, panel_total=9, panel_reps=6, ballots_cast=9, votes_for=7, votes_against=3)
+    assert set(err.value.errors) == {"votes_against"}
+    appraise(s, panel_total=9, panel_reps=6, ballots_cast=9, votes_for=7, votes_against=2)
+    assert steps(s) == {"sc_review"}
+
+
+def test_the_application_needs_the_declaration_and_the_consent():
+    data = {k: v for k, v in APPLICATION.items() if k not in ("related_to_staff", "consent_authorization")}
+    with pytest.raises(InvalidData) as err:
+        clean_form_data(info().start_form, data, P)
+    assert set(err.value.errors) == {"related_to_staff", "consent_authorization"}
+
+
+def test_the_appraisal_needs_minutes_and_ballots():
+    s = to_appraisal()
+    with pytest.raises(InvalidData) as err:
+        s.do("appraisal", {"appraisal_on": "2026-03-10", "panel_total": 9, "panel_reps": 6, "ballots_cast": 9,
+                           "votes_for": 7, "votes_against": 2})
+    assert set(err.value.errors) == {"appraisal_minutes", "ballots"}
+
+
+def test_covered_persons_may_not_exceed_the_household():
+    s = start()
+    accept(s)
+    village_stage(s)
+    first_review(s)
+    county_reviews(s)
+    with pytest.raises(InvalidData) as err:
+        s.do("confirm", {"confirm_decision": "approve", "confirm_reason": "符合条件", "covered_persons": 4,
+                         "monthly_allowance": 900})
+    assert set(err.value.errors) == {"covered_persons"}
+
+
+def test_a_refusal_must_give_its_reason():
+    s = start()
+    accept(s)
+    village_stage(s)
+    first_review(s)
+    county_reviews(s)
+    confirm(s, "reject")
+    with pytest.raises(InvalidData) as err:
+        s.do("notify_refusal", {"refusal_notice_no": "民低告〔2026〕3号", "refusal_notice": ["att-refusal-1"]})
+    assert set(err.value.errors) == {"refusal_reason"}
+    assert steps(s) == {"notify_refusal"}
+
+
+def test_time_limits_are_parameters():
+    steps_ = info().steps
+    assert steps_["first_review"].deadline == "days(dibao_first_review_days)"
+    assert evaluate(steps_["first_review"].deadline, P) == "P15D"
+    # The county's share of the overall 30 (complex: 45) working days after the township's 15.
+    assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": False}) == "P15D"
+    assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": True}) == "P30D"
+    assert evaluate(steps_["confirm"].deadline, {**P, "dibao_time_limit_days": 25, "complex_case": False}) == "P10D"
+    assert evaluate(steps_["recheck_result"].deadline, P) == "P20D"
+
+
+def test_supervision_points_and_separation_of_duties():
+    steps_ = info().steps
+    assert {k for k, st in steps_.items() if st.supervision} == {"sc_review", "appraisal_objection", "result_objection"}
+    assert {k for k, st in steps_.items() if st.objection_intake} == {"appraisal_objection", "result_objection"}
+    assert all(st.role == "SUPERVISION_COMMITTEE" for st in steps_.values() if st.supervision)
+    assert steps_["sc_review"].separate_from == ("start", "appraisal")
+    assert steps_["home_check"].separate_from == ("start", "investigate")
+    for step in ("appraisal", "first_review", "county_review", "confirm", "reverify_appraisal", "recheck_result"):
+        assert "start" in steps_[step].separate_from
+
+
+def test_item_metadata():
+    item = info()
+    assert item.name == "最低生活保障审核确认"
+    assert item.metadata["list_code"] == "FW-01" and item.metadata["category"] == "便民服务"
+    assert "民发〔2021〕57号" in item.metadata["policy_basis"]
+    assert all(item.metadata.values())
+    assert set(item.end_events.values()) == {"不予受理", "不予认定", "已认定"}
