@@ -258,6 +258,14 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
                        calls, frozenset(_names_read(process)), mi_names, embedded, start_role)
 
 
+def _is_number(text) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _lane_of(element, lane_of) -> str | None:
     """The lane of a node, or of the nearest enclosing sub-process that sits in a lane."""
     while element is not None:
@@ -309,6 +317,9 @@ def _step(element, key, lane, filename) -> Step:
 def _names_read(process) -> set[str]:
     texts = [e.text for e in process.iterfind(".//bpmn:conditionExpression", NS)]
     texts += [p.get("value") for p in process.iterfind(".//spiffworkflow:property[@name='deadline']", NS)]
+    # Form limits may be expressions too (max="control_price"); numbers read nothing.
+    texts += [c.get("config") for c in process.iterfind(".//camunda:constraint", NS)
+              if c.get("name") in ("min", "max") and not _is_number(c.get("config"))]
     texts += [e.text for tag in ("timeDuration", "timeDate", "timeCycle", "completionCondition", "loopCardinality")
               for e in process.iterfind(f".//bpmn:{tag}", NS)]
     texts += [e.text for e in process.iterfind(".//bpmn:loopDataInputRef", NS)]

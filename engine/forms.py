@@ -197,9 +197,10 @@ def _check_range(f: FormField, value, data: dict) -> str | None:
 
 
 def _exact(number) -> Fraction:
-    """Numbers compared exactly: 1234.56 (a float) equals the bound "1234.56", and a bound of
-    frac("1/3") * 100 is not rounded."""
-    return Fraction(str(number)) if isinstance(number, float) else Fraction(number)
+    """Numbers compared exactly: 1234.56 (a float) equals the bound "1234.56", a bound of
+    frac("1/3") * 100 is not rounded, and float arithmetic noise in a bound (10.2 * 100 =
+    1019.9999999999999) is dropped below a millionth."""
+    return Fraction(str(round(number, 6))) if isinstance(number, float) else Fraction(number)
 
 
 def _bound(config, data) -> Fraction | None:

@@ -54,6 +54,10 @@ def resolve_rep(s: Scenario, total: int = 30, attendees: int = 25, votes_for: in
 
 
 def resolve_full(s: Scenario, attendees: int = 600, households: int = 200, votes_for: int = 400) -> None:
+    """The 村民会议 meets once villagers have had their statutory notice (组织法第二十一条)."""
+    if "resolve_full" not in s.ready():
+        assert s.matter.waiting_timers()[0].element_id == "villager_meeting_notice"
+        wait_past(s, P["villager_meeting_notice_days"], "resolve_full")
     s.do("resolve_full", {"adults_total": 1000, "households_total": 300, "vm_attendees": attendees,
                           "vm_households": households, "vm_for": votes_for, "resolution": "同意"},
          role="VILLAGER_MEETING")

@@ -168,3 +168,14 @@ def test_a_form_option_may_share_its_id_with_a_step():
                           '</camunda:formField></camunda:formData></bpmn:extensionElements></bpmn:userTask>')
     bundle = load({"p.bpmn": bpmn(body)}).bundle("p")
     assert bundle.info.steps["work"].form.fields[0].options == (("work", "同意"),)
+
+
+def test_form_limits_are_read_names_and_an_unknown_one_is_refused():
+    field = ('<bpmn:userTask id="work" name="办理"><bpmn:extensionElements><camunda:formData>'
+             '<camunda:formField id="amount" label="金额" type="money"><camunda:validation>'
+             '<camunda:constraint name="max" config="{limit}"/><camunda:constraint name="min" config="0"/>'
+             '</camunda:validation></camunda:formField></camunda:formData></bpmn:extensionElements></bpmn:userTask>')
+    body = SIMPLE.replace('<bpmn:userTask id="work" name="办理"/>', field.format(limit="amount_cap"))
+    assert load({"p.bpmn": bpmn(body)}, params={"amount_cap"}).bundle("p").info.reads == {"amount_cap"}
+    misspelt = SIMPLE.replace('<bpmn:userTask id="work" name="办理"/>', field.format(limit="amount_cpa"))
+    assert "amount_cpa" in refused({"p.bpmn": bpmn(misspelt)}, params={"amount_cap"}).problem

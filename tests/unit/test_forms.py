@@ -100,3 +100,10 @@ def test_fraction_bounds_are_enforced():
     with pytest.raises(InvalidData):
         clean_form_data(form, {"reserve": 9999.99}, {"income": 100000})
     assert clean_form_data(form, {"reserve": 10000}, {"income": 100000}) == {"reserve": 10000}
+
+
+def test_float_noise_in_a_computed_bound_does_not_refuse_the_exact_value():
+    form = Form((FormField("paid", "发放金额", "money", required=True, max="area * rate"),))
+    assert clean_form_data(form, {"paid": 1020}, {"area": 10.2, "rate": 100}) == {"paid": 1020}
+    with pytest.raises(InvalidData):
+        clean_form_data(form, {"paid": 1020.01}, {"area": 10.2, "rate": 100})

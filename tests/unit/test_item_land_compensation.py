@@ -72,7 +72,8 @@ def decided_by_villager_meeting(s: Scenario) -> None:
     deliberate(s)
     send_plan(s)
     review(s)
-    assert steps(s) == {"resolve_full"} and s.ready()["resolve_full"][0].role == "VILLAGER_MEETING"
+    wait_past(s, P["villager_meeting_notice_days"], "resolve_full")   # the 10 days' notice to villagers
+    assert s.ready()["resolve_full"][0].role == "VILLAGER_MEETING"
     resolve_full(s)
     after_resolution(s)
     assert steps(s) == {"member_ballot"}

@@ -51,8 +51,8 @@ def villager_meeting_passes() -> Scenario:
     deliberate(s)
     send_plan(s)
     review(s)
-    assert steps(s) == {"resolve_full"}
-    resolve_full(s)
+    assert steps(s) == set() and s.matter.waiting_timers()[0].element_id == "villager_meeting_notice"
+    resolve_full(s)                                                # after the 10 days' notice
     after_resolution(s)
     return finished(s, "通过")
 
