@@ -50,6 +50,8 @@ ANSWERS = {
     "implement": {"person_in_charge": "村委会主任", "implementation_report": "按方案推进"},
     "major_decision.publish_result": {"result_notice": "道路硬化实施结果公开"},
 }
+# A stand-in for the scanned minutes, ballots, contracts and reports a clerk would upload.
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PRICE_FIELDS = ("budget_amount", "control_price", "award_price", "contract_price", "audited_amount")
 
 
@@ -64,6 +66,16 @@ class Client:
             answer = self.call("POST", "/api/v1/auth/token", {"username": username, "password": self.password})
             self.tokens[username] = answer["token"]
         return self.tokens[username]
+
+    def upload(self, name: str, content: bytes, user: str) -> dict:
+        """POST /api/v1/attachments as multipart/form-data (standard library only)."""
+        boundary = "xiaowei-example-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                f"Content-Type: application/pdf\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.base_url + "/api/v1/attachments", method="POST", data=body, headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {self.token(user)}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
 
     def call(self, method: str, path: str, body=None, user: str | None = None):
         headers = {"Content-Type": "application/json"}
@@ -120,13 +132,23 @@ def drive(base_url: str, amount: float, village: str, out=sys.stdout, password: 
         matter["ready_steps"] = [s for s in matter["ready_steps"] if not s["objection_intake"]]
         if not matter["ready_steps"]:
             let_time_pass(matter, out)
+            waited = matter["waiting_timers"]
             matter = api.call("GET", f"/api/v1/instances/{matter['id']}", user=starter)
+            if matter["waiting_timers"] == waited:
+                raise SystemExit("the worker did not advance the matter: run this script with the same "
+                                 "XIAOWEI_DATABASE_URL / XIAOWEI_DATA_DIR as the server")
             continue
         step = matter["ready_steps"][0]
-        matter = api.call("POST", f"/api/v1/tasks/{step['id']}/complete", {"data": answer(step, amount)},
-                          user=user_for(step["role"], units))
+        user = user_for(step["role"], units)
+        data, evidence = answer(step, amount), []
+        for field in api.call("GET", f"/api/v1/tasks/{step['id']}", user=user)["form"]:
+            if field["type"] == "file" and field["required"]:      # evidence the procedure requires
+                data[field["name"]] = [api.upload(f"{field['label']}.pdf", SAMPLE_PDF, user)["id"]]
+                evidence.append(field["label"])
+        matter = api.call("POST", f"/api/v1/tasks/{step['id']}/complete", {"data": data}, user=user)
         number += 1
-        print(f"{number:2}. {step['name']}（{step['role_name']}）", file=out)
+        print(f"{number:2}. {step['name']}（{step['role_name']}）" + (f"  附：{'、'.join(evidence)}" if evidence else ""),
+              file=out)
     print(f"结果：{matter['status']}，结束于「{matter['outcome']}」", file=out)
     report = api.call("GET", "/api/v1/audit/verify", user=f"supervision_committee.{village}")
     print(f"审计链：{report['events']} 条事件，{'完整' if report['ok'] else '已损坏'}", file=out)

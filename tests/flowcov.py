@@ -17,11 +17,13 @@ from tests.scenario import Scenario, catalog
 
 REPORT = Path(__file__).resolve().parents[1] / "test-artifacts" / "flow-coverage.md"
 TAKEN: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))   # item -> flow -> tests
+RAN: set[str] = set()                                                            # test modules that ran
 
 
 @pytest.fixture(autouse=True)
 def _record_flows(request):
     first = len(Scenario.created)
+    RAN.add(Path(str(request.node.fspath)).stem)
     yield
     for scenario in Scenario.created[first:]:
         for key, flows in flows_taken_by_process(scenario.matter).items():
@@ -31,11 +33,10 @@ def _record_flows(request):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    modules = {Path(str(item.fspath)).stem for item in session.items}
     items = catalog().processes
-    if not any(m.startswith("test_item_") for m in modules):
+    if not any(m.startswith("test_item_") for m in RAN):
         return
-    untested = sorted(k for k in items if f"test_item_{k}" not in modules)
+    untested = sorted(k for k in items if f"test_item_{k}" not in RAN)
     missing = {}
     lines = ["# 流程覆盖报告（每条顺序流由哪些测试走过）", ""]
     for key in sorted(items):
@@ -49,9 +50,13 @@ def pytest_sessionfinish(session, exitstatus):
         lines.append("")
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text("\n".join(lines), encoding="utf-8")
-    if untested:     # only part of the item suite ran: report, do not judge
+    if untested or session.testsfailed:     # part of the item suite ran, or it failed already
         return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if missing:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        reporter.write_line(f"flow coverage: flows never taken: {missing} (see {REPORT})", red=True)
+        summary = ", ".join(f"{key}: {', '.join(flows)}" for key, flows in missing.items())
+        reporter.write_line(f"flow coverage: flows never taken: {summary} (report: {REPORT})", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        total = sum(len(TAKEN[k]) for k in items)
+        reporter.write_line(f"flow coverage: all {total} sequence flows of {len(items)} items taken (report: {REPORT})")

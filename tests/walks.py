@@ -33,7 +33,8 @@ def propose(s: Scenario, meeting_type: str = "REP") -> None:
 
 
 def deliberate(s: Scenario, attendees: int = 7, votes_for: int = 6) -> None:
-    s.do("deliberate", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委联席会议记录"},
+    s.do("deliberate", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委联席会议记录",
+                         "tc_minutes_file": ["att-tc-minutes"]},
          role="TWO_COMMITTEES")
 
 
@@ -44,12 +45,14 @@ def send_plan(s: Scenario) -> None:
 
 
 def review(s: Scenario, total: int = 30, attendees: int = 25, votes_for: int = 20) -> None:
-    s.do("review", {"pm_total": total, "pm_attendees": attendees, "pm_for": votes_for, "pm_minutes": "签到表及记录"},
+    s.do("review", {"pm_total": total, "pm_attendees": attendees, "pm_for": votes_for, "pm_minutes": "签到表及记录",
+                     "pm_sign_in_file": ["att-pm-sign-in"]},
          role="PARTY_MEMBERS_MEETING")
 
 
 def resolve_rep(s: Scenario, total: int = 30, attendees: int = 25, votes_for: int = 20) -> None:
-    s.do("resolve_rep", {"rep_total": total, "rep_attendees": attendees, "rep_for": votes_for, "resolution": "同意"},
+    s.do("resolve_rep", {"rep_total": total, "rep_attendees": attendees, "rep_for": votes_for, "resolution": "同意",
+                          "rep_ballots_file": ["att-rep-ballots"]},
          role="VILLAGER_REP_MEETING")
 
 
@@ -59,7 +62,8 @@ def resolve_full(s: Scenario, attendees: int = 600, households: int = 200, votes
         assert s.matter.waiting_timers()[0].element_id == "villager_meeting_notice"
         wait_past(s, P["villager_meeting_notice_days"], "resolve_full")
     s.do("resolve_full", {"adults_total": 1000, "households_total": 300, "vm_attendees": attendees,
-                          "vm_households": households, "vm_for": votes_for, "resolution": "同意"},
+                          "vm_households": households, "vm_for": votes_for, "resolution": "同意",
+                          "vm_ballots_file": ["att-vm-ballots"]},
          role="VILLAGER_MEETING")
 
 

@@ -1,6 +1,7 @@
 """What every service needs: the database, the definition cache, roles and parameters."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -14,25 +15,32 @@ DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 
 
 class BundleCache:
-    """Parsed bundles by definition version id. A version is immutable, so entries never go
-    stale; the cache only bounds memory. Parsing happens once per version per process."""
+    """Parsed bundles by content: (item key, bundle hash). A bundle's content never changes under
+    its hash, so entries never go stale and one cache serves every database in the process; it
+    only bounds memory. Parsing happens once per version per process."""
 
     def __init__(self, size: int = 128):
         self.size = size
-        self._items: OrderedDict[int, Bundle] = OrderedDict()
+        self._items: OrderedDict[tuple, Bundle] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, version) -> Bundle:
+        key = (version.process_key, version.bundle_sha256)
         with self._lock:
-            bundle = self._items.get(version.id)
+            bundle = self._items.get(key)
             if bundle is None:
                 files = {name: text.encode("utf-8") for name, text in version.files.items()}
                 bundle = Catalog(files).bundle(version.process_key)
-                self._items[version.id] = bundle
-            self._items.move_to_end(version.id)
+                self._items[key] = bundle
+            self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
             return bundle
+
+
+BUNDLES = BundleCache()
+_CATALOGS: dict = {}          # content key -> Catalog: the last parse of the processes/ tree
+_LOCK = threading.Lock()
 
 
 class Context:
@@ -41,12 +49,20 @@ class Context:
         self.processes_dir = Path(processes_dir)
         self.roles = load_roles(self.processes_dir)
         self.parameters = load_parameters(self.processes_dir)
-        self.bundles = BundleCache()
+        self.bundles = BUNDLES
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database)
 
     def catalog(self) -> Catalog:
-        """Parse and validate every file under processes/ (at start-up and for `processes list`)."""
-        return Catalog.from_directory(self.processes_dir, role_codes=set(self.roles),
-                                      parameter_names=set(self.parameters))
+        """Every file under processes/, parsed and validated; parsed again only when a file,
+        a role or a parameter changed."""
+        files = {str(p.relative_to(self.processes_dir)): p.read_bytes() for p in sorted(self.processes_dir.rglob("*.bpmn"))}
+        key = (str(self.processes_dir), hashlib.sha256(repr(sorted(
+            (name, hashlib.sha256(data).hexdigest()) for name, data in files.items())).encode()).hexdigest(),
+            frozenset(self.roles), frozenset(self.parameters))
+        with _LOCK:
+            if key not in _CATALOGS:
+                _CATALOGS.clear()
+                _CATALOGS[key] = Catalog(files, role_codes=set(self.roles), parameter_names=set(self.parameters))
+            return _CATALOGS[key]

@@ -1,4 +1,5 @@
 """The REST API over the Flask test client, on SQLite and PostgreSQL."""
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -9,14 +10,25 @@ from engine.services import Actor, timers
 
 
 
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
 def start(client, **overrides):
     body = {"process_key": "major_decision", "village": "lushui_village", "subject": "修建村道",
             "data": {"summary": "村道硬化", "amount": 120000}, **overrides}
     return client.post("/api/v1/instances", json=body)
 
 
-def complete(client, instance: dict, step_id: str, data: dict):
+def complete(client, instance: dict, step_id: str, data: dict, evidence: bool = True):
+    """Complete a ready step; a scan is uploaded for each required evidence field left empty."""
     task = next(s for s in instance["ready_steps"] if s["step_id"] == step_id)
+    if evidence:
+        form = client.get(f"/api/v1/tasks/{task['id']}").json.get("form", [])
+        for f in form:
+            if f["type"] == "file" and f["required"] and not data.get(f["name"]):
+                upload = client.post("/api/v1/attachments", data={"file": (io.BytesIO(PDF), f"{f['label']}.pdf")},
+                                     content_type="multipart/form-data")
+                data = {**data, f["name"]: [upload.json["id"]]}
     return client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
 
 
@@ -34,7 +46,7 @@ def test_catalogue(client):
     assert item["name"] == "村级重大事项决策（四议两公开）" and item["list_code"] == "JC-01"
     step = next(s for s in item["steps"] if s["id"] == "review")
     assert step["role"] == "PARTY_MEMBERS_MEETING" and step["role_name"] == "党员大会" and step["deadline"] == "P7D"
-    assert {f["name"] for f in step["form"]} == {"pm_total", "pm_attendees", "pm_for", "pm_minutes"}
+    assert {f["name"] for f in step["form"]} == {"pm_total", "pm_attendees", "pm_for", "pm_minutes", "pm_sign_in_file"}
     assert [f["name"] for f in item["start_form"]] == ["summary", "amount"]
     assert_error_shape(client.get("/api/v1/processes/nothing"), 404)
 
@@ -77,7 +89,7 @@ def test_errors(client):
     bad = complete(client, m, "propose", {"proposal": "", "matter_source": "x"})
     assert_error_shape(bad, 422)
     assert set(bad.json["errors"]) == {"proposal", "matter_source", "meeting_type"}
-    wrong_role = complete(client.as_user("li", ["VILLAGE_COMMITTEE"]), m, "propose", {})
+    wrong_role = complete(client.as_user("li", ["VILLAGE_COMMITTEE"]), m, "propose", {}, evidence=False)
     assert_error_shape(wrong_role, 403)
     ok = complete(client, m, "propose", {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"})
     assert ok.status_code == 200

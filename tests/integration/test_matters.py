@@ -84,6 +84,18 @@ def test_completion_is_guarded(ctx, clerk):
     assert matters.get_matter(ctx, clerk, m["id"])["data"]["meeting_type"] == "REP"
 
 
+def test_a_step_whose_required_evidence_is_missing_cannot_be_completed(ctx, clerk):
+    m = do(ctx, clerk, start_decision(ctx, clerk), "propose", PROPOSE)
+    task = ready(m, "deliberate")["id"]
+    with pytest.raises(InvalidData) as info:
+        matters.complete_step(ctx, clerk, task, DELIBERATE)
+    assert set(info.value.errors) == {"tc_minutes_file"} and "必填" in info.value.errors["tc_minutes_file"]
+    with pytest.raises(InvalidData) as info:
+        matters.complete_step(ctx, clerk, task, {**DELIBERATE, "tc_minutes_file": ["never-uploaded"]})
+    assert "请先上传" in info.value.errors["tc_minutes_file"]
+    assert do(ctx, clerk, m, "deliberate", DELIBERATE)["ready_steps"][0]["step_id"] == "send_plan"
+
+
 def test_a_failed_vote_can_end_the_matter_rejected(ctx, clerk):
     m = start_decision(ctx, clerk)
     m = do(ctx, clerk, m, "propose", PROPOSE)

@@ -23,7 +23,7 @@ def steps(s: Scenario) -> set[str]:
 def start(amount, parameters: dict | None = None) -> Scenario:
     s = Scenario("expense_reimbursement", {
         "handler_name": "赵六", "purpose": "购买村部办公用品", "amount": amount, "invoice_no": "04412345",
-        "spent_on": "2026-02-27", "expense_category": "management",
+        "spent_on": "2026-02-27", "expense_category": "management", "invoices": ["att-invoice"],
     }, parameters=parameters)
     assert steps(s) == {"witness_sign"} and s.ready()["witness_sign"][0].role == "WITNESS"
     s.do("witness_sign", {"witness_name": "钱七", "witness_statement": "情况属实"}, role="WITNESS")
@@ -40,7 +40,8 @@ def finished(s: Scenario, outcome: str) -> Scenario:
 # -- walking the item --------------------------------------------------------------------------
 def two_committees_decide(s: Scenario, attendees: int = 7, votes_for: int = 5) -> None:
     assert steps(s) == {"tc_decide"}
-    s.do("tc_decide", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委会议记录"},
+    s.do("tc_decide", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委会议记录",
+                       "tc_minutes_file": ["att-tc-minutes"]},
          role="TWO_COMMITTEES")
 
 

@@ -39,7 +39,8 @@ def finished(s: Scenario, outcome: str) -> Scenario:
 # -- walking the item --------------------------------------------------------------------------
 def two_committees_decide(s: Scenario, attendees: int = 7, votes_for: int = 5) -> None:
     assert steps(s) == {"tc_decide"}
-    s.do("tc_decide", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委会议记录"},
+    s.do("tc_decide", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委会议记录",
+                       "tc_minutes_file": ["att-tc-minutes"]},
          role="TWO_COMMITTEES")
 
 
@@ -51,7 +52,8 @@ def supervision_committee_notified(s: Scenario) -> None:
 def council_votes(s: Scenario, members: int = 30, attendees: int = 20, votes_for: int = 11) -> None:
     assert steps(s) == {"council_vote"}
     s.do("council_vote", {"council_members": members, "council_attendees": attendees, "council_for": votes_for,
-                          "council_minutes": "议事会表决记录"}, role="VILLAGER_COUNCIL")
+                          "council_minutes": "议事会表决记录", "council_ballots_file": ["att-ballots"]},
+         role="VILLAGER_COUNCIL")
 
 
 def township_reviews(s: Scenario, decision: str = "approve") -> None:
@@ -83,7 +85,8 @@ def awarded_by_tender(s: Scenario, price) -> None:
 
 def contract_signed(s: Scenario, price) -> None:
     assert steps(s) == {"sign_contract"}
-    s.do("sign_contract", {"contract_no": "HT-2026-03", "contract_price": price, "signed_on": "2026-04-20"},
+    s.do("sign_contract", {"contract_no": "HT-2026-03", "contract_price": price, "signed_on": "2026-04-20",
+                           "contract_file": ["att-contract"]},
          role="VILLAGE_COMMITTEE")
     assert steps(s) == {"joint_oversight", "site_supervision"}
 
@@ -101,12 +104,14 @@ def site_supervised(s: Scenario) -> None:
 def accepted(s: Scenario, result: str = "pass") -> None:
     assert steps(s) == {"acceptance"}
     s.do("acceptance", {"acceptance_on": "2026-08-01", "acceptance_participants": "两委、村监委、村民代表、乡镇站所",
-                        "acceptance_result": result, "acceptance_opinion": "验收意见"}, role="VILLAGE_COMMITTEE")
+                        "acceptance_result": result, "acceptance_opinion": "验收意见",
+                        "acceptance_report_file": ["att-acceptance"]}, role="VILLAGE_COMMITTEE")
 
 
 def settled_published_archived(s: Scenario) -> None:
     assert steps(s) == {"settlement_audit"}
-    s.do("settlement_audit", {"audited_amount": 42000, "audit_report_no": "审〔2026〕5号", "audit_opinion": "审定"},
+    s.do("settlement_audit", {"audited_amount": 42000, "audit_report_no": "审〔2026〕5号", "audit_opinion": "审定",
+                              "audit_report_file": ["att-audit"]},
          role="TOWNSHIP_AGRI_ECON")
     s.do("publish_result", {"result_notice": "立项、发包、合同价、验收、结算结果", "result_published_on": "2026-08-20"},
          role="VILLAGE_COMMITTEE")
@@ -306,7 +311,8 @@ def test_award_and_contract_price_may_not_exceed_the_control_price():
     assert err.value.errors == {"award_price": "成交价（元）：不能大于30000"}
     awarded_by_quotes(s, 30000)
     with pytest.raises(InvalidData) as err:
-        s.do("sign_contract", {"contract_no": "HT-1", "contract_price": 30000.01, "signed_on": "2026-04-20"})
+        s.do("sign_contract", {"contract_no": "HT-1", "contract_price": 30000.01, "signed_on": "2026-04-20",
+                               "contract_file": ["att-contract"]})
     assert err.value.errors == {"contract_price": "合同价（元）：不能大于30000"}
     assert steps(s) == {"sign_contract"}
     contract_signed(s, 30000)
