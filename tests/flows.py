@@ -6,7 +6,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 
-from tests.scenario import Scenario
+from tests.scenario import item_catalog
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
@@ -59,4 +59,4 @@ def _flows_in(workflow, flows: dict) -> set[str]:
 
 
 def all_flows(key: str) -> set[str]:
-    return set(sequence_flows(Scenario(key).bundle).values())
+    return set(sequence_flows(item_catalog(key).bundle(key)).values())

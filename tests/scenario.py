@@ -14,6 +14,7 @@ from pathlib import Path
 
 from engine import clock
 from engine.definitions import Catalog
+from engine.forms import clean_form_data
 from engine.registry import load_parameters, load_roles
 from engine.runtime import Matter
 
@@ -58,15 +59,17 @@ class Scenario:
     created: list = []   # every scenario of the running test, for the flow coverage report
 
     def __init__(self, key: str, start_data: dict | None = None, parameters: dict | None = None):
-        Scenario.created.append(self)
         self.clock = clock.FixedClock(START)
         # Reloads alternate between two independently parsed bundles, so nothing may depend on
         # in-memory state of the spec objects that ran the previous action.
         self.bundles = [item_catalog(key, 0).bundle(key), item_catalog(key, 1).bundle(key)]
         self.bundle = self.bundles[0]
-        data = {**default_parameters(), **(parameters or {}), **(start_data or {})}
+        params = {**default_parameters(), **(parameters or {})}
+        # The start form is checked as start_matter checks it, so scenarios start what a clerk could.
+        data = {**params, **clean_form_data(self.bundle.info.start_form, start_data or {}, params)}
         with clock.use_clock(self.clock):
             self.matter = Matter.start(self.bundle, data)
+        Scenario.created.append(self)
         self._reload()
 
     def ready(self) -> dict[str, list]:
@@ -113,3 +116,16 @@ class Scenario:
     @staticmethod
     def _ready_signature(matter):
         return sorted((s.task_id, s.step.id, s.role) for s in matter.ready_steps())
+
+
+def steps(s: Scenario) -> set[str]:
+    """The ids of the steps ready now."""
+    return set(s.ready())
+
+
+def finished(s: Scenario, outcome: str) -> Scenario:
+    """The matter ended at the end event named `outcome`, with nothing left open."""
+    assert s.matter.status == "completed"
+    assert s.matter.outcome() == outcome
+    assert s.ready() == {} and s.matter.waiting_timers() == []
+    return s

@@ -1,13 +1,9 @@
 """Walking 四议两公开 (major_decision) in scenario tests, shared by the items that call it."""
 from __future__ import annotations
 
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, steps  # noqa: F401 - steps re-exported
 
 P = default_parameters()
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def wait_past(s: Scenario, days: float, step: str) -> None:

@@ -15,16 +15,12 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "annual_plan"
 P = default_parameters()
 CAP = P["annual_plan_council_limit_cap"]
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def started(data: dict, parameters: dict | None = None) -> Scenario:
@@ -40,13 +36,6 @@ def start(parameters: dict | None = None) -> Scenario:
         "auth_proposal": "授权议事会决定小型工程和物资采购，单项5万元以内", "plan_documents": ["att-plan-1"],
     }, parameters)
     assert steps(s) == {"propose"} and s.ready()["propose"][0].role == "PARTY_BRANCH"   # 四议两公开 begins
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 
@@ -235,7 +224,7 @@ def test_start_form_needs_the_plan_documents_and_a_plausible_year():
 
 # -- the definition ----------------------------------------------------------------------------------
 def test_metadata_lanes_and_supervision_points():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.name == "村级年度计划及村民议事会授权"
     assert info.metadata["list_code"] == "JC-02" and info.metadata["category"] == "村级重大决策"
     assert all(info.metadata.values()), info.metadata
@@ -249,5 +238,5 @@ def test_metadata_lanes_and_supervision_points():
 
 
 def test_no_field_is_named_like_a_parameter():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.field_names() & set(P) == set()

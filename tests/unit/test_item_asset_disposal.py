@@ -13,7 +13,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "asset_disposal"
@@ -25,13 +25,6 @@ def start(disposal_type: str = "sale", parameters: dict | None = None) -> Scenar
     s = Scenario(KEY, {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "disposal_type": disposal_type,
                        "disposal_reason": "设备老旧闲置"}, parameters=parameters)
     assert steps(s) == {"inventory"} and s.ready()["inventory"][0].role == "COLLECTIVE_ECON_ORG"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

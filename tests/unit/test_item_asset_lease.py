@@ -12,7 +12,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "asset_lease"
@@ -25,13 +25,6 @@ def start(parameters: dict | None = None) -> Scenario:
                        "quantity": "建筑面积1200平方米", "lease_method": "lease", "term_years": 10,
                        "lease_reason": "闲置校舍出租增加集体收入"}, parameters=parameters)
     assert steps(s) == {"inventory"} and s.ready()["inventory"][0].role == "COLLECTIVE_ECON_ORG"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -14,17 +14,13 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose,
                          reject_major_decision, resolve_full, review, send_plan, wait_past)
 
 KEY = "cadre_remuneration"
 P = default_parameters()
 PAY_CAP, ALLOWANCE_CAP = P["cadre_remuneration_pay_cap"], P["cadre_remuneration_allowance_cap"]
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def started(data: dict, parameters: dict | None = None) -> Scenario:
@@ -36,13 +32,6 @@ def started(data: dict, parameters: dict | None = None) -> Scenario:
 def start(parameters: dict | None = None) -> Scenario:
     s = started({"summary": "确定2026年村干部报酬及误工补贴标准", "standard_year": 2026}, parameters)
     assert steps(s) == {"draft_standard"} and s.ready()["draft_standard"][0].role == "TWO_COMMITTEES"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 
@@ -220,7 +209,7 @@ def test_refusals_need_reasons():
 
 # -- the definition ----------------------------------------------------------------------------------
 def test_metadata_lanes_and_supervision_points():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.name == "村干部报酬及误工补贴标准"
     assert info.metadata["list_code"] == "CW-02" and info.metadata["category"] == "财务管理"
     assert all(info.metadata.values()), info.metadata
@@ -233,4 +222,4 @@ def test_metadata_lanes_and_supervision_points():
 
 
 def test_no_field_is_named_like_a_parameter():
-    assert Scenario(KEY).bundle.info.field_names() & set(P) == set()
+    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

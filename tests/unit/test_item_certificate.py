@@ -12,7 +12,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished, steps
 
 KEY = "certificate"
 P = default_parameters()
@@ -28,21 +28,10 @@ NEGATIVE_LIST = {
 }
 
 
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
-
-
 def start(cert_type: str, parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {"applicant_name": "赵六", "cert_type": cert_type, "purpose": "办理子女入学，交某小学",
                           "facts_claimed": "本人及子女实际居住在本村三组", "supporting_docs": ["att-id-1"]},
                     parameters=parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 # -- walking the item --------------------------------------------------------------------------

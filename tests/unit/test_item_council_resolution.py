@@ -15,7 +15,7 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "council_resolution"
@@ -24,10 +24,6 @@ LIMIT = 50000
 AUTHORISATION = {"plan_matter_no": "JC02-2026-001", "auth_works": True, "auth_procurement": True,
                  "auth_public_welfare": False, "auth_temp_hiring": False, "auth_amount_limit": LIMIT,
                  "auth_valid_until": "2026-12-31"}
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def started(data: dict, parameters: dict | None = None) -> Scenario:
@@ -39,13 +35,6 @@ def started(data: dict, parameters: dict | None = None) -> Scenario:
 def start(parameters: dict | None = None) -> Scenario:
     s = started({"summary": "村部屋面防水维修"}, parameters)
     assert steps(s) == {"propose_matter"} and s.ready()["propose_matter"][0].role == "TWO_COMMITTEES"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 
@@ -295,14 +284,14 @@ def test_vote_needs_ballots_and_counts_within_attendance():
 
 
 def test_report_back_deadline_is_a_parameter():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.steps["report_back"].deadline == "days(council_resolution_report_days)"
     assert info.steps["report_back"].role == "VILLAGER_REP_MEETING"
 
 
 # -- the definition ----------------------------------------------------------------------------------
 def test_metadata_lanes_and_supervision_points():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.name == "村民议事会年中授权决议"
     assert info.metadata["list_code"] == "JC-03" and info.metadata["category"] == "村级重大决策"
     assert all(info.metadata.values()), info.metadata
@@ -316,4 +305,4 @@ def test_metadata_lanes_and_supervision_points():
 
 
 def test_no_field_is_named_like_a_parameter():
-    assert Scenario(KEY).bundle.info.field_names() & set(P) == set()
+    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

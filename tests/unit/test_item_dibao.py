@@ -18,7 +18,7 @@ from engine.expressions import evaluate
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
 from tests.flows import all_flows, flows_taken
-from tests.scenario import PROCESSES, Scenario, default_parameters, item_catalog
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
 KEY = "dibao"
@@ -28,10 +28,6 @@ APPLICATION = {
     "application_reason": "户主因病丧失劳动能力，家庭无稳定收入", "related_to_staff": False,
     "consent_authorization": ["att-consent-1"], "application_documents": ["att-application-1"],
 }
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def info():
@@ -44,13 +40,6 @@ def start(parameters: dict | None = None, **fields) -> Scenario:
     cleaned = clean_form_data(info().start_form, {**APPLICATION, **fields}, params)
     s = Scenario(KEY, cleaned, parameters=parameters)
     assert steps(s) == {"accept_application"} and s.ready()["accept_application"][0].role == "TOWNSHIP_GOV"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -14,7 +14,7 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
 KEY = "dilapidated_housing"
@@ -26,13 +26,6 @@ APPLICATION = {"applicant_name": "王大爷", "household_size": 2, "house_addres
 
 def start(target_group: str = "dibao", parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {**APPLICATION, "target_group": target_group}, parameters=parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 # -- walking the item --------------------------------------------------------------------------

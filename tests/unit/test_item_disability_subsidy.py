@@ -16,7 +16,7 @@ from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
 from tests.flows import all_flows, flows_taken
-from tests.scenario import PROCESSES, Scenario, default_parameters, item_catalog
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
 KEY = "disability_subsidy"
@@ -29,10 +29,6 @@ APPLICATION = {
 }
 
 
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
-
-
 def info():
     return item_catalog(KEY).bundle(KEY).info
 
@@ -43,13 +39,6 @@ def application(parameters: dict | None = None, **fields) -> dict:
 
 def start(parameters: dict | None = None, **fields) -> Scenario:
     return Scenario(KEY, application(parameters, **fields), parameters=parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 # -- walking the item --------------------------------------------------------------------------

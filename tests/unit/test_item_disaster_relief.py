@@ -13,7 +13,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
 KEY = "disaster_relief"
@@ -26,13 +26,6 @@ def start(parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"disaster_type": "flood", "disaster_date": "2026-07-02", "disaster_summary": "7月2日暴雨，三组房屋进水、农田受淹",
                        "relief_source": "government"}, parameters=parameters)
     assert steps(s) == {"register"} and s.ready()["register"][0].role == "VILLAGE_COMMITTEE"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -8,16 +8,12 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.flows import all_flows, flows_taken
 from tests.walks import pass_major_decision, reject_major_decision
 
 P = default_parameters()
 SMALL, DECISION = P["expense_small_limit"], P["expense_decision_threshold"]
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def start(amount, parameters: dict | None = None) -> Scenario:
@@ -27,13 +23,6 @@ def start(amount, parameters: dict | None = None) -> Scenario:
     }, parameters=parameters)
     assert steps(s) == {"witness_sign"} and s.ready()["witness_sign"][0].role == "WITNESS"
     s.do("witness_sign", {"witness_name": "钱七", "witness_statement": "情况属实"}, role="WITNESS")
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -14,7 +14,7 @@ import pytest
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
 from tests.flows import all_flows, flows_taken
-from tests.scenario import PROCESSES, Scenario, default_parameters
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
 KEY = "extreme_poverty"
@@ -28,13 +28,6 @@ def start(category: str = "elderly", parameters: dict | None = None) -> Scenario
                        "living_situation": "72岁独居，无子女，无固定收入", "application_documents": ["att-application-1"]},
                  parameters=parameters)
     assert steps(s) == {"investigate"} and s.ready()["investigate"][0].role == "TOWNSHIP_GOV"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

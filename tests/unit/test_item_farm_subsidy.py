@@ -13,7 +13,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
 KEY = "farm_subsidy"
@@ -27,13 +27,6 @@ def start(declared=12.5, parameters: dict | None = None) -> Scenario:
                        "declared_area": declared, "land_plots": "大塘坵、长坵，东至水渠", "card_account": "6230901234567890",
                        "declaration_form": ["att-declaration-1"]}, parameters=parameters)
     assert steps(s) == {"verify"} and s.ready()["verify"][0].role == "VILLAGE_COMMITTEE"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
 KEY = "income_distribution"
@@ -20,20 +20,9 @@ P = default_parameters()
 DISTRIBUTABLE = 100000                  # with the default 1/10, the reserve minimum is exactly 10000
 
 
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
-
-
 def start(parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"fiscal_year": 2025, "org_name": "东山村股份经济合作社"}, parameters=parameters)
     assert steps(s) == {"close_books"} and s.ready()["close_books"][0].role == "COLLECTIVE_ECON_ORG"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 
@@ -323,7 +312,7 @@ def test_vote_counts_may_not_exceed_attendance():
 
 
 def test_supervision_points_and_separation_of_duties():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.metadata["list_code"] == "CW-04" and info.metadata["category"] == "财务管理"
     assert info.steps["supervisory_check"].supervision
     assert info.steps["supervisory_check"].separate_from == ("start", "draft_plan")

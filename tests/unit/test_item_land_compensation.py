@@ -15,7 +15,7 @@ from SpiffWorkflow import TaskState
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose,
                          reject_major_decision, resolve_full, review, send_plan, wait_past)
 
@@ -24,22 +24,11 @@ P = default_parameters()
 TOTAL, RETAINED, MEMBERS = 1000000, 200000, 400          # 2000 yuan a head at most
 
 
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
-
-
 def start(parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"land_project": "省道拓宽工程征收东山村集体土地", "expropriation_approval": "某政征〔2026〕3号",
                        "compensation_total": TOTAL, "received_on": "2026-03-01",
                        "compensation_receipt": ["att-receipt-1"]}, parameters=parameters)
     assert steps(s) == {"draft_plan"} and s.ready()["draft_plan"][0].role == "TWO_COMMITTEES"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 
@@ -345,7 +334,7 @@ def test_payment_needs_bank_evidence_and_stays_within_the_plan():
 
 
 def test_supervision_points_and_separation_of_duties():
-    info = Scenario(KEY, {"compensation_total": 1}).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.metadata["list_code"] == "CW-05" and info.metadata["category"] == "财务管理"
     assert info.calls == ("major_decision",)
     assert info.steps["review_notice"].supervision and info.steps["review_notice"].separate_from == ("start",)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose, resolve_full,
                          resolve_rep, review, send_plan, steps, wait_past)
 
@@ -20,13 +20,6 @@ P = default_parameters()
 def start() -> Scenario:
     s = Scenario("major_decision", {"summary": "修建村文化广场", "amount": 300000})
     assert steps(s) == {"propose"}
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "new_borrowing"
@@ -26,13 +26,6 @@ AT_CAP = ASSETS * CAP // 100                          # the largest debt the def
 def start(amount=60000, request_type: str = "borrowing", parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {"request_type": request_type, "purpose": "建设村集体光伏电站配套设施", "amount": amount,
                           "counterparty": "县农商银行", "term_months": 36}, parameters=parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 # -- walking the item --------------------------------------------------------------------------

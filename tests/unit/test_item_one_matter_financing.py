@@ -13,7 +13,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, steps, wait_past
 
 KEY = "one_matter_financing"
@@ -28,13 +28,6 @@ def start(parameters: dict | None = None) -> Scenario:
                        "project_content": "硬化三组机耕道800米，受益农户120户", "estimated_cost": 160000,
                        "proposal_source": "villager_suggestion"}, parameters=parameters)
     assert steps(s) == {"draft_plan"} and s.ready()["draft_plan"][0].role == "TWO_COMMITTEES"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

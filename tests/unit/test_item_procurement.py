@@ -12,7 +12,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "procurement"
@@ -30,13 +30,6 @@ def start(amount, purchase_type: str = "goods", combined=0, parameters: dict | N
                          "combined_amount": combined,
                          "related_records": "2026-01-20 同一供应商 办公柜" if combined else ""},
          role="REPORTING_CLERK")
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

@@ -13,15 +13,11 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished, steps
 
 KEY = "seal_use"
 P = default_parameters()
 LIMIT = P["seal_contract_decision_threshold"]
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def start(use_type: str, amount=0, parameters: dict | None = None) -> Scenario:
@@ -30,13 +26,6 @@ def start(use_type: str, amount=0, parameters: dict | None = None) -> Scenario:
         "purpose": "办理相关手续", "document_title": "用印文件", "impressions": 2, "involved_amount": amount,
         "counterparty": "某单位", "document_copy": ["att-doc-1"],
     }, parameters=parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 # -- walking the item --------------------------------------------------------------------------

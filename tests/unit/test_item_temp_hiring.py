@@ -14,16 +14,12 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "temp_hiring"
 P = default_parameters()
 HEADCOUNT, COST = P["temp_hiring_decision_headcount"], P["temp_hiring_decision_threshold"]
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def started(data: dict, parameters: dict | None = None) -> Scenario:
@@ -36,13 +32,6 @@ def start(headcount: int = 1, term_months: int = 10, monthly_pay=2000, parameter
     return started({"post_name": "村级保洁员", "summary": "负责村内主干道及公共场所保洁", "headcount": headcount,
                     "term_months": term_months, "monthly_pay": monthly_pay, "conditions": "本村村民，身体健康，60周岁以下",
                     "funding_source": "collective"}, parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 def two_committees(s: Scenario, attendees: int = 7, votes_for: int = 5) -> None:
@@ -292,7 +281,7 @@ def test_contract_pay_may_not_exceed_the_published_pay():
 
 # -- the definition ----------------------------------------------------------------------------------
 def test_metadata_lanes_and_supervision_points():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.name == "村级临时用工聘用"
     assert info.metadata["list_code"] == "RS-01" and info.metadata["category"] == "人事用工"
     assert all(info.metadata.values()), info.metadata
@@ -305,4 +294,4 @@ def test_metadata_lanes_and_supervision_points():
 
 
 def test_no_field_is_named_like_a_parameter():
-    assert Scenario(KEY).bundle.info.field_names() & set(P) == set()
+    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

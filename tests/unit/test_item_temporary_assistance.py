@@ -15,7 +15,7 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from tests.flows import all_flows, flows_taken
-from tests.scenario import Scenario, default_parameters, item_catalog
+from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
 KEY = "temporary_assistance"
@@ -26,10 +26,6 @@ APPLICATION = {
     "hardship_description": "丈夫突发脑溢血住院，自付医疗费用较高", "requested_amount": 2000, "urgent": False,
     "supporting_documents": ["att-diagnosis-1"],
 }
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def info():
@@ -43,13 +39,6 @@ def start(amount=2000, urgent: bool = False, parameters: dict | None = None) -> 
     first = "urgent_relief" if urgent else "verify"
     assert steps(s) == {first}
     assert s.ready()[first][0].role == ("TOWNSHIP_GOV" if urgent else "VILLAGE_COMMITTEE")
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 

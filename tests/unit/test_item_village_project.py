@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.flows import all_flows, flows_taken
 from tests.walks import pass_major_decision, reject_major_decision
 
@@ -18,22 +18,11 @@ OVERSIGHT_ROLES = P["oversight_roles"]
 INSPECTION = {"inspected_on": "2026-05-06", "inspection_notes": "程序合规，质量、进度、资金正常"}
 
 
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
-
-
 def start(amount, parameters: dict | None = None) -> Scenario:
     return Scenario("village_project", {
         "project_name": "村组道路硬化", "summary": "硬化村组道路1.2公里，宽3.5米", "amount": amount,
         "funding_source": "higher_level", "industry_dept": "transport", "planned_start": "2026-04-01",
     }, parameters=parameters)
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
-    return s
 
 
 # -- walking the item --------------------------------------------------------------------------

@@ -15,16 +15,12 @@ from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
 from tests.flows import all_flows, flows_taken
-from tests.scenario import PROCESSES, Scenario, default_parameters, item_catalog
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
 KEY = "village_rules"
 P = default_parameters()
 NOTICE_DAYS = P["village_rules_meeting_notice_days"]
-
-
-def steps(s: Scenario) -> set[str]:
-    return set(s.ready())
 
 
 def started(data: dict, parameters: dict | None = None) -> Scenario:
@@ -37,13 +33,6 @@ def start(parameters: dict | None = None) -> Scenario:
     s = started({"rules_kind": "village_rules", "rules_action": "amend", "summary": "增加移风易俗、禁止高价彩礼条款"},
                 parameters)
     assert steps(s) == {"draft_rules"} and s.ready()["draft_rules"][0].role == "TWO_COMMITTEES"
-    return s
-
-
-def finished(s: Scenario, outcome: str) -> Scenario:
-    assert s.matter.status == "completed"
-    assert s.matter.outcome() == outcome
-    assert s.ready() == {} and s.matter.waiting_timers() == []
     return s
 
 
@@ -262,14 +251,14 @@ def test_refusals_need_reasons():
 
 # -- the definition ----------------------------------------------------------------------------------
 def test_only_the_villager_meeting_decides():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.calls == ()                                      # no 四议两公开 with its 村民代表会议 option
     assert "VILLAGER_REP_MEETING" not in info.lanes and "VILLAGER_COUNCIL" not in info.lanes
     assert info.steps["meeting_vote"].role == "VILLAGER_MEETING"
 
 
 def test_metadata_lanes_and_supervision_points():
-    info = Scenario(KEY).bundle.info
+    info = item_catalog(KEY).bundle(KEY).info
     assert info.name == "村规民约、自治章程制定修改"
     assert info.metadata["list_code"] == "JC-04" and info.metadata["category"] == "村级重大决策"
     assert all(info.metadata.values()), info.metadata
@@ -281,4 +270,4 @@ def test_metadata_lanes_and_supervision_points():
 
 
 def test_no_field_is_named_like_a_parameter():
-    assert Scenario(KEY).bundle.info.field_names() & set(P) == set()
+    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()
