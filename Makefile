@@ -14,6 +14,8 @@ run: setup                 ## demo county/township/village + power list, then se
 	$(BIN)/xiaowei demo
 	$(BIN)/xiaowei serve --with-worker --host $(HOST) --port $(PORT)
 
+# With this, setup (scripts/bootstrap.sh) also installs Debian's chromium, for tests/browser.
+test: export XIAOWEI_WITH_BROWSER = 1
 test: setup                ## the whole suite (PostgreSQL tests run when XIAOWEI_TEST_DATABASE_URL is set)
 	$(BIN)/pytest -q -p no:cacheprovider
 

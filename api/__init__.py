@@ -8,6 +8,7 @@ from flask_smorest import Api
 
 from engine.attachments import MAX_ATTACHMENT_BYTES
 
+from . import web
 from .errors import http_error, register_error_handlers
 from .rest import attachments, audit, auth, flowcharts, instances, processes, registry, tasks, users
 from .wiring import build_context
@@ -32,7 +33,8 @@ class XiaoweiApi(Api):
 
 def create_app(config: dict | None = None, context=None) -> Flask:
     """The application. `config` may set DATABASE_URL, PROCESSES_DIR and SETUP_ON_START (run
-    migrations and load processes/ when the app is built; tests and single-process runs)."""
+    migrations and load processes/ when the app is built; tests and single-process runs), and
+    SECRET_KEY / XIAOWEI_ENV for the web pages' session cookie (api/web/security.py)."""
     app = Flask(__name__)
     app.config.update(API_SETTINGS)
     app.config.update(config or {})
@@ -48,5 +50,8 @@ def create_app(config: dict | None = None, context=None) -> Flask:
                       audit.blp, flowcharts.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
+    # The web pages: session cookie (HttpOnly, SameSite=Lax, Secure outside development/test),
+    # secret key (XIAOWEI_SECRET_KEY or a key file under XIAOWEI_DATA_DIR), CSRF, the blueprint.
+    web.init_app(app)
     logging.getLogger("xiaowei").setLevel(logging.INFO)
     return app

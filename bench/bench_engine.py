@@ -19,12 +19,14 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 
 from engine.runtime import DeepBpmnWorkflow, Matter  # noqa: E402
-from engine.services import Actor, Context, definitions, matters, orgs  # noqa: E402
+from engine.identity import Grant  # noqa: E402
+from engine.services import Actor, Context, definitions, matters  # noqa: E402
+from engine.services.demo import seed_demo  # noqa: E402
 from engine.store import Database  # noqa: E402
 from tests.scenario import PROCESSES, catalog, default_parameters  # noqa: E402
 
 PROPOSE = {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"}
-DELIBERATE = {"tc_members": 7, "tc_attendees": 6, "tc_for": 5, "tc_minutes": "记录"}
+DELIBERATE = {"tc_members": 7, "tc_attendees": 6, "tc_for": 5, "tc_minutes": "记录", "tc_minutes_file": ["scan"]}
 
 
 def median_ms(fn, repeat: int, number: int = 1) -> float:
@@ -65,8 +67,8 @@ def service_figures(repeat: int) -> dict:
         database.upgrade()
         ctx = Context(database)
         definitions.sync_definitions(ctx)
-        orgs.seed_demo(ctx, Actor.system())
-        clerk = Actor("clerk", frozenset(ctx.roles))
+        seed_demo(ctx, Actor.system(), with_users=False)
+        clerk = Actor("clerk", frozenset(Grant(code, "demo_county") for code in ctx.roles))
 
         def start():
             return matters.start_matter(ctx, clerk, "major_decision", "lushui_village", "修路", {"summary": "x"})

@@ -1,4 +1,6 @@
-from flask import Response
+import io
+
+from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -33,9 +35,10 @@ class AttachmentFile(MethodView):
     def get(self, attachment_id):
         """Download an evidence file"""
         meta, content = attachments.download_attachment(ctx(), current_actor(), attachment_id)
-        response = Response(content, mimetype=meta["content_type"].split(";")[0])
         # Always a download, never rendered in the browser; the type was checked at upload.
-        response.headers.set("Content-Disposition", "attachment", filename=meta["name"])
+        # send_file encodes a Chinese name (filename*=UTF-8''...), which a raw header cannot carry.
+        response = send_file(io.BytesIO(content), mimetype=meta["content_type"].split(";")[0],
+                             as_attachment=True, download_name=meta["name"])
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response

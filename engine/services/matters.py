@@ -2,6 +2,9 @@
 them. Every one checks scope and roles (engine/services/access.py) before it acts."""
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from .. import clock
 from ..errors import Conflict, InvalidData, NotFound
 from ..forms import clean_form_data
@@ -171,11 +174,40 @@ def get_matter(ctx, actor, instance_id: int) -> dict:
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+    """Matters in the actor's reach, newest first. Filters (all optional): process_key, village,
+    township, status; created_from / created_before (timezone-aware datetimes, the second one
+    exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
+    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query)."""
+    columns = _search_columns(filters)
     with ctx.uow() as uow:
-        columns = {"process_key": filters.get("process_key"), "village_code": filters.get("village"),
-                   "township_code": filters.get("township"), "status": filters.get("status")}
         rows, total = uow.instances.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
+
+
+def _search_columns(filters: dict) -> dict:
+    """The repository's filters; InvalidData names a bound of the wrong kind (a naive datetime
+    would be read as server-local time, so it is refused rather than guessed)."""
+    columns = {"process_key": filters.get("process_key"), "village_code": filters.get("village"),
+               "township_code": filters.get("township"), "status": filters.get("status")}
+    errors = {}
+    for name in ("created_from", "created_before"):
+        value = filters.get(name)
+        if value is not None and not (isinstance(value, datetime) and value.tzinfo is not None):
+            errors[name] = "应为带时区的时间"
+        columns[name] = value
+    for name in ("amount_min", "amount_max"):
+        value = filters.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, Decimal))):
+            errors[name] = "应为金额（元）"
+        columns[name] = value
+    ids = filters.get("ids")
+    if ids is not None and not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        errors["ids"] = "应为事项编号列表"
+    columns["ids"] = ids
+    if errors:
+        raise InvalidData("查询条件有误", errors)
+    columns["overdue_at"] = clock.now() if filters.get("overdue") else None
+    return columns
 
 
 def matter_history(ctx, actor, instance_id: int) -> list[dict]:
@@ -189,10 +221,12 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
     with ctx.uow() as uow:
         reach = None
         if not actor.is_system:
-            by_role: dict[str, set[str]] = {}
+            # One (roles, villages) pair per unit the actor holds roles in: a clerk with ten roles
+            # in one village filters with one clause, not ten.
+            roles_by_unit: dict[str, set[str]] = {}
             for grant in actor.grants:
-                by_role.setdefault(grant.role, set()).update(uow.orgs.within({grant.org}))
-            reach = list(by_role.items())
+                roles_by_unit.setdefault(grant.org, set()).add(grant.role)
+            reach = [(roles, uow.orgs.within({unit})) for unit, roles in roles_by_unit.items()]
         rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page)
         return [views.task_summary(ctx, row) for row in rows], total
 

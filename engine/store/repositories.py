@@ -90,16 +90,41 @@ class InstanceRepository(_Repository):
         return self.session.scalar(query.with_for_update() if lock else query)
 
     def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int) -> tuple[list[Instance], int]:
-        """Matters matching the filters, within `villages` (None: everywhere)."""
+        """Matters matching the filters, within `villages` (None: everywhere).
+
+        Filters: equality on process_key, village_code, township_code, status; `created_from`
+        (inclusive) and `created_before` (exclusive) datetimes; `amount_min` / `amount_max`
+        (inclusive; a matter without an amount matches neither); `overdue_at`: a datetime, only
+        matters with a ready step due before it (the inbox side table, never the workflow state);
+        `ids`: only these matters."""
         query = select(Instance)
         if villages is not None:
             query = query.where(Instance.village_code.in_(villages))
         for column in ("process_key", "village_code", "township_code", "status"):
             if filters.get(column):
                 query = query.where(getattr(Instance, column) == filters[column])
+        query = self._ranges(query, filters)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = self.session.scalars(query.order_by(Instance.id.desc()).offset(offset).limit(limit))
         return list(rows), total
+
+    @staticmethod
+    def _ranges(query, filters: dict):
+        if filters.get("ids") is not None:
+            query = query.where(Instance.id.in_(filters["ids"]))
+        if filters.get("created_from") is not None:
+            query = query.where(Instance.created_at >= filters["created_from"])
+        if filters.get("created_before") is not None:
+            query = query.where(Instance.created_at < filters["created_before"])
+        if filters.get("amount_min") is not None:
+            query = query.where(Instance.amount >= filters["amount_min"])
+        if filters.get("amount_max") is not None:
+            query = query.where(Instance.amount <= filters["amount_max"])
+        if filters.get("overdue_at") is not None:
+            late = select(InboxItem.instance_id).where(InboxItem.state == "ready", InboxItem.due_at.is_not(None),
+                                                       InboxItem.due_at < filters["overdue_at"])
+            query = query.where(Instance.id.in_(late))
+        return query
 
     def claim_next_due(self, now: datetime, exclude: set[int]) -> Instance | None:
         """The running matter whose timer is due soonest, locked; rows another worker holds are
@@ -137,12 +162,13 @@ class InboxRepository(_Repository):
         return set(self.session.scalars(select(InboxItem.completed_by).filter_by(
             instance_id=instance_id, process_key=process_key, step_id=step_id, state="completed")))
 
-    def search(self, reach: list[tuple[str, set[str]]] | None, role: str | None, village_code: str | None,
+    def search(self, reach: list[tuple[set[str], set[str]]] | None, role: str | None, village_code: str | None,
                offset: int, limit: int):
-        """Ready steps; `reach` (role, villages) pairs limit them to what a user may do (None: all)."""
+        """Ready steps; `reach` (roles, villages) pairs limit them to what a user may do (None: all)."""
         query = select(InboxItem).where(InboxItem.state == "ready")
         if reach is not None:
-            query = query.where(or_(false(), *(and_(InboxItem.role == r, InboxItem.village_code.in_(v)) for r, v in reach)))
+            query = query.where(or_(false(), *(and_(InboxItem.role.in_(roles), InboxItem.village_code.in_(villages))
+                                              for roles, villages in reach)))
         if role:
             query = query.where(InboxItem.role == role)
         if village_code:

@@ -1,0 +1,64 @@
+"""Web pages on the same Flask app: server-rendered Jinja templates in Simplified Chinese, a little
+JavaScript, no build step. Views parse a form, call a service, render; the services decide who may
+do what, exactly as for the REST API.
+
+    pages: /login /logout /tasks /tasks/<id> /start /start/<key> /matters/<id> /supervise /audit
+           /power-list /power-list/<key>
+"""
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+
+from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
+
+from .blueprint import bp
+from .errors import register_site_pages
+from .formatting import register_filters
+from .security import WEB_MAX_BODY, configure_security, csrf
+from .session import load_actor, needs_login, web_actor
+from .views import auth, matters, power_list, start, supervise, tasks
+
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list)    # importing them attaches their routes to bp
+
+# Pages show matters and people: never cached by a shared proxy, never framed by another site.
+PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+}
+
+
+def init_app(app) -> None:
+    configure_security(app)
+    register_filters(app)
+    register_site_pages(app)
+    app.register_blueprint(bp)
+
+
+@bp.before_request
+def _before():
+    if request.method == "POST":
+        request.max_content_length = WEB_MAX_BODY     # must be set before the body is read
+        csrf.protect()                                # CSRFError -> the "page expired" page
+    load_actor()
+    if needs_login():
+        return redirect(url_for("web.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+    return None
+
+
+@bp.after_request
+def _headers(response):
+    for name, value in PAGE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.app_context_processor
+def _page_globals():
+    # app-wide, so error pages rendered outside the blueprint (unknown addresses) get them too
+    who = web_actor()
+    # Menu hint only; verify_chain decides who may verify.
+    may_audit = bool(who) and any(g.role in SUPERVISOR_ROLES + ADMIN_ROLES for g in who.grants)
+    return {"actor": who, "may_audit": may_audit}

@@ -1,0 +1,60 @@
+"""A matter's audit events as a timeline a person can read: who, when, what, what changed."""
+from __future__ import annotations
+
+from .formatting import field_text
+
+EVENT_NAMES = {
+    "matter_started": "发起事项", "step_completed": "办理步骤", "step_claimed": "认领步骤",
+    "step_released": "释放步骤", "step_reassigned": "改派步骤", "timer_fired": "期限届满",
+    "matter_completed": "事项办结", "matter_cancelled": "撤销事项", "matter_error": "事项出错",
+    "engine_error": "流程异常",
+}
+
+
+def timeline(events: list[dict], fields: dict, role_names: dict) -> list[dict]:
+    return [entry(e, fields, role_names) for e in events]
+
+
+def entry(event: dict, fields: dict, role_names: dict) -> dict:
+    payload = event["payload"] or {}
+    return {"seq": event["seq"], "at": event["at"], "actor": event["actor"], "hash": event["hash"],
+            "what": EVENT_NAMES.get(event["event"], event["event"]),
+            "detail": _detail(event["event"], payload, role_names),
+            "changes": _changes(event["event"], payload, fields)}
+
+
+def _detail(name: str, payload: dict, role_names: dict) -> str:
+    if name == "matter_started":
+        return f"标题：{payload.get('subject', '')}"
+    if name == "step_completed":
+        return f"{payload.get('step_name', '')}（{role_names.get(payload.get('role'), payload.get('role', ''))}）"
+    if name == "step_reassigned":
+        return f"改派给 {payload.get('to')}，原因：{payload.get('reason', '')}"
+    if name == "timer_fired":
+        return payload.get("name") or ""
+    if name == "matter_cancelled":
+        return f"原因：{payload.get('reason', '')}"
+    if name == "matter_completed":
+        return f"结果：{payload.get('outcome') or ''}"
+    if name in ("matter_error", "engine_error"):
+        return payload.get("error") or payload.get("message") or ""
+    return ""
+
+
+def _changes(name: str, payload: dict, fields: dict) -> list[dict]:
+    """Field by field: the label, the value before (if any) and after. File fields keep their ids
+    (the page links them)."""
+    if name == "matter_started":
+        pairs = {k: [None, v] for k, v in (payload.get("data") or {}).items()}
+    elif name == "step_completed":
+        changed = payload.get("changes") or {}
+        pairs = {k: [changed.get(k, [None])[0], v] for k, v in (payload.get("data") or {}).items()}
+    else:
+        return []
+    rows = []
+    for key, (before, after) in pairs.items():
+        spec = fields.get(key)
+        rows.append({"label": spec["label"] if spec else key, "is_file": bool(spec and spec["type"] == "file"),
+                     "before": field_text(spec, before) if before is not None else "",
+                     "after": after if spec and spec["type"] == "file" else field_text(spec, after)})
+    return rows

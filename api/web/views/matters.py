@@ -1,0 +1,70 @@
+"""The matter page (status, timeline, flowchart, attachments, cancel), its flowchart image and
+evidence downloads."""
+from __future__ import annotations
+
+import io
+
+from flask import redirect, request, send_file, url_for
+
+from engine.errors import InvalidData
+from engine.identity import ADMIN_ROLES
+from engine.services import attachments, flowcharts, matters
+from render import StepState
+
+from ...rest import ctx
+from ...rest.flowcharts import chart_response
+from ..blueprint import bp
+from ..lookups import form_fields, item_names, unit_names
+from ..pages import actor, done, page
+from ..timeline import timeline
+
+
+@bp.route("/matters/<int:instance_id>")
+def matter(instance_id):
+    return _matter_page(matters.get_matter(ctx(), actor(), instance_id))
+
+
+def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", status: int = 200):
+    fields = form_fields(actor(), matter["process_key"])
+    history = matters.matter_history(ctx(), actor(), matter["id"])
+    roles = {code: role.name for code, role in ctx().roles.items()}
+    return page("matter.html", status, matter=matter, fields=fields, events=timeline(history, fields, roles),
+                files={a["id"]: a for a in matter["attachments"]}, items=item_names(actor()),
+                villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason)
+
+
+def _may_cancel(matter: dict) -> bool:
+    # Only a hint for showing the form: cancel_matter itself checks the administrator's scope.
+    return matter["status"] in ("running", "error") and any(g.role in ADMIN_ROLES for g in actor().grants)
+
+
+@bp.route("/matters/<int:instance_id>/cancel", methods=["POST"])
+def cancel(instance_id):
+    reason = request.form.get("reason", "")
+    try:
+        matters.cancel_matter(ctx(), actor(), instance_id, reason)
+    except InvalidData as exc:
+        return _matter_page(matters.get_matter(ctx(), actor(), instance_id), exc.errors, reason, 422)
+    done(f"事项 #{instance_id} 已撤销。")
+    return redirect(url_for("web.matter", instance_id=instance_id))
+
+
+@bp.route("/matters/<int:instance_id>/flowchart.svg")
+def matter_flowchart(instance_id):
+    source = flowcharts.matter_flowchart_source(ctx(), actor(), instance_id)
+    overlay = {element: StepState(**state) for element, state in source["states"].items()}
+    return chart_response(source, "svg", overlay)
+
+
+@bp.route("/attachments/<attachment_id>")
+def attachment(attachment_id):
+    meta, content = attachments.download_attachment(ctx(), actor(), attachment_id)
+    # Always a download, never shown in the browser: the type was checked at upload, and nosniff
+    # plus a sandboxing policy keep a mislabelled file from ever running as a page. send_file
+    # writes the Chinese file name as RFC 6266 filename* (a raw header would not be latin-1).
+    response = send_file(io.BytesIO(content), mimetype=meta["content_type"].split(";")[0], as_attachment=True,
+                         download_name=meta["name"], etag=False, conditional=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

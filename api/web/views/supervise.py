@@ -1,0 +1,80 @@
+"""监督查询 (search matters) and 审计校验 (the audit chain's verification)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import request
+
+from engine.services import audit, matters
+
+from ...rest import ctx
+from ..blueprint import bp
+from ..formatting import CHINA
+from ..lookups import catalogue, item_names, my_villages, unit_names
+from ..pages import actor, page
+
+PAGE_SIZE = 20
+STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销", "error": "出错"}
+
+
+@bp.route("/supervise")
+def supervise():
+    query = request.args
+    filters, errors = search_filters(query)
+    number = max(_int(query.get("page")) or 1, 1)
+    rows, total = ([], 0) if errors else matters.list_matters(ctx(), actor(), filters, number, PAGE_SIZE)
+    return page("supervise.html", 422 if errors else 200, query=query, errors=errors, rows=rows, total=total,
+                page_number=number, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=catalogue(actor()),
+                villages=my_villages(actor()), statuses=STATUSES, items=item_names(actor()),
+                village_names=unit_names(actor()), searched=bool(query))
+
+
+def search_filters(query) -> tuple[dict, dict]:
+    """The service's filters from the search form; messages for what cannot be read. Dates are
+    whole days in China time: from the start of the first to the end of the last."""
+    errors = {}
+    filters = {name: query.get(name) or None for name in ("process_key", "village", "status")}
+    first, last = _day(query, "created_from", errors), _day(query, "created_to", errors)
+    filters["created_from"] = datetime.combine(first, time(), CHINA) if first else None
+    filters["created_before"] = datetime.combine(last + timedelta(days=1), time(), CHINA) if last else None
+    filters["amount_min"] = _amount(query, "amount_min", errors)
+    filters["amount_max"] = _amount(query, "amount_max", errors)
+    filters["overdue"] = query.get("overdue") == "1"
+    if filters["status"] and filters["status"] not in STATUSES:
+        errors["status"] = "请选择列表中的状态"
+    return filters, errors
+
+
+def _day(query, name: str, errors: dict) -> date | None:
+    text = (query.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[name] = "日期格式应为 年-月-日（如 2026-03-02）"
+        return None
+
+
+def _amount(query, name: str, errors: dict) -> Decimal | None:
+    text = (query.get(name) or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0:
+        errors[name] = "金额应为不小于 0 的数字（元）"
+        return None
+    return value
+
+
+def _int(text) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 9 else None
+
+
+@bp.route("/audit")
+def audit_chain():
+    return page("audit.html", report=audit.verify_chain(ctx(), actor()))

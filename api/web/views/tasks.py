@@ -1,0 +1,72 @@
+"""我的待办, and the step page: the step's form, the matter so far, its flowchart, claim and release."""
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+
+from engine.errors import InvalidData
+from engine.services import matters
+
+from ...rest import ctx
+from ..blueprint import bp
+from ..formatting import is_overdue
+from ..forms import initial_values, read_submission
+from ..lookups import form_fields, item_names, unit_names
+from ..pages import actor, done, page
+
+INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this the page says so
+
+
+@bp.route("/tasks")
+def tasks():
+    items, total = matters.list_tasks(ctx(), actor(), None, None, 1, INBOX_SIZE)
+    subjects = _subjects({t["instance_id"] for t in items})
+    return page("tasks.html", tasks=items, total=total, subjects=subjects, items=item_names(actor()),
+                villages=unit_names(actor()), overdue=sum(is_overdue(t["due_at"]) for t in items),
+                limit=INBOX_SIZE)
+
+
+def _subjects(instance_ids: set[int]) -> dict[int, str]:
+    if not instance_ids:
+        return {}
+    rows, _ = matters.list_matters(ctx(), actor(), {"ids": sorted(instance_ids)}, 1, len(instance_ids))
+    return {row["id"]: row["subject"] for row in rows}
+
+
+@bp.route("/tasks/<task_id>")
+def task(task_id):
+    step = matters.get_task(ctx(), actor(), task_id)
+    return _step_page(step, initial_values(step["form"]), {})
+
+
+@bp.route("/tasks/<task_id>", methods=["POST"])
+def complete(task_id):
+    step = matters.get_task(ctx(), actor(), task_id)
+    submitted = read_submission(actor(), step["form"], request.form, request.files)
+    if submitted.errors:
+        return _step_page(step, submitted.shown, submitted.errors, 422)
+    try:
+        matter = matters.complete_step(ctx(), actor(), task_id, submitted.data)
+    except InvalidData as exc:
+        return _step_page(step, submitted.shown, exc.errors or {"": exc.message}, 422)
+    done(f"已办理“{step['name']}”。")
+    return redirect(url_for("web.matter", instance_id=matter["id"]))
+
+
+def _step_page(step: dict, values: dict, errors: dict, status: int = 200):
+    return page("task.html", status, step=step, values=values, errors=errors,
+                fields=form_fields(actor(), step["matter"]["process_key"]),
+                items=item_names(actor()), villages=unit_names(actor()))
+
+
+@bp.route("/tasks/<task_id>/claim", methods=["POST"])
+def claim(task_id):
+    step = matters.claim_step(ctx(), actor(), task_id)
+    done(f"已认领“{step['name']}”，其他人在您释放前不能办理。")
+    return redirect(url_for("web.task", task_id=task_id))
+
+
+@bp.route("/tasks/<task_id>/release", methods=["POST"])
+def release(task_id):
+    step = matters.release_step(ctx(), actor(), task_id)
+    done(f"已释放“{step['name']}”，同一角色的其他人可以办理。")
+    return redirect(url_for("web.task", task_id=task_id))

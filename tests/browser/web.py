@@ -1,0 +1,106 @@
+"""Helpers shared by the web page tests (tests/e2e/test_web_*.py) and the browser tests: a Flask
+test client that logs in through the login form, and an HTML reader for titles, labels, errors."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from engine.services.demo import DEMO_PASSWORD
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LABELLED = ("input", "select", "textarea")
+UNLABELLED_TYPES = ("hidden", "submit", "button", "reset", "image")
+
+
+class WebClient:
+    """A browser stand-in: keeps the session cookie, reads the CSRF token from the last page."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.token = None
+
+    def get(self, url: str, **kwargs):
+        response = self.client.get(url, **kwargs)
+        self._remember_token(response)
+        return response
+
+    def post(self, url: str, data: dict | None = None, csrf: bool = True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token or self._fresh_token())
+        response = self.client.post(url, data=data, **kwargs)
+        self._remember_token(response)
+        return response
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        self.get("/login")
+        response = self.post("/login", {"username": username, "password": password, "next": "/tasks"})
+        if response.status_code == 302:
+            self.get("/tasks")                  # a new session has a new CSRF token
+        return response
+
+    def _fresh_token(self) -> str:
+        self.get("/login" if self.token is None else "/tasks")
+        return self.token
+
+    def _remember_token(self, response) -> None:
+        if response.mimetype == "text/html":
+            found = CSRF.search(response.get_data(as_text=True))
+            if found:
+                self.token = found.group(1)
+
+
+class PageReader(HTMLParser):
+    """The parts of a page the tests check: <title>, form controls, labels, ids, error messages."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title, self.controls, self.label_for, self.ids = "", [], set(), set()
+        self._in_title, self._label_depth, self._legend_depth = False, 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "title":
+            self._in_title = True
+        elif tag == "label":
+            self._label_depth += 1
+            if attrs.get("for"):
+                self.label_for.add(attrs["for"])
+        elif tag in LABELLED and attrs.get("type", "text") not in UNLABELLED_TYPES:
+            self.controls.append({"tag": tag, "wrapped": self._label_depth > 0, **attrs})
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag == "label":
+            self._label_depth -= 1
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+    def unlabelled(self) -> list[dict]:
+        return [c for c in self.controls
+                if not (c["wrapped"] or c.get("aria-label") or (c.get("id") and c["id"] in self.label_for))]
+
+
+def read_page(html: str) -> PageReader:
+    reader = PageReader()
+    reader.feed(html)
+    return reader
+
+
+def assert_accessible(response) -> PageReader:
+    """The page has a non-empty <title> and every visible form control a label."""
+    page = read_page(response.get_data(as_text=True))
+    assert page.title.strip(), f"page without a <title>: {response.request.path}"
+    assert not page.unlabelled(), f"controls without a label on {response.request.path}: {page.unlabelled()}"
+    return page
+
+
+def assert_no_trace(response) -> None:
+    text = response.get_data(as_text=True)
+    for leak in ("Traceback", "File \"/", "werkzeug.exceptions", "sqlalchemy.", ".py\", line"):
+        assert leak not in text, f"{leak!r} shown on {response.request.path}"

@@ -1,0 +1,182 @@
+"""Forms on the web pages: starting a matter, a step's validation messages beside the fields with
+what was typed kept, evidence uploads, claim and release, cancel, and the to-do list's marks."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from api import create_app
+from engine.clock import FixedClock, use_clock
+from engine.identity import Grant
+from engine.services import Actor, matters
+from engine.services.demo import seed_demo
+from tests.browser.web import WebClient, read_page
+
+from .conftest import make_user
+
+SYSTEM = Actor.system()
+PDF = b"%PDF-1.4\n%%EOF\n"
+START = {"subject": "绿水村通组道路硬化工程", "village": "lushui_village", "data.project_name": "通组道路硬化",
+         "data.summary": "硬化通组道路1.2公里", "data.amount": "80000", "data.funding_source": "higher_level",
+         "data.industry_dept": "transport", "data.planned_start": "2026-04-01"}
+VOTE = {"data.council_members": "25", "data.council_attendees": "21", "data.council_for": "18",
+        "data.council_minutes": "议事会表决记录"}
+
+
+@pytest.fixture
+def app(ctx):
+    seed_demo(ctx, SYSTEM)
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
+
+
+def logged_in(app, username: str, password: str = "xiaowei-demo") -> WebClient:
+    web = WebClient(app)
+    assert web.login(username, password).status_code == 302
+    return web
+
+
+def start_project(ctx) -> dict:
+    starter = Actor("starter", frozenset({Grant("TWO_COMMITTEES", "lushui_village")}))
+    return matters.start_matter(ctx, starter, "village_project", "lushui_village", "通组道路硬化",
+                                {k[5:]: v for k, v in START.items() if k.startswith("data.")})
+
+
+def pdf(name="签到表.pdf"):
+    return (io.BytesIO(PDF), name)
+
+
+def field_error(html: str, name: str) -> str:
+    found = re.search(rf'id="f-{name}-error"[^>]*>([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+def test_a_matter_is_started_from_its_form_and_mistakes_are_shown_beside_the_fields(ctx, app):
+    web = logged_in(app, "two_committees.lushui_village")
+    form = web.get("/start/village_project").get_data(as_text=True)
+    assert '<option value="lushui_village"' in form and "taohua_village" not in form   # only the user's village
+    untitled = web.post("/start/village_project", {**START, "subject": ""})
+    assert untitled.status_code == 422 and "标题不能为空" in field_error(untitled.get_data(as_text=True), "subject")
+    wrong = web.post("/start/village_project", {**START, "data.amount": "八万", "data.planned_end": "明年"})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert "金额" in field_error(html, "amount") and "日期" in field_error(html, "planned_end")
+    assert 'value="八万"' in html and 'value="通组道路硬化"' in html          # what was typed is kept
+    assert 'value="绿水村通组道路硬化工程"' in html and 'value="transport" selected' in html
+    assert matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 0
+    done = web.post("/start/village_project", {**START, "data.plan_documents": pdf("项目方案.pdf")})
+    assert done.status_code == 302
+    matter = matters.list_matters(ctx, SYSTEM, {}, 1, 10)[0][0]
+    assert done.headers["Location"] == f"/matters/{matter['id']}" and matter["amount"] == 80000
+    page = web.get(done.headers["Location"]).get_data(as_text=True)
+    assert "已发起" in page and "项目方案.pdf" in page and "村民议事会表决" in page
+
+
+def test_a_township_user_chooses_among_the_townships_villages(app):
+    form = logged_in(app, "township_admin.qingshan_town").get("/start/village_project").get_data(as_text=True)
+    assert "绿水村" in form and "桃花村" in form and "红旗村" not in form
+
+
+def test_a_step_form_keeps_what_was_typed_and_the_file_uploaded_when_it_comes_back(ctx, app):
+    matter = start_project(ctx)
+    task = matter["ready_steps"][0]["id"]
+    web = logged_in(app, "villager_council.lushui_village")
+    wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": pdf()})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "不能大于21" in field_error(html, "council_for")
+    assert 'value="30"' in html and "议事会表决记录" in html
+    kept = [c for c in read_page(html).controls if c.get("type") == "checkbox"]
+    assert len(kept) == 1 and kept[0]["name"] == "data.council_ballots_file" and "checked" in kept[0]
+    fixed = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": kept[0]["value"],
+                                        f"data.council_ballots_file.name.{kept[0]['value']}": "签到表.pdf"})
+    assert fixed.status_code == 302
+    after = matters.get_matter(ctx, SYSTEM, matter["id"])
+    assert after["data"]["council_ballots_file"] == [kept[0]["value"]] and after["data"]["council_for"] == 18
+
+
+def test_a_file_of_the_wrong_type_is_refused_beside_its_field(ctx, app):
+    task = start_project(ctx)["ready_steps"][0]["id"]
+    web = logged_in(app, "villager_council.lushui_village")
+    response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": (io.BytesIO(b"<html><script>x</script>"), "票.pdf")})
+    assert response.status_code == 422
+    assert "票.pdf" in field_error(response.get_data(as_text=True), "council_ballots_file")
+    missing = web.post(f"/tasks/{task}", VOTE)
+    assert "必填" in field_error(missing.get_data(as_text=True), "council_ballots_file")
+
+
+def test_claim_and_release_a_shared_step(ctx, app):
+    make_user(ctx, "second_councillor", ["VILLAGER_COUNCIL"])
+    task = start_project(ctx)["ready_steps"][0]["id"]
+    mine, other = logged_in(app, "villager_council.lushui_village"), logged_in(app, "second_councillor", "correct-horse-battery")
+    claimed = mine.post(f"/tasks/{task}/claim")
+    assert claimed.status_code == 302
+    page = mine.get(f"/tasks/{task}").get_data(as_text=True)
+    assert "已认领" in page and "释放此步骤" in page
+    refused = other.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf()})
+    assert refused.status_code == 409 and "已由 villager_council.lushui_village 认领" in refused.get_data(as_text=True)
+    assert "已由 villager_council.lushui_village 认领" in other.get("/tasks").get_data(as_text=True)
+    assert mine.post(f"/tasks/{task}/release").status_code == 302
+    assert other.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf()}).status_code == 302
+
+
+def test_an_administrator_cancels_with_a_reason_others_are_refused(ctx, app):
+    matter = start_project(ctx)
+    clerk = logged_in(app, "two_committees.lushui_village")
+    assert "撤销原因" not in clerk.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    refused = clerk.post(f"/matters/{matter['id']}/cancel", {"reason": "不办了"})
+    assert refused.status_code == 403 and "管理员" in refused.get_data(as_text=True)
+    admin = logged_in(app, "township_admin.qingshan_town")
+    assert "撤销原因" in admin.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    empty = admin.post(f"/matters/{matter['id']}/cancel", {"reason": "  "})
+    assert empty.status_code == 422 and "撤销原因不能为空" in empty.get_data(as_text=True)
+    done = admin.post(f"/matters/{matter['id']}/cancel", {"reason": "项目并入县级计划"})
+    assert done.status_code == 302
+    page = admin.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    assert "已撤销" in page and "项目并入县级计划" in page and "撤销原因" not in page
+
+
+def test_the_to_do_list_counts_and_marks_overdue_steps(ctx, app):
+    start_project(ctx)
+    with use_clock(FixedClock(datetime.now(timezone.utc) - timedelta(days=11))):
+        start_project(ctx)                                     # its 10-day vote is a day late now
+    web = logged_in(app, "villager_council.lushui_village")
+    page = web.get("/tasks").get_data(as_text=True)
+    assert "共 <strong>2</strong> 项待办" in page and '<strong class="overdue">1</strong> 项已超期' in page
+    assert page.count('class="task-card is-overdue"') == 1 and page.count("badge-overdue") == 1
+    assert "村民议事会表决" in page and "通组道路硬化" in page and "绿水村" in page and "村级工程项目建设" in page
+    assert page.index("#1 ") < page.index("#2 ")                 # newest first: #2 became ready 11 days ago
+
+
+def test_the_matter_page_shows_the_timeline_data_and_flowchart(ctx, app):
+    matter = start_project(ctx)
+    task = matter["ready_steps"][0]["id"]
+    web = logged_in(app, "villager_council.lushui_village")
+    web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf("签到表及表决票.pdf")})
+    page = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    for words in ("办理记录", "发起事项", "办理步骤", "村民议事会表决（村民议事会）", "赞成票数：", "18",
+                  "villager_council.lushui_village", "签到表及表决票.pdf", "估算投资（元）", "80,000.00 元",
+                  "上级补助资金", "乡镇审核立项"):
+        assert words in page, words
+    chart = web.get(f"/matters/{matter['id']}/flowchart.svg")
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert "default-src 'none'" in chart.headers["Content-Security-Policy"]
+    item_chart = web.get("/power-list/village_project/flowchart.svg")
+    assert item_chart.status_code == 200 and "村级工程项目建设" in item_chart.get_data(as_text=True)
+    assert web.get("/power-list/village_project/flowchart.svg",
+                   headers={"If-None-Match": item_chart.headers["ETag"]}).status_code == 304
+
+
+def test_uploads_are_limited_per_file_and_per_form(ctx, app, monkeypatch):
+    import api.web
+    from engine.attachments import MAX_ATTACHMENT_BYTES
+    task = start_project(ctx)["ready_steps"][0]["id"]
+    web = logged_in(app, "villager_council.lushui_village")
+    too_big = (io.BytesIO(PDF + b"0" * MAX_ATTACHMENT_BYTES), "大扫描件.pdf")       # over one file's limit
+    response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": too_big})
+    assert response.status_code == 422
+    assert "不能超过 10 MB" in field_error(response.get_data(as_text=True), "council_ballots_file")
+    monkeypatch.setattr(api.web, "WEB_MAX_BODY", 1024)                            # a whole form over the limit
+    response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": (io.BytesIO(PDF + b"0" * 4096), "a.pdf")})
+    assert response.status_code == 413 and "上传的文件过大" in response.get_data(as_text=True)
