@@ -15,7 +15,7 @@ class DefinitionError(XiaoweiError):
 
     def __init__(self, file: str, element: str | None, problem: str):
         where = f"{file}" + (f" 元素 {element}" if element else "")
-        super().__init__(f"{where}: {problem}")
+        super().__init__(f"{where}: {problem}", {"file": file, "element": element, "problem": problem})
         self.file, self.element, self.problem = file, element, problem
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from .. import clock
-from ..definitions import CATEGORIES
-from ..errors import NotFound
+from ..bpmn_xml import NS, parse_bpmn_bytes
+from ..definitions import CATEGORIES, Catalog
+from ..errors import DefinitionError, InvalidData, NotFound
 from ..power_list import duration_words
 from ..store.models import DefinitionVersion
+from .access import records_refusals, require_admin
 
 
 def sync_definitions(ctx, progress=None) -> list[dict]:
@@ -20,16 +22,75 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
             version = uow.definitions.find(key, bundle.bundle_sha256)
             is_new = version is None
             if is_new:
-                version = uow.definitions.add(_version_row(bundle))
-                uow.audit.append("definition_loaded", "system", None, {
-                    "process_key": key, "version_id": version.id, "sha256": bundle.info.sha256,
-                    "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file}, clock.now().isoformat())
+                version = _store_version(uow, bundle, "system")
             uow.definitions.make_current(version)
             report.append({"process_key": key, "version_id": version.id, "new": is_new})
             if progress:
                 progress(key, is_new)
         uow.commit()
     return report
+
+
+def _store_version(uow, bundle, actor_name: str):
+    version = uow.definitions.add(_version_row(bundle))
+    uow.audit.append("definition_loaded", actor_name, None, {
+        "process_key": bundle.key, "version_id": version.id, "sha256": bundle.info.sha256,
+        "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file, "owner": version.owner_org},
+        clock.now().isoformat())
+    return version
+
+
+@records_refusals("upload_definition")
+def upload_definition(ctx, actor, township: str, filename: str, data: bytes) -> list[dict]:
+    """A township's special-list item, authored by its administrator: validated exactly as the
+    files under processes/ are (against the items it may call), stored as a new version visible
+    in that township only. A bad file is refused naming the file, element and problem."""
+    name = f"townships/{township}/{(filename or 'item.bpmn').replace(chr(92), '/').split('/')[-1]}"
+    with ctx.uow() as uow:
+        unit = uow.orgs.get(township)
+        if unit is None or unit.level != "township":
+            raise InvalidData("没有这个乡镇", {"township": f"没有编码为 {township} 的乡镇"})
+        require_admin(uow, actor, township, "上传本乡镇特色清单事项")
+        catalog, keys = _catalog_with(ctx, uow, township, name, data)
+        stored = []
+        for key in keys:
+            bundle = catalog.bundle(key)
+            version = uow.definitions.find(key, bundle.bundle_sha256) or _store_version(uow, bundle, actor.name)
+            uow.definitions.make_current(version)
+            stored.append(_summary(version))
+        uow.commit()
+        return stored
+
+
+def _catalog_with(ctx, uow, township: str, name: str, data: bytes):
+    """The new file parsed with every current definition it could call; the keys it defines."""
+    files = {}
+    for version in uow.definitions.list_current():
+        if version.owner_org not in (None, township):
+            continue
+        files.update({n: t.encode("utf-8") for n, t in version.files.items() if n != name})
+    try:
+        new_keys = _process_keys(data, name)
+        for key in new_keys:
+            current = uow.definitions.current(key)
+            if current is not None and current.owner_org != township:
+                raise DefinitionError(name, key, "与县级清单或其他乡镇的事项标识重复，请换一个流程标识")
+            if current is not None:        # a new version of this township's own item replaces its file
+                files = {n: d for n, d in files.items() if n != current.info["file"]}
+        catalog = Catalog({**files, name: data}, role_codes=set(ctx.roles), parameter_names=set(ctx.parameters))
+    except DefinitionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the library's own surprises are a bad file, not a 500
+        raise DefinitionError(name, None, f"无法解析（{type(exc).__name__}: {exc}）") from None
+    return catalog, new_keys
+
+
+def _process_keys(data: bytes, name: str) -> list[str]:
+    root = parse_bpmn_bytes(data, name)
+    keys = [p.get("id") for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "false").lower() == "true"]
+    if not keys:
+        raise DefinitionError(name, None, "文件中没有可执行的流程（isExecutable=\"true\"）")
+    return keys
 
 
 def owner_of(file: str) -> str | None:
