@@ -43,9 +43,7 @@ def my_villages(actor) -> list[dict]:
         while code:
             yield code
             code = everything[code]["parent_code"] if code in everything else None
-    mine = actor.units()
-    return [u for u in everything.values()
-            if u["level"] == "village" and (actor.is_system or mine.intersection(lineage(u["code"])))]
+    return [u for u in everything.values() if u["level"] == "village" and actor.reaches(list(lineage(u["code"])))]
 
 
 def form_fields(actor, process_key: str) -> dict[str, dict]:

@@ -2,9 +2,7 @@
 evidence downloads."""
 from __future__ import annotations
 
-import io
-
-from flask import redirect, request, send_file, url_for
+from flask import redirect, request, url_for
 
 from engine.errors import InvalidData
 from engine.identity import ADMIN_ROLES
@@ -12,6 +10,7 @@ from engine.services import attachments, flowcharts, matters
 from render import StepState
 
 from ...rest import ctx
+from ...rest.attachments import download_response
 from ...rest.flowcharts import chart_response
 from ..blueprint import bp
 from ..lookups import form_fields, item_names, unit_names
@@ -58,13 +57,4 @@ def matter_flowchart(instance_id):
 
 @bp.route("/attachments/<attachment_id>")
 def attachment(attachment_id):
-    meta, content = attachments.download_attachment(ctx(), actor(), attachment_id)
-    # Always a download, never shown in the browser: the type was checked at upload, and nosniff
-    # plus a sandboxing policy keep a mislabelled file from ever running as a page. send_file
-    # writes the Chinese file name as RFC 6266 filename* (a raw header would not be latin-1).
-    response = send_file(io.BytesIO(content), mimetype=meta["content_type"].split(";")[0], as_attachment=True,
-                         download_name=meta["name"], etag=False, conditional=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(*attachments.download_attachment(ctx(), actor(), attachment_id))
