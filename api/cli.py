@@ -129,7 +129,7 @@ def worker(once, now_text, interval):
     fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
 
     def progress(row):
-        click.echo(f"  matter {row['instance_id']}: {', '.join(row['fired']) or 'nothing fired'} -> {row['status']}")
+        click.echo(f"  matter {row['matter_id']}: {', '.join(row['fired']) or 'nothing fired'} -> {row['status']}")
     with clock.use_clock(fixed):
         while True:
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)

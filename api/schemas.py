@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-STATUSES = ("running", "completed", "cancelled", "error")
+from engine.vocabulary import MatterStatus
+
+STATUSES = tuple(MatterStatus)
 
 
 class OptionSchema(Schema):
@@ -84,7 +86,7 @@ class InstanceQuerySchema(Schema):
 
 class TaskSummarySchema(Schema):
     id = fields.String()
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(attribute="matter_id", metadata={"description": "the matter (API v1 calls it an instance)"})
     process_key = fields.String()
     step_id = fields.String()
     name = fields.String()
@@ -157,7 +159,7 @@ class EventSchema(Schema):
     at = fields.String()
     event = fields.String()
     actor = fields.String()
-    instance_id = fields.Integer(allow_none=True)
+    instance_id = fields.Integer(attribute="matter_id", allow_none=True)
     payload = fields.Dict()
     hash = fields.String()
     prev_hash = fields.String()
@@ -171,7 +173,7 @@ class AttachmentSchema(Schema):
     content_type = fields.String()
     uploaded_by = fields.String()
     uploaded_at = fields.DateTime()
-    instance_id = fields.Integer(allow_none=True)
+    instance_id = fields.Integer(attribute="matter_id", allow_none=True)
 
 
 class RoleSchema(Schema):

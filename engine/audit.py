@@ -17,9 +17,10 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def event_hash(seq: int, at: str, event: str, actor: str, instance_id, payload: dict, prev_hash: str) -> str:
+def event_hash(seq: int, at: str, event: str, actor: str, matter_id, payload: dict, prev_hash: str) -> str:
+    # "instance_id" is the key every stored link was hashed with: renaming it would break them all.
     body = canonical({"seq": seq, "at": at, "event": event, "actor": actor,
-                      "instance_id": instance_id, "payload": payload, "prev": prev_hash})
+                      "instance_id": matter_id, "payload": payload, "prev": prev_hash})
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -44,7 +45,7 @@ def verify_events(events, head_seq: int | None = None, head_hash: str | None = N
             return ChainReport(False, count, prev, expected_seq, f"缺少第 {expected_seq} 号事件（下一条是第 {e.seq} 号）")
         if e.prev_hash != prev:
             return ChainReport(False, count, prev, e.seq, "前一事件哈希不符：之前的记录被改动或删除")
-        if event_hash(e.seq, e.at, e.event, e.actor, e.instance_id, e.payload, e.prev_hash) != e.hash:
+        if event_hash(e.seq, e.at, e.event, e.actor, e.matter_id, e.payload, e.prev_hash) != e.hash:
             return ChainReport(False, count, prev, e.seq, "事件内容与其哈希不符：该记录被改动")
         prev, expected_seq, count = e.hash, expected_seq + 1, count + 1
     if head_seq is not None and (head_seq != count or head_hash != prev):

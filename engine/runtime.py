@@ -25,8 +25,8 @@ from .errors import Conflict, NotFound
 from .expressions import SCRIPT_ENGINE
 from .forms import clean_form_data
 from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
+from .vocabulary import MatterStatus
 
-RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
 # Flowchart overlay: engine task state -> drawn state; predicted tasks (FUTURE, LIKELY, MAYBE) are
 # not drawn as taken. STARTED is a call activity or joint step with work open inside it.
 _OVERLAY_STATE = {TaskState.ERROR: "error", TaskState.READY: "ready", TaskState.STARTED: "ready",
@@ -189,12 +189,12 @@ class Matter:
         return timers[0].due if timers else None
 
     @property
-    def status(self) -> str:
+    def status(self) -> MatterStatus:
         if self.error or self.workflow.get_tasks(state=TaskState.ERROR):
-            return ERROR
+            return MatterStatus.ERROR
         if self.workflow.is_completed():
-            return COMPLETED if self.workflow.success is not False else CANCELLED
-        return RUNNING
+            return MatterStatus.COMPLETED if self.workflow.success is not False else MatterStatus.CANCELLED
+        return MatterStatus.RUNNING
 
     def outcome(self) -> str | None:
         """The name of the end event the matter reached at its top level (e.g. 通过, 否决)."""

@@ -32,7 +32,7 @@ class Instances(MethodView):
 
 
 @blp.route("/<int:instance_id>")
-class Instance(MethodView):
+class OneMatter(MethodView):
     @blp.response(200, InstanceSchema)
     def get(self, instance_id):
         """A matter: status, outcome, data, ready steps, waiting timers"""

@@ -27,12 +27,12 @@ def records_refusals(action: str):
     return decorate
 
 
-def visible_instance(uow, actor, instance_id: int, lock: bool = False, acting: bool = False):
+def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool = False):
     """The matter if the actor's grants reach its village; else not found (OutOfScope if acting)."""
-    instance = uow.instances.get(instance_id, lock=lock)
-    if instance is None or not actor.reaches(uow.lineage(instance.village_code)):
-        raise (OutOfScope if acting and instance is not None else NotFound)(f"找不到事项 {instance_id}")
-    return instance
+    record = uow.matters.get(matter_id, lock=lock)
+    if record is None or not actor.reaches(uow.lineage(record.village_code)):
+        raise (OutOfScope if acting and record is not None else NotFound)(f"找不到事项 {matter_id}")
+    return record
 
 
 def visible_villages(uow, actor) -> set[str] | None:
@@ -51,13 +51,13 @@ def require_admin(uow, actor, org_code: str, what: str) -> None:
         raise Forbidden(f"{what}需要本单位或上级的管理员")
 
 
-def check_separation(ctx, uow, actor, instance, step, step_names: dict) -> None:
+def check_separation(ctx, uow, actor, record, step, step_names: dict) -> None:
     """A step declared `separate_from` other steps may not be done by whoever did those."""
     for other in step.separate_from:
         if other == "start":
-            done_by, what = {instance.created_by}, "发起本事项的人"
+            done_by, what = {record.created_by}, "发起本事项的人"
         else:
-            done_by = uow.inbox.completed_by(instance.id, step.process_key, other)
+            done_by = uow.inbox.completed_by(record.id, step.process_key, other)
             what = f"办理“{step_names.get(other, other)}”的人"
         if actor.name in done_by:
             raise Forbidden(f"职责分离：{what}不得办理“{step.name}”")

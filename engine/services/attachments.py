@@ -8,7 +8,7 @@ from .. import clock
 from ..attachments import clean_name, content_type_of
 from ..errors import InvalidData, NotFound
 from ..store.models import Attachment
-from .access import visible_instance
+from .access import visible_matter
 
 
 def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
@@ -29,14 +29,14 @@ def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
 def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
     with ctx.uow() as uow:
         row = uow.attachments.get(attachment_id)
-        if row is None or (row.instance_id is None and row.uploaded_by != actor.name and not actor.is_system):
+        if row is None or (row.matter_id is None and row.uploaded_by != actor.name and not actor.is_system):
             raise NotFound(f"找不到附件 {attachment_id}")
-        if row.instance_id is not None:
-            visible_instance(uow, actor, row.instance_id)
+        if row.matter_id is not None:
+            visible_matter(uow, actor, row.matter_id)
         return view(row), uow.attachments.content(row.sha256)
 
 
-def link_cited_files(uow, form, data: dict, instance_id: int) -> None:
+def link_cited_files(uow, form, data: dict, matter_id: int) -> None:
     """Every attachment id a form's file fields cite must exist and not belong to another matter;
     the ones cited are linked to this matter. InvalidData names the field otherwise."""
     errors = {}
@@ -48,10 +48,10 @@ def link_cited_files(uow, form, data: dict, instance_id: int) -> None:
             row = uow.attachments.get(attachment_id) if isinstance(attachment_id, str) else None
             if row is None:
                 errors[field.name] = f"{field.label}：附件 {attachment_id} 不存在，请先上传"
-            elif row.instance_id not in (None, instance_id):
+            elif row.matter_id not in (None, matter_id):
                 errors[field.name] = f"{field.label}：附件 {attachment_id} 已用于其他事项"
             else:
-                row.instance_id = instance_id
+                row.matter_id = matter_id
     if errors:
         raise InvalidData("表单数据有误，请按提示修改", errors)
 
@@ -59,4 +59,4 @@ def link_cited_files(uow, form, data: dict, instance_id: int) -> None:
 def view(row) -> dict:
     return {"id": row.id, "sha256": row.sha256, "name": row.name, "size": row.size,
             "content_type": row.content_type, "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at,
-            "instance_id": row.instance_id}
+            "matter_id": row.matter_id}

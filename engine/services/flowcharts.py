@@ -2,7 +2,7 @@
 Drawing is the web layer's job (render/), which the engine never imports."""
 from __future__ import annotations
 
-from .access import visible_instance
+from .access import visible_matter
 from .definitions import current_visible
 from .persistence import load_matter
 
@@ -15,10 +15,10 @@ def item_flowchart_source(ctx, actor, key: str) -> dict:
                 "etag": version.bundle_sha256}
 
 
-def matter_flowchart_source(ctx, actor, instance_id: int) -> dict:
+def matter_flowchart_source(ctx, actor, matter_id: int) -> dict:
     with ctx.uow() as uow:
-        instance = visible_instance(uow, actor, instance_id)
-        version = uow.definitions.get(instance.definition_id)
-        states = load_matter(ctx, uow, instance).element_states()
-        return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": instance.process_key,
-                "parameters": instance.params, "states": states}
+        record = visible_matter(uow, actor, matter_id)
+        version = uow.definitions.get(record.definition_id)
+        states = load_matter(ctx, uow, record).element_states()
+        return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": record.process_key,
+                "parameters": record.params, "states": states}

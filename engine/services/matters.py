@@ -8,10 +8,11 @@ from decimal import Decimal
 from .. import clock
 from ..errors import Conflict, InvalidData, NotFound
 from ..forms import clean_form_data
-from ..runtime import RUNNING, Matter
-from ..store.models import Instance
+from ..runtime import Matter
+from ..store.models import MatterRecord
+from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import views
-from .access import (check_separation, records_refusals, require_admin, require_role, visible_instance,
+from .access import (check_separation, records_refusals, require_admin, require_role, visible_matter,
                      visible_villages)
 from .attachments import link_cited_files
 from .attachments import view as attachment_view
@@ -39,18 +40,18 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
         cleaned = clean_form_data(bundle.info.start_form, data or {}, params)
         now = clock.now()
         matter = Matter.start(bundle, {**params, **cleaned})
-        instance = uow.instances.add(Instance(
+        record = uow.matters.add(MatterRecord(
             definition_id=version.id, process_key=process_key, village_code=village,
-            township_code=unit.parent_code, subject=subject, status=RUNNING, data=cleaned, params=params,
+            township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
             created_by=actor.name, created_at=now, updated_at=now))
-        link_cited_files(uow, bundle.info.start_form, cleaned, instance.id)
-        uow.audit.append("matter_started", actor.name, instance.id, {
+        link_cited_files(uow, bundle.info.start_form, cleaned, record.id)
+        uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
             "village": village, "subject": subject, "data": cleaned, "params": params}, now.isoformat())
-        save_matter(uow, instance, matter, actor, events=matter.start_events, now=now)
+        save_matter(uow, record, matter, actor, events=matter.start_events, now=now)
         uow.commit()
-        return views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id))
+        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
 
 
 def _ready_item(ctx, uow, actor, task_id: str, what: str):
@@ -58,55 +59,55 @@ def _ready_item(ctx, uow, actor, task_id: str, what: str):
     item = uow.inbox.get(task_id)
     if item is None:
         raise NotFound(f"找不到步骤 {task_id}")
-    instance = visible_instance(uow, actor, item.instance_id, lock=True, acting=True)
+    record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True)
     item = uow.inbox.get(task_id)           # re-read under the matter's lock
-    if item.state != "ready":
+    if item.state != StepStatus.READY:
         who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
         raise Conflict(f"该步骤已不可办理{who}")
-    require_role(ctx, uow, actor, item.role, instance.village_code, what)
-    return item, instance
+    require_role(ctx, uow, actor, item.role, record.village_code, what)
+    return item, record
 
 
-def _separation(ctx, uow, actor, item, instance, matter) -> None:
+def _separation(ctx, uow, actor, item, record, matter) -> None:
     step = matter.bundle.step(item.process_key, item.step_id)
     names = {s.id: s.name for s in matter.bundle.processes[item.process_key].steps.values()}
-    check_separation(ctx, uow, actor, instance, step, names)
+    check_separation(ctx, uow, actor, record, step, names)
 
 
 @records_refusals("complete_step")
 def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
     with ctx.uow() as uow:
-        item, instance = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
+        item, record = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
             raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
-        matter = load_matter(ctx, uow, instance)
-        _separation(ctx, uow, actor, item, instance, matter)
-        link_cited_files(uow, matter.bundle.step(item.process_key, item.step_id).form, data or {}, instance.id)
+        matter = load_matter(ctx, uow, record)
+        _separation(ctx, uow, actor, item, record, matter)
+        link_cited_files(uow, matter.bundle.step(item.process_key, item.step_id).form, data or {}, record.id)
         cleaned, events = matter.complete(task_id, data or {})
         now = clock.now()
-        item.state, item.completed_by, item.completed_at = "completed", actor.name, now
-        changes = {k: [instance.data.get(k), v] for k, v in cleaned.items() if instance.data.get(k) != v}
-        instance.data = {**instance.data, **cleaned}
+        item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
+        changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
+        record.data = {**record.data, **cleaned}
         if "amount" in cleaned:
-            instance.amount = cleaned["amount"]
-        uow.audit.append("step_completed", actor.name, instance.id, {
+            record.amount = cleaned["amount"]
+        uow.audit.append("step_completed", actor.name, record.id, {
             "task_id": task_id, "process_key": item.process_key, "step": item.step_id,
             "step_name": item.step_name, "role": item.role, "data": cleaned, "changes": changes}, now.isoformat())
-        save_matter(uow, instance, matter, actor, events=events, now=now)
+        save_matter(uow, record, matter, actor, events=events, now=now)
         uow.commit()
-        return views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id))
+        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
 
 
 @records_refusals("claim_step")
 def claim_step(ctx, actor, task_id: str) -> dict:
     """Take a step open to several holders of its role; the others see who holds it."""
     with ctx.uow() as uow:
-        item, instance = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
+        item, record = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
             raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
-        _separation(ctx, uow, actor, item, instance, load_matter(ctx, uow, instance))
+        _separation(ctx, uow, actor, item, record, load_matter(ctx, uow, record))
         item.claimed_by = actor.name
-        uow.audit.append("step_claimed", actor.name, instance.id, {"task_id": task_id, "step": item.step_id},
+        uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
         uow.commit()
         return views.task_summary(ctx, item)
@@ -115,11 +116,11 @@ def claim_step(ctx, actor, task_id: str) -> dict:
 @records_refusals("release_step")
 def release_step(ctx, actor, task_id: str) -> dict:
     with ctx.uow() as uow:
-        item, instance = _ready_item(ctx, uow, actor, task_id, "释放此步骤")
+        item, record = _ready_item(ctx, uow, actor, task_id, "释放此步骤")
         if item.claimed_by != actor.name:
             raise Conflict("只有认领人可以释放该步骤")
         item.claimed_by = None
-        uow.audit.append("step_released", actor.name, instance.id, {"task_id": task_id, "step": item.step_id},
+        uow.audit.append("step_released", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
         uow.commit()
         return views.task_summary(ctx, item)
@@ -132,15 +133,15 @@ def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
         raise InvalidData("请填写改派原因", {"reason": "改派原因不能为空"})
     with ctx.uow() as uow:
         item = uow.inbox.get(task_id)
-        if item is None or item.state != "ready":
+        if item is None or item.state != StepStatus.READY:
             raise NotFound(f"找不到待办步骤 {task_id}")
-        instance = visible_instance(uow, actor, item.instance_id, lock=True, acting=True)
-        require_admin(uow, actor, instance.township_code, "改派步骤")
-        holders = {u.username for u in uow.users.holders(item.role, uow.lineage(instance.village_code))}
+        record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True)
+        require_admin(uow, actor, record.township_code, "改派步骤")
+        holders = {u.username for u in uow.users.holders(item.role, uow.lineage(record.village_code))}
         if username not in holders:
             raise InvalidData("不能改派给该用户", {"username": f"{username} 在本村范围内不担任该步骤的角色"})
         previous, item.claimed_by = item.claimed_by, username
-        uow.audit.append("step_reassigned", actor.name, instance.id, {
+        uow.audit.append("step_reassigned", actor.name, record.id, {
             "task_id": task_id, "step": item.step_id, "from": previous, "to": username, "reason": reason.strip()},
             clock.now().isoformat())
         uow.commit()
@@ -148,29 +149,29 @@ def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
 
 
 @records_refusals("cancel_matter")
-def cancel_matter(ctx, actor, instance_id: int, reason: str) -> dict:
+def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidData("请填写撤销原因", {"reason": "撤销原因不能为空"})
     with ctx.uow() as uow:
-        instance = visible_instance(uow, actor, instance_id, lock=True, acting=True)
-        require_admin(uow, actor, instance.village_code, "撤销事项")
-        if instance.status not in (RUNNING, "error"):
-            raise Conflict(f"事项已{views.STATUS_NAMES.get(instance.status, instance.status)}，不能撤销")
-        matter = load_matter(ctx, uow, instance)
+        record = visible_matter(uow, actor, matter_id, lock=True, acting=True)
+        require_admin(uow, actor, record.village_code, "撤销事项")
+        if record.status not in (MatterStatus.RUNNING, MatterStatus.ERROR):
+            raise Conflict(f"事项已{matter_status_label(record.status)}，不能撤销")
+        matter = load_matter(ctx, uow, record)
         matter.cancel()
         now = clock.now()
-        uow.audit.append("matter_cancelled", actor.name, instance.id, {"reason": reason}, now.isoformat())
-        save_matter(uow, instance, matter, actor, events=[], now=now, force_status="cancelled")
+        uow.audit.append("matter_cancelled", actor.name, record.id, {"reason": reason}, now.isoformat())
+        save_matter(uow, record, matter, actor, events=[], now=now, force_status=MatterStatus.CANCELLED)
         uow.commit()
-        return views.matter(ctx, instance, [])
+        return views.matter(ctx, record, [])
 
 
-def get_matter(ctx, actor, instance_id: int) -> dict:
+def get_matter(ctx, actor, matter_id: int) -> dict:
     with ctx.uow() as uow:
-        instance = visible_instance(uow, actor, instance_id)
-        return {**views.matter(ctx, instance, uow.inbox.ready_for_instance(instance.id)),
-                "attachments": [attachment_view(a) for a in uow.attachments.for_instance(instance.id)]}
+        record = visible_matter(uow, actor, matter_id)
+        return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
+                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)]}
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
@@ -180,7 +181,7 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     due time now); ids (these matters only: a to-do list shows its matters' subjects in one query)."""
     columns = _search_columns(filters)
     with ctx.uow() as uow:
-        rows, total = uow.instances.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
+        rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
 
 
@@ -210,10 +211,10 @@ def _search_columns(filters: dict) -> dict:
     return columns
 
 
-def matter_history(ctx, actor, instance_id: int) -> list[dict]:
+def matter_history(ctx, actor, matter_id: int) -> list[dict]:
     with ctx.uow() as uow:
-        visible_instance(uow, actor, instance_id)
-        return [views.event(e) for e in uow.audit.for_instance(instance_id)]
+        visible_matter(uow, actor, matter_id)
+        return [views.event(e) for e in uow.audit.for_matter(matter_id)]
 
 
 def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int):
@@ -236,12 +237,12 @@ def get_task(ctx, actor, task_id: str) -> dict:
         item = uow.inbox.get(task_id)
         if item is None:
             raise NotFound(f"找不到步骤 {task_id}")
-        instance = visible_instance(uow, actor, item.instance_id)
-        bundle = ctx.bundles.get(uow.definitions.get(instance.definition_id))
+        record = visible_matter(uow, actor, item.matter_id)
+        bundle = ctx.bundles.get(uow.definitions.get(record.definition_id))
         step = bundle.step(item.process_key, item.step_id)
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
-                "matter": views.matter_summary(ctx, instance), "data": instance.data,
+                "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "may_act": actor.reaches(uow.lineage(instance.village_code), item.role)}
+                "may_act": actor.reaches(uow.lineage(record.village_code), item.role)}
 
 

@@ -6,10 +6,10 @@ import logging
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from ..expressions import evaluate
-from ..runtime import COMPLETED, SERIALIZER_VERSION, Matter
+from ..runtime import SERIALIZER_VERSION, Matter
 from ..store.models import InboxItem
+from ..vocabulary import MatterStatus, StepStatus
 
-ENDED = ("completed", "cancelled")
 log = logging.getLogger("xiaowei.services")
 
 
@@ -20,42 +20,44 @@ def effective_parameters(ctx, uow, township_code: str) -> dict:
     return values
 
 
-def load_matter(ctx, uow, instance) -> Matter:
-    bundle = ctx.bundles.get(uow.definitions.get(instance.definition_id))
-    return Matter.load(bundle, instance.state)
+def load_matter(ctx, uow, record) -> Matter:
+    bundle = ctx.bundles.get(uow.definitions.get(record.definition_id))
+    return Matter.load(bundle, record.state)
 
 
-def save_matter(uow, instance, matter: Matter, actor, events: list, now, force_status: str | None = None) -> None:
+def save_matter(uow, record, matter: Matter, actor, events: list, now,
+                force_status: MatterStatus | None = None) -> None:
     """Store the state, rebuild the inbox and the timer columns, append engine events."""
-    previous = instance.status
-    instance.state = matter.dump()
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.status = force_status or matter.status
-    instance.outcome = matter.outcome() if instance.status == COMPLETED else None
-    instance.error = matter.error
-    timers = [] if instance.status in ENDED else matter.waiting_timers()
-    instance.waiting_timers = [{"element": t.element_id, "name": t.name, "due": t.due.isoformat()} for t in timers]
-    instance.next_timer_due = timers[0].due if timers else None
-    instance.updated_at = now
-    ready = [] if instance.status in ENDED else matter.ready_steps()
-    uow.inbox.sync(instance.id, [_inbox_item(instance, step, now) for step in ready])
+    previous = record.status
+    status = MatterStatus(force_status or matter.status)
+    record.state = matter.dump()
+    record.serializer_version = SERIALIZER_VERSION
+    record.status = status
+    record.outcome = matter.outcome() if status == MatterStatus.COMPLETED else None
+    record.error = matter.error
+    timers = [] if status.ended else matter.waiting_timers()
+    record.waiting_timers = [{"element": t.element_id, "name": t.name, "due": t.due.isoformat()} for t in timers]
+    record.next_timer_due = timers[0].due if timers else None
+    record.updated_at = now
+    ready = [] if status.ended else matter.ready_steps()
+    uow.inbox.sync(record.id, [_inbox_item(record, step, now) for step in ready])
     for name, payload in events:
-        uow.audit.append(name, actor.name, instance.id, payload, now.isoformat())
-    if instance.status != previous and instance.status in ENDED + ("error",):
-        instance.ended_at = now if instance.status in ENDED else None
-        if instance.status != "cancelled":
-            uow.audit.append(f"matter_{instance.status}", actor.name, instance.id,
-                             {"outcome": instance.outcome, "error": instance.error}, now.isoformat())
+        uow.audit.append(name, actor.name, record.id, payload, now.isoformat())
+    if status != previous and status != MatterStatus.RUNNING:
+        record.ended_at = now if status.ended else None
+        if status != MatterStatus.CANCELLED:
+            uow.audit.append(f"matter_{status}", actor.name, record.id,
+                             {"outcome": record.outcome, "error": record.error}, now.isoformat())
     uow.flush()
 
 
-def _inbox_item(instance, ready, now) -> InboxItem:
+def _inbox_item(record, ready, now) -> InboxItem:
     step = ready.step
-    return InboxItem(task_id=ready.task_id, state="ready", instance_id=instance.id,
+    return InboxItem(task_id=ready.task_id, state=StepStatus.READY, matter_id=record.id,
                      process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role,
-                     objection_intake=step.objection_intake, village_code=instance.village_code,
-                     township_code=instance.township_code, ready_since=now,
-                     due_at=_due(now, step.deadline, {**instance.params, **instance.data}))
+                     objection_intake=step.objection_intake, village_code=record.village_code,
+                     township_code=record.township_code, ready_since=now,
+                     due_at=_due(now, step.deadline, {**record.params, **record.data}))
 
 
 def _due(start, deadline: str | None, data: dict):

@@ -18,17 +18,17 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> l
     while limit is None or len(done) < limit:
         with ctx.uow() as uow:
             now = clock.now()
-            instance = uow.instances.claim_next_due(now, exclude=seen)
-            if instance is None:
+            record = uow.matters.claim_next_due(now, exclude=seen)
+            if record is None:
                 break
-            seen.add(instance.id)
-            matter = load_matter(ctx, uow, instance)
+            seen.add(record.id)
+            matter = load_matter(ctx, uow, record)
             events = matter.fire_due_timers()
-            save_matter(uow, instance, matter, actor, events=events, now=now)
+            save_matter(uow, record, matter, actor, events=events, now=now)
             uow.commit()
         fired = [payload["name"] for name, payload in events if name == "timer_fired"]
-        log.info("matter %s: fired %s, now %s", instance.id, fired, instance.status)
-        done.append({"instance_id": instance.id, "fired": fired, "status": instance.status})
+        log.info("matter %s: fired %s, now %s", record.id, fired, record.status)
+        done.append({"matter_id": record.id, "fired": fired, "status": record.status})
         if progress:
             progress(done[-1])
     return done

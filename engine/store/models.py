@@ -1,4 +1,4 @@
-"""SQLAlchemy models. Instance state is one JSON text; everything users query has its own column
+"""SQLAlchemy models. A matter's workflow state is one JSON text; everything users query has its own column
 or side table (the inbox, the next timer due, the searchable business fields), so a list query
 never deserializes a workflow."""
 from __future__ import annotations
@@ -112,7 +112,7 @@ class DefinitionVersion(Base):
     loaded_at: Mapped[datetime]
 
 
-class Instance(Base):
+class MatterRecord(Base):
     """A matter: one run of an item in one village."""
     __tablename__ = "instances"
     __table_args__ = (Index("ix_instances_due", "status", "next_timer_due"),)
@@ -148,7 +148,7 @@ class InboxItem(Base):
     __table_args__ = (Index("ix_inbox_ready", "state", "role", "village_code"),)
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     state: Mapped[str] = mapped_column(String(16))            # ready | completed | closed
-    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    matter_id: Mapped[int] = mapped_column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), index=True)
     process_key: Mapped[str] = mapped_column(String(64))      # the item the step belongs to
     step_id: Mapped[str] = mapped_column(String(64))
     step_name: Mapped[str] = mapped_column(String(200))
@@ -174,7 +174,7 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime]
-    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"), index=True)
+    matter_id: Mapped[int | None] = mapped_column("instance_id", ForeignKey("instances.id"), index=True)
 
 
 class AttachmentBlob(Base):
@@ -192,7 +192,7 @@ class AuditEvent(Base):
     at: Mapped[str] = mapped_column(String(40))
     event: Mapped[str] = mapped_column(String(40), index=True)
     actor: Mapped[str] = mapped_column(String(64))
-    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    matter_id: Mapped[int | None] = mapped_column("instance_id", Integer, index=True)
     payload: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

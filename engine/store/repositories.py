@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import and_, false, func, or_, select, update
 
 from ..audit import GENESIS, event_hash
-from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, InboxItem, Instance,
+from ..vocabulary import MatterStatus, StepStatus
+from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, InboxItem, MatterRecord,
                      OrgUnit, TownshipParameter)
 
 
@@ -77,19 +78,19 @@ class ParameterRepository(_Repository):
         row.value, row.updated_by, row.updated_at = {"value": value}, actor, at
 
 
-class InstanceRepository(_Repository):
-    def add(self, instance: Instance) -> Instance:
-        self.session.add(instance)
+class MatterRepository(_Repository):
+    def add(self, record: MatterRecord) -> MatterRecord:
+        self.session.add(record)
         self.session.flush()
-        return instance
+        return record
 
-    def get(self, instance_id: int, lock: bool = False) -> Instance | None:
+    def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
         """With lock=True the row is held (SELECT ... FOR UPDATE on PostgreSQL) until the unit of
         work ends: a second completion of the same matter waits, then sees the step already done."""
-        query = select(Instance).where(Instance.id == instance_id)
+        query = select(MatterRecord).where(MatterRecord.id == matter_id)
         return self.session.scalar(query.with_for_update() if lock else query)
 
-    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int) -> tuple[list[Instance], int]:
+    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int) -> tuple[list[MatterRecord], int]:
         """Matters matching the filters, within `villages` (None: everywhere).
 
         Filters: equality on process_key, village_code, township_code, status; `created_from`
@@ -97,42 +98,42 @@ class InstanceRepository(_Repository):
         (inclusive; a matter without an amount matches neither); `overdue_at`: a datetime, only
         matters with a ready step due before it (the inbox side table, never the workflow state);
         `ids`: only these matters."""
-        query = select(Instance)
+        query = select(MatterRecord)
         if villages is not None:
-            query = query.where(Instance.village_code.in_(villages))
+            query = query.where(MatterRecord.village_code.in_(villages))
         for column in ("process_key", "village_code", "township_code", "status"):
             if filters.get(column):
-                query = query.where(getattr(Instance, column) == filters[column])
+                query = query.where(getattr(MatterRecord, column) == filters[column])
         query = self._ranges(query, filters)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = self.session.scalars(query.order_by(Instance.id.desc()).offset(offset).limit(limit))
+        rows = self.session.scalars(query.order_by(MatterRecord.id.desc()).offset(offset).limit(limit))
         return list(rows), total
 
     @staticmethod
     def _ranges(query, filters: dict):
         if filters.get("ids") is not None:
-            query = query.where(Instance.id.in_(filters["ids"]))
+            query = query.where(MatterRecord.id.in_(filters["ids"]))
         if filters.get("created_from") is not None:
-            query = query.where(Instance.created_at >= filters["created_from"])
+            query = query.where(MatterRecord.created_at >= filters["created_from"])
         if filters.get("created_before") is not None:
-            query = query.where(Instance.created_at < filters["created_before"])
+            query = query.where(MatterRecord.created_at < filters["created_before"])
         if filters.get("amount_min") is not None:
-            query = query.where(Instance.amount >= filters["amount_min"])
+            query = query.where(MatterRecord.amount >= filters["amount_min"])
         if filters.get("amount_max") is not None:
-            query = query.where(Instance.amount <= filters["amount_max"])
+            query = query.where(MatterRecord.amount <= filters["amount_max"])
         if filters.get("overdue_at") is not None:
-            late = select(InboxItem.instance_id).where(InboxItem.state == "ready", InboxItem.due_at.is_not(None),
+            late = select(InboxItem.matter_id).where(InboxItem.state == StepStatus.READY, InboxItem.due_at.is_not(None),
                                                        InboxItem.due_at < filters["overdue_at"])
-            query = query.where(Instance.id.in_(late))
+            query = query.where(MatterRecord.id.in_(late))
         return query
 
-    def claim_next_due(self, now: datetime, exclude: set[int]) -> Instance | None:
+    def claim_next_due(self, now: datetime, exclude: set[int]) -> MatterRecord | None:
         """The running matter whose timer is due soonest, locked; rows another worker holds are
         skipped (FOR UPDATE SKIP LOCKED), so two workers never fire the same timer."""
-        query = select(Instance).where(Instance.status == "running", Instance.next_timer_due <= now)
+        query = select(MatterRecord).where(MatterRecord.status == MatterStatus.RUNNING, MatterRecord.next_timer_due <= now)
         if exclude:
-            query = query.where(Instance.id.not_in(exclude))
-        query = query.order_by(Instance.next_timer_due).limit(1).with_for_update(skip_locked=True)
+            query = query.where(MatterRecord.id.not_in(exclude))
+        query = query.order_by(MatterRecord.next_timer_due).limit(1).with_for_update(skip_locked=True)
         return self.session.scalar(query.execution_options(populate_existing=True))
 
 
@@ -142,30 +143,30 @@ class InboxRepository(_Repository):
         return self.session.scalar(select(InboxItem).where(InboxItem.task_id == task_id)
                                    .execution_options(populate_existing=True))
 
-    def ready_for_instance(self, instance_id: int) -> list[InboxItem]:
-        return list(self.session.scalars(select(InboxItem).filter_by(instance_id=instance_id, state="ready")
+    def ready_for_matter(self, matter_id: int) -> list[InboxItem]:
+        return list(self.session.scalars(select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
                                          .order_by(InboxItem.ready_since, InboxItem.task_id)))
 
-    def sync(self, instance_id: int, items: list[InboxItem]) -> None:
+    def sync(self, matter_id: int, items: list[InboxItem]) -> None:
         """Make the ready steps of a matter exactly `items`: new ones are added, ones that stay
         ready keep their row (ready_since, claim), ones that are gone are closed."""
-        existing = {row.task_id: row for row in self.ready_for_instance(instance_id)}
+        existing = {row.task_id: row for row in self.ready_for_matter(matter_id)}
         wanted = {item.task_id for item in items}
         for task_id, row in existing.items():
             if task_id not in wanted:
-                row.state = "closed"
+                row.state = StepStatus.CLOSED
         for item in items:
             if item.task_id not in existing:
                 self.session.add(item)
 
-    def completed_by(self, instance_id: int, process_key: str, step_id: str) -> set[str]:
+    def completed_by(self, matter_id: int, process_key: str, step_id: str) -> set[str]:
         return set(self.session.scalars(select(InboxItem.completed_by).filter_by(
-            instance_id=instance_id, process_key=process_key, step_id=step_id, state="completed")))
+            matter_id=matter_id, process_key=process_key, step_id=step_id, state=StepStatus.COMPLETED)))
 
     def search(self, reach: list[tuple[set[str], set[str]]] | None, role: str | None, village_code: str | None,
                offset: int, limit: int):
         """Ready steps; `reach` (roles, villages) pairs limit them to what a user may do (None: all)."""
-        query = select(InboxItem).where(InboxItem.state == "ready")
+        query = select(InboxItem).where(InboxItem.state == StepStatus.READY)
         if reach is not None:
             query = query.where(or_(false(), *(and_(InboxItem.role.in_(roles), InboxItem.village_code.in_(villages))
                                               for roles, villages in reach)))
@@ -194,28 +195,28 @@ class AttachmentRepository(_Repository):
     def content(self, sha256: str) -> bytes:
         return self.session.get(AttachmentBlob, sha256).content
 
-    def for_instance(self, instance_id: int) -> list[Attachment]:
-        return list(self.session.scalars(select(Attachment).filter_by(instance_id=instance_id)
+    def for_matter(self, matter_id: int) -> list[Attachment]:
+        return list(self.session.scalars(select(Attachment).filter_by(matter_id=matter_id)
                                          .order_by(Attachment.uploaded_at)))
 
 
 class AuditRepository(_Repository):
-    def append(self, event: str, actor: str, instance_id: int | None, payload: dict, at: str) -> AuditEvent:
+    def append(self, event: str, actor: str, matter_id: int | None, payload: dict, at: str) -> AuditEvent:
         head = self.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
         if head is None:
             head = AuditHead(id=1, seq=0, hash=GENESIS)
             self.session.add(head)
         seq, prev = head.seq + 1, head.hash
-        row = AuditEvent(seq=seq, at=at, event=event, actor=actor, instance_id=instance_id,
+        row = AuditEvent(seq=seq, at=at, event=event, actor=actor, matter_id=matter_id,
                          payload=payload, prev_hash=prev,
-                         hash=event_hash(seq, at, event, actor, instance_id, payload, prev))
+                         hash=event_hash(seq, at, event, actor, matter_id, payload, prev))
         self.session.add(row)
         head.seq, head.hash = seq, row.hash
         self.session.flush()
         return row
 
-    def for_instance(self, instance_id: int) -> list[AuditEvent]:
-        return list(self.session.scalars(select(AuditEvent).filter_by(instance_id=instance_id)
+    def for_matter(self, matter_id: int) -> list[AuditEvent]:
+        return list(self.session.scalars(select(AuditEvent).filter_by(matter_id=matter_id)
                                          .order_by(AuditEvent.seq)))
 
     def all_in_order(self, batch: int = 1000):

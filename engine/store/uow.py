@@ -6,7 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict
 from .identity_repositories import TokenRepository, UserRepository, lineage
-from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, InboxRepository, InstanceRepository,
+from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, InboxRepository, MatterRepository,
                            OrgRepository, ParameterRepository)
 
 
@@ -19,7 +19,7 @@ class UnitOfWork:
         self.definitions = DefinitionRepository(self.session)
         self.orgs = OrgRepository(self.session)
         self.parameters = ParameterRepository(self.session)
-        self.instances = InstanceRepository(self.session)
+        self.matters = MatterRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.attachments = AttachmentRepository(self.session)

@@ -1,4 +1,4 @@
-"""The supervisor's search: list_matters / InstanceRepository.search filter by creation date,
+"""The supervisor's search: list_matters / MatterRepository.search filter by creation date,
 amount and overdue steps (plus item, village, status as before), and the /supervise page over them."""
 from __future__ import annotations
 

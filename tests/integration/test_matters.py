@@ -122,7 +122,7 @@ def test_lists_filter_and_paginate(ctx, clerk):
     items, total = matters.list_matters(ctx, clerk, {"status": "running"}, 1, 1)
     assert total == 2 and [i["id"] for i in items] == [ids[2]]
     items, total = matters.list_tasks(ctx, clerk, "PARTY_BRANCH", "lushui_village", 1, 10)
-    assert total == 2 and {i["instance_id"] for i in items} == set(ids[1:])
+    assert total == 2 and {i["matter_id"] for i in items} == set(ids[1:])
     assert matters.list_tasks(ctx, clerk, "VILLAGE_COMMITTEE", None, 1, 10)[1] == 0
 
 

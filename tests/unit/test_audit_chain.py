@@ -9,7 +9,7 @@ class Event:
     at: str
     event: str
     actor: str
-    instance_id: int | None
+    matter_id: int | None
     payload: dict
     prev_hash: str
     hash: str

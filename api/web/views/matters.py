@@ -7,6 +7,7 @@ from flask import redirect, request, url_for
 from engine.errors import InvalidData
 from engine.identity import ADMIN_ROLES
 from engine.services import attachments, flowcharts, matters
+from engine.vocabulary import MatterStatus
 from render import StepState
 
 from ...rest import ctx
@@ -18,9 +19,9 @@ from ..pages import actor, done, page
 from ..timeline import timeline
 
 
-@bp.route("/matters/<int:instance_id>")
-def matter(instance_id):
-    return _matter_page(matters.get_matter(ctx(), actor(), instance_id))
+@bp.route("/matters/<int:matter_id>")
+def matter(matter_id):
+    return _matter_page(matters.get_matter(ctx(), actor(), matter_id))
 
 
 def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", status: int = 200):
@@ -34,23 +35,23 @@ def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", sta
 
 def _may_cancel(matter: dict) -> bool:
     # Only a hint for showing the form: cancel_matter itself checks the administrator's scope.
-    return matter["status"] in ("running", "error") and any(g.role in ADMIN_ROLES for g in actor().grants)
+    return matter["status"] in (MatterStatus.RUNNING, MatterStatus.ERROR) and any(g.role in ADMIN_ROLES for g in actor().grants)
 
 
-@bp.route("/matters/<int:instance_id>/cancel", methods=["POST"])
-def cancel(instance_id):
+@bp.route("/matters/<int:matter_id>/cancel", methods=["POST"])
+def cancel(matter_id):
     reason = request.form.get("reason", "")
     try:
-        matters.cancel_matter(ctx(), actor(), instance_id, reason)
+        matters.cancel_matter(ctx(), actor(), matter_id, reason)
     except InvalidData as exc:
-        return _matter_page(matters.get_matter(ctx(), actor(), instance_id), exc.errors, reason, 422)
-    done(f"事项 #{instance_id} 已撤销。")
-    return redirect(url_for("web.matter", instance_id=instance_id))
+        return _matter_page(matters.get_matter(ctx(), actor(), matter_id), exc.errors, reason, 422)
+    done(f"事项 #{matter_id} 已撤销。")
+    return redirect(url_for("web.matter", matter_id=matter_id))
 
 
-@bp.route("/matters/<int:instance_id>/flowchart.svg")
-def matter_flowchart(instance_id):
-    source = flowcharts.matter_flowchart_source(ctx(), actor(), instance_id)
+@bp.route("/matters/<int:matter_id>/flowchart.svg")
+def matter_flowchart(matter_id):
+    source = flowcharts.matter_flowchart_source(ctx(), actor(), matter_id)
     overlay = {element: StepState(**state) for element, state in source["states"].items()}
     return chart_response(source, "svg", overlay)
 

@@ -37,7 +37,7 @@ def start_matter(key):
     except InvalidData as exc:
         return _form_page(item, values, exc.errors or {"": exc.message}, 422)
     done(f"事项 #{matter['id']}“{matter['subject']}”已发起。")
-    return redirect(url_for("web.matter", instance_id=matter["id"]))
+    return redirect(url_for("web.matter", matter_id=matter["id"]))
 
 
 def _form_page(item: dict, values: dict, errors: dict, status: int = 200):

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask import request
 
 from engine.services import audit, matters
+from engine.vocabulary import MatterStatus
 
 from ...rest import ctx
 from ..blueprint import bp
@@ -15,7 +16,7 @@ from ..lookups import catalogue, item_names, my_villages, unit_names
 from ..pages import actor, page
 
 PAGE_SIZE = 20
-STATUSES = {"running": "办理中", "completed": "已办结", "cancelled": "已撤销", "error": "出错"}
+STATUSES = MatterStatus.labels()
 
 
 @bp.route("/supervise")

@@ -19,16 +19,16 @@ INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this
 @bp.route("/tasks")
 def tasks():
     items, total = matters.list_tasks(ctx(), actor(), None, None, 1, INBOX_SIZE)
-    subjects = _subjects({t["instance_id"] for t in items})
+    subjects = _subjects({t["matter_id"] for t in items})
     return page("tasks.html", tasks=items, total=total, subjects=subjects, items=item_names(actor()),
                 villages=unit_names(actor()), overdue=sum(is_overdue(t["due_at"]) for t in items),
                 limit=INBOX_SIZE)
 
 
-def _subjects(instance_ids: set[int]) -> dict[int, str]:
-    if not instance_ids:
+def _subjects(matter_ids: set[int]) -> dict[int, str]:
+    if not matter_ids:
         return {}
-    rows, _ = matters.list_matters(ctx(), actor(), {"ids": sorted(instance_ids)}, 1, len(instance_ids))
+    rows, _ = matters.list_matters(ctx(), actor(), {"ids": sorted(matter_ids)}, 1, len(matter_ids))
     return {row["id"]: row["subject"] for row in rows}
 
 
@@ -49,7 +49,7 @@ def complete(task_id):
     except InvalidData as exc:
         return _step_page(step, submitted.shown, exc.errors or {"": exc.message}, 422)
     done(f"已办理“{step['name']}”。")
-    return redirect(url_for("web.matter", instance_id=matter["id"]))
+    return redirect(url_for("web.matter", matter_id=matter["id"]))
 
 
 def _step_page(step: dict, values: dict, errors: dict, status: int = 200):

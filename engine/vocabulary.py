@@ -1,0 +1,55 @@
+"""The words every layer shares: a matter's status and a step's status, with their Chinese names.
+
+Defined once here and used by the runtime, the store, the services, the API schemas and the pages,
+so that a new status (or a new name for one) is one edit. Members are `StrEnum`s: they compare equal
+to, and are stored as, their plain English values.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MatterStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+
+    @property
+    def label(self) -> str:
+        return _MATTER_LABELS[self]
+
+    @property
+    def ended(self) -> bool:
+        return self in (MatterStatus.COMPLETED, MatterStatus.CANCELLED)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {status.value: status.label for status in cls}
+
+
+_MATTER_LABELS = {MatterStatus.RUNNING: "办理中", MatterStatus.COMPLETED: "已办结",
+                  MatterStatus.CANCELLED: "已撤销", MatterStatus.ERROR: "出错"}
+
+
+class StepStatus(StrEnum):
+    """A row of the to-do side table: ready to do, done by someone, or withdrawn by the engine
+    (a boundary timer ended the publicity step, a gateway took another path, the matter ended)."""
+    READY = "ready"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return _STEP_LABELS[self]
+
+
+_STEP_LABELS = {StepStatus.READY: "待办", StepStatus.COMPLETED: "已办理", StepStatus.CLOSED: "已关闭"}
+
+
+def matter_status_label(value: str) -> str:
+    """The Chinese name of a stored status (the value itself if it is not one we know)."""
+    try:
+        return MatterStatus(value).label
+    except ValueError:
+        return value
