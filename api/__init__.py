@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from engine.attachments import MAX_ATTACHMENT_BYTES
+from engine.settings import Settings
 
 from . import web
 from .errors import http_error, register_error_handlers
@@ -22,7 +22,6 @@ API_SETTINGS = {
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     "JSON_AS_ASCII": False,
-    "MAX_CONTENT_LENGTH": MAX_ATTACHMENT_BYTES + 64 * 1024,   # a file plus its multipart envelope
 }
 
 
@@ -31,16 +30,19 @@ class XiaoweiApi(Api):
         return http_error(error)
 
 
-def create_app(config: dict | None = None, context=None) -> Flask:
-    """The application. `config` may set DATABASE_URL, PROCESSES_DIR and SETUP_ON_START (run
-    migrations and load processes/ when the app is built; tests and single-process runs), and
-    SECRET_KEY / XIAOWEI_ENV for the web pages' session cookie (api/web/security.py)."""
+def create_app(config: dict | None = None, context=None, settings: Settings | None = None) -> Flask:
+    """The application. Settings come from the context, else from `settings`, else from the
+    environment (engine/settings.py). `config` is Flask's own (TESTING, SECRET_KEY to override the
+    settings' key) plus SETUP_ON_START: run migrations and load processes/ when the app is built
+    (tests and single-process runs)."""
     app = Flask(__name__)
+    ctx = context or build_context(settings)
+    app.extensions["xiaowei"] = ctx
     app.config.update(API_SETTINGS)
+    # One file plus its multipart envelope (the web step forms raise it per request).
+    app.config["MAX_CONTENT_LENGTH"] = ctx.settings.max_attachment_bytes + 64 * 1024
     app.config.update(config or {})
     app.json.ensure_ascii = False
-    ctx = context or build_context(app.config.get("DATABASE_URL"), app.config.get("PROCESSES_DIR"))
-    app.extensions["xiaowei"] = ctx
     if app.config.get("SETUP_ON_START"):
         from engine.services.definitions import sync_definitions
         ctx.database.upgrade()

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 
+from engine import clock  # noqa: E402
 from engine.runtime import DeepBpmnWorkflow, Matter  # noqa: E402
 from engine.identity import Grant  # noqa: E402
 from engine.services import Actor, Context, definitions, matters  # noqa: E402
@@ -93,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=25)
     args = parser.parse_args()
+    clock.install()
     figures = {**engine_figures(args.repeat), **service_figures(args.repeat)}
     for name, value in figures.items():
         print(f"{name:48} {value:8.2f}")

@@ -6,13 +6,11 @@ as a page.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 
 from .errors import InvalidData
 
-MAX_ATTACHMENT_BYTES = int(os.environ.get("XIAOWEI_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # extension -> (content type, magic prefixes)
 KINDS = {
@@ -38,12 +36,12 @@ def clean_name(name: str) -> str:
     return base[-200:]
 
 
-def content_type_of(name: str, data: bytes) -> str:
+def content_type_of(name: str, data: bytes, max_bytes: int) -> str:
     """The content type, or InvalidData saying why the file is refused."""
     if not data:
         raise InvalidData("文件为空", {"file": "文件内容为空"})
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise InvalidData("文件过大", {"file": f"文件不能超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"})
+    if len(data) > max_bytes:
+        raise InvalidData("文件过大", {"file": f"文件不能超过 {_megabytes(max_bytes)} MB"})
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in KINDS:
         raise InvalidData("不支持的文件类型", {"file": "只接受 PDF、图片（PNG/JPG）、Word、Excel 或纯文本文件"})
@@ -53,6 +51,10 @@ def content_type_of(name: str, data: bytes) -> str:
     if not magics and (b"\x00" in data or _ACTIVE.search(data[:4096]) or not _utf8(data)):
         raise InvalidData("文件内容与扩展名不符", {"file": "纯文本文件须为 UTF-8 文字，且不含网页代码"})
     return content_type
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
 
 
 def _utf8(data: bytes) -> bool:

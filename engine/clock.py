@@ -1,7 +1,8 @@
 """The one clock the engine reads.
 
 SpiffWorkflow computes timer due times and decides whether they have fired with
-`datetime.now(timezone.utc)` inside its timer module. We point that module's `datetime` at a
+`datetime.now(timezone.utc)` inside its timer module. `install()` (called when a service context
+is built, and by tests that drive the runtime directly) points that module's `datetime` at a
 subclass whose `now()` asks our clock, so a test, a demo or `xiaowei worker --once --now ...`
 can move time without touching the library or waiting seven days for a publicity period.
 The current clock lives in a ContextVar, so a fixed clock set in one thread or request does not
@@ -58,4 +59,10 @@ class _ClockedDatetime(datetime):
         return current.astimezone(tz) if tz else current.replace(tzinfo=None)
 
 
-_spiff_timer.datetime = _ClockedDatetime
+def install() -> None:
+    """Make SpiffWorkflow's timers read this module's clock (idempotent)."""
+    _spiff_timer.datetime = _ClockedDatetime
+
+
+def installed() -> bool:
+    return _spiff_timer.datetime is _ClockedDatetime

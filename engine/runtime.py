@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from . import clock
 from .definitions import Bundle, Step
 from .errors import Conflict, NotFound
 from .expressions import SCRIPT_ENGINE
@@ -101,6 +102,9 @@ class Matter:
     """A running power-list matter: one workflow on one bundle."""
 
     def __init__(self, bundle: Bundle, workflow: DeepBpmnWorkflow):
+        if not clock.installed():
+            # Timers would read the wall clock and ignore a fixed one: fail loudly instead.
+            raise RuntimeError("engine clock not installed: build a services Context or call engine.clock.install()")
         self.bundle = bundle
         self.workflow = workflow
         workflow.script_engine = SCRIPT_ENGINE   # not serialized: re-attach on every load

@@ -7,13 +7,11 @@ import os
 import pytest
 from sqlalchemy import text
 
-from argon2 import PasswordHasher
-
-from engine import passwords
 from engine.identity import Grant
 from engine.services import Actor, Context
 from engine.services.definitions import sync_definitions
 from engine.services.demo import seed_demo
+from tests.settings import TEST_SETTINGS
 from engine.store import Database
 from engine.store.models import Base
 
@@ -62,19 +60,10 @@ def database(request, tmp_path):
         yield db
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _cheap_password_hashes():
-    """argon2 at its minimum cost in tests: the real cost (~50 ms a hash) would dominate them."""
-    real = passwords._HASHER
-    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    yield
-    passwords._HASHER = real
-
-
 @pytest.fixture
 def ctx(database) -> Context:
     """A service context with the power list loaded and the demo county's units (no users)."""
-    context = Context(database)
+    context = Context(database, TEST_SETTINGS)
     sync_definitions(context)
     seed_demo(context, Actor.system(), with_users=False)
     return context

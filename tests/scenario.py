@@ -19,6 +19,7 @@ from engine.registry import load_parameters, load_roles
 from engine.runtime import Matter
 
 PROCESSES = Path(__file__).resolve().parents[1] / "processes"
+clock.install()             # scenarios drive the runtime without a service context
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 

@@ -7,14 +7,14 @@ do what, exactly as for the REST API.
 """
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 
 from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
 
 from .blueprint import bp
 from .errors import register_site_pages
 from .formatting import register_filters
-from .security import WEB_MAX_BODY, configure_security, csrf
+from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
 from .views import auth, matters, power_list, start, supervise, tasks
 
@@ -29,7 +29,7 @@ PAGE_HEADERS = {
 
 
 def init_app(app) -> None:
-    configure_security(app)
+    configure_security(app, app.extensions["xiaowei"].settings)
     register_filters(app)
     register_site_pages(app)
     app.register_blueprint(bp)
@@ -38,7 +38,8 @@ def init_app(app) -> None:
 @bp.before_request
 def _before():
     if request.method == "POST":
-        request.max_content_length = WEB_MAX_BODY     # must be set before the body is read
+        # must be set before the body is read
+        request.max_content_length = web_max_body(current_app.extensions["xiaowei"].settings)
         csrf.protect()                                # CSRFError -> the "page expired" page
     load_actor()
     if needs_login():

@@ -13,40 +13,28 @@ from pathlib import Path
 
 from flask_wtf.csrf import CSRFProtect
 
-from engine.attachments import MAX_ATTACHMENT_BYTES
-
 csrf = CSRFProtect()
 SECRET_FILE = "secret_key"
-# A step form may carry several evidence files at once; each file is still limited (and its type
-# checked) by the attachment service. The app-wide limit is one file, for the REST upload.
-WEB_MAX_BODY = 4 * MAX_ATTACHMENT_BYTES + 256 * 1024
 
 
-def configure_security(app) -> None:
+def web_max_body(settings) -> int:
+    """A step form may carry several evidence files at once; each file is still limited (and its
+    type checked) by the attachment service. The app-wide limit is one file, for the REST upload."""
+    return 4 * settings.max_attachment_bytes + 256 * 1024
+
+
+def configure_security(app, settings) -> None:
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get("XIAOWEI_SECRET_KEY") or persisted_secret_key(data_dir())
+        app.config["SECRET_KEY"] = settings.secret_key or persisted_secret_key(Path(settings.data_dir))
     app.config.update(
         SESSION_COOKIE_NAME="xiaowei_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=cookies_need_https(app),
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         # Checked by the web blueprint only (web/__init__.py): the REST API authenticates with
         # bearer tokens, which a browser never sends by itself, so it needs no CSRF token.
         WTF_CSRF_CHECK_DEFAULT=False,
         # Valid as long as the session: a clerk may take more than an hour over a long form.
         WTF_CSRF_TIME_LIMIT=None)
     csrf.init_app(app)
-
-
-def cookies_need_https(app) -> bool:
-    """Secure cookies unless XIAOWEI_ENV says development/test, or the app runs in testing/debug
-    mode; XIAOWEI_ENV=production forces them."""
-    env = app.config.get("XIAOWEI_ENV") or os.environ.get("XIAOWEI_ENV", "")
-    if env == "production":
-        return True
-    return not (env in ("development", "test") or app.testing or app.debug)
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("XIAOWEI_DATA_DIR", "var"))
 
 
 def persisted_secret_key(directory: Path) -> str:

@@ -13,7 +13,7 @@ from .access import visible_matter
 
 def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
     name = clean_name(name)
-    content_type = content_type_of(name, data)
+    content_type = content_type_of(name, data, ctx.settings.max_attachment_bytes)
     sha = hashlib.sha256(data).hexdigest()
     with ctx.uow() as uow:
         now = clock.now()

@@ -6,12 +6,14 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from .. import clock
 from ..definitions import Bundle, Catalog
 from ..identity import Actor  # noqa: F401 - re-exported for the services' callers
+from ..passwords import Passwords
 from ..registry import load_parameters, load_roles
+from ..settings import DEFAULT_PROCESSES_DIR, Settings  # noqa: F401 - DEFAULT_PROCESSES_DIR re-exported
 from ..store import Database, UnitOfWork
 
-DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[2] / "processes"
 
 
 class BundleCache:
@@ -44,12 +46,21 @@ _LOCK = threading.Lock()
 
 
 class Context:
-    def __init__(self, database: Database, processes_dir: Path = DEFAULT_PROCESSES_DIR):
+    """The database, the settings and what is read once from processes/ (roles, parameters).
+
+    Building one installs the engine clock into SpiffWorkflow's timer module (engine/clock.py):
+    an explicit step of start-up, not a side effect of importing the engine."""
+
+    def __init__(self, database: Database, settings: Settings | None = None):
+        self.settings = settings or Settings()
         self.database = database
-        self.processes_dir = Path(processes_dir)
+        self.processes_dir = Path(self.settings.processes_dir)
         self.roles = load_roles(self.processes_dir)
         self.parameters = load_parameters(self.processes_dir)
         self.bundles = BUNDLES
+        cost = self.settings.password_cost
+        self.passwords = Passwords(cost.time_cost, cost.memory_cost, cost.parallelism)
+        clock.install()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.database)

@@ -2,7 +2,6 @@
 For trying Xiaowei out only: the password is printed and the same for everyone."""
 from __future__ import annotations
 
-import os
 
 from ..errors import Forbidden
 from .identity import create_user, grant_role
@@ -26,7 +25,7 @@ def demo_username(role: str, unit: str) -> str:
 
 def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
     """Idempotent. Returns what was created: units and user names."""
-    if os.environ.get("XIAOWEI_ENV") == "production":
+    if not ctx.settings.demo_allowed:
         raise Forbidden("生产环境不能创建演示数据")
     created = {"units": [], "users": []}
     with ctx.uow() as uow:

@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
-from datetime import timedelta
 
 from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts, Unauthenticated
 from ..identity import ADMIN_ROLES, Actor, Grant
-from ..passwords import hash_password, password_problem, verify_password
+from ..passwords import password_problem
 from ..store.models import ApiToken, RoleGrant, User
 from .access import records_refusals, require_admin
 
-TOKEN_TTL = timedelta(hours=float(os.environ.get("XIAOWEI_TOKEN_HOURS", 8)))
-MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 
 
@@ -42,7 +38,7 @@ def create_user(ctx, actor, username: str, display_name: str, password: str) -> 
             raise Conflict(f"用户名 {username} 已存在")
         now = clock.now()
         user = uow.users.add(User(username=username, display_name=display_name.strip(),
-                                  password_hash=hash_password(password), active=True, created_at=now))
+                                  password_hash=ctx.passwords.hash(password), active=True, created_at=now))
         uow.audit.append("user_created", actor.name, None, {"username": username}, now.isoformat())
         uow.commit()
         return _user_view(user, [])
@@ -95,17 +91,18 @@ def list_users(ctx, actor) -> list[dict]:
 
 def login(ctx, username: str, password: str, kind: str = "api") -> dict:
     """A new token for a user name and password. Failures are counted per name (known or not);
-    past MAX_FAILURES in FAILURE_WINDOW the name is refused until the window ends."""
+    past the settings' limit within the window the name is refused until the window ends."""
     username = (username or "").strip().lower()[:64]
-    now = clock.now()
+    now, settings = clock.now(), ctx.settings
+    window = settings.login_window
     with ctx.uow() as uow:
         throttle = uow.tokens.throttle(username)
-        if throttle and throttle.failures >= MAX_FAILURES and now - throttle.window_start < FAILURE_WINDOW:
-            wait = int((throttle.window_start + FAILURE_WINDOW - now).total_seconds()) + 1
+        if throttle and throttle.failures >= settings.login_failures_per_user and now - throttle.window_start < window:
+            wait = int((throttle.window_start + window - now).total_seconds()) + 1
             raise TooManyAttempts(f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试", wait)
         user = uow.users.by_name(username)
-        if not verify_password(user.password_hash if user else None, password or "") or not user.active:
-            fresh = throttle is None or now - throttle.window_start >= FAILURE_WINDOW
+        if not ctx.passwords.verify(user.password_hash if user else None, password or "") or not user.active:
+            fresh = throttle is None or now - throttle.window_start >= window
             uow.tokens.set_throttle(username, 1 if fresh else throttle.failures + 1, now if fresh else throttle.window_start)
             uow.audit.append("login_failed", username or "-", None, {"username": username}, now.isoformat())
             uow.commit()
@@ -113,7 +110,7 @@ def login(ctx, username: str, password: str, kind: str = "api") -> dict:
         uow.tokens.clear_throttle(username)
         token = secrets.token_urlsafe(32)
         row = uow.tokens.add(ApiToken(token_hash=_digest(token), user_id=user.id, kind=kind, created_at=now,
-                                      expires_at=now + TOKEN_TTL))
+                                      expires_at=now + settings.token_lifetime))
         uow.commit()
         return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
 

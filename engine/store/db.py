@@ -1,7 +1,6 @@
 """Engine and session set-up for SQLite (default) and PostgreSQL."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alembic import command
@@ -9,17 +8,14 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
+from ..settings import Settings
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def database_url_from_env() -> str:
-    """XIAOWEI_DATABASE_URL, else a SQLite file under XIAOWEI_DATA_DIR (default ./var)."""
-    url = os.environ.get("XIAOWEI_DATABASE_URL")
-    if url:
-        return url
-    data_dir = Path(os.environ.get("XIAOWEI_DATA_DIR", "var"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{(data_dir / 'xiaowei.sqlite3').resolve()}"
+    """The database of the settings in the environment (for Alembic run on its own)."""
+    return Settings.from_env().resolved_database_url
 
 
 class Database:

@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from api import create_app
+from tests.settings import TEST_SETTINGS
 from engine.services import Actor, Context
 from engine.services.definitions import sync_definitions
 from engine.services.demo import seed_demo
@@ -33,7 +34,7 @@ class Site:
 def site(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'web.sqlite3'}")
     database.upgrade()
-    ctx = Context(database)
+    ctx = Context(database, TEST_SETTINGS)
     sync_definitions(ctx)
     seed_demo(ctx, Actor.system())
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret"}, context=ctx)

@@ -10,6 +10,7 @@ import pytest
 from api import create_app
 from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
 from engine.registry import load_roles
+from tests.settings import TEST_SETTINGS
 from engine.services import Actor, Context, matters
 from engine.services.context import DEFAULT_PROCESSES_DIR
 from engine.services.definitions import sync_definitions
@@ -66,7 +67,7 @@ def world(tmp_path_factory):
     are in the services, the same on both backends)."""
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'matrix.sqlite3'}")
     database.upgrade()
-    ctx = Context(database)
+    ctx = Context(database, TEST_SETTINGS)
     sync_definitions(ctx)
     seed_demo(ctx, Actor.system(), with_users=False)
     app = create_app({"TESTING": True}, context=ctx)

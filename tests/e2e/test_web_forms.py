@@ -11,7 +11,7 @@ import pytest
 from api import create_app
 from engine.clock import FixedClock, use_clock
 from engine.identity import Grant
-from engine.services import Actor, matters
+from engine.services import Actor, Context, matters
 from engine.services.demo import seed_demo
 from tests.browser.web import WebClient, read_page
 
@@ -168,15 +168,17 @@ def test_the_matter_page_shows_the_timeline_data_and_flowchart(ctx, app):
                    headers={"If-None-Match": item_chart.headers["ETag"]}).status_code == 304
 
 
-def test_uploads_are_limited_per_file_and_per_form(ctx, app, monkeypatch):
-    import api.web
-    from engine.attachments import MAX_ATTACHMENT_BYTES
+def test_uploads_are_limited_per_file_and_per_form(ctx, app):
+    limit = ctx.settings.max_attachment_bytes
     task = start_project(ctx)["ready_steps"][0]["id"]
     web = logged_in(app, "villager_council.lushui_village")
-    too_big = (io.BytesIO(PDF + b"0" * MAX_ATTACHMENT_BYTES), "大扫描件.pdf")       # over one file's limit
+    too_big = (io.BytesIO(PDF + b"0" * limit), "大扫描件.pdf")                     # over one file's limit
     response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": too_big})
     assert response.status_code == 422
     assert "不能超过 10 MB" in field_error(response.get_data(as_text=True), "council_ballots_file")
-    monkeypatch.setattr(api.web, "WEB_MAX_BODY", 1024)                            # a whole form over the limit
-    response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": (io.BytesIO(PDF + b"0" * 4096), "a.pdf")})
+    small = Context(ctx.database, ctx.settings.replace(max_attachment_bytes=1024))  # a form holds 4 files + 256 KB
+    web = logged_in(create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=small),
+                    "villager_council.lushui_village")
+    whole_form = (io.BytesIO(PDF + b"0" * (300 * 1024)), "a.pdf")                   # a whole form over the limit
+    response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": whole_form})
     assert response.status_code == 413 and "上传的文件过大" in response.get_data(as_text=True)

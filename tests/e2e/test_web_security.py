@@ -9,8 +9,9 @@ import pytest
 from api import create_app
 from api.web.security import persisted_secret_key
 from engine.identity import Grant
-from engine.services import Actor, matters
+from engine.services import Actor, Context, matters
 from engine.services.demo import seed_demo
+from engine.settings import Settings
 from tests.browser.web import WebClient, assert_no_trace
 
 from .conftest import make_user
@@ -69,13 +70,10 @@ def test_the_session_cookie_is_httponly_and_samesite(app):
 
 
 @pytest.mark.parametrize("config, env", [({}, None), ({"TESTING": True}, "production")])
-def test_production_settings_make_the_cookie_secure(ctx, monkeypatch, config, env, tmp_path):
+def test_production_settings_make_the_cookie_secure(ctx, config, env, tmp_path):
     seed_demo(ctx, SYSTEM)
-    monkeypatch.setenv("XIAOWEI_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("XIAOWEI_SECRET_KEY", raising=False)
-    if env:
-        monkeypatch.setenv("XIAOWEI_ENV", env)
-    app = create_app(config, context=ctx)
+    production = Context(ctx.database, ctx.settings.replace(env=env, data_dir=tmp_path, secret_key=None))
+    app = create_app(config, context=production)
     assert app.config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
     web = WebClient(app)
     web.get("/login")
@@ -83,14 +81,15 @@ def test_production_settings_make_the_cookie_secure(ctx, monkeypatch, config, en
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_development_settings_allow_plain_http(ctx, monkeypatch):
-    monkeypatch.setenv("XIAOWEI_ENV", "development")
-    assert create_app({"SECRET_KEY": "k"}, context=ctx).config["SESSION_COOKIE_SECURE"] is False
+def test_development_settings_allow_plain_http(ctx):
+    development = Context(ctx.database, ctx.settings.replace(env="development"))
+    assert create_app({"SECRET_KEY": "k"}, context=development).config["SESSION_COOKIE_SECURE"] is False
 
 
-def test_the_secret_key_comes_from_the_environment_or_one_shared_file(ctx, monkeypatch, tmp_path):
-    monkeypatch.setenv("XIAOWEI_SECRET_KEY", "from-the-environment")
-    assert create_app({"TESTING": True}, context=ctx).config["SECRET_KEY"] == "from-the-environment"
+def test_the_secret_key_comes_from_the_settings_or_one_shared_file(ctx, tmp_path):
+    keyed = Context(ctx.database, ctx.settings.replace(secret_key="from-the-environment"))
+    assert create_app({"TESTING": True}, context=keyed).config["SECRET_KEY"] == "from-the-environment"
+    assert Settings.from_env({"XIAOWEI_SECRET_KEY": "from-the-environment"}).secret_key == "from-the-environment"
     first, second = persisted_secret_key(tmp_path / "data"), persisted_secret_key(tmp_path / "data")
     assert first == second and len(first) == 64                # every worker reads the same key
     assert oct((tmp_path / "data" / "secret_key").stat().st_mode & 0o777) == "0o600"

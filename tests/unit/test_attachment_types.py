@@ -1,6 +1,8 @@
 import pytest
 
-from engine.attachments import MAX_ATTACHMENT_BYTES, clean_name, content_type_of
+from engine.attachments import clean_name, content_type_of
+
+LIMIT = 10 * 1024 * 1024
 from engine.errors import InvalidData
 
 PDF = b"%PDF-1.7\n..."
@@ -13,7 +15,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
     ("签到.txt", "到会 25 人".encode(), "text/plain; charset=utf-8"),
 ])
 def test_accepted_files(name, data, expected):
-    assert content_type_of(name, data) == (expected or content_type_of(name, data))
+    assert content_type_of(name, data, LIMIT) == (expected or content_type_of(name, data, LIMIT))
 
 
 @pytest.mark.parametrize("name, data", [
@@ -26,13 +28,13 @@ def test_accepted_files(name, data, expected):
 ])
 def test_refused_files(name, data):
     with pytest.raises(InvalidData) as info:
-        content_type_of(name, data)
+        content_type_of(name, data, LIMIT)
     assert "file" in info.value.errors
 
 
 def test_size_limit():
     with pytest.raises(InvalidData, match="过大"):
-        content_type_of("big.pdf", b"%PDF-" + b"0" * MAX_ATTACHMENT_BYTES)
+        content_type_of("big.pdf", b"%PDF-" + b"0" * LIMIT, LIMIT)
 
 
 def test_names_lose_paths_and_control_characters():

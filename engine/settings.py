@@ -1,0 +1,105 @@
+"""Everything an operator can set, in one frozen object built once from the environment.
+
+`Settings.from_env()` is called by the application factory and the command line, never at import;
+tests build `Settings(...)` (or `.replace(...)`) instead of patching module globals. A value that
+cannot be read is refused with the variable's name, so a typo in a unit file stops the start-up with
+a clear message rather than running with a default nobody chose.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[1] / "processes"
+ENVIRONMENTS = ("production", "development", "test")
+
+
+class SettingsError(ValueError):
+    """A setting in the environment cannot be used; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class PasswordCost:
+    """argon2id parameters (argon2-cffi's defaults). Tests lower them: hashing at the real cost
+    (~50 ms) would dominate every test that logs in."""
+    time_cost: int = 3
+    memory_cost: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str | None = None                     # production | development | test; None: not said
+    data_dir: Path = Path("var")
+    database_url: str | None = None            # None: SQLite under data_dir
+    processes_dir: Path = DEFAULT_PROCESSES_DIR
+    secret_key: str | None = None              # None: a key file under data_dir (web sessions)
+    token_lifetime: timedelta = timedelta(hours=8)
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    # Login throttling: failures of one name from one address, and of one address across names
+    # (password spraying), within the window.
+    login_window: timedelta = timedelta(minutes=15)
+    login_failures_per_user: int = 5
+    login_failures_per_address: int = 30
+    password_cost: PasswordCost = field(default_factory=PasswordCost)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """HTTPS-only session cookies unless development or test settings allow plain HTTP."""
+        return self.env not in ("development", "test")
+
+    @property
+    def demo_allowed(self) -> bool:
+        """Demo users with a published password are refused where production is declared."""
+        return self.env != "production"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(Path(self.data_dir) / 'xiaowei.sqlite3').resolve()}"
+
+    def replace(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides) -> "Settings":
+        """Settings from XIAOWEI_* variables (see the README's table), then `overrides`."""
+        env = os.environ if environ is None else environ
+        values = {
+            "env": _choice(env, "XIAOWEI_ENV", ENVIRONMENTS),
+            "data_dir": Path(env.get("XIAOWEI_DATA_DIR") or "var"),
+            "database_url": env.get("XIAOWEI_DATABASE_URL") or None,
+            "processes_dir": Path(env.get("XIAOWEI_PROCESSES_DIR") or DEFAULT_PROCESSES_DIR),
+            "secret_key": env.get("XIAOWEI_SECRET_KEY") or None,
+            "token_lifetime": timedelta(hours=_number(env, "XIAOWEI_TOKEN_HOURS", 8, 0.01, 24 * 90)),
+            "max_attachment_bytes": int(_number(env, "XIAOWEI_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024,
+                                                1024, 1024 ** 3)),
+            "login_window": timedelta(minutes=_number(env, "XIAOWEI_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60)),
+            "login_failures_per_user": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_USER", 5, 1, 1000)),
+            "login_failures_per_address": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_ADDRESS", 30, 1, 100000)),
+        }
+        values.update(overrides)
+        return cls(**values)
+
+
+def _choice(env, name: str, allowed: tuple) -> str | None:
+    value = env.get(name) or None
+    if value is not None and value not in allowed:
+        raise SettingsError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _number(env, name: str, default: float, low: float, high: float) -> float:
+    text = env.get(name)
+    if text in (None, ""):
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r}: expected a number") from None
+    if not low <= value <= high:          # also refuses nan and inf
+        raise SettingsError(f"{name}={text!r}: expected a number from {low:g} to {high:g}")
+    return value
