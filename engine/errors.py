@@ -35,6 +35,12 @@ class InvalidData(XiaoweiError):
     """Submitted data fails the form; `errors` maps field name -> message."""
 
 
+class ExpressionLimit(InvalidData):
+    """An expression met data that would make it exceed its size budget (a text repeated a
+    billion times, string formatting, a number of thousands of digits): the action that led
+    there is refused and nothing is saved."""
+
+
 class Forbidden(XiaoweiError):
     pass
 

@@ -15,29 +15,100 @@ from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
 
-from .errors import UnsafeExpression
+from .errors import ExpressionLimit, UnsafeExpression
 
 # ISO-8601 durations (P7D, PT12H, P1Y2M, P2W), accepted bare or quoted wherever a timer is read.
 ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 MAX_EXPRESSION_LENGTH = 500
+# Run-time budget. No expression has a loop, so its cost is bounded by its length times the cost of
+# one operation; these keep each operation small whatever data a clerk submits.
+MAX_SEQUENCE = 10_000          # characters of a text or items of a list an operation may produce
+MAX_NUMBER_BITS = 4_096        # ~1,200 decimal digits: far past any amount, never a slow multiplication
+MAX_ROUND_DIGITS = 20
+MAX_DURATION_DAYS = 5 * 366    # a time limit or publicity period longer than five years is a mistake
+
+
+def _refuse(problem: str):
+    raise ExpressionLimit("表达式超出计算限额", {"expression": problem})
 
 
 def _frac(value) -> Fraction:
     """An exact fraction from '2/3', 0.5 or 1: quorum rules compare without float rounding."""
     if isinstance(value, str) and len(value) > 20:
         raise ValueError("fraction text too long")
-    return Fraction(value)
+    return _number(Fraction(value))
 
 
 def _days(count) -> str:
     """An ISO duration of whole days, for timers whose length is a parameter."""
-    return f"P{int(count)}D"
+    days = int(count)
+    if not 0 <= days <= MAX_DURATION_DAYS:
+        _refuse(f"时长 {days} 天超出范围（0 至 {MAX_DURATION_DAYS} 天）")
+    return f"P{days}D"
+
+
+def _round(number, digits=None):
+    if digits is not None and not isinstance(digits, bool) and isinstance(digits, int) and abs(digits) > MAX_ROUND_DIGITS:
+        _refuse(f"保留位数不能超过 {MAX_ROUND_DIGITS}")
+    return round(number) if digits is None else round(number, digits)
+
+
+def _number(value):
+    """The value, unless it is a number too large to work with cheaply."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
+        _refuse("数值过大")
+    if isinstance(value, Fraction) and max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_NUMBER_BITS:
+        _refuse("数值过大")
+    return value
+
+
+def _sized(value):
+    if isinstance(value, (str, bytes, list, tuple)) and len(value) > MAX_SEQUENCE:
+        _refuse(f"文字或列表超过 {MAX_SEQUENCE} 项")
+    return _number(value)
+
+
+def _is_sequence(value) -> bool:
+    return isinstance(value, (str, bytes, list, tuple))
+
+
+def _guarded_mult(left, right):
+    # 'x' * n and [0] * n with an n a clerk chose: repetition is never needed in a condition.
+    if _is_sequence(left) or _is_sequence(right):
+        _refuse("表达式不允许重复文字或列表")
+    return _number(left * right)
+
+
+def _guarded_mod(left, right):
+    # '%0999999999d' % 1 allocates a gigabyte: printf-style formatting is never needed either.
+    if _is_sequence(left):
+        _refuse("表达式不允许格式化文字")
+    return _number(left % right)
+
+
+def _guarded_add(left, right):
+    if _is_sequence(left) and _is_sequence(right) and len(left) + len(right) > MAX_SEQUENCE:
+        _refuse(f"文字或列表超过 {MAX_SEQUENCE} 项")
+    return _sized(left + right)
+
+
+def _guarded_other(operator):
+    return lambda left, right: _number(operator(left, right))
+
+
+_GUARDS = {ast.Mult: _guarded_mult, ast.Mod: _guarded_mod, ast.Add: _guarded_add,
+           ast.Sub: _guarded_other(lambda a, b: a - b), ast.Div: _guarded_other(lambda a, b: a / b),
+           ast.FloorDiv: _guarded_other(lambda a, b: a // b)}
+_GUARD_NAMES = {op: f"__xw_{op.__name__.lower()}" for op in _GUARDS}
+_GUARD_GLOBALS = {_GUARD_NAMES[op]: fn for op, fn in _GUARDS.items()}
 
 
 SAFE_FUNCTIONS = {
-    "len": len, "min": min, "max": max, "sum": sum, "any": any, "all": all,
-    "int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round,
-    "frac": _frac, "days": _days,
+    "len": len, "min": min, "max": max, "sum": lambda items, start=0: _number(sum(items, start)),
+    "any": any, "all": all, "int": int, "float": float, "str": lambda value="": _sized(str(value)),
+    "bool": bool, "abs": abs, "round": _round, "frac": _frac, "days": _days,
 }
 
 _ALLOWED_NODES = (
@@ -69,6 +140,9 @@ def _check_node(node: ast.AST, expression: str) -> None:
             if isinstance(side, _SEQUENCE_NODES) or (
                     isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes))):
                 raise UnsafeExpression(f"表达式不允许重复序列: {expression!r}")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and (
+            isinstance(node.left, ast.Constant) and isinstance(node.left.value, (str, bytes))):
+        raise UnsafeExpression(f"表达式不允许格式化文字: {expression!r}")
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in SAFE_FUNCTIONS or node.keywords:
             raise UnsafeExpression(f"表达式不允许调用此函数: {expression!r}")
@@ -87,7 +161,17 @@ def compile_expression(expression: str):
         raise UnsafeExpression(f"表达式语法错误: {expression!r} ({exc.msg})") from None
     for node in ast.walk(tree):
         _check_node(node, expression)
-    return compile(tree, "<expr>", "eval")
+    return compile(ast.fix_missing_locations(_Guard().visit(tree)), "<expr>", "eval")
+
+
+class _Guard(ast.NodeTransformer):
+    """Every arithmetic operation becomes a call to its guard, which checks the size of what it is
+    about to build (run-time budget; the whitelist above is the load-time check)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        name = _GUARD_NAMES[type(node.op)]
+        return ast.copy_location(ast.Call(ast.Name(name, ast.Load()), [node.left, node.right], []), node)
 
 
 def names_in(expression: str) -> set[str]:
@@ -104,7 +188,7 @@ def evaluate(expression: str, data: dict):
     code = compile_expression(expression)
     names = {k: v for k, v in data.items() if not k.startswith("_")}
     names.update(SAFE_FUNCTIONS)
-    return eval(code, {"__builtins__": {}}, names)  # noqa: S307 - whitelisted AST only
+    return eval(code, {"__builtins__": {}, **_GUARD_GLOBALS}, names)  # noqa: S307 - whitelisted AST only
 
 
 class SafeExpressionEnvironment(BasePythonScriptEngineEnvironment):

@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from . import clock
 from .definitions import Bundle, Step
-from .errors import Conflict, NotFound
+from .errors import Conflict, ExpressionLimit, NotFound
 from .expressions import SCRIPT_ENGINE
 from .forms import clean_form_data
 from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
@@ -250,6 +250,11 @@ class Matter:
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps(did_complete_task=record)
         except Exception as exc:  # noqa: BLE001 - any failure here is an incident of this matter
+            refused = _expression_limit_in(exc)
+            if refused is not None:
+                # The data just submitted would make an expression exceed its budget: refuse the
+                # action (the caller's unit of work rolls back, the matter stays as it was).
+                raise refused from None
             # A condition or data problem met while the engine ran on (a definition fault, not the
             # clerk's): the matter is kept, marked `error` with what failed, for an administrator.
             spec = getattr(exc, "task_spec", None)
@@ -257,3 +262,14 @@ class Matter:
             self.error = f"{element or '-'}: {type(exc).__name__}: {exc}"
             events.append(("engine_error", {"element": element, "message": self.error}))
         return events
+
+
+def _expression_limit_in(exc: BaseException) -> ExpressionLimit | None:
+    """The ExpressionLimit behind an exception SpiffWorkflow wrapped, if there is one."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ExpressionLimit):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from .. import clock
+from ..errors import ExpressionLimit
 from .persistence import load_matter, save_matter
 
 log = logging.getLogger("xiaowei.worker")
@@ -23,7 +24,13 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> l
                 break
             seen.add(record.id)
             matter = load_matter(ctx, uow, record)
-            events = matter.fire_due_timers()
+            try:
+                events = matter.fire_due_timers()
+            except ExpressionLimit as exc:
+                # No one to refuse: the matter, as it was before the timer, becomes an incident.
+                matter = load_matter(ctx, uow, record)
+                matter.error = f"{exc.message}：{'；'.join(exc.errors.values())}"
+                events = [("engine_error", {"element": None, "message": matter.error})]
             save_matter(uow, record, matter, actor, events=events, now=now)
             uow.commit()
         fired = [payload["name"] for name, payload in events if name == "timer_fired"]
