@@ -75,6 +75,7 @@ class ProcessInfo:
     mi_items: frozenset = frozenset()  # names multi-instance steps put into their instances
     embedded: tuple = ()           # ids of embedded sub-processes (their steps belong to this item)
     start_role: str | None = None  # the lane of the start event: who may start a matter
+    start_event: str | None = None # the id of the start event (where the start form is declared)
 
     def field_names(self) -> set[str]:
         names = set(self.start_form.names())
@@ -127,6 +128,7 @@ class Catalog:
             self._add_file(name, files[name])
         self._specs = {key: self._parse_spec(key) for key in self.processes}
         for key in self.processes:
+            self._check_data_names(key)
             self._check_reads(key)
 
     @classmethod
@@ -174,6 +176,19 @@ class Catalog:
         for each in (spec, *subprocess_specs.values()):
             wire_loop_children(each)
         return spec, subprocess_specs
+
+    def _check_data_names(self, key: str) -> None:
+        """No form field or multi-instance item may carry a parameter's name: a parameter decides a
+        threshold or a period, and data submitted under its name must never replace it."""
+        if self.parameter_names is None:
+            return
+        info = self.processes[key]
+        forms = [(info.start_event, info.start_form), *((s.id, s.form) for s in info.steps.values())]
+        for element, form in forms:
+            for name in sorted(form.names() & self.parameter_names):
+                raise DefinitionError(info.file, element, f"表单字段 {name} 与乡镇参数同名：参数决定门槛和期限，不能由填写的数据覆盖，请改用其他字段名")
+        for name in sorted(info.mi_items & self.parameter_names):
+            raise DefinitionError(info.file, key, f"多实例数据项 {name} 与乡镇参数同名，请改用其他名称")
 
     def _check_reads(self, key: str) -> None:
         if self.parameter_names is None:
@@ -230,13 +245,13 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     """ProcessInfo from one `bpmn:process` element; DefinitionError on a broken convention."""
     key = process.get("id")
     lane_of, lanes = _lanes(process, filename, role_codes)
-    start_form, start_role = Form(), None
+    start_form, start_role, start_event = Form(), None, None
     steps, ends, timers = {}, {}, {}
     for element in process.iter():
         tag = local_name(element) if isinstance(element.tag, str) else ""
         eid = element.get("id")
         if tag == "startEvent" and element.getparent() is process:
-            start_form, start_role = _form_of(element, filename), _lane_of(element, lane_of)
+            start_form, start_role, start_event = _form_of(element, filename), _lane_of(element, lane_of), eid
         elif tag in STEP_TAGS:
             steps[eid] = _step(element, key, _lane_of(element, lane_of), filename)
         elif tag == "endEvent" and element.getparent() is process:
@@ -255,7 +270,7 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))
     return ProcessInfo(key, process.get("name") or key, filename, sha,
                        {k: meta.get(k) for k in METADATA_KEYS}, lanes, start_form, steps, ends, timers,
-                       calls, frozenset(_names_read(process)), mi_names, embedded, start_role)
+                       calls, frozenset(_names_read(process)), mi_names, embedded, start_role, start_event)
 
 
 def _is_number(text) -> bool:

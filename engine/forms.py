@@ -108,6 +108,15 @@ def clean_form_data(form: Form, submitted: dict, context: dict) -> dict:
     return cleaned
 
 
+def refuse_parameter_names(cleaned: dict, parameters: dict) -> None:
+    """A field may not carry a township parameter's name: parameters decide thresholds and
+    periods, and submitted data must never replace one (definitions are refused at load for
+    this; this guards versions stored before that check, and township parameters declared later)."""
+    clashing = sorted(set(cleaned) & set(parameters))
+    if clashing:
+        raise InvalidData("表单字段与乡镇参数同名，不能填写", {name: "此项由乡镇参数决定，不能通过表单填写" for name in clashing})
+
+
 def _convert(f: FormField, value):
     if f.type in ("string", "text"):
         if not isinstance(value, str):

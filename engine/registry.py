@@ -7,6 +7,8 @@ publicity days) with a county default that a township may override, never below 
 """
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,17 +26,45 @@ class Role:
     level: str
 
 
+PARAMETER_TYPES = {"integer": "整数", "number": "数值", "fraction": "比例（分数）", "list": "文字列表"}
+PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]{2,62}$")
+MAX_LIST_ITEMS, MAX_LIST_ITEM_LENGTH, MAX_FRACTION_TEXT = 200, 64, 20
+
+
 @dataclass(frozen=True)
 class Parameter:
+    """A local rule: a county default (processes/parameters*.toml) or a township's own parameter.
+
+    Numbers live between a floor (`minimum`, the statutory floor where the law sets one) and a
+    ceiling (`maximum`, the sane range), fractions within (0, 1] and their floor; a list keeps its
+    statutory items (`minimum`). `township` is None for a county parameter."""
     name: str
     label: str
     value: object
     minimum: object = None
+    maximum: object = None
     unit: str | None = None
+    type: str = "integer"
+    township: str | None = None
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "label": self.label, "value": self.value,
-                "min": self.minimum, "unit": self.unit}
+        return {"name": self.name, "label": self.label, "value": self.value, "type": self.type,
+                "min": self.minimum, "max": self.maximum, "unit": self.unit, "township": self.township}
+
+
+def parameter_type(value) -> str:
+    """The type a TOML default implies."""
+    if isinstance(value, bool):
+        raise ValueError("a parameter cannot be true/false")
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "fraction"
+    if isinstance(value, list):
+        return "list"
+    raise ValueError(f"unsupported parameter value {value!r}")
 
 
 def load_roles(processes_dir: Path) -> dict[str, Role]:
@@ -58,41 +88,101 @@ def load_parameters(processes_dir: Path) -> dict[str, Parameter]:
         for name, row in tomllib.loads(path.read_text(encoding="utf-8")).get("parameters", {}).items():
             if name in parameters:
                 raise ValueError(f"{path}: parameter {name} is defined twice")
-            parameters[name] = Parameter(name, row["label"], row["value"], row.get("min"), row.get("unit"))
-            _check_default(path, parameters[name])
+            parameters[name] = _from_row(path, name, row)
     return parameters
 
 
-def _check_default(path: Path, parameter: Parameter) -> None:
-    """A county default must itself respect its floor: check it as a township value would be."""
+def _from_row(path: Path, name: str, row: dict) -> Parameter:
+    """A county parameter; ValueError naming the file and parameter if it breaks the rules."""
     try:
-        check_override(parameter, parameter.value)
+        kind = row.get("type") or parameter_type(row["value"])
+        parameter = Parameter(name, row["label"], row["value"], row.get("min"), row.get("max"), row.get("unit"), kind)
+        check_definition(parameter)
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"{path}: parameter {name}: {exc}") from None
     except InvalidData as exc:
-        raise ValueError(f"{path}: default of {parameter.name} is invalid: {exc.errors}") from None
+        raise ValueError(f"{path}: parameter {name}: {exc.message} {exc.errors}") from None
+    return parameter
+
+
+def check_definition(parameter: Parameter) -> Parameter:
+    """A parameter's own declaration: a known type, a floor and ceiling of that type with the
+    floor below the ceiling, and a default within them. InvalidData names the problem."""
+    fail = lambda problem: _or_fail(parameter, None, problem)  # noqa: E731
+    if not PARAMETER_NAME.match(parameter.name or ""):
+        raise InvalidData("参数名不合规", {"name": "参数名为 3-63 个小写字母、数字或下划线，以字母开头"})
+    if parameter.type not in PARAMETER_TYPES:
+        fail(f"类型应为 {'、'.join(PARAMETER_TYPES)} 之一")
+    if parameter.type in ("integer", "number"):
+        for bound, text in ((parameter.minimum, "下限"), (parameter.maximum, "上限")):
+            if not _finite_number(bound) or (parameter.type == "integer" and not float(bound).is_integer()):
+                fail(f"{text}应为{PARAMETER_TYPES[parameter.type]}")
+        if parameter.minimum > parameter.maximum:
+            fail("下限不能高于上限")
+    if parameter.type == "fraction":
+        for bound in (parameter.minimum, parameter.maximum):
+            if bound is not None and _fraction(bound) is None:
+                fail("上下限应为 0 到 1 之间的分数，如 \"2/3\"")
+        if parameter.minimum is not None and parameter.maximum is not None and \
+                _fraction(parameter.minimum) > _fraction(parameter.maximum):
+            fail("下限不能高于上限")
+    check_override(parameter, parameter.value)
+    return parameter
+
+
+def _finite_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _fraction(value) -> Fraction | None:
+    if not isinstance(value, str) or len(value) > MAX_FRACTION_TEXT:
+        return None
+    try:
+        fraction = Fraction(value)          # "2/3", "1", "0.5"
+    except (ValueError, ZeroDivisionError):
+        return None
+    return fraction if 0 < fraction <= 1 else None
 
 
 def check_override(parameter: Parameter, value) -> object:
-    """The value a township may set for a parameter, or InvalidData saying why not."""
-    default = parameter.value
-    if isinstance(default, list):
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value) and value
-        _or_fail(parameter, value if ok else None, "应为非空的文字列表")
-        missing = [v for v in (parameter.minimum or []) if v not in value]
-        return _or_fail(parameter, None if missing else value, f"不能去掉法定项：{'、'.join(missing)}")
-    if isinstance(default, str):
-        try:
-            fraction = Fraction(value) if isinstance(value, str) and "/" in value else None
-        except (ValueError, ZeroDivisionError):
-            fraction = None
-        if fraction is None or not 0 < fraction <= 1:
-            return _or_fail(parameter, None, "应为 0 到 1 之间的分数，如 \"2/3\"")
-        if parameter.minimum is not None and fraction < Fraction(parameter.minimum):
-            return _or_fail(parameter, None, f"不能低于法定下限 {parameter.minimum}")
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return _or_fail(parameter, None, "应为数字")
+    """The value a township may set for a parameter (typed: an integral float becomes an int), or
+    InvalidData saying why not: wrong type, NaN or infinite, below the floor, above the ceiling."""
+    checks = {"list": _check_list, "fraction": _check_fraction, "integer": _check_number, "number": _check_number}
+    return checks[parameter.type](parameter, value)
+
+
+def _check_list(parameter: Parameter, value) -> list:
+    ok = isinstance(value, list) and 0 < len(value) <= MAX_LIST_ITEMS and all(
+        isinstance(v, str) and 0 < len(v) <= MAX_LIST_ITEM_LENGTH for v in value)
+    _or_fail(parameter, value if ok else None,
+             f"应为非空的文字列表（至多 {MAX_LIST_ITEMS} 项，每项至多 {MAX_LIST_ITEM_LENGTH} 个字）")
+    missing = [v for v in (parameter.minimum or []) if v not in value]
+    return _or_fail(parameter, None if missing else value, f"不能去掉法定项：{'、'.join(missing)}")
+
+
+def _check_fraction(parameter: Parameter, value) -> str:
+    fraction = _fraction(value)
+    if fraction is None:
+        return _or_fail(parameter, None, "应为 0 到 1 之间的分数，如 \"2/3\"")
+    if parameter.minimum is not None and fraction < Fraction(parameter.minimum):
+        return _or_fail(parameter, None, f"不能低于法定下限 {parameter.minimum}")
+    if parameter.maximum is not None and fraction > Fraction(parameter.maximum):
+        return _or_fail(parameter, None, f"不能高于上限 {parameter.maximum}")
+    return value
+
+
+def _check_number(parameter: Parameter, value):
+    unit = parameter.unit or ""
+    if not _finite_number(value):
+        return _or_fail(parameter, None, "应为有限的数字")
+    if parameter.type == "integer":
+        if not float(value).is_integer():
+            return _or_fail(parameter, None, "应为整数")
+        value = int(value)
     if parameter.minimum is not None and value < parameter.minimum:
-        return _or_fail(parameter, None, f"不能低于下限 {parameter.minimum}{parameter.unit or ''}")
+        return _or_fail(parameter, None, f"不能低于下限 {parameter.minimum}{unit}")
+    if parameter.maximum is not None and value > parameter.maximum:
+        return _or_fail(parameter, None, f"不能高于上限 {parameter.maximum}{unit}")
     return value
 
 

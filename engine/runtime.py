@@ -24,7 +24,7 @@ from . import clock
 from .definitions import Bundle, Step
 from .errors import Conflict, ExpressionLimit, NotFound
 from .expressions import SCRIPT_ENGINE
-from .forms import clean_form_data
+from .forms import clean_form_data, refuse_parameter_names
 from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
 from .vocabulary import MatterStatus
 
@@ -217,12 +217,14 @@ class Matter:
             raise NotFound(f"找不到步骤 {task_id}")
         return task
 
-    def complete(self, task_id: str, submitted: dict) -> tuple[dict, list]:
-        """Complete a READY manual step with form data; (cleaned data, engine events)."""
+    def complete(self, task_id: str, submitted: dict, protected: dict | None = None) -> tuple[dict, list]:
+        """Complete a READY manual step with form data; (cleaned data, engine events).
+        `protected` (the matter's parameters) may not be overwritten by a field."""
         task = self.task(task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
         cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data))
+        refuse_parameter_names(cleaned, protected or {})
         task.set_data(**cleaned)
         task.run()
         return cleaned, self._advance()

@@ -2,10 +2,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.services import orgs, registry
+from engine.services import parameters, registry
 
 from ..actors import current_actor
-from ..schemas import ParameterSchema, RoleSchema
+from ..schemas import ParameterDefinitionSchema, ParameterSchema, ParameterValueSchema, RoleSchema
 from . import ctx
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="角色与乡镇参数")
@@ -13,10 +13,6 @@ blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="角色�
 
 class ParameterQuery(Schema):
     township = fields.String()
-
-
-class ParameterValue(Schema):
-    value = fields.Raw(required=True, metadata={"description": "a number, a fraction such as \"2/3\", or a list"})
 
 
 @blp.route("/roles")
@@ -33,14 +29,24 @@ class Parameters(MethodView):
     @blp.response(200, ParameterSchema(many=True))
     def get(self, query):
         """Every parameter with its county default and, for a township, the value in force"""
-        return registry.list_parameters(ctx(), current_actor(), query.get("township"))
+        return parameters.list_parameters(ctx(), current_actor(), query.get("township"))
+
+
+@blp.route("/townships/<string:township>/parameters")
+class TownshipParameters(MethodView):
+    @blp.arguments(ParameterDefinitionSchema)
+    @blp.response(201, ParameterSchema)
+    def post(self, body, township):
+        """Declare a parameter for the township's own special-list items (township administrators)"""
+        return parameters.define_township_parameter(
+            ctx(), current_actor(), township, body["name"], body["label"], body["type"], body["min"], body["max"],
+            body["value"], body.get("unit"))
 
 
 @blp.route("/townships/<string:township>/parameters/<string:name>")
 class TownshipParameter(MethodView):
-    @blp.arguments(ParameterValue)
+    @blp.arguments(ParameterValueSchema)
     @blp.response(200, ParameterSchema(many=True))
     def put(self, body, township, name):
-        """Set a township's value of a parameter (never below its statutory floor); new matters only"""
-        orgs.set_township_parameter(ctx(), current_actor(), township, name, body["value"])
-        return registry.list_parameters(ctx(), current_actor(), township)
+        """Set a township's value of a parameter (within its floor and ceiling); new matters only"""
+        return parameters.set_township_parameter(ctx(), current_actor(), township, name, body["value"])

@@ -77,7 +77,8 @@ def _catalog_with(ctx, uow, township: str, name: str, data: bytes):
                 raise DefinitionError(name, key, "与县级清单或其他乡镇的事项标识重复，请换一个流程标识")
             if current is not None:        # a new version of this township's own item replaces its file
                 files = {n: d for n, d in files.items() if n != current.info["file"]}
-        catalog = Catalog({**files, name: data}, role_codes=set(ctx.roles), parameter_names=set(ctx.parameters))
+        names = set(ctx.parameters) | set(uow.parameters.township_defined(township))
+        catalog = Catalog({**files, name: data}, role_codes=set(ctx.roles), parameter_names=names)
     except DefinitionError:
         raise
     except Exception as exc:  # noqa: BLE001 - the library's own surprises are a bad file, not a 500

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..errors import Forbidden
 from .identity import create_user, grant_role
-from .orgs import add_unit, set_township_parameter, township_parameters
+from .orgs import add_unit
+from .parameters import list_parameters, set_township_parameter
 
 DEMO_PASSWORD = "xiaowei-demo"
 UNITS = [
@@ -35,7 +36,7 @@ def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
             add_unit(ctx, actor, code, name, level, parent)
             created["units"].append(code)
     for township, values in OVERRIDES.items():
-        current = township_parameters(ctx, actor, township)
+        current = {row["name"]: row["value"] for row in list_parameters(ctx, actor, township)}
         for name, value in values.items():
             if current.get(name) != value:
                 set_township_parameter(ctx, actor, township, name, value)

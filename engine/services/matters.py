@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .. import clock
 from ..errors import Conflict, InvalidData, NotFound
-from ..forms import clean_form_data
+from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
 from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
@@ -16,7 +16,8 @@ from .access import (check_separation, records_refusals, require_admin, require_
                      visible_villages)
 from .attachments import link_cited_files
 from .attachments import view as attachment_view
-from .persistence import effective_parameters, load_matter, save_matter
+from .parameters import effective_parameters
+from .persistence import load_matter, save_matter
 
 MAX_SUBJECT = 200
 
@@ -38,8 +39,9 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         cleaned = clean_form_data(bundle.info.start_form, data or {}, params)
+        refuse_parameter_names(cleaned, params)
         now = clock.now()
-        matter = Matter.start(bundle, {**params, **cleaned})
+        matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
         record = uow.matters.add(MatterRecord(
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
@@ -83,7 +85,7 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
         matter = load_matter(ctx, uow, record)
         _separation(ctx, uow, actor, item, record, matter)
         link_cited_files(uow, matter.bundle.step(item.process_key, item.step_id).form, data or {}, record.id)
-        cleaned, events = matter.complete(task_id, data or {})
+        cleaned, events = matter.complete(task_id, data or {}, protected=record.params)
         now = clock.now()
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}

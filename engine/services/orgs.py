@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from .. import clock
-from ..errors import InvalidData, NotFound
-from ..registry import check_override
+from ..errors import InvalidData
 from ..store.models import OrgUnit
 from .access import records_refusals, require_admin
-from .persistence import effective_parameters
 
 
 
@@ -34,28 +32,3 @@ def list_units(ctx, actor, level: str | None = None) -> list[dict]:
     with ctx.uow() as uow:
         return [{"code": u.code, "name": u.name, "level": u.level, "parent_code": u.parent_code}
                 for u in uow.orgs.list(level)]
-
-
-@records_refusals("set_township_parameter")
-def set_township_parameter(ctx, actor, township: str, name: str, value) -> dict:
-    if name not in ctx.parameters:
-        raise NotFound(f"没有参数 {name}")
-    value = check_override(ctx.parameters[name], value)
-    with ctx.uow() as uow:
-        unit = uow.orgs.get(township)
-        if unit is None or unit.level != "township":
-            raise NotFound(f"没有乡镇 {township}")
-        require_admin(uow, actor, township, "修改乡镇参数")
-        now = clock.now()
-        uow.parameters.set(township, name, value, actor.name, now)
-        uow.audit.append("parameter_changed", actor.name, None,
-                         {"township": township, "name": name, "value": value}, now.isoformat())
-        uow.commit()
-        return effective_parameters(ctx, uow, township)
-
-
-def township_parameters(ctx, actor, township: str) -> dict:
-    with ctx.uow() as uow:
-        if uow.orgs.get(township) is None:
-            raise NotFound(f"没有乡镇 {township}")
-        return effective_parameters(ctx, uow, township)

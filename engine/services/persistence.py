@@ -13,13 +13,6 @@ from ..vocabulary import MatterStatus, StepStatus
 log = logging.getLogger("xiaowei.services")
 
 
-def effective_parameters(ctx, uow, township_code: str) -> dict:
-    """County defaults overridden by the township's own values."""
-    values = {name: p.value for name, p in ctx.parameters.items()}
-    values.update({k: v for k, v in uow.parameters.overrides(township_code).items() if k in values})
-    return values
-
-
 def load_matter(ctx, uow, record) -> Matter:
     bundle = ctx.bundles.get(uow.definitions.get(record.definition_id))
     return Matter.load(bundle, record.state)

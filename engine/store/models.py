@@ -95,6 +95,32 @@ class TownshipParameter(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
 
 
+class TownshipParameterDefinition(Base):
+    """A parameter a township declares for its own special-list items (county ones are in
+    processes/parameters*.toml). Its value in force is `value` unless township_parameters holds one."""
+    __tablename__ = "township_parameter_definitions"
+    township_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(16))
+    bounds: Mapped[dict] = mapped_column(JSON)                # {"min": ..., "max": ...}
+    value: Mapped[dict] = mapped_column(JSON)                 # {"value": ...}: the default
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class IdempotencyKey(Base):
+    """A client's Idempotency-Key on a start: a retry with the same key gets the same matter
+    instead of a second one. Written in the unit of work that creates the matter."""
+    __tablename__ = "idempotency_keys"
+    actor: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+
+
 class DefinitionVersion(Base):
     """One executable version of an item: its BPMN and that of every process it calls."""
     __tablename__ = "definition_versions"

@@ -7,8 +7,9 @@ from sqlalchemy import and_, false, func, or_, select, update
 
 from ..audit import GENESIS, event_hash
 from ..vocabulary import MatterStatus, StepStatus
-from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, InboxItem, MatterRecord,
-                     OrgUnit, TownshipParameter)
+from ..registry import Parameter
+from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, IdempotencyKey, InboxItem,
+                     MatterRecord, OrgUnit, TownshipParameter, TownshipParameterDefinition)
 
 
 class _Repository:
@@ -76,6 +77,20 @@ class ParameterRepository(_Repository):
             row = TownshipParameter(township_code=township_code, name=name)
             self.session.add(row)
         row.value, row.updated_by, row.updated_at = {"value": value}, actor, at
+
+    def township_defined(self, township_code: str) -> dict[str, Parameter]:
+        """The parameters a township declared for its own items, by name."""
+        rows = self.session.scalars(select(TownshipParameterDefinition).filter_by(township_code=township_code)
+                                    .order_by(TownshipParameterDefinition.name))
+        return {row.name: Parameter(row.name, row.label, row.value["value"], row.bounds.get("min"),
+                                    row.bounds.get("max"), row.unit, row.type, township_code) for row in rows}
+
+    def define(self, parameter: Parameter, actor: str, at: datetime) -> None:
+        self.session.add(TownshipParameterDefinition(
+            township_code=parameter.township, name=parameter.name, label=parameter.label, unit=parameter.unit,
+            type=parameter.type, bounds={"min": parameter.minimum, "max": parameter.maximum},
+            value={"value": parameter.value}, created_by=actor, created_at=at))
+        self.session.flush()
 
 
 class MatterRepository(_Repository):

@@ -37,6 +37,7 @@ POLICIES = {
     "start_role": lambda role, scope: (201 if role == STEP_ROLE else 403) if in_scope(role, scope) else 422,
     "admin": lambda role, scope: (200 if role in ADMIN_ROLES else 403) if in_scope(role, scope) else 404,
     "admin_of_township": lambda role, scope: 200 if role in ADMIN_ROLES and in_scope(role, scope) else 403,
+    "admin_of_township_adds": lambda role, scope: 201 if role in ADMIN_ROLES and in_scope(role, scope) else 403,
     "supervisor_or_admin": lambda role, scope: 200 if role in SUPERVISOR_ROLES + ADMIN_ROLES else 403,
 }
 # endpoint name -> (method, path template, body, policy)
@@ -55,6 +56,9 @@ ENDPOINTS = {
     "cancel matter": ("post", "/api/v1/instances/{id}/cancel", {"reason": "测试"}, "admin"),
     "set parameter": ("put", "/api/v1/townships/qingshan_town/parameters/party_notice_days", {"value": 4},
                       "admin_of_township"),
+    "declare parameter": ("post", "/api/v1/townships/qingshan_town/parameters",
+                          {"name": "tea_review_days_{id}", "label": "茶园评审天数", "type": "integer", "min": 1,
+                           "max": 30, "value": 5, "unit": "天"}, "admin_of_township_adds"),
     "verify audit chain": ("get", "/api/v1/audit/verify", None, "supervisor_or_admin"),
 }
 CASES = [(role, scope, endpoint) for role in sorted(ROLES) for scope in ("in", "out")
@@ -84,6 +88,8 @@ def test_matrix(world, role, scope, endpoint):
     caller = ApiClient(app, ctx, tokens[(role, scope)])
     matter = matters.start_matter(ctx, Actor.system(), "major_decision", HOME, "授权矩阵", {"summary": "测试"})
     url = path.format(id=matter["id"], task=matter["ready_steps"][0]["id"])
+    if body is not None:        # a name that must be new each time carries the matter's id
+        body = {k: v.format(id=matter["id"]) if isinstance(v, str) else v for k, v in body.items()}
     response = getattr(caller, method)(url, **({"json": body} if body is not None else {}))
     expected = POLICIES[policy](role, scope)
     assert response.status_code == expected, (role, scope, endpoint, response.get_json(silent=True))

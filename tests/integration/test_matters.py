@@ -6,7 +6,7 @@ import pytest
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.identity import Grant
-from engine.services import Actor, audit, matters, orgs, timers
+from engine.services import Actor, audit, matters, orgs, parameters, timers
 
 from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, ready, start_decision
 
@@ -136,11 +136,11 @@ def test_task_detail_has_its_form_and_the_matter(ctx, clerk):
 
 def test_parameter_change_applies_to_new_matters_only(ctx, clerk):
     before = start_decision(ctx, clerk)
-    orgs.set_township_parameter(ctx, clerk, "qingshan_town", "party_notice_days", 5)
+    parameters.set_township_parameter(ctx, clerk, "qingshan_town", "party_notice_days", 5)
     after = start_decision(ctx, clerk)
     assert before["params"]["party_notice_days"] == 3 and after["params"]["party_notice_days"] == 5
     with pytest.raises(InvalidData):
-        orgs.set_township_parameter(ctx, clerk, "qingshan_town", "party_quorum", "1/2")   # below 2/3
+        parameters.set_township_parameter(ctx, clerk, "qingshan_town", "party_quorum", "1/2")   # below 2/3
 
 
 def test_tampering_with_the_audit_log_is_found(ctx, clerk, database):

@@ -2,7 +2,7 @@
 import pytest
 
 from engine.errors import InvalidData
-from engine.registry import Parameter, check_override, load_parameters, load_roles
+from engine.registry import Parameter, check_definition, check_override, load_parameters, load_roles
 from tests.scenario import PROCESSES, catalog
 
 ROLES = load_roles(PROCESSES)
@@ -34,20 +34,49 @@ def test_no_form_field_shadows_a_parameter():
         assert info.field_names() & set(PARAMETERS) == set(), info.key
 
 
-def test_county_defaults_respect_their_floors():
+def test_county_defaults_respect_their_floors_and_ceilings():
     for parameter in PARAMETERS.values():
         assert check_override(parameter, parameter.value) == parameter.value
 
 
+def test_every_number_and_fraction_has_a_ceiling():
+    for parameter in PARAMETERS.values():
+        if parameter.type in ("integer", "number", "fraction"):
+            assert parameter.maximum is not None, parameter.name
+
+
+DAYS = Parameter("days", "天数", 7, minimum=5, maximum=60, unit="天")
+QUORUM = Parameter("q", "比例", "2/3", minimum="2/3", maximum="1", type="fraction")
+LIST = Parameter("l", "列表", ["A"], type="list")
+
+
 @pytest.mark.parametrize("parameter, value", [
-    (Parameter("days", "天数", 7, 7, "天"), 6), (Parameter("days", "天数", 7, 7, "天"), "7"),
-    (Parameter("q", "比例", "2/3", "2/3"), "1/2"), (Parameter("q", "比例", "2/3", "2/3"), "3/2"),
-    (Parameter("q", "比例", "2/3", "2/3"), 0.7), (Parameter("l", "列表", ["A"]), []),
-    (Parameter("days", "天数", 7, 7, "天"), True),
+    (DAYS, 4), (DAYS, 61), (DAYS, "7"), (DAYS, True), (DAYS, float("nan")), (DAYS, float("inf")),
+    (DAYS, -float("inf")), (DAYS, 7.5), (DAYS, None), (DAYS, [7]), (DAYS, {"value": 7}),
+    (QUORUM, "1/2"), (QUORUM, "3/2"), (QUORUM, 0.7), (QUORUM, "nan"), (QUORUM, "1/0"), (QUORUM, "9" * 30),
+    (LIST, []), (LIST, [1]), (LIST, ["x" * 65]), (LIST, ["a"] * 201), (LIST, "A"),
 ])
-def test_township_values_below_the_floor_or_of_the_wrong_kind_are_refused(parameter, value):
+def test_township_values_outside_the_range_or_of_the_wrong_kind_are_refused(parameter, value):
     with pytest.raises(InvalidData):
         check_override(parameter, value)
+
+
+def test_values_are_typed_within_the_range():
+    assert check_override(DAYS, 5) == 5 and check_override(DAYS, 60.0) == 60 and type(check_override(DAYS, 60.0)) is int
+    assert check_override(QUORUM, "3/4") == "3/4" and check_override(QUORUM, "1") == "1"
+
+
+@pytest.mark.parametrize("parameter, problem", [
+    (Parameter("days", "天数", 7, minimum=5, maximum=None, unit="天"), "上限"),
+    (Parameter("days", "天数", 7, minimum=9, maximum=8, unit="天"), "下限不能高于上限"),
+    (Parameter("days", "天数", 70, minimum=5, maximum=60, unit="天"), "不能高于上限"),
+    (Parameter("days", "天数", 7, minimum=5, maximum=60, type="date"), "类型"),
+    (Parameter("Days", "天数", 7, minimum=5, maximum=60), "参数名"),
+])
+def test_a_declaration_that_breaks_the_rules_is_refused(parameter, problem):
+    with pytest.raises(InvalidData) as caught:
+        check_definition(parameter)
+    assert problem in caught.value.message + str(caught.value.errors)
 
 
 def test_roles_have_levels():
@@ -56,7 +85,7 @@ def test_roles_have_levels():
 
 
 def test_a_list_parameter_may_grow_but_never_drop_its_statutory_items():
-    national = Parameter("negative", "不得出具的证明", ["a", "b"], ["a", "b"])
+    national = Parameter("negative", "不得出具的证明", ["a", "b"], minimum=["a", "b"], type="list")
     assert check_override(national, ["a", "b", "c"]) == ["a", "b", "c"]
     with pytest.raises(InvalidData):
         check_override(national, ["a"])
