@@ -22,6 +22,7 @@ from .expressions import compile_expression, names_in
 from .forms import CAMUNDA, Form, parse_form
 from .parser import XiaoweiParser
 from .spec_checks import check_specs
+from .structure import check_ids, check_structure
 
 # Refused before SpiffWorkflow sees the file: each would run code (engine-notes §4).
 FORBIDDEN_ELEMENTS = {"scriptTask": "不允许脚本任务", "serviceTask": "不允许服务任务",
@@ -151,9 +152,13 @@ class Catalog:
         root = parse_bpmn_bytes(data, name)
         _refuse_code(root, name)
         sha = hashlib.sha256(data).hexdigest()
+        for finding in check_ids(root):
+            raise DefinitionError(name, finding.element, finding.problem, finding.line)
         for process in root.iterfind("bpmn:process", NS):
             if process.get("isExecutable", "false").lower() != "true":
                 continue
+            for finding in check_structure(process):
+                raise DefinitionError(name, finding.element, finding.problem, finding.line, process.get("id"))
             info = read_process(process, name, sha, self.role_codes)
             if info.key in self.processes:
                 raise DefinitionError(name, info.key, f"流程标识重复（已在 {self._file_of[info.key]} 中定义）")
@@ -162,7 +167,7 @@ class Catalog:
         try:
             self._parser.add_bpmn_xml(_without_forms(root), filename=name)
         except ValidationException as exc:
-            raise _from_validation(name, exc) from None
+            raise _from_validation(name, exc, root) from None
 
     def _parse_spec(self, key: str):
         name = self._file_of[key]
@@ -170,7 +175,9 @@ class Catalog:
             spec = self._parser.get_spec(key)
             subprocess_specs = self._parser.get_subprocess_specs(key)
         except ValidationException as exc:
-            raise _from_validation(name, exc) from None
+            raise _from_validation(name, exc, None, key) from None
+        except RecursionError:       # the structure checks bound the size; this is the last guard
+            raise DefinitionError(name, key, "流程结构过深（步骤链过长），请拆成子流程") from None
         for problem in check_specs([spec, *subprocess_specs.values()]):
             raise DefinitionError(name, problem[0], problem[1])
         for each in (spec, *subprocess_specs.values()):
@@ -236,9 +243,40 @@ def _refuse_code(root, filename: str) -> None:
             raise DefinitionError(filename, owner.get("id"), FORBIDDEN_ELEMENTS[local_name(element)])
 
 
-def _from_validation(name: str, exc: ValidationException) -> DefinitionError:
-    return DefinitionError(getattr(exc, "file_name", None) or name, getattr(exc, "id", None) or None,
-                           str(exc).split("\n")[0])
+# SpiffWorkflow's validation messages (the ones the structure checks do not catch first), in Chinese.
+_SPIFF_MESSAGES = (
+    ("There is no support implemented for this task type", "不支持此类元素"),
+    ("No start event found", "没有开始事件"),
+    ("Multiple outgoing flows are not supported", "步骤只能有一条出口顺序流"),
+    ("Unknown Time Specification", "定时器须写明时长"),
+    ("Time Specification Error", "定时器时长格式有误"),
+    ("Duplicate process ID", "流程标识重复"),
+    ("is not executable", "该流程未设为可执行（isExecutable）"),
+    ("was not found", "调用的流程不存在"),
+    ("A SubWorkflow Must contain an End event", "子流程没有结束事件"),
+    ("maximum recursion depth", "流程结构过深（步骤链过长），请拆成子流程"),
+    ("When looking for a task spec, we found two items", "元素标识重复，或顺序流指向了不存在的元素"),
+    ("Cannot resolve dataInputAssociation", "数据输入关联无法解析"),
+    ("Cannot resolve dataOutputAssociation", "数据输出关联无法解析"),
+    ("Conditional event definition with missing condition", "条件事件没有条件"),
+)
+
+
+def _from_validation(name: str, exc: ValidationException, root=None, process: str | None = None) -> DefinitionError:
+    """Our error for a library validation error: the message in Chinese (the English original
+    kept after it), the element and, where the document is at hand, its line."""
+    english = str(exc).split("\n")[0]
+    chinese = next((zh for en, zh in _SPIFF_MESSAGES if en in english), "流程定义无效")
+    element = getattr(exc, "id", None) or None
+    line = getattr(exc, "sourceline", None) or _line_of(root, element)
+    return DefinitionError(getattr(exc, "file_name", None) or name, element, f"{chinese}（{english}）", line, process)
+
+
+def _line_of(root, element_id: str | None) -> int | None:
+    if root is None or not element_id:
+        return None
+    found = root.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
 
 
 def read_process(process, filename: str, sha: str, role_codes: set[str] | None) -> ProcessInfo:

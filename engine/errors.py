@@ -13,10 +13,12 @@ class XiaoweiError(Exception):
 class DefinitionError(XiaoweiError):
     """A BPMN file is malformed, unsafe or breaks the conventions."""
 
-    def __init__(self, file: str, element: str | None, problem: str):
-        where = f"{file}" + (f" 元素 {element}" if element else "")
-        super().__init__(f"{where}: {problem}", {"file": file, "element": element, "problem": problem})
-        self.file, self.element, self.problem = file, element, problem
+    def __init__(self, file: str, element: str | None, problem: str, line: int | None = None,
+                 process: str | None = None):
+        where = f"{file}" + (f" 第 {line} 行" if line else "") + (f" 元素 {element}" if element else "")
+        super().__init__(f"{where}: {problem}", {"file": file, "element": element, "line": line,
+                                                "process": process, "problem": problem})
+        self.file, self.element, self.problem, self.line, self.process = file, element, problem, line, process
 
 
 class UnsafeExpression(XiaoweiError):
