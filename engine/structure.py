@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .bpmn_xml import BPMN, NS, local_name, properties
-from .expressions import MAX_DURATION_DAYS, iso_literal
+from .errors import UnsafeExpression
+from .expressions import MAX_DURATION_DAYS, compile_expression, iso_literal
 
 MAX_FLOW_NODES = 200            # the largest county item has 53; SpiffWorkflow's parser recurses past ~490
 STEPS = ("userTask", "manualTask", "task")
@@ -70,6 +71,7 @@ def _check_scope(scope, top: bool) -> list[Finding]:
     findings += _names(nodes)
     findings += _step_flows(nodes, outgoing, incoming)
     findings += _gateway_conditions(nodes, outgoing, flows)
+    findings += _expressions(scope)
     findings += _timers(nodes)
     findings += _objection_intakes(nodes)
     if not findings:
@@ -161,6 +163,31 @@ def _gateway_conditions(nodes, outgoing, flows) -> list[Finding]:
         if default and default not in {f.get("id") for f in out}:
             found.append(_finding("branch-default", node, f"默认分支 {default!r} 不是本网关的出口顺序流"))
     return found
+
+
+def _expressions(scope) -> list[Finding]:
+    """Every expression of the scope passes the whitelist, reported on the element that holds it
+    (the flow of a condition, not the gateway SpiffWorkflow would name)."""
+    found = []
+    for flow in scope.iterfind("bpmn:sequenceFlow", NS):
+        found += _expression_finding(flow, flow.findtext("bpmn:conditionExpression", namespaces=NS))
+    for node in scope:
+        if not isinstance(node.tag, str):
+            continue
+        for tag in ("timeDuration", "completionCondition", "loopCardinality"):
+            for holder in node.iterfind(f".//bpmn:{tag}", NS):
+                found += _expression_finding(node, holder.text)
+    return found
+
+
+def _expression_finding(element, text: str | None) -> list[Finding]:
+    if not text or not text.strip():
+        return []
+    try:
+        compile_expression(text.strip())
+    except UnsafeExpression as exc:
+        return [_finding("expression", element, exc.message)]
+    return []
 
 
 def _timers(nodes) -> list[Finding]:
