@@ -25,6 +25,7 @@ from .definitions import Bundle, Step
 from .errors import Conflict, ExpressionLimit, NotFound
 from .expressions import SCRIPT_ENGINE
 from .forms import clean_form_data, refuse_parameter_names
+from .pruning import prune_history
 from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
 from .vocabulary import MatterStatus
 
@@ -263,6 +264,8 @@ class Matter:
             element = getattr(spec, "bpmn_id", None)
             self.error = f"{element or '-'}: {type(exc).__name__}: {exc}"
             events.append(("engine_error", {"element": element, "message": self.error}))
+            return events
+        prune_history(self.workflow)        # outside the try: a fault here is ours, not the definition's
         return events
 
 

@@ -26,7 +26,7 @@ def _record_flows(request):
     RAN.add(Path(str(request.node.fspath)).stem)
     yield
     for scenario in Scenario.created[first:]:
-        for key, flows in flows_taken_by_process(scenario.matter).items():
+        for key, flows in flows_taken_by_process(scenario).items():
             for flow in flows:
                 TAKEN[key][flow].add(request.node.nodeid.split("::", 1)[-1])
     del Scenario.created[first:]

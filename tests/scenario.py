@@ -7,51 +7,16 @@ instance survives being saved and reloaded.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from pathlib import Path
 
 from engine import clock
-from engine.definitions import Catalog
 from engine.forms import clean_form_data
-from engine.registry import load_parameters, load_roles
 from engine.runtime import Matter
+from tests.catalogs import PROCESSES, catalog, default_parameters, item_catalog  # noqa: F401 - re-exported
+from tests.flows import flow_of, sequence_flows
 
-PROCESSES = Path(__file__).resolve().parents[1] / "processes"
 clock.install()             # scenarios drive the runtime without a service context
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-
-
-@lru_cache(maxsize=2)
-def catalog(copy: int = 0) -> Catalog:
-    """Every shipped definition, parsed once per `copy`."""
-    return Catalog.from_directory(PROCESSES, role_codes=set(load_roles(PROCESSES)),
-                                  parameter_names=set(load_parameters(PROCESSES)))
-
-
-_PROCESS_ID = re.compile(rb'<bpmn:process\s[^>]*\bid="([^"]+)"')
-_CALLED = re.compile(rb'calledElement="([^"]+)"')
-
-
-@lru_cache(maxsize=128)
-def item_catalog(key: str, copy: int = 0) -> Catalog:
-    """Only the files an item needs (its own and those of the processes it calls), parsed once
-    per `copy`: copy 1 is an independent parse, to reload matters into, as another server process
-    would. A broken file elsewhere under processes/ does not stop this item's scenarios."""
-    files = {str(p.relative_to(PROCESSES)): p.read_bytes() for p in sorted(PROCESSES.rglob("*.bpmn"))}
-    owner = {pid.decode(): name for name, data in files.items() for pid in _PROCESS_ID.findall(data)}
-    wanted, todo = {}, [key]
-    while todo:
-        name = owner[todo.pop()]
-        if name not in wanted:
-            wanted[name] = files[name]
-            todo += [c.decode() for c in _CALLED.findall(files[name])]
-    return Catalog(wanted, role_codes=set(load_roles(PROCESSES)), parameter_names=set(load_parameters(PROCESSES)))
-
-
-def default_parameters() -> dict:
-    return {name: p.value for name, p in load_parameters(PROCESSES).items()}
 
 
 class Scenario:
@@ -71,6 +36,8 @@ class Scenario:
         with clock.use_clock(self.clock):
             self.matter = Matter.start(self.bundle, data)
         Scenario.created.append(self)
+        self.pruned_flows: dict[str, set[str]] = {}      # process key -> flows of pruned loop passes
+        self._watch(self.matter)
         self._reload()
 
     def ready(self) -> dict[str, list]:
@@ -106,6 +73,17 @@ class Scenario:
         assert before == after, f"reload changed the matter: {before} != {after}"
         assert self._tasks(reloaded) == self._tasks(self.matter), "a reload changed the task tree or its data"
         self.matter = reloaded
+        self._watch(reloaded)
+
+    def _watch(self, matter) -> None:
+        """Record the flows of tasks the engine prunes (earlier loop passes), for the coverage."""
+        def pruned(workflow, task):
+            key = workflow.spec.name
+            if key in matter.bundle.processes:
+                flow = flow_of(task, sequence_flows(matter.bundle, key))
+                if flow:
+                    self.pruned_flows.setdefault(key, set()).add(flow)
+        matter.workflow.task_removed_event.connect(pruned)
 
     @staticmethod
     def _tasks(matter):

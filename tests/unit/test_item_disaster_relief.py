@@ -212,7 +212,7 @@ def test_scenario(scenario):
 
 
 def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario().matter) for scenario in SCENARIOS))
+    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
     assert all_flows(KEY) - taken == set()
 
 

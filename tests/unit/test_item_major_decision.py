@@ -152,7 +152,7 @@ def test_scenario(scenario):
 
 
 def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario().matter) for scenario in SCENARIOS))
+    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
     assert all_flows("major_decision") - taken == set()
 
 
@@ -160,7 +160,7 @@ def test_flows_taken_sees_only_the_path_gone():
     s = start()
     propose(s)
     deliberate(s, votes_for=3)
-    assert flows_taken(s.matter) == {"f_start", "f_merge_propose", "f_propose", "f_deliberate", "f_deliberate_fail",
+    assert flows_taken(s) == {"f_start", "f_merge_propose", "f_propose", "f_deliberate", "f_deliberate_fail",
                                      "f_merge_failed"}
 
 
