@@ -46,7 +46,7 @@ def run(passes: int) -> dict[int, tuple[float, int]]:
             break
         times.append((time.perf_counter() - began) * 1000)
         if n in MARKS:
-            figures[n] = (statistics.median(times[-10:]), len(state))
+            figures[n] = (statistics.median(times[-min(n, 50):]), len(state))   # the last 10 to 50 passes
     return figures
 
 
