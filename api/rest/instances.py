@@ -1,3 +1,4 @@
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -9,6 +10,10 @@ from ..schemas import (CancelSchema, EventSchema, InstanceCreateSchema, Instance
 from . import ctx
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="事项（流程实例）")
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",
+                   "maxLength": 100, "pattern": "^[A-Za-z0-9\\-_.:]{1,100}$"},
+                   "description": "a key of the client's choosing: a retry with the same key and request answers "
+                                  "the matter the first one started instead of starting another"}
 
 
 @blp.route("")
@@ -24,11 +29,15 @@ class Instances(MethodView):
         return items
 
     @blp.arguments(InstanceCreateSchema)
-    @blp.response(201, InstanceSchema)
+    @blp.response(201, InstanceSchema, headers={"Idempotent-Replayed": {
+        "description": "true when the answer is the matter an earlier request with the same key started",
+        "schema": {"type": "string"}}})
+    @blp.doc(parameters=[IDEMPOTENCY_KEY])
     def post(self, body):
-        """Start a matter of an item in a village"""
-        return matters.start_matter(ctx(), current_actor(), body["process_key"], body["village"],
-                                    body["subject"], body["data"])
+        """Start a matter of an item in a village (send an Idempotency-Key to retry safely)"""
+        matter = matters.start_matter(ctx(), current_actor(), body["process_key"], body["village"], body["subject"],
+                                      body["data"], request.headers.get("Idempotency-Key"))
+        return matter, 201, {"Idempotent-Replayed": "true"} if matter.get("replayed") else {}
 
 
 @blp.route("/<int:instance_id>")

@@ -40,8 +40,9 @@ def create_user(ctx, actor, username: str, display_name: str, password: str) -> 
         user = uow.users.add(User(username=username, display_name=display_name.strip(),
                                   password_hash=ctx.passwords.hash(password), active=True, created_at=now))
         uow.audit.append("user_created", actor.name, None, {"username": username}, now.isoformat())
+        result = _user_view(user, [])
         uow.commit()
-        return _user_view(user, [])
+        return result
 
 
 @records_refusals("grant_role")
@@ -62,8 +63,9 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
         uow.users.add_grant(RoleGrant(user_id=user.id, role=role, org_code=org_code, granted_by=actor.name, granted_at=now))
         uow.audit.append("role_granted", actor.name, None, {"username": username, "role": role, "org": org_code},
                          now.isoformat())
+        result = _user_view(user, uow.users.grants(user.id))
         uow.commit()
-        return _user_view(user, uow.users.grants(user.id))
+        return result
 
 
 @records_refusals("revoke_role")
@@ -78,8 +80,9 @@ def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
         now = clock.now()
         uow.audit.append("role_revoked", actor.name, None, {"username": username, "role": role, "org": org_code},
                          now.isoformat())
+        result = _user_view(user, uow.users.grants(user.id))
         uow.commit()
-        return _user_view(user, uow.users.grants(user.id))
+        return result
 
 
 def list_users(ctx, actor) -> list[dict]:

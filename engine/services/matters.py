@@ -2,10 +2,13 @@
 them. Every one checks scope and roles (engine/services/access.py) before it acts."""
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 from decimal import Decimal
 
 from .. import clock
+from ..audit import canonical
 from ..errors import Conflict, InvalidData, NotFound
 from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
@@ -20,13 +23,61 @@ from .parameters import effective_parameters
 from .persistence import load_matter, save_matter
 
 MAX_SUBJECT = 200
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,100}$")
 
 
 @records_refusals("start_matter")
-def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict) -> dict:
+def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict,
+                 idempotency_key: str | None = None) -> dict:
+    """Start a matter of an item in a village; the matter afterwards.
+
+    With an idempotency key, a retry of the same request (a lost answer, a double click) gets the
+    matter the first one created, marked `replayed`, instead of a second matter; the same key with
+    a different request is a Conflict. Keys are the caller's own (one user cannot replay another's).
+
+    Raises:
+        InvalidData: an unknown village or item, or a field that fails the start form.
+        Forbidden: the actor does not hold the item's start role in the village.
+        Conflict: the idempotency key was used for another request.
+    """
     subject = (subject or "").strip()
     if not subject or len(subject) > MAX_SUBJECT:
         raise InvalidData("事项标题有误", {"subject": f"标题不能为空，且不超过{MAX_SUBJECT}个字"})
+    if idempotency_key is None:
+        return _start(ctx, actor, process_key, village, subject, data, None)
+    key = _checked_key(idempotency_key)
+    request = hashlib.sha256(canonical([process_key, village, subject, data]).encode()).hexdigest()
+    replay = _replay(ctx, actor, key, request)
+    if replay is not None:
+        return replay
+    try:
+        return _start(ctx, actor, process_key, village, subject, data, (key, request))
+    except Conflict:
+        replay = _replay(ctx, actor, key, request)     # a concurrent retry with the same key committed first
+        if replay is None:
+            raise
+        return replay
+
+
+def _checked_key(key: str) -> str:
+    if not isinstance(key, str) or not _IDEMPOTENCY_KEY.match(key):
+        raise InvalidData("幂等键有误", {"Idempotency-Key": "应为 1-100 个字母、数字或 -_.:"})
+    return key
+
+
+def _replay(ctx, actor, key: str, request: str) -> dict | None:
+    with ctx.uow() as uow:
+        found = uow.idempotency.find(actor.name, key)
+        if found is None:
+            return None
+        request_hash, matter_id = found
+        if request_hash != request:
+            raise Conflict("此幂等键已用于另一个发起请求，请换一个键")
+        record = visible_matter(uow, actor, matter_id)
+        return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)), "replayed": True}
+
+
+def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency) -> dict:
     with ctx.uow() as uow:
         unit = uow.orgs.get(village)
         if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
@@ -52,8 +103,13 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
             "village": village, "subject": subject, "data": cleaned, "params": params}, now.isoformat())
         save_matter(uow, record, matter, actor, events=matter.start_events, now=now)
+        if idempotency is not None:
+            uow.idempotency.remember(actor.name, *idempotency, record.id, now)
+        # Everything the answer needs is read before the commit: once committed, the answer
+        # cannot fail, so a client never sees an error for a matter that was in fact started.
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
         uow.commit()
-        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
+        return result
 
 
 def _ready_item(ctx, uow, actor, task_id: str, what: str):
@@ -96,8 +152,9 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
             "task_id": task_id, "process_key": item.process_key, "step": item.step_id,
             "step_name": item.step_name, "role": item.role, "data": cleaned, "changes": changes}, now.isoformat())
         save_matter(uow, record, matter, actor, events=events, now=now)
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))   # read before the commit
         uow.commit()
-        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
+        return result
 
 
 @records_refusals("claim_step")
@@ -111,8 +168,9 @@ def claim_step(ctx, actor, task_id: str) -> dict:
         item.claimed_by = actor.name
         uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
+        result = views.task_summary(ctx, item)
         uow.commit()
-        return views.task_summary(ctx, item)
+        return result
 
 
 @records_refusals("release_step")
@@ -124,8 +182,9 @@ def release_step(ctx, actor, task_id: str) -> dict:
         item.claimed_by = None
         uow.audit.append("step_released", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
+        result = views.task_summary(ctx, item)
         uow.commit()
-        return views.task_summary(ctx, item)
+        return result
 
 
 @records_refusals("reassign_step")
@@ -146,8 +205,9 @@ def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
         uow.audit.append("step_reassigned", actor.name, record.id, {
             "task_id": task_id, "step": item.step_id, "from": previous, "to": username, "reason": reason.strip()},
             clock.now().isoformat())
+        result = views.task_summary(ctx, item)
         uow.commit()
-        return views.task_summary(ctx, item)
+        return result
 
 
 @records_refusals("cancel_matter")
@@ -165,8 +225,9 @@ def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
         now = clock.now()
         uow.audit.append("matter_cancelled", actor.name, record.id, {"reason": reason}, now.isoformat())
         save_matter(uow, record, matter, actor, events=[], now=now, force_status=MatterStatus.CANCELLED)
+        result = views.matter(ctx, record, [])
         uow.commit()
-        return views.matter(ctx, record, [])
+        return result
 
 
 def get_matter(ctx, actor, matter_id: int) -> dict:

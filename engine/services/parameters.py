@@ -50,8 +50,9 @@ def set_township_parameter(ctx, actor, township: str, name: str, value) -> list[
         uow.parameters.set(township, name, value, actor.name, now)
         uow.audit.append("parameter_changed", actor.name, None,
                          {"township": township, "name": name, "value": value}, now.isoformat())
+        result = _views(ctx, uow, township)
         uow.commit()
-        return _views(ctx, uow, township)
+        return result
 
 
 @records_refusals("define_township_parameter")

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import GENESIS, event_hash
+from ..errors import Conflict
 from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter
 from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, IdempotencyKey, InboxItem,
@@ -150,6 +152,23 @@ class MatterRepository(_Repository):
             query = query.where(MatterRecord.id.not_in(exclude))
         query = query.order_by(MatterRecord.next_timer_due).limit(1).with_for_update(skip_locked=True)
         return self.session.scalar(query.execution_options(populate_existing=True))
+
+
+class IdempotencyRepository(_Repository):
+    """A client's Idempotency-Key on a start, and the matter it created."""
+
+    def find(self, actor: str, key: str) -> tuple[str, int] | None:
+        row = self.session.get(IdempotencyKey, (actor, key))
+        return (row.request_hash, row.matter_id) if row else None
+
+    def remember(self, actor: str, key: str, request_hash: str, matter_id: int, at: datetime) -> None:
+        """Raises Conflict when a concurrent request with the same key got there first."""
+        self.session.add(IdempotencyKey(actor=actor, key=key, request_hash=request_hash, matter_id=matter_id,
+                                        created_at=at))
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict("同一幂等键的请求正在处理或已处理") from exc
 
 
 class InboxRepository(_Repository):

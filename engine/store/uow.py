@@ -6,7 +6,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict
 from .identity_repositories import TokenRepository, UserRepository, lineage
-from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, InboxRepository, MatterRepository,
+from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, IdempotencyRepository,
+                           InboxRepository, MatterRepository,
                            OrgRepository, ParameterRepository)
 
 
@@ -21,6 +22,7 @@ class UnitOfWork:
         self.parameters = ParameterRepository(self.session)
         self.matters = MatterRepository(self.session)
         self.inbox = InboxRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.users = UserRepository(self.session)
