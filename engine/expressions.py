@@ -9,16 +9,15 @@ serialized with a workflow, so the runtime re-attaches it after every load.
 from __future__ import annotations
 
 import ast
-import re
 from fractions import Fraction
 from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
 
+from bpmn_reader import iso_literal  # noqa: F401 - ISO-8601 durations, bare or quoted, wherever a timer is read
+
 from .errors import ExpressionLimit, UnsafeExpression
 
-# ISO-8601 durations (P7D, PT12H, P1Y2M, P2W), accepted bare or quoted wherever a timer is read.
-ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 MAX_EXPRESSION_LENGTH = 500
 # Run-time budget. No expression has a loop, so its cost is bounded by its length times the cost of
 # one operation; these keep each operation small whatever data a clerk submits.
@@ -119,14 +118,6 @@ _ALLOWED_NODES = (
     ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Call,
 )
 _SEQUENCE_NODES = (ast.List, ast.Tuple, ast.Set)
-
-
-def iso_literal(expression: str) -> str | None:
-    """The duration if the text is an ISO-8601 duration, bare or in quotes; else None."""
-    text = expression.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        text = text[1:-1].strip()
-    return text if ISO_DURATION.match(text) else None
 
 
 def _check_node(node: ast.AST, expression: str) -> None:

@@ -2,31 +2,22 @@
 so what villagers read is what the engine runs (`xiaowei processes doc`)."""
 from __future__ import annotations
 
-import re
+from bpmn_reader import duration_words as _duration_words
 
 from .definitions import CATEGORIES
-from .expressions import evaluate
 
 HEADER = "<!-- 由 processes/ 中的流程定义生成（xiaowei processes doc -o docs/power-list.md），请勿手改 -->"
 
 
-_DATE_UNITS = {"Y": "年", "M": "个月", "W": "周", "D": "天"}
-_TIME_UNITS = {"H": "小时", "M": "分钟", "S": "秒"}
-
-
 def duration_words(expression: str | None, parameters: dict) -> str:
-    """'P10D' -> '10天'; 'days(x)' -> '15天（参数 x）'."""
+    """A step's time limit in words ('P10D' -> '10天', 'days(x)' -> '15天（异议核实天数）'), the same
+    words the flowcharts use (bpmn_reader.duration_words); shown as written if it cannot be worked out.
+    `parameters` maps names to Parameter objects (their labels are used) or to plain values."""
     if not expression:
         return ""
-    try:
-        iso = str(evaluate(expression, parameters))
-    except Exception:  # noqa: BLE001 - shown as written when it cannot be worked out
-        return expression
-    date_part, _, time_part = iso.partition("T")
-    words = "".join(f"{n}{_DATE_UNITS[u]}" for n, u in re.findall(r"(\d+)([YMWD])", date_part))
-    words += "".join(f"{n}{_TIME_UNITS[u]}" for n, u in re.findall(r"(\d+)([HMS])", time_part))
-    names = sorted(n for n in parameters if re.search(rf"\b{re.escape(n)}\b", expression))
-    return words + (f"（参数 {', '.join(names)}）" if names else "")
+    values = {n: getattr(p, "value", p) for n, p in parameters.items()}
+    labels = {n: p.label for n, p in parameters.items() if hasattr(p, "label")}
+    return _duration_words(expression, values, labels) or expression
 
 
 def power_list_markdown(catalog, roles: dict, parameters: dict) -> str:
@@ -63,7 +54,7 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
                                  ("多部门联合", step.multi_instance)) if on]
         if step.separate_from:
             notes.append("不得由" + "、".join("发起人" if s == "start" else info.steps[s].name for s in step.separate_from) + "办理人办理")
-        lines.append(f"| {step.name} | {role} | {duration_words(step.deadline, values) or '—'} | {fields} | {'；'.join(notes)} |")
+        lines.append(f"| {step.name} | {role} | {duration_words(step.deadline, parameters) or '—'} | {fields} | {'；'.join(notes)} |")
     used = sorted(n for n in info.reads if n in parameters)
     if used:
         lines += ["", "本事项使用的乡镇参数（县默认值，乡镇可调整）："]
@@ -72,6 +63,10 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
 
 
 def _value(parameter) -> str:
-    value = parameter.value
+    value, unit = parameter.value, parameter.unit or ""
     shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
-    return shown + (parameter.unit or "") + (f"，不得低于 {parameter.minimum}" if parameter.minimum not in (None, 0) else "")
+    if parameter.type in ("integer", "number") and parameter.maximum is not None:
+        return f"{shown}{unit}（乡镇可在 {parameter.minimum}–{parameter.maximum}{unit} 之间调整）"
+    if parameter.type == "fraction" and parameter.minimum is not None:
+        return f"{shown}（不得低于 {parameter.minimum}）"
+    return shown + unit

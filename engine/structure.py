@@ -9,12 +9,13 @@ rule id, so the administrators' lint and the tests can name it.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
-from .bpmn_xml import BPMN, NS, local_name, properties
+from bpmn_reader import BPMN, NS, iso_days, iso_literal, properties
+from bpmn_reader import local as local_name
+
 from .errors import UnsafeExpression
-from .expressions import MAX_DURATION_DAYS, compile_expression, iso_literal
+from .expressions import MAX_DURATION_DAYS, compile_expression
 
 MAX_FLOW_NODES = 200            # the largest county item has 53; SpiffWorkflow's parser recurses past ~490
 STEPS = ("userTask", "manualTask", "task")
@@ -26,8 +27,6 @@ FLOW_NODES = ACTIVITIES + GATEWAYS + EVENTS
 UNSUPPORTED = {"inclusiveGateway": "包容网关", "complexGateway": "复杂网关", "eventBasedGateway": "事件网关",
                "intermediateThrowEvent": "中间抛出事件", "sendTask": "发送任务", "receiveTask": "接收任务",
                "transaction": "事务子流程", "adHocSubProcess": "自由子流程"}
-_ISO_PARTS = re.compile(r"(\d+(?:\.\d+)?)([YMWDHS])")
-_DAYS_PER = {"Y": 366, "M": 31, "W": 7, "D": 1}
 
 
 @dataclass(frozen=True)
@@ -220,7 +219,7 @@ def duration_problem(text: str) -> str | None:
     duration of at most five years, `days(...)` (bounded when it runs), or `a if c else b` of those."""
     literal = iso_literal(text)
     if literal is not None:
-        return None if _iso_days(literal) <= MAX_DURATION_DAYS else f"{literal} 超过五年"
+        return None if iso_days(literal) <= MAX_DURATION_DAYS else f"{literal} 超过五年"
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
@@ -236,11 +235,6 @@ def _duration_node_problem(node, text: str) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return duration_problem(repr(node.value))
     return f"{text!r} 应为 ISO 时长（如 P7D）或 days(天数)"
-
-
-def _iso_days(literal: str) -> float:
-    date_part = literal[1:].split("T")[0]
-    return sum(float(n) * _DAYS_PER[unit] for n, unit in _ISO_PARTS.findall(date_part))
 
 
 def _objection_intakes(nodes) -> list[Finding]:

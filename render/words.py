@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
+from bpmn_reader import duration_words as _duration_words
+from bpmn_reader import iso_duration_words as _iso_duration_words
+
 from .graph import FormField
 
 COMPARISONS = {ast.GtE: '≥', ast.LtE: '≤', ast.Gt: '>', ast.Lt: '<', ast.Eq: '=',
@@ -22,11 +25,6 @@ ARITHMETIC = {ast.Add: ('+', 1), ast.Sub: ('−', 1), ast.Mult: ('×', 2), ast.D
 MONEY_NAME = re.compile(r'amount|threshold|price|cost|money|budget|fund|fee|yuan|payment|salary',
                         re.IGNORECASE)
 MONEY_LABEL = re.compile(r'金额|元|价|费|款')
-ISO_DURATION = re.compile(
-    r'^P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?'
-    r'(?:(\d+(?:[.,]\d+)?)D)?(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?'
-    r'(?:(\d+(?:[.,]\d+)?)S)?)?$')
-DURATION_UNITS = ('年', '个月', '周', '天', '小时', '分钟', '秒')
 ISO_DATE = re.compile(r'^(\d{4}-\d{2}-\d{2})')
 
 
@@ -37,6 +35,7 @@ class Vocabulary:
     enum_names: Mapping[str, str] = field(default_factory=dict)
     parameters: Mapping[str, object] = field(default_factory=dict)
     role_names: Mapping[str, str] = field(default_factory=dict)
+    parameter_labels: Mapping[str, str] = field(default_factory=dict)
 
     def is_money(self, name: str) -> bool:
         found = self.fields.get(name)
@@ -60,10 +59,11 @@ def condition_words(expr: str, vocab: Vocabulary) -> str:
 
 
 def duration_words(expr: str, vocab: Vocabulary) -> str:
-    """`P7D`, `"P7D"`, `days(7)` or `days(publicity_days)` -> '7天'."""
-    bare = _unquote(_unwrap(expr))
-    iso = iso_duration_words(bare)
-    return iso if iso is not None else condition_words(bare, vocab)
+    """`P7D`, `"P7D"`, `days(7)` or `days(publicity_days)` -> '7天' (the shared wording of
+    bpmn_reader, the same as the pages and the power-list booklet); else the expression spoken."""
+    bare = _unwrap(expr)
+    shared = _duration_words(bare, vocab.parameters, vocab.parameter_labels)
+    return shared if shared is not None else condition_words(_unquote(bare), vocab)
 
 
 def timer_words(kind: str, expr: str, vocab: Vocabulary) -> str:
@@ -82,12 +82,7 @@ def deadline_words(duration: str, vocab: Vocabulary) -> str:
 
 
 def iso_duration_words(text: str) -> str | None:
-    found = ISO_DURATION.match(text.strip().upper())
-    if not found:
-        return None
-    parts = [f'{_plain_number(n.replace(",", "."))}{unit}'
-             for n, unit in zip(found.groups(), DURATION_UNITS) if n]
-    return ''.join(parts)
+    return _iso_duration_words(text)
 
 
 def money_words(value: float | int | Decimal) -> str:

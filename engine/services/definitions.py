@@ -159,8 +159,7 @@ def _summary(version) -> dict:
 
 
 def _with_role_names(ctx, info: dict) -> dict:
-    values = {name: p.value for name, p in ctx.parameters.items()}
-    steps = [{**s, "role_name": _role_name(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values) or None,
+    steps = [{**s, "role_name": _role_name(ctx, s["role"]), "time_limit": duration_words(s["deadline"], ctx.parameters) or None,
               "policy_basis": s.get("policy_basis") or info.get("policy_basis")} for s in info["steps"]]
     return {"start_form": info["start_form"], "steps": steps, "calls": info["calls"],
             "end_events": info["end_events"], "timers": info["timers"]}

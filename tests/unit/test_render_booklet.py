@@ -48,7 +48,7 @@ def test_long_lists_get_more_contents_pages():
 
 
 def test_a_bad_item_is_named():
-    with pytest.raises(RenderError, match='booklet item 2: malformed XML'):
+    with pytest.raises(RenderError, match='booklet item 2: XML 格式错误'):
         render_booklet([(FIXTURES / 'village_project.bpmn').read_bytes(), b'<oops'])
     with pytest.raises(RenderError, match='list of BPMN files'):
         render_booklet(b'<bpmn/>')

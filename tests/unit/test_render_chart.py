@@ -171,10 +171,10 @@ def test_unsupported_format_is_refused(fmt):
 
 
 @pytest.mark.parametrize('data, problem', [
-    (b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">', 'malformed XML'),
-    (b'', 'empty document'),
-    (b'not xml at all', 'malformed XML'),
-    (b'<definitions/>', 'root element is <definitions>'),
+    (b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">', 'XML 格式错误'),
+    (b'', '文件为空'),
+    (b'not xml at all', 'XML 格式错误'),
+    (b'<definitions/>', '命名空间：无'),
     (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "boom">]>'
      b'<d:definitions xmlns:d="http://www.omg.org/spec/BPMN/20100524/MODEL">&x;</d:definitions>',
      'DOCTYPE'),

@@ -1,0 +1,97 @@
+"""Durations as the definitions write them, and as people read them.
+
+A timer or a deadline is an ISO-8601 duration (`P7D`, bare or quoted), `days(n)` where n is a
+number or a township parameter, or `a if condition else b` of those. The engine accepts exactly the
+ISO form below; the renderer and the documents word every duration with `duration_words`, so a
+deadline reads the same in a chart, a page and the power-list booklet.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Mapping
+
+ISO_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+                          r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+UNITS = ("年", "个月", "周", "天", "小时", "分钟", "秒")
+_DAYS_PER = (366, 31, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)   # upper bounds: a year of 366 days, a month of 31
+
+
+def iso_literal(expression: str) -> str | None:
+    """The duration if the text is an ISO-8601 duration, bare or in quotes; else None."""
+    text = (expression or "").strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    return text if ISO_DURATION.match(text) else None
+
+
+def iso_days(literal: str) -> float:
+    """At most how many days a duration lasts (years of 366 days, months of 31)."""
+    found = ISO_DURATION.match(literal)
+    return sum(float(n) * per for n, per in zip(found.groups(), _DAYS_PER) if n) if found else float("inf")
+
+
+def iso_duration_words(literal: str) -> str | None:
+    """'P1Y2M' -> '1年2个月', 'P10D' -> '10天'; None if it is not an ISO duration."""
+    found = ISO_DURATION.match((literal or "").strip().upper())
+    if not found:
+        return None
+    return "".join(f"{_number(n)}{unit}" for n, unit in zip(found.groups(), UNITS) if n)
+
+
+def duration_words(expression: str | None, values: Mapping[str, object],
+                   labels: Mapping[str, str] | None = None) -> str | None:
+    """Words for a duration: 'P10D' -> '10天'; 'days(objection_verify_days)' with the parameter's
+    value 5 -> '5天（异议核实天数）' when its label is known; 'days(a if c else b)' -> '15天或20天'.
+    None when it cannot be worked out from the values (the caller decides what to show)."""
+    if not expression or not expression.strip():
+        return None
+    literal = iso_literal(expression)
+    if literal is not None:
+        return iso_duration_words(literal)
+    try:
+        tree = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    return _words(tree, values, labels or {})
+
+
+def _words(node, values, labels) -> str | None:
+    if isinstance(node, ast.IfExp):
+        first, second = _words(node.body, values, labels), _words(node.orelse, values, labels)
+        return f"{first}或{second}" if first and second and first != second else first or second
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return iso_duration_words(node.value)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "days" and len(node.args) == 1:
+        counts = _numbers(node.args[0], values)
+        if not counts:
+            return None
+        named = [labels[n.id] for n in ast.walk(node.args[0]) if isinstance(n, ast.Name) and n.id in labels]
+        spoken = "或".join(f"{_number(c)}天" for c in dict.fromkeys(counts))
+        return spoken + (f"（{'、'.join(dict.fromkeys(named))}）" if named else "")
+    return None
+
+
+def _numbers(node, values) -> list[float] | None:
+    """Every value a small arithmetic expression over numbers and known values can take (both
+    branches of a conditional); None if a name is unknown or an operation is not + - *."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return [node.value]
+    if isinstance(node, ast.Name):
+        value = values.get(node.id)
+        return [value] if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(node, ast.IfExp):
+        body, orelse = _numbers(node.body, values), _numbers(node.orelse, values)
+        return body + orelse if body is not None and orelse is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = _numbers(node.left, values), _numbers(node.right, values)
+        if left is None or right is None:
+            return None
+        operate = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}[type(node.op)]
+        return [operate(a, b) for a in left for b in right]
+    return None
+
+
+def _number(value) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
