@@ -10,7 +10,7 @@ from engine.settings import Settings
 
 from . import web
 from .errors import http_error, register_error_handlers
-from .rest import attachments, audit, auth, flowcharts, instances, processes, registry, tasks, users
+from .rest import attachments, audit, auth, calendar, flowcharts, instances, processes, registry, tasks, users
 from .wiring import build_context
 
 API_SETTINGS = {
@@ -49,7 +49,7 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
         sync_definitions(ctx)
     api = XiaoweiApi(app)
     for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
-                      audit.blp, flowcharts.blp):
+                      audit.blp, flowcharts.blp, calendar.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     # The web pages: session cookie (HttpOnly, SameSite=Lax, Secure outside development/test),

@@ -262,6 +262,37 @@ def orgs_list():
         click.echo(f"{unit['level']:9} {unit['code']:20} {unit['name']:10} {unit['parent_code'] or ''}")
 
 
+@cli.group("calendar")
+def calendar_group():
+    """The holiday calendar that working-day deadlines count on."""
+
+
+@calendar_group.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def calendar_load(path):
+    """Load (or replace) a year's arrangement from a file like processes/calendar/2026.toml."""
+    from engine.services import calendar
+    from engine.workdays import read_arrangement
+    try:
+        year = read_arrangement(path)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="PATH") from None
+    rows = lambda pairs: [[d.isoformat(), n] for d, n in pairs]  # noqa: E731
+    shown = calendar.set_year(_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays), year.source)
+    click.echo(f"{shown['year']}: {len(shown['holidays'])} holidays, {len(shown['workdays'])} adjusted working days")
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+def calendar_show(year):
+    """Print a year's holidays and adjusted working days."""
+    from engine.services import calendar
+    shown = calendar.get_year(_context(), Actor.system(), year)
+    click.echo(f"{shown['year']} ({shown['source']})")
+    for kind, title in (("holidays", "放假"), ("workdays", "调休上班")):
+        click.echo(f"  {title}: " + ", ".join(f"{r['date']:%m-%d}{r['name']}" for r in shown[kind]))
+
+
 @cli.command("render")
 @click.argument("key", required=False)
 @click.option("--all", "render_all", is_flag=True, help="The whole list as one PDF booklet with a contents page.")

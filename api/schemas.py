@@ -214,3 +214,20 @@ class ChainReportSchema(Schema):
     last_hash = fields.String()
     broken_seq = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
+
+
+class CalendarDateSchema(Schema):
+    date = fields.Date(required=True)
+    name = fields.String(load_default="", validate=validate.Length(max=40))
+
+
+class CalendarYearSchema(Schema):
+    year = fields.Integer(dump_only=True)
+    source = fields.String(load_default="", validate=validate.Length(max=200),
+                           metadata={"description": "where the arrangement comes from (the State Council notice)"})
+    holidays = fields.List(fields.Nested(CalendarDateSchema), required=True,
+                           metadata={"description": "statutory holidays (days off)"})
+    workdays = fields.List(fields.Nested(CalendarDateSchema), required=True,
+                           metadata={"description": "weekend days worked in their place (调休上班)"})
+    updated_by = fields.String(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)

@@ -1,7 +1,8 @@
 """Durations as the definitions write them, and as people read them.
 
 A timer or a deadline is an ISO-8601 duration (`P7D`, bare or quoted), `days(n)` where n is a
-number or a township parameter, or `a if condition else b` of those. The engine accepts exactly the
+number or a township parameter, for a deadline also `workdays(n)` (工作日), or `a if condition else b`
+of those. The engine accepts exactly the
 ISO form below; the renderer and the documents word every duration with `duration_words`, so a
 deadline reads the same in a chart, a page and the power-list booklet.
 """
@@ -62,12 +63,14 @@ def _words(node, values, labels) -> str | None:
         return f"{first}或{second}" if first and second and first != second else first or second
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return iso_duration_words(node.value)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "days" and len(node.args) == 1:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("days", "workdays") \
+            and len(node.args) == 1:
         counts = _numbers(node.args[0], values)
         if not counts:
             return None
+        unit = "天" if node.func.id == "days" else "个工作日"
         named = [labels[n.id] for n in ast.walk(node.args[0]) if isinstance(n, ast.Name) and n.id in labels]
-        spoken = "或".join(f"{_number(c)}天" for c in dict.fromkeys(counts))
+        spoken = "或".join(f"{_number(c)}{unit}" for c in dict.fromkeys(counts))
         return spoken + (f"（{'、'.join(dict.fromkeys(named))}）" if named else "")
     return None
 

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, 
 from bpmn_reader import iso_literal  # noqa: F401 - ISO-8601 durations, bare or quoted, wherever a timer is read
 
 from .errors import ExpressionLimit, UnsafeExpression
+from .workdays import MAX_WORKING_DAYS, WorkingDays
 
 MAX_EXPRESSION_LENGTH = 500
 # Run-time budget. No expression has a loop, so its cost is bounded by its length times the cost of
@@ -44,6 +45,14 @@ def _days(count) -> str:
     if not 0 <= days <= MAX_DURATION_DAYS:
         _refuse(f"时长 {days} 天超出范围（0 至 {MAX_DURATION_DAYS} 天）")
     return f"P{days}D"
+
+
+def _workdays(count) -> WorkingDays:
+    """A deadline of whole working days (工作日), counted on the holiday calendar (engine/workdays.py)."""
+    days = int(count)
+    if not 0 <= days <= MAX_WORKING_DAYS:
+        _refuse(f"时长 {days} 个工作日超出范围（0 至 {MAX_WORKING_DAYS}）")
+    return WorkingDays(days)
 
 
 def _round(number, digits=None):
@@ -107,7 +116,7 @@ _GUARD_GLOBALS = {_GUARD_NAMES[op]: fn for op, fn in _GUARDS.items()}
 SAFE_FUNCTIONS = {
     "len": len, "min": min, "max": max, "sum": lambda items, start=0: _number(sum(items, start)),
     "any": any, "all": all, "int": int, "float": float, "str": lambda value="": _sized(str(value)),
-    "bool": bool, "abs": abs, "round": _round, "frac": _frac, "days": _days,
+    "bool": bool, "abs": abs, "round": _round, "frac": _frac, "days": _days, "workdays": _workdays,
 }
 
 _ALLOWED_NODES = (

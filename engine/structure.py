@@ -200,7 +200,7 @@ def _timers(nodes) -> list[Finding]:
             found += _timer_duration(node, timer)
         deadline = properties(node).get("deadline") if tag in STEPS else None
         if deadline:
-            problem = duration_problem(deadline)
+            problem = duration_problem(deadline, working_days=True)
             if problem:
                 found.append(_finding("deadline", node, f"时限 deadline 有误：{problem}"))
     return found
@@ -214,9 +214,10 @@ def _timer_duration(node, timer) -> list[Finding]:
     return [_finding("timer-duration", node, f"定时器时长有误：{problem}")] if problem else []
 
 
-def duration_problem(text: str) -> str | None:
+def duration_problem(text: str, working_days: bool = False) -> str | None:
     """Why a timer duration or a deadline is not acceptable, or None. Accepted: an ISO-8601
-    duration of at most five years, `days(...)` (bounded when it runs), or `a if c else b` of those."""
+    duration of at most five years, `days(...)` (bounded when it runs), for a deadline also
+    `workdays(...)` (a timer's period is in calendar days), or `a if c else b` of those."""
     literal = iso_literal(text)
     if literal is not None:
         return None if iso_days(literal) <= MAX_DURATION_DAYS else f"{literal} 超过五年"
@@ -224,17 +225,21 @@ def duration_problem(text: str) -> str | None:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
         return f"{text.strip()!r} 不是时长表达式"
-    return _duration_node_problem(tree, text.strip())
+    return _duration_node_problem(tree, text.strip(), working_days)
 
 
-def _duration_node_problem(node, text: str) -> str | None:
+def _duration_node_problem(node, text: str, working_days: bool) -> str | None:
     if isinstance(node, ast.IfExp):
-        return _duration_node_problem(node.body, text) or _duration_node_problem(node.orelse, text)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "days" and len(node.args) == 1:
-        return None
+        return _duration_node_problem(node.body, text, working_days) or \
+            _duration_node_problem(node.orelse, text, working_days)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1:
+        if node.func.id == "days" or (node.func.id == "workdays" and working_days):
+            return None
+        if node.func.id == "workdays":
+            return "定时器按自然日计算，不能用 workdays（工作日只用于步骤时限 deadline）"
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return duration_problem(repr(node.value))
-    return f"{text!r} 应为 ISO 时长（如 P7D）或 days(天数)"
+    return f"{text!r} 应为 ISO 时长（如 P7D）、days(天数)" + ("或 workdays(工作日数)" if working_days else "")
 
 
 def _objection_intakes(nodes) -> list[Finding]:

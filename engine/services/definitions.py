@@ -8,6 +8,7 @@ from ..errors import DefinitionError, InvalidData, NotFound
 from ..power_list import duration_words
 from ..store.models import DefinitionVersion
 from .access import records_refusals, require_admin
+from .calendar import load_shipped_calendars
 
 
 def sync_definitions(ctx, progress=None) -> list[dict]:
@@ -27,6 +28,7 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
             report.append({"process_key": key, "version_id": version.id, "new": is_new})
             if progress:
                 progress(key, is_new)
+        load_shipped_calendars(ctx, uow)       # the holiday calendars shipped with the list, once
         uow.commit()
     return report
 

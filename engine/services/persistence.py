@@ -9,6 +9,7 @@ from ..expressions import evaluate
 from ..runtime import SERIALIZER_VERSION, Matter
 from ..store.models import InboxItem
 from ..vocabulary import MatterStatus, StepStatus
+from ..workdays import WorkingDays
 
 log = logging.getLogger("xiaowei.services")
 
@@ -33,7 +34,8 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     record.next_timer_due = timers[0].due if timers else None
     record.updated_at = now
     ready = [] if status.ended else matter.ready_steps()
-    uow.inbox.sync(record.id, [_inbox_item(record, step, now) for step in ready])
+    calendar = _calendar_for(uow, now)
+    uow.inbox.sync(record.id, [_inbox_item(record, step, now, calendar) for step in ready])
     for name, payload in events:
         uow.audit.append(name, actor.name, record.id, payload, now.isoformat())
     if status != previous and status != MatterStatus.RUNNING:
@@ -44,22 +46,36 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     uow.flush()
 
 
-def _inbox_item(record, ready, now) -> InboxItem:
+def _calendar_for(uow, now):
+    """The working-day calendar, read only if a deadline counts working days (most do not)."""
+    loaded = []
+
+    def calendar():
+        if not loaded:
+            loaded.append(uow.calendar.calendar({now.year, now.year + 1, now.year + 2}))
+        return loaded[0]
+    return calendar
+
+
+def _inbox_item(record, ready, now, calendar) -> InboxItem:
     step = ready.step
     return InboxItem(task_id=ready.task_id, state=StepStatus.READY, matter_id=record.id,
                      process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role,
                      objection_intake=step.objection_intake, village_code=record.village_code,
                      township_code=record.township_code, ready_since=now,
-                     due_at=_due(now, step.deadline, {**record.params, **record.data}))
+                     due_at=_due(now, step.deadline, {**record.params, **record.data}, calendar))
 
 
-def _due(start, deadline: str | None, data: dict):
-    """When a step that became ready at `start` is due: its deadline is an ISO duration or an
-    expression over the matter's parameters and data (days(dibao_review_days))."""
+def _due(start, deadline: str | None, data: dict, calendar):
+    """When a step that became ready at `start` is due: its deadline is an ISO duration, or an
+    expression over the matter's parameters and data giving one (days(dibao_review_days)) or giving
+    working days (workdays(dibao_first_review_days), counted on the holiday calendar)."""
     if not deadline:
         return None
     try:
         duration = evaluate(deadline, data)
+        if isinstance(duration, WorkingDays):
+            return calendar().due(start, duration.count)
         parsed = TimerEventDefinition.parse_iso_duration(duration)
     except Exception:  # noqa: BLE001 - a deadline that cannot be worked out is shown as none
         log.warning("deadline %r could not be evaluated", deadline)

@@ -3,11 +3,11 @@ or side table (the inbox, the next timer due, the searchable business fields), s
 never deserializes a workflow."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from datetime import timezone
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String,
                         Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -108,6 +108,26 @@ class TownshipParameterDefinition(Base):
     value: Mapped[dict] = mapped_column(JSON)                 # {"value": ...}: the default
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class CalendarDay(Base):
+    """A date that breaks the Monday-to-Friday rule: a statutory holiday or a weekend worked
+    (调休上班). `year` marks which years' arrangements are loaded (a year with none is counted
+    Monday to Friday)."""
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))             # holiday | workday
+    name: Mapped[str] = mapped_column(String(40))
+
+
+class CalendarYear(Base):
+    """A year whose holiday arrangement is loaded, where it came from and who changed it last."""
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
 
 
 class IdempotencyKey(Base):

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import and_, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import GENESIS, event_hash
 from ..errors import Conflict
 from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter
-from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, DefinitionVersion, IdempotencyKey, InboxItem,
+from ..workdays import WorkCalendar, YearArrangement
+from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, CalendarDay, CalendarYear, DefinitionVersion,
+                     IdempotencyKey, InboxItem,
                      MatterRecord, OrgUnit, TownshipParameter, TownshipParameterDefinition)
 
 
@@ -152,6 +154,37 @@ class MatterRepository(_Repository):
             query = query.where(MatterRecord.id.not_in(exclude))
         query = query.order_by(MatterRecord.next_timer_due).limit(1).with_for_update(skip_locked=True)
         return self.session.scalar(query.execution_options(populate_existing=True))
+
+
+class CalendarRepository(_Repository):
+    def calendar(self, years: set[int]) -> WorkCalendar:
+        """The working-day calendar of these years (those not loaded count Monday to Friday)."""
+        rows = list(self.session.scalars(select(CalendarDay).where(CalendarDay.year.in_(years))))
+        loaded = set(self.session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(years))))
+        return WorkCalendar(frozenset(r.day for r in rows if r.kind == "holiday"),
+                            frozenset(r.day for r in rows if r.kind == "workday"), frozenset(loaded))
+
+    def year(self, year: int) -> tuple[YearArrangement, str | None, datetime | None] | None:
+        meta = self.session.get(CalendarYear, year)
+        if meta is None:
+            return None
+        rows = list(self.session.scalars(select(CalendarDay).filter_by(year=year).order_by(CalendarDay.day)))
+        found = YearArrangement(year, tuple((r.day, r.name) for r in rows if r.kind == "holiday"),
+                                tuple((r.day, r.name) for r in rows if r.kind == "workday"), meta.source)
+        return found, meta.updated_by, meta.updated_at
+
+    def loaded_years(self) -> list[int]:
+        return list(self.session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
+
+    def replace(self, year: YearArrangement, actor: str, at: datetime) -> None:
+        """The year's arrangement becomes exactly this one."""
+        self.session.execute(delete(CalendarDay).where(CalendarDay.year == year.year))
+        for kind, rows in (("holiday", year.holidays), ("workday", year.workdays)):
+            self.session.add_all(CalendarDay(day=day, year=year.year, kind=kind, name=name) for day, name in rows)
+        meta = self.session.get(CalendarYear, year.year) or CalendarYear(year=year.year)
+        meta.source, meta.updated_by, meta.updated_at = year.source[:200], actor, at
+        self.session.add(meta)
+        self.session.flush()
 
 
 class IdempotencyRepository(_Repository):

@@ -6,7 +6,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict
 from .identity_repositories import TokenRepository, UserRepository, lineage
-from .repositories import (AttachmentRepository, AuditRepository, DefinitionRepository, IdempotencyRepository,
+from .repositories import (AttachmentRepository, AuditRepository, CalendarRepository, DefinitionRepository,
+                           IdempotencyRepository,
                            InboxRepository, MatterRepository,
                            OrgRepository, ParameterRepository)
 
@@ -23,6 +24,7 @@ class UnitOfWork:
         self.matters = MatterRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
+        self.calendar = CalendarRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.users = UserRepository(self.session)

@@ -15,6 +15,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.expressions import evaluate
+from engine.workdays import WorkingDays
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
 from tests.flows import all_flows, flows_taken
@@ -363,13 +364,14 @@ def test_a_refusal_must_give_its_reason():
 
 def test_time_limits_are_parameters():
     steps_ = info().steps
-    assert steps_["first_review"].deadline == "days(dibao_first_review_days)"
-    assert evaluate(steps_["first_review"].deadline, P) == "P15D"
+    # The law counts these limits in working days (民发〔2021〕57号): workdays(), on the holiday calendar.
+    assert steps_["first_review"].deadline == "workdays(dibao_first_review_days)"
+    assert evaluate(steps_["first_review"].deadline, P) == WorkingDays(15)
     # The county's share of the overall 30 (complex: 45) working days after the township's 15.
-    assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": False}) == "P15D"
-    assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": True}) == "P30D"
-    assert evaluate(steps_["confirm"].deadline, {**P, "dibao_time_limit_days": 25, "complex_case": False}) == "P10D"
-    assert evaluate(steps_["recheck_result"].deadline, P) == "P20D"
+    assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": False}) == WorkingDays(15)
+    assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": True}) == WorkingDays(30)
+    assert evaluate(steps_["confirm"].deadline, {**P, "dibao_time_limit_days": 25, "complex_case": False}) == WorkingDays(10)
+    assert evaluate(steps_["recheck_result"].deadline, P) == WorkingDays(20)
 
 
 def test_supervision_points_and_separation_of_duties():

@@ -291,9 +291,9 @@ def test_supervision_points_separation_and_statutory_time_limits():
     assert all(info.steps[k].role == "SUPERVISION_COMMITTEE" for k in supervision)
     assert info.steps["county_confirm"].separate_from == ("start", "investigate")
     assert info.steps["investigate"].separate_from == ("start",)
-    assert info.steps["investigate"].deadline == "days(extreme_poverty_investigation_days)"
-    assert info.steps["county_confirm"].deadline == "days(extreme_poverty_confirm_days)"
-    assert info.steps["refuse"].deadline == "days(extreme_poverty_refusal_notice_days)"
+    assert info.steps["investigate"].deadline == "workdays(extreme_poverty_investigation_days)"
+    assert info.steps["county_confirm"].deadline == "workdays(extreme_poverty_confirm_days)"
+    assert info.steps["refuse"].deadline == "workdays(extreme_poverty_refusal_notice_days)"
     assert info.metadata["list_code"] == "FW-08" and info.metadata["category"] == "便民服务"
     assert "民发〔2021〕43号" in info.metadata["policy_basis"]
     assert info.end_events == {"end_confirmed": "确认特困供养", "end_refused": "不予确认"}

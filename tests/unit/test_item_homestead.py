@@ -14,6 +14,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.expressions import evaluate
+from engine.workdays import WorkingDays
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
 from tests.flows import all_flows, flows_taken
@@ -334,8 +335,8 @@ def test_refusals_must_give_their_reason():
 
 
 def test_the_approval_time_limit_is_a_parameter():
-    assert info().steps["joint_review"].deadline == "days(homestead_approval_days)"
-    assert evaluate(info().steps["joint_review"].deadline, P) == "P20D"
+    assert info().steps["joint_review"].deadline == "workdays(homestead_approval_days)"
+    assert evaluate(info().steps["joint_review"].deadline, P) == WorkingDays(20)      # 20 个工作日
 
 
 def test_supervision_points_and_separation_of_duties():

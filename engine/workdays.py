@@ -1,0 +1,98 @@
+"""Working days (工作日), as the law counts time limits: Monday to Friday, without the statutory
+holidays, plus the weekend days worked in their place (调休上班), per the year's calendar.
+
+A deadline of n working days from a moment runs to the end (24:00 Beijing time) of the n-th working
+day after the day it started, the way a 办事时限 is read: an application taken on Friday with a
+3-working-day limit is due at the end of Wednesday. Years without a loaded calendar are counted
+Monday to Friday, and `covers` says so, so the pages can warn that the year still needs loading.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+BEIJING = timezone(timedelta(hours=8))      # China keeps no daylight saving time
+MAX_WORKING_DAYS = 5 * 250
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """What `workdays(n)` in a deadline evaluates to: n working days (the engine's deadline
+    computation takes it where it would take an ISO duration)."""
+    count: int
+
+    def __post_init__(self):
+        if not 0 <= self.count <= MAX_WORKING_DAYS:
+            raise ValueError(f"working days out of range: {self.count}")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    holidays: frozenset = frozenset()         # dates off although Monday to Friday
+    workdays: frozenset = frozenset()         # weekend dates worked (调休上班)
+    years: frozenset = field(default_factory=frozenset)   # years whose arrangement is loaded
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        return day not in self.holidays and day.weekday() < 5
+
+    def covers(self, year: int) -> bool:
+        return year in self.years
+
+    def due(self, start: datetime, count: int) -> datetime:
+        """The end (Beijing midnight) of the count-th working day after the day `start` falls on."""
+        day, left = start.astimezone(BEIJING).date(), count
+        while left > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                left -= 1
+        end = datetime.combine(day + timedelta(days=1), time(0), BEIJING)
+        return end.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class YearArrangement:
+    """One year's holidays and adjusted working days, with a name for each date."""
+    year: int
+    holidays: tuple = ()                     # ((date, name), ...)
+    workdays: tuple = ()
+    source: str = ""
+
+
+def read_arrangement(path: Path) -> YearArrangement:
+    """A year file of processes/calendar/; ValueError naming the file and the problem."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        return arrangement(int(data["year"]), data.get("holidays", []), data.get("workdays", []),
+                           str(data.get("source", "")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def arrangement(year: int, holidays, workdays, source: str = "") -> YearArrangement:
+    """A year's arrangement, checked: every date in that year, none both a holiday and a working
+    day, and only weekend days as 调休上班 (a holiday may fall on a weekend: 清明 on a Saturday)."""
+    parsed = {}
+    for kind, rows in (("holidays", holidays), ("workdays", workdays)):
+        entries = []
+        for row in rows:
+            day, name = (row[0], row[1]) if isinstance(row, (list, tuple)) else (row["date"], row.get("name", ""))
+            day = date.fromisoformat(day) if isinstance(day, str) else day
+            if day.year != year:
+                raise ValueError(f"{day} is not in {year}")
+            entries.append((day, str(name)[:40]))
+        parsed[kind] = tuple(sorted(entries))
+    both = {d for d, _ in parsed["holidays"]} & {d for d, _ in parsed["workdays"]}
+    if both:
+        raise ValueError(f"{', '.join(map(str, sorted(both)))} listed both as holiday and as working day")
+    weekday_workdays = [d for d, _ in parsed["workdays"] if d.weekday() < 5]
+    if weekday_workdays:
+        raise ValueError(f"{weekday_workdays[0]} is a weekday: only weekend days are listed as 调休上班")
+    return YearArrangement(year, parsed["holidays"], parsed["workdays"], source)
+
+
+def shipped_arrangements(processes_dir: Path) -> list[YearArrangement]:
+    return [read_arrangement(p) for p in sorted((Path(processes_dir) / "calendar").glob("*.toml"))]
