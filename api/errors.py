@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import (Conflict, DefinitionError, Forbidden, InvalidData, NotFound, TooManyAttempts,
                            Unauthenticated, XiaoweiError)
+from render.errors import RenderError
 
 log = logging.getLogger("xiaowei.api")
 
@@ -51,6 +52,13 @@ def register_error_handlers(app) -> None:
                     body.headers["WWW-Authenticate"] = "Bearer"
                 return body, code
         return error_body(400, "Bad Request", exc.message, exc.errors)
+
+    @app.errorhandler(RenderError)
+    def _render(exc: RenderError):
+        # The chart of a definition that cannot be drawn (its BPMN, its overlay): the input's fault,
+        # named in the message, not a server failure.
+        log.warning("flowchart not drawn: %s", exc)
+        return error_body(422, "Unprocessable Entity", f"流程图无法绘制：{exc}")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

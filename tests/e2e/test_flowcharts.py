@@ -70,3 +70,14 @@ def test_cli_renders_an_item_and_the_booklet(tmp_path):
     assert out.exit_code == 0 and (tmp_path / "list.pdf").read_bytes().startswith(b"%PDF")
     assert runner.invoke(cli, ["render", "--all", "-o", str(tmp_path / "list.svg")]).exit_code == 2
     assert runner.invoke(cli, ["render", "-o", str(tmp_path / "x.svg")]).exit_code == 2
+
+
+def test_a_chart_that_cannot_be_drawn_is_a_422_naming_the_problem(client, monkeypatch):
+    import api.rest.flowcharts
+    from render.errors import RenderError
+
+    def broken(*args, **kwargs):
+        raise RenderError("major_decision.bpmn: 元素 gw 的连线无法布局")
+    monkeypatch.setattr(api.rest.flowcharts, "render_flowchart", broken)
+    r = client.get("/api/v1/processes/major_decision/flowchart.svg")
+    assert r.status_code == 422 and "元素 gw" in r.json["message"]
