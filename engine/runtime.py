@@ -260,10 +260,14 @@ class Matter:
                 raise refused from None
             # A condition or data problem met while the engine ran on (a definition fault, not the
             # clerk's): the matter is kept, marked `error` with what failed, for an administrator.
-            spec = getattr(exc, "task_spec", None)
+            task = getattr(exc, "task", None)
+            spec = getattr(exc, "task_spec", None) or getattr(task, "task_spec", None)
             element = getattr(spec, "bpmn_id", None)
-            self.error = f"{element or '-'}: {type(exc).__name__}: {exc}"
-            events.append(("engine_error", {"element": element, "message": self.error}))
+            process = task.workflow.spec.name if task is not None else None
+            file = self.bundle.processes[process].file if process in self.bundle.processes else None
+            self.error = f"{file or process or '-'} 元素 {element or '-'}: {type(exc).__name__}: {exc}"
+            events.append(("engine_error", {"process": process, "file": file, "element": element,
+                                            "message": self.error}))
             return events
         prune_history(self.workflow)        # outside the try: a fault here is ours, not the definition's
         return events

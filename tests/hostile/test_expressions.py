@@ -74,3 +74,17 @@ def test_a_timer_of_a_billion_days_is_refused_when_it_would_start(client, ctx):
     ok = clerk.post("/api/v1/instances", json={"process_key": "hostile_item", "village": "lushui_village",
                                               "subject": "七天", "data": {"amount": 7}})
     assert ok.status_code == 201 and ok.json["waiting_timers"]
+
+
+def test_a_definition_fault_met_at_run_time_is_an_incident_naming_file_and_element(client, ctx):
+    """Not the clerk's data being too big, but the definition dividing by a number that may be 0:
+    the matter is kept at status error, and the record says which file and which element failed."""
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    assert upload(admin, item(step_fields=field("households", "long"), condition="amount / households > 100")).status_code == 201
+    matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "除以零", {"amount": 1000})
+    after = matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"households": 0})
+    assert after["status"] == "error"
+    assert "townships/qingshan_town/hostile_item.bpmn" in after["error"] and "decide" in after["error"]
+    (incident,) = [e for e in matters.matter_history(ctx, SYSTEM, matter["id"]) if e["event"] == "engine_error"]
+    assert incident["payload"]["process"] == "hostile_item" and incident["payload"]["element"] == "decide"
+    assert audit.verify_chain(ctx, SYSTEM)["ok"]
