@@ -27,7 +27,7 @@ def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
 
 
 def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         row = uow.attachments.get(attachment_id)
         if row is None or (row.matter_id is None and row.uploaded_by != actor.name and not actor.is_system):
             raise NotFound(f"找不到附件 {attachment_id}")

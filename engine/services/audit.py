@@ -10,7 +10,7 @@ def verify_chain(ctx, actor) -> dict:
     """Supervisors (村监委, 乡镇纪委, 县纪委) and administrators may verify the chain."""
     if not actor.is_system and not any(g.role in SUPERVISOR_ROLES + ADMIN_ROLES for g in actor.grants):
         raise Forbidden("只有监督人员和管理员可以校验审计链")
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         head = uow.audit.head()
         report = verify_events(uow.audit.all_in_order(), head.seq if head else 0,
                                head.hash if head else None)

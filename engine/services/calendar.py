@@ -25,7 +25,7 @@ def load_shipped_calendars(ctx, uow, actor_name: str = "system") -> list[int]:
 
 def get_year(ctx, actor, year: int) -> dict:
     """A year's arrangement; NotFound if it was never loaded (deadlines then count Monday to Friday)."""
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         found = uow.calendar.year(year)
         if found is None:
             raise NotFound(f"{year}年的节假日安排尚未录入，工作日暂按周一至周五计算")

@@ -62,8 +62,9 @@ class Context:
         self.passwords = Passwords(cost.time_cost, cost.memory_cost, cost.parallelism)
         clock.install()
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.database)
+    def uow(self, readonly: bool = False) -> UnitOfWork:
+        """A unit of work: to act (commit once at the end), or readonly=True to answer a question."""
+        return UnitOfWork(self.database, readonly=readonly)
 
     def catalog(self) -> Catalog:
         """Every file under processes/, parsed and validated; parsed again only when a file,

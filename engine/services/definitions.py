@@ -129,7 +129,7 @@ def _visible(version, owners) -> bool:
 
 def list_processes(ctx, actor) -> list[dict]:
     """The catalogue: [{category, items}] in the list's category order, items by list code."""
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         owners = visible_owners(uow, actor)
         items = sorted((_summary(v) for v in uow.definitions.list_current() if _visible(v, owners)),
                        key=lambda i: (i["list_code"] or "", i["key"]))
@@ -146,7 +146,7 @@ def current_visible(uow, actor, key: str):
 
 
 def get_process(ctx, actor, key: str) -> dict:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         version = current_visible(uow, actor, key)
         return {**_summary(version), **_with_role_names(ctx, version.info)}
 

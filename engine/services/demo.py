@@ -29,7 +29,7 @@ def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
     if not ctx.settings.demo_allowed:
         raise Forbidden("生产环境不能创建演示数据")
     created = {"units": [], "users": []}
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         existing = {u.code for u in uow.orgs.list()}
     for code, name, level, parent in UNITS:
         if code not in existing:
@@ -46,7 +46,7 @@ def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
 
 
 def _seed_users(ctx, actor, progress) -> list[str]:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         existing = {u.username for u in uow.users.list()}
     made = []
     for code, name, level, _ in UNITS:

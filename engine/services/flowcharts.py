@@ -8,7 +8,7 @@ from .persistence import load_matter
 
 
 def item_flowchart_source(ctx, actor, key: str) -> dict:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         version = current_visible(uow, actor, key)
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
                 "parameters": {name: p.value for name, p in ctx.parameters.items()},
@@ -16,7 +16,7 @@ def item_flowchart_source(ctx, actor, key: str) -> dict:
 
 
 def matter_flowchart_source(ctx, actor, matter_id: int) -> dict:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         record = visible_matter(uow, actor, matter_id)
         version = uow.definitions.get(record.definition_id)
         states = load_matter(ctx, uow, record).element_states()

@@ -86,7 +86,7 @@ def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
 
 
 def list_users(ctx, actor) -> list[dict]:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         admin_units = {g.org for g in actor.grants if g.role in ADMIN_ROLES}
         units = None if actor.is_system else uow.orgs.within(admin_units)
         return [_user_view(u, uow.users.grants(u.id)) for u in uow.users.list(units)]
@@ -120,7 +120,7 @@ def login(ctx, username: str, password: str, kind: str = "api") -> dict:
 
 def actor_for_token(ctx, token: str) -> Actor:
     """The user a token stands for, with their grants; Unauthenticated if it is not valid now."""
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         row = uow.tokens.by_hash(_digest(token or ""))
         if row is None or row.revoked_at is not None or row.expires_at <= clock.now():
             raise Unauthenticated("登录已失效，请重新登录")

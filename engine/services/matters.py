@@ -66,7 +66,7 @@ def _checked_key(key: str) -> str:
 
 
 def _replay(ctx, actor, key: str, request: str) -> dict | None:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         found = uow.idempotency.find(actor.name, key)
         if found is None:
             return None
@@ -231,7 +231,7 @@ def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
 
 
 def get_matter(ctx, actor, matter_id: int) -> dict:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         record = visible_matter(uow, actor, matter_id)
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
                 "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)]}
@@ -243,7 +243,7 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
     due time now); ids (these matters only: a to-do list shows its matters' subjects in one query)."""
     columns = _search_columns(filters)
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
 
@@ -275,14 +275,14 @@ def _search_columns(filters: dict) -> dict:
 
 
 def matter_history(ctx, actor, matter_id: int) -> list[dict]:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         visible_matter(uow, actor, matter_id)
         return [views.event(e) for e in uow.audit.for_matter(matter_id)]
 
 
 def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int):
     """The ready steps the actor may do (the system sees all), newest first."""
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         reach = None
         if not actor.is_system:
             # One (roles, villages) pair per unit the actor holds roles in: a clerk with ten roles
@@ -296,7 +296,7 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
 
 
 def get_task(ctx, actor, task_id: str) -> dict:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         item = uow.inbox.get(task_id)
         if item is None:
             raise NotFound(f"找不到步骤 {task_id}")

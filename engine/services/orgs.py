@@ -29,6 +29,6 @@ def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | No
 
 
 def list_units(ctx, actor, level: str | None = None) -> list[dict]:
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         return [{"code": u.code, "name": u.name, "level": u.level, "parent_code": u.parent_code}
                 for u in uow.orgs.list(level)]

@@ -29,7 +29,7 @@ def effective_parameters(ctx, uow, township: str | None) -> dict:
 
 def list_parameters(ctx, actor, township: str | None = None) -> list[dict]:
     """Every parameter with its default and, for a township, the value in force there."""
-    with ctx.uow() as uow:
+    with ctx.uow(readonly=True) as uow:
         if township:
             _township(uow, township)
         return _views(ctx, uow, township)

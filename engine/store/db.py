@@ -26,6 +26,9 @@ class Database:
         if self.is_sqlite:
             self._configure_sqlite()
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads: the same pool, marked so that a transaction begins as a reader (see _on_begin).
+        readonly = {"xiaowei_readonly": True} if self.is_sqlite else {"postgresql_readonly": True}
+        self.read_sessions = sessionmaker(self.engine.execution_options(**readonly), expire_on_commit=False)
 
     def _engine_options(self) -> dict:
         if self.is_sqlite:
@@ -47,7 +50,9 @@ class Database:
 
         @event.listens_for(self.engine, "begin")
         def _on_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # A reader begins deferred: it takes no write lock and waits for no writer (WAL).
+            reading = connection.get_execution_options().get("xiaowei_readonly")
+            connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""

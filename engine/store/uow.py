@@ -1,4 +1,8 @@
-"""The unit of work: one transaction per user action, rolled back unless committed."""
+"""The unit of work: one transaction per user action, rolled back unless committed.
+
+A read-only unit of work (`readonly=True`) is for answers that change nothing: on SQLite it begins
+a deferred transaction (a reader among readers, never queued behind a writer's BEGIN IMMEDIATE), on
+PostgreSQL a READ ONLY one; it cannot commit."""
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -13,11 +17,12 @@ from .repositories import (AttachmentRepository, AuditRepository, CalendarReposi
 
 
 class UnitOfWork:
-    def __init__(self, database):
+    def __init__(self, database, readonly: bool = False):
         self.database = database
+        self.readonly = readonly
 
     def __enter__(self) -> "UnitOfWork":
-        self.session = self.database.sessions()
+        self.session = self.database.read_sessions() if self.readonly else self.database.sessions()
         self.definitions = DefinitionRepository(self.session)
         self.orgs = OrgRepository(self.session)
         self.parameters = ParameterRepository(self.session)
@@ -37,6 +42,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Commit; a concurrent change to the same rows becomes a Conflict, never an overwrite."""
+        if self.readonly:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
             self.session.commit()
         except (StaleDataError, IntegrityError) as exc:
