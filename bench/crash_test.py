@@ -105,7 +105,8 @@ class Serve:
     def start(self, timeout: float = 60) -> bool:
         """True once it answers HTTP; False if it exited first (e.g. the port was still taken)."""
         self.starts += 1
-        log = open(self.workdir / f"serve-{self.starts}.log", "wb")
+        log_path = self.workdir / f"serve-{self.starts}.log"
+        log = open(log_path, "wb")
         self.proc = subprocess.Popen(
             [XIAOWEI, "serve", "--with-worker", "--host", "127.0.0.1", "--port", str(self.port),
              "--workers", str(self.workers)],
@@ -114,13 +115,13 @@ class Serve:
         http = Http(f"http://127.0.0.1:{self.port}", timeout=2)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
-            # Its own workers, not an orphan of the last run, must answer: gunicorn forks them only
-            # once it holds the port.
-            if self.gunicorn_workers() and self.answers(http):
+            # It must hold the port itself (else an orphan of the last run may be answering);
+            # gunicorn logs this line once it does.
+            if b"Listening at: " in log_path.read_bytes() and self.answers(http):
                 return True
             time.sleep(0.1)
         if self.proc.poll() is None:
-            raise RuntimeError(f"xiaowei serve did not answer within {timeout} s: see {log.name}")
+            raise RuntimeError(f"xiaowei serve did not answer within {timeout} s: see {log_path}")
         return False
 
     @staticmethod
