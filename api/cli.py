@@ -155,9 +155,7 @@ def _parse_time(text: str) -> datetime:
 def serve(host, port, workers, with_worker):
     """Run the web server (gunicorn) after migrating and loading definitions."""
     from .server import run_gunicorn
-    ctx = _context()
-    ctx.database.upgrade()
-    _load(ctx)
+    _prepare_database()
     child = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"]) if with_worker else None
     try:
         click.echo(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
@@ -166,6 +164,15 @@ def serve(host, port, workers, with_worker):
         if child:
             child.send_signal(signal.SIGTERM)
             child.wait(10)
+
+
+def _prepare_database() -> None:
+    """Migrate and load the definitions, then close every connection: the gunicorn workers are
+    forked from this process and must not inherit one (engine/store/db.py says why)."""
+    ctx = _context()
+    ctx.database.upgrade()
+    _load(ctx)
+    ctx.database.dispose()
 
 
 @cli.command()
