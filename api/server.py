@@ -2,13 +2,18 @@
 
 The master (the serve process) only supervises: it holds no database connection when it forks a
 worker (`before_fork`), and each worker builds its own app, engine and connections after the fork
-(gunicorn's default, no preload).
+(gunicorn's default, no preload). A worker dies with its master (`after_fork`) so that a crashed
+master leaves no orphan holding the port or writing unsupervised.
 """
 from __future__ import annotations
+
+import signal
 
 from gunicorn.app.base import BaseApplication
 
 from engine.store import dispose_every_database
+
+from .lifeline import exit_with_parent
 
 
 def before_fork(server, worker) -> None:
@@ -17,7 +22,11 @@ def before_fork(server, worker) -> None:
 
 
 def after_fork(server, worker) -> None:
-    """In the new worker."""
+    """In the new worker. SIGKILL when the master dies, not SIGTERM: gunicorn's SIGTERM lets a
+    request run to its end, but without a master nobody enforces the worker timeout, and while the
+    worker lives it holds the listening socket. Its request in flight is rolled back by the
+    database and gets no answer, as if the worker had died with the master."""
+    exit_with_parent(worker.ppid, signal.SIGKILL)
     dispose_every_database(close=False)
 
 
