@@ -286,7 +286,8 @@ def check(url: str, ledger: Ledger, env: dict, base_url: str) -> dict:
     completed = Counter(p.get("task_id") for e, _, p in events if e == "step_completed")
     acked_ids = Counter(i for i, _ in ledger.starts)
     result = {
-        "lost_starts": sum(1 for i, s in ledger.starts if i not in subjects),
+        # A start is lost when its id is gone or now names another matter (the id was given again).
+        "lost_starts": sum(1 for i, s in ledger.starts if subjects.get(i) != s),
         "ids_reused": sum(1 for i, s in ledger.starts if i in subjects and subjects[i] != s)
                       + sum(n - 1 for n in acked_ids.values() if n > 1),
         "doubled_starts": sum(n - 1 for n in Counter(subjects.values()).values() if n > 1)
@@ -374,10 +375,9 @@ def print_report(r: dict) -> None:
     print(f"  acknowledged: {r['acknowledged_starts']} starts, {r['acknowledged_completions']} completions, "
           f"{r['acknowledged_uploads']} uploads, {r['logins']} logins; in doubt {r['in_doubt'] or 0}; "
           f"refused {r['refused'] or 0}; 5xx {r['server_errors']}")
-    print(f"  lost:         {r['lost_starts']} starts, {r['lost_completions']} completions, {r['lost_uploads']} "
-          f"uploads, {r['tokens_lost']} tokens")
-    print(f"  doubled:      {r['doubled_starts']} starts, {r['doubled_completions']} completions; "
-          f"ids reused: {r['ids_reused']}")
+    print(f"  lost:         {r['lost_starts']} starts ({r['ids_reused']} of their ids given to another matter), "
+          f"{r['lost_completions']} completions, {r['lost_uploads']} uploads, {r['tokens_lost']} tokens")
+    print(f"  doubled:      {r['doubled_starts']} starts, {r['doubled_completions']} completions")
     print(f"  audit chain:  {r['chain_events']} events, "
           + ("intact" if r["chain_ok"] else f"BROKEN ({r['chain_problem']})"))
     print(f"  result:       {'PASS' if passed(r) else 'FAIL'}")
@@ -386,7 +386,8 @@ def print_report(r: dict) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--url", help="PostgreSQL server (a throwaway database is created there and dropped), "
+    parser.add_argument("--url", help="PostgreSQL server: a throwaway database is created there and dropped "
+                                      "(from the URL's database, default postgres); "
                                       "default postgresql+psycopg://postgres@127.0.0.1:5432/")
     parser.add_argument("--seconds", type=float, default=20, help="seconds of load")
     parser.add_argument("--clients", type=int, default=6, help="client threads")
