@@ -16,6 +16,7 @@ from engine import clock
 from engine.errors import XiaoweiError
 from engine.services import Actor, audit, definitions, orgs, timers
 
+from .lifeline import exit_with_parent, parent_alive
 from .wiring import build_context
 
 
@@ -121,8 +122,11 @@ def processes_show(key):
 @click.option("--once", is_flag=True, help="Advance what is due and exit.")
 @click.option("--now", "now_text", help="Treat this ISO time as now (with --once; for tests and demos).")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between polls.")
-def worker(once, now_text, interval):
+@click.option("--parent-pid", type=int, hidden=True, help="Exit when this process (xiaowei serve) is gone.")
+def worker(once, now_text, interval, parent_pid):
     """Fire due timers (publicity periods) and advance their matters."""
+    if parent_pid:
+        exit_with_parent(parent_pid)
     ctx = _context()
     if now_text and not once:
         raise click.UsageError("--now only goes with --once")
@@ -135,6 +139,9 @@ def worker(once, now_text, interval):
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             if once:
                 click.echo(f"{len(done)} matters advanced")
+                return
+            if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
+                click.echo("xiaowei serve is gone: the timer worker stops")
                 return
             time.sleep(interval)
 
@@ -155,17 +162,28 @@ def _parse_time(text: str) -> datetime:
 def serve(host, port, workers, with_worker):
     """Run the web server (gunicorn) after migrating and loading definitions."""
     from .server import run_gunicorn
-    ctx = _context()
-    ctx.database.upgrade()
-    _load(ctx)
-    child = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"]) if with_worker else None
+    _prepare_database()
+    master = os.getpid()
+    child = subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--parent-pid", str(master)]) \
+        if with_worker else None
     try:
         click.echo(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
         run_gunicorn(host, port, workers)
     finally:
-        if child:
+        # gunicorn's workers are forks of this process and leave through this frame too: only the
+        # master stops the timer worker.
+        if child and os.getpid() == master:
             child.send_signal(signal.SIGTERM)
             child.wait(10)
+
+
+def _prepare_database() -> None:
+    """Migrate and load the definitions, then close every connection: the gunicorn workers are
+    forked from this process and must not inherit one (engine/store/db.py says why)."""
+    ctx = _context()
+    ctx.database.upgrade()
+    _load(ctx)
+    ctx.database.dispose()
 
 
 @cli.command()

@@ -2,5 +2,5 @@
 
 The only package of the engine that imports SQLAlchemy; services see repositories only.
 """
-from .db import Database, database_url_from_env  # noqa: F401
+from .db import Database, database_url_from_env, dispose_every_database  # noqa: F401
 from .uow import UnitOfWork  # noqa: F401

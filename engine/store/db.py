@@ -1,6 +1,18 @@
-"""Engine and session set-up for SQLite (default) and PostgreSQL."""
+"""Engine and session set-up for SQLite (default) and PostgreSQL.
+
+No pooled connection may cross a fork (SQLAlchemy, "Using Connection Pools with Multiprocessing or
+os.fork()"). On PostgreSQL two processes would talk over one socket. On SQLite it is worse and
+silent: a child inherits the parent's open file and SQLite's in-memory record of the locks the
+parent holds, believes it holds them too and takes no lock of its own; when the parent dies,
+another process can then take the file as unused, checkpoint and delete the WAL while the child
+goes on committing into the deleted file, and those commits vanish (issue 9). Hence a process
+that forks closes its connections first (`dispose_every_database()`): for SQLite only that is
+safe. A forked child then also forgets whatever it may still have inherited without touching it
+(`close=False`), which is SQLAlchemy's recommendation and enough for PostgreSQL.
+"""
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +30,17 @@ def database_url_from_env() -> str:
     return Settings.from_env().resolved_database_url
 
 
+_DATABASES: "weakref.WeakSet[Database]" = weakref.WeakSet()    # every Database of this process
+
+
+def dispose_every_database(close: bool = True) -> None:
+    """Empty the pool of every Database in this process: before forking (close=True: close them),
+    or in a forked child (close=False: only forget the parent's connections; closing them from
+    the child would disturb the parent's use of them)."""
+    for database in list(_DATABASES):
+        database.dispose(close=close)
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -29,6 +52,7 @@ class Database:
         # Reads: the same pool, marked so that a transaction begins as a reader (see _on_begin).
         readonly = {"xiaowei_readonly": True} if self.is_sqlite else {"postgresql_readonly": True}
         self.read_sessions = sessionmaker(self.engine.execution_options(**readonly), expire_on_commit=False)
+        _DATABASES.add(self)
 
     def _engine_options(self) -> dict:
         if self.is_sqlite:
@@ -61,5 +85,12 @@ class Database:
         config.attributes["connection_engine"] = self.engine
         command.upgrade(config, "head")
 
-    def dispose(self) -> None:
-        self.engine.dispose()
+    def dispose(self, close: bool = True) -> None:
+        """Drop the pooled connections (the engine opens new ones when next used). close=False
+        forgets them without closing them: for a child that inherited them across a fork."""
+        self.engine.dispose(close=close)
+
+    def open_connections(self) -> int:
+        """Connections the pool holds, idle or in use (none may be open when a process forks)."""
+        pool = self.engine.pool
+        return sum(getattr(pool, name, lambda: 0)() for name in ("checkedin", "checkedout"))

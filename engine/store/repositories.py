@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, delete, false, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import GENESIS, event_hash
@@ -250,8 +252,12 @@ class InboxRepository(_Repository):
 class AttachmentRepository(_Repository):
     def add(self, attachment: Attachment, content: bytes) -> Attachment:
         if self.session.get(AttachmentBlob, attachment.sha256) is None:
-            self.session.add(AttachmentBlob(sha256=attachment.sha256, content=content))
-            self.session.flush()
+            # Two uploads of one file at once both find no blob, and on PostgreSQL the second
+            # insert would fail on the key. Rows under one hash are the same content: a conflict
+            # means the other upload stored it already.
+            insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[self.session.bind.dialect.name]
+            self.session.execute(insert(AttachmentBlob).values(sha256=attachment.sha256, content=content)
+                                 .on_conflict_do_nothing(index_elements=["sha256"]))
         self.session.add(attachment)
         self.session.flush()
         return attachment
