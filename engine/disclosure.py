@@ -223,11 +223,17 @@ def disclose(publication: Publication, data: dict, context: dict | None = None) 
         if spec.type == "file":
             documents += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
             continue
-        entry = _disclosed(spec, value, context or {})
-        fields.append(entry)
-        if spec.key == "subject" and subject is None:
-            subject = entry["text"]
-    return {"subject": subject, "fields": fields, "documents": list(dict.fromkeys(documents))}
+        fields.append(_disclosed(spec, value, context or {}))
+    return {"subject": _subject(fields), "fields": fields, "documents": list(dict.fromkeys(documents))}
+
+
+def _subject(fields: list[dict]) -> str | None:
+    """The record's headline: the field keyed `subject`, else the asset it concerns."""
+    for key in ("subject", "asset"):
+        found = next((f["text"] for f in fields if f.get("key") == key), None)
+        if found:
+            return found
+    return None
 
 
 def _disclosed(spec: DisclosedField, value, context: dict) -> dict:
@@ -249,7 +255,9 @@ def field_words(spec: DisclosedField, value) -> str:
     if isinstance(value, bool) or spec.type == "boolean":
         return _BOOL_WORDS.get(value, str(value))
     if spec.type == "money" and isinstance(value, (int, float)):
-        return f"{Decimal(str(value)):,.2f} 元"
+        # Money fields also carry areas (亩): the unit the label names wins over 元.
+        unit = spec.label.rsplit("（", 1)[-1] if "（" in spec.label else "元"
+        return f"{Decimal(str(value)):,.2f}" + (" 元" if "元" in unit else "")
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)

@@ -5,6 +5,7 @@ import pytest
 from engine.definitions import Catalog
 from engine.disclosure import disclose
 from engine.errors import DefinitionError
+from tests.scenario import catalog
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -149,3 +150,15 @@ def test_a_declaration_on_an_element_that_cannot_publish_is_refused():
     with pytest.raises(DefinitionError) as info:
         load(misplaced)
     assert "只能写在办理步骤或结束事件" in info.value.problem and info.value.element == "merge"
+def test_the_section_of_called_processes_is_read_from_the_call_activity():
+    shipped = catalog().processes
+    assert shipped["village_project"].called_sections == {"major_decision": "project"}
+    assert shipped["asset_lease"].called_sections == {"major_decision": "asset"}
+
+
+def test_every_shipped_item_that_publishes_results_declares_it():
+    shipped = catalog().processes
+    for key in ("village_project", "major_decision", "dibao", "temporary_assistance", "homestead", "disability_subsidy",
+                "dilapidated_housing", "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate",
+                "asset_lease", "asset_disposal"):
+        assert shipped[key].publications(), f"{key} declares no publicity point"
