@@ -151,7 +151,7 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
         uow.audit.append("step_completed", actor.name, record.id, {
             "task_id": task_id, "process_key": item.process_key, "step": item.step_id,
             "step_name": item.step_name, "role": item.role, "data": cleaned, "changes": changes}, now.isoformat())
-        save_matter(uow, record, matter, actor, events=events, now=now)
+        save_matter(uow, record, matter, actor, events=events, now=now, completed=item)
         result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))   # read before the commit
         uow.commit()
         return result
