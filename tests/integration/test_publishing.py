@@ -139,7 +139,7 @@ def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, oth
         intake = next(s for s in m["ready_steps"] if s["step_id"] == "appraisal_objection")
         assert (row.section, row.stage, row.subject) == ("service_result", "民主评议公示", "王*山")
         shown = {f["label"]: f["text"] for f in row.fields}
-        assert shown["申请人（户主）公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
+        assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
         assert "联系电话" not in shown and "110101199003071234" not in str(row.fields) and "王大山" not in str(row.fields)
         assert row.publicity_step == "appraisal_objection" and row.publicity_task_id == intake["id"]
         assert row.publicity_ends_at == fixed.now() + timedelta(days=7)
