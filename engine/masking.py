@@ -8,8 +8,10 @@ digits, a bank account its last four, a name its first (and, from three characte
 character; an exact address becomes the village; health and disability details are withheld.
 
 Every text that is published, public or not, is also scrubbed: a clerk who types an ID number or a
-phone number into a notice does not publish it. The patterns count digits, not "word" boundaries:
-in Python a Chinese character is a word character, so `\\b` would miss 身份证110101199003071234号.
+phone number into a notice does not publish it. The patterns look for a run of digits not glued to
+other digits or Latin letters, rather than for "word" boundaries: in Python a Chinese character is a
+word character, so `\\b` would miss 身份证110101199003071234号, while a code such as LS20261234567890123
+(letters and digits) is an identifier, not a bank account.
 """
 from __future__ import annotations
 
@@ -17,10 +19,10 @@ import re
 
 WITHHELD = "（依法不公开）"
 
-_NOT_DIGIT_BEFORE, _NOT_DIGIT_AFTER = r"(?<![0-9])", r"(?![0-9])"
-ID_NUMBER = re.compile(_NOT_DIGIT_BEFORE + r"(?:\d{17}[\dXx]|\d{15})" + r"(?![0-9A-Za-z])")
-BANK_ACCOUNT = re.compile(_NOT_DIGIT_BEFORE + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _NOT_DIGIT_AFTER)
-MOBILE = re.compile(_NOT_DIGIT_BEFORE + r"1[3-9]\d[ -]?\d{4}[ -]?\d{4}" + _NOT_DIGIT_AFTER)
+_BEFORE, _AFTER = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+ID_NUMBER = re.compile(_BEFORE + r"(?:\d{17}[\dXx]|\d{15})" + _AFTER)
+BANK_ACCOUNT = re.compile(_BEFORE + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _AFTER)
+MOBILE = re.compile(_BEFORE + r"1[3-9]\d[ -]?\d{4}[ -]?\d{4}" + _AFTER)
 
 
 def id_number(value, context: dict | None = None) -> str:
@@ -70,8 +72,9 @@ def name_partial(value, context: dict | None = None) -> str:
 
 RULES = {"id_number": id_number, "phone": phone, "bank_account": bank_account, "address": address,
          "health": health, "name_partial": name_partial}
-RULE_NAMES = {"id_number": "身份证号", "phone": "电话号码", "bank_account": "银行账号", "address": "详细地址",
-              "health": "健康和残疾情况", "name_partial": "姓名（部分隐去）"}
+# How a masked field is described to the public ("申请人（部分隐去）").
+HOW_SHOWN = {"id_number": "部分隐去", "phone": "部分隐去", "bank_account": "仅显示后四位", "address": "仅公开到村",
+             "health": "依法不公开", "name_partial": "部分隐去"}
 
 
 def mask(rule: str, value, context: dict | None = None) -> str:
