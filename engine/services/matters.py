@@ -14,7 +14,7 @@ from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
 from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
-from . import views
+from . import objections, views
 from .access import (check_separation, records_refusals, require_admin, require_role, visible_matter,
                      visible_villages)
 from .attachments import link_cited_files
@@ -234,7 +234,8 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
     with ctx.uow() as uow:
         record = visible_matter(uow, actor, matter_id)
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
-                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)]}
+                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
+                "public_objections": objections.for_matter(uow, actor, record)}
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
@@ -306,6 +307,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "may_act": actor.reaches(uow.lineage(record.village_code), item.role)}
+                "may_act": actor.reaches(uow.lineage(record.village_code), item.role),
+                **objections.for_step(uow, actor, item, record)}
 
 
