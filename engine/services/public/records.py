@@ -12,6 +12,7 @@ from .catalogue import place_of
 
 RECENT = 10
 PAGE_SIZE = 30
+DEAL_KEYS = ("method", "channel", "counterparty", "reserve_price", "price", "deal_price", "term", "start", "expiry")
 
 
 def version(ctx, village: str | None = None) -> str:
@@ -65,14 +66,14 @@ def assets(ctx, village: str) -> dict:
         groups = _by_matter(ctx, uow.records.in_section(village, "asset"))
     register: dict = {}
     for group in groups:
-        keyed = group["keys"]
+        keyed, labels = group["keys"], group["key_labels"]
         identity = keyed.get("asset_no") or keyed.get("asset") or group["subject"] or f"#{group['matter_id']}"
         entry = register.setdefault(identity, {"asset": keyed.get("asset") or group["subject"], "facts": {}, "deals": []})
         for key in ("asset_no", "kind", "location", "area", "value"):
             if key in keyed:
                 entry["facts"][key] = keyed[key]
-        deal = {KEYS[k]: keyed[k] for k in ("method", "channel", "counterparty", "reserve_price", "price", "deal_price",
-                                             "term", "start", "expiry") if k in keyed}
+        # A deal's terms under the item's own words (承租（承包）方, 合同到期日期), in the register's order.
+        deal = {labels[k]: keyed[k] for k in DEAL_KEYS if k in keyed}
         entry["deals"].append({"matter_id": group["matter_id"], "item_name": group["item_name"], "terms": deal,
                                "stage": group["records"][-1]["stage"], "published_at": group["latest_at"]})
     entries = [{**e, "facts": [{"label": KEYS[k], "text": v} for k, v in e["facts"].items()]} for e in register.values()]
@@ -123,13 +124,14 @@ def _by_matter(ctx, rows) -> list[dict]:
     found = []
     for matter_id, members in sorted(groups.items(), key=lambda kv: -max(r.id for r in kv[1])):
         members.sort(key=lambda r: r.id)
-        keys = {}
+        keys, labels = {}, {}
         for row in members:
             keys.update({f["key"]: f["text"] for f in row.fields if f.get("key")})
+            labels.update({f["key"]: f["label"] for f in row.fields if f.get("key")})
         own = [r.subject for r in members if r.subject and r.source_process == r.process_key]
         subject = (own or [r.subject for r in members if r.subject] or [members[0].item_name])[-1]
         found.append({"matter_id": matter_id, "item": members[0].process_key, "item_name": members[0].item_name,
-                      "subject": subject, "keys": keys, "amount": keys.get("amount"),
+                      "subject": subject, "keys": keys, "key_labels": labels, "amount": keys.get("amount"),
                       "stages": list(dict.fromkeys(r.stage for r in members)), "latest_at": members[-1].published_at,
                       "records": [record_view(ctx, r) for r in members]})
     return found
