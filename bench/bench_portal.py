@@ -13,16 +13,21 @@ import sys
 import tempfile
 import time
 import timeit
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api import create_app  # noqa: E402
+from engine import clock  # noqa: E402
+from engine.identity import Grant  # noqa: E402
 from engine.services import Actor, Context, matters  # noqa: E402
 from engine.services.definitions import sync_definitions  # noqa: E402
 from engine.services.demo import seed_demo  # noqa: E402
 from engine.services.demo_walk import walk_demo  # noqa: E402
+from engine.services.timers import advance_due_timers  # noqa: E402
 from engine.store import Database  # noqa: E402
+from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, start_decision  # noqa: E402
 from tests.settings import TEST_SETTINGS  # noqa: E402
 
 PAGES = ("/public", "/public/lushui_village", "/public/lushui_village/projects", "/public/lushui_village/projects/1",
@@ -60,10 +65,6 @@ def main(argv=None) -> None:
 def publishing_cost(ctx, repeat: int) -> None:
     """Completing the same kind of step with and without a publicity point: 两委 deliberation
     (publishes nothing) against the 决议公开 step (one record) of 四议两公开 matters."""
-    from engine import clock
-    from engine.identity import Grant
-    from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, start_decision
-    from datetime import timedelta
     clerk = Actor("bench", frozenset(Grant(code, "demo_county") for code in ctx.roles))
     plain, publishing = [], []
     fixed = clock.FixedClock(clock.now())
@@ -75,7 +76,6 @@ def publishing_cost(ctx, repeat: int) -> None:
             plain.append(time.perf_counter() - started)
             m = do(ctx, clerk, m, "send_plan", SEND_PLAN)
             fixed.advance(timedelta(days=10))
-            from engine.services.timers import advance_due_timers
             advance_due_timers(ctx, Actor.system())
             m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "review", REVIEW)
             m = do(ctx, clerk, m, "resolve_rep", RESOLVE)

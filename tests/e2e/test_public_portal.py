@@ -8,13 +8,16 @@ import re
 
 import pytest
 from api import create_app
+from engine.identity import Grant
 from engine.services import Actor, matters
+from engine.services.demo import seed_demo
 from engine.services.demo_answers import DIBAO_WANG
 from engine.services.demo_walk import Scene
 from engine.store import Database
 from tests.conftest import BACKENDS
 from tests.conftest import _truncate as truncate
 from tests.e2e.conftest import make_user
+from tests.browser.web import WebClient
 from tests.e2e.public_helpers import TOKEN, crawl, walk_one, walked_context
 
 VILLAGE = "lushui_village"
@@ -242,8 +245,6 @@ def test_an_objection_filed_online_reaches_the_supervision_committee(ctx):
 
 
 def test_the_workspace_step_page_shows_the_objection_and_prefills_the_form(ctx):
-    from tests.browser.web import WebClient
-    from engine.services.demo import seed_demo
     seed_demo(ctx, Actor.system())
     app, matter = open_notice(ctx)
     client = app.test_client()
@@ -291,12 +292,8 @@ def test_a_form_read_before_the_period_ended_or_restarted_is_refused(ctx):
     client = app.test_client()
     (token,) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
     intake = next(s for s in matter["ready_steps"] if s["objection_intake"])
-    clerk = Actor("jianwei", frozenset(g for g in _committee(ctx)))
+    clerk = Actor("jianwei", frozenset({Grant("SUPERVISION_COMMITTEE", VILLAGE)}))
     matters.complete_step(ctx, clerk, intake["id"], {"objection": "当面提出的异议"})
     late = client.post("/public/objections", data={"token": token, "text": "公示的家庭人数不对"})
     assert late.status_code == 409 and "公示期已结束或已重新开始" in late.get_data(as_text=True)
 
-
-def _committee(ctx):
-    from engine.identity import Grant
-    return {Grant("SUPERVISION_COMMITTEE", VILLAGE)}

@@ -15,7 +15,7 @@ from engine.services import Actor, audit, definitions, matters, views
 from engine.services.publishing import content_hash
 from engine.services.timers import advance_due_timers
 from engine.store.models import AuditEvent, PublishedRecord
-from tests.integration.helpers import do, with_evidence
+from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, with_evidence
 
 SYSTEM = Actor.system()
 PROJECT = {"project_name": "通组道路硬化", "summary": "硬化通组道路1.2公里，联系人电话13812345678", "amount": 80000,
@@ -153,7 +153,6 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
     m = to_contract(ctx, clerk, other)
     decision = matters.start_matter(ctx, clerk, "major_decision", "lushui_village", "修建文化广场",
                                     {"summary": "修建村文化广场", "amount": 300000})
-    from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN
     fixed = clock.FixedClock(clock.now())
     with clock.use_clock(fixed):
         d = do(ctx, other, decision, "propose", PROPOSE)
@@ -178,7 +177,6 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
 
 def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
     m = matters.start_matter(ctx, clerk, "village_project", "lushui_village", "村道", {**PROJECT, "amount": 150000})
-    from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN
     fixed = clock.FixedClock(clock.now())
     with clock.use_clock(fixed):
         m = do(ctx, other, m, "propose", PROPOSE)
