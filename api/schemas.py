@@ -98,6 +98,8 @@ class TaskSummarySchema(Schema):
     ready_since = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
     claimed_by = fields.String(allow_none=True)
+    public_objections_waiting = fields.Integer(metadata={
+        "description": "objections filed on the public portal during this publicity period, not yet registered"})
 
 
 class TimerSchema(Schema):

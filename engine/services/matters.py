@@ -293,7 +293,10 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
                 roles_by_unit.setdefault(grant.org, set()).add(grant.role)
             reach = [(roles, uow.orgs.within({unit})) for unit, roles in roles_by_unit.items()]
         rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page)
-        return [views.task_summary(ctx, row) for row in rows], total
+        # An intake step with objections filed online stands out in the 村监委's list.
+        waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
+        return [{**views.task_summary(ctx, row), "public_objections_waiting": waiting.get(row.task_id, 0)}
+                for row in rows], total
 
 
 def get_task(ctx, actor, task_id: str) -> dict:

@@ -57,6 +57,14 @@ class PublicObjectionRepository(_Repository):
             registered_at=at, registered_by=by))
         return result.rowcount
 
+    def waiting_by_task(self, task_ids: list[str]) -> dict[str, int]:
+        """Objections filed online and not yet registered, per intake step (a to-do list's badge)."""
+        if not task_ids:
+            return {}
+        rows = self.session.execute(select(PublicObjection.task_id, func.count()).where(
+            PublicObjection.task_id.in_(task_ids), PublicObjection.registered_at.is_(None)).group_by(PublicObjection.task_id))
+        return dict(rows.all())
+
     def count_from(self, source: str, since: datetime) -> int:
         return self.session.scalar(select(func.count()).select_from(PublicObjection).where(
             PublicObjection.source == source, PublicObjection.received_at >= since))

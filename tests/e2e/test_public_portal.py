@@ -225,6 +225,8 @@ def test_an_objection_filed_online_reaches_the_supervision_committee(ctx):
 
     committee = app.test_client()
     headers = {"Authorization": f"Bearer {make_user(ctx, 'jianwei', ['SUPERVISION_COMMITTEE'])}"}
+    inbox = committee.get("/api/v1/tasks?role=SUPERVISION_COMMITTEE", headers=headers).json
+    assert {t["id"]: t["public_objections_waiting"] for t in inbox}[intake["id"]] == 1, "the to-do list says so"
     task = committee.get(f"/api/v1/tasks/{intake['id']}", headers=headers).json
     (objection,) = task["public_objections"]
     assert (objection["text"], objection["name"], objection["phone"]) == ("王大山家去年新买了货车，收入不低", "村民张三", "13900001111")
