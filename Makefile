@@ -26,6 +26,7 @@ bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_loops.py
+	$(BIN)/python bench/bench_portal.py
 
 flow-coverage: setup      ## which test took which flow of which item -> test-artifacts/flow-coverage.md
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_item_*.py; status=$$?; \

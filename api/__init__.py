@@ -8,7 +8,7 @@ from flask_smorest import Api
 
 from engine.settings import Settings
 
-from . import web
+from . import public, web
 from .errors import http_error, register_error_handlers
 from .rest import attachments, audit, auth, calendar, flowcharts, instances, processes, registry, tasks, users
 from .wiring import build_context
@@ -55,5 +55,6 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
     # The web pages: session cookie (HttpOnly, SameSite=Lax, Secure outside development/test),
     # secret key (XIAOWEI_SECRET_KEY or a key file under XIAOWEI_DATA_DIR), CSRF, the blueprint.
     web.init_app(app)
+    public.init_app(app)        # the public portal (/public): no login, no session, cacheable
     logging.getLogger("xiaowei").setLevel(logging.INFO)
     return app

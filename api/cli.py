@@ -187,25 +187,35 @@ def _prepare_database() -> None:
 
 
 @cli.command()
-def demo():
+@click.option("--walk/--no-walk", default=True, show_default=True,
+              help="Drive demo matters of 绿水村 through their steps, so the public portal has something to show.")
+def demo(walk):
     """Set up a demo county (2 townships, 3 villages, one user per role per unit). Demo only."""
     from engine.services.demo import DEMO_PASSWORD, demo_username, seed_demo
     ctx = _context()
-    click.echo("1/3 schema ...")
+    click.echo("1/4 schema ...")
     ctx.database.upgrade()
-    click.echo("2/3 definitions ...")
+    click.echo("2/4 definitions ...")
     _load(ctx)
-    click.echo("3/3 demo county, townships, villages and users (one per role per unit) ...")
+    click.echo("3/4 demo county, townships, villages and users (one per role per unit) ...")
     created = seed_demo(ctx, Actor.system(), progress=lambda name: click.echo(f"  user {name}"))
     for unit in orgs.list_units(ctx, Actor.system()):
         mark = "new" if unit["code"] in created["units"] else "ok "
         click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
+    if walk:
+        from engine.services.demo_walk import walk_demo
+        click.echo("4/4 demo matters of 绿水村, walked through their steps (the public portal shows what they published) ...")
+        for noisy in ("spiff", "xiaowei.worker"):       # hundreds of steps and timers: one line is enough
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        walked = walk_demo(ctx)
+        click.echo(f"  {len(walked)} matters walked" if walked else "  already walked")
     click.echo("\ndemo ready. Every demo user's password is " + repr(DEMO_PASSWORD) + " (demo only, never in production).")
     click.echo("User names are <role code in lower case>.<unit code>, for example:")
     for role, unit in (("TWO_COMMITTEES", "lushui_village"), ("SUPERVISION_COMMITTEE", "lushui_village"),
                        ("TOWNSHIP_DISCIPLINE", "qingshan_town"), ("TOWNSHIP_ADMIN", "qingshan_town"),
                        ("COUNTY_ADMIN", "demo_county")):
         click.echo(f"  {demo_username(role, unit)}")
+    click.echo("Public portal (no login): http://127.0.0.1:8000/public/lushui_village")
     click.echo("Get a token: curl -X POST localhost:8000/api/v1/auth/token -H Content-Type:application/json "
                f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", \"password\": \"{DEMO_PASSWORD}\"}}'")
 

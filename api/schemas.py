@@ -98,6 +98,8 @@ class TaskSummarySchema(Schema):
     ready_since = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
     claimed_by = fields.String(allow_none=True)
+    public_objections_waiting = fields.Integer(metadata={
+        "description": "objections filed on the public portal during this publicity period, not yet registered"})
 
 
 class TimerSchema(Schema):
@@ -131,6 +133,7 @@ class InstanceSchema(InstanceSummarySchema):
     ready_steps = fields.List(fields.Nested(TaskSummarySchema))
     waiting_timers = fields.List(fields.Nested(TimerSchema))
     attachments = fields.List(fields.Nested(lambda: AttachmentSchema()))
+    public_objections = fields.List(fields.Nested(lambda: PublicObjectionSchema()))
 
 
 class CancelSchema(Schema):
@@ -146,12 +149,27 @@ class TaskQuerySchema(Schema):
     village = fields.String()
 
 
+class PublicObjectionSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    received_at = fields.DateTime()
+    registered_at = fields.DateTime(allow_none=True)
+    registered_by = fields.String(allow_none=True)
+    audit_seq = fields.Integer()
+    name = fields.String(allow_none=True, metadata={"description": "only for the step's role and supervisors"})
+    phone = fields.String(allow_none=True, metadata={"description": "only for the step's role and supervisors"})
+
+
 class TaskSchema(TaskSummarySchema):
     form = fields.List(fields.Nested(FormFieldSchema))
     matter = fields.Nested(InstanceSummarySchema)
     data = fields.Dict()
     policy_basis = fields.String(allow_none=True)
     may_act = fields.Boolean(metadata={"description": "whether the caller may complete this step"})
+    public_objections = fields.List(fields.Nested(PublicObjectionSchema), metadata={
+        "description": "objections villagers filed on the public portal during this publicity period"})
+    suggested_data = fields.Dict(metadata={
+        "description": "form values prefilled from the objections received (complete the step to register them)"})
 
 
 class EventSchema(Schema):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
 from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
+from .disclosure import XIAOWEI, read_declarations
 from .errors import DefinitionError, UnsafeExpression
 from .expressions import compile_expression, names_in
 from .forms import CAMUNDA, Form, parse_form
@@ -49,6 +50,7 @@ class Step:
     separate_from: tuple = ()      # steps ("start": the matter's starter) whose actor may not do this one
     objection_intake: bool = False # completed only when someone objects during a publicity period
     policy_basis: str | None = None  # the step's own legal basis, where it has one beyond the item's
+    publications: tuple = ()       # what completing it publishes (engine/disclosure.py)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "process_key": self.process_key, "role": self.role,
@@ -56,6 +58,7 @@ class Step:
                 "role_variable": self.role_variable, "supervision": self.supervision,
                 "separate_from": list(self.separate_from), "objection_intake": self.objection_intake,
                 "policy_basis": self.policy_basis,
+                "publications": [p.as_dict() for p in self.publications],
                 "form": [f.as_dict() for f in self.form.fields]}
 
 
@@ -77,6 +80,8 @@ class ProcessInfo:
     embedded: tuple = ()           # ids of embedded sub-processes (their steps belong to this item)
     start_role: str | None = None  # the lane of the start event: who may start a matter
     start_event: str | None = None # the id of the start event (where the start form is declared)
+    end_publications: dict = field(default_factory=dict)  # end event id -> what reaching it publishes
+    called_sections: dict = field(default_factory=dict)   # called process key -> section its records go to
 
     def field_names(self) -> set[str]:
         names = set(self.start_form.names())
@@ -90,7 +95,13 @@ class ProcessInfo:
                 "start_form": [f.as_dict() for f in self.start_form.fields],
                 "steps": [s.as_dict() for s in self.steps.values()], "end_events": self.end_events,
                 "timers": self.timers, "calls": list(self.calls), "reads": sorted(self.reads),
-                "start_role": self.start_role}
+                "start_role": self.start_role, "publications": self.publications()}
+
+    def publications(self) -> list[dict]:
+        """Every publicity point of the item with what it publishes, in document order of steps."""
+        found = [{**p.as_dict(), "element_name": s.name} for s in self.steps.values() for p in s.publications]
+        return found + [{**p.as_dict(), "element_name": self.end_events.get(eid, eid)}
+                        for eid, pubs in self.end_publications.items() for p in pubs]
 
 
 @dataclass
@@ -226,12 +237,14 @@ def wire_loop_children(spec) -> None:
 
 
 def _without_forms(root):
-    """A copy of the document without camunda:formData: the forms are ours to read, and
-    SpiffWorkflow indexes every element with an id, so a form option or field whose id equals a
-    step's id (`<camunda:value id="approve">` in a step `approve`) would replace the step."""
+    """A copy of the document without camunda:formData and the disclosure declarations: both are
+    ours to read, and SpiffWorkflow indexes every element with an id, so a form option or field
+    whose id equals a step's id (`<camunda:value id="approve">` in a step `approve`) would replace
+    the step."""
     copy = deepcopy(root)
-    for form in copy.iterfind(f".//{{{CAMUNDA}}}formData"):
-        form.getparent().remove(form)
+    for form in [*copy.iterfind(f".//{{{CAMUNDA}}}formData"), *copy.iterfind(f".//{{{XIAOWEI}}}*")]:
+        if form.getparent() is not None:
+            form.getparent().remove(form)
     return copy
 
 
@@ -306,9 +319,24 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     calls = tuple(sorted({c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}))
     mi_names = frozenset(n.get("name") or n.get("id") for n in process.iterfind(".//bpmn:inputDataItem", NS))
     embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))
+    declared = _declarations(process, filename, start_form, steps)
+    steps = {sid: replace(s, publications=declared.by_element.get(sid, ())) for sid, s in steps.items()}
     return ProcessInfo(key, process.get("name") or key, filename, sha,
                        {k: meta.get(k) for k in METADATA_KEYS}, lanes, start_form, steps, ends, timers,
-                       calls, frozenset(_names_read(process)), mi_names, embedded, start_role, start_event)
+                       calls, frozenset(_names_read(process)), mi_names, embedded, start_role, start_event,
+                       {e: p for e, p in declared.by_element.items() if e not in steps}, declared.called_sections)
+
+
+def _declarations(process, filename: str, start_form: Form, steps: dict):
+    """What the process publishes (engine/disclosure.py); the first problem refuses the file."""
+    def lookup(name: str, element):
+        own = steps[element.get("id")].form.fields if element.get("id") in steps else ()
+        forms = [own, start_form.fields, *(s.form.fields for s in steps.values())]
+        return next((f for fields in forms for f in fields if f.name == name), None)
+    declared, findings = read_declarations(process, lookup)
+    for finding in findings:
+        raise DefinitionError(filename, finding.element, finding.problem, finding.line, process.get("id"))
+    return declared
 
 
 def _is_number(text) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bpmn_reader import duration_words as _duration_words
 
 from .definitions import CATEGORIES
+from .disclosure import SECTIONS
 
 HEADER = "<!-- 由 processes/ 中的流程定义生成（xiaowei processes doc -o docs/power-list.md），请勿手改 -->"
 
@@ -46,6 +47,8 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
     if info.calls:
         called = "、".join(catalog.processes[c].name if c in catalog.processes else c for c in info.calls)
         lines.append(f"- 调用：{called}")
+    for end, publications in info.end_publications.items():
+        lines += [f"- 办结于“{info.end_events.get(end, end)}”时公开（{SECTIONS[p.section]}·{p.stage}）" for p in publications]
     lines += ["", "| 步骤 | 办理角色 | 时限 | 表单（*为必填） | 说明 |", "|---|---|---|---|---|"]
     for step in info.steps.values():
         role = roles[step.role].name if step.role in roles else step.role
@@ -54,6 +57,7 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
                                  ("多部门联合", step.multi_instance)) if on]
         if step.separate_from:
             notes.append("不得由" + "、".join("发起人" if s == "start" else info.steps[s].name for s in step.separate_from) + "办理人办理")
+        notes += [f"公开（{SECTIONS[p.section]}·{p.stage}）" for p in step.publications]
         lines.append(f"| {step.name} | {role} | {duration_words(step.deadline, parameters) or '—'} | {fields} | {'；'.join(notes)} |")
     used = sorted(n for n in info.reads if n in parameters)
     if used:

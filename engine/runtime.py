@@ -111,6 +111,7 @@ class Matter:
         workflow.script_engine = SCRIPT_ENGINE   # not serialized: re-attach on every load
         self.error: str | None = None
         self.start_events: list = []
+        self.ends_reached: list[tuple[str, str]] = []   # (process, end event id) reached by this action
 
     # -- life cycle --------------------------------------------------------------------------
     @classmethod
@@ -189,6 +190,18 @@ class Matter:
         return due if isinstance(due, str) and isinstance(
             getattr(task.task_spec, "event_definition", None), TimerEventDefinition) else None
 
+    def publicity_due(self, task_id: str) -> datetime | None:
+        """When the publicity period of a ready objection-intake step ends: the due time of the
+        timer boundary event waiting beside it."""
+        task = self.task(task_id)
+        for sibling in task.parent.children if task.parent else []:
+            due = sibling.internal_data.get("event_value")
+            if sibling is not task and sibling.state == TaskState.WAITING and isinstance(due, str) and isinstance(
+                    getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition):
+                at = TimerEventDefinition.get_datetime(due)
+                return datetime.fromtimestamp(at.timestamp(), timezone.utc)
+        return None
+
     def next_timer_due(self) -> datetime | None:
         timers = self.waiting_timers()
         return timers[0].due if timers else None
@@ -247,6 +260,8 @@ class Matter:
             if spec.bpmn_id and isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
                 events.append(("timer_fired", {"element": spec.bpmn_id, "name": spec.bpmn_name,
                                                "process": task.workflow.spec.name}))
+            if spec.bpmn_id and isinstance(spec, EndEvent):
+                self.ends_reached.append((task.workflow.spec.name, spec.bpmn_id))   # end events may publish
 
         try:
             self.workflow.do_engine_steps(did_complete_task=record)

@@ -43,6 +43,8 @@ class Settings:
     login_window: timedelta = timedelta(minutes=15)
     login_failures_per_user: int = 5
     login_failures_per_address: int = 30
+    # Objections filed on the public portal, per sender address and hour (floods, not villagers).
+    public_objections_per_hour: int = 5
     password_cost: PasswordCost = field(default_factory=PasswordCost)
 
     @property
@@ -80,6 +82,7 @@ class Settings:
             "login_window": timedelta(minutes=_number(env, "XIAOWEI_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60)),
             "login_failures_per_user": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_USER", 5, 1, 1000)),
             "login_failures_per_address": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_ADDRESS", 30, 1, 100000)),
+            "public_objections_per_hour": int(_number(env, "XIAOWEI_PUBLIC_OBJECTIONS_PER_HOUR", 5, 1, 10000)),
         }
         values.update(overrides)
         return cls(**values)

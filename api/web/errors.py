@@ -13,6 +13,7 @@ from engine.errors import (Conflict, DefinitionError, Forbidden, InvalidData, No
                            Unauthenticated, XiaoweiError)
 
 from ..errors import http_error
+from ..public.errors import routing_error
 from .blueprint import bp
 
 log = logging.getLogger("xiaowei.web")
@@ -65,10 +66,13 @@ def _unexpected(exc: Exception):
 
 def register_site_pages(app) -> None:
     """Unknown addresses and methods outside /api get a page; under /api they keep the API's JSON
-    shape (api/errors.py). Routing errors happen before any blueprint is chosen, hence app level."""
+    shape (api/errors.py), under /public the portal's look. Routing errors happen before any
+    blueprint is chosen, hence app level."""
     def _routing(exc: HTTPException):
         if request.path == "/api" or request.path.startswith("/api/"):
             return http_error(exc)
+        if request.path == "/public" or request.path.startswith("/public/"):
+            return routing_error(exc)          # the portal's own page: no login links
         return error_page(exc.code, HTTP_HEADINGS[exc.code], HTTP_MESSAGES[exc.code])
     app.register_error_handler(RouteNotFound, _routing)
     app.register_error_handler(MethodNotAllowed, _routing)

@@ -7,7 +7,8 @@ EVENT_NAMES = {
     "matter_started": "发起事项", "step_completed": "办理步骤", "step_claimed": "认领步骤",
     "step_released": "释放步骤", "step_reassigned": "改派步骤", "timer_fired": "期限届满",
     "matter_completed": "事项办结", "matter_cancelled": "撤销事项", "matter_error": "事项出错",
-    "engine_error": "流程异常",
+    "engine_error": "流程异常", "record_published": "网上公开", "records_withdrawn": "撤回网上公开",
+    "public_objection_received": "收到网上异议",
 }
 
 
@@ -36,6 +37,12 @@ def _detail(name: str, payload: dict, role_names: dict) -> str:
         return f"原因：{payload.get('reason', '')}"
     if name == "matter_completed":
         return f"结果：{payload.get('outcome') or ''}"
+    if name == "record_published":
+        return f"{payload.get('stage', '')}：{payload.get('title', '')}（公开编号 {str(payload.get('content_sha256', ''))[:12]}）"
+    if name == "records_withdrawn":
+        return f"事项撤销，{len(payload.get('records') or [])} 条公开记录不再显示"
+    if name == "public_objection_received":
+        return f"对“{payload.get('title', '')}”：{payload.get('text', '')}"
     if name in ("matter_error", "engine_error"):
         return payload.get("error") or payload.get("message") or ""
     return ""

@@ -12,7 +12,7 @@ from ..identity import Actor  # noqa: F401 - re-exported for the services' calle
 from ..passwords import Passwords
 from ..registry import load_parameters, load_roles
 from ..settings import DEFAULT_PROCESSES_DIR, Settings  # noqa: F401 - DEFAULT_PROCESSES_DIR re-exported
-from ..store import Database, UnitOfWork
+from ..store import Database, PortalUnitOfWork, UnitOfWork
 
 
 
@@ -65,6 +65,10 @@ class Context:
     def uow(self, readonly: bool = False) -> UnitOfWork:
         """A unit of work: to act (commit once at the end), or readonly=True to answer a question."""
         return UnitOfWork(self.database, readonly=readonly)
+
+    def portal_uow(self) -> PortalUnitOfWork:
+        """The public portal's narrower unit of work: published records, never matters."""
+        return PortalUnitOfWork(self.database)
 
     def catalog(self) -> Catalog:
         """Every file under processes/, parsed and validated; parsed again only when a file,

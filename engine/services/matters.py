@@ -14,7 +14,7 @@ from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
 from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
-from . import views
+from . import objections, views
 from .access import (check_separation, records_refusals, require_admin, require_role, visible_matter,
                      visible_villages)
 from .attachments import link_cited_files
@@ -151,7 +151,7 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
         uow.audit.append("step_completed", actor.name, record.id, {
             "task_id": task_id, "process_key": item.process_key, "step": item.step_id,
             "step_name": item.step_name, "role": item.role, "data": cleaned, "changes": changes}, now.isoformat())
-        save_matter(uow, record, matter, actor, events=events, now=now)
+        save_matter(uow, record, matter, actor, events=events, now=now, completed=item)
         result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))   # read before the commit
         uow.commit()
         return result
@@ -234,7 +234,8 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
     with ctx.uow(readonly=True) as uow:
         record = visible_matter(uow, actor, matter_id)
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
-                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)]}
+                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
+                "public_objections": objections.for_matter(uow, actor, record)}
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
@@ -292,7 +293,10 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
                 roles_by_unit.setdefault(grant.org, set()).add(grant.role)
             reach = [(roles, uow.orgs.within({unit})) for unit, roles in roles_by_unit.items()]
         rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page)
-        return [views.task_summary(ctx, row) for row in rows], total
+        # An intake step with objections filed online stands out in the 村监委's list.
+        waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
+        return [{**views.task_summary(ctx, row), "public_objections_waiting": waiting.get(row.task_id, 0)}
+                for row in rows], total
 
 
 def get_task(ctx, actor, task_id: str) -> dict:
@@ -306,6 +310,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "may_act": actor.reaches(uow.lineage(record.village_code), item.role)}
+                "may_act": actor.reaches(uow.lineage(record.village_code), item.role),
+                **objections.for_step(uow, actor, item, record)}
 
 

@@ -10,6 +10,7 @@ from ..runtime import SERIALIZER_VERSION, Matter
 from ..store.models import InboxItem
 from ..vocabulary import MatterStatus, StepStatus
 from ..workdays import WorkingDays
+from .publishing import publish_after_action
 
 log = logging.getLogger("xiaowei.services")
 
@@ -20,8 +21,10 @@ def load_matter(ctx, uow, record) -> Matter:
 
 
 def save_matter(uow, record, matter: Matter, actor, events: list, now,
-                force_status: MatterStatus | None = None) -> None:
-    """Store the state, rebuild the inbox and the timer columns, append engine events."""
+                force_status: MatterStatus | None = None, completed: InboxItem | None = None) -> None:
+    """Store the state, rebuild the inbox and the timer columns, append engine events, and write
+    what the action published (engine/services/publishing.py). `completed`: the inbox row of the
+    step the action completed, if any."""
     previous = record.status
     status = MatterStatus(force_status or matter.status)
     record.state = matter.dump()
@@ -43,6 +46,7 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
         if status != MatterStatus.CANCELLED:
             uow.audit.append(f"matter_{status}", actor.name, record.id,
                              {"outcome": record.outcome, "error": record.error}, now.isoformat())
+    publish_after_action(uow, record, matter, actor, now, completed, ready)
     uow.flush()
 
 

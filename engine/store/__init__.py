@@ -3,4 +3,4 @@
 The only package of the engine that imports SQLAlchemy; services see repositories only.
 """
 from .db import Database, database_url_from_env, dispose_every_database  # noqa: F401
-from .uow import UnitOfWork  # noqa: F401
+from .uow import PortalUnitOfWork, UnitOfWork  # noqa: F401

@@ -251,3 +251,58 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PublishedRecord(Base):
+    """What a publicity point published (engine/disclosure.py), as the public sees it: the fields
+    already masked and in words, the documents listed as public. Written in the unit of work of the
+    action that published it, with the audit event that records it; the public portal reads only
+    these rows and the catalogue, never a matter. A cancelled matter's records are withdrawn (kept
+    for audit, no longer shown); `publicity_*` says whether the period it opened is still running."""
+    __tablename__ = "published_records"
+    __table_args__ = (Index("ix_published_village_section", "village_code", "section", "withdrawn_at"),
+                      Index("ix_published_village_changed", "village_code", "changed_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"))
+    township_code: Mapped[str] = mapped_column(String(64))
+    process_key: Mapped[str] = mapped_column(String(64))      # the item of the matter
+    item_name: Mapped[str] = mapped_column(String(200))
+    source_process: Mapped[str] = mapped_column(String(64))   # the process declaring it (a called one, say)
+    element: Mapped[str] = mapped_column(String(64))          # the step or end event that published it
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    role: Mapped[str | None] = mapped_column(String(64))      # who acted (for a joint step: the department)
+    section: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    fields: Mapped[list] = mapped_column(JSON)                # [{label, text, value?, key?, masked?}]
+    documents: Mapped[list] = mapped_column(JSON)             # [{id, name, size, content_type, sha256}]
+    published_at: Mapped[datetime]
+    audit_seq: Mapped[int] = mapped_column(Integer)           # the record_published event
+    audit_hash: Mapped[str] = mapped_column(String(64))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime | None]
+    publicity_step: Mapped[str | None] = mapped_column(String(64))     # the objection intake it opens
+    publicity_task_id: Mapped[str | None] = mapped_column(String(36))  # set while that period runs
+    publicity_ends_at: Mapped[datetime | None]
+    changed_at: Mapped[datetime]                              # any change the portal shows (its ETags)
+
+
+class PublicObjection(Base):
+    """An objection a villager filed on the portal during a publicity period. The name and phone
+    are optional and only the 村务监督委员会 of the matter sees them; the committee registers the
+    objection by completing the period's objection intake step."""
+    __tablename__ = "public_objections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("published_records.id", ondelete="CASCADE"), index=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(64), index=True)   # a keyed hash of the sender's address
+    received_at: Mapped[datetime]
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    registered_at: Mapped[datetime | None]
+    registered_by: Mapped[str | None] = mapped_column(String(64))

@@ -49,6 +49,10 @@ class DefinitionRepository(_Repository):
         return list(self.session.scalars(select(DefinitionVersion).filter_by(is_current=True)
                                          .order_by(DefinitionVersion.category, DefinitionVersion.process_key)))
 
+    def latest_id(self) -> int:
+        """Grows with every version stored: the catalogue's version for caches."""
+        return self.session.scalar(select(func.max(DefinitionVersion.id))) or 0
+
 
 class OrgRepository(_Repository):
     def get(self, code: str) -> OrgUnit | None:
@@ -62,6 +66,9 @@ class OrgRepository(_Repository):
     def list(self, level: str | None = None) -> list[OrgUnit]:
         query = select(OrgUnit).order_by(OrgUnit.level, OrgUnit.code)
         return list(self.session.scalars(query.filter_by(level=level) if level else query))
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(OrgUnit))
 
     def within(self, codes: set[str]) -> set[str]:
         """The given units and every unit below them."""

@@ -10,31 +10,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict
 from .identity_repositories import TokenRepository, UserRepository, lineage
+from .publication_repositories import PortalRecordRepository, PublicationRepository, PublicObjectionRepository
 from .repositories import (AttachmentRepository, AuditRepository, CalendarRepository, DefinitionRepository,
-                           IdempotencyRepository,
-                           InboxRepository, MatterRepository,
-                           OrgRepository, ParameterRepository)
+                           IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
+                           ParameterRepository)
 
 
-class UnitOfWork:
+class _Transaction:
+    """One session, rolled back unless committed."""
+
     def __init__(self, database, readonly: bool = False):
         self.database = database
         self.readonly = readonly
 
-    def __enter__(self) -> "UnitOfWork":
-        self.session = self.database.read_sessions() if self.readonly else self.database.sessions()
-        self.definitions = DefinitionRepository(self.session)
-        self.orgs = OrgRepository(self.session)
-        self.parameters = ParameterRepository(self.session)
-        self.matters = MatterRepository(self.session)
-        self.inbox = InboxRepository(self.session)
-        self.idempotency = IdempotencyRepository(self.session)
-        self.calendar = CalendarRepository(self.session)
-        self.audit = AuditRepository(self.session)
-        self.attachments = AttachmentRepository(self.session)
-        self.users = UserRepository(self.session)
-        self.tokens = TokenRepository(self.session)
-        return self
+    def _session(self):
+        return self.database.read_sessions() if self.readonly else self.database.sessions()
 
     def __exit__(self, *exc_info) -> None:
         self.session.rollback()
@@ -59,8 +49,58 @@ class UnitOfWork:
         """A unit's code and its ancestors' (village, township, county)."""
         return lineage(self.session, code)
 
+
+class UnitOfWork(_Transaction):
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._session()
+        self.definitions = DefinitionRepository(self.session)
+        self.orgs = OrgRepository(self.session)
+        self.parameters = ParameterRepository(self.session)
+        self.matters = MatterRepository(self.session)
+        self.inbox = InboxRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
+        self.calendar = CalendarRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        self.attachments = AttachmentRepository(self.session)
+        self.users = UserRepository(self.session)
+        self.tokens = TokenRepository(self.session)
+        self.publications = PublicationRepository(self.session)
+        self.public_objections = PublicObjectionRepository(self.session)
+        return self
+
     def flush(self) -> None:
         try:
             self.session.flush()
         except StaleDataError as exc:
             raise Conflict("数据已被他人修改，请刷新后重试") from exc
+
+
+class PublicDocuments:
+    """Attachments by id and their bytes: nothing else of the attachment store (which files may be
+    read is the portal service's decision: only those a published record lists)."""
+
+    def __init__(self, session):
+        self._attachments = AttachmentRepository(session)
+
+    def get(self, attachment_id: str):
+        return self._attachments.get(attachment_id)
+
+    def content(self, sha256: str) -> bytes:
+        return self._attachments.content(sha256)
+
+
+class PortalUnitOfWork(_Transaction):
+    """What the public portal may touch, and nothing more: published records, the organisation
+    units, the catalogue (current definition versions), the documents records list, objections
+    filed online and the audit chain to record them. No matters, no inbox, no users: nothing
+    private is reachable from /public by construction (tests/unit/test_layering.py)."""
+
+    def __enter__(self) -> "PortalUnitOfWork":
+        self.session = self._session()
+        self.records = PortalRecordRepository(self.session)
+        self.orgs = OrgRepository(self.session)
+        self.catalogue = DefinitionRepository(self.session)
+        self.documents = PublicDocuments(self.session)
+        self.objections = PublicObjectionRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        return self

@@ -22,8 +22,9 @@ SALE_PLATFORM = P["disposal_sale_platform_threshold"]
 
 
 def start(disposal_type: str = "sale", parameters: dict | None = None) -> Scenario:
-    s = Scenario(KEY, {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "disposal_type": disposal_type,
-                       "disposal_reason": "设备老旧闲置"}, parameters=parameters)
+    s = Scenario(KEY, {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "location": "村部西侧碾米房",
+                       "quantity": "1套", "disposal_type": disposal_type, "disposal_reason": "设备老旧闲置"},
+                 parameters=parameters)
     assert steps(s) == {"inventory"} and s.ready()["inventory"][0].role == "COLLECTIVE_ECON_ORG"
     return s
 

@@ -89,7 +89,8 @@ def no_deal(s: Scenario, action: str) -> None:
 def contract(s: Scenario, price, filed: bool = True) -> None:
     assert steps(s) == {"sign_contract"}
     s.do("sign_contract", {"lessee": "某文化公司", "contract_no": "ZL-2026-01", "contract_price": price,
-                           "contract_term_years": 10, "contract_file": ["att-contract-1"]}, role="VILLAGE_COMMITTEE")
+                           "contract_term_years": 10, "lease_start": "2026-06-01", "lease_end": "2036-05-31",
+                           "contract_file": ["att-contract-1"]}, role="VILLAGE_COMMITTEE")
     assert steps(s) == {"filing"}
     s.do("filing", {"filing_result": "filed" if filed else "returned", "filing_no": "农经备〔2026〕3号",
                     "filing_opinion": "与方案一致" if filed else "合同期限与方案不一致"}, role="TOWNSHIP_AGRI_ECON")
@@ -285,7 +286,7 @@ def test_contract_price_may_not_undercut_the_reserve_or_the_winning_bid():
     assert err.value.errors == {"contract_price": "合同首年租金或承包费（元，不低于底价和成交价）：不能小于42000"}
     with pytest.raises(InvalidData) as err:
         s.do("sign_contract", {"lessee": "x", "contract_no": "1", "contract_price": 42000, "contract_term_years": 11,
-                               "contract_file": ["att-c"]})
+                               "lease_start": "2026-06-01", "lease_end": "2037-05-31", "contract_file": ["att-c"]})
     assert set(err.value.errors) == {"contract_term_years"}          # longer than the decided term
     contract(s, 42000)
     assert steps(s) == {"publish_result"}

@@ -34,3 +34,57 @@ def test_only_the_store_imports_sqlalchemy():
                  for name in names if name.split(".")[0] in ("sqlalchemy", "alembic")
                  and "store" not in path.relative_to(ROOT).parts]
     assert offenders == []
+
+
+# -- the public portal reads published records only ---------------------------------------------
+PORTAL_SERVICES = ROOT / "engine" / "services" / "public"
+# What a portal service may import from the engine: no matter, inbox, runtime or the workspace's
+# services (which read matters), only the published side and pure helpers.
+PORTAL_MAY_IMPORT = {"engine.errors", "engine.definitions", "engine.disclosure", "engine.masking", "engine.power_list",
+                     "engine", "engine.store.models", "engine.services.public.catalogue"}
+PRIVATE_NAMES = {"MatterRecord", "InboxItem", "IdempotencyKey", "User", "ApiToken", "RoleGrant", "Attachment"}
+
+
+def _absolute_imports(path: Path):
+    """(module, names) for every import of a file, relative ones resolved."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, []
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            module = f"{base}.{node.module}" if node.level and node.module else (base if node.level else node.module)
+            yield module, [a.name for a in node.names]
+
+
+def test_portal_services_import_nothing_that_reads_matters():
+    offenders = []
+    for path in PORTAL_SERVICES.glob("*.py"):
+        for module, names in _absolute_imports(path):
+            if module.startswith("engine") and module not in PORTAL_MAY_IMPORT:
+                offenders.append((path.name, module))
+            offenders += [(path.name, name) for name in names if name in PRIVATE_NAMES]
+    assert offenders == []
+
+
+def test_portal_services_open_only_the_portal_unit_of_work():
+    for path in PORTAL_SERVICES.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "ctx.uow()" not in source and ".matters." not in source and ".inbox." not in source, path.name
+
+
+def test_every_public_endpoint_is_a_portal_view_calling_portal_services():
+    from api import create_app
+    from engine.services import Context
+    from engine.store import Database
+    from tests.settings import TEST_SETTINGS
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"}, context=Context(Database("sqlite://"), TEST_SETTINGS))
+    public = [rule for rule in app.url_map.iter_rules() if rule.rule == "/public" or rule.rule.startswith("/public/")]
+    assert len(public) > 10
+    for rule in public:
+        view = app.view_functions[rule.endpoint]
+        assert rule.endpoint.startswith("public."), rule
+        assert view.__module__ == "api.public.views" or rule.endpoint == "public.static", (rule, view.__module__)
+    services = {m for m, _ in _absolute_imports(ROOT / "api" / "public" / "views.py") if m.startswith("engine.services")}
+    assert services == {"engine.services.public"}, services

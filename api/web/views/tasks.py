@@ -35,7 +35,8 @@ def _subjects(matter_ids: set[int]) -> dict[int, str]:
 @bp.route("/tasks/<task_id>")
 def task(task_id):
     step = matters.get_task(ctx(), actor(), task_id)
-    return _step_page(step, initial_values(step["form"]), {})
+    # Objections received online prefill the intake form; the 村监委 checks them and submits.
+    return _step_page(step, {**initial_values(step["form"]), **step["suggested_data"]}, {})
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])

@@ -1,0 +1,149 @@
+"""The public pages: parse the address, one read-only service call, render; every page cacheable
+(Cache-Control public, an ETag from the data version, 304 when unchanged) and cookie-free.
+
+    /public                                       the directory: county -> township -> village, search
+    /public/<village>                             a village's overview, its sections as tabs
+    /public/<village>/power-list[/<key>]          权力清单: items in force, one item with its flowchart
+    /public/<village>/projects[/<id>]             工程项目: projects, one project's stages in order
+    /public/<village>/results[/<id>]              办事结果
+    /public/<village>/assets[/<id>]               资产资源: the register, one lease or disposal
+    /public/<village>/affairs[/<id>]              村务公开: other decisions
+    /public/<village>/publicity                   公示中: open periods, with the objection form
+    POST /public/objections                       file an objection (signed form token, throttled)
+    /public/<village>/documents/<record>/<file>   a document a record lists as public
+    /public/api/...                               the same data as JSON
+"""
+from __future__ import annotations
+
+from flask import jsonify, redirect, render_template, request, url_for
+
+from engine.errors import Conflict, InvalidData
+from engine.services.public import catalogue, objections, records
+
+from ..rest import ctx
+from ..rest.attachments import download_response
+from ..rest.flowcharts import chart_response
+from .blueprint import bp
+from .caching import DOCUMENT_MAX_AGE, cached
+from .tokens import form_token, read_token, sender, token_epoch
+
+# Sections with a page of their own: address part -> section name in the records.
+SECTION_PAGES = {"projects": "project", "results": "service_result", "assets": "asset", "affairs": "village_affairs"}
+
+
+def _page(template: str, **values) -> str:
+    return render_template(f"public/{template}", **values)
+
+
+@bp.route("")
+def index():
+    query = request.args.get("q", "")
+    return cached(records.version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query)))
+
+
+@bp.route("/<village>")
+def village(village):
+    return cached(records.version(ctx(), village), lambda: _page("village.html", tab="overview",
+                                                                **records.overview(ctx(), village)))
+
+
+@bp.route("/<village>/power-list")
+def power_list(village):
+    return cached(records.version(ctx(), village), lambda: _page("power_list.html", tab="power",
+                                                                **catalogue.power_list(ctx(), village)))
+
+
+@bp.route("/<village>/power-list/<key>")
+def power_item(village, key):
+    return cached(records.version(ctx(), village), lambda: _page("power_item.html", tab="power",
+                                                                **catalogue.power_item(ctx(), village, key)))
+
+
+@bp.route("/<village>/power-list/<key>/flowchart.svg")
+def flowchart(village, key):
+    source = catalogue.item_flowchart_source(ctx(), village, key)
+    return cached(source["etag"], lambda: chart_response(source, "svg"), max_age=DOCUMENT_MAX_AGE)
+
+
+@bp.route("/<village>/<any(projects, results, assets, affairs):part>")
+def section(village, part):
+    if part == "assets":
+        return cached(records.version(ctx(), village), lambda: _page("assets.html", tab=part,
+                                                                    **records.assets(ctx(), village)))
+    page = request.args.get("page", 1, type=int) or 1
+    return cached(records.version(ctx(), village), lambda: _page(
+        "section.html", tab=part, part=part, **records.section(ctx(), village, SECTION_PAGES[part], page)))
+
+
+@bp.route("/<village>/<any(projects, results, assets, affairs):part>/<int:matter_id>")
+def matter(village, part, matter_id):
+    return cached(records.version(ctx(), village), lambda: _page(
+        "matter.html", tab=part, part=part, **records.matter(ctx(), village, SECTION_PAGES[part], matter_id)))
+
+
+@bp.route("/<village>/publicity")
+def publicity(village):
+    # The page's forms carry tokens made this hour: the hour is part of its tag.
+    version = f"{records.version(ctx(), village)}.{token_epoch()}"
+    return cached(version, lambda: _publicity_page(village))
+
+
+def _publicity_page(village: str, errors: dict | None = None, values: dict | None = None, failed: int | None = None):
+    found = records.publicity(ctx(), village)
+    tokens = {p["id"]: form_token(village, objections.period_of(p)) for p in found["periods"]}
+    return _page("publicity.html", tab="publicity", tokens=tokens, errors=errors or {}, values=values or {},
+                 failed=failed, received=request.args.get("received", type=int), **found)
+
+
+@bp.route("/objections", methods=["POST"])
+def file_objection():
+    form = request.form
+    token = read_token(form.get("token", ""))
+    if token is None:
+        raise Conflict("表单已过期或无效，请刷新公示页面后重新填写")
+    village, period = token["v"], token["p"]
+    record_id = int(period.split("@")[0]) if period.split("@")[0].isdigit() else 0
+    values = {k: form.get(k, "") for k in ("text", "name", "phone")}
+    try:
+        objections.file_objection(ctx(), village, record_id, period, source=sender(), **values)
+    except InvalidData as exc:
+        body = _publicity_page(village, exc.errors, values, record_id)
+        return body, 422, {"Cache-Control": "no-store"}
+    return redirect(url_for("public.publicity", village=village, received=record_id, _anchor=f"notice-{record_id}"), 303)
+
+
+@bp.route("/<village>/documents/<int:record_id>/<attachment_id>")
+def document(village, record_id, attachment_id):
+    meta, content = records.document(ctx(), village, record_id, attachment_id)
+    return cached(meta["sha256"], lambda: _public_download(meta, content), max_age=DOCUMENT_MAX_AGE)
+
+
+def _public_download(meta: dict, content: bytes):
+    response = download_response(meta, content)
+    del response.headers["Cache-Control"]       # the evidence download's private, no-store: a public file here
+    return response
+
+
+# -- the same data as JSON ----------------------------------------------------------------------
+@bp.route("/api/villages")
+def api_villages():
+    return cached(records.version(ctx()), lambda: jsonify(catalogue.directory(ctx(), request.args.get("q"))))
+
+
+@bp.route("/api/<village>/<any(projects, results, assets, affairs):part>")
+def api_section(village, part):
+    if part == "assets":
+        return cached(records.version(ctx(), village), lambda: jsonify(records.assets(ctx(), village)))
+    page = request.args.get("page", 1, type=int) or 1
+    return cached(records.version(ctx(), village),
+                  lambda: jsonify(records.section(ctx(), village, SECTION_PAGES[part], page)))
+
+
+@bp.route("/api/<village>/publicity")
+def api_publicity(village):
+    return cached(records.version(ctx(), village), lambda: jsonify(records.publicity(ctx(), village)))
+
+
+@bp.route("/api/<village>/power-list")
+def api_power_list(village):
+    return cached(records.version(ctx(), village), lambda: jsonify(catalogue.power_list(ctx(), village)))

@@ -1,0 +1,233 @@
+"""What the demo's clerks type: a start form and the answer of every step on the way each demo
+matter goes (engine/services/demo_walk.py). Plausible, and plainly fake where it is personal: the
+ID numbers and phone numbers (13800138000 is the number every Chinese manual uses as an example)
+are there so that the public portal's privacy scan has something to catch, in fields it must mask
+and in fields it must never show."""
+from __future__ import annotations
+
+TODAY = object()          # replaced by the walk's date (Beijing time) when the step is done
+FILE = object()           # an optional evidence file the demo uploads anyway (required ones always are)
+
+
+class Copy(str):
+    """The value of another field of the matter (a contract at the awarded price)."""
+
+
+class Share(float):
+    """A share of the matter's estimated amount (prices a little under the estimate)."""
+
+PROJECT_ROAD = {"project_name": "绿水村三组通组道路硬化", "summary": "硬化三组至村部道路1.2公里，宽4.5米；工程联系人村委会13800138000",
+                "amount": 150000, "funding_source": "higher_level", "industry_dept": "transport",
+                "planned_start": "2026-04-01", "planned_end": "2026-06-30", "plan_documents": FILE}
+PROJECT_DITCH = {"project_name": "绿水村灌溉水渠清淤", "summary": "清淤加固村东灌溉水渠800米", "amount": 80000,
+                 "funding_source": "collective", "industry_dept": "water"}
+DIBAO_WANG = {"applicant_name": "王大山", "id_number": "110101196503071234", "phone": "13800138000", "household_size": 3,
+              "per_capita_income": 420, "application_reason": "户主王大山（身份证110101196503071234）因病丧失劳动能力，家庭无稳定收入",
+              "related_to_staff": False}
+DIBAO_LI = {"applicant_name": "李秀英", "id_number": "11010119580212002X", "phone": "13900139000", "household_size": 2,
+            "per_capita_income": 380, "application_reason": "老两口年老体弱，无劳动能力", "related_to_staff": False}
+TEMP_ASSIST = {"applicant_name": "李小梅", "household_size": 4, "hardship_type": "illness",
+               "hardship_description": "丈夫突发脑溢血住院，自付医疗费4.6万元", "requested_amount": 3000, "urgent": False}
+HOMESTEAD = {"applicant_name": "张建国", "household_members": 5, "application_reason": "儿子成家分户，现住房不足",
+             "site_location": "绿水村二组张家湾27号东侧空地，东至村道、南至张某宅、西至水塘、北至林地", "land_type": "construction",
+             "applied_area": 120, "storeys": 2, "floor_area": 220}
+DISABILITY = {"applicant_name": "赵秀兰", "disability_cert_no": "11010119700505102443", "disability_category": "physical",
+              "disability_level": 2, "household_dibao": True, "needs_long_term_care": True, "apply_living": True, "apply_care": True}
+FARM_SUBSIDY = {"subsidy_year": 2026, "household_head": "刘长根", "contract_no": "110101200101020031J",
+                "declared_area": 6.5, "land_plots": "大垄田3.5亩、河湾田3亩", "card_account": "6222000000001234"}
+EXTREME_POVERTY = {"applicant_name": "陈桂芬", "applicant_category": "elderly", "application_mode": "entrusted",
+                   "living_situation": "82岁独居，无子女，无劳动能力和生活来源"}
+DILAPIDATED = {"applicant_name": "孙德福", "household_size": 2, "target_group": "dibao", "house_address": "绿水村四组孙家岭8号",
+               "house_condition": "土坯房，后墙开裂，屋面漏雨"}
+CERTIFICATE = {"applicant_name": "周明", "cert_type": "residence", "purpose": "子女入学，交县第二小学",
+               "facts_claimed": "周明一家长期居住在绿水村一组"}
+DISASTER = {"disaster_type": "flood", "disaster_date": "2026-06-18", "disaster_summary": "连日暴雨，一组、三组低洼处农户房屋进水",
+            "relief_source": "government"}
+LEASE = {"asset_name": "村集体原小学校舍", "asset_category": "operating", "location": "绿水村村部东侧",
+         "quantity": "建筑面积1200平方米", "lease_method": "lease", "term_years": 10, "lease_reason": "校舍闲置，出租增加集体收入"}
+DISPOSAL = {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "location": "绿水村村部西侧碾米房", "quantity": "1套",
+            "disposal_type": "sale", "disposal_reason": "设备老旧闲置三年"}
+
+DECISION_STEPS = {
+    "propose": {"proposal": "提请研究", "matter_source": "villager_suggestion", "meeting_type": "REP"},
+    "deliberate": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议记录"},
+    "send_plan": {"plan_sent_on": TODAY, "plan_text": "实施方案"},
+    "review": {"pm_total": 32, "pm_attendees": 25, "pm_for": 22, "pm_minutes": "党员大会记录（签到25人）"},
+    "resolve_rep": {"rep_total": 40, "rep_attendees": 31, "rep_for": 27, "resolution": "同意按方案实施"},
+    "publish_resolution": {"resolution_notice": "决议公开", "resolution_published_on": TODAY},
+    "implement": {"person_in_charge": "村委会主任", "implementation_report": "已按决议组织实施"},
+    "major_decision.publish_result": {"result_notice": "实施结果公开"},
+    "major_decision.archive": {"archive_no": "JC-2026-01"},
+}
+SQUARE = {"summary": "修建村文化广场及健身设施", "amount": 260000}
+
+ANSWERS = {
+    "village_project": {
+        **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},
+        "tc_decide": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委会议研究决定"},
+        "sc_notice": {"sc_notified_on": TODAY},
+        "council_vote": {"council_members": 25, "council_attendees": 21, "council_for": 18, "council_minutes": "议事会表决记录"},
+        "township_review": {"township_decision": "approve", "township_opinion": "符合村庄规划和技术标准，决策程序完备，同意立项",
+                            "approval_no": "青政项〔2026〕12号"},
+        "prepare_budget": {"budget_prepared_by": "县建筑设计院", "budget_amount": Share(0.97), "bill_of_quantities": FILE},
+        "cost_review": {"cost_review_no": "青财评〔2026〕8号", "cost_review_opinion": "核减不合理工程量后核定控制价", "control_price": Share(0.95)},
+        "public_tender": {"tender_notice_on": TODAY, "bidder_count": 4, "contractor": "青山建筑工程有限公司", "award_price": Share(0.9),
+                          "tender_documents": FILE},
+        "three_quotes": {"quote_count": 3, "quote_record": "绿水建设队7.4万元、青山农建队7.8万元、红旗工程队7.9万元，取最低价",
+                         "contractor": "绿水建设队", "award_price": Share(0.92)},
+        "sign_contract": {"contract_no": "LS-2026-003", "contract_price": Copy("award_price"), "signed_on": TODAY},
+        "joint_oversight": {"oversight_opinion": "pass", "inspected_on": TODAY, "inspection_notes": "程序规范，资金按进度拨付，质量符合要求"},
+        "site_supervision": {"site_supervisors": "王监委、李监委", "site_supervision_log": "每周现场查看，材料进场抽检合格",
+                             "site_issues": "路基压实度一处不足，已整改", "site_photos": FILE},
+        "acceptance": {"acceptance_on": TODAY, "acceptance_participants": "村两委、村务监督委员会、村民代表、乡镇规划所、县交通局",
+                       "acceptance_result": "pass", "acceptance_opinion": "工程质量合格，同意验收"},
+        "settlement_audit": {"audited_amount": Copy("contract_price"), "audit_report_no": "青审〔2026〕21号", "audit_opinion": "结算审定"},
+        "village_project.publish_result": {"result_notice": "立项、发包、合同价、验收和结算审计结果已公开", "result_published_on": TODAY},
+        "village_project.archive": {"archive_no": "LS-GC-2026-003"},
+    },
+    "major_decision": DECISION_STEPS,
+    "dibao": {
+        "accept_application": {"acceptance": "accept", "acceptance_note": "材料齐全，予以受理", "accepted_on": TODAY},
+        "investigate": {"info_check_result": "无车辆、无工商登记，存款低于标准", "home_visit_record": "两名工作人员入户，住房简陋",
+                        "neighbour_visit_record": "走访邻居三户，情况属实", "verified_income": 380, "complex_case": False},
+        "appraisal": {"appraisal_on": TODAY, "panel_total": 9, "panel_reps": 6, "ballots_cast": 9, "votes_for": 8, "votes_against": 1},
+        "sc_review": {"sc_reviewers": "监委会主任李四", "sc_result": "approve", "sc_opinion": "无记名投票，当场唱票，程序合规"},
+        "publish_appraisal": {"appraisal_notice": "申请人王大山（身份证110101196503071234，电话13800138000）户3人，评议同意8票",
+                              "appraisal_published_on": TODAY},
+        "first_review": {"first_review_opinion": "recommend", "first_review_reason": "家庭人均收入低于当地低保标准",
+                         "proposed_allowance": 900},
+        "county_review": {"materials_opinion": "材料齐全", "home_check_sampled": True},
+        "home_check": {"home_checked_on": TODAY, "home_check_staff": "县民政局赵、钱", "home_check_record": "与调查结果一致"},
+        "confirm": {"confirm_decision": "approve", "confirm_reason": "符合低保条件", "covered_persons": Copy("household_size"),
+                    "monthly_allowance": 900},
+        "publish_result": {"result_notice": "户主王大山，保障3人，每月900元", "result_published_on": TODAY},
+        "register_payment": {"payment_from": TODAY, "payment_account": "6222000000001234"},
+    },
+    "temporary_assistance": {
+        "verify": {"facts_confirmed": True, "verify_record": "入户核实，医疗票据属实"},
+        "appraisal": {"appraisal_on": TODAY, "panel_total": 9, "panel_attendees": 8, "votes_for": 7},
+        "sc_review": {"sc_reviewers": "监委会主任李四", "sc_result": "approve", "sc_opinion": "公示内容属实"},
+        "publish": {"notice": "李小梅户因病申请临时救助3000元，电话13800138000", "published_on": TODAY},
+        "township_approve": {"approved_amount": 3000, "township_opinion": "同意救助3000元"},
+        "pay": {"paid_amount": 3000, "paid_on": TODAY},
+        "quarterly_list": {"quarter": "2026年第二季度", "list_entry": "李小梅，因病，3000元"},
+    },
+    "homestead": {
+        "group_meeting": {"group_households": 40, "group_attendees": 34, "group_for": 30},
+        "publish_group": {"group_notice": "张建国户申请宅基地120平方米，位置张家湾27号东侧", "group_published_on": TODAY},
+        "village_review": {"documents_genuine": True, "fits_village_plan": True, "neighbours_consulted": True,
+                           "neighbour_opinions": "相邻四户均无异议", "village_decision": "forward", "village_opinion": "同意上报"},
+        "site_check": {"township_accepted_on": TODAY, "site_check_record": "符合村庄规划，地类为建设用地，四至清楚"},
+        "joint_review": {"joint_review_opinion": "符合一户一宅和面积标准", "joint_decision": "approve"},
+        "issue_approval": {"approval_no": "青宅批〔2026〕031号", "planning_permit_no": "乡字第2026-031号", "approved_area": 120,
+                           "approved_on": TODAY},
+        "publish_result": {"result_notice": "张建国户宅基地审批结果", "result_published_on": TODAY},
+        "stake_out": {"staked_on": TODAY, "stake_record": "按批准位置、四至和面积放样"},
+        "report_completion": {"completed_on": TODAY},
+        "completion_check": {"checked_on": TODAY, "complies": True, "completion_record": "按批准面积、层数建设"},
+    },
+    "disability_subsidy": {
+        "village_check": {"facts_verified": True, "village_check_record": "入户核实，需长期照护属实"},
+        "township_review": {"township_decision": "approve", "township_opinion": "符合两项补贴条件"},
+        "county_review": {"county_decision": "approve", "living_amount": 80, "care_amount": 100, "county_opinion": "核准两项补贴"},
+        "publish": {"notice": "赵秀兰，肢体二级，生活补贴80元、护理补贴100元", "published_on": TODAY},
+        "pay": {"pay_from": TODAY, "payment_account": "6222000000005678"},
+    },
+    "farm_subsidy": {
+        "verify": {"verified_area": 6.5, "verification_result": "eligible", "verification_opinion": "与承包台账一致"},
+        "publish_area": {"area_notice": "刘长根 6.5亩", "area_published_on": TODAY},
+        "township_review": {"township_decision": "approve", "township_opinion": "审核汇总无误"},
+        "pay": {"paid_amount": 650, "paid_on": TODAY, "payment_batch": "2026-01"},
+        "prepare_result": {"result_notice": "刘长根 6.5亩 650元"},
+        "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "与发放清册一致"},
+        "publish_result": {"result_published_on": TODAY},
+        "archive": {"archive_no": "HN-2026-017"},
+    },
+    "extreme_poverty": {
+        "investigate": {"no_work_ability": True, "no_income_source": True, "no_able_supporter": True,
+                        "self_care_ability": "partial", "investigation_finding": "三无条件属实"},
+        "appraise": {"panel_total": 9, "panel_attendees": 8, "panel_for": 8, "appraisal_opinion": "一致同意"},
+        "publish_initial": {"initial_opinion": "初审符合特困供养条件", "initial_published_on": TODAY},
+        "county_confirm": {"spot_checked": True, "county_decision": "confirm", "county_opinion": "确认为特困人员"},
+        "choose_mode": {"support_mode": "dispersed", "caregiver": "邻居周大姐"},
+        "prepare_result": {"result_notice": "陈桂芬，分散供养"},
+        "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "同意公布"},
+        "publish_result": {"result_published_on": TODAY},
+        "archive": {"archive_no": "TK-2026-004"},
+    },
+    "dilapidated_housing": {
+        "appraisal": {"rep_total": 40, "rep_attendees": 32, "rep_for": 30, "appraisal_opinion": "同意列入改造"},
+        "publish_appraisal": {"appraisal_notice": "孙德福户评议通过", "appraisal_published_on": TODAY},
+        "township_review": {"township_decision": "approve", "township_opinion": "同意上报"},
+        "safety_appraisal": {"safety_grade": "C", "safety_appraiser": "县住建局鉴定组", "safety_finding": "局部危险，需修缮加固"},
+        "county_approve": {"renovation_plan": "C级修缮加固：后墙加固、屋面翻修", "subsidy_amount": 10000, "approval_no": "县住建危改〔2026〕15号"},
+        "construct": {"builder": "农户自建，村级工匠协助", "started_on": TODAY, "completed_on": TODAY},
+        "acceptance": {"accepted_on": TODAY, "acceptance_participants": "乡镇、村委会、村务监督委员会", "acceptance_result": "pass",
+                       "acceptance_opinion": "加固到位"},
+        "sc_acceptance": {"sc_acceptance_members": "王监委", "sc_acceptance_result": "agree", "sc_acceptance_opinion": "同意验收"},
+        "pay_subsidy": {"paid_amount": 10000, "paid_on": TODAY},
+        "prepare_result": {"result_notice": "孙德福户C级修缮加固，补助1万元"},
+        "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "同意公开"},
+        "publish_result": {"result_published_on": TODAY},
+        "archive": {"archive_no": "WG-2026-009"},
+    },
+    "certificate": {
+        "verify_facts": {"verification_method": "home_visit", "facts_verified": "verified", "verification_record": "入户核实属实",
+                         "certificate_draft": "兹证明周明一家居住在本村一组"},
+        "approve": {"approval_decision": "issue", "approval_opinion": "同意出具", "certificate_text": "兹证明周明一家居住在本村一组"},
+        "stamp": {"seal_register_no": "YZ-2026-088", "stamped_on": TODAY},
+        "register": {"certificate_no": "LS-ZM-2026-041", "issued_on": TODAY},
+        "register_check": {"check_result": "compliant", "check_notes": "登记完整"},
+    },
+    "disaster_relief": {
+        "register": {"registered_households": 12, "loss_summary": "房屋进水12户，损毁家具家电"},
+        "group_verify": {"verified_households": 12, "group_check": "consistent", "group_check_note": "逐户核实一致"},
+        "appraise": {"panel_total": 9, "panel_attendees": 9, "panel_for": 9, "proposed_households": 12, "proposed_total": 24000,
+                     "proposed_goods": "棉被24床"},
+        "publish_list": {"list_notice": "12户名单（户主姓名、受灾情况、拟救助款物）", "list_published_on": TODAY},
+        "township_review": {"township_decision": "approve", "township_opinion": "同意"},
+        "approve_amounts": {"approved_households": 12, "household_amount": 2000, "approved_total": 24000, "approved_goods": "棉被24床",
+                            "approval_no": "青民救〔2026〕6号"},
+        "distribute": {"distributor": "村委会主任", "distributed_on": TODAY, "distributed_households": 12, "distributed_total": 24000,
+                       "distributed_goods": "棉被24床"},
+        "witness": {"witness_members": "李监委", "witness_result": "confirmed", "witness_opinion": "现场监督，逐户签收"},
+        "prepare_result": {"result_notice": "12户，合计2.4万元，棉被24床"},
+        "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "同意公开"},
+        "publish_result": {"result_published_on": TODAY},
+        "archive": {"archive_no": "JZ-2026-002"},
+    },
+    "asset_lease": {
+        **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},
+        "inventory": {"register_no": "ZC-0012", "book_value": 380000, "ownership_clear": True, "current_status": "2019年撤并后闲置",
+                      "inventory_opinion": "权属清晰"},
+        "draft_plan": {"lease_plan": "整体出租，租期10年，年租金一年一付，竞买人须为依法设立的企业", "use_restrictions": "限文化、养老用途"},
+        "appraisal": {"appraisal_method": "agency", "appraised_value": 40000},
+        "reserve_review": {"reserve_price": 42000, "reserve_review_no": "青农经评〔2026〕5号", "reserve_review_opinion": "核定首年租金底价"},
+        "publish_plan": {"plan_notice": "原小学校舍出租方案公示", "plan_published_on": TODAY},
+        "village_bidding": {"bidding_method": "auction", "bidding_notice_on": TODAY, "bidder_count": 3, "best_bid": 46000,
+                            "best_bidder": "青山文化传播有限公司"},
+        "sc_bidding": {"sc_bidding_members": "王监委、李监委", "bidding_compliant": "compliant", "sc_bidding_opinion": "竞价公开，程序合规"},
+        "sign_contract": {"lessee": "青山文化传播有限公司", "contract_no": "ZL-2026-01", "contract_price": 46000,
+                          "contract_term_years": 10, "lease_start": "2026-07-01", "lease_end": "2036-06-30"},
+        "filing": {"filing_result": "filed", "filing_opinion": "与方案一致", "filing_no": "青农经备〔2026〕11号"},
+        "asset_lease.publish_result": {"deal_notice": "承租方、成交价、期限公示", "deal_published_on": TODAY},
+        "rent_check": {"rent_due": 46000, "rent_received": 46000, "rent_opinion": "首年租金足额收缴"},
+        "asset_lease.archive": {"archive_no": "ZC-2026-01"},
+    },
+    "asset_disposal": {
+        **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},
+        "inventory": {"register_no": "GD-0031", "book_value": 18000, "ownership_clear": True, "current_status": "停用三年",
+                      "inventory_opinion": "权属清晰"},
+        "draft_plan": {"disposal_plan": "公开竞价变卖，价款一次付清"},
+        "appraisal": {"appraisal_method": "market", "appraised_value": 9000},
+        "reserve_review": {"reserve_price": 10500, "reserve_review_no": "青农经评〔2026〕9号", "reserve_review_opinion": "核定底价"},
+        "publish_plan": {"plan_notice": "旧碾米机组变卖方案公示", "plan_published_on": TODAY},
+        "village_bidding": {"bidding_notice_on": TODAY, "bidder_count": 2, "best_bid": 11800, "best_bidder": "某再生资源公司"},
+        "sc_bidding": {"sc_bidding_members": "王监委", "bidding_compliant": "compliant", "sc_bidding_opinion": "程序合规"},
+        "sign_contract": {"buyer": "青山再生资源回收有限公司", "contract_no": "CZ-2026-01", "contract_price": 11800, "payment_received": 11800},
+        "asset_disposal.publish_result": {"disposal_notice": "受让方、成交价公示", "disposal_published_on": TODAY},
+        "update_ledger": {"ledger_entry_no": "TZ-2026-07", "proceeds_booked": 11800, "ledger_filed_on": TODAY},
+        "sc_proceeds_check": {"proceeds_match": True, "sc_proceeds_opinion": "入账金额与成交价一致"},
+        "asset_disposal.archive": {"archive_no": "CZ-2026-01"},
+    },
+}

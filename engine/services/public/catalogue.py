@@ -1,0 +1,117 @@
+"""Where a villager starts: the directory of villages, and a village's power list (权力清单) with
+each item's policy basis, executing and supervising bodies, time limits, steps and what it publishes."""
+from __future__ import annotations
+
+from ...definitions import CATEGORIES
+from ...disclosure import SECTIONS
+from ...errors import NotFound
+from ...masking import HOW_SHOWN
+from ...power_list import duration_words
+
+MAX_QUERY = 50
+
+
+def directory(ctx, query: str | None = None) -> dict:
+    """Counties with their townships and villages; with a query, the villages whose name (or
+    code) contains it, each with the township it belongs to."""
+    with ctx.portal_uow() as uow:
+        units = [(u.code, u.name, u.level, u.parent_code) for u in uow.orgs.list()]
+    by_parent: dict = {}
+    for unit in units:
+        by_parent.setdefault(unit[3], []).append(unit)
+    names = {code: name for code, name, _, _ in units}
+
+    def tree(parent):
+        return [{"code": code, "name": name, "level": level, "children": tree(code)}
+                for code, name, level, _ in sorted(by_parent.get(parent, []))]
+    text = (query or "").strip()[:MAX_QUERY]
+    matches = [{"code": code, "name": name, "township": names.get(parent, "")} for code, name, level, parent in units
+               if level == "village" and text and (text in name or text.lower() in code)]
+    return {"counties": tree(None), "query": text, "matches": sorted(matches, key=lambda m: m["code"])}
+
+
+def village(ctx, code: str) -> dict:
+    with ctx.portal_uow() as uow:
+        return place_of(uow, code)
+
+
+def place_of(uow, code: str) -> dict:
+    """A village with its township and county; NotFound for anything that is not a village."""
+    unit = uow.orgs.get(code)
+    if unit is None or unit.level != "village":
+        raise NotFound(f"没有编码为 {code} 的村")
+    township = uow.orgs.get(unit.parent_code)
+    county = uow.orgs.get(township.parent_code) if township and township.parent_code else None
+    return {"code": unit.code, "name": unit.name,
+            "township": {"code": township.code, "name": township.name} if township else None,
+            "county": {"code": county.code, "name": county.name} if county else None}
+
+
+def power_list(ctx, village: str) -> dict:
+    """Every item in force in the village: the county's and its township's special items."""
+    with ctx.portal_uow() as uow:
+        place = place_of(uow, village)
+        items = sorted((_summary(v) for v in _in_force(uow, place)), key=lambda i: (i["list_code"] or "", i["key"]))
+    order = {name: n for n, name in enumerate(CATEGORIES)}
+    categories = sorted({i["category"] for i in items}, key=lambda c: (order.get(c, len(order)), c or ""))
+    return {"village": place, "groups": [{"category": c, "items": [i for i in items if i["category"] == c]}
+                                         for c in categories]}
+
+
+def power_item(ctx, village: str, key: str) -> dict:
+    with ctx.portal_uow() as uow:
+        place = place_of(uow, village)
+        version = _item(uow, place, key)
+        info, summary = version.info, _summary(version)
+        calls = [{"key": k, "name": v.name} for k in info.get("calls", []) if (v := uow.catalogue.current(k)) is not None]
+    values = {name: p.value for name, p in ctx.parameters.items()}
+    steps = [{"name": s["name"], "role": _role(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values) or None,
+              "supervision": s["supervision"], "objection_intake": s["objection_intake"]} for s in info["steps"]]
+    return {"village": place, "item": {**summary, "steps": steps, "outcomes": sorted(set(info["end_events"].values())),
+            "calls": calls, "publications": [_publication_words(p) for p in info.get("publications", [])]}}
+
+
+def item_flowchart_source(ctx, village: str, key: str) -> dict:
+    """What the official flowchart is drawn from (the drawing is the web layer's)."""
+    with ctx.portal_uow() as uow:
+        version = _item(uow, place_of(uow, village), key)
+        return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
+                "parameters": {name: p.value for name, p in ctx.parameters.items()}, "etag": version.bundle_sha256}
+
+
+def _in_force(uow, place: dict) -> list:
+    township = place["township"]["code"] if place["township"] else None
+    return [v for v in uow.catalogue.list_current() if v.owner_org in (None, township)]
+
+
+def _item(uow, place: dict, key: str):
+    version = uow.catalogue.current(key)
+    township = place["township"]["code"] if place["township"] else None
+    if version is None or version.owner_org not in (None, township):
+        raise NotFound(f"本村的权力清单中没有 {key}")
+    return version
+
+
+def _summary(version) -> dict:
+    info = version.info
+    return {"key": version.process_key, "name": version.name, "category": version.category,
+            "special": version.owner_org is not None,
+            **{k: info.get(k) for k in ("list_code", "policy_basis", "executing_body", "supervising_body",
+                                        "time_limit", "publicity")}}
+
+
+def _publication_words(publication: dict) -> dict:
+    """What a publicity point publishes, in words: 申请人（姓名（部分隐去））、保障人数…"""
+    def word(field):
+        if field["mask"]:
+            return f"{field['label']}（{HOW_SHOWN[field['mask']]}）"
+        return field["label"] + ("（文件）" if field["document"] else "")
+    return {"where": publication["element_name"], "section": SECTIONS.get(publication["section"], publication["section"]),
+            "stage": publication["stage"], "title": publication["title"],
+            "opens_objections": bool(publication["publicity_step"]),
+            "fields": [word(f) for f in publication["fields"]]}
+
+
+def _role(ctx, code: str) -> str:
+    role = ctx.roles.get(code)
+    return role.name if role else code

@@ -1,0 +1,137 @@
+"""A village's published records, arranged for the portal's sections.
+
+Only `published_records` rows that are not withdrawn are read (and the documents they list): a
+record already holds its fields masked and in words, so nothing here knows an item's field names.
+Structured views (a project's name and amount, the asset register) use the keys the definitions
+put on fields (engine/disclosure.py KEYS)."""
+from __future__ import annotations
+
+from ...disclosure import KEYS, SECTIONS
+from ...errors import NotFound
+from .catalogue import place_of
+
+RECENT = 10
+PAGE_SIZE = 30
+DEAL_KEYS = ("method", "channel", "counterparty", "reserve_price", "price", "deal_price", "term", "start", "expiry")
+
+
+def version(ctx, village: str | None = None) -> str:
+    """What the pages of a village (None: the directory) are made of, as one short string: its
+    records (any change: published, withdrawn, a period opened or closed), the catalogue's newest
+    version, the number of units. A page's ETag is this plus the page's own parts."""
+    with ctx.portal_uow() as uow:
+        count, last = uow.records.version(village)
+        return f"{count}.{last.timestamp() if last else 0}.{uow.catalogue.latest_id()}.{uow.orgs.count()}"
+
+
+def overview(ctx, village: str) -> dict:
+    with ctx.portal_uow() as uow:
+        place = place_of(uow, village)
+        counts = uow.records.counts(village)
+        recent = [record_view(ctx, r) for r in uow.records.recent(village, RECENT)]
+        open_periods = len(uow.records.open_publicity(village))
+    return {"village": place, "counts": {s: counts.get(s, 0) for s in SECTIONS}, "recent": recent,
+            "open_publicity": open_periods}
+
+
+def section(ctx, village: str, name: str, page: int = 1) -> dict:
+    """The matters of a section, newest first, each with its records in the order they were
+    published; `page` pages through matters."""
+    if name not in SECTIONS:
+        raise NotFound(f"没有“{name}”栏目")
+    with ctx.portal_uow() as uow:         # rows are read into plain dicts before the unit of work ends
+        place = place_of(uow, village)
+        groups = _by_matter(ctx, uow.records.in_section(village, name))
+    page = max(1, page)
+    pages = max(1, -(-len(groups) // PAGE_SIZE))
+    return {"village": place, "section": name, "section_name": SECTIONS[name], "page": page, "pages": pages,
+            "total": len(groups), "matters": groups[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]}
+
+
+def matter(ctx, village: str, name: str, matter_id: int) -> dict:
+    """One matter's records in a section, in the order they were published (a project's stages)."""
+    with ctx.portal_uow() as uow:
+        place = place_of(uow, village)
+        groups = _by_matter(ctx, [r for r in uow.records.of_matter(village, matter_id) if r.section == name])
+    if not groups:
+        raise NotFound(f"没有编号为 {matter_id} 的公开事项")
+    return {"village": place, "section": name, "section_name": SECTIONS[name], **groups[0]}
+
+
+def assets(ctx, village: str) -> dict:
+    """The register of the village's collective assets and resources: each asset with what is
+    known of it (kind, location, area, value) and each lease, contract-out or disposal of it."""
+    with ctx.portal_uow() as uow:
+        place = place_of(uow, village)
+        groups = _by_matter(ctx, uow.records.in_section(village, "asset"))
+    register: dict = {}
+    for group in groups:
+        keyed, labels = group["keys"], group["key_labels"]
+        identity = keyed.get("asset_no") or keyed.get("asset") or group["subject"] or f"#{group['matter_id']}"
+        entry = register.setdefault(identity, {"asset": keyed.get("asset") or group["subject"], "facts": {}, "deals": []})
+        for key in ("asset_no", "kind", "location", "area", "value"):
+            if key in keyed:
+                entry["facts"][key] = keyed[key]
+        # A deal's terms under the item's own words (承租（承包）方, 合同到期日期), in the register's order.
+        deal = {labels[k]: keyed[k] for k in DEAL_KEYS if k in keyed}
+        entry["deals"].append({"matter_id": group["matter_id"], "item_name": group["item_name"], "terms": deal,
+                               "stage": group["records"][-1]["stage"], "published_at": group["latest_at"]})
+    entries = [{**e, "facts": [{"label": KEYS[k], "text": v} for k, v in e["facts"].items()]} for e in register.values()]
+    return {"village": place, "assets": sorted(entries, key=lambda e: e["asset"] or "")}
+
+
+def publicity(ctx, village: str) -> dict:
+    """Every publicity period running in the village, soonest end first, each with its notice."""
+    with ctx.portal_uow() as uow:
+        place = place_of(uow, village)
+        rows = uow.records.open_publicity(village)
+        return {"village": place, "periods": [record_view(ctx, r) for r in rows]}
+
+
+def document(ctx, village: str, record_id: int, attachment_id: str) -> tuple[dict, bytes]:
+    """A file a published record lists as public, and nothing else (an id that exists but is not
+    listed is not found)."""
+    with ctx.portal_uow() as uow:
+        record = uow.records.get(record_id)
+        listed = next((d for d in record.documents if d["id"] == attachment_id), None) if record else None
+        if record is None or record.village_code != village or listed is None:
+            raise NotFound("找不到该公开文件")
+        row = uow.documents.get(attachment_id)
+        if row is None or row.sha256 != listed["sha256"]:
+            raise NotFound("找不到该公开文件")
+        return {"name": listed["name"], "content_type": row.content_type, "size": row.size,
+                "sha256": row.sha256}, uow.documents.content(row.sha256)
+
+
+def record_view(ctx, row) -> dict:
+    role = ctx.roles.get(row.role) if row.role else None
+    return {"id": row.id, "matter_id": row.matter_id, "item": row.process_key, "item_name": row.item_name,
+            "section": row.section, "section_name": SECTIONS.get(row.section, row.section), "stage": row.stage,
+            "title": row.title, "role_name": role.name if role else None, "subject": row.subject,
+            "fields": [{"label": f["label"], "text": f["text"], "masked": bool(f.get("masked"))} for f in row.fields],
+            "documents": [{"id": d["id"], "name": d["name"], "size": d["size"]} for d in row.documents],
+            "published_at": row.published_at, "code": row.content_sha256[:12], "audit_seq": row.audit_seq,
+            "publicity": {"open": row.publicity_task_id is not None, "ends_at": row.publicity_ends_at}
+            if row.publicity_step else None}
+
+
+def _by_matter(ctx, rows) -> list[dict]:
+    """Records grouped by matter (newest matter first), with the values their keys carry (the
+    latest record wins) and a headline: the item's own subject before a called process's."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row.matter_id, []).append(row)
+    found = []
+    for matter_id, members in sorted(groups.items(), key=lambda kv: -max(r.id for r in kv[1])):
+        members.sort(key=lambda r: r.id)
+        keys, labels = {}, {}
+        for row in members:
+            keys.update({f["key"]: f["text"] for f in row.fields if f.get("key")})
+            labels.update({f["key"]: f["label"] for f in row.fields if f.get("key")})
+        own = [r.subject for r in members if r.subject and r.source_process == r.process_key]
+        subject = (own or [r.subject for r in members if r.subject] or [members[0].item_name])[-1]
+        found.append({"matter_id": matter_id, "item": members[0].process_key, "item_name": members[0].item_name,
+                      "subject": subject, "keys": keys, "key_labels": labels, "amount": keys.get("amount"),
+                      "stages": list(dict.fromkeys(r.stage for r in members)), "latest_at": members[-1].published_at,
+                      "records": [record_view(ctx, r) for r in members]})
+    return found

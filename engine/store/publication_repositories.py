@@ -1,0 +1,113 @@
+"""Published records and objections filed online: written beside a matter's save, read by the portal."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from .models import PublicObjection, PublishedRecord
+
+
+class _Repository:
+    def __init__(self, session):
+        self.session = session
+
+
+class PublicationRepository(_Repository):
+    """The write side, used in the unit of work of a matter's action."""
+
+    def add(self, row: PublishedRecord) -> PublishedRecord:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def with_publicity(self, matter_id: int) -> list[PublishedRecord]:
+        """Records of a matter that open a publicity period, oldest first (the last one of each
+        period is the notice in force)."""
+        return list(self.session.scalars(select(PublishedRecord).where(
+            PublishedRecord.matter_id == matter_id, PublishedRecord.publicity_step.is_not(None),
+            PublishedRecord.withdrawn_at.is_(None)).order_by(PublishedRecord.id)))
+
+    def withdraw_matter(self, matter_id: int, at: datetime) -> list[int]:
+        rows = list(self.session.scalars(select(PublishedRecord).where(
+            PublishedRecord.matter_id == matter_id, PublishedRecord.withdrawn_at.is_(None))))
+        for row in rows:
+            row.withdrawn_at, row.publicity_task_id, row.changed_at = at, None, at
+        return [row.id for row in rows]
+
+
+class PublicObjectionRepository(_Repository):
+    def add(self, row: PublicObjection) -> PublicObjection:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def for_task(self, task_id: str) -> list[PublicObjection]:
+        return list(self.session.scalars(select(PublicObjection).filter_by(task_id=task_id)
+                                         .order_by(PublicObjection.id)))
+
+    def for_matter(self, matter_id: int) -> list[PublicObjection]:
+        return list(self.session.scalars(select(PublicObjection).filter_by(matter_id=matter_id)
+                                         .order_by(PublicObjection.id)))
+
+    def register(self, task_id: str, by: str, at: datetime) -> int:
+        """Mark the objections filed during a period as registered by whoever completed its intake."""
+        result = self.session.execute(update(PublicObjection).where(
+            PublicObjection.task_id == task_id, PublicObjection.registered_at.is_(None)).values(
+            registered_at=at, registered_by=by))
+        return result.rowcount
+
+    def waiting_by_task(self, task_ids: list[str]) -> dict[str, int]:
+        """Objections filed online and not yet registered, per intake step (a to-do list's badge)."""
+        if not task_ids:
+            return {}
+        rows = self.session.execute(select(PublicObjection.task_id, func.count()).where(
+            PublicObjection.task_id.in_(task_ids), PublicObjection.registered_at.is_(None)).group_by(PublicObjection.task_id))
+        return dict(rows.all())
+
+    def count_from(self, source: str, since: datetime) -> int:
+        return self.session.scalar(select(func.count()).select_from(PublicObjection).where(
+            PublicObjection.source == source, PublicObjection.received_at >= since))
+
+
+class PortalRecordRepository(_Repository):
+    """The read side of the public portal: records that are not withdrawn, by village."""
+
+    def _shown(self, village: str):
+        return select(PublishedRecord).where(PublishedRecord.village_code == village,
+                                             PublishedRecord.withdrawn_at.is_(None))
+
+    def version(self, village: str | None) -> tuple[int, datetime | None]:
+        """(rows, last change) of a village's records, withdrawn ones included (a withdrawal is a
+        change); None: of all villages. Cheap on the (village_code, changed_at) index."""
+        query = select(func.count(), func.max(PublishedRecord.changed_at))
+        if village is not None:
+            query = query.where(PublishedRecord.village_code == village)
+        count, last = self.session.execute(query).one()
+        return count, last
+
+    def get(self, record_id: int) -> PublishedRecord | None:
+        row = self.session.get(PublishedRecord, record_id)
+        return row if row is not None and row.withdrawn_at is None else None
+
+    def in_section(self, village: str, section: str) -> list[PublishedRecord]:
+        return list(self.session.scalars(self._shown(village).where(PublishedRecord.section == section)
+                                         .order_by(PublishedRecord.matter_id.desc(), PublishedRecord.id)))
+
+    def of_matter(self, village: str, matter_id: int) -> list[PublishedRecord]:
+        return list(self.session.scalars(self._shown(village).where(PublishedRecord.matter_id == matter_id)
+                                         .order_by(PublishedRecord.id)))
+
+    def recent(self, village: str, limit: int) -> list[PublishedRecord]:
+        return list(self.session.scalars(self._shown(village).order_by(PublishedRecord.id.desc()).limit(limit)))
+
+    def counts(self, village: str) -> dict[str, int]:
+        """Matters with records, per section."""
+        rows = self.session.execute(select(PublishedRecord.section, func.count(func.distinct(PublishedRecord.matter_id)))
+                                    .where(PublishedRecord.village_code == village, PublishedRecord.withdrawn_at.is_(None))
+                                    .group_by(PublishedRecord.section))
+        return dict(rows.all())
+
+    def open_publicity(self, village: str) -> list[PublishedRecord]:
+        return list(self.session.scalars(self._shown(village).where(PublishedRecord.publicity_task_id.is_not(None))
+                                         .order_by(PublishedRecord.publicity_ends_at, PublishedRecord.id)))

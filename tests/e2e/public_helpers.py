@@ -1,0 +1,61 @@
+"""Shared by the public portal's tests: a walked demo database per backend, every address of the
+portal found by following its own links, and the scan for personal numbers."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from engine import clock
+from engine.services import Actor, Context
+from engine.services.definitions import sync_definitions
+from engine.services.demo import seed_demo
+from engine.services.demo_walk import DemoWalk, Scene, walk_demo
+from engine.store import Database
+from tests.settings import TEST_SETTINGS
+
+LINK = re.compile(r'(?:href|src)="(/public[^"#]*)"')
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+# The brief's patterns, and the same with boundaries that are not "word" boundaries: in Python a
+# Chinese character is a word character, so \b alone misses a number written straight after one
+# (身份证110101...). Latin letters still bound a number: in a hash or a code it is no ID number.
+_B, _A = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+PERSONAL = {
+    "18-digit ID number": [re.compile(r"\b\d{17}[\dXx]\b"), re.compile(_B + r"\d{17}[\dXx]" + _A)],
+    "mobile phone": [re.compile(r"\b1[3-9]\d{9}\b"), re.compile(_B + r"1[3-9]\d{9}" + _A)],
+    "bank account": [re.compile(r"\b\d{16,19}\b"), re.compile(_B + r"\d{16,19}" + _A)],
+}
+
+
+def walked_context(database: Database) -> Context:
+    """The demo county with every demo matter of 绿水村 walked (engine/services/demo_walk.py)."""
+    ctx = Context(database, TEST_SETTINGS)
+    sync_definitions(ctx)
+    seed_demo(ctx, Actor.system(), with_users=False)
+    assert walk_demo(ctx), "the demo walked"
+    return ctx
+
+
+def walk_one(ctx, scene: Scene, days_ago: float = 3) -> dict:
+    """One demo matter walked to its stop, ending before now (its periods still open)."""
+    walk = DemoWalk(ctx, clock.FixedClock(clock.now() - timedelta(days=days_ago)))
+    with clock.use_clock(walk.clock):
+        walk.run([scene])
+    return scene.matter
+
+
+def crawl(client, start: str = "/public", limit: int = 2000) -> dict[str, object]:
+    """Every /public address reachable from `start` by the portal's own links, with its response."""
+    seen, todo = {}, [start]
+    while todo and len(seen) < limit:
+        url = todo.pop()
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response
+        if response.mimetype == "text/html":
+            todo += [u.replace("&amp;", "&") for u in LINK.findall(response.get_data(as_text=True))]
+    return seen
+
+
+def personal_numbers(text: str) -> list[tuple[str, str]]:
+    return [(kind, m.group()) for kind, patterns in PERSONAL.items() for p in patterns for m in p.finditer(text)]

@@ -1,0 +1,164 @@
+"""Publicity points declared in the definitions: read at load time, refused when wrong (file,
+element, line, in Chinese), and applied to a matter's data by `disclose`."""
+import pytest
+
+from engine.definitions import Catalog
+from engine.disclosure import disclose
+from engine.errors import DefinitionError
+from tests.scenario import catalog
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+        'xmlns:xiaowei="https://xiaowei.example/bpmn/disclosure" id="d" targetNamespace="t">\n')
+CATEGORY = ('<bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="category" value="便民服务"/></spiffworkflow:properties></bpmn:extensionElements>')
+LANES = ('<bpmn:laneSet id="ls"><bpmn:lane id="VILLAGE_COMMITTEE" name="村委会">'
+         '<bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>publish</bpmn:flowNodeRef>'
+         '<bpmn:flowNodeRef>merge</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane>'
+         '<bpmn:lane id="SUPERVISION_COMMITTEE" name="村监委"><bpmn:flowNodeRef>objection</bpmn:flowNodeRef>'
+         '<bpmn:flowNodeRef>period</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>')
+START_FORM = ('<camunda:formData>'
+              '<camunda:formField id="applicant_name" label="申请人" type="string"/>'
+              '<camunda:formField id="id_number" label="身份证号" type="string"/>'
+              '<camunda:formField id="phone" label="联系电话" type="string"/>'
+              '<camunda:formField id="amount" label="金额（元）" type="money"/>'
+              '<camunda:formField id="kind" label="类别" type="enum"><camunda:value id="a" name="甲类"/></camunda:formField>'
+              '<camunda:formField id="photo" label="照片" type="file"/>'
+              '</camunda:formData>')
+
+DEFAULT_PUBLISH = ('<xiaowei:publish section="service_result" stage="结果公示" title="结果公示">'
+                   '<xiaowei:field ref="applicant_name" mask="name_partial" key="subject"/>'
+                   '<xiaowei:field ref="id_number" mask="id_number"/>'
+                   '<xiaowei:field ref="phone" class="never"/>'
+                   '<xiaowei:field ref="amount" key="amount"/>'
+                   '<xiaowei:field ref="kind"/>'
+                   '<xiaowei:field ref="notice"/>'
+                   '<xiaowei:field ref="photo"/>'
+                   '<xiaowei:field label="公开渠道" value="村务公开栏"/>'
+                   '</xiaowei:publish>')
+
+
+def item(publish: str = DEFAULT_PUBLISH, end: str = "") -> bytes:
+    body = (f'<bpmn:startEvent id="start"><bpmn:extensionElements>{START_FORM}</bpmn:extensionElements></bpmn:startEvent>\n'
+            '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="publish"/>\n'
+            '<bpmn:userTask id="publish" name="结果公示"><bpmn:extensionElements>\n'
+            '<camunda:formData><camunda:formField id="notice" label="公示内容" type="text"/></camunda:formData>\n'
+            f'{publish}\n</bpmn:extensionElements></bpmn:userTask>\n'
+            '<bpmn:sequenceFlow id="f2" sourceRef="publish" targetRef="merge"/>'
+            '<bpmn:exclusiveGateway id="merge"/><bpmn:sequenceFlow id="f3" sourceRef="merge" targetRef="objection"/>'
+            '<bpmn:userTask id="objection" name="异议受理"><bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="objection_intake" value="true"/></spiffworkflow:properties>'
+            '<camunda:formData><camunda:formField id="objection" label="异议" type="text"/></camunda:formData>'
+            '</bpmn:extensionElements></bpmn:userTask>'
+            '<bpmn:boundaryEvent id="period" name="公示" attachedToRef="objection" cancelActivity="true">'
+            '<bpmn:timerEventDefinition><bpmn:timeDuration>P7D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+            '<bpmn:sequenceFlow id="f4" sourceRef="objection" targetRef="merge"/>'
+            '<bpmn:sequenceFlow id="f5" sourceRef="period" targetRef="end"/>'
+            f'<bpmn:endEvent id="end" name="完成">{end}</bpmn:endEvent>')
+    return (f'{HEAD}<bpmn:process id="p" name="测试" isExecutable="true">{CATEGORY}{LANES}\n{body}'
+            '</bpmn:process></bpmn:definitions>').encode()
+
+
+def load(data: bytes) -> Catalog:
+    return Catalog({"p.bpmn": data}, role_codes={"VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE"}, parameter_names=set())
+
+
+def refused(publish: str = DEFAULT_PUBLISH, end: str = "") -> DefinitionError:
+    with pytest.raises(DefinitionError) as info:
+        load(item(publish, end))
+    return info.value
+
+
+def test_a_publicity_point_is_read_into_the_step():
+    info = load(item()).bundle("p").info
+    (publication,) = info.steps["publish"].publications
+    assert (publication.section, publication.stage, publication.title) == ("service_result", "结果公示", "结果公示")
+    assert publication.publicity_step == "objection", "found along the flow, through the merge gateway"
+    by_ref = {f.ref: f for f in publication.fields}
+    assert by_ref["applicant_name"].cls == "masked" and by_ref["applicant_name"].mask == "name_partial"
+    assert by_ref["phone"].cls == "never" and by_ref["amount"].cls == "public" and by_ref["amount"].key == "amount"
+    assert by_ref["notice"].label == "公示内容", "a field of the step's own form"
+    assert by_ref["photo"].type == "file"
+    assert info.publications()[0]["element_name"] == "结果公示"
+    assert [f["ref"] for f in info.as_dict()["publications"][0]["fields"]] == [
+        "applicant_name", "id_number", "amount", "kind", "notice", "photo", None], "never-fields are not listed"
+
+
+def test_an_end_event_may_publish_too():
+    end = ('<bpmn:extensionElements><xiaowei:publish section="service_result" stage="办结">'
+           '<xiaowei:field ref="amount"/></xiaowei:publish></bpmn:extensionElements>')
+    info = load(item(end=end)).bundle("p").info
+    assert info.end_publications["end"][0].stage == "办结" and info.end_publications["end"][0].title == "完成"
+
+
+def test_spiffworkflow_never_sees_the_declarations():
+    bundle = load(item()).bundle("p")
+    assert "publish" in bundle.spec.task_specs and "objection" in bundle.spec.task_specs
+
+
+def test_disclose_masks_by_rule_and_leaves_out_what_is_not_listed():
+    (publication,) = load(item()).bundle("p").info.steps["publish"].publications
+    data = {"applicant_name": "王大山", "id_number": "110101199003071234", "phone": "13812345678",
+            "amount": 900, "kind": "a", "notice": "户主王大山，电话13812345678，每月900元", "photo": ["att-1"],
+            "payment_account": "6217000012345678"}
+    out = disclose(publication, data, {"village": "绿水村", "township": "青山镇"})
+    shown = {f["label"]: f["text"] for f in out["fields"]}
+    assert shown == {"申请人": "王*山", "身份证号": "1101**********1234", "金额（元）": "900.00 元", "类别": "甲类",
+                     "公示内容": "户主王大山，电话138****5678，每月900元", "公开渠道": "村务公开栏"}
+    assert out["subject"] == "王*山" and out["documents"] == ["att-1"]
+    amount = next(f for f in out["fields"] if f["label"] == "金额（元）")
+    assert amount["value"] == 900 and amount["key"] == "amount"
+    assert "value" not in next(f for f in out["fields"] if f["label"] == "身份证号")
+    assert "13812345678" not in str(out) and "6217000012345678" not in str(out)
+
+
+def test_missing_values_are_left_out():
+    (publication,) = load(item()).bundle("p").info.steps["publish"].publications
+    out = disclose(publication, {"amount": 0})
+    assert [f["label"] for f in out["fields"]] == ["金额（元）", "公开渠道"] and out["subject"] is None
+
+
+@pytest.mark.parametrize("publish, words", [
+    ('<xiaowei:publish section="power" stage="x"><xiaowei:field ref="amount"/></xiaowei:publish>', "无需声明"),
+    ('<xiaowei:publish section="news" stage="x"><xiaowei:field ref="amount"/></xiaowei:publish>', "公开栏目 'news' 不存在"),
+    ('<xiaowei:publish section="project"><xiaowei:field ref="amount"/></xiaowei:publish>', "须写明阶段"),
+    ('<xiaowei:publish section="project" stage="x"/>', "没有任何字段"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="amout"/></xiaowei:publish>', "'amout' 不是本流程表单中的字段"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="id_number" mask="idcard"/></xiaowei:publish>', "打码规则 'idcard' 不存在"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="amount" class="secret"/></xiaowei:publish>', "class='secret' 不存在"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="amount" class="masked"/></xiaowei:publish>', "须写打码规则"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="phone" class="public" mask="phone"/></xiaowei:publish>', "须写打码规则"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="photo" mask="health"/></xiaowei:publish>', "附件字段 photo 不能打码"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field ref="amount" key="total"/></xiaowei:publish>', "key='total' 不存在"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field value="公开栏"/></xiaowei:publish>', "须写 label"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:field/></xiaowei:publish>', "其中之一"),
+    ('<xiaowei:publish section="project" stage="x"><xiaowei:feild ref="amount"/></xiaowei:publish>', "未知的公开声明元素 xiaowei:feild"),
+    ('<xiaowei:field ref="amount"/>', "xiaowei:field 只能写在xiaowei:publish中"),
+])
+def test_a_wrong_declaration_is_refused_with_file_element_and_line(publish, words):
+    error = refused(publish)
+    assert words in error.problem, error.problem
+    assert error.file == "p.bpmn" and error.element == "publish" and error.line == 8, (error.element, error.line)
+
+
+def test_a_declaration_on_an_element_that_cannot_publish_is_refused():
+    misplaced = item().replace(b'<bpmn:exclusiveGateway id="merge"/>', (
+        b'<bpmn:exclusiveGateway id="merge"><bpmn:extensionElements><xiaowei:publish section="project" stage="x">'
+        b'<xiaowei:field ref="amount"/></xiaowei:publish></bpmn:extensionElements></bpmn:exclusiveGateway>'))
+    with pytest.raises(DefinitionError) as info:
+        load(misplaced)
+    assert "只能写在办理步骤或结束事件" in info.value.problem and info.value.element == "merge"
+def test_the_section_of_called_processes_is_read_from_the_call_activity():
+    shipped = catalog().processes
+    assert shipped["village_project"].called_sections == {"major_decision": "project"}
+    assert shipped["asset_lease"].called_sections == {"major_decision": "asset"}
+
+
+def test_every_shipped_item_that_publishes_results_declares_it():
+    shipped = catalog().processes
+    for key in ("village_project", "major_decision", "dibao", "temporary_assistance", "homestead", "disability_subsidy",
+                "dilapidated_housing", "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate",
+                "asset_lease", "asset_disposal"):
+        assert shipped[key].publications(), f"{key} declares no publicity point"
