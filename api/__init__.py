@@ -8,7 +8,7 @@ from flask_smorest import Api
 
 from engine.settings import Settings
 
-from . import web
+from . import untrusted_input, web
 from .errors import http_error, register_error_handlers
 from .rest import attachments, audit, auth, calendar, flowcharts, instances, processes, registry, tasks, users
 from .wiring import build_context
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
     settings' key) plus SETUP_ON_START: run migrations and load processes/ when the app is built
     (tests and single-process runs)."""
     app = Flask(__name__)
+    untrusted_input.init_app(app)         # before any route: `<int:...>` is bounded for all of them
     ctx = context or build_context(settings)
     app.extensions["xiaowei"] = ctx
     app.config.update(API_SETTINGS)

@@ -2,7 +2,7 @@ import io
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 

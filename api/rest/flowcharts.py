@@ -1,7 +1,7 @@
 """Official flowcharts of items, and of a matter with its progress laid over them."""
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 
 from engine.services import flowcharts
 from render import StepState, render_flowchart

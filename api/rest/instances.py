@@ -1,6 +1,6 @@
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 
 from engine.services import matters
 

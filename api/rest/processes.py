@@ -1,5 +1,5 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 

@@ -1,5 +1,5 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services import matters

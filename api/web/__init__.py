@@ -7,10 +7,11 @@ do what, exactly as for the REST API.
 """
 from __future__ import annotations
 
-from flask import current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 
 from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
 
+from ..untrusted_input import unstorable_text
 from .blueprint import bp
 from .errors import register_site_pages
 from .formatting import register_filters
@@ -41,6 +42,8 @@ def _before():
         # must be set before the body is read
         request.max_content_length = web_max_body(current_app.extensions["xiaowei"].settings)
         csrf.protect()                                # CSRFError -> the "page expired" page
+        if unstorable_text([*request.form.keys(), *(v for _, v in request.form.items(multi=True))]):
+            abort(400)                                # a NUL no database column can store
     load_actor()
     if needs_login():
         return redirect(url_for("web.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
