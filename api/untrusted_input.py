@@ -48,6 +48,8 @@ def loads(body: str | bytes):
     try:
         text = body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else body
         value = json.loads(text, parse_constant=_refuse_constant)
+    except UnusableJson:
+        raise
     except RecursionError:
         raise UnusableJson(f"JSON 嵌套过深（最多 {MAX_JSON_DEPTH} 层）") from None
     except UnicodeDecodeError:
@@ -61,7 +63,7 @@ def loads(body: str | bytes):
 
 
 def _refuse_constant(name: str):
-    raise UnusableJson(f"JSON 中不能有 {name}")
+    raise UnusableJson(f"JSON 中的数字应为有限数（{name} 不是 JSON）")
 
 
 def check_json(value) -> None:
@@ -78,7 +80,7 @@ def check_json(value) -> None:
         elif isinstance(item, int) and abs(item) > MAX_JSON_INTEGER:
             raise UnusableJson("JSON 中的整数超出范围")
         elif isinstance(item, float) and not math.isfinite(item):
-            raise UnusableJson("JSON 中的数字超出范围")
+            raise UnusableJson("JSON 中的数字应为有限数（超出了双精度范围）")
         elif isinstance(item, dict):
             for key, child in item.items():
                 _check_text(key)
