@@ -48,9 +48,9 @@ def api(app, username: str | None = None) -> ApiClient:
 
 
 def web(app, username: str) -> WebClient:
-    client = WebClient(app)
-    assert client.login(username).status_code == 302
-    return client
+    browser = WebClient(app)
+    assert browser.login(username).status_code == 302
+    return browser
 
 
 @pytest.fixture
