@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.settings import Settings
 
@@ -44,6 +45,10 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
     app.config["MAX_CONTENT_LENGTH"] = ctx.settings.max_attachment_bytes + 64 * 1024
     app.config.update(config or {})
     app.json.ensure_ascii = False
+    if ctx.settings.trusted_proxies:
+        # request.remote_addr (login throttling) and the scheme from the proxies' headers
+        n = ctx.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
     if app.config.get("SETUP_ON_START"):
         from engine.services.definitions import sync_definitions
         ctx.database.upgrade()

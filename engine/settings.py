@@ -43,6 +43,10 @@ class Settings:
     login_window: timedelta = timedelta(minutes=15)
     login_failures_per_user: int = 5
     login_failures_per_address: int = 30
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (werkzeug's ProxyFix).
+    # 0: the client address is the TCP peer. Behind nginx set 1: otherwise every login seems to
+    # come from the proxy, and one address's throttle would lock everybody out.
+    trusted_proxies: int = 0
     password_cost: PasswordCost = field(default_factory=PasswordCost)
 
     @property
@@ -80,6 +84,7 @@ class Settings:
             "login_window": timedelta(minutes=_number(env, "XIAOWEI_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60)),
             "login_failures_per_user": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_USER", 5, 1, 1000)),
             "login_failures_per_address": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_ADDRESS", 30, 1, 100000)),
+            "trusted_proxies": int(_number(env, "XIAOWEI_TRUSTED_PROXIES", 0, 0, 10)),
         }
         values.update(overrides)
         return cls(**values)
