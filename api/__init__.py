@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.settings import Settings
 
-from . import untrusted_input, web
+from . import apidocs, security_headers, untrusted_input, web
 from .errors import http_error, register_error_handlers
 from .rest import attachments, audit, auth, calendar, flowcharts, instances, processes, registry, tasks, users
 from .wiring import build_context
@@ -20,8 +20,10 @@ API_SETTINGS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    # /api/docs is api/apidocs (Swagger UI from an installed package), not flask-smorest's page,
+    # which loads Swagger UI from a CDN.
+    # Every operation needs a bearer token but the login (declared there with security=[]).
+    "API_SPEC_OPTIONS": {"security": [{"bearerAuth": []}]},
     "JSON_AS_ASCII": False,
 }
 
@@ -54,10 +56,14 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
         ctx.database.upgrade()
         sync_definitions(ctx)
     api = XiaoweiApi(app)
+    api.spec.components.security_scheme("bearerAuth", {
+        "type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token 得到的令牌（8 小时内有效）"})
     for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
                       audit.blp, flowcharts.blp, calendar.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
+    app.register_blueprint(apidocs.bp)
+    security_headers.init_app(app)
     # The web pages: session cookie (HttpOnly, SameSite=Lax, Secure outside development/test),
     # secret key (XIAOWEI_SECRET_KEY or a key file under XIAOWEI_DATA_DIR), CSRF, the blueprint.
     web.init_app(app)

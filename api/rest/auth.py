@@ -27,6 +27,7 @@ class TokenSchema(Schema):
 class Token(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(201, TokenSchema)
+    @blp.doc(security=[])
     def post(self, body):
         """Log in: a bearer token that expires (8 hours by default); failed logins are throttled"""
         return identity.login(ctx(), body["username"], body["password"], address=request.remote_addr)

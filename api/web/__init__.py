@@ -21,13 +21,6 @@ from .views import auth, matters, power_list, start, supervise, tasks
 
 PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list)    # importing them attaches their routes to bp
 
-# Pages show matters and people: never cached by a shared proxy, never framed by another site.
-PAGE_HEADERS = {
-    "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-}
-
 
 def init_app(app) -> None:
     configure_security(app, app.extensions["xiaowei"].settings)
@@ -51,9 +44,9 @@ def _before():
 
 
 @bp.after_request
-def _headers(response):
-    for name, value in PAGE_HEADERS.items():
-        response.headers.setdefault(name, value)
+def _no_store(response):
+    # Pages show matters and people: never kept by a shared proxy or the browser's history cache.
+    # (The security headers every response carries are app-wide: api/security_headers.py.)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response
