@@ -1,8 +1,11 @@
 """login throttle by client address: failures per (name, address) and per address across names
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-06
+
+Written beside 0005/0006 in parallel: it follows whatever was the head when it was merged (0006),
+so the chain stays one line (0003 -> 0006 -> 0004); the ids are names, not an order.
 
 The old table counted failures per name only, so anyone could lock a clerk out by typing her name
 with wrong passwords. Its rows are short-lived counters, not records: the table is replaced, not
@@ -13,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
