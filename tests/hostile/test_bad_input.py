@@ -157,3 +157,19 @@ def test_a_form_part_named_by_a_bare_newline_is_invalid_data(app):
     answer = assert_error_shape(response, 422)
     assert set(answer["errors"]["form"]) == {"_unknown", "township"}
     assert_unchanged(ctx, before)
+
+
+def test_every_api_blueprint_reads_requests_through_the_guarded_parser(app):
+    """A blueprint made with flask_smorest.Blueprint itself would read JSON with the standard
+    library again (lone surrogates, 10,000-deep nesting: 500s)."""
+    from api.rest.blueprint import Blueprint
+    api_blueprints = [bp for name, bp in app.blueprints.items() if bp.url_prefix and bp.url_prefix.startswith("/api/v1")]
+    assert api_blueprints and all(isinstance(bp, Blueprint) for bp in api_blueprints), \
+        [bp.name for bp in api_blueprints if not isinstance(bp, Blueprint)]
+
+
+def test_a_calendar_year_nested_ten_thousand_deep_is_a_bad_request(app):
+    ctx, before = app.extensions["xiaowei"], snapshot(app.extensions["xiaowei"])
+    response = api(app, ADMIN).put("/api/v1/calendar/2027", data=DEEP, content_type="application/json")
+    assert_error_shape(response, 400)
+    assert_unchanged(ctx, before)
