@@ -24,6 +24,26 @@ def _context():
     return build_context()
 
 
+class SchemaNotReady(click.ClickException):
+    """A command that reads or writes the database, run before `xiaowei db upgrade`."""
+    exit_code = 3
+
+    def show(self, file=None):
+        click.echo(f"错误：{self.message}", err=True)
+
+
+def _migrated_context():
+    """The context, once the database schema is this code's: else a sentence saying what to run,
+    not an SQL traceback about a missing table."""
+    ctx = _context()
+    state = ctx.database.schema_state()
+    if state == "missing":
+        raise SchemaNotReady("数据库尚未初始化，请先运行 xiaowei db upgrade（演示环境：xiaowei demo）")
+    if state == "behind":
+        raise SchemaNotReady("数据库结构不是最新版本，请先运行 xiaowei db upgrade")
+    return ctx
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)
@@ -63,7 +83,7 @@ def processes():
 @processes.command("load")
 def processes_load():
     """Validate every definition and store new versions."""
-    _load(_context())
+    _load(_migrated_context())
 
 
 def _load(ctx):
@@ -77,7 +97,7 @@ def _load(ctx):
 @processes.command("list")
 def processes_list():
     """List the items by category."""
-    groups = definitions.list_processes(_context(), Actor.system())
+    groups = definitions.list_processes(_migrated_context(), Actor.system())
     if not groups:
         click.echo("no items loaded: run `xiaowei processes load` (or `xiaowei demo`)")
     for group in groups:
@@ -105,7 +125,7 @@ def processes_doc(output):
 @click.argument("key")
 def processes_show(key):
     """Show one item: metadata and every step with its role, time limit and form."""
-    item = definitions.get_process(_context(), Actor.system(), key)
+    item = definitions.get_process(_migrated_context(), Actor.system(), key)
     click.echo(f"{item['name']}（{item['list_code']}，{item['category']}）")
     for label, field in (("政策依据", "policy_basis"), ("执行主体", "executing_body"),
                          ("监督主体", "supervising_body"), ("办理时限", "time_limit"), ("公开", "publicity")):
@@ -127,10 +147,10 @@ def worker(once, now_text, interval, parent_pid):
     """Fire due timers (publicity periods) and advance their matters."""
     if parent_pid:
         exit_with_parent(parent_pid)
-    ctx = _context()
     if now_text and not once:
         raise click.UsageError("--now only goes with --once")
     fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
+    ctx = _migrated_context()          # after the arguments: a usage error is told first
 
     def progress(row):
         click.echo(f"  matter {row['matter_id']}: {', '.join(row['fired']) or 'nothing fired'} -> {row['status']}")
@@ -232,7 +252,7 @@ def users():
 def users_create(username, display_name, password):
     """Create a user."""
     from engine.services import identity
-    user = identity.create_user(_context(), Actor.system(), username, display_name, password)
+    user = identity.create_user(_migrated_context(), Actor.system(), username, display_name, password)
     click.echo(f"created {user['username']} ({user['display_name']})")
 
 
@@ -243,7 +263,7 @@ def users_create(username, display_name, password):
 def users_grant(username, role, org):
     """Give USERNAME the ROLE in the organisation unit ORG (and so in every unit below it)."""
     from engine.services import identity
-    user = identity.grant_role(_context(), Actor.system(), username, role, org)
+    user = identity.grant_role(_migrated_context(), Actor.system(), username, role, org)
     click.echo(f"{user['username']}: " + ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]))
 
 
@@ -254,7 +274,7 @@ def users_grant(username, role, org):
 def users_revoke(username, role, org):
     """Take ROLE in ORG away from USERNAME."""
     from engine.services import identity
-    user = identity.revoke_role(_context(), Actor.system(), username, role, org)
+    user = identity.revoke_role(_migrated_context(), Actor.system(), username, role, org)
     click.echo(f"{user['username']}: " + (", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "no roles"))
 
 
@@ -262,7 +282,7 @@ def users_revoke(username, role, org):
 def users_list():
     """Every user with their roles."""
     from engine.services import identity
-    for user in identity.list_users(_context(), Actor.system()):
+    for user in identity.list_users(_migrated_context(), Actor.system()):
         roles = ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "-"
         click.echo(f"{user['username']:40} {user['display_name']:20} {roles}")
 
@@ -279,14 +299,14 @@ def orgs_group():
 @click.option("--parent", "parent_code", help="The township of a village, the county of a township.")
 def orgs_add(code, name, level, parent_code):
     """Add an organisation unit."""
-    unit = orgs.add_unit(_context(), Actor.system(), code, name, level, parent_code)
+    unit = orgs.add_unit(_migrated_context(), Actor.system(), code, name, level, parent_code)
     click.echo(f"added {unit['level']} {unit['code']} {unit['name']}")
 
 
 @orgs_group.command("list")
 def orgs_list():
     """List every unit."""
-    for unit in orgs.list_units(_context(), Actor.system()):
+    for unit in orgs.list_units(_migrated_context(), Actor.system()):
         click.echo(f"{unit['level']:9} {unit['code']:20} {unit['name']:10} {unit['parent_code'] or ''}")
 
 
@@ -364,7 +384,7 @@ def audit_group():
 @audit_group.command("verify")
 def audit_verify():
     """Recompute the chain and name the first broken link (exit 1 if broken)."""
-    report = audit.verify_chain(_context(), Actor.system())
+    report = audit.verify_chain(_migrated_context(), Actor.system())
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if not report["ok"]:
         sys.exit(1)

@@ -24,8 +24,19 @@ STATUS = [(NotFound, 404, "Not Found"), (Conflict, 409, "Conflict"),
 def error_body(code: int, status: str, message: str, errors: dict | None = None):
     body = {"code": code, "status": status, "message": message}
     if errors:
-        body["errors"] = errors
+        body["errors"] = _text_keys(errors)
     return jsonify(body), code
+
+
+def _text_keys(errors):
+    """Messages keyed by text only. marshmallow keys an unknown field by None when the field's
+    name is unusable (a form part named by a bare newline), and JSON, written with sorted keys,
+    cannot order None among strings: the error answer itself would fail with a 500."""
+    if isinstance(errors, dict):
+        return {("_unknown" if key is None else str(key)): _text_keys(value) for key, value in errors.items()}
+    if isinstance(errors, (list, tuple)):
+        return [_text_keys(value) for value in errors]
+    return errors
 
 
 HTTP_MESSAGES = {400: "请求格式有误", 401: "需要登录", 403: "没有权限", 404: "找不到请求的资源",

@@ -1,7 +1,9 @@
 """marshmallow schemas of the REST API (v1). Field names are English; values may be Chinese."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import timezone
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.vocabulary import MatterStatus
 
@@ -78,10 +80,33 @@ class InstanceCreateSchema(Schema):
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 
+def _storable_time(value) -> None:
+    """A time the database can hold once turned into UTC (0001-01-01T00:00+08:00 cannot)."""
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValidationError("时间超出范围") from None
+
+
+def _aware_time(description: str):
+    return fields.AwareDateTime(validate=_storable_time, metadata={"description": description}, error_messages={
+        "invalid": "应为 ISO 8601 时间，如 2026-03-02T00:00:00+08:00",
+        "invalid_awareness": "应为带时区的时间，如 2026-03-02T00:00:00+08:00"})
+
+
 class InstanceQuerySchema(Schema):
     process_key = fields.String()
     village = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
+    created_from = _aware_time("started at or after this time")
+    created_before = _aware_time("started before this time")
+
+    @validates_schema
+    def _range_in_order(self, data, **kwargs):
+        first, last = data.get("created_from"), data.get("created_before")
+        if first is not None and last is not None and first > last:
+            problem = "开始时间不能晚于结束时间"
+            raise ValidationError({"created_from": [problem], "created_before": [problem]})
 
 
 class TaskSummarySchema(Schema):

@@ -131,7 +131,8 @@ def _convert(f: FormField, value):
     if f.type == "date":
         return _to_date(value)
     if f.type == "enum":
-        if value not in {v for v, _ in f.options}:
+        # a dict or list submitted for an option is a wrong value, not an unhashable crash
+        if not isinstance(value, str) or value not in {v for v, _ in f.options}:
             raise ValueError("不是可选的值（可选：" + "、".join(lab for _, lab in f.options) + "）")
         return value
     return _to_file_ids(value)

@@ -45,6 +45,10 @@ class Settings:
     login_failures_per_address: int = 30
     # Objections filed on the public portal, per sender address and hour (floods, not villagers).
     public_objections_per_hour: int = 5
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (werkzeug's ProxyFix).
+    # 0: the client address is the TCP peer. Behind nginx set 1: otherwise every login seems to
+    # come from the proxy, and one address's throttle would lock everybody out.
+    trusted_proxies: int = 0
     password_cost: PasswordCost = field(default_factory=PasswordCost)
 
     @property
@@ -83,6 +87,7 @@ class Settings:
             "login_failures_per_user": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_USER", 5, 1, 1000)),
             "login_failures_per_address": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_ADDRESS", 30, 1, 100000)),
             "public_objections_per_hour": int(_number(env, "XIAOWEI_PUBLIC_OBJECTIONS_PER_HOUR", 5, 1, 10000)),
+            "trusted_proxies": int(_number(env, "XIAOWEI_TRUSTED_PROXIES", 0, 0, 10)),
         }
         values.update(overrides)
         return cls(**values)

@@ -2,7 +2,6 @@ import io
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
@@ -11,6 +10,7 @@ from engine.services import attachments
 from ..actors import current_actor
 from ..schemas import AttachmentSchema
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1/attachments", description="证据附件")
 

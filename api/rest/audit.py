@@ -1,11 +1,11 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine.services import audit
 
 from ..actors import current_actor
 from ..schemas import ChainReportSchema
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="审计链")
 

@@ -1,11 +1,11 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine.services import calendar
 
 from ..actors import current_actor
 from ..schemas import CalendarYearSchema
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar", description="节假日安排（工作日时限）")
 

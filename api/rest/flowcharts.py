@@ -1,13 +1,13 @@
 """Official flowcharts of items, and of a matter with its progress laid over them."""
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine.services import flowcharts
 from render import StepState, render_flowchart
 
 from ..actors import current_actor
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("flowcharts", __name__, url_prefix="/api/v1", description="权力运行流程图")
 

@@ -1,6 +1,5 @@
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine.services import matters
 
@@ -8,6 +7,7 @@ from ..actors import current_actor
 from ..schemas import (CancelSchema, EventSchema, InstanceCreateSchema, InstanceQuerySchema, InstanceSchema,
                        InstanceSummarySchema)
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="事项（流程实例）")
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",

@@ -1,5 +1,4 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
@@ -7,6 +6,7 @@ from engine.services import definitions
 
 from ..schemas import CategorySchema, ProcessSchema, ProcessSummarySchema
 from . import ctx
+from .blueprint import Blueprint
 from ..actors import current_actor
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes",

@@ -1,5 +1,4 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.services import parameters, registry
@@ -7,6 +6,7 @@ from engine.services import parameters, registry
 from ..actors import current_actor
 from ..schemas import ParameterDefinitionSchema, ParameterSchema, ParameterValueSchema, RoleSchema
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="角色与乡镇参数")
 

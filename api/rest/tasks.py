@@ -1,5 +1,4 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services import matters
@@ -7,6 +6,7 @@ from engine.services import matters
 from ..actors import current_actor
 from ..schemas import CompleteSchema, InstanceSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办步骤")
 

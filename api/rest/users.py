@@ -1,11 +1,11 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services import identity, orgs
 
 from ..actors import current_actor
 from . import ctx
+from .blueprint import Blueprint
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="单位、用户与角色")
 

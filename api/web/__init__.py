@@ -7,10 +7,11 @@ do what, exactly as for the REST API.
 """
 from __future__ import annotations
 
-from flask import current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 
 from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
 
+from ..untrusted_input import unstorable_text
 from .blueprint import bp
 from .errors import register_site_pages
 from .formatting import register_filters
@@ -19,13 +20,6 @@ from .session import load_actor, needs_login, web_actor
 from .views import auth, matters, power_list, start, supervise, tasks
 
 PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list)    # importing them attaches their routes to bp
-
-# Pages show matters and people: never cached by a shared proxy, never framed by another site.
-PAGE_HEADERS = {
-    "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-}
 
 
 def init_app(app) -> None:
@@ -41,6 +35,8 @@ def _before():
         # must be set before the body is read
         request.max_content_length = web_max_body(current_app.extensions["xiaowei"].settings)
         csrf.protect()                                # CSRFError -> the "page expired" page
+        if unstorable_text([*request.form.keys(), *(v for _, v in request.form.items(multi=True))]):
+            abort(400)                                # a NUL no database column can store
     load_actor()
     if needs_login():
         return redirect(url_for("web.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
@@ -48,9 +44,9 @@ def _before():
 
 
 @bp.after_request
-def _headers(response):
-    for name, value in PAGE_HEADERS.items():
-        response.headers.setdefault(name, value)
+def _no_store(response):
+    # Pages show matters and people: never kept by a shared proxy or the browser's history cache.
+    # (The security headers every response carries are app-wide: api/security_headers.py.)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -27,11 +27,16 @@ def records_refusals(action: str):
     return decorate
 
 
-def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool = False):
-    """The matter if the actor's grants reach its village; else not found (OutOfScope if acting)."""
+def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool = False,
+                   not_found: str | None = None):
+    """The matter if the actor's grants reach its village; else not found (OutOfScope if acting).
+
+    Reached through a step or a file, pass `not_found` (the message for that step or file): the
+    caller asked about that id, and naming the matter behind it would tell an outsider which
+    matter it is."""
     record = uow.matters.get(matter_id, lock=lock)
     if record is None or not actor.reaches(uow.lineage(record.village_code)):
-        raise (OutOfScope if acting and record is not None else NotFound)(f"找不到事项 {matter_id}")
+        raise (OutOfScope if acting and record is not None else NotFound)(not_found or f"找不到事项 {matter_id}")
     return record
 
 

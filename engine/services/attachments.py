@@ -32,13 +32,16 @@ def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
         if row is None or (row.matter_id is None and row.uploaded_by != actor.name and not actor.is_system):
             raise NotFound(f"找不到附件 {attachment_id}")
         if row.matter_id is not None:
-            visible_matter(uow, actor, row.matter_id)
+            visible_matter(uow, actor, row.matter_id, not_found=f"找不到附件 {attachment_id}")
         return view(row), uow.attachments.content(row.sha256)
 
 
-def link_cited_files(uow, form, data: dict, matter_id: int) -> None:
-    """Every attachment id a form's file fields cite must exist and not belong to another matter;
-    the ones cited are linked to this matter. InvalidData names the field otherwise."""
+def link_cited_files(uow, actor, form, data: dict, matter_id: int) -> None:
+    """Every attachment id a form's file fields cite must be citable by the actor here: a file
+    this matter already cites, or the actor's own file that no matter cites yet. The ones cited
+    are linked to this matter. InvalidData names the field otherwise, with one message whether
+    the id is unknown, someone else's or used by another matter: the refusal must not tell an
+    outsider that an id exists, or that it is evidence in some other matter."""
     errors = {}
     for field in form.fields:
         cited = data.get(field.name)
@@ -46,14 +49,18 @@ def link_cited_files(uow, form, data: dict, matter_id: int) -> None:
             continue
         for attachment_id in [cited] if isinstance(cited, str) else cited if isinstance(cited, list) else []:
             row = uow.attachments.get(attachment_id) if isinstance(attachment_id, str) else None
-            if row is None:
-                errors[field.name] = f"{field.label}：附件 {attachment_id} 不存在，请先上传"
-            elif row.matter_id not in (None, matter_id):
-                errors[field.name] = f"{field.label}：附件 {attachment_id} 已用于其他事项"
-            else:
+            if row is not None and _citable(row, actor, matter_id):
                 row.matter_id = matter_id
+            else:
+                errors[field.name] = f"{field.label}：附件 {attachment_id} 不存在，请先上传"
     if errors:
         raise InvalidData("表单数据有误，请按提示修改", errors)
+
+
+def _citable(row, actor, matter_id: int) -> bool:
+    if row.matter_id is None:
+        return row.uploaded_by == actor.name or actor.is_system
+    return row.matter_id == matter_id
 
 
 def view(row) -> dict:

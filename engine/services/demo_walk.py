@@ -141,8 +141,10 @@ class DemoWalk:
         self.clock.advance(STEP)
         try:
             scene.matter = matters.complete_step(self.ctx, actor, step["id"], data)
-        except Forbidden:          # separation of duties: another holder of the role does it
-            scene.matter = matters.complete_step(self.ctx, self.colleague(step["role"]), step["id"], data)
+        except Forbidden:          # separation of duties: another holder of the role does it, with
+            colleague = self.colleague(step["role"])     # evidence of their own (a file is its uploader's)
+            data = self._values(scene.item, colleague, {f["name"]: f for f in task["form"]}, answer, matter["data"])
+            scene.matter = matters.complete_step(self.ctx, colleague, step["id"], data)
         self._say(f"{scene.subject}：{step['name']}（{step['role_name']}）")
         if scene.stop_after == step["step_id"]:
             scene.done = True

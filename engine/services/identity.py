@@ -9,6 +9,7 @@ from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts, Unauthenticated
 from ..identity import ADMIN_ROLES, Actor, Grant
 from ..passwords import password_problem
+from ..store.identity_repositories import ADDRESS, ANY_NAME, NAME
 from ..store.models import ApiToken, RoleGrant, User
 from .access import records_refusals, require_admin
 
@@ -92,30 +93,48 @@ def list_users(ctx, actor) -> list[dict]:
         return [_user_view(u, uow.users.grants(u.id)) for u in uow.users.list(units)]
 
 
-def login(ctx, username: str, password: str, kind: str = "api") -> dict:
-    """A new token for a user name and password. Failures are counted per name (known or not);
-    past the settings' limit within the window the name is refused until the window ends."""
+def login(ctx, username: str, password: str, kind: str = "api", address: str | None = None) -> dict:
+    """A new token for a user name and password, asked from a client `address` (the web layer's
+    remote address; None where there is none, as in the command line).
+
+    Failures are counted per (name, address), known names or not, and per address across all
+    names (password spraying). Past a limit within the window, that name from that address, or
+    that address altogether, is refused until the window ends, even with the right password. The
+    owner of the name still logs in from her own address: a stranger typing her name with wrong
+    passwords cannot lock her out."""
     username = (username or "").strip().lower()[:64]
+    address = (address or "-")[:64]
     now, settings = clock.now(), ctx.settings
-    window = settings.login_window
     with ctx.uow() as uow:
-        throttle = uow.tokens.throttle(username)
-        if throttle and throttle.failures >= settings.login_failures_per_user and now - throttle.window_start < window:
-            wait = int((throttle.window_start + window - now).total_seconds()) + 1
-            raise TooManyAttempts(f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试", wait)
+        _refuse_while_throttled(uow, settings, username, address, now)
         user = uow.users.by_name(username)
         if not ctx.passwords.verify(user.password_hash if user else None, password or "") or not user.active:
-            fresh = throttle is None or now - throttle.window_start >= window
-            uow.tokens.set_throttle(username, 1 if fresh else throttle.failures + 1, now if fresh else throttle.window_start)
-            uow.audit.append("login_failed", username or "-", None, {"username": username}, now.isoformat())
+            _count_failure(uow, settings, username, address, now)
+            uow.audit.append("login_failed", username or "-", None, {"username": username, "address": address},
+                             now.isoformat())
             uow.commit()
             raise Unauthenticated("用户名或密码错误")
-        uow.tokens.clear_throttle(username)
+        uow.tokens.clear_name_failures(username, address)
         token = secrets.token_urlsafe(32)
         row = uow.tokens.add(ApiToken(token_hash=_digest(token), user_id=user.id, kind=kind, created_at=now,
                                       expires_at=now + settings.token_lifetime))
         uow.commit()
         return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
+
+
+def _refuse_while_throttled(uow, settings, username: str, address: str, now) -> None:
+    rows = uow.tokens.throttles(username, address)
+    limits = ((rows.get(NAME), settings.login_failures_per_user), (rows.get(ADDRESS), settings.login_failures_per_address))
+    for row, limit in limits:
+        if row and row.failures >= limit and now - row.window_start < settings.login_window:
+            wait = int((row.window_start + settings.login_window - now).total_seconds()) + 1
+            raise TooManyAttempts(f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试", wait)
+
+
+def _count_failure(uow, settings, username: str, address: str, now) -> None:
+    uow.tokens.count_failure(NAME, username, address, now, settings.login_window)
+    uow.tokens.count_failure(ADDRESS, ANY_NAME, address, now, settings.login_window)
+    uow.tokens.prune_throttles(now - settings.login_window)
 
 
 def actor_for_token(ctx, token: str) -> Actor:

@@ -98,7 +98,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
             created_by=actor.name, created_at=now, updated_at=now))
-        link_cited_files(uow, bundle.info.start_form, cleaned, record.id)
+        link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
         uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
             "village": village, "subject": subject, "data": cleaned, "params": params}, now.isoformat())
@@ -117,7 +117,7 @@ def _ready_item(ctx, uow, actor, task_id: str, what: str):
     item = uow.inbox.get(task_id)
     if item is None:
         raise NotFound(f"找不到步骤 {task_id}")
-    record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True)
+    record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True, not_found=f"找不到步骤 {task_id}")
     item = uow.inbox.get(task_id)           # re-read under the matter's lock
     if item.state != StepStatus.READY:
         who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
@@ -140,7 +140,7 @@ def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
             raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
         matter = load_matter(ctx, uow, record)
         _separation(ctx, uow, actor, item, record, matter)
-        link_cited_files(uow, matter.bundle.step(item.process_key, item.step_id).form, data or {}, record.id)
+        link_cited_files(uow, actor, matter.bundle.step(item.process_key, item.step_id).form, data or {}, record.id)
         cleaned, events = matter.complete(task_id, data or {}, protected=record.params)
         now = clock.now()
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
@@ -196,7 +196,8 @@ def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
         item = uow.inbox.get(task_id)
         if item is None or item.state != StepStatus.READY:
             raise NotFound(f"找不到待办步骤 {task_id}")
-        record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True)
+        record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True,
+                                not_found=f"找不到待办步骤 {task_id}")
         require_admin(uow, actor, record.township_code, "改派步骤")
         holders = {u.username for u in uow.users.holders(item.role, uow.lineage(record.village_code))}
         if username not in holders:
@@ -304,7 +305,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         item = uow.inbox.get(task_id)
         if item is None:
             raise NotFound(f"找不到步骤 {task_id}")
-        record = visible_matter(uow, actor, item.matter_id)
+        record = visible_matter(uow, actor, item.matter_id, not_found=f"找不到步骤 {task_id}")
         bundle = ctx.bundles.get(uow.definitions.get(record.definition_id))
         step = bundle.step(item.process_key, item.step_id)
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.orm import sessionmaker
 
 from ..settings import Settings
@@ -80,10 +81,22 @@ class Database:
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
+        command.upgrade(self._alembic_config(), "head")
+
+    def schema_state(self) -> str:
+        """"missing" (never migrated), "behind" (an older revision than this code's) or "current"."""
+        with self.engine.connect() as connection:     # read directly: Alembic's context logs at INFO
+            applied = set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars()) \
+                if inspect(connection).has_table("alembic_version") else set()
+        if not applied:
+            return "missing"
+        return "current" if applied == set(ScriptDirectory.from_config(self._alembic_config()).get_heads()) else "behind"
+
+    def _alembic_config(self) -> Config:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection_engine"] = self.engine
-        command.upgrade(config, "head")
+        return config
 
     def dispose(self, close: bool = True) -> None:
         """Drop the pooled connections (the engine opens new ones when next used). close=False

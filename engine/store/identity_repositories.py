@@ -7,6 +7,8 @@ from sqlalchemy import delete, select
 
 from .models import ApiToken, LoginThrottle, OrgUnit, RoleGrant, User
 
+NAME, ADDRESS, ANY_NAME = "name", "address", "*"      # login_throttle scopes
+
 
 class UserRepository:
     def __init__(self, session):
@@ -65,18 +67,34 @@ class TokenRepository:
     def for_user(self, user_id: int) -> list[ApiToken]:
         return list(self.session.scalars(select(ApiToken).filter_by(user_id=user_id)))
 
-    def throttle(self, username: str) -> LoginThrottle | None:
-        return self.session.get(LoginThrottle, username)
+    def throttles(self, username: str, address: str) -> dict[str, LoginThrottle]:
+        """The failure counts that apply to a login: {"name": row, "address": row}, where present."""
+        rows = self.session.scalars(select(LoginThrottle).where(
+            LoginThrottle.address == address,
+            ((LoginThrottle.scope == NAME) & (LoginThrottle.username == username))
+            | ((LoginThrottle.scope == ADDRESS) & (LoginThrottle.username == ANY_NAME))))
+        return {row.scope: row for row in rows}
 
-    def set_throttle(self, username: str, failures: int, window_start: datetime) -> None:
-        row = self.throttle(username)
+    def count_failure(self, scope: str, username: str, address: str, now: datetime, window) -> None:
+        """One more failure in the row's window, or the first of a new window."""
+        row = self.session.get(LoginThrottle, (scope, username, address))
         if row is None:
-            self.session.add(LoginThrottle(username=username, failures=failures, window_start=window_start))
+            self.session.add(LoginThrottle(scope=scope, username=username, address=address, failures=1,
+                                           window_start=now))
+        elif now - row.window_start >= window:
+            row.failures, row.window_start = 1, now
         else:
-            row.failures, row.window_start = failures, window_start
+            row.failures += 1
 
-    def clear_throttle(self, username: str) -> None:
-        self.session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
+    def clear_name_failures(self, username: str, address: str) -> None:
+        """A successful login forgives that name's failures from that address (not the address's
+        count across names: one known password must not reset a spraying address)."""
+        self.session.execute(delete(LoginThrottle).where(
+            LoginThrottle.scope == NAME, LoginThrottle.username == username, LoginThrottle.address == address))
+
+    def prune_throttles(self, started_before: datetime) -> None:
+        """Forget windows that have ended, so names tried once do not pile up forever."""
+        self.session.execute(delete(LoginThrottle).where(LoginThrottle.window_start <= started_before))
 
 
 def lineage(session, code: str) -> list[str]:

@@ -78,11 +78,16 @@ class ApiToken(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per user name in the current window (names that do not exist count too)."""
+    """Failed logins in the current window, counted twice: of one user name from one client
+    address (scope "name"; names that do not exist count too), and of one address across every
+    name (scope "address", username "*": one password tried on many names). Rows whose window
+    has passed are deleted by the next failure."""
     __tablename__ = "login_throttle"
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[datetime]
+    window_start: Mapped[datetime] = mapped_column(index=True)
 
 
 class TownshipParameter(Base):

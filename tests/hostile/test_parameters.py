@@ -86,7 +86,9 @@ def test_a_parameter_value_outside_its_range_or_type_is_refused(client, ctx, raw
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
     r = admin.put("/api/v1/townships/qingshan_town/parameters/party_notice_days", data=raw,
                   headers={"Content-Type": "application/json"})
-    assert r.status_code == 422, r.get_data(as_text=True)
+    # NaN, Infinity and a number past a double are not JSON: the request reader refuses them (400)
+    not_json = any(word in raw for word in ("NaN", "Infinity", "1e999"))
+    assert r.status_code == (400 if not_json else 422), r.get_data(as_text=True)
     assert problem in json.dumps(r.json, ensure_ascii=False)
     listed = admin.get("/api/v1/parameters?township=qingshan_town")
     assert listed.status_code == 200
@@ -126,14 +128,15 @@ def test_a_township_declares_its_own_parameter_and_its_items_read_it(client, ctx
 
 @pytest.mark.parametrize("change, problem", [
     ({"name": "amount"}, "数据中已有"), ({"name": "party_notice_days"}, "县级参数"), ({"name": "Bad-Name"}, "参数名"),
-    ({"min": 40}, "下限不能高于上限"), ({"value": 31}, "上限"), ({"max": float("inf")}, "上限"),
+    ({"min": 40}, "下限不能高于上限"), ({"value": 31}, "上限"), ({"max": float("inf")}, "有限"),
     ({"type": "date"}, "type"), ({"label": ""}, "名称"),
 ])
 def test_a_bad_township_parameter_is_refused(client, ctx, change, problem):
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
     before = parameters.list_parameters(ctx, SYSTEM, "qingshan_town")
     r = admin.post("/api/v1/townships/qingshan_town/parameters", json={**TEA_DAYS, **change})
-    assert r.status_code == 422, r.get_data(as_text=True)
+    not_json = change.get("max") == float("inf")          # Infinity is not JSON: the reader's 400
+    assert r.status_code == (400 if not_json else 422), r.get_data(as_text=True)
     assert problem in json.dumps(r.json, ensure_ascii=False)
     assert parameters.list_parameters(ctx, SYSTEM, "qingshan_town") == before and chain_ok(ctx)
 

@@ -24,7 +24,8 @@ def login():
         return redirect(target) if web_actor() else page("login.html", next=target, username="")
     username = request.form.get("username", "").strip()
     try:
-        start_session(identity.login(ctx(), username, request.form.get("password", ""), kind="session"))
+        start_session(identity.login(ctx(), username, request.form.get("password", ""), kind="session",
+                                     address=request.remote_addr))
     except Unauthenticated as exc:
         return page("login.html", 401, next=target, username=username, error=exc.message)
     except TooManyAttempts as exc:

@@ -17,6 +17,10 @@ from ..pages import actor, page
 
 PAGE_SIZE = 20
 STATUSES = MatterStatus.labels()
+# Days a search can name: the start of the first and the end of the last must be times the
+# database holds (0001-01-01 in China time is before year 1 in UTC; 9999-12-31 has no next day).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+MAX_AMOUNT = Decimal("9999999999999.99")      # the largest amount a form accepts (engine/forms.py)
 
 
 @bp.route("/supervise")
@@ -37,6 +41,8 @@ def search_filters(query) -> tuple[dict, dict]:
     errors = {}
     filters = {name: query.get(name) or None for name in ("process_key", "village", "status")}
     first, last = _day(query, "created_from", errors), _day(query, "created_to", errors)
+    if first and last and first > last:
+        errors["created_from"] = errors["created_to"] = "开始日期不能晚于结束日期"
     filters["created_from"] = datetime.combine(first, time(), CHINA) if first else None
     filters["created_before"] = datetime.combine(last + timedelta(days=1), time(), CHINA) if last else None
     filters["amount_min"] = _amount(query, "amount_min", errors)
@@ -52,10 +58,14 @@ def _day(query, name: str, errors: dict) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         errors[name] = "日期格式应为 年-月-日（如 2026-03-02）"
         return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        errors[name] = f"日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间"
+        return None
+    return day
 
 
 def _amount(query, name: str, errors: dict) -> Decimal | None:
@@ -68,6 +78,9 @@ def _amount(query, name: str, errors: dict) -> Decimal | None:
         value = None
     if value is None or not value.is_finite() or value < 0:
         errors[name] = "金额应为不小于 0 的数字（元）"
+        return None
+    if value > MAX_AMOUNT:
+        errors[name] = f"金额不能超过 {MAX_AMOUNT} 元"
         return None
     return value
 

@@ -1,7 +1,7 @@
 """disclosure: published records (the public portal's only source) and objections filed online
 
 Revision ID: 0005
-Revises: 0006 (0004 is added in parallel; the chain is joined when merging)
+Revises: 0006
 Create Date: 2026-12-10
 """
 from alembic import op
