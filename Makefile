@@ -29,7 +29,7 @@ bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_portal.py
 
 flow-coverage: setup      ## which test took which flow of which item -> test-artifacts/flow-coverage.md
-	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_item_*.py; status=$$?; \
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_item*.py; status=$$?; \
 	echo "report: test-artifacts/flow-coverage.md"; exit $$status
 
 docs: setup                ## regenerate docs/power-list.md from the definitions

@@ -14,7 +14,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
@@ -147,14 +146,6 @@ SCENARIOS = [plan_passes_and_is_filed, plan_rejected, notice_returned_objection_
              township_orders_correction_then_redecided]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the authorisation -----------------------------------------------------------------------------

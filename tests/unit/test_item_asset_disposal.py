@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
@@ -248,14 +247,6 @@ SCENARIOS = [sale_by_village_bidding, transfer_on_the_platform_with_rework, scra
              decision_rejected]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the definition ------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose,
                          reject_major_decision, resolve_full, review, send_plan, wait_past)
@@ -153,14 +152,6 @@ SCENARIOS = [decided_by_villager_meeting_and_published, rejected_by_decision,
              over_cap_revised_notice_returned_objection_dismissed, township_returns_then_objection_upheld_and_stopped]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the county caps ---------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, steps
 
 KEY = "certificate"
@@ -118,14 +117,6 @@ SCENARIOS = [residence_certificate_issued, kinship_certificate_refused_and_refer
              approval_refused, register_rectified_then_issued]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the negative list ---------------------------------------------------------------------------------

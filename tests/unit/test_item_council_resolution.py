@@ -14,7 +14,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
@@ -187,14 +186,6 @@ SCENARIOS = [in_scope_decided_by_council, over_the_limit_goes_to_major_decision,
              resolution_objection_dismissed_then_upheld, result_objection_upheld_then_dismissed]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- red line R21: outside the authorised scope the council never votes -------------------------

@@ -18,7 +18,6 @@ from engine.expressions import evaluate
 from engine.workdays import WorkingDays
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
-from tests.flows import all_flows, flows_taken
 from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
@@ -255,14 +254,6 @@ SCENARIOS = [granted_without_home_check, relative_of_a_cadre_is_checked_at_home,
              appraisal_objection_upheld_reinvestigated, result_objections_dismissed_then_upheld]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- rules ---------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
@@ -229,14 +228,6 @@ SCENARIOS = [rebuild_of_a_d_grade_house, repair_with_objections_rework_and_corre
              house_appraised_safe]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- who may apply -----------------------------------------------------------------------------------

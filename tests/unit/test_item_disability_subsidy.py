@@ -15,7 +15,6 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
-from tests.flows import all_flows, flows_taken
 from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
@@ -157,14 +156,6 @@ SCENARIOS = [both_subsidies_granted, care_subsidy_returned_once_objection_dismis
              village_finds_it_untrue, township_rejects, county_rejects, objection_upheld_then_refused]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- eligibility ----------------------------------------------------------------------------------

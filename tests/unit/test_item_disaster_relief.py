@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
@@ -206,14 +205,6 @@ SCENARIOS = [relief_distributed, list_corrected_before_approval, distribution_co
              township_refuses]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- registration and appraisal ------------------------------------------------------------------

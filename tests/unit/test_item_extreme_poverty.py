@@ -13,7 +13,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
-from tests.flows import all_flows, flows_taken
 from tests.scenario import PROCESSES, Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
@@ -194,14 +193,6 @@ SCENARIOS = [dispersed_support_confirmed, concentrated_support_with_objections_d
              appraisal_fails, initial_objection_upheld, county_rejects, confirmation_revoked_after_objection]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- conditions and refusals -------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from engine.expressions import evaluate
 from engine.workdays import WorkingDays
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
-from tests.flows import all_flows, flows_taken
 from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
@@ -231,14 +230,6 @@ SCENARIOS = [approved_on_construction_land, farmland_converted_objection_dismiss
              result_objection_upheld_then_rejected]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- rules ---------------------------------------------------------------------------------------

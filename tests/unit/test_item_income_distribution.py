@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
@@ -209,14 +208,6 @@ SCENARIOS = [distributed, no_distributable_income, returned_at_every_review_then
              objection_upheld_plan_redrafted]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- boundaries ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import pytest
 from SpiffWorkflow import TaskState
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose,
                          reject_major_decision, resolve_full, review, send_plan, wait_past)
@@ -248,14 +247,6 @@ SCENARIOS = [paid_without_objection, rep_meeting_resolution_is_decided_again_by_
              payment_objections]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- boundaries ------------------------------------------------------------------------------------

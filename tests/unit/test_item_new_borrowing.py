@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
@@ -156,14 +155,6 @@ SCENARIOS = [borrowing_below_the_filing_threshold, borrowing_filed_with_objectio
              lending_refused, decision_rejected, debt_ratio_over_the_cap, county_refuses_filing, objection_upheld]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the definition ------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, steps, wait_past
 
@@ -227,14 +226,6 @@ SCENARIOS = [rep_meeting_passes_and_accounts_published, villager_meeting_with_ob
              plan_objection_upheld]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the definition ------------------------------------------------------------------------------

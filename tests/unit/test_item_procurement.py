@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
@@ -148,14 +147,6 @@ SCENARIOS = [small_goods_by_quotes_with_contract, split_purchase_goes_to_the_pla
              major_purchase_decided_then_objection_upheld, major_purchase_rejected, two_committees_reject]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the definition ------------------------------------------------------------------------------

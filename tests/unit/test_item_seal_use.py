@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, steps
 
 KEY = "seal_use"
@@ -139,14 +138,6 @@ SCENARIOS = [routine_fact_stamped_by_the_keeper, routine_fact_refused_by_the_kee
              outside_contract_with_a_mismatched_resolution_refused, guarantee_refused]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- kinds of use and the contract limit ------------------------------------------------------------

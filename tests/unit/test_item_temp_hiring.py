@@ -13,7 +13,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
@@ -189,14 +188,6 @@ SCENARIOS = [small_hire_by_two_committees, large_hire_decided_relative_refused_t
              result_objection_upheld_then_dismissed]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- decision tiers ----------------------------------------------------------------------------------

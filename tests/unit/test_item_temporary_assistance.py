@@ -14,7 +14,6 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
-from tests.flows import all_flows, flows_taken
 from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
@@ -201,14 +200,6 @@ SCENARIOS = [small_request_paid_by_the_township, large_request_appraised_and_app
              township_refuses, county_refuses]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- thresholds ----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.scenario import Scenario, default_parameters, finished, steps
-from tests.flows import all_flows, flows_taken
 from tests.walks import pass_major_decision, reject_major_decision
 
 P = default_parameters()
@@ -219,20 +218,13 @@ def oversight_rectified_twice() -> Scenario:
     return s
 
 
+KEY = "village_project"
 SCENARIOS = [small_project_by_three_quotes, council_project_by_public_tender_with_acceptance_rework,
              major_project_decided_then_township_refuses, major_project_rejected_by_major_decision,
              two_committees_reject, council_rejects, oversight_department_asks_for_rectification,
              oversight_rectified_twice]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows("village_project") - taken == set()
 
 
 # -- amount tiers ----------------------------------------------------------------------------------

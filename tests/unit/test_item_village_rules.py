@@ -14,7 +14,6 @@ import pytest
 from engine.errors import InvalidData
 from engine.forms import clean_form_data
 from engine.registry import check_override, load_parameters
-from tests.flows import all_flows, flows_taken
 from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
 from tests.walks import object_during, wait_past
 
@@ -173,14 +172,6 @@ SCENARIOS = [rules_adopted, draft_objections_precheck_return_then_vote_fails, vo
              meeting_rerun_then_township_orders_correction]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
-def test_scenario(scenario):
-    scenario()
-
-
-def test_every_sequence_flow_is_taken():
-    taken = set().union(*(flows_taken(scenario()) for scenario in SCENARIOS))
-    assert all_flows(KEY) - taken == set()
 
 
 # -- the 村民会议 ---------------------------------------------------------------------------------------
