@@ -3,9 +3,10 @@ cacheable. Views call the read-only services of engine/services/public only, whi
 published records and the catalogue and nothing private (see that package)."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from . import errors, views  # noqa: F401 - importing them attaches their routes and handlers to bp
+from ..reading import close_reading, open_reading
 from .blueprint import bp
 from .caching import STATIC_MAX_AGE, code_version
 
@@ -25,6 +26,16 @@ def init_app(app) -> None:
 def portal_version() -> str:
     """Part of the stylesheet's address: a new version is a new address, so it may be cached long."""
     return code_version()
+
+
+@bp.before_request
+def _read_in_one_unit_of_work():
+    open_reading(current_app.extensions["xiaowei"], portal=True)
+
+
+@bp.teardown_request
+def _after(exc=None):
+    close_reading(exc)
 
 
 @bp.after_request

@@ -11,6 +11,7 @@ from flask import abort, current_app, redirect, request, url_for
 
 from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
 
+from ..reading import close_reading, open_reading
 from ..untrusted_input import unstorable_text
 from .blueprint import bp
 from .errors import register_site_pages
@@ -31,6 +32,7 @@ def init_app(app) -> None:
 
 @bp.before_request
 def _before():
+    open_reading(current_app.extensions["xiaowei"])   # a page reads in one unit of work
     if request.method == "POST":
         # must be set before the body is read
         request.max_content_length = web_max_body(current_app.extensions["xiaowei"].settings)
@@ -41,6 +43,11 @@ def _before():
     if needs_login():
         return redirect(url_for("web.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     return None
+
+
+@bp.teardown_request
+def _after(exc=None):
+    close_reading(exc)
 
 
 @bp.after_request

@@ -12,18 +12,42 @@ from .access import visible_matter
 
 
 def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
+    """Store one evidence file, to be cited by a form later (API clients upload first)."""
+    with ctx.uow() as uow:
+        row = _store(ctx, uow, actor, name, data)
+        result = view(row)
+        uow.commit()
+        return result
+
+
+def store_uploads(ctx, uow, actor, uploads: dict, labels: dict) -> dict[str, list[str]]:
+    """Files submitted with a form, stored in the caller's unit of work (so they exist only if the
+    step they belong to is completed): field name -> new attachment ids. InvalidData names every
+    file refused, by field."""
+    stored, errors = {}, {}
+    for field, files in uploads.items():
+        for name, data in files:
+            try:
+                stored.setdefault(field, []).append(_store(ctx, uow, actor, name, data).id)
+            except InvalidData as exc:
+                problem = next(iter(exc.errors.values()), exc.message)
+                errors[field] = f"{labels.get(field, field)}：{name}：{problem}"
+    if errors:
+        raise InvalidData("表单数据有误，请按提示修改", errors)
+    return stored
+
+
+def _store(ctx, uow, actor, name: str, data: bytes):
     name = clean_name(name)
     content_type = content_type_of(name, data, ctx.settings.max_attachment_bytes)
     sha = hashlib.sha256(data).hexdigest()
-    with ctx.uow() as uow:
-        now = clock.now()
-        row = uow.attachments.add(Attachment(
-            id=uuid.uuid4().hex, sha256=sha, name=name, size=len(data), content_type=content_type,
-            uploaded_by=actor.name, uploaded_at=now), data)
-        uow.audit.append("attachment_uploaded", actor.name, None,
-                         {"id": row.id, "sha256": sha, "name": name, "size": len(data)}, now.isoformat())
-        uow.commit()
-        return view(row)
+    now = clock.now()
+    row = uow.attachments.add(Attachment(
+        id=uuid.uuid4().hex, sha256=sha, name=name, size=len(data), content_type=content_type,
+        uploaded_by=actor.name, uploaded_at=now), data)
+    uow.audit.append("attachment_uploaded", actor.name, None,
+                     {"id": row.id, "sha256": sha, "name": name, "size": len(data)}, now.isoformat())
+    return row
 
 
 def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:

@@ -1,8 +1,10 @@
 """What every service needs: the database, the definition cache, roles and parameters."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
+from contextvars import ContextVar
 from collections import OrderedDict
 from pathlib import Path
 
@@ -45,6 +47,22 @@ _CATALOGS: dict = {}          # content key -> Catalog: the last parse of the pr
 _LOCK = threading.Lock()
 
 
+_READING: ContextVar = ContextVar("xiaowei_reading", default=None)   # the open reading, if any
+
+
+class _Joined:
+    """A read inside an open reading: the reading's unit of work, left open on exit."""
+
+    def __init__(self, uow):
+        self._uow = uow
+
+    def __enter__(self):
+        return self._uow
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+
 class Context:
     """The database, the settings and what is read once from processes/ (roles, parameters).
 
@@ -63,12 +81,33 @@ class Context:
         clock.install()
 
     def uow(self, readonly: bool = False) -> UnitOfWork:
-        """A unit of work: to act (commit once at the end), or readonly=True to answer a question."""
+        """A unit of work: to act (commit once at the end), or readonly=True to answer a question.
+        Inside `reading()`, a read-only one is the reading's own (one transaction for the page)."""
+        if readonly:
+            shared = _READING.get()
+            if isinstance(shared, UnitOfWork) and shared.database is self.database:
+                return _Joined(shared)
         return UnitOfWork(self.database, readonly=readonly)
 
-    def portal_uow(self) -> PortalUnitOfWork:
+    def portal_uow(self, readonly: bool = False) -> PortalUnitOfWork:
         """The public portal's narrower unit of work: published records, never matters."""
-        return PortalUnitOfWork(self.database)
+        if readonly:
+            shared = _READING.get()
+            if isinstance(shared, PortalUnitOfWork) and shared.database is self.database:
+                return _Joined(shared)
+        return PortalUnitOfWork(self.database, readonly=readonly)
+
+    @contextlib.contextmanager
+    def reading(self, portal: bool = False):
+        """One read-only unit of work for every read made while it is open: a page that asks several
+        services (the user, the list, the names beside codes) reads one snapshot in one transaction.
+        Writes still open their own unit of work; open this for requests that only read (GET)."""
+        with (PortalUnitOfWork if portal else UnitOfWork)(self.database, readonly=True) as uow:
+            token = _READING.set(uow)
+            try:
+                yield uow
+            finally:
+                _READING.reset(token)
 
     def catalog(self) -> Catalog:
         """Every file under processes/, parsed and validated; parsed again only when a file,

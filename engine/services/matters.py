@@ -17,7 +17,7 @@ from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, views
 from .access import (check_separation, records_refusals, require_admin, require_role, visible_matter,
                      visible_villages)
-from .attachments import link_cited_files
+from .attachments import link_cited_files, store_uploads
 from .attachments import view as attachment_view
 from .parameters import effective_parameters
 from .persistence import load_matter, save_matter
@@ -28,12 +28,13 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,100}$")
 
 @records_refusals("start_matter")
 def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict,
-                 idempotency_key: str | None = None) -> dict:
+                 idempotency_key: str | None = None, uploads: dict | None = None) -> dict:
     """Start a matter of an item in a village; the matter afterwards.
 
     With an idempotency key, a retry of the same request (a lost answer, a double click) gets the
     matter the first one created, marked `replayed`, instead of a second matter; the same key with
     a different request is a Conflict. Keys are the caller's own (one user cannot replay another's).
+    `uploads` are evidence files sent with the start form, stored in the same transaction.
 
     Raises:
         InvalidData: an unknown village or item, or a field that fails the start form.
@@ -44,14 +45,15 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
     if not subject or len(subject) > MAX_SUBJECT:
         raise InvalidData("事项标题有误", {"subject": f"标题不能为空，且不超过{MAX_SUBJECT}个字"})
     if idempotency_key is None:
-        return _start(ctx, actor, process_key, village, subject, data, None)
+        return _start(ctx, actor, process_key, village, subject, data, None, uploads)
     key = _checked_key(idempotency_key)
-    request = hashlib.sha256(canonical([process_key, village, subject, data]).encode()).hexdigest()
+    files = {f: [hashlib.sha256(content).hexdigest() for _, content in got] for f, got in (uploads or {}).items()}
+    request = hashlib.sha256(canonical([process_key, village, subject, data, files]).encode()).hexdigest()
     replay = _replay(ctx, actor, key, request)
     if replay is not None:
         return replay
     try:
-        return _start(ctx, actor, process_key, village, subject, data, (key, request))
+        return _start(ctx, actor, process_key, village, subject, data, (key, request), uploads)
     except Conflict:
         replay = _replay(ctx, actor, key, request)     # a concurrent retry with the same key committed first
         if replay is None:
@@ -77,7 +79,7 @@ def _replay(ctx, actor, key: str, request: str) -> dict | None:
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)), "replayed": True}
 
 
-def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency) -> dict:
+def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads) -> dict:
     with ctx.uow() as uow:
         unit = uow.orgs.get(village)
         if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
@@ -89,7 +91,8 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             require_role(ctx, uow, actor, version.info["start_role"], village, "发起本事项")
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
-        cleaned = clean_form_data(bundle.info.start_form, data or {}, params)
+        data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
+        cleaned = clean_form_data(bundle.info.start_form, data, params)
         refuse_parameter_names(cleaned, params)
         now = clock.now()
         matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
@@ -110,6 +113,17 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
         uow.commit()
         return result
+
+
+def _with_uploads(ctx, uow, actor, form, data: dict | None, uploads: dict | None) -> dict:
+    """The submitted data with the ids of files stored now added to their fields."""
+    data = dict(data or {})
+    if uploads:
+        stored = store_uploads(ctx, uow, actor, uploads, {f.name: f.label for f in form.fields})
+        for name, ids in stored.items():
+            cited = data.get(name) or []
+            data[name] = ([cited] if isinstance(cited, str) else list(cited)) + ids
+    return data
 
 
 def _ready_item(ctx, uow, actor, task_id: str, what: str):
@@ -133,15 +147,28 @@ def _separation(ctx, uow, actor, item, record, matter) -> None:
 
 
 @records_refusals("complete_step")
-def complete_step(ctx, actor, task_id: str, data: dict) -> dict:
+def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = None) -> dict:
+    """Complete a ready step with its form data; the matter afterwards.
+
+    `uploads` (field name -> [(file name, bytes)]) are evidence files sent with the form: they are
+    stored in this same transaction, so a refused completion leaves no file behind.
+
+    Raises:
+        NotFound: no such step, or it is outside the actor's reach.
+        Conflict: the step is no longer ready, another holder claimed it, or a lost race.
+        Forbidden: the actor does not hold the step's role, or separation of duties forbids it.
+        InvalidData: a field or a file fails the step's form (one message per field).
+    """
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
             raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
         matter = load_matter(ctx, uow, record)
         _separation(ctx, uow, actor, item, record, matter)
-        link_cited_files(uow, actor, matter.bundle.step(item.process_key, item.step_id).form, data or {}, record.id)
-        cleaned, events = matter.complete(task_id, data or {}, protected=record.params)
+        form = matter.bundle.step(item.process_key, item.step_id).form
+        data = _with_uploads(ctx, uow, actor, form, data, uploads)
+        link_cited_files(uow, actor, form, data, record.id)
+        cleaned, events = matter.complete(task_id, data, protected=record.params)
         now = clock.now()
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}

@@ -145,16 +145,18 @@ def do_every_step(walk: Walk, matter_id: int) -> None:
 
 
 def make_and_fix_a_mistake(walk: Walk, form: list[dict], data: dict) -> None:
-    """More votes for than members present: the server says so next to the field, keeps what was
-    typed and the file already uploaded, and the corrected form goes through."""
+    """More votes for than members present: the server says so next to the field and keeps what
+    was typed; the file chosen was not stored (file and step are one transaction), and its field
+    asks for it again. The corrected form with the file chosen again goes through."""
     walk.fill(form, {**data, "council_for": data["council_attendees"] + 9})
     walk.submit()
     error = walk.page.locator("#f-council_for-error")
     expect(error).to_contain_text("不能大于")
     expect(walk.page.locator('[name="data.council_minutes"]')).to_have_value(data["council_minutes"])
-    expect(walk.page.locator('[name="data.council_ballots_file"][type=checkbox]')).to_be_checked()
+    expect(walk.page.locator("#f-council_ballots_file-error")).to_contain_text("请重新选择")
     walk.shot("validation-error")
     walk.page.fill('[name="data.council_for"]', str(data["council_for"]))
+    walk.fill([f for f in form if f["type"] == "file"], data)
     walk.submit()
 
 

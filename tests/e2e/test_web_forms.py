@@ -7,11 +7,12 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
 from api import create_app
 from engine.clock import FixedClock, use_clock
 from engine.identity import Grant
-from engine.services import Actor, Context, matters
+from engine.services import Actor, Context, attachments, matters
 from engine.services.demo import seed_demo
 from tests.browser.web import WebClient, read_page
 
@@ -79,21 +80,38 @@ def test_a_township_user_chooses_among_the_townships_villages(app):
     assert "绿水村" in form and "桃花村" in form and "红旗村" not in form
 
 
-def test_a_step_form_keeps_what_was_typed_and_the_file_uploaded_when_it_comes_back(ctx, app):
+def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
+    """The file and the step are one transaction: a refused completion leaves no attachment behind,
+    the typed values come back, and the file field says its file must be chosen again."""
     matter = start_project(ctx)
     task = matter["ready_steps"][0]["id"]
     web = logged_in(app, "villager_council.lushui_village")
+    with ctx.uow() as uow:
+        before = uow.session.execute(text("SELECT count(*) FROM attachments")).scalar()
     wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": pdf()})
     html = wrong.get_data(as_text=True)
     assert wrong.status_code == 422 and "不能大于21" in field_error(html, "council_for")
     assert 'value="30"' in html and "议事会表决记录" in html
-    kept = [c for c in read_page(html).controls if c.get("type") == "checkbox"]
-    assert len(kept) == 1 and kept[0]["name"] == "data.council_ballots_file" and "checked" in kept[0]
-    fixed = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": kept[0]["value"],
-                                        f"data.council_ballots_file.name.{kept[0]['value']}": "签到表.pdf"})
+    assert "请重新选择" in field_error(html, "council_ballots_file")
+    with ctx.uow() as uow:
+        assert uow.session.execute(text("SELECT count(*) FROM attachments")).scalar() == before
+    fixed = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf()})
     assert fixed.status_code == 302
     after = matters.get_matter(ctx, SYSTEM, matter["id"])
-    assert after["data"]["council_ballots_file"] == [kept[0]["value"]] and after["data"]["council_for"] == 18
+    (stored,) = after["data"]["council_ballots_file"]
+    assert after["data"]["council_for"] == 18 and [a["id"] for a in after["attachments"]] == [stored]
+
+
+def test_a_file_stored_earlier_stays_ticked_when_the_form_comes_back(ctx, app):
+    """A file cited by id (stored by an earlier, successful upload) comes back ticked."""
+    matter = start_project(ctx)
+    task = matter["ready_steps"][0]["id"]
+    web = logged_in(app, "villager_council.lushui_village")
+    uploaded = attachments.upload_attachment(ctx, Actor("villager_council.lushui_village", frozenset()), "签到表.pdf", PDF)
+    wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": uploaded["id"],
+                                        f"data.council_ballots_file.name.{uploaded['id']}": "签到表.pdf"})
+    kept = [c for c in read_page(wrong.get_data(as_text=True)).controls if c.get("type") == "checkbox"]
+    assert wrong.status_code == 422 and len(kept) == 1 and kept[0]["value"] == uploaded["id"] and "checked" in kept[0]
 
 
 def test_a_file_of_the_wrong_type_is_refused_beside_its_field(ctx, app):
@@ -182,3 +200,17 @@ def test_uploads_are_limited_per_file_and_per_form(ctx, app):
     whole_form = (io.BytesIO(PDF + b"0" * (300 * 1024)), "a.pdf")                   # a whole form over the limit
     response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": whole_form})
     assert response.status_code == 413 and "上传的文件过大" in response.get_data(as_text=True)
+
+
+def test_back_and_submit_again_does_not_start_a_second_matter(ctx, app):
+    """The start form carries a key of its own: the same form sent twice (back + submit, a double
+    tap) answers the matter the first one started."""
+    web = logged_in(app, "two_committees.lushui_village")
+    html = web.get("/start/village_project").get_data(as_text=True)
+    token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    fields = {**START, "subject": "修桥", "village": "lushui_village", "form_token": token}
+    first = web.post("/start/village_project", fields)
+    again = web.post("/start/village_project", fields)
+    assert first.status_code == again.status_code == 302 and first.headers["Location"] == again.headers["Location"]
+    assert "此前已发起" in web.get(again.headers["Location"]).get_data(as_text=True)
+    assert matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 1

@@ -1,9 +1,11 @@
 """发起事项: the catalogue by category, then an item's start form in one of the user's villages."""
 from __future__ import annotations
 
+import secrets
+
 from flask import redirect, request, url_for
 
-from engine.errors import InvalidData
+from engine.errors import Conflict, InvalidData
 from engine.services import definitions, matters
 
 from ...rest import ctx
@@ -21,22 +23,28 @@ def start_catalogue():
 @bp.route("/start/<key>")
 def start_form(key):
     item = definitions.get_process(ctx(), actor(), key)
-    return _form_page(item, {"subject": "", "village": "", **initial_values(item["start_form"])}, {})
+    # One key per form shown: back + submit again, or a double tap, answers the matter already
+    # started instead of starting a second one (the start service's idempotency key).
+    values = {"subject": "", "village": "", "form_token": secrets.token_urlsafe(16), **initial_values(item["start_form"])}
+    return _form_page(item, values, {})
 
 
 @bp.route("/start/<key>", methods=["POST"])
 def start_matter(key):
     item = definitions.get_process(ctx(), actor(), key)
-    submitted = read_submission(actor(), item["start_form"], request.form, request.files)
+    submitted = read_submission(item["start_form"], request.form, request.files)
     subject, village = request.form.get("subject", ""), request.form.get("village", "")
-    values = {"subject": subject, "village": village, **submitted.shown}
-    if submitted.errors:
-        return _form_page(item, values, submitted.errors, 422)
+    token = request.form.get("form_token") or None
+    values = {"subject": subject, "village": village, "form_token": token or secrets.token_urlsafe(16),
+              **submitted.shown}
     try:
-        matter = matters.start_matter(ctx(), actor(), key, village, subject, submitted.data)
-    except InvalidData as exc:
-        return _form_page(item, values, exc.errors or {"": exc.message}, 422)
-    done(f"事项 #{matter['id']}“{matter['subject']}”已发起。")
+        matter = matters.start_matter(ctx(), actor(), key, village, subject, submitted.data, token, submitted.uploads)
+    except (InvalidData, Conflict) as exc:
+        return _form_page(item, values, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
+    if matter.get("replayed"):
+        done(f"事项 #{matter['id']}“{matter['subject']}”此前已发起，本次重复提交未再发起。")
+    else:
+        done(f"事项 #{matter['id']}“{matter['subject']}”已发起。")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
 
 

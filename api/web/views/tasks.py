@@ -42,13 +42,11 @@ def task(task_id):
 @bp.route("/tasks/<task_id>", methods=["POST"])
 def complete(task_id):
     step = matters.get_task(ctx(), actor(), task_id)
-    submitted = read_submission(actor(), step["form"], request.form, request.files)
-    if submitted.errors:
-        return _step_page(step, submitted.shown, submitted.errors, 422)
+    submitted = read_submission(step["form"], request.form, request.files)
     try:
-        matter = matters.complete_step(ctx(), actor(), task_id, submitted.data)
+        matter = matters.complete_step(ctx(), actor(), task_id, submitted.data, submitted.uploads)
     except InvalidData as exc:
-        return _step_page(step, submitted.shown, exc.errors or {"": exc.message}, 422)
+        return _step_page(step, submitted.shown, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
     done(f"已办理“{step['name']}”。")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
 

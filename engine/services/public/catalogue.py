@@ -14,7 +14,7 @@ MAX_QUERY = 50
 def directory(ctx, query: str | None = None) -> dict:
     """Counties with their townships and villages; with a query, the villages whose name (or
     code) contains it, each with the township it belongs to."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         units = [(u.code, u.name, u.level, u.parent_code) for u in uow.orgs.list()]
     by_parent: dict = {}
     for unit in units:
@@ -31,7 +31,7 @@ def directory(ctx, query: str | None = None) -> dict:
 
 
 def village(ctx, code: str) -> dict:
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         return place_of(uow, code)
 
 
@@ -49,7 +49,7 @@ def place_of(uow, code: str) -> dict:
 
 def power_list(ctx, village: str) -> dict:
     """Every item in force in the village: the county's and its township's special items."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         items = sorted((_summary(v) for v in _in_force(uow, place)), key=lambda i: (i["list_code"] or "", i["key"]))
     order = {name: n for n, name in enumerate(CATEGORIES)}
@@ -59,7 +59,7 @@ def power_list(ctx, village: str) -> dict:
 
 
 def power_item(ctx, village: str, key: str) -> dict:
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         version = _item(uow, place, key)
         info, summary = version.info, _summary(version)
@@ -73,7 +73,7 @@ def power_item(ctx, village: str, key: str) -> dict:
 
 def item_flowchart_source(ctx, village: str, key: str) -> dict:
     """What the official flowchart is drawn from (the drawing is the web layer's)."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         version = _item(uow, place_of(uow, village), key)
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
                 "parameters": {name: p.value for name, p in ctx.parameters.items()}, "etag": version.bundle_sha256}

@@ -19,13 +19,13 @@ def version(ctx, village: str | None = None) -> str:
     """What the pages of a village (None: the directory) are made of, as one short string: its
     records (any change: published, withdrawn, a period opened or closed), the catalogue's newest
     version, the number of units. A page's ETag is this plus the page's own parts."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         count, last = uow.records.version(village)
         return f"{count}.{last.timestamp() if last else 0}.{uow.catalogue.latest_id()}.{uow.orgs.count()}"
 
 
 def overview(ctx, village: str) -> dict:
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         counts = uow.records.counts(village)
         recent = [record_view(ctx, r) for r in uow.records.recent(village, RECENT)]
@@ -39,7 +39,7 @@ def section(ctx, village: str, name: str, page: int = 1) -> dict:
     published; `page` pages through matters."""
     if name not in SECTIONS:
         raise NotFound(f"没有“{name}”栏目")
-    with ctx.portal_uow() as uow:         # rows are read into plain dicts before the unit of work ends
+    with ctx.portal_uow(readonly=True) as uow:         # rows are read into plain dicts before the unit of work ends
         place = place_of(uow, village)
         groups = _by_matter(ctx, uow.records.in_section(village, name))
     page = max(1, page)
@@ -50,7 +50,7 @@ def section(ctx, village: str, name: str, page: int = 1) -> dict:
 
 def matter(ctx, village: str, name: str, matter_id: int) -> dict:
     """One matter's records in a section, in the order they were published (a project's stages)."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         groups = _by_matter(ctx, [r for r in uow.records.of_matter(village, matter_id) if r.section == name])
     if not groups:
@@ -61,7 +61,7 @@ def matter(ctx, village: str, name: str, matter_id: int) -> dict:
 def assets(ctx, village: str) -> dict:
     """The register of the village's collective assets and resources: each asset with what is
     known of it (kind, location, area, value) and each lease, contract-out or disposal of it."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         groups = _by_matter(ctx, uow.records.in_section(village, "asset"))
     register: dict = {}
@@ -82,7 +82,7 @@ def assets(ctx, village: str) -> dict:
 
 def publicity(ctx, village: str) -> dict:
     """Every publicity period running in the village, soonest end first, each with its notice."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         rows = uow.records.open_publicity(village)
         return {"village": place, "periods": [record_view(ctx, r) for r in rows]}
@@ -91,7 +91,7 @@ def publicity(ctx, village: str) -> dict:
 def document(ctx, village: str, record_id: int, attachment_id: str) -> tuple[dict, bytes]:
     """A file a published record lists as public, and nothing else (an id that exists but is not
     listed is not found)."""
-    with ctx.portal_uow() as uow:
+    with ctx.portal_uow(readonly=True) as uow:
         record = uow.records.get(record_id)
         listed = next((d for d in record.documents if d["id"] == attachment_id), None) if record else None
         if record is None or record.village_code != village or listed is None:
