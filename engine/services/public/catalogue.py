@@ -6,7 +6,7 @@ from ...definitions import CATEGORIES
 from ...disclosure import SECTIONS
 from ...errors import NotFound
 from ...masking import HOW_SHOWN
-from ...power_list import duration_words
+from ...power_list import duration_words, item_fields
 
 MAX_QUERY = 50
 
@@ -65,7 +65,8 @@ def power_item(ctx, village: str, key: str) -> dict:
         info, summary = version.info, _summary(version)
         calls = [{"key": k, "name": v.name} for k in info.get("calls", []) if (v := uow.catalogue.current(k)) is not None]
     values = {name: p.value for name, p in ctx.parameters.items()}
-    steps = [{"name": s["name"], "role": _role(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values) or None,
+    fields = item_fields(info)
+    steps = [{"name": s["name"], "role": _role(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values, fields) or None,
               "supervision": s["supervision"], "objection_intake": s["objection_intake"]} for s in info["steps"]]
     return {"village": place, "item": {**summary, "steps": steps, "outcomes": sorted(set(info["end_events"].values())),
             "calls": calls, "publications": [_publication_words(p) for p in info.get("publications", [])]}}
