@@ -111,8 +111,10 @@ def _wrap_line(text: str, columns: int) -> list[str]:
     lines, current, used = [], '', 0
     for token in _tokens(text):
         size = _width(token)
-        # Closing punctuation never starts a line (Chinese typesetting rule).
-        if current and used + size > columns and token not in NO_LINE_START:
+        # Closing punctuation never starts a line (Chinese typesetting rule), nor does the unit
+        # of a number ("7天" stays whole).
+        if current and used + size > columns and token not in NO_LINE_START \
+                and not current[-1].isdigit():
             lines.append(current.rstrip())
             current, used = '', 0
             token = token.lstrip()

@@ -106,14 +106,17 @@ class _Label:
 def check_layout(layout: bytes | str | dict, papers: tuple[str, ...] = ('A4', 'A3'),
                  landscape: bool = False, min_print: float = MIN_PRINT_POINTS) -> Report:
     """Check one chart laid out by `dot -Tjson`; the first of `papers` it prints on at `min_print`
-    points or more is its paper."""
+    points or more is its paper (no papers: a chart for the screen, its size is not checked)."""
     data = json.loads(layout) if isinstance(layout, (bytes, str)) else layout
     shapes = _shapes(data)
     labels, fonts = _labels(data, shapes)
     report = Report(smallest_font=min(fonts, default=0.0))
     report.problems += _label_problems(labels, shapes)
     report.problems += _edge_problems(data, shapes)
-    _fit(report, _bounds(data), papers, landscape, min_print)
+    if papers:
+        _fit(report, _bounds(data), papers, landscape, min_print)
+    else:
+        report.width, report.height = _bounds(data)
     return report
 
 
