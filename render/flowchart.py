@@ -75,9 +75,10 @@ def complaint_words(parameters: Mapping[str, object]) -> str:
     return f'对本事项办理有异议的，可向村务监督委员会或乡镇纪委反映（{phones}）'
 
 
-def sheet_for(vocab: Vocabulary, page_note: str = '', called_pages: Mapping[str, int] | None = None) -> Sheet:
+def sheet_for(vocab: Vocabulary, page_note: str = '', called_pages: Mapping[str, int] | None = None,
+              first_page: int = 0) -> Sheet:
     return Sheet(vocab, _phone(vocab.parameters, SUPERVISION_PHONE), _phone(vocab.parameters, COMPLAINT_PHONE),
-                 page_note, dict(called_pages or {}))
+                 page_note, dict(called_pages or {}), first_page)
 
 
 def draw_official(model: Model, fmt: str, vocab: Vocabulary, page_note: str = '',

@@ -41,6 +41,7 @@ class Sheet:
     complaint_phone: str = ''
     page_note: str = ''
     called_pages: Mapping[str, int] = field(default_factory=dict)   # called key -> booklet page
+    first_page: int = 0        # in a booklet: the page number of the chart's first page
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,9 @@ class _Official:
     def _footer(self) -> str:
         props, sheet = self.model.props, self.sheet
         note = sheet.page_note
+        number = self.part.number if self.part is not None else 1
+        if sheet.first_page:
+            note = f'{note}　第 {sheet.first_page + number - 1} 页'
         if self.part is not None:
             note = '　'.join(w for w in (note, f'（本图共{self.part.count}页，第{self.part.number}页）') if w)
             if self.part.number < self.part.count:
