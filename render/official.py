@@ -331,7 +331,7 @@ _EDGE = {'fontname': FONT, 'fontsize': DETAIL_SIZE, 'color': INK, 'fontcolor': '
 
 def _html_label(lines: list[str], details: list[str], size: str = NAME_SIZE, bold: bool = True) -> str:
     """Bold name lines, then smaller detail lines, as a Graphviz HTML-like label (always escaped)."""
-    parts = []
+    parts, lines, details = [], [x for x in lines if x], [x for x in details if x]
     if lines:
         body = '<BR/>'.join(_e(line) for line in lines)
         parts.append(f'<FONT POINT-SIZE="{size}">{"<B>" + body + "</B>" if bold else body}</FONT>')
