@@ -346,7 +346,9 @@ def calendar_show(year):
 @click.option("--all", "render_all", is_flag=True, help="The whole list as one PDF booklet with a contents page.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write; the format follows its extension (.svg, .png, .pdf).")
-def render_command(key, render_all, output):
+@click.option("--layout", type=click.Choice(["official", "swimlane"]), default="official", show_default=True,
+              help="official: the top-down 权力运行流程图 (A4/A3 pages); swimlane: the technical view.")
+def render_command(key, render_all, output, layout):
     """Draw the official flowchart of an item (or the whole list) from processes/."""
     from pathlib import Path
 
@@ -355,6 +357,7 @@ def render_command(key, render_all, output):
     catalog = ctx.catalog()
     roles = {code: role.name for code, role in ctx.roles.items()}
     parameters = {name: p.value for name, p in ctx.parameters.items()}
+    names = {k: info.name for k, info in catalog.processes.items()}
     fmt = Path(output).suffix.lstrip(".").lower()
     if render_all == bool(key):
         raise click.UsageError("give either an item KEY or --all")
@@ -363,14 +366,16 @@ def render_command(key, render_all, output):
             raise click.UsageError("--all writes a PDF booklet: use -o FILE.pdf")
         infos = sorted(catalog.processes.values(), key=lambda i: (i.metadata.get("list_code") or "", i.key))
         click.echo(f"drawing {len(infos)} items ...")
-        data = render_booklet([catalog.files[i.file] for i in infos], role_names=roles, parameters=parameters)
+        data = render_booklet([catalog.files[i.file] for i in infos], role_names=roles, parameters=parameters,
+                              process_names=names)
     else:
         if key not in catalog.processes:
             raise click.BadParameter(f"no item {key!r}; see `xiaowei processes list`", param_hint="KEY")
         if fmt not in ("svg", "png", "pdf"):
             raise click.UsageError("the output must end in .svg, .png or .pdf")
         info = catalog.processes[key]
-        data = render_flowchart(catalog.files[info.file], fmt, process_id=key, role_names=roles, parameters=parameters)
+        data = render_flowchart(catalog.files[info.file], fmt, process_id=key, role_names=roles, parameters=parameters,
+                                layout=layout, process_names=names)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
     click.echo(f"wrote {output} ({len(data) // 1024} KB)")

@@ -228,19 +228,20 @@ class RoleSchema(Schema):
 class ParameterSchema(Schema):
     name = fields.String()
     label = fields.String()
-    type = fields.String(metadata={"description": "integer | number | fraction | list"})
+    type = fields.String(metadata={"description": "integer | number | fraction | list | text"})
     value = fields.Raw(metadata={"description": "the value in force (the township's, or the default)"})
     default = fields.Raw()
     min = fields.Raw(allow_none=True, metadata={"description": "floor (statutory where the law sets one)"})
     max = fields.Raw(allow_none=True, metadata={"description": "ceiling"})
     unit = fields.String(allow_none=True)
     township = fields.String(allow_none=True, metadata={"description": "the township that declared it; null: county"})
+    pattern = fields.String(allow_none=True, metadata={"description": "a text parameter's format (phone); null: any"})
 
 
 class ParameterDefinitionSchema(Schema):
     name = fields.String(required=True, metadata={"description": "3-63 lower-case letters, digits, _"})
     label = fields.String(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(["integer", "number", "fraction", "list"]))
+    type = fields.String(required=True, validate=validate.OneOf(["integer", "number", "fraction", "list", "text"]))
     min = fields.Raw(required=True, allow_none=True)
     max = fields.Raw(required=True, allow_none=True)
     value = fields.Raw(required=True, metadata={"description": "the default"})
@@ -248,7 +249,7 @@ class ParameterDefinitionSchema(Schema):
 
 
 class ParameterValueSchema(Schema):
-    value = fields.Raw(required=True, metadata={"description": "a number, a fraction such as \"2/3\", or a list"})
+    value = fields.Raw(required=True, metadata={"description": "a number, a fraction such as \"2/3\", a list, or text (a telephone number)"})
 
 
 class ChainReportSchema(Schema):

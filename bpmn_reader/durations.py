@@ -41,10 +41,14 @@ def iso_duration_words(literal: str) -> str | None:
 
 
 def duration_words(expression: str | None, values: Mapping[str, object],
-                   labels: Mapping[str, str] | None = None) -> str | None:
+                   labels: Mapping[str, str] | None = None,
+                   conditions: Mapping[str, str] | None = None) -> str | None:
     """Words for a duration: 'P10D' -> '10天'; 'days(objection_verify_days)' with the parameter's
-    value 5 -> '5天（异议核实天数）' when its label is known; 'days(a if c else b)' -> '15天或20天'.
-    None when it cannot be worked out from the values (the caller decides what to show)."""
+    value 5 -> '5天（异议核实天数）' when its label is known; a conditional limit reads as people say
+    it: 'workdays(a if complex_case else b)' -> '一般15个工作日，情况复杂的30个工作日' when
+    `conditions` words the condition (a form field's label, e.g. {'complex_case': '情况复杂'}),
+    else '30个工作日或15个工作日'. None when it cannot be worked out from the values (the caller
+    decides what to show)."""
     if not expression or not expression.strip():
         return None
     literal = iso_literal(expression)
@@ -54,25 +58,84 @@ def duration_words(expression: str | None, values: Mapping[str, object],
         tree = ast.parse(expression.strip(), mode="eval").body
     except SyntaxError:
         return None
-    return _words(tree, values, labels or {})
+    return _words(tree, values, labels or {}, conditions or {})
 
 
-def _words(node, values, labels) -> str | None:
+def condition_clause(label: str) -> str:
+    """The words a yes/no question stands for in a sentence: its first clause, without a leading
+    是否 ('情况复杂，需延长审核确认时限' -> '情况复杂', '是否涉及近亲属' -> '涉及近亲属')."""
+    clause = re.split(r"[，,；;。（(？?：:]", (label or "").strip(), maxsplit=1)[0].strip()
+    return clause.removeprefix("是否") or clause
+
+
+def _words(node, values, labels, conditions) -> str | None:
     if isinstance(node, ast.IfExp):
-        first, second = _words(node.body, values, labels), _words(node.orelse, values, labels)
-        return f"{first}或{second}" if first and second and first != second else first or second
+        first = _words(node.body, values, labels, conditions)
+        second = _words(node.orelse, values, labels, conditions)
+        return _either(first, second, _condition(node.test, conditions))
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return iso_duration_words(node.value)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("days", "workdays") \
             and len(node.args) == 1:
-        counts = _numbers(node.args[0], values)
-        if not counts:
-            return None
         unit = "天" if node.func.id == "days" else "个工作日"
+        cases = _cases(node.args[0], values, conditions)
+        if not cases:
+            return None
+        if len({value for _, value in cases}) > 1 and all(word for word, _ in cases[:-1]):
+            return _conditional([(word, f"{_number(value)}{unit}") for word, value in cases])
         named = [labels[n.id] for n in ast.walk(node.args[0]) if isinstance(n, ast.Name) and n.id in labels]
-        spoken = "或".join(f"{_number(c)}{unit}" for c in dict.fromkeys(counts))
+        spoken = "或".join(f"{_number(c)}{unit}" for c in dict.fromkeys(value for _, value in cases))
         return spoken + (f"（{'、'.join(dict.fromkeys(named))}）" if named else "")
     return None
+
+
+def _either(first: str | None, second: str | None, condition: str | None) -> str | None:
+    if not (first and second) or first == second:
+        return first or second
+    return f"一般{second}，{condition}的{first}" if condition else f"{first}或{second}"
+
+
+def _conditional(cases: list[tuple[str | None, str]]) -> str:
+    """[(condition words, value words), ..., (None, the usual value)] -> '一般…，…的…'."""
+    usual = cases[-1][1]
+    special = "，".join(f"{word}的{value}" for word, value in cases[:-1] if value != usual)
+    return f"一般{usual}，{special}" if special else usual
+
+
+def _condition(node, conditions: Mapping[str, str]) -> str | None:
+    """A condition in words, when it is a yes/no field (or its negation) the caller can word."""
+    if isinstance(node, ast.Name) and conditions.get(node.id):
+        return conditions[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Name) \
+            and conditions.get(node.operand.id):
+        return f"非{conditions[node.operand.id]}"
+    return None
+
+
+def _cases(node, values, conditions) -> list[tuple[str | None, float]] | None:
+    """The values a day count takes, each with the condition (in words) it holds under, the usual
+    one last with None: `(a if c else b) - d` -> [('情况复杂', a-d), (None, b-d)]. Without words
+    for a condition every value comes with None."""
+    if isinstance(node, ast.IfExp):
+        word = _condition(node.test, conditions)
+        body, orelse = _cases(node.body, values, conditions), _cases(node.orelse, values, conditions)
+        if body is None or orelse is None:
+            return None
+        return [(word if word and w is None else w, v) for w, v in body] + orelse
+    numbers = _numbers(node, values) if not _has_ifexp(node) else None
+    if numbers is not None:
+        return [(None, n) for n in numbers]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = _cases(node.left, values, conditions), _cases(node.right, values, conditions)
+        if left is None or right is None:
+            return None
+        operate = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}[type(node.op)]
+        return [(lw or rw, operate(lv, rv)) for lw, lv in left for rw, rv in right]
+    return None
+
+
+def _has_ifexp(node) -> bool:
+    return any(isinstance(n, ast.IfExp) for n in ast.walk(node))
 
 
 def _numbers(node, values) -> list[float] | None:

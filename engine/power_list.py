@@ -2,6 +2,7 @@
 so what villagers read is what the engine runs (`xiaowei processes doc`)."""
 from __future__ import annotations
 
+from bpmn_reader import condition_clause
 from bpmn_reader import duration_words as _duration_words
 
 from .definitions import CATEGORIES
@@ -10,15 +11,27 @@ from .disclosure import SECTIONS
 HEADER = "<!-- 由 processes/ 中的流程定义生成（xiaowei processes doc -o docs/power-list.md），请勿手改 -->"
 
 
-def duration_words(expression: str | None, parameters: dict) -> str:
-    """A step's time limit in words ('P10D' -> '10天', 'days(x)' -> '15天（异议核实天数）'), the same
-    words the flowcharts use (bpmn_reader.duration_words); shown as written if it cannot be worked out.
-    `parameters` maps names to Parameter objects (their labels are used) or to plain values."""
+def duration_words(expression: str | None, parameters: dict, fields: list | None = None) -> str:
+    """A step's time limit in words ('P10D' -> '10天', 'days(x)' -> '15天（异议核实天数）', a
+    conditional one '一般15个工作日，情况复杂的30个工作日'), the same words the flowcharts use
+    (bpmn_reader.duration_words); shown as written if it cannot be worked out. `parameters` maps
+    names to Parameter objects (their labels are used) or to plain values; `fields` are the item's
+    form fields (dicts with name, label and type: a yes/no field words a condition)."""
     if not expression:
         return ""
     values = {n: getattr(p, "value", p) for n, p in parameters.items()}
     labels = {n: p.label for n, p in parameters.items() if hasattr(p, "label")}
-    return _duration_words(expression, values, labels) or expression
+    return _duration_words(expression, values, labels, yes_no_words(fields or [])) or expression
+
+
+def yes_no_words(fields: list) -> dict[str, str]:
+    """name -> the words a yes/no form field stands for in a condition ('情况复杂')."""
+    return {f["name"]: condition_clause(f["label"]) for f in fields if f.get("type") == "boolean" and f.get("label")}
+
+
+def item_fields(info: dict) -> list:
+    """Every form field of a stored item (its start form and every step's form), as dicts."""
+    return list(info.get("start_form", [])) + [f for step in info.get("steps", []) for f in step.get("form", [])]
 
 
 def power_list_markdown(catalog, roles: dict, parameters: dict) -> str:
@@ -50,6 +63,7 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
     for end, publications in info.end_publications.items():
         lines += [f"- 办结于“{info.end_events.get(end, end)}”时公开（{SECTIONS[p.section]}·{p.stage}）" for p in publications]
     lines += ["", "| 步骤 | 办理角色 | 时限 | 表单（*为必填） | 说明 |", "|---|---|---|---|---|"]
+    all_fields = item_fields(info.as_dict())
     for step in info.steps.values():
         role = roles[step.role].name if step.role in roles else step.role
         fields = "、".join(f.label + ("*" if f.required else "") for f in step.form.fields) or "—"
@@ -58,7 +72,8 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
         if step.separate_from:
             notes.append("不得由" + "、".join("发起人" if s == "start" else info.steps[s].name for s in step.separate_from) + "办理人办理")
         notes += [f"公开（{SECTIONS[p.section]}·{p.stage}）" for p in step.publications]
-        lines.append(f"| {step.name} | {role} | {duration_words(step.deadline, parameters) or '—'} | {fields} | {'；'.join(notes)} |")
+        limit = duration_words(step.deadline, parameters, all_fields)
+        lines.append(f"| {step.name} | {role} | {limit or '—'} | {fields} | {'；'.join(notes)} |")
     used = sorted(n for n in info.reads if n in parameters)
     if used:
         lines += ["", "本事项使用的乡镇参数（县默认值，乡镇可调整）："]

@@ -26,9 +26,17 @@ class Role:
     level: str
 
 
-PARAMETER_TYPES = {"integer": "整数", "number": "数值", "fraction": "比例（分数）", "list": "文字列表"}
+PARAMETER_TYPES = {"integer": "整数", "number": "数值", "fraction": "比例（分数）", "list": "文字列表",
+                   "text": "文字"}
 PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]{2,62}$")
 MAX_LIST_ITEMS, MAX_LIST_ITEM_LENGTH, MAX_FRACTION_TEXT = 200, 64, 20
+MAX_TEXT_LENGTH = 200
+# What a text parameter may hold, by name (a township never writes a regular expression: a named
+# pattern cannot be a slow one). A telephone: digits with area code, extension, hyphens, spaces.
+TEXT_PATTERNS = {
+    "phone": (re.compile(r"^[0-9][0-9 \-]{1,18}[0-9](?:转[0-9]{1,6})?$"),
+              "电话号码，如 0738-8321234、12388 或 0738-8321234转801"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,10 +54,12 @@ class Parameter:
     unit: str | None = None
     type: str = "integer"
     township: str | None = None
+    pattern: str | None = None     # a text parameter's named pattern (TEXT_PATTERNS)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "label": self.label, "value": self.value, "type": self.type,
-                "min": self.minimum, "max": self.maximum, "unit": self.unit, "township": self.township}
+                "min": self.minimum, "max": self.maximum, "unit": self.unit, "township": self.township,
+                "pattern": self.pattern}
 
 
 def parameter_type(value) -> str:
@@ -61,7 +71,7 @@ def parameter_type(value) -> str:
     if isinstance(value, float):
         return "number"
     if isinstance(value, str):
-        return "fraction"
+        return "fraction"       # a text parameter says `type = "text"`
     if isinstance(value, list):
         return "list"
     raise ValueError(f"unsupported parameter value {value!r}")
@@ -96,7 +106,8 @@ def _from_row(path: Path, name: str, row: dict) -> Parameter:
     """A county parameter; ValueError naming the file and parameter if it breaks the rules."""
     try:
         kind = row.get("type") or parameter_type(row["value"])
-        parameter = Parameter(name, row["label"], row["value"], row.get("min"), row.get("max"), row.get("unit"), kind)
+        parameter = Parameter(name, row["label"], row["value"], row.get("min"), row.get("max"), row.get("unit"), kind,
+                              pattern=row.get("pattern"))
         check_definition(parameter)
     except (KeyError, ValueError) as exc:
         raise ValueError(f"{path}: parameter {name}: {exc}") from None
@@ -119,6 +130,10 @@ def check_definition(parameter: Parameter) -> Parameter:
                 fail(f"{text}应为{PARAMETER_TYPES[parameter.type]}")
         if parameter.minimum > parameter.maximum:
             fail("下限不能高于上限")
+    if parameter.type == "text":
+        _check_text_declaration(parameter, fail)
+    elif parameter.pattern is not None:
+        fail("只有文字参数可以指定格式")
     if parameter.type == "fraction":
         for bound in (parameter.minimum, parameter.maximum):
             if bound is not None and _fraction(bound) is None:
@@ -128,6 +143,18 @@ def check_definition(parameter: Parameter) -> Parameter:
             fail("下限不能高于上限")
     check_override(parameter, parameter.value)
     return parameter
+
+
+def _check_text_declaration(parameter: Parameter, fail) -> None:
+    """A text parameter: `max` is its longest length (1-200 characters), no `min`, and an optional
+    named pattern."""
+    if parameter.minimum is not None:
+        fail("文字参数不设下限")
+    if not (isinstance(parameter.maximum, int) and not isinstance(parameter.maximum, bool)
+            and 0 < parameter.maximum <= MAX_TEXT_LENGTH):
+        fail(f"文字参数的上限是最多字数（1-{MAX_TEXT_LENGTH}）")
+    if parameter.pattern is not None and parameter.pattern not in TEXT_PATTERNS:
+        fail(f"格式应为 {'、'.join(TEXT_PATTERNS)} 之一")
 
 
 def _finite_number(value) -> bool:
@@ -147,7 +174,8 @@ def _fraction(value) -> Fraction | None:
 def check_override(parameter: Parameter, value) -> object:
     """The value a township may set for a parameter (typed: an integral float becomes an int), or
     InvalidData saying why not: wrong type, NaN or infinite, below the floor, above the ceiling."""
-    checks = {"list": _check_list, "fraction": _check_fraction, "integer": _check_number, "number": _check_number}
+    checks = {"list": _check_list, "fraction": _check_fraction, "integer": _check_number, "number": _check_number,
+              "text": _check_text}
     return checks[parameter.type](parameter, value)
 
 
@@ -158,6 +186,20 @@ def _check_list(parameter: Parameter, value) -> list:
              f"应为非空的文字列表（至多 {MAX_LIST_ITEMS} 项，每项至多 {MAX_LIST_ITEM_LENGTH} 个字）")
     missing = [v for v in (parameter.minimum or []) if v not in value]
     return _or_fail(parameter, None if missing else value, f"不能去掉法定项：{'、'.join(missing)}")
+
+
+def _check_text(parameter: Parameter, value) -> str:
+    """One line of text, at most `maximum` characters, matching the parameter's pattern."""
+    if not isinstance(value, str) or not value.strip() or any(ord(c) < 32 for c in value):
+        return _or_fail(parameter, None, "应为一行非空的文字")
+    value = value.strip()
+    if len(value) > (parameter.maximum or MAX_TEXT_LENGTH):
+        return _or_fail(parameter, None, f"不能超过 {parameter.maximum} 个字")
+    if parameter.pattern in TEXT_PATTERNS:
+        regex, words = TEXT_PATTERNS[parameter.pattern]
+        if not regex.match(value):
+            return _or_fail(parameter, None, f"格式不对，应为{words}")
+    return value
 
 
 def _check_fraction(parameter: Parameter, value) -> str:

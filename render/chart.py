@@ -23,6 +23,7 @@ from .style import (EDGE, EDGE_DEFAULTS, INK, JOINT_STEP, LANE_FILLS, NODE_DEFAU
 from .words import Vocabulary
 
 PAGE = ('page', '')
+SMALL_COLUMNS = 12         # an event's or a gateway's words, inside its circle or diamond
 
 
 @dataclass(frozen=True)
@@ -202,14 +203,16 @@ class _ChartBuilder:
         name = self._name_for(node.id)
         inside, beside = node_text(node, self.model, self.view.vocab)
         small = category(node.kind) in ('event', 'gateway')
-        (beside if small else inside).extend(self._status(node))
+        # Words go inside every shape (never an xlabel: Graphviz places those after the layout
+        # and, forced, over other boxes); events and gateways wrap narrowly and grow to fit.
+        words = [line for text in beside for line in wrap(text, SMALL_COLUMNS)] if small else inside
+        lines = words + self._status(node)
         attrs = node_attrs(node.kind)
         if node.loop and node.props.get('role_variable') and joint_step_lines(node, self.view.vocab):
             attrs.update(JOINT_STEP)
-        attrs.setdefault('label', dot_text(inside))
+        if lines or not small:
+            attrs['label'] = dot_text(lines)
         attrs.update(id=dot_text([node.id]), **{'class': self._css(node)})
-        if beside:
-            attrs['xlabel'] = dot_text(beside)
         if is_step(node.kind):
             self._apply_look(attrs, node)
         graph.node(name, **attrs)
@@ -273,7 +276,7 @@ class _ChartBuilder:
             attrs['arrowhead'] = 'vee'
         label = flow_text(flow, self.view.vocab)
         if label:
-            attrs['xlabel'] = dot_text(label)
+            attrs['label'] = dot_text(label)
         if tail[1] != head[1]:
             attrs.update({k: v for k, v in (('ltail', tail[1]), ('lhead', head[1])) if v})
         if flow.id:

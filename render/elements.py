@@ -135,6 +135,7 @@ def _node(el: Element, pid: str, container: str | None, lane_of: dict[str, str])
                 called=el.get('calledElement') or _zeebe_called(el))
     _read_event(node, el)
     _read_loop(node, el)
+    _read_publication(node, el)
     if node.kind == 'textAnnotation':
         node.text = text(el.find('{*}text'))
     if node.kind == 'dataObjectReference':
@@ -161,6 +162,16 @@ def _read_event(node: Node, el: Element) -> None:
             found = timer.find(f'{{*}}{kind}')
             if found is not None:
                 node.timer = (kind[4:].lower(), text(found))
+                return
+
+
+def _read_publication(node: Node, el: Element) -> None:
+    # What a publicity point publishes (docs/bpmn-conventions.md, "What is public"): its title is
+    # named beside the step in the official chart.
+    for ext in children(el, 'extensionElements'):
+        for publish in ext.iterchildren('{*}publish'):
+            if publish.get('title'):
+                node.props.setdefault('publish', publish.get('title'))
                 return
 
 

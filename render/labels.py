@@ -29,10 +29,17 @@ def node_text(node: Node, model: Model, vocab: Vocabulary) -> tuple[list[str], l
     if family == 'task':
         lines += _task_lines(node, vocab)
     elif family == 'call':
-        lines.append(f'（子流程：{model.element_names.get(node.called or "") or node.called or "?"}）')
+        lines += wrap(f'（调用：{called_name(node, model, vocab)}）', NAME_COLUMNS)
     elif family == 'subprocess':
         lines.append('［＋］')      # collapsed: an expanded one is a cluster, not a node
     return lines, []
+
+
+def called_name(node: Node, model: Model, vocab: Vocabulary) -> str:
+    """The Chinese name of the process a call activity calls: from the same file, else from the
+    names the caller passed (the catalogue), never its key."""
+    key = node.called or ''
+    return model.element_names.get(key) or vocab.process_names.get(key) or '另一事项'
 
 
 def _fallback_name(node: Node) -> str:
@@ -104,8 +111,10 @@ def _wrap_line(text: str, columns: int) -> list[str]:
     lines, current, used = [], '', 0
     for token in _tokens(text):
         size = _width(token)
-        # Closing punctuation never starts a line (Chinese typesetting rule).
-        if current and used + size > columns and token not in NO_LINE_START:
+        # Closing punctuation never starts a line (Chinese typesetting rule), nor does the unit
+        # of a number ("7天" stays whole).
+        if current and used + size > columns and token not in NO_LINE_START \
+                and not current[-1].isdigit():
             lines.append(current.rstrip())
             current, used = '', 0
             token = token.lstrip()

@@ -9,7 +9,7 @@ import graphviz
 from .errors import RenderError
 from .style import FONT, SVG_FONT_FAMILY
 
-FORMATS = ('svg', 'png', 'pdf')
+FORMATS = ('svg', 'png', 'pdf', 'json')     # json: Graphviz's layout, for render/quality.py
 # Generous: a 20-step chart takes about 0.1 s. A pathological upload must not hold a worker.
 DOT_TIMEOUT_SECONDS = 60
 

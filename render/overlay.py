@@ -7,12 +7,15 @@ here we only draw that. An element without an entry was not taken, unless there 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from typing import Mapping
 
 from .errors import RenderError
 from .graph import Flow, Model, Node
 from .words import Vocabulary
 
+# China has one time zone and no daylight saving: the pages use the same fixed offset.
+CHINA = timezone(timedelta(hours=8))
 STATES = ('completed', 'ready', 'waiting', 'cancelled', 'error')
 # When the states of a called process stand for its call activity, the most urgent one wins.
 URGENCY = ('error', 'ready', 'waiting', 'completed', 'cancelled')
@@ -136,5 +139,14 @@ def taken(flow: Flow, states: dict[str, StepState]) -> bool:
 
 
 def _date(value: str) -> str:
+    """A due time as people in the township read it: Beijing time, to the minute, as the pages
+    show it. Times are stored in UTC; one without a zone is UTC too. A bare date is a date."""
     text = str(value).strip()
-    return text[:10] if len(text) >= 10 and text[4] == '-' and text[7] == '-' else text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) <= 10:
+        return date.fromisoformat(text).isoformat()
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')

@@ -29,8 +29,9 @@ BASE = {
     'call': {'shape': 'box', 'style': 'filled,bold', 'peripheries': '2', 'margin': '0.14,0.06'},
     'subprocess': {'shape': 'box', 'style': 'rounded,filled,bold', 'margin': '0.14,0.06'},
     'gateway': {'shape': 'diamond', 'style': 'filled', 'width': '0.55', 'height': '0.55',
-                'fixedsize': 'true'},
-    'event': {'shape': 'circle', 'style': 'filled', 'width': '0.36', 'fixedsize': 'true'},
+                'fontsize': '10', 'margin': '0.02,0.02'},
+    'event': {'shape': 'circle', 'style': 'filled', 'width': '0.36', 'fontsize': '10',
+              'margin': '0.02,0.02'},
     'data': {'style': 'filled', 'fontsize': '10', 'color': MUTED},
     'annotation': {'shape': 'box', 'style': 'dashed', 'fontsize': '10', 'color': MUTED,
                    'fontcolor': MUTED},
@@ -82,7 +83,7 @@ def node_attrs(kind: str) -> dict[str, str]:
     family = category(kind)
     attrs = dict(BASE[family])
     if family == 'gateway':
-        # The marker is an HTML label so it can be larger than the name beside it (xlabel).
+        # The marker, larger, when the gateway has no words of its own (an HTML label).
         attrs['label'] = f'<<FONT POINT-SIZE="16">{GATEWAY_MARKS[kind]}</FONT>>'
     elif family == 'event':
         attrs.update(EVENT_EXTRA.get(kind, {}))
@@ -94,8 +95,7 @@ def node_attrs(kind: str) -> dict[str, str]:
 def graph_attrs() -> dict[str, str]:
     # PNG keeps Graphviz's 96 dpi: a 20-step chart is ~4000 px wide already, and cairo's
     # PNG time grows with the pixel count (print uses the PDF).
-    attrs = {'rankdir': 'LR', 'compound': 'true', 'newrank': 'true', 'fontname': FONT,
-             'forcelabels': 'true', 'nodesep': '0.3', 'ranksep': '0.4', 'pad': '0.3',
+    attrs = {'rankdir': 'LR', 'compound': 'true', 'newrank': 'true', 'fontname': FONT, 'nodesep': '0.6', 'ranksep': '0.4', 'pad': '0.3',
              'bgcolor': PAPER, 'labelloc': 't', 'charset': 'UTF-8'}
     return attrs
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
+from bpmn_reader import condition_clause
 from bpmn_reader import duration_words as _duration_words
 from bpmn_reader import iso_duration_words as _iso_duration_words
 
@@ -36,6 +37,12 @@ class Vocabulary:
     parameters: Mapping[str, object] = field(default_factory=dict)
     role_names: Mapping[str, str] = field(default_factory=dict)
     parameter_labels: Mapping[str, str] = field(default_factory=dict)
+    process_names: Mapping[str, str] = field(default_factory=dict)   # called item key -> name
+
+    def conditions(self) -> dict[str, str]:
+        """Yes/no fields as the words a conditional time limit says ('情况复杂')."""
+        return {name: condition_clause(f.label) for name, f in self.fields.items()
+                if f.type == 'boolean' and f.label}
 
     def is_money(self, name: str) -> bool:
         found = self.fields.get(name)
@@ -62,7 +69,7 @@ def duration_words(expr: str, vocab: Vocabulary) -> str:
     """`P7D`, `"P7D"`, `days(7)` or `days(publicity_days)` -> '7天' (the shared wording of
     bpmn_reader, the same as the pages and the power-list booklet); else the expression spoken."""
     bare = _unwrap(expr)
-    shared = _duration_words(bare, vocab.parameters, vocab.parameter_labels)
+    shared = _duration_words(bare, vocab.parameters, vocab.parameter_labels, vocab.conditions())
     return shared if shared is not None else condition_words(_unquote(bare), vocab)
 
 

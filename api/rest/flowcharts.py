@@ -2,6 +2,7 @@
 from flask import Response, request
 from flask.views import MethodView
 
+from engine.errors import InvalidData
 from engine.services import flowcharts
 from render import StepState, render_flowchart
 
@@ -14,10 +15,16 @@ blp = Blueprint("flowcharts", __name__, url_prefix="/api/v1", description="权�
 MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
 
-def chart_response(source: dict, fmt: str, overlay=None) -> Response:
+LAYOUTS = ("official", "swimlane")
+
+
+def chart_response(source: dict, fmt: str, overlay=None, layout: str = "official") -> Response:
+    """An item's chart in the official layout (the swimlane one with `layout`), or a matter's
+    swimlane chart with its progress (`overlay`)."""
     body = render_flowchart(source["bpmn"], fmt, process_id=source["process_id"], overlay=overlay,
                             role_names={code: role.name for code, role in ctx().roles.items()},
-                            parameters=source["parameters"])
+                            parameters=source["parameters"], process_names=source.get("process_names"),
+                            layout="swimlane" if overlay is not None else layout)
     response = Response(body, mimetype=MIMETYPES[fmt])
     # An SVG opened directly must not run anything: no scripts, no outside resources.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -25,14 +32,26 @@ def chart_response(source: dict, fmt: str, overlay=None) -> Response:
     return response
 
 
+def requested_layout() -> str:
+    layout = request.args.get("layout", "official")
+    if layout not in LAYOUTS:
+        raise InvalidData("版式有误", {"layout": "应为 official（官方流程图）或 swimlane（泳道图）"})
+    return layout
+
+
 @blp.route("/processes/<string:key>/flowchart.<any(svg, png, pdf):fmt>")
 class ItemFlowchart(MethodView):
-    @blp.doc(responses={"200": {"description": "the chart (image/svg+xml, image/png or application/pdf)"}})
+    @blp.doc(parameters=[{"in": "query", "name": "layout", "required": False,
+                          "schema": {"type": "string", "enum": list(LAYOUTS), "default": "official"},
+                          "description": "official: the top-down 权力运行流程图 (its PDF is an A4 or A3 page); "
+                                         "swimlane: the technical view, one lane per role"}],
+             responses={"200": {"description": "the chart (image/svg+xml, image/png or application/pdf)"}})
     def get(self, key, fmt):
         """The official flowchart of an item"""
+        layout = requested_layout()
         source = flowcharts.item_flowchart_source(ctx(), current_actor(), key)
-        response = chart_response(source, fmt)
-        response.set_etag(f"{source['etag']}-{fmt}")
+        response = chart_response(source, fmt, layout=layout)
+        response.set_etag(f"{source['etag']}-{layout}-{fmt}")
         return response.make_conditional(request)
 
 

@@ -5,7 +5,7 @@ from .. import clock
 from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
 from ..errors import DefinitionError, InvalidData, NotFound
-from ..power_list import duration_words
+from ..power_list import duration_words, item_fields
 from ..store.models import DefinitionVersion
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
@@ -161,7 +161,9 @@ def _summary(version) -> dict:
 
 
 def _with_role_names(ctx, info: dict) -> dict:
-    steps = [{**s, "role_name": _role_name(ctx, s["role"]), "time_limit": duration_words(s["deadline"], ctx.parameters) or None,
+    fields = item_fields(info)
+    steps = [{**s, "role_name": _role_name(ctx, s["role"]),
+              "time_limit": duration_words(s["deadline"], ctx.parameters, fields) or None,
               "policy_basis": s.get("policy_basis") or info.get("policy_basis")} for s in info["steps"]]
     return {"start_form": info["start_form"], "steps": steps, "calls": info["calls"],
             "end_events": info["end_events"], "timers": info["timers"]}

@@ -96,12 +96,14 @@ class ParameterRepository(_Repository):
         rows = self.session.scalars(select(TownshipParameterDefinition).filter_by(township_code=township_code)
                                     .order_by(TownshipParameterDefinition.name))
         return {row.name: Parameter(row.name, row.label, row.value["value"], row.bounds.get("min"),
-                                    row.bounds.get("max"), row.unit, row.type, township_code) for row in rows}
+                                    row.bounds.get("max"), row.unit, row.type, township_code,
+                                    row.bounds.get("pattern")) for row in rows}
 
     def define(self, parameter: Parameter, actor: str, at: datetime) -> None:
         self.session.add(TownshipParameterDefinition(
             township_code=parameter.township, name=parameter.name, label=parameter.label, unit=parameter.unit,
-            type=parameter.type, bounds={"min": parameter.minimum, "max": parameter.maximum},
+            type=parameter.type, bounds={"min": parameter.minimum, "max": parameter.maximum,
+                                         **({"pattern": parameter.pattern} if parameter.pattern else {})},
             value={"value": parameter.value}, created_by=actor, created_at=at))
         self.session.flush()
 

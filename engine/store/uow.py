@@ -103,4 +103,6 @@ class PortalUnitOfWork(_Transaction):
         self.documents = PublicDocuments(self.session)
         self.objections = PublicObjectionRepository(self.session)
         self.audit = AuditRepository(self.session)
+        # The township's rules are public (time limits, telephones on its flowcharts).
+        self.parameters = ParameterRepository(self.session)
         return self

@@ -25,7 +25,7 @@ def test_item_flowchart_in_each_format(client, fmt, mimetype, magic):
 
 def test_item_flowchart_says_what_the_definition_says(client):
     text = html.unescape(client.get("/api/v1/processes/major_decision/flowchart.svg").get_data(as_text=True))
-    for words in ("村级重大事项决策（四议两公开）", "JC-01", "党员大会", "村务监督委员会", "决议公示3天", "村民委员会组织法"):
+    for words in ("村级重大事项决策（四议两公开）", "JC-01", "党员大会", "村务监督委员会", "公示期满无异议", "3天）", "12388", "村民委员会组织法"):
         assert words in text, words
 
 

@@ -208,6 +208,9 @@ def test_a_cancelled_matters_records_are_withdrawn_and_kept(ctx, clerk, other):
 
 def test_the_portal_unit_of_work_cannot_reach_matters(ctx):
     with ctx.portal_uow() as portal:
-        for private in ("matters", "inbox", "users", "tokens", "attachments", "parameters", "idempotency"):
+        for private in ("matters", "inbox", "users", "tokens", "attachments", "idempotency", "public_objections"):
             assert not hasattr(portal, private)
+        # The township's rules in force (time limits, thresholds, the supervision telephone) are
+        # published on every official flowchart: the portal reads parameters, which hold no one's data.
+        assert {"records", "parameters"} <= set(vars(portal))
         assert portal.session.execute(text("SELECT 1")).scalar() == 1

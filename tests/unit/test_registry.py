@@ -1,4 +1,6 @@
 """Roles and parameters are data, and every item keeps to them."""
+from dataclasses import replace
+
 import pytest
 
 from engine.errors import InvalidData
@@ -24,8 +26,12 @@ def test_every_name_an_item_reads_is_a_field_or_a_parameter(key):
     assert bundle.info.reads - known == set()
 
 
+# Read by every item's official flowchart (its footer), not by an expression.
+CHART_PARAMETERS = {"supervision_phone", "complaint_phone"}
+
+
 def test_every_parameter_is_read_by_some_item():
-    read = set().union(*(info.reads for info in catalog().processes.values()))
+    read = set().union(*(info.reads for info in catalog().processes.values())) | CHART_PARAMETERS
     assert set(PARAMETERS) - read == set(), "a parameter no item reads is dead configuration"
 
 
@@ -89,3 +95,37 @@ def test_a_list_parameter_may_grow_but_never_drop_its_statutory_items():
     assert check_override(national, ["a", "b", "c"]) == ["a", "b", "c"]
     with pytest.raises(InvalidData):
         check_override(national, ["a"])
+
+
+# -- text parameters: the township's telephones on the official flowcharts ----------------------
+def phone_parameter(**changes):
+    return replace(Parameter("supervision_phone", "监督电话", "12345", None, 30, None, "text", pattern="phone"), **changes)
+
+
+@pytest.mark.parametrize("value", ["12388", "0738-8321234", "0738 832 1234", "0738-8321234转801", " 12345 "])
+def test_a_telephone_parameter_takes_telephone_numbers(value):
+    assert check_override(phone_parameter(), value) == value.strip()
+
+
+@pytest.mark.parametrize("value", ["", "   ", "电话", "0738-832123a", "-12345", "1" * 31, "123\n456", 12345, None, ["12345"]])
+def test_a_telephone_parameter_refuses_anything_else(value):
+    with pytest.raises(InvalidData):
+        check_override(phone_parameter(), value)
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"maximum": None}, "最多字数"), ({"maximum": 500}, "最多字数"), ({"minimum": 1}, "不设下限"),
+    ({"pattern": "regex:.*"}, "格式应为"),
+])
+def test_a_text_parameter_declares_its_length_and_a_known_pattern(changes, problem):
+    with pytest.raises(InvalidData) as caught:
+        check_definition(phone_parameter(**changes))
+    assert problem in str(caught.value.errors)
+
+
+def test_only_text_parameters_have_a_pattern_and_the_county_ships_both_telephones():
+    with pytest.raises(InvalidData):
+        check_definition(Parameter("x_days", "天数", 3, 1, 9, pattern="phone"))
+    shipped = PARAMETERS
+    assert shipped["supervision_phone"].type == shipped["complaint_phone"].type == "text"
+    assert shipped["complaint_phone"].value == "12388"

@@ -30,5 +30,5 @@ def test_collaboration_draws_pools_and_message_flows():
     svg = render_flowchart((CORPUS / 'B.1.0.bpmn').read_bytes(), 'svg').decode()
     assert '>Participant<' in svg and '>Pool<' in svg           # two pools, as clusters
     assert '>Message Flow 1<' in svg and 'stroke-dasharray' in svg
-    assert '（子流程：' in svg                                   # call activities
+    assert '（调用：' in svg                                     # call activities
     assert '>Sub Process &#45; Expanded<' in svg or '>Sub Process - Expanded<' in svg

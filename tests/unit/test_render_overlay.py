@@ -68,8 +68,16 @@ def test_waiting_timer_shows_its_due_date():
     overlay = {**REVIEW_READY, 'township_review': DONE, 'gw_review': DONE,
                'publicity': StepState('waiting', due='2026-12-03T09:30:00+08:00')}
     g = group(chart(overlay, parameters={'project_publicity_days': 7}), 'publicity')
-    assert words(g) == ['立项公示7天', '到期 2026-12-03']
+    assert words(g) == ['立项公示7天', '到期 2026-12-03 09:30']
     assert shape(g).get('fill') == LOOKS['waiting'].fill
+
+
+def test_due_times_are_beijing_time_like_the_pages():
+    # Stored in UTC: 16:30 UTC on the 3rd is 00:30 on the 4th in the township.
+    overlay = {**REVIEW_READY, 'township_review': DONE, 'gw_review': DONE,
+               'publicity': StepState('waiting', due='2026-12-03T16:30:00+00:00')}
+    g = group(chart(overlay, parameters={'project_publicity_days': 7}), 'publicity')
+    assert '到期 2026-12-04 00:30' in words(g)
 
 
 def test_path_taken_is_bold_and_the_rest_grey():

@@ -17,3 +17,18 @@ document.addEventListener("submit", function (event) {
 window.addEventListener("pageshow", function () {
   document.querySelectorAll("button[type=submit][disabled]").forEach(function (b) { b.disabled = false; });
 });
+// Flowcharts: zoom in and out inside their scrolling frame (pan with a finger or the scroll bars).
+// Without script the chart is shown at its own size in the same frame, which scrolls too.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-zoom]");
+  if (!button) { return; }
+  var frame = button.closest(".flowchart").querySelector(".flowchart-frame");
+  var img = frame.querySelector("img");
+  var natural = img.naturalWidth || img.width;
+  var current = img.getBoundingClientRect().width / natural;
+  var step = button.dataset.zoom;
+  var next = step === "fit" ? frame.clientWidth / natural : current * (step === "in" ? 1.5 : 1 / 1.5);
+  next = Math.min(Math.max(next, 0.1), 3);
+  img.style.width = Math.round(natural * next) + "px";
+  img.style.maxWidth = "none";
+});

@@ -6,7 +6,7 @@ from flask import request
 from engine.services import definitions, flowcharts
 
 from ...rest import ctx
-from ...rest.flowcharts import chart_response
+from ...rest.flowcharts import chart_response, requested_layout
 from ..blueprint import bp
 from ..lookups import catalogue, item_names
 from ..pages import actor, page
@@ -24,7 +24,8 @@ def power_item(key):
 
 @bp.route("/power-list/<key>/flowchart.svg")
 def item_flowchart(key):
+    layout = requested_layout()
     source = flowcharts.item_flowchart_source(ctx(), actor(), key)
-    response = chart_response(source, "svg")
-    response.set_etag(f"{source['etag']}-svg")
+    response = chart_response(source, "svg", layout=layout)
+    response.set_etag(f"{source['etag']}-{layout}-svg")
     return response.make_conditional(request)

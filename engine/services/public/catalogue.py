@@ -2,11 +2,14 @@
 each item's policy basis, executing and supervising bodies, time limits, steps and what it publishes."""
 from __future__ import annotations
 
+import hashlib
+import json
+
 from ...definitions import CATEGORIES
 from ...disclosure import SECTIONS
 from ...errors import NotFound
 from ...masking import HOW_SHOWN
-from ...power_list import duration_words
+from ...power_list import duration_words, item_fields
 
 MAX_QUERY = 50
 
@@ -65,18 +68,40 @@ def power_item(ctx, village: str, key: str) -> dict:
         info, summary = version.info, _summary(version)
         calls = [{"key": k, "name": v.name} for k in info.get("calls", []) if (v := uow.catalogue.current(k)) is not None]
     values = {name: p.value for name, p in ctx.parameters.items()}
-    steps = [{"name": s["name"], "role": _role(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values) or None,
+    fields = item_fields(info)
+    steps = [{"name": s["name"], "role": _role(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values, fields) or None,
               "supervision": s["supervision"], "objection_intake": s["objection_intake"]} for s in info["steps"]]
     return {"village": place, "item": {**summary, "steps": steps, "outcomes": sorted(set(info["end_events"].values())),
             "calls": calls, "publications": [_publication_words(p) for p in info.get("publications", [])]}}
 
 
 def item_flowchart_source(ctx, village: str, key: str) -> dict:
-    """What the official flowchart is drawn from (the drawing is the web layer's)."""
+    """What the official flowchart is drawn from (the drawing is the web layer's): the item, the
+    village's township's values in force (its time limits and telephones), the called items' names."""
     with ctx.portal_uow(readonly=True) as uow:
-        version = _item(uow, place_of(uow, village), key)
+        place = place_of(uow, village)
+        version = _item(uow, place, key)
+        township = place["township"]["code"] if place["township"] else None
+        values = _values_in_force(ctx, uow, township)
+        names = {v.process_key: v.name for v in _in_force(uow, place)}
+        etag = f"{version.bundle_sha256}-{_values_tag(values)}"
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
-                "parameters": {name: p.value for name, p in ctx.parameters.items()}, "etag": version.bundle_sha256}
+                "parameters": values, "process_names": names, "etag": etag}
+
+
+def _values_in_force(ctx, uow, township: str | None) -> dict:
+    """The township's rules in force (the same as engine.services.parameters, which the portal may
+    not import: it reaches matters): county defaults, its own parameters, its values."""
+    values = {name: p.value for name, p in ctx.parameters.items()}
+    if township:
+        values.update({name: p.value for name, p in uow.parameters.township_defined(township).items()})
+        values.update(uow.parameters.overrides(township))
+    return values
+
+
+def _values_tag(values: dict) -> str:
+    # The chart changes when the township changes a value: the tag must too.
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _in_force(uow, place: dict) -> list:
