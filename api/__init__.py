@@ -9,9 +9,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.settings import Settings
 
-from . import apidocs, public, security_headers, untrusted_input, web
+from . import apidocs, observe, public, security_headers, untrusted_input, web
 from .errors import http_error, register_error_handlers
-from .rest import attachments, audit, auth, calendar, flowcharts, instances, processes, registry, tasks, users
+from .rest import (attachments, audit, auth, calendar, flowcharts, health, incidents, instances, processes, registry,
+                   tasks, users)
 from .wiring import build_context
 
 API_SETTINGS = {
@@ -59,11 +60,13 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token 得到的令牌（有效期 XIAOWEI_TOKEN_HOURS，默认 8 小时）"})
     for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
-                      audit.blp, flowcharts.blp, calendar.blp):
+                      audit.blp, flowcharts.blp, calendar.blp, incidents.blp, health.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.register_blueprint(apidocs.bp)
     security_headers.init_app(app)
+    # Request ids, the access log line and request metrics; counts of committed domain events.
+    observe.init_app(app)
     # The web pages: session cookie (HttpOnly, SameSite=Lax, Secure outside development/test),
     # secret key (XIAOWEI_SECRET_KEY or a key file under XIAOWEI_DATA_DIR), CSRF, the blueprint.
     web.init_app(app)

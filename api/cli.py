@@ -4,19 +4,25 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import click
 
-from engine import clock
+from engine import clock, committed
 from engine.errors import XiaoweiError
-from engine.services import Actor, audit, definitions, orgs, timers
+from engine.services import Actor, audit, definitions, health, orgs, timers
+from engine.settings import Settings, SettingsError
 
 from .lifeline import exit_with_parent, parent_alive
+from .logs import begin_request, configure_logging
+from .metrics import instruments, mark_process_dead, prepare_multiprocess_dir
 from .wiring import build_context
 
 
@@ -47,6 +53,9 @@ def _migrated_context():
 def main() -> None:
     try:
         cli(standalone_mode=True)
+    except SettingsError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
     except XiaoweiError as exc:
         click.echo(f"错误：{exc.message}", err=True)
         for field, problem in exc.errors.items():
@@ -57,7 +66,7 @@ def main() -> None:
 @click.group()
 def cli():
     """小微：村级小微权力清单流程引擎。"""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(Settings.from_env().log_format)
 
 
 # -- database and definitions ------------------------------------------------------------------
@@ -142,8 +151,10 @@ def processes_show(key):
 @click.option("--once", is_flag=True, help="Advance what is due and exit.")
 @click.option("--now", "now_text", help="Treat this ISO time as now (with --once; for tests and demos).")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between polls.")
+@click.option("--metrics-port", type=int, help="Serve this worker's metrics on 127.0.0.1:PORT (a worker "
+              "started by `xiaowei serve --with-worker` reports through serve's /metrics instead).")
 @click.option("--parent-pid", type=int, hidden=True, help="Exit when this process (xiaowei serve) is gone.")
-def worker(once, now_text, interval, parent_pid):
+def worker(once, now_text, interval, metrics_port, parent_pid):
     """Fire due timers (publicity periods) and advance their matters."""
     if parent_pid:
         exit_with_parent(parent_pid)
@@ -151,19 +162,49 @@ def worker(once, now_text, interval, parent_pid):
         raise click.UsageError("--now only goes with --once")
     fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
     ctx = _migrated_context()          # after the arguments: a usage error is told first
+    counters = instruments()
+    committed.listen(counters.count_committed)
+    if metrics_port:
+        from prometheus_client import start_http_server
+        start_http_server(metrics_port, addr="127.0.0.1", registry=counters.registry)
 
     def progress(row):
+        counters.timer_lag.observe(max(row["late_seconds"], 0.0))
         click.echo(f"  matter {row['matter_id']}: {', '.join(row['fired']) or 'nothing fired'} -> {row['status']}")
     with clock.use_clock(fixed):
-        while True:
+        if once:
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
-            if once:
-                click.echo(f"{len(done)} matters advanced")
-                return
+            click.echo(f"{len(done)} matters advanced")
+            return
+        _poll(ctx, interval, parent_pid, progress)
+
+
+def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
+    """Poll until stopped, beating the heartbeat /readyz looks for; a clean stop (SIGTERM, as
+    serve and systemd send it) takes the heartbeat away, so readiness turns false at once."""
+    worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    health.worker_started(ctx, worker_id, socket.gethostname(), os.getpid())
+    last_beat = time.monotonic()
+
+    def beat_while_busy(row):            # a long backlog must not look like a dead worker
+        nonlocal last_beat
+        progress(row)
+        if time.monotonic() - last_beat > interval:
+            health.worker_beat(ctx, worker_id, socket.gethostname(), os.getpid())
+            last_beat = time.monotonic()
+    try:
+        while True:
+            begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
+            timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
                 return
             time.sleep(interval)
+            health.worker_beat(ctx, worker_id, socket.gethostname(), os.getpid())
+            last_beat = time.monotonic()
+    finally:
+        health.worker_stopped(ctx, worker_id)
 
 
 def _parse_time(text: str) -> datetime:
@@ -182,7 +223,11 @@ def _parse_time(text: str) -> datetime:
 def serve(host, port, workers, with_worker):
     """Run the web server (gunicorn) after migrating and loading definitions."""
     from .server import run_gunicorn
+    settings = Settings.from_env()
     _prepare_database()
+    # Every process of this serve (gunicorn workers, the timer worker) counts into one directory,
+    # emptied now; another serve on this machine (another port) has its own (api/metrics.py).
+    prepare_multiprocess_dir(Path(settings.data_dir) / "metrics" / str(port))
     master = os.getpid()
     child = subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--parent-pid", str(master)]) \
         if with_worker else None
@@ -195,6 +240,7 @@ def serve(host, port, workers, with_worker):
         if child and os.getpid() == master:
             child.send_signal(signal.SIGTERM)
             child.wait(10)
+            mark_process_dead(child.pid)
 
 
 def _prepare_database() -> None:
@@ -379,6 +425,62 @@ def render_command(key, render_all, output, layout):
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
     click.echo(f"wrote {output} ({len(data) // 1024} KB)")
+
+
+@cli.command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The backup file to write (a .tar.gz with a manifest).")
+def backup_command(output):
+    """Back up the whole database, attachments included, while it serves."""
+    from engine.services import backups
+    done = backups.take_backup(_context(), Actor.system(), Path(output))
+    manifest = done["manifest"]
+    click.echo(f"wrote {output}: {done['size'] / 1024 / 1024:.1f} MiB in {done['seconds']} s, sha256 {done['sha256']}")
+    click.echo(f"  {manifest['database']} at schema {', '.join(manifest['schema_revision'])}; "
+               f"{manifest['row_counts'].get('instances', 0)} matters, {manifest['attachments']['files']} attachments, "
+               f"audit chain up to #{manifest['audit_head']['seq']} {manifest['audit_head']['hash']}")
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that is not empty (everything in it is lost).")
+def restore_command(path, force):
+    """Restore the database from a backup file (into an empty database unless --force); exit 1
+    if the audit chain does not verify afterwards."""
+    from engine.services import backups
+    report = backups.restore_backup(_context(), Actor.system(), Path(path), force=force)
+    click.echo(f"restored {path} (taken {report['created_at']}) in {report['seconds']} s: "
+               f"{report['row_counts'].get('instances', 0)} matters, {report['attachments_checked']} attachment "
+               f"files checked against their sha256" + ("; schema upgraded" if report["schema_upgraded"] else ""))
+    click.echo(json.dumps({"audit_chain": report["chain"]}, ensure_ascii=False, indent=2))
+    if not report["chain"]["ok"]:
+        sys.exit(1)
+
+
+@cli.command("archive")
+@click.option("--before", "before_text", required=True,
+              help="Archive matters that ended before this date (Beijing time, e.g. 2024-01-01) or ISO time.")
+def archive_command(before_text):
+    """Move matters closed before DATE out of the hot tables (归档); supervisors still read them."""
+    from engine.services import archives
+    before = _parse_day_or_time(before_text)
+
+    def progress(totals):
+        click.echo(f"  {totals['instances']} matters archived ...")
+    totals = archives.archive_closed_matters(_context(), Actor.system(), before, progress=progress)
+    click.echo(f"archived {totals['instances']} matters closed before {before.isoformat()} "
+               f"({totals['inbox']} steps, {totals['attachments']} attachment links) in {totals['batches']} batches")
+
+
+def _parse_day_or_time(text: str) -> datetime:
+    """A date is midnight at its start in Beijing time (where the county's days begin)."""
+    try:
+        if len(text) == 10:
+            day = datetime.fromisoformat(text)
+            return day.replace(tzinfo=timezone(timedelta(hours=8)))
+        return _parse_time(text)
+    except (ValueError, click.BadParameter):
+        raise click.BadParameter(f"not a date or an ISO time: {text!r}", param_hint="--before") from None
 
 
 @cli.group("audit")

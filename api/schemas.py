@@ -159,6 +159,7 @@ class InstanceSchema(InstanceSummarySchema):
     waiting_timers = fields.List(fields.Nested(TimerSchema))
     attachments = fields.List(fields.Nested(lambda: AttachmentSchema()))
     public_objections = fields.List(fields.Nested(lambda: PublicObjectionSchema()))
+    archived_at = fields.DateTime(allow_none=True, metadata={"description": "when `xiaowei archive` moved it (read-only since)"})
 
 
 class CancelSchema(Schema):
@@ -275,3 +276,57 @@ class CalendarYearSchema(Schema):
                            metadata={"description": "weekend days worked in their place (调休上班)"})
     updated_by = fields.String(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+
+class LivenessSchema(Schema):
+    status = fields.String()
+
+
+class CheckSchema(Schema):
+    ok = fields.Boolean()
+    problem = fields.String(metadata={"description": "why not, in Chinese (only when not ok)"})
+    current = fields.List(fields.String())
+    expected = fields.List(fields.String())
+    workers = fields.Integer(metadata={"description": "timer workers that beat within max_age_seconds"})
+    max_age_seconds = fields.Float()
+    last_beat_at = fields.String(allow_none=True)
+
+
+class ReadinessSchema(Schema):
+    ready = fields.Boolean()
+    checks = fields.Dict(keys=fields.String(), values=fields.Nested(CheckSchema),
+                         metadata={"description": "database, migrations, timer_worker"})
+
+
+class RetrySchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why it may run now, e.g. what was corrected"})
+    data = fields.Dict(keys=fields.String(), load_default=dict,
+                       metadata={"description": "corrections: form fields of the item and their right values"})
+
+
+class IncidentQuerySchema(Schema):
+    state = fields.String(validate=validate.OneOf(("open", "retried", "cancelled")),
+                          metadata={"description": "open (default: all)"})
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer(attribute="matter_id")
+    process_key = fields.String()
+    subject = fields.String()
+    village = fields.String()
+    township = fields.String()
+    process = fields.String(allow_none=True, metadata={"description": "the (called) process that failed"})
+    file = fields.String(allow_none=True)
+    element = fields.String(allow_none=True, metadata={"description": "the BPMN element that failed"})
+    element_name = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "why, in Chinese"})
+    detail = fields.String(metadata={"description": "the engine's own message"})
+    occurred_at = fields.DateTime()
+    attempts = fields.Integer(metadata={"description": "failures so far (retries that failed again add one)"})
+    state = fields.String()
+    state_name = fields.String()
+    resolved_by = fields.String(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    resolution = fields.String(allow_none=True)

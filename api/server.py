@@ -8,12 +8,16 @@ master leaves no orphan holding the port or writing unsupervised.
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
+from engine.settings import Settings
 from engine.store import dispose_every_database
 
 from .lifeline import exit_with_parent
+from .logs import gunicorn_log_config
+from .metrics import mark_process_dead
 
 
 def before_fork(server, worker) -> None:
@@ -28,6 +32,11 @@ def after_fork(server, worker) -> None:
     database and gets no answer, as if the worker had died with the master."""
     exit_with_parent(worker.ppid, signal.SIGKILL)
     dispose_every_database(close=False)
+
+
+def child_exit(server, worker) -> None:
+    """In the master, when a worker has exited: its live gauges leave the metrics (counters stay)."""
+    mark_process_dead(worker.pid)
 
 
 class _Application(BaseApplication):
@@ -45,6 +54,14 @@ class _Application(BaseApplication):
 
 
 def run_gunicorn(host: str, port: int, workers: int) -> None:
-    _Application({"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
+    """The access log is the app's (one line per request with its id and latency, observe.py);
+    gunicorn's own lines go out in the same format as ours."""
+    settings = Settings.from_env()
+    _Application({"bind": f"{host}:{port}", "workers": workers, "accesslog": None,
+                  "logconfig_dict": gunicorn_log_config(settings.log_format),
+                  # gunicorn (25+) opens a control socket at one path per user ($HOME/.gunicorn):
+                  # two app servers on one machine would take it from each other, and a systemd
+                  # unit with ProtectHome cannot write there. One per port, in the data dir.
+                  "control_socket": str((Path(settings.data_dir) / f"gunicorn-{port}.ctl").resolve()),
                   "timeout": 60, "graceful_timeout": 10,
-                  "pre_fork": before_fork, "post_fork": after_fork}).run()
+                  "pre_fork": before_fork, "post_fork": after_fork, "child_exit": child_exit}).run()

@@ -97,8 +97,9 @@ def wait_until(condition, seconds: float, step: float = 0.05) -> bool:
 class Serve:
     """`xiaowei serve --with-worker` in its own process group, started again after each crash."""
 
-    def __init__(self, workdir: Path, env: dict, port: int, workers: int):
+    def __init__(self, workdir: Path, env: dict, port: int, workers: int, with_worker: bool = True):
         self.workdir, self.env, self.port, self.workers = workdir, env, port, workers
+        self.with_worker = with_worker
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 
@@ -108,8 +109,8 @@ class Serve:
         log_path = self.workdir / f"serve-{self.starts}.log"
         log = open(log_path, "wb")
         self.proc = subprocess.Popen(
-            [XIAOWEI, "serve", "--with-worker", "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", str(self.workers)],
+            [XIAOWEI, "serve", *(["--with-worker"] if self.with_worker else []), "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(self.workers)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         http = Http(f"http://127.0.0.1:{self.port}", timeout=2)

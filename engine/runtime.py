@@ -25,6 +25,7 @@ from .definitions import Bundle, Step
 from .errors import Conflict, ExpressionLimit, NotFound
 from .expressions import SCRIPT_ENGINE
 from .forms import clean_form_data, refuse_parameter_names
+from .incidents import explain
 from .pruning import prune_history
 from .parser import FreshParallelMultiInstanceTask, FreshSequentialMultiInstanceTask
 from .vocabulary import MatterStatus
@@ -251,6 +252,20 @@ class Matter:
     def cancel(self) -> None:
         self.workflow.cancel()
 
+    def retry(self, corrections: dict) -> list:
+        """Run again what failed; the engine events that followed (another `engine_error` if it
+        fails again). The failed tasks go back to READY, the state they were run from when they
+        raised (SpiffWorkflow's TaskSpec._run marks a task ERROR and re-raises), after
+        `corrections` (already checked against the forms) are written into their data and into
+        that of every step and timer still waiting, which will read them next."""
+        for task in self.workflow.get_tasks(state=TaskState.ERROR | TaskState.READY | TaskState.WAITING):
+            if corrections:
+                task.set_data(**corrections)
+            if task.state == TaskState.ERROR:
+                task._set_state(TaskState.READY)
+        self.error = None
+        return self._advance()
+
     def _advance(self) -> list:
         """Run engine steps; collect timer firings and end events for the audit log."""
         events = []
@@ -275,17 +290,22 @@ class Matter:
                 raise refused from None
             # A condition or data problem met while the engine ran on (a definition fault, not the
             # clerk's): the matter is kept, marked `error` with what failed, for an administrator.
-            task = getattr(exc, "task", None)
-            spec = getattr(exc, "task_spec", None) or getattr(task, "task_spec", None)
-            element = getattr(spec, "bpmn_id", None)
-            process = task.workflow.spec.name if task is not None else None
-            file = self.bundle.processes[process].file if process in self.bundle.processes else None
-            self.error = f"{file or process or '-'} 元素 {element or '-'}: {type(exc).__name__}: {exc}"
-            events.append(("engine_error", {"process": process, "file": file, "element": element,
-                                            "message": self.error}))
+            events.append(("engine_error", self._incident(exc)))
             return events
         prune_history(self.workflow)        # outside the try: a fault here is ours, not the definition's
         return events
+
+    def _incident(self, exc: Exception) -> dict:
+        """The `engine_error` payload: where (process, file, element and its name), what the engine
+        said, and why in Chinese (engine/incidents.py); also kept as the matter's `error`."""
+        task = getattr(exc, "task", None)
+        spec = getattr(exc, "task_spec", None) or getattr(task, "task_spec", None)
+        element = getattr(spec, "bpmn_id", None)
+        process = task.workflow.spec.name if task is not None else None
+        file = self.bundle.processes[process].file if process in self.bundle.processes else None
+        self.error = f"{file or process or '-'} 元素 {element or '-'}: {type(exc).__name__}: {exc}"
+        return {"process": process, "file": file, "element": element,
+                "element_name": getattr(spec, "bpmn_name", None), "reason": explain(exc), "message": self.error}
 
 
 def _expression_limit_in(exc: BaseException) -> ExpressionLimit | None:

@@ -7,6 +7,7 @@ a clear message rather than running with a default nobody chose.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 
 DEFAULT_PROCESSES_DIR = Path(__file__).resolve().parents[1] / "processes"
 ENVIRONMENTS = ("production", "development", "test")
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(ValueError):
@@ -50,6 +52,11 @@ class Settings:
     # come from the proxy, and one address's throttle would lock everybody out.
     trusted_proxies: int = 0
     password_cost: PasswordCost = field(default_factory=PasswordCost)
+    # Operations (issue 19): logs, readiness, metrics, the proxy in front.
+    log_format: str = "text"                   # text | json (one JSON object per line)
+    worker_heartbeat: timedelta = timedelta(seconds=120)   # /readyz: a timer worker beat within this
+    metrics_allow: tuple = ("127.0.0.1", "::1")            # addresses or networks that may read /metrics
+    metrics_token: str | None = None           # or a bearer token that may (from anywhere)
 
     @property
     def secure_cookies(self) -> bool:
@@ -88,6 +95,10 @@ class Settings:
             "login_failures_per_address": int(_number(env, "XIAOWEI_LOGIN_FAILURES_PER_ADDRESS", 30, 1, 100000)),
             "public_objections_per_hour": int(_number(env, "XIAOWEI_PUBLIC_OBJECTIONS_PER_HOUR", 5, 1, 10000)),
             "trusted_proxies": int(_number(env, "XIAOWEI_TRUSTED_PROXIES", 0, 0, 10)),
+            "log_format": _choice(env, "XIAOWEI_LOG_FORMAT", LOG_FORMATS) or "text",
+            "worker_heartbeat": timedelta(seconds=_number(env, "XIAOWEI_WORKER_HEARTBEAT_SECONDS", 120, 1, 86400)),
+            "metrics_allow": _networks(env, "XIAOWEI_METRICS_ALLOW", ("127.0.0.1", "::1")),
+            "metrics_token": env.get("XIAOWEI_METRICS_TOKEN") or None,
         }
         values.update(overrides)
         return cls(**values)
@@ -98,6 +109,20 @@ def _choice(env, name: str, allowed: tuple) -> str | None:
     if value is not None and value not in allowed:
         raise SettingsError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
     return value
+
+
+def _networks(env, name: str, default: tuple) -> tuple:
+    """A comma-separated list of addresses or networks (127.0.0.1, 10.0.0.0/8, ::1); empty: none."""
+    text = env.get(name)
+    if text is None:
+        return default
+    values = tuple(part.strip() for part in text.split(",") if part.strip())
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name}={text!r}: {value!r} is not an address or a network") from None
+    return values
 
 
 def _number(env, name: str, default: float, low: float, high: float) -> float:

@@ -10,6 +10,8 @@ command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$missing python3-venv"
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$missing fonts-noto-cjk fontconfig"
+# pg_dump / pg_restore: `xiaowei backup` and `xiaowei restore` on PostgreSQL drive them.
+command -v pg_dump >/dev/null 2>&1 || missing="$missing postgresql-client"
 if [ "${XIAOWEI_WITH_BROWSER:-0}" = 1 ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 fi

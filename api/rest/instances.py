@@ -1,11 +1,12 @@
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 
-from engine.services import matters
+from engine.services import dossiers, incidents, matters
 
 from ..actors import current_actor
+from ..dossier import attachments_zip, dossier_pdf
 from ..schemas import (CancelSchema, EventSchema, InstanceCreateSchema, InstanceQuerySchema, InstanceSchema,
-                       InstanceSummarySchema)
+                       InstanceSummarySchema, RetrySchema)
 from . import ctx
 from .blueprint import Blueprint
 
@@ -61,5 +62,37 @@ class Cancel(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, InstanceSchema)
     def post(self, body, instance_id):
-        """Cancel a running matter, with a reason"""
+        """Cancel a running or failed matter, with a reason"""
         return matters.cancel_matter(ctx(), current_actor(), instance_id, body["reason"])
+
+
+@blp.route("/<int:instance_id>/retry")
+class Retry(MethodView):
+    @blp.arguments(RetrySchema)
+    @blp.response(200, InstanceSchema)
+    def post(self, body, instance_id):
+        """Run a failed matter (status error) again on its version, after correcting its data
+        (township or county administrator; audited with who and why)"""
+        return incidents.retry_matter(ctx(), current_actor(), instance_id, body["reason"], body["data"])
+
+
+@blp.route("/<int:instance_id>/dossier.<any(pdf, zip):fmt>")
+class Dossier(MethodView):
+    @blp.doc(responses={"200": {"description": "pdf: the dossier (every step, who, when, the data, the attachments "
+                                               "with their sha256, the chain hashes, the flowchart); zip: the attachments"},
+                        "409": {"description": "the matter is not closed"}})
+    def get(self, instance_id, fmt):
+        """A closed matter's dossier (事项档案) as PDF, or its attachments as a zip"""
+        return dossier_response(ctx(), current_actor(), instance_id, fmt)
+
+
+def dossier_response(context, actor, matter_id: int, fmt: str) -> Response:
+    """The API's and the web pages' alike."""
+    dossier = dossiers.matter_dossier(context, actor, matter_id, with_files=fmt == "zip")
+    roles = {code: role.name for code, role in context.roles.items()}
+    body = dossier_pdf(dossier, roles) if fmt == "pdf" else attachments_zip(dossier)
+    response = Response(body, mimetype="application/pdf" if fmt == "pdf" else "application/zip")
+    name = f"matter-{matter_id}-dossier.pdf" if fmt == "pdf" else f"matter-{matter_id}-attachments.zip"
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

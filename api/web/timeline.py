@@ -8,7 +8,7 @@ EVENT_NAMES = {
     "step_released": "释放步骤", "step_reassigned": "改派步骤", "timer_fired": "期限届满",
     "matter_completed": "事项办结", "matter_cancelled": "撤销事项", "matter_error": "事项出错",
     "engine_error": "流程异常", "record_published": "网上公开", "records_withdrawn": "撤回网上公开",
-    "public_objection_received": "收到网上异议",
+    "public_objection_received": "收到网上异议", "matter_retried": "重试事项",
 }
 
 
@@ -44,7 +44,9 @@ def _detail(name: str, payload: dict, role_names: dict) -> str:
     if name == "public_objection_received":
         return f"对“{payload.get('title', '')}”：{payload.get('text', '')}"
     if name in ("matter_error", "engine_error"):
-        return payload.get("error") or payload.get("message") or ""
+        return payload.get("reason") or payload.get("error") or payload.get("message") or ""
+    if name == "matter_retried":
+        return f"原因：{payload.get('reason', '')}"
     return ""
 
 
@@ -53,7 +55,7 @@ def _changes(name: str, payload: dict, fields: dict) -> list[dict]:
     (the page links them)."""
     if name == "matter_started":
         pairs = {k: [None, v] for k, v in (payload.get("data") or {}).items()}
-    elif name == "step_completed":
+    elif name in ("step_completed", "matter_retried"):
         changed = payload.get("changes") or {}
         pairs = {k: [changed.get(k, [None])[0], v] for k, v in (payload.get("data") or {}).items()}
     else:

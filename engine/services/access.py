@@ -6,6 +6,7 @@ import functools
 
 from .. import clock
 from ..errors import Forbidden, NotFound, OutOfScope
+from .archives import archived_record
 
 
 def records_refusals(action: str):
@@ -38,6 +39,19 @@ def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool 
     if record is None or not actor.reaches(uow.lineage(record.village_code)):
         raise (OutOfScope if acting and record is not None else NotFound)(not_found or f"找不到事项 {matter_id}")
     return record
+
+
+def readable_matter(uow, actor, matter_id: int, not_found: str | None = None):
+    """For reads only: the matter in hand (visible_matter's rule) or, once archived, its archived
+    record for supervisors and administrators in scope (services/archives.py). `not_found` as for
+    visible_matter: reached through a file or a step, the refusal names that, not the matter."""
+    try:
+        return visible_matter(uow, actor, matter_id, not_found=not_found)
+    except NotFound:
+        try:
+            return archived_record(uow, actor, matter_id)
+        except NotFound:
+            raise NotFound(not_found or f"找不到事项 {matter_id}") from None
 
 
 def visible_villages(uow, actor) -> set[str] | None:

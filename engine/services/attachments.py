@@ -8,7 +8,7 @@ from .. import clock
 from ..attachments import clean_name, content_type_of
 from ..errors import InvalidData, NotFound
 from ..store.models import Attachment
-from .access import visible_matter
+from .access import readable_matter
 
 
 def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
@@ -52,11 +52,11 @@ def _store(ctx, uow, actor, name: str, data: bytes):
 
 def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
     with ctx.uow(readonly=True) as uow:
-        row = uow.attachments.get(attachment_id)
+        row = uow.attachments.get(attachment_id) or uow.archive.attachment(attachment_id)
         if row is None or (row.matter_id is None and row.uploaded_by != actor.name and not actor.is_system):
             raise NotFound(f"找不到附件 {attachment_id}")
         if row.matter_id is not None:
-            visible_matter(uow, actor, row.matter_id, not_found=f"找不到附件 {attachment_id}")
+            readable_matter(uow, actor, row.matter_id, not_found=f"找不到附件 {attachment_id}")
         return view(row), uow.attachments.content(row.sha256)
 
 

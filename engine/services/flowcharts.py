@@ -3,7 +3,7 @@ of the items it calls and a matter's states. Drawing is the web layer's job (ren
 engine never imports."""
 from __future__ import annotations
 
-from .access import visible_matter
+from .access import readable_matter
 from .definitions import current_visible
 from .persistence import load_matter
 
@@ -18,7 +18,7 @@ def item_flowchart_source(ctx, actor, key: str) -> dict:
 
 def matter_flowchart_source(ctx, actor, matter_id: int) -> dict:
     with ctx.uow(readonly=True) as uow:
-        record = visible_matter(uow, actor, matter_id)
+        record = readable_matter(uow, actor, matter_id)
         version = uow.definitions.get(record.definition_id)
         states = load_matter(ctx, uow, record).element_states()
         # The matter's own copy of the rules, over today's defaults for what it did not copy

@@ -15,8 +15,8 @@ from ..runtime import Matter
 from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, views
-from .access import (check_separation, records_refusals, require_admin, require_role, visible_matter,
-                     visible_villages)
+from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
+                     visible_matter, visible_villages)
 from .attachments import link_cited_files, store_uploads
 from .attachments import view as attachment_view
 from .parameters import effective_parameters
@@ -253,14 +253,22 @@ def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
         now = clock.now()
         uow.audit.append("matter_cancelled", actor.name, record.id, {"reason": reason}, now.isoformat())
         save_matter(uow, record, matter, actor, events=[], now=now, force_status=MatterStatus.CANCELLED)
+        incident = uow.incidents.open_for(record.id)
+        if incident is not None:                 # a failed matter given up: its incident is closed too
+            incident.state, incident.resolved_by, incident.resolved_at, incident.resolution = \
+                "cancelled", actor.name, now, reason
         result = views.matter(ctx, record, [])
         uow.commit()
         return result
 
 
 def get_matter(ctx, actor, matter_id: int) -> dict:
+    """A matter in hand, or an archived one (supervisors and administrators: services/archives.py)."""
     with ctx.uow(readonly=True) as uow:
-        record = visible_matter(uow, actor, matter_id)
+        record = readable_matter(uow, actor, matter_id)
+        if getattr(record, "archived_at", None) is not None:
+            return {**views.matter(ctx, record, []),
+                    "attachments": [attachment_view(a) for a in uow.archive.attachments_for(record.id)]}
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
                 "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
                 "public_objections": objections.for_matter(uow, actor, record)}
@@ -305,7 +313,7 @@ def _search_columns(filters: dict) -> dict:
 
 def matter_history(ctx, actor, matter_id: int) -> list[dict]:
     with ctx.uow(readonly=True) as uow:
-        visible_matter(uow, actor, matter_id)
+        readable_matter(uow, actor, matter_id)
         return [views.event(e) for e in uow.audit.for_matter(matter_id)]
 
 

@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from ..expressions import evaluate
 from ..runtime import SERIALIZER_VERSION, Matter
 from ..store.models import InboxItem
+from ..store.operations_models import Incident
 from ..vocabulary import MatterStatus, StepStatus
 from ..workdays import WorkingDays
 from .publishing import publish_after_action
@@ -41,6 +42,8 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     uow.inbox.sync(record.id, [_inbox_item(record, step, now, calendar) for step in ready])
     for name, payload in events:
         uow.audit.append(name, actor.name, record.id, payload, now.isoformat())
+        if name == "engine_error":
+            _record_incident(uow, record, payload, now)
     if status != previous and status != MatterStatus.RUNNING:
         record.ended_at = now if status.ended else None
         if status != MatterStatus.CANCELLED:
@@ -48,6 +51,24 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
                              {"outcome": record.outcome, "error": record.error}, now.isoformat())
     publish_after_action(uow, record, matter, actor, now, completed, ready)
     uow.flush()
+
+
+def _record_incident(uow, record, payload: dict, now) -> None:
+    """An incident for the administrators' list; a matter that fails again (a retry that did not
+    help) keeps its one open incident, with the latest failure and one more attempt counted."""
+    incident = uow.incidents.open_for(record.id)
+    if incident is None:
+        incident = Incident(matter_id=record.id, process_key=record.process_key, subject=record.subject,
+                            village_code=record.village_code, township_code=record.township_code,
+                            attempts=0, state="open")
+    incident.attempts += 1
+    incident.occurred_at = now
+    incident.process, incident.file = payload.get("process"), payload.get("file")
+    incident.element, incident.element_name = payload.get("element"), payload.get("element_name")
+    incident.detail = payload.get("message") or ""
+    incident.reason = payload.get("reason") or incident.detail
+    if incident.id is None:
+        uow.incidents.add(incident)
 
 
 def _calendar_for(uow, now):

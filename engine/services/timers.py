@@ -23,6 +23,7 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> l
             if record is None:
                 break
             seen.add(record.id)
+            late = (now - record.next_timer_due).total_seconds()    # the workers' lag, for the metrics
             matter = load_matter(ctx, uow, record)
             try:
                 events = matter.fire_due_timers()
@@ -30,12 +31,12 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> l
                 # No one to refuse: the matter, as it was before the timer, becomes an incident.
                 matter = load_matter(ctx, uow, record)
                 matter.error = f"{exc.message}：{'；'.join(exc.errors.values())}"
-                events = [("engine_error", {"element": None, "message": matter.error})]
+                events = [("engine_error", {"element": None, "reason": matter.error, "message": matter.error})]
             save_matter(uow, record, matter, actor, events=events, now=now)
             uow.commit()
         fired = [payload["name"] for name, payload in events if name == "timer_fired"]
         log.info("matter %s: fired %s, now %s", record.id, fired, record.status)
-        done.append({"matter_id": record.id, "fired": fired, "status": record.status})
+        done.append({"matter_id": record.id, "fired": fired, "status": record.status, "late_seconds": late})
         if progress:
             progress(done[-1])
     return done

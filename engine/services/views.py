@@ -23,7 +23,8 @@ def matter(ctx, record, ready_items) -> dict:
     return {**matter_summary(ctx, record), "version_id": record.definition_id, "data": record.data,
             "params": record.params, "error": record.error,
             "ready_steps": [task_summary(ctx, item) for item in ready_items],
-            "waiting_timers": record.waiting_timers}
+            "waiting_timers": record.waiting_timers,
+            "archived_at": getattr(record, "archived_at", None)}   # set once `xiaowei archive` moved it
 
 
 def task_summary(ctx, item) -> dict:

@@ -31,6 +31,12 @@ def database_url_from_env() -> str:
     return Settings.from_env().resolved_database_url
 
 
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
 _DATABASES: "weakref.WeakSet[Database]" = weakref.WeakSet()    # every Database of this process
 
 
@@ -81,22 +87,34 @@ class Database:
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
-        command.upgrade(self._alembic_config(), "head")
+        config = _alembic_config()
+        config.attributes["connection_engine"] = self.engine
+        command.upgrade(config, "head")
 
     def schema_state(self) -> str:
         """"missing" (never migrated), "behind" (an older revision than this code's) or "current"."""
-        with self.engine.connect() as connection:     # read directly: Alembic's context logs at INFO
-            applied = set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars()) \
-                if inspect(connection).has_table("alembic_version") else set()
+        applied = self.schema_revisions()
         if not applied:
             return "missing"
-        return "current" if applied == set(ScriptDirectory.from_config(self._alembic_config()).get_heads()) else "behind"
+        return "current" if applied == self.code_revisions() else "behind"
 
-    def _alembic_config(self) -> Config:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection_engine"] = self.engine
-        return config
+    def schema_revisions(self) -> set[str]:
+        """The Alembic revisions the database is at (empty: never migrated). Read with plain SQL:
+        Alembic's own reader logs two lines each time, and /readyz asks every few seconds."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return set()
+            return set(connection.scalars(text("SELECT version_num FROM alembic_version")))
+
+    @staticmethod
+    def code_revisions() -> set[str]:
+        """The newest revisions this code knows (its migrations' heads)."""
+        return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+
+    @staticmethod
+    def known_revisions() -> set[str]:
+        """Every revision this code can migrate from."""
+        return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
     def dispose(self, close: bool = True) -> None:
         """Drop the pooled connections (the engine opens new ones when next used). close=False

@@ -13,6 +13,7 @@ from ..errors import Conflict
 from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter
 from ..workdays import WorkCalendar, YearArrangement
+from .operations_models import ArchivedMatter
 from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, CalendarDay, CalendarYear, DefinitionVersion,
                      IdempotencyKey, InboxItem,
                      MatterRecord, OrgUnit, TownshipParameter, TownshipParameterDefinition)
@@ -110,6 +111,13 @@ class ParameterRepository(_Repository):
 
 class MatterRepository(_Repository):
     def add(self, record: MatterRecord) -> MatterRecord:
+        if record.id is None and self.session.bind.dialect.name == "sqlite":
+            # SQLite numbers a row one past the highest id in the table, so once the newest matters
+            # were archived it would hand their ids out again (and their audit events would seem
+            # to belong to the new matter). Writers are serialized there (BEGIN IMMEDIATE): safe.
+            # PostgreSQL's sequence never goes back.
+            highest = self.session.scalar(select(func.max(MatterRecord.id))) or 0
+            record.id = 1 + max(highest, self.session.scalar(select(func.max(ArchivedMatter.id))) or 0)
         self.session.add(record)
         self.session.flush()
         return record
@@ -156,6 +164,14 @@ class MatterRepository(_Repository):
                                                        InboxItem.due_at < filters["overdue_at"])
             query = query.where(MatterRecord.id.in_(late))
         return query
+
+    def count_by_status(self) -> dict[str, int]:
+        return dict(self.session.execute(select(MatterRecord.status, func.count()).group_by(MatterRecord.status)).all())
+
+    def oldest_timer_due(self, now: datetime) -> datetime | None:
+        """The due time of the running matter's timer that is most overdue (None: none is due)."""
+        return self.session.scalar(select(func.min(MatterRecord.next_timer_due)).where(
+            MatterRecord.status == MatterStatus.RUNNING, MatterRecord.next_timer_due <= now))
 
     def claim_next_due(self, now: datetime, exclude: set[int]) -> MatterRecord | None:
         """The running matter whose timer is due soonest, locked; rows another worker holds are
@@ -237,6 +253,10 @@ class InboxRepository(_Repository):
             if item.task_id not in existing:
                 self.session.add(item)
 
+    def count_overdue(self, now: datetime) -> int:
+        return self.session.scalar(select(func.count()).select_from(InboxItem).where(
+            InboxItem.state == StepStatus.READY, InboxItem.due_at.is_not(None), InboxItem.due_at < now))
+
     def completed_by(self, matter_id: int, process_key: str, step_id: str) -> set[str]:
         return set(self.session.scalars(select(InboxItem.completed_by).filter_by(
             matter_id=matter_id, process_key=process_key, step_id=step_id, state=StepStatus.COMPLETED)))
@@ -283,6 +303,10 @@ class AttachmentRepository(_Repository):
 
 
 class AuditRepository(_Repository):
+    def __init__(self, session):
+        super().__init__(session)
+        self.appended: list[AuditEvent] = []        # this unit of work's events, for engine/committed.py
+
     def append(self, event: str, actor: str, matter_id: int | None, payload: dict, at: str) -> AuditEvent:
         head = self.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
         if head is None:
@@ -295,6 +319,7 @@ class AuditRepository(_Repository):
         self.session.add(row)
         head.seq, head.hash = seq, row.hash
         self.session.flush()
+        self.appended.append(row)
         return row
 
     def for_matter(self, matter_id: int) -> list[AuditEvent]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import committed
 from ..errors import Conflict
 from .identity_repositories import TokenRepository, UserRepository, lineage
 from .publication_repositories import PortalRecordRepository, PublicationRepository, PublicObjectionRepository
 from .repositories import (AttachmentRepository, AuditRepository, CalendarRepository, DefinitionRepository,
                            IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
                            ParameterRepository)
+from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
 
 
 class _Transaction:
@@ -44,6 +46,7 @@ class _Transaction:
             if "lock" in str(exc).lower() or "serializ" in str(exc).lower():
                 raise Conflict("数据正被他人修改，请稍后重试") from exc
             raise
+        committed.announce(self.audit.appended)
 
     def lineage(self, code: str) -> list[str]:
         """A unit's code and its ancestors' (village, township, county)."""
@@ -61,6 +64,9 @@ class UnitOfWork(_Transaction):
         self.idempotency = IdempotencyRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.heartbeats = HeartbeatRepository(self.session)
+        self.incidents = IncidentRepository(self.session)
+        self.archive = ArchiveRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.users = UserRepository(self.session)
         self.tokens = TokenRepository(self.session)

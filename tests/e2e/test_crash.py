@@ -103,5 +103,7 @@ def test_serve_holds_no_database_connection_when_gunicorn_forks(tmp_path, monkey
         seen["other"] = [f for f in files_open() if "other.sqlite3" in f]
     monkeypatch.setattr(server, "run_gunicorn", fake_gunicorn)
     monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    monkeypatch.setenv("XIAOWEI_DATA_DIR", str(tmp_path))            # serve writes its metrics directory there
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")                # and names it here: undone after the test
     assert CliRunner().invoke(cli, ["serve"], catch_exceptions=False).exit_code == 0
     assert seen == {"serve": [], "other": []}

@@ -29,3 +29,24 @@ def test_variables_are_read():
 def test_a_value_that_cannot_be_used_names_its_variable(name, value):
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_operations_settings():
+    settings = Settings.from_env({})
+    assert settings.log_format == "text" and settings.worker_heartbeat == timedelta(seconds=120)
+    assert settings.metrics_allow == ("127.0.0.1", "::1") and settings.metrics_token is None
+    assert settings.trusted_proxies == 0
+    settings = Settings.from_env({"XIAOWEI_LOG_FORMAT": "json", "XIAOWEI_WORKER_HEARTBEAT_SECONDS": "15",
+                                  "XIAOWEI_METRICS_ALLOW": "10.0.0.0/8, 192.168.1.7", "XIAOWEI_METRICS_TOKEN": "s3cret",
+                                  "XIAOWEI_TRUSTED_PROXIES": "1"})
+    assert settings.log_format == "json" and settings.worker_heartbeat == timedelta(seconds=15)
+    assert settings.metrics_allow == ("10.0.0.0/8", "192.168.1.7") and settings.metrics_token == "s3cret"
+    assert settings.trusted_proxies == 1
+    assert Settings.from_env({"XIAOWEI_METRICS_ALLOW": ""}).metrics_allow == ()
+
+
+@pytest.mark.parametrize("name, value", [("XIAOWEI_LOG_FORMAT", "xml"), ("XIAOWEI_METRICS_ALLOW", "localhost"),
+                                         ("XIAOWEI_WORKER_HEARTBEAT_SECONDS", "0"), ("XIAOWEI_TRUSTED_PROXIES", "11")])
+def test_an_operations_value_that_cannot_be_used_names_its_variable(name, value):
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})

@@ -12,6 +12,7 @@ from render import StepState
 
 from ...rest import ctx
 from ...rest.attachments import download_response
+from ...rest.instances import dossier_response
 from ...rest.flowcharts import chart_response
 from ..blueprint import bp
 from ..lookups import form_fields, item_names, unit_names
@@ -24,14 +25,24 @@ def matter(matter_id):
     return _matter_page(matters.get_matter(ctx(), actor(), matter_id))
 
 
-def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", status: int = 200):
+def matter_page(matter_id: int, errors: dict, retry_form: dict, status: int):
+    """The page again, with the retry form's errors beside its fields."""
+    return _matter_page(matters.get_matter(ctx(), actor(), matter_id), errors, status=status, retry_form=retry_form)
+
+
+def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", status: int = 200,
+                 retry_form: dict | None = None):
     fields = form_fields(actor(), matter["process_key"])
     history = matters.matter_history(ctx(), actor(), matter["id"])
     roles = {code: role.name for code, role in ctx().roles.items()}
+    incident = next((e for e in reversed(history) if e["event"] == "engine_error"), None) \
+        if matter["status"] == MatterStatus.ERROR else None
     return page("matter.html", status, matter=matter, fields=fields, events=timeline(history, fields, roles),
                 steps=step_list(matter),
                 files={a["id"]: a for a in matter["attachments"]}, items=item_names(actor()),
-                villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason)
+                villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason,
+                incident=incident, retry_form=retry_form or {},
+                correctable={n: f for n, f in fields.items() if f["type"] != "file"})
 
 
 STATE_WORDS = {"completed": "已完成", "ready": "待办", "waiting": "等待中", "cancelled": "已取消", "error": "异常",
@@ -76,3 +87,8 @@ def matter_flowchart(matter_id):
 @bp.route("/attachments/<attachment_id>")
 def attachment(attachment_id):
     return download_response(*attachments.download_attachment(ctx(), actor(), attachment_id))
+
+
+@bp.route("/matters/<int:matter_id>/dossier.<any(pdf, zip):fmt>")
+def dossier(matter_id, fmt):
+    return dossier_response(ctx(), actor(), matter_id, fmt)

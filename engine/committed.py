@@ -1,0 +1,40 @@
+"""Who hears of what a unit of work committed: the audit events it wrote, after the commit.
+
+Counting a started matter or a fired timer at this point (the metrics do) counts what happened:
+an action that was refused, rolled back or lost a race wrote no event that reaches here. The
+listeners run in the committing thread, must be quick, and cannot undo anything; one that fails
+is logged and the others still run. The engine only announces: listeners are registered by the
+processes that want them (the web app, the timer worker), so the engine imports no metrics library.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+log = logging.getLogger("xiaowei.committed")
+_listeners: list = []
+_lock = threading.Lock()
+
+
+def listen(listener) -> None:
+    """Call `listener(events)` after every commit that wrote audit events (once per listener)."""
+    with _lock:
+        if listener not in _listeners:
+            _listeners.append(listener)
+
+
+def forget(listener) -> None:
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+
+def announce(events: list) -> None:
+    """`events`: the committed AuditEvent rows, in order."""
+    if not events:
+        return
+    for listener in list(_listeners):
+        try:
+            listener(events)
+        except Exception:  # noqa: BLE001 - a listener's fault must not turn a commit into an error
+            log.exception("a listener of committed events failed")
