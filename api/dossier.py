@@ -21,7 +21,8 @@ def dossier_document(dossier: dict, role_names: dict) -> Document:
                    footer=f"小微 · 事项 #{matter['id']} 档案 · 审计链尾 #{dossier['chain_head']['seq']}")
     doc.heading("一、事项概况")
     doc.facts([("事项", f"{item['name']}（{item['list_code'] or '-'}）"),
-               ("村（乡镇）", f"{units.get(matter['village'], matter['village'])}（{units.get(matter['township'], matter['township'])}）"),
+               ("村（乡镇）", f"{units.get(matter['village'], matter['village'])}"
+                             f"（{units.get(matter['township'], matter['township'])}）"),
                ("状态", matter["status_name"]), ("结果", matter["outcome"] or "-"),
                ("金额", money(matter["amount"]) or "-"), ("发起人", matter["created_by"]),
                ("发起时间", local_time(matter["created_at"])), ("结束时间", local_time(matter["ended_at"])),
@@ -66,7 +67,9 @@ def _shown(change: dict) -> str:
 def _value(field, value, names: dict) -> str:
     if field and field["type"] == "file" and isinstance(value, list):
         return "、".join(names.get(v, v) for v in value)
-    return field_text(field, value) if field else json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+    if field:
+        return field_text(field, value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
 
 
 def _flowchart(dossier: dict, role_names: dict) -> bytes:

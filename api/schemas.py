@@ -250,7 +250,8 @@ class ParameterDefinitionSchema(Schema):
 
 
 class ParameterValueSchema(Schema):
-    value = fields.Raw(required=True, metadata={"description": "a number, a fraction such as \"2/3\", a list, or text (a telephone number)"})
+    value = fields.Raw(required=True, metadata={
+        "description": "a number, a fraction such as \"2/3\", a list, or text (a telephone number)"})
 
 
 class ChainReportSchema(Schema):

@@ -70,7 +70,8 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
         notes = [n for n, on in (("监督点", step.supervision), ("公示期异议受理", step.objection_intake),
                                  ("多部门联合", step.multi_instance)) if on]
         if step.separate_from:
-            notes.append("不得由" + "、".join("发起人" if s == "start" else info.steps[s].name for s in step.separate_from) + "办理人办理")
+            others = ("发起人" if s == "start" else info.steps[s].name for s in step.separate_from)
+            notes.append("不得由" + "、".join(others) + "办理人办理")
         notes += [f"公开（{SECTIONS[p.section]}·{p.stage}）" for p in step.publications]
         limit = duration_words(step.deadline, parameters, all_fields)
         lines.append(f"| {step.name} | {role} | {limit or '—'} | {fields} | {'；'.join(notes)} |")

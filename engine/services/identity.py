@@ -56,7 +56,8 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
             raise InvalidData("没有这个单位", {"org": f"没有编码为 {org_code} 的单位"})
         if ctx.roles[role].level != unit.level:
             raise InvalidData("角色与单位层级不符",
-                              {"org": f"“{ctx.roles[role].name}”是{_level_words(ctx.roles[role].level)}角色，不能授予在{unit.name}"})
+                              {"org": f"“{ctx.roles[role].name}”是{_level_words(ctx.roles[role].level)}角色，"
+                                      f"不能授予在{unit.name}"})
         require_admin(uow, actor, org_code, "授予角色")
         if uow.users.find_grant(user.id, role, org_code):
             raise Conflict(f"{username} 已在 {unit.name} 担任该角色")
