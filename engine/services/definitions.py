@@ -6,7 +6,6 @@ from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
 from ..errors import DefinitionError, InvalidData, NotFound
 from ..power_list import duration_words, item_fields
-from ..store.models import DefinitionVersion
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
 
@@ -34,7 +33,7 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
 
 
 def _store_version(uow, bundle, actor_name: str):
-    version = uow.definitions.add(_version_row(bundle))
+    version = uow.definitions.add(**_version_columns(bundle))
     uow.audit.append("definition_loaded", actor_name, None, {
         "process_key": bundle.key, "version_id": version.id, "sha256": bundle.info.sha256,
         "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file, "owner": version.owner_org},
@@ -102,9 +101,9 @@ def owner_of(file: str) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == "townships" else None
 
 
-def _version_row(bundle) -> DefinitionVersion:
+def _version_columns(bundle) -> dict:
     info = bundle.info
-    return DefinitionVersion(
+    return dict(
         process_key=info.key, name=info.name, category=info.metadata.get("category"), sha256=info.sha256,
         owner_org=owner_of(info.file),
         bundle_sha256=bundle.bundle_sha256, is_current=True, loaded_at=clock.now(),

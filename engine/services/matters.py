@@ -12,7 +12,6 @@ from ..audit import canonical
 from ..errors import Conflict, InvalidData, NotFound
 from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
-from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
@@ -96,11 +95,11 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         refuse_parameter_names(cleaned, params)
         now = clock.now()
         matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
-        record = uow.matters.add(MatterRecord(
+        record = uow.matters.add(
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
-            created_by=actor.name, created_at=now, updated_at=now))
+            created_by=actor.name, created_at=now, updated_at=now)
         link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
         uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,

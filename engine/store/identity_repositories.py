@@ -14,7 +14,8 @@ class UserRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, user: User) -> User:
+    def add(self, **columns) -> User:
+        user = User(**columns)
         self.session.add(user)
         self.session.flush()
         return user
@@ -35,7 +36,8 @@ class UserRepository:
     def grants(self, user_id: int) -> list[RoleGrant]:
         return list(self.session.scalars(select(RoleGrant).filter_by(user_id=user_id).order_by(RoleGrant.id)))
 
-    def add_grant(self, grant: RoleGrant) -> RoleGrant:
+    def add_grant(self, **columns) -> RoleGrant:
+        grant = RoleGrant(**columns)
         self.session.add(grant)
         self.session.flush()
         return grant
@@ -56,7 +58,8 @@ class TokenRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, token: ApiToken) -> ApiToken:
+    def add(self, **columns) -> ApiToken:
+        token = ApiToken(**columns)
         self.session.add(token)
         self.session.flush()
         return token

@@ -29,7 +29,8 @@ class DefinitionRepository(_Repository):
         return self.session.scalar(select(DefinitionVersion).filter_by(
             process_key=process_key, bundle_sha256=bundle_sha256))
 
-    def add(self, version: DefinitionVersion) -> DefinitionVersion:
+    def add(self, **columns) -> DefinitionVersion:
+        version = DefinitionVersion(**columns)
         self.session.add(version)
         self.session.flush()
         return version
@@ -59,7 +60,8 @@ class OrgRepository(_Repository):
     def get(self, code: str) -> OrgUnit | None:
         return self.session.get(OrgUnit, code)
 
-    def add(self, unit: OrgUnit) -> OrgUnit:
+    def add(self, **columns) -> OrgUnit:
+        unit = OrgUnit(**columns)
         self.session.add(unit)
         self.session.flush()
         return unit
@@ -110,7 +112,8 @@ class ParameterRepository(_Repository):
 
 
 class MatterRepository(_Repository):
-    def add(self, record: MatterRecord) -> MatterRecord:
+    def add(self, **columns) -> MatterRecord:
+        record = MatterRecord(**columns)
         if record.id is None and self.session.bind.dialect.name == "sqlite":
             # SQLite numbers a row one past the highest id in the table, so once the newest matters
             # were archived it would hand their ids out again (and their audit events would seem
@@ -241,17 +244,18 @@ class InboxRepository(_Repository):
         return list(self.session.scalars(select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
                                          .order_by(InboxItem.ready_since, InboxItem.task_id)))
 
-    def sync(self, matter_id: int, items: list[InboxItem]) -> None:
-        """Make the ready steps of a matter exactly `items`: new ones are added, ones that stay
-        ready keep their row (ready_since, claim), ones that are gone are closed."""
+    def sync(self, matter_id: int, items: list[dict]) -> None:
+        """Make the ready steps of a matter exactly `items` (each the columns of a ready row): new
+        ones are added, ones that stay ready keep their row (ready_since, claim), ones that are
+        gone are closed."""
         existing = {row.task_id: row for row in self.ready_for_matter(matter_id)}
-        wanted = {item.task_id for item in items}
+        wanted = {item["task_id"] for item in items}
         for task_id, row in existing.items():
             if task_id not in wanted:
                 row.state = StepStatus.CLOSED
         for item in items:
-            if item.task_id not in existing:
-                self.session.add(item)
+            if item["task_id"] not in existing:
+                self.session.add(InboxItem(**item))
 
     def count_overdue(self, now: datetime) -> int:
         return self.session.scalar(select(func.count()).select_from(InboxItem).where(
@@ -279,7 +283,8 @@ class InboxRepository(_Repository):
 
 
 class AttachmentRepository(_Repository):
-    def add(self, attachment: Attachment, content: bytes) -> Attachment:
+    def add(self, content: bytes, **columns) -> Attachment:
+        attachment = Attachment(**columns)
         if self.session.get(AttachmentBlob, attachment.sha256) is None:
             # Two uploads of one file at once both find no blob, and on PostgreSQL the second
             # insert would fail on the key. Rows under one hash are the same content: a conflict
