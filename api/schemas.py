@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.vocabulary import MatterStatus
@@ -331,3 +332,62 @@ class IncidentSchema(Schema):
     resolved_by = fields.String(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
     resolution = fields.String(allow_none=True)
+
+
+# -- login and tokens (api/rest/auth.py) ----------------------------------------------------------
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    token_type = fields.String()
+    expires_at = fields.DateTime()
+    username = fields.String()
+
+
+# -- units, users and roles (api/rest/users.py) ---------------------------------------------------
+class GrantSchema(Schema):
+    role = fields.String(required=True)
+    org = fields.String(required=True)
+
+
+class UserSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=2, max=64))
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+    active = fields.Boolean(dump_only=True)
+    grants = fields.List(fields.Nested(GrantSchema), dump_only=True)
+
+
+class UnitSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,64}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    level = fields.String(required=True, validate=validate.OneOf(["county", "township", "village"]))
+    parent_code = fields.String(load_default=None, allow_none=True)
+
+
+# -- evidence files (api/rest/attachments.py) -----------------------------------------------------
+class UploadSchema(Schema):
+    file = Upload(required=True)
+
+
+# -- parameters (api/rest/registry.py) ------------------------------------------------------------
+class ParameterQuery(Schema):
+    township = fields.String()
+
+
+# -- township special-list uploads (api/rest/processes.py) ----------------------------------------
+class DefinitionFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "a BPMN 2.0 file (docs/bpmn-conventions.md)"})
+
+
+class TownshipSchema(Schema):
+    township = fields.String(required=True, metadata={"description": "the township whose special list it joins"})
+
+
+# -- steps (api/rest/tasks.py) --------------------------------------------------------------------
+class ReassignSchema(Schema):
+    username = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -46,6 +46,16 @@ def test_services_do_not_import_the_store_models():
     assert offenders == []
 
 
+def test_every_api_schema_lives_in_api_schemas():
+    """One module holds the REST API's marshmallow schemas: a view module only routes."""
+    offenders = [(str(path.relative_to(ROOT)), node.name)
+                 for path in (ROOT / "api").rglob("*.py") if path.name != "schemas.py"
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.ClassDef)
+                 and any(getattr(base, "id", getattr(base, "attr", "")) == "Schema" for base in node.bases)]
+    assert offenders == []
+
+
 # -- the public portal reads published records only ---------------------------------------------
 PORTAL_SERVICES = ROOT / "engine" / "services" / "public"
 # What a portal service may import from the engine: no matter, inbox, runtime or the workspace's
