@@ -59,6 +59,8 @@ class ProcessSummarySchema(Schema):
     sha256 = fields.String()
     bundle_sha256 = fields.String()
     owner_org = fields.String(allow_none=True, metadata={"description": "a township's special item, or null (county)"})
+    start_role = fields.String(allow_none=True, metadata={"description": "the role that starts a matter of this item"})
+    start_role_name = fields.String(allow_none=True)
 
 
 class CategorySchema(Schema):
@@ -124,6 +126,10 @@ class TaskSummarySchema(Schema):
     ready_since = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
     claimed_by = fields.String(allow_none=True)
+    state = fields.String(metadata={
+        "description": "ready, completed, or closed (no longer needed: the matter went on without it)"})
+    completed_by = fields.String(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
     public_objections_waiting = fields.Integer(metadata={
         "description": "objections filed on the public portal during this publicity period, not yet registered"})
 

@@ -16,6 +16,7 @@ from ..untrusted_input import unstorable_text
 from .blueprint import bp
 from .errors import register_site_pages
 from .formatting import register_filters
+from .lookups import person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
 from .views import auth, incidents, matters, power_list, start, supervise, tasks
@@ -26,6 +27,7 @@ PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents)   
 def init_app(app) -> None:
     configure_security(app, app.extensions["xiaowei"].settings)
     register_filters(app)
+    app.jinja_env.filters["person"] = person
     register_site_pages(app)
     app.register_blueprint(bp)
 

@@ -15,6 +15,20 @@ from .access import records_refusals, require_admin
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 
 
+# Actors that are not people: how pages name them.
+NOT_PEOPLE = {"system": "系统", "public": "村民（网上）"}
+
+
+def display_names(ctx, usernames) -> dict[str, str]:
+    """{login name: the name pages show}: a user's display name, the words for the system and the
+    portal, and the login name itself for one that is no longer a user. Any logged-in page may ask:
+    it shows who did what on the matters that user can already see."""
+    wanted = {u for u in usernames if u}
+    with ctx.uow(readonly=True) as uow:
+        found = uow.users.display_names(wanted - NOT_PEOPLE.keys())
+    return {u: NOT_PEOPLE.get(u) or found.get(u) or u for u in wanted}
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

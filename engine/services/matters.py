@@ -133,7 +133,7 @@ def _ready_item(ctx, uow, actor, task_id: str, what: str):
     record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True, not_found=f"找不到步骤 {task_id}")
     item = uow.inbox.get(task_id)           # re-read under the matter's lock
     if item.state != StepStatus.READY:
-        who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
+        who = f"，已由 {uow.users.display_name(item.completed_by)} 办理" if item.completed_by else ""
         raise Conflict(f"该步骤已不可办理{who}")
     require_role(ctx, uow, actor, item.role, record.village_code, what)
     return item, record
@@ -161,7 +161,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
-            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+            raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         matter = load_matter(ctx, uow, record)
         _separation(ctx, uow, actor, item, record, matter)
         form = matter.bundle.step(item.process_key, item.step_id).form
@@ -189,7 +189,7 @@ def claim_step(ctx, actor, task_id: str) -> dict:
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
-            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+            raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         _separation(ctx, uow, actor, item, record, load_matter(ctx, uow, record))
         item.claimed_by = actor.name
         uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
@@ -345,7 +345,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "may_act": actor.reaches(uow.lineage(record.village_code), item.role),
+                "may_act": item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
                 **objections.for_step(uow, actor, item, record)}
 
 

@@ -23,6 +23,17 @@ class UserRepository:
     def by_name(self, username: str) -> User | None:
         return self.session.scalar(select(User).filter_by(username=username))
 
+    def display_names(self, usernames) -> dict[str, str]:
+        """{login name: display name} for those of `usernames` that are users."""
+        names = sorted(set(usernames))
+        if not names:
+            return {}
+        return dict(self.session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
+
+    def display_name(self, username: str) -> str:
+        """The name people know someone by; the login name if there is no such user."""
+        return self.display_names([username]).get(username, username)
+
     def get(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
 

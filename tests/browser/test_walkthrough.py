@@ -24,6 +24,7 @@ AMOUNT = 80000
 UNITS = {"village": "lushui_village", "township": "qingshan_town", "county": "demo_county"}
 STARTER = "two_committees.lushui_village"
 INSPECTOR = "township_discipline.qingshan_town"
+LOGIN_NAME = re.compile(r"\b[a-z_]+\.[a-z_]+_(village|town|county)\b")     # the demo's login names
 
 
 class Walk:
@@ -39,6 +40,11 @@ class Walk:
         page.on("pageerror", lambda error: self.problems.append(str(error)))
 
     def shot(self, name: str) -> None:
+        # Every page visited: no wider than the screen, and people by name (no login name shown).
+        width, viewport = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= viewport, f"{self.page.url} is {width}px wide on a {viewport}px screen"
+        shown = LOGIN_NAME.search(self.page.evaluate("document.body.innerText"))
+        assert shown is None, f"{self.page.url} shows the login name {shown.group(0)}"
         self.count += 1
         self.page.screenshot(path=str(self.folder / f"{self.count:03d}-{name}.png"), full_page=True)
 

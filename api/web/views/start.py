@@ -11,13 +11,13 @@ from engine.services import definitions, matters
 from ...rest import ctx
 from ..blueprint import bp
 from ..forms import initial_values, read_submission
-from ..lookups import catalogue, my_villages
-from ..pages import actor, done, page
+from ..lookups import start_villages, startable
+from ..pages import actor, done, page, what_next
 
 
 @bp.route("/start")
 def start_catalogue():
-    return page("start_list.html", groups=catalogue(actor()))
+    return page("start_list.html", groups=startable(actor()))
 
 
 @bp.route("/start/<key>")
@@ -44,9 +44,9 @@ def start_matter(key):
     if matter.get("replayed"):
         done(f"事项 #{matter['id']}“{matter['subject']}”此前已发起，本次重复提交未再发起。")
     else:
-        done(f"事项 #{matter['id']}“{matter['subject']}”已发起。")
+        done(f"事项 #{matter['id']}“{matter['subject']}”已发起。{what_next(matter)}")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
 
 
 def _form_page(item: dict, values: dict, errors: dict, status: int = 200):
-    return page("start_form.html", status, item=item, values=values, errors=errors, villages=my_villages(actor()))
+    return page("start_form.html", status, item=item, values=values, errors=errors, villages=start_villages(actor(), item["key"]))

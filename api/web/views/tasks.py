@@ -11,7 +11,7 @@ from ..blueprint import bp
 from ..formatting import is_overdue
 from ..forms import initial_values, read_submission
 from ..lookups import form_fields, item_names, unit_names
-from ..pages import actor, done, page
+from ..pages import actor, done, page, what_next
 
 INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this the page says so
 
@@ -47,8 +47,9 @@ def complete(task_id):
         matter = matters.complete_step(ctx(), actor(), task_id, submitted.data, submitted.uploads)
     except InvalidData as exc:
         return _step_page(step, submitted.shown, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
-    done(f"已办理“{step['name']}”。")
+    done(f"已办理“{step['name']}”。{what_next(matter)}")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
+
 
 
 def _step_page(step: dict, values: dict, errors: dict, status: int = 200):
