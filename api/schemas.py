@@ -103,6 +103,8 @@ class InstanceQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     created_from = _aware_time("started at or after this time")
     created_before = _aware_time("started before this time")
+    keyword = fields.String(data_key="q", validate=validate.Length(min=1, max=100), metadata={
+        "description": "words in the subject or the data, a matter number (12 or #12), or a person's name"})
 
     @validates_schema
     def _range_in_order(self, data, **kwargs):

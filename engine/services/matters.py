@@ -277,9 +277,17 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     """Matters in the actor's reach, newest first. Filters (all optional): process_key, village,
     township, status; created_from / created_before (timezone-aware datetimes, the second one
     exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
-    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query)."""
+    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query);
+    keyword: words in the subject or the data, a matter number (123 or #123), or a person's name
+    (matters they started or did a step of).
+
+    Raises:
+        InvalidData: a filter of the wrong kind (a naive datetime, an amount that is not a number).
+    """
     columns = _search_columns(filters)
     with ctx.uow(readonly=True) as uow:
+        if columns["keyword"]:
+            columns["people"] = uow.users.matching(columns["keyword"])
         rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
 
@@ -304,6 +312,10 @@ def _search_columns(filters: dict) -> dict:
     if ids is not None and not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         errors["ids"] = "应为事项编号列表"
     columns["ids"] = ids
+    keyword = filters.get("keyword")
+    if keyword is not None and (not isinstance(keyword, str) or len(keyword) > 100):
+        errors["keyword"] = "关键词应为不超过 100 字的文字"
+    columns["keyword"] = keyword.strip() if isinstance(keyword, str) and keyword.strip() else None
     if errors:
         raise InvalidData("查询条件有误", errors)
     columns["overdue_at"] = clock.now() if filters.get("overdue") else None

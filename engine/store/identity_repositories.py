@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from .models import ApiToken, LoginThrottle, OrgUnit, RoleGrant, User
+from .repositories import contains
 
 NAME, ADDRESS, ANY_NAME = "name", "address", "*"      # login_throttle scopes
 
@@ -29,6 +30,11 @@ class UserRepository:
         if not names:
             return {}
         return dict(self.session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
+
+    def matching(self, words: str, limit: int = 50) -> set[str]:
+        """Login names of users called `words` (part of a display name) or logging in as it."""
+        return set(self.session.scalars(select(User.username).where(
+            or_(User.username == words, User.display_name.ilike(contains(words), escape="!"))).limit(limit)))
 
     def display_name(self, username: str) -> str:
         """The name people know someone by; the login name if there is no such user."""

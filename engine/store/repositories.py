@@ -1,9 +1,10 @@
 """Repositories: every query the services need, named for what it answers."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from sqlalchemy import and_, delete, false, func, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -138,7 +139,8 @@ class MatterRepository(_Repository):
         (inclusive) and `created_before` (exclusive) datetimes; `amount_min` / `amount_max`
         (inclusive; a matter without an amount matches neither); `overdue_at`: a datetime, only
         matters with a ready step due before it (the inbox side table, never the workflow state);
-        `ids`: only these matters."""
+        `ids`: only these matters; `keyword`: in the subject or the data, the matter's number, or
+        (with `people`, login names whose display names match it) who started it or did a step."""
         query = select(MatterRecord)
         if villages is not None:
             query = query.where(MatterRecord.village_code.in_(villages))
@@ -146,9 +148,26 @@ class MatterRepository(_Repository):
             if filters.get(column):
                 query = query.where(getattr(MatterRecord, column) == filters[column])
         query = self._ranges(query, filters)
+        if filters.get("keyword"):
+            query = query.where(self._keyword(filters["keyword"], filters.get("people") or set()))
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = self.session.scalars(query.order_by(MatterRecord.id.desc()).offset(offset).limit(limit))
         return list(rows), total
+
+    @staticmethod
+    def _keyword(keyword: str, people: set[str]):
+        """Matches of a keyword. The data column holds JSON as json.dumps wrote it, Chinese as
+        \\uXXXX escapes: the keyword is searched for in that same spelling."""
+        in_json = json.dumps(keyword)[1:-1]
+        found = [MatterRecord.subject.ilike(contains(keyword), escape="!"),
+                 cast(MatterRecord.data, Text).ilike(contains(in_json), escape="!")]
+        number = keyword.removeprefix("#").strip()
+        if number.isascii() and number.isdigit() and len(number) <= 18:
+            found.append(MatterRecord.id == int(number))
+        if people:
+            found += [MatterRecord.created_by.in_(people),
+                      MatterRecord.id.in_(select(InboxItem.matter_id).where(InboxItem.completed_by.in_(people)))]
+        return or_(*found)
 
     @staticmethod
     def _ranges(query, filters: dict):
@@ -337,3 +356,8 @@ class AuditRepository(_Repository):
 
     def head(self) -> AuditHead | None:
         return self.session.get(AuditHead, 1)
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern (escape character "!") matching `text` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"

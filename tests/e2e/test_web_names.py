@@ -138,3 +138,29 @@ def test_the_api_publishes_each_items_start_role(ctx, app):
     items = {i["key"]: i for g in groups for i in g["items"]}
     assert items["village_project"]["start_role"] == "TWO_COMMITTEES"
     assert items["village_project"]["start_role_name"] == ctx.roles["TWO_COMMITTEES"].name
+
+
+def test_supervisors_find_matters_by_number_words_in_the_data_and_people(ctx, app):
+    _, matter = started_on_the_web(ctx, app)
+    other = matters.start_matter(ctx, SYSTEM, "major_decision", "lushui_village", "村部修缮",
+                                 {"summary": "修缮村部二楼会议室屋顶"})
+    inspector = logged_in(app, "township_discipline.qingshan_town")
+    recent = inspector.get("/supervise").get_data(as_text=True)
+    assert "最近的事项" in recent and f"#{matter['id']}" in recent and f"#{other['id']}" in recent
+
+    def found(q: str) -> set[int]:
+        rows, _ = matters.list_matters(ctx, SYSTEM, {"keyword": q}, 1, 50)
+        return {r["id"] for r in rows}
+    assert found(f"#{matter['id']}") >= {matter["id"]} and other["id"] not in found(f"#{matter['id']}")
+    assert found("1.2公里") == {matter["id"]}                   # in the data (summary), not the subject
+    assert found("会议室屋顶") == {other["id"]}
+    assert found(name_of(ctx, STARTER)) == {matter["id"]}        # who started it, by name
+    assert found("50%_!") == set()                               # wildcards are plain characters
+    page = inspector.get("/supervise?q=1.2公里").get_data(as_text=True)
+    assert "查询结果（共 1 件）" in page and f"#{matter['id']}" in page and f"#{other['id']}" not in page
+    reversed_range = inspector.get("/supervise?created_from=2026-05-02&created_to=2026-05-01")
+    assert reversed_range.status_code == 422 and "开始日期不能晚于结束日期" in reversed_range.get_data(as_text=True)
+    token = app.test_client().post("/api/v1/auth/token", json={"username": "township_discipline.qingshan_town",
+                                                                 "password": "xiaowei-demo"}).get_json()["token"]
+    listed = app.test_client().get("/api/v1/instances?q=会议室屋顶", headers={"Authorization": f"Bearer {token}"})
+    assert [m["id"] for m in listed.get_json()] == [other["id"]]
