@@ -53,3 +53,10 @@ def matter_status_label(value: str) -> str:
         return MatterStatus(value).label
     except ValueError:
         return value
+
+
+def quoted(text) -> str:
+    """“text”, the way Chinese nests quotation marks: quotes inside become ‘ ’, so a step named
+    组织“1+N”联合监督 reads “组织‘1+N’联合监督”, never ““1+N”."""
+    inner = str(text if text is not None else "").replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"

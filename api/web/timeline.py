@@ -1,6 +1,8 @@
 """A matter's audit events as a timeline a person can read: who, when, what, what changed."""
 from __future__ import annotations
 
+from engine.vocabulary import quoted
+
 from .formatting import field_text
 
 EVENT_NAMES = {
@@ -55,7 +57,7 @@ def _detail(name: str, payload: dict, role_names: dict, people: dict) -> str:
     if name == "records_withdrawn":
         return f"事项撤销，{len(payload.get('records') or [])} 条公开记录不再显示"
     if name == "public_objection_received":
-        return f"对“{payload.get('title', '')}”：{payload.get('text', '')}"
+        return f"对{quoted(payload.get('title', ''))}：{payload.get('text', '')}"
     if name in ("matter_error", "engine_error"):
         return payload.get("reason") or payload.get("error") or payload.get("message") or ""
     if name == "matter_retried":

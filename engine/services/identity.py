@@ -11,6 +11,7 @@ from ..identity import ADMIN_ROLES, Actor, Grant
 from ..passwords import password_problem
 from ..store.identity_repositories import ADDRESS, ANY_NAME, NAME
 from .access import records_refusals, require_admin
+from ..vocabulary import quoted
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 
@@ -69,7 +70,7 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
             raise InvalidData("没有这个单位", {"org": f"没有编码为 {org_code} 的单位"})
         if ctx.roles[role].level != unit.level:
             raise InvalidData("角色与单位层级不符",
-                              {"org": f"“{ctx.roles[role].name}”是{_level_words(ctx.roles[role].level)}角色，"
+                              {"org": f"{quoted(ctx.roles[role].name)}是{_level_words(ctx.roles[role].level)}角色，"
                                       f"不能授予在{unit.name}"})
         require_admin(uow, actor, org_code, "授予角色")
         if uow.users.find_grant(user.id, role, org_code):

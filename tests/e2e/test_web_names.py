@@ -14,6 +14,7 @@ from engine.identity import Grant
 from engine.services import Actor, identity, matters
 from engine.services.demo import seed_demo
 from engine.services.timers import advance_due_timers
+from engine.vocabulary import quoted
 from examples.drive_project import answer
 from tests.browser.web import WebClient
 from tests.integration.helpers import with_evidence
@@ -53,7 +54,7 @@ def test_after_starting_the_page_says_what_comes_next_and_who_does_it(ctx, app):
     web, matter = started_on_the_web(ctx, app)
     (first,) = matter["ready_steps"]
     page = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
-    assert f"下一步：“{first['name']}”，由{first['role_name']}办理" in page
+    assert f"下一步：{quoted(first['name'])}，由{first['role_name']}办理" in page
 
 
 def test_a_completed_step_shows_who_did_it_and_when_never_its_form(ctx, app):
@@ -65,7 +66,7 @@ def test_a_completed_step_shows_who_did_it_and_when_never_its_form(ctx, app):
     after = matters.get_matter(ctx, SYSTEM, matter["id"])
     following = voter.get(done.headers["Location"]).get_data(as_text=True)
     assert "已办理“村民议事会表决”" in following or "已办理“" in following
-    assert any(f"“{s['name']}”，由{s['role_name']}办理" in following for s in after["ready_steps"])
+    assert any(f"{quoted(s['name'])}，由{s['role_name']}办理" in following for s in after["ready_steps"])
 
     for reader in (voter, logged_in(app, STARTER)):
         html = reader.get(f"/tasks/{task}").get_data(as_text=True)

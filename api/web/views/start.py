@@ -7,6 +7,7 @@ from flask import redirect, request, url_for
 
 from engine.errors import Conflict, InvalidData
 from engine.services import definitions, matters
+from engine.vocabulary import quoted
 
 from ...rest import ctx
 from ..blueprint import bp
@@ -42,9 +43,9 @@ def start_matter(key):
     except (InvalidData, Conflict) as exc:
         return _form_page(item, values, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
     if matter.get("replayed"):
-        done(f"事项 #{matter['id']}“{matter['subject']}”此前已发起，本次重复提交未再发起。")
+        done(f"事项 #{matter['id']}{quoted(matter['subject'])}此前已发起，本次重复提交未再发起。")
     else:
-        done(f"事项 #{matter['id']}“{matter['subject']}”已发起。{what_next(matter)}")
+        done(f"事项 #{matter['id']}{quoted(matter['subject'])}已发起。{what_next(matter)}")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
 
 
