@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -117,6 +118,15 @@ class Bundle:
     @property
     def info(self) -> ProcessInfo:
         return self.processes[self.key]
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """{data name: label} over every form of the item and of the processes it calls."""
+        found = {}
+        for info in self.processes.values():
+            forms = [info.start_form] + [step.form for step in info.steps.values()]
+            found.update({f.name: f.label for form in forms for f in form.fields if f.name not in found})
+        return found
 
     def step(self, spec_name: str, step_id: str) -> Step | None:
         """The step of a task, by its workflow spec name (process key or embedded sub-process id)."""

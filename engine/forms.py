@@ -82,8 +82,9 @@ def _int_or_none(text):
     return int(text) if text not in (None, "") else None
 
 
-def clean_form_data(form: Form, submitted: dict, context: dict) -> dict:
-    """Typed values for the declared fields; InvalidData naming every failing field."""
+def clean_form_data(form: Form, submitted: dict, context: dict, labels: dict | None = None) -> dict:
+    """Typed values for the declared fields; InvalidData naming every failing field. `labels`
+    ({data name: label}) lets a message name the field a bound comes from ("不能大于评审控制价 …")."""
     if not isinstance(submitted, dict):
         raise InvalidData("提交的数据必须是对象", {"data": "必须是对象（字段名: 值）"})
     errors = {name: "表单中没有此字段" for name in submitted if name not in form.names()}
@@ -100,7 +101,7 @@ def clean_form_data(form: Form, submitted: dict, context: dict) -> dict:
             errors[f.name] = f"{f.label}：{exc}"
     for f in form.fields:
         if f.name in cleaned and f.name not in errors:
-            problem = _check_range(f, cleaned[f.name], {**context, **cleaned})
+            problem = _check_range(f, cleaned[f.name], {**context, **cleaned}, labels or {})
             if problem:
                 errors[f.name] = f"{f.label}：{problem}"
     if errors:
@@ -190,13 +191,13 @@ def _to_file_ids(value) -> list[str]:
     return ids
 
 
-def _check_range(f: FormField, value, data: dict) -> str | None:
+def _check_range(f: FormField, value, data: dict, labels: dict) -> str | None:
     if f.type in ("long", "money"):
         low, high, exact = _bound(f.min, data), _bound(f.max, data), _exact(value)
         if low is not None and exact < low:
-            return f"不能小于{_show(low)}"
+            return f"不能小于{_limit_words(f, f.min, low, labels)}"
         if high is not None and exact > high:
-            return f"不能大于{_show(high)}"
+            return f"不能大于{_limit_words(f, f.max, high, labels)}"
     if f.type in ("string", "text"):
         longest = f.maxlength or DEFAULT_MAX_LENGTH[f.type]
         if len(value) > longest:
@@ -226,6 +227,19 @@ def _bound(config, data) -> Fraction | None:
     except NameError:
         return None
     return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
+
+
+def _limit_words(f: FormField, config, number: Fraction, labels: dict) -> str:
+    """A bound as a clerk reads it: money as yuan with thousands separators, and the name of the
+    field it comes from when the bound is that field ("评审控制价 76,000.00 元")."""
+    shown = f" {float(number):,.2f} 元" if f.type == "money" else _show(number)
+    name = labels.get(config.strip()) if isinstance(config, str) and config.strip().isidentifier() else None
+    return f"{_bare(name)} {shown.strip()}" if name else shown
+
+
+def _bare(label: str) -> str:
+    """A label without its trailing note: "评审控制价（元）" -> "评审控制价"."""
+    return re.sub(r"[（(][^（()）]*[）)]$", "", label).strip() or label
 
 
 def _show(number: Fraction) -> str:

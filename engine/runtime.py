@@ -232,13 +232,16 @@ class Matter:
             raise NotFound(f"找不到步骤 {task_id}")
         return task
 
-    def complete(self, task_id: str, submitted: dict, protected: dict | None = None) -> tuple[dict, list]:
+    def complete(self, task_id: str, submitted: dict, protected: dict | None = None,
+                 labels: dict | None = None) -> tuple[dict, list]:
         """Complete a READY manual step with form data; (cleaned data, engine events).
-        `protected` (the matter's parameters) may not be overwritten by a field."""
+        `protected` (the matter's parameters) may not be overwritten by a field; `labels` (the
+        parameters' labels) name a bound that is a parameter in a refusal's message."""
         task = self.task(task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
-        cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data))
+        cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data),
+                                  {**(labels or {}), **self.bundle.labels})
         refuse_parameter_names(cleaned, protected or {})
         task.set_data(**cleaned)
         task.run()

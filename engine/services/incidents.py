@@ -98,7 +98,7 @@ def _corrections(bundle, submitted: dict, context: dict, params: dict) -> dict:
     if errors:
         raise InvalidData("更正数据有误", errors)
     form = Form(tuple(replace(fields[name], required=False) for name in submitted))
-    cleaned = clean_form_data(form, submitted, context)
+    cleaned = clean_form_data(form, submitted, context, bundle.labels)
     refuse_parameter_names(cleaned, params)
     return cleaned
 

@@ -91,7 +91,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
-        cleaned = clean_form_data(bundle.info.start_form, data, params)
+        cleaned = clean_form_data(bundle.info.start_form, data, params, {**parameter_labels(ctx), **bundle.labels})
         refuse_parameter_names(cleaned, params)
         now = clock.now()
         matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
@@ -167,7 +167,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         form = matter.bundle.step(item.process_key, item.step_id).form
         data = _with_uploads(ctx, uow, actor, form, data, uploads)
         link_cited_files(uow, actor, form, data, record.id)
-        cleaned, events = matter.complete(task_id, data, protected=record.params)
+        cleaned, events = matter.complete(task_id, data, protected=record.params, labels=parameter_labels(ctx))
         now = clock.now()
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
@@ -271,6 +271,11 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
                 "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
                 "public_objections": objections.for_matter(uow, actor, record)}
+
+
+def parameter_labels(ctx) -> dict[str, str]:
+    """{parameter name: label}: a refusal names the parameter a bound comes from."""
+    return {name: p.label for name, p in ctx.parameters.items()}
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:

@@ -99,7 +99,7 @@ def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
         before = uow.session.execute(text("SELECT count(*) FROM attachments")).scalar()
     wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": pdf()})
     html = wrong.get_data(as_text=True)
-    assert wrong.status_code == 422 and "不能大于21" in field_error(html, "council_for")
+    assert wrong.status_code == 422 and "不能大于到会成员人数 21" in field_error(html, "council_for")
     assert 'value="30"' in html and "议事会表决记录" in html
     assert "请重新选择" in field_error(html, "council_ballots_file")
     with ctx.uow() as uow:

@@ -61,7 +61,7 @@ PORTAL_SERVICES = ROOT / "engine" / "services" / "public"
 # What a portal service may import from the engine: no matter, inbox, runtime or the workspace's
 # services (which read matters), only the published side and pure helpers.
 PORTAL_MAY_IMPORT = {"engine.errors", "engine.definitions", "engine.disclosure", "engine.masking", "engine.power_list",
-                     "engine", "engine.services.public.catalogue"}
+                     "engine", "engine.services.public.catalogue", "engine.vocabulary"}
 PRIVATE_NAMES = {"MatterRecord", "InboxItem", "IdempotencyKey", "User", "ApiToken", "RoleGrant", "Attachment"}
 
 
