@@ -13,13 +13,14 @@ from .money import outside_authorisation
 from .words import on, yuan
 
 LIVE = ("running", "completed", "error")
-_NOISE = re.compile(r"[\s\d０-９（）()“”\"'、，,。.·\-—_第期批次号年]+")
+_BATCH = re.compile(r"第?[一二三四五六七八九十百\d０-９]+[期批次标段号]")
+_NOISE = re.compile(r"[\s\d０-９（）()“”\"'、，,。.·\-—_]+")
 
 
 def normalized(text) -> str:
     """A name without spaces, digits, brackets and punctuation: "绿水村三组道路硬化（二期）" and
     "绿水村三组道路硬化" compare equal."""
-    return _NOISE.sub("", str(text or "")).strip()
+    return _NOISE.sub("", _BATCH.sub("", str(text or ""))).strip()
 
 
 @village_rule("R4")

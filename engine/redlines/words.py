@@ -9,7 +9,7 @@ def yuan(amount) -> str:
     if amount is None:
         return "（未填）"
     amount = float(amount)
-    if amount >= 10000 and amount % 100 == 0:
+    if amount >= 10000 and amount % 1000 == 0:
         return f"{amount / 10000:g} 万元"
     return f"{amount:,.2f}".rstrip("0").rstrip(".") + " 元"
 
