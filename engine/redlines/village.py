@@ -30,6 +30,7 @@ def splitting(v: VillageFacts, rule):
     for group in rule.thresholds.get("groups", ()):
         matters = [m for m in v.of(group["item"]) if m.status in LIVE and m.created_at is not None
                    and (m.amount if m.amount is not None else m.number("amount")) is not None]
+        found = set()           # one warning per set of matters, whichever field grouped them
         for key_field in group["by"]:
             clusters: dict[str, list] = {}
             for m in matters:
@@ -37,7 +38,10 @@ def splitting(v: VillageFacts, rule):
                 if key:
                     clusters.setdefault(key, []).append(m)
             for key, members in clusters.items():
-                yield from _split_clusters(v, rule, group, key_field, key, sorted(members, key=lambda m: m.created_at))
+                for hit in _split_clusters(v, rule, group, key_field, key, sorted(members, key=lambda m: m.created_at)):
+                    if hit.matters not in found:
+                        found.add(hit.matters)
+                        yield hit
 
 
 def _split_clusters(v, rule, group, key_field, key, members):
@@ -60,7 +64,7 @@ def _split_clusters(v, rule, group, key_field, key, members):
             yield rule.hit(cluster, "split", f"{group['what']}“{cluster[0].value(key_field)}”{days} 天内 {len(cluster)} 笔"
                            f"（{amounts}），每笔低于{group['limit_name']} {yuan(threshold)}，合计 {yuan(total)}（疑似拆分规避）",
                            {"by": key_field, "key": key, "total": total, "threshold": threshold, "days": days,
-                            "amounts": [_amount(m) for m in cluster]}, about=key_field)
+                            "amounts": [_amount(m) for m in cluster]})
             start = end + 1
         else:
             start += 1
