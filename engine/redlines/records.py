@@ -94,5 +94,5 @@ def within_time_limit(m: MatterFacts, rule):
     for step in m.ready:
         if step.due_at is not None and step.due_at + grace < now:
             late = (now - step.due_at).days
-            yield rule.hit(m, "overdue", f"“{step.name}”已超过办理时限 {max(late, 1)} 天（时限 {on(day(step.due_at))}）",
+            yield rule.hit(m, "overdue", f"“{step.name}”已超过办理时限（时限 {on(day(step.due_at))}）",
                            {"step": step.step, "due_at": step.due_at.isoformat(), "days": late}, about=step.step)
