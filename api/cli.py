@@ -17,7 +17,7 @@ import click
 
 from engine import clock, committed
 from engine.errors import XiaoweiError
-from engine.services import Actor, audit, definitions, health, orgs, timers
+from engine.services import Actor, audit, definitions, health, orgs, redlines, timers
 from engine.settings import Settings, SettingsError
 
 from .lifeline import exit_with_parent, parent_alive
@@ -164,6 +164,7 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
     ctx = _migrated_context()          # after the arguments: a usage error is told first
     counters = instruments()
     committed.listen(counters.count_committed)
+    redlines.watch(ctx)                # the red lines run after each timer's commit
     if metrics_port:
         from prometheus_client import start_http_server
         start_http_server(metrics_port, addr="127.0.0.1", registry=counters.registry)
@@ -197,6 +198,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
         while True:
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
             timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
+            _nightly_sweep(ctx)
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
                 return
@@ -205,6 +207,18 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             last_beat = time.monotonic()
     finally:
         health.worker_stopped(ctx, worker_id)
+
+
+def _nightly_sweep(ctx) -> None:
+    """Every rule over every village once a night (engine/services/redlines.py); a failure is
+    logged and tried again at the next poll."""
+    try:
+        done = redlines.sweep_if_due(ctx, Actor.system())
+    except Exception:  # noqa: BLE001 - the timers must keep running whatever the sweep met
+        logging.getLogger("xiaowei.redlines").exception("the nightly red-line sweep failed")
+        return
+    if done:
+        click.echo(f"red lines swept: {done}")
 
 
 def _parse_time(text: str) -> datetime:
@@ -481,6 +495,46 @@ def _parse_day_or_time(text: str) -> datetime:
         return _parse_time(text)
     except (ValueError, click.BadParameter):
         raise click.BadParameter(f"not a date or an ISO time: {text!r}", param_hint="--before") from None
+
+
+@cli.group("redlines")
+def redlines_group():
+    """Red lines (红线) and their warnings (预警)."""
+
+
+@redlines_group.command("sweep")
+@click.option("--village", "villages", multiple=True, help="Only this village (repeatable).")
+@click.option("--now", "now_text", help="Treat this ISO time as now (time limits, escalation).")
+def redlines_sweep(villages, now_text):
+    """Run every rule over every village now; raise, update or lift warnings; escalate overdue 交办."""
+    ctx = _migrated_context()
+    fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
+    with clock.use_clock(fixed):
+        totals = redlines.sweep(ctx, Actor.system(), list(villages) or None,
+                                progress=lambda v, n, c: click.echo(f"  {v}: {n} matters, {c}"))
+    click.echo(json.dumps(totals, ensure_ascii=False))
+
+
+@redlines_group.command("rules")
+def redlines_rules():
+    """List the rules of processes/redlines.toml."""
+    for rule in redlines.rulebook(_context()):
+        click.echo(f"{rule.code:4} {rule.severity:6} {rule.name}：{rule.description}")
+
+
+@redlines_group.command("related")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def redlines_related(path):
+    """Load kinship register entries from a CSV file: village,cadre,party,relation (header line)."""
+    import csv
+    from engine.services import registers
+    ctx = _migrated_context()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        registers.add_related(ctx, Actor.system(), row.get("village", ""), row.get("cadre", ""),
+                              row.get("party", ""), row.get("relation", ""))
+    click.echo(f"{len(rows)} entries added")
 
 
 @cli.group("audit")

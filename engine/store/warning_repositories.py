@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import object_session
 
 from ..vocabulary import StepStatus
-from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, RoleGrant, User
+from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
 from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, WarningRecord
 
 CHUNK = 500
@@ -157,6 +157,14 @@ class RedlineFactsRepository:
             found += [(row, row.task_id not in open_tasks) for row in rows]
         return found
 
+    def published_matters(self, matter_ids: list[int]) -> list[int]:
+        """Matters with at least one published record (not withdrawn)."""
+        found = []
+        for chunk in _chunks(sorted(matter_ids)):
+            found += list(self.session.scalars(select(PublishedRecord.matter_id).distinct().where(
+                PublishedRecord.matter_id.in_(chunk), PublishedRecord.withdrawn_at.is_(None))))
+        return found
+
     def related(self, village: str) -> list[RelatedPartyRecord]:
         return list(self.session.scalars(select(RelatedPartyRecord).where(RelatedPartyRecord.village_code == village)
                                          .order_by(RelatedPartyRecord.id)))
@@ -218,4 +226,5 @@ class SweepRepository:
     def last_finished(self) -> RedlineSweep | None:
         return self.session.scalar(select(RedlineSweep).where(RedlineSweep.finished_at.is_not(None))
                                    .order_by(RedlineSweep.started_at.desc()).limit(1))
+
 
