@@ -18,9 +18,9 @@ from .errors import register_site_pages
 from .formatting import register_filters
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import auth, incidents, matters, power_list, start, supervise, tasks
+from .views import auth, dashboard, incidents, matters, power_list, start, supervise, tasks
 
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents)    # importing them attaches their routes to bp
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard)    # importing them attaches their routes to bp
 
 
 def init_app(app) -> None:
