@@ -36,7 +36,7 @@ def test_dashboard_charts_drill_down_and_exports(app):
     assert_accessible(page)
     today = clock.now()
     quarter = inspector.get(f"/dashboard?period=quarter&year={today.year}&number=9")
-    assert quarter.status_code == 422 and "期次" in quarter.get_data(as_text=True)
+    assert quarter.status_code == 422 and "应为 1 到 4" in quarter.get_data(as_text=True)
     csv = inspector.get("/dashboard/export.csv")
     assert csv.status_code == 200 and "绿水村" in csv.get_data(as_text=True)
     assert inspector.get("/dashboard/export.xlsx").status_code == 200
