@@ -269,7 +269,11 @@ def _prepare_database() -> None:
 @cli.command()
 @click.option("--walk/--no-walk", default=True, show_default=True,
               help="Drive demo matters of 绿水村 through their steps, so the public portal has something to show.")
-def demo(walk):
+@click.option("--history", is_flag=True, help="Instead of the walk: a demo year of matters across the three demo "
+              "villages with planted red-line violations, then a sweep (xiaowei demo --history --matters 3000).")
+@click.option("--matters", "history_matters", default=3000, show_default=True, type=click.IntRange(20, 50000),
+              help="How many matters the demo year has (with --history).")
+def demo(walk, history, history_matters):
     """Set up a demo county (2 townships, 3 villages, one user per role per unit). Demo only."""
     from engine.services.demo import DEMO_PASSWORD, demo_username, seed_demo
     ctx = _context()
@@ -282,7 +286,9 @@ def demo(walk):
     for unit in orgs.list_units(ctx, Actor.system()):
         mark = "new" if unit["code"] in created["units"] else "ok "
         click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
-    if walk:
+    if history:
+        _demo_history(ctx, history_matters)
+    elif walk:
         from engine.services.demo_walk import walk_demo
         click.echo("4/4 demo matters of 绿水村, walked through their steps (the public portal shows what they published) ...")
         for noisy in ("spiff", "xiaowei.worker"):       # hundreds of steps and timers: one line is enough
@@ -298,6 +304,21 @@ def demo(walk):
     click.echo("Public portal (no login): http://127.0.0.1:8000/public/lushui_village")
     click.echo("Get a token: curl -X POST localhost:8000/api/v1/auth/token -H Content-Type:application/json "
                f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", \"password\": \"{DEMO_PASSWORD}\"}}'")
+
+
+def _demo_history(ctx, total: int) -> None:
+    from engine.services import registers
+    from engine.services.demo_history import PLANTED, RELATED, walk_history
+    if registers.list_related(ctx, Actor.system(), RELATED[0][0]):
+        click.echo("4/4 the demo year was walked before")
+        return
+    click.echo(f"4/4 a demo year: {total} matters across the demo villages, {len(PLANTED)} with planted violations ...")
+    for noisy in ("spiff", "xiaowei.worker", "xiaowei.services"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    year = walk_history(ctx, total, progress=lambda week, n: click.echo(f"  week {week:2}: {n} matters"))
+    click.echo(f"  swept: {json.dumps(year['sweep'], ensure_ascii=False)}")
+    for rule, check, ids in year["expected"]:
+        click.echo(f"  planted {rule} {check}: matters {', '.join(map(str, ids))}")
 
 
 @cli.group()

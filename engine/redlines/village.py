@@ -134,11 +134,14 @@ def related_parties(v: VillageFacts, rule):
     for m in v.matters:
         if m.status == "cancelled":
             continue
+        seen = set()            # a lessee who is also the best bidder is one finding
         for field, what in fields.items():
             party = register.get(_name(m.value(field)))
-            if party is not None:
+            if party is not None and party.party not in seen:
+                seen.add(party.party)
                 yield rule.hit(m, "related_party", f"{what}“{m.value(field)}”与村干部 {party.cadre} 存在登记的{party.relation}关系",
-                               {field: m.value(field), "cadre": party.cadre, "relation": party.relation}, about=field)
+                               {field: m.value(field), "cadre": party.cadre, "relation": party.relation},
+                               about=_name(party.party))
     for m in v.of("dibao"):
         party = register.get(_name(m.value("applicant_name")))
         if (m.value("related_to_staff") is True or party is not None) and m.done("confirm") and not m.done("home_check"):
