@@ -61,7 +61,8 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
     redlines.watch(ctx)          # red lines run after every committed event (issue 12)
     api = XiaoweiApi(app)
     api.spec.components.security_scheme("bearerAuth", {
-        "type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token 得到的令牌（有效期 XIAOWEI_TOKEN_HOURS，默认 8 小时）"})
+        "type": "http", "scheme": "bearer", "description":
+        "POST /api/v1/auth/token 得到的令牌（有效期 XIAOWEI_TOKEN_HOURS，默认 8 小时）"})
     for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
                       audit.blp, flowcharts.blp, calendar.blp, incidents.blp, health.blp, warnings_api.blp,
                       statistics_api.blp):

@@ -303,7 +303,8 @@ def demo(walk, history, history_matters):
         click.echo(f"  {demo_username(role, unit)}")
     click.echo("Public portal (no login): http://127.0.0.1:8000/public/lushui_village")
     click.echo("Get a token: curl -X POST localhost:8000/api/v1/auth/token -H Content-Type:application/json "
-               f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", \"password\": \"{DEMO_PASSWORD}\"}}'")
+               f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", "
+               f"\"password\": \"{DEMO_PASSWORD}\"}}'")
 
 
 def _demo_history(ctx, total: int) -> None:

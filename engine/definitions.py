@@ -204,7 +204,8 @@ class Catalog:
         forms = [(info.start_event, info.start_form), *((s.id, s.form) for s in info.steps.values())]
         for element, form in forms:
             for name in sorted(form.names() & self.parameter_names):
-                raise DefinitionError(info.file, element, f"表单字段 {name} 与乡镇参数同名：参数决定门槛和期限，不能由填写的数据覆盖，请改用其他字段名")
+                raise DefinitionError(info.file, element, f"表单字段 {name} 与乡镇参数同名："
+                                      "参数决定门槛和期限，不能由填写的数据覆盖，请改用其他字段名")
         for name in sorted(info.mi_items & self.parameter_names):
             raise DefinitionError(info.file, key, f"多实例数据项 {name} 与乡镇参数同名，请改用其他名称")
 

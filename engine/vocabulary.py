@@ -55,6 +55,13 @@ def matter_status_label(value: str) -> str:
         return value
 
 
+def quoted(text) -> str:
+    """“text”, the way Chinese nests quotation marks: quotes inside become ‘ ’, so a step named
+    组织“1+N”联合监督 reads “组织‘1+N’联合监督”, never ““1+N”."""
+    inner = str(text if text is not None else "").replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
 class WarningStatus(StrEnum):
     """A red-line warning (预警) through its 督办: raised (open), 交办 to a unit (assigned), answered
     by it, verified by the supervisor, closed; or dismissed with a reason, or lifted when the rule no

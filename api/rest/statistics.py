@@ -9,7 +9,7 @@ from engine.services import statistics
 from ..actors import current_actor
 from . import ctx
 from .blueprint import Blueprint
-from .warning_schemas import StatisticsQuerySchema, StatisticsSchema
+from ..schemas import StatisticsQuerySchema, StatisticsSchema
 
 blp = Blueprint("statistics", __name__, url_prefix="/api/v1/statistics", description="考核统计（仅监督人员）")
 

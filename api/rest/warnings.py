@@ -5,8 +5,8 @@ from engine.services import registers, warnings
 from ..actors import current_actor
 from . import ctx
 from .blueprint import Blueprint
-from .warning_schemas import (AnswerSchema, AssignSchema, CloseSchema, DismissSchema, RelatedPartySchema,
-                              VerifySchema, WarningQuerySchema, WarningSchema)
+from ..schemas import (AnswerSchema, AssignSchema, CloseSchema, DismissSchema, RelatedPartySchema,
+                       VerifySchema, WarningQuerySchema, WarningSchema)
 
 blp = Blueprint("warnings", __name__, url_prefix="/api/v1", description="预警与督办（红线规则，仅监督人员）")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import g
 
-from engine.services import definitions, orgs
+from engine.services import definitions, identity, orgs
 
 from ..rest import ctx
 
@@ -18,9 +18,35 @@ def _cached(name: str, load):
     return cache[name]
 
 
+def people(usernames) -> dict[str, str]:
+    """{login name: display name} for `usernames`, remembered for the rest of the request."""
+    known = g.setdefault("web_people", {})
+    missing = {u for u in usernames if u and u not in known}
+    if missing:
+        known.update(identity.display_names(ctx(), missing))
+    return {u: known.get(u, u) for u in usernames if u}
+
+
+def person(username) -> str:
+    """The `person` filter: pages show people's names, never their login names."""
+    return people([username]).get(username, "") if username else ""
+
+
 def catalogue(actor) -> list[dict]:
     """The power list the actor sees, grouped by category."""
     return _cached("catalogue", lambda: definitions.list_processes(ctx(), actor))
+
+
+def startable(actor) -> list[dict]:
+    """The catalogue of what the actor may start, each item with the villages it may start it in."""
+    return _cached("startable", lambda: definitions.startable_processes(ctx(), actor))
+
+
+def start_villages(actor, key: str) -> list[dict]:
+    """The villages (code, name) where the actor may start `key`, by name."""
+    codes = next((i["villages"] for g in startable(actor) for i in g["items"] if i["key"] == key), [])
+    names = unit_names(actor)
+    return sorted(({"code": c, "name": names.get(c, c)} for c in codes), key=lambda v: v["name"])
 
 
 def item_names(actor) -> dict[str, str]:

@@ -4,6 +4,7 @@ lending and no major seal use without a resolution (R8), vouchers complete (R13)
 full (R14), no banned spending (R15), a council inside its authorisation (R21)."""
 from __future__ import annotations
 
+from ..vocabulary import quoted
 from .base import matter_rule, resolve
 from .facts import MatterFacts, as_number, day
 from .words import on, percent, yuan
@@ -93,7 +94,7 @@ def voucher_complete(m: MatterFacts, rule):
         return
     invoice = str(m.value("invoice_no") or "").strip()
     if not invoice or any(word in invoice for word in rule.thresholds.get("white_slip_words", ())):
-        yield rule.hit(m, "white_slip", f"以“{invoice or '空白'}”代替合法发票入账（白条入账）", {"invoice_no": invoice})
+        yield rule.hit(m, "white_slip", f"以{quoted(invoice or '空白')}代替合法发票入账（白条入账）", {"invoice_no": invoice})
     missing = [name for step, name in (("witness_sign", "证明人签字"), ("supervision_review", "村务监督委员会审核"),
                                        ("sign_director", "村委会主任审签"), ("sign_secretary", "党组织书记审签"))
                if not m.done(step)]
@@ -126,7 +127,7 @@ def banned_spending(m: MatterFacts, rule):
     purpose = str(m.value("purpose") or "")
     words = [w for w in rule.thresholds.get("banned_words", ()) if w in purpose]
     if words:
-        yield rule.hit(m, "banned_purpose", f"报销用途含“{'、'.join(words)}”（禁止类开支）{yuan(m.amount)}",
+        yield rule.hit(m, "banned_purpose", f"报销用途含{quoted('、'.join(words))}（禁止类开支）{yuan(m.amount)}",
                        {"purpose": purpose, "amount": m.amount})
 
 
@@ -139,7 +140,7 @@ CLASS_NAMES = {"works": "小型工程及维修养护", "procurement": "物资和
 def outside_authorisation(amount, matter_class, proposed_on, limit, flags: dict, valid_until):
     """Why a mid-year decision lies outside an authorisation (in words), or None."""
     if matter_class not in AUTH_FLAGS or not flags.get(AUTH_FLAGS[matter_class]):
-        return f"“{CLASS_NAMES.get(matter_class, matter_class)}”不在授权事项范围内"
+        return f"{quoted(CLASS_NAMES.get(matter_class, matter_class))}不在授权事项范围内"
     if amount is not None and limit is not None and amount > limit:
         return f"金额 {yuan(amount)} 超过授权限额 {yuan(limit)}"
     if proposed_on is not None and valid_until is not None and proposed_on > valid_until:

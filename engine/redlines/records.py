@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ..vocabulary import quoted
 from .base import matter_rule, resolve
 from .facts import MatterFacts, as_date, as_number, day
 from .words import on
@@ -29,7 +30,8 @@ def publicity_long_enough(m: MatterFacts, rule):
         days = as_number(resolve(period["days"], m.params))
         gap = (day(following.at) - posted_on).days
         if days is not None and gap < days:
-            yield rule.hit(m, "publicity_short", f"{period['name']}于 {on(posted_on)} 张贴，{gap} 天后即办理下一步（应不少于 {days:g} 天）",
+            text = f"{period['name']}于 {on(posted_on)} 张贴，{gap} 天后即办理下一步（应不少于 {days:g} 天）"
+            yield rule.hit(m, "publicity_short", text,
                            {"published_on": on(posted_on), "next_on": on(day(following.at)), "days": gap,
                             "required_days": days}, about=period["publish"])
 
@@ -78,7 +80,7 @@ def stage_evidence_before_next(m: MatterFacts, rule):
             continue
         later = [r for r in m.after(record) if r.step != record.step]
         if later:
-            yield rule.hit(m, "stage_evidence_missing", f"“{stage['name']}”阶段未上传{stage['label']}即进入下一阶段",
+            yield rule.hit(m, "stage_evidence_missing", f"{quoted(stage['name'])}阶段未上传{stage['label']}即进入下一阶段",
                            {"stage": stage["name"], "missing": stage["label"], "next_step": later[0].step},
                            about=stage["step"])
 
@@ -94,5 +96,5 @@ def within_time_limit(m: MatterFacts, rule):
     for step in m.ready:
         if step.due_at is not None and step.due_at + grace < now:
             late = (now - step.due_at).days
-            yield rule.hit(m, "overdue", f"“{step.name}”已超过办理时限（时限 {on(day(step.due_at))}）",
+            yield rule.hit(m, "overdue", f"{quoted(step.name)}已超过办理时限（时限 {on(day(step.due_at))}）",
                            {"step": step.step, "due_at": step.due_at.isoformat(), "days": late}, about=step.step)

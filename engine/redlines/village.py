@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from ..vocabulary import quoted
 from .base import resolve, village_rule
 from .facts import VillageFacts, as_number, day
 from .money import outside_authorisation
@@ -61,7 +62,7 @@ def _split_clusters(v, rule, group, key_field, key, members):
         if len(cluster) >= 2 and total >= threshold:
             days = (day(cluster[-1].created_at) - day(cluster[0].created_at)).days
             amounts = " + ".join(yuan(_amount(m)) for m in cluster)
-            yield rule.hit(cluster, "split", f"{group['what']}“{cluster[0].value(key_field)}”{days} 天内 {len(cluster)} 笔"
+            yield rule.hit(cluster, "split", f"{group['what']}{quoted(cluster[0].value(key_field))}{days} 天内 {len(cluster)} 笔"
                            f"（{amounts}），每笔低于{group['limit_name']} {yuan(threshold)}，合计 {yuan(total)}（疑似拆分规避）",
                            {"by": key_field, "key": key, "total": total, "threshold": threshold, "days": days,
                             "amounts": [_amount(m) for m in cluster]})
@@ -139,7 +140,8 @@ def related_parties(v: VillageFacts, rule):
             party = register.get(_name(m.value(field)))
             if party is not None and party.party not in seen:
                 seen.add(party.party)
-                yield rule.hit(m, "related_party", f"{what}“{m.value(field)}”与村干部 {party.cadre} 存在登记的{party.relation}关系",
+                text = f"{what}{quoted(m.value(field))}与村干部 {party.cadre} 存在登记的{party.relation}关系"
+                yield rule.hit(m, "related_party", text,
                                {field: m.value(field), "cadre": party.cadre, "relation": party.relation},
                                about=_name(party.party))
     for m in v.of("dibao"):
@@ -162,8 +164,9 @@ def duplicate_projects(v: VillageFacts, rule):
             key = normalized(m.value(field))
             earlier = seen.get(key)
             if key and earlier is not None and (m.created_at - earlier.created_at).days <= 366 * years:
-                yield rule.hit([earlier, m], "duplicate", f"“{m.value(field)}”与 {day(earlier.created_at).year} 年第 {earlier.id} 号事项"
-                               f"“{earlier.value(field)}”重复申报", {"name": m.value(field), "earlier": earlier.id})
+                text = (f"{quoted(m.value(field))}与 {day(earlier.created_at).year} 年第 {earlier.id} 号事项"
+                        f"{quoted(earlier.value(field))}重复申报")
+                yield rule.hit([earlier, m], "duplicate", text, {"name": m.value(field), "earlier": earlier.id})
             if key:
                 seen[key] = m
 
@@ -182,7 +185,8 @@ def council_within_annual_plan(v: VillageFacts, rule):
         proposed_on = m.date("proposed_on") or (day(m.created_at) if m.created_at else None)
         plan = plans.get(proposed_on.year if proposed_on else 0)
         if plan is None:
-            yield rule.hit(m, "no_annual_authorisation", f"{proposed_on.year if proposed_on else ''}年没有经村民（代表）会议通过的年度授权，议事会即作出决议",
+            year = proposed_on.year if proposed_on else ""
+            yield rule.hit(m, "no_annual_authorisation", f"{year}年没有经村民（代表）会议通过的年度授权，议事会即作出决议",
                            {"proposed_on": on(proposed_on)})
             continue
         why = outside_authorisation(m.number("amount"), m.value("matter_class"), proposed_on,

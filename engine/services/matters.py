@@ -12,7 +12,6 @@ from ..audit import canonical
 from ..errors import Conflict, InvalidData, NotFound
 from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
-from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
@@ -96,11 +95,11 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         refuse_parameter_names(cleaned, params)
         now = clock.now()
         matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
-        record = uow.matters.add(MatterRecord(
+        record = uow.matters.add(
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
-            created_by=actor.name, created_at=now, updated_at=now))
+            created_by=actor.name, created_at=now, updated_at=now)
         link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
         uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
@@ -134,7 +133,7 @@ def _ready_item(ctx, uow, actor, task_id: str, what: str):
     record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True, not_found=f"找不到步骤 {task_id}")
     item = uow.inbox.get(task_id)           # re-read under the matter's lock
     if item.state != StepStatus.READY:
-        who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
+        who = f"，已由 {uow.users.display_name(item.completed_by)} 办理" if item.completed_by else ""
         raise Conflict(f"该步骤已不可办理{who}")
     require_role(ctx, uow, actor, item.role, record.village_code, what)
     return item, record
@@ -162,7 +161,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
-            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+            raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         matter = load_matter(ctx, uow, record)
         _separation(ctx, uow, actor, item, record, matter)
         form = matter.bundle.step(item.process_key, item.step_id).form
@@ -190,7 +189,7 @@ def claim_step(ctx, actor, task_id: str) -> dict:
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
-            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+            raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         _separation(ctx, uow, actor, item, record, load_matter(ctx, uow, record))
         item.claimed_by = actor.name
         uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
@@ -278,9 +277,17 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     """Matters in the actor's reach, newest first. Filters (all optional): process_key, village,
     township, status; created_from / created_before (timezone-aware datetimes, the second one
     exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
-    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query)."""
+    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query);
+    keyword: words in the subject or the data, a matter number (123 or #123), or a person's name
+    (matters they started or did a step of).
+
+    Raises:
+        InvalidData: a filter of the wrong kind (a naive datetime, an amount that is not a number).
+    """
     columns = _search_columns(filters)
     with ctx.uow(readonly=True) as uow:
+        if columns["keyword"]:
+            columns["people"] = uow.users.matching(columns["keyword"])
         rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
         return [views.matter_summary(ctx, row) for row in rows], total
 
@@ -305,6 +312,10 @@ def _search_columns(filters: dict) -> dict:
     if ids is not None and not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         errors["ids"] = "应为事项编号列表"
     columns["ids"] = ids
+    keyword = filters.get("keyword")
+    if keyword is not None and (not isinstance(keyword, str) or len(keyword) > 100):
+        errors["keyword"] = "关键词应为不超过 100 字的文字"
+    columns["keyword"] = keyword.strip() if isinstance(keyword, str) and keyword.strip() else None
     if errors:
         raise InvalidData("查询条件有误", errors)
     columns["overdue_at"] = clock.now() if filters.get("overdue") else None
@@ -346,7 +357,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "may_act": actor.reaches(uow.lineage(record.village_code), item.role),
+                "may_act": item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
                 **objections.for_step(uow, actor, item, record)}
 
 

@@ -16,7 +16,6 @@ from .. import clock, committed
 from ..identity import Actor
 from ..redlines import (MatterFacts, OpenObjection, ReadyStep, RelatedParty, RoleHolder, RuleBook, StepRecord,
                         VillageFacts, check_matter, check_village, rules_path)
-from ..store.warning_models import RedlineSweep, WarningRecord
 from ..store.warning_repositories import bound_engine
 from ..vocabulary import WarningStatus
 
@@ -85,11 +84,11 @@ def apply_hits(uow, book: RuleBook, hits, candidates, now, actor: str = "system"
         row = existing.get(key)
         severity = book[hit.code].severity
         if row is None:
-            row = uow.warnings.add(WarningRecord(
+            row = uow.warnings.add(
                 key=key, rule_code=hit.code, check=hit.check, severity=severity, village_code=hit.village,
                 township_code=hit.township, matter_ids=list(hit.matters), text=hit.text, evidence=hit.evidence,
                 status=WarningStatus.OPEN, first_seen_at=now, last_seen_at=now, escalation_level=0,
-                history=[_history(now, actor, "raised", hit.text)], updated_at=now))
+                history=[_history(now, actor, "raised", hit.text)], updated_at=now)
             uow.audit.append("warning_raised", actor, None, {
                 "warning_id": row.id, "rule": hit.code, "check": hit.check, "severity": severity,
                 "village": hit.village, "matters": list(hit.matters), "text": hit.text, "evidence": hit.evidence}, stamp)
@@ -218,7 +217,7 @@ def sweep(ctx, actor: Actor, villages: list[str] | None = None, progress=None) -
     with ctx.uow() as uow:
         now = clock.now()
         totals["escalated"] = escalate_overdue(uow, now, actor.name)
-        uow.sweeps.add(RedlineSweep(started_at=started, finished_at=now, actor=actor.name, **totals))
+        uow.sweeps.add(started_at=started, finished_at=now, actor=actor.name, **totals)
         uow.audit.append("redlines_swept", actor.name, None, {**totals, "started_at": started.isoformat()},
                          now.isoformat())
         uow.commit()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from .. import clock
 from ..errors import Forbidden, InvalidData, NotFound
 from ..identity import ADMIN_ROLES
-from ..store.warning_models import RelatedPartyRecord
 from .access import records_refusals
 from .warnings import DISCIPLINE_ROLES, supervised_villages
 
@@ -45,8 +44,8 @@ def add_related(ctx, actor, village: str, cadre: str, party: str, relation: str)
     with ctx.uow() as uow:
         _village(uow, actor, village, "登记亲属关系")
         now = clock.now()
-        row = uow.redline_facts.add_related(RelatedPartyRecord(
-            village_code=village, **{k: v.strip() for k, v in values.items()}, added_by=actor.name, added_at=now))
+        row = uow.redline_facts.add_related(village_code=village, **{k: v.strip() for k, v in values.items()},
+                                            added_by=actor.name, added_at=now)
         uow.audit.append("related_party_added", actor.name, None, {"id": row.id, "village": village,
                                                                    **{k: v.strip() for k, v in values.items()}},
                          now.isoformat())

@@ -41,7 +41,8 @@ class WarningRepository:
         return self.session.scalar((query.with_for_update() if lock else query)
                                    .execution_options(populate_existing=True))
 
-    def add(self, row: WarningRecord) -> WarningRecord:
+    def add(self, **columns) -> WarningRecord:
+        row = WarningRecord(**columns)
         self.session.add(row)
         self.session.flush()
         self.session.add_all(WarningMatter(warning_id=row.id, matter_id=m) for m in row.matter_ids)
@@ -169,7 +170,8 @@ class RedlineFactsRepository:
         return list(self.session.scalars(select(RelatedPartyRecord).where(RelatedPartyRecord.village_code == village)
                                          .order_by(RelatedPartyRecord.id)))
 
-    def add_related(self, row: RelatedPartyRecord) -> RelatedPartyRecord:
+    def add_related(self, **columns) -> RelatedPartyRecord:
+        row = RelatedPartyRecord(**columns)
         self.session.add(row)
         self.session.flush()
         return row
@@ -218,7 +220,8 @@ class SweepRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, row: RedlineSweep) -> RedlineSweep:
+    def add(self, **columns) -> RedlineSweep:
+        row = RedlineSweep(**columns)
         self.session.add(row)
         self.session.flush()
         return row

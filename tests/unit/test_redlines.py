@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-
 from engine.redlines import (MatterFacts, OpenObjection, ReadyStep, RelatedParty, RoleHolder, RuleBook,
                              StepRecord, VillageFacts, check_matter, check_village, rules_path)
 from engine.registry import load_parameters

@@ -15,9 +15,9 @@ from ...rest.attachments import download_response
 from ...rest.instances import dossier_response
 from ...rest.flowcharts import chart_response
 from ..blueprint import bp
-from ..lookups import form_fields, item_names, unit_names
+from ..lookups import form_fields, item_names, people, unit_names
 from ..pages import actor, done, page
-from ..timeline import timeline
+from ..timeline import people_in, timeline
 
 
 @bp.route("/matters/<int:matter_id>")
@@ -37,7 +37,8 @@ def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", sta
     roles = {code: role.name for code, role in ctx().roles.items()}
     incident = next((e for e in reversed(history) if e["event"] == "engine_error"), None) \
         if matter["status"] == MatterStatus.ERROR else None
-    return page("matter.html", status, matter=matter, fields=fields, events=timeline(history, fields, roles),
+    events = timeline(history, fields, roles, people(people_in(history)))
+    return page("matter.html", status, matter=matter, fields=fields, events=events,
                 steps=step_list(matter),
                 files={a["id"]: a for a in matter["attachments"]}, items=item_names(actor()),
                 villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason,
