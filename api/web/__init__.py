@@ -19,9 +19,10 @@ from .formatting import register_filters
 from .lookups import person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import auth, incidents, matters, power_list, start, supervise, tasks
+from .views import auth, dashboard, incidents, matters, power_list, start, supervise, tasks
 
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents)    # importing them attaches their routes to bp
+# importing them attaches their routes to bp
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard)
 
 
 def init_app(app) -> None:

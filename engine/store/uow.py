@@ -16,6 +16,7 @@ from .repositories import (AttachmentRepository, AuditRepository, CalendarReposi
                            IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
                            ParameterRepository)
 from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
+from .warning_repositories import RedlineFactsRepository, SweepRepository, WarningRepository
 
 
 class _Transaction:
@@ -72,6 +73,9 @@ class UnitOfWork(_Transaction):
         self.tokens = TokenRepository(self.session)
         self.publications = PublicationRepository(self.session)
         self.public_objections = PublicObjectionRepository(self.session)
+        self.warnings = WarningRepository(self.session)              # red lines (issue 12)
+        self.redline_facts = RedlineFactsRepository(self.session)
+        self.sweeps = SweepRepository(self.session)
         return self
 
     def flush(self) -> None:
