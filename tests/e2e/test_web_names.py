@@ -165,3 +165,23 @@ def test_supervisors_find_matters_by_number_words_in_the_data_and_people(ctx, ap
                                                                  "password": "xiaowei-demo"}).get_json()["token"]
     listed = app.test_client().get("/api/v1/instances?q=会议室屋顶", headers={"Authorization": f"Bearer {token}"})
     assert [m["id"] for m in listed.get_json()] == [other["id"]]
+
+
+def test_a_likely_duplicate_is_asked_about_before_it_is_started(ctx, app):
+    web, first = started_on_the_web(ctx, app)
+    form = web.get("/start/village_project").get_data(as_text=True)           # a new form: a new token
+    token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+    asked = web.post("/start/village_project", {**START, "form_token": token, "data.plan_documents": pdf("方案.pdf")})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and "可能重复" in html and f'href="/matters/{first["id"]}"' in html
+    assert 'value="通组道路硬化"' in html                                        # what was typed is kept
+    assert matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 1
+    confirmed = web.post("/start/village_project", {**START, "form_token": token, "confirm_duplicate": "1",
+                                                    "data.plan_documents": pdf("方案.pdf")})
+    assert confirmed.status_code == 302 and matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 2
+    # Another subject, or a day later, is not asked about; nor is a cancelled one.
+    other = web.post("/start/village_project", {**START, "subject": "桃园组道路", "data.plan_documents": pdf()})
+    assert other.status_code == 302
+    with use_clock(FixedClock(datetime.now(tz=first["created_at"].tzinfo) + timedelta(days=1, minutes=1))):
+        later = web.post("/start/village_project", {**START, "data.plan_documents": pdf()})
+    assert later.status_code == 302
