@@ -185,3 +185,29 @@ def test_a_likely_duplicate_is_asked_about_before_it_is_started(ctx, app):
     with use_clock(FixedClock(datetime.now(tz=first["created_at"].tzinfo) + timedelta(days=1, minutes=1))):
         later = web.post("/start/village_project", {**START, "data.plan_documents": pdf()})
     assert later.status_code == 302
+
+
+def test_each_departments_findings_are_shown_by_department(ctx, app):
+    """The “1+N” inspection is done once per department: the matter's data keeps the last answer,
+    the page shows every department's own."""
+    web, matter = started_on_the_web(ctx, app)
+    notes = {}
+    while matter["status"] == "running":
+        steps = [s for s in matter["ready_steps"] if not s["objection_intake"]]
+        if not steps:
+            due = min(datetime.fromisoformat(t["due"]) for t in matter["waiting_timers"])
+            with use_clock(FixedClock(due + timedelta(seconds=1))):
+                advance_due_timers(ctx, SYSTEM)
+        else:
+            step = matters.get_task(ctx, SYSTEM, steps[0]["id"])
+            data = answer(step, 80000)
+            if step["step_id"] == "joint_oversight":
+                data["inspection_notes"] = notes[step["role"]] = f"{step['role_name']}：检查意见{len(notes) + 1}"
+            walker = Actor(f"walker-{len(notes)}", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+            matters.complete_step(ctx, walker, step["id"], with_evidence(ctx, walker, step["form"], data))
+        matter = matters.get_matter(ctx, SYSTEM, matter["id"])
+    assert len(notes) >= 2, notes
+    html = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    section = html[html.index("各部门意见"):]
+    assert all(text in section for text in notes.values())
+    assert all(ctx.roles[role].name in section for role in notes)
