@@ -85,3 +85,31 @@ def form_fields(actor, process_key: str) -> dict[str, dict]:
             keys.extend(k for k in item["calls"] if k not in seen)
         return found
     return _cached(f"fields:{process_key}", load)
+
+
+def step_forms(actor, process_key: str) -> dict[tuple[str, str], dict[str, dict]]:
+    """{(process key, step id): {field name: field}} for an item and the processes it calls."""
+    def load():
+        found, keys, seen = {}, [process_key], set()
+        while keys:
+            key = keys.pop()
+            seen.add(key)
+            item = definitions.get_process(ctx(), actor, key)
+            for step in item["steps"]:
+                found[(key, step["id"])] = {f["name"]: f for f in step["form"]}
+            keys.extend(k for k in item["calls"] if k not in seen)
+        return found
+    return _cached(f"step-forms:{process_key}", load)
+
+
+def fields_as_collected(actor, process_key: str, history: list[dict]) -> dict[str, dict]:
+    """The item's fields, each labelled as the step that last collected it says: a contractor
+    chosen by quotes is the 成交单位, one chosen by tender the 中标单位."""
+    fields, forms = dict(form_fields(actor, process_key)), step_forms(actor, process_key)
+    for event in history:
+        payload = event["payload"] or {}
+        if event["event"] == "step_completed":
+            form = forms.get((payload.get("process_key"), payload.get("step")), {})
+            fields.update({name: form[name] for name in payload.get("data") or {} if name in form})
+    return fields
+

@@ -211,3 +211,29 @@ def test_each_departments_findings_are_shown_by_department(ctx, app):
     section = html[html.index("各部门意见"):]
     assert all(text in section for text in notes.values())
     assert all(ctx.roles[role].name in section for role in notes)
+
+
+@pytest.mark.parametrize("amount, step, label", [(80000, "three_quotes", "成交单位"), (450000, "public_tender", "中标单位")])
+def test_data_is_labelled_as_the_step_that_collected_it(ctx, app, amount, step, label):
+    web = logged_in(app, STARTER)
+    start = {**START, "data.amount": str(amount), "data.plan_documents": pdf()}
+    assert web.post("/start/village_project", start).status_code == 302
+    matter = matters.list_matters(ctx, SYSTEM, {}, 1, 1)[0][0]
+    taken = set()
+    while "contractor" not in matters.get_matter(ctx, SYSTEM, matter["id"])["data"]:
+        matter = matters.get_matter(ctx, SYSTEM, matter["id"])
+        steps = [s for s in matter["ready_steps"] if not s["objection_intake"]]
+        if not steps:
+            due = min(datetime.fromisoformat(t["due"]) for t in matter["waiting_timers"])
+            with use_clock(FixedClock(due + timedelta(seconds=1))):
+                advance_due_timers(ctx, SYSTEM)
+            continue
+        ready = matters.get_task(ctx, SYSTEM, steps[0]["id"])
+        taken.add(ready["step_id"])
+        walker = Actor("walker", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+        matters.complete_step(ctx, walker, ready["id"], with_evidence(ctx, walker, ready["form"], answer(ready, amount)))
+    assert step in taken
+    html = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    data = html[html.index("<h2>事项数据</h2>"):html.index("<h2>附件</h2>")]
+    other = {"成交单位": "中标单位", "中标单位": "成交单位"}[label]
+    assert f"<dt>{label}</dt>" in data and f"<dt>{other}</dt>" not in data

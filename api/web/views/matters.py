@@ -15,7 +15,7 @@ from ...rest.attachments import download_response
 from ...rest.instances import dossier_response
 from ...rest.flowcharts import chart_response
 from ..blueprint import bp
-from ..lookups import form_fields, item_names, people, unit_names
+from ..lookups import fields_as_collected, item_names, people, unit_names
 from ..pages import actor, done, page
 from ..timeline import findings_by_role, people_in, timeline
 
@@ -32,8 +32,8 @@ def matter_page(matter_id: int, errors: dict, retry_form: dict, status: int):
 
 def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", status: int = 200,
                  retry_form: dict | None = None):
-    fields = form_fields(actor(), matter["process_key"])
     history = matters.matter_history(ctx(), actor(), matter["id"])
+    fields = fields_as_collected(actor(), matter["process_key"], history)
     roles = {code: role.name for code, role in ctx().roles.items()}
     incident = next((e for e in reversed(history) if e["event"] == "engine_error"), None) \
         if matter["status"] == MatterStatus.ERROR else None
