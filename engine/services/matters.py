@@ -378,6 +378,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
+                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
                 "may_act": item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
                 **objections.for_step(uow, actor, item, record)}
 

@@ -237,3 +237,19 @@ def test_data_is_labelled_as_the_step_that_collected_it(ctx, app, amount, step, 
     data = html[html.index("<h2>事项数据</h2>"):html.index("<h2>附件</h2>")]
     other = {"成交单位": "中标单位", "中标单位": "成交单位"}[label]
     assert f"<dt>{label}</dt>" in data and f"<dt>{other}</dt>" not in data
+
+
+def test_a_refused_form_lists_its_problems_as_links_and_files_go_by_name(ctx, app):
+    _, matter = started_on_the_web(ctx, app)
+    task = matter["ready_steps"][0]["id"]
+    voter = logged_in(app, VOTER)
+    refused = voter.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": pdf()})
+    html = refused.get_data(as_text=True)
+    summary = html[html.index('id="error-summary"'):html.index("</div>", html.index('id="error-summary"'))]
+    assert refused.status_code == 422 and 'href="#f-council_for-error"' in summary and "赞成票数" in summary
+    assert 'id="f-council_for-error"' in html
+    # The file given at the start is shown by its name on the step page, never by an id.
+    page = voter.get(f"/tasks/{task}").get_data(as_text=True)
+    assert "项目方案.pdf" in page and not re.search(r">附件 [0-9a-f]{8}<", page)
+    started = logged_in(app, STARTER).post("/start/village_project", {**START, "subject": ""})
+    assert 'href="#f-subject-error"' in started.get_data(as_text=True)
