@@ -61,6 +61,12 @@ def unit_names(actor) -> dict[str, str]:
     return {code: unit["name"] for code, unit in units(actor).items()}
 
 
+def assignable_units(actor) -> list[dict]:
+    """Townships and villages in the actor's view, by name: where a warning can be 交办."""
+    found = [u for u in units(actor).values() if u["level"] in ("township", "village")]
+    return sorted(found, key=lambda u: (u["level"] != "township", u["parent_code"] or "", u["name"]))
+
+
 def my_villages(actor) -> list[dict]:
     """Villages the actor's grants reach (a grant reaches its unit and every unit below it)."""
     everything = units(actor)
