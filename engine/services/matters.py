@@ -186,6 +186,8 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         cleaned, events = matter.complete(task_id, data, protected=record.params, labels=parameter_labels(ctx))
         now = clock.now()
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
+        evidence = [f.name for f in form.fields if f.type == "file"]
+        item.evidence_fields, item.evidence_given = len(evidence), sum(bool(cleaned.get(n)) for n in evidence)
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
         record.data = {**record.data, **cleaned}
         if "amount" in cleaned:

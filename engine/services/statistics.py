@@ -87,7 +87,6 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
     config = assessment_config(ctx)
     settings = config.get("settings", {})
     points = config.get("warning_points", {})
-    catalog = ctx.catalog()
     with ctx.uow(readonly=True) as uow:
         scope = supervised_villages(uow, actor)
         units = {u.code: _Unit(u.name, u.level, u.parent_code) for u in uow.orgs.list()}
@@ -99,17 +98,16 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
         chosen = set(villages)
         facts = uow.redline_facts
         complaint_items = set(settings.get("complaint_items", ()))
-        matter_rows = facts.matters_created_in(chosen, start, end, ("id", "village_code", "process_key", "status"))
-        matter_village = {}
-        for matter_id, code, key, status in matter_rows:
+        # Every figure is counted in the database, grouped by village: the dashboard reads as many
+        # rows as there are villages, items and statuses, never one per matter or per step.
+        for code, key, status, n in facts.matter_counts(chosen, start, end):
             row = rows[code]
-            matter_village[matter_id] = code
-            row["matters"] += 1
-            row["by_item"][key] = row["by_item"].get(key, 0) + 1
-            row["completed"] += status == MatterStatus.COMPLETED
+            row["matters"] += n
+            row["by_item"][key] = row["by_item"].get(key, 0) + n
+            row["completed"] += n if status == MatterStatus.COMPLETED else 0
             if key in complaint_items:
-                row["complaints"] += 1
-                row["complaints_closed"] += status == MatterStatus.COMPLETED
+                row["complaints"] += n
+                row["complaints_closed"] += n if status == MatterStatus.COMPLETED else 0
         for code, on_time, n in facts.steps_done_in(chosen, start, end):
             rows[code]["steps_due"] += n
             rows[code]["steps_on_time"] += n if on_time else 0
@@ -117,16 +115,14 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
         if start <= now < end:
             for code, n in facts.overdue_now(chosen, now):
                 rows[code]["overdue_now"] += n
-        published = set(facts.published_matters(list(matter_village)))
-        flagged = set()
-        for w in uow.warnings.naming(list(matter_village)):
-            if w.rule_code in settings.get("publicity_rules", ()) and w.status != WarningStatus.DISMISSED:
-                flagged |= set(w.matter_ids)
-        for matter_id in published:
-            rows[matter_village[matter_id]]["published"] += 1
-            rows[matter_village[matter_id]]["publicity_flagged"] += matter_id in flagged
-        for event in facts.completed_steps(list(matter_village)):
-            _evidence(rows[matter_village[event.matter_id]], catalog, event.payload or {})
+        for code, published, flagged in facts.publicity_counts(chosen, start, end,
+                                                               tuple(settings.get("publicity_rules", ())),
+                                                               WarningStatus.DISMISSED):
+            rows[code]["published"] += published
+            rows[code]["publicity_flagged"] += flagged or 0
+        for code, fields, given in facts.evidence_counts(chosen, start, end):
+            rows[code]["evidence_fields"] += fields or 0
+            rows[code]["evidence_filled"] += given or 0
         for code, severity, status, n in uow.warnings.counts(chosen, start, end):
             state = "closed" if status in CLOSED_WARNINGS else "open"
             rows[code]["warnings"].setdefault(severity, {"open": 0, "closed": 0})[state] += n
@@ -143,18 +139,6 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
             "weights": config.get("weights", {}),
             "villages": [_rates(r, config) for r in rows.values()],
             "townships": [_rates(r, config) for r in townships.values()]}
-
-
-def _evidence(row: dict, catalog, payload: dict) -> None:
-    process = catalog.processes.get(payload.get("process_key", ""))
-    step = process.steps.get(payload.get("step", "")) if process else None
-    if step is None:
-        return
-    data = payload.get("data") or {}
-    for field in step.form.fields:
-        if field.type == "file":
-            row["evidence_fields"] += 1
-            row["evidence_filled"] += bool(data.get(field.name))
 
 
 EXPORT_COLUMNS = [("name", "单位"), ("level", "层级"), ("matters", "事项数"), ("completed", "办结数"),

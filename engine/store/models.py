@@ -212,6 +212,9 @@ class InboxItem(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     completed_by: Mapped[str | None] = mapped_column(String(64))
     completed_at: Mapped[datetime | None]
+    # Of the step's form when it was completed: evidence (file) fields, and those given (考核).
+    evidence_fields: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    evidence_given: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Attachment(Base):

@@ -97,6 +97,8 @@ class ArchivedInboxItem(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     completed_by: Mapped[str | None] = mapped_column(String(64))
     completed_at: Mapped[datetime | None]
+    evidence_fields: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    evidence_given: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     archived_at: Mapped[datetime]
     archived_by: Mapped[str] = mapped_column(String(64))
 

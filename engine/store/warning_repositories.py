@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import object_session
 
 from ..vocabulary import StepStatus
@@ -189,6 +189,33 @@ class RedlineFactsRepository:
             query = query.where(MatterRecord.village_code.in_(villages))
         return list(self.session.execute(query.group_by(MatterRecord.village_code, MatterRecord.process_key,
                                                         MatterRecord.status)))
+
+    def _created_in(self, villages: set[str] | None, since: datetime, before: datetime):
+        """The ids of the matters created in [since, before) (in these villages): a subquery."""
+        query = select(MatterRecord.id).where(MatterRecord.created_at >= since, MatterRecord.created_at < before)
+        return query.where(MatterRecord.village_code.in_(villages)) if villages is not None else query
+
+    def evidence_counts(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
+        """(village, evidence fields, given) over the completed steps of matters created in [since, before)."""
+        return list(self.session.execute(
+            select(InboxItem.village_code, func.sum(InboxItem.evidence_fields), func.sum(InboxItem.evidence_given))
+            .where(InboxItem.state == StepStatus.COMPLETED,
+                   InboxItem.matter_id.in_(self._created_in(villages, since, before)))
+            .group_by(InboxItem.village_code)))
+
+    def publicity_counts(self, villages: set[str] | None, since: datetime, before: datetime,
+                         flagging_rules: tuple, dismissed: str) -> list:
+        """(village, matters with a published record, of them flagged by a publicity rule's warning
+        that was not dismissed) for matters created in [since, before)."""
+        published = (select(PublishedRecord.matter_id, PublishedRecord.village_code).distinct()
+                     .where(PublishedRecord.withdrawn_at.is_(None),
+                            PublishedRecord.matter_id.in_(self._created_in(villages, since, before))).subquery())
+        flagged = (select(WarningMatter.matter_id).join(WarningRecord, WarningRecord.id == WarningMatter.warning_id)
+                   .where(WarningRecord.rule_code.in_(flagging_rules), WarningRecord.status != dismissed))
+        return list(self.session.execute(
+            select(published.c.village_code, func.count(),
+                   func.sum(case((published.c.matter_id.in_(flagged), 1), else_=0)))
+            .group_by(published.c.village_code)))
 
     def steps_done_in(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
         """(village, on time?, count) of steps completed in [since, before) that had a due time."""
