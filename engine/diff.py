@@ -24,8 +24,10 @@ def item_facts(info: dict, xml: bytes | str) -> dict:
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     root = parse_bpmn_bytes(data, info.get("file") or "item.bpmn")
     process = next((p for p in root.iterfind("bpmn:process", NS) if p.get("id") == info["key"]), None)
-    flows, timers = {}, {}
+    flows, timers, names = {}, {}, {}
     if process is not None:
+        names = {e.get("id"): e.get("name") for e in process.iter()
+                 if isinstance(e.tag, str) and e.get("id") and e.get("name")}
         for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
             flows[flow.get("id")] = {
                 "name": flow.get("name") or "", "source": flow.get("sourceRef"), "target": flow.get("targetRef"),
@@ -37,7 +39,7 @@ def item_facts(info: dict, xml: bytes | str) -> dict:
                     timers[event.get("id")] = {
                         "name": event.get("name") or event.get("id"), "attached_to": event.get("attachedToRef"),
                         "duration": (timer.findtext("bpmn:timeDuration", default="", namespaces=NS) or "").strip()}
-    return {**info, "flows": flows, "timer_details": timers}
+    return {**info, "flows": flows, "timer_details": timers, "node_names": names}
 
 
 def diff_items(old: dict, new: dict) -> list[dict]:
@@ -77,7 +79,8 @@ def _v(value) -> str:
 
 
 def _names(old: dict, new: dict) -> dict:
-    names = {s["id"]: s["name"] for s in (old.get("steps") or [])}
+    names = {**(old.get("node_names") or {}), **(new.get("node_names") or {})}
+    names.update({s["id"]: s["name"] for s in (old.get("steps") or [])})
     names.update({s["id"]: s["name"] for s in (new.get("steps") or [])})
     for info in (old, new):
         names.update(info.get("end_events") or {})

@@ -275,3 +275,16 @@ def _reaches_call(start: str, nodes, outgoing, attached) -> bool:
                 seen.add(nxt)
                 todo.append(nxt)
     return False
+
+
+def check_offline(files: dict[str, bytes], processes_dir, extra_parameters=()) -> list[LintFinding]:
+    """`xiaowei processes check`: the files checked against the power list under `processes_dir`
+    (its roles, parameters and the items they may call), with no database."""
+    from pathlib import Path
+
+    from .registry import load_parameters, load_roles
+
+    directory = Path(processes_dir)
+    base = {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*.bpmn"))}
+    names = set(load_parameters(directory)) | set(extra_parameters)
+    return check_documents(files, base, set(load_roles(directory)), names)
