@@ -372,3 +372,27 @@ def withdrawn_notice(uow, process_key: str, township: str) -> str | None:
             reason = f"（原因：{version.withdraw_reason}）" if version.withdraw_reason else ""
             return f"事项 {version.name} 已撤回，不能发起新的事项{reason}；已在办的事项照常办完"
     return None
+
+
+def administered_townships(ctx, actor) -> list[dict]:
+    """The townships whose special list the actor administers: [{code, name}]."""
+    with ctx.uow(readonly=True) as uow:
+        return [{"code": u.code, "name": u.name} for u in uow.orgs.list("township")
+                if actor.is_admin_of(uow.lineage(u.code))]
+
+
+def township_items(ctx, actor, township: str) -> list[dict]:
+    """A township's special items with every version (drafts too), for its administrators."""
+    with ctx.uow(readonly=True) as uow:
+        unit = uow.orgs.get(township)
+        if unit is None or unit.level != "township":
+            raise NotFound(f"没有编码为 {township} 的乡镇")
+        require_admin(uow, actor, township, "管理本乡镇特色清单事项")
+        items: dict[str, dict] = {}
+        for version in uow.definitions.of_owner(township):
+            item = items.setdefault(version.process_key, {"key": version.process_key, "name": version.name,
+                                                          "versions": []})
+            if not item["versions"]:
+                item["counts"] = uow.definitions.matter_counts(version.process_key)
+            item["versions"].append(_version_row(version, item["counts"]))
+        return [{k: v for k, v in item.items() if k != "counts"} for item in items.values()]

@@ -59,6 +59,11 @@ class DefinitionRepository(_Repository):
         return list(self.session.scalars(select(DefinitionVersion).filter_by(process_key=process_key)
                                          .order_by(DefinitionVersion.id.desc())))
 
+    def of_owner(self, owner_org: str) -> list[DefinitionVersion]:
+        """Every version of a township's special items, by item, the newest first."""
+        return list(self.session.scalars(select(DefinitionVersion).filter_by(owner_org=owner_org)
+                                         .order_by(DefinitionVersion.process_key, DefinitionVersion.id.desc())))
+
     def matter_counts(self, process_key: str) -> dict[int, dict]:
         """{version id: {"running": n, "total": n}}: the matters started on each version."""
         rows = self.session.execute(select(MatterRecord.definition_id, MatterRecord.status, func.count())
