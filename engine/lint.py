@@ -95,7 +95,14 @@ def check_documents(files: dict[str, bytes], base: dict[str, bytes], role_codes:
 
 
 def _defines(data: bytes, keys: set[str]) -> bool:
-    return any(f'id="{key}"'.encode() in data for key in keys)
+    """Whether a file defines one of the processes (by its process id, not any element's)."""
+    if not any(key.encode() in data for key in keys):
+        return False
+    try:
+        root = parse_bpmn_bytes(data, "base.bpmn")
+    except DefinitionError:
+        return False
+    return any(p.get("id") in keys for p in root.iterfind("bpmn:process", NS))
 
 
 def _from_error(exc: DefinitionError) -> LintFinding:

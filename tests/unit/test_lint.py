@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import cli
-from engine.lint import ERROR, RULES, check_offline, has_errors, lint_document
-from engine.registry import load_parameters
+from engine.lint import ERROR, RULES, check_documents, check_offline, has_errors, lint_document
+from engine.registry import load_parameters, load_roles
 from engine.services.context import DEFAULT_PROCESSES_DIR
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
@@ -79,3 +79,17 @@ def test_the_cli_checks_files_offline_with_exit_codes(monkeypatch):
                               str(FIXTURES / "policy-basis.fail.bpmn")])
     assert bad.exit_code == 1
     assert "错误 [policy-basis]" in bad.output and "policy-basis.fail.bpmn 第 36 行 元素 review" in bad.output
+
+
+def test_a_step_id_equal_to_a_new_items_key_keeps_the_file_that_has_it():
+    """A township item keyed `pay_check` calling `other_item`, whose file has a step `pay_check`:
+    that file stays among the items it may call (only a file defining the same process is replaced)."""
+    compliant = (FIXTURES / "compliant.bpmn").read_bytes()
+    data = compliant.replace(b'id="lint_item"', b'id="pay_check"').replace(b'calledElement="major_decision"',
+                                                                          b'calledElement="other_item"')
+    other = compliant.replace(b'id="lint_item"', b'id="other_item"').replace(b'"pay"', b'"pay_check"') \
+        .replace(b"start,pay", b"start,pay_check").replace(b">pay<", b">pay_check<")
+    base = {"county/major_decision.bpmn": (DEFAULT_PROCESSES_DIR / "county" / "major_decision.bpmn").read_bytes(),
+            "townships/t/other.bpmn": other}
+    findings = check_documents({"townships/t/x.bpmn": data}, base, set(load_roles(DEFAULT_PROCESSES_DIR)), PARAMETERS)
+    assert [f.rule for f in findings if f.severity == ERROR] == ["major-decision"], [f.text() for f in findings]
