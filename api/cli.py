@@ -104,7 +104,7 @@ def _load(ctx):
 
 
 @processes.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--parameter", "extra", multiple=True, metavar="NAME",
               help="a township's own parameter the files may read (repeatable)")
 def processes_check(files, extra):
@@ -116,6 +116,9 @@ def processes_check(files, extra):
     named = {}
     for given in files:
         path = Path(given).resolve()
+        if not path.is_file():
+            click.echo(f"错误：找不到文件 {given}", err=True)
+            sys.exit(2)
         name = str(path.relative_to(directory)) if path.is_relative_to(directory) else given
         named[name] = path.read_bytes()
     findings = check_offline(named, directory, extra)
