@@ -4,7 +4,7 @@ A file is parsed once with SpiffWorkflow's SpiffBpmnParser (see engine/parser.py
 an item: its process plus every process it calls, identified by a hash over their file hashes, so a
 running matter stays on exactly the version it started with. Metadata (item, steps, roles, forms,
 deadlines) is read from the XML by our own code because the parser keeps neither process-level
-properties nor lane ids (engine-notes §3.1).
+properties nor lane ids (docs/engine-notes.md §3.1).
 """
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ from .parser import XiaoweiParser
 from .spec_checks import check_specs
 from .structure import check_ids, check_structure
 
-# Refused before SpiffWorkflow sees the file: each would run code (engine-notes §4).
+# Refused before SpiffWorkflow sees the file: each would run code (docs/engine-notes.md §4).
 FORBIDDEN_ELEMENTS = {"scriptTask": "不允许脚本任务", "serviceTask": "不允许服务任务",
                       "businessRuleTask": "不允许业务规则任务", "preScript": "不允许前置脚本",
                       "postScript": "不允许后置脚本", "script": "不允许脚本"}
-# The categories of the list, in the order the catalogue shows them (domain reference §2.2).
+# The categories of the list, in the order the catalogue shows them (docs/micro-power.md §2.2).
 CATEGORIES = ("村级重大决策", "工程项目", "招投标采购", "资产资源", "财务管理", "人事用工", "村务管理", "便民服务")
 METADATA_KEYS = ("list_code", "category", "policy_basis", "executing_body", "supervising_body",
                  "time_limit", "publicity")

@@ -71,11 +71,24 @@ def _parse_field(node) -> FormField | str:
     options = tuple((v.get("id"), v.get("name") or v.get("id")) for v in node.iterfind(f"./{{{CAMUNDA}}}value"))
     if ftype == "enum" and not options:
         return f"选项字段 {name} 没有选项"
+    if ftype == "date":
+        for which in ("min", "max"):
+            limit = (constraints.get(which) or "").strip()
+            if limit and not limit.isidentifier() and not _is_iso_day(limit):
+                return f"日期字段 {name} 的 {which} 应为日期（YYYY-MM-DD）或另一个日期字段的名称，而不是 {limit!r}"
     return FormField(
         name=name, label=node.get("label") or name, type=ftype, required="required" in constraints,
         min=constraints.get("min"), max=constraints.get("max"),
         minlength=_int_or_none(constraints.get("minlength")), maxlength=_int_or_none(constraints.get("maxlength")),
         options=options)
+
+
+def _is_iso_day(text: str) -> bool:
+    try:
+        _to_date(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _int_or_none(text):
@@ -198,6 +211,12 @@ def _check_range(f: FormField, value, data: dict, labels: dict) -> str | None:
             return f"不能小于{_limit_words(f, f.min, low, labels)}"
         if high is not None and exact > high:
             return f"不能大于{_limit_words(f, f.max, high, labels)}"
+    if f.type == "date":
+        low, high = _date_bound(f.min, data), _date_bound(f.max, data)
+        if low is not None and value < low:
+            return f"不能早于{_date_words(f.min, low, labels)}"
+        if high is not None and value > high:
+            return f"不能晚于{_date_words(f.max, high, labels)}"
     if f.type in ("string", "text"):
         longest = f.maxlength or DEFAULT_MAX_LENGTH[f.type]
         if len(value) > longest:
@@ -227,6 +246,25 @@ def _bound(config, data) -> Fraction | None:
     except NameError:
         return None
     return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
+
+
+def _date_bound(config, data) -> str | None:
+    """A date limit: a literal day, or a date field of the matter (None if not known yet)."""
+    if config in (None, ""):
+        return None
+    text = config.strip()
+    if not text.isidentifier():
+        return _to_date(text)
+    value = data.get(text)
+    try:
+        return _to_date(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _date_words(config, day: str, labels: dict) -> str:
+    name = labels.get(config.strip()) if config.strip().isidentifier() else None
+    return f"{_bare(name)} {day}" if name else day
 
 
 def _limit_words(f: FormField, config, number: Fraction, labels: dict) -> str:

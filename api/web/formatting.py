@@ -83,7 +83,38 @@ def _is_number(text: str) -> bool:
     return True
 
 
+# The names of what the red-line rules keep as a warning's evidence (engine/redlines/).
+EVIDENCE_LABELS = {
+    "actor": "办理人", "amount": "金额", "approver_name": "审批人", "auth_amount_limit": "授权金额上限",
+    "cadre": "所涉干部", "cert_type": "证明类型", "contract_price": "合同价", "days": "天数", "due_at": "办理期限",
+    "earlier": "此前事项", "expense_category": "支出类别", "handler_name": "经办人", "held_on": "会议日期",
+    "invoice_no": "票据号", "meeting": "会议", "missing": "缺少", "name": "姓名", "next_on": "下一步日期",
+    "next_step": "下一步", "objection_id": "异议编号", "plan": "年度计划", "plan_sent_on": "方案送达日期",
+    "platform_threshold": "进场交易门槛", "proposed_on": "提议日期", "purpose": "用途", "received_on": "收到日期",
+    "related_detail": "关联关系", "request_type": "申请类型", "reserve_price": "底价", "resolution_valid": "决议有效",
+    "resolved_on": "决议日期", "reviewed_on": "审核日期", "roles": "角色", "signed_on": "签订日期", "stage": "阶段",
+    "step": "步骤", "threshold": "门槛", "use_type": "用印类型", "username": "用户",
+}
+
+
+def evidence_words(evidence: dict | None) -> list[tuple[str, str]]:
+    """A warning's evidence as (label, value) in words: times in Beijing time, lists joined."""
+    rows = []
+    for key, value in (evidence or {}).items():
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif isinstance(value, (list, tuple)):
+            shown = "、".join(str(v) for v in value)
+        elif isinstance(value, str) and len(value) > 10 and as_datetime(value) is not None:
+            shown = local_time(value)
+        else:
+            shown = str(value)
+        rows.append((EVIDENCE_LABELS.get(key, key), shown))
+    return rows
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters.update(local_time=local_time, money=money, file_size=file_size, quoted=quoted,
+                                 evidence_words=evidence_words,
                                  as_words=lambda value, field=None: field_text(field, value))
     app.jinja_env.globals.update(is_overdue=is_overdue, bounds_hint=bounds_hint)

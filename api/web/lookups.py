@@ -61,6 +61,12 @@ def unit_names(actor) -> dict[str, str]:
     return {code: unit["name"] for code, unit in units(actor).items()}
 
 
+def assignable_units(actor) -> list[dict]:
+    """Townships and villages in the actor's view, by name: where a warning can be 交办."""
+    found = [u for u in units(actor).values() if u["level"] in ("township", "village")]
+    return sorted(found, key=lambda u: (u["level"] != "township", u["parent_code"] or "", u["name"]))
+
+
 def my_villages(actor) -> list[dict]:
     """Villages the actor's grants reach (a grant reaches its unit and every unit below it)."""
     everything = units(actor)
@@ -85,3 +91,31 @@ def form_fields(actor, process_key: str) -> dict[str, dict]:
             keys.extend(k for k in item["calls"] if k not in seen)
         return found
     return _cached(f"fields:{process_key}", load)
+
+
+def step_forms(actor, process_key: str) -> dict[tuple[str, str], dict[str, dict]]:
+    """{(process key, step id): {field name: field}} for an item and the processes it calls."""
+    def load():
+        found, keys, seen = {}, [process_key], set()
+        while keys:
+            key = keys.pop()
+            seen.add(key)
+            item = definitions.get_process(ctx(), actor, key)
+            for step in item["steps"]:
+                found[(key, step["id"])] = {f["name"]: f for f in step["form"]}
+            keys.extend(k for k in item["calls"] if k not in seen)
+        return found
+    return _cached(f"step-forms:{process_key}", load)
+
+
+def fields_as_collected(actor, process_key: str, history: list[dict]) -> dict[str, dict]:
+    """The item's fields, each labelled as the step that last collected it says: a contractor
+    chosen by quotes is the 成交单位, one chosen by tender the 中标单位."""
+    fields, forms = dict(form_fields(actor, process_key)), step_forms(actor, process_key)
+    for event in history:
+        payload = event["payload"] or {}
+        if event["event"] == "step_completed":
+            form = forms.get((payload.get("process_key"), payload.get("step")), {})
+            fields.update({name: form[name] for name in payload.get("data") or {} if name in form})
+    return fields
+

@@ -82,3 +82,25 @@ def _changes(name: str, payload: dict, fields: dict) -> list[dict]:
                      "before": field_text(spec, before) if before is not None else "",
                      "after": after if spec and spec["type"] == "file" else field_text(spec, after)})
     return rows
+
+
+def findings_by_role(events: list[dict], role_names: dict, people: dict) -> list[dict]:
+    """Steps done once per role (a “1+N” inspection, one completion per department): each with
+    every role's own answers, in the order they came. The matter's data keeps only the last one."""
+    done: dict[str, list[dict]] = {}
+    names: dict[str, str] = {}
+    for e in events:
+        payload = e["payload"] or {}
+        if e["event"] == "step_completed" and payload.get("step"):
+            done.setdefault(payload["step"], []).append(e)
+            names[payload["step"]] = payload.get("step_name") or payload["step"]
+    found = []
+    for step, completions in done.items():
+        roles = [(c["payload"] or {}).get("role") for c in completions]
+        if len(set(roles)) < 2:
+            continue
+        found.append({"step": step, "name": names[step], "answers": [
+            {"role": role_names.get(r, r), "by": people.get(c["actor"], c["actor"]), "at": c["at"],
+             "data": (c["payload"] or {}).get("data") or {}} for r, c in zip(roles, completions, strict=True)]})
+    return found
+

@@ -1,4 +1,4 @@
-"""Red lines (红线): the rules of micro-power.md §5 over matter data, as small named pure functions.
+"""Red lines (红线): the rules of docs/micro-power.md §5 over matter data, as small named pure functions.
 
 Rule metadata and thresholds are data (processes/redlines.toml, thresholds may name township
 parameters); the services build the facts (engine/redlines/facts.py) from the store, run the rules

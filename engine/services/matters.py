@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .. import clock
 from ..audit import canonical
-from ..errors import Conflict, InvalidData, NotFound
+from ..errors import Conflict, InvalidData, LikelyDuplicate, NotFound
 from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
@@ -23,29 +23,34 @@ from .definitions import withdrawn_notice
 from .persistence import load_matter, save_matter
 
 MAX_SUBJECT = 200
+DUPLICATE_WINDOW = timedelta(days=1)     # same item, village and subject within it: asked first
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,100}$")
 
 
 @records_refusals("start_matter")
 def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict,
-                 idempotency_key: str | None = None, uploads: dict | None = None) -> dict:
+                 idempotency_key: str | None = None, uploads: dict | None = None,
+                 ask_if_duplicate: bool = False) -> dict:
     """Start a matter of an item in a village; the matter afterwards.
 
     With an idempotency key, a retry of the same request (a lost answer, a double click) gets the
     matter the first one created, marked `replayed`, instead of a second matter; the same key with
     a different request is a Conflict. Keys are the caller's own (one user cannot replay another's).
     `uploads` are evidence files sent with the start form, stored in the same transaction.
+    `ask_if_duplicate` (the start form's first submission): a matter of the same item, village and
+    subject started within a day is answered with LikelyDuplicate instead of a second matter.
 
     Raises:
         InvalidData: an unknown village or item, or a field that fails the start form.
         Forbidden: the actor does not hold the item's start role in the village.
         Conflict: the idempotency key was used for another request.
+        LikelyDuplicate: asked to, and the same item, village and subject started within a day.
     """
     subject = (subject or "").strip()
     if not subject or len(subject) > MAX_SUBJECT:
         raise InvalidData("事项标题有误", {"subject": f"标题不能为空，且不超过{MAX_SUBJECT}个字"})
     if idempotency_key is None:
-        return _start(ctx, actor, process_key, village, subject, data, None, uploads)
+        return _start(ctx, actor, process_key, village, subject, data, None, uploads, ask_if_duplicate)
     key = _checked_key(idempotency_key)
     files = {f: [hashlib.sha256(content).hexdigest() for _, content in got] for f, got in (uploads or {}).items()}
     request = hashlib.sha256(canonical([process_key, village, subject, data, files]).encode()).hexdigest()
@@ -53,12 +58,20 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
     if replay is not None:
         return replay
     try:
-        return _start(ctx, actor, process_key, village, subject, data, (key, request), uploads)
+        return _start(ctx, actor, process_key, village, subject, data, (key, request), uploads, ask_if_duplicate)
     except Conflict:
         replay = _replay(ctx, actor, key, request)     # a concurrent retry with the same key committed first
         if replay is None:
             raise
         return replay
+
+
+def _ask_if_duplicate(uow, process_key: str, village: str, subject: str) -> None:
+    same = uow.matters.started_alike(process_key, village, subject, clock.now() - DUPLICATE_WINDOW)
+    if same:
+        numbers = "、".join(f"#{i}" for i in same[:3])
+        raise LikelyDuplicate(f"本村一天内已发起过同一事项、同一标题的事项（{numbers}），"
+                              "请先查看；确认不是重复后再提交", same)
 
 
 def _checked_key(key: str) -> str:
@@ -79,7 +92,8 @@ def _replay(ctx, actor, key: str, request: str) -> dict | None:
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)), "replayed": True}
 
 
-def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads) -> dict:
+def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads,
+           ask_if_duplicate: bool = False) -> dict:
     with ctx.uow() as uow:
         unit = uow.orgs.get(village)
         if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
@@ -91,6 +105,8 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             raise InvalidData("没有这个事项", {"process_key": f"本村适用的权力清单中没有 {process_key}"})
         if version.info.get("start_role"):
             require_role(ctx, uow, actor, version.info["start_role"], village, "发起本事项")
+        if ask_if_duplicate:
+            _ask_if_duplicate(uow, process_key, village, subject)
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
@@ -365,6 +381,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
+                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
                 "may_act": item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
                 **objections.for_step(uow, actor, item, record)}
 

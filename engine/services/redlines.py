@@ -1,6 +1,6 @@
 """Running the red lines against the store: after every committed event (a matter started, a step
 completed, a timer fired) and in the nightly sweep. Each run is its own unit of work, after the
-user's action committed (design.md §7): a rule never slows down or fails a clerk's step.
+user's action committed (docs/design.md §7): a rule never slows down or fails a clerk's step.
 
 What the rules find becomes warnings (engine/services/warnings.py): a finding seen before updates
 its warning, a new one raises one, and a warning its rule no longer finds is lifted (or, once a

@@ -68,7 +68,8 @@ def view(ctx, row, now=None, history: bool = False) -> dict:
              "cleared_at": row.cleared_at, "assigned_unit": row.assigned_unit, "assigned_due": row.assigned_due,
              "overdue": overdue, "escalation_level": row.escalation_level}
     if history:
-        found["history"] = row.history
+        found["history"] = [{**h, "action_name": HISTORY_WORDS.get(h.get("action"), h.get("action"))}
+                            for h in row.history]
         found["rule_description"] = rule.description if rule else ""
     return found
 
@@ -124,6 +125,9 @@ def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, disci
 
 ACTIONS = {"dismissed": "排除", "assigned": "交办", "answered": "反馈", "verified": "核实", "returned": "退回",
            "closed": "办结"}
+# Every entry of a warning's history, in words (the worker's entries as well as people's).
+HISTORY_WORDS = {**ACTIONS, "raised": "发现", "reopened": "再次发现", "updated": "更新", "cleared": "规则不再触发",
+                 "escalated": "逾期升级"}
 ACTIVE = (WarningStatus.OPEN, WarningStatus.ASSIGNED, WarningStatus.ANSWERED, WarningStatus.VERIFIED)
 
 

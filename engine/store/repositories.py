@@ -221,6 +221,13 @@ class MatterRepository(_Repository):
             query = query.where(MatterRecord.id.in_(late))
         return query
 
+    def started_alike(self, process_key: str, village_code: str, subject: str, since: datetime) -> list[int]:
+        """Matters of this item, village and subject started since `since` and not cancelled, newest first."""
+        return list(self.session.scalars(select(MatterRecord.id).where(
+            MatterRecord.process_key == process_key, MatterRecord.village_code == village_code,
+            MatterRecord.subject == subject, MatterRecord.created_at >= since,
+            MatterRecord.status != MatterStatus.CANCELLED).order_by(MatterRecord.id.desc()).limit(10)))
+
     def count_by_status(self) -> dict[str, int]:
         return dict(self.session.execute(select(MatterRecord.status, func.count()).group_by(MatterRecord.status)).all())
 

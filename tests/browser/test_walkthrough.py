@@ -53,8 +53,9 @@ class Walk:
         shown = LOGIN_NAME.search(text)
         assert shown is None, f"{self.page.url} shows the login name {shown.group(0)}"
         assert "““" not in text and "””" not in text, f"{self.page.url} nests quotes as ““"
-        small = self.page.evaluate(SMALL_TARGETS)
-        assert small == [], f"{self.page.url}: controls under 44 px high on a phone: {small}"
+        if viewport < 700:                                 # the phone layout (api/web/static/site.css)
+            small = self.page.evaluate(SMALL_TARGETS)
+            assert small == [], f"{self.page.url}: controls under 44 px high on a phone: {small}"
         self.count += 1
         self.page.screenshot(path=str(self.folder / f"{self.count:03d}-{name}.png"), full_page=True)
 

@@ -165,3 +165,91 @@ def test_supervisors_find_matters_by_number_words_in_the_data_and_people(ctx, ap
                                                                  "password": "xiaowei-demo"}).get_json()["token"]
     listed = app.test_client().get("/api/v1/instances?q=会议室屋顶", headers={"Authorization": f"Bearer {token}"})
     assert [m["id"] for m in listed.get_json()] == [other["id"]]
+
+
+def test_a_likely_duplicate_is_asked_about_before_it_is_started(ctx, app):
+    web, first = started_on_the_web(ctx, app)
+    form = web.get("/start/village_project").get_data(as_text=True)           # a new form: a new token
+    token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+    asked = web.post("/start/village_project", {**START, "form_token": token, "data.plan_documents": pdf("方案.pdf")})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 409 and "可能重复" in html and f'href="/matters/{first["id"]}"' in html
+    assert 'value="通组道路硬化"' in html                                        # what was typed is kept
+    assert matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 1
+    confirmed = web.post("/start/village_project", {**START, "form_token": token, "confirm_duplicate": "1",
+                                                    "data.plan_documents": pdf("方案.pdf")})
+    assert confirmed.status_code == 302 and matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 2
+    # Another subject, or a day later, is not asked about; nor is a cancelled one.
+    other = web.post("/start/village_project", {**START, "subject": "桃园组道路", "data.plan_documents": pdf()})
+    assert other.status_code == 302
+    with use_clock(FixedClock(datetime.now(tz=first["created_at"].tzinfo) + timedelta(days=1, minutes=1))):
+        later = web.post("/start/village_project", {**START, "data.plan_documents": pdf()})
+    assert later.status_code == 302
+
+
+def test_each_departments_findings_are_shown_by_department(ctx, app):
+    """The “1+N” inspection is done once per department: the matter's data keeps the last answer,
+    the page shows every department's own."""
+    web, matter = started_on_the_web(ctx, app)
+    notes = {}
+    while matter["status"] == "running":
+        steps = [s for s in matter["ready_steps"] if not s["objection_intake"]]
+        if not steps:
+            due = min(datetime.fromisoformat(t["due"]) for t in matter["waiting_timers"])
+            with use_clock(FixedClock(due + timedelta(seconds=1))):
+                advance_due_timers(ctx, SYSTEM)
+        else:
+            step = matters.get_task(ctx, SYSTEM, steps[0]["id"])
+            data = answer(step, 80000)
+            if step["step_id"] == "joint_oversight":
+                data["inspection_notes"] = notes[step["role"]] = f"{step['role_name']}：检查意见{len(notes) + 1}"
+            walker = Actor(f"walker-{len(notes)}", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+            matters.complete_step(ctx, walker, step["id"], with_evidence(ctx, walker, step["form"], data))
+        matter = matters.get_matter(ctx, SYSTEM, matter["id"])
+    assert len(notes) >= 2, notes
+    html = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    section = html[html.index("各部门意见"):]
+    assert all(text in section for text in notes.values())
+    assert all(ctx.roles[role].name in section for role in notes)
+
+
+@pytest.mark.parametrize("amount, step, label", [(80000, "three_quotes", "成交单位"), (450000, "public_tender", "中标单位")])
+def test_data_is_labelled_as_the_step_that_collected_it(ctx, app, amount, step, label):
+    web = logged_in(app, STARTER)
+    start = {**START, "data.amount": str(amount), "data.plan_documents": pdf()}
+    assert web.post("/start/village_project", start).status_code == 302
+    matter = matters.list_matters(ctx, SYSTEM, {}, 1, 1)[0][0]
+    taken = set()
+    while "contractor" not in matters.get_matter(ctx, SYSTEM, matter["id"])["data"]:
+        matter = matters.get_matter(ctx, SYSTEM, matter["id"])
+        steps = [s for s in matter["ready_steps"] if not s["objection_intake"]]
+        if not steps:
+            due = min(datetime.fromisoformat(t["due"]) for t in matter["waiting_timers"])
+            with use_clock(FixedClock(due + timedelta(seconds=1))):
+                advance_due_timers(ctx, SYSTEM)
+            continue
+        ready = matters.get_task(ctx, SYSTEM, steps[0]["id"])
+        taken.add(ready["step_id"])
+        walker = Actor("walker", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+        matters.complete_step(ctx, walker, ready["id"], with_evidence(ctx, walker, ready["form"], answer(ready, amount)))
+    assert step in taken
+    html = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    data = html[html.index("<h2>事项数据</h2>"):html.index("<h2>附件</h2>")]
+    other = {"成交单位": "中标单位", "中标单位": "成交单位"}[label]
+    assert f"<dt>{label}</dt>" in data and f"<dt>{other}</dt>" not in data
+
+
+def test_a_refused_form_lists_its_problems_as_links_and_files_go_by_name(ctx, app):
+    _, matter = started_on_the_web(ctx, app)
+    task = matter["ready_steps"][0]["id"]
+    voter = logged_in(app, VOTER)
+    refused = voter.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": pdf()})
+    html = refused.get_data(as_text=True)
+    summary = html[html.index('id="error-summary"'):html.index("</div>", html.index('id="error-summary"'))]
+    assert refused.status_code == 422 and 'href="#f-council_for-error"' in summary and "赞成票数" in summary
+    assert 'id="f-council_for-error"' in html
+    # The file given at the start is shown by its name on the step page, never by an id.
+    page = voter.get(f"/tasks/{task}").get_data(as_text=True)
+    assert "项目方案.pdf" in page and not re.search(r">附件 [0-9a-f]{8}<", page)
+    started = logged_in(app, STARTER).post("/start/village_project", {**START, "subject": ""})
+    assert 'href="#f-subject-error"' in started.get_data(as_text=True)

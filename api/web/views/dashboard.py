@@ -17,7 +17,7 @@ from ...rest.statistics import csv_response, xlsx_response
 from ..blueprint import bp
 from ..charts import bar_chart, stacked_chart
 from ..formatting import CHINA
-from ..lookups import item_names, my_villages, unit_names
+from ..lookups import assignable_units, item_names, my_villages, unit_names
 from ..pages import actor, done, page
 
 PAGE_SIZE = 30
@@ -116,7 +116,7 @@ def warning_page(warning_id):
             errors, status = {"form": exc.message}, 409 if isinstance(exc, Conflict) else 403
     found = warnings.get_warning(ctx(), actor(), warning_id)
     return page("warning.html", status, w=found, errors=errors, village_names=unit_names(actor()),
-                items=item_names(actor()))
+                items=item_names(actor()), assignable=assignable_units(actor()))
 
 
 def _act(warning_id: int, form) -> None:

@@ -55,6 +55,7 @@ def complete(task_id):
 
 def _step_page(step: dict, values: dict, errors: dict, status: int = 200):
     return page("task.html", status, step=step, values=values, errors=errors,
+                files={a["id"]: a for a in step["attachments"]},
                 fields=form_fields(actor(), step["matter"]["process_key"]),
                 items=item_names(actor()), villages=unit_names(actor()))
 
