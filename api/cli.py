@@ -103,6 +103,34 @@ def _load(ctx):
     click.echo(f"{len(report)} items loaded, {sum(r['new'] for r in report)} new versions")
 
 
+@processes.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--parameter", "extra", multiple=True, metavar="NAME",
+              help="a township's own parameter the files may read (repeatable)")
+def processes_check(files, extra):
+    """Check BPMN files offline (no database): every load-time check and the compliance lint
+    (规则检查). Exit code 1 when there is an error."""
+    from engine.lint import ERROR, check_offline
+
+    directory = Settings.from_env().processes_dir.resolve()
+    named = {}
+    for given in files:
+        path = Path(given).resolve()
+        if not path.is_file():
+            click.echo(f"错误：找不到文件 {given}", err=True)
+            sys.exit(2)
+        name = str(path.relative_to(directory)) if path.is_relative_to(directory) else given
+        named[name] = path.read_bytes()
+    findings = check_offline(named, directory, extra)
+    for finding in findings:
+        click.echo(finding.text())
+    errors = sum(f.severity == ERROR for f in findings)
+    click.echo(f"检查了 {len(named)} 个文件：{errors} 个错误，{len(findings) - errors} 个警告"
+               + ("" if errors else "，可以发布"))
+    if errors:
+        sys.exit(1)
+
+
 @processes.command("list")
 def processes_list():
     """List the items by category."""

@@ -61,6 +61,7 @@ class ProcessSummarySchema(Schema):
     owner_org = fields.String(allow_none=True, metadata={"description": "a township's special item, or null (county)"})
     start_role = fields.String(allow_none=True, metadata={"description": "the role that starts a matter of this item"})
     start_role_name = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "draft, published, withdrawn or superseded"})
 
 
 class CategorySchema(Schema):
@@ -393,6 +394,79 @@ class DefinitionFileSchema(Schema):
 
 class TownshipSchema(Schema):
     township = fields.String(required=True, metadata={"description": "the township whose special list it joins"})
+
+
+class UploadQuerySchema(Schema):
+    publish = fields.Boolean(load_default=False, metadata={
+        "description": "publish at once (after the check; errors refuse it); otherwise the upload is a draft"})
+
+
+class LintFindingSchema(Schema):
+    rule = fields.String(metadata={"description": "rule id (engine/lint.py RULES); `load`: a load-time check"})
+    severity = fields.String(metadata={"description": "error (blocks publishing) or warning"})
+    file = fields.String()
+    element = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    message = fields.String()
+
+
+class CheckReportSchema(Schema):
+    key = fields.String()
+    version_id = fields.Integer()
+    state = fields.String()
+    ok = fields.Boolean(metadata={"description": "no errors: the version may be published"})
+    errors = fields.Integer()
+    warnings = fields.Integer()
+    findings = fields.List(fields.Nested(LintFindingSchema))
+
+
+class VersionSchema(Schema):
+    version_id = fields.Integer()
+    key = fields.String()
+    name = fields.String()
+    owner_org = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "draft, published, withdrawn or superseded"})
+    state_name = fields.String()
+    is_current = fields.Boolean()
+    sha256 = fields.String()
+    created_by = fields.String(allow_none=True)
+    loaded_at = fields.DateTime()
+    published_by = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    withdrawn_by = fields.String(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdraw_reason = fields.String(allow_none=True)
+    running_matters = fields.Integer(metadata={"description": "matters running on this version"})
+    matters = fields.Integer(metadata={"description": "matters ever started on this version"})
+
+
+class PublishedVersionSchema(VersionSchema):
+    report = fields.Nested(CheckReportSchema)
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why new matters of the item stop"})
+
+
+class DiffQuerySchema(Schema):
+    from_version = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    to_version = fields.Integer(data_key="to", required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class ChangeSchema(Schema):
+    kind = fields.String(metadata={"description": "added, removed or changed"})
+    what = fields.String()
+    element = fields.String(allow_none=True)
+    text = fields.String()
+
+
+class DiffSchema(Schema):
+    key = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    summary = fields.String()
+    changes = fields.List(fields.Nested(ChangeSchema))
 
 
 # -- steps (api/rest/tasks.py) --------------------------------------------------------------------

@@ -2,7 +2,9 @@ from flask.views import MethodView
 
 from engine.services import definitions
 
-from ..schemas import CategorySchema, DefinitionFileSchema, ProcessSchema, ProcessSummarySchema, TownshipSchema
+from ..schemas import (CategorySchema, CheckReportSchema, DefinitionFileSchema, DiffQuerySchema, DiffSchema,
+                       ProcessSchema, ProcessSummarySchema, PublishedVersionSchema, TownshipSchema, UploadQuerySchema,
+                       VersionSchema, WithdrawSchema)
 from . import ctx
 from .blueprint import Blueprint
 from ..actors import current_actor
@@ -18,15 +20,17 @@ class Processes(MethodView):
         """The power list, grouped by category"""
         return definitions.list_processes(ctx(), current_actor())
 
+    @blp.arguments(UploadQuerySchema, location="query")
     @blp.arguments(TownshipSchema, location="form")
     @blp.arguments(DefinitionFileSchema, location="files")
     @blp.response(201, ProcessSummarySchema(many=True))
-    def post(self, form, files):
-        """Add or update a township special-list item (the township's administrator); validated like
-        the county list, refused with the file, element and problem named"""
+    def post(self, query, form, files):
+        """Add or update a township special-list item (the township's administrator): validated like
+        the county list (refused with the file, element and problem named) and stored as a draft;
+        `?publish=true` publishes it at once when the check finds no error"""
         upload = files["file"]
         return definitions.upload_definition(ctx(), current_actor(), form["township"], upload.filename or "",
-                                             upload.read())
+                                             upload.read(), publish=query["publish"])
 
 
 @blp.route("/<string:key>")
@@ -35,3 +39,45 @@ class Process(MethodView):
     def get(self, key):
         """An item: metadata, start form, and every step with its role and form"""
         return definitions.get_process(ctx(), current_actor(), key)
+
+
+@blp.route("/<string:key>/versions")
+class Versions(MethodView):
+    @blp.response(200, VersionSchema(many=True))
+    def get(self, key):
+        """Every version of an item, newest first: who, when, state, matters running on each"""
+        return definitions.list_versions(ctx(), current_actor(), key)
+
+
+@blp.route("/<string:key>/versions/<int:version_id>/check")
+class CheckVersion(MethodView):
+    @blp.response(200, CheckReportSchema)
+    def post(self, key, version_id):
+        """Run every load-time check and the compliance lint (规则检查) on a version"""
+        return definitions.check_version(ctx(), current_actor(), key, version_id)
+
+
+@blp.route("/<string:key>/versions/<int:version_id>/publish")
+class PublishVersion(MethodView):
+    @blp.response(200, PublishedVersionSchema)
+    def post(self, key, version_id):
+        """Publish a version for new matters (refused while the check finds an error); running matters keep theirs"""
+        return definitions.publish_version(ctx(), current_actor(), key, version_id)
+
+
+@blp.route("/<string:key>/versions/<int:version_id>/withdraw")
+class WithdrawVersion(MethodView):
+    @blp.arguments(WithdrawSchema)
+    @blp.response(200, VersionSchema)
+    def post(self, body, key, version_id):
+        """Withdraw the published version, with a reason: new matters are refused, running ones finish"""
+        return definitions.withdraw_version(ctx(), current_actor(), key, version_id, body["reason"])
+
+
+@blp.route("/<string:key>/diff")
+class Diff(MethodView):
+    @blp.arguments(DiffQuerySchema, location="query")
+    @blp.response(200, DiffSchema)
+    def get(self, query, key):
+        """What changed between two versions of an item, in Chinese"""
+        return definitions.diff_versions(ctx(), current_actor(), key, query["from_version"], query["to_version"])

@@ -19,10 +19,10 @@ from .formatting import register_filters
 from .lookups import person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import auth, dashboard, incidents, matters, power_list, start, supervise, tasks
+from .views import auth, authoring, dashboard, incidents, matters, power_list, start, supervise, tasks
 
 # importing them attaches their routes to bp
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard)
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard, authoring)
 
 
 def init_app(app) -> None:
@@ -68,4 +68,5 @@ def _page_globals():
     who = web_actor()
     # Menu hint only; verify_chain decides who may verify.
     may_audit = bool(who) and any(g.role in SUPERVISOR_ROLES + ADMIN_ROLES for g in who.grants)
-    return {"actor": who, "may_audit": may_audit}
+    may_administer = bool(who) and any(g.role in ADMIN_ROLES for g in who.grants)
+    return {"actor": who, "may_audit": may_audit, "may_administer": may_administer}

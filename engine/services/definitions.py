@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import clock
 from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
-from ..errors import DefinitionError, InvalidData, NotFound
+from ..errors import Conflict, DefinitionError, InvalidData, NotFound
 from ..power_list import duration_words, item_fields
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
@@ -23,7 +23,8 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
             is_new = version is None
             if is_new:
                 version = _store_version(uow, bundle, "system")
-            uow.definitions.make_current(version)
+            if version.state != "withdrawn" or version.owner_org is None:   # a withdrawn township item stays so
+                uow.definitions.make_current(version)
             report.append({"process_key": key, "version_id": version.id, "new": is_new})
             if progress:
                 progress(key, is_new)
@@ -32,20 +33,21 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
     return report
 
 
-def _store_version(uow, bundle, actor_name: str):
-    version = uow.definitions.add(**_version_columns(bundle))
+def _store_version(uow, bundle, actor_name: str, draft: bool = False):
+    version = uow.definitions.add(**_version_columns(bundle, actor_name, draft))
     uow.audit.append("definition_loaded", actor_name, None, {
         "process_key": bundle.key, "version_id": version.id, "sha256": bundle.info.sha256,
-        "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file, "owner": version.owner_org},
-        clock.now().isoformat())
+        "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file, "owner": version.owner_org,
+        "state": version.state}, clock.now().isoformat())
     return version
 
 
 @records_refusals("upload_definition")
-def upload_definition(ctx, actor, township: str, filename: str, data: bytes) -> list[dict]:
+def upload_definition(ctx, actor, township: str, filename: str, data: bytes, publish: bool = False) -> list[dict]:
     """A township's special-list item, authored by its administrator: validated exactly as the
-    files under processes/ are (against the items it may call), stored as a new version visible
-    in that township only. A bad file is refused naming the file, element and problem."""
+    files under processes/ are (against the items it may call) and stored as a *draft*, seen by
+    the township's administrators only, until it is published (here with `publish`, or later
+    with `publish_version`). A bad file is refused naming the file, element and problem."""
     name = f"townships/{township}/{(filename or 'item.bpmn').replace(chr(92), '/').split('/')[-1]}"
     with ctx.uow() as uow:
         unit = uow.orgs.get(township)
@@ -56,8 +58,13 @@ def upload_definition(ctx, actor, township: str, filename: str, data: bytes) -> 
         stored = []
         for key in keys:
             bundle = catalog.bundle(key)
-            version = uow.definitions.find(key, bundle.bundle_sha256) or _store_version(uow, bundle, actor.name)
-            uow.definitions.make_current(version)
+            version = uow.definitions.find(key, bundle.bundle_sha256)
+            if version is None:
+                version = _store_version(uow, bundle, actor.name, draft=True)
+            elif version.state in ("superseded", "withdrawn"):
+                uow.definitions.make_draft(version, actor.name)
+            if publish and version.state != "published":
+                _publish(ctx, uow, actor, version)
             stored.append(_summary(version))
         uow.commit()
         return stored
@@ -74,7 +81,7 @@ def _catalog_with(ctx, uow, township: str, name: str, data: bytes):
         new_keys = _process_keys(data, name)
         for key in new_keys:
             current = uow.definitions.current(key)
-            if current is not None and current.owner_org != township:
+            if any(v.owner_org != township for v in uow.definitions.versions(key)):
                 raise DefinitionError(name, key, "与县级清单或其他乡镇的事项标识重复，请换一个流程标识")
             if current is not None:        # a new version of this township's own item replaces its file
                 files = {n: d for n, d in files.items() if n != current.info["file"]}
@@ -101,12 +108,15 @@ def owner_of(file: str) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == "townships" else None
 
 
-def _version_columns(bundle) -> dict:
+def _version_columns(bundle, actor_name: str = "system", draft: bool = False) -> dict:
     info = bundle.info
-    return dict(
+    now = clock.now()
+    lifecycle = dict(state="draft", is_current=False) if draft else \
+        dict(state="published", is_current=True, published_at=now, published_by=actor_name)
+    return dict(**lifecycle, created_by=actor_name,
         process_key=info.key, name=info.name, category=info.metadata.get("category"), sha256=info.sha256,
         owner_org=owner_of(info.file),
-        bundle_sha256=bundle.bundle_sha256, is_current=True, loaded_at=clock.now(),
+        bundle_sha256=bundle.bundle_sha256, loaded_at=now,
         files={name: data.decode("utf-8") for name, data in bundle.files.items()}, info=info.as_dict())
 
 
@@ -187,7 +197,7 @@ def _summary(version) -> dict:
     info = version.info
     return {"key": version.process_key, "name": version.name, "category": version.category,
             "version_id": version.id, "sha256": version.sha256, "bundle_sha256": version.bundle_sha256,
-            "owner_org": version.owner_org, "start_role": info.get("start_role"),
+            "owner_org": version.owner_org, "start_role": info.get("start_role"), "state": version.state,
             **{k: info.get(k) for k in ("list_code", "policy_basis", "executing_body",
                                         "supervising_body", "time_limit", "publicity")}}
 
@@ -206,3 +216,183 @@ def _role_name(ctx, code: str | None) -> str | None:
         return None
     role = ctx.roles.get(code)
     return role.name if role else code
+
+
+# -- the lifecycle of a township item version: check, publish, withdraw; versions and diff ----------
+STATES = {"draft": "草稿", "published": "已发布", "withdrawn": "已撤回", "superseded": "已被新版本取代"}
+
+
+def _version_of(uow, actor, key: str, version_id: int, what: str):
+    """A stored version of the item, for an administrator of its township (a county item: any
+    administrator may read it; nobody changes it here)."""
+    version = uow.definitions.get(version_id)
+    if version is None or version.process_key != key:
+        raise NotFound(f"事项 {key} 没有编号为 {version_id} 的版本")
+    if version.owner_org is not None:
+        if not _visible(version, visible_owners(uow, actor)):
+            raise NotFound(f"事项 {key} 没有编号为 {version_id} 的版本")
+        require_admin(uow, actor, version.owner_org, what)
+    return version
+
+
+def _report(ctx, uow, version) -> dict:
+    """Every load-time check and the lint of a stored version, against the items it may call."""
+    from ..lint import ERROR, check_documents
+
+    own = version.info["file"]
+    base = {}
+    for current in uow.definitions.list_current():
+        if current.owner_org in (None, version.owner_org):
+            base.update({n: t.encode("utf-8") for n, t in current.files.items() if n != own})
+    names = set(ctx.parameters)
+    if version.owner_org:
+        names |= set(uow.parameters.township_defined(version.owner_org))
+    findings = [f.as_dict() for f in check_documents({own: version.files[own].encode("utf-8")}, base,
+                                                      set(ctx.roles), names)]
+    errors = sum(f["severity"] == ERROR for f in findings)
+    return {"key": version.process_key, "version_id": version.id, "state": version.state, "ok": errors == 0,
+            "errors": errors, "warnings": len(findings) - errors, "findings": findings}
+
+
+def check_version(ctx, actor, key: str, version_id: int) -> dict:
+    """The check of a version (载入检查 and 规则检查), audited; publishing runs the same."""
+    with ctx.uow() as uow:
+        version = _version_of(uow, actor, key, version_id, "检查本乡镇特色清单事项")
+        report = _report(ctx, uow, version)
+        uow.audit.append("definition_checked", actor.name, None, {
+            "process_key": key, "version_id": version.id, "errors": report["errors"],
+            "warnings": report["warnings"]}, clock.now().isoformat())
+        uow.commit()
+        return report
+
+
+def _publish(ctx, uow, actor, version) -> dict:
+    if version.owner_org is None:
+        raise Conflict("县级清单事项随 processes/ 目录载入，不能在这里发布")
+    if version.state == "published":
+        raise Conflict(f"该版本（{version.id}）已是发布中的版本")
+    report = _report(ctx, uow, version)
+    if not report["ok"]:
+        raise InvalidData(f"规则检查有 {report['errors']} 个错误，不能发布：请修改后重新上传",
+                          {"findings": [f for f in report["findings"] if f["severity"] == "error"]})
+    previous = uow.definitions.current(version.process_key)
+    uow.definitions.make_current(version, actor.name, clock.now())
+    uow.audit.append("definition_published", actor.name, None, {
+        "process_key": version.process_key, "version_id": version.id, "owner": version.owner_org,
+        "superseded": previous.id if previous is not None and previous.id != version.id else None,
+        "warnings": report["warnings"]}, clock.now().isoformat())
+    return report
+
+
+@records_refusals("publish_definition")
+def publish_version(ctx, actor, key: str, version_id: int) -> dict:
+    """Make a version the one new matters start on; running matters keep the version they started on.
+    Refused while the check finds an error."""
+    with ctx.uow() as uow:
+        version = _version_of(uow, actor, key, version_id, "发布本乡镇特色清单事项")
+        report = _publish(ctx, uow, actor, version)
+        uow.commit()
+        return {**_version_row(version, {}), "report": report}
+
+
+@records_refusals("withdraw_definition")
+def withdraw_version(ctx, actor, key: str, version_id: int, reason: str) -> dict:
+    """Stop new matters of the item (the published version); running matters finish on it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidData("撤回须写明原因", {"reason": "请填写撤回原因"})
+    with ctx.uow() as uow:
+        version = _version_of(uow, actor, key, version_id, "撤回本乡镇特色清单事项")
+        if version.owner_org is None:
+            raise Conflict("县级清单事项不能在这里撤回")
+        if version.state != "published":
+            raise Conflict(f"只能撤回发布中的版本，该版本{STATES.get(version.state, version.state)}")
+        uow.definitions.withdraw(version, actor.name, clock.now(), reason)
+        uow.audit.append("definition_withdrawn", actor.name, None, {
+            "process_key": key, "version_id": version.id, "owner": version.owner_org, "reason": reason},
+            clock.now().isoformat())
+        uow.commit()
+        return _version_row(version, {})
+
+
+def _version_row(version, counts: dict) -> dict:
+    row = counts.get(version.id, {})
+    return {"version_id": version.id, "key": version.process_key, "name": version.name,
+            "owner_org": version.owner_org, "state": version.state,
+            "state_name": STATES.get(version.state, version.state), "is_current": version.is_current,
+            "sha256": version.sha256, "created_by": version.created_by, "loaded_at": version.loaded_at,
+            "published_by": version.published_by, "published_at": version.published_at,
+            "withdrawn_by": version.withdrawn_by, "withdrawn_at": version.withdrawn_at,
+            "withdraw_reason": version.withdraw_reason,
+            "running_matters": row.get("running", 0), "matters": row.get("total", 0)}
+
+
+def _readable_versions(uow, actor, key: str) -> list:
+    versions = uow.definitions.versions(key)
+    owners = visible_owners(uow, actor)
+    versions = [v for v in versions if _visible(v, owners)]
+    if not versions:
+        raise NotFound(f"没有名为 {key} 的事项")
+    owner = versions[0].owner_org
+    if owner is not None and not actor.is_admin_of(uow.lineage(owner)):
+        versions = [v for v in versions if v.state != "draft"]      # drafts: the township's administrators only
+        if not versions:
+            raise NotFound(f"没有名为 {key} 的事项")
+    return versions
+
+
+def list_versions(ctx, actor, key: str) -> list[dict]:
+    """Every version of an item, the newest first: who, when, state, matters started on each."""
+    with ctx.uow(readonly=True) as uow:
+        versions = _readable_versions(uow, actor, key)
+        counts = uow.definitions.matter_counts(key)
+        return [_version_row(v, counts) for v in versions]
+
+
+def diff_versions(ctx, actor, key: str, from_id: int, to_id: int) -> dict:
+    """What changed from one version of an item to another, in Chinese."""
+    from ..diff import diff_items, item_facts
+
+    with ctx.uow(readonly=True) as uow:
+        versions = {v.id: v for v in _readable_versions(uow, actor, key)}
+        for vid in (from_id, to_id):
+            if vid not in versions:
+                raise NotFound(f"事项 {key} 没有编号为 {vid} 的版本")
+        old, new = versions[from_id], versions[to_id]
+        changes = diff_items(item_facts(old.info, old.files[old.info["file"]]),
+                             item_facts(new.info, new.files[new.info["file"]]))
+        return {"key": key, "from_version": from_id, "to_version": to_id, "changes": changes,
+                "summary": f"共 {len(changes)} 处变化" if changes else "两个版本的流程内容相同"}
+
+
+def withdrawn_notice(uow, process_key: str, township: str) -> str | None:
+    """Why an item that has no published version may not be started: it was withdrawn."""
+    for version in uow.definitions.versions(process_key):
+        if version.owner_org in (None, township) and version.state == "withdrawn":
+            reason = f"（原因：{version.withdraw_reason}）" if version.withdraw_reason else ""
+            return f"事项 {version.name} 已撤回，不能发起新的事项{reason}；已在办的事项照常办完"
+    return None
+
+
+def administered_townships(ctx, actor) -> list[dict]:
+    """The townships whose special list the actor administers: [{code, name}]."""
+    with ctx.uow(readonly=True) as uow:
+        return [{"code": u.code, "name": u.name} for u in uow.orgs.list("township")
+                if actor.is_admin_of(uow.lineage(u.code))]
+
+
+def township_items(ctx, actor, township: str) -> list[dict]:
+    """A township's special items with every version (drafts too), for its administrators."""
+    with ctx.uow(readonly=True) as uow:
+        unit = uow.orgs.get(township)
+        if unit is None or unit.level != "township":
+            raise NotFound(f"没有编码为 {township} 的乡镇")
+        require_admin(uow, actor, township, "管理本乡镇特色清单事项")
+        items: dict[str, dict] = {}
+        for version in uow.definitions.of_owner(township):
+            item = items.setdefault(version.process_key, {"key": version.process_key, "name": version.name,
+                                                          "versions": []})
+            if not item["versions"]:
+                item["counts"] = uow.definitions.matter_counts(version.process_key)
+            item["versions"].append(_version_row(version, item["counts"]))
+        return [{k: v for k, v in item.items() if k != "counts"} for item in items.values()]

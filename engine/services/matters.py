@@ -19,6 +19,7 @@ from .access import (check_separation, readable_matter, records_refusals, requir
 from .attachments import link_cited_files, store_uploads
 from .attachments import view as attachment_view
 from .parameters import effective_parameters
+from .definitions import withdrawn_notice
 from .persistence import load_matter, save_matter
 
 MAX_SUBJECT = 200
@@ -98,6 +99,8 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
             raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村（或不在你的范围内）"})
         version = uow.definitions.current(process_key)
+        if version is None and (notice := withdrawn_notice(uow, process_key, unit.parent_code)):
+            raise Conflict(notice)
         if version is None or version.owner_org not in (None, unit.parent_code):
             raise InvalidData("没有这个事项", {"process_key": f"本村适用的权力清单中没有 {process_key}"})
         if version.info.get("start_role"):

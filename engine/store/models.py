@@ -161,6 +161,15 @@ class DefinitionVersion(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     owner_org: Mapped[str | None] = mapped_column(String(64))   # None: a county item; else the township's special item
     loaded_at: Mapped[datetime]
+    # draft -> published -> withdrawn, or superseded when a newer version is published; is_current
+    # marks the one published version new matters start on.
+    state: Mapped[str] = mapped_column(String(16), default="published", server_default="published")
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[str | None] = mapped_column(String(64))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class MatterRecord(Base):

@@ -36,11 +36,45 @@ class DefinitionRepository(_Repository):
         self.session.flush()
         return version
 
-    def make_current(self, version: DefinitionVersion) -> None:
-        self.session.execute(update(DefinitionVersion).where(
-            DefinitionVersion.process_key == version.process_key,
-            DefinitionVersion.id != version.id).values(is_current=False))
-        version.is_current = True
+    def make_current(self, version: DefinitionVersion, by: str | None = None, at: datetime | None = None) -> None:
+        """Publish a version: new matters start on it; the version published before is superseded."""
+        others = and_(DefinitionVersion.process_key == version.process_key, DefinitionVersion.id != version.id)
+        self.session.execute(update(DefinitionVersion).where(others, DefinitionVersion.state == "published")
+                             .values(state="superseded"))
+        self.session.execute(update(DefinitionVersion).where(others).values(is_current=False))
+        if version.state != "published":
+            version.published_at, version.published_by = at or version.loaded_at, by
+            version.withdrawn_at = version.withdrawn_by = version.withdraw_reason = None
+        version.is_current, version.state = True, "published"
+
+    def make_draft(self, version: DefinitionVersion, by: str) -> None:
+        version.is_current, version.state, version.created_by = False, "draft", by
+
+    def withdraw(self, version: DefinitionVersion, by: str, at: datetime, reason: str) -> None:
+        version.is_current, version.state = False, "withdrawn"
+        version.withdrawn_by, version.withdrawn_at, version.withdraw_reason = by, at, reason
+
+    def versions(self, process_key: str) -> list[DefinitionVersion]:
+        """Every stored version of an item, the newest first."""
+        return list(self.session.scalars(select(DefinitionVersion).filter_by(process_key=process_key)
+                                         .order_by(DefinitionVersion.id.desc())))
+
+    def of_owner(self, owner_org: str) -> list[DefinitionVersion]:
+        """Every version of a township's special items, by item, the newest first."""
+        return list(self.session.scalars(select(DefinitionVersion).filter_by(owner_org=owner_org)
+                                         .order_by(DefinitionVersion.process_key, DefinitionVersion.id.desc())))
+
+    def matter_counts(self, process_key: str) -> dict[int, dict]:
+        """{version id: {"running": n, "total": n}}: the matters started on each version."""
+        rows = self.session.execute(select(MatterRecord.definition_id, MatterRecord.status, func.count())
+                                    .filter_by(process_key=process_key)
+                                    .group_by(MatterRecord.definition_id, MatterRecord.status))
+        counts: dict[int, dict] = {}
+        for definition_id, status, n in rows:
+            row = counts.setdefault(definition_id, {"running": 0, "total": 0})
+            row["total"] += n
+            row["running"] += n if status == MatterStatus.RUNNING else 0
+        return counts
 
     def get(self, version_id: int) -> DefinitionVersion | None:
         return self.session.get(DefinitionVersion, version_id)

@@ -16,7 +16,7 @@ ARRANGEMENT_2027 = {"source": "测试用安排", "holidays": [{"date": "2027-01-
 
 
 def test_a_step_due_in_working_days_skips_the_spring_festival(client, ctx):
-    definitions.upload_definition(ctx, SYSTEM, "qingshan_town", "workday_item.bpmn", WORKDAY_ITEM)
+    definitions.upload_definition(ctx, SYSTEM, "qingshan_town", "workday_item.bpmn", WORKDAY_ITEM, publish=True)
     friday = datetime(2026, 2, 13, 2, 0, tzinfo=timezone.utc)              # 10:00 in Beijing
     with clock.use_clock(clock.FixedClock(friday)):
         matter = matters.start_matter(ctx, SYSTEM, "workday_item", "lushui_village", "春节前受理", {"amount": 1})

@@ -8,8 +8,8 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "townships" / "tea_
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "miwg-reference"
 
 
-def upload(client, data: bytes, township="qingshan_town", name="item.bpmn"):
-    return client.post("/api/v1/processes", data={"file": (io.BytesIO(data), name), "township": township},
+def upload(client, data: bytes, township="qingshan_town", name="item.bpmn", publish=False):
+    return client.post("/api/v1/processes" + ("?publish=true" if publish else ""), data={"file": (io.BytesIO(data), name), "township": township},
                        content_type="multipart/form-data")
 
 
@@ -18,16 +18,22 @@ def test_a_township_administrator_adds_a_special_item_seen_in_that_township_only
     r = upload(admin, FIXTURE.read_bytes(), name="tea_garden_lease.bpmn")
     assert r.status_code == 201, r.json
     assert r.json[0]["key"] == "tea_garden_lease" and r.json[0]["owner_org"] == "qingshan_town"
+    assert r.json[0]["state"] == "draft"
     here = client.as_user("lushui_vc", ["VILLAGE_COMMITTEE"])
     there = client.as_user("hongqi_vc", ["VILLAGE_COMMITTEE"], village="hongqi_village")
+    assert here.get("/api/v1/processes/tea_garden_lease").status_code == 404        # a draft: not yet
+    published = admin.post(f"/api/v1/processes/tea_garden_lease/versions/{r.json[0]['version_id']}/publish")
+    assert published.status_code == 200 and published.json["state"] == "published", published.json
     assert here.get("/api/v1/processes/tea_garden_lease").status_code == 200
     assert there.get("/api/v1/processes/tea_garden_lease").status_code == 404
     assert "tea_garden_lease" not in str(there.get("/api/v1/processes").json)
     start = {"process_key": "tea_garden_lease", "subject": "2026年茶园发包", "data": {}}
     assert here.post("/api/v1/instances", json={**start, "village": "lushui_village"}).status_code == 201
     assert there.post("/api/v1/instances", json={**start, "village": "hongqi_village"}).status_code == 422
-    again = upload(admin, FIXTURE.read_bytes().replace("已发包".encode(), "发包完成".encode()), name="tea_garden_lease.bpmn")
+    again = upload(admin, FIXTURE.read_bytes().replace("已发包".encode(), "发包完成".encode()),
+                   name="tea_garden_lease.bpmn", publish=True)
     assert again.status_code == 201 and again.json[0]["version_id"] != r.json[0]["version_id"]
+    assert again.json[0]["state"] == "published"
 
 
 def test_only_its_administrator_may_add_to_a_townships_list(client):

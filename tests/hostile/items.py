@@ -22,6 +22,7 @@ def item(key: str = "hostile_item", start_fields: str = field("amount", "money",
   <bpmn:process id="{key}" name="测试事项" isExecutable="true">
     <bpmn:extensionElements><spiffworkflow:properties>
       <spiffworkflow:property name="list_code" value="TS-T-01" /><spiffworkflow:property name="category" value="村务管理" />
+      <spiffworkflow:property name="policy_basis" value="《青山镇村务管理办法（测试）》" />
     </spiffworkflow:properties></bpmn:extensionElements>
     <bpmn:laneSet id="lanes"><bpmn:lane id="VILLAGE_COMMITTEE" name="村民委员会">
       <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>review</bpmn:flowNodeRef>
@@ -45,6 +46,8 @@ def item(key: str = "hostile_item", start_fields: str = field("amount", "money",
 </bpmn:definitions>'''.encode("utf-8")
 
 
-def upload(client, data: bytes, township: str = "qingshan_town", name: str = "hostile_item.bpmn"):
-    return client.post("/api/v1/processes", data={"file": (io.BytesIO(data), name), "township": township},
+def upload(client, data: bytes, township: str = "qingshan_town", name: str = "hostile_item.bpmn", publish: bool = True):
+    """Upload an item; published at once (`?publish=true`) unless `publish` is False (a draft)."""
+    return client.post("/api/v1/processes" + ("?publish=true" if publish else ""),
+                       data={"file": (io.BytesIO(data), name), "township": township},
                        content_type="multipart/form-data")

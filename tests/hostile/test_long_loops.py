@@ -78,7 +78,7 @@ OBJECTION_LOOP = OBJECTION_LOOP.replace(b'<bpmn:flowNodeRef>start</bpmn:flowNode
 def test_two_hundred_objections_through_the_services(ctx):
     """The same through the services and the database: every pass answers, the stored state stays
     flat, the audit chain stays whole."""
-    definitions.upload_definition(ctx, SYSTEM, "qingshan_town", "objection_loop.bpmn", OBJECTION_LOOP)
+    definitions.upload_definition(ctx, SYSTEM, "qingshan_town", "objection_loop.bpmn", OBJECTION_LOOP, publish=True)
     matter = matters.start_matter(ctx, SYSTEM, "objection_loop", "lushui_village", "反复异议", {"amount": 1})
     matter = matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"notice": "公示"})
     sizes = []

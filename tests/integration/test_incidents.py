@@ -18,7 +18,7 @@ def failed_matter(ctx) -> dict:
     """A township item dividing by the number of households a clerk may enter as 0."""
     definitions.upload_definition(ctx, ADMIN, "qingshan_town", "hostile_item.bpmn",
                                   item(step_fields=field("households", "long", "户数"),
-                                       condition="amount / households > 100"))
+                                       condition="amount / households > 100"), publish=True)
     matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "除以零", {"amount": 1000})
     return matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"households": 0})
 

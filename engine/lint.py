@@ -1,0 +1,297 @@
+"""The compliance lint (规则检查) of a power-list item: the conventions of docs/bpmn-conventions.md
+that the loader does not enforce, each a rule with an id, a severity and a Chinese message naming
+the file, the element and the line. Errors block publishing a township item; warnings are advice.
+
+Pure: XML in, findings out (no database, no Flask). `check_documents` adds every load-time check
+(engine/definitions.py Catalog) in front, so the CLI, the API's check and the publish gate agree.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
+from .errors import DefinitionError
+from .expressions import names_in
+from .structure import STEPS, check_structure
+
+ERROR, WARNING = "error", "warning"
+MAJOR_DECISION = "major_decision"
+MONEY_CATEGORIES = ("工程项目", "招投标采购", "资产资源", "财务管理")
+THRESHOLD = re.compile(r"_decision_threshold$")
+
+# rule id -> (severity, what it asks, in Chinese): the list the docs and the API show.
+RULES = {
+    "load": (ERROR, "文件须通过全部载入检查（结构、表达式、表单、公开声明、调用的流程）"),
+    "step-lane": (ERROR, "每个办理步骤都在一个角色泳道中"),
+    "step-name": (ERROR, "每个办理步骤、调用活动和子流程都有名称"),
+    "step-deadline": (WARNING, "每个办理步骤都有时限（deadline）；公示期异议受理步骤由公示期定时器限时，除外"),
+    "policy-basis": (ERROR, "事项或每个步骤写明政策依据（policy_basis）"),
+    "field-parameter": (ERROR, "表单字段不得与参数同名"),
+    "objection-timer": (ERROR, "每个公示期异议受理步骤都附有公示期定时边界事件"),
+    "publicity-parameter": (WARNING, "公示期的时长读取有法定下限的参数（days(参数)），不写死天数"),
+    "money-separation": (ERROR, "涉及资金的事项中，监督步骤须声明职责分离（separate_from）"),
+    "money-step-separation": (WARNING, "填写金额的步骤宜声明职责分离（separate_from）"),
+    "major-decision": (ERROR, "金额达到决策限额的分支须调用四议两公开（major_decision）"),
+    "decision-threshold": (WARNING, "涉及资金的事项宜按决策限额走四议两公开"),
+    "unreachable": (ERROR, "没有从开始事件走不到的步骤"),
+    "dead-end": (ERROR, "除结束事件外，没有无出口的元素"),
+}
+# Structure findings the lint reports under its own rule ids (the loader refuses them too).
+_FROM_STRUCTURE = {"unreachable": "unreachable", "dead-end": "dead-end", "objection-timer": "objection-timer",
+                   "step-name": "step-name"}
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    rule: str
+    severity: str
+    file: str
+    element: str | None
+    line: int | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "file": self.file, "element": self.element,
+                "line": self.line, "message": self.message}
+
+    def text(self) -> str:
+        where = self.file + (f" 第 {self.line} 行" if self.line else "") + (f" 元素 {self.element}" if self.element else "")
+        return f"{'错误' if self.severity == ERROR else '警告'} [{self.rule}] {where}：{self.message}"
+
+
+def has_errors(findings) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def check_documents(files: dict[str, bytes], base: dict[str, bytes], role_codes: set[str] | None,
+                    parameter_names: set[str] | None) -> list[LintFinding]:
+    """Every load-time check of `files` (parsed together with `base`, the items they may call; a
+    base file defining one of their keys is left out), then the lint of each one."""
+    from .definitions import Catalog       # the loader imports SpiffWorkflow; the lint alone does not
+
+    findings = []
+    keys = set()
+    for name, data in files.items():
+        try:
+            root = parse_bpmn_bytes(data, name)
+        except DefinitionError as exc:
+            findings.append(_from_error(exc))
+            continue
+        keys |= {p.get("id") for p in root.iterfind("bpmn:process", NS)}
+    if findings:
+        return findings
+    kept = {n: d for n, d in base.items() if n not in files and not _defines(d, keys)}
+    try:
+        Catalog({**kept, **files}, role_codes=role_codes, parameter_names=parameter_names)
+    except DefinitionError as exc:
+        findings.append(_from_error(exc))
+    except Exception as exc:  # noqa: BLE001 - the library's own surprises are a bad file
+        findings.append(LintFinding("load", ERROR, sorted(files)[0], None, None,
+                                    f"无法解析（{type(exc).__name__}: {exc}）"))
+    for name, data in sorted(files.items()):
+        findings += lint_document(name, data, parameter_names)
+    return _unique(findings)
+
+
+def _defines(data: bytes, keys: set[str]) -> bool:
+    """Whether a file defines one of the processes (by its process id, not any element's)."""
+    if not any(key.encode() in data for key in keys):
+        return False
+    try:
+        root = parse_bpmn_bytes(data, "base.bpmn")
+    except DefinitionError:
+        return False
+    return any(p.get("id") in keys for p in root.iterfind("bpmn:process", NS))
+
+
+def _from_error(exc: DefinitionError) -> LintFinding:
+    return LintFinding("load", ERROR, exc.file, exc.element, exc.line, exc.problem)
+
+
+def _unique(findings):
+    seen, kept = set(), []
+    for f in findings:
+        key = (f.file, f.element, f.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
+def lint_document(name: str, data: bytes, parameter_names: set[str] | None = None) -> list[LintFinding]:
+    """The lint of one BPMN file: every executable process in it."""
+    try:
+        root = parse_bpmn_bytes(data, name)
+    except DefinitionError as exc:
+        return [_from_error(exc)]
+    findings = []
+    for process in root.iterfind("bpmn:process", NS):
+        if process.get("isExecutable", "false").lower() == "true":
+            findings += lint_process(process, name, parameter_names or set())
+    return findings
+
+
+def lint_process(process, name: str, parameter_names: set[str]) -> list[LintFinding]:
+    def found(rule, element, message):
+        return LintFinding(rule, RULES[rule][0], name, element.get("id") if element is not None else None,
+                           getattr(element, "sourceline", None), message)
+
+    findings = [LintFinding(_FROM_STRUCTURE[f.rule], RULES[_FROM_STRUCTURE[f.rule]][0], name, f.element, f.line,
+                            f.problem)
+                for f in check_structure(process) if f.rule in _FROM_STRUCTURE]
+    steps = [e for e in process.iter() if isinstance(e.tag, str) and local_name(e) in STEPS]
+    in_lanes = {(r.text or "").strip() for r in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS)}
+    meta = properties(process)
+    money_item = False
+    for step in steps:
+        props = properties(step)
+        label = step.get("name") or step.get("id")
+        if not _in_lane(step, in_lanes, process):
+            findings.append(found("step-lane", step, f"步骤“{label}”不在任何角色泳道中：请把它放进办理它的角色的泳道"))
+        if not props.get("deadline") and props.get("objection_intake", "").lower() != "true":
+            findings.append(found("step-deadline", step, f"步骤“{label}”没有时限：请写 deadline（如 P5D 或 workdays(参数)）"))
+        if not (props.get("policy_basis") or meta.get("policy_basis")):
+            findings.append(found("policy-basis", step, f"步骤“{label}”没有政策依据：请在事项或步骤上写 policy_basis"))
+        money = _money_fields(step)
+        money_item = money_item or bool(money)
+        if money and not props.get("separate_from") and props.get("supervision", "").lower() != "true":
+            findings.append(found("money-step-separation", step,
+                                  f"步骤“{label}”填写金额（{'、'.join(money)}）但未声明职责分离 separate_from"))
+    start = next((e for e in process if isinstance(e.tag, str) and local_name(e) == "startEvent"), None)
+    money_item = money_item or (start is not None and bool(_money_fields(start)))
+    if money_item:
+        for step in steps:
+            props = properties(step)
+            if props.get("supervision", "").lower() == "true" and props.get("objection_intake", "").lower() != "true" \
+                    and not props.get("separate_from"):
+                findings.append(found("money-separation", step, f"监督步骤“{step.get('name') or step.get('id')}”"
+                                      "所在事项涉及资金，须声明职责分离 separate_from（如 start）"))
+    for holder in [start, *steps]:
+        if holder is None:
+            continue
+        for field in holder.iterfind(".//camunda:formField", NS):
+            if field.get("id") in parameter_names:
+                findings.append(found("field-parameter", field, f"表单字段 {field.get('id')} 与参数同名："
+                                      "参数决定门槛和期限，不能由填写的数据覆盖"))
+    findings += _publicity_timers(process, found)
+    findings += _major_decision(process, meta, money_item, found)
+    return findings
+
+
+def _in_lane(element, in_lanes, process) -> bool:
+    while element is not None and element is not process:
+        if element.get("id") in in_lanes:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _money_fields(element) -> list[str]:
+    form = element.find("bpmn:extensionElements/camunda:formData", NS)
+    if form is None:
+        return []
+    return [f.get("label") or f.get("id") for f in form.iterfind("camunda:formField", NS) if f.get("type") == "money"]
+
+
+def _publicity_timers(process, found) -> list[LintFinding]:
+    intakes = {e.get("id") for e in process.iter() if isinstance(e.tag, str) and local_name(e) in STEPS
+               and properties(e).get("objection_intake", "").lower() == "true"}
+    out = []
+    for event in process.iterfind(".//bpmn:boundaryEvent", NS):
+        if event.get("attachedToRef") not in intakes:
+            continue
+        text = (event.findtext("bpmn:timerEventDefinition/bpmn:timeDuration", default="", namespaces=NS) or "").strip()
+        if text and not _reads_a_name(text):
+            out.append(found("publicity-parameter", event, f"公示期“{event.get('name') or event.get('id')}”写死为 {text}："
+                             "请用 days(参数)，参数的下限（min）即法定最短公示期"))
+    return out
+
+
+def _reads_a_name(text: str) -> bool:
+    try:
+        return bool(names_in(text) - {"days", "workdays"})
+    except SyntaxError:
+        return False
+
+
+def _major_decision(process, meta, money_item, found) -> list[LintFinding]:
+    """A branch taken when an amount reaches a decision threshold (`x >= *_decision_threshold`)
+    must lead to a call of 四议两公开."""
+    nodes = {e.get("id"): e for e in process.iter() if isinstance(e.tag, str) and e.get("id")}
+    outgoing = {}
+    for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
+        outgoing.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+    attached = {}
+    for event in process.iterfind(".//bpmn:boundaryEvent", NS):
+        attached.setdefault(event.get("attachedToRef"), []).append(event.get("id"))
+    out, reads_threshold = [], False
+    for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
+        condition = (flow.findtext("bpmn:conditionExpression", default="", namespaces=NS) or "").strip()
+        if not condition or not _names(condition, THRESHOLD):
+            continue
+        reads_threshold = True
+        if not _over_threshold(condition):
+            continue
+        if not _reaches_call(flow.get("targetRef"), nodes, outgoing, attached):
+            out.append(found("major-decision", flow, f"分支“{flow.get('name') or flow.get('id')}”（{condition}）"
+                             "金额达到决策限额，但之后没有调用四议两公开（callActivity calledElement=\"major_decision\"）"))
+    calls = {c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}
+    if money_item and not reads_threshold and MAJOR_DECISION not in calls and process.get("id") != MAJOR_DECISION \
+            and meta.get("category") in MONEY_CATEGORIES:
+        out.append(found("decision-threshold", process, "事项涉及资金，但没有按决策限额（*_decision_threshold 参数）"
+                         "分流，也没有调用四议两公开"))
+    return out
+
+
+def _names(text: str, pattern) -> set[str]:
+    try:
+        return {n for n in names_in(text) if pattern.search(n)}
+    except SyntaxError:
+        return set()
+
+
+def _over_threshold(condition: str) -> bool:
+    """`amount >= threshold` or `threshold <= amount` (and the strict forms): the branch is the big one."""
+    import ast
+    try:
+        tree = ast.parse(condition, mode="eval")
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = node.left, node.comparators[0]
+            right_is = isinstance(right, ast.Name) and THRESHOLD.search(right.id)
+            left_is = isinstance(left, ast.Name) and THRESHOLD.search(left.id)
+            if right_is and isinstance(node.ops[0], (ast.GtE, ast.Gt)):
+                return True
+            if left_is and isinstance(node.ops[0], (ast.LtE, ast.Lt)):
+                return True
+    return False
+
+
+def _reaches_call(start: str, nodes, outgoing, attached) -> bool:
+    seen, todo = {start}, [start]
+    while todo:
+        current = todo.pop()
+        node = nodes.get(current)
+        if node is not None and local_name(node) == "callActivity" and node.get("calledElement") == MAJOR_DECISION:
+            return True
+        for nxt in outgoing.get(current, []) + attached.get(current, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def check_offline(files: dict[str, bytes], processes_dir, extra_parameters=()) -> list[LintFinding]:
+    """`xiaowei processes check`: the files checked against the power list under `processes_dir`
+    (its roles, parameters and the items they may call), with no database."""
+    from pathlib import Path
+
+    from .registry import load_parameters, load_roles
+
+    directory = Path(processes_dir)
+    base = {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*.bpmn"))}
+    names = set(load_parameters(directory)) | set(extra_parameters)
+    return check_documents(files, base, set(load_roles(directory)), names)

@@ -1,0 +1,77 @@
+"""特色清单管理 on the web (issue 14, part 4): a township administrator uploads a draft, checks it,
+sees a lint error named on its element, uploads the fixed file, publishes, compares, withdraws;
+every form carries the CSRF token."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from api import create_app
+from tests.browser.web import WebClient, assert_accessible
+from tests.hostile.items import item
+
+from .conftest import make_user
+
+BASIS = '<spiffworkflow:property name="policy_basis" value="《青山镇村务管理办法（测试）》" />'.encode()
+
+
+@pytest.fixture
+def web(ctx):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
+    make_user(ctx, "qingshan_admin", ["TOWNSHIP_ADMIN"])
+    client = WebClient(app)
+    client.login("qingshan_admin", "correct-horse-battery")
+    return client
+
+
+def upload(web, data: bytes):
+    return web.post("/authoring/upload", {"township": "qingshan_town", "file": (io.BytesIO(data), "hostile_item.bpmn")},
+                    content_type="multipart/form-data")
+
+
+def test_upload_check_publish_compare_withdraw(ctx, web):
+    listing = web.get("/authoring")
+    assert listing.status_code == 200 and "特色清单管理" in listing.get_data(as_text=True)
+    assert "还没有特色清单事项" in listing.get_data(as_text=True)
+    assert_accessible(listing)
+    assert upload(web, item().replace(BASIS, b"")).status_code == 302
+    with ctx.uow() as uow:
+        (draft,) = uow.definitions.versions("hostile_item")
+        first = draft.id
+    page = web.get("/authoring?township=qingshan_town").get_data(as_text=True)
+    assert "草稿" in page and "测试事项" in page
+    checked = web.post(f"/authoring/hostile_item/{first}", {"action": "check", "township": "qingshan_town"})
+    text = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "policy-basis" in text and "第" in text and "review" in text
+    refused = web.post(f"/authoring/hostile_item/{first}", {"action": "publish", "township": "qingshan_town"})
+    assert refused.status_code == 422 and "规则检查" in refused.get_data(as_text=True)
+    assert upload(web, item()).status_code == 302                                        # the fixed file
+    with ctx.uow() as uow:
+        second = uow.definitions.versions("hostile_item")[0].id
+    assert web.post(f"/authoring/hostile_item/{second}", {"action": "publish", "township": "qingshan_town"}).status_code == 302
+    page = web.get("/authoring?township=qingshan_town").get_data(as_text=True)
+    assert "已发布" in page and "与上一版比较" in page and "撤回原因" in page
+    diff = web.get(f"/authoring/hostile_item/diff?from={first}&to={second}&township=qingshan_town")
+    assert diff.status_code == 200 and "政策依据" in diff.get_data(as_text=True)
+    assert web.get("/authoring/hostile_item/diff?from=x&to=1").status_code == 422
+    empty = web.post(f"/authoring/hostile_item/{second}", {"action": "withdraw", "reason": "", "township": "qingshan_town"})
+    assert empty.status_code == 422 and "撤回原因" in empty.get_data(as_text=True)
+    gone = web.post(f"/authoring/hostile_item/{second}", {"action": "withdraw", "reason": "试行结束", "township": "qingshan_town"})
+    assert gone.status_code == 302
+    assert "试行结束" in web.get("/authoring?township=qingshan_town").get_data(as_text=True)
+    no_token = web.post(f"/authoring/hostile_item/{second}", {"action": "check"}, csrf=False)
+    assert no_token.status_code in (400, 403)
+
+
+def test_a_clerk_has_no_authoring_page(ctx):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
+    make_user(ctx, "cunwei", ["VILLAGE_COMMITTEE"])
+    client = WebClient(app)
+    client.login("cunwei", "correct-horse-battery")
+    page = client.get("/authoring")
+    assert page.status_code == 200 and "你不是任何乡镇的管理员" in page.get_data(as_text=True)
+    assert "特色清单管理" not in client.get("/tasks").get_data(as_text=True)
+    r = client.post("/authoring/upload", {"township": "qingshan_town", "file": (io.BytesIO(item()), "x.bpmn")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 403

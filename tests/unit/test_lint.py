@@ -1,0 +1,95 @@
+"""The compliance lint (规则检查, engine/lint.py): for each rule a failing file and a passing one
+(tests/fixtures/lint/), every shipped item free of errors, and the offline check of the CLI."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+from engine.lint import ERROR, RULES, check_documents, check_offline, has_errors, lint_document
+from engine.registry import load_parameters, load_roles
+from engine.services.context import DEFAULT_PROCESSES_DIR
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
+PARAMETERS = set(load_parameters(DEFAULT_PROCESSES_DIR))
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LINT_RULES = sorted(set(RULES) - {"load"})
+
+
+def lint(path: Path):
+    return lint_document(f"townships/qingshan_town/{path.name}", path.read_bytes(), PARAMETERS)
+
+
+def passing(rule: str) -> Path:
+    own = FIXTURES / f"{rule}.pass.bpmn"
+    return own if own.exists() else FIXTURES / "compliant.bpmn"
+
+
+@pytest.mark.parametrize("rule", LINT_RULES)
+def test_each_rule_has_a_failing_file_that_it_names(rule):
+    findings = [f for f in lint(FIXTURES / f"{rule}.fail.bpmn") if f.rule == rule]
+    assert findings, rule
+    for finding in findings:
+        assert finding.severity == RULES[rule][0]
+        assert finding.file == f"townships/qingshan_town/{rule}.fail.bpmn"
+        assert finding.element and isinstance(finding.line, int) and CJK.search(finding.message)
+        source = (FIXTURES / f"{rule}.fail.bpmn").read_text(encoding="utf-8").splitlines()
+        assert f'id="{finding.element}"' in source[finding.line - 1]
+        assert "第" in finding.text() and finding.element in finding.text()
+
+
+@pytest.mark.parametrize("rule", LINT_RULES)
+def test_each_rule_passes_a_file_that_keeps_it(rule):
+    assert not [f for f in lint(passing(rule)) if f.rule == rule]
+
+
+def test_the_compliant_item_passes_every_load_time_check_and_the_lint():
+    data = (FIXTURES / "compliant.bpmn").read_bytes()
+    assert check_offline({"townships/qingshan_town/compliant.bpmn": data}, DEFAULT_PROCESSES_DIR) == []
+
+
+def test_a_failing_file_fails_the_full_check_with_its_lint_error():
+    data = (FIXTURES / "major-decision.fail.bpmn").read_bytes()
+    findings = check_offline({"townships/qingshan_town/x.bpmn": data}, DEFAULT_PROCESSES_DIR)
+    assert has_errors(findings) and [f.rule for f in findings if f.severity == ERROR] == ["major-decision"]
+
+
+def test_a_load_error_is_reported_with_its_file_element_and_line():
+    data = (FIXTURES / "compliant.bpmn").read_bytes().replace(b'targetRef="gw_amount"', b'targetRef="gw_amonut"')
+    (finding, *_) = check_offline({"townships/qingshan_town/x.bpmn": data}, DEFAULT_PROCESSES_DIR)
+    assert finding.rule == "load" and finding.element == "f_review" and finding.line and CJK.search(finding.message)
+
+
+@pytest.mark.parametrize("path", sorted((DEFAULT_PROCESSES_DIR / "county").glob("*.bpmn")), ids=lambda p: p.stem)
+def test_every_shipped_item_passes_the_lint_without_errors(path):
+    findings = lint_document(str(path.relative_to(DEFAULT_PROCESSES_DIR)), path.read_bytes(), PARAMETERS)
+    assert not has_errors(findings), [f.text() for f in findings if f.severity == ERROR]
+
+
+def test_the_cli_checks_files_offline_with_exit_codes(monkeypatch):
+    monkeypatch.setenv("XIAOWEI_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")   # never used
+    runner = CliRunner()
+    good = runner.invoke(cli, ["processes", "check", str(FIXTURES / "compliant.bpmn")])
+    assert good.exit_code == 0, good.output
+    assert "0 个错误" in good.output
+    bad = runner.invoke(cli, ["processes", "check", str(FIXTURES / "compliant.bpmn"),
+                              str(FIXTURES / "policy-basis.fail.bpmn")])
+    assert bad.exit_code == 1
+    assert "错误 [policy-basis]" in bad.output and "policy-basis.fail.bpmn 第 36 行 元素 review" in bad.output
+
+
+def test_a_step_id_equal_to_a_new_items_key_keeps_the_file_that_has_it():
+    """A township item keyed `pay_check` calling `other_item`, whose file has a step `pay_check`:
+    that file stays among the items it may call (only a file defining the same process is replaced)."""
+    compliant = (FIXTURES / "compliant.bpmn").read_bytes()
+    data = compliant.replace(b'id="lint_item"', b'id="pay_check"').replace(b'calledElement="major_decision"',
+                                                                          b'calledElement="other_item"')
+    other = compliant.replace(b'id="lint_item"', b'id="other_item"').replace(b'"pay"', b'"pay_check"') \
+        .replace(b"start,pay", b"start,pay_check").replace(b">pay<", b">pay_check<")
+    base = {"county/major_decision.bpmn": (DEFAULT_PROCESSES_DIR / "county" / "major_decision.bpmn").read_bytes(),
+            "townships/t/other.bpmn": other}
+    findings = check_documents({"townships/t/x.bpmn": data}, base, set(load_roles(DEFAULT_PROCESSES_DIR)), PARAMETERS)
+    assert [f.rule for f in findings if f.severity == ERROR] == ["major-decision"], [f.text() for f in findings]
