@@ -4,7 +4,7 @@ Counted when the step is completed, so the 考核 dashboard sums them in the dat
 reading every step's audit payload. Steps completed before this revision count as having none.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
