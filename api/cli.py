@@ -18,6 +18,7 @@ import click
 from engine import clock, committed
 from engine.errors import XiaoweiError
 from engine.services import Actor, audit, definitions, health, orgs, timers
+from engine.services.complaints.worker import run_complaint_jobs
 from engine.settings import Settings, SettingsError
 
 from .lifeline import exit_with_parent, parent_alive
@@ -175,6 +176,8 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
         if once:
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             click.echo(f"{len(done)} matters advanced")
+            jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
+            click.echo(f"{len(jobs['registered'])} complaints registered, {jobs['sent']} notifications sent")
             return
         _poll(ctx, interval, parent_pid, progress)
 
@@ -197,6 +200,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
         while True:
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
             timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
+            run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
                 return

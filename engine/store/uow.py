@@ -16,6 +16,8 @@ from .repositories import (AttachmentRepository, AuditRepository, CalendarReposi
                            IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
                            ParameterRepository)
 from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
+from .complaint_repositories import (ComplaintRepository, ExclusionRepository, OutboxRepository,
+                                     PortalComplaintRepository)
 
 
 class _Transaction:
@@ -72,6 +74,9 @@ class UnitOfWork(_Transaction):
         self.tokens = TokenRepository(self.session)
         self.publications = PublicationRepository(self.session)
         self.public_objections = PublicObjectionRepository(self.session)
+        self.complaints = ComplaintRepository(self.session)        # issue 11
+        self.exclusions = ExclusionRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     def flush(self) -> None:
@@ -111,4 +116,6 @@ class PortalUnitOfWork(_Transaction):
         self.audit = AuditRepository(self.session)
         # The township's rules are public (time limits, telephones on its flowcharts).
         self.parameters = ParameterRepository(self.session)
+        # Complaints filed online, their 查询码 lookups, the anonymised cases (never a reporter read).
+        self.complaints = PortalComplaintRepository(self.session)
         return self
