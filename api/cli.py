@@ -328,6 +328,16 @@ def users_revoke(username, role, org):
     click.echo(f"{user['username']}: " + (", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "no roles"))
 
 
+@users.command("token")
+@click.argument("username")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 366), help="How long it is valid.")
+def users_token(username, days):
+    """Issue a long-lived bearer token for a service account (the chat-group bot: grant it COMPLAINT_BOT first)."""
+    from engine.services import identity
+    issued = identity.service_token(_migrated_context(), Actor.system(), username, days)
+    click.echo(f"{issued['token']}\n(valid until {issued['expires_at'].isoformat()}; shown only now)")
+
+
 @users.command("list")
 def users_list():
     """Every user with their roles."""
