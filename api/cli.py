@@ -279,6 +279,9 @@ def demo(walk):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         walked = walk_demo(ctx)
         click.echo(f"  {len(walked)} matters walked" if walked else "  already walked")
+        from engine.services.complaints.demo import seed_demo_complaints
+        filed = seed_demo_complaints(ctx)      # 群众诉求: the portal's figures and the statistics page
+        click.echo(f"  {len(filed)} demo complaints" if filed else "  demo complaints already there")
     click.echo("\ndemo ready. Every demo user's password is " + repr(DEMO_PASSWORD) + " (demo only, never in production).")
     click.echo("User names are <role code in lower case>.<unit code>, for example:")
     for role, unit in (("TWO_COMMITTEES", "lushui_village"), ("SUPERVISION_COMMITTEE", "lushui_village"),

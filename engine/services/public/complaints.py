@@ -21,6 +21,7 @@ MIN_TEXT, MAX_TEXT, MAX_NAME, MAX_MATTER = 5, 2000, 50, 200
 MAX_PHOTOS = 3
 PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 WINDOW = timedelta(hours=1)
+CATEGORIES = vocabulary.COMPLAINT_CATEGORIES
 
 
 def file_public_complaint(ctx, village: str, form: dict, photos: list | None = None, source: str = "") -> dict:
@@ -177,9 +178,9 @@ def _throttled_find(ctx, uow, digits: str, source: str):
 
 # -- views ----------------------------------------------------------------------------------------
 def _reporter_view(uow, row) -> dict:
-    """What the holder of the 查询码 sees: their own words, where the case is, the answer. Never
-    who handles it by name, nor the reporter's details (they are the reporter's own, but a 查询码
-    read over a shoulder should not give them away)."""
+    """What the holder of the 查询码 sees: where the case is, by whom it is handled (the unit), the
+    answer (scrubbed, as published). Not the words of the complaint, nor anything of the reporter:
+    a 查询码 read over a shoulder, or guessed, must give nobody away."""
     main = uow.complaints.get(row.merged_into_id) if row.merged_into_id else None
     shown = main or row
     place = place_of(uow, row.village_code)
@@ -188,10 +189,10 @@ def _reporter_view(uow, row) -> dict:
                 ("答复", shown.answered_at), ("评价", shown.rated_at), ("办结", shown.closed_at)]
     return {"number": row.number, "village": place, "category": row.category,
             "category_name": vocabulary.COMPLAINT_CATEGORIES.get(row.category, row.category),
-            "content": row.content, "received_at": row.received_at, "status": str(status), "status_name": status.label,
+            "received_at": row.received_at, "status": str(status), "status_name": status.label,
             "merged_into": main.number if main else None,
             "handler_name": vocabulary.HANDLER_LEVELS.get(shown.handler_level) if shown.handler_level else None,
-            "answer": shown.answer if shown.answered_at else None, "answered_at": shown.answered_at,
+            "answer": shown.public_answer if shown.answered_at else None, "answered_at": shown.answered_at,
             "answer_due": shown.answer_due if status in (vocabulary.ComplaintStatus.ASSIGNED,) else None,
             "rating": shown.rating, "rating_name": vocabulary.RATINGS.get(shown.rating) if shown.rating else None,
             "rating_pending": shown.pending_rating is not None,
