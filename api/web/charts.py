@@ -12,7 +12,7 @@ def bar_chart(title: str, rows: list[tuple[str, list[float | None]]], series: li
               maximum: float | None = None) -> Markup:
     """Horizontal bars: one group per row (a unit, a category), one bar per series in the group,
     each labelled with its value. `maximum` fixes the scale (100 for percentages)."""
-    label_w, width, bar_h, gap = 96, 560, 16, 10
+    label_w, width, bar_h, gap = 72, 420, 16, 10
     plot_w = width - label_w - 60
     top = 28 + 18 * (len(series) > 1)
     group_h = bar_h * len(series) + gap
