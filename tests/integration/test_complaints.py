@@ -238,3 +238,37 @@ def test_statistics_per_unit_and_period(ctx, people, fixed):
     assert later["totals"]["received"] == 0
     with pytest.raises(NotFound):
         statistics.statistics(ctx, people["clerk"], "baiyun_town")
+
+
+def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_path, monkeypatch):
+    """`xiaowei worker --once --now …`: the timer worker as operators run it, at a time of our choosing."""
+    from click.testing import CliRunner
+
+    from api.cli import cli
+    from api.wiring import build_context
+    from engine.services.definitions import sync_definitions
+    from engine.services.demo import seed_demo
+    monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'worker.sqlite3'}")
+    monkeypatch.setenv("XIAOWEI_ENV", "test")
+    context = build_context()
+    context.database.upgrade()
+    sync_definitions(context)
+    seed_demo(context, SYSTEM, with_users=False)
+    clerk = Actor("clerk", frozenset({Grant("REPORTING_CLERK", "lushui_village")}))
+    discipline = Actor("jiwei", frozenset({Grant("TOWNSHIP_DISCIPLINE", "qingshan_town")}))
+    with clock.use_clock(clock.FixedClock(T0)):
+        filed = intake.file_complaint(context, clerk, "lushui_village", {**FORM, "category": "relief"})
+        for step_id, data in (("accept", {"accept_decision": "accept", "accept_note": "受理"}),
+                              ("assign", {"handler_level": "county", "handler_unit": "县民政局", "assign_note": "请核实"})):
+            step(context, discipline, filed, step_id, data)
+    context.database.dispose()
+    early = CliRunner().invoke(cli, ["worker", "--once", "--now", (T0 + timedelta(days=14)).isoformat()])
+    assert early.exit_code == 0 and "0 matters advanced" in early.output
+    late = CliRunner().invoke(cli, ["worker", "--once", "--now", (T0 + timedelta(days=15, hours=1)).isoformat()])
+    assert late.exit_code == 0 and "1 matters advanced" in late.output, late.output
+    found = reads.get_complaint(context, SYSTEM, filed["id"])
+    (order,) = found["supervision_orders"]
+    assert order["issuer_role"] == "COUNTY_DISCIPLINE" and order["issuer_org"] == "demo_county"
+    assert order["issued_at"] == T0 + timedelta(days=15, hours=1)
+    assert order["new_due"] == T0 + timedelta(days=20, hours=1)
+    context.database.dispose()
