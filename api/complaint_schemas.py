@@ -101,6 +101,7 @@ class ComplaintSchema(ComplaintSummarySchema):
     reopened = fields.Boolean()
     reviewed = fields.Boolean()
     created_by = fields.String()
+    created_by_name = fields.String()
     merged_into = fields.Nested(LinkSchema, allow_none=True)
     merged = fields.List(fields.Nested(LinkSchema))
     supervision_orders = fields.List(fields.Nested(SupervisionOrderSchema))

@@ -36,6 +36,7 @@ def get_complaint(ctx, actor, complaint_id: int) -> dict:
                 "answered_at": complaint.answered_at, "rated_at": complaint.rated_at, "closed_at": complaint.closed_at,
                 "outcome": complaint.outcome, "reopened": complaint.reopened, "reviewed": complaint.reviewed,
                 "created_by": complaint.created_by, "registered_at": complaint.registered_at,
+                "created_by_name": _display_name(uow, complaint.created_by),
                 "merged_into": {"id": main.id, "number": main.number, "matter_id": main.matter_id} if main else None,
                 "merged": [{"id": c.id, "number": c.number, "matter_id": c.matter_id}
                            for c in uow.complaints.merged_into(complaint.id)],
@@ -87,6 +88,14 @@ def supervision_view(order) -> dict:
     return {"number": order.number, "overdue_step": order.overdue_step, "handler_role": order.handler_role,
             "issuer_role": order.issuer_role, "issuer_org": order.issuer_org, "previous_due": order.previous_due,
             "new_due": order.new_due, "issued_at": order.issued_at, "matter_id": order.matter_id}
+
+
+def _display_name(uow, username: str) -> str:
+    """Who entered a case, as people call them (the portal's own, the worker's, a user's name)."""
+    if username == "public":
+        return "群众在公开平台自行提交"
+    user = uow.users.by_name(username)
+    return user.display_name if user else username
 
 
 def _unit_names(uow, codes: set[str]) -> dict:
