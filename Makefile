@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export XIAOWEI_DATA_DIR ?= var
 
-.PHONY: setup run test test-fast bench docs flowcharts flow-coverage
+.PHONY: setup run test test-fast lint bench docs flowcharts flow-coverage
 
 setup:
 	sh scripts/bootstrap.sh
@@ -16,11 +16,15 @@ run: setup                 ## demo county/township/village + power list, then se
 
 # With this, setup (scripts/bootstrap.sh) also installs Debian's chromium, for tests/browser.
 test: export XIAOWEI_WITH_BROWSER = 1
-test: setup                ## the whole suite (PostgreSQL tests run when XIAOWEI_TEST_DATABASE_URL is set)
+test: setup                ## lint, then the whole suite (PostgreSQL tests run when XIAOWEI_TEST_DATABASE_URL is set)
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-fast: setup           ## unit tests only
 	$(BIN)/pytest -q tests/unit
+
+lint: setup                ## ruff (pyflakes, pycodestyle, bugbear; settings in pyproject.toml)
+	$(BIN)/ruff check .
 
 bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_engine.py

@@ -13,6 +13,7 @@ from . import apidocs, observe, public, security_headers, untrusted_input, web
 from .errors import http_error, register_error_handlers
 from .rest import (attachments, audit, auth, calendar, complaints, flowcharts, health, incidents, instances, processes,
                    registry, tasks, users)
+from .rest import statistics as statistics_api, warnings as warnings_api
 from .wiring import build_context
 
 API_SETTINGS = {
@@ -56,11 +57,15 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
         from engine.services.definitions import sync_definitions
         ctx.database.upgrade()
         sync_definitions(ctx)
+    from engine.services import redlines
+    redlines.watch(ctx)          # red lines run after every committed event (issue 12)
     api = XiaoweiApi(app)
     api.spec.components.security_scheme("bearerAuth", {
-        "type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token 得到的令牌（有效期 XIAOWEI_TOKEN_HOURS，默认 8 小时）"})
+        "type": "http", "scheme": "bearer", "description":
+        "POST /api/v1/auth/token 得到的令牌（有效期 XIAOWEI_TOKEN_HOURS，默认 8 小时）"})
     for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
-                      audit.blp, flowcharts.blp, calendar.blp, incidents.blp, health.blp, complaints.blp):
+                      audit.blp, flowcharts.blp, calendar.blp, incidents.blp, health.blp, warnings_api.blp,
+                      statistics_api.blp, complaints.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.register_blueprint(apidocs.bp)

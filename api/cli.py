@@ -17,7 +17,7 @@ import click
 
 from engine import clock, committed
 from engine.errors import XiaoweiError
-from engine.services import Actor, audit, definitions, health, orgs, timers
+from engine.services import Actor, audit, definitions, health, orgs, redlines, timers
 from engine.services.complaints.worker import run_complaint_jobs
 from engine.settings import Settings, SettingsError
 
@@ -165,6 +165,7 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
     ctx = _migrated_context()          # after the arguments: a usage error is told first
     counters = instruments()
     committed.listen(counters.count_committed)
+    redlines.watch(ctx)                # the red lines run after each timer's commit
     if metrics_port:
         from prometheus_client import start_http_server
         start_http_server(metrics_port, addr="127.0.0.1", registry=counters.registry)
@@ -201,6 +202,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
             timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
             run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
+            _nightly_sweep(ctx)
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
                 return
@@ -209,6 +211,18 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             last_beat = time.monotonic()
     finally:
         health.worker_stopped(ctx, worker_id)
+
+
+def _nightly_sweep(ctx) -> None:
+    """Every rule over every village once a night (engine/services/redlines.py); a failure is
+    logged and tried again at the next poll."""
+    try:
+        done = redlines.sweep_if_due(ctx, Actor.system())
+    except Exception:  # noqa: BLE001 - the timers must keep running whatever the sweep met
+        logging.getLogger("xiaowei.redlines").exception("the nightly red-line sweep failed")
+        return
+    if done:
+        click.echo(f"red lines swept: {done}")
 
 
 def _parse_time(text: str) -> datetime:
@@ -259,7 +273,11 @@ def _prepare_database() -> None:
 @cli.command()
 @click.option("--walk/--no-walk", default=True, show_default=True,
               help="Drive demo matters of 绿水村 through their steps, so the public portal has something to show.")
-def demo(walk):
+@click.option("--history", is_flag=True, help="Instead of the walk: a demo year of matters across the three demo "
+              "villages with planted red-line violations, then a sweep (xiaowei demo --history --matters 3000).")
+@click.option("--matters", "history_matters", default=3000, show_default=True, type=click.IntRange(20, 50000),
+              help="How many matters the demo year has (with --history).")
+def demo(walk, history, history_matters):
     """Set up a demo county (2 townships, 3 villages, one user per role per unit). Demo only."""
     from engine.services.demo import DEMO_PASSWORD, demo_username, seed_demo
     ctx = _context()
@@ -272,7 +290,9 @@ def demo(walk):
     for unit in orgs.list_units(ctx, Actor.system()):
         mark = "new" if unit["code"] in created["units"] else "ok "
         click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
-    if walk:
+    if history:
+        _demo_history(ctx, history_matters)
+    elif walk:
         from engine.services.demo_walk import walk_demo
         click.echo("4/4 demo matters of 绿水村, walked through their steps (the public portal shows what they published) ...")
         for noisy in ("spiff", "xiaowei.worker"):       # hundreds of steps and timers: one line is enough
@@ -290,7 +310,23 @@ def demo(walk):
         click.echo(f"  {demo_username(role, unit)}")
     click.echo("Public portal (no login): http://127.0.0.1:8000/public/lushui_village")
     click.echo("Get a token: curl -X POST localhost:8000/api/v1/auth/token -H Content-Type:application/json "
-               f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", \"password\": \"{DEMO_PASSWORD}\"}}'")
+               f"-d '{{\"username\": \"{demo_username('TWO_COMMITTEES', 'lushui_village')}\", "
+               f"\"password\": \"{DEMO_PASSWORD}\"}}'")
+
+
+def _demo_history(ctx, total: int) -> None:
+    from engine.services import registers
+    from engine.services.demo_history import PLANTED, RELATED, walk_history
+    if registers.list_related(ctx, Actor.system(), RELATED[0][0]):
+        click.echo("4/4 the demo year was walked before")
+        return
+    click.echo(f"4/4 a demo year: {total} matters across the demo villages, {len(PLANTED)} with planted violations ...")
+    for noisy in ("spiff", "xiaowei.worker", "xiaowei.services"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    year = walk_history(ctx, total, progress=lambda week, n: click.echo(f"  week {week:2}: {n} matters"))
+    click.echo(f"  swept: {json.dumps(year['sweep'], ensure_ascii=False)}")
+    for rule, check, ids in year["expected"]:
+        click.echo(f"  planted {rule} {check}: matters {', '.join(map(str, ids))}")
 
 
 @cli.group()
@@ -498,6 +534,46 @@ def _parse_day_or_time(text: str) -> datetime:
         return _parse_time(text)
     except (ValueError, click.BadParameter):
         raise click.BadParameter(f"not a date or an ISO time: {text!r}", param_hint="--before") from None
+
+
+@cli.group("redlines")
+def redlines_group():
+    """Red lines (红线) and their warnings (预警)."""
+
+
+@redlines_group.command("sweep")
+@click.option("--village", "villages", multiple=True, help="Only this village (repeatable).")
+@click.option("--now", "now_text", help="Treat this ISO time as now (time limits, escalation).")
+def redlines_sweep(villages, now_text):
+    """Run every rule over every village now; raise, update or lift warnings; escalate overdue 交办."""
+    ctx = _migrated_context()
+    fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
+    with clock.use_clock(fixed):
+        totals = redlines.sweep(ctx, Actor.system(), list(villages) or None,
+                                progress=lambda v, n, c: click.echo(f"  {v}: {n} matters, {c}"))
+    click.echo(json.dumps(totals, ensure_ascii=False))
+
+
+@redlines_group.command("rules")
+def redlines_rules():
+    """List the rules of processes/redlines.toml."""
+    for rule in redlines.rulebook(_context()):
+        click.echo(f"{rule.code:4} {rule.severity:6} {rule.name}：{rule.description}")
+
+
+@redlines_group.command("related")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def redlines_related(path):
+    """Load kinship register entries from a CSV file: village,cadre,party,relation (header line)."""
+    import csv
+    from engine.services import registers
+    ctx = _migrated_context()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        registers.add_related(ctx, Actor.system(), row.get("village", ""), row.get("cadre", ""),
+                              row.get("party", ""), row.get("relation", ""))
+    click.echo(f"{len(rows)} entries added")
 
 
 @cli.group("audit")

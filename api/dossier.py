@@ -17,13 +17,15 @@ def dossier_document(dossier: dict, role_names: dict) -> Document:
     matter, item, units = dossier["matter"], dossier["item"], dossier["units"]
     doc = Document(title=f"事项档案：{matter['subject']}",
                    subtitle=f"{item['name']}（{item['list_code'] or '-'}） · 事项编号 #{matter['id']} · "
-                            f"导出于 {local_time(dossier['exported_at'])}（北京时间），导出人 {dossier['exported_by']}",
+                            f"导出于 {local_time(dossier['exported_at'])}（北京时间），"
+                            f"导出人 {_name(dossier, dossier['exported_by'])}",
                    footer=f"小微 · 事项 #{matter['id']} 档案 · 审计链尾 #{dossier['chain_head']['seq']}")
     doc.heading("一、事项概况")
     doc.facts([("事项", f"{item['name']}（{item['list_code'] or '-'}）"),
-               ("村（乡镇）", f"{units.get(matter['village'], matter['village'])}（{units.get(matter['township'], matter['township'])}）"),
+               ("村（乡镇）", f"{units.get(matter['village'], matter['village'])}"
+                             f"（{units.get(matter['township'], matter['township'])}）"),
                ("状态", matter["status_name"]), ("结果", matter["outcome"] or "-"),
-               ("金额", money(matter["amount"]) or "-"), ("发起人", matter["created_by"]),
+               ("金额", money(matter["amount"]) or "-"), ("发起人", _name(dossier, matter["created_by"])),
                ("发起时间", local_time(matter["created_at"])), ("结束时间", local_time(matter["ended_at"])),
                ("政策依据", item["policy_basis"] or "-"), ("定义版本（sha256）", item["bundle_sha256"]),
                ("归档时间", local_time(matter["archived_at"]) if matter.get("archived_at") else "未归档")])
@@ -51,11 +53,22 @@ def dossier_document(dossier: dict, role_names: dict) -> Document:
 def _process(doc: Document, dossier: dict, role_names: dict) -> None:
     doc.heading("二、办理过程")
     rows = []
-    for entry in timeline(dossier["events"], dossier["fields"], role_names):
+    for entry in timeline(dossier["events"], dossier["fields"], role_names, dossier["people"]):
         changes = "；".join(f"{c['label']}：{_shown(c)}" for c in entry["changes"])
-        rows.append((entry["seq"], local_time(entry["at"]), entry["actor"], f"{entry['what']} {entry['detail']}".strip(),
+        rows.append((entry["seq"], local_time(entry["at"]), _who(entry), f"{entry['what']} {entry['detail']}".strip(),
                      changes))
     doc.table(("序号", "时间", "办理人", "事项", "填报数据"), rows, (12, 28, 30, 50, 62))
+
+
+def _name(dossier: dict, login: str) -> str:
+    name = dossier["people"].get(login, login)
+    return name if name == login else f"{name}（{login}）"
+
+
+def _who(entry: dict) -> str:
+    """A person's name with the login name the audit chain records (evidence names both)."""
+    name, login = entry["actor_name"], entry["actor"]
+    return name if name == login or login == "system" else f"{name}（{login}）"
 
 
 def _shown(change: dict) -> str:
@@ -66,7 +79,9 @@ def _shown(change: dict) -> str:
 def _value(field, value, names: dict) -> str:
     if field and field["type"] == "file" and isinstance(value, list):
         return "、".join(names.get(v, v) for v in value)
-    return field_text(field, value) if field else json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+    if field:
+        return field_text(field, value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
 
 
 def _flowchart(dossier: dict, role_names: dict) -> bytes:

@@ -55,8 +55,8 @@ def main(argv=None) -> None:
         client = create_app({"TESTING": True, "SECRET_KEY": "bench"}, context=ctx).test_client()
         for page in PAGES:
             etag = client.get(page).headers["ETag"]
-            full = median_ms(lambda: client.get(page), repeat)
-            cached = median_ms(lambda: client.get(page, headers={"If-None-Match": etag}), repeat)
+            full = median_ms(lambda page=page: client.get(page), repeat)
+            cached = median_ms(lambda page=page, etag=etag: client.get(page, headers={"If-None-Match": etag}), repeat)
             print(f"{page:48} {full:7.2f} ms  304: {cached:5.2f} ms  ({full / cached:4.1f}x)")
         publishing_cost(ctx, repeat)
         database.dispose()

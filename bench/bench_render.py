@@ -52,7 +52,7 @@ def _xml(nodes, order, middle) -> str:
         for lane, refs in lanes.items())
     node_xml = ''.join(_node_xml(*node) for node in nodes)
     flows = [f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-             for i, (a, b) in enumerate(zip(order, order[1:]))]
+             for i, (a, b) in enumerate(zip(order, order[1:], strict=False))]
     flows.append(f'<bpmn:sequenceFlow id="f_skip" sourceRef="gw_amount" targetRef="{order[5]}">'
                  '<bpmn:conditionExpression>amount &lt; project_decision_threshold'
                  '</bpmn:conditionExpression></bpmn:sequenceFlow>')

@@ -69,16 +69,6 @@ def alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -369,7 +359,8 @@ def passed(report: dict) -> bool:
 def print_report(r: dict) -> None:
     gone = r["orphans_gone_after_max"]
     print(f"crash test on {r['database']}: {r['seconds']} s of load, {r['clients']} clients, {r['workers']} workers")
-    print(f"  crashes:      {r['workers_killed']} workers and {r['timer_workers_killed']} timer workers killed, master killed {r['masters_killed']}x, whole serve "
+    print(f"  crashes:      {r['workers_killed']} workers and {r['timer_workers_killed']} timer workers killed, "
+          f"master killed {r['masters_killed']}x, whole serve "
           f"killed {r['groups_killed']}x; {r['restarts']} restarts, {r['failed_restarts']} failed")
     print(f"  orphans:      {r['orphans_survived']} still running after the grace period"
           + (f"; all gone {gone:.2f} s after the master's kill at worst" if gone is not None else ""))

@@ -29,7 +29,7 @@ def iso_literal(expression: str) -> str | None:
 def iso_days(literal: str) -> float:
     """At most how many days a duration lasts (years of 366 days, months of 31)."""
     found = ISO_DURATION.match(literal)
-    return sum(float(n) * per for n, per in zip(found.groups(), _DAYS_PER) if n) if found else float("inf")
+    return sum(float(n) * per for n, per in zip(found.groups(), _DAYS_PER, strict=True) if n) if found else float("inf")
 
 
 def iso_duration_words(literal: str) -> str | None:
@@ -37,7 +37,7 @@ def iso_duration_words(literal: str) -> str | None:
     found = ISO_DURATION.match((literal or "").strip().upper())
     if not found:
         return None
-    return "".join(f"{_number(n)}{unit}" for n, unit in zip(found.groups(), UNITS) if n)
+    return "".join(f"{_number(n)}{unit}" for n, unit in zip(found.groups(), UNITS, strict=True) if n)
 
 
 def duration_words(expression: str | None, values: Mapping[str, object],

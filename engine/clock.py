@@ -35,7 +35,7 @@ class FixedClock:
         self.at = self.at + delta
 
 
-_current: ContextVar = ContextVar("xiaowei_clock", default=SystemClock())
+_current: ContextVar = ContextVar("xiaowei_clock", default=SystemClock())   # noqa: B039 (stateless)
 
 
 def now() -> datetime:

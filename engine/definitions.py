@@ -4,13 +4,14 @@ A file is parsed once with SpiffWorkflow's SpiffBpmnParser (see engine/parser.py
 an item: its process plus every process it calls, identified by a hash over their file hashes, so a
 running matter stays on exactly the version it started with. Metadata (item, steps, roles, forms,
 deadlines) is read from the XML by our own code because the parser keeps neither process-level
-properties nor lane ids (engine-notes §3.1).
+properties nor lane ids (docs/engine-notes.md §3.1).
 """
 from __future__ import annotations
 
 import hashlib
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -25,11 +26,11 @@ from .parser import XiaoweiParser
 from .spec_checks import check_specs
 from .structure import check_ids, check_structure
 
-# Refused before SpiffWorkflow sees the file: each would run code (engine-notes §4).
+# Refused before SpiffWorkflow sees the file: each would run code (docs/engine-notes.md §4).
 FORBIDDEN_ELEMENTS = {"scriptTask": "不允许脚本任务", "serviceTask": "不允许服务任务",
                       "businessRuleTask": "不允许业务规则任务", "preScript": "不允许前置脚本",
                       "postScript": "不允许后置脚本", "script": "不允许脚本"}
-# The categories of the list, in the order the catalogue shows them (domain reference §2.2).
+# The categories of the list, in the order the catalogue shows them (docs/micro-power.md §2.2).
 CATEGORIES = ("村级重大决策", "工程项目", "招投标采购", "资产资源", "财务管理", "人事用工", "村务管理", "便民服务")
 METADATA_KEYS = ("list_code", "category", "policy_basis", "executing_body", "supervising_body",
                  "time_limit", "publicity")
@@ -122,6 +123,15 @@ class Bundle:
     def info(self) -> ProcessInfo:
         return self.processes[self.key]
 
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """{data name: label} over every form of the item and of the processes it calls."""
+        found = {}
+        for info in self.processes.values():
+            forms = [info.start_form] + [step.form for step in info.steps.values()]
+            found.update({f.name: f.label for form in forms for f in form.fields if f.name not in found})
+        return found
+
     def step(self, spec_name: str, step_id: str) -> Step | None:
         """The step of a task, by its workflow spec name (process key or embedded sub-process id)."""
         info = self.processes.get(spec_name) or next(
@@ -208,7 +218,8 @@ class Catalog:
         forms = [(info.start_event, info.start_form), *((s.id, s.form) for s in info.steps.values())]
         for element, form in forms:
             for name in sorted(form.names() & self.parameter_names):
-                raise DefinitionError(info.file, element, f"表单字段 {name} 与乡镇参数同名：参数决定门槛和期限，不能由填写的数据覆盖，请改用其他字段名")
+                raise DefinitionError(info.file, element, f"表单字段 {name} 与乡镇参数同名："
+                                      "参数决定门槛和期限，不能由填写的数据覆盖，请改用其他字段名")
         for name in sorted(info.mi_items & self.parameter_names):
             raise DefinitionError(info.file, key, f"多实例数据项 {name} 与乡镇参数同名，请改用其他名称")
 

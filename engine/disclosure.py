@@ -117,7 +117,8 @@ def _misplaced(process) -> list[Finding]:
         if name != "field" and holder is not None and local_name(holder) == "extensionElements":
             holder = holder.getparent()
         if name not in places:
-            findings.append(_finding("disclosure-element", node, f"未知的公开声明元素 xiaowei:{name}（可用：publish、field、publishCalled）"))
+            findings.append(_finding("disclosure-element", node,
+                                     f"未知的公开声明元素 xiaowei:{name}（可用：publish、field、publishCalled）"))
         elif holder is None or local_name(holder) not in places[name] or (
                 name != "field" and local_name(node.getparent()) != "extensionElements"):
             where = {"publish": "办理步骤或结束事件的 extensionElements", "publishCalled": "调用活动的 extensionElements",
@@ -186,7 +187,8 @@ def _field(node, element, field_lookup) -> DisclosedField | Finding:
     if spec is None:
         return _finding("disclosure-ref", node, f"公开字段 {ref!r} 不是本流程表单中的字段")
     if spec.type == "file" and cls == "masked":
-        return _finding("disclosure-class", node, f"附件字段 {ref} 不能打码：要么公开（class=\"public\"），要么不公开（class=\"never\"）")
+        return _finding("disclosure-class", node,
+                        f"附件字段 {ref} 不能打码：要么公开（class=\"public\"），要么不公开（class=\"never\"）")
     return DisclosedField((node.get("label") or spec.label).strip(), cls, ref, rule, key, None, spec.type, spec.options)
 
 
@@ -213,7 +215,7 @@ def disclose(publication: Publication, data: dict, context: dict | None = None) 
     """A record's content from a matter's data: {"subject", "fields": [{label, text, value?, key?}],
     "documents": [attachment ids]}. Values missing from the data are left out; masked fields go
     through their rule; every text is scrubbed. `context`: {"village", "township"} names."""
-    fields, documents, subject = [], [], None
+    fields, documents = [], []
     for spec in publication.fields:
         if spec.cls == "never":
             continue

@@ -33,6 +33,15 @@ class Conflict(XiaoweiError):
     """The thing is not in a state that allows the action, or another action won the race."""
 
 
+class LikelyDuplicate(Conflict):
+    """A matter of the same item, village and subject was started within a day: asked, not refused.
+    `matter_ids`: those matters, newest first."""
+
+    def __init__(self, message: str, matter_ids: list[int]):
+        super().__init__(message, {"subject": message})
+        self.matter_ids = matter_ids
+
+
 class InvalidData(XiaoweiError):
     """Submitted data fails the form; `errors` maps field name -> message."""
 

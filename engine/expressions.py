@@ -1,7 +1,7 @@
 """The only expression evaluator: a whitelisted AST, compiled once per expression text.
 
 SpiffWorkflow evaluates conditions, timer values and multi-instance expressions with Python's
-`eval` and runs scripts with `exec` (engine-notes §4). Every definition is checked with
+`eval` and runs scripts with `exec` (docs/engine-notes.md §4). Every definition is checked with
 `check_expression` when it is loaded, and every workflow runs with `SCRIPT_ENGINE`, whose
 environment refuses scripts and evaluates only what passes the same check. The engine is not
 serialized with a workflow, so the runtime re-attaches it after every load.

@@ -71,6 +71,11 @@ def _parse_field(node) -> FormField | str:
     options = tuple((v.get("id"), v.get("name") or v.get("id")) for v in node.iterfind(f"./{{{CAMUNDA}}}value"))
     if ftype == "enum" and not options:
         return f"选项字段 {name} 没有选项"
+    if ftype == "date":
+        for which in ("min", "max"):
+            limit = (constraints.get(which) or "").strip()
+            if limit and not limit.isidentifier() and not _is_iso_day(limit):
+                return f"日期字段 {name} 的 {which} 应为日期（YYYY-MM-DD）或另一个日期字段的名称，而不是 {limit!r}"
     return FormField(
         name=name, label=node.get("label") or name, type=ftype, required="required" in constraints,
         min=constraints.get("min"), max=constraints.get("max"),
@@ -78,12 +83,21 @@ def _parse_field(node) -> FormField | str:
         options=options)
 
 
+def _is_iso_day(text: str) -> bool:
+    try:
+        _to_date(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _int_or_none(text):
     return int(text) if text not in (None, "") else None
 
 
-def clean_form_data(form: Form, submitted: dict, context: dict) -> dict:
-    """Typed values for the declared fields; InvalidData naming every failing field."""
+def clean_form_data(form: Form, submitted: dict, context: dict, labels: dict | None = None) -> dict:
+    """Typed values for the declared fields; InvalidData naming every failing field. `labels`
+    ({data name: label}) lets a message name the field a bound comes from ("不能大于评审控制价 …")."""
     if not isinstance(submitted, dict):
         raise InvalidData("提交的数据必须是对象", {"data": "必须是对象（字段名: 值）"})
     errors = {name: "表单中没有此字段" for name in submitted if name not in form.names()}
@@ -100,7 +114,7 @@ def clean_form_data(form: Form, submitted: dict, context: dict) -> dict:
             errors[f.name] = f"{f.label}：{exc}"
     for f in form.fields:
         if f.name in cleaned and f.name not in errors:
-            problem = _check_range(f, cleaned[f.name], {**context, **cleaned})
+            problem = _check_range(f, cleaned[f.name], {**context, **cleaned}, labels or {})
             if problem:
                 errors[f.name] = f"{f.label}：{problem}"
     if errors:
@@ -190,13 +204,19 @@ def _to_file_ids(value) -> list[str]:
     return ids
 
 
-def _check_range(f: FormField, value, data: dict) -> str | None:
+def _check_range(f: FormField, value, data: dict, labels: dict) -> str | None:
     if f.type in ("long", "money"):
         low, high, exact = _bound(f.min, data), _bound(f.max, data), _exact(value)
         if low is not None and exact < low:
-            return f"不能小于{_show(low)}"
+            return f"不能小于{_limit_words(f, f.min, low, labels)}"
         if high is not None and exact > high:
-            return f"不能大于{_show(high)}"
+            return f"不能大于{_limit_words(f, f.max, high, labels)}"
+    if f.type == "date":
+        low, high = _date_bound(f.min, data), _date_bound(f.max, data)
+        if low is not None and value < low:
+            return f"不能早于{_date_words(f.min, low, labels)}"
+        if high is not None and value > high:
+            return f"不能晚于{_date_words(f.max, high, labels)}"
     if f.type in ("string", "text"):
         longest = f.maxlength or DEFAULT_MAX_LENGTH[f.type]
         if len(value) > longest:
@@ -226,6 +246,38 @@ def _bound(config, data) -> Fraction | None:
     except NameError:
         return None
     return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
+
+
+def _date_bound(config, data) -> str | None:
+    """A date limit: a literal day, or a date field of the matter (None if not known yet)."""
+    if config in (None, ""):
+        return None
+    text = config.strip()
+    if not text.isidentifier():
+        return _to_date(text)
+    value = data.get(text)
+    try:
+        return _to_date(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _date_words(config, day: str, labels: dict) -> str:
+    name = labels.get(config.strip()) if config.strip().isidentifier() else None
+    return f"{_bare(name)} {day}" if name else day
+
+
+def _limit_words(f: FormField, config, number: Fraction, labels: dict) -> str:
+    """A bound as a clerk reads it: money as yuan with thousands separators, and the name of the
+    field it comes from when the bound is that field ("评审控制价 76,000.00 元")."""
+    shown = f" {float(number):,.2f} 元" if f.type == "money" else _show(number)
+    name = labels.get(config.strip()) if isinstance(config, str) and config.strip().isidentifier() else None
+    return f"{_bare(name)} {shown.strip()}" if name else shown
+
+
+def _bare(label: str) -> str:
+    """A label without its trailing note: "评审控制价（元）" -> "评审控制价"."""
+    return re.sub(r"[（(][^（()）]*[）)]$", "", label).strip() or label
 
 
 def _show(number: Fraction) -> str:

@@ -38,9 +38,6 @@ class Actor:
             return True
         return any(g.org in lineage and (role is None or g.role == role) for g in self.grants)
 
-    def roles_reaching(self, lineage: list[str]) -> set[str]:
-        return {g.role for g in self.grants if g.org in lineage}
-
     def is_admin_of(self, lineage: list[str]) -> bool:
         return self.is_system or any(self.reaches(lineage, role) for role in ADMIN_ROLES)
 

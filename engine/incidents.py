@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import XiaoweiError
+from .vocabulary import quoted
 
 _EXPRESSION = re.compile(r"Error evaluating expression '(.*?)'", re.S)
 _MISSING_NAME = re.compile(r"name '(\w+)' is not defined")
@@ -30,7 +31,7 @@ def explain(exc: BaseException) -> str:
     what = _words_for(root)
     expression = _EXPRESSION.search(str(exc))
     if expression:
-        return f"计算表达式“{expression.group(1)}”时出错：{what}"
+        return f"计算表达式{quoted(expression.group(1))}时出错：{what}"
     return f"流程运行出错：{what}"
 
 
@@ -39,10 +40,10 @@ def _words_for(root: BaseException) -> str:
         return root.message
     missing = _MISSING_NAME.search(str(root))
     if missing:
-        return f"缺少数据项“{missing.group(1)}”"
+        return f"缺少数据项{quoted(missing.group(1))}"
     for kind, words in _WORDS:
         if isinstance(root, kind):
-            return f"{words}“{root.args[0]}”" if kind is KeyError and root.args else words
+            return f"{words}{quoted(root.args[0])}" if kind is KeyError and root.args else words
     return f"引擎内部错误（{type(root).__name__}）"
 
 

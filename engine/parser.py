@@ -3,7 +3,7 @@
 SpiffWorkflow merges a multi-instance step's instance data back into the step, so its input item
 (e.g. `department` of the "1+N" joint oversight) is still in the data when a rework loop reaches
 the step again, and the library then refuses to start: "Multiinstance input item department
-already exists" (engine-notes §3.4). An input or output item is per-instance data and never the
+already exists" (docs/engine-notes.md §3.4). An input or output item is per-instance data and never the
 step's own, and each activation's output collection holds that activation's results only, so we
 drop them when an activation begins. The classes are registered with the serializer by the runtime.
 """

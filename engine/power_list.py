@@ -7,6 +7,7 @@ from bpmn_reader import duration_words as _duration_words
 
 from .definitions import CATEGORIES
 from .disclosure import SECTIONS
+from .vocabulary import quoted
 
 HEADER = "<!-- 由 processes/ 中的流程定义生成（xiaowei processes doc -o docs/power-list.md），请勿手改 -->"
 
@@ -65,7 +66,8 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
         called = "、".join(catalog.processes[c].name if c in catalog.processes else c for c in info.calls)
         lines.append(f"- 调用：{called}")
     for end, publications in info.end_publications.items():
-        lines += [f"- 办结于“{info.end_events.get(end, end)}”时公开（{SECTIONS[p.section]}·{p.stage}）" for p in publications]
+        ended = quoted(info.end_events.get(end, end))
+        lines += [f"- 办结于{ended}时公开（{SECTIONS[p.section]}·{p.stage}）" for p in publications]
     lines += ["", "| 步骤 | 办理角色 | 时限 | 表单（*为必填） | 说明 |", "|---|---|---|---|---|"]
     all_fields = item_fields(info.as_dict())
     for step in info.steps.values():
@@ -74,7 +76,8 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
         notes = [n for n, on in (("监督点", step.supervision), ("公示期异议受理", step.objection_intake),
                                  ("多部门联合", step.multi_instance)) if on]
         if step.separate_from:
-            notes.append("不得由" + "、".join("发起人" if s == "start" else info.steps[s].name for s in step.separate_from) + "办理人办理")
+            others = ("发起人" if s == "start" else info.steps[s].name for s in step.separate_from)
+            notes.append("不得由" + "、".join(others) + "办理人办理")
         notes += [f"公开（{SECTIONS[p.section]}·{p.stage}）" for p in step.publications]
         limit = duration_words(step.deadline, parameters, all_fields)
         lines.append(f"| {step.name} | {role} | {limit or '—'} | {fields} | {'；'.join(notes)} |")

@@ -2,7 +2,7 @@
 
 `Matter` wraps a workflow and the bundle it runs on. It knows nothing of users, storage or
 HTTP: the service layer loads it under a lock, asks it to act, and saves what it dumps.
-Instances are serialized without their spec (engine-notes §5.3): the spec is cached per bundle.
+Instances are serialized without their spec (docs/engine-notes.md §5.3): the spec is cached per bundle.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ _OVERLAY_RANK = {"error": 5, "ready": 4, "waiting": 3, "completed": 2, "cancelle
 
 class DeepBpmnWorkflow(BpmnWorkflow):
     """Lifts the library's task-tree depth limit of 1000, past which a long rework loop makes
-    READY steps invisible and `is_completed()` wrongly true (engine-notes §9.1)."""
+    READY steps invisible and `is_completed()` wrongly true (docs/engine-notes.md §9.1)."""
 
     def get_tasks_iterator(self, first_task=None, **kwargs):
         kwargs.setdefault("max_depth", 10**7)
@@ -232,13 +232,16 @@ class Matter:
             raise NotFound(f"找不到步骤 {task_id}")
         return task
 
-    def complete(self, task_id: str, submitted: dict, protected: dict | None = None) -> tuple[dict, list]:
+    def complete(self, task_id: str, submitted: dict, protected: dict | None = None,
+                 labels: dict | None = None) -> tuple[dict, list]:
         """Complete a READY manual step with form data; (cleaned data, engine events).
-        `protected` (the matter's parameters) may not be overwritten by a field."""
+        `protected` (the matter's parameters) may not be overwritten by a field; `labels` (the
+        parameters' labels) name a bound that is a parameter in a refusal's message."""
         task = self.task(task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
-        cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data))
+        cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data),
+                                  {**(labels or {}), **self.bundle.labels})
         refuse_parameter_names(cleaned, protected or {})
         task.set_data(**cleaned)
         task.run()

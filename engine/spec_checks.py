@@ -1,6 +1,6 @@
 """Load-time checks on parsed SpiffWorkflow specs: nothing runs code, every expression is safe.
 
-The parser is lazy and expressions fail only when reached (engine-notes §2.3), so a definition is
+The parser is lazy and expressions fail only when reached (docs/engine-notes.md §2.3), so a definition is
 walked once when it is loaded: a bad condition is refused then, not found by a clerk months later.
 """
 from __future__ import annotations

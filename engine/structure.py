@@ -273,7 +273,7 @@ def _reachability(nodes, outgoing) -> list[Finding]:
 
 def _loops_through_gateways(nodes, outgoing) -> list[Finding]:
     """Every cycle passes an exclusive gateway: a loop straight from a task back into a task grows
-    the engine's task tree without the gateway that decides to leave it (engine-notes §9.1)."""
+    the engine's task tree without the gateway that decides to leave it (docs/engine-notes.md §9.1)."""
     graph = {n: [f.get("targetRef") for f in outgoing.get(n, [])]
              for n in nodes if local_name(nodes[n]) != "exclusiveGateway"}
     state: dict[str, int] = {}

@@ -55,6 +55,58 @@ def matter_status_label(value: str) -> str:
         return value
 
 
+def quoted(text) -> str:
+    """“text”, the way Chinese nests quotation marks: quotes inside become ‘ ’, so a step named
+    组织“1+N”联合监督 reads “组织‘1+N’联合监督”, never ““1+N”."""
+    inner = str(text if text is not None else "").replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+class WarningStatus(StrEnum):
+    """A red-line warning (预警) through its 督办: raised (open), 交办 to a unit (assigned), answered
+    by it, verified by the supervisor, closed; or dismissed with a reason, or lifted when the rule no
+    longer finds it before anyone acted."""
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    ANSWERED = "answered"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    DISMISSED = "dismissed"
+    LIFTED = "lifted"
+
+    @property
+    def label(self) -> str:
+        return _WARNING_LABELS[self]
+
+    @property
+    def active(self) -> bool:
+        """Still wants a supervisor's attention."""
+        return self in (WarningStatus.OPEN, WarningStatus.ASSIGNED, WarningStatus.ANSWERED, WarningStatus.VERIFIED)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {status.value: status.label for status in cls}
+
+
+_WARNING_LABELS = {WarningStatus.OPEN: "待处置", WarningStatus.ASSIGNED: "已交办", WarningStatus.ANSWERED: "已反馈",
+                   WarningStatus.VERIFIED: "已核实", WarningStatus.CLOSED: "已办结", WarningStatus.DISMISSED: "已排除",
+                   WarningStatus.LIFTED: "已消除"}
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return {"high": "严重", "medium": "较重", "low": "一般"}[self.value]
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {s.value: s.label for s in cls}
+
+
 class ComplaintStatus(StrEnum):
     """Where a villager's complaint stands (the side table `complaints`; issue 11)."""
     SUBMITTED = "submitted"        # filed on the portal, the worker has not registered it yet

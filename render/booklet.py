@@ -63,7 +63,8 @@ def render_booklet(bpmn_files: Sequence[bytes], *, role_names: Mapping[str, str]
 
     # First pass: how many pages each chart takes (a long item is cut into pages), to number them.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        counts = {id(m): len(p) for m, p in zip(models, pool.map(lambda m: pages_of(m, sheet_for(vocab(m))), models))}
+        paged = pool.map(lambda m: pages_of(m, sheet_for(vocab(m))), models)
+        counts = {id(m): len(p) for m, p in zip(models, paged, strict=True)}
     contents_pages = max(1, math.ceil(len(models) / ROWS_PER_PAGE))
     page = contents_pages + 1
     plan: list[tuple[Model, int, dict[str, int]]] = []     # (model, first page, called key -> page)
@@ -119,7 +120,7 @@ def _contents_row(entry: _Entry) -> str:
     cells = (str(entry.number), props.get('list_code', ''), entry.model.title,
              props.get('category', ''), str(entry.page))
     aligns = ('CENTER', 'LEFT', 'LEFT', 'LEFT', 'RIGHT')
-    return '<TR>' + ''.join(f'<TD ALIGN="{a}">{escape(c)}</TD>' for c, a in zip(cells, aligns)) + '</TR>'
+    return '<TR>' + ''.join(f'<TD ALIGN="{a}">{escape(c)}</TD>' for c, a in zip(cells, aligns, strict=True)) + '</TR>'
 
 
 def _join(title: str, contents: list[bytes], charts: list[tuple[bytes, str]], entries: list[_Entry]) -> bytes:

@@ -1,6 +1,6 @@
 """Hardened reading of BPMN XML and small helpers over lxml elements.
 
-The renderer reads the XML itself (engine-notes §8): the SpiffWorkflow spec graph has hidden nodes
+The renderer reads the XML itself (docs/engine-notes.md §8): the SpiffWorkflow spec graph has hidden nodes
 that are hard to flatten, and `render/` must not import from `engine/`. The parsing is the shared
 reader's (bpmn_reader/), the same the engine uses.
 """

@@ -1,7 +1,7 @@
 """Run-time state drawn over a flowchart: which steps are done, which wait and for whom, and the
 path a matter took.
 
-The engine joins its tasks to BPMN element ids and picks one state per element (engine-notes §8);
+The engine joins its tasks to BPMN element ids and picks one state per element (docs/engine-notes.md §8);
 here we only draw that. An element without an entry was not taken, unless there is no overlay.
 """
 from __future__ import annotations

@@ -95,7 +95,8 @@ def node_attrs(kind: str) -> dict[str, str]:
 def graph_attrs() -> dict[str, str]:
     # PNG keeps Graphviz's 96 dpi: a 20-step chart is ~4000 px wide already, and cairo's
     # PNG time grows with the pixel count (print uses the PDF).
-    attrs = {'rankdir': 'LR', 'compound': 'true', 'newrank': 'true', 'fontname': FONT, 'nodesep': '0.6', 'ranksep': '0.4', 'pad': '0.3',
+    attrs = {'rankdir': 'LR', 'compound': 'true', 'newrank': 'true', 'fontname': FONT,
+             'nodesep': '0.6', 'ranksep': '0.4', 'pad': '0.3',
              'bgcolor': PAPER, 'labelloc': 't', 'charset': 'UTF-8'}
     return attrs
 

@@ -188,7 +188,7 @@ class _Speaker:
     def _Compare(self, node: ast.Compare, money: bool) -> str:
         money = any(self._mentions_money(o) for o in (node.left, *node.comparators))
         words = self.say(node.left, money)
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, (ast.In, ast.NotIn)):
                 words = self._membership(words, isinstance(op, ast.NotIn), right, money)
             else:

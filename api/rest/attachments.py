@@ -2,21 +2,15 @@ import io
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest.fields import Upload
-from marshmallow import Schema
 
 from engine.services import attachments
 
 from ..actors import current_actor
-from ..schemas import AttachmentSchema
+from ..schemas import AttachmentSchema, UploadSchema
 from . import ctx
 from .blueprint import Blueprint
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1/attachments", description="证据附件")
-
-
-class UploadSchema(Schema):
-    file = Upload(required=True)
 
 
 @blp.route("")

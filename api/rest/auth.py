@@ -1,26 +1,14 @@
 from flask import request
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from engine.services import identity
 
 from ..actors import bearer_token, current_actor
+from ..schemas import LoginSchema, TokenSchema
 from . import ctx
 from .blueprint import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录与令牌")
-
-
-class LoginSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
-
-
-class TokenSchema(Schema):
-    token = fields.String()
-    token_type = fields.String()
-    expires_at = fields.DateTime()
-    username = fields.String()
 
 
 @blp.route("/token")

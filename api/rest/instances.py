@@ -23,7 +23,7 @@ class Instances(MethodView):
     @blp.response(200, InstanceSummarySchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """List matters, newest first (filter by item, village, status)"""
+        """List matters, newest first (filter by item, village, status, dates, or a keyword `q`)"""
         items, total = matters.list_matters(ctx(), current_actor(), query, pagination_parameters.page,
                                             pagination_parameters.page_size)
         pagination_parameters.item_count = total

@@ -1,24 +1,14 @@
 from flask.views import MethodView
-from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
 
 from engine.services import definitions
 
-from ..schemas import CategorySchema, ProcessSchema, ProcessSummarySchema
+from ..schemas import CategorySchema, DefinitionFileSchema, ProcessSchema, ProcessSummarySchema, TownshipSchema
 from . import ctx
 from .blueprint import Blueprint
 from ..actors import current_actor
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes",
                 description="权力清单事项（流程定义）")
-
-
-class DefinitionFileSchema(Schema):
-    file = Upload(required=True, metadata={"description": "a BPMN 2.0 file (docs/bpmn-conventions.md)"})
-
-
-class TownshipSchema(Schema):
-    township = fields.String(required=True, metadata={"description": "the township whose special list it joins"})
 
 
 @blp.route("")

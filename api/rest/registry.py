@@ -1,18 +1,13 @@
 from flask.views import MethodView
-from marshmallow import Schema, fields
 
 from engine.services import parameters, registry
 
 from ..actors import current_actor
-from ..schemas import ParameterDefinitionSchema, ParameterSchema, ParameterValueSchema, RoleSchema
+from ..schemas import ParameterDefinitionSchema, ParameterQuery, ParameterSchema, ParameterValueSchema, RoleSchema
 from . import ctx
 from .blueprint import Blueprint
 
 blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="角色与乡镇参数")
-
-
-class ParameterQuery(Schema):
-    township = fields.String()
 
 
 @blp.route("/roles")

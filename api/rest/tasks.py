@@ -1,10 +1,9 @@
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from engine.services import matters
 
 from ..actors import current_actor
-from ..schemas import CompleteSchema, InstanceSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema
+from ..schemas import CompleteSchema, InstanceSchema, ReassignSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema
 from . import ctx
 from .blueprint import Blueprint
 
@@ -30,11 +29,6 @@ class Task(MethodView):
     def get(self, task_id):
         """A ready step with its form and the matter's data so far"""
         return matters.get_task(ctx(), current_actor(), task_id)
-
-
-class ReassignSchema(Schema):
-    username = fields.String(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
 @blp.route("/<string:task_id>/claim")

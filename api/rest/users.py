@@ -1,33 +1,13 @@
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from engine.services import identity, orgs
 
 from ..actors import current_actor
+from ..schemas import GrantSchema, UnitSchema, UserSchema
 from . import ctx
 from .blueprint import Blueprint
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="单位、用户与角色")
-
-
-class GrantSchema(Schema):
-    role = fields.String(required=True)
-    org = fields.String(required=True)
-
-
-class UserSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=2, max=64))
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
-    active = fields.Boolean(dump_only=True)
-    grants = fields.List(fields.Nested(GrantSchema), dump_only=True)
-
-
-class UnitSchema(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{2,64}$"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    level = fields.String(required=True, validate=validate.OneOf(["county", "township", "village"]))
-    parent_code = fields.String(load_default=None, allow_none=True)
 
 
 @blp.route("/orgs")

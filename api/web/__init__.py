@@ -16,16 +16,19 @@ from ..untrusted_input import unstorable_text
 from .blueprint import bp
 from .errors import register_site_pages
 from .formatting import register_filters
+from .lookups import person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import auth, complaints, incidents, matters, power_list, start, supervise, tasks
+from .views import auth, complaints, dashboard, incidents, matters, power_list, start, supervise, tasks
 
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, complaints)    # importing them attaches their routes to bp
+# importing them attaches their routes to bp
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard, complaints)
 
 
 def init_app(app) -> None:
     configure_security(app, app.extensions["xiaowei"].settings)
     register_filters(app)
+    app.jinja_env.filters["person"] = person
     register_site_pages(app)
     app.register_blueprint(bp)
 

@@ -1,50 +1,64 @@
-"""Charts drawn on the server as inline SVG: no front-end build, nothing from a CDN, no script, no
-style attribute (the pages' Content-Security-Policy allows none); presentation attributes only."""
+"""Charts drawn on the server as SVG (no script, no front-end build, nothing from a CDN): a bar
+chart and a stacked bar chart, each bar a link to the matters or warnings behind it."""
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from xml.sax.saxutils import escape, quoteattr
 
-FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
-COLOURS = ("#2f6f9f", "#3c9a5f", "#c0792a", "#8a5aa8", "#b04a4a", "#5f7d8c")
+from markupsafe import Markup
 
-
-def bar_chart(title: str, rows: list[tuple[str, list[float | None]]], series: list[str], unit: str = "件",
-              maximum: float | None = None) -> Markup:
-    """Horizontal bars: one group per row (a unit, a category), one bar per series in the group,
-    each labelled with its value. `maximum` fixes the scale (100 for percentages)."""
-    label_w, width, bar_h, gap = 72, 420, 16, 10
-    plot_w = width - label_w - 60
-    top = 28 + 18 * (len(series) > 1)
-    group_h = bar_h * len(series) + gap
-    height = top + max(len(rows), 1) * group_h + 8
-    values = [v for _, vs in rows for v in vs if v is not None]
-    scale = maximum or max(values + [1])
-    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="12">',
-             f'<title>{escape(title)}</title>',
-             f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#222">{escape(title)}</text>']
-    if len(series) > 1:
-        x = label_w
-        for n, name in enumerate(series):
-            parts.append(f'<rect x="{x}" y="26" width="10" height="10" fill="{COLOURS[n % len(COLOURS)]}"/>'
-                         f'<text x="{x + 14}" y="35" fill="#333">{escape(name)}</text>')
-            x += 14 + 13 * len(name) + 18
-    if not rows:
-        parts.append(f'<text x="{label_w}" y="{top + 14}" fill="#666">暂无数据</text>')
-    for i, (label, vs) in enumerate(rows):
-        y = top + i * group_h
-        parts.append(f'<text x="{label_w - 6}" y="{y + bar_h * len(series) / 2 + 4}" text-anchor="end" fill="#333">'
-                     f'{escape(label)}</text>')
-        for n, value in enumerate(vs):
-            length = 0 if value is None else max(plot_w * value / scale, 1 if value else 0)
-            by = y + n * bar_h
-            words = "—" if value is None else f"{_number(value)}{unit}"
-            parts.append(f'<rect x="{label_w}" y="{by + 2}" width="{length:.1f}" height="{bar_h - 4}" '
-                         f'fill="{COLOURS[n % len(COLOURS)]}"><title>{escape(label)} {escape(series[n])}：{words}</title></rect>'
-                         f'<text x="{label_w + length + 4:.1f}" y="{by + bar_h - 4}" fill="#333">{words}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+ROW, LABEL, PAD = 26, 96, 8
+SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+def _frame(width: int, rows: int, title: str, body: list[str]) -> Markup:
+    height = rows * ROW + 2 * PAD + 18
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+                  f'width="100%" aria-label={quoteattr(title)}><title>{escape(title)}</title>'
+                  f'<text x="{PAD}" y="14" font-size="13" fill="#333">{escape(title)}</text>{"".join(body)}</svg>')
+
+
+def _link(href: str | None, inner: str) -> str:
+    return f"<a href={quoteattr(href)}>{inner}</a>" if href else inner
+
+
+def bar_chart(title: str, rows: list[tuple], maximum: float, unit: str = "", width: int = 560) -> Markup:
+    """rows: (label, value or None, link). A missing value is drawn as 无数据."""
+    span = width - LABEL - 70
+    body = []
+    for i, (label, value, href) in enumerate(rows):
+        y = 18 + PAD + i * ROW
+        body.append(f'<text x="{PAD}" y="{y + 16}" font-size="12" fill="#333">{escape(str(label))}</text>')
+        if value is None:
+            body.append(f'<text x="{LABEL}" y="{y + 16}" font-size="12" fill="#999">无数据</text>')
+            continue
+        length = max(1.0, span * (value / maximum)) if maximum else 1.0
+        bar = f'<rect x="{LABEL}" y="{y + 4}" width="{length:.1f}" height="{ROW - 10}" fill="#2e86c1"><title>' \
+              f'{escape(str(label))}：{value:g}{unit}</title></rect>'
+        body.append(_link(href, bar))
+        body.append(f'<text x="{LABEL + length + 6:.1f}" y="{y + 16}" font-size="12" fill="#333">{value:g}{unit}</text>')
+    return _frame(width, len(rows), title, body)
+
+
+def stacked_chart(title: str, rows: list[tuple], names: dict, colours: dict = SEVERITY_COLOURS,
+                  width: int = 560) -> Markup:
+    """rows: (label, {part: count}, {part: link}); a legend of `names` below the title."""
+    maximum = max([sum(parts.values()) for _, parts, _ in rows] + [1])
+    span = width - LABEL - 50
+    body = [f'<rect x="{LABEL + i * 70}" y="4" width="10" height="10" fill="{colours[key]}"/>'
+            f'<text x="{LABEL + 14 + i * 70}" y="13" font-size="11" fill="#333">{escape(name)}</text>'
+            for i, (key, name) in enumerate(names.items())]
+    for i, (label, parts, links) in enumerate(rows):
+        y = 18 + PAD + i * ROW
+        x = float(LABEL)
+        body.append(f'<text x="{PAD}" y="{y + 16}" font-size="12" fill="#333">{escape(str(label))}</text>')
+        for key in names:
+            count = parts.get(key, 0)
+            if not count:
+                continue
+            length = span * count / maximum
+            bar = f'<rect x="{x:.1f}" y="{y + 4}" width="{length:.1f}" height="{ROW - 10}" fill="{colours[key]}">' \
+                  f'<title>{escape(str(label))} {escape(names[key])}：{count}</title></rect>'
+            body.append(_link(links.get(key), bar))
+            x += length
+        body.append(f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12" fill="#333">{sum(parts.values())}</text>')
+    return _frame(width, len(rows), title, body)

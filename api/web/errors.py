@@ -49,7 +49,8 @@ def _domain(exc: XiaoweiError):
 
 @bp.errorhandler(CSRFError)
 def _csrf(exc: CSRFError):
-    return error_page(400, "页面已过期", "表单校验码无效或已过期（可能页面停留过久，或来自其他网站）。请返回、刷新页面后重新提交。")
+    return error_page(400, "页面已过期",
+                      "表单校验码无效或已过期（可能页面停留过久，或来自其他网站）。请返回、刷新页面后重新提交。")
 
 
 @bp.errorhandler(HTTPException)

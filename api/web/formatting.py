@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from engine import clock
+from engine.vocabulary import quoted
 
 # China has one time zone and no daylight saving: a fixed offset needs no tz database.
 CHINA = timezone(timedelta(hours=8), "北京时间")
@@ -83,6 +84,6 @@ def _is_number(text: str) -> bool:
 
 
 def register_filters(app) -> None:
-    app.jinja_env.filters.update(local_time=local_time, money=money, file_size=file_size,
+    app.jinja_env.filters.update(local_time=local_time, money=money, file_size=file_size, quoted=quoted,
                                  as_words=lambda value, field=None: field_text(field, value))
     app.jinja_env.globals.update(is_overdue=is_overdue, bounds_hint=bounds_hint)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import g
 
-from engine.services import definitions, orgs
+from engine.services import definitions, identity, orgs
 
 from ..rest import ctx
 
@@ -18,9 +18,35 @@ def _cached(name: str, load):
     return cache[name]
 
 
+def people(usernames) -> dict[str, str]:
+    """{login name: display name} for `usernames`, remembered for the rest of the request."""
+    known = g.setdefault("web_people", {})
+    missing = {u for u in usernames if u and u not in known}
+    if missing:
+        known.update(identity.display_names(ctx(), missing))
+    return {u: known.get(u, u) for u in usernames if u}
+
+
+def person(username) -> str:
+    """The `person` filter: pages show people's names, never their login names."""
+    return people([username]).get(username, "") if username else ""
+
+
 def catalogue(actor) -> list[dict]:
     """The power list the actor sees, grouped by category."""
     return _cached("catalogue", lambda: definitions.list_processes(ctx(), actor))
+
+
+def startable(actor) -> list[dict]:
+    """The catalogue of what the actor may start, each item with the villages it may start it in."""
+    return _cached("startable", lambda: definitions.startable_processes(ctx(), actor))
+
+
+def start_villages(actor, key: str) -> list[dict]:
+    """The villages (code, name) where the actor may start `key`, by name."""
+    codes = next((i["villages"] for g in startable(actor) for i in g["items"] if i["key"] == key), [])
+    names = unit_names(actor)
+    return sorted(({"code": c, "name": names.get(c, c)} for c in codes), key=lambda v: v["name"])
 
 
 def item_names(actor) -> dict[str, str]:
@@ -59,3 +85,31 @@ def form_fields(actor, process_key: str) -> dict[str, dict]:
             keys.extend(k for k in item["calls"] if k not in seen)
         return found
     return _cached(f"fields:{process_key}", load)
+
+
+def step_forms(actor, process_key: str) -> dict[tuple[str, str], dict[str, dict]]:
+    """{(process key, step id): {field name: field}} for an item and the processes it calls."""
+    def load():
+        found, keys, seen = {}, [process_key], set()
+        while keys:
+            key = keys.pop()
+            seen.add(key)
+            item = definitions.get_process(ctx(), actor, key)
+            for step in item["steps"]:
+                found[(key, step["id"])] = {f["name"]: f for f in step["form"]}
+            keys.extend(k for k in item["calls"] if k not in seen)
+        return found
+    return _cached(f"step-forms:{process_key}", load)
+
+
+def fields_as_collected(actor, process_key: str, history: list[dict]) -> dict[str, dict]:
+    """The item's fields, each labelled as the step that last collected it says: a contractor
+    chosen by quotes is the 成交单位, one chosen by tender the 中标单位."""
+    fields, forms = dict(form_fields(actor, process_key)), step_forms(actor, process_key)
+    for event in history:
+        payload = event["payload"] or {}
+        if event["event"] == "step_completed":
+            form = forms.get((payload.get("process_key"), payload.get("step")), {})
+            fields.update({name: form[name] for name in payload.get("data") or {} if name in form})
+    return fields
+

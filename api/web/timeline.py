@@ -1,6 +1,8 @@
 """A matter's audit events as a timeline a person can read: who, when, what, what changed."""
 from __future__ import annotations
 
+from engine.vocabulary import quoted
+
 from .formatting import field_text
 
 EVENT_NAMES = {
@@ -12,25 +14,38 @@ EVENT_NAMES = {
 }
 
 
-def timeline(events: list[dict], fields: dict, role_names: dict) -> list[dict]:
-    return [entry(e, fields, role_names) for e in events]
+# On a matter's timeline the system acts only when a time limit passes (the timer worker).
+TIMER = "系统（定时）"
 
 
-def entry(event: dict, fields: dict, role_names: dict) -> dict:
+def timeline(events: list[dict], fields: dict, role_names: dict, people: dict | None = None) -> list[dict]:
+    """`people`: {login name: display name} for the actors (and reassignment targets) of `events`."""
+    return [entry(e, fields, role_names, people or {}) for e in events]
+
+
+def people_in(events: list[dict]) -> set[str]:
+    """The login names a timeline names: who acted, and to whom a step was reassigned."""
+    return {e["actor"] for e in events} | {(e["payload"] or {}).get("to") for e in events
+                                           if e["event"] == "step_reassigned"} - {None}
+
+
+def entry(event: dict, fields: dict, role_names: dict, people: dict) -> dict:
     payload = event["payload"] or {}
-    return {"seq": event["seq"], "at": event["at"], "actor": event["actor"], "hash": event["hash"],
+    actor = event["actor"]
+    return {"seq": event["seq"], "at": event["at"], "actor": actor, "hash": event["hash"],
+            "actor_name": TIMER if actor == "system" else people.get(actor, actor),
             "what": EVENT_NAMES.get(event["event"], event["event"]),
-            "detail": _detail(event["event"], payload, role_names),
+            "detail": _detail(event["event"], payload, role_names, people),
             "changes": _changes(event["event"], payload, fields)}
 
 
-def _detail(name: str, payload: dict, role_names: dict) -> str:
+def _detail(name: str, payload: dict, role_names: dict, people: dict) -> str:
     if name == "matter_started":
         return f"标题：{payload.get('subject', '')}"
     if name == "step_completed":
         return f"{payload.get('step_name', '')}（{role_names.get(payload.get('role'), payload.get('role', ''))}）"
     if name == "step_reassigned":
-        return f"改派给 {payload.get('to')}，原因：{payload.get('reason', '')}"
+        return f"改派给 {people.get(payload.get('to'), payload.get('to'))}，原因：{payload.get('reason', '')}"
     if name == "timer_fired":
         return payload.get("name") or ""
     if name == "matter_cancelled":
@@ -42,7 +57,7 @@ def _detail(name: str, payload: dict, role_names: dict) -> str:
     if name == "records_withdrawn":
         return f"事项撤销，{len(payload.get('records') or [])} 条公开记录不再显示"
     if name == "public_objection_received":
-        return f"对“{payload.get('title', '')}”：{payload.get('text', '')}"
+        return f"对{quoted(payload.get('title', ''))}：{payload.get('text', '')}"
     if name in ("matter_error", "engine_error"):
         return payload.get("reason") or payload.get("error") or payload.get("message") or ""
     if name == "matter_retried":
@@ -67,3 +82,25 @@ def _changes(name: str, payload: dict, fields: dict) -> list[dict]:
                      "before": field_text(spec, before) if before is not None else "",
                      "after": after if spec and spec["type"] == "file" else field_text(spec, after)})
     return rows
+
+
+def findings_by_role(events: list[dict], role_names: dict, people: dict) -> list[dict]:
+    """Steps done once per role (a “1+N” inspection, one completion per department): each with
+    every role's own answers, in the order they came. The matter's data keeps only the last one."""
+    done: dict[str, list[dict]] = {}
+    names: dict[str, str] = {}
+    for e in events:
+        payload = e["payload"] or {}
+        if e["event"] == "step_completed" and payload.get("step"):
+            done.setdefault(payload["step"], []).append(e)
+            names[payload["step"]] = payload.get("step_name") or payload["step"]
+    found = []
+    for step, completions in done.items():
+        roles = [(c["payload"] or {}).get("role") for c in completions]
+        if len(set(roles)) < 2:
+            continue
+        found.append({"step": step, "name": names[step], "answers": [
+            {"role": role_names.get(r, r), "by": people.get(c["actor"], c["actor"]), "at": c["at"],
+             "data": (c["payload"] or {}).get("data") or {}} for r, c in zip(roles, completions, strict=True)]})
+    return found
+

@@ -7,6 +7,7 @@ import functools
 from .. import clock
 from ..errors import Forbidden, NotFound, OutOfScope
 from .archives import archived_record
+from ..vocabulary import quoted
 
 
 def records_refusals(action: str):
@@ -68,7 +69,7 @@ def visible_villages(uow, actor) -> set[str] | None:
 def require_role(ctx, uow, actor, role: str, village_code: str, what: str) -> None:
     if not actor.reaches(uow.lineage(village_code), role):
         name = ctx.roles[role].name if role in ctx.roles else role
-        raise Forbidden(f"{what}需要在本村适用范围内担任“{name}”")
+        raise Forbidden(f"{what}需要在本村适用范围内担任{quoted(name)}")
 
 
 def require_admin(uow, actor, org_code: str, what: str) -> None:
@@ -83,6 +84,6 @@ def check_separation(ctx, uow, actor, record, step, step_names: dict) -> None:
             done_by, what = {record.created_by}, "发起本事项的人"
         else:
             done_by = uow.inbox.completed_by(record.id, step.process_key, other)
-            what = f"办理“{step_names.get(other, other)}”的人"
+            what = f"办理{quoted(step_names.get(other, other))}的人"
         if actor.name in done_by:
-            raise Forbidden(f"职责分离：{what}不得办理“{step.name}”")
+            raise Forbidden(f"职责分离：{what}不得办理{quoted(step.name)}")

@@ -7,7 +7,6 @@ import uuid
 from .. import clock
 from ..attachments import clean_name, content_type_of
 from ..errors import InvalidData, NotFound
-from ..store.models import Attachment
 from .access import readable_matter
 
 
@@ -42,9 +41,9 @@ def _store(ctx, uow, actor, name: str, data: bytes):
     content_type = content_type_of(name, data, ctx.settings.max_attachment_bytes)
     sha = hashlib.sha256(data).hexdigest()
     now = clock.now()
-    row = uow.attachments.add(Attachment(
-        id=uuid.uuid4().hex, sha256=sha, name=name, size=len(data), content_type=content_type,
-        uploaded_by=actor.name, uploaded_at=now), data)
+    row = uow.attachments.add(
+        data, id=uuid.uuid4().hex, sha256=sha, name=name, size=len(data), content_type=content_type,
+        uploaded_by=actor.name, uploaded_at=now)
     uow.audit.append("attachment_uploaded", actor.name, None,
                      {"id": row.id, "sha256": sha, "name": name, "size": len(data)}, now.isoformat())
     return row

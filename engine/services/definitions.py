@@ -6,7 +6,6 @@ from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
 from ..errors import DefinitionError, InvalidData, NotFound
 from ..power_list import duration_words, item_fields
-from ..store.models import DefinitionVersion
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
 
@@ -34,7 +33,7 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
 
 
 def _store_version(uow, bundle, actor_name: str):
-    version = uow.definitions.add(_version_row(bundle))
+    version = uow.definitions.add(**_version_columns(bundle))
     uow.audit.append("definition_loaded", actor_name, None, {
         "process_key": bundle.key, "version_id": version.id, "sha256": bundle.info.sha256,
         "bundle_sha256": bundle.bundle_sha256, "file": bundle.info.file, "owner": version.owner_org},
@@ -102,9 +101,9 @@ def owner_of(file: str) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == "townships" else None
 
 
-def _version_row(bundle) -> DefinitionVersion:
+def _version_columns(bundle) -> dict:
     info = bundle.info
-    return DefinitionVersion(
+    return dict(
         process_key=info.key, name=info.name, category=info.metadata.get("category"), sha256=info.sha256,
         owner_org=owner_of(info.file),
         bundle_sha256=bundle.bundle_sha256, is_current=True, loaded_at=clock.now(),
@@ -131,8 +130,40 @@ def list_processes(ctx, actor) -> list[dict]:
     """The catalogue: [{category, items}] in the list's category order, items by list code."""
     with ctx.uow(readonly=True) as uow:
         owners = visible_owners(uow, actor)
-        items = sorted((_summary(v) for v in uow.definitions.list_current() if _visible(v, owners)),
+        items = sorted(({**_summary(v), "start_role_name": _role_name(ctx, v.info.get("start_role"))}
+                        for v in uow.definitions.list_current() if _visible(v, owners)),
                        key=lambda i: (i["list_code"] or "", i["key"]))
+    return _grouped(items)
+
+
+def startable_processes(ctx, actor) -> list[dict]:
+    """The catalogue of what the actor may start: items whose start role the actor holds over at
+    least one village the item applies to (a township's special item: that township's villages),
+    each with those villages' codes (`villages`), in the order of `list_processes`."""
+    with ctx.uow(readonly=True) as uow:
+        units = {u.code: u for u in uow.orgs.list()}
+        lineages = {code: _lineage(units, code) for code, u in units.items() if u.level == "village"}
+        owners = visible_owners(uow, actor)
+        items = []
+        for version in uow.definitions.list_current():
+            role = version.info.get("start_role")
+            villages = [code for code, line in sorted(lineages.items())
+                        if (version.owner_org is None or version.owner_org in line)
+                        and (actor.reaches(line, role) if role else actor.reaches(line))]
+            if villages and _visible(version, owners):
+                items.append({**_summary(version), "start_role_name": _role_name(ctx, role), "villages": villages})
+    return _grouped(sorted(items, key=lambda i: (i["list_code"] or "", i["key"])))
+
+
+def _lineage(units: dict, code: str) -> list[str]:
+    line = []
+    while code in units and code not in line:
+        line.append(code)
+        code = units[code].parent_code
+    return line
+
+
+def _grouped(items: list[dict]) -> list[dict]:
     order = {name: n for n, name in enumerate(CATEGORIES)}
     categories = sorted({i["category"] for i in items}, key=lambda c: (order.get(c, len(order)), c or ""))
     return [{"category": c, "items": [i for i in items if i["category"] == c]} for c in categories]
@@ -148,14 +179,15 @@ def current_visible(uow, actor, key: str):
 def get_process(ctx, actor, key: str) -> dict:
     with ctx.uow(readonly=True) as uow:
         version = current_visible(uow, actor, key)
-        return {**_summary(version), **_with_role_names(ctx, version.info)}
+        return {**_summary(version), "start_role_name": _role_name(ctx, version.info.get("start_role")),
+                **_with_role_names(ctx, version.info)}
 
 
 def _summary(version) -> dict:
     info = version.info
     return {"key": version.process_key, "name": version.name, "category": version.category,
             "version_id": version.id, "sha256": version.sha256, "bundle_sha256": version.bundle_sha256,
-            "owner_org": version.owner_org,
+            "owner_org": version.owner_org, "start_role": info.get("start_role"),
             **{k: info.get(k) for k in ("list_code", "policy_basis", "executing_body",
                                         "supervising_body", "time_limit", "publicity")}}
 
@@ -169,6 +201,8 @@ def _with_role_names(ctx, info: dict) -> dict:
             "end_events": info["end_events"], "timers": info["timers"]}
 
 
-def _role_name(ctx, code: str) -> str:
+def _role_name(ctx, code: str | None) -> str | None:
+    if code is None:
+        return None
     role = ctx.roles.get(code)
     return role.name if role else code

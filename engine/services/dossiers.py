@@ -33,12 +33,14 @@ def matter_dossier(ctx, actor, matter_id: int, with_files: bool = False) -> dict
         bundle = ctx.bundles.get(version)
         head = uow.audit.head()
         units = {code: uow.orgs.get(code) for code in (record.village_code, record.township_code)}
+        events = [views.event(e) for e in uow.audit.for_matter(record.id)]
         return {
             "matter": views.matter(ctx, record, []),
             "item": {"name": version.name, "list_code": version.info.get("list_code"),
                      "policy_basis": version.info.get("policy_basis"), "bundle_sha256": version.bundle_sha256},
             "units": {code: unit.name if unit else code for code, unit in units.items()},
-            "events": [views.event(e) for e in uow.audit.for_matter(record.id)],
+            "events": events,
+            "people": uow.users.display_names({e["actor"] for e in events} | {record.created_by, actor.name}),
             "attachments": [attachment_view(a) for a in files],
             "contents": {a.sha256: uow.attachments.content(a.sha256) for a in files} if with_files else {},
             "fields": _fields(bundle),

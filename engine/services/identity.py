@@ -11,10 +11,24 @@ from ..errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts
 from ..identity import ADMIN_ROLES, Actor, Grant
 from ..passwords import password_problem
 from ..store.identity_repositories import ADDRESS, ANY_NAME, NAME
-from ..store.models import ApiToken, RoleGrant, User
 from .access import records_refusals, require_admin
+from ..vocabulary import quoted
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
+
+
+# Actors that are not people: how pages name them.
+NOT_PEOPLE = {"system": "系统", "public": "村民（网上）"}
+
+
+def display_names(ctx, usernames) -> dict[str, str]:
+    """{login name: the name pages show}: a user's display name, the words for the system and the
+    portal, and the login name itself for one that is no longer a user. Any logged-in page may ask:
+    it shows who did what on the matters that user can already see."""
+    wanted = {u for u in usernames if u}
+    with ctx.uow(readonly=True) as uow:
+        found = uow.users.display_names(wanted - NOT_PEOPLE.keys())
+    return {u: NOT_PEOPLE.get(u) or found.get(u) or u for u in wanted}
 
 
 def _digest(token: str) -> str:
@@ -39,8 +53,8 @@ def create_user(ctx, actor, username: str, display_name: str, password: str) -> 
         if uow.users.by_name(username):
             raise Conflict(f"用户名 {username} 已存在")
         now = clock.now()
-        user = uow.users.add(User(username=username, display_name=display_name.strip(),
-                                  password_hash=ctx.passwords.hash(password), active=True, created_at=now))
+        user = uow.users.add(username=username, display_name=display_name.strip(),
+                             password_hash=ctx.passwords.hash(password), active=True, created_at=now)
         uow.audit.append("user_created", actor.name, None, {"username": username}, now.isoformat())
         result = _user_view(user, [])
         uow.commit()
@@ -57,12 +71,13 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
             raise InvalidData("没有这个单位", {"org": f"没有编码为 {org_code} 的单位"})
         if ctx.roles[role].level != unit.level:
             raise InvalidData("角色与单位层级不符",
-                              {"org": f"“{ctx.roles[role].name}”是{_level_words(ctx.roles[role].level)}角色，不能授予在{unit.name}"})
+                              {"org": f"{quoted(ctx.roles[role].name)}是{_level_words(ctx.roles[role].level)}角色，"
+                                      f"不能授予在{unit.name}"})
         require_admin(uow, actor, org_code, "授予角色")
         if uow.users.find_grant(user.id, role, org_code):
             raise Conflict(f"{username} 已在 {unit.name} 担任该角色")
         now = clock.now()
-        uow.users.add_grant(RoleGrant(user_id=user.id, role=role, org_code=org_code, granted_by=actor.name, granted_at=now))
+        uow.users.add_grant(user_id=user.id, role=role, org_code=org_code, granted_by=actor.name, granted_at=now)
         uow.audit.append("role_granted", actor.name, None, {"username": username, "role": role, "org": org_code},
                          now.isoformat())
         result = _user_view(user, uow.users.grants(user.id))
@@ -117,8 +132,8 @@ def login(ctx, username: str, password: str, kind: str = "api", address: str | N
             raise Unauthenticated("用户名或密码错误")
         uow.tokens.clear_name_failures(username, address)
         token = secrets.token_urlsafe(32)
-        row = uow.tokens.add(ApiToken(token_hash=_digest(token), user_id=user.id, kind=kind, created_at=now,
-                                      expires_at=now + settings.token_lifetime))
+        row = uow.tokens.add(token_hash=_digest(token), user_id=user.id, kind=kind, created_at=now,
+                             expires_at=now + settings.token_lifetime)
         uow.commit()
         return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
 

@@ -3,7 +3,7 @@ does about them: retry after the data was corrected, or cancel with a reason (ma
 
 A retry runs the matter again on the definition version it started on. It does not move a matter to
 a newer version of its item: SpiffWorkflow has no supported migration of a running instance
-between specs (engine-notes §9.14), and a matter's history must show which rules it ran under. A
+between specs (docs/engine-notes.md §9.14), and a matter's history must show which rules it ran under. A
 fault in the definition itself is fixed by uploading a corrected item, cancelling the failed matter
 with the reason, and starting it again, which runs on the corrected version.
 """
@@ -98,7 +98,7 @@ def _corrections(bundle, submitted: dict, context: dict, params: dict) -> dict:
     if errors:
         raise InvalidData("更正数据有误", errors)
     form = Form(tuple(replace(fields[name], required=False) for name in submitted))
-    cleaned = clean_form_data(form, submitted, context)
+    cleaned = clean_form_data(form, submitted, context, bundle.labels)
     refuse_parameter_names(cleaned, params)
     return cleaned
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .. import clock
 from ..audit import canonical
-from ..errors import Conflict, InvalidData, NotFound
+from ..errors import Conflict, InvalidData, LikelyDuplicate, NotFound
 from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
-from ..store.models import MatterRecord
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
@@ -23,29 +22,34 @@ from .parameters import effective_parameters
 from .persistence import load_matter, save_matter
 
 MAX_SUBJECT = 200
+DUPLICATE_WINDOW = timedelta(days=1)     # same item, village and subject within it: asked first
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,100}$")
 
 
 @records_refusals("start_matter")
 def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict,
-                 idempotency_key: str | None = None, uploads: dict | None = None) -> dict:
+                 idempotency_key: str | None = None, uploads: dict | None = None,
+                 ask_if_duplicate: bool = False) -> dict:
     """Start a matter of an item in a village; the matter afterwards.
 
     With an idempotency key, a retry of the same request (a lost answer, a double click) gets the
     matter the first one created, marked `replayed`, instead of a second matter; the same key with
     a different request is a Conflict. Keys are the caller's own (one user cannot replay another's).
     `uploads` are evidence files sent with the start form, stored in the same transaction.
+    `ask_if_duplicate` (the start form's first submission): a matter of the same item, village and
+    subject started within a day is answered with LikelyDuplicate instead of a second matter.
 
     Raises:
         InvalidData: an unknown village or item, or a field that fails the start form.
         Forbidden: the actor does not hold the item's start role in the village.
         Conflict: the idempotency key was used for another request.
+        LikelyDuplicate: asked to, and the same item, village and subject started within a day.
     """
     subject = (subject or "").strip()
     if not subject or len(subject) > MAX_SUBJECT:
         raise InvalidData("事项标题有误", {"subject": f"标题不能为空，且不超过{MAX_SUBJECT}个字"})
     if idempotency_key is None:
-        return _start(ctx, actor, process_key, village, subject, data, None, uploads)
+        return _start(ctx, actor, process_key, village, subject, data, None, uploads, ask_if_duplicate)
     key = _checked_key(idempotency_key)
     files = {f: [hashlib.sha256(content).hexdigest() for _, content in got] for f, got in (uploads or {}).items()}
     request = hashlib.sha256(canonical([process_key, village, subject, data, files]).encode()).hexdigest()
@@ -53,12 +57,20 @@ def start_matter(ctx, actor, process_key: str, village: str, subject: str, data:
     if replay is not None:
         return replay
     try:
-        return _start(ctx, actor, process_key, village, subject, data, (key, request), uploads)
+        return _start(ctx, actor, process_key, village, subject, data, (key, request), uploads, ask_if_duplicate)
     except Conflict:
         replay = _replay(ctx, actor, key, request)     # a concurrent retry with the same key committed first
         if replay is None:
             raise
         return replay
+
+
+def _ask_if_duplicate(uow, process_key: str, village: str, subject: str) -> None:
+    same = uow.matters.started_alike(process_key, village, subject, clock.now() - DUPLICATE_WINDOW)
+    if same:
+        numbers = "、".join(f"#{i}" for i in same[:3])
+        raise LikelyDuplicate(f"本村一天内已发起过同一事项、同一标题的事项（{numbers}），"
+                              "请先查看；确认不是重复后再提交", same)
 
 
 def _checked_key(key: str) -> str:
@@ -79,7 +91,8 @@ def _replay(ctx, actor, key: str, request: str) -> dict | None:
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)), "replayed": True}
 
 
-def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads) -> dict:
+def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads,
+           ask_if_duplicate: bool = False) -> dict:
     with ctx.uow() as uow:
         unit = uow.orgs.get(village)
         if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
@@ -89,18 +102,20 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             raise InvalidData("没有这个事项", {"process_key": f"本村适用的权力清单中没有 {process_key}"})
         if version.info.get("start_role"):
             require_role(ctx, uow, actor, version.info["start_role"], village, "发起本事项")
+        if ask_if_duplicate:
+            _ask_if_duplicate(uow, process_key, village, subject)
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
-        cleaned = clean_form_data(bundle.info.start_form, data, params)
+        cleaned = clean_form_data(bundle.info.start_form, data, params, {**parameter_labels(ctx), **bundle.labels})
         refuse_parameter_names(cleaned, params)
         now = clock.now()
         matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
-        record = uow.matters.add(MatterRecord(
+        record = uow.matters.add(
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
-            created_by=actor.name, created_at=now, updated_at=now))
+            created_by=actor.name, created_at=now, updated_at=now)
         link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
         uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
@@ -134,7 +149,7 @@ def _ready_item(ctx, uow, actor, task_id: str, what: str):
     record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True, not_found=f"找不到步骤 {task_id}")
     item = uow.inbox.get(task_id)           # re-read under the matter's lock
     if item.state != StepStatus.READY:
-        who = f"，已由 {item.completed_by} 办理" if item.completed_by else ""
+        who = f"，已由 {uow.users.display_name(item.completed_by)} 办理" if item.completed_by else ""
         raise Conflict(f"该步骤已不可办理{who}")
     require_role(ctx, uow, actor, item.role, record.village_code, what)
     return item, record
@@ -162,13 +177,13 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
-            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+            raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         matter = load_matter(ctx, uow, record)
         _separation(ctx, uow, actor, item, record, matter)
         form = matter.bundle.step(item.process_key, item.step_id).form
         data = _with_uploads(ctx, uow, actor, form, data, uploads)
         link_cited_files(uow, actor, form, data, record.id)
-        cleaned, events = matter.complete(task_id, data, protected=record.params)
+        cleaned, events = matter.complete(task_id, data, protected=record.params, labels=parameter_labels(ctx))
         now = clock.now()
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
@@ -190,7 +205,7 @@ def claim_step(ctx, actor, task_id: str) -> dict:
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
-            raise Conflict(f"该步骤已由 {item.claimed_by} 认领")
+            raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         _separation(ctx, uow, actor, item, record, load_matter(ctx, uow, record))
         item.claimed_by = actor.name
         uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
@@ -274,13 +289,26 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
                 "public_objections": objections.for_matter(uow, actor, record)}
 
 
+def parameter_labels(ctx) -> dict[str, str]:
+    """{parameter name: label}: a refusal names the parameter a bound comes from."""
+    return {name: p.label for name, p in ctx.parameters.items()}
+
+
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
     """Matters in the actor's reach, newest first. Filters (all optional): process_key, village,
     township, status; created_from / created_before (timezone-aware datetimes, the second one
     exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
-    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query)."""
+    due time now); ids (these matters only: a to-do list shows its matters' subjects in one query);
+    keyword: words in the subject or the data, a matter number (123 or #123), or a person's name
+    (matters they started or did a step of).
+
+    Raises:
+        InvalidData: a filter of the wrong kind (a naive datetime, an amount that is not a number).
+    """
     columns = _search_columns(filters)
     with ctx.uow(readonly=True) as uow:
+        if columns["keyword"]:
+            columns["people"] = uow.users.matching(columns["keyword"])
         rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page,
                                          hidden_from=None if actor.is_system else actor.name)
         return [views.matter_summary(ctx, row) for row in rows], total
@@ -306,6 +334,10 @@ def _search_columns(filters: dict) -> dict:
     if ids is not None and not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         errors["ids"] = "应为事项编号列表"
     columns["ids"] = ids
+    keyword = filters.get("keyword")
+    if keyword is not None and (not isinstance(keyword, str) or len(keyword) > 100):
+        errors["keyword"] = "关键词应为不超过 100 字的文字"
+    columns["keyword"] = keyword.strip() if isinstance(keyword, str) and keyword.strip() else None
     if errors:
         raise InvalidData("查询条件有误", errors)
     columns["overdue_at"] = clock.now() if filters.get("overdue") else None
@@ -348,7 +380,8 @@ def get_task(ctx, actor, task_id: str) -> dict:
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "may_act": actor.reaches(uow.lineage(record.village_code), item.role),
+                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
+                "may_act": item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
                 **objections.for_step(uow, actor, item, record)}
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from .. import clock
 from ..errors import InvalidData
-from ..store.models import OrgUnit
 from .access import records_refusals, require_admin
 
 
@@ -21,7 +20,7 @@ def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | No
             require_admin(uow, actor, parent_code or "", "新增单位")
         if (parent.level if parent else None) != expected_parent[level]:
             raise InvalidData("上级单位有误", {"parent_code": f"{level} 的上级应为 {expected_parent[level]}"})
-        uow.orgs.add(OrgUnit(code=code, name=name, level=level, parent_code=parent_code))
+        uow.orgs.add(code=code, name=name, level=level, parent_code=parent_code)
         uow.audit.append("org_unit_added", actor.name, None,
                          {"code": code, "name": name, "level": level, "parent": parent_code}, clock.now().isoformat())
         uow.commit()

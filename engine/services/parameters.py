@@ -9,6 +9,7 @@ from .. import clock
 from ..errors import InvalidData, NotFound
 from ..registry import Parameter, check_definition, check_override
 from .access import records_refusals, require_admin
+from ..vocabulary import quoted
 
 
 def parameters_in_force(ctx, uow, township: str | None) -> dict[str, Parameter]:
@@ -87,7 +88,7 @@ def _refuse_taken_name(ctx, uow, township: str, name: str) -> None:
         raise InvalidData("参数名已被使用", {"name": f"本乡镇已有参数 {name}"})
     for version in uow.definitions.list_current():
         if version.owner_org in (None, township) and name in _data_names(version.info):
-            raise InvalidData("参数名已被使用", {"name": f"事项“{version.name}”的数据中已有 {name}，参数会覆盖所填内容"})
+            raise InvalidData("参数名已被使用", {"name": f"事项{quoted(version.name)}的数据中已有 {name}，参数会覆盖所填内容"})
 
 
 def _data_names(info: dict) -> set[str]:

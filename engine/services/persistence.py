@@ -7,8 +7,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from ..expressions import evaluate
 from ..runtime import SERIALIZER_VERSION, Matter
-from ..store.models import InboxItem
-from ..store.operations_models import Incident
 from ..vocabulary import MatterStatus, StepStatus
 from ..workdays import WorkingDays
 from .complaints.tracking import track as track_complaint
@@ -24,7 +22,7 @@ def load_matter(ctx, uow, record) -> Matter:
 
 
 def save_matter(uow, record, matter: Matter, actor, events: list, now,
-                force_status: MatterStatus | None = None, completed: InboxItem | None = None) -> None:
+                force_status: MatterStatus | None = None, completed=None) -> None:
     """Store the state, rebuild the inbox and the timer columns, append engine events, and write
     what the action published (engine/services/publishing.py). `completed`: the inbox row of the
     step the action completed, if any."""
@@ -60,19 +58,19 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
 def _record_incident(uow, record, payload: dict, now) -> None:
     """An incident for the administrators' list; a matter that fails again (a retry that did not
     help) keeps its one open incident, with the latest failure and one more attempt counted."""
+    detail = payload.get("message") or ""
+    failure = dict(occurred_at=now, process=payload.get("process"), file=payload.get("file"),
+                   element=payload.get("element"), element_name=payload.get("element_name"),
+                   detail=detail, reason=payload.get("reason") or detail)
     incident = uow.incidents.open_for(record.id)
     if incident is None:
-        incident = Incident(matter_id=record.id, process_key=record.process_key, subject=record.subject,
-                            village_code=record.village_code, township_code=record.township_code,
-                            attempts=0, state="open")
+        uow.incidents.add(matter_id=record.id, process_key=record.process_key, subject=record.subject,
+                          village_code=record.village_code, township_code=record.township_code,
+                          attempts=1, state="open", **failure)
+        return
     incident.attempts += 1
-    incident.occurred_at = now
-    incident.process, incident.file = payload.get("process"), payload.get("file")
-    incident.element, incident.element_name = payload.get("element"), payload.get("element_name")
-    incident.detail = payload.get("message") or ""
-    incident.reason = payload.get("reason") or incident.detail
-    if incident.id is None:
-        uow.incidents.add(incident)
+    for column, value in failure.items():
+        setattr(incident, column, value)
 
 
 def _calendar_for(uow, now):
@@ -86,13 +84,14 @@ def _calendar_for(uow, now):
     return calendar
 
 
-def _inbox_item(record, ready, now, calendar) -> InboxItem:
+def _inbox_item(record, ready, now, calendar) -> dict:
+    """The columns of a ready step's inbox row."""
     step = ready.step
-    return InboxItem(task_id=ready.task_id, state=StepStatus.READY, matter_id=record.id,
-                     process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role,
-                     objection_intake=step.objection_intake, village_code=record.village_code,
-                     township_code=record.township_code, ready_since=now,
-                     due_at=_due(now, step.deadline, {**record.params, **record.data}, calendar))
+    return dict(task_id=ready.task_id, state=StepStatus.READY, matter_id=record.id,
+                process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role,
+                objection_intake=step.objection_intake, village_code=record.village_code,
+                township_code=record.township_code, ready_since=now,
+                due_at=_due(now, step.deadline, {**record.params, **record.data}, calendar))
 
 
 def _due(start, deadline: str | None, data: dict, calendar):

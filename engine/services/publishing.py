@@ -18,7 +18,6 @@ import hashlib
 from ..audit import canonical
 from ..disclosure import disclose
 from ..masking import scrub_text
-from ..store.models import PublishedRecord
 from ..vocabulary import MatterStatus
 
 
@@ -40,7 +39,7 @@ def publish_after_action(uow, record, matter, actor, now, completed=None, ready=
         uow.public_objections.register(completed.task_id, actor.name, now)
 
 
-def content_of(row: PublishedRecord) -> dict:
+def content_of(row) -> dict:
     """What a record publishes, as hashed into `content_sha256` (and, later, what a verification
     code or a printed notice board will be checked against)."""
     return {"village": row.village_code, "township": row.township_code, "matter": row.matter_id,
@@ -49,7 +48,7 @@ def content_of(row: PublishedRecord) -> dict:
             "published_at": row.published_at.isoformat()}
 
 
-def content_hash(row: PublishedRecord) -> str:
+def content_hash(row) -> str:
     return hashlib.sha256(canonical(content_of(row)).encode("utf-8")).hexdigest()
 
 
@@ -83,7 +82,7 @@ def _section(bundle, process_key: str, publication) -> str:
 
 def _publish(uow, record, bundle, process_key, publication, task_id, role, actor, now, place) -> None:
     content = disclose(publication, record.data, place)
-    row = PublishedRecord(
+    row = uow.publications.new(
         matter_id=record.id, village_code=record.village_code, township_code=record.township_code,
         process_key=bundle.key, item_name=bundle.info.name, source_process=process_key,
         element=publication.element, task_id=task_id, role=role, section=_section(bundle, process_key, publication),

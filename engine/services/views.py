@@ -33,7 +33,8 @@ def task_summary(ctx, item) -> dict:
             "role": item.role,
             "role_name": role_name(ctx, item.role), "village": item.village_code,
             "township": item.township_code, "ready_since": item.ready_since, "due_at": item.due_at,
-            "claimed_by": item.claimed_by}
+            "claimed_by": item.claimed_by, "state": item.state, "completed_by": item.completed_by,
+            "completed_at": item.completed_at}
 
 
 def event(row) -> dict:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from .models import ApiToken, LoginThrottle, OrgUnit, RoleGrant, User
+from .repositories import contains
 
 NAME, ADDRESS, ANY_NAME = "name", "address", "*"      # login_throttle scopes
 
@@ -14,13 +15,30 @@ class UserRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, user: User) -> User:
+    def add(self, **columns) -> User:
+        user = User(**columns)
         self.session.add(user)
         self.session.flush()
         return user
 
     def by_name(self, username: str) -> User | None:
         return self.session.scalar(select(User).filter_by(username=username))
+
+    def display_names(self, usernames) -> dict[str, str]:
+        """{login name: display name} for those of `usernames` that are users."""
+        names = sorted(set(usernames))
+        if not names:
+            return {}
+        return dict(self.session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
+
+    def matching(self, words: str, limit: int = 50) -> set[str]:
+        """Login names of users called `words` (part of a display name) or logging in as it."""
+        return set(self.session.scalars(select(User.username).where(
+            or_(User.username == words, User.display_name.ilike(contains(words), escape="!"))).limit(limit)))
+
+    def display_name(self, username: str) -> str:
+        """The name people know someone by; the login name if there is no such user."""
+        return self.display_names([username]).get(username, username)
 
     def get(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
@@ -35,7 +53,8 @@ class UserRepository:
     def grants(self, user_id: int) -> list[RoleGrant]:
         return list(self.session.scalars(select(RoleGrant).filter_by(user_id=user_id).order_by(RoleGrant.id)))
 
-    def add_grant(self, grant: RoleGrant) -> RoleGrant:
+    def add_grant(self, **columns) -> RoleGrant:
+        grant = RoleGrant(**columns)
         self.session.add(grant)
         self.session.flush()
         return grant
@@ -56,7 +75,8 @@ class TokenRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, token: ApiToken) -> ApiToken:
+    def add(self, **columns) -> ApiToken:
+        token = ApiToken(**columns)
         self.session.add(token)
         self.session.flush()
         return token

@@ -40,7 +40,8 @@ class IncidentRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, incident: Incident) -> Incident:
+    def add(self, **columns) -> Incident:
+        incident = Incident(**columns)
         self.session.add(incident)
         self.session.flush()
         return incident

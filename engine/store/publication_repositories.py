@@ -16,6 +16,11 @@ class _Repository:
 class PublicationRepository(_Repository):
     """The write side, used in the unit of work of a matter's action."""
 
+    @staticmethod
+    def new(**columns) -> PublishedRecord:
+        """A record not stored yet (its content hash is computed from it before `add`)."""
+        return PublishedRecord(**columns)
+
     def add(self, row: PublishedRecord) -> PublishedRecord:
         self.session.add(row)
         self.session.flush()
@@ -37,7 +42,8 @@ class PublicationRepository(_Repository):
 
 
 class PublicObjectionRepository(_Repository):
-    def add(self, row: PublicObjection) -> PublicObjection:
+    def add(self, **columns) -> PublicObjection:
+        row = PublicObjection(**columns)
         self.session.add(row)
         self.session.flush()
         return row

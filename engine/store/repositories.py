@@ -1,9 +1,10 @@
 """Repositories: every query the services need, named for what it answers."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from sqlalchemy import and_, delete, false, func, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +31,8 @@ class DefinitionRepository(_Repository):
         return self.session.scalar(select(DefinitionVersion).filter_by(
             process_key=process_key, bundle_sha256=bundle_sha256))
 
-    def add(self, version: DefinitionVersion) -> DefinitionVersion:
+    def add(self, **columns) -> DefinitionVersion:
+        version = DefinitionVersion(**columns)
         self.session.add(version)
         self.session.flush()
         return version
@@ -60,7 +62,8 @@ class OrgRepository(_Repository):
     def get(self, code: str) -> OrgUnit | None:
         return self.session.get(OrgUnit, code)
 
-    def add(self, unit: OrgUnit) -> OrgUnit:
+    def add(self, **columns) -> OrgUnit:
+        unit = OrgUnit(**columns)
         self.session.add(unit)
         self.session.flush()
         return unit
@@ -111,7 +114,8 @@ class ParameterRepository(_Repository):
 
 
 class MatterRepository(_Repository):
-    def add(self, record: MatterRecord) -> MatterRecord:
+    def add(self, **columns) -> MatterRecord:
+        record = MatterRecord(**columns)
         if record.id is None and self.session.bind.dialect.name == "sqlite":
             # SQLite numbers a row one past the highest id in the table, so once the newest matters
             # were archived it would hand their ids out again (and their audit events would seem
@@ -137,7 +141,8 @@ class MatterRepository(_Repository):
         (inclusive) and `created_before` (exclusive) datetimes; `amount_min` / `amount_max`
         (inclusive; a matter without an amount matches neither); `overdue_at`: a datetime, only
         matters with a ready step due before it (the inbox side table, never the workflow state);
-        `ids`: only these matters. `hidden_from`: a user name; matters withheld from that user
+        `ids`: only these matters; `keyword`: in the subject or the data, the matter's number, or
+        (with `people`, login names whose display names match it) who started it or did a step. `hidden_from`: a user name; matters withheld from that user
         (matter_exclusions: a complaint about them) are left out."""
         query = select(MatterRecord)
         if villages is not None:
@@ -148,9 +153,26 @@ class MatterRepository(_Repository):
             if filters.get(column):
                 query = query.where(getattr(MatterRecord, column) == filters[column])
         query = self._ranges(query, filters)
+        if filters.get("keyword"):
+            query = query.where(self._keyword(filters["keyword"], filters.get("people") or set()))
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = self.session.scalars(query.order_by(MatterRecord.id.desc()).offset(offset).limit(limit))
         return list(rows), total
+
+    @staticmethod
+    def _keyword(keyword: str, people: set[str]):
+        """Matches of a keyword. The data column holds JSON as json.dumps wrote it, Chinese as
+        \\uXXXX escapes: the keyword is searched for in that same spelling."""
+        in_json = json.dumps(keyword)[1:-1]
+        found = [MatterRecord.subject.ilike(contains(keyword), escape="!"),
+                 cast(MatterRecord.data, Text).ilike(contains(in_json), escape="!")]
+        number = keyword.removeprefix("#").strip()
+        if number.isascii() and number.isdigit() and len(number) <= 18:
+            found.append(MatterRecord.id == int(number))
+        if people:
+            found += [MatterRecord.created_by.in_(people),
+                      MatterRecord.id.in_(select(InboxItem.matter_id).where(InboxItem.completed_by.in_(people)))]
+        return or_(*found)
 
     @staticmethod
     def _ranges(query, filters: dict):
@@ -169,6 +191,13 @@ class MatterRepository(_Repository):
                                                        InboxItem.due_at < filters["overdue_at"])
             query = query.where(MatterRecord.id.in_(late))
         return query
+
+    def started_alike(self, process_key: str, village_code: str, subject: str, since: datetime) -> list[int]:
+        """Matters of this item, village and subject started since `since` and not cancelled, newest first."""
+        return list(self.session.scalars(select(MatterRecord.id).where(
+            MatterRecord.process_key == process_key, MatterRecord.village_code == village_code,
+            MatterRecord.subject == subject, MatterRecord.created_at >= since,
+            MatterRecord.status != MatterStatus.CANCELLED).order_by(MatterRecord.id.desc()).limit(10)))
 
     def count_by_status(self) -> dict[str, int]:
         return dict(self.session.execute(select(MatterRecord.status, func.count()).group_by(MatterRecord.status)).all())
@@ -251,17 +280,18 @@ class InboxRepository(_Repository):
         return list(self.session.scalars(select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
                                          .order_by(InboxItem.ready_since, InboxItem.task_id)))
 
-    def sync(self, matter_id: int, items: list[InboxItem]) -> None:
-        """Make the ready steps of a matter exactly `items`: new ones are added, ones that stay
-        ready keep their row (ready_since, claim), ones that are gone are closed."""
+    def sync(self, matter_id: int, items: list[dict]) -> None:
+        """Make the ready steps of a matter exactly `items` (each the columns of a ready row): new
+        ones are added, ones that stay ready keep their row (ready_since, claim), ones that are
+        gone are closed."""
         existing = {row.task_id: row for row in self.ready_for_matter(matter_id)}
-        wanted = {item.task_id for item in items}
+        wanted = {item["task_id"] for item in items}
         for task_id, row in existing.items():
             if task_id not in wanted:
                 row.state = StepStatus.CLOSED
         for item in items:
-            if item.task_id not in existing:
-                self.session.add(item)
+            if item["task_id"] not in existing:
+                self.session.add(InboxItem(**item))
 
     def count_overdue(self, now: datetime) -> int:
         return self.session.scalar(select(func.count()).select_from(InboxItem).where(
@@ -292,7 +322,8 @@ class InboxRepository(_Repository):
 
 
 class AttachmentRepository(_Repository):
-    def add(self, attachment: Attachment, content: bytes) -> Attachment:
+    def add(self, content: bytes, **columns) -> Attachment:
+        attachment = Attachment(**columns)
         if self.session.get(AttachmentBlob, attachment.sha256) is None:
             # Two uploads of one file at once both find no blob, and on PostgreSQL the second
             # insert would fail on the key. Rows under one hash are the same content: a conflict
@@ -345,3 +376,8 @@ class AuditRepository(_Repository):
 
     def head(self) -> AuditHead | None:
         return self.session.get(AuditHead, 1)
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern (escape character "!") matching `text` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"

@@ -16,6 +16,7 @@ from .repositories import (AttachmentRepository, AuditRepository, CalendarReposi
                            IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
                            ParameterRepository)
 from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
+from .warning_repositories import RedlineFactsRepository, SweepRepository, WarningRepository
 from .complaint_repositories import (ComplaintRepository, ExclusionRepository, OutboxRepository,
                                      PortalComplaintRepository)
 
@@ -74,6 +75,9 @@ class UnitOfWork(_Transaction):
         self.tokens = TokenRepository(self.session)
         self.publications = PublicationRepository(self.session)
         self.public_objections = PublicObjectionRepository(self.session)
+        self.warnings = WarningRepository(self.session)              # red lines (issue 12)
+        self.redline_facts = RedlineFactsRepository(self.session)
+        self.sweeps = SweepRepository(self.session)
         self.complaints = ComplaintRepository(self.session)        # issue 11
         self.exclusions = ExclusionRepository(self.session)
         self.outbox = OutboxRepository(self.session)

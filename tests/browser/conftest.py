@@ -70,8 +70,18 @@ def phone(browser):
 
 
 @pytest.fixture
+def desktop(browser):
+    """A page the size of an office computer's screen, in Chinese."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshots(request):
-    folder = SCREENSHOTS / request.node.name.split("[")[0]
+    folder = SCREENSHOTS / request.node.name.replace("[", "-").rstrip("]")
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine.services import Actor, matters
+from engine.services import Actor, identity, matters
 from engine.services.demo_walk import walk_demo
 from tests.browser.conftest import SCREENSHOTS
 
@@ -143,7 +143,8 @@ def the_committee_registers_it(v: Villager) -> None:
     v.shot("committee-step-prefilled")
     page.locator("form.step-form button[type=submit]").click()
     expect(page.locator(".flash")).to_contain_text("已办理“结果公布期异议受理”")
-    expect(page.locator("main")).to_contain_text("已由 supervision_committee.lushui_village")
+    committee = "supervision_committee.lushui_village"
+    expect(page.locator("main")).to_contain_text(f"已由 {identity.display_names(v.site.ctx, [committee])[committee]}")
     v.shot("committee-registered")
     dibao = next(m for m in matters.list_matters(v.site.ctx, Actor.system(), {"process_key": "dibao", "status": "running"}, 1, 10)[0])
     assert [s["step_id"] for s in matters.get_matter(v.site.ctx, Actor.system(), dibao["id"])["ready_steps"]] == ["recheck_result"]

@@ -15,6 +15,7 @@ from api.web.formatting import CHINA
 from engine.clock import FixedClock, use_clock
 from engine.services import Actor, definitions, matters
 from engine.services.timers import advance_due_timers
+from engine.vocabulary import quoted
 from examples.drive_project import SAMPLE_PDF, answer
 
 pytestmark = pytest.mark.browser
@@ -24,6 +25,12 @@ AMOUNT = 80000
 UNITS = {"village": "lushui_village", "township": "qingshan_town", "county": "demo_county"}
 STARTER = "two_committees.lushui_village"
 INSPECTOR = "township_discipline.qingshan_town"
+# Controls a finger taps, visible and under 44 px high (the phone viewport of tests/browser/conftest.py).
+SMALL_TARGETS = """[...document.querySelectorAll('.button, button, select, textarea, .nav a, .pager a, .tabs a,'
+    + ' input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+    .map(e => (e.id || e.name || e.textContent || e.tagName).trim().slice(0, 20) + ':' + Math.round(e.getBoundingClientRect().height))"""
+LOGIN_NAME = re.compile(r"\b[a-z_]+\.[a-z_]+_(village|town|county)\b")     # the demo's login names
 
 
 class Walk:
@@ -39,6 +46,16 @@ class Walk:
         page.on("pageerror", lambda error: self.problems.append(str(error)))
 
     def shot(self, name: str) -> None:
+        # Every page visited: no wider than the screen, and people by name (no login name shown).
+        width, viewport = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= viewport, f"{self.page.url} is {width}px wide on a {viewport}px screen"
+        text = self.page.evaluate("document.body.innerText")
+        shown = LOGIN_NAME.search(text)
+        assert shown is None, f"{self.page.url} shows the login name {shown.group(0)}"
+        assert "““" not in text and "””" not in text, f"{self.page.url} nests quotes as ““"
+        if viewport < 700:                                 # the phone layout (api/web/static/site.css)
+            small = self.page.evaluate(SMALL_TARGETS)
+            assert small == [], f"{self.page.url}: controls under 44 px high on a phone: {small}"
         self.count += 1
         self.page.screenshot(path=str(self.folder / f"{self.count:03d}-{name}.png"), full_page=True)
 
@@ -137,7 +154,7 @@ def do_every_step(walk: Walk, matter_id: int) -> None:
         else:
             walk.fill(form, data)
             walk.submit()
-        expect(walk.page.locator(".flash")).to_contain_text(f"已办理“{step['name']}”")
+        expect(walk.page.locator(".flash")).to_contain_text(f"已办理{quoted(step['name'])}")
         walk.shot(f"done-{len(done) + 1:02d}-{step['step_id']}")
         done.append(step["name"])
     assert matter["status"] == "completed" and matter["outcome"] == "完成"

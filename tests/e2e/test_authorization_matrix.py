@@ -60,6 +60,8 @@ ENDPOINTS = {
                           {"name": "tea_review_days_{id}", "label": "茶园评审天数", "type": "integer", "min": 1,
                            "max": 30, "value": 5, "unit": "天"}, "admin_of_township_adds"),
     "verify audit chain": ("get", "/api/v1/audit/verify", None, "supervisor_or_admin"),
+    "list warnings": ("get", "/api/v1/warnings", None, "supervisor_or_admin"),
+    "statistics": ("get", "/api/v1/statistics?period=year&year=2026", None, "supervisor_or_admin"),
 }
 CASES = [(role, scope, endpoint) for role in sorted(ROLES) for scope in ("in", "out")
          for endpoint in ENDPOINTS if scope == "in" or ROLES[role].level != "county"]

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from api import create_app
 from engine.clock import FixedClock, use_clock
 from engine.identity import Grant
-from engine.services import Actor, Context, attachments, matters
+from engine.services import Actor, Context, attachments, identity, matters
 from engine.services.demo import seed_demo
 from tests.browser.web import WebClient, read_page
 
@@ -23,6 +23,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 START = {"subject": "绿水村通组道路硬化工程", "village": "lushui_village", "data.project_name": "通组道路硬化",
          "data.summary": "硬化通组道路1.2公里", "data.amount": "80000", "data.funding_source": "higher_level",
          "data.industry_dept": "transport", "data.planned_start": "2026-04-01"}
+VOTER = "villager_council.lushui_village"
 VOTE = {"data.council_members": "25", "data.council_attendees": "21", "data.council_for": "18",
         "data.council_minutes": "议事会表决记录"}
 
@@ -75,9 +76,17 @@ def test_a_matter_is_started_from_its_form_and_mistakes_are_shown_beside_the_fie
     assert "已发起" in page and "项目方案.pdf" in page and "村民议事会表决" in page
 
 
-def test_a_township_user_chooses_among_the_townships_villages(app):
-    form = logged_in(app, "township_admin.qingshan_town").get("/start/village_project").get_data(as_text=True)
+def test_the_start_form_offers_the_villages_where_the_user_holds_the_start_role(ctx, app):
+    make_user(ctx, "liangcun", ["TWO_COMMITTEES"], "lushui_village")
+    make_user(ctx, "liangcun", ["TWO_COMMITTEES", "SUPERVISION_COMMITTEE"], "taohua_village")
+    make_user(ctx, "liangcun", ["SUPERVISION_COMMITTEE"], "hongqi_village")
+    form = logged_in(app, "liangcun", "correct-horse-battery").get("/start/village_project").get_data(as_text=True)
     assert "绿水村" in form and "桃花村" in form and "红旗村" not in form
+    # A township officer starts no village matter: the form says who does, and offers nothing.
+    township = logged_in(app, "township_admin.qingshan_town")
+    refused = township.get("/start/village_project").get_data(as_text=True)
+    assert "您在任何村都不担任该角色" in refused and 'name="village"' not in refused
+    assert "您在任何村都不担任发起事项的角色" in township.get("/start").get_data(as_text=True)
 
 
 def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
@@ -90,7 +99,7 @@ def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
         before = uow.session.execute(text("SELECT count(*) FROM attachments")).scalar()
     wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": pdf()})
     html = wrong.get_data(as_text=True)
-    assert wrong.status_code == 422 and "不能大于21" in field_error(html, "council_for")
+    assert wrong.status_code == 422 and "不能大于到会成员人数 21" in field_error(html, "council_for")
     assert 'value="30"' in html and "议事会表决记录" in html
     assert "请重新选择" in field_error(html, "council_ballots_file")
     with ctx.uow() as uow:
@@ -133,8 +142,10 @@ def test_claim_and_release_a_shared_step(ctx, app):
     page = mine.get(f"/tasks/{task}").get_data(as_text=True)
     assert "已认领" in page and "释放此步骤" in page
     refused = other.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf()})
-    assert refused.status_code == 409 and "已由 villager_council.lushui_village 认领" in refused.get_data(as_text=True)
-    assert "已由 villager_council.lushui_village 认领" in other.get("/tasks").get_data(as_text=True)
+    holder = identity.display_names(ctx, ["villager_council.lushui_village"])["villager_council.lushui_village"]
+    assert holder != "villager_council.lushui_village"          # a person's name, not the login name
+    assert refused.status_code == 409 and f"已由 {holder} 认领" in refused.get_data(as_text=True)
+    assert f"已由 {holder} 认领" in other.get("/tasks").get_data(as_text=True)
     assert mine.post(f"/tasks/{task}/release").status_code == 302
     assert other.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf()}).status_code == 302
 
@@ -174,7 +185,7 @@ def test_the_matter_page_shows_the_timeline_data_and_flowchart(ctx, app):
     web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf("签到表及表决票.pdf")})
     page = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
     for words in ("办理记录", "发起事项", "办理步骤", "村民议事会表决（村民议事会）", "赞成票数：", "18",
-                  "villager_council.lushui_village", "签到表及表决票.pdf", "估算投资（元）", "80,000.00 元",
+                  identity.display_names(ctx, [VOTER])[VOTER], "签到表及表决票.pdf", "估算投资（元）", "80,000.00 元",
                   "上级补助资金", "乡镇审核立项"):
         assert words in page, words
     chart = web.get(f"/matters/{matter['id']}/flowchart.svg")

@@ -9,7 +9,7 @@ import pytest
 from api import create_app
 from api.web.security import persisted_secret_key
 from engine.identity import Grant
-from engine.services import Actor, Context, matters
+from engine.services import Actor, Context, identity, matters
 from engine.services.demo import seed_demo
 from engine.settings import Settings
 from tests.browser.web import WebClient, assert_no_trace
@@ -157,7 +157,8 @@ def test_a_step_completed_by_someone_else_first_shows_the_conflict_page(ctx, app
     late = second.post(f"/tasks/{task}", with_file(VOTE, "council_ballots_file"))
     assert late.status_code == 409
     text = late.get_data(as_text=True)
-    assert "办理冲突" in text and "已由 villager_council.lushui_village 办理" in text
+    first_name = identity.display_names(ctx, ["villager_council.lushui_village"])["villager_council.lushui_village"]
+    assert "办理冲突" in text and f"已由 {first_name} 办理" in text
     assert_no_trace(late)
 
 

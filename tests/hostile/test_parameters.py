@@ -38,10 +38,10 @@ def test_an_item_with_a_field_named_like_a_parameter_is_refused_at_upload(client
 def _store_unchecked(ctx, data: bytes) -> None:
     """A version stored before the load-time check existed (or written around it)."""
     from engine.definitions import Catalog
-    from engine.services.definitions import _version_row
+    from engine.services.definitions import _version_columns
     bundle = Catalog({"townships/qingshan_town/old.bpmn": data}).bundle("hostile_item")
     with ctx.uow() as uow:
-        version = uow.definitions.add(_version_row(bundle))
+        version = uow.definitions.add(**_version_columns(bundle))
         uow.definitions.make_current(version)
         uow.commit()
 

@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from api import create_app
 from engine.identity import Grant
-from engine.services import Actor, Context, attachments, identity, matters
+from engine.services import Actor, Context, attachments, health, identity, matters
 from engine.services.complaints import intake as complaints_intake
 from engine.services.definitions import sync_definitions
 from engine.services.demo import DEMO_PASSWORD, seed_demo
@@ -115,5 +115,8 @@ def test_no_operation_answers_a_5xx_or_off_its_schema(case, caller):
     # A fresh token for every call: DELETE /api/v1/auth/token revokes the one it is sent with. From
     # an address of its own: the fuzzed logins' failures throttle the address they come from.
     token = identity.login(ctx, username, DEMO_PASSWORD, address=TOKEN_ADDRESS)["token"]
+    # A timer worker runs beside the app, as in production: /readyz is then ready (200), and any
+    # 5xx is a defect. (Its 503 without a worker is tested in tests/e2e/test_operations.py.)
+    health.worker_beat(ctx, "fuzz-worker", "localhost", os.getpid())
     case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"},
                            checks=[not_a_server_error, response_schema_conformance])

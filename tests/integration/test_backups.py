@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engine.backup_file import BackupRefused
+from engine.errors import NotFound
 from engine.services import Actor, Context, attachments, audit, backups, matters
 from engine.store import Database
 from tests.integration.helpers import PDF, do, start_decision
@@ -70,7 +71,7 @@ def test_a_backup_restores_into_an_empty_database_with_its_attachments(ctx, cler
     assert matters.get_matter(restored, SYSTEM, matter["id"])["subject"] == matter["subject"]
     meta, content = attachments.download_attachment(restored, SYSTEM, scan["id"])
     assert content == SCAN and meta["sha256"] == scan["sha256"]
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         matters.get_matter(restored, SYSTEM, later["id"])            # started after the backup
     # The source's chain says a backup of its state up to that head was taken.
     (taken_event,) = [e for e in audit_events(ctx) if e.event == "backup_taken"]

@@ -35,7 +35,7 @@ def test_two_completions_of_one_step_never_both_succeed(ctx, clerk):
     for _ in range(5):
         m = start_decision(ctx, clerk)
         task_id = ready(m, "propose")["id"]
-        results = run_together(*[lambda: matters.complete_step(ctx, clerk, task_id, PROPOSE)] * 2)
+        results = run_together(*[lambda task_id=task_id: matters.complete_step(ctx, clerk, task_id, PROPOSE)] * 2)
         wins = [r for r in results if isinstance(r, dict)]
         assert len(wins) == 1 and isinstance([r for r in results if r not in wins][0], Conflict), results
         steps = [e for e in matters.matter_history(ctx, clerk, m["id"]) if e["event"] == "step_completed"]
@@ -69,6 +69,6 @@ def test_two_uploads_of_one_file_at_once_both_succeed(ctx, clerk):
     from engine.services.attachments import upload_attachment
     for i in range(5):
         scan = f"%PDF-1.4\n% scan {i}\n%%EOF\n".encode()
-        results = run_together(*[lambda: upload_attachment(ctx, clerk, "scan.pdf", scan)] * 2)
+        results = run_together(*[lambda scan=scan: upload_attachment(ctx, clerk, "scan.pdf", scan)] * 2)
         assert all(isinstance(r, dict) for r in results), results
         assert results[0]["sha256"] == results[1]["sha256"] and results[0]["id"] != results[1]["id"]

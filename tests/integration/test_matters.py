@@ -6,7 +6,7 @@ import pytest
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.identity import Grant
-from engine.services import Actor, audit, matters, orgs, parameters, timers
+from engine.services import Actor, audit, matters, parameters, timers
 
 from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, ready, start_decision
 

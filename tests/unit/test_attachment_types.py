@@ -1,9 +1,9 @@
 import pytest
 
 from engine.attachments import clean_name, content_type_of
+from engine.errors import InvalidData
 
 LIMIT = 10 * 1024 * 1024
-from engine.errors import InvalidData
 
 PDF = b"%PDF-1.7\n..."
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20

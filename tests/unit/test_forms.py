@@ -107,3 +107,32 @@ def test_float_noise_in_a_computed_bound_does_not_refuse_the_exact_value():
     assert clean_form_data(form, {"paid": 1020}, {"area": 10.2, "rate": 100}) == {"paid": 1020}
     with pytest.raises(InvalidData):
         clean_form_data(form, {"paid": 1020.01}, {"area": 10.2, "rate": 100})
+
+
+DATES = Form((FormField("starts", "开工日期", "date", required=True, min="2026-01-01"),
+              FormField("ends", "完工日期", "date", min="starts", max="2030-12-31")))
+
+
+def test_a_date_may_not_come_before_the_date_it_follows():
+    labels = {"starts": "开工日期", "ends": "完工日期"}
+    assert clean_form_data(DATES, {"starts": "2026-04-01", "ends": "2026-04-01"}, {}, labels)["ends"] == "2026-04-01"
+    with pytest.raises(InvalidData) as info:
+        clean_form_data(DATES, {"starts": "2026-04-01", "ends": "2026-03-31"}, {}, labels)
+    assert info.value.errors == {"ends": "完工日期：不能早于开工日期 2026-04-01"}
+    with pytest.raises(InvalidData) as info:
+        clean_form_data(DATES, {"starts": "2025-12-31", "ends": "2031-01-01"}, {}, labels)
+    assert info.value.errors == {"starts": "开工日期：不能早于2026-01-01", "ends": "完工日期：不能晚于2030-12-31"}
+    # The start date given at an earlier step (in the matter's data) bounds this one as well.
+    assert clean_form_data(Form(DATES.fields[1:]), {"ends": "2026-05-01"}, {"starts": "2026-04-01"}, labels)
+    with pytest.raises(InvalidData):
+        clean_form_data(Form(DATES.fields[1:]), {"ends": "2026-03-01"}, {"starts": "2026-04-01"}, labels)
+
+
+def test_a_date_limit_that_is_neither_a_day_nor_a_field_is_refused_at_load():
+    xml = ('<bpmn:userTask xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+           'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="t"><bpmn:extensionElements><camunda:formData>'
+           '<camunda:formField id="ends" label="完工日期" type="date"><camunda:validation>'
+           '<camunda:constraint name="min" config="2026-13-01" /></camunda:validation></camunda:formField>'
+           '</camunda:formData></bpmn:extensionElements></bpmn:userTask>')
+    form, problems = parse_form(etree.fromstring(xml))
+    assert problems and "2026-13-01" in problems[0] and "日期" in problems[0]

@@ -323,7 +323,7 @@ def test_price_and_payment_rules():
     with pytest.raises(InvalidData) as err:
         s.do("sign_contract", {"buyer": "x", "contract_no": "1", "contract_price": 10499, "payment_received": 10499,
                                "contract_file": ["att-c"], "payment_receipt": ["att-p"]})
-    assert err.value.errors == {"contract_price": "成交价（元，不低于底价和最高有效报价）：不能小于10500"}
+    assert err.value.errors == {"contract_price": "成交价（元，不低于底价和最高有效报价）：不能小于 10,500.00 元"}
     with pytest.raises(InvalidData) as err:
         s.do("sign_contract", {"buyer": "x", "contract_no": "1", "contract_price": 10500, "payment_received": 10501})
     assert set(err.value.errors) == {"payment_received", "contract_file", "payment_receipt"}

@@ -274,7 +274,7 @@ def test_contract_price_may_not_undercut_the_reserve_or_the_winning_bid():
     village_bids(s, 42000)
     with pytest.raises(InvalidData) as err:
         contract(s, 41999)
-    assert err.value.errors == {"contract_price": "合同首年租金或承包费（元，不低于底价和成交价）：不能小于42000"}
+    assert err.value.errors == {"contract_price": "合同首年租金或承包费（元，不低于底价和成交价）：不能小于 42,000.00 元"}
     with pytest.raises(InvalidData) as err:
         s.do("sign_contract", {"lessee": "x", "contract_no": "1", "contract_price": 42000, "contract_term_years": 11,
                                "lease_start": "2026-06-01", "lease_end": "2037-05-31", "contract_file": ["att-c"]})

@@ -311,7 +311,7 @@ def test_subsidy_is_capped_by_the_grade(grade, cap):
     up_to_approval(s, grade)
     with pytest.raises(InvalidData) as err:
         county_approves(s, cap + 0.01)
-    assert err.value.errors == {"subsidy_amount": f"核定补助金额（元）：不能大于{cap}"}
+    assert err.value.errors == {"subsidy_amount": f"核定补助金额（元）：不能大于 {cap:,.2f} 元"}
     assert steps(s) == {"county_approve"}
     county_approves(s, cap)
     assert steps(s) == {"construct"}

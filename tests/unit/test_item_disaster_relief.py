@@ -243,7 +243,7 @@ def test_the_proposal_is_capped_per_household():
     registered(s)
     with pytest.raises(InvalidData) as err:
         appraised(s, households=10, total=10 * CAP + 0.01)
-    assert err.value.errors == {"proposed_total": f"拟救助资金合计（元）：不能大于{10 * CAP}"}
+    assert err.value.errors == {"proposed_total": f"拟救助资金合计（元）：不能大于 {10 * CAP:,.2f} 元"}
     with pytest.raises(InvalidData) as err:
         appraised(s, households=13)           # more households than were verified
     assert set(err.value.errors) == {"proposed_households"}
@@ -287,7 +287,7 @@ def test_the_township_caps_each_household_and_the_total():
     s = at_approval()
     with pytest.raises(InvalidData) as err:
         amounts_approved(s, households=10, per_household=CAP + 0.01, total=10 * CAP)
-    assert err.value.errors == {"household_amount": f"单户最高核定金额（元）：不能大于{CAP}"}
+    assert err.value.errors == {"household_amount": f"单户最高核定金额（元）：不能大于 {CAP:,.2f} 元"}
     with pytest.raises(InvalidData) as err:
         amounts_approved(s, households=10, per_household=3000, total=30000.01)
     assert set(err.value.errors) == {"approved_total"}

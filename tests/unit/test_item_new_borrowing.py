@@ -232,7 +232,7 @@ def test_review_figures_and_loan_amount_are_checked():
     planned_and_decided(s)
     with pytest.raises(InvalidData) as err:
         township_reviews(s, debt_after=59999)          # the debt after borrowing includes this loan
-    assert err.value.errors == {"total_debt_after": "借款后负债总额（含本次，元）：不能小于60000"}
+    assert err.value.errors == {"total_debt_after": "借款后负债总额（含本次，元）：不能小于金额 60,000.00 元"}
     township_reviews(s)
     published(s)
     wait_past(s, P["borrowing_publicity_days"], "sign_loan")

@@ -247,7 +247,7 @@ def test_plan_may_not_exceed_the_county_caps():
         draft_plan(s, fund_per_person=P["one_matter_fund_cap"] + 0.01,
                    labor_days_per_worker=P["one_matter_labor_cap_days"] + 1)
     assert set(err.value.errors) == {"fund_per_person", "labor_days_per_worker"}
-    assert err.value.errors["fund_per_person"] == f"每人筹资额（元/年）：不能大于{P['one_matter_fund_cap']}"
+    assert err.value.errors["fund_per_person"] == f"每人筹资额（元/年）：不能大于 {P['one_matter_fund_cap']:,.2f} 元"
     with pytest.raises(InvalidData) as err:
         draft_plan(s, fund_per_person=15, payer_count=800, fund_total=12000.01)   # more than 15 x 800
     assert set(err.value.errors) == {"fund_total"}
@@ -260,7 +260,7 @@ def test_fund_total_is_compared_to_the_cent():
     s = start()
     with pytest.raises(InvalidData) as err:
         draft_plan(s, fund_per_person=4.35, payer_count=100, fund_total=435.01)
-    assert err.value.errors == {"fund_total": "筹资总额（元）：不能大于435"}
+    assert err.value.errors == {"fund_total": "筹资总额（元）：不能大于 435.00 元"}
     draft_plan(s, fund_per_person=4.35, payer_count=100, fund_total=435)    # 4.35 x 100 in floats is 434.99999999999994
     assert steps(s) == {"announce"}
 

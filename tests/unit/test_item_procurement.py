@@ -211,7 +211,7 @@ def test_split_check_must_cover_the_window_and_include_this_purchase():
         s.do("split_check", {"checked_window_days": P["procurement_split_window_days"] - 1, "related_found": True,
                              "combined_amount": 7999.99})
     assert set(err.value.errors) == {"checked_window_days", "combined_amount"}
-    assert err.value.errors["combined_amount"].endswith("不能小于8000")
+    assert err.value.errors["combined_amount"].endswith("不能小于 8,000.00 元")
     with pytest.raises(InvalidData) as err:
         s.do("split_check", {"checked_window_days": 90, "related_found": False})
     assert set(err.value.errors) == {"combined_amount"}                 # required: 0 when nothing related
@@ -227,10 +227,10 @@ def test_three_quotes_at_the_lowest_compliant_price():
     assert set(err.value.errors) == {"quote_count"}
     with pytest.raises(InvalidData) as err:
         quotes(s, 12000.01, lowest=12000)
-    assert err.value.errors == {"award_price": "成交价（元）：不能大于12000"}
+    assert err.value.errors == {"award_price": "成交价（元）：不能大于满足需求的最低报价 12,000.00 元"}
     with pytest.raises(InvalidData) as err:
         quotes(s, 15001)                                                 # above the approved budget
-    assert err.value.errors == {"lowest_compliant_quote": "满足需求的最低报价（元）：不能大于15000"}
+    assert err.value.errors == {"lowest_compliant_quote": "满足需求的最低报价（元）：不能大于采购预算 15,000.00 元"}
     with pytest.raises(InvalidData) as err:
         s.do("three_quotes", {"quote_count": 3, "quote_record": "r", "supplier": "x", "lowest_compliant_quote": 100,
                               "award_price": 100})

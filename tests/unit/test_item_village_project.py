@@ -289,12 +289,12 @@ def test_award_and_contract_price_may_not_exceed_the_control_price():
     s = at_award(30000)
     with pytest.raises(InvalidData) as err:
         awarded_by_quotes(s, 30000.01)
-    assert err.value.errors == {"award_price": "成交价（元）：不能大于30000"}
+    assert err.value.errors == {"award_price": "成交价（元）：不能大于评审控制价 30,000.00 元"}
     awarded_by_quotes(s, 30000)
     with pytest.raises(InvalidData) as err:
         s.do("sign_contract", {"contract_no": "HT-1", "contract_price": 30000.01, "signed_on": "2026-04-20",
                                "contract_file": ["att-contract"]})
-    assert err.value.errors == {"contract_price": "合同价（元）：不能大于30000"}
+    assert err.value.errors == {"contract_price": "合同价（元）：不能大于评审控制价 30,000.00 元"}
     assert steps(s) == {"sign_contract"}
     contract_signed(s, 30000)
 

@@ -36,12 +36,32 @@ def test_only_the_store_imports_sqlalchemy():
     assert offenders == []
 
 
+def test_services_do_not_import_the_store_models():
+    """Services speak to the store through the unit of work's repositories (engine/store/): they
+    never build or name an ORM row, so a table can change without touching a service."""
+    offenders = [(str(path.relative_to(ROOT)), module)
+                 for path in (ROOT / "engine" / "services").rglob("*.py")
+                 for module, _ in _absolute_imports(path)
+                 if module and module.startswith("engine.store.") and module.split(".")[-1].endswith("models")]
+    assert offenders == []
+
+
+def test_every_api_schema_lives_in_api_schemas():
+    """One module holds the REST API's marshmallow schemas: a view module only routes."""
+    offenders = [(str(path.relative_to(ROOT)), node.name)
+                 for path in (ROOT / "api").rglob("*.py") if path.name != "schemas.py"
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.ClassDef)
+                 and any(getattr(base, "id", getattr(base, "attr", "")) == "Schema" for base in node.bases)]
+    assert offenders == []
+
+
 # -- the public portal reads published records only ---------------------------------------------
 PORTAL_SERVICES = ROOT / "engine" / "services" / "public"
 # What a portal service may import from the engine: no matter, inbox, runtime or the workspace's
 # services (which read matters), only the published side and pure helpers.
 PORTAL_MAY_IMPORT = {"engine.errors", "engine.definitions", "engine.disclosure", "engine.masking", "engine.power_list",
-                     "engine", "engine.store.models", "engine.services.public.catalogue"}
+                     "engine", "engine.services.public.catalogue", "engine.vocabulary"}
 PRIVATE_NAMES = {"MatterRecord", "InboxItem", "IdempotencyKey", "User", "ApiToken", "RoleGrant", "Attachment"}
 
 

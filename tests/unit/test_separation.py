@@ -6,6 +6,7 @@ import pytest
 from engine.errors import Forbidden
 from engine.identity import Actor
 from engine.services.access import check_separation
+from engine.vocabulary import quoted
 from tests.scenario import catalog
 
 RULES = [(key, step, other) for key, info in sorted(catalog().processes.items())
@@ -36,5 +37,5 @@ def test_each_declared_rule_refuses_the_same_person(key, step, other):
     same = "starter" if other == "start" else "doer"
     with pytest.raises(Forbidden, match="职责分离") as refused:
         check_separation(None, uow, Actor(same), instance, info.steps[step], names)
-    assert info.steps[step].name in refused.value.message
+    assert quoted(info.steps[step].name) in refused.value.message
     check_separation(None, uow, Actor("someone_else"), instance, info.steps[step], names)

@@ -13,6 +13,14 @@ document.addEventListener("submit", function (event) {
     buttons.forEach(function (b) { b.disabled = true; });
   }, 0);
 });
+// A refused form: bring its list of problems into view (on a phone it is far above the fields).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.scrollIntoView({block: "start"});
+    summary.focus({preventScroll: true});
+  }
+});
 // Coming back with the browser's back button restores a page with its buttons disabled.
 window.addEventListener("pageshow", function () {
   document.querySelectorAll("button[type=submit][disabled]").forEach(function (b) { b.disabled = false; });

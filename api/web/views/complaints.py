@@ -14,7 +14,7 @@ from engine.vocabulary import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, Complain
 from ...rest import ctx
 from ...rest.complaints import statistics_file
 from ..blueprint import bp
-from ..charts import bar_chart
+from ..complaint_charts import bar_chart
 from ..formatting import CHINA
 from ..lookups import my_villages, units
 from ..pages import actor, done, page

@@ -5,20 +5,21 @@ import secrets
 
 from flask import redirect, request, url_for
 
-from engine.errors import Conflict, InvalidData
+from engine.errors import Conflict, InvalidData, LikelyDuplicate
 from engine.services import definitions, matters
 from engine.services.complaints.tracking import COMPLAINT_KEY
+from engine.vocabulary import quoted
 
 from ...rest import ctx
 from ..blueprint import bp
 from ..forms import initial_values, read_submission
-from ..lookups import catalogue, my_villages
-from ..pages import actor, done, page
+from ..lookups import start_villages, startable
+from ..pages import actor, done, page, what_next
 
 
 @bp.route("/start")
 def start_catalogue():
-    return page("start_list.html", groups=catalogue(actor()))
+    return page("start_list.html", groups=startable(actor()))
 
 
 @bp.route("/start/<key>")
@@ -40,16 +41,22 @@ def start_matter(key):
     token = request.form.get("form_token") or None
     values = {"subject": subject, "village": village, "form_token": token or secrets.token_urlsafe(16),
               **submitted.shown}
+    confirmed = request.form.get("confirm_duplicate") == "1"
     try:
-        matter = matters.start_matter(ctx(), actor(), key, village, subject, submitted.data, token, submitted.uploads)
+        matter = matters.start_matter(ctx(), actor(), key, village, subject, submitted.data, token, submitted.uploads,
+                                      ask_if_duplicate=not confirmed)
+    except LikelyDuplicate as exc:
+        # Asked, not refused: the same form again with the matters to look at and a box to tick.
+        return _form_page(item, values, submitted.errors_after_refusal(exc.errors), 409, duplicates=exc.matter_ids)
     except (InvalidData, Conflict) as exc:
         return _form_page(item, values, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
     if matter.get("replayed"):
-        done(f"事项 #{matter['id']}“{matter['subject']}”此前已发起，本次重复提交未再发起。")
+        done(f"事项 #{matter['id']}{quoted(matter['subject'])}此前已发起，本次重复提交未再发起。")
     else:
-        done(f"事项 #{matter['id']}“{matter['subject']}”已发起。")
+        done(f"事项 #{matter['id']}{quoted(matter['subject'])}已发起。{what_next(matter)}")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
 
 
-def _form_page(item: dict, values: dict, errors: dict, status: int = 200):
-    return page("start_form.html", status, item=item, values=values, errors=errors, villages=my_villages(actor()))
+def _form_page(item: dict, values: dict, errors: dict, status: int = 200, duplicates: list | None = None):
+    return page("start_form.html", status, item=item, values=values, errors=errors,
+                villages=start_villages(actor(), item["key"]), duplicates=duplicates or [])

@@ -32,7 +32,8 @@ def supervise():
     return page("supervise.html", 422 if errors else 200, query=query, errors=errors, rows=rows, total=total,
                 page_number=number, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=catalogue(actor()),
                 villages=my_villages(actor()), statuses=STATUSES, items=item_names(actor()),
-                village_names=unit_names(actor()), searched=bool(query))
+                village_names=unit_names(actor()),
+                searched=any(v for k, v in query.items() if k != "page"))
 
 
 def search_filters(query) -> tuple[dict, dict]:
@@ -48,6 +49,9 @@ def search_filters(query) -> tuple[dict, dict]:
     filters["amount_min"] = _amount(query, "amount_min", errors)
     filters["amount_max"] = _amount(query, "amount_max", errors)
     filters["overdue"] = query.get("overdue") == "1"
+    filters["keyword"] = (query.get("q") or "").strip() or None
+    if filters["keyword"] and len(filters["keyword"]) > 100:
+        errors["keyword"] = "关键词不能超过 100 字"
     if filters["status"] and filters["status"] not in STATUSES:
         errors["status"] = "请选择列表中的状态"
     return filters, errors

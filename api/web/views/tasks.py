@@ -5,13 +5,14 @@ from flask import redirect, request, url_for
 
 from engine.errors import InvalidData
 from engine.services import matters
+from engine.vocabulary import quoted
 
 from ...rest import ctx
 from ..blueprint import bp
 from ..formatting import is_overdue
 from ..forms import initial_values, read_submission
 from ..lookups import form_fields, item_names, unit_names
-from ..pages import actor, done, page
+from ..pages import actor, done, page, what_next
 
 INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this the page says so
 
@@ -47,12 +48,14 @@ def complete(task_id):
         matter = matters.complete_step(ctx(), actor(), task_id, submitted.data, submitted.uploads)
     except InvalidData as exc:
         return _step_page(step, submitted.shown, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
-    done(f"已办理“{step['name']}”。")
+    done(f"已办理{quoted(step['name'])}。{what_next(matter)}")
     return redirect(url_for("web.matter", matter_id=matter["id"]))
+
 
 
 def _step_page(step: dict, values: dict, errors: dict, status: int = 200):
     return page("task.html", status, step=step, values=values, errors=errors,
+                files={a["id"]: a for a in step["attachments"]},
                 fields=form_fields(actor(), step["matter"]["process_key"]),
                 items=item_names(actor()), villages=unit_names(actor()))
 
@@ -60,12 +63,12 @@ def _step_page(step: dict, values: dict, errors: dict, status: int = 200):
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 def claim(task_id):
     step = matters.claim_step(ctx(), actor(), task_id)
-    done(f"已认领“{step['name']}”，其他人在您释放前不能办理。")
+    done(f"已认领{quoted(step['name'])}，其他人在您释放前不能办理。")
     return redirect(url_for("web.task", task_id=task_id))
 
 
 @bp.route("/tasks/<task_id>/release", methods=["POST"])
 def release(task_id):
     step = matters.release_step(ctx(), actor(), task_id)
-    done(f"已释放“{step['name']}”，同一角色的其他人可以办理。")
+    done(f"已释放{quoted(step['name'])}，同一角色的其他人可以办理。")
     return redirect(url_for("web.task", task_id=task_id))

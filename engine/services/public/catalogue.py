@@ -69,7 +69,8 @@ def power_item(ctx, village: str, key: str) -> dict:
         calls = [{"key": k, "name": v.name} for k in info.get("calls", []) if (v := uow.catalogue.current(k)) is not None]
     values = {name: p.value for name, p in ctx.parameters.items()}
     fields = item_fields(info)
-    steps = [{"name": s["name"], "role": _role(ctx, s["role"]), "time_limit": duration_words(s["deadline"], values, fields) or None,
+    steps = [{"name": s["name"], "role": _role(ctx, s["role"]),
+              "time_limit": duration_words(s["deadline"], values, fields) or None,
               "supervision": s["supervision"], "objection_intake": s["objection_intake"]} for s in info["steps"]]
     return {"village": place, "item": {**summary, "steps": steps, "outcomes": sorted(set(info["end_events"].values())),
             "calls": calls, "publications": [_publication_words(p) for p in info.get("publications", [])]}}

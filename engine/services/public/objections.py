@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from ... import clock
 from ...errors import Conflict, InvalidData, NotFound, TooManyAttempts
-from ...store.models import PublicObjection
 
 MIN_TEXT, MAX_TEXT, MAX_NAME = 5, 2000, 50
 _PHONE = re.compile(r"^[0-9 +\-]{5,20}$")
@@ -37,9 +36,9 @@ def file_objection(ctx, village: str, record_id: int, period: str, text: str, na
         event = uow.audit.append("public_objection_received", PUBLIC_ACTOR, record.matter_id, {
             "record_id": record.id, "task_id": record.publicity_task_id, "step": record.publicity_step,
             "title": record.title, "text": text, "contact_given": bool(name or phone)}, now.isoformat())
-        row = uow.objections.add(PublicObjection(
+        row = uow.objections.add(
             record_id=record.id, matter_id=record.matter_id, task_id=record.publicity_task_id, text=text,
-            name=name or None, phone=phone or None, source=source[:64], received_at=now, audit_seq=event.seq))
+            name=name or None, phone=phone or None, source=source[:64], received_at=now, audit_seq=event.seq)
         result = {"id": row.id, "received_at": now, "title": record.title, "ends_at": record.publicity_ends_at}
         uow.commit()
         return result

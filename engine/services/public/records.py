@@ -9,6 +9,7 @@ from __future__ import annotations
 from ...disclosure import KEYS, SECTIONS
 from ...errors import NotFound
 from .catalogue import place_of
+from ...vocabulary import quoted
 
 RECENT = 10
 PAGE_SIZE = 30
@@ -38,7 +39,7 @@ def section(ctx, village: str, name: str, page: int = 1) -> dict:
     """The matters of a section, newest first, each with its records in the order they were
     published; `page` pages through matters."""
     if name not in SECTIONS:
-        raise NotFound(f"没有“{name}”栏目")
+        raise NotFound(f"没有{quoted(name)}栏目")
     with ctx.portal_uow(readonly=True) as uow:         # rows are read into plain dicts before the unit of work ends
         place = place_of(uow, village)
         groups = _by_matter(ctx, uow.records.in_section(village, name))

@@ -2,7 +2,7 @@
 notification outbox, the public lookup throttle (issue 11)
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-10
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,161 @@
+"""Money rules: contracts after their approvals (R5), payments within the price and after the
+acceptance (R6), deals at or above the reserve price and on the platform (R7), no guarantee or
+lending and no major seal use without a resolution (R8), vouchers complete (R13), income booked in
+full (R14), no banned spending (R15), a council inside its authorisation (R21)."""
+from __future__ import annotations
+
+from ..vocabulary import quoted
+from .base import matter_rule, resolve
+from .facts import MatterFacts, as_number, day
+from .words import on, percent, yuan
+
+
+@matter_rule("R5")
+def contract_after_approvals(m: MatterFacts, rule):
+    """The contract is signed after 立项 approval, the cost review and the tender result: one
+    finding, for the earliest approval the signing came before."""
+    gates = rule.thresholds.get("items", {}).get(m.process_key)
+    signed_on = m.date("signed_on")
+    if not gates or signed_on is None:
+        return
+    for gate in gates:
+        record = next((r for r in (m.last(s) for s in gate["steps"]) if r is not None), None)
+        if record is not None and signed_on < day(record.at):
+            early = (day(record.at) - signed_on).days
+            yield rule.hit(m, "contract_before_approval", f"合同签订日期早于{gate['name']}日期 {early} 天",
+                           {"signed_on": on(signed_on), "approved_on": on(day(record.at)), "approval": gate["name"],
+                            "days": early})
+            return
+
+
+def _over(m, rule, check: dict):
+    paid, limit = m.number(check["paid"]), m.number(check["limit"])
+    tolerance = as_number(resolve(check.get("tolerance", rule.thresholds.get("tolerance", 0)), m.params)) or 0
+    if paid is not None and limit is not None and paid > limit * (1 + tolerance) + 0.005:
+        over = percent((paid - limit) / limit) if limit else "—"
+        yield rule.hit(m, check["check"], check["text"].format(paid=yuan(paid), limit=yuan(limit), over=over),
+                       {check["paid"]: paid, check["limit"]: limit}, about=check["paid"])
+
+
+@matter_rule("R6")
+def payment_within_price(m: MatterFacts, rule):
+    """What is paid or settled stays within the reviewed and contract prices; nothing is paid
+    before the acceptance."""
+    for check in rule.thresholds.get("price_checks", ()):
+        if m.process_key == check["item"]:
+            yield from _over(m, rule, check)
+    for check in rule.thresholds.get("order_checks", ()):
+        if m.process_key != check["item"]:
+            continue
+        paid_on, accepted_on = m.date(check["paid_on"]), m.date(check["accepted_on"])
+        if paid_on is not None and accepted_on is not None and paid_on < accepted_on:
+            yield rule.hit(m, "paid_before_acceptance", f"拨付日期早于验收日期 {(accepted_on - paid_on).days} 天（先付款后验收）",
+                           {check["paid_on"]: on(paid_on), check["accepted_on"]: on(accepted_on)})
+
+
+@matter_rule("R7")
+def deal_at_reserve_on_platform(m: MatterFacts, rule):
+    item = rule.thresholds.get("items", {}).get(m.process_key)
+    if not item:
+        return
+    price, reserve = m.number("contract_price"), m.number("reserve_price")
+    if m.done("sign_contract") and price is not None and reserve is not None and price < reserve:
+        yield rule.hit(m, "below_reserve", f"成交价 {yuan(price)} 低于评审底价 {yuan(reserve)}，差 {yuan(reserve - price)}",
+                       {"contract_price": price, "reserve_price": reserve})
+    platform = as_number(resolve(item["platform_threshold"], m.params))
+    if m.done("sign_contract") and price is not None and platform is not None and price >= platform \
+            and not m.done("platform_listing"):
+        yield rule.hit(m, "off_platform", f"成交价 {yuan(price)} 达到进场交易限额 {yuan(platform)}，未进入产权交易平台交易",
+                       {"contract_price": price, "platform_threshold": platform})
+
+
+@matter_rule("R8")
+def no_guarantee_no_unresolved_seal(m: MatterFacts, rule):
+    """Guarantees and lending of collective money are banned; a loan, a guarantee or a contract
+    out is stamped only on a valid meeting resolution."""
+    banned = rule.thresholds.get("banned_requests", {})
+    if m.process_key == "new_borrowing" and m.value("request_type") in banned and not m.done("refuse") \
+            and m.status != "cancelled" and m.steps:
+        yield rule.hit(m, "banned_request", f"{banned[m.value('request_type')]}属禁止事项，未予拒绝仍在办理",
+                       {"request_type": m.value("request_type")})
+    major = rule.thresholds.get("major_seal_uses", {})
+    if m.process_key == "seal_use" and m.value("use_type") in major and m.done("stamp"):
+        if not m.done("record_resolution") or m.value("resolution_valid") != "valid":
+            yield rule.hit(m, "seal_without_resolution",
+                           f"{major[m.value('use_type')]}用印，没有有效的村民（代表）会议决议",
+                           {"use_type": m.value("use_type"), "resolution_valid": m.value("resolution_valid")})
+
+
+@matter_rule("R13")
+def voucher_complete(m: MatterFacts, rule):
+    """A voucher booked by the agent carries a real invoice, the 证明人, the 村监委 review and both
+    signatures."""
+    if m.process_key != "expense_reimbursement" or not m.done("agent_check") or m.value("check_result") != "booked":
+        return
+    invoice = str(m.value("invoice_no") or "").strip()
+    if not invoice or any(word in invoice for word in rule.thresholds.get("white_slip_words", ())):
+        yield rule.hit(m, "white_slip", f"以{quoted(invoice or '空白')}代替合法发票入账（白条入账）", {"invoice_no": invoice})
+    missing = [name for step, name in (("witness_sign", "证明人签字"), ("supervision_review", "村务监督委员会审核"),
+                                       ("sign_director", "村委会主任审签"), ("sign_secretary", "党组织书记审签"))
+               if not m.done(step)]
+    if missing:
+        yield rule.hit(m, "signature_missing", f"凭证缺少{'、'.join(missing)}即入账", {"missing": missing})
+
+
+@matter_rule("R14")
+def income_booked(m: MatterFacts, rule):
+    """Money received is booked in full (no 坐支): a disposal's price, a lease's rent."""
+    for check in rule.thresholds.get("checks", ()):
+        if m.process_key != check["item"] or not m.done(check["step"]):
+            continue
+        received, booked = m.number(check["received"]), m.number(check["booked"])
+        if received is not None and booked is not None and booked + 0.005 < received:
+            yield rule.hit(m, "income_not_booked", f"收到 {yuan(received)}，入账 {yuan(booked)}，{yuan(received - booked)}未入账",
+                           {check["received"]: received, check["booked"]: booked})
+
+
+@matter_rule("R15")
+def banned_spending(m: MatterFacts, rule):
+    if m.process_key != "expense_reimbursement":
+        return
+    categories = rule.thresholds.get("banned_categories", {})
+    category = m.value("expense_category")
+    if category in categories:
+        yield rule.hit(m, "banned_category", f"报销{categories[category]} {yuan(m.amount)}（禁止类开支）",
+                       {"expense_category": category, "amount": m.amount})
+        return
+    purpose = str(m.value("purpose") or "")
+    words = [w for w in rule.thresholds.get("banned_words", ()) if w in purpose]
+    if words:
+        yield rule.hit(m, "banned_purpose", f"报销用途含{quoted('、'.join(words))}（禁止类开支）{yuan(m.amount)}",
+                       {"purpose": purpose, "amount": m.amount})
+
+
+AUTH_FLAGS = {"works": "auth_works", "procurement": "auth_procurement", "public_welfare": "auth_public_welfare",
+              "temp_hiring": "auth_temp_hiring"}
+CLASS_NAMES = {"works": "小型工程及维修养护", "procurement": "物资和服务采购", "public_welfare": "公益事业和人居环境整治",
+               "temp_hiring": "临时用工", "other": "其他事项"}
+
+
+def outside_authorisation(amount, matter_class, proposed_on, limit, flags: dict, valid_until):
+    """Why a mid-year decision lies outside an authorisation (in words), or None."""
+    if matter_class not in AUTH_FLAGS or not flags.get(AUTH_FLAGS[matter_class]):
+        return f"{quoted(CLASS_NAMES.get(matter_class, matter_class))}不在授权事项范围内"
+    if amount is not None and limit is not None and amount > limit:
+        return f"金额 {yuan(amount)} 超过授权限额 {yuan(limit)}"
+    if proposed_on is not None and valid_until is not None and proposed_on > valid_until:
+        return f"提出日期 {on(proposed_on)} 已过授权有效期 {on(valid_until)}"
+    return None
+
+
+@matter_rule("R21")
+def council_within_authorisation(m: MatterFacts, rule):
+    """A 村民议事会 decided a matter outside the authorisation the matter itself cites."""
+    if m.process_key != "council_resolution" or not m.done("council_vote"):
+        return
+    why = outside_authorisation(m.number("amount"), m.value("matter_class"), m.date("proposed_on"),
+                                m.number("auth_amount_limit"), m.data, m.date("auth_valid_until"))
+    if why:
+        yield rule.hit(m, "outside_authorisation", f"村民议事会年中决议超出授权：{why}",
+                       {"amount": m.number("amount"), "matter_class": m.value("matter_class"),
+                        "auth_amount_limit": m.number("auth_amount_limit")})

@@ -1,0 +1,223 @@
+"""Warnings (预警) for supervisors: reading them, and their 督办 lifecycle.
+
+Only supervisors (村务监督委员会, 乡镇纪委, 县纪委) and administrators see warnings, in the villages
+their grants reach; only the discipline committees act on them (dismiss with a reason, 交办 to a
+unit with a deadline, verify the answer, close); the unit a warning was assigned to answers it.
+Every change is recorded in the warning's history and appended to the audit chain."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from .. import clock
+from ..errors import Conflict, Forbidden, InvalidData, NotFound
+from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
+from ..vocabulary import Severity, WarningStatus
+from .access import records_refusals
+from .redlines import _history, rulebook
+
+DISCIPLINE_ROLES = ("TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
+BEIJING = timezone(timedelta(hours=8))
+MAX_TEXT = 2000
+
+
+def supervised_villages(uow, actor) -> set[str] | None:
+    """Villages whose warnings the actor may read (None: all, for the system)."""
+    if actor.is_system:
+        return None
+    units = {g.org for g in actor.grants if g.role in SUPERVISOR_ROLES + ADMIN_ROLES}
+    if not units:
+        raise Forbidden("预警仅供村务监督委员会、纪委和管理员查看")
+    return {code for code in uow.orgs.within(units) if (u := uow.orgs.get(code)) is not None and u.level == "village"}
+
+
+def _visible(uow, actor, warning_id: int, lock: bool = False):
+    villages = supervised_villages(uow, actor)
+    row = uow.warnings.get(warning_id, lock=lock)
+    if row is None or (villages is not None and row.village_code not in villages):
+        raise NotFound(f"找不到预警 {warning_id}")
+    return row
+
+
+def _require_discipline(uow, actor, village: str, what: str) -> None:
+    if actor.is_system:
+        return
+    lineage = uow.lineage(village)
+    if not any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES):
+        raise Forbidden(f"{what}需要乡镇纪委或县纪委")
+
+
+def _text(value, name: str, label: str) -> str:
+    value = (value or "").strip() if isinstance(value, str) else ""
+    if not value:
+        raise InvalidData(f"请填写{label}", {name: f"{label}不能为空"})
+    if len(value) > MAX_TEXT:
+        raise InvalidData(f"{label}过长", {name: f"不超过 {MAX_TEXT} 个字"})
+    return value
+
+
+def view(ctx, row, now=None, history: bool = False) -> dict:
+    book = rulebook(ctx)
+    rule = book.get(row.rule_code)
+    now = now or clock.now()
+    overdue = bool(row.assigned_due and row.status == WarningStatus.ASSIGNED and row.assigned_due < now)
+    found = {"id": row.id, "rule": row.rule_code, "rule_name": rule.name if rule else row.rule_code,
+             "check": row.check, "severity": row.severity, "severity_name": Severity(row.severity).label,
+             "status": row.status, "status_name": WarningStatus(row.status).label, "village": row.village_code,
+             "township": row.township_code, "matters": list(row.matter_ids), "text": row.text,
+             "evidence": row.evidence, "first_seen_at": row.first_seen_at, "last_seen_at": row.last_seen_at,
+             "cleared_at": row.cleared_at, "assigned_unit": row.assigned_unit, "assigned_due": row.assigned_due,
+             "overdue": overdue, "escalation_level": row.escalation_level}
+    if history:
+        found["history"] = row.history
+        found["rule_description"] = rule.description if rule else ""
+    return found
+
+
+def list_warnings(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+    """Filters (optional): status (one or a list), severity, rule, village, township, matter_id,
+    assigned_unit, seen_from / seen_before (aware datetimes), overdue (true: 交办 past its due),
+    active (true: open, assigned, answered or verified)."""
+    filters = dict(filters)
+    for name in ("seen_from", "seen_before"):
+        value = filters.get(name)
+        if value is not None and not (isinstance(value, datetime) and value.tzinfo is not None):
+            raise InvalidData("查询条件有误", {name: "应为带时区的时间"})
+    if filters.pop("active", None):
+        filters["status"] = [s.value for s in WarningStatus if s.active]
+    if filters.pop("overdue", None):
+        filters["status"], filters["overdue_at"] = WarningStatus.ASSIGNED.value, clock.now()
+    for name, allowed in (("severity", Severity), ("status", WarningStatus)):
+        values = filters.get(name)
+        for value in (values if isinstance(values, list) else [values] if values else []):
+            if value not in {s.value for s in allowed}:
+                raise InvalidData("查询条件有误", {name: f"没有 {value} 这一项"})
+    with ctx.uow(readonly=True) as uow:
+        rows, total = uow.warnings.search(filters, supervised_villages(uow, actor), (page - 1) * per_page, per_page)
+        now = clock.now()
+        return [view(ctx, row, now) for row in rows], total
+
+
+def get_warning(ctx, actor, warning_id: int) -> dict:
+    with ctx.uow(readonly=True) as uow:
+        return view(ctx, _visible(uow, actor, warning_id), history=True)
+
+
+def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, discipline: bool = True) -> dict:
+    """Lock the warning, check who may act and from which status, apply `change(uow, row, now)`
+    (which returns the history note and the audit payload), record both, commit."""
+    with ctx.uow() as uow:
+        row = _visible(uow, actor, warning_id, lock=True)
+        if discipline:
+            _require_discipline(uow, actor, row.village_code, "处置预警")
+        if row.status not in allowed:
+            raise Conflict(f"预警当前为“{WarningStatus(row.status).label}”，不能{ACTIONS[action]}")
+        now = clock.now()
+        note, payload = change(uow, row, now)
+        row.updated_at = now
+        row.history = row.history + [_history(now, actor.name, action, note, **payload)]
+        uow.audit.append(f"warning_{action}", actor.name, None, {"warning_id": row.id, **payload, "note": note},
+                         now.isoformat())
+        result = view(ctx, row, now, history=True)
+        uow.commit()
+        return result
+
+
+ACTIONS = {"dismissed": "排除", "assigned": "交办", "answered": "反馈", "verified": "核实", "returned": "退回",
+           "closed": "办结"}
+ACTIVE = (WarningStatus.OPEN, WarningStatus.ASSIGNED, WarningStatus.ANSWERED, WarningStatus.VERIFIED)
+
+
+@records_refusals("dismiss_warning")
+def dismiss_warning(ctx, actor, warning_id: int, reason: str) -> dict:
+    """Not a violation after all (a data entry error, an approved exception): only with a reason."""
+    reason = _text(reason, "reason", "排除理由")
+
+    def change(uow, row, now):
+        row.status = WarningStatus.DISMISSED
+        return reason, {"reason": reason}
+    return _act(ctx, actor, warning_id, ACTIVE + (WarningStatus.LIFTED,), "dismissed", change)
+
+
+def _due(value) -> datetime:
+    """A deadline: an aware datetime, or a date meaning the end of that Beijing day."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise InvalidData("办理期限有误", {"due": "应为带时区的时间或日期"})
+        return value.astimezone(timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value + timedelta(days=1), time(0), BEIJING).astimezone(timezone.utc)
+    raise InvalidData("请填写办理期限", {"due": "办理期限不能为空"})
+
+
+@records_refusals("assign_warning")
+def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None = None) -> dict:
+    """交办: the unit (a village or township within reach) must answer by the deadline."""
+    deadline = _due(due)
+    note = (note or "").strip()[:MAX_TEXT]
+
+    def change(uow, row, now):
+        target = uow.orgs.get(unit) if isinstance(unit, str) else None
+        if target is None or target.level not in ("village", "township") or not actor.reaches(uow.lineage(unit)):
+            raise InvalidData("交办单位有误", {"unit": f"{unit} 不是你范围内的村或乡镇"})
+        if deadline <= now:
+            raise InvalidData("办理期限有误", {"due": "办理期限应晚于现在"})
+        row.status, row.assigned_unit, row.assigned_due = WarningStatus.ASSIGNED, unit, deadline
+        return note or f"交办{target.name}，限期办理", {"unit": unit, "due": deadline.isoformat()}
+    return _act(ctx, actor, warning_id, (WarningStatus.OPEN, WarningStatus.ANSWERED, WarningStatus.ASSIGNED),
+                "assigned", change)
+
+
+@records_refusals("answer_warning")
+def answer_warning(ctx, actor, warning_id: int, answer: str) -> dict:
+    """The unit a warning was assigned to reports what it found and did."""
+    answer = _text(answer, "answer", "办理情况")
+
+    def change(uow, row, now):
+        if not actor.is_system and not actor.reaches(uow.lineage(row.assigned_unit)):
+            raise Forbidden("只有被交办单位可以反馈办理情况")
+        row.status = WarningStatus.ANSWERED
+        return answer, {"late": bool(row.assigned_due and now > row.assigned_due)}
+    with ctx.uow(readonly=True) as uow:            # the answering unit may hold no supervisor role
+        row = uow.warnings.get(warning_id)
+        if row is None or row.assigned_unit is None or not actor.reaches(uow.lineage(row.assigned_unit)):
+            raise NotFound(f"找不到预警 {warning_id}")
+    return _act_assigned(ctx, actor, warning_id, change)
+
+
+def _act_assigned(ctx, actor, warning_id: int, change) -> dict:
+    with ctx.uow() as uow:
+        row = uow.warnings.get(warning_id, lock=True)
+        if row.status != WarningStatus.ASSIGNED:
+            raise Conflict(f"预警当前为“{WarningStatus(row.status).label}”，不能反馈")
+        now = clock.now()
+        note, payload = change(uow, row, now)
+        row.updated_at = now
+        row.history = row.history + [_history(now, actor.name, "answered", note, **payload)]
+        uow.audit.append("warning_answered", actor.name, None, {"warning_id": row.id, **payload, "note": note},
+                         now.isoformat())
+        result = view(ctx, row, now, history=True)
+        uow.commit()
+        return result
+
+
+@records_refusals("verify_warning")
+def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None = None) -> dict:
+    """The supervisor checks the answer: accepted (核实) or sent back to the unit (退回)."""
+    if not isinstance(accepted, bool):
+        raise InvalidData("核实结论有误", {"accepted": "应为 true 或 false"})
+    note = (note or "").strip()[:MAX_TEXT]
+
+    def change(uow, row, now):
+        row.status = WarningStatus.VERIFIED if accepted else WarningStatus.ASSIGNED
+        return note or ("核实属实" if accepted else "办理不到位，退回重办"), {"accepted": accepted}
+    return _act(ctx, actor, warning_id, (WarningStatus.ANSWERED,), "verified" if accepted else "returned", change)
+
+
+@records_refusals("close_warning")
+def close_warning(ctx, actor, warning_id: int, note: str) -> dict:
+    note = _text(note, "note", "办结意见")
+
+    def change(uow, row, now):
+        row.status = WarningStatus.CLOSED
+        return note, {}
+    return _act(ctx, actor, warning_id, (WarningStatus.VERIFIED,), "closed", change)

@@ -1,0 +1,233 @@
+"""Repositories of supervision: warnings, the facts the red-line rules read, kinship registers and
+sweeps."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import object_session
+
+from ..vocabulary import StepStatus
+from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
+from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, WarningRecord
+
+CHUNK = 500
+
+
+def bound_engine(row):
+    """The database engine a committed row was written through (None if detached)."""
+    session = object_session(row)
+    return session.get_bind() if session is not None else None
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+class WarningRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def by_keys(self, keys: list[str]) -> dict[str, WarningRecord]:
+        found = {}
+        for start in range(0, len(keys), CHUNK):
+            rows = self.session.scalars(select(WarningRecord).where(WarningRecord.key.in_(keys[start:start + CHUNK])))
+            found.update({row.key: row for row in rows})
+        return found
+
+    def get(self, warning_id: int, lock: bool = False) -> WarningRecord | None:
+        query = select(WarningRecord).where(WarningRecord.id == warning_id)
+        return self.session.scalar((query.with_for_update() if lock else query)
+                                   .execution_options(populate_existing=True))
+
+    def add(self, **columns) -> WarningRecord:
+        row = WarningRecord(**columns)
+        self.session.add(row)
+        self.session.flush()
+        self.session.add_all(WarningMatter(warning_id=row.id, matter_id=m) for m in row.matter_ids)
+        return row
+
+    def naming(self, matter_ids: list[int]) -> list[WarningRecord]:
+        """Warnings that name any of these matters."""
+        ids = set()
+        for chunk in _chunks(list(matter_ids)):
+            ids |= set(self.session.scalars(select(WarningMatter.warning_id).where(WarningMatter.matter_id.in_(chunk))))
+        return [row for chunk in _chunks(sorted(ids))
+                for row in self.session.scalars(select(WarningRecord).where(WarningRecord.id.in_(chunk)))]
+
+    def of_village(self, village: str) -> list[WarningRecord]:
+        return list(self.session.scalars(select(WarningRecord).where(WarningRecord.village_code == village)))
+
+    def overdue_assignments(self, now: datetime, statuses: tuple) -> list[WarningRecord]:
+        return list(self.session.scalars(select(WarningRecord).where(
+            WarningRecord.status.in_(statuses), WarningRecord.assigned_due.is_not(None),
+            WarningRecord.assigned_due < now).order_by(WarningRecord.id)))
+
+    def _filtered(self, filters: dict, villages: set[str] | None):
+        query = select(WarningRecord)
+        if villages is not None:
+            query = query.where(WarningRecord.village_code.in_(villages))
+        for column, name in (("status", "status"), ("severity", "severity"), ("rule_code", "rule"),
+                             ("village_code", "village"), ("township_code", "township"),
+                             ("assigned_unit", "assigned_unit")):
+            value = filters.get(name)
+            if isinstance(value, (list, tuple, set)):
+                query = query.where(getattr(WarningRecord, column).in_(list(value)))
+            elif value:
+                query = query.where(getattr(WarningRecord, column) == value)
+        if filters.get("matter_id") is not None:
+            query = query.where(WarningRecord.id.in_(select(WarningMatter.warning_id).where(
+                WarningMatter.matter_id == filters["matter_id"])))
+        if filters.get("seen_from") is not None:
+            query = query.where(WarningRecord.first_seen_at >= filters["seen_from"])
+        if filters.get("seen_before") is not None:
+            query = query.where(WarningRecord.first_seen_at < filters["seen_before"])
+        if filters.get("overdue_at") is not None:
+            query = query.where(WarningRecord.assigned_due < filters["overdue_at"])
+        return query
+
+    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int):
+        query = self._filtered(filters, villages)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = self.session.scalars(query.order_by(WarningRecord.first_seen_at.desc(), WarningRecord.id.desc())
+                                    .offset(offset).limit(limit))
+        return list(rows), total
+
+    def counts(self, villages: set[str] | None, since: datetime, before: datetime) -> list[tuple]:
+        """(village, severity, status, count) of warnings first seen in [since, before)."""
+        query = select(WarningRecord.village_code, WarningRecord.severity, WarningRecord.status, func.count()).where(
+            WarningRecord.first_seen_at >= since, WarningRecord.first_seen_at < before)
+        if villages is not None:
+            query = query.where(WarningRecord.village_code.in_(villages))
+        return list(self.session.execute(query.group_by(WarningRecord.village_code, WarningRecord.severity,
+                                                        WarningRecord.status)))
+
+
+class RedlineFactsRepository:
+    """The rows the rules' facts are built from: matters, their completed steps (audit events),
+    their ready steps, the village's role holders, its kinship register, objections never
+    registered."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def villages_with_matters(self) -> list[str]:
+        return list(self.session.scalars(select(MatterRecord.village_code).distinct().order_by(MatterRecord.village_code)))
+
+    def matters_of_village(self, village: str) -> list[MatterRecord]:
+        return list(self.session.scalars(select(MatterRecord).where(MatterRecord.village_code == village)
+                                         .order_by(MatterRecord.id)))
+
+    def matters(self, ids: list[int]) -> list[MatterRecord]:
+        return [row for chunk in _chunks(sorted(ids))
+                for row in self.session.scalars(select(MatterRecord).where(MatterRecord.id.in_(chunk)))]
+
+    def peers(self, village: str, process_keys: set[str], since: datetime, limit: int = 2000) -> list[MatterRecord]:
+        """Matters of these items in the village created since then (what cross-matter rules read
+        after one event)."""
+        return list(self.session.scalars(select(MatterRecord).where(
+            MatterRecord.village_code == village, MatterRecord.process_key.in_(process_keys),
+            MatterRecord.created_at >= since).order_by(MatterRecord.id.desc()).limit(limit)))
+
+    def completed_steps(self, matter_ids: list[int]) -> list[AuditEvent]:
+        return [row for chunk in _chunks(sorted(matter_ids)) for row in self.session.scalars(
+            select(AuditEvent).where(AuditEvent.matter_id.in_(chunk), AuditEvent.event == "step_completed")
+            .order_by(AuditEvent.seq))]
+
+    def ready_steps(self, matter_ids: list[int]) -> list[InboxItem]:
+        return [row for chunk in _chunks(sorted(matter_ids)) for row in self.session.scalars(
+            select(InboxItem).where(InboxItem.matter_id.in_(chunk), InboxItem.state == StepStatus.READY))]
+
+    def holders(self, village: str) -> list[tuple]:
+        """(username, display name, role) of grants made in the village itself."""
+        return list(self.session.execute(select(User.username, User.display_name, RoleGrant.role)
+                                         .join(RoleGrant, RoleGrant.user_id == User.id)
+                                         .where(RoleGrant.org_code == village, User.active.is_(True))))
+
+    def unregistered_objections(self, matter_ids: list[int]) -> list[tuple]:
+        """(objection, period closed?) for objections filed online and never registered."""
+        found = []
+        for chunk in _chunks(sorted(matter_ids)):
+            rows = list(self.session.scalars(select(PublicObjection).where(
+                PublicObjection.matter_id.in_(chunk), PublicObjection.registered_at.is_(None))))
+            if not rows:
+                continue
+            open_tasks = set(self.session.scalars(select(InboxItem.task_id).where(
+                InboxItem.task_id.in_({r.task_id for r in rows}), InboxItem.state == StepStatus.READY)))
+            found += [(row, row.task_id not in open_tasks) for row in rows]
+        return found
+
+    def published_matters(self, matter_ids: list[int]) -> list[int]:
+        """Matters with at least one published record (not withdrawn)."""
+        found = []
+        for chunk in _chunks(sorted(matter_ids)):
+            found += list(self.session.scalars(select(PublishedRecord.matter_id).distinct().where(
+                PublishedRecord.matter_id.in_(chunk), PublishedRecord.withdrawn_at.is_(None))))
+        return found
+
+    def related(self, village: str) -> list[RelatedPartyRecord]:
+        return list(self.session.scalars(select(RelatedPartyRecord).where(RelatedPartyRecord.village_code == village)
+                                         .order_by(RelatedPartyRecord.id)))
+
+    def add_related(self, **columns) -> RelatedPartyRecord:
+        row = RelatedPartyRecord(**columns)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def remove_related(self, row_id: int, village: str) -> bool:
+        result = self.session.execute(delete(RelatedPartyRecord).where(RelatedPartyRecord.id == row_id,
+                                                                       RelatedPartyRecord.village_code == village))
+        return result.rowcount > 0
+
+    def matter_counts(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
+        """Matters created in [since, before): per village and item, how many, how many ended."""
+        query = select(MatterRecord.village_code, MatterRecord.process_key, MatterRecord.status, func.count()).where(
+            MatterRecord.created_at >= since, MatterRecord.created_at < before)
+        if villages is not None:
+            query = query.where(MatterRecord.village_code.in_(villages))
+        return list(self.session.execute(query.group_by(MatterRecord.village_code, MatterRecord.process_key,
+                                                        MatterRecord.status)))
+
+    def steps_done_in(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
+        """(village, on time?, count) of steps completed in [since, before) that had a due time."""
+        on_time = InboxItem.completed_at <= InboxItem.due_at
+        query = select(InboxItem.village_code, on_time, func.count()).where(
+            InboxItem.state == StepStatus.COMPLETED, InboxItem.due_at.is_not(None),
+            InboxItem.completed_at >= since, InboxItem.completed_at < before)
+        if villages is not None:
+            query = query.where(InboxItem.village_code.in_(villages))
+        return list(self.session.execute(query.group_by(InboxItem.village_code, on_time)))
+
+    def overdue_now(self, villages: set[str] | None, now: datetime) -> list:
+        query = select(InboxItem.village_code, func.count()).where(
+            InboxItem.state == StepStatus.READY, InboxItem.due_at.is_not(None), InboxItem.due_at < now)
+        if villages is not None:
+            query = query.where(InboxItem.village_code.in_(villages))
+        return list(self.session.execute(query.group_by(InboxItem.village_code)))
+
+    def matters_created_in(self, villages: set[str] | None, since: datetime, before: datetime,
+                           columns=("id", "village_code", "process_key", "status", "data")) -> list:
+        query = select(*(getattr(MatterRecord, c) for c in columns)).where(
+            MatterRecord.created_at >= since, MatterRecord.created_at < before)
+        if villages is not None:
+            query = query.where(MatterRecord.village_code.in_(villages))
+        return list(self.session.execute(query))
+
+
+class SweepRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, **columns) -> RedlineSweep:
+        row = RedlineSweep(**columns)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def last_finished(self) -> RedlineSweep | None:
+        return self.session.scalar(select(RedlineSweep).where(RedlineSweep.finished_at.is_not(None))
+                                   .order_by(RedlineSweep.started_at.desc()).limit(1))
+
+

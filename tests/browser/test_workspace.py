@@ -1,0 +1,102 @@
+"""The workspace as a clerk and a supervisor use it (issue 16), on a phone and on a desktop screen:
+only startable items are offered, starting says what comes next, a likely duplicate is asked
+about, a refused form opens on its list of problems, a step done looks done (who, when), people
+appear by name, and a supervisor finds the matter by a word of its data. Every page visited is
+checked by Walk.shot (no wider than the screen, no login name, quotes nested the Chinese way, 44 px
+tap targets on the phone); screenshots go to test-artifacts/screenshots/."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from engine.services import Actor, identity, matters
+
+from .test_walkthrough import Walk
+
+pytestmark = pytest.mark.browser
+
+SYSTEM = Actor.system()
+STARTER, VOTER = "two_committees.lushui_village", "villager_council.lushui_village"
+INSPECTOR = "township_discipline.qingshan_town"
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def screen(request):
+    return request.getfixturevalue(request.param)
+
+
+def start_form(walk: Walk, subject: str) -> None:
+    walk.open("/start", "start-catalogue")
+    offered = set(re.findall(r'/start/([a-z_]+)"', walk.page.content()))
+    assert "village_project" in offered and "dibao" not in offered       # 低保 is started by the applicant
+    walk.page.locator("main").get_by_role("link", name="村级工程项目建设").click()
+    walk.page.fill("#subject", subject)
+    walk.page.fill('[name="data.project_name"]', "通组道路硬化")
+    walk.page.fill('[name="data.summary"]', "硬化通组道路1.2公里，桃园组至村部")
+    walk.page.fill('[name="data.amount"]', "80000")
+    walk.page.select_option('[name="data.funding_source"]', "higher_level")
+    walk.page.select_option('[name="data.industry_dept"]', "transport")
+    walk.page.fill('[name="data.planned_start"]', "2026-04-01")
+    walk.page.fill('[name="data.planned_end"]', "2026-06-30")
+
+
+def test_a_clerk_and_a_supervisor_in_the_workspace(site, screen, screenshots, tmp_path):
+    walk = Walk(screen, site, screenshots, tmp_path)
+    ctx = site.ctx
+    names = identity.display_names(ctx, [STARTER, VOTER])
+    walk.login(STARTER)
+    expect(screen.locator("header")).to_contain_text(names[STARTER])
+
+    start_form(walk, "绿水村通组道路硬化工程")
+    walk.page.locator("form.step-form button[type=submit]").click()
+    flash = screen.locator(".flash")
+    expect(flash).to_contain_text("已发起")
+    expect(flash).to_contain_text("下一步：")
+    walk.shot("started")
+    matter = matters.list_matters(ctx, SYSTEM, {}, 1, 1)[0][0]
+
+    start_form(walk, "绿水村通组道路硬化工程")                             # the same again, a new form
+    walk.page.locator("form.step-form button[type=submit]").click()
+    expect(screen.locator(".likely-duplicate")).to_contain_text(f"事项 #{matter['id']}")
+    walk.shot("likely-duplicate")
+    assert matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 1
+
+    walk.login(VOTER)
+    card = screen.locator("main li", has_text="村民议事会表决").first
+    card.locator("a").first.click()
+    task_url = screen.url
+    screen.fill('[name="data.council_members"]', "25")
+    screen.fill('[name="data.council_attendees"]', "21")
+    screen.fill('[name="data.council_for"]', "30")
+    screen.fill('[name="data.council_minutes"]', "议事会表决记录")
+    screen.set_input_files('[name="data.council_ballots_file"][type=file]', str(walk.evidence))
+    walk.submit()
+    summary = screen.locator("#error-summary")
+    expect(summary).to_contain_text("赞成票数")
+    expect(summary).to_be_in_viewport()                                  # scrolled to, on a phone too
+    expect(screen.locator("#f-council_for-error")).to_contain_text("不能大于到会成员人数 21")
+    walk.shot("refused-with-summary")
+    screen.fill('[name="data.council_for"]', "18")
+    screen.set_input_files('[name="data.council_ballots_file"][type=file]', str(walk.evidence))
+    walk.submit()
+    expect(screen.locator(".flash")).to_contain_text("下一步：")
+    walk.shot("completed")
+    screen.goto(task_url)
+    expect(screen.locator(".step-finished")).to_contain_text(names[VOTER])
+    expect(screen.locator("form.step-form")).to_have_count(0)
+    walk.shot("finished-step")
+
+    walk.login(INSPECTOR)
+    walk.open("/supervise", "supervise-recent")
+    expect(screen.locator("main")).to_contain_text("最近的事项")
+    screen.fill("#q", "桃园组至村部")
+    screen.locator("form.search-form button[type=submit]").click()
+    expect(screen.locator("main")).to_contain_text("查询结果（共 1 件）")
+    walk.shot("supervise-keyword")
+    screen.locator("main table").get_by_role("link", name=f"#{matter['id']}").click()
+    expect(screen.locator("main")).to_contain_text(names[STARTER])
+    walk.shot("matter")
+    # The refused form (422) and the duplicate question (409) are answers the page meant to give.
+    assert [p for p in walk.problems if not re.search(r"status of (409|422)", p)] == []

@@ -1,0 +1,67 @@
+"""监督看板 and 预警 pages: server-side SVG charts with drill-down links, exports, the warning's
+page with its 督办 forms; supervisors only."""
+from __future__ import annotations
+
+import pytest
+
+from api import create_app
+from engine import clock
+from engine.services import Actor, matters, redlines
+from engine.services.demo import seed_demo
+from tests.browser.web import WebClient, assert_accessible
+
+SYSTEM = Actor.system()
+
+
+@pytest.fixture
+def app(ctx):
+    seed_demo(ctx, SYSTEM)
+    for amount in (15000, 9000):
+        matters.start_matter(ctx, SYSTEM, "procurement", "lushui_village", "采购路灯", {
+            "item_name": "太阳能路灯", "purchase_type": "goods", "specification": "三组", "amount": amount,
+            "in_annual_plan": True})
+    redlines.sweep(ctx, SYSTEM)
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_dashboard_charts_drill_down_and_exports(app):
+    inspector = WebClient(app)
+    inspector.login("township_discipline.qingshan_town")
+    page = inspector.get("/dashboard")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count("<svg") == 3 and "考核得分" in html
+    assert "/supervise?village=lushui_village" in html and "/warnings?village=lushui_village&amp;severity=high" in html
+    assert "<script" not in html.split("<main")[1]
+    assert_accessible(page)
+    today = clock.now()
+    quarter = inspector.get(f"/dashboard?period=quarter&year={today.year}&number=9")
+    assert quarter.status_code == 422 and "应为 1 到 4" in quarter.get_data(as_text=True)
+    csv = inspector.get("/dashboard/export.csv")
+    assert csv.status_code == 200 and "绿水村" in csv.get_data(as_text=True)
+    assert inspector.get("/dashboard/export.xlsx").status_code == 200
+    listed = inspector.get("/warnings?severity=high")
+    assert listed.status_code == 200 and "拆分规避限额" in listed.get_data(as_text=True)
+    assert_accessible(listed)
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_a_warning_is_handled_from_its_page(ctx, app):
+    inspector = WebClient(app)
+    inspector.login("township_discipline.qingshan_town")
+    from engine.services import warnings
+    [w], _ = warnings.list_warnings(ctx, SYSTEM, {"rule": "R4"}, 1, 5)
+    page = inspector.get(f"/warnings/{w['id']}")
+    assert page.status_code == 200 and w["text"] in page.get_data(as_text=True)
+    assert_accessible(page)
+    refused = inspector.post(f"/warnings/{w['id']}", {"action": "dismiss", "reason": ""})
+    assert refused.status_code == 422 and "排除理由不能为空" in refused.get_data(as_text=True)
+    assigned = inspector.post(f"/warnings/{w['id']}", {"action": "assign", "unit": "lushui_village", "due": "2099-12-31",
+                                                       "note": "限期说明"})
+    assert assigned.status_code == 302
+    assert warnings.get_warning(ctx, SYSTEM, w["id"])["status"] == "assigned"
+    clerk = WebClient(app)
+    clerk.login("two_committees.lushui_village")
+    assert clerk.get("/dashboard").status_code == 403
+    assert clerk.get("/warnings").status_code == 403
+    assert "监督看板" not in clerk.get("/tasks").get_data(as_text=True).split("<main")[0]

@@ -1,0 +1,116 @@
+"""Red lines on the real store (SQLite and PostgreSQL): warnings raised after events and by the
+sweep, deduplicated, lifted, and their 督办 lifecycle in the audit chain."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from engine import clock
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.identity import Grant
+from engine.services import Actor, audit, matters, redlines, warnings
+
+T0 = datetime(2026, 5, 4, 2, 0, tzinfo=timezone.utc)
+
+
+def purchase(ctx, clerk, amount, name="太阳能路灯"):
+    return matters.start_matter(ctx, clerk, "procurement", "lushui_village", f"采购{name}", {
+        "item_name": name, "purchase_type": "goods", "specification": "安装于三组道路", "amount": amount,
+        "in_annual_plan": True})
+
+
+@pytest.fixture
+def fixed():
+    with clock.use_clock(clock.FixedClock(T0)) as c:
+        yield c
+
+
+def split_warnings(ctx):
+    found, _ = warnings.list_warnings(ctx, Actor.system(), {"rule": "R4"}, 1, 50)
+    return found
+
+
+def test_sweep_raises_once_and_updates_after(ctx, clerk, fixed):
+    a = purchase(ctx, clerk, 15000)
+    fixed.advance(timedelta(days=2))                                       # within the steps' time limits
+    b = purchase(ctx, clerk, 9000, "太阳能路灯（二批）")
+    first = redlines.sweep(ctx, Actor.system())
+    assert first["raised"] == 1 and first["villages"] == 1
+    [found] = split_warnings(ctx)
+    assert found["matters"] == sorted([a["id"], b["id"]]) and found["severity"] == "high"
+    assert found["status"] == "open" and "2 天内 2 笔（1.5 万元 + 9,000 元）" in found["text"]
+    again = redlines.sweep(ctx, Actor.system())
+    assert again["raised"] == 0 and len(split_warnings(ctx)) == 1          # same rule, same matters: one warning
+    assert audit.verify_chain(ctx, Actor.system())["ok"]
+
+
+def test_an_event_raises_and_a_cancellation_lifts(ctx, clerk, fixed):
+    redlines.watch(ctx)
+    a = purchase(ctx, clerk, 15000)
+    assert split_warnings(ctx) == []
+    b = purchase(ctx, clerk, 9000)                                         # the commit's listener runs the rules
+    [found] = split_warnings(ctx)
+    assert found["matters"] == sorted([a["id"], b["id"]])
+    matters.cancel_matter(ctx, clerk, b["id"], "重复录入")
+    [lifted] = split_warnings(ctx)
+    assert lifted["status"] == "lifted" and lifted["cleared_at"] is not None
+    assert [h["action"] for h in warnings.get_warning(ctx, clerk, lifted["id"])["history"]] == ["raised", "cleared"]
+
+
+def test_the_supervision_lifecycle(ctx, clerk, fixed):
+    purchase(ctx, clerk, 15000)
+    purchase(ctx, clerk, 9000)
+    redlines.sweep(ctx, Actor.system())
+    [w] = split_warnings(ctx)
+    with pytest.raises(InvalidData):
+        warnings.dismiss_warning(ctx, clerk, w["id"], "  ")
+    with pytest.raises(InvalidData):
+        warnings.assign_warning(ctx, clerk, w["id"], "lushui_village", T0 - timedelta(days=1))
+    assigned = warnings.assign_warning(ctx, clerk, w["id"], "lushui_village", (T0 + timedelta(days=5)).date(), "限期说明")
+    assert assigned["status"] == "assigned" and assigned["assigned_unit"] == "lushui_village"
+    village = Actor("vc", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")}))
+    with pytest.raises(Forbidden):
+        warnings.list_warnings(ctx, village, {}, 1, 10)                   # supervisors only
+    answered = warnings.answer_warning(ctx, village, w["id"], "两笔为不同路段，已补充说明材料")
+    assert answered["status"] == "answered"
+    with pytest.raises(Conflict):
+        warnings.close_warning(ctx, clerk, w["id"], "办结")
+    assert warnings.verify_warning(ctx, clerk, w["id"], False, "说明不充分")["status"] == "assigned"
+    warnings.answer_warning(ctx, village, w["id"], "已合并为一个采购项目重新进场")
+    warnings.verify_warning(ctx, clerk, w["id"], True)
+    closed = warnings.close_warning(ctx, clerk, w["id"], "整改到位")
+    assert closed["status"] == "closed"
+    assert [h["action"] for h in closed["history"]] == [
+        "raised", "assigned", "answered", "returned", "answered", "verified", "closed"]
+    assert audit.verify_chain(ctx, Actor.system())["ok"]
+
+
+def test_overdue_assignment_escalates_once(ctx, clerk, fixed):
+    purchase(ctx, clerk, 15000)
+    purchase(ctx, clerk, 9000)
+    redlines.sweep(ctx, Actor.system())
+    [w] = split_warnings(ctx)
+    warnings.assign_warning(ctx, clerk, w["id"], "lushui_village", T0 + timedelta(days=2))
+    fixed.advance(timedelta(days=3))
+    assert warnings.list_warnings(ctx, clerk, {"overdue": True}, 1, 10)[1] == 1      # (the steps are late too: R19)
+    assert redlines.sweep(ctx, Actor.system())["escalated"] == 1
+    assert redlines.sweep(ctx, Actor.system())["escalated"] == 0
+    escalated = warnings.get_warning(ctx, clerk, w["id"])
+    assert escalated["escalation_level"] == 1 and escalated["history"][-1]["to"] == "demo_county"
+
+
+def test_dismissal_needs_a_reason_and_a_discipline_committee(ctx, clerk, fixed):
+    purchase(ctx, clerk, 15000)
+    purchase(ctx, clerk, 9000)
+    redlines.sweep(ctx, Actor.system())
+    [w] = split_warnings(ctx)
+    committee = Actor("jw", frozenset({Grant("SUPERVISION_COMMITTEE", "lushui_village")}))
+    assert warnings.get_warning(ctx, committee, w["id"])["id"] == w["id"]         # 村监委 reads
+    with pytest.raises(Forbidden):
+        warnings.dismiss_warning(ctx, committee, w["id"], "不是拆分")                 # but does not dispose
+    other = Actor("hq", frozenset({Grant("TOWNSHIP_DISCIPLINE", "baiyun_town")}))
+    with pytest.raises(NotFound):
+        warnings.get_warning(ctx, other, w["id"])
+    dismissed = warnings.dismiss_warning(ctx, clerk, w["id"], "两项采购分属年度计划不同批次，已核实")
+    assert dismissed["status"] == "dismissed"
+    redlines.sweep(ctx, Actor.system())
+    assert split_warnings(ctx)[0]["status"] == "dismissed"                # found again: stays dismissed

@@ -1,0 +1,409 @@
+"""Every red-line rule (processes/redlines.toml, engine/redlines/): matter data that trips it and a
+near miss that does not. Facts are written by hand: no database, no engine."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from engine.redlines import (MatterFacts, OpenObjection, ReadyStep, RelatedParty, RoleHolder, RuleBook,
+                             StepRecord, VillageFacts, check_matter, check_village, rules_path)
+from engine.registry import load_parameters
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+BOOK = RuleBook.load(rules_path(PROCESSES))
+PARAMS = {name: p.value for name, p in load_parameters(PROCESSES).items()}
+T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)          # 10:00 Beijing, Monday 2 March 2026
+_ids = iter(range(1, 10_000))
+
+
+def at(days: float) -> datetime:
+    return T0 + timedelta(days=days)
+
+
+def on(days: int) -> str:
+    return (T0 + timedelta(days=days)).astimezone(timezone(timedelta(hours=8))).date().isoformat()
+
+
+def matter(item: str, steps=(), data=None, amount=None, status="running", **kw) -> MatterFacts:
+    """A matter whose steps are (step id, day, data) in order; data merges start data and steps."""
+    records, merged = [], dict(data or {})
+    for step, days, values in steps:
+        process, _, step_id = step.rpartition(".")
+        records.append(StepRecord(step_id, at(days), kw.pop("actor", "clerk"), values, process or item))
+        merged.update(values)
+    amount = amount if amount is not None else merged.get("amount")
+    return MatterFacts(kw.pop("id", next(_ids)), item, "lushui_village", "qingshan_town", kw.pop("subject", item),
+                       status=status, amount=amount, data=merged, params={**PARAMS, **kw.pop("params", {})},
+                       created_at=kw.pop("created_at", T0), steps=tuple(records), **kw)
+
+
+def codes(hits, code: str) -> list[str]:
+    return [h.check for h in hits if h.code == code]
+
+
+def village(*matters, **kw) -> VillageFacts:
+    return VillageFacts("lushui_village", "qingshan_town", tuple(matters), now=kw.pop("now", at(60)), **kw)
+
+
+def only(code: str, *matters, **kw):
+    return [h for h in check_village(village(*matters, **kw), BOOK, only={code})]
+
+
+def test_every_rule_has_its_metadata_and_a_test():
+    assert {f"R{i}" for i in range(1, 23)} - set(BOOK.rules) == {"R10"}       # R10: see the rules file
+    for rule in BOOK:
+        assert rule.name and rule.description and rule.severity in ("high", "medium", "low")
+    source = Path(__file__).read_text(encoding="utf-8")
+    assert all(f"def test_{rule.code.lower()}_" in source for rule in BOOK)
+
+
+# -- R1 ---------------------------------------------------------------------------------------
+DECISION = [("major_decision.resolve_rep", 10, {"rep_total": 40, "rep_attendees": 31, "rep_for": 27})]
+
+
+def test_r1_contract_before_the_resolution():
+    hits = check_matter(matter("village_project", DECISION + [("sign_contract", 20, {"signed_on": on(7)})],
+                               {"amount": 150000}), BOOK, {"R1"})
+    assert [h.text for h in hits] == ["签订合同日期早于村民（代表）会议决议日期 3 天（先签订合同后决策）"]
+    assert check_matter(matter("village_project", DECISION + [("sign_contract", 20, {"signed_on": on(11)})],
+                               {"amount": 150000}), BOOK, {"R1"}) == []
+
+
+def test_r1_no_resolution_and_expense_before_it():
+    big = matter("procurement", [("sign_contract", 5, {"signed_on": on(5)})], {"amount": 60000})
+    assert codes(check_matter(big, BOOK, {"R1"}), "R1") == ["resolution_missing"]
+    small = matter("procurement", [("sign_contract", 5, {"signed_on": on(5)})], {"amount": 49999})
+    assert check_matter(small, BOOK, {"R1"}) == []
+    spent = matter("expense_reimbursement", DECISION, {"amount": 50000, "spent_on": on(2)})
+    assert codes(check_matter(spent, BOOK, {"R1"}), "R1") == ["resolution_after_act"]
+    later = matter("expense_reimbursement", DECISION, {"amount": 50000, "spent_on": on(12)})
+    assert check_matter(later, BOOK, {"R1"}) == []
+
+
+# -- R2 ---------------------------------------------------------------------------------------
+def test_r2_two_committees_short_of_quorum_and_going_on():
+    short = matter("expense_reimbursement", [("tc_decide", 1, {"tc_members": 7, "tc_attendees": 3, "tc_for": 2}),
+                                             ("supervision_review", 2, {})], {"amount": 3000})
+    hits = check_matter(short, BOOK, {"R2"})
+    assert codes(hits, "R2") == ["quorum_short"] and "应到 7 人、实到 3 人" in hits[0].text
+    enough = matter("expense_reimbursement", [("tc_decide", 1, {"tc_members": 7, "tc_attendees": 4, "tc_for": 3}),
+                                              ("supervision_review", 2, {})], {"amount": 3000})
+    assert check_matter(enough, BOOK, {"R2"}) == []
+
+
+def test_r2_party_meeting_majority_of_all_members_and_a_failed_vote_that_stopped():
+    thin = matter("major_decision", [("review", 1, {"pm_total": 30, "pm_attendees": 20, "pm_for": 15}),
+                                     ("resolve_rep", 2, {})])
+    assert "赞成 15 票，未达到应到人数的 1/2" in check_matter(thin, BOOK, {"R2"})[0].text
+    stopped = matter("major_decision", [("review", 1, {"pm_total": 30, "pm_attendees": 20, "pm_for": 15}),
+                                        ("revise_or_stop", 2, {"next_action": "stop"})])
+    assert check_matter(stopped, BOOK, {"R2"}) == []
+    passed = matter("major_decision", [("review", 1, {"pm_total": 30, "pm_attendees": 20, "pm_for": 16}),
+                                       ("resolve_rep", 2, {})])
+    assert check_matter(passed, BOOK, {"R2"}) == []
+
+
+def test_r2_villager_meeting_by_households():
+    by_households = {"adults_total": 1000, "vm_attendees": 400, "households_total": 300, "vm_households": 200, "vm_for": 300}
+    ok = matter("major_decision", [("resolve_full", 1, by_households), ("publish_resolution", 2, {})])
+    assert check_matter(ok, BOOK, {"R2"}) == []
+    short = matter("major_decision", [("resolve_full", 1, {**by_households, "vm_households": 199}),
+                                      ("publish_resolution", 2, {})])
+    assert codes(check_matter(short, BOOK, {"R2"}), "R2") == ["quorum_short"]
+
+
+# -- R3 ---------------------------------------------------------------------------------------
+def test_r3_plan_sent_too_late_before_the_party_meeting():
+    late = matter("major_decision", [("send_plan", 1, {"plan_sent_on": on(1)}), ("review", 2, {})])
+    assert [h.text for h in check_matter(late, BOOK, {"R3"})] == ["方案送达党员后仅 1 天即召开党员大会审议（应提前 3 天）"]
+    in_time = matter("major_decision", [("send_plan", 1, {"plan_sent_on": on(1)}), ("review", 4, {})])
+    assert check_matter(in_time, BOOK, {"R3"}) == []
+
+
+def test_r3_completed_without_publishing_the_result():
+    steps = [("send_plan", 1, {"plan_sent_on": on(1)}), ("review", 4, {}), ("resolve_rep", 5, {}),
+             ("publish_resolution", 6, {}), ("implement", 20, {})]
+    missing = matter("major_decision", steps, status="completed")
+    assert codes(check_matter(missing, BOOK, {"R3"}), "R3") == ["publication_missing"]
+    published = matter("major_decision", steps + [("publish_result", 21, {})], status="completed")
+    assert check_matter(published, BOOK, {"R3"}) == []
+
+
+# -- R4 ---------------------------------------------------------------------------------------
+def test_r4_purchases_split_under_the_threshold():
+    a = matter("procurement", data={"amount": 19000, "supplier": "青山五金店", "item_name": "路灯"}, created_at=at(0))
+    b = matter("procurement", data={"amount": 9000, "supplier": "青山五金店", "item_name": "灯杆"}, created_at=at(20))
+    hits = only("R4", a, b)
+    assert [h.matters for h in hits] == [(a.id, b.id)]
+    assert "采购“青山五金店”20 天内 2 笔（1.9 万元 + 9,000 元），每笔低于进场采购限额 2 万元，合计 2.8 万元（疑似拆分规避）" in hits[0].text
+    far = matter("procurement", data={"amount": 9000, "supplier": "青山五金店", "item_name": "灯杆"}, created_at=at(120))
+    assert only("R4", a, far) == []
+    small = matter("procurement", data={"amount": 900, "supplier": "青山五金店", "item_name": "灯泡"}, created_at=at(20))
+    assert only("R4", a, small) == []
+
+
+def test_r4_same_scope_different_suppliers():
+    a = matter("procurement", data={"amount": 15000, "supplier": "甲店", "item_name": "办公桌椅（一批）"}, created_at=at(0))
+    b = matter("procurement", data={"amount": 15000, "supplier": "乙店", "item_name": "办公桌椅（二批）"}, created_at=at(5))
+    assert [h.evidence["by"] for h in only("R4", a, b)] == ["item_name"]
+
+
+# -- R5 ---------------------------------------------------------------------------------------
+PROJECT = [("township_review", 10, {"approval_no": "青政项〔2026〕1号"}), ("cost_review", 15, {"control_price": 95000}),
+           ("three_quotes", 20, {"award_price": 90000, "contractor": "绿水建设队"})]
+
+
+def test_r5_contract_before_the_project_approval():
+    early = matter("village_project", PROJECT + [("sign_contract", 21, {"signed_on": on(7), "contract_price": 90000})],
+                   {"amount": 90000})
+    assert [h.text for h in check_matter(early, BOOK, {"R5"})] == ["合同签订日期早于立项批准日期 3 天"]
+    before_quotes = matter("village_project", PROJECT + [("sign_contract", 21, {"signed_on": on(18)})], {"amount": 90000})
+    assert [h.evidence["approval"] for h in check_matter(before_quotes, BOOK, {"R5"})] == ["招标（询价）结果"]
+    in_order = matter("village_project", PROJECT + [("sign_contract", 21, {"signed_on": on(20)})], {"amount": 90000})
+    assert check_matter(in_order, BOOK, {"R5"}) == []
+
+
+# -- R6 ---------------------------------------------------------------------------------------
+def test_r6_contract_above_the_reviewed_price_and_settlement_above_the_contract():
+    over = matter("village_project", PROJECT + [("sign_contract", 21, {"signed_on": on(21), "contract_price": 96000}),
+                                                ("settlement_audit", 60, {"audited_amount": 110000})], {"amount": 90000})
+    assert sorted(codes(check_matter(over, BOOK, {"R6"}), "R6")) == ["contract_above_control", "settlement_above_contract"]
+    within = matter("village_project", PROJECT + [("sign_contract", 21, {"signed_on": on(21), "contract_price": 95000}),
+                                                  ("settlement_audit", 60, {"audited_amount": 104500})], {"amount": 90000})
+    assert check_matter(within, BOOK, {"R6"}) == []
+
+
+def test_r6_subsidy_paid_before_the_acceptance():
+    steps = [("county_approve", 1, {"subsidy_amount": 10000}), ("acceptance", 30, {"accepted_on": on(30)})]
+    early = matter("dilapidated_housing", steps + [("pay_subsidy", 31, {"paid_amount": 10000, "paid_on": on(25)})])
+    assert codes(check_matter(early, BOOK, {"R6"}), "R6") == ["paid_before_acceptance"]
+    after = matter("dilapidated_housing", steps + [("pay_subsidy", 31, {"paid_amount": 10000, "paid_on": on(31)})])
+    assert check_matter(after, BOOK, {"R6"}) == []
+
+
+# -- R7 ---------------------------------------------------------------------------------------
+def test_r7_lease_below_the_reserve_price_and_off_platform():
+    below = matter("asset_lease", [("reserve_review", 1, {"reserve_price": 42000}),
+                                   ("village_bidding", 10, {"best_bid": 46000}),
+                                   ("sign_contract", 12, {"contract_price": 40000})])
+    assert [h.text for h in check_matter(below, BOOK, {"R7"})] == ["成交价 4 万元 低于评审底价 4.2 万元，差 2,000 元"]
+    off = matter("asset_lease", [("reserve_review", 1, {"reserve_price": 42000}), ("village_bidding", 10, {}),
+                                 ("sign_contract", 12, {"contract_price": 52000})])
+    assert codes(check_matter(off, BOOK, {"R7"}), "R7") == ["off_platform"]
+    fine = matter("asset_lease", [("reserve_review", 1, {"reserve_price": 42000}), ("village_bidding", 10, {}),
+                                  ("sign_contract", 12, {"contract_price": 46000})])
+    assert check_matter(fine, BOOK, {"R7"}) == []
+
+
+# -- R8 ---------------------------------------------------------------------------------------
+def test_r8_guarantee_going_on_and_a_loan_stamped_without_resolution():
+    guarantee = matter("new_borrowing", [("draft_plan", 1, {})], {"request_type": "guarantee", "amount": 100000})
+    assert codes(check_matter(guarantee, BOOK, {"R8"}), "R8") == ["banned_request"]
+    refused = matter("new_borrowing", [("refuse", 1, {})], {"request_type": "guarantee", "amount": 100000})
+    assert check_matter(refused, BOOK, {"R8"}) == []
+    loan = matter("seal_use", [("verify_resolution", 1, {"resolution_body": "NONE"}), ("director_sign", 2, {}),
+                               ("stamp", 3, {"register_no": "YZ-1"})], {"use_type": "loan"})
+    assert codes(check_matter(loan, BOOK, {"R8"}), "R8") == ["seal_without_resolution"]
+    valid = matter("seal_use", [("record_resolution", 1, {"resolution_valid": "valid"}), ("director_sign", 2, {}),
+                                ("stamp", 3, {"register_no": "YZ-1"})], {"use_type": "loan"})
+    assert check_matter(valid, BOOK, {"R8"}) == []
+
+
+# -- R9 ---------------------------------------------------------------------------------------
+def test_r9_dibao_appraisal_published_too_short():
+    short = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(4)}), ("first_review", 8, {})])
+    hits = check_matter(short, BOOK, {"R9"})
+    assert [h.check for h in hits] == ["publicity_short"] and "4 天后即办理下一步（应不少于 7 天）" in hits[0].text
+    full = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(1)}), ("first_review", 8, {})])
+    assert check_matter(full, BOOK, {"R9"}) == []
+
+
+def test_r9_objection_filed_online_never_registered():
+    m = matter("dibao", [("publish_appraisal", 1, {})])
+    closed = OpenObjection(7, m.id, at(2), period_closed=True)
+    assert [h.check for h in only("R9", m, objections=(closed,))] == ["objection_unresolved"]
+    running = OpenObjection(8, m.id, at(2), period_closed=False)
+    assert only("R9", m, objections=(running,)) == []
+
+
+# -- R11 --------------------------------------------------------------------------------------
+def test_r11_supervision_member_in_the_two_committees():
+    holders = (RoleHolder("zhang", "张三", "SUPERVISION_COMMITTEE", "lushui_village"),
+               RoleHolder("zhang", "张三", "TWO_COMMITTEES", "lushui_village"),
+               RoleHolder("li", "李四", "SUPERVISION_COMMITTEE", "lushui_village"),
+               RoleHolder("li", "李四", "APPLICANT", "lushui_village"))
+    hits = only("R11", holders=holders)
+    assert [h.text for h in hits] == ["村务监督委员会成员 张三 同时担任两委成员"] and hits[0].matters == ()
+
+
+def test_r11_handler_is_the_witness():
+    same = matter("expense_reimbursement", [("witness_sign", 1, {"witness_name": "王 五"})], {"handler_name": "王五"})
+    assert [h.check for h in only("R11", same)] == ["handler_approves"]
+    other = matter("expense_reimbursement", [("witness_sign", 1, {"witness_name": "赵六"})], {"handler_name": "王五"})
+    assert only("R11", other) == []
+
+
+# -- R12 --------------------------------------------------------------------------------------
+REGISTER = (RelatedParty("lushui_village", "村主任刘大海", "青山宏达建材店", "妻子名下企业"),
+            RelatedParty("lushui_village", "村主任刘大海", "刘小梅", "女儿"))
+
+
+def test_r12_supplier_in_the_kinship_register():
+    related = matter("procurement", [("three_quotes", 1, {"supplier": "青山宏达建材店"})], {"amount": 8000})
+    assert [h.text for h in only("R12", related, related=REGISTER)] == [
+        "供应商“青山宏达建材店”与村干部 村主任刘大海 存在登记的妻子名下企业关系"]
+    unrelated = matter("procurement", [("three_quotes", 1, {"supplier": "青山五金店"})], {"amount": 8000})
+    assert only("R12", unrelated, related=REGISTER) == []
+
+
+def test_r12_relative_dibao_confirmed_without_a_home_check():
+    unchecked = matter("dibao", [("county_review", 1, {"home_check_sampled": False}), ("confirm", 2, {})],
+                       {"applicant_name": "刘小梅", "related_to_staff": False})
+    assert [h.check for h in only("R12", unchecked, related=REGISTER)] == ["relative_not_checked"]
+    checked = matter("dibao", [("county_review", 1, {}), ("home_check", 2, {}), ("confirm", 3, {})],
+                     {"applicant_name": "刘小梅", "related_to_staff": True})
+    assert only("R12", checked, related=REGISTER) == []
+
+
+# -- R13 --------------------------------------------------------------------------------------
+SIGNED = [("witness_sign", 1, {}), ("supervision_review", 2, {}), ("sign_director", 3, {}), ("sign_secretary", 4, {})]
+
+
+def test_r13_white_slip_booked():
+    slip = matter("expense_reimbursement", SIGNED + [("agent_check", 5, {"check_result": "booked"})],
+                  {"invoice_no": "白条", "amount": 800})
+    assert codes(check_matter(slip, BOOK, {"R13"}), "R13") == ["white_slip"]
+    refused = matter("expense_reimbursement", SIGNED + [("agent_check", 5, {"check_result": "refused"})],
+                     {"invoice_no": "白条", "amount": 800})
+    assert check_matter(refused, BOOK, {"R13"}) == []
+    invoice = matter("expense_reimbursement", SIGNED + [("agent_check", 5, {"check_result": "booked"})],
+                     {"invoice_no": "04403211", "amount": 800})
+    assert check_matter(invoice, BOOK, {"R13"}) == []
+
+
+def test_r13_booked_without_the_secretary():
+    unsigned = matter("expense_reimbursement", SIGNED[:3] + [("agent_check", 5, {"check_result": "booked"})],
+                      {"invoice_no": "04403211"})
+    assert "党组织书记审签" in check_matter(unsigned, BOOK, {"R13"})[0].text
+
+
+# -- R14 --------------------------------------------------------------------------------------
+def test_r14_disposal_proceeds_not_booked_in_full():
+    short = matter("asset_disposal", [("sign_contract", 1, {"payment_received": 11800}),
+                                      ("update_ledger", 2, {"proceeds_booked": 10000})])
+    assert [h.text for h in check_matter(short, BOOK, {"R14"})] == ["收到 11,800 元，入账 1 万元，1,800 元未入账"]
+    full = matter("asset_disposal", [("sign_contract", 1, {"payment_received": 11800}),
+                                     ("update_ledger", 2, {"proceeds_booked": 11800})])
+    assert check_matter(full, BOOK, {"R14"}) == []
+
+
+# -- R15 --------------------------------------------------------------------------------------
+def test_r15_hospitality_reimbursed():
+    hospitality = matter("expense_reimbursement", data={"expense_category": "hospitality", "purpose": "接待", "amount": 1200})
+    assert codes(check_matter(hospitality, BOOK, {"R15"}), "R15") == ["banned_category"]
+    disguised = matter("expense_reimbursement", data={"expense_category": "management", "purpose": "宴请检查组", "amount": 900})
+    assert codes(check_matter(disguised, BOOK, {"R15"}), "R15") == ["banned_purpose"]
+    office = matter("expense_reimbursement", data={"expense_category": "management", "purpose": "购买办公用纸", "amount": 300})
+    assert check_matter(office, BOOK, {"R15"}) == []
+
+
+# -- R16 --------------------------------------------------------------------------------------
+def test_r16_kinship_certificate_issued_and_a_stamp_without_register():
+    kinship = matter("certificate", [("approve", 1, {}), ("stamp", 2, {"seal_register_no": "YZ-9"})],
+                     {"cert_type": "kinship"})
+    assert codes(check_matter(kinship, BOOK, {"R16"}), "R16") == ["negative_list"]
+    residence = matter("certificate", [("approve", 1, {}), ("stamp", 2, {"seal_register_no": "YZ-9"})],
+                       {"cert_type": "residence"})
+    assert check_matter(residence, BOOK, {"R16"}) == []
+    refused = matter("certificate", [("refer_authority", 1, {})], {"cert_type": "kinship"})
+    assert check_matter(refused, BOOK, {"R16"}) == []
+    unregistered = matter("seal_use", [("stamp", 1, {"register_no": ""})], {"use_type": "report"})
+    assert codes(check_matter(unregistered, BOOK, {"R16"}), "R16") == ["seal_unregistered"]
+
+
+# -- R17 --------------------------------------------------------------------------------------
+def test_r17_contract_recorded_long_after_its_date():
+    late = matter("village_project", [("sign_contract", 45, {"signed_on": on(0)})])
+    assert [h.text for h in check_matter(late, BOOK, {"R17"})] == [
+        "合同签订日期为 2026-03-02，2026-04-16 才录入，滞后 45 天（补录）"]
+    on_time = matter("village_project", [("sign_contract", 30, {"signed_on": on(0)})])
+    assert check_matter(on_time, BOOK, {"R17"}) == []
+
+
+# -- R18 --------------------------------------------------------------------------------------
+def test_r18_budget_without_its_bill_of_quantities():
+    missing = matter("village_project", [("prepare_budget", 1, {"budget_amount": 1}), ("cost_review", 2, {})])
+    assert codes(check_matter(missing, BOOK, {"R18"}), "R18") == ["stage_evidence_missing"]
+    waiting = matter("village_project", [("prepare_budget", 1, {"budget_amount": 1})])
+    assert check_matter(waiting, BOOK, {"R18"}) == []
+    uploaded = matter("village_project", [("prepare_budget", 1, {"bill_of_quantities": ["f1"]}), ("cost_review", 2, {})])
+    assert check_matter(uploaded, BOOK, {"R18"}) == []
+
+
+# -- R19 --------------------------------------------------------------------------------------
+def test_r19_step_past_its_due_time():
+    ready = (ReadyStep("township_review", "乡镇审核立项", at(0), at(10), "TOWNSHIP_GOV"),)
+    late = matter("village_project", ready=ready, now=at(13))
+    assert [h.text for h in check_matter(late, BOOK, {"R19"})] == ["“乡镇审核立项”已超过办理时限（时限 2026-03-12）"]
+    assert check_matter(matter("village_project", ready=ready, now=at(9)), BOOK, {"R19"}) == []
+    assert check_matter(matter("village_project", ready=ready, now=at(13), status="completed"), BOOK, {"R19"}) == []
+
+
+# -- R20 --------------------------------------------------------------------------------------
+def test_r20_project_declared_twice():
+    first = matter("village_project", data={"project_name": "三组通组道路硬化"}, created_at=at(0), status="completed")
+    again = matter("village_project", data={"project_name": "三组通组道路硬化（二期）"}, created_at=at(200))
+    assert [h.matters for h in only("R20", first, again)] == [(first.id, again.id)]
+    rejected = matter("village_project", data={"project_name": "三组通组道路硬化"}, created_at=at(0),
+                      status="completed", outcome="不予立项")
+    assert only("R20", rejected, again) == []
+    other = matter("village_project", data={"project_name": "四组通组道路硬化"}, created_at=at(200))
+    assert only("R20", first, other) == []
+
+
+# -- R21 --------------------------------------------------------------------------------------
+AUTH = {"auth_works": True, "auth_procurement": False, "auth_public_welfare": True, "auth_temp_hiring": False,
+        "auth_amount_limit": 50000, "auth_valid_until": "2026-12-31"}
+
+
+def test_r21_council_outside_the_authorisation_it_cites():
+    over = matter("council_resolution", [("propose_matter", 0, {**AUTH, "matter_class": "works", "amount": 80000,
+                                                                "proposed_on": on(0)}), ("council_vote", 5, {})])
+    assert [h.text for h in check_matter(over, BOOK, {"R21"})] == [
+        "村民议事会年中决议超出授权：金额 8 万元 超过授权限额 5 万元"]
+    inside = matter("council_resolution", [("propose_matter", 0, {**AUTH, "matter_class": "works", "amount": 30000,
+                                                                  "proposed_on": on(0)}), ("council_vote", 5, {})])
+    assert check_matter(inside, BOOK, {"R21"}) == []
+
+
+def test_r21_council_against_the_village_annual_plan():
+    plan = matter("annual_plan", [("record_resolution", 0, {**AUTH, "auth_amount_limit": 20000})], {"plan_year": 2026})
+    typed_higher = matter("council_resolution", [("propose_matter", 3, {**AUTH, "matter_class": "works", "amount": 30000,
+                                                                        "proposed_on": on(3)}), ("council_vote", 5, {})])
+    hits = only("R21", plan, typed_higher)
+    assert [h.check for h in hits] == ["outside_annual_plan"] and hits[0].matters == (plan.id, typed_higher.id)
+    no_plan = [h.check for h in only("R21", typed_higher)]
+    assert no_plan == ["no_annual_authorisation"]
+    inside = matter("council_resolution", [("propose_matter", 3, {**AUTH, "matter_class": "works", "amount": 15000,
+                                                                  "proposed_on": on(3)}), ("council_vote", 5, {})])
+    assert only("R21", plan, inside) == []
+
+
+# -- R22 --------------------------------------------------------------------------------------
+def test_r22_contract_signed_more_than_a_year_after_the_resolution():
+    stale = matter("village_project", DECISION + [("sign_contract", 400, {"signed_on": on(400)})], {"amount": 150000})
+    assert codes(check_matter(stale, BOOK, {"R22"}), "R22") == ["stale_resolution"]
+    fresh = matter("village_project", DECISION + [("sign_contract", 300, {"signed_on": on(300)})], {"amount": 150000})
+    assert check_matter(fresh, BOOK, {"R22"}) == []
+
+
+def test_a_hit_key_is_the_rule_the_check_and_the_matters():
+    a = matter("procurement", data={"amount": 19000, "supplier": "青山五金店"}, created_at=at(0), id=501)
+    b = matter("procurement", data={"amount": 9000, "supplier": "青山五金店"}, created_at=at(20), id=502)
+    assert only("R4", b, a)[0].key == "R4:split:501,502:"
+
+
+def test_a_failing_rule_is_logged_and_the_others_run(caplog):
+    odd = matter("village_project", [("sign_contract", 45, {"signed_on": on(0)})], {"amount": "not a number"})
+    hits = check_matter(odd, BOOK)
+    assert "R17" in {h.code for h in hits}
