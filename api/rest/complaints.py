@@ -7,9 +7,9 @@ from engine.services.complaints import intake, merging, reads, statistics
 
 from ..actors import current_actor
 from ..complaint_exports import csv_bytes, xlsx_bytes
-from ..complaint_schemas import (ComplaintCreatedSchema, ComplaintCreateSchema, ComplaintQuerySchema, ComplaintSchema,
-                                 ComplaintSummarySchema, MergedSchema, MergeSchema, StatisticsQuerySchema,
-                                 StatisticsSchema)
+from ..schemas import (ComplaintCreatedSchema, ComplaintCreateSchema, ComplaintQuerySchema, ComplaintSchema,
+                                 ComplaintSummarySchema, MergedSchema, MergeSchema, ComplaintStatisticsQuerySchema,
+                                 ComplaintStatisticsSchema)
 from . import ctx
 from .blueprint import Blueprint
 
@@ -56,8 +56,8 @@ class Merge(MethodView):
 
 @blp.route("/statistics")
 class Statistics(MethodView):
-    @blp.arguments(StatisticsQuerySchema, location="query")
-    @blp.response(200, StatisticsSchema)
+    @blp.arguments(ComplaintStatisticsQuerySchema, location="query")
+    @blp.response(200, ComplaintStatisticsSchema)
     def get(self, query):
         """Received, answered, on time, overdue, closure rate, satisfaction, categories, repeat cases"""
         return statistics.statistics(ctx(), current_actor(), query.get("org"), query.get("start"), query.get("end"))
@@ -65,7 +65,7 @@ class Statistics(MethodView):
 
 @blp.route("/statistics.<any(csv, xlsx):fmt>")
 class StatisticsExport(MethodView):
-    @blp.arguments(StatisticsQuerySchema, location="query")
+    @blp.arguments(ComplaintStatisticsQuerySchema, location="query")
     @blp.doc(responses={"200": {"description": "text/csv (UTF-8 with BOM) or XLSX"}})
     def get(self, query, fmt):
         """The statistics as CSV or XLSX"""

@@ -180,8 +180,8 @@ def service_token(ctx, actor, username: str, days: int = 90) -> dict:
     with ctx.uow() as uow:
         user = _user(uow, username)
         token = secrets.token_urlsafe(32)
-        row = uow.tokens.add(ApiToken(token_hash=_digest(token), user_id=user.id, kind="service", created_at=now,
-                                      expires_at=now + timedelta(days=days)))
+        row = uow.tokens.add(token_hash=_digest(token), user_id=user.id, kind="service", created_at=now,
+                             expires_at=now + timedelta(days=days))
         uow.audit.append("service_token_issued", actor.name, None, {"username": user.username, "days": days,
                                                                     "expires_at": row.expires_at.isoformat()}, now.isoformat())
         uow.commit()

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from .. import clock
 from ..notify_adapters import DeliveryFailed
-from ..store.complaint_models import OutboxMessage
 
 log = logging.getLogger("xiaowei.notify")
 LEASE = timedelta(minutes=5)           # a message held by a worker that died is retried after this
@@ -24,8 +23,8 @@ MAX_BACKOFF = timedelta(hours=1)
 
 def enqueue(uow, event: str, recipient: dict, text: str, payload: dict, now, complaint_id: int | None = None) -> None:
     """Write a message in the caller's unit of work."""
-    uow.outbox.add(OutboxMessage(key=uuid.uuid4().hex, event=event, complaint_id=complaint_id, recipient=recipient,
-                                 text=text, payload=payload, created_at=now, next_attempt_at=now, attempts=0))
+    uow.outbox.add(key=uuid.uuid4().hex, event=event, complaint_id=complaint_id, recipient=recipient, text=text,
+                   payload=payload, created_at=now, next_attempt_at=now, attempts=0)
 
 
 def backoff(attempts: int) -> timedelta:

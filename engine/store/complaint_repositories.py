@@ -19,12 +19,13 @@ class ComplaintRepository(_Repository):
     """The workspace's side: cases, their reporters (read by the discipline office only: the
     services decide), 督办单, public intakes waiting to be registered."""
 
-    def add(self, row: Complaint, reporter: ComplaintReporter | None = None) -> Complaint:
+    def add(self, reporter: dict | None = None, **columns) -> Complaint:
+        """A case, and its reporter's details (name, phone, address) in their own table."""
+        row = Complaint(**columns)
         self.session.add(row)
         self.session.flush()
         if reporter is not None:
-            reporter.complaint_id = row.id
-            self.session.add(reporter)
+            self.session.add(ComplaintReporter(complaint_id=row.id, **reporter))
         return row
 
     def get(self, complaint_id: int, lock: bool = False) -> Complaint | None:
@@ -88,7 +89,8 @@ class ComplaintRepository(_Repository):
     def merged_into(self, complaint_id: int) -> list[Complaint]:
         return list(self.session.scalars(select(Complaint).filter_by(merged_into_id=complaint_id).order_by(Complaint.id)))
 
-    def add_supervision(self, row: SupervisionOrder) -> SupervisionOrder:
+    def add_supervision(self, **columns) -> SupervisionOrder:
+        row = SupervisionOrder(**columns)
         self.session.add(row)
         self.session.flush()
         return row
@@ -122,7 +124,8 @@ class ExclusionRepository(_Repository):
 
 
 class OutboxRepository(_Repository):
-    def add(self, row: OutboxMessage) -> OutboxMessage:
+    def add(self, **columns) -> OutboxMessage:
+        row = OutboxMessage(**columns)
         self.session.add(row)
         return row
 

@@ -12,8 +12,6 @@ from ...complaint_codes import case_number, code_hash, new_code, spaced
 from ...errors import Conflict, InvalidData
 from ...forms import clean_form_data
 from ...runtime import Matter
-from ...store.complaint_models import Complaint, ComplaintReporter
-from ...store.models import MatterRecord
 from ...vocabulary import COMPLAINT_CATEGORIES, ComplaintStatus, MatterStatus
 from ..access import records_refusals, require_role
 from ..attachments import link_cited_files, store_uploads
@@ -70,13 +68,13 @@ def file_complaint(ctx, actor, village: str, data: dict, reporter: dict | None =
             stored = store_uploads(ctx, uow, actor, uploads, {"photos": "照片"})
             data["photos"] = list(data.get("photos") or []) + stored.get("photos", [])
         code = new_code()
-        complaint = uow.complaints.add(Complaint(
+        complaint = uow.complaints.add(
+            {"name": who["name"] or None, "phone": who["phone"] or None, "address": who["address"] or None},
             lookup_hash=code_hash(code), village_code=village, township_code=unit.parent_code,
             county_code=lineage[-1], category=str((data or {}).get("category") or "other")[:16],
             channel=str((data or {}).get("channel") or "visit")[:16], content="", status=ComplaintStatus.SUBMITTED,
             received_at=now, source="", created_by=actor.name, changed_at=now, about_cadre=False,
-            publish_consent=False, answered_late=False, reopened=False, reviewed=False, supervisions=0),
-            ComplaintReporter(name=who["name"] or None, phone=who["phone"] or None, address=who["address"] or None))
+            publish_consent=False, answered_late=False, reopened=False, reviewed=False, supervisions=0)
         open_case(ctx, uow, complaint, actor, data, now)
         result = {**summary(complaint), "lookup_code": spaced(code)}
         uow.commit()
@@ -98,11 +96,11 @@ def open_case(ctx, uow, complaint, actor, data: dict, now) -> None:
     complaint.number = complaint.number or case_number(complaint.id, complaint.received_at.year)
     matter = Matter.start(bundle, {**cleaned, **params})
     subject = f"{COMPLAINT_CATEGORIES[complaint.category]}诉求 {complaint.number}"
-    record = uow.matters.add(MatterRecord(
+    record = uow.matters.add(
         definition_id=version.id, process_key=COMPLAINT_KEY, village_code=complaint.village_code,
         township_code=complaint.township_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned,
         params=params, amount=None, state="", serializer_version="", waiting_timers=[], created_by=actor.name,
-        created_at=now, updated_at=now))
+        created_at=now, updated_at=now)
     link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
     complaint.matter_id, complaint.registered_at, complaint.status = record.id, now, ComplaintStatus.RECEIVED
     if complaint.about_cadre:

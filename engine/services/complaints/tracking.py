@@ -13,7 +13,6 @@ from datetime import timedelta, timezone
 
 from ...masking import scrub_text
 from ...vocabulary import COMPLAINT_CATEGORIES, HANDLER_LEVELS, ComplaintStatus, MatterStatus
-from ...store.complaint_models import SupervisionOrder
 from .. import notifications
 
 COMPLAINT_KEY = "complaint_handling"
@@ -91,10 +90,10 @@ def _supervise(uow, complaint, record, actor, payload, ready, now) -> None:
         "handler": HANDLER_ROLES[level], "issuer_role": issuer_role, "issuer_org": issuer_org,
         "previous_due": complaint.answer_due.isoformat() if complaint.answer_due else None,
         "new_due": new_due.isoformat() if new_due else None}, now.isoformat())
-    uow.complaints.add_supervision(SupervisionOrder(
+    uow.complaints.add_supervision(
         number=number, complaint_id=complaint.id, matter_id=record.id, overdue_step=_overdue_step(record, payload),
         handler_role=HANDLER_ROLES[level], issuer_role=issuer_role, issuer_org=issuer_org,
-        previous_due=complaint.answer_due, new_due=new_due, issued_at=now, audit_seq=event.seq))
+        previous_due=complaint.answer_due, new_due=new_due, issued_at=now, audit_seq=event.seq)
     complaint.supervisions += 1
     due_words = _beijing(new_due)
     _tell_role(uow, complaint, "overdue", issuer_role, issuer_org,
