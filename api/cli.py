@@ -18,6 +18,7 @@ import click
 from engine import clock, committed
 from engine.errors import XiaoweiError
 from engine.services import Actor, audit, definitions, health, orgs, redlines, timers
+from engine.services.complaints.worker import run_complaint_jobs
 from engine.settings import Settings, SettingsError
 
 from .lifeline import exit_with_parent, parent_alive
@@ -204,6 +205,8 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
         if once:
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             click.echo(f"{len(done)} matters advanced")
+            jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
+            click.echo(f"{len(jobs['registered'])} complaints registered, {jobs['sent']} notifications sent")
             return
         _poll(ctx, interval, parent_pid, progress)
 
@@ -226,6 +229,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
         while True:
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
             timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
+            run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
             _nightly_sweep(ctx)
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
@@ -323,6 +327,9 @@ def demo(walk, history, history_matters):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         walked = walk_demo(ctx)
         click.echo(f"  {len(walked)} matters walked" if walked else "  already walked")
+        from engine.services.complaints.demo import seed_demo_complaints
+        filed = seed_demo_complaints(ctx)      # 群众诉求: the portal's figures and the statistics page
+        click.echo(f"  {len(filed)} demo complaints" if filed else "  demo complaints already there")
     click.echo("\ndemo ready. Every demo user's password is " + repr(DEMO_PASSWORD) + " (demo only, never in production).")
     click.echo("User names are <role code in lower case>.<unit code>, for example:")
     for role, unit in (("TWO_COMMITTEES", "lushui_village"), ("SUPERVISION_COMMITTEE", "lushui_village"),
@@ -386,6 +393,16 @@ def users_revoke(username, role, org):
     from engine.services import identity
     user = identity.revoke_role(_migrated_context(), Actor.system(), username, role, org)
     click.echo(f"{user['username']}: " + (", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "no roles"))
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 366), help="How long it is valid.")
+def users_token(username, days):
+    """Issue a long-lived bearer token for a service account (the chat-group bot: grant it COMPLAINT_BOT first)."""
+    from engine.services import identity
+    issued = identity.service_token(_migrated_context(), Actor.system(), username, days)
+    click.echo(f"{issued['token']}\n(valid until {issued['expires_at'].isoformat()}; shown only now)")
 
 
 @users.command("list")

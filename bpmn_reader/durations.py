@@ -96,9 +96,14 @@ def _either(first: str | None, second: str | None, condition: str | None) -> str
 
 
 def _conditional(cases: list[tuple[str | None, str]]) -> str:
-    """[(condition words, value words), ..., (None, the usual value)] -> '一般…，…的…'."""
+    """[(condition words, value words), ..., (None, the usual value)] -> '一般…，…的…'; conditions
+    with the same value are said together ('一般15天，工程项目、三资的30天')."""
     usual = cases[-1][1]
-    special = "，".join(f"{word}的{value}" for word, value in cases[:-1] if value != usual)
+    grouped: dict[str, list[str]] = {}
+    for word, value in cases[:-1]:
+        if value != usual:
+            grouped.setdefault(value, []).append(word)
+    special = "，".join(f"{'、'.join(words)}的{value}" for value, words in grouped.items())
     return f"一般{usual}，{special}" if special else usual
 
 
@@ -109,6 +114,13 @@ def _condition(node, conditions: Mapping[str, str]) -> str | None:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Name) \
             and conditions.get(node.operand.id):
         return f"非{conditions[node.operand.id]}"
+    # An option of a choice field: `category == 'project'` -> '工程项目', when the caller words the
+    # option (key 'category==project', or '==project' for any field).
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq) \
+            and isinstance(node.left, ast.Name) and isinstance(node.comparators[0], ast.Constant) \
+            and isinstance(node.comparators[0].value, str):
+        value = node.comparators[0].value
+        return conditions.get(f"{node.left.id}=={value}") or conditions.get(f"=={value}")
     return None
 
 

@@ -83,6 +83,9 @@ class ProcessInfo:
     start_event: str | None = None # the id of the start event (where the start form is declared)
     end_publications: dict = field(default_factory=dict)  # end event id -> what reaching it publishes
     called_sections: dict = field(default_factory=dict)   # called process key -> section its records go to
+    # Form fields naming the people (user names) a matter is about: they may neither see it nor act on
+    # any of its steps (the process property `withheld_from`; a complaint about a cadre).
+    withheld_from: tuple = ()
 
     def field_names(self) -> set[str]:
         names = set(self.start_form.names())
@@ -96,7 +99,8 @@ class ProcessInfo:
                 "start_form": [f.as_dict() for f in self.start_form.fields],
                 "steps": [s.as_dict() for s in self.steps.values()], "end_events": self.end_events,
                 "timers": self.timers, "calls": list(self.calls), "reads": sorted(self.reads),
-                "start_role": self.start_role, "publications": self.publications()}
+                "start_role": self.start_role, "publications": self.publications(),
+                "withheld_from": list(self.withheld_from)}
 
     def publications(self) -> list[dict]:
         """Every publicity point of the item with what it publishes, in document order of steps."""
@@ -332,10 +336,16 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))
     declared = _declarations(process, filename, start_form, steps)
     steps = {sid: replace(s, publications=declared.by_element.get(sid, ())) for sid, s in steps.items()}
+    withheld = tuple(x.strip() for x in (meta.get("withheld_from") or "").split(",") if x.strip())
+    fields = set(start_form.names()).union(*(s.form.names() for s in steps.values()))
+    unknown = [name for name in withheld if name not in fields]
+    if unknown:
+        raise DefinitionError(filename, key, f"withheld_from 指向不存在的表单字段：{', '.join(unknown)}")
     return ProcessInfo(key, process.get("name") or key, filename, sha,
                        {k: meta.get(k) for k in METADATA_KEYS}, lanes, start_form, steps, ends, timers,
                        calls, frozenset(_names_read(process)), mi_names, embedded, start_role, start_event,
-                       {e: p for e, p in declared.by_element.items() if e not in steps}, declared.called_sections)
+                       {e: p for e, p in declared.by_element.items() if e not in steps}, declared.called_sections,
+                       withheld)
 
 
 def _declarations(process, filename: str, start_form: Form, steps: dict):

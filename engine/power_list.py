@@ -26,8 +26,12 @@ def duration_words(expression: str | None, parameters: dict, fields: list | None
 
 
 def yes_no_words(fields: list) -> dict[str, str]:
-    """name -> the words a yes/no form field stands for in a condition ('情况复杂')."""
-    return {f["name"]: condition_clause(f["label"]) for f in fields if f.get("type") == "boolean" and f.get("label")}
+    """name -> the words a yes/no form field stands for in a condition ('情况复杂'); 'name==option'
+    -> the option's name, for a condition on a choice field ('category==project' -> '工程项目')."""
+    words = {f"{f['name']}=={o['value']}": o["label"] for f in fields if f.get("type") == "enum"
+             for o in f.get("options", []) if o.get("label")}
+    return {**words, **{f["name"]: condition_clause(f["label"]) for f in fields
+                        if f.get("type") == "boolean" and f.get("label")}}
 
 
 def item_fields(info: dict) -> list:

@@ -57,6 +57,12 @@ class Settings:
     worker_heartbeat: timedelta = timedelta(seconds=120)   # /readyz: a timer worker beat within this
     metrics_allow: tuple = ("127.0.0.1", "::1")            # addresses or networks that may read /metrics
     metrics_token: str | None = None           # or a bearer token that may (from anywhere)
+    # Complaints (issue 11): floods on the portal, 查询码 guessing, and where notifications go.
+    public_complaints_per_hour: int = 5        # complaints filed on the portal per sender address and hour
+    complaint_lookups_per_hour: int = 20       # 查询码 lookups and ratings per sender address and hour
+    notify_webhook_url: str | None = None      # None: notifications are written to the log only
+    notify_webhook_secret: str | None = None   # signs each webhook body (X-Xiaowei-Signature, HMAC-SHA256)
+    notify_webhook_timeout: float = 10.0       # seconds
 
     @property
     def secure_cookies(self) -> bool:
@@ -99,6 +105,11 @@ class Settings:
             "worker_heartbeat": timedelta(seconds=_number(env, "XIAOWEI_WORKER_HEARTBEAT_SECONDS", 120, 1, 86400)),
             "metrics_allow": _networks(env, "XIAOWEI_METRICS_ALLOW", ("127.0.0.1", "::1")),
             "metrics_token": env.get("XIAOWEI_METRICS_TOKEN") or None,
+            "public_complaints_per_hour": int(_number(env, "XIAOWEI_PUBLIC_COMPLAINTS_PER_HOUR", 5, 1, 10000)),
+            "complaint_lookups_per_hour": int(_number(env, "XIAOWEI_COMPLAINT_LOOKUPS_PER_HOUR", 20, 1, 100000)),
+            "notify_webhook_url": _url(env, "XIAOWEI_NOTIFY_WEBHOOK_URL"),
+            "notify_webhook_secret": env.get("XIAOWEI_NOTIFY_WEBHOOK_SECRET") or None,
+            "notify_webhook_timeout": _number(env, "XIAOWEI_NOTIFY_WEBHOOK_TIMEOUT", 10, 0.1, 300),
         }
         values.update(overrides)
         return cls(**values)
@@ -108,6 +119,14 @@ def _choice(env, name: str, allowed: tuple) -> str | None:
     value = env.get(name) or None
     if value is not None and value not in allowed:
         raise SettingsError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _url(env, name: str) -> str | None:
+    """An http(s) address, or None when unset."""
+    value = env.get(name) or None
+    if value is not None and not (value.startswith("http://") or value.startswith("https://")) or (value and " " in value):
+        raise SettingsError(f"{name}={value!r}: expected an http:// or https:// address")
     return value
 
 

@@ -105,3 +105,52 @@ class Severity(StrEnum):
     @classmethod
     def labels(cls) -> dict[str, str]:
         return {s.value: s.label for s in cls}
+
+
+class ComplaintStatus(StrEnum):
+    """Where a villager's complaint stands (the side table `complaints`; issue 11)."""
+    SUBMITTED = "submitted"        # filed on the portal, the worker has not registered it yet
+    RECEIVED = "received"          # registered, waiting for 受理
+    ACCEPTED = "accepted"          # accepted, waiting to be handed to a unit
+    ASSIGNED = "assigned"          # with the responsible unit
+    ANSWERED = "answered"          # answered, waiting for the villager's rating
+    CLOSED = "closed"              # 办结
+    REJECTED = "rejected"          # 不予受理 (the villager told why)
+    MERGED = "merged"              # closed as a duplicate of another case
+    CANCELLED = "cancelled"        # its matter was cancelled by an administrator
+
+    @property
+    def label(self) -> str:
+        return _COMPLAINT_LABELS[self]
+
+    @property
+    def concluded(self) -> bool:
+        """办结 for the closure rate: closed, refused with notice, or merged into another case."""
+        return self in (ComplaintStatus.CLOSED, ComplaintStatus.REJECTED, ComplaintStatus.MERGED)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {status.value: status.label for status in cls}
+
+
+_COMPLAINT_LABELS = {ComplaintStatus.SUBMITTED: "已提交，待登记", ComplaintStatus.RECEIVED: "待受理",
+                     ComplaintStatus.ACCEPTED: "已受理，待交办", ComplaintStatus.ASSIGNED: "办理中",
+                     ComplaintStatus.ANSWERED: "已答复，待评价", ComplaintStatus.CLOSED: "已办结",
+                     ComplaintStatus.REJECTED: "不予受理", ComplaintStatus.MERGED: "已并案办理",
+                     ComplaintStatus.CANCELLED: "已撤销"}
+
+# The choices of the complaint_handling start form and steps, in words (tests/unit/test_complaint_vocabulary.py
+# checks they match the definition's options).
+COMPLAINT_CATEGORIES = {"finance": "财务", "project": "工程项目", "assets": "三资", "relief": "低保救助",
+                        "conduct": "干部作风", "other": "其他"}
+COMPLAINT_CHANNELS = {"portal": "公开平台（公开栏二维码）", "wechat": "监督微信群", "phone": "电话", "visit": "来访",
+                      "letter": "信件"}
+HANDLER_LEVELS = {"village": "村民委员会", "township": "乡镇人民政府", "county": "县级主管部门"}
+RATINGS = {"satisfied": "满意", "dissatisfied": "不满意"}
+
+
+def complaint_status_label(value: str) -> str:
+    try:
+        return ComplaintStatus(value).label
+    except ValueError:
+        return value

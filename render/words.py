@@ -40,9 +40,11 @@ class Vocabulary:
     process_names: Mapping[str, str] = field(default_factory=dict)   # called item key -> name
 
     def conditions(self) -> dict[str, str]:
-        """Yes/no fields as the words a conditional time limit says ('情况复杂')."""
-        return {name: condition_clause(f.label) for name, f in self.fields.items()
-                if f.type == 'boolean' and f.label}
+        """Yes/no fields as the words a conditional time limit says ('情况复杂'), and the options
+        of choice fields ('==project': '工程项目')."""
+        return {**{f'=={value}': name for value, name in self.enum_names.items() if value and name},
+                **{name: condition_clause(f.label) for name, f in self.fields.items()
+                   if f.type == 'boolean' and f.label}}
 
     def is_money(self, name: str) -> bool:
         found = self.fields.get(name)

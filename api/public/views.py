@@ -12,13 +12,16 @@
     POST /public/objections                       file an objection (signed form token, throttled)
     /public/<village>/documents/<record>/<file>   a document a record lists as public
     /public/api/...                               the same data as JSON
+    /public/<village>/complaints[/new]            群众诉求: the public cases and figures; 我要反映 (issue 11)
+    POST /public/complaints                       file a complaint (signed form token, throttled): the 查询码
+    /public/complaints/lookup (GET form, POST)    follow a case with its 查询码; POST /public/complaints/rate
 """
 from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, url_for
 
-from engine.errors import Conflict, InvalidData
-from engine.services.public import catalogue, objections, records
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.services.public import catalogue, complaints, objections, records
 
 from ..rest import ctx
 from ..rest.attachments import download_response
@@ -147,3 +150,80 @@ def api_publicity(village):
 @bp.route("/api/<village>/power-list")
 def api_power_list(village):
     return cached(records.version(ctx(), village), lambda: jsonify(catalogue.power_list(ctx(), village)))
+
+
+# -- 群众诉求 (issue 11): cases, figures, filing, following with the 查询码 -----------------------------
+COMPLAINT_FORM = "complaint"          # what the form token of the filing form names
+
+
+@bp.route("/<village>/complaints")
+def village_complaints(village):
+    version = f"{records.version(ctx(), village)}.{complaints.version(ctx(), village)}"
+    return cached(version, lambda: _page("complaints.html", tab="complaints", **complaints.public_cases(ctx(), village)))
+
+
+@bp.route("/<village>/complaints/new")
+def complaint_form(village):
+    version = f"{records.version(ctx(), village)}.{token_epoch()}"
+    return cached(version, lambda: _complaint_form(village))
+
+
+def _complaint_form(village: str, errors: dict | None = None, values: dict | None = None):
+    return _page("complaint_new.html", tab="complaints", village=catalogue.village(ctx(), village),
+                 token=form_token(village, COMPLAINT_FORM), errors=errors or {}, values=values or {},
+                 categories=complaints.CATEGORIES)
+
+
+@bp.route("/complaints", methods=["POST"])
+def file_complaint():
+    form = request.form
+    token = read_token(form.get("token", ""))
+    if token is None or token["p"] != COMPLAINT_FORM:
+        raise Conflict("表单已过期或无效，请刷新页面后重新填写")
+    values = {k: form.get(k, "") for k in ("category", "content", "concerned_matter", "about_cadre",
+                                           "publish_consent", "name", "phone")}
+    photos = [(f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename]
+    try:
+        filed = complaints.file_public_complaint(ctx(), token["v"], values, photos, source=sender())
+    except InvalidData as exc:
+        return _complaint_form(token["v"], exc.errors, values), 422, {"Cache-Control": "no-store"}
+    return _page("complaint_filed.html", tab="complaints", **filed), 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/complaints/lookup")
+def complaint_lookup_form():
+    return cached(token_epoch(), lambda: _page("complaint_lookup.html", village=None, errors={}, case=None))
+
+
+@bp.route("/complaints/lookup", methods=["POST"])
+def complaint_lookup():
+    code = request.form.get("code", "")
+    try:
+        case = complaints.lookup(ctx(), code, source=sender())
+    except (InvalidData, NotFound) as exc:
+        errors = exc.errors or {"code": exc.message}
+        return _page("complaint_lookup.html", village=None, errors=errors, case=None, code=code), \
+            422 if isinstance(exc, InvalidData) else 404, {"Cache-Control": "no-store"}
+    return _page("complaint_lookup.html", village=None, errors={}, case=case, code=code), 200, \
+        {"Cache-Control": "no-store"}
+
+
+@bp.route("/complaints/rate", methods=["POST"])
+def complaint_rate():
+    code = request.form.get("code", "")
+    try:
+        case = complaints.rate_online(ctx(), code, request.form.get("rating", ""), request.form.get("note", ""),
+                                      source=sender())
+    except (InvalidData, Conflict) as exc:
+        errors = exc.errors or {"rating": exc.message}
+        case = None if "code" in errors else complaints.lookup(ctx(), code, source=sender())
+        return _page("complaint_lookup.html", village=None, errors=errors, case=case, code=code), 422, \
+            {"Cache-Control": "no-store"}
+    return _page("complaint_lookup.html", village=None, errors={}, case=case, code=code, rated=True), 200, \
+        {"Cache-Control": "no-store"}
+
+
+@bp.route("/api/<village>/complaints")
+def api_complaints(village):
+    version = f"{records.version(ctx(), village)}.{complaints.version(ctx(), village)}"
+    return cached(version, lambda: jsonify(complaints.public_cases(ctx(), village)))

@@ -37,9 +37,15 @@ def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool 
     caller asked about that id, and naming the matter behind it would tell an outsider which
     matter it is."""
     record = uow.matters.get(matter_id, lock=lock)
-    if record is None or not actor.reaches(uow.lineage(record.village_code)):
+    if record is None or not actor.reaches(uow.lineage(record.village_code)) or withheld(uow, actor, record.id):
         raise (OutOfScope if acting and record is not None else NotFound)(not_found or f"找不到事项 {matter_id}")
     return record
+
+
+def withheld(uow, actor, matter_id: int) -> bool:
+    """The matter is about this user (a complaint about a cadre, the definition's `withheld_from`):
+    they may neither see it nor act on it, whatever roles they hold."""
+    return not actor.is_system and uow.exclusions.excludes(matter_id, actor.name)
 
 
 def readable_matter(uow, actor, matter_id: int, not_found: str | None = None):

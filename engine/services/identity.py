@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts, Unauthenticated
@@ -163,6 +164,28 @@ def actor_for_token(ctx, token: str) -> Actor:
             raise Unauthenticated("账号已停用")
         grants = frozenset(Grant(g.role, g.org_code) for g in uow.users.grants(user.id))
         return Actor(user.username, grants, user.id)
+
+
+MAX_SERVICE_DAYS = 366
+
+
+def service_token(ctx, actor, username: str, days: int = 90) -> dict:
+    """A token for a service account (the chat-group bot holding COMPLAINT_BOT): issued at the server
+    by the system, valid `days` (at most a year), revocable like any token; audited without the token."""
+    if not actor.is_system:
+        raise Forbidden("只有在服务器上（xiaowei users token）才能签发服务账号令牌")
+    if not isinstance(days, int) or not 1 <= days <= MAX_SERVICE_DAYS:
+        raise InvalidData("有效期有误", {"days": f"有效期为 1 至 {MAX_SERVICE_DAYS} 天"})
+    now = clock.now()
+    with ctx.uow() as uow:
+        user = _user(uow, username)
+        token = secrets.token_urlsafe(32)
+        row = uow.tokens.add(token_hash=_digest(token), user_id=user.id, kind="service", created_at=now,
+                             expires_at=now + timedelta(days=days))
+        uow.audit.append("service_token_issued", actor.name, None, {"username": user.username, "days": days,
+                                                                    "expires_at": row.expires_at.isoformat()}, now.isoformat())
+        uow.commit()
+        return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
 
 
 def revoke_token(ctx, actor, token: str) -> None:

@@ -314,7 +314,8 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     with ctx.uow(readonly=True) as uow:
         if columns["keyword"]:
             columns["people"] = uow.users.matching(columns["keyword"])
-        rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page)
+        rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page,
+                                         hidden_from=None if actor.is_system else actor.name)
         return [views.matter_summary(ctx, row) for row in rows], total
 
 
@@ -365,7 +366,8 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
             for grant in actor.grants:
                 roles_by_unit.setdefault(grant.org, set()).add(grant.role)
             reach = [(roles, uow.orgs.within({unit})) for unit, roles in roles_by_unit.items()]
-        rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page)
+        rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page,
+                                       hidden_from=None if actor.is_system else actor.name)
         # An intake step with objections filed online stands out in the 村监委's list.
         waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
         return [{**views.task_summary(ctx, row), "public_objections_waiting": waiting.get(row.task_id, 0)}

@@ -9,7 +9,9 @@ from ..expressions import evaluate
 from ..runtime import SERIALIZER_VERSION, Matter
 from ..vocabulary import MatterStatus, StepStatus
 from ..workdays import WorkingDays
+from .complaints.tracking import track as track_complaint
 from .publishing import publish_after_action
+from .withholding import sync_withheld
 
 log = logging.getLogger("xiaowei.services")
 
@@ -48,6 +50,8 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
             uow.audit.append(f"matter_{status}", actor.name, record.id,
                              {"outcome": record.outcome, "error": record.error}, now.isoformat())
     publish_after_action(uow, record, matter, actor, now, completed, ready)
+    sync_withheld(uow, record, matter.bundle)               # who the matter is about may not see it
+    track_complaint(uow, record, matter, actor, events, now, completed)   # a complaint's side table
     uow.flush()
 
 

@@ -6,3 +6,4 @@ from .db import Database, database_url_from_env, dispose_every_database  # noqa:
 from .uow import PortalUnitOfWork, UnitOfWork  # noqa: F401
 from . import operations_models  # noqa: F401,E402 - registers the operations tables on Base.metadata
 from . import warning_models  # noqa: F401,E402 - registers the supervision tables on Base.metadata
+from . import complaint_models  # noqa: F401,E402 - registers the complaint tables (issue 11) on Base.metadata

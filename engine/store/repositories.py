@@ -15,6 +15,7 @@ from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter
 from ..workdays import WorkCalendar, YearArrangement
 from .operations_models import ArchivedMatter
+from .complaint_models import MatterExclusion
 from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, CalendarDay, CalendarYear, DefinitionVersion,
                      IdempotencyKey, InboxItem,
                      MatterRecord, OrgUnit, TownshipParameter, TownshipParameterDefinition)
@@ -166,7 +167,8 @@ class MatterRepository(_Repository):
         query = select(MatterRecord).where(MatterRecord.id == matter_id)
         return self.session.scalar(query.with_for_update() if lock else query)
 
-    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int) -> tuple[list[MatterRecord], int]:
+    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int,
+               hidden_from: str | None = None) -> tuple[list[MatterRecord], int]:
         """Matters matching the filters, within `villages` (None: everywhere).
 
         Filters: equality on process_key, village_code, township_code, status; `created_from`
@@ -174,10 +176,14 @@ class MatterRepository(_Repository):
         (inclusive; a matter without an amount matches neither); `overdue_at`: a datetime, only
         matters with a ready step due before it (the inbox side table, never the workflow state);
         `ids`: only these matters; `keyword`: in the subject or the data, the matter's number, or
-        (with `people`, login names whose display names match it) who started it or did a step."""
+        (with `people`, login names whose display names match it) who started it or did a step;
+        `hidden_from`: a user name; matters withheld from that user (matter_exclusions: a complaint
+        about them) are left out."""
         query = select(MatterRecord)
         if villages is not None:
             query = query.where(MatterRecord.village_code.in_(villages))
+        if hidden_from:
+            query = query.where(MatterRecord.id.not_in(_withheld_from(hidden_from)))
         for column in ("process_key", "village_code", "township_code", "status"):
             if filters.get(column):
                 query = query.where(getattr(MatterRecord, column) == filters[column])
@@ -244,6 +250,11 @@ class MatterRepository(_Repository):
             query = query.where(MatterRecord.id.not_in(exclude))
         query = query.order_by(MatterRecord.next_timer_due).limit(1).with_for_update(skip_locked=True)
         return self.session.scalar(query.execution_options(populate_existing=True))
+
+
+def _withheld_from(username: str):
+    """The ids of matters withheld from a user (engine/store/complaint_models.MatterExclusion)."""
+    return select(MatterExclusion.matter_id).where(MatterExclusion.username == username)
 
 
 class CalendarRepository(_Repository):
@@ -326,9 +337,12 @@ class InboxRepository(_Repository):
             matter_id=matter_id, process_key=process_key, step_id=step_id, state=StepStatus.COMPLETED)))
 
     def search(self, reach: list[tuple[set[str], set[str]]] | None, role: str | None, village_code: str | None,
-               offset: int, limit: int):
-        """Ready steps; `reach` (roles, villages) pairs limit them to what a user may do (None: all)."""
+               offset: int, limit: int, hidden_from: str | None = None):
+        """Ready steps; `reach` (roles, villages) pairs limit them to what a user may do (None: all);
+        steps of matters withheld from `hidden_from` are left out."""
         query = select(InboxItem).where(InboxItem.state == StepStatus.READY)
+        if hidden_from:
+            query = query.where(InboxItem.matter_id.not_in(_withheld_from(hidden_from)))
         if reach is not None:
             query = query.where(or_(false(), *(and_(InboxItem.role.in_(roles), InboxItem.village_code.in_(villages))
                                               for roles, villages in reach)))

@@ -17,6 +17,8 @@ from .repositories import (AttachmentRepository, AuditRepository, CalendarReposi
                            ParameterRepository)
 from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
 from .warning_repositories import RedlineFactsRepository, SweepRepository, WarningRepository
+from .complaint_repositories import (ComplaintRepository, ExclusionRepository, OutboxRepository,
+                                     PortalComplaintRepository)
 
 
 class _Transaction:
@@ -76,6 +78,9 @@ class UnitOfWork(_Transaction):
         self.warnings = WarningRepository(self.session)              # red lines (issue 12)
         self.redline_facts = RedlineFactsRepository(self.session)
         self.sweeps = SweepRepository(self.session)
+        self.complaints = ComplaintRepository(self.session)        # issue 11
+        self.exclusions = ExclusionRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     def flush(self) -> None:
@@ -115,4 +120,6 @@ class PortalUnitOfWork(_Transaction):
         self.audit = AuditRepository(self.session)
         # The township's rules are public (time limits, telephones on its flowcharts).
         self.parameters = ParameterRepository(self.session)
+        # Complaints filed online, their 查询码 lookups, the anonymised cases (never a reporter read).
+        self.complaints = PortalComplaintRepository(self.session)
         return self

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from api import create_app
+from engine.services.complaints.demo import CASES, seed_demo_complaints
+from engine.services.complaints.worker import run_complaint_jobs
 from engine.services.demo_walk import VILLAGE
 from engine.store.models import PublishedRecord
 from tests.e2e.conftest import make_user
@@ -31,6 +33,7 @@ def every_public_response(client, ctx) -> dict:
     for village in villages:
         pages.update(crawl(client, f"/public/{village}"))
         for url in (f"/public/api/{village}/power-list", f"/public/api/{village}/publicity",
+                    f"/public/api/{village}/complaints",
                     *(f"/public/api/{village}/{s}" for s in SECTIONS), *(f"/public/api/{village}/{s}?page=2" for s in SECTIONS)):
             pages[url] = client.get(url)
     pages["/public/api/villages"] = client.get("/public/api/villages")
@@ -77,3 +80,35 @@ def test_the_scan_would_catch_a_leak(walked):
         detail = client.get(f"/api/v1/instances/{matter['id']}", headers=headers).get_data(as_text=True)
         found |= {kind for kind, _ in personal_numbers(detail)}
     assert found == {"18-digit ID number", "mobile phone", "bank account"}
+
+
+# -- complaints (issue 11): the reporter is never shown, not even to the holder of the 查询码 --------
+REPORTER_NAMES = [reporter["name"] for *_, reporter, _, _, _ in CASES if reporter.get("name")] + ["钱多多"]
+
+
+def test_no_public_complaint_page_shows_a_reporter(walked):
+    app, ctx = walked
+    client = app.test_client()
+    seed_demo_complaints(ctx)                      # the bot's, the clerk's, 桃花村's: names and phones given
+    form = client.get(f"/public/{VILLAGE}/complaints/new").get_data(as_text=True)
+    (token,) = TOKEN.findall(form)
+    filed = client.post("/public/complaints", data={
+        "token": token, "category": "conduct", "content": "村干部吃拿卡要，我是钱多多，电话13912345678",
+        "name": "钱多多", "phone": "13912345678", "publish_consent": "on"})
+    assert filed.status_code == 200
+    code = filed.get_data(as_text=True).split('id="lookup-code">')[1].split("<")[0]
+    run_complaint_jobs(ctx)
+    pages = every_public_response(client, ctx)
+    assert any("/complaints" in url for url in pages)
+    for case_code in (code,):
+        pages[f"lookup {case_code}"] = client.post("/public/complaints/lookup", data={"code": case_code})
+    assert "干部作风" in pages[f"lookup {code}"].get_data(as_text=True)           # the holder sees their case
+    public = client.get(f"/public/{VILLAGE}/complaints").get_data(as_text=True)
+    assert "保洁费" in public                                                    # a published, anonymised case
+    leaks = []
+    for url, response in pages.items():
+        assert response.status_code == 200, url
+        shown = response.get_data().decode("utf-8", errors="replace")
+        leaks += [(url, *found) for found in personal_numbers(shown)]
+        leaks += [(url, "name", name) for name in REPORTER_NAMES if name in shown and response.mimetype != "application/pdf"]
+    assert leaks == []

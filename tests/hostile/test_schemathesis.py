@@ -20,6 +20,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from api import create_app
 from engine.identity import Grant
 from engine.services import Actor, Context, attachments, health, identity, matters
+from engine.services.complaints import intake as complaints_intake
 from engine.services.definitions import sync_definitions
 from engine.services.demo import DEMO_PASSWORD, seed_demo
 from engine.store import Database
@@ -68,11 +69,15 @@ def real_ids(ctx, username: str) -> dict[str, list]:
     ours, theirs = started("lushui_village"), started("hongqi_village")
     files = [attachments.upload_attachment(ctx, Actor(who, frozenset()), "签到表.pdf", PDF)["id"]
              for who in (username, "villager_council.lushui_village")]
+    bot = Actor("complaint_bot.demo_county", frozenset({Grant("COMPLAINT_BOT", "demo_county")}))
+    cases = [complaints_intake.file_complaint(ctx, bot, village, {"category": "finance", "content": "账目不清请核实",
+                                                                  "channel": "wechat"})["id"]
+             for village in ("lushui_village", "hongqi_village")]
     return {"instance_id": [ours["id"], theirs["id"]],
             "task_id": [ours["ready_steps"][0]["id"], theirs["ready_steps"][0]["id"]],
             "attachment_id": files, "key": ["village_project", "major_decision"],
             "township": ["qingshan_town", "baiyun_town"], "name": ["result_publicity_days", "no_such_parameter"],
-            "username": [username, "reporting_clerk.hongqi_village"]}
+            "username": [username, "reporting_clerk.hongqi_village"], "complaint_id": cases}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -7,6 +7,7 @@ from flask import redirect, request, url_for
 
 from engine.errors import Conflict, InvalidData, LikelyDuplicate
 from engine.services import definitions, matters
+from engine.services.complaints.tracking import COMPLAINT_KEY
 from engine.vocabulary import quoted
 
 from ...rest import ctx
@@ -23,6 +24,8 @@ def start_catalogue():
 
 @bp.route("/start/<key>")
 def start_form(key):
+    if key == COMPLAINT_KEY:                 # a complaint is entered with its reporter and channel
+        return redirect(url_for("web.complaint_new"))
     item = definitions.get_process(ctx(), actor(), key)
     # One key per form shown: back + submit again, or a double tap, answers the matter already
     # started instead of starting a second one (the start service's idempotency key).

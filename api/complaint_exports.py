@@ -1,0 +1,66 @@
+"""Complaint statistics as files: CSV (UTF-8 with a BOM, so Excel and WPS read the Chinese) and
+XLSX (openpyxl). Times in Beijing time; one row per unit, then the total."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta, timezone
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+COLUMNS = [("received", "收到"), ("answered", "已答复"), ("on_time", "按时答复"), ("overdue", "超期"),
+           ("closed", "办结"), ("closure_rate", "办结率(%)"), ("rated", "已评价"), ("satisfied", "满意"),
+           ("satisfaction", "满意率(%)"), ("supervisions", "督办次数"), ("reopened", "重新办理"), ("repeat", "重复件")]
+
+
+def rows(stats: dict) -> list[list]:
+    header = [stats["group_level_name"], *(label for _, label in COLUMNS), "主要类别"]
+    body = [[unit["name"], *(_cell(unit[key]) for key, _ in COLUMNS), _categories(unit)] for unit in stats["by_unit"]]
+    total = ["合计", *(_cell(stats["totals"][key]) for key, _ in COLUMNS), _categories(stats["totals"])]
+    return [header, *body, total]
+
+
+def title(stats: dict) -> str:
+    period = stats["period"]
+    start = period["from"].astimezone(BEIJING).strftime("%Y-%m-%d") if period["from"] else "开始"
+    end = (period["to"] - timedelta(seconds=1)).astimezone(BEIJING).strftime("%Y-%m-%d") if period["to"] else "至今"
+    return f"{stats['scope']['name']}群众诉求统计（{start} 至 {end}）"
+
+
+def csv_bytes(stats: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([title(stats)])
+    writer.writerows(rows(stats))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(stats: dict) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "群众诉求统计"
+    sheet.append([title(stats)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for n, row in enumerate(rows(stats)):
+        sheet.append(row)
+        if n == 0:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions[chr(ord("A") + len(COLUMNS) + 1)].width = 30
+    generated = stats["generated_at"].astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    sheet.append([])
+    sheet.append([f"生成时间：{generated}（北京时间）"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def _categories(figures: dict) -> str:
+    return "、".join(f"{c['name']}{c['count']}件" for c in figures["categories"][:3])

@@ -1,0 +1,36 @@
+"""Ratings villagers leave online with their 查询码 (the portal writes them on the case row): the
+worker records each on the matter's rating step as the system, with 评价方式 查询码在线评价."""
+from __future__ import annotations
+
+from ...errors import Conflict, InvalidData, NotFound
+from ..matters import complete_step
+
+RATING_STEPS = {"rate": "", "rerate": "re"}
+
+
+def apply_online_ratings(ctx, actor, limit: int | None = None) -> list[dict]:
+    done, seen = [], set()
+    while limit is None or len(done) < limit:
+        with ctx.uow() as uow:
+            complaint = uow.complaints.with_pending_rating(seen)
+            if complaint is None:
+                break
+            complaint_id = complaint.id
+            seen.add(complaint_id)
+            pending = dict(complaint.pending_rating)
+            step = next((r for r in uow.inbox.ready_for_matter(complaint.matter_id) if r.step_id in RATING_STEPS), None)
+            if step is None:                     # no rating waited (any more): nothing to record
+                complaint.pending_rating = None
+                uow.commit()
+                done.append({"complaint": complaint.id, "applied": False})
+                continue
+            task_id, prefix = step.task_id, RATING_STEPS[step.step_id]
+        data = {f"{prefix}rating": pending.get("rating"), f"{prefix}rating_channel": "online"}
+        if pending.get("note"):
+            data[f"{prefix}rating_note"] = pending["note"]
+        try:
+            complete_step(ctx, actor, task_id, data)
+            done.append({"complaint": complaint_id, "applied": True})
+        except (Conflict, InvalidData, NotFound):
+            done.append({"complaint": complaint_id, "applied": False})
+    return done
