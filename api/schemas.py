@@ -259,6 +259,7 @@ class ChainReportSchema(Schema):
     last_hash = fields.String()
     broken_seq = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
+    anchors = fields.Integer(metadata={"description": "published daily anchors checked against the chain"})
 
 
 class CalendarDateSchema(Schema):

@@ -5,3 +5,4 @@ The only package of the engine that imports SQLAlchemy; services see repositorie
 from .db import Database, database_url_from_env, dispose_every_database  # noqa: F401
 from .uow import PortalUnitOfWork, UnitOfWork  # noqa: F401
 from . import operations_models  # noqa: F401,E402 - registers the operations tables on Base.metadata
+from . import board_models  # noqa: F401,E402 - registers the audit anchors table on Base.metadata

@@ -108,6 +108,35 @@ class PortalRecordRepository(_Repository):
                                     .group_by(PublishedRecord.section))
         return dict(rows.all())
 
+    def published_between(self, village: str, start: datetime, end: datetime) -> list[PublishedRecord]:
+        """A notice board's period: records published in [start, end), oldest first."""
+        return list(self.session.scalars(self._shown(village).where(
+            PublishedRecord.published_at >= start, PublishedRecord.published_at < end)
+            .order_by(PublishedRecord.published_at, PublishedRecord.id)))
+
+    def of_items_before(self, village: str, items: list[str], end: datetime) -> list[PublishedRecord]:
+        """Records of these items published before `end` (a board's fixed items), oldest first."""
+        if not items:
+            return []
+        return list(self.session.scalars(self._shown(village).where(
+            PublishedRecord.process_key.in_(items), PublishedRecord.published_at < end)
+            .order_by(PublishedRecord.published_at, PublishedRecord.id)))
+
+    def by_code(self, code: str) -> list[PublishedRecord]:
+        """Records whose content hash starts with `code` (lower-case hex), withdrawn ones too: a
+        range on the hash's index, the same on SQLite and PostgreSQL."""
+        return list(self.session.scalars(select(PublishedRecord).where(
+            PublishedRecord.content_sha256 >= code, PublishedRecord.content_sha256 < code + "g")
+            .order_by(PublishedRecord.id).limit(5)))
+
+    def later_of(self, row: PublishedRecord) -> PublishedRecord | None:
+        """The newest record published again by the same step of the same matter after `row`
+        (a notice published anew after an objection, say), if any and not withdrawn."""
+        return self.session.scalar(select(PublishedRecord).where(
+            PublishedRecord.matter_id == row.matter_id, PublishedRecord.element == row.element,
+            PublishedRecord.source_process == row.source_process, PublishedRecord.id > row.id,
+            PublishedRecord.withdrawn_at.is_(None)).order_by(PublishedRecord.id.desc()).limit(1))
+
     def open_publicity(self, village: str) -> list[PublishedRecord]:
         return list(self.session.scalars(self._shown(village).where(PublishedRecord.publicity_task_id.is_not(None))
                                          .order_by(PublishedRecord.publicity_ends_at, PublishedRecord.id)))

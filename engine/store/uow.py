@@ -16,6 +16,7 @@ from .repositories import (AttachmentRepository, AuditRepository, CalendarReposi
                            IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
                            ParameterRepository)
 from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
+from .anchor_repositories import AnchorRepository, PublicAnchors
 
 
 class _Transaction:
@@ -72,6 +73,7 @@ class UnitOfWork(_Transaction):
         self.tokens = TokenRepository(self.session)
         self.publications = PublicationRepository(self.session)
         self.public_objections = PublicObjectionRepository(self.session)
+        self.anchors = AnchorRepository(self.session)
         return self
 
     def flush(self) -> None:
@@ -111,4 +113,6 @@ class PortalUnitOfWork(_Transaction):
         self.audit = AuditRepository(self.session)
         # The township's rules are public (time limits, telephones on its flowcharts).
         self.parameters = ParameterRepository(self.session)
+        # The daily anchors of the audit chain and the events published records come from (public).
+        self.anchors = PublicAnchors(self.session)
         return self

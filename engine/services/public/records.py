@@ -6,7 +6,7 @@ Structured views (a project's name and amount, the asset register) use the keys 
 put on fields (engine/disclosure.py KEYS)."""
 from __future__ import annotations
 
-from ...disclosure import KEYS, SECTIONS
+from ...disclosure import KEYS, SECTIONS, verify_code
 from ...errors import NotFound
 from .catalogue import place_of
 
@@ -110,7 +110,8 @@ def record_view(ctx, row) -> dict:
             "title": row.title, "role_name": role.name if role else None, "subject": row.subject,
             "fields": [{"label": f["label"], "text": f["text"], "masked": bool(f.get("masked"))} for f in row.fields],
             "documents": [{"id": d["id"], "name": d["name"], "size": d["size"]} for d in row.documents],
-            "published_at": row.published_at, "code": row.content_sha256[:12], "audit_seq": row.audit_seq,
+            "published_at": row.published_at, "code": verify_code(row.content_sha256), "audit_seq": row.audit_seq,
+            "audit_hash": row.audit_hash,
             "publicity": {"open": row.publicity_task_id is not None, "ends_at": row.publicity_ends_at}
             if row.publicity_step else None}
 
