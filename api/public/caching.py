@@ -7,6 +7,7 @@ out of every gunicorn worker, so a shared cache or a browser revalidates cheaply
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def code_version() -> str:
         if path.is_file() and path.suffix in (".py", ".html", ".css", ".js"):
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def digest(value) -> str:
+    """A short digest of an answer's data, for an answer whose tag is its own content."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()[:24]
 
 
 def cached(version: str, render, max_age: int = PAGE_MAX_AGE) -> Response:

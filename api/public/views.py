@@ -11,6 +11,9 @@
     /public/<village>/publicity                   公示中: open periods, with the objection form
     POST /public/objections                       file an objection (signed form token, throttled)
     /public/<village>/documents/<record>/<file>   a document a record lists as public
+    /public/<village>/board/<period>              公开栏: the notice board of a month or quarter, online
+    /public/verify[/<code>]                       a printed entry's verification code checked
+    /public/anchors                               the audit chain's daily anchors, and how to check
     /public/api/...                               the same data as JSON
 """
 from __future__ import annotations
@@ -18,13 +21,13 @@ from __future__ import annotations
 from flask import jsonify, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, InvalidData
-from engine.services.public import catalogue, objections, records
+from engine.services.public import board, catalogue, objections, records
 
 from ..rest import ctx
 from ..rest.attachments import download_response
 from ..rest.flowcharts import chart_response
 from .blueprint import bp
-from .caching import DOCUMENT_MAX_AGE, cached
+from .caching import DOCUMENT_MAX_AGE, cached, digest
 from .tokens import form_token, read_token, sender, token_epoch
 
 # Sections with a page of their own: address part -> section name in the records.
@@ -147,3 +150,61 @@ def api_publicity(village):
 @bp.route("/api/<village>/power-list")
 def api_power_list(village):
     return cached(records.version(ctx(), village), lambda: jsonify(catalogue.power_list(ctx(), village)))
+
+
+# -- the notice board (一栏), verification codes, audit anchors -----------------------------------
+PART_OF_SECTION = {section: part for part, section in SECTION_PAGES.items()}
+
+
+def _board_version(village: str, period: str) -> str:
+    return f"{records.version(ctx(), village)}.{board.anchors_version(ctx())}.{period}.{board.current_period()}"
+
+
+@bp.route("/<village>/board/<period>")
+def board_page(village, period):
+    return cached(_board_version(village, period), lambda: _page(
+        "board.html", tab="board", periods=board.periods(ctx(), village), **board.board(ctx(), village, period)))
+
+
+@bp.route("/verify")
+def verify_form():
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("public.verify_page", code=code[:40]), 303)
+    return cached(board.anchors_version(ctx()), lambda: _page("verify.html", result=None))
+
+
+@bp.route("/verify/<code>")
+def verify_page(code):
+    # The tag is the answer's own digest: an UPDATE made behind the system's back changes no data
+    # version, but it changes this answer, so no cache may keep saying "一致".
+    result = board.verify(ctx(), code)
+    return cached(digest(result), lambda: _page("verify.html", result=result, part=PART_OF_SECTION.get(result.get("section"))))
+
+
+@bp.route("/anchors")
+def anchors_page():
+    return cached(board.anchors_version(ctx()), lambda: _page("anchors.html", **board.anchors(ctx())))
+
+
+@bp.route("/api/<village>/board/<period>")
+def api_board(village, period):
+    return cached(_board_version(village, period), lambda: jsonify(_without_parts(board.board(ctx(), village, period))))
+
+
+@bp.route("/api/verify/<code>")
+def api_verify(code):
+    result = board.verify(ctx(), code)
+    return cached(digest(result), lambda: jsonify(result))
+
+
+@bp.route("/api/anchors")
+def api_anchors():
+    return cached(board.anchors_version(ctx()), lambda: jsonify(board.anchors(ctx())))
+
+
+def _without_parts(found: dict) -> dict:
+    """The JSON board lists each entry once, with where it goes: part, timing and heading."""
+    placed = [{**entry, "part": part["key"], "timing": group["timing"], "heading": group["heading"]}
+              for part in found["parts"] for group in part["groups"] for entry in group["entries"]]
+    return {**{k: v for k, v in found.items() if k not in ("parts", "entries")}, "entries": placed}

@@ -47,7 +47,9 @@ class AnchorRepository:
                                                             AuditEvent.event == "record_published"))
 
     def first_event_at(self) -> str | None:
-        return self.session.scalar(select(AuditEvent.at).where(AuditEvent.seq == 1))
+        """The earliest event time (a demo walked on a fixed clock writes events dated before the
+        first one appended, so this is not always event 1's)."""
+        return self.session.scalar(select(func.min(AuditEvent.at)))
 
     def head_before(self, at: str) -> tuple[int, int]:
         """(the last event's seq before time `at`, events in [.., at)): `at` is ISO text in UTC,

@@ -122,6 +122,12 @@ class PortalRecordRepository(_Repository):
             PublishedRecord.process_key.in_(items), PublishedRecord.published_at < end)
             .order_by(PublishedRecord.published_at, PublishedRecord.id)))
 
+    def published_span(self, village: str) -> tuple[datetime | None, datetime | None]:
+        """When the village's first and last shown records were published."""
+        return tuple(self.session.execute(select(func.min(PublishedRecord.published_at), func.max(PublishedRecord.published_at))
+                                          .where(PublishedRecord.village_code == village,
+                                                 PublishedRecord.withdrawn_at.is_(None))).one())
+
     def by_code(self, code: str) -> list[PublishedRecord]:
         """Records whose content hash starts with `code` (lower-case hex), withdrawn ones too: a
         range on the hash's index, the same on SQLite and PostgreSQL."""

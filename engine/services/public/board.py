@@ -17,7 +17,8 @@ from ...audit import canonical, event_hash
 from ...disclosure import SECTIONS, content_hash, content_text, parse_code, verify_code
 from ...errors import InvalidData
 from ...masking import scrub_text
-from ...noticeboard import PARTS, arrange, load_catalogue, parse_period
+from ... import clock
+from ...noticeboard import PARTS, arrange, load_catalogue, parse_period, period_of
 from .catalogue import place_of
 from .records import record_view
 
@@ -42,13 +43,33 @@ def board(ctx, village: str, period_text: str) -> dict:
                      if catalogue.place(r.process_key, r.section).timing != "fixed"]
         fixed = _in_force(uow.records.of_items_before(village, catalogue.fixed_items(), period.end))
         entries = [entry_view(ctx, r) for r in sorted(fixed, key=lambda r: r.id) + in_period]
-        anchor = uow.anchors.latest()
+        anchor = _anchor(uow.anchors.latest())
         phones = _telephones(ctx, uow, place)
     parts = arrange(entries, catalogue)
     return {"village": place, "period": {"code": period.code, "name": period.name, "start": period.start,
                                          "end": period.end},
             "parts": parts, "entries": entries, "count": len(entries), "telephones": phones,
-            "anchor": _anchor(anchor), "part_names": PARTS}
+            "anchor": anchor, "part_names": PARTS}
+
+
+def current_period() -> str:
+    return period_of(clock.now())
+
+
+def periods(ctx, village: str) -> list[str]:
+    """The months a village's board has something for, newest first: from its first record to now."""
+    with ctx.portal_uow(readonly=True) as uow:
+        place_of(uow, village)
+        first, _ = uow.records.published_span(village)
+    now = period_of(clock.now())
+    if first is None:
+        return [now]
+    year, month = map(int, period_of(first).split("-"))
+    found = []
+    while f"{year}-{month:02d}" <= now and len(found) < 240:
+        found.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found[::-1]
 
 
 def entry_view(ctx, row) -> dict:
