@@ -57,8 +57,9 @@ class Settings:
     worker_heartbeat: timedelta = timedelta(seconds=120)   # /readyz: a timer worker beat within this
     metrics_allow: tuple = ("127.0.0.1", "::1")            # addresses or networks that may read /metrics
     metrics_token: str | None = None           # or a bearer token that may (from anywhere)
-    # The portal's address as villagers reach it: the notice board's QR codes point there.
-    public_url: str = "http://127.0.0.1:8000"
+    # The portal's address as villagers reach it: the notice board's QR codes point there. None:
+    # the address the clerk's page was asked on (the CLI: http://127.0.0.1:8000).
+    public_url: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -101,14 +102,16 @@ class Settings:
             "worker_heartbeat": timedelta(seconds=_number(env, "XIAOWEI_WORKER_HEARTBEAT_SECONDS", 120, 1, 86400)),
             "metrics_allow": _networks(env, "XIAOWEI_METRICS_ALLOW", ("127.0.0.1", "::1")),
             "metrics_token": env.get("XIAOWEI_METRICS_TOKEN") or None,
-            "public_url": _public_url(env, "XIAOWEI_PUBLIC_URL", "http://127.0.0.1:8000"),
+            "public_url": _public_url(env, "XIAOWEI_PUBLIC_URL"),
         }
         values.update(overrides)
         return cls(**values)
 
 
-def _public_url(env, name: str, default: str) -> str:
-    value = (env.get(name) or default).rstrip("/")
+def _public_url(env, name: str) -> str | None:
+    if not env.get(name):
+        return None
+    value = env[name].rstrip("/")
     if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
         raise SettingsError(f"{name}={value!r}: expected an http:// or https:// address")
     return value

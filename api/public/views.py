@@ -40,8 +40,8 @@ def _page(template: str, **values) -> str:
 
 @bp.route("")
 def index():
-    query = request.args.get("q", "")
-    return cached(records.version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query)))
+    query, county = request.args.get("q", ""), request.args.get("county") or None
+    return cached(records.version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query, county)))
 
 
 @bp.route("/<village>")
@@ -130,7 +130,8 @@ def _public_download(meta: dict, content: bytes):
 # -- the same data as JSON ----------------------------------------------------------------------
 @bp.route("/api/villages")
 def api_villages():
-    return cached(records.version(ctx()), lambda: jsonify(catalogue.directory(ctx(), request.args.get("q"))))
+    return cached(records.version(ctx()), lambda: jsonify(catalogue.directory(
+        ctx(), request.args.get("q"), request.args.get("county") or None)))
 
 
 @bp.route("/api/<village>/<any(projects, results, assets, affairs):part>")

@@ -3,7 +3,7 @@ JavaScript, no build step. Views parse a form, call a service, render; the servi
 do what, exactly as for the REST API.
 
     pages: /login /logout /tasks /tasks/<id> /start /start/<key> /matters/<id> /supervise /audit
-           /power-list /power-list/<key> /incidents
+           /power-list /power-list/<key> /incidents /board
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from .errors import register_site_pages
 from .formatting import register_filters
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import auth, incidents, matters, power_list, start, supervise, tasks
+from .views import auth, board, incidents, matters, power_list, start, supervise, tasks
 
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents)    # importing them attaches their routes to bp
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, board)    # importing them attaches their routes to bp
 
 
 def init_app(app) -> None:
