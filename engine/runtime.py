@@ -15,6 +15,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -98,6 +99,7 @@ class WaitingTimer:
     element_id: str
     name: str
     due: datetime
+    held: bool = False             # a publicity period held past its end (an objection waits)
 
 
 class Matter:
@@ -113,6 +115,10 @@ class Matter:
         self.error: str | None = None
         self.start_events: list = []
         self.ends_reached: list[tuple[str, str]] = []   # (process, end event id) reached by this action
+        # Objection-intake steps whose publicity period is held: an objection filed online waits
+        # for the 村务监督委员会, so the period's timer does not fire (is not treated as passed)
+        # until it registers or dismisses it. Set by the service that loads the matter.
+        self.held: set[str] = set()
 
     # -- life cycle --------------------------------------------------------------------------
     @classmethod
@@ -160,7 +166,7 @@ class Matter:
             if isinstance(definition, TimerEventDefinition) and isinstance(due, str):
                 at = TimerEventDefinition.get_datetime(due)
                 timers.append(WaitingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or definition.name,
-                                           datetime.fromtimestamp(at.timestamp(), timezone.utc)))
+                                           datetime.fromtimestamp(at.timestamp(), timezone.utc), self._is_held(task)))
         return sorted(timers, key=lambda t: t.due)
 
     def element_states(self) -> dict[str, dict]:
@@ -204,8 +210,26 @@ class Matter:
         return None
 
     def next_timer_due(self) -> datetime | None:
-        timers = self.waiting_timers()
+        timers = [t for t in self.waiting_timers() if not t.held]
         return timers[0].due if timers else None
+
+    def _is_held(self, timer_task) -> bool:
+        """A boundary timer beside a held objection-intake step (its siblings under the boundary
+        event's parent are the step and its events)."""
+        if not self.held or timer_task.parent is None:
+            return False
+        return any(str(sibling.id) in self.held for sibling in timer_task.parent.children if sibling is not timer_task)
+
+    def _refresh_timers(self) -> None:
+        """SpiffWorkflow's refresh_timers, leaving held publicity timers waiting."""
+        if not self.held:
+            self.workflow.refresh_timers()
+            return
+        # Timers of called processes are registered with the top workflow's event manager too.
+        for task in list(self.workflow.event_manager.tasks.values()):
+            if isinstance(task.task_spec.event_definition, (TimerEventDefinition, MultipleEventDefinition)) \
+                    and not self._is_held(task):
+                task.task_spec._update(task)
 
     @property
     def status(self) -> MatterStatus:
@@ -245,8 +269,8 @@ class Matter:
         return cleaned, self._advance()
 
     def fire_due_timers(self) -> list:
-        """Fire every timer due by the engine clock; the engine events that followed."""
-        self.workflow.refresh_timers()
+        """Fire every timer due by the engine clock (not a held one); the engine events that followed."""
+        self._refresh_timers()
         return self._advance()
 
     def cancel(self) -> None:
@@ -280,7 +304,7 @@ class Matter:
 
         try:
             self.workflow.do_engine_steps(did_complete_task=record)
-            self.workflow.refresh_timers()
+            self._refresh_timers()
             self.workflow.do_engine_steps(did_complete_task=record)
         except Exception as exc:  # noqa: BLE001 - any failure here is an incident of this matter
             refused = _expression_limit_in(exc)

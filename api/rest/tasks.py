@@ -1,10 +1,11 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from engine.services import matters
+from engine.services import matters, objections
 
 from ..actors import current_actor
-from ..schemas import CompleteSchema, InstanceSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema
+from ..schemas import (CompleteSchema, InstanceSchema, PublicObjectionSchema, TaskQuerySchema, TaskSchema,
+                       TaskSummarySchema)
 from . import ctx
 from .blueprint import Blueprint
 
@@ -69,3 +70,23 @@ class Complete(MethodView):
     def post(self, body, task_id):
         """Complete a ready step with its form data; answers the matter afterwards"""
         return matters.complete_step(ctx(), current_actor(), task_id, body["data"])
+
+
+class DismissSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class DismissedSchema(Schema):
+    objection = fields.Nested(PublicObjectionSchema)
+    matter_id = fields.Integer()
+    status = fields.String()
+    period_passed = fields.Boolean(metadata={"description": "a period held for this objection ended now"})
+
+
+@blp.route("/<string:task_id>/objections/<int:objection_id>/dismiss")
+class DismissObjection(MethodView):
+    @blp.arguments(DismissSchema)
+    @blp.response(200, DismissedSchema)
+    def post(self, body, task_id, objection_id):
+        """The 村务监督委员会 dismisses an objection filed online (不予受理), with its reason"""
+        return objections.dismiss_objection(ctx(), current_actor(), task_id, objection_id, body["reason"])

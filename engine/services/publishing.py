@@ -104,7 +104,7 @@ def _sync_publicity(uow, record, matter, ready, now) -> None:
         key = (row.source_process, row.publicity_step)
         task_id = periods.get(key) if latest[key] is row else None
         if row.publicity_task_id != task_id:
-            row.publicity_task_id = task_id
+            row.publicity_task_id, row.publicity_held_at = task_id, None
             if task_id is not None:
                 row.publicity_ends_at = matter.publicity_due(task_id)
             row.changed_at = now

@@ -294,6 +294,7 @@ class PublishedRecord(Base):
     publicity_step: Mapped[str | None] = mapped_column(String(64))     # the objection intake it opens
     publicity_task_id: Mapped[str | None] = mapped_column(String(36))  # set while that period runs
     publicity_ends_at: Mapped[datetime | None]
+    publicity_held_at: Mapped[datetime | None]                 # past its end, an online objection waiting
     changed_at: Mapped[datetime]                              # any change the portal shows (its ETags)
 
 

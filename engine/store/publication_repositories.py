@@ -28,6 +28,12 @@ class PublicationRepository(_Repository):
             PublishedRecord.matter_id == matter_id, PublishedRecord.publicity_step.is_not(None),
             PublishedRecord.withdrawn_at.is_(None)).order_by(PublishedRecord.id)))
 
+    def hold_period(self, task_id: str, at: datetime | None, now: datetime) -> None:
+        """Mark the notice of a period held past its end since `at` (None: no longer held)."""
+        for row in self.session.scalars(select(PublishedRecord).where(PublishedRecord.publicity_task_id == task_id)):
+            if (row.publicity_held_at is None) != (at is None):
+                row.publicity_held_at, row.changed_at = at, now
+
     def withdraw_matter(self, matter_id: int, at: datetime) -> list[int]:
         rows = list(self.session.scalars(select(PublishedRecord).where(
             PublishedRecord.matter_id == matter_id, PublishedRecord.withdrawn_at.is_(None))))
@@ -51,18 +57,29 @@ class PublicObjectionRepository(_Repository):
                                          .order_by(PublicObjection.id)))
 
     def register(self, task_id: str, by: str, at: datetime) -> int:
-        """Mark the objections filed during a period as registered by whoever completed its intake."""
+        """Mark the objections filed during a period as registered by whoever completed its intake
+        (not those the committee dismissed)."""
         result = self.session.execute(update(PublicObjection).where(
-            PublicObjection.task_id == task_id, PublicObjection.registered_at.is_(None)).values(
-            registered_at=at, registered_by=by))
+            PublicObjection.task_id == task_id, PublicObjection.registered_at.is_(None),
+            PublicObjection.dismissed_at.is_(None)).values(registered_at=at, registered_by=by))
         return result.rowcount
+
+    def get(self, objection_id: int) -> PublicObjection | None:
+        return self.session.get(PublicObjection, objection_id)
+
+    def waiting_tasks(self, matter_id: int) -> set[str]:
+        """Objection-intake steps of a matter with an objection neither registered nor dismissed."""
+        return set(self.session.scalars(select(PublicObjection.task_id).where(
+            PublicObjection.matter_id == matter_id, PublicObjection.registered_at.is_(None),
+            PublicObjection.dismissed_at.is_(None)).distinct()))
 
     def waiting_by_task(self, task_ids: list[str]) -> dict[str, int]:
         """Objections filed online and not yet registered, per intake step (a to-do list's badge)."""
         if not task_ids:
             return {}
         rows = self.session.execute(select(PublicObjection.task_id, func.count()).where(
-            PublicObjection.task_id.in_(task_ids), PublicObjection.registered_at.is_(None)).group_by(PublicObjection.task_id))
+            PublicObjection.task_id.in_(task_ids), PublicObjection.registered_at.is_(None),
+            PublicObjection.dismissed_at.is_(None)).group_by(PublicObjection.task_id))
         return dict(rows.all())
 
     def count_from(self, source: str, since: datetime) -> int:

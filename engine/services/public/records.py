@@ -112,8 +112,14 @@ def record_view(ctx, row) -> dict:
             "documents": [{"id": d["id"], "name": d["name"], "size": d["size"]} for d in row.documents],
             "published_at": row.published_at, "code": verify_code(row.content_sha256), "audit_seq": row.audit_seq,
             "audit_hash": row.audit_hash,
-            "publicity": {"open": row.publicity_task_id is not None, "ends_at": row.publicity_ends_at}
-            if row.publicity_step else None}
+            "publicity": _publicity(row) if row.publicity_step else None}
+
+
+def _publicity(row) -> dict:
+    """Open while its intake step is ready; `held` once past its end with an objection filed online
+    that the 村务监督委员会 has not handled (the period is not treated as passed)."""
+    open_ = row.publicity_task_id is not None
+    return {"open": open_, "ends_at": row.publicity_ends_at, "held": open_ and row.publicity_held_at is not None}
 
 
 def _by_matter(ctx, rows) -> list[dict]:

@@ -1,4 +1,4 @@
-"""board: daily audit anchors, dismissed online objections, indexes for the notice board and verify codes
+"""board: daily audit anchors, dismissed online objections, held publicity periods, indexes for the notice board and verify codes
 
 Revision ID: 0010
 Revises: 0008
@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('dismissed_by', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('dismissal_reason', sa.Text(), nullable=True))
     with op.batch_alter_table('published_records', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('publicity_held_at', TIME, nullable=True))
         batch_op.create_index('ix_published_village_published', ['village_code', 'published_at'], unique=False)
         batch_op.create_index('ix_published_content', ['content_sha256'], unique=False)
 
@@ -38,6 +39,7 @@ def downgrade() -> None:
     with op.batch_alter_table('published_records', schema=None) as batch_op:
         batch_op.drop_index('ix_published_content')
         batch_op.drop_index('ix_published_village_published')
+        batch_op.drop_column('publicity_held_at')
     with op.batch_alter_table('public_objections', schema=None) as batch_op:
         batch_op.drop_column('dismissal_reason')
         batch_op.drop_column('dismissed_by')
