@@ -153,11 +153,13 @@ class PortalRecordRepository(_Repository):
             .order_by(PublishedRecord.id).limit(5)))
 
     def later_of(self, row: PublishedRecord) -> PublishedRecord | None:
-        """The newest record published again by the same step of the same matter after `row`
-        (a notice published anew after an objection, say), if any and not withdrawn."""
+        """The newest record published again by the same step of the same matter, for the same role,
+        after `row` (a notice published anew after an objection, say), if any and not withdrawn.
+        The departments of a joint "1+N" step each publish their own record: none replaces another."""
+        same_role = PublishedRecord.role.is_(None) if row.role is None else PublishedRecord.role == row.role
         return self.session.scalar(select(PublishedRecord).where(
             PublishedRecord.matter_id == row.matter_id, PublishedRecord.element == row.element,
-            PublishedRecord.source_process == row.source_process, PublishedRecord.id > row.id,
+            PublishedRecord.source_process == row.source_process, PublishedRecord.id > row.id, same_role,
             PublishedRecord.withdrawn_at.is_(None)).order_by(PublishedRecord.id.desc()).limit(1))
 
     def open_publicity(self, village: str) -> list[PublishedRecord]:

@@ -46,6 +46,7 @@ def board(ctx, village: str, period_text: str) -> dict:
         anchor = _anchor(uow.anchors.latest())
         phones = _telephones(ctx, uow, place)
     parts = arrange(entries, catalogue)
+    entries = [e for part in parts for group in part["groups"] for e in group["entries"]]     # in the board's order
     return {"village": place, "period": {"code": period.code, "name": period.name, "start": period.start,
                                          "end": period.end},
             "parts": parts, "entries": entries, "count": len(entries), "telephones": phones,
