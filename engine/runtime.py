@@ -46,6 +46,18 @@ class DeepBpmnWorkflow(BpmnWorkflow):
         kwargs.setdefault("max_depth", 10**7)
         return super().get_tasks_iterator(first_task, **kwargs)
 
+    # Objection-intake steps (task ids) whose publicity period is held: see Matter.held. Not
+    # serialized: the service that loads a matter sets it from the objections waiting.
+    held: frozenset = frozenset()
+
+    def refresh_timers(self):
+        """The library's refresh_timers (which do_engine_steps also calls), leaving the timer of a
+        held publicity period waiting."""
+        for task in list(self.event_manager.tasks.values()):
+            if isinstance(task.task_spec.event_definition, (TimerEventDefinition, MultipleEventDefinition)) \
+                    and not held_timer(task, self.held):
+                task.task_spec._update(task)
+
     def is_completed(self):
         if not self.completed:
             try:
@@ -53,6 +65,14 @@ class DeepBpmnWorkflow(BpmnWorkflow):
             except StopIteration:
                 self.completed = True
         return self.completed
+
+
+def held_timer(timer_task, held) -> bool:
+    """A boundary timer beside a held objection-intake step (its siblings under the boundary
+    event's parent are the step and its events)."""
+    if not held or timer_task.parent is None:
+        return False
+    return any(str(sibling.id) in held for sibling in timer_task.parent.children if sibling is not timer_task)
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -115,10 +135,17 @@ class Matter:
         self.error: str | None = None
         self.start_events: list = []
         self.ends_reached: list[tuple[str, str]] = []   # (process, end event id) reached by this action
-        # Objection-intake steps whose publicity period is held: an objection filed online waits
-        # for the 村务监督委员会, so the period's timer does not fire (is not treated as passed)
-        # until it registers or dismisses it. Set by the service that loads the matter.
-        self.held: set[str] = set()
+
+    @property
+    def held(self) -> frozenset:
+        """Objection-intake steps whose publicity period is held: an objection filed online waits
+        for the 村务监督委员会, so the period's timer does not fire (is not treated as passed) until
+        it registers or dismisses it. Set by the service that loads the matter."""
+        return self.workflow.held
+
+    @held.setter
+    def held(self, task_ids) -> None:
+        self.workflow.held = frozenset(task_ids)
 
     # -- life cycle --------------------------------------------------------------------------
     @classmethod
@@ -166,7 +193,7 @@ class Matter:
             if isinstance(definition, TimerEventDefinition) and isinstance(due, str):
                 at = TimerEventDefinition.get_datetime(due)
                 timers.append(WaitingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or definition.name,
-                                           datetime.fromtimestamp(at.timestamp(), timezone.utc), self._is_held(task)))
+                                           datetime.fromtimestamp(at.timestamp(), timezone.utc), held_timer(task, self.held)))
         return sorted(timers, key=lambda t: t.due)
 
     def element_states(self) -> dict[str, dict]:
@@ -213,24 +240,6 @@ class Matter:
         timers = [t for t in self.waiting_timers() if not t.held]
         return timers[0].due if timers else None
 
-    def _is_held(self, timer_task) -> bool:
-        """A boundary timer beside a held objection-intake step (its siblings under the boundary
-        event's parent are the step and its events)."""
-        if not self.held or timer_task.parent is None:
-            return False
-        return any(str(sibling.id) in self.held for sibling in timer_task.parent.children if sibling is not timer_task)
-
-    def _refresh_timers(self) -> None:
-        """SpiffWorkflow's refresh_timers, leaving held publicity timers waiting."""
-        if not self.held:
-            self.workflow.refresh_timers()
-            return
-        # Timers of called processes are registered with the top workflow's event manager too.
-        for task in list(self.workflow.event_manager.tasks.values()):
-            if isinstance(task.task_spec.event_definition, (TimerEventDefinition, MultipleEventDefinition)) \
-                    and not self._is_held(task):
-                task.task_spec._update(task)
-
     @property
     def status(self) -> MatterStatus:
         if self.error or self.workflow.get_tasks(state=TaskState.ERROR):
@@ -270,7 +279,7 @@ class Matter:
 
     def fire_due_timers(self) -> list:
         """Fire every timer due by the engine clock (not a held one); the engine events that followed."""
-        self._refresh_timers()
+        self.workflow.refresh_timers()
         return self._advance()
 
     def cancel(self) -> None:
@@ -304,7 +313,7 @@ class Matter:
 
         try:
             self.workflow.do_engine_steps(did_complete_task=record)
-            self._refresh_timers()
+            self.workflow.refresh_timers()
             self.workflow.do_engine_steps(did_complete_task=record)
         except Exception as exc:  # noqa: BLE001 - any failure here is an incident of this matter
             refused = _expression_limit_in(exc)
