@@ -16,6 +16,7 @@ from flask import Response, make_response, request
 PAGE_MAX_AGE = 60               # a minute: a notice published now shows within a minute
 DOCUMENT_MAX_AGE = 3600         # a document never changes under its id; a withdrawal waits an hour at most
 STATIC_MAX_AGE = 86400          # the stylesheet's address carries the portal's code version
+VERIFY_MAX_AGE = 0              # a verification answers "now": always revalidated (304 while unchanged)
 
 
 @lru_cache(maxsize=1)
@@ -41,5 +42,5 @@ def cached(version: str, render, max_age: int = PAGE_MAX_AGE) -> Response:
     else:
         response = make_response(render())
     response.set_etag(tag)
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}" + (", must-revalidate" if max_age == 0 else "")
     return response

@@ -27,7 +27,7 @@ from ..rest import ctx
 from ..rest.attachments import download_response
 from ..rest.flowcharts import chart_response
 from .blueprint import bp
-from .caching import DOCUMENT_MAX_AGE, cached, digest
+from .caching import DOCUMENT_MAX_AGE, VERIFY_MAX_AGE, cached, digest
 from .tokens import form_token, read_token, sender, token_epoch
 
 # Sections with a page of their own: address part -> section name in the records.
@@ -180,7 +180,8 @@ def verify_page(code):
     # The tag is the answer's own digest: an UPDATE made behind the system's back changes no data
     # version, but it changes this answer, so no cache may keep saying "一致".
     result = board.verify(ctx(), code)
-    return cached(digest(result), lambda: _page("verify.html", result=result, part=PART_OF_SECTION.get(result.get("section"))))
+    return cached(digest(result), lambda: _page("verify.html", result=result, part=PART_OF_SECTION.get(result.get("section"))),
+                  max_age=VERIFY_MAX_AGE)
 
 
 @bp.route("/anchors")
@@ -196,7 +197,7 @@ def api_board(village, period):
 @bp.route("/api/verify/<code>")
 def api_verify(code):
     result = board.verify(ctx(), code)
-    return cached(digest(result), lambda: jsonify(result))
+    return cached(digest(result), lambda: jsonify(result), max_age=VERIFY_MAX_AGE)
 
 
 @bp.route("/api/anchors")
