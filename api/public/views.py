@@ -70,12 +70,13 @@ def flowchart(village, key):
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>")
 def section(village, part):
+    page = request.args.get("page", 1, type=int) or 1
     if part == "assets":
         return cached(records.version(ctx(), village), lambda: _page("assets.html", tab=part,
-                                                                    **records.assets(ctx(), village)))
-    page = request.args.get("page", 1, type=int) or 1
+                                                                    **records.assets(ctx(), village, page)))
     return cached(records.version(ctx(), village), lambda: _page(
-        "section.html", tab=part, part=part, **records.section(ctx(), village, SECTION_PAGES[part], page)))
+        "section.html", tab=part, part=part, **records.section(ctx(), village, SECTION_PAGES[part], page,
+                                                               with_records=False)))
 
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>/<int:matter_id>")
@@ -136,9 +137,9 @@ def api_villages():
 
 @bp.route("/api/<village>/<any(projects, results, assets, affairs):part>")
 def api_section(village, part):
-    if part == "assets":
-        return cached(records.version(ctx(), village), lambda: jsonify(records.assets(ctx(), village)))
     page = request.args.get("page", 1, type=int) or 1
+    if part == "assets":
+        return cached(records.version(ctx(), village), lambda: jsonify(records.assets(ctx(), village, page)))
     return cached(records.version(ctx(), village),
                   lambda: jsonify(records.section(ctx(), village, SECTION_PAGES[part], page)))
 

@@ -10,7 +10,7 @@ an anchor was published no longer has that hash at that sequence number.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from .. import clock
 from ..audit import GENESIS
@@ -22,17 +22,28 @@ MAX_DAYS_PER_PASS = 400         # a long-idle worker catches up over a few passe
 
 
 def anchor_days(ctx, now: datetime | None = None) -> list[dict]:
-    """Anchor every ended day not anchored yet; the anchors stored now (oldest first)."""
+    """Anchor every ended day not anchored yet; the anchors stored now (oldest first).
+
+    A day's anchor is the chain's head at the day's end: the greatest sequence number of the
+    events dated up to then (one pass over the events since the last anchor, however many days
+    the worker missed)."""
     now = now or clock.now()
     today = now.astimezone(BEIJING).date()
     try:
         with ctx.uow() as uow:
             last = uow.anchors.latest()
-            first = _first_day(uow, last, today)
-            made = []
-            day = first
-            while day is not None and day < today and len(made) < MAX_DAYS_PER_PASS:
-                made.append(_anchor(uow, day, now))
+            heads, counts = _by_day(uow.anchors.events_after(last.seq if last else 0))
+            if last is None and not heads:
+                return []                   # nothing to anchor before the first event
+            first = last.day + timedelta(days=1) if last else min(heads)
+            head = (last.seq, last.hash) if last else (0, GENESIS)
+            for day in [d for d in heads if d < first]:         # dated before, appended after: folded in
+                head = max(head, heads[day])
+            made, day = [], first
+            while day < today and len(made) < MAX_DAYS_PER_PASS:
+                head = max(head, heads.get(day, head))
+                made.append(uow.anchors.add(AuditAnchor(day=day, seq=head[0], hash=head[1],
+                                                        events_that_day=counts.get(day, 0), anchored_at=now)))
                 day += timedelta(days=1)
             views = [anchor_view(a) for a in made]
             if made:
@@ -40,6 +51,17 @@ def anchor_days(ctx, now: datetime | None = None) -> list[dict]:
             return views
     except Conflict:
         return []               # another worker anchored the same days first: nothing to do
+
+
+def _by_day(events) -> tuple[dict, dict]:
+    """{day: (greatest seq, its hash)} and {day: events} of (seq, at, hash) rows, Beijing days."""
+    heads, counts = {}, {}
+    for seq, at, hash_ in events:
+        day = datetime.fromisoformat(at).astimezone(BEIJING).date()
+        counts[day] = counts.get(day, 0) + 1
+        if seq > heads.get(day, (0, ""))[0]:
+            heads[day] = (seq, hash_)
+    return heads, counts
 
 
 def list_anchors(ctx, limit: int | None = None) -> list[dict]:
@@ -62,23 +84,3 @@ def check_anchors(uow) -> dict | None:
             return {"day": anchor.day.isoformat(), "seq": anchor.seq,
                     "problem": f"第 {anchor.seq} 号事件与 {anchor.day.isoformat()} 公布的审计锚点不符：该锚点之前的记录被改动"}
     return None
-
-
-def _first_day(uow, last: AuditAnchor | None, today: date) -> date | None:
-    if last is not None:
-        return last.day + timedelta(days=1)
-    first_at = uow.anchors.first_event_at()
-    if first_at is None:
-        return None             # nothing to anchor before the first event
-    return datetime.fromisoformat(first_at).astimezone(BEIJING).date()
-
-
-def _anchor(uow, day: date, now: datetime) -> AuditAnchor:
-    start = datetime(day.year, day.month, day.day, tzinfo=BEIJING).astimezone(timezone.utc)
-    end = start + timedelta(days=1)
-    seq, _ = uow.anchors.head_before(end.isoformat())
-    head = uow.anchors.chain_event(seq) if seq else None
-    row = AuditAnchor(day=day, seq=seq, hash=head.hash if head is not None else GENESIS,
-                      events_that_day=uow.anchors.events_between(start.isoformat(), end.isoformat()),
-                      anchored_at=now)
-    return uow.anchors.add(row)

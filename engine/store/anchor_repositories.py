@@ -46,21 +46,10 @@ class AnchorRepository:
         return self.session.scalar(select(AuditEvent).where(AuditEvent.seq == seq,
                                                             AuditEvent.event == "record_published"))
 
-    def first_event_at(self) -> str | None:
-        """The earliest event time (a demo walked on a fixed clock writes events dated before the
-        first one appended, so this is not always event 1's)."""
-        return self.session.scalar(select(func.min(AuditEvent.at)))
-
-    def head_before(self, at: str) -> tuple[int, int]:
-        """(the last event's seq before time `at`, events in [.., at)): `at` is ISO text in UTC,
-        as the events' own times are stored, so the text order is the time order."""
-        seq, count = self.session.execute(select(func.max(AuditEvent.seq), func.count())
-                                          .where(AuditEvent.at < at)).one()
-        return seq or 0, count
-
-    def events_between(self, start: str, end: str) -> int:
-        return self.session.scalar(select(func.count()).select_from(AuditEvent)
-                                   .where(AuditEvent.at >= start, AuditEvent.at < end))
+    def events_after(self, seq: int) -> list[tuple[int, str, str]]:
+        """(seq, at, hash) of every event after `seq`, in order: one pass anchors many days."""
+        return [tuple(row) for row in self.session.execute(
+            select(AuditEvent.seq, AuditEvent.at, AuditEvent.hash).where(AuditEvent.seq > seq).order_by(AuditEvent.seq))]
 
 
 class PublicAnchors:

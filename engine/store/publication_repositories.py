@@ -111,6 +111,39 @@ class PortalRecordRepository(_Repository):
         return list(self.session.scalars(self._shown(village).where(PublishedRecord.section == section)
                                          .order_by(PublishedRecord.matter_id.desc(), PublishedRecord.id)))
 
+    def matters_in_section(self, village: str, section: str, offset: int, limit: int) -> tuple[list[int], int]:
+        """One page of the matters with records in a section, newest published first, and how many
+        there are: a section of thousands of matters is paged in the database, not in Python."""
+        newest = func.max(PublishedRecord.id).label("newest")
+        grouped = (select(PublishedRecord.matter_id, newest)
+                   .where(PublishedRecord.village_code == village, PublishedRecord.section == section,
+                          PublishedRecord.withdrawn_at.is_(None)).group_by(PublishedRecord.matter_id))
+        pages = grouped.subquery()
+        total = self.session.scalar(select(func.count()).select_from(pages))
+        ids = list(self.session.scalars(select(pages.c.matter_id).order_by(pages.c.newest.desc())
+                                        .offset(offset).limit(limit)))
+        return ids, total
+
+    def in_section_of(self, village: str, section: str, matter_ids: list[int]) -> list[PublishedRecord]:
+        if not matter_ids:
+            return []
+        return list(self.session.scalars(self._shown(village).where(
+            PublishedRecord.section == section, PublishedRecord.matter_id.in_(matter_ids))
+            .order_by(PublishedRecord.matter_id.desc(), PublishedRecord.id)))
+
+    def summaries_in_section_of(self, village: str, section: str, matter_ids: list[int]) -> list:
+        """What a section's list shows of these matters' records (no documents, no ORM objects:
+        a page of a large village's list reads a few hundred rows)."""
+        if not matter_ids:
+            return []
+        columns = [PublishedRecord.id, PublishedRecord.matter_id, PublishedRecord.process_key, PublishedRecord.item_name,
+                   PublishedRecord.stage, PublishedRecord.subject, PublishedRecord.source_process,
+                   PublishedRecord.published_at, PublishedRecord.fields]
+        return list(self.session.execute(select(*columns).where(
+            PublishedRecord.village_code == village, PublishedRecord.withdrawn_at.is_(None),
+            PublishedRecord.section == section, PublishedRecord.matter_id.in_(matter_ids))
+            .order_by(PublishedRecord.matter_id.desc(), PublishedRecord.id)))
+
     def of_matter(self, village: str, matter_id: int) -> list[PublishedRecord]:
         return list(self.session.scalars(self._shown(village).where(PublishedRecord.matter_id == matter_id)
                                          .order_by(PublishedRecord.id)))
