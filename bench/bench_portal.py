@@ -55,6 +55,7 @@ def main(argv=None) -> None:
                         help="matters of 绿水村, the village measured (3x a village's share of 100,000 over 300)")
     parser.add_argument("--samples", type=int, default=200, help="requests per kind of page (with --matters)")
     parser.add_argument("--keep", help="keep the database in this folder (with --matters)")
+    parser.add_argument("--reuse", action="store_true", help="measure the database --keep holds again (no generating)")
     args = parser.parse_args(argv)
     if args.matters:
         from bench.portal_volume import run_volume

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from api import create_app
+from api.public.caching import RenderedPages
 from engine.audit import event_hash
 from engine.disclosure import content_hash, verify_code
 from engine.services import Actor, Context, anchors
@@ -47,6 +48,16 @@ def run_volume(args) -> None:
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="xiaowei-volume-"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "volume.sqlite3"
+    if args.reuse and path.exists():
+        database = Database(f"sqlite:///{path}")
+        database.upgrade()
+        ctx = Context(database, TEST_SETTINGS)
+        with ctx.uow(readonly=True) as uow:
+            print(f"reusing {path}: {uow.session.scalar(select(func.count()).select_from(MatterRecord)):,} matters, "
+                  f"{uow.session.scalar(select(func.count()).select_from(PublishedRecord)):,} published records")
+        measure(ctx, args.samples)
+        database.dispose()
+        return
     if path.exists():
         path.unlink()
     database = Database(f"sqlite:///{path}")
@@ -165,7 +176,13 @@ def _villages(connection, count: int) -> list[tuple[str, str]]:
 
 # -- the measurement --------------------------------------------------------------------------------
 def measure(ctx, samples: int) -> None:
-    client = create_app({"TESTING": True, "SECRET_KEY": "bench"}, context=ctx).test_client()
+    """Each kind of page asked `samples` times by visitors with nothing cached: rendered every time
+    (the app's cache of rendered pages off), then as served (that cache on: the first visitor's
+    page is rendered, the next ones get it), and the 304 answer to a revalidation."""
+    cold = create_app({"TESTING": True, "SECRET_KEY": "bench"}, context=ctx)
+    cold.extensions["public_rendered"] = RenderedPages(0)
+    served = create_app({"TESTING": True, "SECRET_KEY": "bench"}, context=ctx).test_client()
+    client = cold.test_client()
     rng = random.Random(7)
     with ctx.uow(readonly=True) as uow:
         session = uow.session
@@ -199,25 +216,34 @@ def measure(ctx, samples: int) -> None:
         "JSON: results": lambda: f"/public/api/{BIG}/results",
         "JSON: board": lambda: f"/public/api/{BIG}/board/{busiest}",
     }
-    print(f"\n{'page (cold render, no ETag)':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}   304 p95 ms")
-    worst = 0.0
+    print(f"\n{'':32} {'rendered every time':>26}   {'as served':>17}   {'304':>6}")
+    print(f"{'page (no ETag sent)':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}   {'p50 ms':>8} {'p95 ms':>8}   {'p95 ms':>6}")
+    worst = worst_served = 0.0
     for name, url in pages.items():
-        times, revalidated = [], []
-        for _ in range(samples):
-            address = url()
+        addresses = [url() for _ in range(samples)]
+        times, revalidated = _timed(client, addresses), []
+        for address in addresses[:30]:
+            tag = client.get(address).headers["ETag"]
             started = time.perf_counter()
-            response = client.get(address)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (address, response.status_code)
-            if len(revalidated) < 30:
-                started = time.perf_counter()
-                again = client.get(address, headers={"If-None-Match": response.headers["ETag"]})
-                revalidated.append((time.perf_counter() - started) * 1000)
-                assert again.status_code == 304, address
-        p50, p95 = statistics.median(times), _p95(times)
-        worst = max(worst, p95)
-        print(f"{name:32} {p50:8.1f} {p95:8.1f} {max(times):8.1f}   {_p95(revalidated):8.1f}")
-    print(f"\nworst p95 {worst:.1f} ms ({'within' if worst <= 50 else 'OVER'} the 50 ms goal)")
+            again = client.get(address, headers={"If-None-Match": tag})
+            revalidated.append((time.perf_counter() - started) * 1000)
+            assert again.status_code == 304, address
+        as_served = _timed(served, addresses)
+        worst, worst_served = max(worst, _p95(times)), max(worst_served, _p95(as_served))
+        print(f"{name:32} {statistics.median(times):8.1f} {_p95(times):8.1f} {max(times):8.1f}   "
+              f"{statistics.median(as_served):8.1f} {_p95(as_served):8.1f}   {_p95(revalidated):6.1f}")
+    print(f"\nworst p95: rendered every time {worst:.1f} ms, as served {worst_served:.1f} ms "
+          f"(the goal: 50 ms)")
+
+
+def _timed(client, addresses: list[str]) -> list[float]:
+    times = []
+    for address in addresses:
+        started = time.perf_counter()
+        response = client.get(address)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (address, response.status_code)
+    return times
 
 
 def _p95(values: list[float]) -> float:

@@ -41,7 +41,7 @@ def _page(template: str, **values) -> str:
 @bp.route("")
 def index():
     query, county = request.args.get("q", ""), request.args.get("county") or None
-    return cached(records.version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query, county)))
+    return cached(catalogue.directory_version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query, county)))
 
 
 @bp.route("/<village>")
@@ -131,7 +131,7 @@ def _public_download(meta: dict, content: bytes):
 # -- the same data as JSON ----------------------------------------------------------------------
 @bp.route("/api/villages")
 def api_villages():
-    return cached(records.version(ctx()), lambda: jsonify(catalogue.directory(
+    return cached(catalogue.directory_version(ctx()), lambda: jsonify(catalogue.directory(
         ctx(), request.args.get("q"), request.args.get("county") or None)))
 
 

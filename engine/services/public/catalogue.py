@@ -41,6 +41,15 @@ def directory(ctx, query: str | None = None, county: str | None = None) -> dict:
     return {"counties": counties, "query": text, "matches": sorted(matches, key=lambda m: m["code"])}
 
 
+def directory_version(ctx) -> str:
+    """What the directory is made of: the units (codes, names, places in the tree). Not the
+    records: the directory shows none, and counting a county's hundreds of thousands of records
+    on every visit would cost more than the page."""
+    with ctx.portal_uow(readonly=True) as uow:
+        units = sorted((u.code, u.name, u.level, u.parent_code or "") for u in uow.orgs.list())
+    return hashlib.sha256(json.dumps(units, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def village(ctx, code: str) -> dict:
     with ctx.portal_uow(readonly=True) as uow:
         return place_of(uow, code)
