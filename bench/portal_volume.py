@@ -14,7 +14,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -28,7 +28,6 @@ from engine.services.definitions import sync_definitions
 from engine.services.demo import seed_demo
 from engine.services.demo_walk import walk_demo
 from engine.store import Database
-from engine.store.board_models import AuditAnchor
 from engine.store.models import AuditEvent, AuditHead, MatterRecord, OrgUnit, PublishedRecord
 from tests.settings import TEST_SETTINGS
 
