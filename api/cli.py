@@ -207,6 +207,7 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
             click.echo(f"{len(done)} matters advanced")
             jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
             click.echo(f"{len(jobs['registered'])} complaints registered, {jobs['sent']} notifications sent")
+            _anchor(ctx)
             return
         _poll(ctx, interval, parent_pid, progress)
 
@@ -231,6 +232,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
             run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
             _nightly_sweep(ctx)
+            _anchor(ctx)                                        # the audit chain's daily anchor, once a day
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
                 return
@@ -251,6 +253,10 @@ def _nightly_sweep(ctx) -> None:
         return
     if done:
         click.echo(f"red lines swept: {done}")
+def _anchor(ctx) -> None:
+    from engine.services import anchors
+    for made in anchors.anchor_days(ctx):
+        click.echo(f"  audit anchor {made['day']}: #{made['seq']} {made['hash']}")
 
 
 def _parse_time(text: str) -> datetime:
@@ -616,6 +622,70 @@ def audit_verify():
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if not report["ok"]:
         sys.exit(1)
+
+
+@audit_group.command("anchors")
+@click.option("--limit", type=int, default=None, help="Only the newest N days.")
+def audit_anchors(limit):
+    """List the daily anchors (the chain's head at each day's end, Beijing time) the portal publishes."""
+    from engine.services import anchors
+    rows = anchors.list_anchors(_migrated_context(), limit)
+    if not rows:
+        click.echo("no anchors yet: the timer worker stores one a day (xiaowei worker)")
+    for row in rows:
+        click.echo(f"{row['day']}  #{row['seq']:<8} {row['hash']}  ({row['events_that_day']} events that day)")
+
+
+# -- the notice board (一栏) and the static portal ---------------------------------------------------
+@cli.command("board")
+@click.argument("village")
+@click.option("--period", required=True, help="A month (2026-11) or a quarter (2026-Q4), Beijing time.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The PDF to write.")
+@click.option("--paper", type=click.Choice(["A3", "A4"]), default="A3", show_default=True)
+def board_command(village, period, output, paper):
+    """Print a village's notice board (村务公开栏) for a period: its sheets as a PDF, each entry with
+    its verification code and a QR code to its verify page on the portal."""
+    from engine.services.public import board
+    from render.board import render_board
+    from render.errors import RenderError
+    ctx = _migrated_context()
+    logging.getLogger("fontTools").setLevel(logging.WARNING)     # its font subsetting talks at INFO
+    found = board.board(ctx, village, period)
+    try:
+        data = render_board(found, _public_url(ctx), paper)
+    except RenderError as exc:
+        raise click.ClickException(str(exc)) from None
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_bytes(data)
+    click.echo(f"wrote {output}: {found['village']['name']} {found['period']['name']}, {found['count']} entries, "
+               f"{paper}, {len(data) // 1024} KB; QR codes point to {_public_url(ctx)}/public/verify/...")
+
+
+def _public_url(ctx) -> str:
+    return ctx.settings.public_url or "http://127.0.0.1:8000"
+
+
+@cli.group("portal")
+def portal_group():
+    """The public portal (一网)."""
+
+
+@portal_group.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--county", required=True, help="The county's name or code (e.g. 示范县).")
+def portal_export(directory, county):
+    """Write one county's whole portal as static files (relative links) for a query terminal or a mirror."""
+    from . import create_app
+    from .public.export import export_county
+    ctx = _migrated_context()
+    logging.getLogger("xiaowei.access").setLevel(logging.WARNING)  # one line per page copied is noise here
+    app = create_app({"SECRET_KEY": "portal-export"}, context=ctx)
+    try:
+        done = export_county(app, county, Path(directory), _public_url(ctx))
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {directory}: {done['villages']} villages, {done['pages']} pages, {done['files']} files, "
+               f"{done['bytes'] // 1024} KB (open {directory}/index.html)")
 
 
 if __name__ == "__main__":

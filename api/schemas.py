@@ -191,6 +191,9 @@ class PublicObjectionSchema(Schema):
     received_at = fields.DateTime()
     registered_at = fields.DateTime(allow_none=True)
     registered_by = fields.String(allow_none=True)
+    dismissed_at = fields.DateTime(allow_none=True)
+    dismissed_by = fields.String(allow_none=True)
+    dismissal_reason = fields.String(allow_none=True, metadata={"description": "why the committee did not take it up"})
     audit_seq = fields.Integer()
     name = fields.String(allow_none=True, metadata={"description": "only for the step's role and supervisors"})
     phone = fields.String(allow_none=True, metadata={"description": "only for the step's role and supervisors"})
@@ -270,6 +273,7 @@ class ChainReportSchema(Schema):
     last_hash = fields.String()
     broken_seq = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
+    anchors = fields.Integer(metadata={"description": "published daily anchors checked against the chain"})
 
 
 class CalendarDateSchema(Schema):
@@ -789,3 +793,15 @@ class ComplaintStatisticsSchema(Schema):
     group_level = fields.String()
     group_level_name = fields.String()
     by_unit = fields.List(fields.Nested(ComplaintUnitFiguresSchema))
+
+
+# -- objections filed online (api/rest/tasks.py) --------------------------------------------------
+class ObjectionDismissSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ObjectionDismissedSchema(Schema):
+    objection = fields.Nested(PublicObjectionSchema)
+    matter_id = fields.Integer()
+    status = fields.String()
+    period_passed = fields.Boolean(metadata={"description": "a period held for this objection ended now"})

@@ -1,9 +1,16 @@
-"""Public portal figures on the walked demo. Run: .venv/bin/python bench/bench_portal.py [--repeat N]
+"""Public portal figures. Run: .venv/bin/python bench/bench_portal.py [--repeat N] [--matters 100000]
 
-Medians (timeit.repeat) of: walking the demo; a page rendered (200) and the same page answered
-from its ETag (304, no rendering); and what publishing adds to completing a step (one record, its
-documents, one audit event, the publicity bookkeeping). SQLite in a temporary directory; numbers
-vary with the machine, compare ratios. (The 100,000-record benchmark is part 2 of issue 10.)
+Without --matters, on the walked demo: medians (timeit.repeat) of walking the demo; a page
+rendered (200) and the same page answered from its ETag (304, no rendering); and what publishing
+adds to completing a step (one record, its documents, one audit event, the publicity bookkeeping).
+
+With --matters N (issue 10, part 5: public pages p95 <= 50 ms at 100,000 matters on SQLite): the
+walked demo's matters and records are the templates of N matters bulk-inserted (not N runs of the
+engine) over a county of --villages villages, --big-village of them in 绿水村 (the page measured
+is the largest village's), published over three years, each record with its content hash and its
+`record_published` event appended to a valid audit chain, and a year of daily anchors. Then every
+kind of public page is asked --samples times (a cold render each: no ETag, no cache), and p50/p95
+are printed, plus the 304 answer to a revalidation. SQLite in a temporary directory (or --keep DIR).
 """
 from __future__ import annotations
 
@@ -42,7 +49,19 @@ def median_ms(fn, repeat: int) -> float:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
-    repeat = parser.parse_args(argv).repeat
+    parser.add_argument("--matters", type=int, default=0, help="bulk-insert this many matters, then measure p50/p95")
+    parser.add_argument("--villages", type=int, default=300, help="villages of the county (with --matters)")
+    parser.add_argument("--big-village", type=int, default=1000,
+                        help="matters of 绿水村, the village measured (3x a village's share of 100,000 over 300)")
+    parser.add_argument("--samples", type=int, default=200, help="requests per kind of page (with --matters)")
+    parser.add_argument("--keep", help="keep the database in this folder (with --matters)")
+    parser.add_argument("--reuse", action="store_true", help="measure the database --keep holds again (no generating)")
+    args = parser.parse_args(argv)
+    if args.matters:
+        from bench.portal_volume import run_volume
+        run_volume(args)
+        return
+    repeat = args.repeat
     with tempfile.TemporaryDirectory() as folder:
         database = Database(f"sqlite:///{folder}/bench.sqlite3")
         database.upgrade()

@@ -21,9 +21,12 @@ into the fields of a published record. Pure: no store, no web.
 """
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .audit import canonical
 from .bpmn_xml import BPMN, local_name, properties
 from .forms import FormField
 from .masking import RULES, scrub_text
@@ -263,3 +266,40 @@ def field_words(spec: DisclosedField, value) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+# -- a record's content and its verification code ------------------------------------------------
+CODE_LENGTH = 12                  # hex digits of the content hash printed beside an entry (48 bits)
+_CODE_INPUT = re.compile(r"^[0-9a-f]{12}$")
+
+
+def content_of(row) -> dict:
+    """What a published record publishes, as hashed into its `content_sha256`: the portal shows it,
+    the notice board prints it, and its verification code is the start of its hash. Publicity
+    status (open, ends) and withdrawal are not content: they change, the notice does not."""
+    return {"village": row.village_code, "township": row.township_code, "matter": row.matter_id,
+            "item": row.process_key, "section": row.section, "stage": row.stage, "title": row.title,
+            "role": row.role, "subject": row.subject, "fields": row.fields, "documents": row.documents,
+            "published_at": row.published_at.isoformat()}
+
+
+def content_text(row) -> str:
+    """The canonical JSON text whose sha256 is the record's content hash (what `sha256sum` checks)."""
+    return canonical(content_of(row))
+
+
+def content_hash(row) -> str:
+    return hashlib.sha256(content_text(row).encode("utf-8")).hexdigest()
+
+
+def verify_code(content_sha256: str) -> str:
+    """The short code printed beside an entry: 3f9a-c21b-07d4 (the hash's first 12 hex digits)."""
+    code = content_sha256[:CODE_LENGTH]
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def parse_code(text: str) -> str | None:
+    """A code as typed or scanned (any case, with or without dashes and spaces), as 12 hex digits;
+    None if it cannot be one."""
+    compact = re.sub(r"[\s\-－—_]", "", text or "").lower()
+    return compact if _CODE_INPUT.match(compact) else None

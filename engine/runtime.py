@@ -15,6 +15,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -45,6 +46,18 @@ class DeepBpmnWorkflow(BpmnWorkflow):
         kwargs.setdefault("max_depth", 10**7)
         return super().get_tasks_iterator(first_task, **kwargs)
 
+    # Objection-intake steps (task ids) whose publicity period is held: see Matter.held. Not
+    # serialized: the service that loads a matter sets it from the objections waiting.
+    held: frozenset = frozenset()
+
+    def refresh_timers(self):
+        """The library's refresh_timers (which do_engine_steps also calls), leaving the timer of a
+        held publicity period waiting."""
+        for task in list(self.event_manager.tasks.values()):
+            if isinstance(task.task_spec.event_definition, (TimerEventDefinition, MultipleEventDefinition)) \
+                    and not held_timer(task, self.held):
+                task.task_spec._update(task)
+
     def is_completed(self):
         if not self.completed:
             try:
@@ -52,6 +65,14 @@ class DeepBpmnWorkflow(BpmnWorkflow):
             except StopIteration:
                 self.completed = True
         return self.completed
+
+
+def held_timer(timer_task, held) -> bool:
+    """A boundary timer beside a held objection-intake step (its siblings under the boundary
+    event's parent are the step and its events)."""
+    if not held or timer_task.parent is None:
+        return False
+    return any(str(sibling.id) in held for sibling in timer_task.parent.children if sibling is not timer_task)
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -98,6 +119,7 @@ class WaitingTimer:
     element_id: str
     name: str
     due: datetime
+    held: bool = False             # a publicity period held past its end (an objection waits)
 
 
 class Matter:
@@ -113,6 +135,17 @@ class Matter:
         self.error: str | None = None
         self.start_events: list = []
         self.ends_reached: list[tuple[str, str]] = []   # (process, end event id) reached by this action
+
+    @property
+    def held(self) -> frozenset:
+        """Objection-intake steps whose publicity period is held: an objection filed online waits
+        for the 村务监督委员会, so the period's timer does not fire (is not treated as passed) until
+        it registers or dismisses it. Set by the service that loads the matter."""
+        return self.workflow.held
+
+    @held.setter
+    def held(self, task_ids) -> None:
+        self.workflow.held = frozenset(task_ids)
 
     # -- life cycle --------------------------------------------------------------------------
     @classmethod
@@ -160,7 +193,7 @@ class Matter:
             if isinstance(definition, TimerEventDefinition) and isinstance(due, str):
                 at = TimerEventDefinition.get_datetime(due)
                 timers.append(WaitingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or definition.name,
-                                           datetime.fromtimestamp(at.timestamp(), timezone.utc)))
+                                           datetime.fromtimestamp(at.timestamp(), timezone.utc), held_timer(task, self.held)))
         return sorted(timers, key=lambda t: t.due)
 
     def element_states(self) -> dict[str, dict]:
@@ -204,7 +237,7 @@ class Matter:
         return None
 
     def next_timer_due(self) -> datetime | None:
-        timers = self.waiting_timers()
+        timers = [t for t in self.waiting_timers() if not t.held]
         return timers[0].due if timers else None
 
     @property
@@ -248,7 +281,7 @@ class Matter:
         return cleaned, self._advance()
 
     def fire_due_timers(self) -> list:
-        """Fire every timer due by the engine clock; the engine events that followed."""
+        """Fire every timer due by the engine clock (not a held one); the engine events that followed."""
         self.workflow.refresh_timers()
         return self._advance()
 

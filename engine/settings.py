@@ -63,6 +63,9 @@ class Settings:
     notify_webhook_url: str | None = None      # None: notifications are written to the log only
     notify_webhook_secret: str | None = None   # signs each webhook body (X-Xiaowei-Signature, HMAC-SHA256)
     notify_webhook_timeout: float = 10.0       # seconds
+    # The portal's address as villagers reach it: the notice board's QR codes point there. None:
+    # the address the clerk's page was asked on (the CLI: http://127.0.0.1:8000).
+    public_url: str | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -110,9 +113,19 @@ class Settings:
             "notify_webhook_url": _url(env, "XIAOWEI_NOTIFY_WEBHOOK_URL"),
             "notify_webhook_secret": env.get("XIAOWEI_NOTIFY_WEBHOOK_SECRET") or None,
             "notify_webhook_timeout": _number(env, "XIAOWEI_NOTIFY_WEBHOOK_TIMEOUT", 10, 0.1, 300),
+            "public_url": _public_url(env, "XIAOWEI_PUBLIC_URL"),
         }
         values.update(overrides)
         return cls(**values)
+
+
+def _public_url(env, name: str) -> str | None:
+    if not env.get(name):
+        return None
+    value = env[name].rstrip("/")
+    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        raise SettingsError(f"{name}={value!r}: expected an http:// or https:// address")
+    return value
 
 
 def _choice(env, name: str, allowed: tuple) -> str | None:

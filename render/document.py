@@ -56,6 +56,16 @@ def cjk_font() -> Path:
     raise RenderError("没有找到中文字体（请安装 fonts-noto-cjk）")
 
 
+def add_cjk_fonts(pdf: FPDF) -> None:
+    """Noto Sans CJK SC as the family "cjk" (regular, and bold "B" where installed)."""
+    font = cjk_font()
+    index = SIMPLIFIED_CHINESE if font.suffix == ".ttc" else None
+    face = {"collection_font_number": index} if index is not None else {}
+    pdf.add_font("cjk", fname=str(font), **face)
+    bold = font.with_name(font.name.replace("Regular", "Bold"))          # table headings
+    pdf.add_font("cjk", style="B", fname=str(bold if bold.exists() else font), **face)
+
+
 class _Pdf(FPDF):
     footer_text = ""
 
@@ -68,17 +78,12 @@ class _Pdf(FPDF):
 
 
 def render_document(doc: Document) -> bytes:
-    font = cjk_font()
     pdf = _Pdf(format="A4")
     pdf.footer_text = doc.footer
     pdf.set_title(doc.title)
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(True, margin=18)
-    index = SIMPLIFIED_CHINESE if font.suffix == ".ttc" else None
-    face = {"collection_font_number": index} if index is not None else {}
-    pdf.add_font("cjk", fname=str(font), **face)
-    bold = font.with_name(font.name.replace("Regular", "Bold"))          # table headings
-    pdf.add_font("cjk", style="B", fname=str(bold if bold.exists() else font), **face)
+    add_cjk_fonts(pdf)
     pdf.add_page()
     pdf.set_font("cjk", size=18)
     pdf.multi_cell(0, 10, doc.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)

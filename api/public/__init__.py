@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from engine import clock
+from engine.noticeboard import period_of
+
 from . import errors, views  # noqa: F401 - importing them attaches their routes and handlers to bp
 from ..reading import close_reading, open_reading
 from .blueprint import bp
@@ -26,6 +29,12 @@ def init_app(app) -> None:
 def portal_version() -> str:
     """Part of the stylesheet's address: a new version is a new address, so it may be cached long."""
     return code_version()
+
+
+@bp.app_template_global()
+def board_period() -> str:
+    """This month (Beijing time): the 公开栏 tab opens its board."""
+    return period_of(clock.now())
 
 
 @bp.before_request

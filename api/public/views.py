@@ -11,6 +11,9 @@
     /public/<village>/publicity                   公示中: open periods, with the objection form
     POST /public/objections                       file an objection (signed form token, throttled)
     /public/<village>/documents/<record>/<file>   a document a record lists as public
+    /public/<village>/board/<period>              公开栏: the notice board of a month or quarter, online
+    /public/verify[/<code>]                       a printed entry's verification code checked
+    /public/anchors                               the audit chain's daily anchors, and how to check
     /public/api/...                               the same data as JSON
     /public/<village>/complaints[/new]            群众诉求: the public cases and figures; 我要反映 (issue 11)
     POST /public/complaints                       file a complaint (signed form token, throttled): the 查询码
@@ -21,13 +24,13 @@ from __future__ import annotations
 from flask import jsonify, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, InvalidData, NotFound
-from engine.services.public import catalogue, complaints, objections, records
+from engine.services.public import board, catalogue, complaints, objections, records
 
 from ..rest import ctx
 from ..rest.attachments import download_response
 from ..rest.flowcharts import chart_response
 from .blueprint import bp
-from .caching import DOCUMENT_MAX_AGE, cached
+from .caching import DOCUMENT_MAX_AGE, VERIFY_MAX_AGE, cached, digest
 from .tokens import form_token, read_token, sender, token_epoch
 
 # Sections with a page of their own: address part -> section name in the records.
@@ -40,8 +43,8 @@ def _page(template: str, **values) -> str:
 
 @bp.route("")
 def index():
-    query = request.args.get("q", "")
-    return cached(records.version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query)))
+    query, county = request.args.get("q", ""), request.args.get("county") or None
+    return cached(catalogue.directory_version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query, county)))
 
 
 @bp.route("/<village>")
@@ -70,12 +73,13 @@ def flowchart(village, key):
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>")
 def section(village, part):
+    page = request.args.get("page", 1, type=int) or 1
     if part == "assets":
         return cached(records.version(ctx(), village), lambda: _page("assets.html", tab=part,
-                                                                    **records.assets(ctx(), village)))
-    page = request.args.get("page", 1, type=int) or 1
+                                                                    **records.assets(ctx(), village, page)))
     return cached(records.version(ctx(), village), lambda: _page(
-        "section.html", tab=part, part=part, **records.section(ctx(), village, SECTION_PAGES[part], page)))
+        "section.html", tab=part, part=part, **records.section(ctx(), village, SECTION_PAGES[part], page,
+                                                               with_records=False)))
 
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>/<int:matter_id>")
@@ -130,14 +134,15 @@ def _public_download(meta: dict, content: bytes):
 # -- the same data as JSON ----------------------------------------------------------------------
 @bp.route("/api/villages")
 def api_villages():
-    return cached(records.version(ctx()), lambda: jsonify(catalogue.directory(ctx(), request.args.get("q"))))
+    return cached(catalogue.directory_version(ctx()), lambda: jsonify(catalogue.directory(
+        ctx(), request.args.get("q"), request.args.get("county") or None)))
 
 
 @bp.route("/api/<village>/<any(projects, results, assets, affairs):part>")
 def api_section(village, part):
-    if part == "assets":
-        return cached(records.version(ctx(), village), lambda: jsonify(records.assets(ctx(), village)))
     page = request.args.get("page", 1, type=int) or 1
+    if part == "assets":
+        return cached(records.version(ctx(), village), lambda: jsonify(records.assets(ctx(), village, page)))
     return cached(records.version(ctx(), village),
                   lambda: jsonify(records.section(ctx(), village, SECTION_PAGES[part], page)))
 
@@ -227,3 +232,62 @@ def complaint_rate():
 def api_complaints(village):
     version = f"{records.version(ctx(), village)}.{complaints.version(ctx(), village)}"
     return cached(version, lambda: jsonify(complaints.public_cases(ctx(), village)))
+
+
+# -- the notice board (一栏), verification codes, audit anchors -----------------------------------
+PART_OF_SECTION = {section: part for part, section in SECTION_PAGES.items()}
+
+
+def _board_version(village: str, period: str) -> str:
+    return f"{records.version(ctx(), village)}.{board.anchors_version(ctx())}.{period}.{board.current_period()}"
+
+
+@bp.route("/<village>/board/<period>")
+def board_page(village, period):
+    return cached(_board_version(village, period), lambda: _page(
+        "board.html", tab="board", periods=board.periods(ctx(), village), **board.board(ctx(), village, period)))
+
+
+@bp.route("/verify")
+def verify_form():
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("public.verify_page", code=code[:40]), 303)
+    return cached(board.anchors_version(ctx()), lambda: _page("verify.html", result=None))
+
+
+@bp.route("/verify/<code>")
+def verify_page(code):
+    # The tag is the answer's own digest: an UPDATE made behind the system's back changes no data
+    # version, but it changes this answer, so no cache may keep saying "一致".
+    result = board.verify(ctx(), code)
+    return cached(digest(result), lambda: _page("verify.html", result=result, part=PART_OF_SECTION.get(result.get("section"))),
+                  max_age=VERIFY_MAX_AGE)
+
+
+@bp.route("/anchors")
+def anchors_page():
+    return cached(board.anchors_version(ctx()), lambda: _page("anchors.html", **board.anchors(ctx())))
+
+
+@bp.route("/api/<village>/board/<period>")
+def api_board(village, period):
+    return cached(_board_version(village, period), lambda: jsonify(_without_parts(board.board(ctx(), village, period))))
+
+
+@bp.route("/api/verify/<code>")
+def api_verify(code):
+    result = board.verify(ctx(), code)
+    return cached(digest(result), lambda: jsonify(result), max_age=VERIFY_MAX_AGE)
+
+
+@bp.route("/api/anchors")
+def api_anchors():
+    return cached(board.anchors_version(ctx()), lambda: jsonify(board.anchors(ctx())))
+
+
+def _without_parts(found: dict) -> dict:
+    """The JSON board lists each entry once, with where it goes: part, timing and heading."""
+    placed = [{**entry, "part": part["key"], "timing": group["timing"], "heading": group["heading"]}
+              for part in found["parts"] for group in part["groups"] for entry in group["entries"]]
+    return {**{k: v for k, v in found.items() if k not in ("parts", "entries")}, "entries": placed}

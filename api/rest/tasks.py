@@ -1,9 +1,10 @@
 from flask.views import MethodView
 
-from engine.services import matters
+from engine.services import matters, objections
 
 from ..actors import current_actor
-from ..schemas import CompleteSchema, InstanceSchema, ReassignSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema
+from ..schemas import (CompleteSchema, InstanceSchema, ObjectionDismissedSchema, ObjectionDismissSchema,
+                       ReassignSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema)
 from . import ctx
 from .blueprint import Blueprint
 
@@ -63,3 +64,12 @@ class Complete(MethodView):
     def post(self, body, task_id):
         """Complete a ready step with its form data; answers the matter afterwards"""
         return matters.complete_step(ctx(), current_actor(), task_id, body["data"])
+
+
+@blp.route("/<string:task_id>/objections/<int:objection_id>/dismiss")
+class DismissObjection(MethodView):
+    @blp.arguments(ObjectionDismissSchema)
+    @blp.response(200, ObjectionDismissedSchema)
+    def post(self, body, task_id, objection_id):
+        """The 村务监督委员会 dismisses an objection filed online (不予受理), with its reason"""
+        return objections.dismiss_objection(ctx(), current_actor(), task_id, objection_id, body["reason"])

@@ -3,7 +3,7 @@ JavaScript, no build step. Views parse a form, call a service, render; the servi
 do what, exactly as for the REST API.
 
     pages: /login /logout /tasks /tasks/<id> /start /start/<key> /matters/<id> /supervise /audit
-           /power-list /power-list/<key> /incidents /complaints[/new|/<id>|/statistics|/supervision]
+           /power-list /power-list/<key> /incidents /board /complaints[/new|/<id>|/statistics|/supervision]
 """
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from .formatting import register_filters
 from .lookups import person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import auth, authoring, complaints, dashboard, incidents, matters, power_list, start, supervise, tasks
+from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, power_list, start, supervise,
+                    tasks)
 
 # importing them attaches their routes to bp
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard, complaints, authoring)
+PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard, complaints, authoring, board)
 
 
 def init_app(app) -> None:

@@ -18,7 +18,10 @@ log = logging.getLogger("xiaowei.services")
 
 def load_matter(ctx, uow, record) -> Matter:
     bundle = ctx.bundles.get(uow.definitions.get(record.definition_id))
-    return Matter.load(bundle, record.state)
+    matter = Matter.load(bundle, record.state)
+    # A publicity period with an online objection not yet handled is held past its end.
+    matter.held = uow.public_objections.waiting_tasks(record.id)
+    return matter
 
 
 def save_matter(uow, record, matter: Matter, actor, events: list, now,
@@ -34,8 +37,10 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     record.outcome = matter.outcome() if status == MatterStatus.COMPLETED else None
     record.error = matter.error
     timers = [] if status.ended else matter.waiting_timers()
-    record.waiting_timers = [{"element": t.element_id, "name": t.name, "due": t.due.isoformat()} for t in timers]
-    record.next_timer_due = timers[0].due if timers else None
+    record.waiting_timers = [{"element": t.element_id, "name": t.name, "due": t.due.isoformat(), **(
+        {"held": True} if t.held else {})} for t in timers]
+    due = [t for t in timers if not t.held]          # a held period waits for the committee, not the worker
+    record.next_timer_due = due[0].due if due else None
     record.updated_at = now
     ready = [] if status.ended else matter.ready_steps()
     calendar = _calendar_for(uow, now)

@@ -13,10 +13,7 @@ filed online during a period are marked registered once its intake step is compl
 """
 from __future__ import annotations
 
-import hashlib
-
-from ..audit import canonical
-from ..disclosure import disclose
+from ..disclosure import content_hash, content_of, disclose  # noqa: F401 - content_of re-exported
 from ..masking import scrub_text
 from ..vocabulary import MatterStatus
 
@@ -37,19 +34,6 @@ def publish_after_action(uow, record, matter, actor, now, completed=None, ready=
         _sync_publicity(uow, record, matter, ready, now)
     if completed is not None and completed.objection_intake:
         uow.public_objections.register(completed.task_id, actor.name, now)
-
-
-def content_of(row) -> dict:
-    """What a record publishes, as hashed into `content_sha256` (and, later, what a verification
-    code or a printed notice board will be checked against)."""
-    return {"village": row.village_code, "township": row.township_code, "matter": row.matter_id,
-            "item": row.process_key, "section": row.section, "stage": row.stage, "title": row.title,
-            "role": row.role, "subject": row.subject, "fields": row.fields, "documents": row.documents,
-            "published_at": row.published_at.isoformat()}
-
-
-def content_hash(row) -> str:
-    return hashlib.sha256(canonical(content_of(row)).encode("utf-8")).hexdigest()
 
 
 def _points(matter, completed) -> list[tuple]:
@@ -119,7 +103,7 @@ def _sync_publicity(uow, record, matter, ready, now) -> None:
         key = (row.source_process, row.publicity_step)
         task_id = periods.get(key) if latest[key] is row else None
         if row.publicity_task_id != task_id:
-            row.publicity_task_id = task_id
+            row.publicity_task_id, row.publicity_held_at = task_id, None
             if task_id is not None:
                 row.publicity_ends_at = matter.publicity_due(task_id)
             row.changed_at = now

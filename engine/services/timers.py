@@ -5,6 +5,7 @@ import logging
 
 from .. import clock
 from ..errors import ExpressionLimit
+from . import objections
 from .persistence import load_matter, save_matter
 
 log = logging.getLogger("xiaowei.worker")
@@ -32,6 +33,7 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> l
                 matter = load_matter(ctx, uow, record)
                 matter.error = f"{exc.message}：{'；'.join(exc.errors.values())}"
                 events = [("engine_error", {"element": None, "reason": matter.error, "message": matter.error})]
+            events += objections.held_events(uow, record, matter, now)     # a period an objection holds
             save_matter(uow, record, matter, actor, events=events, now=now)
             uow.commit()
         fired = [payload["name"] for name, payload in events if name == "timer_fired"]

@@ -7,3 +7,4 @@ from .uow import PortalUnitOfWork, UnitOfWork  # noqa: F401
 from . import operations_models  # noqa: F401,E402 - registers the operations tables on Base.metadata
 from . import warning_models  # noqa: F401,E402 - registers the supervision tables on Base.metadata
 from . import complaint_models  # noqa: F401,E402 - registers the complaint tables (issue 11) on Base.metadata
+from . import board_models  # noqa: F401,E402 - registers the audit anchors table on Base.metadata

@@ -278,7 +278,10 @@ class PublishedRecord(Base):
     for audit, no longer shown); `publicity_*` says whether the period it opened is still running."""
     __tablename__ = "published_records"
     __table_args__ = (Index("ix_published_village_section", "village_code", "section", "withdrawn_at"),
-                      Index("ix_published_village_changed", "village_code", "changed_at"))
+                      Index("ix_published_village_changed", "village_code", "changed_at"),
+                      # a notice board's period; a printed verification code (a prefix of the hash)
+                      Index("ix_published_village_published", "village_code", "published_at"),
+                      Index("ix_published_content", "content_sha256"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
     village_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"))
@@ -303,6 +306,7 @@ class PublishedRecord(Base):
     publicity_step: Mapped[str | None] = mapped_column(String(64))     # the objection intake it opens
     publicity_task_id: Mapped[str | None] = mapped_column(String(36))  # set while that period runs
     publicity_ends_at: Mapped[datetime | None]
+    publicity_held_at: Mapped[datetime | None]                 # past its end, an online objection waiting
     changed_at: Mapped[datetime]                              # any change the portal shows (its ETags)
 
 
@@ -323,3 +327,8 @@ class PublicObjection(Base):
     audit_seq: Mapped[int] = mapped_column(Integer)
     registered_at: Mapped[datetime | None]
     registered_by: Mapped[str | None] = mapped_column(String(64))
+    # Or dismissed by the committee, with its reason (not an objection to this notice: spam,
+    # another matter...). Until one or the other, the period is held past its end.
+    dismissed_at: Mapped[datetime | None]
+    dismissed_by: Mapped[str | None] = mapped_column(String(64))
+    dismissal_reason: Mapped[str | None] = mapped_column(Text)

@@ -19,6 +19,7 @@ from .operations_repositories import ArchiveRepository, HeartbeatRepository, Inc
 from .warning_repositories import RedlineFactsRepository, SweepRepository, WarningRepository
 from .complaint_repositories import (ComplaintRepository, ExclusionRepository, OutboxRepository,
                                      PortalComplaintRepository)
+from .anchor_repositories import AnchorRepository, PublicAnchors
 
 
 class _Transaction:
@@ -81,6 +82,7 @@ class UnitOfWork(_Transaction):
         self.complaints = ComplaintRepository(self.session)        # issue 11
         self.exclusions = ExclusionRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.anchors = AnchorRepository(self.session)
         return self
 
     def flush(self) -> None:
@@ -122,4 +124,6 @@ class PortalUnitOfWork(_Transaction):
         self.parameters = ParameterRepository(self.session)
         # Complaints filed online, their 查询码 lookups, the anonymised cases (never a reporter read).
         self.complaints = PortalComplaintRepository(self.session)
+        # The daily anchors of the audit chain and the events published records come from (public).
+        self.anchors = PublicAnchors(self.session)
         return self

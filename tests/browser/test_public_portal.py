@@ -2,7 +2,12 @@
 by its name, reads the stages of the road project, reads a 低保 result with the name and ID number
 masked, and objects online to a notice in its publicity period, without a login; then the
 village's 村务监督委员会 finds the objection on its step in the workspace, prefilled, and registers
-it. Screenshots of every page go to test-artifacts/screenshots/public/."""
+it. Screenshots of every page go to test-artifacts/screenshots/public/.
+
+A second villager checks a code printed on the notice board (read from the board's PDF) at
+/public/verify/<code>, typed as on paper and as its QR code opens it, then sees the same code fail
+once the record is changed in the database behind the system's back. Screenshots go to
+test-artifacts/screenshots/public-verify/."""
 from __future__ import annotations
 
 import re
@@ -10,9 +15,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine.services import Actor, identity, matters
+from sqlalchemy import text
+
+from engine.services import Actor, anchors, identity, matters
 from engine.services.demo_walk import walk_demo
+from engine.services.public import board
+from render.board import render_board
 from tests.browser.conftest import SCREENSHOTS
+from tests.e2e.public_helpers import pdf_text
 
 pytestmark = pytest.mark.browser
 PHONE_WIDTH = 412
@@ -21,9 +31,9 @@ PHONE_WIDTH = 412
 class Villager:
     """A phone's browser tab with numbered screenshots; every page must fit the phone's width."""
 
-    def __init__(self, page, site):
+    def __init__(self, page, site, folder: str = "public"):
         self.page, self.site, self.count = page, site, 0
-        self.folder = SCREENSHOTS / "public"
+        self.folder = SCREENSHOTS / folder
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.png"):
             old.unlink()
@@ -148,3 +158,52 @@ def the_committee_registers_it(v: Villager) -> None:
     v.shot("committee-registered")
     dibao = next(m for m in matters.list_matters(v.site.ctx, Actor.system(), {"process_key": "dibao", "status": "running"}, 1, 10)[0])
     assert [s["step_id"] for s in matters.get_matter(v.site.ctx, Actor.system(), dibao["id"])["ready_steps"]] == ["recheck_result"]
+
+
+def test_a_villager_checks_a_printed_entrys_code(site, phone):
+    assert walk_demo(site.ctx), "the demo walked"
+    anchors.anchor_days(site.ctx)
+    v = Villager(phone, site, "public-verify")
+    period = max(board.periods(site.ctx, "lushui_village"), key=lambda p: board.board(site.ctx, "lushui_village", p)["count"])
+    sheet = pdf_text(render_board(board.board(site.ctx, "lushui_village", period), site.url, "A3"))
+    printed = re.findall(r"核验码\s*([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})", sheet)
+    code = printed[-1]                              # the last entry of the sheet: a 财务公开 one
+    record = board.verify(site.ctx, code)["record"]
+
+    # The board online first: the same code beside the same entry.
+    v.page.goto(f"{v.site.url}/public/lushui_village")
+    v.tab("公开栏")
+    v.page.goto(f"{v.site.url}/public/lushui_village/board/{period}")
+    expect(v.page.locator("#part-finance")).to_contain_text(code)
+    v.shot("board-online")
+
+    # Typed from the paper, with spaces instead of dashes and in capitals.
+    v.page.goto(f"{v.site.url}/public/verify")
+    v.page.get_by_label("输入公开栏上印的核验码").fill(code.upper().replace("-", " "))
+    v.page.get_by_role("button", name="核验").click()
+    verdict = v.page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-status", "current")
+    expect(verdict).to_contain_text("一致：打印内容与线上记录相同")
+    expect(v.page.locator("main")).to_contain_text(record["title"])
+    v.shot("verify-typed-match")
+
+    # As the QR code opens it; the technical check unfolds.
+    v.page.goto(f"{v.site.url}/public/verify/{code}")
+    expect(verdict).to_contain_text("一致")
+    v.page.locator("summary", has_text="自行核对").click()
+    expect(v.page.locator("pre.check").first).to_be_visible()
+    v.shot("verify-qr-details")
+    v.page.get_by_role("link", name="查看该事项的全部公开内容").click()
+    expect(v.page.locator(f"#record-{record['id']}")).to_contain_text(code)
+    v.shot("verify-to-the-matter")
+
+    # Someone edits the published record in the database: the printed code no longer matches.
+    with site.ctx.database.engine.begin() as connection:
+        connection.execute(text("UPDATE published_records SET title = :t WHERE id = :i"),
+                           {"t": record["title"] + "（改）", "i": record["id"]})
+    v.page.goto(f"{v.site.url}/public/verify/{code}")
+    expect(verdict).to_have_attribute("data-status", "altered")
+    expect(verdict).to_contain_text("不一致")
+    v.shot("verify-after-tampering")
+    assert not phone.context.cookies(), "the portal set no cookie"
+    assert v.problems == [], v.problems

@@ -2,8 +2,12 @@
 portal found by following its own links, and the scan for personal numbers."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from engine import clock
 from engine.services import Actor, Context
@@ -59,3 +63,32 @@ def crawl(client, start: str = "/public", limit: int = 2000) -> dict[str, object
 
 def personal_numbers(text: str) -> list[tuple[str, str]]:
     return [(kind, m.group()) for kind, patterns in PERSONAL.items() for p in patterns for m in p.finditer(text)]
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]+)>")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF written by fpdf2 with Noto Sans CJK, read with pypdf: each line of text
+    (a Tj) on a line of its own. pypdf parses the file and its content streams; the two-byte codes
+    are mapped through each font's own ToUnicode map here, because pypdf's extract_text takes
+    fpdf2's embedded encoding CMap for a one-byte encoding (a NUL before each character, and
+    nonsense for the glyphs numbered past 255, which any page with a few hundred distinct Chinese
+    characters has)."""
+    reader, lines = PdfReader(io.BytesIO(data)), []
+    for page in reader.pages:
+        fonts = {name: _to_unicode(font.get_object()) for name, font in page["/Resources"]["/Font"].items()}
+        current = {}
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                current = fonts.get(operands[0], {})
+            elif operator == b"Tj":
+                raw = operands[0].original_bytes if hasattr(operands[0], "original_bytes") else bytes(operands[0])
+                lines.append("".join(current.get(raw[i:i + 2], "?") for i in range(0, len(raw) - 1, 2)))
+    return "\n".join(lines)
+
+
+def _to_unicode(font) -> dict:
+    cmap = font["/ToUnicode"].get_object().get_data() if "/ToUnicode" in font else b""
+    return {bytes.fromhex(code.decode()): bytes.fromhex(text.decode()).decode("utf-16-be")
+            for code, text in _BFCHAR.findall(cmap)}

@@ -15,7 +15,11 @@ from engine.services.complaints.worker import run_complaint_jobs
 from engine.services.demo_walk import VILLAGE
 from engine.store.models import PublishedRecord
 from tests.e2e.conftest import make_user
-from tests.e2e.public_helpers import TOKEN, crawl, personal_numbers, walked_context
+from api.public.export import export_county
+from engine.services import anchors
+from engine.services.public import board
+from render.board import render_board
+from tests.e2e.public_helpers import TOKEN, crawl, pdf_text, personal_numbers, walked_context
 
 SECTIONS = ("projects", "results", "assets", "affairs")
 
@@ -38,6 +42,15 @@ def every_public_response(client, ctx) -> dict:
             pages[url] = client.get(url)
     pages["/public/api/villages"] = client.get("/public/api/villages")
     pages["/public?q=村"] = client.get("/public?q=村")
+    # The notice board online and the verification of every code on it (the crawl reaches them by
+    # the pages' own links too), and the audit anchors.
+    for village in villages:
+        for period in board.periods(ctx, village):
+            found = client.get(f"/public/api/{village}/board/{period}")
+            pages[f"/public/api/{village}/board/{period}"] = found
+            for entry in found.json["entries"]:
+                pages[f"/public/api/verify/{entry['code']}"] = client.get(f"/public/api/verify/{entry['code']}")
+    pages["/public/api/anchors"] = client.get("/public/api/anchors")
     return pages
 
 
@@ -59,6 +72,30 @@ def test_no_public_page_answer_or_document_shows_an_id_number_phone_or_bank_acco
     assert leaks == []
     # What only the 村监委 may see: the objector's name and number never reach a public page.
     assert not any("赵六" in r.get_data(as_text=True) for r in pages.values() if r.mimetype != "application/pdf")
+
+
+def test_no_board_sheet_verify_page_or_exported_file_shows_one_either(walked, tmp_path):
+    """The printed board (its PDF's text, read back with pypdf), every verify page and answer, the
+    anchors, and every file of the county's static export."""
+    app, ctx = walked
+    anchors.anchor_days(ctx)
+    leaks, sheets = [], 0
+    for village in ("lushui_village", "taohua_village", "hongqi_village"):
+        for period in board.periods(ctx, village):
+            found = board.board(ctx, village, period)
+            text = pdf_text(render_board(found, "https://xw.example.cn", "A4"))
+            sheets += found["count"]
+            leaks += [(village, period, *hit) for hit in personal_numbers(text)]
+            # a line the printer wrapped is joined again, so a number cut in two is still caught
+            leaks += [(village, period, *hit) for hit in personal_numbers(text.replace("\n", ""))]
+    assert sheets > 50, sheets
+    export_county(app, "示范县", tmp_path / "portal", "https://xw.example.cn")
+    for path in (tmp_path / "portal").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            shown = pdf_text(data) if data.startswith(b"%PDF") and b"NotoSans" in data else data.decode("utf-8", "replace")
+            leaks += [(str(path), *hit) for hit in personal_numbers(shown)]
+    assert leaks == []
 
 
 def test_every_published_record_in_the_store_is_clean_too(walked):

@@ -61,7 +61,10 @@ PORTAL_SERVICES = ROOT / "engine" / "services" / "public"
 # What a portal service may import from the engine: no matter, inbox, runtime or the workspace's
 # services (which read matters), only the published side and pure helpers.
 PORTAL_MAY_IMPORT = {"engine.errors", "engine.definitions", "engine.disclosure", "engine.masking", "engine.power_list",
-                     "engine", "engine.services.public.catalogue", "engine.vocabulary"}
+                     "engine", "engine.services.public.catalogue", "engine.vocabulary",
+                     # the notice board (issue 10, part 3): pure hashing and the board's catalogue,
+                     # and the sibling portal service whose record view the board's entries reuse
+                     "engine.audit", "engine.noticeboard", "engine.services.public.records"}
 PRIVATE_NAMES = {"MatterRecord", "InboxItem", "IdempotencyKey", "User", "ApiToken", "RoleGrant", "Attachment"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from engine.errors import InvalidData
-from engine.services import matters
+from engine.services import matters, objections
 from engine.vocabulary import quoted
 
 from ...rest import ctx
@@ -71,4 +71,22 @@ def claim(task_id):
 def release(task_id):
     step = matters.release_step(ctx(), actor(), task_id)
     done(f"已释放{quoted(step['name'])}，同一角色的其他人可以办理。")
+    return redirect(url_for("web.task", task_id=task_id))
+
+
+@bp.route("/tasks/<task_id>/objections/<int:objection_id>/dismiss", methods=["POST"])
+def dismiss_objection(task_id, objection_id):
+    """不予受理 an objection filed online, with the committee's reason (required)."""
+    try:
+        done_now = objections.dismiss_objection(ctx(), actor(), task_id, objection_id, request.form.get("reason", ""))
+    except InvalidData as exc:
+        step = matters.get_task(ctx(), actor(), task_id)
+        return page("task.html", 422, step=step, values={}, errors={},
+                    dismiss_errors={objection_id: exc.errors.get("reason", exc.message)},
+                    files={a["id"]: a for a in step["attachments"]},
+                    fields=form_fields(actor(), step["matter"]["process_key"]), items=item_names(actor()),
+                    villages=unit_names(actor()))
+    done("已记录不予受理的理由。" + ("公示期已满，事项进入下一步。" if done_now["period_passed"] else ""))
+    if done_now["period_passed"]:
+        return redirect(url_for("web.matter", matter_id=done_now["matter_id"]))
     return redirect(url_for("web.task", task_id=task_id))

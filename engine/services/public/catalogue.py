@@ -14,9 +14,10 @@ from ...power_list import duration_words, item_fields
 MAX_QUERY = 50
 
 
-def directory(ctx, query: str | None = None) -> dict:
+def directory(ctx, query: str | None = None, county: str | None = None) -> dict:
     """Counties with their townships and villages; with a query, the villages whose name (or
-    code) contains it, each with the township it belongs to."""
+    code) contains it, each with the township it belongs to. `county` (a code or a name): that
+    county only (a static export of one county's portal)."""
     with ctx.portal_uow(readonly=True) as uow:
         units = [(u.code, u.name, u.level, u.parent_code) for u in uow.orgs.list()]
     by_parent: dict = {}
@@ -30,7 +31,23 @@ def directory(ctx, query: str | None = None) -> dict:
     text = (query or "").strip()[:MAX_QUERY]
     matches = [{"code": code, "name": name, "township": names.get(parent, "")} for code, name, level, parent in units
                if level == "village" and text and (text in name or text.lower() in code)]
-    return {"counties": tree(None), "query": text, "matches": sorted(matches, key=lambda m: m["code"])}
+    counties = tree(None)
+    if county:
+        counties = [c for c in counties if county in (c["code"], c["name"])]
+        if not counties:
+            raise NotFound(f"没有名为 {county} 的县")
+        inside = {v["code"] for t in counties[0]["children"] for v in t["children"]}
+        matches = [m for m in matches if m["code"] in inside]
+    return {"counties": counties, "query": text, "matches": sorted(matches, key=lambda m: m["code"])}
+
+
+def directory_version(ctx) -> str:
+    """What the directory is made of: the units (codes, names, places in the tree). Not the
+    records: the directory shows none, and counting a county's hundreds of thousands of records
+    on every visit would cost more than the page."""
+    with ctx.portal_uow(readonly=True) as uow:
+        units = sorted((u.code, u.name, u.level, u.parent_code or "") for u in uow.orgs.list())
+    return hashlib.sha256(json.dumps(units, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def village(ctx, code: str) -> dict:

@@ -33,6 +33,8 @@ def file_objection(ctx, village: str, record_id: int, period: str, text: str, na
             raise NotFound("找不到该公示")
         if record.publicity_task_id is None or _period(record) != period:
             raise Conflict("该公示的公示期已结束或已重新开始，请刷新页面后再提出异议")
+        if record.publicity_ends_at is not None and record.publicity_ends_at <= now:
+            raise Conflict("该公示的公示期已结束，已提出的异议正由村务监督委员会处理")
         event = uow.audit.append("public_objection_received", PUBLIC_ACTOR, record.matter_id, {
             "record_id": record.id, "task_id": record.publicity_task_id, "step": record.publicity_step,
             "title": record.title, "text": text, "contact_given": bool(name or phone)}, now.isoformat())

@@ -6,13 +6,14 @@ Structured views (a project's name and amount, the asset register) use the keys 
 put on fields (engine/disclosure.py KEYS)."""
 from __future__ import annotations
 
-from ...disclosure import KEYS, SECTIONS
+from ...disclosure import KEYS, SECTIONS, verify_code
 from ...errors import NotFound
 from .catalogue import place_of
 from ...vocabulary import quoted
 
 RECENT = 10
 PAGE_SIZE = 30
+MAX_PAGE = 1_000_000
 DEAL_KEYS = ("method", "channel", "counterparty", "reserve_price", "price", "deal_price", "term", "start", "expiry")
 
 
@@ -35,18 +36,30 @@ def overview(ctx, village: str) -> dict:
             "open_publicity": open_periods}
 
 
-def section(ctx, village: str, name: str, page: int = 1) -> dict:
+def section(ctx, village: str, name: str, page: int = 1, with_records: bool = True) -> dict:
     """The matters of a section, newest first, each with its records in the order they were
     published; `page` pages through matters."""
     if name not in SECTIONS:
         raise NotFound(f"没有{quoted(name)}栏目")
+    page = max(1, page)
     with ctx.portal_uow(readonly=True) as uow:         # rows are read into plain dicts before the unit of work ends
         place = place_of(uow, village)
-        groups = _by_matter(ctx, uow.records.in_section(village, name))
-    page = max(1, page)
-    pages = max(1, -(-len(groups) // PAGE_SIZE))
+        groups, total = _page_of(ctx, uow, village, name, page, with_records)
+    pages = max(1, -(-total // PAGE_SIZE))
     return {"village": place, "section": name, "section_name": SECTIONS[name], "page": page, "pages": pages,
-            "total": len(groups), "matters": groups[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]}
+            "total": total, "matters": groups}
+
+
+def _page_of(ctx, uow, village: str, name: str, page: int, with_records: bool = True) -> tuple[list[dict], int]:
+    """One page of a section's matters (paged in the database), grouped with their records (or,
+    `with_records=False`, with what a list shows: subject, item, amount, stages)."""
+    # A page past any real one (a number no database integer holds, say) is simply empty.
+    ids, total = uow.records.matters_in_section(village, name, (min(page, MAX_PAGE) - 1) * PAGE_SIZE, PAGE_SIZE)
+    if page > MAX_PAGE:
+        ids = []
+    if not with_records:
+        return _by_matter(ctx, uow.records.summaries_in_section_of(village, name, ids), with_records=False), total
+    return _by_matter(ctx, uow.records.in_section_of(village, name, ids)), total
 
 
 def matter(ctx, village: str, name: str, matter_id: int) -> dict:
@@ -59,12 +72,14 @@ def matter(ctx, village: str, name: str, matter_id: int) -> dict:
     return {"village": place, "section": name, "section_name": SECTIONS[name], **groups[0]}
 
 
-def assets(ctx, village: str) -> dict:
+def assets(ctx, village: str, page: int = 1) -> dict:
     """The register of the village's collective assets and resources: each asset with what is
-    known of it (kind, location, area, value) and each lease, contract-out or disposal of it."""
+    known of it (kind, location, area, value) and each lease, contract-out or disposal of it;
+    paged by matters (the newest deals first), PAGE_SIZE at a time."""
+    page = max(1, page)
     with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
-        groups = _by_matter(ctx, uow.records.in_section(village, "asset"))
+        groups, total = _page_of(ctx, uow, village, "asset", page)
     register: dict = {}
     for group in groups:
         keyed, labels = group["keys"], group["key_labels"]
@@ -78,7 +93,8 @@ def assets(ctx, village: str) -> dict:
         entry["deals"].append({"matter_id": group["matter_id"], "item_name": group["item_name"], "terms": deal,
                                "stage": group["records"][-1]["stage"], "published_at": group["latest_at"]})
     entries = [{**e, "facts": [{"label": KEYS[k], "text": v} for k, v in e["facts"].items()]} for e in register.values()]
-    return {"village": place, "assets": sorted(entries, key=lambda e: e["asset"] or "")}
+    return {"village": place, "assets": sorted(entries, key=lambda e: e["asset"] or ""), "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)), "total": total}
 
 
 def publicity(ctx, village: str) -> dict:
@@ -111,12 +127,19 @@ def record_view(ctx, row) -> dict:
             "title": row.title, "role_name": role.name if role else None, "subject": row.subject,
             "fields": [{"label": f["label"], "text": f["text"], "masked": bool(f.get("masked"))} for f in row.fields],
             "documents": [{"id": d["id"], "name": d["name"], "size": d["size"]} for d in row.documents],
-            "published_at": row.published_at, "code": row.content_sha256[:12], "audit_seq": row.audit_seq,
-            "publicity": {"open": row.publicity_task_id is not None, "ends_at": row.publicity_ends_at}
-            if row.publicity_step else None}
+            "published_at": row.published_at, "code": verify_code(row.content_sha256), "audit_seq": row.audit_seq,
+            "audit_hash": row.audit_hash,
+            "publicity": _publicity(row) if row.publicity_step else None}
 
 
-def _by_matter(ctx, rows) -> list[dict]:
+def _publicity(row) -> dict:
+    """Open while its intake step is ready; `held` once past its end with an objection filed online
+    that the 村务监督委员会 has not handled (the period is not treated as passed)."""
+    open_ = row.publicity_task_id is not None
+    return {"open": open_, "ends_at": row.publicity_ends_at, "held": open_ and row.publicity_held_at is not None}
+
+
+def _by_matter(ctx, rows, with_records: bool = True) -> list[dict]:
     """Records grouped by matter (newest matter first), with the values their keys carry (the
     latest record wins) and a headline: the item's own subject before a called process's."""
     groups: dict = {}
@@ -134,5 +157,5 @@ def _by_matter(ctx, rows) -> list[dict]:
         found.append({"matter_id": matter_id, "item": members[0].process_key, "item_name": members[0].item_name,
                       "subject": subject, "keys": keys, "key_labels": labels, "amount": keys.get("amount"),
                       "stages": list(dict.fromkeys(r.stage for r in members)), "latest_at": members[-1].published_at,
-                      "records": [record_view(ctx, r) for r in members]})
+                      **({"records": [record_view(ctx, r) for r in members]} if with_records else {})})
     return found
