@@ -16,7 +16,6 @@ from .. import clock
 from ..audit import GENESIS
 from ..errors import Conflict
 from ..noticeboard import BEIJING
-from ..store.board_models import AuditAnchor
 
 MAX_DAYS_PER_PASS = 400         # a long-idle worker catches up over a few passes, not in one transaction
 
@@ -42,8 +41,8 @@ def anchor_days(ctx, now: datetime | None = None) -> list[dict]:
             made, day = [], first
             while day < today and len(made) < MAX_DAYS_PER_PASS:
                 head = max(head, heads.get(day, head))
-                made.append(uow.anchors.add(AuditAnchor(day=day, seq=head[0], hash=head[1],
-                                                        events_that_day=counts.get(day, 0), anchored_at=now)))
+                made.append(uow.anchors.add(day=day, seq=head[0], hash=head[1],
+                                            events_that_day=counts.get(day, 0), anchored_at=now))
                 day += timedelta(days=1)
             views = [anchor_view(a) for a in made]
             if made:
@@ -69,7 +68,7 @@ def list_anchors(ctx, limit: int | None = None) -> list[dict]:
         return [anchor_view(a) for a in uow.anchors.newest_first(limit)]
 
 
-def anchor_view(row: AuditAnchor) -> dict:
+def anchor_view(row) -> dict:
     return {"day": row.day.isoformat(), "seq": row.seq, "hash": row.hash, "events_that_day": row.events_that_day,
             "anchored_at": row.anchored_at}
 

@@ -14,7 +14,8 @@ class AnchorRepository:
     def __init__(self, session):
         self.session = session
 
-    def add(self, row: AuditAnchor) -> AuditAnchor:
+    def add(self, **columns) -> AuditAnchor:
+        row = AuditAnchor(**columns)
         self.session.add(row)
         self.session.flush()
         return row
