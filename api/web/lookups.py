@@ -78,34 +78,32 @@ def my_villages(actor) -> list[dict]:
     return [u for u in everything.values() if u["level"] == "village" and actor.reaches(list(lineage(u["code"])))]
 
 
-def form_fields(actor, process_key: str) -> dict[str, dict]:
-    """Every form field of an item and of the processes it calls, by name: labels, types, options."""
+def processes(actor, process_key: str) -> list[dict]:
+    """An item and every process it calls (get_process of each), read once per request."""
     def load():
-        found, keys, seen = {}, [process_key], set()
+        found, keys, seen = [], [process_key], set()
         while keys:
             key = keys.pop()
             seen.add(key)
-            item = definitions.get_process(ctx(), actor, key)
-            for field in item["start_form"] + [f for step in item["steps"] for f in step["form"]]:
-                found.setdefault(field["name"], field)
-            keys.extend(k for k in item["calls"] if k not in seen)
+            found.append(definitions.get_process(ctx(), actor, key))
+            keys.extend(k for k in found[-1]["calls"] if k not in seen)
         return found
-    return _cached(f"fields:{process_key}", load)
+    return _cached(f"processes:{process_key}", load)
+
+
+def form_fields(actor, process_key: str) -> dict[str, dict]:
+    """Every form field of an item and of the processes it calls, by name: labels, types, options."""
+    found = {}
+    for item in processes(actor, process_key):
+        for field in item["start_form"] + [f for step in item["steps"] for f in step["form"]]:
+            found.setdefault(field["name"], field)
+    return found
 
 
 def step_forms(actor, process_key: str) -> dict[tuple[str, str], dict[str, dict]]:
     """{(process key, step id): {field name: field}} for an item and the processes it calls."""
-    def load():
-        found, keys, seen = {}, [process_key], set()
-        while keys:
-            key = keys.pop()
-            seen.add(key)
-            item = definitions.get_process(ctx(), actor, key)
-            for step in item["steps"]:
-                found[(key, step["id"])] = {f["name"]: f for f in step["form"]}
-            keys.extend(k for k in item["calls"] if k not in seen)
-        return found
-    return _cached(f"step-forms:{process_key}", load)
+    return {(item["key"], step["id"]): {f["name"]: f for f in step["form"]}
+            for item in processes(actor, process_key) for step in item["steps"]}
 
 
 def fields_as_collected(actor, process_key: str, history: list[dict]) -> dict[str, dict]:

@@ -158,14 +158,6 @@ class RedlineFactsRepository:
             found += [(row, row.task_id not in open_tasks) for row in rows]
         return found
 
-    def published_matters(self, matter_ids: list[int]) -> list[int]:
-        """Matters with at least one published record (not withdrawn)."""
-        found = []
-        for chunk in _chunks(sorted(matter_ids)):
-            found += list(self.session.scalars(select(PublishedRecord.matter_id).distinct().where(
-                PublishedRecord.matter_id.in_(chunk), PublishedRecord.withdrawn_at.is_(None))))
-        return found
-
     def related(self, village: str) -> list[RelatedPartyRecord]:
         return list(self.session.scalars(select(RelatedPartyRecord).where(RelatedPartyRecord.village_code == village)
                                          .order_by(RelatedPartyRecord.id)))
@@ -233,14 +225,6 @@ class RedlineFactsRepository:
         if villages is not None:
             query = query.where(InboxItem.village_code.in_(villages))
         return list(self.session.execute(query.group_by(InboxItem.village_code)))
-
-    def matters_created_in(self, villages: set[str] | None, since: datetime, before: datetime,
-                           columns=("id", "village_code", "process_key", "status", "data")) -> list:
-        query = select(*(getattr(MatterRecord, c) for c in columns)).where(
-            MatterRecord.created_at >= since, MatterRecord.created_at < before)
-        if villages is not None:
-            query = query.where(MatterRecord.village_code.in_(villages))
-        return list(self.session.execute(query))
 
 
 class SweepRepository:
