@@ -18,9 +18,18 @@ PERIODS = {"month": 12, "quarter": 4, "year": 1}
 CLOSED_WARNINGS = (WarningStatus.CLOSED, WarningStatus.DISMISSED, WarningStatus.LIFTED)
 
 
+_CONFIGS: dict = {}         # (path, mtime) -> the parsed file: read again only when it changes
+
+
 def assessment_config(ctx) -> dict:
-    with open(ctx.processes_dir / "assessment.toml", "rb") as handle:
-        return tomllib.load(handle)
+    """processes/assessment.toml (weights and settings of 考核), read again when it changes."""
+    path = ctx.processes_dir / "assessment.toml"
+    stamp = (str(path), path.stat().st_mtime_ns)
+    if stamp not in _CONFIGS:
+        with open(path, "rb") as handle:
+            _CONFIGS.clear()
+            _CONFIGS[stamp] = tomllib.load(handle)
+    return _CONFIGS[stamp]
 
 
 def period_bounds(period: str, year: int, number: int | None) -> tuple[datetime, datetime, str]:
