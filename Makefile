@@ -4,6 +4,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export XIAOWEI_DATA_DIR ?= var
+# Tests run in parallel (pytest-xdist), one process per core by default; a file's tests stay
+# together on one worker (their module fixtures are built once). TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup run test test-fast lint bench docs flowcharts flow-coverage
 
@@ -18,10 +22,10 @@ run: setup                 ## demo county/township/village + power list, then se
 test: export XIAOWEI_WITH_BROWSER = 1
 test: setup                ## lint, then the whole suite (PostgreSQL tests run when XIAOWEI_TEST_DATABASE_URL is set)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(PYTEST)
 
 test-fast: setup           ## unit tests only
-	$(BIN)/pytest -q tests/unit
+	$(PYTEST) tests/unit
 
 lint: setup                ## ruff (pyflakes, pycodestyle, bugbear; settings in pyproject.toml)
 	$(BIN)/ruff check .
@@ -33,7 +37,7 @@ bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_portal.py
 
 flow-coverage: setup      ## which test took which flow of which item -> test-artifacts/flow-coverage.md
-	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_item*.py; status=$$?; \
+	$(PYTEST) tests/unit/test_item*.py; status=$$?; \
 	echo "report: test-artifacts/flow-coverage.md"; exit $$status
 
 docs: setup                ## regenerate docs/power-list.md from the definitions

@@ -32,7 +32,23 @@ def _record_flows(request):
     del Scenario.created[first:]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: a worker finished; take in what its tests took (the controller reports)."""
+    output = getattr(node, "workeroutput", {}).get("flowcov")
+    if output:
+        RAN.update(output["ran"])
+        for key, flows in output["taken"].items():
+            for flow, tests in flows.items():
+                TAKEN[key][flow].update(tests)
+
+
 def pytest_sessionfinish(session, exitstatus):
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:          # an xdist worker: hand the record to the controller
+        worker_output["flowcov"] = {"ran": sorted(RAN), "taken": {
+            key: {flow: sorted(tests) for flow, tests in flows.items()} for key, flows in TAKEN.items()}}
+        return
     items = catalog().processes
     if not any(m.startswith("test_item_") for m in RAN):
         return
