@@ -610,6 +610,19 @@ def redlines_related(path):
     click.echo(f"{len(rows)} entries added")
 
 
+@cli.group("statistics")
+def statistics_group():
+    """考核 statistics."""
+
+
+@statistics_group.command("rebuild")
+def statistics_rebuild():
+    """Count the 考核 tallies again from the stored matters (after data was written by SQL; the
+    tallies of archived matters are lost: they are no longer there to count)."""
+    from engine.services import tallies
+    click.echo(json.dumps(tallies.rebuild(_migrated_context(), Actor.system())))
+
+
 @cli.group("audit")
 def audit_group():
     """The audit hash chain."""

@@ -13,7 +13,7 @@ from ..errors import Conflict, InvalidData, LikelyDuplicate, NotFound
 from ..forms import clean_form_data, refuse_parameter_names
 from ..runtime import Matter
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
-from . import objections, views
+from . import objections, tallies, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
                      visible_matter, visible_villages)
 from .attachments import link_cited_files, store_uploads
@@ -119,6 +119,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
             created_by=actor.name, created_at=now, updated_at=now)
+        tallies.matter_started(uow, record)
         link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
         uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
@@ -191,6 +192,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         evidence = [f.name for f in form.fields if f.type == "file"]
         item.evidence_fields, item.evidence_given = len(evidence), sum(bool(cleaned.get(n)) for n in evidence)
+        tallies.step_completed(uow, record, item)
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
         record.data = {**record.data, **cleaned}
         if "amount" in cleaned:

@@ -10,6 +10,7 @@ from ..runtime import SERIALIZER_VERSION, Matter
 from ..vocabulary import MatterStatus, StepStatus
 from ..workdays import WorkingDays
 from .complaints.tracking import track as track_complaint
+from . import tallies
 from .publishing import publish_after_action
 from .withholding import sync_withheld
 
@@ -51,6 +52,8 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
             _record_incident(uow, record, payload, now)
     if status != previous and status != MatterStatus.RUNNING:
         record.ended_at = now if status.ended else None
+        if status == MatterStatus.COMPLETED:
+            tallies.matter_completed(uow, record)
         if status != MatterStatus.CANCELLED:
             uow.audit.append(f"matter_{status}", actor.name, record.id,
                              {"outcome": record.outcome, "error": record.error}, now.isoformat())

@@ -16,6 +16,7 @@ from __future__ import annotations
 from ..disclosure import content_hash, content_of, disclose  # noqa: F401 - content_of re-exported
 from ..masking import scrub_text
 from ..vocabulary import MatterStatus
+from . import tallies
 
 
 def publish_after_action(uow, record, matter, actor, now, completed=None, ready=()) -> None:
@@ -24,11 +25,15 @@ def publish_after_action(uow, record, matter, actor, now, completed=None, ready=
     points = _points(matter, completed)
     if points:
         place = _place(uow, record)
+        first = not uow.publications.shows(record.id)
         for process_key, publication, task_id, role in points:
             _publish(uow, record, matter.bundle, process_key, publication, task_id, role, actor, now, place)
+        if first:
+            tallies.records_shown(uow, record, +1)
     if record.status == MatterStatus.CANCELLED:
         withdrawn = uow.publications.withdraw_matter(record.id, now)
         if withdrawn:
+            tallies.records_shown(uow, record, -1)
             uow.audit.append("records_withdrawn", actor.name, record.id, {"records": withdrawn}, now.isoformat())
     else:
         _sync_publicity(uow, record, matter, ready, now)

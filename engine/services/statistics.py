@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 from .. import clock
 from ..errors import InvalidData
-from ..vocabulary import MatterStatus, WarningStatus
+from ..vocabulary import WarningStatus
+from .tallies import month_of
 from .warnings import supervised_villages
 
 BEIJING = timezone(timedelta(hours=8))
@@ -105,33 +106,32 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
             raise InvalidData("统计范围有误", {"township" if township else "village": "没有这个单位（或不在你的范围内）"})
         rows = {c: _blank(c, units[c].name, "village", units[c].parent_code) for c in villages}
         chosen = set(villages)
-        facts = uow.redline_facts
         complaint_items = set(settings.get("complaint_items", ()))
-        # Every figure is counted in the database, grouped by village: the dashboard reads as many
-        # rows as there are villages, items and statuses, never one per matter or per step.
-        for code, key, status, n in facts.matter_counts(chosen, start, end):
+        # The tallies kept as matters move (engine/services/tallies.py): one row per village, month
+        # and item, never one per matter or step; only the live figures are counted here.
+        last_month = month_of(end - timedelta(microseconds=1))
+        for (code, key, matters, completed, published, steps_due, on_time, evidence_fields,
+             evidence_given) in uow.tallies.sums(chosen, month_of(start), last_month):
             row = rows[code]
-            row["matters"] += n
-            row["by_item"][key] = row["by_item"].get(key, 0) + n
-            row["completed"] += n if status == MatterStatus.COMPLETED else 0
+            row["matters"] += matters
+            row["by_item"][key] = row["by_item"].get(key, 0) + matters
+            row["completed"] += completed
+            row["published"] += published
+            row["steps_due"] += steps_due
+            row["steps_on_time"] += on_time
+            row["evidence_fields"] += evidence_fields
+            row["evidence_filled"] += evidence_given
             if key in complaint_items:
-                row["complaints"] += n
-                row["complaints_closed"] += n if status == MatterStatus.COMPLETED else 0
-        for code, on_time, n in facts.steps_done_in(chosen, start, end):
-            rows[code]["steps_due"] += n
-            rows[code]["steps_on_time"] += n if on_time else 0
+                row["complaints"] += matters
+                row["complaints_closed"] += completed
+        facts = uow.redline_facts
         now = clock.now()
         if start <= now < end:
             for code, n in facts.overdue_now(chosen, now):
                 rows[code]["overdue_now"] += n
-        for code, published, flagged in facts.publicity_counts(chosen, start, end,
-                                                               tuple(settings.get("publicity_rules", ())),
-                                                               WarningStatus.DISMISSED):
-            rows[code]["published"] += published
-            rows[code]["publicity_flagged"] += flagged or 0
-        for code, fields, given in facts.evidence_counts(chosen, start, end):
-            rows[code]["evidence_fields"] += fields or 0
-            rows[code]["evidence_filled"] += given or 0
+        for code, flagged in facts.publicity_flagged(chosen, start, end, tuple(settings.get("publicity_rules", ())),
+                                                     WarningStatus.DISMISSED):
+            rows[code]["publicity_flagged"] += flagged
         for code, severity, status, n in uow.warnings.counts(chosen, start, end):
             state = "closed" if status in CLOSED_WARNINGS else "open"
             rows[code]["warnings"].setdefault(severity, {"open": 0, "closed": 0})[state] += n

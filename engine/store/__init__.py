@@ -8,3 +8,4 @@ from . import operations_models  # noqa: F401,E402 - registers the operations ta
 from . import warning_models  # noqa: F401,E402 - registers the supervision tables on Base.metadata
 from . import complaint_models  # noqa: F401,E402 - registers the complaint tables (issue 11) on Base.metadata
 from . import board_models  # noqa: F401,E402 - registers the audit anchors table on Base.metadata
+from . import tally_models  # noqa: F401,E402 - registers the 考核 tallies (issue 12) on Base.metadata

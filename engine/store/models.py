@@ -205,7 +205,8 @@ class InboxItem(Base):
     workflow on every save of its matter; rows stay after completion (state `completed`, or
     `closed` when the engine withdrew the step), so a late second completion is told who did it."""
     __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_ready", "state", "role", "village_code"),)
+    __table_args__ = (Index("ix_inbox_ready", "state", "role", "village_code"),
+                      Index("ix_inbox_state_due", "state", "due_at"))     # overdue steps now (考核, metrics)
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     state: Mapped[str] = mapped_column(String(16))            # ready | completed | closed
     matter_id: Mapped[int] = mapped_column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), index=True)

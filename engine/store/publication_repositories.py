@@ -39,6 +39,11 @@ class PublicationRepository(_Repository):
             if (row.publicity_held_at is None) != (at is None):
                 row.publicity_held_at, row.changed_at = at, now
 
+    def shows(self, matter_id: int) -> bool:
+        """Whether the matter has a record that is not withdrawn."""
+        return self.session.scalar(select(select(PublishedRecord.id).where(
+            PublishedRecord.matter_id == matter_id, PublishedRecord.withdrawn_at.is_(None)).exists()))
+
     def withdraw_matter(self, matter_id: int, at: datetime) -> list[int]:
         rows = list(self.session.scalars(select(PublishedRecord).where(
             PublishedRecord.matter_id == matter_id, PublishedRecord.withdrawn_at.is_(None))))

@@ -20,6 +20,7 @@ from .warning_repositories import RedlineFactsRepository, SweepRepository, Warni
 from .complaint_repositories import (ComplaintRepository, ExclusionRepository, OutboxRepository,
                                      PortalComplaintRepository)
 from .anchor_repositories import AnchorRepository, PublicAnchors
+from .tally_repositories import TallyRepository
 
 
 class _Transaction:
@@ -79,6 +80,7 @@ class UnitOfWork(_Transaction):
         self.warnings = WarningRepository(self.session)              # red lines (issue 12)
         self.redline_facts = RedlineFactsRepository(self.session)
         self.sweeps = SweepRepository(self.session)
+        self.tallies = TallyRepository(self.session)               # 考核 counts per village and month
         self.complaints = ComplaintRepository(self.session)        # issue 11
         self.exclusions = ExclusionRepository(self.session)
         self.outbox = OutboxRepository(self.session)

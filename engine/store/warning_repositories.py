@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import object_session
 
 from ..vocabulary import StepStatus
@@ -173,51 +173,20 @@ class RedlineFactsRepository:
                                                                        RelatedPartyRecord.village_code == village))
         return result.rowcount > 0
 
-    def matter_counts(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
-        """Matters created in [since, before): per village and item, how many, how many ended."""
-        query = select(MatterRecord.village_code, MatterRecord.process_key, MatterRecord.status, func.count()).where(
-            MatterRecord.created_at >= since, MatterRecord.created_at < before)
-        if villages is not None:
-            query = query.where(MatterRecord.village_code.in_(villages))
-        return list(self.session.execute(query.group_by(MatterRecord.village_code, MatterRecord.process_key,
-                                                        MatterRecord.status)))
-
-    def _created_in(self, villages: set[str] | None, since: datetime, before: datetime):
-        """The ids of the matters created in [since, before) (in these villages): a subquery."""
-        query = select(MatterRecord.id).where(MatterRecord.created_at >= since, MatterRecord.created_at < before)
-        return query.where(MatterRecord.village_code.in_(villages)) if villages is not None else query
-
-    def evidence_counts(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
-        """(village, evidence fields, given) over the completed steps of matters created in [since, before)."""
-        return list(self.session.execute(
-            select(InboxItem.village_code, func.sum(InboxItem.evidence_fields), func.sum(InboxItem.evidence_given))
-            .where(InboxItem.state == StepStatus.COMPLETED,
-                   InboxItem.matter_id.in_(self._created_in(villages, since, before)))
-            .group_by(InboxItem.village_code)))
-
-    def publicity_counts(self, villages: set[str] | None, since: datetime, before: datetime,
-                         flagging_rules: tuple, dismissed: str) -> list:
-        """(village, matters with a published record, of them flagged by a publicity rule's warning
-        that was not dismissed) for matters created in [since, before)."""
-        published = (select(PublishedRecord.matter_id, PublishedRecord.village_code).distinct()
-                     .where(PublishedRecord.withdrawn_at.is_(None),
-                            PublishedRecord.matter_id.in_(self._created_in(villages, since, before))).subquery())
+    def publicity_flagged(self, villages: set[str] | None, since: datetime, before: datetime,
+                          flagging_rules: tuple, dismissed: str) -> list:
+        """(village, matters created in [since, before) with a record shown that a publicity rule's
+        warning, not dismissed, names). Read from the warnings side: there are few of them."""
         flagged = (select(WarningMatter.matter_id).join(WarningRecord, WarningRecord.id == WarningMatter.warning_id)
                    .where(WarningRecord.rule_code.in_(flagging_rules), WarningRecord.status != dismissed))
-        return list(self.session.execute(
-            select(published.c.village_code, func.count(),
-                   func.sum(case((published.c.matter_id.in_(flagged), 1), else_=0)))
-            .group_by(published.c.village_code)))
-
-    def steps_done_in(self, villages: set[str] | None, since: datetime, before: datetime) -> list:
-        """(village, on time?, count) of steps completed in [since, before) that had a due time."""
-        on_time = InboxItem.completed_at <= InboxItem.due_at
-        query = select(InboxItem.village_code, on_time, func.count()).where(
-            InboxItem.state == StepStatus.COMPLETED, InboxItem.due_at.is_not(None),
-            InboxItem.completed_at >= since, InboxItem.completed_at < before)
+        shown = select(PublishedRecord.id).where(PublishedRecord.matter_id == MatterRecord.id,
+                                                 PublishedRecord.withdrawn_at.is_(None)).exists()
+        query = (select(MatterRecord.village_code, func.count()).where(
+            MatterRecord.id.in_(flagged), MatterRecord.created_at >= since, MatterRecord.created_at < before, shown)
+            .group_by(MatterRecord.village_code))
         if villages is not None:
-            query = query.where(InboxItem.village_code.in_(villages))
-        return list(self.session.execute(query.group_by(InboxItem.village_code, on_time)))
+            query = query.where(MatterRecord.village_code.in_(villages))
+        return list(self.session.execute(query))
 
     def overdue_now(self, villages: set[str] | None, now: datetime) -> list:
         query = select(InboxItem.village_code, func.count()).where(

@@ -3,6 +3,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from api.cli import cli
 from api.wiring import build_context
@@ -53,3 +54,17 @@ def test_worker_once_with_a_given_now_passes_a_publicity_period(run):
 def test_bad_arguments_are_explained(run):
     assert "not an ISO time" in run("worker", "--once", "--now", "tomorrow").output
     assert "--now only goes with --once" in run("worker", "--now", "2030-01-01").output
+
+
+def test_statistics_rebuild_counts_the_tallies_again(run):
+    run("demo")                                          # the demo walks its matters: tallies kept as they moved
+    ctx = build_context()
+    query = text("SELECT * FROM assessment_tallies ORDER BY village_code, month, process_key")
+    with ctx.uow() as uow:
+        kept = uow.session.execute(query).all()
+        uow.session.execute(text("DELETE FROM assessment_tallies"))      # as if lost (data written by SQL)
+        uow.commit()
+    out = run("statistics", "rebuild")
+    assert out.exit_code == 0 and json.loads(out.output) == {"rows": len(kept)} and len(kept) > 10
+    with ctx.uow(readonly=True) as uow:
+        assert uow.session.execute(query).all() == kept

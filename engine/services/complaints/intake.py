@@ -16,6 +16,7 @@ from ...vocabulary import COMPLAINT_CATEGORIES, ComplaintStatus, MatterStatus
 from ..access import records_refusals, require_role
 from ..attachments import link_cited_files, store_uploads
 from ..parameters import effective_parameters
+from .. import tallies
 from ..persistence import save_matter
 from .tracking import COMPLAINT_KEY, registered
 
@@ -102,6 +103,7 @@ def open_case(ctx, uow, complaint, actor, data: dict, now) -> None:
         township_code=complaint.township_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned,
         params=params, amount=None, state="", serializer_version="", waiting_timers=[], created_by=actor.name,
         created_at=now, updated_at=now)
+    tallies.matter_started(uow, record)
     link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
     complaint.matter_id, complaint.registered_at, complaint.status = record.id, now, ComplaintStatus.RECEIVED
     if complaint.about_cadre:

@@ -1,0 +1,80 @@
+"""The 考核 tallies: one upsert per counted event, sums over a range of months, and a rebuild
+from the matters, steps and records themselves (after a restore, or for data written by SQL)."""
+from __future__ import annotations
+
+from sqlalchemy import Integer, case, cast, delete, func, literal, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..vocabulary import MatterStatus, StepStatus
+from .models import InboxItem, MatterRecord, PublishedRecord
+from .tally_models import COUNTS, AssessmentTally
+
+class TallyRepository:
+    def __init__(self, session):
+        self.session = session         # a Session, or a Connection (the migration's)
+
+    def _postgresql(self) -> bool:
+        bind = getattr(self.session, "dialect", None) or self.session.bind.dialect
+        return bind.name == "postgresql"
+
+    def add(self, village: str, township: str, month: int, process_key: str, **counts: int) -> None:
+        """Add `counts` to one row, created at zero when missing: one statement, atomic on both
+        databases (INSERT ... ON CONFLICT DO UPDATE)."""
+        dialect = postgresql if self._postgresql() else sqlite
+        table = AssessmentTally.__table__
+        values = {name: counts.get(name, 0) for name in COUNTS}
+        statement = dialect.insert(table).values(village_code=village, month=month, process_key=process_key,
+                                                 township_code=township, **values)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=["village_code", "month", "process_key"],
+            set_={name: table.c[name] + statement.excluded[name] for name in counts}))
+
+    def sums(self, villages: set[str] | None, first: int, last: int) -> list:
+        """(village, item, matters, completed, published, steps due, on time, evidence fields,
+        given) summed over the months first..last."""
+        t = AssessmentTally
+        query = (select(t.village_code, t.process_key, *(func.sum(getattr(t, name)) for name in COUNTS))
+                 .where(t.month >= first, t.month <= last).group_by(t.village_code, t.process_key))
+        if villages is not None:
+            query = query.where(t.village_code.in_(villages))
+        return list(self.session.execute(query))
+
+    def rebuild(self) -> int:
+        """Count everything again from the matters, their completed steps and their records (the
+        archived ones are not there to count: an archive keeps its tallies, a rebuild loses them).
+        The number of rows written."""
+        self.session.execute(delete(AssessmentTally))
+        month = self._month_sql
+        m = MatterRecord
+        zero = literal(0)
+        created = month(m.created_at)
+        completed = case((m.status == MatterStatus.COMPLETED, 1), else_=0)
+        shown = (select(PublishedRecord.matter_id).where(PublishedRecord.withdrawn_at.is_(None))
+                 .distinct().scalar_subquery())
+        published = case((m.id.in_(shown), 1), else_=0)
+        i = InboxItem
+        done = i.state == StepStatus.COMPLETED
+        parts = [
+            select(m.village_code, created.label("month"), m.process_key, m.township_code, literal(1).label("matters"),
+                   completed.label("completed"), published.label("published"), zero.label("steps_due"),
+                   zero.label("steps_on_time"), zero.label("evidence_fields"), zero.label("evidence_given")),
+            select(m.village_code, month(i.completed_at), m.process_key, m.township_code, zero, zero, zero, literal(1),
+                   case((i.completed_at <= i.due_at, 1), else_=0), zero, zero)
+            .join(m, m.id == i.matter_id).where(done, i.due_at.is_not(None)),
+            select(m.village_code, created, m.process_key, m.township_code, zero, zero, zero, zero, zero,
+                   func.coalesce(i.evidence_fields, 0), func.coalesce(i.evidence_given, 0))
+            .join(m, m.id == i.matter_id).where(done),
+        ]
+        rows = union_all(*parts).subquery()
+        grouped = select(rows.c.village_code, rows.c.month, rows.c.process_key, func.min(rows.c.township_code),
+                         *(func.sum(rows.c[name]) for name in COUNTS)).group_by(
+            rows.c.village_code, rows.c.month, rows.c.process_key)
+        columns = ["village_code", "month", "process_key", "township_code", *COUNTS]
+        self.session.execute(AssessmentTally.__table__.insert().from_select(columns, grouped))
+        return self.session.scalar(select(func.count()).select_from(AssessmentTally))
+
+    def _month_sql(self, column):
+        """The Beijing month of a stored UTC time, in SQL (SQLite keeps it as text, PostgreSQL as timestamptz)."""
+        if self._postgresql():
+            return cast(func.to_char(func.timezone("Asia/Shanghai", column), "YYYYMM"), Integer)
+        return cast(func.strftime("%Y%m", column, "+8 hours"), Integer)
