@@ -9,6 +9,7 @@ from ..vocabulary import MatterStatus, StepStatus
 from .models import InboxItem, MatterRecord, PublishedRecord
 from .tally_models import COUNTS, AssessmentTally
 
+
 class TallyRepository:
     def __init__(self, session):
         self.session = session         # a Session, or a Connection (the migration's)

@@ -30,6 +30,7 @@ class Villager:
         page.on("pageerror", lambda error: self.problems.append(str(error)))
 
     def shot(self, name: str) -> None:
+        self.page.wait_for_load_state("load")        # styled: measured after the load event, not the URL change
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE_WIDTH, f"{self.page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
         self.count += 1

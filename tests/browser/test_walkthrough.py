@@ -47,6 +47,9 @@ class Walk:
 
     def shot(self, name: str) -> None:
         # Every page visited: no wider than the screen, and people by name (no login name shown).
+        # Measured once the page has loaded with its style sheet: after a click the URL changes
+        # before the page's load event, and a loaded machine can lay it out unstyled meanwhile.
+        self.page.wait_for_load_state("load")
         width, viewport = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= viewport, f"{self.page.url} is {width}px wide on a {viewport}px screen"
         text = self.page.evaluate("document.body.innerText")
