@@ -47,7 +47,14 @@ def upload_definition(ctx, actor, township: str, filename: str, data: bytes, pub
     """A township's special-list item, authored by its administrator: validated exactly as the
     files under processes/ are (against the items it may call) and stored as a *draft*, seen by
     the township's administrators only, until it is published (here with `publish`, or later
-    with `publish_version`). A bad file is refused naming the file, element and problem."""
+    with `publish_version`). A bad file is refused naming the file, element and problem.
+
+    Raises:
+        InvalidData: no such township; or, with `publish`, the check finds an error.
+        Forbidden: the actor is not an administrator of the township or above.
+        DefinitionError: the file fails a load-time check (file, element and problem named), or its
+            process key is a county item's or another township's.
+    """
     name = f"townships/{township}/{(filename or 'item.bpmn').replace(chr(92), '/').split('/')[-1]}"
     with ctx.uow() as uow:
         unit = uow.orgs.get(township)
@@ -187,6 +194,11 @@ def current_visible(uow, actor, key: str):
 
 
 def get_process(ctx, actor, key: str) -> dict:
+    """The item's current version with its steps, forms, calls and timers, roles by name.
+
+    Raises:
+        NotFound: no such item, or not one in force where the actor works.
+    """
     with ctx.uow(readonly=True) as uow:
         version = current_visible(uow, actor, key)
         return {**_summary(version), "start_role_name": _role_name(ctx, version.info.get("start_role")),
@@ -255,7 +267,12 @@ def _report(ctx, uow, version) -> dict:
 
 
 def check_version(ctx, actor, key: str, version_id: int) -> dict:
-    """The check of a version (载入检查 and 规则检查), audited; publishing runs the same."""
+    """The check of a version (载入检查 and 规则检查), audited; publishing runs the same.
+
+    Raises:
+        NotFound: no such version of the item, or its township's items are out of the actor's sight.
+        Forbidden: the actor is not an administrator of the item's township or above.
+    """
     with ctx.uow() as uow:
         version = _version_of(uow, actor, key, version_id, "检查本乡镇特色清单事项")
         report = _report(ctx, uow, version)
@@ -287,7 +304,14 @@ def _publish(ctx, uow, actor, version) -> dict:
 @records_refusals("publish_definition")
 def publish_version(ctx, actor, key: str, version_id: int) -> dict:
     """Make a version the one new matters start on; running matters keep the version they started on.
-    Refused while the check finds an error."""
+    Refused while the check finds an error.
+
+    Raises:
+        NotFound: no such version of the item, or its township's items are out of the actor's sight.
+        Forbidden: the actor is not an administrator of the item's township or above.
+        Conflict: a county item, or the version is already the published one.
+        InvalidData: the check finds an error (the findings are in the refusal).
+    """
     with ctx.uow() as uow:
         version = _version_of(uow, actor, key, version_id, "发布本乡镇特色清单事项")
         report = _publish(ctx, uow, actor, version)
@@ -297,7 +321,14 @@ def publish_version(ctx, actor, key: str, version_id: int) -> dict:
 
 @records_refusals("withdraw_definition")
 def withdraw_version(ctx, actor, key: str, version_id: int, reason: str) -> dict:
-    """Stop new matters of the item (the published version); running matters finish on it."""
+    """Stop new matters of the item (the published version); running matters finish on it.
+
+    Raises:
+        InvalidData: no reason.
+        NotFound: no such version of the item, or its township's items are out of the actor's sight.
+        Forbidden: the actor is not an administrator of the item's township or above.
+        Conflict: a county item, or the version is not the published one.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise InvalidData("撤回须写明原因", {"reason": "请填写撤回原因"})
@@ -342,7 +373,11 @@ def _readable_versions(uow, actor, key: str) -> list:
 
 
 def list_versions(ctx, actor, key: str) -> list[dict]:
-    """Every version of an item, the newest first: who, when, state, matters started on each."""
+    """Every version of an item, the newest first: who, when, state, matters started on each.
+
+    Raises:
+        NotFound: no such item in the actor's sight (drafts: its township's administrators only).
+    """
     with ctx.uow(readonly=True) as uow:
         versions = _readable_versions(uow, actor, key)
         counts = uow.definitions.matter_counts(key)
@@ -350,7 +385,11 @@ def list_versions(ctx, actor, key: str) -> list[dict]:
 
 
 def diff_versions(ctx, actor, key: str, from_id: int, to_id: int) -> dict:
-    """What changed from one version of an item to another, in Chinese."""
+    """What changed from one version of an item to another, in Chinese.
+
+    Raises:
+        NotFound: no such item, or either version is not one of it in the actor's sight.
+    """
     from ..diff import diff_items, item_facts
 
     with ctx.uow(readonly=True) as uow:
@@ -382,7 +421,12 @@ def administered_townships(ctx, actor) -> list[dict]:
 
 
 def township_items(ctx, actor, township: str) -> list[dict]:
-    """A township's special items with every version (drafts too), for its administrators."""
+    """A township's special items with every version (drafts too), for its administrators.
+
+    Raises:
+        NotFound: no such township.
+        Forbidden: the actor is not an administrator of the township or above.
+    """
     with ctx.uow(readonly=True) as uow:
         unit = uow.orgs.get(township)
         if unit is None or unit.level != "township":

@@ -37,6 +37,13 @@ def _digest(token: str) -> str:
 
 @records_refusals("create_user")
 def create_user(ctx, actor, username: str, display_name: str, password: str) -> dict:
+    """A new active user, with no roles yet; the password stored as an argon2 hash.
+
+    Raises:
+        InvalidData: a user name, name or password that does not fit the rules (one message each).
+        Forbidden: the actor is not an administrator.
+        Conflict: the user name is taken.
+    """
     username = (username or "").strip().lower()
     errors = {}
     if not _USERNAME.match(username):
@@ -63,6 +70,14 @@ def create_user(ctx, actor, username: str, display_name: str, password: str) -> 
 
 @records_refusals("grant_role")
 def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
+    """Give a user a role in a unit of the role's level.
+
+    Raises:
+        NotFound: no such user.
+        InvalidData: no such role or unit, or the role is not of the unit's level.
+        Forbidden: the actor is not an administrator of the unit or above.
+        Conflict: the user already holds the role there.
+    """
     with ctx.uow() as uow:
         user, unit = _user(uow, username), uow.orgs.get(org_code)
         if role not in ctx.roles or ctx.roles[role].level == "system":
@@ -87,6 +102,12 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
 
 @records_refusals("revoke_role")
 def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
+    """Take a role in a unit away from a user.
+
+    Raises:
+        NotFound: no such user, or the user does not hold the role there.
+        Forbidden: the actor is not an administrator of the unit or above.
+    """
     with ctx.uow() as uow:
         user = _user(uow, username)
         grant = uow.users.find_grant(user.id, role, org_code)
@@ -103,6 +124,8 @@ def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
 
 
 def list_users(ctx, actor) -> list[dict]:
+    """The users holding roles in the units the actor administers (the system: all). Raises nothing:
+    an actor who administers nothing gets an empty list."""
     with ctx.uow(readonly=True) as uow:
         admin_units = {g.org for g in actor.grants if g.role in ADMIN_ROLES}
         units = None if actor.is_system else uow.orgs.within(admin_units)
@@ -171,7 +194,13 @@ MAX_SERVICE_DAYS = 366
 
 def service_token(ctx, actor, username: str, days: int = 90) -> dict:
     """A token for a service account (the chat-group bot holding COMPLAINT_BOT): issued at the server
-    by the system, valid `days` (at most a year), revocable like any token; audited without the token."""
+    by the system, valid `days` (at most a year), revocable like any token; audited without the token.
+
+    Raises:
+        Forbidden: only the system issues them.
+        InvalidData: `days` is not 1 to a year.
+        NotFound: no such user.
+    """
     if not actor.is_system:
         raise Forbidden("只有在服务器上（xiaowei users token）才能签发服务账号令牌")
     if not isinstance(days, int) or not 1 <= days <= MAX_SERVICE_DAYS:
@@ -189,6 +218,11 @@ def service_token(ctx, actor, username: str, days: int = 90) -> dict:
 
 
 def revoke_token(ctx, actor, token: str) -> None:
+    """Revoke one of the actor's own tokens (logging out).
+
+    Raises:
+        NotFound: no such token of the actor's.
+    """
     with ctx.uow() as uow:
         row = uow.tokens.by_hash(_digest(token or ""))
         if row is None or row.user_id != actor.user_id:

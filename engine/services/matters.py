@@ -208,7 +208,13 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
 
 @records_refusals("claim_step")
 def claim_step(ctx, actor, task_id: str) -> dict:
-    """Take a step open to several holders of its role; the others see who holds it."""
+    """Take a step open to several holders of its role; the others see who holds it.
+
+    Raises:
+        NotFound: no such step, or it is outside the actor's reach.
+        Conflict: the step is no longer ready, or another holder claimed it.
+        Forbidden: the actor does not hold the step's role, or separation of duties forbids it.
+    """
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "认领此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
@@ -224,6 +230,13 @@ def claim_step(ctx, actor, task_id: str) -> dict:
 
 @records_refusals("release_step")
 def release_step(ctx, actor, task_id: str) -> dict:
+    """Give back a claimed step: any holder of its role may take it again.
+
+    Raises:
+        NotFound: no such step, or it is outside the actor's reach.
+        Conflict: the step is no longer ready, or the actor is not the one who claimed it.
+        Forbidden: the actor does not hold the step's role.
+    """
     with ctx.uow() as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "释放此步骤")
         if item.claimed_by != actor.name:
@@ -238,7 +251,13 @@ def release_step(ctx, actor, task_id: str) -> dict:
 
 @records_refusals("reassign_step")
 def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
-    """A township administrator gives a step to another holder of its role, with a reason."""
+    """A township administrator gives a step to another holder of its role, with a reason.
+
+    Raises:
+        InvalidData: no reason, or the user does not hold the step's role in the village.
+        NotFound: no such ready step, or it is outside the actor's reach.
+        Forbidden: the actor is not an administrator of the township or above.
+    """
     if not (reason or "").strip():
         raise InvalidData("请填写改派原因", {"reason": "改派原因不能为空"})
     with ctx.uow() as uow:
@@ -262,6 +281,15 @@ def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
 
 @records_refusals("cancel_matter")
 def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
+    """Stop a running or failed matter, with a reason; its published records are withdrawn and
+    an open incident is closed.
+
+    Raises:
+        InvalidData: no reason.
+        NotFound: no such matter, or it is outside the actor's reach.
+        Forbidden: the actor is not an administrator of the village or above.
+        Conflict: the matter has already ended.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise InvalidData("请填写撤销原因", {"reason": "撤销原因不能为空"})
@@ -285,7 +313,11 @@ def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
 
 
 def get_matter(ctx, actor, matter_id: int) -> dict:
-    """A matter in hand, or an archived one (supervisors and administrators: services/archives.py)."""
+    """A matter in hand, or an archived one (supervisors and administrators: services/archives.py).
+
+    Raises:
+        NotFound: no such matter, or it is outside the actor's reach (or withheld from them).
+    """
     with ctx.uow(readonly=True) as uow:
         record = readable_matter(uow, actor, matter_id)
         if getattr(record, "archived_at", None) is not None:
@@ -352,13 +384,19 @@ def _search_columns(filters: dict) -> dict:
 
 
 def matter_history(ctx, actor, matter_id: int) -> list[dict]:
+    """The matter's audit events, oldest first.
+
+    Raises:
+        NotFound: no such matter, or it is outside the actor's reach.
+    """
     with ctx.uow(readonly=True) as uow:
         readable_matter(uow, actor, matter_id)
         return [views.event(e) for e in uow.audit.for_matter(matter_id)]
 
 
 def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int):
-    """The ready steps the actor may do (the system sees all), newest first."""
+    """The ready steps the actor may do (the system sees all), newest first. Raises nothing:
+    a role or village outside the actor's reach gives an empty list."""
     with ctx.uow(readonly=True) as uow:
         reach = None
         if not actor.is_system:
@@ -377,6 +415,11 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
 
 
 def get_task(ctx, actor, task_id: str) -> dict:
+    """A step (ready or done) with its form, its matter's data and whether the actor may act on it.
+
+    Raises:
+        NotFound: no such step, or its matter is outside the actor's reach.
+    """
     with ctx.uow(readonly=True) as uow:
         item = uow.inbox.get(task_id)
         if item is None:

@@ -93,6 +93,13 @@ def _rates(row: dict, config: dict) -> dict:
 
 def statistics(ctx, actor, period: str, year: int, number: int | None = None, township: str | None = None,
                village: str | None = None) -> dict:
+    """考核 of the villages the actor supervises (or of one township or village among them) for a
+    Beijing month, quarter or year: their figures and rates, their townships' totals, the weights.
+
+    Raises:
+        InvalidData: an unknown period, a year or number out of range, or a unit not in reach.
+        Forbidden: the actor holds no supervisor or administrator role.
+    """
     start, end, name = period_bounds(period, year, number)
     config = assessment_config(ctx)
     settings = config.get("settings", {})

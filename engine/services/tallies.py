@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from .. import clock
+from ..errors import Forbidden
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -52,7 +53,13 @@ def step_completed(uow, record, item) -> None:
 
 
 def rebuild(ctx, actor) -> dict:
-    """Count every tally again from the matters, their completed steps and their records; audited."""
+    """Count every tally again from the matters, their completed steps and their records; audited.
+
+    Raises:
+        Forbidden: only the system (the command line at the server) rebuilds.
+    """
+    if not actor.is_system:
+        raise Forbidden("只能在服务器上用 xiaowei statistics rebuild 重新统计")
     with ctx.uow() as uow:
         rows = uow.tallies.rebuild()
         uow.audit.append("tallies_rebuilt", actor.name, None, {"rows": rows}, clock.now().isoformat())

@@ -77,7 +77,12 @@ def view(ctx, row, now=None, history: bool = False) -> dict:
 def list_warnings(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
     """Filters (optional): status (one or a list), severity, rule, village, township, matter_id,
     assigned_unit, seen_from / seen_before (aware datetimes), overdue (true: 交办 past its due),
-    active (true: open, assigned, answered or verified)."""
+    active (true: open, assigned, answered or verified).
+
+    Raises:
+        InvalidData: a filter of the wrong kind (a naive datetime, an unknown severity or status).
+        Forbidden: the actor holds no supervisor or administrator role.
+    """
     filters = dict(filters)
     for name in ("seen_from", "seen_before"):
         value = filters.get(name)
@@ -99,6 +104,12 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[
 
 
 def get_warning(ctx, actor, warning_id: int) -> dict:
+    """A warning with its evidence and history.
+
+    Raises:
+        NotFound: no such warning in the villages the actor supervises.
+        Forbidden: the actor holds no supervisor or administrator role.
+    """
     with ctx.uow(readonly=True) as uow:
         return view(ctx, _visible(uow, actor, warning_id), history=True)
 
@@ -133,7 +144,14 @@ ACTIVE = (WarningStatus.OPEN, WarningStatus.ASSIGNED, WarningStatus.ANSWERED, Wa
 
 @records_refusals("dismiss_warning")
 def dismiss_warning(ctx, actor, warning_id: int, reason: str) -> dict:
-    """Not a violation after all (a data entry error, an approved exception): only with a reason."""
+    """Not a violation after all (a data entry error, an approved exception): only with a reason.
+
+    Raises:
+        InvalidData: no reason, or one too long.
+        NotFound: no such warning in the villages the actor supervises.
+        Forbidden: the actor is not of a township or county discipline committee.
+        Conflict: the warning is closed or dismissed already.
+    """
     reason = _text(reason, "reason", "排除理由")
 
     def change(uow, row, now):
@@ -155,7 +173,14 @@ def _due(value) -> datetime:
 
 @records_refusals("assign_warning")
 def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None = None) -> dict:
-    """交办: the unit (a village or township within reach) must answer by the deadline."""
+    """交办: the unit (a village or township within reach) must answer by the deadline.
+
+    Raises:
+        InvalidData: no deadline, a past or naive one, or a unit that is not a village or township in reach.
+        NotFound: no such warning in the villages the actor supervises.
+        Forbidden: the actor is not of a township or county discipline committee.
+        Conflict: the warning is not open, assigned or answered.
+    """
     deadline = _due(due)
     note = (note or "").strip()[:MAX_TEXT]
 
@@ -173,7 +198,13 @@ def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None
 
 @records_refusals("answer_warning")
 def answer_warning(ctx, actor, warning_id: int, answer: str) -> dict:
-    """The unit a warning was assigned to reports what it found and did."""
+    """The unit a warning was assigned to reports what it found and did.
+
+    Raises:
+        InvalidData: no answer, or one too long.
+        NotFound: no such warning assigned to a unit within the actor's reach.
+        Conflict: the warning is no longer waiting for an answer.
+    """
     answer = _text(answer, "answer", "办理情况")
 
     def change(uow, row, now):
@@ -206,7 +237,14 @@ def _act_assigned(ctx, actor, warning_id: int, change) -> dict:
 
 @records_refusals("verify_warning")
 def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None = None) -> dict:
-    """The supervisor checks the answer: accepted (核实) or sent back to the unit (退回)."""
+    """The supervisor checks the answer: accepted (核实) or sent back to the unit (退回).
+
+    Raises:
+        InvalidData: `accepted` is not true or false.
+        NotFound: no such warning in the villages the actor supervises.
+        Forbidden: the actor is not of a township or county discipline committee.
+        Conflict: the warning has no answer to check.
+    """
     if not isinstance(accepted, bool):
         raise InvalidData("核实结论有误", {"accepted": "应为 true 或 false"})
     note = (note or "").strip()[:MAX_TEXT]
@@ -219,6 +257,14 @@ def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None
 
 @records_refusals("close_warning")
 def close_warning(ctx, actor, warning_id: int, note: str) -> dict:
+    """办结 a verified warning, with a closing note.
+
+    Raises:
+        InvalidData: no note, or one too long.
+        NotFound: no such warning in the villages the actor supervises.
+        Forbidden: the actor is not of a township or county discipline committee.
+        Conflict: the warning is not verified.
+    """
     note = _text(note, "note", "办结意见")
 
     def change(uow, row, now):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
 from engine import clock
@@ -15,6 +16,7 @@ from engine.services.demo_walk import walk_demo
 from engine.services.archives import archive_closed_matters
 from engine.services.matters import cancel_matter
 from engine.store.tally_models import AssessmentTally
+from engine.errors import Forbidden
 from engine.vocabulary import MatterStatus
 from tests.integration.helpers import PROPOSE, do, start_decision
 
@@ -80,3 +82,8 @@ def test_archived_matters_still_count_in_their_period(ctx):
     after = statistics.statistics(ctx, SYSTEM, *period)
     figures = ("matters", "completed", "published", "steps_due", "steps_on_time", "evidence_fields", "evidence_filled")
     assert [[v[f] for f in figures] for v in after["villages"]] == [[v[f] for f in figures] for v in before["villages"]]
+
+
+def test_only_the_system_rebuilds_the_tallies(ctx, clerk):
+    with pytest.raises(Forbidden):
+        tallies.rebuild(ctx, clerk)
