@@ -3,7 +3,7 @@ XIAOWEI_TEST_DATABASE_URL names one; in CI (CI=true) a missing PostgreSQL is a f
 
 Each backend is migrated once a session, and the power list and the demo county's units are
 loaded once: a test starts from a copy of that state (a file copy on SQLite, the tables' rows
-copied back in on PostgreSQL) instead of migrating and loading 26 items again (~0.3 s a test).
+copied back in on PostgreSQL) instead of migrating and loading the power list again (~0.3 s a test).
 Under pytest-xdist every worker has its own PostgreSQL database (`<name>_gw0`, ...)."""
 from __future__ import annotations
 

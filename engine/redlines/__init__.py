@@ -3,7 +3,7 @@
 Rule metadata and thresholds are data (processes/redlines.toml, thresholds may name township
 parameters); the services build the facts (engine/redlines/facts.py) from the store, run the rules
 here, and keep what they find as warnings (预警)."""
-from . import decisions, money, records, village  # noqa: F401 - each module registers its rules
+from . import decisions, disclosure, money, records, village  # noqa: F401 - each module registers its rules
 from .base import MATTER_RULES, VILLAGE_RULES, Hit, Rule, RuleBook, rules_path  # noqa: F401
 from .evaluate import check_matter, check_village  # noqa: F401
 from .facts import (MatterFacts, OpenObjection, ReadyStep, RelatedParty, RoleHolder, StepRecord,  # noqa: F401

@@ -39,6 +39,14 @@ EXTREME_POVERTY = {"applicant_name": "陈桂芬", "applicant_category": "elderly
                    "living_situation": "82岁独居，无子女，无劳动能力和生活来源"}
 DILAPIDATED = {"applicant_name": "孙德福", "household_size": 2, "target_group": "dibao", "house_address": "绿水村四组孙家岭8号",
                "house_condition": "土坯房，后墙开裂，屋面漏雨"}
+def finance_period(year: int, quarter: int) -> dict:
+    """The start form of a quarter's 村级财务公开."""
+    first = 3 * quarter - 2
+    last_day = {3: 31, 6: 30, 9: 30, 12: 31}[first + 2]
+    return {"summary": f"{year}年第{quarter}季度财务收支公开", "period_start": f"{year}-{first:02d}-01",
+            "period_end": f"{year}-{first + 2:02d}-{last_day}"}
+
+
 CERTIFICATE = {"applicant_name": "周明", "cert_type": "residence", "purpose": "子女入学，交县第二小学",
                "facts_claimed": "周明一家长期居住在绿水村一组"}
 DISASTER = {"disaster_type": "flood", "disaster_date": "2026-06-18", "disaster_summary": "连日暴雨，一组、三组低洼处农户房屋进水",
@@ -170,6 +178,14 @@ ANSWERS = {
         "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "同意公开"},
         "publish_result": {"result_published_on": TODAY},
         "archive": {"archive_no": "WG-2026-009"},
+    },
+    "finance_disclosure": {
+        "prepare_statement": {"income_total": 86000, "expense_total": 41250, "balance": 44750,
+                              "statement_items": "集体资产租金收入 86,000 元；办公费、村道养护等支出 41,250 元（明细见附表）"},
+        "agri_review": {"agri_result": "approve", "agri_opinion": "与账簿一致，审核盖章"},
+        "supervision_review": {"supervision_result": "approve", "supervision_opinion": "真实完整，同意公开"},
+        "publish_statement": {"statement_published_on": TODAY},
+        "archive": {"archive_no": "WW04-2026", "archive_files": FILE},
     },
     "certificate": {
         "verify_facts": {"verification_method": "home_visit", "facts_verified": "verified", "verification_record": "入户核实属实",

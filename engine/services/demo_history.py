@@ -17,12 +17,14 @@ from .. import clock
 from ..errors import Forbidden
 from ..identity import Actor
 from . import matters, redlines, registers
+from .timers import advance_due_timers
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_WANG, DILAPIDATED, DISPOSAL, LEASE, PROJECT_DITCH,
-                           PROJECT_ROAD, TODAY)
+                           PROJECT_ROAD, TODAY, finance_period)
 from .demo_walk import BEIJING, DemoWalk, Scene
 
 VILLAGES = ("lushui_village", "taohua_village", "hongqi_village")
-STEP = timedelta(minutes=20)
+YEAR = 2026                 # the planted matters' dates and periods are of this year
+STEP = timedelta(minutes=5)        # a busy week's steps still fit in the week
 
 EXPENSE = {"handler_name": "王会计", "purpose": "购买村部办公用纸和墨盒", "amount": 800, "invoice_no": "04403211",
            "spent_on": TODAY, "expense_category": "management"}
@@ -90,6 +92,9 @@ PLANTED = [
             {"pay_subsidy": {"paid_on": Days(-5)}}, (("R6", "paid_before_acceptance", None),)),
     Planted("backfilled", "hongqi_village", 22, "certificate", "周明居住证明", CERTIFICATE,
             {"stamp": {"stamped_on": Days(-45)}}, (("R17", "backfilled", None),)),
+    # 红旗村's second quarter published in August, after its due day (20 July).
+    Planted("finance_late", "hongqi_village", 31, "finance_disclosure", "红旗村2026年第二季度财务收支公开",
+            finance_period(2026, 2), {}, (("R10", "published_late", None),)),
     Planted("overdue", "lushui_village", 52, "certificate", "赵某居住证明", CERTIFICATE, {}, (("R19", "overdue", None),),
             hold=True),
 ]
@@ -111,6 +116,29 @@ class HistoryWalk(DemoWalk):
         with ctx.uow() as uow:
             lineage = uow.lineage(village)
         self.units = {"village": lineage[0], "township": lineage[1], "county": lineage[2]}
+
+    def run_until(self, scenes: list[_Scene], until: datetime | None) -> list[_Scene]:
+        """Round robin as `run`, but time passes only up to `until` (the next week's start): the
+        scenes still waiting on a timer then are handed back, to go on in later weeks. So the
+        clock keeps to the calendar and a matter started in a week is worked on in that week."""
+        if any(s.matter is not None for s in scenes):
+            advance_due_timers(self.ctx, Actor.system())          # what fell due since last week
+            for scene in scenes:
+                if scene.matter is not None:
+                    scene.matter = matters.get_matter(self.ctx, Actor.system(), scene.matter["id"])
+                    scene.done = scene.done or scene.matter["status"] != "running"
+        for scene in scenes:
+            if scene.matter is None:
+                self._start(scene)
+        while any(not s.done for s in scenes):
+            moved = [self._advance(s) for s in scenes if not s.done]
+            waiting = [s for s in scenes if not s.done]
+            if waiting and not any(moved):
+                due = [datetime.fromisoformat(t["due"]) for s in waiting for t in s.matter["waiting_timers"]]
+                if until is not None and due and min(due) >= until:
+                    break
+                self._let_time_pass(waiting)
+        return [s for s in scenes if not s.done]
 
     def _resolve(self, values: dict) -> dict:
         today = self.clock.now().astimezone(BEIJING).date()
@@ -153,14 +181,25 @@ class HistoryWalk(DemoWalk):
         return True
 
 
+# Every village publishes each quarter's finances in the second week after the quarter (due on the
+# 20th of its first month; the fourth quarter's in January of the next year), but for the planted
+# late one.
+FINANCE = [(week, village, quarter) for quarter, week in ((1, 14), (2, 27), (3, 40), (4, 54)) for village in VILLAGES
+           if (village, quarter) != ("hongqi_village", 2)]
+
+
 def plan(total: int, seed: int = 2026) -> dict[int, list[tuple[str, _Scene]]]:
-    """Week -> [(village, scene)]: the planted matters in their weeks and `total` in all."""
+    """Week -> [(village, scene)]: the planted matters in their weeks, each village's quarterly
+    finance statements, and `total` in all."""
     rng = random.Random(seed)
     weeks: dict[int, list] = {}
     for p in PLANTED:
         weeks.setdefault(p.week, []).append((p.village, _Scene(p.item, p.subject, dict(p.data), changes=p.changes,
                                                                 hold=p.hold, planted=p.name)))
-    for n in range(max(total - len(PLANTED), 0)):
+    for week, village, quarter in FINANCE:
+        period = finance_period(YEAR, quarter)
+        weeks.setdefault(week, []).append((village, _Scene("finance_disclosure", period["summary"], period)))
+    for n in range(max(total - len(PLANTED) - len(FINANCE), 0)):
         week, village = n % 52 + 1, VILLAGES[n % len(VILLAGES)]
         if rng.random() < 0.5:
             scene = _Scene("certificate", f"居住证明（{n + 1}）", {**CERTIFICATE, "applicant_name": f"村民{n + 1}"})
@@ -171,26 +210,30 @@ def plan(total: int, seed: int = 2026) -> dict[int, list[tuple[str, _Scene]]]:
     return weeks
 
 
-def walk_history(ctx, total: int = 3000, year: int = 2026, seed: int = 2026, progress=None) -> dict:
+def walk_history(ctx, total: int = 3000, seed: int = 2026, progress=None) -> dict:
     """Drive the demo year; returns {"matters": n, "planted": {name: matter id}, "sweep": totals,
     "expected": [(rule, check, matter ids)]}. Needs the demo county and its users (seed_demo)."""
-    start = datetime(year, 1, 5, 9, 0, tzinfo=BEIJING).astimezone(timezone.utc)
+    start = datetime(YEAR, 1, 5, 9, 0, tzinfo=BEIJING).astimezone(timezone.utc)
     fixed = clock.FixedClock(start)
     planted: dict[str, int] = {}
     count = 0
     with clock.use_clock(fixed):
         for village, cadre, party, relation in RELATED:
             registers.add_related(ctx, Actor.system(), village, cadre, party, relation)
-        for week, scenes in sorted(plan(total, seed).items()):
+        weeks, waiting = plan(total, seed), {village: [] for village in VILLAGES}
+        for week in range(1, max(weeks) + 1):
             fixed.at = max(fixed.at, start + timedelta(weeks=week - 1))
             for village in VILLAGES:
-                batch = [s for v, s in scenes if v == village]
-                if batch:
-                    HistoryWalk(ctx, fixed, village).run(batch)
-                    planted.update({s.planted: s.matter["id"] for s in batch if s.planted})
-                    count += len(batch)
+                new = [s for v, s in weeks.get(week, []) if v == village]
+                if new or waiting[village]:
+                    waiting[village] = HistoryWalk(ctx, fixed, village).run_until(
+                        waiting[village] + new, start + timedelta(weeks=week))
+                    planted.update({s.planted: s.matter["id"] for s in new if s.planted})
+                    count += len(new)
             if progress:
                 progress(week, count)
+        for village in VILLAGES:                  # what is still running finishes
+            HistoryWalk(ctx, fixed, village).run_until(waiting[village], None)
         fixed.advance(timedelta(days=10))         # the held matter runs past its time limit
         totals = redlines.sweep(ctx, Actor.system())
     return {"matters": count, "planted": planted, "sweep": totals, "expected": expected(planted),

@@ -4,6 +4,7 @@ from dataclasses import replace
 import pytest
 
 from engine.errors import InvalidData
+from engine.redlines import RuleBook, rules_path
 from engine.registry import Parameter, check_definition, check_override, load_parameters, load_roles
 from tests.scenario import PROCESSES, catalog
 
@@ -30,9 +31,21 @@ def test_every_name_an_item_reads_is_a_field_or_a_parameter(key):
 CHART_PARAMETERS = {"supervision_phone", "complaint_phone"}
 
 
+def _rule_parameters(value) -> set[str]:
+    """The parameters a red-line rule's thresholds read (`{ param = "..." }`, processes/redlines.toml)."""
+    if isinstance(value, dict):
+        return {value["param"]} if "param" in value else set().union(set(), *map(_rule_parameters, value.values()))
+    if isinstance(value, list):
+        return set().union(set(), *map(_rule_parameters, value))
+    return set()
+
+
 def test_every_parameter_is_read_by_some_item():
-    read = set().union(*(info.reads for info in catalog().processes.values())) | CHART_PARAMETERS
-    assert set(PARAMETERS) - read == set(), "a parameter no item reads is dead configuration"
+    rules = RuleBook.load(rules_path(PROCESSES))
+    read = (set().union(*(info.reads for info in catalog().processes.values())) | CHART_PARAMETERS
+            | set().union(*(_rule_parameters(rule.thresholds) for rule in rules)))
+    assert set(PARAMETERS) - read == set(), "a parameter no item and no red line reads is dead configuration"
+    assert set().union(*(_rule_parameters(rule.thresholds) for rule in rules)) - set(PARAMETERS) == set()
 
 
 def test_no_form_field_shadows_a_parameter():
