@@ -94,6 +94,7 @@ EVIDENCE_LABELS = {
     "related_detail": "关联关系", "request_type": "申请类型", "reserve_price": "底价", "resolution_valid": "决议有效",
     "resolved_on": "决议日期", "reviewed_on": "审核日期", "roles": "角色", "signed_on": "签订日期", "stage": "阶段",
     "step": "步骤", "threshold": "门槛", "use_type": "用印类型", "username": "用户",
+    "period_start": "公开期间起", "period_end": "公开期间止", "due": "公开期限", "published_on": "公开日期",
 }
 
 

@@ -94,7 +94,7 @@ PLANTED = [
             {"stamp": {"stamped_on": Days(-45)}}, (("R17", "backfilled", None),)),
     # 红旗村's second quarter published in August, after its due day (20 July).
     Planted("finance_late", "hongqi_village", 31, "finance_disclosure", "红旗村2026年第二季度财务收支公开",
-            finance_period(2026, 2), {}, (("R10", "published_late", None),)),
+            finance_period(YEAR, 2), {}, (("R10", "published_late", None),)),
     Planted("overdue", "lushui_village", 52, "certificate", "赵某居住证明", CERTIFICATE, {}, (("R19", "overdue", None),),
             hold=True),
 ]

@@ -448,3 +448,11 @@ def test_r10_a_statement_published_after_its_due_day():
     assert hits[0].text == "财务公开（2026-03-31 止）于 2026-04-26 公开，晚于公开期限 2026-04-20"
     on_time = statement("2026-01-01", "2026-03-31", 49)         # 20 April: the last day allowed
     assert only("R10", voucher, on_time, now=at(60)) == []
+
+
+def test_r10_evidence_is_shown_in_words():
+    from api.web.formatting import EVIDENCE_LABELS
+    voucher = matter("expense_reimbursement")
+    hits = only("R10", voucher, statement("2026-01-01", "2026-03-31", 55), now=at(200))
+    assert {h.check for h in hits} == {"published_late", "not_published"}
+    assert {key for h in hits for key in h.evidence} - set(EVIDENCE_LABELS) == set()
