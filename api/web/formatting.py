@@ -95,6 +95,7 @@ EVIDENCE_LABELS = {
     "resolved_on": "决议日期", "reviewed_on": "审核日期", "roles": "角色", "signed_on": "签订日期", "stage": "阶段",
     "step": "步骤", "threshold": "门槛", "use_type": "用印类型", "username": "用户",
     "period_start": "公开期间起", "period_end": "公开期间止", "due": "公开期限", "published_on": "公开日期",
+    "cash_on_hand": "期末库存现金", "cash_float_limit": "库存现金限额",
 }
 
 

@@ -114,6 +114,18 @@ def income_booked(m: MatterFacts, rule):
                            {check["received"]: received, check["booked"]: booked})
 
 
+@matter_rule("R14")
+def cash_within_float(m: MatterFacts, rule):
+    """The cash a finance statement shows on hand at its period's end is within the township's limit
+    (the rest belongs in the bank)."""
+    if m.process_key != "finance_disclosure" or not m.done("prepare_statement"):
+        return
+    cash, limit = m.number("cash_on_hand"), rule.threshold("cash_float_limit", m.params)
+    if cash is not None and limit is not None and cash > float(limit) + 0.005:
+        yield rule.hit(m, "cash_over_limit", f"期末库存现金 {yuan(cash)}，超过限额 {yuan(float(limit))}",
+                       {"cash_on_hand": cash, "cash_float_limit": float(limit)})
+
+
 @matter_rule("R15")
 def banned_spending(m: MatterFacts, rule):
     if m.process_key != "expense_reimbursement":

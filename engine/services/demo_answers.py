@@ -180,7 +180,7 @@ ANSWERS = {
         "archive": {"archive_no": "WG-2026-009"},
     },
     "finance_disclosure": {
-        "prepare_statement": {"income_total": 86000, "expense_total": 41250, "balance": 44750,
+        "prepare_statement": {"income_total": 86000, "expense_total": 41250, "balance": 44750, "cash_on_hand": 1800,
                               "statement_items": "集体资产租金收入 86,000 元；办公费、村道养护等支出 41,250 元（明细见附表）"},
         "agri_review": {"agri_result": "approve", "agri_opinion": "与账簿一致，审核盖章"},
         "supervision_review": {"supervision_result": "approve", "supervision_opinion": "真实完整，同意公开"},

@@ -34,6 +34,7 @@ def start(data: dict | None = None) -> Scenario:
 def prepare(s: Scenario, expense: float = 86500) -> None:
     assert steps(s) == {"prepare_statement"}
     s.do("prepare_statement", {"income_total": 120000, "expense_total": expense, "balance": 120000 - expense,
+                               "cash_on_hand": 2300,
                                "statement_items": "1月5日 村道养护 12,000元；2月10日 集体资产租金收入 120,000元 ……",
                                "statement_file": ["att-statement-1"]}, role="REPORTING_CLERK")
 
@@ -134,9 +135,9 @@ def test_the_period_ends_after_it_starts():
 def test_the_statement_needs_its_table_and_sensible_amounts():
     s = start()
     with pytest.raises(InvalidData) as err:
-        s.do("prepare_statement", {"income_total": -1, "expense_total": "abc", "balance": 0, "statement_items": "x"},
-             role="REPORTING_CLERK")
-    assert set(err.value.errors) == {"income_total", "expense_total", "statement_file"}
+        s.do("prepare_statement", {"income_total": -1, "expense_total": "abc", "balance": 0, "cash_on_hand": -5,
+                                   "statement_items": "x"}, role="REPORTING_CLERK")
+    assert set(err.value.errors) == {"income_total", "expense_total", "cash_on_hand", "statement_file"}
 
 
 def test_a_return_needs_its_reason_and_publication_is_not_before_the_period_ends():
@@ -169,7 +170,7 @@ def test_metadata_lanes_supervision_and_what_is_published():
     (publication,) = bundle.step(KEY, "publish_statement").publications
     assert publication.section == "village_affairs" and publication.publicity_step == "statement_objection"
     published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"income_total", "expense_total", "balance", "statement_items", "statement_file"} <= published
+    assert {"income_total", "expense_total", "balance", "cash_on_hand", "statement_items", "statement_file"} <= published
     assert "statement_posting_photos" not in published
 
 

@@ -456,3 +456,15 @@ def test_r10_evidence_is_shown_in_words():
     hits = only("R10", voucher, statement("2026-01-01", "2026-03-31", 55), now=at(200))
     assert {h.check for h in hits} == {"published_late", "not_published"}
     assert {key for h in hits for key in h.evidence} - set(EVIDENCE_LABELS) == set()
+
+
+def test_r14_cash_on_hand_above_the_townships_limit():
+    def with_cash(cash, **kw):
+        return matter("finance_disclosure", [("prepare_statement", 1, {"cash_on_hand": cash})], **kw)
+    limit = PARAMS["cash_float_limit"]
+    assert codes(check_matter(with_cash(limit), BOOK), "R14") == []                  # at the limit: a near miss
+    [hit] = [h for h in check_matter(with_cash(limit + 0.01), BOOK) if h.code == "R14"]
+    assert hit.check == "cash_over_limit" and hit.text == "期末库存现金 5,000.01 元，超过限额 5,000 元"
+    # A township with a lower limit flags what the county's would not.
+    assert codes(check_matter(with_cash(3000, params={"cash_float_limit": 2000}), BOOK), "R14") == ["cash_over_limit"]
+    assert codes(check_matter(matter("finance_disclosure"), BOOK), "R14") == []        # not drawn up yet
