@@ -7,12 +7,11 @@ counting every matter and step of the period (issue 12: p95 <= 200 ms at 100,000
 `rebuild` counts everything again from the stored rows (`xiaowei statistics rebuild`)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from .. import clock
 from ..errors import Forbidden
-
-BEIJING = timezone(timedelta(hours=8))
+from ..workdays import BEIJING
 
 
 def month_of(moment: datetime) -> int:

@@ -13,28 +13,19 @@ from playwright.sync_api import expect
 from engine.services import Actor, matters
 from engine.services.complaints import reads
 from engine.services.complaints.worker import run_complaint_jobs
+from tests.browser.phone import PHONE_WIDTH, PhoneVisitor
 from tests.browser.test_walkthrough import Walk
 
 pytestmark = pytest.mark.browser
 SYSTEM = Actor.system()
-PHONE = {"viewport": {"width": 412, "height": 860}, "locale": "zh-CN"}
-PHONE_WIDTH = 412
+PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 860}, "locale": "zh-CN"}
 
 
-class Villager:
-    """A phone with no login: every page must fit its width."""
+class Villager(PhoneVisitor):
+    """A phone with no login that follows its complaint by the 查询码."""
 
     def __init__(self, page, site, folder):
-        self.page, self.site, self.folder, self.count, self.problems = page, site, folder, 0, []
-        page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
-        page.on("pageerror", lambda error: self.problems.append(str(error)))
-
-    def shot(self, name: str) -> None:
-        self.page.wait_for_load_state("load")        # styled: measured after the load event, not the URL change
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE_WIDTH, f"{self.page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
-        self.count += 1
-        self.page.screenshot(path=str(self.folder / f"v{self.count:02d}-{name}.png"), full_page=True)
+        super().__init__(page, site, folder, prefix="v")
 
     def look_up(self, code: str) -> None:
         self.page.goto(self.site.url + "/public/complaints/lookup")

@@ -22,31 +22,20 @@ from engine.services.demo_walk import walk_demo
 from engine.services.public import board
 from render.board import render_board
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.phone import PhoneVisitor
 from tests.e2e.public_helpers import pdf_text
 
 pytestmark = pytest.mark.browser
-PHONE_WIDTH = 412
 
 
-class Villager:
-    """A phone's browser tab with numbered screenshots; every page must fit the phone's width."""
+class Villager(PhoneVisitor):
+    """A phone's browser tab; its screenshots go to their own folder, emptied first."""
 
     def __init__(self, page, site, folder: str = "public"):
-        self.page, self.site, self.count = page, site, 0
-        self.folder = SCREENSHOTS / folder
+        super().__init__(page, site, SCREENSHOTS / folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.png"):
             old.unlink()
-        self.problems = []
-        page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
-        page.on("pageerror", lambda error: self.problems.append(str(error)))
-
-    def shot(self, name: str) -> None:
-        self.page.wait_for_load_state("load")        # styled: measured after the load event, not the URL change
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE_WIDTH, f"{self.page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
-        self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
 
     def tab(self, name: str) -> None:
         self.page.locator("nav.tabs").get_by_role("link", name=name).click()

@@ -71,16 +71,25 @@ def archive(s: Scenario) -> None:
     s.do("archive", {"archive_no": "WW04-2026-Q1", "archive_files": ["att-archive-1"]}, role="REPORTING_CLERK")
 
 
+def checked_and_published(s: Scenario) -> None:
+    """The 农经站 stamps, the 村监委 signs, the 村委会 publishes."""
+    agri(s)
+    supervise(s)
+    publish(s)
+
+
+def period_ends_and_archived(s: Scenario) -> Scenario:
+    wait_past(s, P["finance_disclosure_publicity_days"], "archive")
+    archive(s)
+    return finished(s, "本期财务已公开")
+
+
 # -- scenarios (each returns its finished Scenario for the coverage test) ----------------------
 def checked_signed_published_and_archived() -> Scenario:
     s = start()
     prepare(s)
-    agri(s)
-    supervise(s)
-    publish(s)
-    wait_past(s, P["finance_disclosure_publicity_days"], "archive")
-    archive(s)
-    return finished(s, "本期财务已公开")
+    checked_and_published(s)
+    return period_ends_and_archived(s)
 
 
 def returned_by_the_township_and_by_the_committee() -> Scenario:
@@ -91,20 +100,14 @@ def returned_by_the_township_and_by_the_committee() -> Scenario:
     agri(s)
     supervise(s, "return")                          # a month missing
     prepare(s)
-    agri(s)
-    supervise(s)
-    publish(s)
-    wait_past(s, P["finance_disclosure_publicity_days"], "archive")
-    archive(s)
-    return finished(s, "本期财务已公开")
+    checked_and_published(s)
+    return period_ends_and_archived(s)
 
 
 def objection_dismissed_then_one_upheld_and_corrected() -> Scenario:
     s = start()
     prepare(s)
-    agri(s)
-    supervise(s)
-    publish(s)
+    checked_and_published(s)
     object_during(s, "statement_objection", after_days=2)
     reverify(s, upheld=False)
     (timer,) = s.matter.waiting_timers()
@@ -113,12 +116,8 @@ def objection_dismissed_then_one_upheld_and_corrected() -> Scenario:
     object_during(s, "statement_objection")
     reverify(s, upheld=True)                        # an item was booked twice: corrected and checked again
     prepare(s, expense=86000)
-    agri(s)
-    supervise(s)
-    publish(s)
-    wait_past(s, P["finance_disclosure_publicity_days"], "archive")
-    archive(s)
-    return finished(s, "本期财务已公开")
+    checked_and_published(s)
+    return period_ends_and_archived(s)
 
 
 SCENARIOS = [checked_signed_published_and_archived, returned_by_the_township_and_by_the_committee,
