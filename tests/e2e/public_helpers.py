@@ -2,6 +2,7 @@
 portal found by following its own links, and the scan for personal numbers."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from datetime import timedelta
@@ -37,6 +38,22 @@ def walked_context(database: Database) -> Context:
     seed_demo(ctx, Actor.system(), with_users=False)
     assert walk_demo(ctx), "the demo walked"
     return ctx
+
+
+@contextlib.contextmanager
+def walked_database(request, tmp_path_factory, name: str):
+    """(context, database) of the walked demo on the backend of a module fixture's `request.param`:
+    a SQLite file of its own, or the session's PostgreSQL database emptied first."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}")
+        database.upgrade()
+    else:
+        from tests.conftest import _truncate
+        database = request.getfixturevalue("pg_database")
+        _truncate(database)
+    yield walked_context(database), database
+    if request.param == "sqlite":
+        database.dispose()
 
 
 def walk_one(ctx, scene: Scene, days_ago: float = 3) -> dict:

@@ -21,13 +21,11 @@ from engine.services.demo import seed_demo
 from engine.services.demo_answers import DIBAO_WANG
 from engine.services.demo_walk import Scene
 from engine.services.public import board
-from engine.store import Database
 from engine.store.models import PublishedRecord
 from render.board import render_board
 from tests.browser.web import WebClient
 from tests.conftest import BACKENDS
-from tests.conftest import _truncate as truncate
-from tests.e2e.public_helpers import pdf_text, walk_one, walked_context
+from tests.e2e.public_helpers import pdf_text, walk_one, walked_database
 
 VILLAGE = "lushui_village"
 CODE = re.compile(r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}")
@@ -40,16 +38,8 @@ def pdf_codes(data: bytes) -> list[str]:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def walked(request, tmp_path_factory):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path_factory.mktemp('board') / 'board.sqlite3'}")
-        database.upgrade()
-    else:
-        database = request.getfixturevalue("pg_database")
-        truncate(database)
-    ctx = walked_context(database)
-    yield create_app({"TESTING": True, "SECRET_KEY": "board-test"}, context=ctx), ctx, database
-    if request.param == "sqlite":
-        database.dispose()
+    with walked_database(request, tmp_path_factory, "board") as (ctx, database):
+        yield create_app({"TESTING": True, "SECRET_KEY": "board-test"}, context=ctx), ctx, database
 
 
 def busiest_period(ctx) -> str:

@@ -13,12 +13,10 @@ from engine.services import Actor, matters
 from engine.services.demo import seed_demo
 from engine.services.demo_answers import DIBAO_WANG
 from engine.services.demo_walk import Scene
-from engine.store import Database
 from tests.conftest import BACKENDS
-from tests.conftest import _truncate as truncate
 from tests.e2e.conftest import make_user
 from tests.browser.web import WebClient
-from tests.e2e.public_helpers import TOKEN, crawl, walk_one, walked_context
+from tests.e2e.public_helpers import TOKEN, crawl, walk_one, walked_database
 
 VILLAGE = "lushui_village"
 SECTIONS = ("projects", "results", "assets", "affairs")
@@ -27,16 +25,8 @@ SECTIONS = ("projects", "results", "assets", "affairs")
 @pytest.fixture(scope="module", params=BACKENDS)
 def walked(request, tmp_path_factory):
     """The walked demo, once per module and backend (the walk takes a few seconds)."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path_factory.mktemp('portal') / 'portal.sqlite3'}")
-        database.upgrade()
-    else:
-        database = request.getfixturevalue("pg_database")
-        truncate(database)
-    ctx = walked_context(database)
-    yield create_app({"TESTING": True, "SECRET_KEY": "portal-test"}, context=ctx), ctx
-    if request.param == "sqlite":
-        database.dispose()
+    with walked_database(request, tmp_path_factory, "portal") as (ctx, _):
+        yield create_app({"TESTING": True, "SECRET_KEY": "portal-test"}, context=ctx), ctx
 
 
 @pytest.fixture
