@@ -132,6 +132,19 @@ class Bundle:
             found.update({f.name: f.label for form in forms for f in form.fields if f.name not in found})
         return found
 
+    @cached_property
+    def publishes(self) -> bool:
+        """Some step or end of the item or of a process it calls publishes a record: only then can
+        a matter of it have published records (engine/services/publishing.py reads them)."""
+        return any(step.publications for info in self.processes.values() for step in info.steps.values()) or any(
+            any(points) for info in self.processes.values() for points in info.end_publications.values())
+
+    @cached_property
+    def has_objection_intake(self) -> bool:
+        """Some step takes objections during a publicity period: only then can an objection filed
+        online hold one of its matters' periods (engine/services/persistence.load_matter)."""
+        return any(step.objection_intake for info in self.processes.values() for step in info.steps.values())
+
     def step(self, spec_name: str, step_id: str) -> Step | None:
         """The step of a task, by its workflow spec name (process key or embedded sub-process id)."""
         info = self.processes.get(spec_name) or next(

@@ -36,9 +36,20 @@ def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool 
     Reached through a step or a file, pass `not_found` (the message for that step or file): the
     caller asked about that id, and naming the matter behind it would tell an outsider which
     matter it is."""
-    record = uow.matters.get(matter_id, lock=lock)
-    if record is None or not actor.reaches(uow.lineage(record.village_code)) or withheld(uow, actor, record.id):
-        raise (OutOfScope if acting and record is not None else NotFound)(not_found or f"找不到事项 {matter_id}")
+    return _in_reach(uow, actor, uow.matters.get(matter_id, lock=lock), acting, not_found or f"找不到事项 {matter_id}")
+
+
+def step_matter(uow, actor, task_id: str, acting: bool = False):
+    """The matter a step belongs to, locked, under visible_matter's rule (refusals name the step)."""
+    record, hidden = uow.matters.for_step(task_id, None if actor.is_system else actor.name, lock=True)
+    return _in_reach(uow, actor, record, acting, f"找不到步骤 {task_id}", hidden)
+
+
+def _in_reach(uow, actor, record, acting: bool, not_found: str, hidden: bool | None = None):
+    """`hidden`: whether the matter is withheld from the actor, when already read with it."""
+    if record is None or not actor.reaches(uow.lineage(record.village_code)) or (
+            withheld(uow, actor, record.id) if hidden is None else hidden):
+        raise (OutOfScope if acting and record is not None else NotFound)(not_found)
     return record
 
 

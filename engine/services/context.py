@@ -28,6 +28,16 @@ class BundleCache:
         self._items: OrderedDict[tuple, Bundle] = OrderedDict()
         self._lock = threading.Lock()
 
+    def of_version(self, uow, version_id: int) -> Bundle:
+        """The bundle of a stored version, without reading the version's row when it is cached."""
+        key = uow.bundle_key(version_id)
+        with self._lock:
+            bundle = self._items.get(key)
+            if bundle is not None:
+                self._items.move_to_end(key)
+                return bundle
+        return self.get(uow.definitions.get(version_id))
+
     def get(self, version) -> Bundle:
         key = (version.process_key, version.bundle_sha256)
         with self._lock:

@@ -15,7 +15,7 @@ from ..runtime import Matter
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, tallies, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
-                     visible_matter, visible_villages)
+                     step_matter, visible_matter, visible_villages)
 from .attachments import link_cited_files, store_uploads
 from .attachments import view as attachment_view
 from .parameters import effective_parameters
@@ -147,11 +147,8 @@ def _with_uploads(ctx, uow, actor, form, data: dict | None, uploads: dict | None
 
 def _ready_item(ctx, uow, actor, task_id: str, what: str):
     """The ready step and its matter, locked, after the scope, role and claim checks."""
-    item = uow.inbox.get(task_id)
-    if item is None:
-        raise NotFound(f"找不到步骤 {task_id}")
-    record = visible_matter(uow, actor, item.matter_id, lock=True, acting=True, not_found=f"找不到步骤 {task_id}")
-    item = uow.inbox.get(task_id)           # re-read under the matter's lock
+    record = step_matter(uow, actor, task_id, acting=True)
+    item = uow.inbox.step_and_ready(record.id, task_id)     # read under the matter's lock
     if item.state != StepStatus.READY:
         who = f"，已由 {uow.users.display_name(item.completed_by)} 办理" if item.completed_by else ""
         raise Conflict(f"该步骤已不可办理{who}")
@@ -425,7 +422,7 @@ def get_task(ctx, actor, task_id: str) -> dict:
         if item is None:
             raise NotFound(f"找不到步骤 {task_id}")
         record = visible_matter(uow, actor, item.matter_id, not_found=f"找不到步骤 {task_id}")
-        bundle = ctx.bundles.get(uow.definitions.get(record.definition_id))
+        bundle = ctx.bundles.of_version(uow, record.definition_id)
         step = bundle.step(item.process_key, item.step_id)
         return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
                 "matter": views.matter_summary(ctx, record), "data": record.data,

@@ -22,6 +22,13 @@ from . import tallies
 def publish_after_action(uow, record, matter, actor, now, completed=None, ready=()) -> None:
     """`completed`: the inbox row of the step just completed, if the action completed one;
     `ready`: the matter's ready steps after the action."""
+    if matter.bundle.publishes:          # else no record of this item can exist to keep in step
+        _records_after_action(uow, record, matter, actor, now, completed, ready)
+    if completed is not None and completed.objection_intake:
+        uow.public_objections.register(completed.task_id, actor.name, now)
+
+
+def _records_after_action(uow, record, matter, actor, now, completed, ready) -> None:
     points = _points(matter, completed)
     if points:
         place = _place(uow, record)
@@ -37,8 +44,6 @@ def publish_after_action(uow, record, matter, actor, now, completed=None, ready=
             uow.audit.append("records_withdrawn", actor.name, record.id, {"records": withdrawn}, now.isoformat())
     else:
         _sync_publicity(uow, record, matter, ready, now)
-    if completed is not None and completed.objection_intake:
-        uow.public_objections.register(completed.task_id, actor.name, now)
 
 
 def _points(matter, completed) -> list[tuple]:

@@ -31,7 +31,10 @@ class DefinitionRepository(_Repository):
         return self.session.scalar(select(DefinitionVersion).filter_by(
             process_key=process_key, bundle_sha256=bundle_sha256))
 
+    stored = False            # this unit of work stored a version (see UnitOfWork.bundle_key)
+
     def add(self, **columns) -> DefinitionVersion:
+        self.stored = True
         version = DefinitionVersion(**columns)
         self.session.add(version)
         self.session.flush()
@@ -93,10 +96,13 @@ class DefinitionRepository(_Repository):
 
 
 class OrgRepository(_Repository):
+    added = False             # this unit of work added a unit (see UnitOfWork.lineage)
+
     def get(self, code: str) -> OrgUnit | None:
         return self.session.get(OrgUnit, code)
 
     def add(self, **columns) -> OrgUnit:
+        self.added = True
         unit = OrgUnit(**columns)
         self.session.add(unit)
         self.session.flush()
@@ -160,6 +166,16 @@ class MatterRepository(_Repository):
         self.session.add(record)
         self.session.flush()
         return record
+
+    def for_step(self, task_id: str, username: str | None, lock: bool = False) -> tuple[MatterRecord | None, bool]:
+        """The matter a step belongs to and whether it is withheld from `username` (None: from
+        nobody), in one statement; locked as `get` locks."""
+        owner = select(InboxItem.matter_id).where(InboxItem.task_id == task_id).scalar_subquery()
+        withheld = (_withheld_from(username).where(MatterExclusion.matter_id == MatterRecord.id).exists()
+                    if username else false())
+        query = select(MatterRecord, withheld).where(MatterRecord.id == owner)
+        row = self.session.execute(query.with_for_update(of=MatterRecord) if lock else query).first()
+        return (row[0], bool(row[1])) if row else (None, False)
 
     def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
         """With lock=True the row is held (SELECT ... FOR UPDATE on PostgreSQL) until the unit of
@@ -306,14 +322,35 @@ class IdempotencyRepository(_Repository):
 
 
 class InboxRepository(_Repository):
+    """The ready steps of a matter are read once per unit of work and then kept in step with what
+    it changes (`sync`), so an action reads them once, however many parts of it ask."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self._ready: dict[int, list[InboxItem]] = {}     # matter id -> its rows read or added ready
+
     def get(self, task_id: str) -> InboxItem | None:
         """Read afresh from the database (after a lock was taken, the cached row may be stale)."""
         return self.session.scalar(select(InboxItem).where(InboxItem.task_id == task_id)
                                    .execution_options(populate_existing=True))
 
+    def step_and_ready(self, matter_id: int, task_id: str) -> InboxItem | None:
+        """A step of a matter, read afresh (call it under the matter's lock), and in the same
+        statement the matter's ready steps, which `ready_for_matter` then answers from."""
+        rows = list(self.session.scalars(
+            select(InboxItem).where(InboxItem.matter_id == matter_id,
+                                    or_(InboxItem.state == StepStatus.READY, InboxItem.task_id == task_id))
+            .order_by(InboxItem.ready_since, InboxItem.task_id).execution_options(populate_existing=True)))
+        self._ready[matter_id] = [row for row in rows if row.state == StepStatus.READY]
+        return next((row for row in rows if row.task_id == task_id), None)
+
     def ready_for_matter(self, matter_id: int) -> list[InboxItem]:
-        return list(self.session.scalars(select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
-                                         .order_by(InboxItem.ready_since, InboxItem.task_id)))
+        rows = self._ready.get(matter_id)
+        if rows is None:
+            rows = self._ready[matter_id] = list(self.session.scalars(
+                select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
+                .order_by(InboxItem.ready_since, InboxItem.task_id)))
+        return [row for row in rows if row.state == StepStatus.READY]      # one completed since is not
 
     def sync(self, matter_id: int, items: list[dict]) -> None:
         """Make the ready steps of a matter exactly `items` (each the columns of a ready row): new
@@ -324,9 +361,10 @@ class InboxRepository(_Repository):
         for task_id, row in existing.items():
             if task_id not in wanted:
                 row.state = StepStatus.CLOSED
-        for item in items:
-            if item["task_id"] not in existing:
-                self.session.add(InboxItem(**item))
+        added = [InboxItem(**item) for item in items if item["task_id"] not in existing]
+        self.session.add_all(added)
+        kept = [row for task_id, row in existing.items() if task_id in wanted]
+        self._ready[matter_id] = sorted(kept + added, key=lambda row: (row.ready_since, row.task_id))
 
     def count_overdue(self, now: datetime) -> int:
         return self.session.scalar(select(func.count()).select_from(InboxItem).where(
@@ -382,24 +420,40 @@ class AttachmentRepository(_Repository):
 
 
 class AuditRepository(_Repository):
+    """Appends lock the chain's head once per unit of work (the first append) and hold it to the
+    commit; each event gets its sequence number and hash at once (callers store them), and the rows
+    are written with the unit of work's next flush: several events of one action are one INSERT
+    and one UPDATE of the head, not a round of three statements each."""
+
     def __init__(self, session):
         super().__init__(session)
         self.appended: list[AuditEvent] = []        # this unit of work's events, for engine/committed.py
+        self._head: AuditHead | None = None          # locked by this transaction once read
 
     def append(self, event: str, actor: str, matter_id: int | None, payload: dict, at: str) -> AuditEvent:
-        head = self.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-        if head is None:
-            head = AuditHead(id=1, seq=0, hash=GENESIS)
-            self.session.add(head)
+        head = self._locked_head()
         seq, prev = head.seq + 1, head.hash
         row = AuditEvent(seq=seq, at=at, event=event, actor=actor, matter_id=matter_id,
                          payload=payload, prev_hash=prev,
                          hash=event_hash(seq, at, event, actor, matter_id, payload, prev))
         self.session.add(row)
         head.seq, head.hash = seq, row.hash
-        self.session.flush()
         self.appended.append(row)
         return row
+
+    def _locked_head(self) -> AuditHead:
+        if self._head is None:
+            with self.session.no_autoflush:      # the action's pending changes go in one flush later
+                head = self.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+            if head is None:
+                head = AuditHead(id=1, seq=0, hash=GENESIS)
+                self.session.add(head)
+            self._head = head
+        return self._head
+
+    def transaction_ended(self) -> None:
+        """The lock went with the transaction: the next append reads the head again."""
+        self._head = None
 
     def for_matter(self, matter_id: int) -> list[AuditEvent]:
         return list(self.session.scalars(select(AuditEvent).filter_by(matter_id=matter_id)

@@ -2,12 +2,27 @@
 from the matters, steps and records themselves (after a restore, or for data written by SQL)."""
 from __future__ import annotations
 
-from sqlalchemy import Integer, case, cast, delete, func, literal, select, union_all
+import contextlib
+import functools
+
+from sqlalchemy import Integer, bindparam, case, cast, delete, func, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..vocabulary import MatterStatus, StepStatus
 from .models import InboxItem, MatterRecord, PublishedRecord
 from .tally_models import COUNTS, AssessmentTally
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert(dialect: str, counted: frozenset):
+    """The upsert adding the `counted` columns, built once (every step runs one: building the
+    statement cost more than running it)."""
+    table = AssessmentTally.__table__
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    statement = insert.values({c: bindparam(c) for c in ("village_code", "month", "process_key", "township_code",
+                                                           *COUNTS)})
+    return statement.on_conflict_do_update(index_elements=["village_code", "month", "process_key"],
+                                           set_={n: table.c[n] + statement.excluded[n] for n in sorted(counted)})
 
 
 class TallyRepository:
@@ -21,14 +36,11 @@ class TallyRepository:
     def add(self, village: str, township: str, month: int, process_key: str, **counts: int) -> None:
         """Add `counts` to one row, created at zero when missing: one statement, atomic on both
         databases (INSERT ... ON CONFLICT DO UPDATE)."""
-        dialect = postgresql if self._postgresql() else sqlite
-        table = AssessmentTally.__table__
-        values = {name: counts.get(name, 0) for name in COUNTS}
-        statement = dialect.insert(table).values(village_code=village, month=month, process_key=process_key,
-                                                 township_code=township, **values)
-        self.session.execute(statement.on_conflict_do_update(
-            index_elements=["village_code", "month", "process_key"],
-            set_={name: table.c[name] + statement.excluded[name] for name in counts}))
+        statement = _upsert("postgresql" if self._postgresql() else "sqlite", frozenset(counts))
+        # Not a reason to flush the action's pending changes: they go in its one flush at the end.
+        with getattr(self.session, "no_autoflush", contextlib.nullcontext()):
+            self.session.execute(statement, {"village_code": village, "month": month, "process_key": process_key,
+                                             "township_code": township, **{n: counts.get(n, 0) for n in COUNTS}})
 
     def sums(self, villages: set[str] | None, first: int, last: int) -> list:
         """(village, item, matters, completed, published, steps due, on time, evidence fields,

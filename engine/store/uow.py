@@ -51,11 +51,37 @@ class _Transaction:
             if "lock" in str(exc).lower() or "serializ" in str(exc).lower():
                 raise Conflict("数据正被他人修改，请稍后重试") from exc
             raise
+        finally:
+            self.audit.transaction_ended()
         committed.announce(self.audit.appended)
 
+    def bundle_key(self, version_id: int) -> tuple[str, str] | None:
+        """(item key, bundle hash) of a definition version: its content never changes under its id,
+        so it is kept per database once read from a committed row (not from a version this unit
+        of work stored: that one may yet be rolled back and its id given to another)."""
+        known = self.database.bundle_keys.get(version_id)
+        if known is None:
+            version = self.definitions.get(version_id)
+            if version is None:
+                return None
+            known = (version.process_key, version.bundle_sha256)
+            if not self.definitions.stored:
+                self.database.bundle_keys[version_id] = known
+        return known
+
     def lineage(self, code: str) -> list[str]:
-        """A unit's code and its ancestors' (village, township, county)."""
-        return lineage(self.session, code)
+        """A unit's code and its ancestors' (village, township, county). Units are added, never
+        moved or deleted, so a chain read up to the county stays true: it is kept per database
+        (every scope check of every request asks it), unless this unit of work added units itself
+        (they may yet be rolled back)."""
+        known = self.database.lineages.get(code)
+        if known is not None:
+            return list(known)
+        codes = lineage(self.session, code)
+        top = self.orgs.get(codes[-1])
+        if top is not None and top.parent_code is None and not self.orgs.added:
+            self.database.lineages[code] = tuple(codes)
+        return codes
 
 
 class UnitOfWork(_Transaction):
