@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -216,31 +217,45 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
     """Poll until stopped, beating the heartbeat /readyz looks for; a clean stop (SIGTERM, as
     serve and systemd send it) takes the heartbeat away, so readiness turns false at once."""
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # SIGTERM asks the loop to end after the job in hand: raising out of whatever the signal
+    # interrupted (a read on the database's socket) could leave the connection the goodbye needs
+    # broken, and the worker would exit with an error instead of cleanly.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     health.worker_started(ctx, worker_id, socket.gethostname(), os.getpid())
     last_beat = time.monotonic()
 
     def beat_while_busy(row):            # a long backlog must not look like a dead worker
         nonlocal last_beat
         progress(row)
+        if stop.is_set():
+            raise _Stopping                  # between two matters: each was its own unit of work
         if time.monotonic() - last_beat > interval:
             health.worker_beat(ctx, worker_id, socket.gethostname(), os.getpid())
             last_beat = time.monotonic()
     try:
-        while True:
+        while not stop.is_set():
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
-            timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
+            try:
+                timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
+            except _Stopping:
+                break
             run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
             _nightly_sweep(ctx)
             _anchor(ctx)                                        # the audit chain's daily anchor, once a day
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
                 click.echo("xiaowei serve is gone: the timer worker stops")
                 return
-            time.sleep(interval)
+            if stop.wait(interval):
+                break
             health.worker_beat(ctx, worker_id, socket.gethostname(), os.getpid())
             last_beat = time.monotonic()
     finally:
         health.worker_stopped(ctx, worker_id)
+
+
+class _Stopping(BaseException):
+    """SIGTERM arrived during a backlog of timers: leave it for the next worker."""
 
 
 def _nightly_sweep(ctx) -> None:
@@ -270,12 +285,16 @@ def _parse_time(text: str) -> datetime:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="gunicorn worker processes  [default: XIAOWEI_WEB_WORKERS, else 2]")
+@click.option("--threads", type=click.IntRange(1, 64),
+              help="threads per worker process  [default: XIAOWEI_WEB_THREADS, else 4]")
 @click.option("--with-worker", is_flag=True, help="Also run the timer worker in a child process.")
-def serve(host, port, workers, with_worker):
+def serve(host, port, workers, threads, with_worker):
     """Run the web server (gunicorn) after migrating and loading definitions."""
     from .server import run_gunicorn
     settings = Settings.from_env()
+    workers, threads = workers or settings.web_workers, threads or settings.web_threads
     _prepare_database()
     # Every process of this serve (gunicorn workers, the timer worker) counts into one directory,
     # emptied now; another serve on this machine (another port) has its own (api/metrics.py).
@@ -285,7 +304,7 @@ def serve(host, port, workers, with_worker):
         if with_worker else None
     try:
         click.echo(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
-        run_gunicorn(host, port, workers)
+        run_gunicorn(host, port, workers, threads)
     finally:
         # gunicorn's workers are forks of this process and leave through this frame too: only the
         # master stops the timer worker.

@@ -47,8 +47,21 @@ class Instruments:
         self.matters_ended = Counter("xiaowei_matters_ended", "Matters that ended, by how", ["status"], registry=r)
         self.engine_errors = Counter("xiaowei_engine_errors", "Failures inside the engine (incidents)", registry=r)
         self.retries = Counter("xiaowei_matters_retried", "Failed matters retried by an administrator", registry=r)
+        # What the database is asked (issue 17: statements and commits per step are a budget;
+        # bench/bench_http.py reads these before and after a run).
+        self.sql_statements = Counter("xiaowei_sql_statements", "SQL statements sent to the database", registry=r)
+        self.sql_commits = Counter("xiaowei_sql_commits", "Transactions committed", registry=r)
+        self.on_statement = lambda *_args: self.sql_statements.inc()
+        self.on_commit = lambda *_args: self.sql_commits.inc()
         self.timer_lag = Histogram("xiaowei_timer_fire_lag_seconds", "How late a timer was when the worker fired it",
                                    buckets=(1, 5, 15, 30, 60, 120, 300, 900, 3600), registry=r)
+
+    def count_sql(self, engine) -> None:
+        """Count the statements and commits of an engine (once, however many apps use it)."""
+        from sqlalchemy import event
+        if not event.contains(engine, "before_cursor_execute", self.on_statement):
+            event.listen(engine, "before_cursor_execute", self.on_statement)
+            event.listen(engine, "commit", self.on_commit)
 
     def count_committed(self, events) -> None:
         """engine/committed.py's listener: one committed unit of work's audit events."""

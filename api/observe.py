@@ -21,6 +21,7 @@ QUIET_ROUTES = {"/healthz", "/readyz", "/metrics"}      # probed every few secon
 def init_app(app) -> None:
     counters = instruments()
     committed.listen(counters.count_committed)
+    counters.count_sql(app.extensions["xiaowei"].database.engine)
 
     @app.before_request
     def _begin():

@@ -53,11 +53,18 @@ class _Application(BaseApplication):
         return create_app()
 
 
-def run_gunicorn(host: str, port: int, workers: int) -> None:
+def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     """The access log is the app's (one line per request with its id and latency, observe.py);
-    gunicorn's own lines go out in the same format as ours."""
+    gunicorn's own lines go out in the same format as ours.
+
+    The gthread worker (the default): each process answers `threads` requests at once and keeps a
+    client's connection open between its requests (keep-alive), where the sync worker closes it
+    after every answer and a client pays a new TCP connection per call (issue 17 measured both,
+    bench/bench_http.py; XIAOWEI_WEB_WORKER_CLASS=sync runs the other). The app is thread-safe:
+    a unit of work per request, nothing shared but the per-database caches of engine/store/db.py."""
     settings = Settings.from_env()
-    _Application({"bind": f"{host}:{port}", "workers": workers, "accesslog": None,
+    _Application({"bind": f"{host}:{port}", "workers": workers, "worker_class": settings.web_worker_class,
+                  "threads": threads, "keepalive": 5, "accesslog": None,
                   "logconfig_dict": gunicorn_log_config(settings.log_format),
                   # gunicorn (25+) opens a control socket at one path per user ($HOME/.gunicorn):
                   # two app servers on one machine would take it from each other, and a systemd

@@ -39,6 +39,15 @@ class Settings:
     processes_dir: Path = DEFAULT_PROCESSES_DIR
     secret_key: str | None = None              # None: a key file under data_dir (web sessions)
     token_lifetime: timedelta = timedelta(hours=8)
+    # A token's user and roles are kept this long in each process after a lookup, so a request
+    # needs no database read to know its caller (issue 17). Logging out, revoking a token and
+    # changing roles drop the process's entries at once; other processes see it within this time.
+    token_cache_seconds: float = 10.0
+    # `xiaowei serve`: gunicorn processes, and threads per process (the gthread worker, which keeps
+    # connections alive between requests).
+    web_workers: int = 2
+    web_threads: int = 4
+    web_worker_class: str = "gthread"          # or "sync" (one request per process, no keep-alive)
     max_attachment_bytes: int = 10 * 1024 * 1024
     # Login throttling: failures of one name from one address, and of one address across names
     # (password spraying), within the window.
@@ -97,6 +106,10 @@ class Settings:
             "processes_dir": Path(env.get("XIAOWEI_PROCESSES_DIR") or DEFAULT_PROCESSES_DIR),
             "secret_key": env.get("XIAOWEI_SECRET_KEY") or None,
             "token_lifetime": timedelta(hours=_number(env, "XIAOWEI_TOKEN_HOURS", 8, 0.01, 24 * 90)),
+            "token_cache_seconds": _number(env, "XIAOWEI_TOKEN_CACHE_SECONDS", 10, 0, 300),
+            "web_workers": int(_number(env, "XIAOWEI_WEB_WORKERS", 2, 1, 64)),
+            "web_threads": int(_number(env, "XIAOWEI_WEB_THREADS", 4, 1, 64)),
+            "web_worker_class": _choice(env, "XIAOWEI_WEB_WORKER_CLASS", ("gthread", "sync")) or "gthread",
             "max_attachment_bytes": int(_number(env, "XIAOWEI_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024,
                                                 1024, 1024 ** 3)),
             "login_window": timedelta(minutes=_number(env, "XIAOWEI_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60)),

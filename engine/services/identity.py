@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from datetime import timedelta
 
 from .. import clock
@@ -97,6 +98,7 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
                          now.isoformat())
         result = _user_view(user, uow.users.grants(user.id))
         uow.commit()
+        forget_tokens(ctx)            # the callers' roles as of now, in this process at once
         return result
 
 
@@ -120,6 +122,7 @@ def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
                          now.isoformat())
         result = _user_view(user, uow.users.grants(user.id))
         uow.commit()
+        forget_tokens(ctx)            # the callers' roles as of now, in this process at once
         return result
 
 
@@ -177,16 +180,45 @@ def _count_failure(uow, settings, username: str, address: str, now) -> None:
 
 
 def actor_for_token(ctx, token: str) -> Actor:
-    """The user a token stands for, with their grants; Unauthenticated if it is not valid now."""
+    """The user a token stands for, with their grants; Unauthenticated if it is not valid now.
+
+    A valid token's actor is kept for `token_cache_seconds` in this process (per database), so the
+    requests that follow need no read to know their caller; never past the token's own expiry.
+    Logging out or revoking roles here drops it at once (`forget_tokens`); other processes of the
+    deployment see such a change within the cache time."""
+    digest, now = _digest(token or ""), clock.now()
+    cache = ctx.database.token_actors
+    hit = cache.get(digest)
+    if hit is not None:
+        actor, expires_at, fresh_until = hit
+        if time.monotonic() < fresh_until and now < expires_at:
+            return actor
+        cache.pop(digest, None)
     with ctx.uow(readonly=True) as uow:
-        row = uow.tokens.by_hash(_digest(token or ""))
-        if row is None or row.revoked_at is not None or row.expires_at <= clock.now():
+        row = uow.tokens.by_hash(digest)
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise Unauthenticated("登录已失效，请重新登录")
         user = uow.users.get(row.user_id)
         if not user.active:
             raise Unauthenticated("账号已停用")
         grants = frozenset(Grant(g.role, g.org_code) for g in uow.users.grants(user.id))
-        return Actor(user.username, grants, user.id)
+        actor, expires_at = Actor(user.username, grants, user.id), row.expires_at
+    if ctx.settings.token_cache_seconds > 0:
+        if len(cache) >= MAX_CACHED_TOKENS:
+            cache.clear()                   # a bound, not an eviction policy: entries live seconds
+        cache[digest] = (actor, expires_at, time.monotonic() + ctx.settings.token_cache_seconds)
+    return actor
+
+
+MAX_CACHED_TOKENS = 10_000
+
+
+def forget_tokens(ctx, token: str | None = None) -> None:
+    """Drop one token's cached actor (logout), or every one (a user's roles changed)."""
+    if token is None:
+        ctx.database.token_actors.clear()
+    else:
+        ctx.database.token_actors.pop(_digest(token), None)
 
 
 MAX_SERVICE_DAYS = 366
@@ -229,6 +261,7 @@ def revoke_token(ctx, actor, token: str) -> None:
             raise NotFound("没有这个令牌")
         row.revoked_at = clock.now()
         uow.commit()
+    forget_tokens(ctx, token)
 
 
 def _user(uow, username: str):

@@ -149,29 +149,44 @@ def escalate_overdue(uow, now, actor: str = "system") -> int:
 # -- after an event -----------------------------------------------------------------------------
 def evaluate_matters(ctx, matter_ids) -> dict:
     """Run the rules on these matters (and the village rules on them with their peers); warnings
-    naming them are raised, updated or lifted."""
-    book, now = rulebook(ctx), clock.now()
-    totals = {"raised": 0, "updated": 0, "cleared": 0}
-    with ctx.uow() as uow:
-        records = uow.redline_facts.matters(list(matter_ids))
-        by_village: dict[str, list] = {}
-        for record in records:
-            by_village.setdefault(record.village_code, []).append(record)
-        for village, touched in by_village.items():
-            ids = {r.id for r in touched}
-            peers = []
-            if any(r.process_key in PEER_ITEMS for r in touched):
-                since = min(r.created_at for r in touched) - timedelta(days=PEER_DAYS)
-                peers = [p for p in uow.redline_facts.peers(village, set(PEER_ITEMS), since) if p.id not in ids]
-            facts = village_facts(uow, village, touched[0].township_code, touched + peers, now)
-            hits = [h for h in check_village(facts, book, matter_rules=False) if ids & set(h.matters)]
-            for matter in facts.matters:
-                if matter.id in ids:
-                    hits += check_matter(matter, book)
-            counts = apply_hits(uow, book, hits, uow.warnings.naming(sorted(ids)), now)
+    naming them are raised, updated or lifted. Most actions find nothing and have no warning to
+    lift: that is found out in a read, and only a finding or a warning to revisit opens a write."""
+    book, totals = rulebook(ctx), {"raised": 0, "updated": 0, "cleared": 0}
+    with ctx.uow(readonly=True) as uow:
+        if not _findings(uow, book, matter_ids, clock.now()):
+            return totals
+    with ctx.uow() as uow:                         # again under the write lock: the facts may have moved
+        now = clock.now()
+        for hits, candidates in _findings(uow, book, matter_ids, now):
+            counts = apply_hits(uow, book, hits, candidates, now)
             totals = {k: totals[k] + counts[k] for k in totals}
         uow.commit()
     return totals
+
+
+def _findings(uow, book, matter_ids, now) -> list[tuple[list, list]]:
+    """(hits, warnings already naming the matters) per village of the matters, where either is
+    not empty."""
+    records = uow.redline_facts.matters(list(matter_ids))
+    by_village: dict[str, list] = {}
+    for record in records:
+        by_village.setdefault(record.village_code, []).append(record)
+    found = []
+    for village, touched in by_village.items():
+        ids = {r.id for r in touched}
+        peers = []
+        if any(r.process_key in PEER_ITEMS for r in touched):
+            since = min(r.created_at for r in touched) - timedelta(days=PEER_DAYS)
+            peers = [p for p in uow.redline_facts.peers(village, set(PEER_ITEMS), since) if p.id not in ids]
+        facts = village_facts(uow, village, touched[0].township_code, touched + peers, now)
+        hits = [h for h in check_village(facts, book, matter_rules=False) if ids & set(h.matters)]
+        for matter in facts.matters:
+            if matter.id in ids:
+                hits += check_matter(matter, book)
+        candidates = uow.warnings.naming(sorted(ids))
+        if hits or candidates:
+            found.append((hits, candidates))
+    return found
 
 
 def watch(ctx) -> None:

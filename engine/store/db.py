@@ -58,6 +58,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.lineages: dict[str, tuple[str, ...]] = {}     # unit code -> its chain (UnitOfWork.lineage)
         self.bundle_keys: dict[int, tuple[str, str]] = {}  # version id -> (key, hash) (UnitOfWork.bundle_key)
+        self.token_actors: dict[str, tuple] = {}           # token digest -> its actor (services/identity.py)
         # Reads: the same pool, marked so that a transaction begins as a reader (see _on_begin).
         readonly = {"xiaowei_readonly": True} if self.is_sqlite else {"postgresql_readonly": True}
         self.read_sessions = sessionmaker(self.engine.execution_options(**readonly), expire_on_commit=False)

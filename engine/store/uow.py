@@ -78,7 +78,7 @@ class _Transaction:
         if known is not None:
             return list(known)
         codes = lineage(self.session, code)
-        top = self.orgs.get(codes[-1])
+        top = self.orgs.get(codes[-1]) if codes else None
         if top is not None and top.parent_code is None and not self.orgs.added:
             self.database.lineages[code] = tuple(codes)
         return codes

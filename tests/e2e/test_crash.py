@@ -94,7 +94,7 @@ def test_serve_holds_no_database_connection_when_gunicorn_forks(tmp_path, monkey
         return [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
                 if os.path.exists(f"/proc/self/fd/{fd}")]
 
-    def fake_gunicorn(host, port, workers):
+    def fake_gunicorn(host, port, workers, threads):
         seen["serve"] = [f for f in files_open() if "serve.sqlite3" in f]
         other = Database(f"sqlite:///{tmp_path / 'other.sqlite3'}")
         with other.engine.connect():

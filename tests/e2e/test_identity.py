@@ -109,3 +109,68 @@ def test_demo_seeds_a_user_per_role_per_unit(ctx):
     assert "supervision_committee.lushui_village" in made and "township_discipline.baiyun_town" in made
     assert sum(name.endswith(".hongqi_village") for name in made) == len(village_roles)
     assert identity.login(ctx, "county_admin.demo_county", DEMO_PASSWORD)["token"]
+
+
+def _token_reads(database):
+    """Count the statements that read api_tokens from now on."""
+    from sqlalchemy import event
+    seen = []
+    event.listen(database.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_a: seen.append(1) if "FROM api_tokens" in statement else None)
+    return seen
+
+
+def test_a_known_token_is_verified_without_reading_the_database(client):
+    """The hot path (issue 17): once a token was looked up, its requests in this process within
+    the cache time ask the database nothing about who is calling."""
+    assert client.get("/api/v1/processes").status_code == 200
+    reads = _token_reads(client.ctx.database)
+    for _ in range(3):
+        assert client.get("/api/v1/processes").status_code == 200
+    assert reads == []
+
+
+def test_logging_out_and_changing_roles_take_effect_at_once_despite_the_cache(client):
+    from engine.identity import Grant
+    make_user(client.ctx, "zhao", ["PARTY_BRANCH"])
+    token = login(client, "zhao").json["token"]
+    committee = Grant("VILLAGE_COMMITTEE", "lushui_village")
+    assert committee not in identity.actor_for_token(client.ctx, token).grants          # now cached
+    identity.grant_role(client.ctx, Actor.system(), "zhao", "VILLAGE_COMMITTEE", "lushui_village")
+    assert committee in identity.actor_for_token(client.ctx, token).grants
+    identity.revoke_role(client.ctx, Actor.system(), "zhao", "VILLAGE_COMMITTEE", "lushui_village")
+    assert committee not in identity.actor_for_token(client.ctx, token).grants
+    zhao = ApiClient(client.app, client.ctx, token)
+    assert zhao.get("/api/v1/processes").status_code == 200
+    assert zhao.delete("/api/v1/auth/token").status_code == 204
+    assert zhao.get("/api/v1/processes").status_code == 401
+
+
+def test_a_cached_token_still_expires_on_time(client):
+    r = login(client, "zhangsan")
+    li = ApiClient(client.app, client.ctx, r.json["token"])
+    assert li.get("/api/v1/processes").status_code == 200                          # cached
+    later = datetime.fromisoformat(r.json["expires_at"]) + timedelta(seconds=1)
+    with clock.use_clock(clock.FixedClock(later)):
+        assert li.get("/api/v1/processes").status_code == 401
+
+
+def test_another_process_revoking_a_token_is_seen_within_the_cache_time(ctx):
+    """A revocation made by another process (here: written to the database directly) reaches
+    this one when its cached entry ages out, after token_cache_seconds."""
+    import time
+
+    from api import create_app
+    from engine.store.models import ApiToken
+    from .conftest import make_user as make
+    short = ctx.__class__(ctx.database, ctx.settings.replace(token_cache_seconds=0.3))
+    app = create_app({"TESTING": True}, context=short)
+    sun = ApiClient(app, short, make(short, "sun", ["PARTY_BRANCH"]))
+    assert sun.get("/api/v1/processes").status_code == 200
+    with short.uow() as uow:
+        for row in uow.session.query(ApiToken).all():
+            row.revoked_at = clock.now()
+        uow.commit()
+    assert sun.get("/api/v1/processes").status_code == 200        # within the cache time: still known
+    time.sleep(0.35)
+    assert sun.get("/api/v1/processes").status_code == 401

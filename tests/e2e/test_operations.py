@@ -176,14 +176,17 @@ def test_readiness_turns_false_when_the_timer_worker_stops(ctx, tmp_path):
     ready = lambda: web.get("/readyz").status_code == 200  # noqa: E731
     assert not ready()
 
+    log = tmp_path / "worker.log"
+
     def start_worker():
-        return subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--interval", "0.3"], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(log, "a") as out:
+            return subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--interval", "0.3"], env=env,
+                                    cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     worker = start_worker()
     try:
         assert _until(ready)
         worker.terminate()
-        assert worker.wait(20) == 0
+        assert worker.wait(20) == 0, log.read_text()[-3000:]
         answer = web.get("/readyz")
         assert answer.status_code == 503 and answer.json["checks"]["timer_worker"]["workers"] == 0
         worker = start_worker()
