@@ -50,3 +50,16 @@ class Blueprint(flask_smorest.Blueprint):
             page.validators.append(validate.Range(min=1, max=MAX_PAGE, error=f"页码应为 1 到 {MAX_PAGE} 之间的整数"))
             return wrapper
         return decorator
+
+
+# A list's total past COUNT_CAP is a lower bound (engine/store/repositories.Count); this header
+# says so, and X-Pagination's total and last page are then "at least".
+TOTAL_EXACT = {"X-Total-Exact": {"description": "false when the list holds more matches than were counted "
+                                                "(1,000): X-Pagination's total is then a lower bound",
+                                 "schema": {"type": "string", "enum": ["true", "false"]}}}
+
+
+def page_of(items: list, total, pagination_parameters):
+    """A paginated view's answer: the items, with the total in X-Pagination and X-Total-Exact."""
+    pagination_parameters.item_count = total
+    return items, 200, {"X-Total-Exact": "true" if getattr(total, "exact", True) else "false"}

@@ -8,7 +8,7 @@ from ..dossier import attachments_zip, dossier_pdf
 from ..schemas import (CancelSchema, EventSchema, InstanceCreateSchema, InstanceQuerySchema, InstanceSchema,
                        InstanceSummarySchema, RetrySchema)
 from . import ctx
-from .blueprint import Blueprint
+from .blueprint import TOTAL_EXACT, Blueprint, page_of
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/instances", description="事项（流程实例）")
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",
@@ -20,14 +20,13 @@ IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
 @blp.route("")
 class Instances(MethodView):
     @blp.arguments(InstanceQuerySchema, location="query")
-    @blp.response(200, InstanceSummarySchema(many=True))
+    @blp.response(200, InstanceSummarySchema(many=True), headers=TOTAL_EXACT)
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """List matters, newest first (filter by item, village, status, dates, or a keyword `q`)"""
         items, total = matters.list_matters(ctx(), current_actor(), query, pagination_parameters.page,
                                             pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        return page_of(items, total, pagination_parameters)
 
     @blp.arguments(InstanceCreateSchema)
     @blp.response(201, InstanceSchema, headers={"Idempotent-Replayed": {

@@ -6,7 +6,7 @@ from ..actors import current_actor
 from ..schemas import (CompleteSchema, InstanceSchema, ObjectionDismissedSchema, ObjectionDismissSchema,
                        ReassignSchema, TaskQuerySchema, TaskSchema, TaskSummarySchema)
 from . import ctx
-from .blueprint import Blueprint
+from .blueprint import TOTAL_EXACT, Blueprint, page_of
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办步骤")
 
@@ -14,14 +14,13 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待�
 @blp.route("")
 class Tasks(MethodView):
     @blp.arguments(TaskQuerySchema, location="query")
-    @blp.response(200, TaskSummarySchema(many=True))
+    @blp.response(200, TaskSummarySchema(many=True), headers=TOTAL_EXACT)
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Ready steps, newest first (filter by role, village)"""
         items, total = matters.list_tasks(ctx(), current_actor(), query.get("role"), query.get("village"),
                                           pagination_parameters.page, pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        return page_of(items, total, pagination_parameters)
 
 
 @blp.route("/<string:task_id>")

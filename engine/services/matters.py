@@ -15,7 +15,7 @@ from ..runtime import Matter
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, tallies, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
-                     step_matter, visible_matter, visible_villages)
+                     step_matter, visible_matter)
 from .attachments import link_cited_files, store_uploads
 from .attachments import view as attachment_view
 from .parameters import effective_parameters
@@ -345,7 +345,8 @@ def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[l
     with ctx.uow(readonly=True) as uow:
         if columns["keyword"]:
             columns["people"] = uow.users.matching(columns["keyword"])
-        rows, total = uow.matters.search(columns, visible_villages(uow, actor), (page - 1) * per_page, per_page,
+        scope = None if actor.is_system else uow.orgs.scope(actor.units())
+        rows, total = uow.matters.search(columns, scope, (page - 1) * per_page, per_page,
                                          hidden_from=None if actor.is_system else actor.name)
         return [views.matter_summary(ctx, row) for row in rows], total
 
@@ -402,7 +403,7 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
             roles_by_unit: dict[str, set[str]] = {}
             for grant in actor.grants:
                 roles_by_unit.setdefault(grant.org, set()).add(grant.role)
-            reach = [(roles, uow.orgs.within({unit})) for unit, roles in roles_by_unit.items()]
+            reach = [(roles, uow.orgs.scope({unit})) for unit, roles in roles_by_unit.items()]
         rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page,
                                        hidden_from=None if actor.is_system else actor.name)
         # An intake step with objections filed online stands out in the 村监委's list.

@@ -46,6 +46,8 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     ready = [] if status.ended else matter.ready_steps()
     calendar = _calendar_for(uow, now)
     uow.inbox.sync(record.id, [_inbox_item(record, step, now, calendar) for step in ready])
+    step_dues = [row.due_at for row in uow.inbox.ready_for_matter(record.id) if row.due_at is not None]
+    record.step_due_at = min(step_dues, default=None)         # "overdue now" searches read this
     for name, payload in events:
         uow.audit.append(name, actor.name, record.id, payload, now.isoformat())
         if name == "engine_error":

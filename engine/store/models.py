@@ -175,10 +175,17 @@ class DefinitionVersion(Base):
 class MatterRecord(Base):
     """A matter: one run of an item in one village."""
     __tablename__ = "instances"
-    __table_args__ = (Index("ix_instances_due", "status", "next_timer_due"),)
+    __table_args__ = (Index("ix_instances_due", "status", "next_timer_due"),
+                      # The searches of /supervise and GET /api/v1/instances at a county's scale (issue 17):
+                      # an item over a period, a period, an amount range.
+                      Index("ix_instances_process_created", "process_key", "created_at"),
+                      Index("ix_instances_created_at", "created_at"),
+                      Index("ix_instances_amount", "amount"),
+                      # Overdue matters of a township (a county: of its townships) by their earliest due step.
+                      Index("ix_instances_township_step_due", "township_code", "step_due_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
-    process_key: Mapped[str] = mapped_column(String(64), index=True)
+    process_key: Mapped[str] = mapped_column(String(64))
     village_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"), index=True)
     township_code: Mapped[str] = mapped_column(String(64), index=True)
     subject: Mapped[str] = mapped_column(String(200))
@@ -191,6 +198,9 @@ class MatterRecord(Base):
     state: Mapped[str] = mapped_column(Text)                  # spec-less SpiffWorkflow JSON
     serializer_version: Mapped[str] = mapped_column(String(16))
     next_timer_due: Mapped[datetime | None]
+    # The earliest due time of its ready steps (None: none has one), kept by every save of the
+    # matter: "overdue now" is `step_due_at < now`, one indexed column, not a join to the inbox.
+    step_due_at: Mapped[datetime | None]
     waiting_timers: Mapped[list] = mapped_column(JSON)        # [{element, name, due}] for reads
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]

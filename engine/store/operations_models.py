@@ -70,6 +70,7 @@ class ArchivedMatter(Base):
     state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))
     next_timer_due: Mapped[datetime | None]
+    step_due_at: Mapped[datetime | None]
     waiting_timers: Mapped[list]
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -143,3 +143,40 @@ def test_the_supervise_page_pages_through_results(ctx, inspector):
     assert "第 1 / 2 页" in first and "下一页" in first and "共 23 件" in first
     second = inspector.get("/supervise?status=running&page=2")
     assert len(rows_on(second)) == 3 and "上一页" in second.get_data(as_text=True)
+
+
+def test_a_total_past_the_cap_is_a_lower_bound_on_the_page_and_over_the_api(ctx, matters_made, inspector,
+                                                                          monkeypatch):
+    """Lists count their matches up to a cap (1,000; 2 here): past it the total is "at least",
+    said on the page and in X-Total-Exact, and the pager goes on while pages come back full."""
+    from engine.store import repositories
+    monkeypatch.setattr(repositories, "COUNT_CAP", 2)
+    one, two, three, four = matters_made
+    rows, total = matters.list_matters(ctx, SYSTEM, {}, 1, 50)
+    assert len(rows) == 4 and total == 2 and total.exact is False
+    rows, total = matters.list_matters(ctx, SYSTEM, {"village": "taohua_village"}, 1, 50)
+    assert total == 1 and total.exact is True
+    page = inspector.get("/supervise").get_data(as_text=True)
+    assert "2 件以上" in page and "共 4 件" not in page
+    app = inspector.client.application
+    token = app.test_client().post("/api/v1/auth/token", json={
+        "username": "township_discipline.qingshan_town", "password": "xiaowei-demo"}).get_json()["token"]
+    api = app.test_client()
+    listed = api.get("/api/v1/instances?page_size=1", headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200 and listed.headers["X-Total-Exact"] == "false"
+    narrowed = api.get("/api/v1/instances?village=taohua_village", headers={"Authorization": f"Bearer {token}"})
+    assert narrowed.headers["X-Total-Exact"] == "true"
+
+
+def test_a_matters_earliest_due_step_is_kept_with_it(ctx, matters_made):
+    """step_due_at, what "overdue now" reads: the earliest due time of the ready steps, none once
+    the matter has no ready step."""
+    from engine.store.models import InboxItem, MatterRecord
+    one, two, three, four = matters_made
+    with ctx.uow(readonly=True) as uow:
+        for matter_id in (one, two, three, four):
+            record = uow.session.get(MatterRecord, matter_id)
+            dues = [r.due_at for r in uow.session.query(InboxItem).filter_by(matter_id=matter_id, state="ready")
+                    if r.due_at is not None]
+            assert record.step_due_at == (min(dues) if dues else None), matter_id
+        assert uow.session.get(MatterRecord, four).step_due_at is None            # cancelled: nothing ready

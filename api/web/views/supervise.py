@@ -29,7 +29,11 @@ def supervise():
     filters, errors = search_filters(query)
     number = max(_int(query.get("page")) or 1, 1)
     rows, total = ([], 0) if errors else matters.list_matters(ctx(), actor(), filters, number, PAGE_SIZE)
+    # Past a thousand matters the total is a lower bound (engine/store/repositories.Count): the
+    # pager then goes on while pages come back full.
+    exact = getattr(total, "exact", True)
     return page("supervise.html", 422 if errors else 200, query=query, errors=errors, rows=rows, total=total,
+                exact=exact, more=not exact and len(rows) == PAGE_SIZE,
                 page_number=number, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=catalogue(actor()),
                 villages=my_villages(actor()), statuses=STATUSES, items=item_names(actor()),
                 village_names=unit_names(actor()),
