@@ -274,6 +274,10 @@ class ChainReportSchema(Schema):
     broken_seq = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
     anchors = fields.Integer(metadata={"description": "published daily anchors checked against the chain"})
+    from_seq = fields.Integer(metadata={"description": "verified from the event after this one (the checkpoint; "
+                                                       "0: from the first event)"})
+    checkpoint_at = fields.DateTime(allow_none=True, metadata={"description": "when the checkpoint was verified"})
+    full_at = fields.DateTime(allow_none=True, metadata={"description": "when the whole chain was last recomputed"})
 
 
 class CalendarDateSchema(Schema):

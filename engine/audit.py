@@ -37,9 +37,12 @@ class ChainReport:
                 "broken_seq": self.broken_seq, "problem": self.problem}
 
 
-def verify_events(events, head_seq: int | None = None, head_hash: str | None = None) -> ChainReport:
-    """Recompute a chain from events in sequence order (any objects with the event attributes)."""
-    prev, expected_seq, count = GENESIS, 1, 0
+def verify_events(events, head_seq: int | None = None, head_hash: str | None = None,
+                  start: tuple[int, str] = (0, GENESIS)) -> ChainReport:
+    """Recompute a chain from events in sequence order (any objects with the event attributes),
+    from its beginning or, with `start` (seq, hash), from the events after an already verified
+    link; `events` then begins after it and the counts include the links before it."""
+    (expected_seq, prev), count = (start[0] + 1, start[1]), start[0]
     for e in events:
         if e.seq != expected_seq:
             return ChainReport(False, count, prev, expected_seq, f"缺少第 {expected_seq} 号事件（下一条是第 {e.seq} 号）")

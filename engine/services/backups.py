@@ -81,7 +81,7 @@ def restore_backup(ctx, actor, path: Path, force: bool = False) -> dict:
     upgraded = set(manifest["schema_revision"]) != ctx.database.code_revisions()
     if upgraded:
         ctx.database.upgrade()
-    chain = verify_chain(ctx, actor)
+    chain = verify_chain(ctx, actor, full=True)        # a restored chain is recomputed whole
     return {"created_at": manifest["created_at"], "database": kind, "row_counts": manifest["row_counts"],
             "audit_head": manifest["audit_head"], "attachments_checked": blobs, "schema_upgraded": upgraded,
             "chain": chain, "seconds": round(time.monotonic() - started, 2)}

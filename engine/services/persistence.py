@@ -7,6 +7,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from ..expressions import evaluate
 from ..runtime import SERIALIZER_VERSION, Matter
+from ..store.repositories import search_text
 from ..vocabulary import MatterStatus, StepStatus
 from ..workdays import WorkingDays
 from .complaints.tracking import track as track_complaint
@@ -43,6 +44,7 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     due = [t for t in timers if not t.held]          # a held period waits for the committee, not the worker
     record.next_timer_due = due[0].due if due else None
     record.updated_at = now
+    record.search_text = search_text(record.subject, record.data)
     ready = [] if status.ended else matter.ready_steps()
     calendar = _calendar_for(uow, now)
     uow.inbox.sync(record.id, [_inbox_item(record, step, now, calendar) for step in ready])

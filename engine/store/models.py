@@ -182,7 +182,10 @@ class MatterRecord(Base):
                       Index("ix_instances_created_at", "created_at"),
                       Index("ix_instances_amount", "amount"),
                       # Overdue matters of a township (a county: of its townships) by their earliest due step.
-                      Index("ix_instances_township_step_due", "township_code", "step_due_at"))
+                      Index("ix_instances_township_step_due", "township_code", "step_due_at"),
+                      # Keyword search (PostgreSQL, pg_trgm): trigrams of the ASCII search text.
+                      Index("ix_instances_search_trgm", "search_text", postgresql_using="gin",
+                            postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
     process_key: Mapped[str] = mapped_column(String(64))
@@ -201,6 +204,9 @@ class MatterRecord(Base):
     # The earliest due time of its ready steps (None: none has one), kept by every save of the
     # matter: "overdue now" is `step_due_at < now`, one indexed column, not a join to the inbox.
     step_due_at: Mapped[datetime | None]
+    # The subject and the data as keyword searches read them: JSON-escaped, so all ASCII (a Chinese
+    # character is six characters, \u4fee): a trigram index then serves one-character keywords too.
+    search_text: Mapped[str | None] = mapped_column(Text)
     waiting_timers: Mapped[list] = mapped_column(JSON)        # [{element, name, due}] for reads
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
@@ -279,6 +285,18 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """One row: the link up to which the chain was last verified (from the beginning, or from the
+    checkpoint before, which was), and when the whole chain was last recomputed. A request's
+    verification starts here: its cost is the events since, not the millions before (issue 17)."""
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime]
+    full_at: Mapped[datetime | None]           # the last verification from the first event
 
 
 class PublishedRecord(Base):

@@ -71,6 +71,7 @@ class ArchivedMatter(Base):
     serializer_version: Mapped[str] = mapped_column(String(16))
     next_timer_due: Mapped[datetime | None]
     step_due_at: Mapped[datetime | None]
+    search_text: Mapped[str | None] = mapped_column(Text)
     waiting_timers: Mapped[list]
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Text, and_, cast, delete, false, func, or_, select, update
+from sqlalchemy import and_, delete, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,9 +18,9 @@ from ..registry import Parameter
 from ..workdays import WorkCalendar, YearArrangement
 from .operations_models import ArchivedMatter
 from .complaint_models import MatterExclusion
-from .models import (Attachment, AttachmentBlob, AuditEvent, AuditHead, CalendarDay, CalendarYear, DefinitionVersion,
-                     IdempotencyKey, InboxItem,
-                     MatterRecord, OrgUnit, TownshipParameter, TownshipParameterDefinition)
+from .models import (Attachment, AttachmentBlob, AuditCheckpoint, AuditEvent, AuditHead, CalendarDay, CalendarYear,
+                     DefinitionVersion, IdempotencyKey, InboxItem, MatterRecord, OrgUnit, TownshipParameter,
+                     TownshipParameterDefinition)
 
 
 class _Repository:
@@ -256,6 +256,8 @@ class MatterRepository(_Repository):
             query = self._overdue(query, filters["overdue_at"])
         if filters.get("keyword"):
             query = query.where(self._keyword(filters["keyword"], filters.get("people") or set()))
+            if self.session.bind.dialect.name == "postgresql":
+                return self._keyword_page(query, offset, limit)
         total = count_rows(self.session, query, MatterRecord.id)
         # Newest first. Within a period, by the start time the period is on (its index gives the
         # order too), else the numbers: walking the numbers back to the period's rare matters
@@ -265,15 +267,39 @@ class MatterRepository(_Repository):
         rows = self.session.scalars(query.options(defer(MatterRecord.state)).order_by(*order).offset(offset).limit(limit))
         return list(rows), total
 
+    def _keyword_page(self, query, offset: int, limit: int) -> tuple[list[MatterRecord], "Count"]:
+        """A keyword search's page on PostgreSQL. The trigram index finds matches in any order and
+        the planner cannot tell a keyword in one matter of ten from one in none: so the matches'
+        numbers are read first, up to the cap (what the total counts anyway). All of them: the page
+        is cut from them. More: the keyword is common, and the newest numbers are walked back in
+        growing slices until the page is full (a few slices: at least one matter in a thousand
+        matches), each slice a range of the primary key whatever the planner guesses."""
+        numbers = query.with_only_columns(MatterRecord.id)
+        ids = list(self.session.scalars(numbers.limit(COUNT_CAP + 1)))
+        total = Count(len(ids)) if len(ids) <= COUNT_CAP else Count(COUNT_CAP, exact=False)
+        if total.exact:
+            page = sorted(ids, reverse=True)[offset:offset + limit]
+        else:
+            page, high, width = [], self.session.scalar(select(func.max(MatterRecord.id))) or 0, 512
+            while len(page) < offset + limit and high > 0:
+                page += self.session.scalars(numbers.where(MatterRecord.id > high - width, MatterRecord.id <= high)
+                                             .order_by(MatterRecord.id.desc()).limit(offset + limit - len(page)))
+                high, width = high - width, width * 2
+            page = page[offset:]
+        rows = self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
+                                    .where(MatterRecord.id.in_(page)).order_by(MatterRecord.id.desc()))
+        return list(rows), total
+
     @staticmethod
     def _keyword(keyword: str, people: set[str]):
-        """Matches of a keyword. The data column holds JSON as json.dumps wrote it, Chinese as
-        \\uXXXX escapes: the keyword is searched for in that same spelling."""
-        in_json = json.dumps(keyword)[1:-1]
-        found = [MatterRecord.subject.ilike(contains(keyword), escape="!"),
-                 cast(MatterRecord.data, Text).ilike(contains(in_json), escape="!")]
+        """Matches of a keyword: in the search text (search_text(): the subject and the data,
+        JSON-escaped) in that same spelling, the matter's number, or who started it or did a step."""
         number = keyword.removeprefix("#").strip()
-        if number.isascii() and number.isdigit() and len(number) <= 18:
+        is_number = number.isascii() and number.isdigit() and len(number) <= 18
+        if is_number and keyword.startswith("#"):
+            return MatterRecord.id == int(number)            # "#12": the matter numbered 12, nothing else
+        found = [MatterRecord.search_text.ilike(contains(json.dumps(keyword)[1:-1]), escape="!")]
+        if is_number:
             found.append(MatterRecord.id == int(number))
         if people:
             found += [MatterRecord.created_by.in_(people),
@@ -517,12 +543,34 @@ class AuditRepository(_Repository):
         return list(self.session.scalars(select(AuditEvent).filter_by(matter_id=matter_id)
                                          .order_by(AuditEvent.seq)))
 
-    def all_in_order(self, batch: int = 1000):
-        return self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)
+    def all_in_order(self, batch: int = 1000, after: int = 0):
+        """The events in sequence order (those after `after`), read in batches."""
+        return self.session.scalars(select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq)
                                     .execution_options(yield_per=batch))
+
+    def event(self, seq: int) -> AuditEvent | None:
+        return self.session.get(AuditEvent, seq)
+
+    def checkpoint(self) -> AuditCheckpoint | None:
+        return self.session.get(AuditCheckpoint, 1)
+
+    def set_checkpoint(self, seq: int, hash_: str, at: datetime, full: bool) -> None:
+        row = self.session.get(AuditCheckpoint, 1, with_for_update=True)
+        if row is None:
+            row = AuditCheckpoint(id=1, seq=0, hash=GENESIS, verified_at=at, full_at=None)
+            self.session.add(row)
+        row.seq, row.hash, row.verified_at = seq, hash_, at
+        if full:
+            row.full_at = at
 
     def head(self) -> AuditHead | None:
         return self.session.get(AuditHead, 1)
+
+
+def search_text(subject: str, data: dict) -> str:
+    """What keyword searches read of a matter (MatterRecord.search_text): its subject and its data,
+    escaped as JSON (ASCII only), in the spelling MatterRepository._keyword looks for."""
+    return json.dumps(subject or "")[1:-1] + "\n" + json.dumps(data or {}, sort_keys=True, default=str)
 
 
 def contains(text: str) -> str:

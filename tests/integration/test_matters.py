@@ -151,3 +151,33 @@ def test_tampering_with_the_audit_log_is_found(ctx, clerk, database):
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :s"), {"s": seq})
     report = audit.verify_chain(ctx, Actor.system())
     assert not report["ok"] and report["broken_seq"] == seq
+
+
+def test_verification_starts_at_the_checkpoint_and_the_full_check_still_finds_old_tampering(ctx, clerk, database):
+    """Issue 17: pages verify the events after the checkpoint the worker keeps moving; a change
+    after it is found there, a change before it by the full recomputation (xiaowei audit verify),
+    and a rewrite of the checkpointed event itself at once."""
+    from sqlalchemy import text
+    start_decision(ctx, clerk)
+    system = Actor.system()
+    first = audit.advance_checkpoint(ctx, system)                  # no checkpoint yet: the whole chain
+    assert first["ok"] and first["from_seq"] == 0
+    head = first["events"]
+    start_decision(ctx, clerk)
+    since = audit.verify_chain(ctx, system)
+    assert since["ok"] and since["from_seq"] == head and since["events"] > head and since["full_at"] is not None
+    assert audit.advance_checkpoint(ctx, system)["from_seq"] == head
+    checkpoint = audit.verify_chain(ctx, system)["from_seq"]
+    assert checkpoint > head
+    with database.engine.begin() as conn:                          # an old event, before the checkpoint
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
+    assert audit.verify_chain(ctx, system)["ok"]                   # not re-read by pages...
+    full = audit.verify_chain(ctx, system, full=True)
+    assert not full["ok"] and full["broken_seq"] == 2              # ...found by the full recomputation
+    assert not audit.advance_checkpoint(ctx, system, full=True)["ok"]
+    with database.engine.begin() as conn:                          # the checkpointed event rewritten
+        conn.execute(text("UPDATE audit_events SET hash = :h WHERE seq = :s"), {"h": "f" * 64, "s": checkpoint})
+    broken = audit.verify_chain(ctx, system)
+    assert not broken["ok"] and broken["broken_seq"] == checkpoint
+    with pytest.raises(Forbidden):
+        audit.verify_chain(ctx, clerk, full=True)                  # never the whole chain in a request
