@@ -237,7 +237,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
         while not stop.is_set():
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
             try:
-                timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy)
+                timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy, collect=False)
             except _Stopping:
                 break
             run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications

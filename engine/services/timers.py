@@ -11,19 +11,22 @@ from .persistence import load_matter, save_matter
 log = logging.getLogger("xiaowei.worker")
 
 
-def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> list[dict]:
-    """Fire due timers, one matter per unit of work, until none is due at the engine clock.
+def advance_due_timers(ctx, actor, limit: int | None = None, progress=None, collect: bool = True) -> list[dict]:
+    """Fire due timers, one matter per unit of work, until none is due at the engine clock; what
+    was done, one dict per matter (with `collect=False` nothing is kept: the worker reports each
+    through `progress`, and a backlog of a hundred thousand timers costs no more memory than one).
 
     Each matter is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers can run:
-    a matter another worker holds is skipped, and one it has just advanced is no longer due."""
-    done, seen = [], set()
-    while limit is None or len(done) < limit:
+    a matter another worker holds is skipped, and one it has just advanced is no longer due. One
+    still due right after (its next timer passed too) waits for the next pass: only those are
+    remembered, so the claim's query stays short however long the backlog."""
+    done, again, count = [], set(), 0
+    while limit is None or count < limit:
         with ctx.uow() as uow:
             now = clock.now()
-            record = uow.matters.claim_next_due(now, exclude=seen)
+            record = uow.matters.claim_next_due(now, exclude=again)
             if record is None:
                 break
-            seen.add(record.id)
             late = (now - record.next_timer_due).total_seconds()    # the workers' lag, for the metrics
             matter = load_matter(ctx, uow, record)
             try:
@@ -36,9 +39,14 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None) -> l
             events += objections.held_events(uow, record, matter, now)     # a period an objection holds
             save_matter(uow, record, matter, actor, events=events, now=now)
             uow.commit()
+        if record.next_timer_due is not None and record.next_timer_due <= now:
+            again.add(record.id)
         fired = [payload["name"] for name, payload in events if name == "timer_fired"]
         log.info("matter %s: fired %s, now %s", record.id, fired, record.status)
-        done.append({"matter_id": record.id, "fired": fired, "status": record.status, "late_seconds": late})
+        row = {"matter_id": record.id, "fired": fired, "status": record.status, "late_seconds": late}
+        count += 1
+        if collect:
+            done.append(row)
         if progress:
-            progress(done[-1])
+            progress(row)
     return done

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import defer, object_session
 
 from ..vocabulary import StepStatus
 from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
@@ -116,17 +116,19 @@ class RedlineFactsRepository:
         return list(self.session.scalars(select(MatterRecord.village_code).distinct().order_by(MatterRecord.village_code)))
 
     def matters_of_village(self, village: str) -> list[MatterRecord]:
-        return list(self.session.scalars(select(MatterRecord).where(MatterRecord.village_code == village)
-                                         .order_by(MatterRecord.id)))
+        return list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
+                                         .where(MatterRecord.village_code == village).order_by(MatterRecord.id)))
 
     def matters(self, ids: list[int]) -> list[MatterRecord]:
+        """The matters (the rules read their data and times, never the workflow state)."""
         return [row for chunk in _chunks(sorted(ids))
-                for row in self.session.scalars(select(MatterRecord).where(MatterRecord.id.in_(chunk)))]
+                for row in self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
+                                                .where(MatterRecord.id.in_(chunk)))]
 
     def peers(self, village: str, process_keys: set[str], since: datetime, limit: int = 2000) -> list[MatterRecord]:
         """Matters of these items in the village created since then (what cross-matter rules read
         after one event)."""
-        return list(self.session.scalars(select(MatterRecord).where(
+        return list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state)).where(
             MatterRecord.village_code == village, MatterRecord.process_key.in_(process_keys),
             MatterRecord.created_at >= since).order_by(MatterRecord.id.desc()).limit(limit)))
 
