@@ -181,3 +181,20 @@ def test_verification_starts_at_the_checkpoint_and_the_full_check_still_finds_ol
     assert not broken["ok"] and broken["broken_seq"] == checkpoint
     with pytest.raises(Forbidden):
         audit.verify_chain(ctx, clerk, full=True)                  # never the whole chain in a request
+
+
+def test_the_worker_sweep_keeps_nothing_per_matter_and_each_matter_once(ctx, clerk):
+    """The worker's call (collect=False) reports each matter through `progress` and keeps no list;
+    every due matter is advanced once per pass."""
+    made = []
+    for _ in range(3):
+        m = start_decision(ctx, clerk)
+        for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
+            m = do(ctx, clerk, m, step, data)
+        made.append(m["id"])
+    seen = []
+    with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))):
+        kept = timers.advance_due_timers(ctx, Actor.system(), progress=seen.append, collect=False)
+        assert kept == [] and sorted(r["matter_id"] for r in seen) == sorted(made)
+        assert all(r["fired"] == ["党员审阅"] for r in seen)
+        assert timers.advance_due_timers(ctx, Actor.system()) == []          # nothing due twice
