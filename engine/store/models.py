@@ -8,7 +8,7 @@ from datetime import date, datetime
 from datetime import timezone
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String,
-                        Text, TypeDecorator, UniqueConstraint)
+                        Text, TypeDecorator, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -181,8 +181,9 @@ class MatterRecord(Base):
                       Index("ix_instances_process_created", "process_key", "created_at"),
                       Index("ix_instances_created_at", "created_at"),
                       Index("ix_instances_amount", "amount"),
-                      # Overdue matters of a township (a county: of its townships) by their earliest due step.
-                      Index("ix_instances_township_step_due", "township_code", "step_due_at"),
+                      # Overdue matters of a township (a county: of its townships) by their earliest due step;
+                      # with the id, a capped count is read from the index alone.
+                      Index("ix_instances_township_step_due", "township_code", "step_due_at", "id"),
                       # Keyword search (PostgreSQL, pg_trgm): trigrams of the ASCII search text.
                       Index("ix_instances_search_trgm", "search_text", postgresql_using="gin",
                             postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"))
@@ -222,7 +223,11 @@ class InboxItem(Base):
     `closed` when the engine withdrew the step), so a late second completion is told who did it."""
     __tablename__ = "inbox"
     __table_args__ = (Index("ix_inbox_ready", "state", "role", "village_code"),
-                      Index("ix_inbox_state_due", "state", "due_at"))     # overdue steps now (考核, metrics)
+                      Index("ix_inbox_state_due", "state", "due_at"),     # overdue steps now (考核, metrics)
+                      # Overdue steps now per village (the 考核 dashboard): an index-only count over the ready
+                      # steps alone (partial: the steps done are most rows). Issue 17: 0.9 s -> 46 ms at 1M.
+                      Index("ix_inbox_ready_village_due", "village_code", "due_at",
+                            postgresql_where=text("state = 'ready'"), sqlite_where=text("state = 'ready'")))
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     state: Mapped[str] = mapped_column(String(16))            # ready | completed | closed
     matter_id: Mapped[int] = mapped_column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), index=True)

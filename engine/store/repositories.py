@@ -41,6 +41,7 @@ class Scope:
         return or_(false(), *parts)
 
 
+FIRST_SLICE = 512           # the newest matters a keyword search reads first (MatterRepository._keyword_page)
 COUNT_CAP = 1_000          # rows counted for a list's total; past it the total is "more than 1,000"
 
 
@@ -255,9 +256,10 @@ class MatterRepository(_Repository):
         if filters.get("overdue_at") is not None:
             query = self._overdue(query, filters["overdue_at"])
         if filters.get("keyword"):
-            query = query.where(self._keyword(filters["keyword"], filters.get("people") or set()))
+            people = filters.get("people") or set()
             if self.session.bind.dialect.name == "postgresql":
-                return self._keyword_page(query, offset, limit)
+                return self._keyword_page(query, filters["keyword"], people, offset, limit)
+            query = query.where(self._keyword(filters["keyword"], people))
         total = count_rows(self.session, query, MatterRecord.id)
         # Newest first. Within a period, by the start time the period is on (its index gives the
         # order too), else the numbers: walking the numbers back to the period's rare matters
@@ -267,38 +269,44 @@ class MatterRepository(_Repository):
         rows = self.session.scalars(query.options(defer(MatterRecord.state)).order_by(*order).offset(offset).limit(limit))
         return list(rows), total
 
-    def _keyword_page(self, query, offset: int, limit: int) -> tuple[list[MatterRecord], "Count"]:
-        """A keyword search's page on PostgreSQL. The trigram index finds matches in any order and
-        the planner cannot tell a keyword in one matter of ten from one in none: so the matches'
-        numbers are read first, up to the cap (what the total counts anyway). All of them: the page
-        is cut from them. More: the keyword is common, and the newest numbers are walked back in
-        growing slices until the page is full (a few slices: at least one matter in a thousand
-        matches), each slice a range of the primary key whatever the planner guesses."""
-        numbers = query.with_only_columns(MatterRecord.id)
-        ids = list(self.session.scalars(numbers.limit(COUNT_CAP + 1)))
-        total = Count(len(ids)) if len(ids) <= COUNT_CAP else Count(COUNT_CAP, exact=False)
-        if total.exact:
-            page = sorted(ids, reverse=True)[offset:offset + limit]
+    def _keyword_page(self, query, keyword: str, people: set[str], offset: int, limit: int):
+        """A keyword search's page on PostgreSQL (issue 17). The planner cannot tell a keyword in one
+        matter of ten from one in none, and either guess costs a million-row table a tenth of a
+        second, so the page is found in two tries. First the newest FIRST_SLICE matters, read by
+        number without the trigram index: a common keyword fills the page there (its total is then
+        "at least" the page). Else the keyword is rare: the trigram index gives its matches' numbers,
+        up to the cap (the total), and the page is cut from them."""
+        wanted = offset + limit
+        newest = self.session.scalar(select(func.max(MatterRecord.id))) or 0
+        numbers = query.with_only_columns(MatterRecord.id).order_by(MatterRecord.id.desc())
+        found = list(self.session.scalars(numbers.where(self._keyword(keyword, people, indexed=False),
+                                                        MatterRecord.id > newest - FIRST_SLICE).limit(wanted)))
+        if len(found) >= wanted:
+            page, total = found[offset:], Count(wanted, exact=False)
         else:
-            page, high, width = [], self.session.scalar(select(func.max(MatterRecord.id))) or 0, 512
-            while len(page) < offset + limit and high > 0:
-                page += self.session.scalars(numbers.where(MatterRecord.id > high - width, MatterRecord.id <= high)
-                                             .order_by(MatterRecord.id.desc()).limit(offset + limit - len(page)))
-                high, width = high - width, width * 2
-            page = page[offset:]
+            ids = list(self.session.scalars(numbers.order_by(None).where(self._keyword(keyword, people))
+                                            .limit(COUNT_CAP + 1)))
+            if len(ids) > COUNT_CAP:                  # common after all, just not among the newest
+                page = list(self.session.scalars(numbers.where(self._keyword(keyword, people))
+                                                 .offset(offset).limit(limit)))
+                total = Count(COUNT_CAP, exact=False)
+            else:
+                page, total = sorted(ids, reverse=True)[offset:wanted], Count(len(ids))
         rows = self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
                                     .where(MatterRecord.id.in_(page)).order_by(MatterRecord.id.desc()))
         return list(rows), total
 
     @staticmethod
-    def _keyword(keyword: str, people: set[str]):
+    def _keyword(keyword: str, people: set[str], indexed: bool = True):
         """Matches of a keyword: in the search text (search_text(): the subject and the data,
-        JSON-escaped) in that same spelling, the matter's number, or who started it or did a step."""
+        JSON-escaped) in that same spelling, the matter's number, or who started it or did a step.
+        `indexed=False` words the text test so that no trigram index can serve it (a walk by number)."""
         number = keyword.removeprefix("#").strip()
         is_number = number.isascii() and number.isdigit() and len(number) <= 18
         if is_number and keyword.startswith("#"):
             return MatterRecord.id == int(number)            # "#12": the matter numbered 12, nothing else
-        found = [MatterRecord.search_text.ilike(contains(json.dumps(keyword)[1:-1]), escape="!")]
+        text = MatterRecord.search_text if indexed else MatterRecord.search_text.concat("")
+        found = [text.ilike(contains(json.dumps(keyword)[1:-1]), escape="!")]
         if is_number:
             found.append(MatterRecord.id == int(number))
         if people:

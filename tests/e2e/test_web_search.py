@@ -180,3 +180,26 @@ def test_a_matters_earliest_due_step_is_kept_with_it(ctx, matters_made):
                     if r.due_at is not None]
             assert record.step_due_at == (min(dues) if dues else None), matter_id
         assert uow.session.get(MatterRecord, four).step_due_at is None            # cancelled: nothing ready
+
+
+def test_keyword_search_finds_common_and_rare_words_and_says_when_the_total_is_a_lower_bound(
+        ctx, matters_made, monkeypatch):
+    """Issue 17: on PostgreSQL a keyword is first looked for among the newest matters by number (a
+    common word fills the page there: its total is then "at least"), else through the trigram
+    index (a rare word: every match, counted). SQLite always counts. Here the newest slice is two
+    matters and the page two rows, so both tries run on four matters."""
+    from engine.store import repositories
+    monkeypatch.setattr(repositories, "FIRST_SLICE", 2)
+    one, two, three, four = matters_made
+    old = start(ctx, 1000, days_ago=1, subject="老旧水渠修缮")                  # the only one with 水渠
+    for _ in range(2):
+        start(ctx, 2000)                                                    # the newest two: 道路硬化
+    rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": "道路"}, 1, 2)
+    assert len(rows) == 2 and total >= 2
+    assert total.exact is (ctx.database.is_sqlite)                          # common: at least the page
+    rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": "水渠"}, 1, 2)
+    assert [r["id"] for r in rows] == [old["id"]] and total == 1 and total.exact
+    rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": "没有这个词"}, 1, 2)
+    assert rows == [] and total == 0 and total.exact
+    rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": f"#{two}"}, 1, 2)
+    assert [r["id"] for r in rows] == [two] and total == 1
