@@ -35,6 +35,8 @@ bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_loops.py
 	$(BIN)/python bench/bench_portal.py
+	$(BIN)/python bench/bench_service.py
+	$(BIN)/python bench/bench_http.py
 
 flow-coverage: setup      ## which test took which flow of which item -> test-artifacts/flow-coverage.md
 	$(PYTEST) tests/unit/test_item*.py; status=$$?; \
