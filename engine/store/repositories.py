@@ -239,7 +239,7 @@ class MatterRepository(_Repository):
         Filters: equality on process_key, village_code, township_code, status; `created_from`
         (inclusive) and `created_before` (exclusive) datetimes; `amount_min` / `amount_max`
         (inclusive; a matter without an amount matches neither); `overdue_at`: a datetime, only
-        matters with a ready step due before it (the inbox side table, never the workflow state);
+        matters with a ready step due before it (their step_due_at, never the workflow state);
         `ids`: only these matters; `keyword`: in the subject or the data, the matter's number, or
         (with `people`, login names whose display names match it) who started it or did a step;
         `hidden_from`: a user name; matters withheld from that user (matter_exclusions: a complaint

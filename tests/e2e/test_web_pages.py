@@ -156,3 +156,17 @@ def test_the_audit_page_tells_whether_the_chain_is_whole(ctx, app, database):
     refused = clerk.get("/audit")
     assert refused.status_code == 403 and "只有监督人员和管理员" in refused.get_data(as_text=True)
     assert "审计校验" not in refused.get_data(as_text=True).split("<main")[0]    # not in a clerk's menu
+
+
+def test_the_audit_page_says_from_where_it_verified(ctx, app):
+    """With a checkpoint (the timer worker moves it on), the page recomputes what came after and
+    says when the links before it were checked, and when the whole chain last was."""
+    from engine.services import Actor, audit
+    start_project(ctx)
+    audit.advance_checkpoint(ctx, Actor.system(), full=True)
+    start_project(ctx)
+    inspector = WebClient(app)
+    inspector.login("township_discipline.qingshan_town")
+    page = inspector.get("/audit").get_data(as_text=True)
+    checkpoint = audit.verify_chain(ctx, Actor.system())["from_seq"]
+    assert checkpoint > 0 and f"第 {checkpoint} 号之后的" in page and "全链最近一次重算" in page
