@@ -275,7 +275,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[str] = mapped_column(String(40))
-    event: Mapped[str] = mapped_column(String(40), index=True)
+    event: Mapped[str] = mapped_column(String(40))   # not indexed: every read by type also names the matter or seq
     actor: Mapped[str] = mapped_column(String(64))
     matter_id: Mapped[int | None] = mapped_column("instance_id", Integer, index=True)
     payload: Mapped[dict] = mapped_column(JSON)
