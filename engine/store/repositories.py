@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, false, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -219,11 +219,8 @@ class MatterRepository(_Repository):
     def for_step(self, task_id: str, username: str | None, lock: bool = False) -> tuple[MatterRecord | None, bool]:
         """The matter a step belongs to and whether it is withheld from `username` (None: from
         nobody), in one statement; locked as `get` locks."""
-        owner = select(InboxItem.matter_id).where(InboxItem.task_id == task_id).scalar_subquery()
-        withheld = (_withheld_from(username).where(MatterExclusion.matter_id == MatterRecord.id).exists()
-                    if username else false())
-        query = select(MatterRecord, withheld).where(MatterRecord.id == owner)
-        row = self.session.execute(query.with_for_update(of=MatterRecord) if lock else query).first()
+        query = _MATTER_OF_STEP_LOCKED if lock else _MATTER_OF_STEP
+        row = self.session.execute(query, {"task_id": task_id, "username": username or ""}).first()
         return (row[0], bool(row[1])) if row else (None, False)
 
     def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
@@ -359,6 +356,19 @@ class MatterRepository(_Repository):
         return self.session.scalar(query.execution_options(populate_existing=True))
 
 
+# Every step's first statement, built once (building it cost more than running it on SQLite): the
+# matter behind a step, and whether matter_exclusions withholds it from the user ("" is no user).
+_MATTER_OF_STEP = select(MatterRecord, exists().where(
+    MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username"))).where(
+    MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery())
+_MATTER_OF_STEP_LOCKED = _MATTER_OF_STEP.with_for_update(of=MatterRecord)
+_STEP_AND_READY = (select(InboxItem).where(InboxItem.matter_id == bindparam("matter_id"),
+                                           or_(InboxItem.state == StepStatus.READY,
+                                               InboxItem.task_id == bindparam("task_id")))
+                   .order_by(InboxItem.ready_since, InboxItem.task_id).execution_options(populate_existing=True))
+_HEAD_LOCKED = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+
+
 def _withheld_from(username: str):
     """The ids of matters withheld from a user (engine/store/complaint_models.MatterExclusion)."""
     return select(MatterExclusion.matter_id).where(MatterExclusion.username == username)
@@ -428,10 +438,7 @@ class InboxRepository(_Repository):
     def step_and_ready(self, matter_id: int, task_id: str) -> InboxItem | None:
         """A step of a matter, read afresh (call it under the matter's lock), and in the same
         statement the matter's ready steps, which `ready_for_matter` then answers from."""
-        rows = list(self.session.scalars(
-            select(InboxItem).where(InboxItem.matter_id == matter_id,
-                                    or_(InboxItem.state == StepStatus.READY, InboxItem.task_id == task_id))
-            .order_by(InboxItem.ready_since, InboxItem.task_id).execution_options(populate_existing=True)))
+        rows = list(self.session.scalars(_STEP_AND_READY, {"matter_id": matter_id, "task_id": task_id}))
         self._ready[matter_id] = [row for row in rows if row.state == StepStatus.READY]
         return next((row for row in rows if row.task_id == task_id), None)
 
@@ -536,7 +543,7 @@ class AuditRepository(_Repository):
     def _locked_head(self) -> AuditHead:
         if self._head is None:
             with self.session.no_autoflush:      # the action's pending changes go in one flush later
-                head = self.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+                head = self.session.scalar(_HEAD_LOCKED)
             if head is None:
                 head = AuditHead(id=1, seq=0, hash=GENESIS)
                 self.session.add(head)
