@@ -11,7 +11,11 @@ from .access import readable_matter
 
 
 def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
-    """Store one evidence file, to be cited by a form later (API clients upload first)."""
+    """Store one evidence file, to be cited by a form later (API clients upload first).
+
+    Raises:
+        InvalidData: an empty file, one over the size limit, or of a kind not accepted.
+    """
     with ctx.uow() as uow:
         row = _store(ctx, uow, actor, name, data)
         result = view(row)
@@ -50,6 +54,11 @@ def _store(ctx, uow, actor, name: str, data: bytes):
 
 
 def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
+    """A file and its bytes: a file of a matter the actor may read, or the actor's own not yet cited.
+
+    Raises:
+        NotFound: no such file, or one the actor may not read (the refusal names the file).
+    """
     with ctx.uow(readonly=True) as uow:
         row = uow.attachments.get(attachment_id) or uow.archive.attachment(attachment_id)
         if row is None or (row.matter_id is None and row.uploaded_by != actor.name and not actor.is_system):

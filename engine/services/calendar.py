@@ -24,7 +24,11 @@ def load_shipped_calendars(ctx, uow, actor_name: str = "system") -> list[int]:
 
 
 def get_year(ctx, actor, year: int) -> dict:
-    """A year's arrangement; NotFound if it was never loaded (deadlines then count Monday to Friday)."""
+    """A year's holiday arrangement.
+
+    Raises:
+        NotFound: the year was never loaded (deadlines then count Monday to Friday).
+    """
     with ctx.uow(readonly=True) as uow:
         found = uow.calendar.year(year)
         if found is None:

@@ -25,7 +25,11 @@ def demo_username(role: str, unit: str) -> str:
 
 
 def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
-    """Idempotent. Returns what was created: units and user names."""
+    """Idempotent. Returns what was created: units and user names.
+
+    Raises:
+        Forbidden: the settings declare production (demo users have a published password).
+    """
     if not ctx.settings.demo_allowed:
         raise Forbidden("生产环境不能创建演示数据")
     created = {"units": [], "users": []}

@@ -78,8 +78,12 @@ def dismiss_objection(ctx, actor, task_id: str, objection_id: int, reason: str) 
     duplicate, abuse...), only with its reason, recorded in the audit chain. A period held for it
     and past its end then passes at once (its timer fires in this unit of work); the matter after.
 
-    Raises InvalidData (no reason), NotFound (no such objection in reach), Conflict (already
-    registered or dismissed, or its period is over), Forbidden (not the intake step's role)."""
+    Raises:
+        InvalidData: no reason, or one too short.
+        NotFound: no such objection of that step in the actor's reach.
+        Conflict: already registered or dismissed, or its period is over.
+        Forbidden: the actor does not hold the intake step's role.
+    """
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise InvalidData("不予受理须写明理由", {"reason": f"请写明不予受理的理由（至少 {MIN_REASON} 个字）"})

@@ -9,6 +9,12 @@ from .access import records_refusals, require_admin
 
 @records_refusals("add_unit")
 def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | None) -> dict:
+    """A county, a township under a county or a village under a township; audited.
+
+    Raises:
+        InvalidData: an unknown level, a code already used, or a parent of the wrong level.
+        Forbidden: the actor is not an administrator of the parent unit or above.
+    """
     expected_parent = {"county": None, "township": "county", "village": "township"}
     if level not in expected_parent:
         raise InvalidData("层级有误", {"level": "应为 county、township 或 village"})

@@ -39,7 +39,13 @@ def list_parameters(ctx, actor, township: str | None = None) -> list[dict]:
 @records_refusals("set_township_parameter")
 def set_township_parameter(ctx, actor, township: str, name: str, value) -> list[dict]:
     """A township's value of a parameter, within its floor and ceiling; new matters only.
-    Returns the township's parameters afterwards."""
+    Returns the township's parameters afterwards.
+
+    Raises:
+        NotFound: no such township, or no such parameter in force there.
+        Forbidden: the actor is not an administrator of the township or above.
+        InvalidData: the value is of the wrong type, not finite, or outside the floor and ceiling.
+    """
     with ctx.uow() as uow:
         _township(uow, township)
         require_admin(uow, actor, township, "修改乡镇参数")
@@ -62,7 +68,13 @@ def define_township_parameter(ctx, actor, township: str, name: str, label: str, 
     """A township administrator declares a parameter for the township's own items (type, floor,
     ceiling and default), so a special item need not hard-code a number or borrow a county one.
     Its name may not be one the township's items already use for data: a parameter wins over
-    submitted data, so it would silently replace what clerks enter."""
+    submitted data, so it would silently replace what clerks enter.
+
+    Raises:
+        InvalidData: a bad label, unit, type, floor, ceiling or default, or a name already used.
+        NotFound: no such township.
+        Forbidden: the actor is not an administrator of the township or above.
+    """
     label, unit = (label or "").strip(), (unit or "").strip() or None
     if not label or len(label) > 100:
         raise InvalidData("参数名称有误", {"label": "名称不能为空，且不超过100个字"})

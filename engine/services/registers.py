@@ -27,6 +27,12 @@ def _view(row) -> dict:
 
 
 def list_related(ctx, actor, village: str) -> list[dict]:
+    """A village's kinship register (the red lines' related parties).
+
+    Raises:
+        Forbidden: the actor supervises nothing (no committee, discipline or administrator role).
+        NotFound: the village is not one the actor supervises.
+    """
     with ctx.uow(readonly=True) as uow:
         villages = supervised_villages(uow, actor)
         if villages is not None and village not in villages:
@@ -36,6 +42,13 @@ def list_related(ctx, actor, village: str) -> list[dict]:
 
 @records_refusals("add_related_party")
 def add_related(ctx, actor, village: str, cadre: str, party: str, relation: str) -> dict:
+    """One entry of a village's kinship register; audited.
+
+    Raises:
+        InvalidData: a field empty or over 100 characters.
+        NotFound: the village is outside the actor's reach.
+        Forbidden: the actor is neither a township administrator nor the discipline office.
+    """
     values = {"cadre": cadre, "party": party, "relation": relation}
     errors = {k: "不能为空，且不超过 100 个字" for k, v in values.items()
               if not isinstance(v, str) or not v.strip() or len(v.strip()) > 100}
@@ -56,6 +69,12 @@ def add_related(ctx, actor, village: str, cadre: str, party: str, relation: str)
 
 @records_refusals("remove_related_party")
 def remove_related(ctx, actor, village: str, row_id: int) -> None:
+    """Delete one entry of a village's kinship register; audited.
+
+    Raises:
+        NotFound: the village is outside the actor's reach, or no such entry in it.
+        Forbidden: the actor is neither a township administrator nor the discipline office.
+    """
     with ctx.uow() as uow:
         _village(uow, actor, village, "删除亲属关系登记")
         if not uow.redline_facts.remove_related(row_id, village):

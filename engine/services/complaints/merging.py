@@ -14,8 +14,15 @@ from .tracking import _tell_reporter
 
 @records_refusals("merge_complaints")
 def merge_complaints(ctx, actor, complaint_id: int, into_id: int, reason: str) -> dict:
-    """Raises NotFound (either case out of reach), Forbidden (not the discipline office),
-    InvalidData (no reason, the same case, another township), Conflict (already concluded)."""
+    """Merge a duplicate case into another of the same township: the duplicate's matter ends, its
+    reporter is told; both cases' histories record it.
+
+    Raises:
+        InvalidData: no reason, the same case twice, or cases of two townships.
+        NotFound: either case is outside the actor's reach.
+        Forbidden: the actor is not the discipline office.
+        Conflict: either case has already concluded.
+    """
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise InvalidData("请填写并案理由", {"reason": "并案理由不能为空"})

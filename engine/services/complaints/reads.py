@@ -22,7 +22,11 @@ def list_complaints(ctx, actor, filters: dict, page: int, per_page: int) -> tupl
 
 
 def get_complaint(ctx, actor, complaint_id: int) -> dict:
-    """Raises NotFound for a case outside the actor's reach or about the actor."""
+    """A case with its handling, 督办单 and merges; the reporter only for the discipline offices.
+
+    Raises:
+        NotFound: the case is outside the actor's reach, or about the actor.
+    """
     with ctx.uow(readonly=True) as uow:
         complaint = visible_complaint(uow, actor, complaint_id)
         names = _unit_names(uow, {complaint.village_code})
