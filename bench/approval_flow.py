@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import event
+
 from engine.identity import Grant
 from engine.services import Actor, definitions, matters
 from engine.services.demo import seed_demo
@@ -44,3 +46,25 @@ def run_one(ctx, actor, subject: str = "基准测试") -> dict:
     while matter["ready_steps"]:
         matter = complete_next(ctx, actor, matter)
     return matter
+
+
+class Statements:
+    """The SQL statements (their first words) and the commits a database's engine sends from the
+    last `reset`; BEGIN counted only with `begin` (PostgreSQL's BEGIN is not a statement of ours)."""
+
+    def __init__(self, database, begin: bool = False):
+        self.begin = begin
+        self.seen: list[str] = []
+        self.commits = 0
+        event.listen(database.engine, "before_cursor_execute", self._statement)
+        event.listen(database.engine, "commit", self._commit)
+
+    def _statement(self, _conn, _cursor, statement, *_args):
+        if self.begin or not statement.lstrip().upper().startswith("BEGIN"):
+            self.seen.append(" ".join(statement.split()[:3]))
+
+    def _commit(self, *_args):
+        self.commits += 1
+
+    def reset(self) -> None:
+        self.seen, self.commits = [], 0

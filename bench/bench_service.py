@@ -31,8 +31,6 @@ from SpiffWorkflow import TaskState  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.parser import BpmnParser  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-
 from bench import approval_flow as flow  # noqa: E402
 from engine.services import Context  # noqa: E402
 from engine.store import Database  # noqa: E402
@@ -65,22 +63,6 @@ def spiff_alone(matters: int) -> dict[str, float]:
     return {"serialize": statistics.median(serialize) * 1000, "roundtrip": statistics.median(roundtrip) * 1000}
 
 
-class Counter:
-    """SQL statements and commits on a database's engine while `counting` is on."""
-
-    def __init__(self, database: Database):
-        self.statements = self.commits = 0
-        self.counting = False
-        event.listen(database.engine, "before_cursor_execute", self._statement)
-        event.listen(database.engine, "commit", self._commit)
-
-    def _statement(self, *_args):
-        self.statements += self.counting
-
-    def _commit(self, *_args):
-        self.commits += self.counting
-
-
 def service_layer(url: str, matters: int) -> dict[str, float]:
     database = Database(url)
     database.upgrade()
@@ -88,18 +70,16 @@ def service_layer(url: str, matters: int) -> dict[str, float]:
     actor = flow.install(ctx)
     for _ in range(20):                              # warm the caches (bundle, statements)
         flow.run_one(ctx, actor)
-    counter = Counter(database)
+    counter = flow.Statements(database, begin=True)
     per_step, statements, commits = [], [], []
     for n in range(matters):
         matter = flow.start(ctx, actor, f"基准测试 {n}")
         while matter["ready_steps"]:
-            counter.statements = counter.commits = 0
-            counter.counting = True
+            counter.reset()
             began = time.perf_counter()
             matter = flow.complete_next(ctx, actor, matter)
             per_step.append(time.perf_counter() - began)
-            counter.counting = False
-            statements.append(counter.statements)
+            statements.append(len(counter.seen))
             commits.append(counter.commits)
     database.dispose()
     return {"step": statistics.median(per_step) * 1000, "step_p95": _p95(per_step) * 1000,

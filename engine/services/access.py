@@ -41,7 +41,7 @@ def visible_matter(uow, actor, matter_id: int, lock: bool = False, acting: bool 
 
 def step_matter(uow, actor, task_id: str, acting: bool = False):
     """The matter a step belongs to, locked, under visible_matter's rule (refusals name the step)."""
-    record, hidden = uow.matters.for_step(task_id, None if actor.is_system else actor.name, lock=True)
+    record, hidden = uow.matters.for_step(task_id, None if actor.is_system else actor.name)
     return _in_reach(uow, actor, record, acting, f"找不到步骤 {task_id}", hidden)
 
 

@@ -52,7 +52,8 @@ def _verify(uow, full: bool) -> tuple[dict, object]:
     head = uow.audit.head()
     checkpoint = None if full else uow.audit.checkpoint()
     start = (checkpoint.seq, checkpoint.hash) if checkpoint is not None else (0, GENESIS)
-    if start[0] and (uow.audit.event(start[0]) is None or uow.audit.event(start[0]).hash != start[1]):
+    checkpointed = uow.anchors.chain_event(start[0]) if start[0] else None
+    if start[0] and (checkpointed is None or checkpointed.hash != start[1]):
         report = {"ok": False, "events": start[0], "last_hash": start[1], "broken_seq": start[0],
                   "problem": f"第 {start[0]} 号事件与校验点不符：校验点之前的记录被改动或删除"}
     else:

@@ -216,11 +216,10 @@ class MatterRepository(_Repository):
         self.session.flush()
         return record
 
-    def for_step(self, task_id: str, username: str | None, lock: bool = False) -> tuple[MatterRecord | None, bool]:
-        """The matter a step belongs to and whether it is withheld from `username` (None: from
-        nobody), in one statement; locked as `get` locks."""
-        query = _MATTER_OF_STEP_LOCKED if lock else _MATTER_OF_STEP
-        row = self.session.execute(query, {"task_id": task_id, "username": username or ""}).first()
+    def for_step(self, task_id: str, username: str | None) -> tuple[MatterRecord | None, bool]:
+        """The matter a step belongs to, locked as `get(lock=True)` locks, and whether it is withheld
+        from `username` (None: from nobody), in one statement."""
+        row = self.session.execute(_MATTER_OF_STEP, {"task_id": task_id, "username": username or ""}).first()
         return (row[0], bool(row[1])) if row else (None, False)
 
     def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
@@ -357,11 +356,11 @@ class MatterRepository(_Repository):
 
 
 # Every step's first statement, built once (building it cost more than running it on SQLite): the
-# matter behind a step, and whether matter_exclusions withholds it from the user ("" is no user).
+# matter behind a step, locked, and whether matter_exclusions withholds it from the user ("": none).
 _MATTER_OF_STEP = select(MatterRecord, exists().where(
     MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username"))).where(
-    MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery())
-_MATTER_OF_STEP_LOCKED = _MATTER_OF_STEP.with_for_update(of=MatterRecord)
+    MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery()
+).with_for_update(of=MatterRecord)
 _STEP_AND_READY = (select(InboxItem).where(InboxItem.matter_id == bindparam("matter_id"),
                                            or_(InboxItem.state == StepStatus.READY,
                                                InboxItem.task_id == bindparam("task_id")))
@@ -562,9 +561,6 @@ class AuditRepository(_Repository):
         """The events in sequence order (those after `after`), read in batches."""
         return self.session.scalars(select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq)
                                     .execution_options(yield_per=batch))
-
-    def event(self, seq: int) -> AuditEvent | None:
-        return self.session.get(AuditEvent, seq)
 
     def checkpoint(self) -> AuditCheckpoint | None:
         return self.session.get(AuditCheckpoint, 1)

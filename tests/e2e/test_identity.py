@@ -162,10 +162,9 @@ def test_another_process_revoking_a_token_is_seen_within_the_cache_time(ctx):
 
     from api import create_app
     from engine.store.models import ApiToken
-    from .conftest import make_user as make
     short = ctx.__class__(ctx.database, ctx.settings.replace(token_cache_seconds=0.3))
     app = create_app({"TESTING": True}, context=short)
-    sun = ApiClient(app, short, make(short, "sun", ["PARTY_BRANCH"]))
+    sun = ApiClient(app, short, make_user(short, "sun", ["PARTY_BRANCH"]))
     assert sun.get("/api/v1/processes").status_code == 200
     with short.uow() as uow:
         for row in uow.session.query(ApiToken).all():

@@ -166,6 +166,12 @@ def test_a_total_past_the_cap_is_a_lower_bound_on_the_page_and_over_the_api(ctx,
     assert listed.status_code == 200 and listed.headers["X-Total-Exact"] == "false"
     narrowed = api.get("/api/v1/instances?village=taohua_village", headers={"Authorization": f"Bearer {token}"})
     assert narrowed.headers["X-Total-Exact"] == "true"
+    role = matters.get_matter(ctx, SYSTEM, one)["ready_steps"][0]["role"]
+    clerk = WebClient(app)                                  # the to-do page's count says so too
+    clerk.login(f"{role.lower()}.lushui_village")
+    assert "共 <strong>2</strong> 项待办" in clerk.get("/tasks").get_data(as_text=True)      # two: counted
+    monkeypatch.setattr(repositories, "COUNT_CAP", 1)
+    assert "共 <strong>1</strong> 项以上待办" in clerk.get("/tasks").get_data(as_text=True)
 
 
 def test_a_matters_earliest_due_step_is_kept_with_it(ctx, matters_made):

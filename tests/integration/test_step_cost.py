@@ -17,24 +17,6 @@ from bench import approval_flow as flow
 PER_STEP = 9
 
 
-class Statements:
-    def __init__(self, database):
-        self.seen: list[str] = []
-        self.commits = 0
-        event.listen(database.engine, "before_cursor_execute", self._statement)
-        event.listen(database.engine, "commit", self._commit)
-
-    def _statement(self, _conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith("BEGIN"):
-            self.seen.append(" ".join(statement.split()[:3]))
-
-    def _commit(self, *_args):
-        self.commits += 1
-
-    def reset(self):
-        self.seen, self.commits = [], 0
-
-
 @pytest.fixture
 def bench_ctx(ctx):
     return ctx, flow.install(ctx)
@@ -43,7 +25,7 @@ def bench_ctx(ctx):
 def test_each_step_costs_a_few_statements_and_one_commit(bench_ctx, database):
     ctx, actor = bench_ctx
     flow.run_one(ctx, actor, "预热")                 # caches filled as a running server has them
-    counted = Statements(database)
+    counted = flow.Statements(database)
     matter = flow.start(ctx, actor)
     steps = []
     while matter["ready_steps"]:
