@@ -1,7 +1,7 @@
 """Money rules: contracts after their approvals (R5), payments within the price and after the
 acceptance (R6), deals at or above the reserve price and on the platform (R7), no guarantee or
 lending and no major seal use without a resolution (R8), vouchers complete (R13), income booked in
-full (R14), no banned spending (R15), a council inside its authorisation (R21)."""
+full and cash banked in time (R14), no banned spending (R15), a council inside its authorisation (R21)."""
 from __future__ import annotations
 
 from ..vocabulary import quoted
@@ -112,6 +112,28 @@ def income_booked(m: MatterFacts, rule):
         if received is not None and booked is not None and booked + 0.005 < received:
             yield rule.hit(m, "income_not_booked", f"收到 {yuan(received)}，入账 {yuan(booked)}，{yuan(received - booked)}未入账",
                            {check["received"]: received, check["booked"]: booked})
+
+
+@matter_rule("R14")
+def cash_deposited(m: MatterFacts, rule):
+    """Cash taken in (a disposal's price, a lease's rent) reaches the bank within the township's
+    days of its receipt: cash kept back is how 坐支 and 截留 start."""
+    for check in rule.thresholds.get("deposits", ()):
+        if m.process_key != check["item"] or not m.done(check["step"]) or m.value("receipt_method") != "cash":
+            continue
+        received, deposited = m.date("received_on"), m.date("cash_deposited_on")
+        limit, amount = as_number(rule.threshold("cash_deposit_days", m.params)), m.number(check["amount"])
+        if received is None or limit is None:
+            continue
+        evidence = {"received_on": on(received), check["amount"]: amount, "cash_deposit_days": int(limit)}
+        if deposited is None:
+            yield rule.hit(m, "cash_not_deposited", f"{on(received)} 收取现金 {yuan(amount)}，没有送存银行的记录",
+                           evidence, about="cash_deposited_on")
+        elif (deposited - received).days > limit:
+            days, late = int(limit), (deposited - received).days - int(limit)
+            yield rule.hit(m, "cash_deposited_late",
+                           f"{on(received)} 收取现金 {yuan(amount)}，{on(deposited)} 才送存银行，超过 {days} 天时限 {late} 天",
+                           {**evidence, "cash_deposited_on": on(deposited)}, about="cash_deposited_on")
 
 
 @matter_rule("R14")

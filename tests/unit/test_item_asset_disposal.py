@@ -107,6 +107,7 @@ def publish_result(s: Scenario) -> None:
 def ledger_checked_archived(s: Scenario, booked, match: bool = True) -> None:
     assert steps(s) == {"update_ledger"}
     s.do("update_ledger", {"ledger_entry_no": "TZ-2026-05", "proceeds_booked": booked, "ledger_filed_on": "2026-06-01",
+                           "receipt_method": "transfer", "received_on": "2026-05-28",
                            "ledger_evidence": ["att-ledger-1"]}, role="COLLECTIVE_ECON_ORG")
     if not match:
         s.do("sc_proceeds_check", {"proceeds_match": False, "sc_proceeds_opinion": "入账少500元"},
@@ -329,3 +330,25 @@ def test_price_and_payment_rules():
     assert set(err.value.errors) == {"payment_received", "contract_file", "payment_receipt"}
     sold(s, 10500)
     assert steps(s) == {"publish_result"}
+
+
+def test_the_cash_deposit_cannot_come_before_the_receipt():
+    s = sale_at_the_ledger()
+    with pytest.raises(InvalidData) as err:
+        s.do("update_ledger", {"ledger_entry_no": "TZ-1", "proceeds_booked": 10500, "ledger_filed_on": "2026-06-01",
+                               "receipt_method": "cash", "received_on": "2026-05-28", "cash_deposited_on": "2026-05-27",
+                               "ledger_evidence": ["att-ledger-1"]}, role="COLLECTIVE_ECON_ORG")
+    assert err.value.errors == {"cash_deposited_on": "现金送存银行日期（现金收款时填写）：不能早于收款日期 2026-05-28"}
+    with pytest.raises(InvalidData) as err:
+        s.do("update_ledger", {"ledger_entry_no": "TZ-1", "proceeds_booked": 10500, "ledger_filed_on": "2026-06-01",
+                               "ledger_evidence": ["att-ledger-1"]}, role="COLLECTIVE_ECON_ORG")
+    assert set(err.value.errors) == {"receipt_method", "received_on"}
+
+
+def sale_at_the_ledger() -> Scenario:
+    s = at_bidding()
+    village_bids(s, 10500)
+    sold(s, 10500)
+    publish_result(s)
+    wait_past(s, P["disposal_result_publicity_days"], "update_ledger")
+    return s

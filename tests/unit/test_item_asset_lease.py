@@ -105,6 +105,7 @@ def publish_result(s: Scenario) -> None:
 def rent_checked(s: Scenario, due, received) -> None:
     assert steps(s) == {"rent_check"} and s.ready()["rent_check"][0].role == "SUPERVISION_COMMITTEE"
     s.do("rent_check", {"rent_due": due, "rent_received": received, "rent_receipts": ["att-rent-1"],
+                        "receipt_method": "transfer", "received_on": "2026-07-01",
                         "rent_opinion": "已核对入账"}, role="SUPERVISION_COMMITTEE")
 
 

@@ -297,6 +297,23 @@ def test_r14_disposal_proceeds_not_booked_in_full():
     assert check_matter(full, BOOK, {"R14"}) == []
 
 
+def test_r14_cash_banked_within_the_townships_days():
+    def received(step, amount_field, params=None, **fields):
+        item = "asset_disposal" if step == "update_ledger" else "asset_lease"
+        return matter(item, [(step, 9, {amount_field: 11800, "received_on": on(1), **fields})], params=params or {})
+    late = received("update_ledger", "payment_received", receipt_method="cash", cash_deposited_on=on(5))
+    [hit] = check_matter(late, BOOK, {"R14"})
+    assert (hit.check, hit.text) == ("cash_deposited_late", f"{on(1)} 收取现金 11,800 元，{on(5)} 才送存银行，超过 3 天时限 1 天")
+    assert check_matter(received("update_ledger", "payment_received", receipt_method="cash",
+                                 cash_deposited_on=on(4)), BOOK, {"R14"}) == []           # on the third day: a near miss
+    kept = received("rent_check", "rent_received", receipt_method="cash")
+    assert [h.text for h in check_matter(kept, BOOK, {"R14"})] == [f"{on(1)} 收取现金 11,800 元，没有送存银行的记录"]
+    assert check_matter(received("rent_check", "rent_received", receipt_method="transfer"), BOOK, {"R14"}) == []
+    same_day = received("rent_check", "rent_received", receipt_method="cash", cash_deposited_on=on(2),
+                        params={"cash_deposit_days": 0})
+    assert codes(check_matter(same_day, BOOK, {"R14"}), "R14") == ["cash_deposited_late"]   # a township that wants it the same day
+
+
 # -- R15 --------------------------------------------------------------------------------------
 def test_r15_hospitality_reimbursed():
     hospitality = matter("expense_reimbursement", data={"expense_category": "hospitality", "purpose": "接待", "amount": 1200})
