@@ -16,16 +16,26 @@ class OptionSchema(Schema):
     label = fields.String()
 
 
+class CitesSchema(Schema):
+    process_key = fields.String()
+    outcomes = fields.List(fields.String(), metadata={"description": "end events the cited matter must have reached "
+                                                                   "(empty: any completed matter of the item)"})
+
+
 class FormFieldSchema(Schema):
     name = fields.String()
     label = fields.String()
-    type = fields.String(metadata={"description": "string|text|long|money|boolean|date|enum|file"})
+    type = fields.String(metadata={"description": "string|text|long|money|boolean|date|enum|file|matter "
+                                                  "(matter: the number of another matter of the same village)"})
     required = fields.Boolean()
     min = fields.String(allow_none=True, metadata={"description": "a number or an expression over the matter's data"})
     max = fields.String(allow_none=True)
     minlength = fields.Integer(allow_none=True)
     maxlength = fields.Integer(allow_none=True)
     options = fields.List(fields.Nested(OptionSchema))
+    cites = fields.List(fields.Nested(CitesSchema), metadata={
+        "description": "matter fields: the items it may cite (find candidates with GET /api/v1/instances?process_key=…"
+                       "&village=…&status=completed)"})
 
 
 class StepSchema(Schema):
@@ -169,7 +179,26 @@ class InstanceSchema(InstanceSummarySchema):
     waiting_timers = fields.List(fields.Nested(TimerSchema))
     attachments = fields.List(fields.Nested(lambda: AttachmentSchema()))
     public_objections = fields.List(fields.Nested(lambda: PublicObjectionSchema()))
+    links = fields.Nested(lambda: MatterLinksSchema(), metadata={
+        "description": "the matters this one cites through its `matter` fields, and those citing it"})
     archived_at = fields.DateTime(allow_none=True, metadata={"description": "when `xiaowei archive` moved it (read-only since)"})
+
+
+class MatterLinkSchema(Schema):
+    matter_id = fields.Integer()
+    subject = fields.String()
+    process_key = fields.String()
+    process_name = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    status_name = fields.String()
+    field = fields.String(metadata={"description": "the citing matter's field"})
+    field_label = fields.String()
+    linked_at = fields.DateTime()
+
+
+class MatterLinksSchema(Schema):
+    cites = fields.List(fields.Nested(MatterLinkSchema))
+    cited_by = fields.List(fields.Nested(MatterLinkSchema))
 
 
 class CancelSchema(Schema):

@@ -16,7 +16,7 @@ from .errors import InvalidData
 from .expressions import evaluate
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
-FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file")
+FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file", "matter")
 DEFAULT_MAX_LENGTH = {"string": 200, "text": 5000}
 MAX_FILES = 20
 _MONEY = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
@@ -33,12 +33,18 @@ class FormField:
     minlength: int | None = None
     maxlength: int | None = None
     options: tuple = ()            # ((id, label), ...) for enum fields
+    cites: tuple = ()              # matter fields: ((item key, (end event id, ...)), ...) it may cite
+    amount_field: str | None = None    # matter fields: this data field may not exceed ...
+    limit_field: str | None = None     # ... the cited matter's field (None: its amount)
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "label": self.label, "type": self.type, "required": self.required,
-                "min": self.min, "max": self.max, "minlength": self.minlength,
-                "maxlength": self.maxlength or DEFAULT_MAX_LENGTH.get(self.type),
-                "options": [{"value": v, "label": lab} for v, lab in self.options]}
+        found = {"name": self.name, "label": self.label, "type": self.type, "required": self.required,
+                 "min": self.min, "max": self.max, "minlength": self.minlength,
+                 "maxlength": self.maxlength or DEFAULT_MAX_LENGTH.get(self.type),
+                 "options": [{"value": v, "label": lab} for v, lab in self.options]}
+        if self.type == "matter":
+            found["cites"] = [{"process_key": key, "outcomes": list(ends)} for key, ends in self.cites]
+        return found
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,13 @@ def _parse_field(node) -> FormField | str:
     options = tuple((v.get("id"), v.get("name") or v.get("id")) for v in node.iterfind(f"./{{{CAMUNDA}}}value"))
     if ftype == "enum" and not options:
         return f"选项字段 {name} 没有选项"
+    cites, properties = (), {p.get("id"): (p.get("value") or "").strip()
+                             for p in node.iterfind(f"./{{{CAMUNDA}}}properties/{{{CAMUNDA}}}property")}
+    if ftype == "matter":
+        cites = parse_cites(properties.get("cites", ""))
+        if not cites:
+            return (f"关联事项字段 {name} 没有声明可引用的事项（camunda:property cites，"
+                    f"如 “major_decision:end_passed”）")
     if ftype == "date":
         for which in ("min", "max"):
             limit = (constraints.get(which) or "").strip()
@@ -80,7 +93,20 @@ def _parse_field(node) -> FormField | str:
         name=name, label=node.get("label") or name, type=ftype, required="required" in constraints,
         min=constraints.get("min"), max=constraints.get("max"),
         minlength=_int_or_none(constraints.get("minlength")), maxlength=_int_or_none(constraints.get("maxlength")),
-        options=options)
+        options=options, cites=cites, amount_field=properties.get("amount_field") or None,
+        limit_field=properties.get("limit_field") or None)
+
+
+def parse_cites(text: str) -> tuple:
+    """"major_decision:end_passed, annual_plan" -> (("major_decision", ("end_passed",)), ("annual_plan", ())):
+    the items a matter field may cite, each with the end events it must have reached (none: any
+    completed matter of the item); several ends are written end_a|end_b."""
+    found = []
+    for part in (p.strip() for p in text.split(",")):
+        key, _, ends = part.partition(":")
+        if re.fullmatch(r"[a-z][a-z0-9_]{0,63}", key.strip()):
+            found.append((key.strip(), tuple(e.strip() for e in ends.split("|") if e.strip())))
+    return tuple(found)
 
 
 def _is_iso_day(text: str) -> bool:
@@ -149,7 +175,21 @@ def _convert(f: FormField, value):
         if not isinstance(value, str) or value not in {v for v, _ in f.options}:
             raise ValueError("不是可选的值（可选：" + "、".join(lab for _, lab in f.options) + "）")
         return value
+    if f.type == "matter":
+        return _to_matter_id(value)
     return _to_file_ids(value)
+
+
+def _to_matter_id(value) -> int:
+    """A matter's number: 12, "12" or "#12"."""
+    text = value.strip().lstrip("#") if isinstance(value, str) else value
+    try:
+        number = _to_int(text)
+    except ValueError:
+        raise ValueError("应为事项编号（整数）") from None
+    if number <= 0:
+        raise ValueError("应为事项编号（正整数）")
+    return number
 
 
 def _to_int(value) -> int:

@@ -16,7 +16,7 @@ from ..untrusted_input import unstorable_text
 from .blueprint import bp
 from .errors import register_site_pages
 from .formatting import register_filters
-from .lookups import person
+from .lookups import item_name, person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
 from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, power_list, start, supervise,
@@ -30,6 +30,7 @@ def init_app(app) -> None:
     configure_security(app, app.extensions["xiaowei"].settings)
     register_filters(app)
     app.jinja_env.filters["person"] = person
+    app.jinja_env.filters["item_name"] = item_name
     register_site_pages(app)
     app.register_blueprint(bp)
 

@@ -9,6 +9,7 @@ from flask import g
 from engine.services import definitions, identity, orgs
 
 from ..rest import ctx
+from .session import web_actor
 
 
 def _cached(name: str, load):
@@ -30,6 +31,11 @@ def people(usernames) -> dict[str, str]:
 def person(username) -> str:
     """The `person` filter: pages show people's names, never their login names."""
     return people([username]).get(username, "") if username else ""
+
+
+def item_name(key) -> str:
+    """The `item_name` filter: an item's Chinese name for its key (the key if not in the actor's list)."""
+    return item_names(web_actor()).get(key, key)
 
 
 def catalogue(actor) -> list[dict]:

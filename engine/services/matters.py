@@ -18,6 +18,7 @@ from .access import (check_separation, readable_matter, records_refusals, requir
                      step_matter, visible_matter)
 from .attachments import link_cited_files, store_uploads
 from .attachments import view as attachment_view
+from .links import link_cited_matters, links_of
 from .parameters import effective_parameters
 from .definitions import withdrawn_notice
 from .persistence import load_matter, save_matter
@@ -121,6 +122,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             created_by=actor.name, created_at=now, updated_at=now)
         tallies.matter_started(uow, record)
         link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
+        link_cited_matters(ctx, uow, actor, bundle.info.start_form, cleaned, record, "start", now)
         uow.audit.append("matter_started", actor.name, record.id, {
             "process_key": process_key, "version_id": version.id, "bundle_sha256": version.bundle_sha256,
             "village": village, "subject": subject, "data": cleaned, "params": params}, now.isoformat())
@@ -186,6 +188,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         link_cited_files(uow, actor, form, data, record.id)
         cleaned, events = matter.complete(task_id, data, protected=record.params, labels=parameter_labels(ctx))
         now = clock.now()
+        link_cited_matters(ctx, uow, actor, form, cleaned, record, item.step_id, now)
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         evidence = [f.name for f in form.fields if f.type == "file"]
         item.evidence_fields, item.evidence_given = len(evidence), sum(bool(cleaned.get(n)) for n in evidence)
@@ -322,7 +325,8 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
                     "attachments": [attachment_view(a) for a in uow.archive.attachments_for(record.id)]}
         return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
                 "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
-                "public_objections": objections.for_matter(uow, actor, record)}
+                "public_objections": objections.for_matter(uow, actor, record),
+                "links": links_of(ctx, uow, actor, record)}
 
 
 def parameter_labels(ctx) -> dict[str, str]:

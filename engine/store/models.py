@@ -262,6 +262,22 @@ class Attachment(Base):
     matter_id: Mapped[int | None] = mapped_column("instance_id", ForeignKey("instances.id"), index=True)
 
 
+class MatterLink(Base):
+    """A matter citing another through a form field of type `matter` (a seal use and its resolution,
+    a mid-year decision and the annual authorisation): one row per citing matter and field, the
+    latest citation. No foreign keys: either matter may be archived (its id stays), and the link
+    with it."""
+    __tablename__ = "matter_links"
+    __table_args__ = (UniqueConstraint("matter_id", "field", name="uq_matter_links_field"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matter_id: Mapped[int] = mapped_column(Integer)            # the citing matter (the unique index leads with it)
+    field: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))               # the step (or "start") whose form cited it
+    cited_id: Mapped[int] = mapped_column(Integer, index=True)
+    linked_by: Mapped[str] = mapped_column(String(64))
+    linked_at: Mapped[datetime]
+
+
 class AttachmentBlob(Base):
     """File contents, content-addressed: kept in the database so a file and the step that cites it
     commit together, on SQLite and PostgreSQL alike."""

@@ -21,6 +21,7 @@ from .complaint_repositories import (ComplaintRepository, ExclusionRepository, O
                                      PortalComplaintRepository)
 from .anchor_repositories import AnchorRepository, PublicAnchors
 from .tally_repositories import TallyRepository
+from .link_repositories import MatterLinkRepository
 
 
 class _Transaction:
@@ -111,6 +112,7 @@ class UnitOfWork(_Transaction):
         self.exclusions = ExclusionRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.anchors = AnchorRepository(self.session)
+        self.links = MatterLinkRepository(self.session)              # matters citing matters (issue 13)
         return self
 
     def flush(self) -> None:

@@ -89,6 +89,28 @@ def test_parse_form_reports_bad_fields():
     assert len(problems) == 3
 
 
+def test_a_matter_field_declares_what_it_cites_and_takes_a_matter_number():
+    xml = """<task xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="basis" label="依据" type="matter"><camunda:properties>
+          <camunda:property id="cites" value="major_decision:end_passed, annual_plan, grant:big|small"/>
+          <camunda:property id="amount_field" value="amount"/></camunda:properties></camunda:formField>
+        <camunda:formField id="bare" label="无声明" type="matter"/>
+      </camunda:formData></bpmn:extensionElements></task>"""
+    form, problems = parse_form(etree.fromstring(xml.encode()))
+    assert problems == ["关联事项字段 bare 没有声明可引用的事项（camunda:property cites，如 “major_decision:end_passed”）"]
+    (basis,) = form.fields
+    assert basis.cites == (("major_decision", ("end_passed",)), ("annual_plan", ()), ("grant", ("big", "small")))
+    assert basis.amount_field == "amount" and basis.limit_field is None
+    assert basis.as_dict()["cites"][0] == {"process_key": "major_decision", "outcomes": ["end_passed"]}
+    cited = Form((basis,))
+    assert [clean_form_data(cited, {"basis": v}, {})["basis"] for v in (12, "12", " #12 ", 12.0)] == [12, 12, 12, 12]
+    for wrong in ("第十二号", 0, -3, True, [12]):
+        with pytest.raises(InvalidData) as info:
+            clean_form_data(cited, {"basis": wrong}, {})
+        assert info.value.errors["basis"].startswith("依据：应为事项编号")
+
+
 @pytest.mark.parametrize("value", ["1234.56", 1234.56, "0.3", 0.3])
 def test_money_bounds_are_exact(value):
     form = Form((FormField("x", "金额", "money", required=True, min=str(value), max=str(value)),))

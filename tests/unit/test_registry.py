@@ -142,3 +142,18 @@ def test_only_text_parameters_have_a_pattern_and_the_county_ships_both_telephone
     shipped = PARAMETERS
     assert shipped["supervision_phone"].type == shipped["complaint_phone"].type == "text"
     assert shipped["complaint_phone"].value == "12388"
+
+
+def test_every_matter_field_cites_items_and_ends_that_exist():
+    """A `matter` field names items of the county list and end events of theirs: a typo would refuse
+    every citation at run time."""
+    processes = catalog().processes
+    cited = 0
+    for info in processes.values():
+        for form in [info.start_form, *(step.form for step in info.steps.values())]:
+            for f in (f for f in form.fields if f.type == "matter"):
+                for key, ends in f.cites:
+                    assert key in processes, f"{info.key}.{f.name} cites {key}"
+                    assert set(ends) <= set(processes[key].end_events), f"{info.key}.{f.name}: {ends}"
+                    cited += 1
+    assert cited >= 4

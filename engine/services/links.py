@@ -1,0 +1,97 @@
+"""Linked matters: a form field of type `matter` cites another matter of the same village (a seal
+use its resolution, a mid-year decision the annual authorisation). The citation is checked when the
+form is submitted (engine/forms.py only knows the number; whether that matter exists, is of the
+right item, has ended the right way and covers the amount needs the database) and kept in
+matter_links, so that each matter shows what it cites and what cites it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..errors import InvalidData, NotFound
+from ..vocabulary import MatterStatus, quoted
+from .access import visible_matter
+
+
+def link_cited_matters(ctx, uow, actor, form, cleaned: dict, record, step: str, now: datetime) -> None:
+    """Check and record every matter the form's `matter` fields cite; InvalidData names each
+    field whose citation is wrong, with what is wrong, and nothing is recorded then."""
+    fields = [f for f in form.fields if f.type == "matter" and cleaned.get(f.name) is not None]
+    errors = {f.name: problem for f in fields
+              if (problem := _problem(ctx, uow, actor, f, cleaned[f.name], {**record.data, **cleaned}, record))}
+    if errors:
+        raise InvalidData("表单数据有误，请按提示修改", {name: f"{_label(form, name)}：{why}" for name, why in errors.items()})
+    for f in fields:
+        uow.links.cite(record.id, f.name, step, cleaned[f.name], actor.name, now)
+
+
+def _label(form, name: str) -> str:
+    return next(f.label for f in form.fields if f.name == name)
+
+
+def _problem(ctx, uow, actor, field, cited_id: int, data: dict, record) -> str | None:
+    """What is wrong with citing matter `cited_id` here, in words a clerk reads; None if nothing."""
+    if cited_id == record.id:
+        return "不能引用本事项自身"
+    try:
+        cited = visible_matter(uow, actor, cited_id)
+    except NotFound:
+        cited = None
+    if cited is None or cited.village_code != record.village_code:
+        return f"本村没有第 {cited_id} 号事项"
+    allowed = dict(field.cites)
+    if cited.process_key not in allowed:
+        wanted = "或".join(quoted(_item_name(ctx, uow, key)) for key in allowed)
+        return f"第 {cited_id} 号事项是{quoted(_item_name(ctx, uow, cited.process_key))}，此处应引用{wanted}"
+    if cited.status != MatterStatus.COMPLETED:
+        return f"第 {cited_id} 号事项尚未办结，不能作为依据"
+    ends = allowed[cited.process_key]
+    if ends:
+        end_names = ctx.bundles.of_version(uow, cited.definition_id).info.end_events
+        if cited.outcome not in {end_names.get(e, e) for e in ends}:
+            return f"第 {cited_id} 号事项的结果是{quoted(cited.outcome or '未知')}，不能作为依据"
+    return _over_limit(field, cited, data)
+
+
+def _over_limit(field, cited, data: dict) -> str | None:
+    """The citing matter's amount (field.amount_field) within what the cited one covers (its
+    field.limit_field, else its amount)."""
+    if not field.amount_field or data.get(field.amount_field) is None:
+        return None
+    limit = cited.data.get(field.limit_field) if field.limit_field else cited.amount
+    if limit is None:
+        return None
+    amount = float(data[field.amount_field])
+    if amount > float(limit) + 0.005:
+        return f"金额 {amount:,.2f} 元超过第 {cited.id} 号事项核定的 {float(limit):,.2f} 元"
+    return None
+
+
+def links_of(ctx, uow, actor, record) -> dict:
+    """{"cites": [...], "cited_by": [...]}: the matters this one cites and those citing it, each
+    as {matter_id, subject, process_key, process_name, status, field, field_label}; a matter the
+    actor may not see is left out (withheld, or outside their villages)."""
+    found = {"cites": [], "cited_by": []}
+    for link in uow.links.of(record.id):
+        outgoing = link.matter_id == record.id
+        other_id = link.cited_id if outgoing else link.matter_id
+        try:
+            other = visible_matter(uow, actor, other_id)
+        except NotFound:
+            continue
+        citing = record if outgoing else other
+        labels = ctx.bundles.of_version(uow, citing.definition_id).labels
+        found["cites" if outgoing else "cited_by"].append({
+            "matter_id": other.id, "subject": other.subject, "process_key": other.process_key,
+            "process_name": _item_name(ctx, uow, other.process_key), "status": other.status,
+            "status_name": MatterStatus(other.status).label,
+            "field": link.field, "field_label": labels.get(link.field, link.field), "linked_at": link.linked_at})
+    return found
+
+
+def _item_name(ctx, uow, key: str) -> str:
+    """An item's Chinese name: the county list's, else a township item's current version's."""
+    info = ctx.catalog().processes.get(key)
+    if info is not None:
+        return info.name
+    version = uow.definitions.current(key)
+    return version.name if version is not None else key

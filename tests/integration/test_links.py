@@ -1,0 +1,77 @@
+"""Linked matters (issue 13): a `matter` field cites another matter of the same village; the citation
+is checked (same village, right item, ended the right way, the amount covered) and shown both ways."""
+import pytest
+
+from engine.errors import InvalidData
+from engine.identity import Grant
+from engine.services import Actor, definitions, matters
+from tests.hostile.items import field, item
+
+SYSTEM = Actor.system()
+ADMIN = Actor("qingshan_admin", frozenset([Grant("TOWNSHIP_ADMIN", "qingshan_town")]))
+CLERK = Actor("clerk", frozenset([Grant("VILLAGE_COMMITTEE", "lushui_village")]))
+
+
+def cite(props: str, name: str = "grant", label: str = "所依据的批复") -> str:
+    return (f'<camunda:formField id="{name}" label="{label}" type="matter"><camunda:properties>{props}'
+            f'</camunda:properties></camunda:formField>')
+
+
+@pytest.fixture
+def items(ctx):
+    """批复 (grant_item: amount >= 100 ends 大额 "big", else 小额) and 支出 (spend_item: cites a
+    grant that ended big, its amount within the grant's)."""
+    definitions.upload_definition(ctx, ADMIN, "qingshan_town", "grant_item.bpmn", item("grant_item"), publish=True)
+    spend = item("spend_item", start_fields=field("amount", "money", "金额") + cite(
+        '<camunda:property id="cites" value="grant_item:big" /><camunda:property id="amount_field" value="amount" />'))
+    definitions.upload_definition(ctx, ADMIN, "qingshan_town", "spend_item.bpmn", spend, publish=True)
+
+
+def grant(ctx, amount, village="lushui_village", finish=True) -> int:
+    m = matters.start_matter(ctx, SYSTEM, "grant_item", village, f"批复 {amount} 元", {"amount": amount})
+    if finish:
+        m = matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"note": "同意"})
+    return m["id"]
+
+
+def spend(ctx, grant_id, amount=100, actor=SYSTEM):
+    return matters.start_matter(ctx, actor, "spend_item", "lushui_village", "支出", {"amount": amount, "grant": grant_id})
+
+
+def refusal(ctx, grant_id, amount=100) -> str:
+    with pytest.raises(InvalidData) as err:
+        spend(ctx, grant_id, amount)
+    return err.value.errors["grant"]
+
+
+def test_a_citation_is_recorded_and_shown_both_ways(ctx, items):
+    granted = grant(ctx, 500)
+    spent = spend(ctx, f"#{granted}", 480, actor=CLERK)
+    assert spent["data"]["grant"] == granted
+    shown = matters.get_matter(ctx, CLERK, spent["id"])["links"]
+    assert [(link["matter_id"], link["field_label"], link["process_name"]) for link in shown["cites"]] == [
+        (granted, "所依据的批复", "测试事项")] and shown["cited_by"] == []
+    back = matters.get_matter(ctx, CLERK, granted)["links"]
+    assert [(link["matter_id"], link["field"]) for link in back["cited_by"]] == [(spent["id"], "grant")]
+    assert back["cites"] == []
+
+
+def test_each_wrong_citation_is_refused_naming_what_is_wrong(ctx, items):
+    assert refusal(ctx, 99999) == "所依据的批复：本村没有第 99999 号事项"
+    elsewhere = grant(ctx, 500, village="taohua_village")
+    assert refusal(ctx, elsewhere) == f"所依据的批复：本村没有第 {elsewhere} 号事项"      # not told it exists elsewhere
+    running = grant(ctx, 500, finish=False)
+    assert refusal(ctx, running) == f"所依据的批复：第 {running} 号事项尚未办结，不能作为依据"
+    small = grant(ctx, 50)                                                      # ended 小额, not 大额
+    assert refusal(ctx, small) == f"所依据的批复：第 {small} 号事项的结果是“小额”，不能作为依据"
+    other_item = spend(ctx, grant(ctx, 500))["id"]
+    assert "此处应引用" in refusal(ctx, other_item)
+    big = grant(ctx, 500)
+    assert refusal(ctx, big, amount=500.01) == f"所依据的批复：金额 500.01 元超过第 {big} 号事项核定的 500.00 元"
+    assert spend(ctx, big, amount=500)["status"] == "running"                  # exactly the amount: a near miss
+
+
+def test_a_refused_citation_leaves_nothing_behind(ctx, items):
+    before = matters.list_matters(ctx, SYSTEM, {"process_key": "spend_item"}, 1, 20)[1]
+    refusal(ctx, 99999)
+    assert matters.list_matters(ctx, SYSTEM, {"process_key": "spend_item"}, 1, 20)[1] == before == 0
