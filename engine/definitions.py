@@ -9,6 +9,7 @@ properties nor lane ids (docs/engine-notes.md §3.1).
 from __future__ import annotations
 
 import hashlib
+import re
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -52,6 +53,9 @@ class Step:
     objection_intake: bool = False # completed only when someone objects during a publicity period
     policy_basis: str | None = None  # the step's own legal basis, where it has one beyond the item's
     publications: tuple = ()       # what completing it publishes (engine/disclosure.py)
+    # ((data name, role, label), ...): whether the one completing it also holds that role in the
+    # village, written by the service (never typed): a director who is also the secretary signs once
+    actor_holds: tuple = ()
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "process_key": self.process_key, "role": self.role,
@@ -60,6 +64,7 @@ class Step:
                 "separate_from": list(self.separate_from), "objection_intake": self.objection_intake,
                 "policy_basis": self.policy_basis,
                 "publications": [p.as_dict() for p in self.publications],
+                "actor_holds": [{"name": name, "role": role, "label": label} for name, role, label in self.actor_holds],
                 "form": [f.as_dict() for f in self.form.fields]}
 
 
@@ -90,7 +95,7 @@ class ProcessInfo:
     def field_names(self) -> set[str]:
         names = set(self.start_form.names())
         for step in self.steps.values():
-            names |= step.form.names()
+            names |= step.form.names() | {name for name, _, _ in step.actor_holds}
         return names
 
     def as_dict(self) -> dict:
@@ -130,6 +135,7 @@ class Bundle:
         for info in self.processes.values():
             forms = [info.start_form] + [step.form for step in info.steps.values()]
             found.update({f.name: f.label for form in forms for f in form.fields if f.name not in found})
+            found.update({name: label for step in info.steps.values() for name, _, label in step.actor_holds})
         return found
 
     @cached_property
@@ -341,6 +347,9 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
         unknown = [x for x in step.separate_from if x != "start" and x not in steps]
         if unknown:
             raise DefinitionError(filename, step.id, f"separate_from 指向不存在的步骤：{', '.join(unknown)}")
+        for _, role, _ in step.actor_holds:
+            if role_codes is not None and role not in role_codes:
+                raise DefinitionError(filename, step.id, f"actor_holds 中的角色 {role} 不在角色登记表中")
     meta = properties(process)
     if meta.get("category") not in CATEGORIES:
         raise DefinitionError(filename, key, f"类别 {meta.get('category')!r} 不在清单类别中（{'、'.join(CATEGORIES)}）")
@@ -423,10 +432,27 @@ def _step(element, key, lane, filename) -> Step:
         except UnsafeExpression as exc:
             raise DefinitionError(filename, eid, f"时限 deadline 有误：{exc.message}") from None
     separate = tuple(x.strip() for x in props.get("separate_from", "").split(",") if x.strip())
-    return Step(eid, element.get("name") or eid, key, lane, _form_of(element, filename),
+    form = _form_of(element, filename)
+    return Step(eid, element.get("name") or eid, key, lane, form,
                 props.get("deadline") or None, props.get("role_variable") or None, mi,
                 props.get("supervision", "").lower() == "true", separate,
-                props.get("objection_intake", "").lower() == "true", props.get("policy_basis") or None)
+                props.get("objection_intake", "").lower() == "true", props.get("policy_basis") or None,
+                actor_holds=_actor_holds(props.get("actor_holds", ""), form, filename, eid))
+
+
+def _actor_holds(text: str, form: Form, filename: str, eid: str) -> tuple:
+    """"director_also_secretary=PARTY_BRANCH:主任兼任书记, ..." ->
+    (("director_also_secretary", "PARTY_BRANCH", "主任兼任书记"), ...)."""
+    found = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, _, rest = (x.strip() for x in part.partition("="))
+        role, _, label = (x.strip() for x in rest.partition(":"))
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name) or not re.fullmatch(r"[A-Z][A-Z0-9_]{0,63}", role) or not label:
+            raise DefinitionError(filename, eid, f"actor_holds 应写作“数据名=角色代码:中文说明”，而不是 {part!r}")
+        if name in form.names():
+            raise DefinitionError(filename, eid, f"actor_holds 的数据名 {name} 与表单字段同名：它由系统按办理人的角色填写")
+        found.append((name, role, label))
+    return tuple(found)
 
 
 def _names_read(process) -> set[str]:

@@ -266,16 +266,18 @@ class Matter:
         return task
 
     def complete(self, task_id: str, submitted: dict, protected: dict | None = None,
-                 labels: dict | None = None) -> tuple[dict, list]:
+                 labels: dict | None = None, holds=None) -> tuple[dict, list]:
         """Complete a READY manual step with form data; (cleaned data, engine events).
         `protected` (the matter's parameters) may not be overwritten by a field; `labels` (the
-        parameters' labels) name a bound that is a parameter in a refusal's message."""
+        parameters' labels) name a bound that is a parameter in a refusal's message; `holds(role)`
+        says whether the one completing it holds a role, for the step's `actor_holds` data."""
         task = self.task(task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
-        cleaned = clean_form_data(self.step_of(task).form, submitted, dict(task.data),
-                                  {**(labels or {}), **self.bundle.labels})
+        step = self.step_of(task)
+        cleaned = clean_form_data(step.form, submitted, dict(task.data), {**(labels or {}), **self.bundle.labels})
         refuse_parameter_names(cleaned, protected or {})
+        cleaned.update({name: bool(holds and holds(role)) for name, role, _ in step.actor_holds})
         task.set_data(**cleaned)
         task.run()
         return cleaned, self._advance()

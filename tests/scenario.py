@@ -47,11 +47,12 @@ class Scenario:
             found.setdefault(step.step.id, []).append(step)
         return found
 
-    def do(self, step_id: str, data: dict, role: str | None = None):
+    def do(self, step_id: str, data: dict, role: str | None = None, holds: tuple = ()):
+        """Complete a ready step; `holds`: the other roles its actor holds in the village."""
         candidates = [s for s in self.ready().get(step_id, []) if role is None or s.role == role]
         assert candidates, f"{step_id} is not ready; ready: {sorted(self.ready())}, status {self.matter.status}, error {self.matter.error}"
         with clock.use_clock(self.clock):
-            self.matter.complete(candidates[0].task_id, data)
+            self.matter.complete(candidates[0].task_id, data, holds=lambda r: r in holds)
         self._reload()
         return self
 

@@ -95,9 +95,11 @@ def voucher_complete(m: MatterFacts, rule):
     invoice = str(m.value("invoice_no") or "").strip()
     if not invoice or any(word in invoice for word in rule.thresholds.get("white_slip_words", ())):
         yield rule.hit(m, "white_slip", f"以{quoted(invoice or '空白')}代替合法发票入账（白条入账）", {"invoice_no": invoice})
-    missing = [name for step, name in (("witness_sign", "证明人签字"), ("supervision_review", "村务监督委员会审核"),
-                                       ("sign_director", "村委会主任审签"), ("sign_secretary", "党组织书记审签"))
-               if not m.done(step)]
+    signatures = (("witness_sign", "证明人签字"), ("supervision_review", "村务监督委员会审核"),
+                  ("sign_director", "村委会主任审签"), ("sign_secretary", "党组织书记审签"))
+    one_shoulder = m.value("director_also_secretary") is True      # 书记、主任一肩挑: one signature is both
+    missing = [name for step, name in signatures
+               if not m.done(step) and not (step == "sign_secretary" and one_shoulder and m.done("sign_director"))]
     if missing:
         yield rule.hit(m, "signature_missing", f"凭证缺少{'、'.join(missing)}即入账", {"missing": missing})
 

@@ -42,6 +42,24 @@ def test_a_reimbursement_is_not_approved_by_its_handler_or_witness(ctx):
     assert "sign_secretary" in {s["step_id"] for s in m["ready_steps"]}
 
 
+def test_a_director_who_is_also_the_secretary_signs_once_for_both(ctx):
+    """书记、主任一肩挑: holding both offices is not a conflict of interest; the one signature counts
+    for both, and the matter records that the signer held the party branch's role."""
+    handler = person("handler", "APPLICANT")
+    invoice = attachments.upload_attachment(ctx, handler, "发票.pdf", PDF)["id"]
+    m = matters.start_matter(ctx, handler, "expense_reimbursement", V, "购买办公用品", {
+        "handler_name": "张三", "purpose": "办公用品", "amount": 800, "invoice_no": "No.1",
+        "spent_on": "2026-03-01", "expense_category": "management", "invoices": [invoice]})
+    m = matters.complete_step(ctx, person("witness", "WITNESS"), ready(m, "witness_sign"),
+                              {"witness_name": "李四", "witness_statement": "属实"})
+    m = matters.complete_step(ctx, person("sc", "SUPERVISION_COMMITTEE"), ready(m, "supervision_review"), {
+        "sc_reviewers": "王五", "supervision_result": "approve", "supervision_opinion": "凭证齐全"})
+    both = person("both", "VILLAGE_COMMITTEE", "PARTY_BRANCH")
+    m = matters.complete_step(ctx, both, ready(m, "sign_director"), {"director_name": "赵六", "director_signed_on": "2026-03-03"})
+    assert {s["step_id"] for s in m["ready_steps"]} == {"submit_vouchers"}
+    assert m["data"]["director_also_secretary"] is True
+
+
 def test_the_seal_keeper_does_not_stamp_what_they_approved(ctx):
     applicant = person("villager", "APPLICANT")
     both = person("both", "VILLAGE_COMMITTEE", "SEAL_KEEPER")

@@ -40,12 +40,15 @@ def supervision_reviews(s: Scenario, result: str = "approve") -> None:
          role="SUPERVISION_COMMITTEE")
 
 
-def signed_and_submitted(s: Scenario) -> None:
-    """联审联签 (主任, then 书记) and the clerk takes the vouchers to the township."""
+def signed_and_submitted(s: Scenario, one_shoulder: bool = False) -> None:
+    """联审联签 (主任, then 书记; one signature when the director is also the secretary, 一肩挑)
+    and the clerk takes the vouchers to the township."""
     assert steps(s) == {"sign_director"} and s.ready()["sign_director"][0].role == "VILLAGE_COMMITTEE"
-    s.do("sign_director", {"director_name": "孙主任", "director_signed_on": "2026-03-05"}, role="VILLAGE_COMMITTEE")
-    assert steps(s) == {"sign_secretary"} and s.ready()["sign_secretary"][0].role == "PARTY_BRANCH"
-    s.do("sign_secretary", {"secretary_name": "周书记", "secretary_signed_on": "2026-03-05"}, role="PARTY_BRANCH")
+    s.do("sign_director", {"director_name": "孙主任", "director_signed_on": "2026-03-05"}, role="VILLAGE_COMMITTEE",
+         holds=("PARTY_BRANCH",) if one_shoulder else ())
+    if not one_shoulder:
+        assert steps(s) == {"sign_secretary"} and s.ready()["sign_secretary"][0].role == "PARTY_BRANCH"
+        s.do("sign_secretary", {"secretary_name": "周书记", "secretary_signed_on": "2026-03-05"}, role="PARTY_BRANCH")
     assert steps(s) == {"submit_vouchers"}
     s.do("submit_vouchers", {"submitted_on": "2026-03-06", "voucher_count": 3}, role="REPORTING_CLERK")
     assert steps(s) == {"agent_check"} and s.ready()["agent_check"][0].role == "TOWNSHIP_AGRI_ECON"
@@ -85,7 +88,22 @@ def major_expense_decided_then_refused() -> Scenario:
     supervision_reviews(s)
     signed_and_submitted(s)
     township_checks(s, "refused")
-    return finished(s, "退回不予入账")
+    return finished(s, "不予报销")
+
+
+def one_shoulder_returned_by_the_township_then_booked() -> Scenario:
+    """书记、主任一肩挑 signs once; the township returns the voucher to the handler, who corrects it,
+    and it goes through the review and the signatures again (it does not end the matter)."""
+    s = start(200)
+    supervision_reviews(s)
+    signed_and_submitted(s, one_shoulder=True)
+    township_checks(s, "returned")
+    assert steps(s) == {"correct_voucher"} and s.ready()["correct_voucher"][0].role == "APPLICANT"
+    s.do("correct_voucher", {"correction_note": "补交证明人签字原件", "corrected_invoices": ["att-witness"]}, role="APPLICANT")
+    supervision_reviews(s)
+    signed_and_submitted(s, one_shoulder=True)
+    township_checks(s)
+    return finished(s, "已入账")
 
 
 def major_expense_rejected() -> Scenario:
@@ -102,7 +120,7 @@ def two_committees_reject() -> Scenario:
 
 KEY = "expense_reimbursement"
 SCENARIOS = [small_expense_booked, collective_expense_returned_twice_then_booked, major_expense_decided_then_refused,
-             major_expense_rejected, two_committees_reject]
+             major_expense_rejected, two_committees_reject, one_shoulder_returned_by_the_township_then_booked]
 
 
 
@@ -149,3 +167,15 @@ def test_the_township_agent_must_give_a_reason():
         s.do("agent_check", {"check_result": "refused"})
     assert set(err.value.errors) == {"check_opinion"}
     assert steps(s) == {"agent_check"}
+
+
+def test_one_shoulder_is_what_the_signer_holds_never_what_is_typed():
+    s = start(100)
+    supervision_reviews(s)
+    with pytest.raises(InvalidData) as err:
+        s.do("sign_director", {"director_name": "孙主任", "director_signed_on": "2026-03-05",
+                               "director_also_secretary": True}, role="VILLAGE_COMMITTEE")
+    assert err.value.errors == {"director_also_secretary": "表单中没有此字段"}
+    s.do("sign_director", {"director_name": "孙主任", "director_signed_on": "2026-03-05"}, role="VILLAGE_COMMITTEE",
+         holds=("TWO_COMMITTEES",))                        # another role than the party branch's
+    assert steps(s) == {"sign_secretary"}

@@ -287,6 +287,15 @@ def test_r13_booked_without_the_secretary():
     assert "党组织书记审签" in check_matter(unsigned, BOOK, {"R13"})[0].text
 
 
+def test_r13_one_signature_is_both_when_the_director_is_the_secretary():
+    one_shoulder = matter("expense_reimbursement", SIGNED[:3] + [("agent_check", 5, {"check_result": "booked"})],
+                          {"invoice_no": "04403211", "director_also_secretary": True})
+    assert check_matter(one_shoulder, BOOK, {"R13"}) == []
+    unsigned = matter("expense_reimbursement", SIGNED[:2] + [("agent_check", 5, {"check_result": "booked"})],
+                      {"invoice_no": "04403211", "director_also_secretary": True})
+    assert "村委会主任审签" in check_matter(unsigned, BOOK, {"R13"})[0].text
+
+
 # -- R14 --------------------------------------------------------------------------------------
 def test_r14_disposal_proceeds_not_booked_in_full():
     short = matter("asset_disposal", [("sign_contract", 1, {"payment_received": 11800}),
