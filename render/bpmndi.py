@@ -12,10 +12,10 @@ two shapes overlap. Boundary events sit on the bottom border of their host. Flow
 orthogonally through the gaps between columns and the free corridors under each row; the router
 takes the first of a few candidate routes that crosses no shape.
 
-The file is edited as text, never re-serialised: an existing diagram is cut out, the new one is
-put just before `</definitions>`, and the DI namespaces are declared on the root element when they
-are not already, so the process part (comments, prefixes, formatting) stays byte for byte as
-written and running it twice gives the same bytes.
+The file is edited as text, never re-serialised: an existing diagram is cut out and the new one is
+put just before `</definitions>`, declaring the DI namespaces itself unless the root element already
+does. Everything before it (comments, prefixes, formatting, line numbers) stays byte for byte as
+written, and running it twice gives the same bytes.
 """
 from __future__ import annotations
 
@@ -118,13 +118,12 @@ def with_diagram(data: bytes, source: str = 'BPMN file') -> bytes:
         text = data.decode('utf-8')
     except UnicodeDecodeError as exc:
         raise RenderError(f'{source}: not UTF-8 ({exc.reason})') from exc
-    prefixes = _prefixes(root, source)
     text = _without_diagrams(text, root, source)
     root = parse_bpmn(text.encode('utf-8'), source)      # the file as it is without its old diagrams
+    prefixes, declarations = _prefixes(root)
     planes = layout(root)
     taken = {e.get('id') for e in root.iter() if isinstance(e.tag, str) and e.get('id')}
-    block = '\n'.join(_diagram_xml(plane, prefixes, taken) for plane in planes)
-    text = _declare_namespaces(text, root, prefixes, source)
+    block = '\n'.join(_diagram_xml(plane, prefixes, declarations, taken) for plane in planes)
     close = _closing_tag(text, source)
     head = text[:close.start()]
     kept = head.rstrip()
@@ -132,8 +131,9 @@ def with_diagram(data: bytes, source: str = 'BPMN file') -> bytes:
 
 
 def diagram_problems(data: bytes, source: str = 'BPMN file') -> list[str]:
-    """What the file's DI lacks: a flow node, lane, sequence flow or pool without its shape or
-    edge, an element shown twice, an edge with fewer than two waypoints. Empty: complete."""
+    """What the file's DI lacks: a flow node, lane or pool without its shape, a sequence or message
+    flow between two of them without its edge, an element shown twice, an edge with fewer than two
+    waypoints. Empty: complete."""
     root = parse_bpmn(data, source)
     shapes: dict[str, int] = defaultdict(int)
     edges: dict[str, list[int]] = defaultdict(list)
@@ -144,12 +144,14 @@ def diagram_problems(data: bytes, source: str = 'BPMN file') -> list[str]:
     if not shapes and not edges:
         return ['没有图形信息（BPMNDI）']
     problems = []
+    nodes = {el.get('id') for el in root.iter(f'{{{BPMN_NS}}}*') if local(el) in FLOW_NODES}
+    nodes |= {el.get('id') for el in root.iter(f'{{{BPMN_NS}}}participant')}
     for el in root.iter(f'{{{BPMN_NS}}}*'):
         kind, ident = local(el), el.get('id')
         if kind in FLOW_NODES or kind in ('lane', 'participant'):
             if shapes.get(ident, 0) != 1:
                 problems.append(f'{kind} {ident}: {shapes.get(ident, 0)} 个图形（应为 1 个）')
-        elif kind in ('sequenceFlow', 'messageFlow'):
+        elif kind in ('sequenceFlow', 'messageFlow') and {el.get('sourceRef'), el.get('targetRef')} <= nodes:
             found = edges.get(ident, [])
             if len(found) != 1 or found[0] < 2:
                 problems.append(f'{kind} {ident}: {len(found)} 条连线（应为 1 条，至少 2 个拐点）')
@@ -428,7 +430,7 @@ def _crosses(a: tuple[int, int], b: tuple[int, int], box: Box) -> bool:
 
 
 # -- writing -------------------------------------------------------------------------------------
-def _diagram_xml(plane: Plane, prefixes: dict[str, str], taken: set[str]) -> str:
+def _diagram_xml(plane: Plane, prefixes: dict[str, str], declarations: str, taken: set[str]) -> str:
     di, dc, ddi = prefixes['bpmndi'], prefixes['dc'], prefixes['di']
 
     def unique(wanted: str) -> str:
@@ -442,7 +444,7 @@ def _diagram_xml(plane: Plane, prefixes: dict[str, str], taken: set[str]) -> str
     def attr(value: str) -> str:
         return escape(value, {'"': '&quot;'})
 
-    lines = [f'  <{di}:BPMNDiagram id="{attr(unique("BPMNDiagram_" + plane.element))}">',
+    lines = [f'  <{di}:BPMNDiagram{declarations} id="{attr(unique("BPMNDiagram_" + plane.element))}">',
              f'    <{di}:BPMNPlane id="{attr(unique("BPMNPlane_" + plane.element))}" '
              f'bpmnElement="{attr(plane.element)}">']
     for shape in plane.shapes:
@@ -460,38 +462,17 @@ def _diagram_xml(plane: Plane, prefixes: dict[str, str], taken: set[str]) -> str
     return '\n'.join(lines)
 
 
-def _prefixes(root: Element, source: str) -> dict[str, str]:
-    """The prefix to write each DI namespace with: the root's own when it declares one."""
-    found = {}
+def _prefixes(root: Element) -> tuple[dict[str, str], str]:
+    """The prefix to write each DI namespace with (the root's own when it declares one) and the
+    declarations the diagram element must carry for the others: declared there, not on the root,
+    the text above the diagram stays as it was, line numbers included."""
+    found, declare = {}, ''
     for wanted, uri in PREFIXES.items():
-        own = [p for p, u in root.nsmap.items() if u == uri and p]
-        if own:
-            found[wanted] = sorted(own)[0]
-        elif root.nsmap.get(wanted) not in (None, uri):
-            raise RenderError(f'{source}: the prefix {wanted!r} is bound to {root.nsmap[wanted]}, not {uri}')
-        else:
-            found[wanted] = wanted
-    return found
-
-
-_ROOT_TAG = re.compile(r'<(?:[\w.-]+:)?definitions\b(?:[^>"\']|"[^"]*"|\'[^\']*\')*>')
-_NS_ATTR = re.compile(r'(\s+)xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|\'[^\']*\')')
-
-
-def _declare_namespaces(text: str, root: Element, prefixes: dict[str, str], source: str) -> str:
-    missing = [(prefixes[k], uri) for k, uri in PREFIXES.items() if root.nsmap.get(prefixes[k]) != uri]
-    if not missing:
-        return text
-    tag = _ROOT_TAG.search(_without_comments(text))
-    if tag is None:
-        raise RenderError(f'{source}: the <definitions> start tag was not found')
-    declared = list(_NS_ATTR.finditer(text, tag.start(), tag.end()))
-    if declared:
-        spacing, at = declared[-1].group(1), declared[-1].end()
-    else:
-        spacing, at = ' ', tag.end() - (2 if text[tag.end() - 2] == '/' else 1)
-    added = ''.join(f'{spacing}xmlns:{prefix}="{uri}"' for prefix, uri in missing)
-    return text[:at] + added + text[at:]
+        own = sorted(p for p, u in root.nsmap.items() if u == uri and p)
+        found[wanted] = own[0] if own else wanted
+        if not own:
+            declare += f' xmlns:{wanted}="{uri}"'
+    return found, declare
 
 
 def _without_comments(text: str) -> str:
