@@ -123,11 +123,13 @@ def with_diagram(data: bytes, source: str = 'BPMN file') -> bytes:
     prefixes, declarations = _prefixes(root)
     planes = layout(root)
     taken = {e.get('id') for e in root.iter() if isinstance(e.tag, str) and e.get('id')}
+    newline = '\r\n' if '\r\n' in text else '\n'        # the file's own line ends
     block = '\n'.join(_diagram_xml(plane, prefixes, declarations, taken) for plane in planes)
     close = _closing_tag(text, source)
     head = text[:close.start()]
     kept = head.rstrip()
-    return (kept + ('\n' + block if block else '') + head[len(kept):] + text[close.start():]).encode('utf-8')
+    return (kept + (newline + block.replace('\n', newline) if block else '') + head[len(kept):]
+            + text[close.start():]).encode('utf-8')
 
 
 def diagram_problems(data: bytes, source: str = 'BPMN file') -> list[str]:

@@ -219,6 +219,13 @@ def test_any_file_shape_pools_nested_lanes_sub_processes_and_prefixes():
     assert len(list(root.iter(f"{{{BPMNDI}}}BPMNEdge"))) == 10          # 7 + 2 inside + the message flow
 
 
+def test_a_file_with_windows_line_ends_keeps_them():
+    crlf = ODD.replace(b"\n", b"\r\n")
+    laid = with_diagram(crlf)
+    assert laid.count(b"\n") == laid.count(b"\r\n") == laid.count(b"\r") and with_diagram(laid) == laid
+    assert laid.replace(b"\r\n", b"\n") == with_diagram(ODD)
+
+
 def test_the_cli_writes_and_checks(tmp_path, monkeypatch):
     monkeypatch.setenv("XIAOWEI_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")   # never used
     bare = tmp_path / "item.bpmn"
