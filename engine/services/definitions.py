@@ -144,7 +144,8 @@ def _visible(version, owners) -> bool:
 
 
 def list_processes(ctx, actor) -> list[dict]:
-    """The catalogue: [{category, items}] in the list's category order, items by list code."""
+    """The catalogue: [{category, items}] in the list's category order, items by list code.
+    Raises nothing: another township's special items are simply not in it."""
     with ctx.uow(readonly=True) as uow:
         owners = visible_owners(uow, actor)
         items = sorted(({**_summary(v), "start_role_name": _role_name(ctx, v.info.get("start_role"))}
@@ -156,7 +157,7 @@ def list_processes(ctx, actor) -> list[dict]:
 def startable_processes(ctx, actor) -> list[dict]:
     """The catalogue of what the actor may start: items whose start role the actor holds over at
     least one village the item applies to (a township's special item: that township's villages),
-    each with those villages' codes (`villages`), in the order of `list_processes`."""
+    each with those villages' codes (`villages`), in the order of `list_processes`. Raises nothing."""
     with ctx.uow(readonly=True) as uow:
         units = {u.code: u for u in uow.orgs.list()}
         lineages = {code: _lineage(units, code) for code, u in units.items() if u.level == "village"}
@@ -414,7 +415,8 @@ def withdrawn_notice(uow, process_key: str, township: str) -> str | None:
 
 
 def administered_townships(ctx, actor) -> list[dict]:
-    """The townships whose special list the actor administers: [{code, name}]."""
+    """The townships whose special list the actor administers: [{code, name}]. Raises nothing:
+    an actor who administers none gets an empty list."""
     with ctx.uow(readonly=True) as uow:
         return [{"code": u.code, "name": u.name} for u in uow.orgs.list("township")
                 if actor.is_admin_of(uow.lineage(u.code))]
