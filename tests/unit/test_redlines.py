@@ -80,6 +80,19 @@ def test_r1_no_resolution_and_expense_before_it():
     assert check_matter(later, BOOK, {"R1"}) == []
 
 
+def test_r1_a_reimbursement_decided_in_its_prior_approval():
+    approval = matter("spending_approval", DECISION, {"amount": 50000}, status="completed", id=501)
+    booked = [("agent_check", 20, {"check_result": "booked"})]
+    in_time = matter("expense_reimbursement", booked, {"amount": 50000, "spent_on": on(12), "approval_matter": 501})
+    assert check_matter(in_time, BOOK, {"R1"}) == []                 # no decision of its own: it has one, cited
+    assert only("R1", approval, in_time) == []
+    early = matter("expense_reimbursement", booked, {"amount": 50000, "spent_on": on(8), "approval_matter": 501})
+    [hit] = only("R1", approval, early)
+    assert hit.matters == tuple(sorted((501, early.id))) and hit.text == "支出日期早于所引第 501 号事前审批的决定日期 2 天（先支出后审批）"
+    not_booked = matter("expense_reimbursement", [], {"amount": 50000, "spent_on": on(8), "approval_matter": 501})
+    assert only("R1", approval, not_booked) == []                    # flagged when it is booked, not before
+
+
 # -- R2 ---------------------------------------------------------------------------------------
 def test_r2_two_committees_short_of_quorum_and_going_on():
     short = matter("expense_reimbursement", [("tc_decide", 1, {"tc_members": 7, "tc_attendees": 3, "tc_for": 2}),
