@@ -71,13 +71,14 @@ def deal_at_reserve_on_platform(m: MatterFacts, rule):
 
 @matter_rule("R8")
 def no_guarantee_no_unresolved_seal(m: MatterFacts, rule):
-    """Guarantees and lending of collective money are banned; a loan, a guarantee or a contract
-    out is stamped only on a valid meeting resolution."""
+    """Guarantees and lending of collective money are banned (a borrowing or an investment that asks
+    for one is refused, never worked on); a loan, a guarantee or a contract out is stamped only on a
+    valid meeting resolution."""
     banned = rule.thresholds.get("banned_requests", {})
-    if m.process_key == "new_borrowing" and m.value("request_type") in banned and not m.done("refuse") \
-            and m.status != "cancelled" and m.steps:
-        yield rule.hit(m, "banned_request", f"{banned[m.value('request_type')]}属禁止事项，未予拒绝仍在办理",
-                       {"request_type": m.value("request_type")})
+    field = rule.thresholds.get("banned_request_items", {}).get(m.process_key)
+    if field and m.value(field) in banned and not m.done("refuse") and m.status != "cancelled" and m.steps:
+        yield rule.hit(m, "banned_request", f"{banned[m.value(field)]}属禁止事项，未予拒绝仍在办理",
+                       {field: m.value(field)})
     major = rule.thresholds.get("major_seal_uses", {})
     if m.process_key == "seal_use" and m.value("use_type") in major and m.done("stamp"):
         if not m.done("record_resolution") or m.value("resolution_valid") != "valid":

@@ -53,6 +53,11 @@ DISASTER = {"disaster_type": "flood", "disaster_date": "2026-06-18", "disaster_s
             "relief_source": "government"}
 LEASE = {"asset_name": "村集体原小学校舍", "asset_category": "operating", "location": "绿水村村部东侧",
          "quantity": "建筑面积1200平方米", "lease_method": "lease", "term_years": 10, "lease_reason": "校舍闲置，出租增加集体收入"}
+LAND_CONTRACT = {"land_name": "村东机动地", "matter_type": "contract", "land_type": "cultivated",
+                 "location": "绿水村五组，东至村道、南至水渠、西至五组承包地、北至林地", "land_area": 32,
+                 "matter_reason": "机动地原承包合同到期，重新发包"}
+INVESTMENT = {"project_name": "入股青山农旅专业合作社", "investment_type": "equity", "counterparty": "青山农旅专业合作社",
+              "amount": 80000, "term_years": 5, "expected_return": 6400, "fund_source": "集体资产租金积累"}
 DISPOSAL = {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "location": "绿水村村部西侧碾米房", "quantity": "1套",
             "disposal_type": "sale", "disposal_reason": "设备老旧闲置三年"}
 
@@ -230,6 +235,35 @@ ANSWERS = {
         "rent_check": {"rent_due": 46000, "rent_received": 46000, "receipt_method": "transfer", "received_on": TODAY,
                        "rent_opinion": "首年租金足额收缴"},
         "asset_lease.archive": {"archive_no": "ZC-2026-01"},
+    },
+    "land_contracting": {
+        **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},
+        "draft_plan": {"land_source": "reserved", "contract_method": "open_bid", "outsider_allowed": False,
+                       "planned_term_years": 5, "reserve_fee": 12800,
+                       "contract_plan": "面向本村农户公开竞价发包，期限5年，承包费每年12月底前交清，不得改变农业用途、不得建设永久性建筑"},
+        "publish_plan": {"plan_notice": "村东机动地32亩发包方案：公开竞价，期限5年，年承包费底价12800元，限本村农户", "plan_published_on": TODAY},
+        "township_review": {"township_decision": "approve", "township_opinion": "程序合法，予以备案", "township_doc_no": "青政土备〔2026〕4号"},
+        "village_bidding": {"bidding_method": "auction", "bidding_notice_on": TODAY, "bidder_count": 3, "best_bid": 14400,
+                            "best_bidder": "刘长根", "winner_is_member": True, "member_priority": "竞买人均为本村农户"},
+        "sc_bidding": {"sc_bidding_members": "王监委、李监委", "bidding_compliant": "compliant", "sc_bidding_opinion": "公开竞价，当场唱价，程序合规"},
+        "sign_contract": {"contractor": "刘长根", "contract_no": "LS-CB-2026-01", "contract_fee": 14400, "contract_term_years": 5,
+                          "contract_start": "2026-10-01", "contract_end": "2031-09-30"},
+        "register_contract": {"filing_result": "filed", "filing_opinion": "与方案和决议一致", "filing_no": "青农经承备〔2026〕6号"},
+        "land_contracting.publish_result": {"result_notice": "村东机动地32亩由刘长根承包，年承包费14400元，期限5年", "result_published_on": TODAY},
+        "land_contracting.archive": {"archive_no": "ZC-CB-2026-01"},
+    },
+    "collective_investment": {
+        **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},
+        "draft_plan": {"investment_plan": "现金入股8万元，占股8%，按股分红，不约定保底收益，五年期满退股收回本金",
+                       "counterparty_profile": "合作社2019年成立，近三年经审计均盈利，无失信记录", "risk_level": "medium",
+                       "risk_assessment": "客源受季节影响；约定每年审计并向村集体公开财务，亏损时可提前退股"},
+        "feasibility_review": {"feasibility_result": "feasible", "feasibility_opinion": "合作方经营稳定，方案可行，同意提交民主决策"},
+        "sign_contract": {"contract_no": "LS-TZ-2026-01", "invested_amount": 80000, "contract_term_years": 5, "agreed_return": 6400,
+                          "contract_start": TODAY, "contract_end": "2031-09-30", "paid_on": TODAY},
+        "register_ledger": {"ledger_result": "registered", "ledger_opinion": "协议与决议一致，无担保、借款条款，登记长期投资",
+                            "ledger_no": "青农经资〔2026〕LS-17"},
+        "collective_investment.publish_result": {"result_notice": "入股青山农旅专业合作社8万元，期限5年，约定年收益6400元",
+                                                 "result_published_on": TODAY},
     },
     "asset_disposal": {
         **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},

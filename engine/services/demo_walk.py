@@ -19,8 +19,8 @@ from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, LEASE, PROJECT_DITCH, PROJECT_ROAD, SQUARE,
-                           TEMP_ASSIST, TODAY, Copy, Share)
+                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, INVESTMENT, LAND_CONTRACT, LEASE, PROJECT_DITCH,
+                           PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, Copy, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -54,6 +54,9 @@ HISTORY = [
     Scene("homestead", "张建国户宅基地申请", HOMESTEAD),
     Scene("asset_disposal", "旧碾米机组变卖", DISPOSAL),
     Scene("asset_lease", "村集体原小学校舍出租", LEASE),
+    Scene("land_contracting", "村东机动地发包", LAND_CONTRACT),
+    # the yearly return checks come a year on: the demo stops once the investment is published
+    Scene("collective_investment", "入股青山农旅专业合作社", INVESTMENT, stop_after="publish_result"),
 ]
 STILL_OPEN = [
     Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"),

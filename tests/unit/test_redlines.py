@@ -222,6 +222,23 @@ def test_r8_guarantee_going_on_and_a_loan_stamped_without_resolution():
     assert check_matter(valid, BOOK, {"R8"}) == []
 
 
+def test_r8_an_investment_that_is_a_guarantee_or_a_loan_going_on():
+    lent = matter("collective_investment", [("draft_plan", 1, {})], {"investment_type": "lending", "amount": 200000})
+    hits = check_matter(lent, BOOK, {"R8"})
+    assert codes(hits, "R8") == ["banned_request"] and "出借集体资金属禁止事项" in hits[0].text
+    guarantee = matter("collective_investment", [("feasibility_review", 1, {})], {"investment_type": "guarantee"})
+    assert codes(check_matter(guarantee, BOOK, {"R8"}), "R8") == ["banned_request"]
+    # near misses: the same request refused, an equity investment worked on, a lending not yet touched
+    refused = matter("collective_investment", [("refuse", 1, {})], {"investment_type": "lending", "amount": 200000})
+    assert check_matter(refused, BOOK, {"R8"}) == []
+    equity = matter("collective_investment", [("draft_plan", 1, {})], {"investment_type": "equity", "amount": 200000})
+    assert check_matter(equity, BOOK, {"R8"}) == []
+    assert check_matter(matter("collective_investment", (), {"investment_type": "lending"}), BOOK, {"R8"}) == []
+    # the field is the item's own: an investment's answer is not read under the borrowing's name
+    other = matter("land_contracting", [("draft_plan", 1, {})], {"investment_type": "lending"})
+    assert check_matter(other, BOOK, {"R8"}) == []
+
+
 # -- R9 ---------------------------------------------------------------------------------------
 def test_r9_dibao_appraisal_published_too_short():
     short = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(4)}), ("first_review", 8, {})])
