@@ -19,8 +19,8 @@ from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, LEASE, PROJECT_DITCH, PROJECT_ROAD, SQUARE,
-                           TEMP_ASSIST, TODAY, Copy, Share)
+                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, LEASE, MEMBERSHIP, PROJECT_CHANGE, PROJECT_DITCH,
+                           PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, Copy, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -54,6 +54,8 @@ HISTORY = [
     Scene("homestead", "张建国户宅基地申请", HOMESTEAD),
     Scene("asset_disposal", "旧碾米机组变卖", DISPOSAL),
     Scene("asset_lease", "村集体原小学校舍出租", LEASE),
+    Scene("membership_confirmation", "王小雨集体经济组织成员身份确认", MEMBERSHIP),
+    Scene("project_change", "绿水村三组通组道路硬化路基换填变更", PROJECT_CHANGE),
 ]
 STILL_OPEN = [
     Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"),
