@@ -260,7 +260,7 @@ ANSWERS = {
     "membership_confirmation": {
         "council_examine": {"examined_by": "board", "member_elsewhere": "not_applicable", "elsewhere_check": "不涉及",
                             "council_finding": "meets", "council_opinion": "父母均为本集体成员，符合章程第八条，提交成员大会表决"},
-        "notify_meeting": {"meeting_notified_on": TODAY, "meeting_date": TODAY, "meeting_notice": "召开成员大会，审议新生儿成员身份确认事项"},
+        "notify_meeting": {"meeting_notified_on": TODAY, "meeting_notice": "召开成员大会，审议新生儿成员身份确认事项"},
         "member_vote": {"cm_total": 412, "cm_attendees": 318, "cm_for": 301, "cm_resolution": "同意确认王小雨为本集体经济组织成员"},
         "publish_list": {"list_published_on": TODAY},
         "file_township": {"roster_change": "成员名册新增1人", "filing_no": "青政集备〔2026〕7号", "filed_on": TODAY, "county_filed": True},

@@ -49,7 +49,7 @@ def examine(s: Scenario, finding: str = "meets", elsewhere: str = "not_applicabl
 
 def vote(s: Scenario, total: int = 300, attendees: int = 240, votes_for: int = 200) -> None:
     assert steps(s) == {"notify_meeting"}
-    s.do("notify_meeting", {"meeting_notified_on": "2026-03-03", "meeting_date": "2026-03-14",
+    s.do("notify_meeting", {"meeting_notified_on": "2026-03-03", "meeting_notice_photos": ["att-notice"],
                             "meeting_notice": "3月14日上午9时在村部召开成员大会，审议成员身份确认事项"},
          role="COLLECTIVE_ECON_ORG")
     (timer,) = s.matter.waiting_timers()
@@ -196,7 +196,8 @@ def test_attendance_and_consent_are_counted_against_all_members():
 def test_the_vote_cannot_count_more_than_came():
     s = start(NEWBORN)
     examine(s)
-    s.do("notify_meeting", {"meeting_notified_on": "2026-03-03", "meeting_date": "2026-03-14", "meeting_notice": "通知"},
+    s.do("notify_meeting", {"meeting_notified_on": "2026-03-03", "meeting_notice": "通知",
+                            "meeting_notice_photos": ["att-notice"]},
          role="COLLECTIVE_ECON_ORG")
     wait_past(s, P["membership_meeting_notice_days"], "member_vote")
     with pytest.raises(InvalidData) as err:
