@@ -60,7 +60,7 @@ MEMBERSHIP = {"application_source": "individual", "person_name": "王小雨", "p
               "household_head": "王建军", "villager_group": "三组", "hukou_status": "in_village", "basis": "birth",
               "application_reason": "父母均为本村集体经济组织成员，2026年1月出生并在本村落户；联系电话13800138000",
               "contact_phone": "13800138000"}
-PROJECT_CHANGE = {"project_ref": "绿水村三组通组道路硬化", "contract_no": "LS-HT-2026-03", "summary": "K0+400至K0+600段路基换填",
+PROJECT_CHANGE = {"project_ref": "LS-GC-2026-003 绿水村三组通组道路硬化", "contract_no": "LS-HT-2026-03", "summary": "K0+400至K0+600段路基换填",
                   "proposed_by": "contractor", "change_reason": "开挖发现软土路基，原设计无法满足承载要求",
                   "change_content": "换填碎石土200米，增加工程量约150立方米", "contract_price": 135000, "prior_changes_total": 0,
                   "change_direction": "increase", "amount": 8000, "new_total": 143000, "days_added": 7}
