@@ -61,6 +61,15 @@ INVESTMENT = {"project_name": "入股青山农旅专业合作社", "investment_t
 DISPOSAL = {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "location": "绿水村村部西侧碾米房", "quantity": "1套",
             "disposal_type": "sale", "disposal_reason": "设备老旧闲置三年"}
 
+MEMBERSHIP = {"application_source": "individual", "person_name": "王小雨", "person_count": 1, "id_number": "110101202601150021",
+              "household_head": "王建军", "villager_group": "三组", "hukou_status": "in_village", "basis": "birth",
+              "application_reason": "父母均为本村集体经济组织成员，2026年1月出生并在本村落户；联系电话13800138000",
+              "contact_phone": "13800138000"}
+PROJECT_CHANGE = {"project_ref": "LS-GC-2026-003 绿水村三组通组道路硬化", "contract_no": "LS-HT-2026-03", "summary": "K0+400至K0+600段路基换填",
+                  "proposed_by": "contractor", "change_reason": "开挖发现软土路基，原设计无法满足承载要求",
+                  "change_content": "换填碎石土200米，增加工程量约150立方米", "contract_price": 135000, "prior_changes_total": 0,
+                  "change_direction": "increase", "amount": 8000, "new_total": 143000, "days_added": 7}
+
 DECISION_STEPS = {
     "propose": {"proposal": "提请研究", "matter_source": "villager_suggestion", "meeting_type": "REP"},
     "deliberate": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议记录"},
@@ -281,5 +290,25 @@ ANSWERS = {
                           "received_on": TODAY, "ledger_filed_on": TODAY},
         "sc_proceeds_check": {"proceeds_match": True, "sc_proceeds_opinion": "入账金额与成交价一致"},
         "asset_disposal.archive": {"archive_no": "CZ-2026-01"},
+    },
+    "membership_confirmation": {
+        "council_examine": {"examined_by": "board", "member_elsewhere": "not_applicable", "elsewhere_check": "不涉及",
+                            "council_finding": "meets", "council_opinion": "父母均为本集体成员，符合章程第八条，提交成员大会表决"},
+        "notify_meeting": {"meeting_notified_on": TODAY, "meeting_notice": "召开成员大会，审议新生儿成员身份确认事项"},
+        "member_vote": {"cm_total": 412, "cm_attendees": 318, "cm_for": 301, "cm_resolution": "同意确认王小雨为本集体经济组织成员"},
+        "publish_list": {"list_published_on": TODAY},
+        "file_township": {"roster_change": "成员名册新增1人", "filing_no": "青政集备〔2026〕7号", "filed_on": TODAY, "county_filed": True},
+        "archive": {"archive_no": "JC05-2026-001"},
+    },
+    "project_change": {
+        "technical_review": {"supervisor_opinion": "监理单位现场核实，同意换填", "technical_result": "approve", "verified_amount": 7800,
+                             "technical_opinion": "换填方案符合公路路基施工技术规范，核定变更金额7800元"},
+        "tc_decide": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议研究同意路基换填变更"},
+        "sc_notice": {"sc_notified_on": TODAY},
+        "oversight_informed": {"oversight_ack": "noted", "oversight_note": "纳入下次联合检查"},
+        "publish_change": {"change_published_on": TODAY},
+        "sign_supplement": {"supplement_no": "LS-HT-2026-03-BC1", "supplement_amount": 7800, "new_contract_total": 142800,
+                            "new_completion_date": "2026-07-10", "supplement_signed_on": TODAY},
+        "archive": {"archive_no": "GC03-2026-001"},
     },
 }

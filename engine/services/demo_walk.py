@@ -19,7 +19,8 @@ from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, INVESTMENT, LAND_CONTRACT, LEASE, PROJECT_DITCH,
+                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, INVESTMENT, LAND_CONTRACT, LEASE, MEMBERSHIP,
+                           PROJECT_CHANGE, PROJECT_DITCH,
                            PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, Copy, Share)
 from .timers import advance_due_timers
 
@@ -57,6 +58,8 @@ HISTORY = [
     Scene("land_contracting", "村东机动地发包", LAND_CONTRACT),
     # the yearly return checks come a year on: the demo stops once the investment is published
     Scene("collective_investment", "入股青山农旅专业合作社", INVESTMENT, stop_after="publish_result"),
+    Scene("membership_confirmation", "王小雨集体经济组织成员身份确认", MEMBERSHIP),
+    Scene("project_change", "绿水村三组通组道路硬化路基换填变更", PROJECT_CHANGE),
 ]
 STILL_OPEN = [
     Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"),

@@ -126,6 +126,30 @@ def test_service_results_are_published_masked(site):
         assert private not in everything, private
 
 
+def test_a_membership_confirmation_names_the_person_and_masks_the_id_number(site):
+    client, _ = site
+    affairs = json_of(client, f"/public/api/{VILLAGE}/affairs")["matters"]
+    (member,) = [m for m in affairs if m["item"] == "membership_confirmation"]
+    shown = {f["label"]: f["text"] for r in member["records"] for f in r["fields"]}
+    assert member["subject"] == "王小雨" and shown["确认人员姓名"] == "王小雨"
+    assert shown["身份证号码"] == "1101**********0021" and shown["成员身份取得方式"] == "本集体成员生育（出生）"
+    assert shown["有表决权的成员总数"] == "412" and shown["同意人数"] == "301"
+    page = client.get(f"/public/{VILLAGE}/affairs/{member['matter_id']}").get_data(as_text=True)
+    for private in ("110101202601150021", "13800138000", "联系电话", "申请理由"):
+        assert private not in str(member) and private not in page, private
+
+
+def test_a_project_change_is_published_under_projects_with_its_supplement_contract(site):
+    client, _ = site
+    projects = json_of(client, f"/public/api/{VILLAGE}/projects")["matters"]
+    (change,) = [m for m in projects if m["item"] == "project_change"]
+    assert change["subject"] == "LS-GC-2026-003 绿水村三组通组道路硬化"
+    assert change["stages"] == ["变更决策", "“1+N”联合监管", "工程变更公示", "变更补充合同"]
+    shown = {f["label"]: f["text"] for r in change["records"] for f in r["fields"]}
+    assert shown["核定变更金额（元）"] == "7,800.00 元" and shown["增加工期（天）"] == "7" and shown["增加或核减"] == "增加"
+    assert shown["补充合同变更金额（元）"] == "7,800.00 元" and shown["变更后合同总价（元）"] == "142,800.00 元"
+    assert "补充合同文本（报乡镇备案）.pdf" in client.get(f"/public/{VILLAGE}/projects/{change['matter_id']}").get_data(as_text=True)
+
 def test_the_asset_register_shows_each_asset_with_its_lease_or_disposal(site):
     client, _ = site
     register = {a["asset"]: a for a in json_of(client, f"/public/api/{VILLAGE}/assets")["assets"]}
