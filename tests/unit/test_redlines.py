@@ -324,6 +324,17 @@ def test_r15_hospitality_reimbursed():
     assert check_matter(office, BOOK, {"R15"}) == []
 
 
+def test_r15_nonproductive_spending_once_spent():
+    def spent(category, purpose, steps=(("spend", 3, {"actual_amount": 480}),)):
+        return matter("nonproductive_expense", list(steps), {"nonprod_category": category, "purpose": purpose, "amount": 500})
+    [hit] = check_matter(spent("meeting", "村民代表会议误餐及烟酒"), BOOK, {"R15"})
+    assert (hit.check, hit.text) == ("banned_purpose", "开支用途含“烟酒”（禁止类开支）480 元")
+    assert check_matter(spent("condolence", "重阳节走访慰问80岁以上老人"), BOOK, {"R15"}) == []
+    # refused when applied for (the item's own gateway): nothing was spent, no finding
+    assert check_matter(spent("hospitality", "接待检查组", steps=()), BOOK, {"R15"}) == []
+    assert codes(check_matter(spent("shopping_cards", "节日慰问"), BOOK, {"R15"}), "R15") == ["banned_category"]
+
+
 # -- R16 --------------------------------------------------------------------------------------
 def test_r16_kinship_certificate_issued_and_a_stamp_without_register():
     kinship = matter("certificate", [("approve", 1, {}), ("stamp", 2, {"seal_register_no": "YZ-9"})],
