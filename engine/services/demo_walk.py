@@ -18,9 +18,9 @@ from ..errors import Forbidden
 from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
-from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, LEASE, PROJECT_DITCH, PROJECT_ROAD, SQUARE,
-                           TEMP_ASSIST, TODAY, Copy, Share)
+from .demo_answers import (ANSWERS, CERTIFICATE, DEMOCRATIC_FINANCE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY,
+                           DISASTER, DISPOSAL, EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, LEASE, PROJECT_DITCH,
+                           PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, VISIT, Copy, Quarter, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -54,6 +54,8 @@ HISTORY = [
     Scene("homestead", "张建国户宅基地申请", HOMESTEAD),
     Scene("asset_disposal", "旧碾米机组变卖", DISPOSAL),
     Scene("asset_lease", "村集体原小学校舍出租", LEASE),
+    Scene("democratic_finance", "上季度民主理财", DEMOCRATIC_FINANCE),
+    Scene("nonproductive_expense", "重阳节走访慰问高龄老人", VISIT),
 ]
 STILL_OPEN = [
     Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"),
@@ -163,6 +165,8 @@ class DemoWalk:
         for name, value in answer.items():
             if value is TODAY:
                 value = self.clock.now().astimezone(BEIJING).date().isoformat()
+            elif isinstance(value, Quarter):
+                value = value.resolve(self.clock.now().astimezone(BEIJING).date())
             elif isinstance(value, Copy):
                 value = data[str(value)]
             elif isinstance(value, Share):
