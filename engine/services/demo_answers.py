@@ -207,11 +207,11 @@ ANSWERS = {
         "archive": {"archive_no": "WW04-2026", "archive_files": FILE},
     },
     "democratic_finance": {
-        "review_vouchers": {"reviewers": "监委会主任李四、王监委、赵监委", "approved_count": 13, "questioned_count": 1,
+        "review_vouchers": {"reviewers": "监委会主任李桂兰、王建军、刘长青", "approved_count": 13, "questioned_count": 1,
                             "questioned_amount": 800, "voucher_findings": "记-03 重阳节慰问品未附签收单，存疑；其余13张审核通过"},
         "explain_vouchers": {"explanation": "记-03 为重阳节慰问8位高龄老人的慰问品，每人100元", "corrections": "补附老人签收单"},
         "rereview_vouchers": {"rereview_result": "accepted", "rereview_opinion": "记-03 已补签收单，予以认可"},
-        "sign_result": {"group_members": 5, "signed_members": 5, "signer_names": "李四、王五、赵六、钱七、孙八",
+        "sign_result": {"group_members": 5, "signed_members": 5, "signer_names": "李桂兰、王建军、刘长青、陈玉梅、张国华",
                         "review_conclusion": "本期14张凭证真实、合规，存疑1张已补齐手续"},
         "publish_result": {"result_published_on": TODAY},
         "archive": {"archive_no": "CW06-2026", "archive_files": FILE},
