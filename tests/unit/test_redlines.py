@@ -80,6 +80,17 @@ def test_r1_no_resolution_and_expense_before_it():
     assert check_matter(later, BOOK, {"R1"}) == []
 
 
+def test_r1_nonproductive_spending_dated_before_its_resolution():
+    early = matter("nonproductive_expense", DECISION + [("spend", 12, {"spent_on": on(6), "actual_amount": 1200})],
+                   {"amount": 1200})
+    assert [h.text for h in check_matter(early, BOOK, {"R1"})] == ["开支日期早于村民（代表）会议决议日期 4 天（先开支后决策）"]
+    after = matter("nonproductive_expense", DECISION + [("spend", 12, {"spent_on": on(11), "actual_amount": 1200})],
+                   {"amount": 1200})
+    assert check_matter(after, BOOK, {"R1"}) == []
+    below = matter("nonproductive_expense", [("spend", 12, {"spent_on": on(11), "actual_amount": 999})], {"amount": 999})
+    assert check_matter(below, BOOK, {"R1"}) == []          # under the township's 1,000 元: the 两委 decided
+
+
 # -- R2 ---------------------------------------------------------------------------------------
 def test_r2_two_committees_short_of_quorum_and_going_on():
     short = matter("expense_reimbursement", [("tc_decide", 1, {"tc_members": 7, "tc_attendees": 3, "tc_for": 2}),
