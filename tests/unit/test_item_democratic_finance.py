@@ -178,7 +178,7 @@ def test_metadata_lanes_supervision_and_what_is_published():
     assert info.calls == ()
     assert "SUPERVISION_COMMITTEE" in info.lanes and "TOWNSHIP_AGRI_ECON" in info.lanes
     for step, separate in (("review_vouchers", ("start",)), ("rereview_vouchers", ("start", "explain_vouchers")),
-                           ("sign_result", ("start",)), ("township_handle", ("start",))):
+                           ("sign_result", ("start", "explain_vouchers")), ("township_handle", ("start",))):
         check = info.steps[step]
         assert check.supervision and check.separate_from == separate, step
     assert info.steps["result_objection"].objection_intake
