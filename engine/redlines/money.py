@@ -153,19 +153,22 @@ def cash_within_float(m: MatterFacts, rule):
 
 @matter_rule("R15")
 def banned_spending(m: MatterFacts, rule):
-    if m.process_key != "expense_reimbursement":
+    """Spending of a banned kind (招待费, 礼品礼金, 烟酒, 购物卡), or declared under another kind with
+    a banned word in what it was for, in the items processes/redlines.toml lists."""
+    item = next((i for i in rule.thresholds.get("items", ()) if i["item"] == m.process_key), None)
+    if item is None or (item.get("spent") and not m.done(item["spent"])):
         return
     categories = rule.thresholds.get("banned_categories", {})
-    category = m.value("expense_category")
+    category, amount = m.value(item["category"]), m.number(item["amount"])
     if category in categories:
-        yield rule.hit(m, "banned_category", f"报销{categories[category]} {yuan(m.amount)}（禁止类开支）",
-                       {"expense_category": category, "amount": m.amount})
+        yield rule.hit(m, "banned_category", f"{item['verb']}{categories[category]} {yuan(amount)}（禁止类开支）",
+                       {item["category"]: category, item["amount"]: amount})
         return
-    purpose = str(m.value("purpose") or "")
-    words = [w for w in rule.thresholds.get("banned_words", ()) if w in purpose]
+    text = str(m.value(item["text"]) or "")
+    words = [w for w in rule.thresholds.get("banned_words", ()) if w in text]
     if words:
-        yield rule.hit(m, "banned_purpose", f"报销用途含{quoted('、'.join(words))}（禁止类开支）{yuan(m.amount)}",
-                       {"purpose": purpose, "amount": m.amount})
+        yield rule.hit(m, "banned_purpose", f"{item['verb']}用途含{quoted('、'.join(words))}（禁止类开支）{yuan(amount)}",
+                       {item["text"]: text, item["amount"]: amount})
 
 
 AUTH_FLAGS = {"works": "auth_works", "procurement": "auth_procurement", "public_welfare": "auth_public_welfare",

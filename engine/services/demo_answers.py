@@ -16,6 +16,20 @@ class Copy(str):
 class Share(float):
     """A share of the matter's estimated amount (prices a little under the estimate)."""
 
+
+class Quarter(str):
+    """Text about the last full quarter before the walk's date: "{start}" and "{end}" (its first and
+    last day), "{year}" and "{quarter}", and "{current}" (the name of the quarter the date is in)."""
+
+    def resolve(self, today) -> str:
+        quarter = (today.month - 1) // 3           # the last full quarter: 0 is the fourth of last year
+        year, quarter = (today.year, quarter) if quarter else (today.year - 1, 4)
+        first, last = 3 * quarter - 2, 3 * quarter
+        end = {3: 31, 6: 30, 9: 30, 12: 31}[last]
+        names = "一二三四"
+        return self.format(start=f"{year}-{first:02d}-01", end=f"{year}-{last:02d}-{end}", year=year,
+                           quarter=names[quarter - 1], current=f"{today.year}年第{names[(today.month - 1) // 3]}季度")
+
 PROJECT_ROAD = {"project_name": "绿水村三组通组道路硬化", "summary": "硬化三组至村部道路1.2公里，宽4.5米；工程联系人村委会13800138000",
                 "amount": 150000, "funding_source": "higher_level", "industry_dept": "transport",
                 "planned_start": "2026-04-01", "planned_end": "2026-06-30", "plan_documents": FILE}
@@ -47,6 +61,11 @@ def finance_period(year: int, quarter: int) -> dict:
             "period_end": f"{year}-{first + 2:02d}-{last_day}"}
 
 
+DEMOCRATIC_FINANCE = {"summary": Quarter("{year}年第{quarter}季度民主理财"), "period_start": Quarter("{start}"),
+                      "period_end": Quarter("{end}"), "period_month_count": 3, "voucher_count": 14, "voucher_total": 41250,
+                      "voucher_list": "记-01 村道养护 12,000元；记-02 办公用品 350元；记-03 重阳节慰问品 800元；……（共14张）"}
+VISIT = {"applicant_name": "王会计", "nonprod_category": "condolence", "purpose": "重阳节走访慰问80岁以上老人（每人100元慰问品）",
+         "amount": 800, "planned_on": TODAY, "participants": "一组张某、三组李某等8位80岁以上老人", "participant_count": 8}
 CERTIFICATE = {"applicant_name": "周明", "cert_type": "residence", "purpose": "子女入学，交县第二小学",
                "facts_claimed": "周明一家长期居住在绿水村一组"}
 DISASTER = {"disaster_type": "flood", "disaster_date": "2026-06-18", "disaster_summary": "连日暴雨，一组、三组低洼处农户房屋进水",
@@ -200,6 +219,24 @@ ANSWERS = {
         "supervision_review": {"supervision_result": "approve", "supervision_opinion": "真实完整，同意公开"},
         "publish_statement": {"statement_published_on": TODAY},
         "archive": {"archive_no": "WW04-2026", "archive_files": FILE},
+    },
+    "democratic_finance": {
+        "review_vouchers": {"reviewers": "监委会主任李桂兰、王建军、刘长青", "approved_count": 13, "questioned_count": 1,
+                            "questioned_amount": 800, "voucher_findings": "记-03 重阳节慰问品未附签收单，存疑；其余13张审核通过"},
+        "explain_vouchers": {"explanation": "记-03 为重阳节慰问8位高龄老人的慰问品，每人100元", "corrections": "补附老人签收单"},
+        "rereview_vouchers": {"rereview_result": "accepted", "rereview_opinion": "记-03 已补签收单，予以认可"},
+        "sign_result": {"group_members": 5, "signed_members": 5, "signer_names": "李桂兰、王建军、刘长青、陈玉梅、张国华",
+                        "review_conclusion": "本期14张凭证真实、合规，存疑1张已补齐手续"},
+        "publish_result": {"result_published_on": TODAY},
+        "archive": {"archive_no": "CW06-2026", "archive_files": FILE},
+    },
+    "nonproductive_expense": {
+        "tc_decide": {"tc_members": 7, "tc_attendees": 7, "tc_for": 7, "tc_minutes": "两委会议研究同意重阳节慰问高龄老人"},
+        "supervision_review": {"sc_reviewers": "监委会主任李四", "supervision_result": "approve", "supervision_opinion": "确属必要，标准合理"},
+        "spend": {"actual_amount": 800, "spent_on": TODAY, "actual_participant_count": 8, "invoice_no": "04405678"},
+        "book_voucher": {"voucher_no": "记-2026-10-031", "booked_on": TODAY, "disclosure_quarter": Quarter("{current}")},
+        "publish_expense": {"expense_published_on": TODAY},
+        "archive": {"archive_no": "CW07-2026-031", "archive_files": FILE},
     },
     "certificate": {
         "verify_facts": {"verification_method": "home_visit", "facts_verified": "verified", "verification_record": "入户核实属实",

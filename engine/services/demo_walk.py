@@ -18,10 +18,10 @@ from ..errors import Forbidden
 from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
-from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, INVESTMENT, LAND_CONTRACT, LEASE, MEMBERSHIP,
-                           PROJECT_CHANGE, PROJECT_DITCH,
-                           PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, Copy, Share)
+from .demo_answers import (ANSWERS, CERTIFICATE, DEMOCRATIC_FINANCE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY,
+                           DISASTER, DISPOSAL, EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, INVESTMENT, LAND_CONTRACT,
+                           LEASE, MEMBERSHIP, PROJECT_CHANGE, PROJECT_DITCH, PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, VISIT,
+                           Copy, Quarter, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -60,6 +60,8 @@ HISTORY = [
     Scene("collective_investment", "入股青山农旅专业合作社", INVESTMENT, stop_after="publish_result"),
     Scene("membership_confirmation", "王小雨集体经济组织成员身份确认", MEMBERSHIP),
     Scene("project_change", "绿水村三组通组道路硬化路基换填变更", PROJECT_CHANGE),
+    Scene("democratic_finance", "上季度民主理财", DEMOCRATIC_FINANCE),
+    Scene("nonproductive_expense", "重阳节走访慰问高龄老人", VISIT),
 ]
 STILL_OPEN = [
     Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"),
@@ -169,6 +171,8 @@ class DemoWalk:
         for name, value in answer.items():
             if value is TODAY:
                 value = self.clock.now().astimezone(BEIJING).date().isoformat()
+            elif isinstance(value, Quarter):
+                value = value.resolve(self.clock.now().astimezone(BEIJING).date())
             elif isinstance(value, Copy):
                 value = data[str(value)]
             elif isinstance(value, Share):

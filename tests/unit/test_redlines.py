@@ -93,6 +93,17 @@ def test_r1_a_reimbursement_decided_in_its_prior_approval():
     assert only("R1", approval, not_booked) == []                    # flagged when it is booked, not before
 
 
+def test_r1_nonproductive_spending_dated_before_its_resolution():
+    early = matter("nonproductive_expense", DECISION + [("spend", 12, {"spent_on": on(6), "actual_amount": 1200})],
+                   {"amount": 1200})
+    assert [h.text for h in check_matter(early, BOOK, {"R1"})] == ["开支日期早于村民（代表）会议决议日期 4 天（先开支后决策）"]
+    after = matter("nonproductive_expense", DECISION + [("spend", 12, {"spent_on": on(11), "actual_amount": 1200})],
+                   {"amount": 1200})
+    assert check_matter(after, BOOK, {"R1"}) == []
+    below = matter("nonproductive_expense", [("spend", 12, {"spent_on": on(11), "actual_amount": 999})], {"amount": 999})
+    assert check_matter(below, BOOK, {"R1"}) == []          # under the township's 1,000 元: the 两委 decided
+
+
 # -- R2 ---------------------------------------------------------------------------------------
 def test_r2_two_committees_short_of_quorum_and_going_on():
     short = matter("expense_reimbursement", [("tc_decide", 1, {"tc_members": 7, "tc_attendees": 3, "tc_for": 2}),
@@ -361,6 +372,17 @@ def test_r15_hospitality_reimbursed():
     assert codes(check_matter(disguised, BOOK, {"R15"}), "R15") == ["banned_purpose"]
     office = matter("expense_reimbursement", data={"expense_category": "management", "purpose": "购买办公用纸", "amount": 300})
     assert check_matter(office, BOOK, {"R15"}) == []
+
+
+def test_r15_nonproductive_spending_once_spent():
+    def spent(category, purpose, steps=(("spend", 3, {"actual_amount": 480}),)):
+        return matter("nonproductive_expense", list(steps), {"nonprod_category": category, "purpose": purpose, "amount": 500})
+    [hit] = check_matter(spent("meeting", "村民代表会议误餐及烟酒"), BOOK, {"R15"})
+    assert (hit.check, hit.text) == ("banned_purpose", "开支用途含“烟酒”（禁止类开支）480 元")
+    assert check_matter(spent("condolence", "重阳节走访慰问80岁以上老人"), BOOK, {"R15"}) == []
+    # refused when applied for (the item's own gateway): nothing was spent, no finding
+    assert check_matter(spent("hospitality", "接待检查组", steps=()), BOOK, {"R15"}) == []
+    assert codes(check_matter(spent("shopping_cards", "节日慰问"), BOOK, {"R15"}), "R15") == ["banned_category"]
 
 
 # -- R16 --------------------------------------------------------------------------------------
