@@ -53,6 +53,11 @@ EXTREME_POVERTY = {"applicant_name": "陈桂芬", "applicant_category": "elderly
                    "living_situation": "82岁独居，无子女，无劳动能力和生活来源"}
 DILAPIDATED = {"applicant_name": "孙德福", "household_size": 2, "target_group": "dibao", "house_address": "绿水村四组孙家岭8号",
                "house_condition": "土坯房，后墙开裂，屋面漏雨"}
+MEDICAL = {"applicant_name": "吴春花", "id_number": "110101196804153326", "applicant_category": "illness", "hospital": "县人民医院",
+           "diagnosis": "尿毒症，规律血液透析", "total_cost": 68000, "insurance_paid": 38000, "critical_paid": 12000,
+           "out_of_pocket": 18000}
+MONITORING = {"household_head": "赵铁柱", "household_size": 4, "risk_source": "self_report", "risk_type": "expense_surge",
+              "risk_description": "妻子吴春花患尿毒症长期透析，年自付医疗费约1.8万元，户主外出务工收入减少"}
 def finance_period(year: int, quarter: int) -> dict:
     """The start form of a quarter's 村级财务公开."""
     first = 3 * quarter - 2
@@ -195,6 +200,34 @@ ANSWERS = {
         "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "同意公布"},
         "publish_result": {"result_published_on": TODAY},
         "archive": {"archive_no": "TK-2026-004"},
+    },
+    "medical_assistance": {
+        "village_check": {"materials_complete": True, "category_confirmed": True, "check_record": "材料齐全，非低保、特困对象，需入户调查"},
+        "home_visit": {"visited_on": TODAY, "household_size": 4, "household_income": 26000, "hardship_confirmed": True,
+                       "visit_finding": "自付医疗费1.8万元，家庭年收入2.6万元，基本生活严重困难"},
+        "township_review": {"township_decision": "forward", "township_opinion": "符合因病致贫重病患者条件，经济状况核对无异常"},
+        "publish_review": {"review_published_on": TODAY},
+        "county_decide": {"eligible_costs": 15000, "received_this_year": 0, "county_decision": "grant",
+                          "deductible_applied": 5000, "ratio_applied": 50, "approved_amount": 5000,
+                          "county_opinion": "政策范围内自付1.5万元，扣除起付标准5000元后按50%救助"},
+        "record_payment": {"paid_amount": Copy("approved_amount"), "paid_on": TODAY},
+        "prepare_notice": {"result_notice": "吴春花，因病致贫重病患者，医疗救助5000元"},
+        "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "公示内容不含病情和身份证号，同意公示"},
+        "publish_result": {"result_published_on": TODAY},
+    },
+    "poverty_monitoring": {
+        "verify": {"visited_on": TODAY, "per_capita_income": 6200, "severe_hardship": True, "review_mode": "rep",
+                   "verify_finding": "人均纯收入6200元，低于监测范围；医疗支出大，饮水、住房有保障"},
+        "rep_appraisal": {"rep_total": 30, "rep_attendees": 25, "rep_for": 23},
+        "sc_review": {"sc_result": "approve", "sc_opinion": "评议程序合规，同意公示"},
+        "publish_proposed": {"proposed_published_on": TODAY},
+        "township_review": {"township_decision": "agree", "township_opinion": "同意纳入，报县级确认"},
+        "county_confirm": {"county_decision": "confirm", "monitoring_type": "sudden", "county_opinion": "确认为突发严重困难户",
+                           "entered_on": TODAY},
+        "assist_plan": {"main_measure": "social_security", "measures": "落实医疗救助；户主安排村保洁公益性岗位",
+                        "responsible_cadre": "乡镇驻村干部李明"},
+        "recheck": {"recheck_on": TODAY, "current_income": 6900, "stable_months": 0, "basic_needs_secure": True,
+                    "recheck_result": "continue", "recheck_record": "公益性岗位已上岗，收入回升"},
     },
     "dilapidated_housing": {
         "appraisal": {"rep_total": 40, "rep_attendees": 32, "rep_for": 30, "appraisal_opinion": "同意列入改造"},

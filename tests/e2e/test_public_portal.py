@@ -110,7 +110,8 @@ def test_service_results_are_published_masked(site):
     for m in results:
         by_item.setdefault(m["item"], []).append(m)
     assert set(by_item) == {"dibao", "temporary_assistance", "homestead", "disability_subsidy", "dilapidated_housing",
-                            "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate"}
+                            "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate", "medical_assistance",
+                            "poverty_monitoring"}
     wang = next(m for m in by_item["dibao"] if m["subject"] == "王*山")
     shown = {f["label"]: f["text"] for r in wang["records"] for f in r["fields"]}
     assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
@@ -121,8 +122,19 @@ def test_service_results_are_published_masked(site):
     assert disability["残疾类别"] == disability["残疾等级"] == "（依法不公开）" and disability["护理补贴（元/月）"] == "100.00 元"
     (certificate,) = by_item["certificate"]
     assert certificate["subject"] == "实际居住情况证明" and "周明" not in str(certificate), "published when the matter ended, without the person"
+    (medical,) = by_item["medical_assistance"]           # 医疗救助: the name, the village, the category and the amount
+    assert medical["subject"] == "吴*花" and "绿水村" in str(json_of(client, f"/public/api/{VILLAGE}/results")["village"])
+    review, result = medical["records"]
+    assert review["stage"] == "审核结果公示" and {f["label"] for f in review["fields"]} == {"患者姓名", "救助对象类别", "公示日期"}
+    assert result["stage"] == "救助结果公示" and {f["label"]: f["text"] for f in result["fields"]} == {
+        "患者姓名": "吴*花", "救助对象类别": "因病致贫重病患者", "救助金额（元）": "5,000.00 元"}
+    assert review["documents"] == result["documents"] == []
+    (monitoring,) = by_item["poverty_monitoring"]
+    assert monitoring["subject"] == "赵*柱" and [r["stage"] for r in monitoring["records"]] == ["拟纳入监测对象公示"]
+    assert {f["label"] for r in monitoring["records"] for f in r["fields"]} == {"户主姓名", "公示日期"}
     everything = str(results)
-    for private in ("王大山", "赵秀兰", "张建国", "13800138000", "110101196503071234", "6222000000001234", "27号", "脑溢血"):
+    for private in ("王大山", "赵秀兰", "张建国", "13800138000", "110101196503071234", "6222000000001234", "27号", "脑溢血",
+                    "吴春花", "赵铁柱", "尿毒症", "透析", "110101196804153326", "县人民医院", "6200"):
         assert private not in everything, private
 
 

@@ -136,6 +136,18 @@ def test_r2_villager_meeting_by_households():
     assert codes(check_matter(short, BOOK, {"R2"}), "R2") == ["quorum_short"]
 
 
+def test_r2_poverty_monitoring_appraisal_short_and_a_household_told_it_is_not_included():
+    short = matter("poverty_monitoring", [("rep_appraisal", 1, {"rep_total": 30, "rep_attendees": 19, "rep_for": 19}),
+                                          ("sc_review", 2, {})])
+    assert codes(check_matter(short, BOOK, {"R2"}), "R2") == ["quorum_short"]
+    refused = matter("poverty_monitoring", [("rep_appraisal", 1, {"rep_total": 30, "rep_attendees": 24, "rep_for": 12}),
+                                            ("notify_not_included", 2, {})])
+    assert check_matter(refused, BOOK, {"R2"}) == [], "a failed appraisal that ends in 未纳入监测 is no violation"
+    passed = matter("poverty_monitoring", [("rep_appraisal", 1, {"rep_total": 30, "rep_attendees": 20, "rep_for": 11}),
+                                           ("sc_review", 2, {})])
+    assert check_matter(passed, BOOK, {"R2"}) == []
+
+
 # -- R3 ---------------------------------------------------------------------------------------
 def test_r3_plan_sent_too_late_before_the_party_meeting():
     late = matter("major_decision", [("send_plan", 1, {"plan_sent_on": on(1)}), ("review", 2, {})])
@@ -205,6 +217,14 @@ def test_r6_subsidy_paid_before_the_acceptance():
     assert check_matter(after, BOOK, {"R6"}) == []
 
 
+def test_r6_medical_assistance_paid_above_the_amount_decided():
+    decided = [("county_decide", 1, {"approved_amount": 5000})]
+    over = matter("medical_assistance", decided + [("record_payment", 3, {"paid_amount": 5000.01})])
+    assert codes(check_matter(over, BOOK, {"R6"}), "R6") == ["paid_above_approved"]
+    exact = matter("medical_assistance", decided + [("record_payment", 3, {"paid_amount": 5000})])
+    assert check_matter(exact, BOOK, {"R6"}) == []
+
+
 # -- R7 ---------------------------------------------------------------------------------------
 def test_r7_lease_below_the_reserve_price_and_off_platform():
     below = matter("asset_lease", [("reserve_review", 1, {"reserve_price": 42000}),
@@ -257,6 +277,24 @@ def test_r9_dibao_appraisal_published_too_short():
     assert [h.check for h in hits] == ["publicity_short"] and "4 天后即办理下一步（应不少于 7 天）" in hits[0].text
     full = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(1)}), ("first_review", 8, {})])
     assert check_matter(full, BOOK, {"R9"}) == []
+
+
+def test_r9_poverty_monitoring_publicity_before_inclusion_and_before_removal():
+    days = PARAMS["poverty_monitoring_publicity_days"]
+    short = matter("poverty_monitoring", [("publish_proposed", 1, {"proposed_published_on": on(1)}),
+                                          ("township_review", days, {})])
+    assert [h.check for h in check_matter(short, BOOK, {"R9"})] == ["publicity_short"]
+    full = matter("poverty_monitoring", [("publish_proposed", 1, {"proposed_published_on": on(1)}),
+                                         ("township_review", days + 1, {})])
+    assert check_matter(full, BOOK, {"R9"}) == []
+    removed_early = matter("poverty_monitoring", [("publish_proposed", 1, {"proposed_published_on": on(1)}),
+                                                  ("township_review", days + 1, {}),
+                                                  ("publish_removal", 200, {"removal_published_on": on(200)}),
+                                                  ("township_remove", 201, {})])
+    hits = check_matter(removed_early, BOOK, {"R9"})
+    assert [h.check for h in hits] == ["publicity_short"] and "拟消除风险户公示" in hits[0].text
+    unposted = matter("poverty_monitoring", [("township_remove", 201, {})])
+    assert [h.check for h in check_matter(unposted, BOOK, {"R9"})] == ["publicity_missing"]
 
 
 def test_r9_objection_filed_online_never_registered():
