@@ -97,13 +97,15 @@ ANSWERS = {
     "dibao": {
         "accept_application": {"acceptance": "accept", "acceptance_note": "材料齐全，予以受理", "accepted_on": TODAY},
         "investigate": {"info_check_result": "无车辆、无工商登记，存款低于标准", "home_visit_record": "两名工作人员入户，住房简陋",
-                        "neighbour_visit_record": "走访邻居三户，情况属实", "verified_income": 380, "complex_case": False},
+                        "neighbour_visit_record": "走访邻居三户，情况属实", "verified_income": 380, "complex_case": False,
+                        "hold_appraisal": True},
         "appraisal": {"appraisal_on": TODAY, "panel_total": 9, "panel_reps": 6, "ballots_cast": 9, "votes_for": 8, "votes_against": 1},
         "sc_review": {"sc_reviewers": "监委会主任李四", "sc_result": "approve", "sc_opinion": "无记名投票，当场唱票，程序合规"},
-        "publish_appraisal": {"appraisal_notice": "申请人王大山（身份证110101196503071234，电话13800138000）户3人，评议同意8票",
-                              "appraisal_published_on": TODAY},
         "first_review": {"first_review_opinion": "recommend", "first_review_reason": "家庭人均收入低于当地低保标准",
                          "proposed_allowance": 900},
+        "publish_first_review": {"first_review_notice": "申请人王大山（身份证110101196503071234，电话13800138000）户3人，"
+                                                        "评议同意8票，初审建议确认",
+                                 "first_review_published_on": TODAY},
         "county_review": {"materials_opinion": "材料齐全", "home_check_sampled": True},
         "home_check": {"home_checked_on": TODAY, "home_check_staff": "县民政局赵、钱", "home_check_record": "与调查结果一致"},
         "confirm": {"confirm_decision": "approve", "confirm_reason": "符合低保条件", "covered_persons": Copy("household_size"),
