@@ -14,7 +14,8 @@ disclosure namespace:
     </xiaowei:publish>
 
 A field not listed is never published. `term="long"` marks a 长期公示: the notice stays up, not only
-for a publicity period (a 低保 household's confirmed allowance, 民发〔2021〕57号第二十七条). A call activity may carry `<xiaowei:publishCalled
+for a publicity period (a 低保 household's confirmed allowance, 民发〔2021〕57号第二十七条).
+A call activity may carry `<xiaowei:publishCalled
 section="project"/>`: what the called process publishes is then filed under that section (四议两公开
 called by a project belongs to the project). Reading and checking happen at load time (a wrong
 declaration refuses the file with the element and line, in Chinese); `disclose` turns a matter's data

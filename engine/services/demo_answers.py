@@ -58,13 +58,20 @@ DISPOSAL = {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "l
 
 DECISION_STEPS = {
     "propose": {"proposal": "提请研究", "matter_source": "villager_suggestion", "meeting_type": "REP"},
-    "deliberate": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议记录"},
+    "deliberate": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议记录",
+                   "tc_township_cadres": "镇包村干部刘明"},
     "send_plan": {"plan_sent_on": TODAY, "plan_text": "实施方案"},
-    "review": {"pm_total": 32, "pm_attendees": 25, "pm_for": 22, "pm_minutes": "党员大会记录（签到25人）"},
-    "resolve_rep": {"rep_total": 40, "rep_attendees": 31, "rep_for": 27, "resolution": "同意按方案实施"},
-    "publish_resolution": {"resolution_notice": "决议公开", "resolution_published_on": TODAY},
+    "review": {"pm_total": 32, "pm_attendees": 25, "pm_for": 22, "pm_minutes": "党员大会记录（签到25人）",
+               "pm_township_cadres": "镇包村干部刘明"},
+    "resolve_rep": {"rep_total": 40, "rep_attendees": 31, "rep_for": 27, "resolution": "同意按方案实施",
+                    "rep_township_cadres": "镇包村干部刘明、镇农经站王会计"},
+    "draft_resolution_notice": {"resolution_notice": "决议事项、表决情况及实施方案"},
+    "review_resolution_notice": {"resolution_notice_review": "approve", "resolution_notice_review_opinion": "与会议记录一致"},
+    "publish_resolution": {"resolution_published_on": TODAY},
     "implement": {"person_in_charge": "村委会主任", "implementation_report": "已按决议组织实施"},
-    "major_decision.publish_result": {"result_notice": "实施结果公开"},
+    "draft_result_notice": {"result_notice": "实施结果公开"},
+    "review_result_notice": {"result_notice_review": "approve", "result_notice_review_opinion": "与实施情况一致"},
+    "major_decision.publish_result": {"result_published_on": TODAY},
     "major_decision.archive": {"archive_no": "JC-2026-01"},
 }
 SQUARE = {"summary": "修建村文化广场及健身设施", "amount": 260000}

@@ -15,7 +15,7 @@ from engine.services import Actor, audit, definitions, matters, views
 from engine.services.publishing import content_hash
 from engine.services.timers import advance_due_timers
 from engine.store.models import AuditEvent, PublishedRecord
-from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, with_evidence
+from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, post_notice, with_evidence
 
 SYSTEM = Actor.system()
 PROJECT = {"project_name": "通组道路硬化", "summary": "硬化通组道路1.2公里，联系人电话13812345678", "amount": 80000,
@@ -166,14 +166,14 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
         advance_due_timers(ctx, SYSTEM)
         d = do(ctx, other, matters.get_matter(ctx, other, d["id"]), "review", REVIEW)
         d = do(ctx, other, d, "resolve_rep", RESOLVE)
-        d = do(ctx, other, d, "publish_resolution", {"resolution_notice": "决议公开", "resolution_published_on": "2026-03-20"})
+        d = post_notice(ctx, other, d, "resolution", "决议公开", "2026-03-20")
         (row,) = records(ctx, d["id"])
         first = row.publicity_task_id
         assert row.section == "village_affairs" and first and row.subject == "修建村文化广场"
         d = do(ctx, other, d, "resolution_objection", {"objection": "票数有误"})
         assert records(ctx, d["id"])[0].publicity_task_id is None, "an objection ends the running period"
         fixed.advance(timedelta(days=1))
-        d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_upheld": False})
+        d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_conclusion": "dismissed"})
     (row,) = records(ctx, d["id"])
     assert row.publicity_task_id not in (None, first) and row.publicity_ends_at == fixed.now() + timedelta(days=3)
     assert len(records(ctx, m["id"])) == 6, "the project's records are its own"
@@ -190,11 +190,12 @@ def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
         advance_due_timers(ctx, SYSTEM)
         m = do(ctx, other, matters.get_matter(ctx, other, m["id"]), "review", REVIEW)
         m = do(ctx, other, m, "resolve_rep", RESOLVE)
-        m = do(ctx, other, m, "publish_resolution", {"resolution_notice": "决议公开", "resolution_published_on": "2026-03-20"})
+        m = post_notice(ctx, other, m, "resolution", "决议公开", "2026-03-20")
     (row,) = records(ctx, m["id"])
     assert (row.section, row.source_process, row.process_key, row.stage) == ("project", "major_decision", "village_project", "决议公开")
     shown = {f["label"]: f["text"] for f in row.fields}
     assert shown["赞成票数"] == "25" and shown["到会代表人数"] == "30" and shown["决议内容"] == RESOLVE["resolution"]
+    assert shown["列席村民代表会议的乡镇（包村）干部"] == RESOLVE["rep_township_cadres"]
     assert row.publicity_task_id is not None
 
 
