@@ -222,7 +222,7 @@ def test_a_new_record_or_a_cancellation_changes_the_pages(ctx):
     app = create_app({"TESTING": True, "SECRET_KEY": "portal-test"}, context=ctx)
     client = app.test_client()
     before = client.get(f"/public/{VILLAGE}/results")
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"))
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     after = client.get(f"/public/{VILLAGE}/results", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"] and "王*山" in after.get_data(as_text=True)
     matters.cancel_matter(ctx, Actor.system(), matter["id"], "申请人撤回申请")
@@ -235,7 +235,7 @@ def test_a_new_record_or_a_cancellation_changes_the_pages(ctx):
 # -- objections filed online ----------------------------------------------------------------------
 def open_notice(ctx):
     """A 低保 appraisal notice in its publicity period, and a client on the portal."""
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"))
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     app = create_app({"TESTING": True, "SECRET_KEY": "portal-test"}, context=ctx)
     return app, matter
 
@@ -264,7 +264,7 @@ def test_an_objection_filed_online_reaches_the_supervision_committee(ctx):
     assert seen["text"] and seen.get("name") is None and seen.get("phone") is None, "only the committee sees who objected"
 
     done = committee.post(f"/api/v1/tasks/{intake['id']}/complete", json={"data": task["suggested_data"]}, headers=headers)
-    assert done.status_code == 200 and [s["step_id"] for s in done.json["ready_steps"]] == ["reverify_appraisal"]
+    assert done.status_code == 200 and [s["step_id"] for s in done.json["ready_steps"]] == ["reverify_first_review"]
     registered = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"][0]
     assert registered["registered_by"] == "jianwei" and registered["registered_at"] is not None
     assert client.get(f"/public/api/{VILLAGE}/publicity").json["periods"] == [], "an objection ends the period"

@@ -271,11 +271,11 @@ def test_r8_an_investment_that_is_a_guarantee_or_a_loan_going_on():
 
 
 # -- R9 ---------------------------------------------------------------------------------------
-def test_r9_dibao_appraisal_published_too_short():
-    short = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(4)}), ("first_review", 8, {})])
+def test_r9_dibao_first_review_published_too_short():
+    short = matter("dibao", [("publish_first_review", 1, {"first_review_published_on": on(4)}), ("county_review", 8, {})])
     hits = check_matter(short, BOOK, {"R9"})
     assert [h.check for h in hits] == ["publicity_short"] and "4 天后即办理下一步（应不少于 7 天）" in hits[0].text
-    full = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(1)}), ("first_review", 8, {})])
+    full = matter("dibao", [("publish_first_review", 1, {"first_review_published_on": on(1)}), ("county_review", 8, {})])
     assert check_matter(full, BOOK, {"R9"}) == []
 
 
@@ -298,7 +298,7 @@ def test_r9_poverty_monitoring_publicity_before_inclusion_and_before_removal():
 
 
 def test_r9_objection_filed_online_never_registered():
-    m = matter("dibao", [("publish_appraisal", 1, {})])
+    m = matter("dibao", [("publish_first_review", 1, {})])
     closed = OpenObjection(7, m.id, at(2), period_closed=True)
     assert [h.check for h in only("R9", m, objections=(closed,))] == ["objection_unresolved"]
     running = OpenObjection(8, m.id, at(2), period_closed=False)
