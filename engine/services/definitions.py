@@ -444,30 +444,21 @@ def township_items(ctx, actor, township: str) -> list[dict]:
 
 # -- the browser modeler (api/web/views/modeler.py) ---------------------------------------------------
 def version_source(ctx, actor, key: str, version_id: int) -> dict:
-    """A stored version's BPMN text for the modeler, laid out (BPMNDI generated when the file has
-    none or an incomplete one), and whether the actor may save a new draft from it (a township
-    item of a township the actor administers; a county item is read-only here).
+    """A stored version's BPMN text for the modeler (the web layer lays out a file without a
+    complete diagram), and whether the actor may save a new draft from it (a township item of a
+    township the actor administers; a county item is read-only here).
 
     Raises:
         NotFound: no such version of the item, or its township's items are out of the actor's sight.
         Forbidden: the actor administers no township (a county item), or not the item's township.
     """
-    from render.bpmndi import diagram_problems, with_diagram
-
     with ctx.uow(readonly=True) as uow:
         version = _version_of(uow, actor, key, version_id, "在建模器中打开本乡镇特色清单事项")
         if version.owner_org is None and not any(actor.is_admin_of(uow.lineage(u.code))
                                                  for u in uow.orgs.list("township")):
             raise Forbidden("在建模器中查看县级清单事项需要乡镇或县级管理员")
         file = version.info["file"]
-        text = version.files[file]
-        laid_out = False
-        try:
-            if diagram_problems(text.encode("utf-8"), file):
-                text, laid_out = with_diagram(text.encode("utf-8"), file).decode("utf-8"), True
-        except Exception:  # noqa: BLE001 - an unplaceable file opens as it is; the modeler says what it lacks
-            pass
-        return {**_version_row(version, {}), "file": file, "xml": text, "laid_out": laid_out,
+        return {**_version_row(version, {}), "file": file, "xml": version.files[file],
                 "editable": version.owner_org is not None, "township": version.owner_org}
 
 
@@ -487,50 +478,3 @@ def save_model(ctx, actor, township: str, file: str, xml: str) -> dict:
     main = stored[0]
     return {"stored": stored, "report": check_version(ctx, actor, main["key"], main["version_id"])}
 
-
-NEW_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-                  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-                  id="defs_new_item" targetNamespace="https://xiaowei.example/processes">
-  <bpmn:process id="new_item" name="新建事项" isExecutable="true">
-    <bpmn:extensionElements>
-      <spiffworkflow:properties>
-        <spiffworkflow:property name="list_code" value="" />
-        <spiffworkflow:property name="category" value="村务管理" />
-        <spiffworkflow:property name="policy_basis" value="" />
-      </spiffworkflow:properties>
-    </bpmn:extensionElements>
-    <bpmn:laneSet id="lanes_new_item">
-      <bpmn:lane id="VILLAGE_COMMITTEE" name="村民委员会">
-        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>handle</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>end</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start" name="发起" />
-    <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="handle" />
-    <bpmn:userTask id="handle" name="办理">
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="deadline" value="P5D" />
-        </spiffworkflow:properties>
-        <camunda:formData>
-          <camunda:formField id="handling_opinion" label="办理意见" type="string">
-            <camunda:validation><camunda:constraint name="required" /></camunda:validation>
-          </camunda:formField>
-        </camunda:formData>
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f_end" sourceRef="handle" targetRef="end" />
-    <bpmn:endEvent id="end" name="办结" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
-
-
-def new_item_template() -> str:
-    """A new township item for the modeler: one start, one step in a lane, one end, laid out."""
-    from render.bpmndi import with_diagram
-
-    return with_diagram(NEW_ITEM.encode("utf-8"), "new_item.bpmn").decode("utf-8")

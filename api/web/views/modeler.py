@@ -17,6 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from engine.definitions import CATEGORIES
 from engine.errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
 from engine.services import definitions
+from render.bpmndi import diagram_problems, with_diagram
 
 from ...rest import ctx
 from ..blueprint import bp
@@ -47,6 +48,58 @@ def bpmn_js_version() -> str | None:
         return json.loads((base / "package.json").read_text("utf-8"))["version"]
     except (OSError, ValueError, KeyError):
         return None
+
+
+NEW_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+                  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                  id="defs_new_item" targetNamespace="https://xiaowei.example/processes">
+  <bpmn:process id="new_item" name="新建事项" isExecutable="true">
+    <bpmn:extensionElements>
+      <spiffworkflow:properties>
+        <spiffworkflow:property name="list_code" value="" />
+        <spiffworkflow:property name="category" value="村务管理" />
+        <spiffworkflow:property name="policy_basis" value="" />
+      </spiffworkflow:properties>
+    </bpmn:extensionElements>
+    <bpmn:laneSet id="lanes_new_item">
+      <bpmn:lane id="VILLAGE_COMMITTEE" name="村民委员会">
+        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>handle</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>end</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" name="发起" />
+    <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="handle" />
+    <bpmn:userTask id="handle" name="办理">
+      <bpmn:extensionElements>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="deadline" value="P5D" />
+        </spiffworkflow:properties>
+        <camunda:formData>
+          <camunda:formField id="handling_opinion" label="办理意见" type="string">
+            <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+          </camunda:formField>
+        </camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f_end" sourceRef="handle" targetRef="end" />
+    <bpmn:endEvent id="end" name="办结" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def laid_out(text: str, file: str) -> tuple[str, bool]:
+    """The text with a generated diagram (BPMNDI) when it has none or an incomplete one, and whether
+    it was laid out here; a file the layout cannot place opens as it is (the modeler says why)."""
+    try:
+        if diagram_problems(text.encode("utf-8"), file):
+            return with_diagram(text.encode("utf-8"), file).decode("utf-8"), True
+    except Exception:  # noqa: BLE001 - the import in the browser names what it cannot draw
+        pass
+    return text, False
 
 
 @bp.route("/vendor/bpmn-js/<version>/<path:name>")
@@ -80,6 +133,7 @@ def _modeler_page(source: dict, township: str | None, status: int = 200):
 @bp.route("/authoring/<key>/versions/<int:version_id>/model")
 def modeler(key, version_id):
     source = definitions.version_source(ctx(), actor(), key, version_id)
+    source["xml"], source["laid_out"] = laid_out(source["xml"], source["file"])
     return _modeler_page(source, source["township"] or request.args.get("township"))
 
 
@@ -91,7 +145,7 @@ def modeler_new():
     township = township if township in codes else (codes[0] if codes else None)
     if township is None:
         raise Forbidden("新建特色清单事项需要乡镇或县级管理员")
-    source = {"xml": definitions.new_item_template(), "editable": True, "file": "new_item.bpmn",
+    source = {"xml": laid_out(NEW_ITEM, "new_item.bpmn")[0], "editable": True, "file": "new_item.bpmn",
               "key": None, "version_id": None, "name": "新建事项", "state_name": "未保存",
               "laid_out": True, "township": township}
     return _modeler_page(source, township)
