@@ -167,3 +167,31 @@ def _login(page, site, username: str) -> None:
     page.fill("#password", "xiaowei-demo")
     page.locator("main").get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(r"/tasks$"))
+
+
+def test_a_new_item_from_the_template_with_its_lane_chosen_from_the_roles(site, desktop, screenshots, tmp_path, admin):
+    page = desktop
+    problems = watch(page)
+    walk = Walk(page, site, screenshots, tmp_path)
+    walk.login(admin)
+    walk.open("/authoring?township=qingshan_town", "authoring")
+    page.locator("main").get_by_role("link", name="新建事项（建模器）").click()
+    opened(page, problems)
+    expect(page.locator("#properties h2")).to_have_text("事项")
+    page.fill('#properties [name="id"]', "qingshan_seal")
+    page.locator('#properties [name="id"]').press("Tab")
+    page.fill('#properties [name="name"]', "青山镇印章使用")
+    page.locator('#properties [name="name"]').press("Tab")
+    page.evaluate("(() => { const m = window.xiaoweiModeler;"
+                  " m.get('selection').select(m.get('elementRegistry').get('VILLAGE_COMMITTEE')); })()")
+    expect(page.locator("#properties h2")).to_contain_text("VILLAGE_COMMITTEE")
+    page.select_option('#properties [name="role"]', "PARTY_BRANCH")
+    expect(page.locator("#status")).to_contain_text("村党组织")
+    walk.shot("new-item")
+    page.get_by_role("button", name="保存为草稿").click()
+    expect(page.locator("#status")).to_contain_text("已保存为草稿")
+    expect(page).to_have_url(re.compile(r"/authoring/qingshan_seal/versions/\d+/model$"))
+    stored = latest(site.ctx, "qingshan_seal")
+    assert stored["state"] == "draft" and stored["info"]["name"] == "青山镇印章使用"
+    assert stored["info"]["lanes"] == {"PARTY_BRANCH": "村党组织"} and stored["info"]["start_role"] == "PARTY_BRANCH"
+    assert problems == []

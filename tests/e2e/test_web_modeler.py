@@ -124,14 +124,18 @@ def test_saving_needs_the_token_and_the_township(ctx, web):
 def test_a_county_item_opens_read_only_and_a_new_item_from_the_template(ctx, web):
     with ctx.uow(readonly=True) as uow:
         county = uow.definitions.current("finance_disclosure").id
+    listing = web.get("/authoring?township=qingshan_town").get_data(as_text=True)
+    assert f"/authoring/finance_disclosure/versions/{county}/model" in listing and "村级财务公开" in listing
     opened = web.get(f"/authoring/finance_disclosure/versions/{county}/model")
     assert opened.status_code == 200 and "只读" in opened.get_data(as_text=True)
+    assert "没有完整的布局" not in opened.get_data(as_text=True)          # shipped items carry their diagram
     data = page_data(opened)
     assert data["editable"] is False and "保存为草稿" not in opened.get_data(as_text=True)
     new = web.get("/authoring/model/new?township=qingshan_town")
     assert new.status_code == 200
     assert_accessible(new)
     template = page_data(new)
+    assert "没有完整的布局" not in new.get_data(as_text=True)
     assert template["editable"] and template["township"] == "qingshan_town"
     assert 'id="start"' in template["xml"] and 'id="handle"' in template["xml"] and "<bpmndi:BPMNShape" in template["xml"]
     # the template as it is is a valid item (its check finds what the administrator must still fill in)

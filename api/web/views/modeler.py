@@ -147,7 +147,7 @@ def modeler_new():
         raise Forbidden("新建特色清单事项需要乡镇或县级管理员")
     source = {"xml": laid_out(NEW_ITEM, "new_item.bpmn")[0], "editable": True, "file": "new_item.bpmn",
               "key": None, "version_id": None, "name": "新建事项", "state_name": "未保存",
-              "laid_out": True, "township": township}
+              "laid_out": False, "township": township}
     return _modeler_page(source, township)
 
 
