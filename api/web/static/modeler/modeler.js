@@ -263,12 +263,19 @@ function showReport(report, title) {
     const onDiagram = mark(f.element, f.severity, f.message);
     const row = add('tr', { class: 'finding-' + f.severity, 'data-element': f.element || '' });
     row.append(add('td', {}, f.severity === 'error' ? '错误' : '警告'), add('td', {}, f.rule),
-      add('td', {}, (f.element || '') + (f.line ? '（第 ' + f.line + ' 行）' : '') + (onDiagram ? '' : '')),
+      add('td', {}, (f.element || '') + (f.line ? '（第 ' + f.line + ' 行）' : '') + where(f.element, onDiagram)),
       add('td', {}, f.message));
     row.addEventListener('click', () => focus(f.element));
     body.append(row);
   });
+  document.getElementById('report').hidden = report.findings.length === 0;
   card.hidden = false;
+}
+
+function where(id, onDiagram) {
+  if (!id || onDiagram) return '';
+  const root = canvas.getRootElement();
+  return root && root.businessObject && root.businessObject.id === id ? '（事项）' : '（不在图上）';
 }
 
 function focus(id) {
@@ -285,11 +292,12 @@ async function post(url, body) {
     headers: { 'Content-Type': 'application/json', 'X-CSRFToken': data.csrf, 'Accept': 'application/json' },
     body: JSON.stringify(body || {})
   });
-  let answer;
-  try { answer = await response.json(); } catch (e) {
-    answer = { ok: false, message: response.status === 400 ? '页面已过期，请复制保存下载的 BPMN 后刷新页面' : '服务器没有回答（' + response.status + '）' };
+  const type = response.headers.get('Content-Type') || '';
+  if (!type.includes('application/json')) {       // sent to the login page, or the page's token expired
+    return { ok: false, message: '没有保存：登录或本页已过期（' + response.status + '）。请先点“下载 BPMN”留存修改，' +
+      '在新标签页重新登录后再打开本页保存。' };
   }
-  return answer;
+  return response.json();
 }
 
 async function save() {
@@ -308,6 +316,7 @@ async function save() {
       }
       return;
     }
+    dirty = false;
     const main = answer.stored[0];
     data.key = main.key;
     data.version_id = main.version_id;
@@ -342,6 +351,12 @@ async function download() {
 }
 
 // -- start ---------------------------------------------------------------------------------------
+let dirty = false;
+modeler.on('commandStack.changed', () => { dirty = true; });
+window.addEventListener('beforeunload', event => {
+  if (dirty && data.editable) { event.preventDefault(); event.returnValue = ''; }
+});
+
 modeler.on('selection.changed', event => show(event.newSelection[0] || (opening.done && canvas.getRootElement())));
 modeler.on('element.changed', event => {
   const current = selection.get()[0] || canvas.getRootElement();
@@ -354,6 +369,7 @@ modeler.on('element.changed', event => {
     const rest = keepDataNames(moddle, warnings);
     canvas.zoom('fit-viewport', 'auto');
     opening.done = true;
+    dirty = false;
     show(canvas.getRootElement());
     say(rest.length ? '已打开（有 ' + rest.length + ' 处无法识别的内容：' + rest.map(w => w.message).join('；') + '）'
       : (data.editable ? '已打开，可以编辑' : '已打开（只读）'), rest.length > 0);
