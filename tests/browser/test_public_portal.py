@@ -72,7 +72,7 @@ def find_the_village(v: Villager) -> None:
 def read_the_road_project(v: Villager) -> None:
     v.tab("工程项目")
     v.shot("projects")
-    v.page.get_by_role("link", name="绿水村三组通组道路硬化").click()
+    v.page.get_by_role("link", name="绿水村三组通组道路硬化", exact=True).click()
     expect(v.page.locator("h1")).to_have_text("绿水村三组通组道路硬化")
     stages = v.page.locator("ol.timeline .record .stage")
     expect(stages.first).to_have_text("决议公开")

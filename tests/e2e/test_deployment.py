@@ -80,8 +80,12 @@ def drive(https: list[Http], env: dict) -> Ledger:
     users = user_units(https[0], "lushui_village")
     clients = [Client(n, http, "lushui_village", users, ledger, stop, "deploy", random.randrange(1 << 30))
                for n, http in enumerate(https)]
+    kinds = crash_load.PROCESSES
     for i in range(MATTERS):
+        # each kind in turn (the client would pick at random: six seal uses, 1 run in 64, fired no timer)
+        crash_load.PROCESSES = (kinds[i % len(kinds)],)
         clients[i % 2].start_matter()
+    crash_load.PROCESSES = kinds
     assert len(ledger.starts) == MATTERS
     seen = {matter_id: 0 for matter_id, _ in ledger.starts}
     for _ in range(60):
