@@ -286,6 +286,7 @@ ANSWERS = {
                      "proposed_goods": "棉被24床"},
         "publish_list": {"list_notice": "12户名单（户主姓名、受灾情况、拟救助款物）", "list_published_on": TODAY},
         "township_review": {"township_decision": "approve", "township_opinion": "同意"},
+        "county_approval": {"county_decision": "approve", "county_opinion": "灾情属实，同意救助"},
         "approve_amounts": {"approved_households": 12, "household_amount": 2000, "approved_total": 24000, "approved_goods": "棉被24床",
                             "approval_no": "青民救〔2026〕6号"},
         "distribute": {"distributor": "村委会主任", "distributed_on": TODAY, "distributed_households": 12, "distributed_total": 24000,
