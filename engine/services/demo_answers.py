@@ -190,7 +190,8 @@ ANSWERS = {
         "archive": {"archive_no": "HN-2026-017"},
     },
     "extreme_poverty": {
-        "investigate": {"no_work_ability": True, "no_income_source": True, "no_able_supporter": True,
+        "investigate": {"verified_age": 82, "disability_kind": "none", "disability_grade": "none",
+                        "no_work_ability": True, "no_income_source": True, "no_able_supporter": True,
                         "self_care_ability": "partial", "investigation_finding": "三无条件属实"},
         "appraise": {"panel_total": 9, "panel_attendees": 8, "panel_for": 8, "appraisal_opinion": "一致同意"},
         "publish_initial": {"initial_opinion": "初审符合特困供养条件", "initial_published_on": TODAY},
