@@ -44,7 +44,7 @@ TEMP_ASSIST = {"applicant_name": "李小梅", "household_size": 4, "hardship_typ
                "hardship_description": "丈夫突发脑溢血住院，自付医疗费4.6万元", "requested_amount": 3000, "urgent": False}
 HOMESTEAD = {"applicant_name": "张建国", "household_members": 5, "application_reason": "儿子成家分户，现住房不足",
              "site_location": "绿水村二组张家湾27号东侧空地，东至村道、南至张某宅、西至水塘、北至林地", "land_type": "construction",
-             "applied_area": 120, "storeys": 2, "floor_area": 220}
+             "applied_area": 120, "storeys": 2, "floor_area": 220, "has_groups": True}
 DISABILITY = {"applicant_name": "赵秀兰", "disability_cert_no": "11010119700505102443", "disability_category": "physical",
               "disability_level": 2, "household_dibao": True, "needs_long_term_care": True, "apply_living": True, "apply_care": True}
 FARM_SUBSIDY = {"subsidy_year": 2026, "household_head": "刘长根", "contract_no": "110101200101020031J",
@@ -168,6 +168,7 @@ ANSWERS = {
         "issue_approval": {"approval_no": "青宅批〔2026〕031号", "planning_permit_no": "乡字第2026-031号", "approved_area": 120,
                            "approved_on": TODAY},
         "publish_result": {"result_notice": "张建国户宅基地审批结果", "result_published_on": TODAY},
+        "county_filing": {"filed_on": TODAY, "filing_no": "县农宅备〔2026〕031号", "filing_note": "材料齐全，予以备案"},
         "stake_out": {"staked_on": TODAY, "stake_record": "按批准位置、四至和面积放样"},
         "report_completion": {"completed_on": TODAY},
         "completion_check": {"checked_on": TODAY, "complies": True, "completion_record": "按批准面积、层数建设"},
