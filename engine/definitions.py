@@ -56,13 +56,14 @@ class Step:
     # ((data name, role, label), ...): whether the one completing it also holds that role in the
     # village, written by the service (never typed): a director who is also the secretary signs once
     actor_holds: tuple = ()
+    split_total: str | None = None # a money field the services check against the stored related matters (R4)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "process_key": self.process_key, "role": self.role,
                 "deadline": self.deadline, "multi_instance": self.multi_instance,
                 "role_variable": self.role_variable, "supervision": self.supervision,
                 "separate_from": list(self.separate_from), "objection_intake": self.objection_intake,
-                "policy_basis": self.policy_basis,
+                "policy_basis": self.policy_basis, "split_total": self.split_total,
                 "publications": [p.as_dict() for p in self.publications],
                 "actor_holds": [{"name": name, "role": role, "label": label} for name, role, label in self.actor_holds],
                 "form": [f.as_dict() for f in self.form.fields]}
@@ -433,11 +434,14 @@ def _step(element, key, lane, filename) -> Step:
             raise DefinitionError(filename, eid, f"时限 deadline 有误：{exc.message}") from None
     separate = tuple(x.strip() for x in props.get("separate_from", "").split(",") if x.strip())
     form = _form_of(element, filename)
+    split_total = props.get("split_total", "").strip() or None
+    if split_total and not any(f.name == split_total and f.type == "money" for f in form.fields):
+        raise DefinitionError(filename, eid, f"split_total 应为本步骤表单中的金额字段：{split_total}")
     return Step(eid, element.get("name") or eid, key, lane, form,
                 props.get("deadline") or None, props.get("role_variable") or None, mi,
                 props.get("supervision", "").lower() == "true", separate,
                 props.get("objection_intake", "").lower() == "true", props.get("policy_basis") or None,
-                actor_holds=_actor_holds(props.get("actor_holds", ""), form, filename, eid))
+                actor_holds=_actor_holds(props.get("actor_holds", ""), form, filename, eid), split_total=split_total)
 
 
 def _actor_holds(text: str, form: Form, filename: str, eid: str) -> tuple:

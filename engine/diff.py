@@ -14,7 +14,7 @@ META = {"name": "名称", "list_code": "清单编码", "category": "类别", "po
         "start_role": "发起角色"}
 STEP = {"name": "名称", "role": "办理角色", "deadline": "时限", "separate_from": "职责分离",
         "supervision": "监督点", "objection_intake": "异议受理", "policy_basis": "政策依据",
-        "multi_instance": "多实例", "role_variable": "角色变量"}
+        "multi_instance": "多实例", "role_variable": "角色变量", "split_total": "台账合计核对"}
 FIELD = {"label": "标签", "type": "类型", "required": "必填", "min": "下限", "max": "上限",
          "minlength": "最短", "maxlength": "最长", "options": "选项"}
 

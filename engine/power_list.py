@@ -2,6 +2,8 @@
 so what villagers read is what the engine runs (`xiaowei processes doc`)."""
 from __future__ import annotations
 
+import re
+
 from bpmn_reader import condition_clause
 from bpmn_reader import duration_words as _duration_words
 
@@ -78,6 +80,9 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
         if step.separate_from:
             others = ("发起人" if s == "start" else info.steps[s].name for s in step.separate_from)
             notes.append("不得由" + "、".join(others) + "办理人办理")
+        if step.split_total:
+            label = next(f.label for f in step.form.fields if f.name == step.split_total)
+            notes.append(f"“{re.sub(r'（[^（）]*）$', '', label)}”不得小于平台台账所载同类事项与本次之和")
         notes += [f"公开（{SECTIONS[p.section]}·{p.stage}）" for p in step.publications]
         limit = duration_words(step.deadline, parameters, all_fields)
         lines.append(f"| {step.name} | {role} | {limit or '—'} | {fields} | {'；'.join(notes)} |")

@@ -38,10 +38,14 @@ def publicity_long_enough(m: MatterFacts, rule):
 
 @matter_rule("R16")
 def certificate_and_seal_register(m: MatterFacts, rule):
+    # The national list and the province's additions (the rule's names), and whatever the township
+    # added to its certificate_negative_list: the list in force when the matter started.
     negative = rule.thresholds.get("negative_list", {})
-    if m.process_key == "certificate" and m.value("cert_type") in negative and (m.done("stamp") or m.done("register")):
-        yield rule.hit(m, "negative_list", f"出具了负面清单内的证明：{negative[m.value('cert_type')]}",
-                       {"cert_type": m.value("cert_type")})
+    in_force = set(negative) | set(m.params.get("certificate_negative_list") or ())
+    cert_type = m.value("cert_type")
+    if m.process_key == "certificate" and cert_type in in_force and (m.done("stamp") or m.done("register")):
+        what = negative.get(cert_type, "本乡镇增列的不得出具事项")
+        yield rule.hit(m, "negative_list", f"出具了负面清单内的证明：{what}", {"cert_type": cert_type})
     for item, step, field in (("seal_use", "stamp", "register_no"), ("certificate", "stamp", "seal_register_no")):
         if m.process_key == item and m.done(step) and not str(m.value(field) or "").strip():
             yield rule.hit(m, "seal_unregistered", "已盖章但没有用印登记编号", {field: m.value(field)})

@@ -44,7 +44,7 @@ TEMP_ASSIST = {"applicant_name": "李小梅", "household_size": 4, "hardship_typ
                "hardship_description": "丈夫突发脑溢血住院，自付医疗费4.6万元", "requested_amount": 3000, "urgent": False}
 HOMESTEAD = {"applicant_name": "张建国", "household_members": 5, "application_reason": "儿子成家分户，现住房不足",
              "site_location": "绿水村二组张家湾27号东侧空地，东至村道、南至张某宅、西至水塘、北至林地", "land_type": "construction",
-             "applied_area": 120, "storeys": 2, "floor_area": 220}
+             "applied_area": 120, "storeys": 2, "floor_area": 220, "has_groups": True}
 DISABILITY = {"applicant_name": "赵秀兰", "disability_cert_no": "11010119700505102443", "disability_category": "physical",
               "disability_level": 2, "household_dibao": True, "needs_long_term_care": True, "apply_living": True, "apply_care": True}
 FARM_SUBSIDY = {"subsidy_year": 2026, "household_head": "刘长根", "contract_no": "110101200101020031J",
@@ -177,6 +177,7 @@ ANSWERS = {
         "issue_approval": {"approval_no": "青宅批〔2026〕031号", "planning_permit_no": "乡字第2026-031号", "approved_area": 120,
                            "approved_on": TODAY},
         "publish_result": {"result_notice": "张建国户宅基地审批结果", "result_published_on": TODAY},
+        "county_filing": {"filed_on": TODAY, "filing_no": "县农宅备〔2026〕031号", "filing_note": "材料齐全，予以备案"},
         "stake_out": {"staked_on": TODAY, "stake_record": "按批准位置、四至和面积放样"},
         "report_completion": {"completed_on": TODAY},
         "completion_check": {"checked_on": TODAY, "complies": True, "completion_record": "按批准面积、层数建设"},
@@ -199,7 +200,8 @@ ANSWERS = {
         "archive": {"archive_no": "HN-2026-017"},
     },
     "extreme_poverty": {
-        "investigate": {"no_work_ability": True, "no_income_source": True, "no_able_supporter": True,
+        "investigate": {"verified_age": 82, "disability_kind": "none", "disability_grade": "none",
+                        "no_work_ability": True, "no_income_source": True, "no_able_supporter": True,
                         "self_care_ability": "partial", "investigation_finding": "三无条件属实"},
         "appraise": {"panel_total": 9, "panel_attendees": 8, "panel_for": 8, "appraisal_opinion": "一致同意"},
         "publish_initial": {"initial_opinion": "初审符合特困供养条件", "initial_published_on": TODAY},
@@ -295,6 +297,7 @@ ANSWERS = {
                      "proposed_goods": "棉被24床"},
         "publish_list": {"list_notice": "12户名单（户主姓名、受灾情况、拟救助款物）", "list_published_on": TODAY},
         "township_review": {"township_decision": "approve", "township_opinion": "同意"},
+        "county_approval": {"county_decision": "approve", "county_opinion": "灾情属实，同意救助"},
         "approve_amounts": {"approved_households": 12, "household_amount": 2000, "approved_total": 24000, "approved_goods": "棉被24床",
                             "approval_no": "青民救〔2026〕6号"},
         "distribute": {"distributor": "村委会主任", "distributed_on": TODAY, "distributed_households": 12, "distributed_total": 24000,
@@ -309,12 +312,13 @@ ANSWERS = {
         **{f"major_decision.{k}" if "." not in k else k: v for k, v in DECISION_STEPS.items()},
         "inventory": {"register_no": "ZC-0012", "book_value": 380000, "ownership_clear": True, "current_status": "2019年撤并后闲置",
                       "inventory_opinion": "权属清晰"},
-        "draft_plan": {"lease_plan": "整体出租，租期10年，年租金一年一付，竞买人须为依法设立的企业", "use_restrictions": "限文化、养老用途"},
+        "draft_plan": {"lease_plan": "整体出租，租期10年，年租金一年一付，竞买人须为依法设立的企业", "use_restrictions": "限文化、养老用途",
+                       "outsiders_admitted": True},
         "appraisal": {"appraisal_method": "agency", "appraised_value": 40000},
         "reserve_review": {"reserve_price": 42000, "reserve_review_no": "青农经评〔2026〕5号", "reserve_review_opinion": "核定首年租金底价"},
         "publish_plan": {"plan_notice": "原小学校舍出租方案公示", "plan_published_on": TODAY},
         "village_bidding": {"bidding_method": "auction", "bidding_notice_on": TODAY, "bidder_count": 3, "best_bid": 46000,
-                            "best_bidder": "青山文化传播有限公司"},
+                            "best_bidder": "青山文化传播有限公司", "best_bidder_outsider": True},
         "sc_bidding": {"sc_bidding_members": "王监委、李监委", "bidding_compliant": "compliant", "sc_bidding_opinion": "竞价公开，程序合规"},
         "sign_contract": {"lessee": "青山文化传播有限公司", "contract_no": "ZL-2026-01", "contract_price": 46000,
                           "contract_term_years": 10, "lease_start": "2026-07-01", "lease_end": "2036-06-30"},

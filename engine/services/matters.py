@@ -22,6 +22,7 @@ from .links import link_cited_matters, links_of
 from .parameters import effective_parameters
 from .definitions import withdrawn_notice
 from .persistence import load_matter, save_matter
+from .splitting import check_split_total
 
 MAX_SUBJECT = 200
 DUPLICATE_WINDOW = timedelta(days=1)     # same item, village and subject within it: asked first
@@ -189,6 +190,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         lineage = uow.lineage(record.village_code)
         cleaned, events = matter.complete(task_id, data, protected=record.params, labels=parameter_labels(ctx),
                                           holds=lambda role: actor.reaches(lineage, role))
+        check_split_total(ctx, uow, record, matter.bundle.step(item.process_key, item.step_id), cleaned)
         now = clock.now()
         link_cited_matters(ctx, uow, actor, form, cleaned, record, item.step_id, now)
         item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now

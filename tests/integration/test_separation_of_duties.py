@@ -76,6 +76,22 @@ def test_the_seal_keeper_does_not_stamp_what_they_approved(ctx):
             "stamped_on": "2026-03-02", "stamped_copy": [stamped]})
 
 
+def test_the_seal_keeper_who_checked_a_fact_does_not_approve_it(ctx):
+    """A routine fact: the keeper checks it, but the approval is someone else's."""
+    applicant = person("villager", "APPLICANT")
+    both = person("both", "VILLAGE_COMMITTEE", "SEAL_KEEPER")
+    copy = attachments.upload_attachment(ctx, applicant, "申请书.pdf", PDF)["id"]
+    m = matters.start_matter(ctx, applicant, "seal_use", V, "居住事实证明用印", {
+        "applicant_name": "张三", "seal_kind": "village_committee", "use_type": "routine_fact", "purpose": "居住证明",
+        "document_title": "证明", "impressions": 1, "involved_amount": 0, "document_copy": [copy]})
+    m = matters.complete_step(ctx, both, ready(m, "keeper_check"), {"keeper_result": "certify", "keeper_note": "属实"})
+    approve = {"director_name": "赵六", "director_decision": "approve", "director_opinion": "同意"}
+    with pytest.raises(Forbidden, match="办理“印章管理人核实证明事实”的人不得办理“村委会主任审批签字”"):
+        matters.complete_step(ctx, both, ready(m, "director_sign"), approve)
+    m = matters.complete_step(ctx, person("director", "VILLAGE_COMMITTEE"), ready(m, "director_sign"), approve)
+    assert "stamp" in {s["step_id"] for s in m["ready_steps"]}
+
+
 def test_the_starter_of_a_project_does_not_sign_its_oversight(ctx):
     starter = person("starter", "TWO_COMMITTEES", "SUPERVISION_COMMITTEE")
     m = matters.start_matter(ctx, starter, "village_project", V, "村道", {

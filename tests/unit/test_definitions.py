@@ -179,3 +179,18 @@ def test_form_limits_are_read_names_and_an_unknown_one_is_refused():
     assert load({"p.bpmn": bpmn(body)}, params={"amount_cap"}).bundle("p").info.reads == {"amount_cap"}
     misspelt = SIMPLE.replace('<bpmn:userTask id="work" name="办理"/>', field.format(limit="amount_cpa"))
     assert "amount_cpa" in refused({"p.bpmn": bpmn(misspelt)}, params={"amount_cap"}).problem
+
+
+def _split_item(field_type: str, names: str = "total") -> bytes:
+    work = ('<bpmn:userTask id="work" name="台账核查"><bpmn:extensionElements><spiffworkflow:properties>'
+            f'<spiffworkflow:property name="split_total" value="{names}"/></spiffworkflow:properties>'
+            f'<camunda:formData><camunda:formField id="total" label="合计" type="{field_type}"/></camunda:formData>'
+            '</bpmn:extensionElements></bpmn:userTask>')
+    return bpmn(SIMPLE.replace('<bpmn:userTask id="work" name="办理"/>', work))
+
+
+def test_split_total_names_a_money_field_of_its_own_step():
+    assert load({"p.bpmn": _split_item("money")}).bundle("p").info.steps["work"].split_total == "total"
+    for item in (_split_item("long"), _split_item("money", names="elsewhere")):
+        err = refused({"p.bpmn": item})
+        assert err.element == "work" and "split_total" in str(err)

@@ -211,7 +211,24 @@ def sale_plan_objection_upheld_then_stopped() -> Scenario:
     return finished(s, "流拍，终止处置")
 
 
-def assignment_result_objection_upheld() -> Scenario:
+def upheld(s: Scenario, action: str, refer: bool = False) -> None:
+    """An upheld objection to the result: the deal is suspended at once, the 两委 says what happens."""
+    assert steps(s) == {"suspend_deal"} and s.ready()["suspend_deal"][0].role == "TWO_COMMITTEES"
+    s.do("suspend_deal", {"deal_suspended_on": "2026-05-25", "upheld_action": action,
+                          "upheld_reason": "受让方为村干部亲属控股企业，未申报回避，成交无效",
+                          "unwind_record": "通知受让方中止履行，暂停交割；解除合同，退还已收价款",
+                          "unwind_evidence": ["att-unwind-1"], "refer_discipline": refer}, role="TWO_COMMITTEES")
+
+
+def objection_upheld(s: Scenario) -> None:
+    object_during(s, "result_objection")
+    s.do("reverify_result", {"verification_finding": "受让方为村干部亲属控股企业，未申报回避", "objection_upheld": True},
+         role="TWO_COMMITTEES")
+
+
+def assignment_result_objection_upheld_deal_redone() -> Scenario:
+    """民法典第一百五十四条: a deal struck by collusion is void. The deal is suspended and undone,
+    the 纪委 looks into the cadre, and the asset is traded again under the decided plan."""
     s = start("assign")
     inventoried(s)
     priced(s, 300000)
@@ -220,13 +237,52 @@ def assignment_result_objection_upheld() -> Scenario:
     platform(s, 320000)
     sold(s, 320000)
     publish_result(s)
-    object_during(s, "result_objection")
-    s.do("reverify_result", {"verification_finding": "受让方为村干部亲属控股企业，未申报回避", "objection_upheld": True},
-         role="TWO_COMMITTEES")
-    assert steps(s) == {"discipline_review"}
+    objection_upheld(s)
+    upheld(s, "relist", refer=True)
+    assert steps(s) == {"discipline_review"} and s.ready()["discipline_review"][0].role == "TOWNSHIP_DISCIPLINE"
     s.do("discipline_review", {"discipline_finding": "属实", "discipline_measures": "accountability"},
          role="TOWNSHIP_DISCIPLINE")
-    return finished(s, "异议成立，已移交纪委处理")
+    platform(s, 330000)                               # traded again, the plan and reserve price unchanged
+    sold(s, 330000)
+    publish_result(s)
+    wait_past(s, P["disposal_result_publicity_days"], "update_ledger")
+    ledger_checked_archived(s, 330000)
+    return finished(s, "处置完成")
+
+
+def sale_result_objection_upheld_plan_redecided() -> Scenario:
+    s = start("sale")
+    inventoried(s)
+    priced(s, 10000)
+    decided_and_published(s)
+    wait_past(s, P["disposal_plan_publicity_days"], "village_bidding")
+    village_bids(s, 10500)
+    sold(s, 10500)
+    publish_result(s)
+    objection_upheld(s)
+    upheld(s, "redecide")
+    assert steps(s) == {"draft_plan"}, "the plan and reserve price are decided again"
+    priced(s, 15000)
+    reject_major_decision(s)
+    return finished(s, "未通过决策")
+
+
+def scrap_result_objection_upheld_then_ended() -> Scenario:
+    """A scrapped asset cannot be traded again: the matter is re-decided or ended with its reason."""
+    s = start("scrap")
+    inventoried(s)
+    scrap_appraised(s)
+    decided_and_published(s)
+    wait_past(s, P["disposal_plan_publicity_days"], "scrap_approval")
+    s.do("scrap_approval", {"scrap_decision": "approve", "scrap_opinion": "同意报废"}, role="TOWNSHIP_GOV")
+    s.do("write_off", {"disposal_record": "拆解", "residual_income": 800, "write_off_evidence": ["att-scrap-1"]},
+         role="COLLECTIVE_ECON_ORG")
+    publish_result(s)
+    objection_upheld(s)
+    upheld(s, "relist")
+    assert steps(s) == {"suspend_deal"}, "a scrapped asset cannot be traded again: choose again"
+    upheld(s, "stop")
+    return finished(s, "异议成立，撤销交易并终止处置")
 
 
 def ownership_unclear() -> Scenario:
@@ -244,7 +300,8 @@ def decision_rejected() -> Scenario:
 
 
 SCENARIOS = [sale_by_village_bidding, transfer_on_the_platform_with_rework, scrap_approved, scrap_refused,
-             sale_plan_objection_upheld_then_stopped, assignment_result_objection_upheld, ownership_unclear,
+             sale_plan_objection_upheld_then_stopped, assignment_result_objection_upheld_deal_redone,
+             sale_result_objection_upheld_plan_redecided, scrap_result_objection_upheld_then_ended, ownership_unclear,
              decision_rejected]
 
 
@@ -316,6 +373,22 @@ def test_no_deal_below_the_reserve_price(bidders, best_bid, deal):
     s = at_bidding()
     village_bids(s, best_bid, bidders=bidders)
     assert steps(s) == ({"sign_contract"} if deal else {"no_deal"})
+
+
+def test_an_upheld_result_objection_suspends_the_deal_and_says_why():
+    s = start("assign")
+    inventoried(s)
+    priced(s, 300000)
+    decided_and_published(s)
+    wait_past(s, P["disposal_plan_publicity_days"], "platform_listing")
+    platform(s, 320000)
+    sold(s, 320000)
+    publish_result(s)
+    objection_upheld(s)
+    assert steps(s) == {"suspend_deal"}, "never straight to an end: the deal is suspended first"
+    with pytest.raises(InvalidData) as err:
+        s.do("suspend_deal", {"upheld_action": "stop", "refer_discipline": False})
+    assert set(err.value.errors) == {"deal_suspended_on", "upheld_reason", "unwind_record", "unwind_evidence"}
 
 
 def test_price_and_payment_rules():

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from engine.registry import check_override, load_parameters
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "asset_lease"
@@ -19,10 +20,16 @@ P = default_parameters()
 PLATFORM = P["lease_platform_threshold"]
 
 
-def start(parameters: dict | None = None) -> Scenario:
-    s = Scenario(KEY, {"asset_name": "村集体原小学校舍", "asset_category": "operating", "location": "村部东侧",
-                       "quantity": "建筑面积1200平方米", "lease_method": "lease", "term_years": 10,
-                       "lease_reason": "闲置校舍出租增加集体收入"}, parameters=parameters)
+OPERATING = {"asset_name": "村集体原小学校舍", "asset_category": "operating", "location": "村部东侧",
+             "quantity": "建筑面积1200平方米", "lease_method": "lease", "term_years": 10,
+             "lease_reason": "闲置校舍出租增加集体收入"}
+LAND = {"asset_name": "村集体北山四荒地", "asset_category": "resource", "location": "北山坡",
+        "quantity": "150亩", "lease_method": "contract_out", "term_years": 30,
+        "lease_reason": "四荒地招标发包，发展林果种植"}
+
+
+def start(parameters: dict | None = None, data: dict | None = None) -> Scenario:
+    s = Scenario(KEY, data or OPERATING, parameters=parameters)
     assert steps(s) == {"inventory"} and s.ready()["inventory"][0].role == "COLLECTIVE_ECON_ORG"
     return s
 
@@ -35,10 +42,11 @@ def inventoried(s: Scenario, clear: bool = True) -> None:
          role="COLLECTIVE_ECON_ORG")
 
 
-def planned_and_priced(s: Scenario, reserve) -> None:
+def planned_and_priced(s: Scenario, reserve, outsiders: bool = True) -> None:
     """Plan, appraisal and the township's reserve-price review, up to the called 四议两公开."""
     assert steps(s) == {"draft_plan"}
     s.do("draft_plan", {"lease_plan": "整体出租，期限10年，年付", "use_restrictions": "不得改变为居住用途",
+                        "outsiders_admitted": outsiders,
                         "draft_contract": ["att-draft-1"], "plan_minutes": ["att-minutes-1"]}, role="TWO_COMMITTEES")
     s.do("appraisal", {"appraisal_method": "market", "appraised_value": reserve, "appraisal_report": ["att-survey-1"]},
          role="COLLECTIVE_ECON_ORG")
@@ -62,18 +70,19 @@ def to_listing(s: Scenario, reserve, channel: str) -> None:
     wait_past(s, P["lease_plan_publicity_days"], channel)
 
 
-def platform(s: Scenario, best_bid, bidders: int = 3) -> None:
+def platform(s: Scenario, best_bid, bidders: int = 3, outsider: bool = True) -> None:
     assert steps(s) == {"platform_listing"}
     assert s.ready()["platform_listing"][0].role == "TOWNSHIP_TRADING_CENTER"
     s.do("platform_listing", {"eligibility_review": "竞买人资格符合", "listing_notice_on": "2026-05-06",
                               "bidder_count": bidders, "best_bid": best_bid, "best_bidder": "某文化公司" if bidders else "",
-                              "trading_record": ["att-trade-1"]}, role="TOWNSHIP_TRADING_CENTER")
+                              "best_bidder_outsider": outsider and bidders > 0, "trading_record": ["att-trade-1"]}, role="TOWNSHIP_TRADING_CENTER")
 
 
-def village_bids(s: Scenario, best_bid, compliant: bool = True, bidders: int = 2) -> None:
+def village_bids(s: Scenario, best_bid, compliant: bool = True, bidders: int = 2, outsider: bool = False) -> None:
     assert steps(s) == {"village_bidding"}
     s.do("village_bidding", {"bidding_method": "auction", "bidding_notice_on": "2026-05-06", "bidder_count": bidders,
-                             "best_bid": best_bid, "best_bidder": "张某", "bidding_record": ["att-bid-1"]},
+                             "best_bid": best_bid, "best_bidder": "张某", "best_bidder_outsider": outsider,
+                             "bidding_record": ["att-bid-1"]},
          role="VILLAGE_COMMITTEE")
     assert steps(s) == {"sc_bidding"} and s.ready()["sc_bidding"][0].role == "SUPERVISION_COMMITTEE"
     s.do("sc_bidding", {"sc_bidding_members": "监委主任、委员", "bidding_compliant": "compliant" if compliant else "violation",
@@ -213,7 +222,59 @@ def decision_rejected() -> Scenario:
     return finished(s, "未通过决策")
 
 
-SCENARIOS = [platform_lease_completed, village_bidding_with_rework, plan_objection_upheld_then_no_bidders_and_stopped,
+def outsider_consent(s: Scenario, members: int, consents: int, meeting: str = "rep_meeting") -> None:
+    assert steps(s) == {"outsider_consent"}
+    s.do("outsider_consent", {"outsider_meeting": meeting, "outsider_members_total": members,
+                              "outsider_consents": consents, "outsider_consent_record": ["att-consent-1"]},
+         role="VILLAGE_COMMITTEE")
+
+
+def township_outsider(s: Scenario, approved: bool) -> None:
+    assert steps(s) == {"township_outsider_approval"}
+    assert s.ready()["township_outsider_approval"][0].role == "TOWNSHIP_GOV"
+    s.do("township_outsider_approval", {"outsider_approval": "approve" if approved else "reject",
+                                        "outsider_approval_opinion": "同意" if approved else "发包方案未保障本集体成员优先权",
+                                        "outsider_approval_file": ["att-approval-1"]}, role="TOWNSHIP_GOV")
+
+
+def land_to_outsiders_with_two_thirds_and_township() -> Scenario:
+    """农村土地承包法第五十二条: collective land let to someone outside the collective needs, beforehand,
+    the consent of 2/3 of the 村民会议's members (or of the 村民代表) and the township's approval."""
+    s = start(data=LAND)
+    inventoried(s)
+    planned_and_priced(s, 30000)
+    pass_major_decision(s)
+    outsider_consent(s, members=30, consents=19)              # 19/30 < 2/3: the plan is redone
+    assert steps(s) == {"draft_plan"}
+    planned_and_priced(s, 30000)
+    pass_major_decision(s)
+    outsider_consent(s, members=30, consents=20)              # exactly 2/3 of all the representatives
+    township_outsider(s, approved=True)
+    assert steps(s) == {"publish_plan"}
+    s.do("publish_plan", {"plan_notice": "发包方案及底价", "plan_published_on": "2026-04-20"}, role="VILLAGE_COMMITTEE")
+    wait_past(s, P["lease_plan_publicity_days"], "village_bidding")
+    village_bids(s, 32000, outsider=True)
+    assert steps(s) == {"sign_contract"}
+    contract(s, 32000)
+    publish_result(s)
+    wait_past(s, P["lease_result_publicity_days"], "rent_check")
+    rent_checked(s, 32000, 32000)
+    archived(s)
+    return finished(s, "已发包出租")
+
+
+def land_to_outsiders_refused_by_the_township() -> Scenario:
+    s = start(data=LAND)
+    inventoried(s)
+    planned_and_priced(s, 30000)
+    pass_major_decision(s)
+    outsider_consent(s, members=500, consents=400, meeting="villager_meeting")
+    township_outsider(s, approved=False)
+    return finished(s, "乡镇未批准向本集体以外发包出租")
+
+
+SCENARIOS = [land_to_outsiders_with_two_thirds_and_township, land_to_outsiders_refused_by_the_township,
+             platform_lease_completed, village_bidding_with_rework, plan_objection_upheld_then_no_bidders_and_stopped,
              result_objection_upheld_then_relisted, ownership_unclear, decision_rejected]
 
 
@@ -250,10 +311,10 @@ def test_a_township_may_lower_the_platform_threshold():
     to_listing(s, 30000, "platform_listing")
 
 
-def at_platform(reserve=40000) -> Scenario:
+def at_platform(reserve=40000, outsiders: bool = True) -> Scenario:
     s = start()
     inventoried(s)
-    planned_and_priced(s, reserve)
+    planned_and_priced(s, reserve, outsiders=outsiders)
     decided_and_published(s)
     wait_past(s, P["lease_plan_publicity_days"], "village_bidding" if reserve < PLATFORM else "platform_listing")
     return s
@@ -284,6 +345,69 @@ def test_contract_price_may_not_undercut_the_reserve_or_the_winning_bid():
     assert steps(s) == {"publish_result"}
 
 
+# -- 农村土地承包法第五十二条: land let outside the collective -----------------------------------
+@pytest.mark.parametrize("data, outsiders, step", [
+    (LAND, True, "outsider_consent"),                          # land to outsiders: 2/3 and the township
+    (LAND, False, "publish_plan"),                             # land to members only
+    ({**LAND, "lease_method": "lease"}, True, "outsider_consent"),   # calling it 出租 changes nothing
+    (OPERATING, True, "publish_plan"),                         # a building: Article 52 is about land
+])
+def test_outsiders_on_collective_land_need_the_article_52_consent(data, outsiders, step):
+    s = start(data={**data, "term_years": 10})
+    inventoried(s)
+    planned_and_priced(s, 30000, outsiders=outsiders)
+    pass_major_decision(s)
+    assert steps(s) == {step}
+
+
+def test_a_township_may_raise_the_article_52_consent_but_not_lower_it():
+    spec = load_parameters(PROCESSES)["outsider_contract_consent"]
+    check_override(spec, "3/4")
+    with pytest.raises(InvalidData) as err:
+        check_override(spec, "1/2")
+    assert set(err.value.errors) == {"outsider_contract_consent"}
+    s = start({"outsider_contract_consent": "3/4"}, data=LAND)
+    inventoried(s)
+    planned_and_priced(s, 30000)
+    pass_major_decision(s)
+    outsider_consent(s, members=30, consents=22)               # 2/3 but under the township's 3/4
+    assert steps(s) == {"draft_plan"}
+
+
+def test_an_outsider_may_not_win_when_the_plan_admitted_members_only():
+    s = at_platform(outsiders=False)
+    village_bids(s, 45000, outsider=True)
+    assert steps(s) == {"no_deal"}, "the best bidder is not eligible: no contract"
+
+
+# -- 民法典第七百零五条: a lease runs at most twenty years ----------------------------------------
+@pytest.mark.parametrize("method, category, years, allowed", [
+    ("lease", "operating", 20, True),
+    ("lease", "operating", 21, False),
+    ("lease", "resource", 21, False),                          # land let on a lease: still a lease
+    ("contract_out", "operating", 21, False),                  # a building "发包" is let like a lease
+    ("contract_out", "resource", 30, True),                    # 土地承包: 农村土地承包法, not Article 705
+])
+def test_a_lease_runs_at_most_twenty_years(method, category, years, allowed):
+    data = {**OPERATING, "lease_method": method, "asset_category": category, "term_years": years}
+    if allowed:
+        start(data=data)
+        return
+    with pytest.raises(InvalidData) as err:
+        Scenario(KEY, data)
+    assert set(err.value.errors) == {"term_years"} and "20" in err.value.errors["term_years"]
+
+
+def test_a_township_may_shorten_the_lease_cap_but_not_lengthen_it():
+    with pytest.raises(InvalidData):
+        Scenario(KEY, {**OPERATING, "term_years": 16}, parameters={"lease_max_term_years": 15})
+    spec = load_parameters(PROCESSES)["lease_max_term_years"]
+    check_override(spec, 15)
+    with pytest.raises(InvalidData) as err:
+        check_override(spec, 21)
+    assert set(err.value.errors) == {"lease_max_term_years"}
+
+
 def test_evidence_is_required():
     s = start()
     with pytest.raises(InvalidData) as err:
@@ -291,7 +415,8 @@ def test_evidence_is_required():
                            "inventory_opinion": "清晰"})
     assert set(err.value.errors) == {"register_evidence"}
     inventoried(s)
-    s.do("draft_plan", {"lease_plan": "p", "use_restrictions": "u", "draft_contract": ["att-d"], "plan_minutes": ["att-m"]})
+    s.do("draft_plan", {"lease_plan": "p", "use_restrictions": "u", "outsiders_admitted": False,
+                        "draft_contract": ["att-d"], "plan_minutes": ["att-m"]})
     s.do("appraisal", {"appraisal_method": "agency", "appraised_value": 1000, "appraisal_report": ["att-a"]})
     with pytest.raises(InvalidData) as err:
         s.do("reserve_review", {"reserve_price": 1000, "reserve_review_no": "1", "reserve_review_opinion": "同意"})

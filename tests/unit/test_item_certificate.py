@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, steps
+from engine.registry import check_override, load_parameters
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, steps
 
 KEY = "certificate"
 P = default_parameters()
@@ -25,6 +26,8 @@ NEGATIVE_LIST = {
     "disability": "残疾状况", "marriage_childbearing": "婚育状况", "employment": "就业状况", "personal_file": "个人档案",
     "property": "财产", "inheritance": "遗产继承权", "business_address": "市场主体住所", "lost_documents": "证件遗失",
 }
+# The province's additions (domain §3.10 [69]): binding on every township of the county, like the national 20.
+PROVINCIAL_ADDITIONS = {"lost_fee_receipt": "缴费票据遗失", "school_transfer": "学生转学"}
 
 
 def start(cert_type: str, parameters: dict | None = None) -> Scenario:
@@ -120,20 +123,25 @@ SCENARIOS = [residence_certificate_issued, kinship_certificate_refused_and_refer
 
 
 # -- the negative list ---------------------------------------------------------------------------------
-def test_the_negative_list_parameter_is_the_national_list():
-    assert set(P["certificate_negative_list"]) == set(NEGATIVE_LIST) and len(P["certificate_negative_list"]) == 20
+def test_the_negative_list_parameter_is_the_national_list_and_the_provincial_additions():
+    listed = NEGATIVE_LIST | PROVINCIAL_ADDITIONS
+    assert set(P["certificate_negative_list"]) == set(listed) and len(P["certificate_negative_list"]) == 22
+    spec = load_parameters(PROCESSES)["certificate_negative_list"]
+    assert set(spec.minimum) == set(listed), "a township may add types, never drop a national or provincial one"
+    with pytest.raises(InvalidData):
+        check_override(spec, sorted(NEGATIVE_LIST))                 # the national list alone drops the province's
 
 
 def test_the_form_offers_every_negative_list_type_with_its_chinese_name():
     info = start("residence").bundle.info
     [field] = [f for f in info.start_form.fields if f.name == "cert_type"]
     options = dict(field.options)
-    for code, name in NEGATIVE_LIST.items():
+    for code, name in (NEGATIVE_LIST | PROVINCIAL_ADDITIONS).items():
         assert code in options and name in options[code], code
-    assert set(options) - set(NEGATIVE_LIST), "the types a village may issue are offered too"
+    assert set(options) - set(NEGATIVE_LIST) - set(PROVINCIAL_ADDITIONS), "the types a village may issue are offered too"
 
 
-@pytest.mark.parametrize("cert_type", sorted(NEGATIVE_LIST))
+@pytest.mark.parametrize("cert_type", sorted(NEGATIVE_LIST | PROVINCIAL_ADDITIONS))
 def test_every_negative_list_type_is_refused_and_referred(cert_type):
     s = start(cert_type)
     referred(s)
@@ -142,19 +150,24 @@ def test_every_negative_list_type_is_refused_and_referred(cert_type):
 
 
 @pytest.mark.parametrize("cert_type", ["residence", "family_hardship", "land_contract", "collective_member",
-                                       "homestead_use", "farming", "school_transfer", "lost_fee_receipt",
-                                       "other_statutory"])
+                                       "homestead_use", "farming", "other_statutory"])
 def test_other_types_are_verified(cert_type):
     assert steps(start(cert_type)) == {"verify_facts"}
 
 
-def test_a_province_may_add_types_to_the_negative_list():
-    assert steps(start("school_transfer")) == {"verify_facts"}
-    added = P["certificate_negative_list"] + ["school_transfer", "lost_fee_receipt"]
-    s = start("school_transfer", parameters={"certificate_negative_list": added})
+def test_the_provincial_additions_are_refused_by_default():
+    s = start("school_transfer")
     assert steps(s) == {"refer_authority"}
     referred(s, "转出学校和教育行政部门")
     finished(s, NOT_ISSUABLE)
+
+
+def test_a_township_may_add_types_to_the_negative_list():
+    assert steps(start("farming")) == {"verify_facts"}
+    added = P["certificate_negative_list"] + ["farming"]
+    s = start("farming", parameters={"certificate_negative_list": added})
+    assert steps(s) == {"refer_authority"}
+    check_override(load_parameters(PROCESSES)["certificate_negative_list"], added)
 
 
 # -- invalid data and declarations ------------------------------------------------------------------

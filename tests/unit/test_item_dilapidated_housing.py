@@ -233,6 +233,7 @@ SCENARIOS = [rebuild_of_a_d_grade_house, repair_with_objections_rework_and_corre
 # -- who may apply -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("group, first_step", [
     ("dibao", "appraisal"), ("tekun", "appraisal"), ("dibao_edge", "appraisal"), ("hardship", "appraisal"),
+    ("monitored", "appraisal"),         # 防止返贫监测对象（易返贫致贫户）: a priority group since 2021
     ("other", "refuse_intake"),
 ])
 def test_only_priority_groups_are_accepted(group, first_step):

@@ -71,12 +71,20 @@ def township_decides(s: Scenario, decision: str = "approve") -> None:
          role="TOWNSHIP_GOV")
 
 
+def county_decides(s: Scenario, decision: str = "approve") -> None:
+    """《自然灾害救助条例》第二十一条（2019年修订）: the township reviews, the county's 应急管理部门 approves."""
+    assert steps(s) == {"county_approval"} and s.ready()["county_approval"][0].role == "COUNTY_DEPT"
+    s.do("county_approval", {"county_decision": decision, "county_opinion": {
+        "approve": "同意救助", "return": "倒房户核实材料不全", "reject": "不属于自然灾害救助范围"}[decision]},
+         role="COUNTY_DEPT")
+
+
 def amounts_approved(s: Scenario, households: int = 10, per_household=CAP, total=None) -> None:
-    assert steps(s) == {"approve_amounts"} and s.ready()["approve_amounts"][0].role == "TOWNSHIP_GOV"
+    assert steps(s) == {"approve_amounts"} and s.ready()["approve_amounts"][0].role == "COUNTY_DEPT"
     s.do("approve_amounts", {"approved_households": households, "household_amount": per_household,
                              "approved_total": households * per_household if total is None else total,
                              "approved_goods": "棉被20床", "approval_no": "乡救〔2026〕3号",
-                             "approval_list": ["att-roster-1"]}, role="TOWNSHIP_GOV")
+                             "approval_list": ["att-roster-1"]}, role="COUNTY_DEPT")
 
 
 def distributed(s: Scenario, households: int = 10, total=10 * CAP) -> None:
@@ -122,6 +130,7 @@ def relief_distributed() -> Scenario:
     s = start()
     to_township(s)
     township_decides(s)
+    county_decides(s)
     amounts_approved(s)                       # every household at exactly the cap
     distributed(s)
     witnessed(s)
@@ -157,6 +166,10 @@ def list_corrected_before_approval() -> Scenario:
     township_decides(s, "return")
     to_township(s)
     township_decides(s)
+    county_decides(s, "return")               # the county sends it back to be registered again
+    to_township(s)
+    township_decides(s)
+    county_decides(s)
     amounts_approved(s)
     distributed(s)
     witnessed(s)
@@ -171,6 +184,7 @@ def distribution_corrected_after_supervision_and_objection() -> Scenario:
     s = start()
     to_township(s)
     township_decides(s)
+    county_decides(s)
     amounts_approved(s, households=10, per_household=2000)
     distributed(s, total=20000)
     witnessed(s, "discrepancy")
@@ -201,8 +215,16 @@ def township_refuses() -> Scenario:
     return finished(s, "不予救助")
 
 
+def county_refuses() -> Scenario:
+    s = start()
+    to_township(s)
+    township_decides(s)
+    county_decides(s, "reject")
+    return finished(s, "县级应急管理部门不予批准")
+
+
 SCENARIOS = [relief_distributed, list_corrected_before_approval, distribution_corrected_after_supervision_and_objection,
-             township_refuses]
+             township_refuses, county_refuses]
 
 
 
@@ -260,6 +282,7 @@ def test_a_township_may_lower_the_household_cap():
     list_published(s)
     wait_past(s, LIST_DAYS, "township_review")
     township_decides(s)
+    county_decides(s)
     with pytest.raises(InvalidData) as err:
         amounts_approved(s, per_household=1000.01, total=10000)
     assert set(err.value.errors) == {"household_amount"}
@@ -280,7 +303,20 @@ def at_approval() -> Scenario:
     s = start()
     to_township(s)
     township_decides(s)
+    county_decides(s)
     return s
+
+
+def test_the_county_emergency_department_approves_not_the_township():
+    s = start()
+    to_township(s)
+    township_decides(s)
+    assert steps(s) == {"county_approval"}, "the township only reviews (审核)"
+    info = s.bundle.info
+    assert "应急管理" in info.steps["county_approval"].name and "民政" not in info.steps["county_approval"].name
+    assert info.steps["approve_amounts"].role == "COUNTY_DEPT"
+    assert info.steps["county_approval"].deadline == "days(disaster_relief_approval_days)"
+    assert "应急管理部门审批" in info.metadata["policy_basis"]
 
 
 def test_the_township_caps_each_household_and_the_total():

@@ -31,9 +31,10 @@ def start(category: str = "elderly", parameters: dict | None = None) -> Scenario
 
 
 # -- walking the item --------------------------------------------------------------------------
-def investigated(s: Scenario, **conditions) -> None:
+def investigated(s: Scenario, age: int = 72, kind: str = "none", grade: str = "none", **conditions) -> None:
     found = {name: conditions.get(name, True) for name in CONDITIONS}
-    s.do("investigate", {**found, "self_care_ability": "partial", "investigation_record": ["att-visit-1", "att-check-1"],
+    s.do("investigate", {**found, "verified_age": age, "disability_kind": kind, "disability_grade": grade,
+                         "self_care_ability": "partial", "investigation_record": ["att-visit-1", "att-check-1"],
                          "investigation_finding": "入户调查、邻里访问、信息核对属实"}, role="TOWNSHIP_GOV")
 
 
@@ -56,8 +57,8 @@ def initial_published(s: Scenario) -> None:
     assert timer.due == s.clock.now() + timedelta(days=INITIAL_DAYS)
 
 
-def to_county(s: Scenario) -> None:
-    investigated(s)
+def to_county(s: Scenario, **facts) -> None:
+    investigated(s, **facts)
     appraised(s)
     initial_published(s)
     wait_past(s, INITIAL_DAYS, "county_confirm")
@@ -117,7 +118,7 @@ def dispersed_support_confirmed() -> Scenario:
 
 def concentrated_support_with_objections_dismissed() -> Scenario:
     s = start("disabled")
-    investigated(s)
+    investigated(s, age=45, kind="intellectual", grade="2")
     appraised(s)
     initial_published(s)
     object_during(s, "initial_objection", after_days=3)
@@ -179,7 +180,7 @@ def county_rejects() -> Scenario:
 
 def confirmation_revoked_after_objection() -> Scenario:
     s = start("minor")
-    to_county(s)
+    to_county(s, age=12)
     county_decides(s)
     mode_chosen(s, "dispersed")
     result_published(s)
@@ -213,8 +214,34 @@ def test_the_investigation_must_answer_each_condition_and_keep_its_record():
     s = start()
     with pytest.raises(InvalidData) as err:
         s.do("investigate", {"no_work_ability": True, "self_care_ability": "full", "investigation_finding": "属实"})
-    assert set(err.value.errors) == {"no_income_source", "no_able_supporter", "investigation_record"}
+    assert set(err.value.errors) == {"no_income_source", "no_able_supporter", "investigation_record", "verified_age",
+                                     "disability_kind", "disability_grade"}
     assert steps(s) == {"investigate"}
+
+
+# 《特困人员认定办法》（民发〔2021〕43号）第五条: 无劳动能力 means 60 or older, under 16, or a disability
+# certificate of grade 1-3 (智力、精神), 1-2 (肢体) or 1 (视力). The township's word that someone cannot
+# work is not enough: the verified age or certificate must say so for the category applied under.
+@pytest.mark.parametrize("category, age, kind, grade, eligible", [
+    ("elderly", 60, "none", "none", True),
+    ("elderly", 59, "none", "none", False),
+    ("minor", 15, "none", "none", True),
+    ("minor", 16, "none", "none", False),
+    ("disabled", 45, "intellectual", "3", True),
+    ("disabled", 45, "mental", "3", True),
+    ("disabled", 45, "intellectual", "4", False),
+    ("disabled", 45, "physical", "2", True),
+    ("disabled", 45, "physical", "3", False),
+    ("disabled", 45, "visual", "1", True),
+    ("disabled", 45, "visual", "2", False),
+    ("disabled", 45, "hearing_speech", "1", False),
+    ("disabled", 45, "none", "none", False),
+    ("elderly", 45, "physical", "1", False),          # the category applied under must itself hold
+])
+def test_age_or_disability_grade_decides_the_category(category, age, kind, grade, eligible):
+    s = start(category)
+    investigated(s, age=age, kind=kind, grade=grade)
+    assert steps(s) == ({"appraise"} if eligible else {"refuse"})
 
 
 def test_a_refusal_must_give_its_reason_in_writing():

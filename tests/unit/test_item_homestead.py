@@ -27,7 +27,7 @@ APPLICATION = {
     "applicant_name": "陈建国", "household_members": 5, "application_reason": "儿子成家分户，现无宅基地",
     "site_location": "三组老屋场东侧，东至机耕道，南至陈某宅，西至水渠，北至山脚", "land_type": "construction",
     "applied_area": 120, "storeys": 2, "floor_area": 220,
-    "one_household_pledge": ["att-pledge-1"], "application_documents": ["att-form-1"],
+    "one_household_pledge": ["att-pledge-1"], "application_documents": ["att-form-1"], "has_groups": True,
 }
 
 
@@ -41,7 +41,10 @@ def application(parameters: dict | None = None, **fields) -> dict:
 
 def start(parameters: dict | None = None, **fields) -> Scenario:
     s = Scenario(KEY, application(parameters, **fields), parameters=parameters)
-    assert steps(s) == {"group_meeting"} and s.ready()["group_meeting"][0].role == "VILLAGER_GROUP"
+    if fields.get("has_groups", True):
+        assert steps(s) == {"group_meeting"} and s.ready()["group_meeting"][0].role == "VILLAGER_GROUP"
+    else:
+        assert steps(s) == {"rep_meeting"} and s.ready()["rep_meeting"][0].role == "VILLAGER_REP_MEETING"
     return s
 
 
@@ -104,6 +107,29 @@ def issue_and_publish(s: Scenario, approved_area: int = 120) -> None:
     assert steps(s) == {"result_objection"}
 
 
+def filed(s: Scenario) -> None:
+    """农经发〔2019〕6号: the township's approval is filed with the county 农业农村 and 自然资源 departments."""
+    assert steps(s) == {"county_filing"} and s.ready()["county_filing"][0].role == "COUNTY_DEPT"
+    s.do("county_filing", {"filed_on": "2026-04-10", "filing_no": "县农宅备〔2026〕12号"}, role="COUNTY_DEPT")
+
+
+def rep_meets(s: Scenario, total: int = 30, attendees: int = 24, votes_for: int = 20) -> None:
+    """A village without 村民小组: the 村民代表会议 discusses the application (domain §3.8)."""
+    assert steps(s) == {"rep_meeting"}
+    s.do("rep_meeting", {"hs_rep_total": total, "hs_rep_attendees": attendees, "hs_rep_for": votes_for,
+                         "hs_rep_minutes": ["att-rep-minutes-1"]}, role="VILLAGER_REP_MEETING")
+
+
+def publish_village(s: Scenario) -> None:
+    assert steps(s) == {"publish_village"} and s.ready()["publish_village"][0].role == "VILLAGE_COMMITTEE"
+    s.do("publish_village", {"village_notice": "陈建国户申请宅基地120平方米，建房2层", "village_published_on": "2026-03-05",
+                             "village_notice_photo": ["att-village-notice-1"]}, role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"group_objection"} and s.ready()["group_objection"][0].role == "SUPERVISION_COMMITTEE"
+    (timer,) = s.matter.waiting_timers()
+    assert (timer.element_id, timer.due) == (
+        "group_publicity", s.clock.now() + timedelta(days=P["homestead_group_publicity_days"]))
+
+
 def built(s: Scenario, complies: bool = True) -> None:
     """三到场 after the result publicity: peg out, then the completion check."""
     assert steps(s) == {"stake_out"} and s.ready()["stake_out"][0].role == "TOWNSHIP_GOV"
@@ -139,7 +165,8 @@ def approved_on_construction_land() -> Scenario:
     to_township(s)
     joint_review(s)
     issue_and_publish(s)
-    wait_past(s, P["homestead_result_publicity_days"], "stake_out")
+    wait_past(s, P["homestead_result_publicity_days"], "county_filing")
+    filed(s)
     built(s)
     return finished(s, "已批准，竣工核查合格")
 
@@ -157,7 +184,8 @@ def farmland_converted_objection_dismissed_and_rectified() -> Scenario:
     assert steps(s) == {"result_objection"}
     (timer,) = s.matter.waiting_timers()
     assert timer.due == s.clock.now() + timedelta(days=P["homestead_result_publicity_days"]), "the period starts again"
-    wait_past(s, P["homestead_result_publicity_days"], "stake_out")
+    wait_past(s, P["homestead_result_publicity_days"], "county_filing")
+    filed(s)
     built(s, complies=False)
     for note in ("拆除超出部分围墙", "拆除超建附属房"):
         assert steps(s) == {"rectify"} and s.ready()["rectify"][0].role == "APPLICANT"
@@ -181,6 +209,46 @@ def joint_review_rejects() -> Scenario:
     return township_refused(s, "申请户已有宅基地，不符合一户一宅")
 
 
+def village_without_groups_approved() -> Scenario:
+    """No 村民小组: no group step; the 村民代表会议 discusses it and it is published across the collective
+    (an objection dismissed, the period starts again), then the usual village review."""
+    s = start(has_groups=False)
+    rep_meets(s)
+    publish_village(s)
+    object_during(s, "group_objection", after_days=2)
+    assert s.ready()["reverify_group"][0].role == "VILLAGE_COMMITTEE"
+    s.do("reverify_group", {"verification_finding": "异议人所称占路不实", "objection_upheld": False},
+         role="VILLAGE_COMMITTEE")
+    (timer,) = s.matter.waiting_timers()
+    assert timer.due == s.clock.now() + timedelta(days=P["homestead_group_publicity_days"]), "the period starts again"
+    wait_past(s, P["homestead_group_publicity_days"], "village_review")
+    village_reviews(s)
+    s.do("site_check", {"township_accepted_on": "2026-03-16", "site_check_record": "符合村庄规划",
+                        "site_check_photos": ["att-site-1"]}, role="TOWNSHIP_GOV")
+    joint_review(s)
+    issue_and_publish(s)
+    wait_past(s, P["homestead_result_publicity_days"], "county_filing")
+    filed(s)
+    built(s)
+    return finished(s, "已批准，竣工核查合格")
+
+
+def village_without_groups_rep_meeting_fails() -> Scenario:
+    s = start(has_groups=False)
+    rep_meets(s, total=30, attendees=19, votes_for=19)               # 19 < 2/3 of 30 representatives
+    return village_refused(s, "村民代表会议到会人数不足三分之二")
+
+
+def village_without_groups_objection_upheld() -> Scenario:
+    s = start(has_groups=False)
+    rep_meets(s)
+    publish_village(s)
+    object_during(s, "group_objection", after_days=3)
+    s.do("reverify_group", {"verification_finding": "申请户在外村已有住房", "objection_upheld": True},
+         role="VILLAGE_COMMITTEE")
+    return village_refused(s, "公示期异议成立：申请户在外村已有住房")
+
+
 def group_meeting_without_quorum() -> Scenario:
     s = start()
     group_meets(s, households=30, attendees=19, votes_for=19)        # 19 < 2/3 × 30
@@ -192,13 +260,13 @@ def group_objections_dismissed_then_upheld() -> Scenario:
     group_meets(s)
     publish_group(s)
     object_during(s, "group_objection", after_days=2)
-    assert s.ready()["reverify_group"][0].role == "VILLAGER_GROUP"
-    s.do("reverify_group", {"verification_finding": "异议人所称占路不实", "objection_upheld": False}, role="VILLAGER_GROUP")
+    assert s.ready()["reverify_group"][0].role == "VILLAGE_COMMITTEE"       # verified by the 村级组织, with or without groups
+    s.do("reverify_group", {"verification_finding": "异议人所称占路不实", "objection_upheld": False}, role="VILLAGE_COMMITTEE")
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
         "group_publicity", s.clock.now() + timedelta(days=P["homestead_group_publicity_days"])), "the period starts again"
     object_during(s, "group_objection", after_days=6)
-    s.do("reverify_group", {"verification_finding": "申请户在外村已有住房", "objection_upheld": True}, role="VILLAGER_GROUP")
+    s.do("reverify_group", {"verification_finding": "申请户在外村已有住房", "objection_upheld": True}, role="VILLAGE_COMMITTEE")
     return village_refused(s, "公示期异议成立：申请户在外村已有住房")
 
 
@@ -224,7 +292,9 @@ def result_objection_upheld_then_rejected() -> Scenario:
     return township_refused(s, "不符合一户一宅，撤销批准")
 
 
-SCENARIOS = [approved_on_construction_land, farmland_converted_objection_dismissed_and_rectified,
+SCENARIOS = [village_without_groups_approved, village_without_groups_rep_meeting_fails,
+             village_without_groups_objection_upheld, approved_on_construction_land,
+             farmland_converted_objection_dismissed_and_rectified,
              farmland_conversion_refused, joint_review_rejects, group_meeting_without_quorum,
              group_objections_dismissed_then_upheld, village_review_finds_it_off_plan,
              result_objection_upheld_then_rejected]
@@ -334,7 +404,8 @@ def test_supervision_points_and_separation_of_duties():
     steps_ = info().steps
     assert {k for k, st in steps_.items() if st.objection_intake} == {"group_objection", "result_objection"}
     assert all(st.supervision and st.role == "SUPERVISION_COMMITTEE" for st in steps_.values() if st.objection_intake)
-    for step in ("village_review", "joint_review", "issue_approval", "completion_check", "reverify_group", "reverify_result"):
+    for step in ("village_review", "joint_review", "issue_approval", "completion_check", "reverify_group",
+                 "reverify_result"):
         assert "start" in steps_[step].separate_from
 
 
@@ -345,3 +416,23 @@ def test_item_metadata():
     assert "农经发〔2019〕6号" in item.metadata["policy_basis"]
     assert all(item.metadata.values())
     assert set(item.end_events.values()) == {"村级审查未通过", "不予批准", "已批准，竣工核查合格"}
+
+
+def test_the_county_filing_follows_the_final_approval_within_its_time_limit():
+    step = info().steps["county_filing"]
+    assert step.role == "COUNTY_DEPT" and step.deadline == "days(homestead_filing_days)"
+    s = start()
+    to_township(s)
+    joint_review(s)
+    issue_and_publish(s)
+    assert "county_filing" not in steps(s), "filed once the result publicity is over, not before"
+    wait_past(s, P["homestead_result_publicity_days"], "county_filing")
+    with pytest.raises(InvalidData) as err:
+        s.do("county_filing", {})
+    assert set(err.value.errors) == {"filed_on", "filing_no"}
+
+
+def test_the_start_form_asks_whether_the_village_has_groups():
+    with pytest.raises(InvalidData) as err:
+        application(has_groups=None)
+    assert set(err.value.errors) == {"has_groups"}

@@ -1,6 +1,6 @@
 """Scenario tests of 村级印章使用 (seal_use, WW-01).
 
-Four kinds of use: a routine fact the keeper checks and stamps directly; applications, reports
+Four kinds of use: a routine fact the keeper checks, then the 村委会主任 approves; applications, reports
 and small contracts the 村委会主任 signs first; major matters (loans, contracting out, outside
 contracts, contracts at or above the township's limit) that need a 村民（代表）会议 resolution first;
 guarantees, refused outright. The keeper never approves (separation of duties, declared both
@@ -72,10 +72,12 @@ def register_checked(s: Scenario, result: str = "compliant") -> None:
 
 
 # -- scenarios (each returns its finished Scenario for the coverage test) ----------------------
-def routine_fact_stamped_by_the_keeper() -> Scenario:
+def routine_fact_checked_by_the_keeper_approved_by_the_director() -> Scenario:
+    """The keeper checks the fact but never approves: the 主任 does, then the keeper stamps."""
     s = start("routine_fact")
     keeper_checks(s)
-    stamped(s, approver="印章管理人核实")
+    director_signs(s)
+    stamped(s)
     register_checked(s)
     return finished(s, "已用印")
 
@@ -132,7 +134,7 @@ def guarantee_refused() -> Scenario:
     return finished(s, "不予用印（严禁以村集体名义对外提供担保）")
 
 
-SCENARIOS = [routine_fact_stamped_by_the_keeper, routine_fact_refused_by_the_keeper,
+SCENARIOS = [routine_fact_checked_by_the_keeper_approved_by_the_director, routine_fact_refused_by_the_keeper,
              application_signed_then_register_rectified, small_contract_refused_by_the_director,
              loan_with_a_resolution_stamped, contracting_out_without_a_resolution_refused,
              outside_contract_with_a_mismatched_resolution_refused, guarantee_refused]
@@ -208,6 +210,24 @@ def test_refusals_must_say_why():
     assert set(err.value.errors) == {"keeper_note"}
 
 
+@pytest.mark.parametrize("use_type, amount, before", [
+    ("routine_fact", 0, ["keeper_check"]),
+    ("application", 0, []),
+    ("contract", LIMIT - 0.01, []),
+    ("loan", 200000, ["verify_resolution", "record_resolution"]),
+])
+def test_every_path_to_the_stamp_passes_an_approval_by_someone_other_than_the_keeper(use_type, amount, before):
+    """Whatever the kind of use, the seal is applied only after the 村委会主任's approval, a step
+    separated from both of the keeper's steps; never on the keeper's word alone."""
+    s = start(use_type, amount)
+    for step in before:
+        {"keeper_check": keeper_checks, "verify_resolution": resolution_found,
+         "record_resolution": resolution_recorded}[step](s)
+    assert steps(s) == {"director_sign"}, "no path reaches the stamp without the approval"
+    director_signs(s)
+    stamped(s)
+
+
 def test_the_keeper_never_approves():
     info = start("application").bundle.info
     keeper_steps = {sid for sid, step in info.steps.items() if step.role == "SEAL_KEEPER"}
@@ -215,7 +235,12 @@ def test_the_keeper_never_approves():
     approvals = {"verify_resolution", "record_resolution", "director_sign"}
     assert approvals <= set(info.steps["stamp"].separate_from) and "start" in info.steps["stamp"].separate_from
     for approval in approvals:
-        assert {"start", "stamp"} <= set(info.steps[approval].separate_from)
+        assert {"start", "stamp"} <= set(info.steps[approval].separate_from), approval
+    # the approval a routine fact reaches after the keeper's check, and a rectification (it may be
+    # a 补办审批), are separate from both of the keeper's steps
+    for approval in ("director_sign", "rectify_register"):
+        assert keeper_steps <= set(info.steps[approval].separate_from), approval
+    assert "印章管理人" not in info.steps["stamp"].form.fields[2].label
     check = info.steps["register_check"]
     assert check.supervision and check.role == "SUPERVISION_COMMITTEE"
     assert set(check.separate_from) == {"start", "stamp"}

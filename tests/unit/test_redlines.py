@@ -431,6 +431,17 @@ def test_r16_kinship_certificate_issued_and_a_stamp_without_register():
     residence = matter("certificate", [("approve", 1, {}), ("stamp", 2, {"seal_register_no": "YZ-9"})],
                        {"cert_type": "residence"})
     assert check_matter(residence, BOOK, {"R16"}) == []
+    for provincial in ("school_transfer", "lost_fee_receipt"):      # the province's additions to the list
+        issued = matter("certificate", [("approve", 1, {}), ("stamp", 2, {"seal_register_no": "YZ-9"})],
+                        {"cert_type": provincial})
+        assert codes(check_matter(issued, BOOK, {"R16"}), "R16") == ["negative_list"], provincial
+    # a township's own addition is read from the list the matter started under
+    farming = lambda params: matter("certificate", [("approve", 1, {}), ("stamp", 2, {"seal_register_no": "YZ-9"})],  # noqa: E731
+                                    {"cert_type": "farming"}, params=params)
+    assert check_matter(farming({}), BOOK, {"R16"}) == []
+    added = {"certificate_negative_list": [*PARAMS["certificate_negative_list"], "farming"]}
+    [hit] = check_matter(farming(added), BOOK, {"R16"})
+    assert hit.check == "negative_list" and "本乡镇增列" in hit.text
     refused = matter("certificate", [("refer_authority", 1, {})], {"cert_type": "kinship"})
     assert check_matter(refused, BOOK, {"R16"}) == []
     unregistered = matter("seal_use", [("stamp", 1, {"register_no": ""})], {"use_type": "report"})
