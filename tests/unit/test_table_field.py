@@ -121,7 +121,7 @@ def test_every_bad_cell_is_named_with_its_row_in_one_message():
 
 
 def test_a_long_list_of_errors_names_twenty_then_counts():
-    message = refusal([row(id_number=with_check(f"430521199001{n:02d}00")[:-1] + "Y") for n in range(1, 26)])
+    message = refusal([row(id_number=with_check(f"430521199001{n:02d}001")[:-1] + "Y") for n in range(1, 26)])
     assert message.count("第 ") == 20 and message.endswith("……等共 25 处") and "第 21 行" not in message
 
 
