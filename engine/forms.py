@@ -136,6 +136,20 @@ def _parse_field(node) -> FormField | str:
         limit_field=properties.get("limit_field") or None, columns=columns, max_rows=max_rows)
 
 
+def table_field(spec: dict) -> FormField:
+    """A table field again from its description (FormField.as_dict): to check an uploaded list
+    against it outside a step (the REST API reads a file into rows before the step is submitted)."""
+    columns = tuple(Column(c["name"], c["type"], c["label"], c.get("required", True), tuple(c.get("options") or ()))
+                    for c in spec.get("columns") or ())
+    return FormField(spec["name"], spec["label"], "table", spec.get("required", False), columns=columns,
+                     max_rows=spec.get("max_rows") or DEFAULT_MAX_ROWS)
+
+
+def check_rows(spec: dict, rows) -> list[dict]:
+    """The typed rows of a table field (its description), or InvalidData naming every bad cell."""
+    return clean_form_data(Form((table_field(spec),)), {spec["name"]: rows}, {}).get(spec["name"], [])
+
+
 def parse_columns(text: str) -> tuple | str:
     """ "household_head:string:户主姓名; id_number:idcard:身份证号码; note:string?:备注;
     kind:enum(一组|二组):所在小组" -> (Column, ...), or what is wrong with the text. A type ending in

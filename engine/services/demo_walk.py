@@ -19,8 +19,8 @@ from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, LEASE, PROJECT_DITCH, PROJECT_ROAD, SQUARE,
-                           TEMP_ASSIST, TODAY, Copy, Share)
+                           EXTREME_POVERTY, FARM_SUBSIDY, FARM_SUBSIDY_ROSTER, FILE, HOMESTEAD, LEASE, PROJECT_DITCH,
+                           PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, Copy, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -47,6 +47,7 @@ HISTORY = [
     Scene("temporary_assistance", "李小梅户临时救助申请", TEMP_ASSIST),
     Scene("disability_subsidy", "赵秀兰残疾人两项补贴申请", DISABILITY),
     Scene("farm_subsidy", "刘长根户2026年耕地地力保护补贴", FARM_SUBSIDY),
+    Scene("farm_subsidy_roster", "绿水村2026年耕地地力保护补贴清册", FARM_SUBSIDY_ROSTER),
     Scene("extreme_poverty", "陈桂芬特困人员供养申请", EXTREME_POVERTY),
     Scene("dilapidated_housing", "孙德福户农村危房改造", DILAPIDATED),
     Scene("certificate", "周明居住证明", CERTIFICATE),

@@ -45,6 +45,8 @@ def complete(task_id):
     step = matters.get_task(ctx(), actor(), task_id)
     submitted = read_submission(step["form"], request.form, request.files)
     try:
+        if submitted.refused():
+            raise submitted.refused()
         matter = matters.complete_step(ctx(), actor(), task_id, submitted.data, submitted.uploads)
     except InvalidData as exc:
         return _step_page(step, submitted.shown, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
