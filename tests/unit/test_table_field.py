@@ -211,3 +211,12 @@ def test_the_template_and_the_download_read_back():
     text = rows_csv(FIELD, rows)
     assert text.startswith("\ufeff".encode()) and "'=HYPERLINK()" in text.decode("utf-8-sig")
     assert clean(rows_from_file(FIELD, "back.csv", rows_csv(FIELD, rows[:1]))) == rows[:1]
+
+
+def test_the_notice_board_prints_the_first_rows_and_counts_the_rest():
+    from render.board import BOARD_ROWS, _table_text
+    table = {"columns": ["户主姓名", "补贴金额（元）"], "rows": [[f"王*{n}", "100.00 元"] for n in range(BOARD_ROWS + 5)]}
+    lines = _table_text(table).split("\n")
+    assert lines[0] == "序号. 户主姓名 ｜ 补贴金额（元）" and lines[1] == "1. 王*0 ｜ 100.00 元"
+    assert len(lines) == BOARD_ROWS + 2 and lines[-1] == "……其余 5 行见网上公开栏（扫描二维码）"
+    assert len(_table_text({"columns": ["a"], "rows": [["x"]]}).split("\n")) == 2
