@@ -226,3 +226,11 @@ def test_a_table_never_published_needs_no_columns():
                                       '<xiaowei:field ref="roster" class="never"/><xiaowei:field ref="notice"/>'
                                       '</xiaowei:publish>')).bundle("p").info.steps["publish"].publications
     assert [f["label"] for f in disclose(publication, {"roster": [{"household_head": "刘长根"}], "notice": "x"})["fields"]] == ["公示内容"]
+
+
+def test_the_power_list_says_which_columns_of_a_list_are_published():
+    from engine.services.public.catalogue import _publication_words
+    info = load(roster_item()).bundle("p").info
+    (publication,) = info.publications()
+    assert _publication_words(publication)["fields"] == [
+        "补贴清册（逐行：户主姓名（部分隐去）、所在小组、补贴面积（亩）、补贴金额（元））"]
