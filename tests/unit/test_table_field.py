@@ -220,3 +220,15 @@ def test_the_notice_board_prints_the_first_rows_and_counts_the_rest():
     assert lines[0] == "序号. 户主姓名 ｜ 补贴金额（元）" and lines[1] == "1. 王*0 ｜ 100.00 元"
     assert len(lines) == BOARD_ROWS + 2 and lines[-1] == "……其余 5 行见网上公开栏（扫描二维码）"
     assert len(_table_text({"columns": ["a"], "rows": [["x"]]}).split("\n")) == 2
+
+
+def test_a_dossier_zip_keeps_a_matters_list_whole_as_csv():
+    import zipfile
+
+    from api.dossier import attachments_zip
+    rows = clean([row(), row("陈桂芬", ID_B)])
+    dossier = {"attachments": [], "contents": {}, "fields": {"roster": FIELD, "note": {"type": "string", "label": "备注"}},
+               "matter": {"data": {"roster": rows, "note": "x"}}}
+    archive = zipfile.ZipFile(io.BytesIO(attachments_zip(dossier)))
+    assert sorted(archive.namelist()) == ["清册-补贴清册.csv", "附件清单.txt"]
+    assert clean(rows_from_file(FIELD, "back.csv", archive.read("清册-补贴清册.csv"))) == rows
