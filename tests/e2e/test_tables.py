@@ -85,7 +85,7 @@ def test_the_page_refuses_a_list_naming_every_bad_row_then_starts_with_a_good_on
     assert wrong_total.status_code == 422 and "2,156.25" in wrong_total.get_data(as_text=True)
     # the rows read are kept on the page: the corrected total alone starts the matter
     kept = wrong_total.get_data(as_text=True)
-    assert "已读取 4 行" in kept and 'name="data.roster.rows"' in kept
+    assert "已有清册 4 行" in kept and 'name="data.roster.rows"' in kept
 
     done = web.post(f"/start/{KEY}", start_form(csv_file(good_lines(), encoding="gbk"), name="清册（GBK）.csv"),
                     content_type="multipart/form-data")
@@ -110,6 +110,23 @@ def test_the_page_refuses_a_list_naming_every_bad_row_then_starts_with_a_good_on
     (step,) = matter["ready_steps"]
     step_page = checker.get(f"/tasks/{step['id']}").get_data(as_text=True)
     assert "孙德福" in step_page and "下载全部（CSV）" in step_page
+    returned = checker.post(f"/tasks/{step['id']}", {"data.sc_check_result": "return", "data.sc_check_opinion": "第4户金额有误"})
+    assert returned.status_code == 302, returned.get_data(as_text=True)
+
+    # the 报账员 corrects one row: the page starts from the current list; a corrected file replaces it
+    (correct,) = client.get(f"/api/v1/instances/{matter_id}").get_json()["ready_steps"]
+    assert correct["step_id"] == "correct_roster"
+    correction_page = web.get(f"/tasks/{correct['id']}").get_data(as_text=True)
+    assert "已有清册 4 行（不重新选择文件则保留）" in correction_page
+    lines = good_lines()
+    lines[3][5] = "350"
+    fixed = web.post(f"/tasks/{correct['id']}", {
+        "data.roster": (io.BytesIO(csv_file(lines, encoding="utf-8-sig")), "更正.csv"), "data.household_count": "4",
+        "data.roster_total": "2162.5", "data.correction_note": "第4户金额按台账更正为350元"},
+        content_type="multipart/form-data")
+    assert fixed.status_code == 302, fixed.get_data(as_text=True)
+    after = client.get(f"/api/v1/instances/{matter_id}").get_json()
+    assert after["data"]["roster"][3]["amount"] == 350 and [s["step_id"] for s in after["ready_steps"]] == ["sc_check"]
 
 
 def test_a_page_keeps_the_rows_of_a_refused_try(client, web):

@@ -123,7 +123,7 @@ def test_step_pages_of_every_field_type_are_labelled(ctx, everyone):
     correct = roster["ready_steps"][0]
     page = everyone.get(f"/tasks/{correct['id']}")
     assert_accessible(page)
-    assert "下载模板（CSV）" in page.get_data(as_text=True)
+    assert "下载模板（CSV）" in page.get_data(as_text=True) and "已有清册 4 行（不重新选择文件则保留）" in page.get_data(as_text=True)
     seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, correct["id"])["form"])
     assert_accessible(everyone.get(f"/matters/{roster['id']}"))
     assert seen >= set(FIELD_TYPES)
