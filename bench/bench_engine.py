@@ -27,7 +27,8 @@ from engine.store import Database  # noqa: E402
 from tests.scenario import PROCESSES, catalog, default_parameters  # noqa: E402
 
 PROPOSE = {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"}
-DELIBERATE = {"tc_members": 7, "tc_attendees": 6, "tc_for": 5, "tc_minutes": "记录", "tc_minutes_file": ["scan"]}
+DELIBERATE = {"tc_members": 7, "tc_attendees": 6, "tc_for": 5, "tc_minutes": "记录", "tc_township_cadres": "无",
+              "tc_minutes_file": ["scan"]}
 
 
 def median_ms(fn, repeat: int, number: int = 1) -> float:

@@ -34,7 +34,8 @@ from engine.services.demo import seed_demo  # noqa: E402
 from engine.services.demo_walk import walk_demo  # noqa: E402
 from engine.services.timers import advance_due_timers  # noqa: E402
 from engine.store import Database  # noqa: E402
-from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, start_decision  # noqa: E402
+from tests.integration.helpers import (DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, reviewer,  # noqa: E402
+                                      start_decision)
 from tests.settings import TEST_SETTINGS  # noqa: E402
 
 PAGES = ("/public", "/public/lushui_village", "/public/lushui_village/projects", "/public/lushui_village/projects/1",
@@ -98,8 +99,11 @@ def publishing_cost(ctx, repeat: int) -> None:
             advance_due_timers(ctx, Actor.system())
             m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "review", REVIEW)
             m = do(ctx, clerk, m, "resolve_rep", RESOLVE)
+            m = do(ctx, clerk, m, "draft_resolution_notice", {"resolution_notice": "决议公开"})
+            m = do(ctx, reviewer(ctx), m, "review_resolution_notice",
+                   {"resolution_notice_review": "approve", "resolution_notice_review_opinion": "与记录一致"})
             started = time.perf_counter()
-            do(ctx, clerk, m, "publish_resolution", {"resolution_notice": "决议公开", "resolution_published_on": "2026-03-20"})
+            do(ctx, clerk, m, "publish_resolution", {"resolution_published_on": "2026-03-20"})
             publishing.append(time.perf_counter() - started)
     a, b = statistics.median(plain) * 1000, statistics.median(publishing) * 1000
     print(f"{'complete a step that publishes nothing':48} {a:7.2f} ms")

@@ -19,7 +19,9 @@ disclosure namespace:
     </xiaowei:publish>
 
 A field not listed is never published; of a table field, a column not listed is never published,
-and an ID-number column may only be declared never. A call activity may carry `<xiaowei:publishCalled
+and an ID-number column may only be declared never. `term="long"` marks a 长期公示: the notice
+stays up, not only for a publicity period (a 低保 household's confirmed allowance, 民发〔2021〕57号
+第二十七条). A call activity may carry `<xiaowei:publishCalled
 section="project"/>`: what the called process publishes is then filed under that section (四议两公开
 called by a project belongs to the project). Reading and checking happen at load time (a wrong
 declaration refuses the file with the element and line, in Chinese); `disclose` turns a matter's data
@@ -42,6 +44,7 @@ XIAOWEI = "https://xiaowei.example/bpmn/disclosure"
 # Sections of the portal a definition may publish to; 权力清单 is the catalogue itself.
 SECTIONS = {"project": "工程项目", "service_result": "办事结果", "asset": "资产资源", "village_affairs": "村务公开"}
 CLASSES = ("public", "masked", "never")
+TERMS = {"long": "长期公示"}      # term="long": the notice stays up (长期公示), not only for its period
 # Keys let the portal build its structured views (the asset register, a project's amount) from
 # whatever fields an item names them on, without knowing the item's field names.
 KEYS = {"subject": "名称", "amount": "金额", "asset": "资产资源名称", "asset_no": "台账编号", "kind": "类别",
@@ -80,10 +83,11 @@ class Publication:
     title: str
     fields: tuple = ()
     publicity_step: str | None = None # the objection intake of the publicity period it opens, if any
+    long_term: bool = False           # term="long": 长期公示, the notice stays up
 
     def as_dict(self) -> dict:
         return {"element": self.element, "section": self.section, "stage": self.stage, "title": self.title,
-                "publicity_step": self.publicity_step,
+                "publicity_step": self.publicity_step, "long_term": self.long_term,
                 "fields": [f.as_dict() for f in self.fields if f.cls != "never"]}
 
 
@@ -163,6 +167,10 @@ def _publication(node, element, field_lookup, findings: list) -> Publication | N
         problems.append(_section_problem(node, section))
     if not stage:
         problems.append(_finding("disclosure-stage", node, "公开声明须写明阶段 stage（如“立项”“审核确认结果”）"))
+    term = node.get("term")
+    if term is not None and term not in TERMS:
+        problems.append(_finding("disclosure-term", node,
+                                 f"公开期限 term={term!r} 不存在（可用：{'、'.join(f'{k}（{v}）' for k, v in TERMS.items())}）"))
     fields = []
     for child in node:
         if isinstance(child.tag, str) and child.tag == f"{{{XIAOWEI}}}field":
@@ -177,7 +185,7 @@ def _publication(node, element, field_lookup, findings: list) -> Publication | N
     if problems:
         return None
     return Publication(element.get("id"), section, stage, (node.get("title") or element.get("name") or stage).strip(),
-                       tuple(fields), _publicity_step(element))
+                       tuple(fields), _publicity_step(element), term == "long")
 
 
 def _field(node, element, field_lookup) -> DisclosedField | Finding:

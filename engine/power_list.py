@@ -84,13 +84,16 @@ def _item(info, catalog, roles, parameters, values) -> list[str]:
     used = sorted(n for n in info.reads if n in parameters)
     if used:
         lines += ["", "本事项使用的乡镇参数（县默认值，乡镇可调整）："]
-        lines += [f"- {parameters[n].label}（`{n}`）：{_value(parameters[n])}" for n in used]
+        options = {o["value"]: o["label"] for f in all_fields if f.get("type") == "enum" for o in f.get("options", [])}
+        lines += [f"- {parameters[n].label}（`{n}`）：{_value(parameters[n], options)}" for n in used]
     return lines
 
 
-def _value(parameter) -> str:
+def _value(parameter, options: dict | None = None) -> str:
+    """A parameter's value in words; a list of choices by the names the item's forms give them
+    (a clerk reads 礼品、礼金, not gifts)."""
     value, unit = parameter.value, parameter.unit or ""
-    shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    shown = "、".join(str((options or {}).get(v, v)) for v in value) if isinstance(value, list) else str(value)
     if parameter.type in ("integer", "number") and parameter.maximum is not None:
         return f"{shown}{unit}（乡镇可在 {parameter.minimum}–{parameter.maximum}{unit} 之间调整）"
     if parameter.type == "fraction" and parameter.minimum is not None:

@@ -151,7 +151,9 @@ class Matter:
     @classmethod
     def start(cls, bundle: Bundle, data: dict) -> "Matter":
         workflow = DeepBpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=SCRIPT_ENGINE)
-        workflow.task_tree.data.update(data)
+        # An optional field left empty reads as None in conditions (not a missing name, which
+        # would stop the matter): `approval_matter is None` routes a reimbursement with no approval.
+        workflow.task_tree.data.update({f.name: None for f in bundle.info.start_form.fields}, **data)
         matter = cls(bundle, workflow)
         matter.start_events = matter._advance()
         return matter
@@ -278,7 +280,7 @@ class Matter:
         cleaned = clean_form_data(step.form, submitted, dict(task.data), {**(labels or {}), **self.bundle.labels})
         refuse_parameter_names(cleaned, protected or {})
         cleaned.update({name: bool(holds and holds(role)) for name, role, _ in step.actor_holds})
-        task.set_data(**cleaned)
+        task.set_data(**{**{f.name: None for f in step.form.fields if f.name not in task.data}, **cleaned})
         task.run()
         return cleaned, self._advance()
 

@@ -44,13 +44,20 @@ ANSWERS = {
     "archive": {"archive_no": "LS-GC-2026-003"},
     # 四议两公开 (called for projects at or above the township's threshold)
     "propose": {"proposal": "硬化通组道路", "matter_source": "villager_suggestion", "meeting_type": "REP"},
-    "deliberate": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议记录"},
+    "deliberate": {"tc_members": 7, "tc_attendees": 7, "tc_for": 6, "tc_minutes": "两委联席会议记录",
+                   "tc_township_cadres": "镇包村干部刘明"},
     "send_plan": {"plan_sent_on": TODAY, "plan_text": "道路硬化实施方案"},
-    "review": {"pm_total": 32, "pm_attendees": 25, "pm_for": 22, "pm_minutes": "党员大会记录（签到25人）"},
-    "resolve_rep": {"rep_total": 40, "rep_attendees": 31, "rep_for": 27, "resolution": "同意实施道路硬化"},
-    "publish_resolution": {"resolution_notice": "道路硬化决议公开", "resolution_published_on": TODAY},
+    "review": {"pm_total": 32, "pm_attendees": 25, "pm_for": 22, "pm_minutes": "党员大会记录（签到25人）",
+               "pm_township_cadres": "镇包村干部刘明"},
+    "resolve_rep": {"rep_total": 40, "rep_attendees": 31, "rep_for": 27, "resolution": "同意实施道路硬化",
+                    "rep_township_cadres": "镇包村干部刘明"},
+    "draft_resolution_notice": {"resolution_notice": "道路硬化决议公开"},
+    "review_resolution_notice": {"resolution_notice_review": "approve", "resolution_notice_review_opinion": "与决议一致"},
+    "publish_resolution": {"resolution_published_on": TODAY},
     "implement": {"person_in_charge": "村委会主任", "implementation_report": "按方案推进"},
-    "major_decision.publish_result": {"result_notice": "道路硬化实施结果公开"},
+    "draft_result_notice": {"result_notice": "道路硬化实施结果公开"},
+    "review_result_notice": {"result_notice_review": "approve", "result_notice_review_opinion": "与实施情况一致"},
+    "major_decision.publish_result": {"result_published_on": TODAY},
 }
 # A stand-in for the scanned minutes, ballots, contracts and reports a clerk would upload.
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -12,6 +12,8 @@ command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$missing fonts-noto-cjk fontconfig"
 # pg_dump / pg_restore: `xiaowei backup` and `xiaowei restore` on PostgreSQL drive them.
 command -v pg_dump >/dev/null 2>&1 || missing="$missing postgresql-client"
+# npm (with Node): installs the pinned front-end packages below.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ "${XIAOWEI_WITH_BROWSER:-0}" = 1 ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 fi
@@ -30,4 +32,14 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e '.[test]'
     touch .venv/.installed
+fi
+
+# The browser modeler (bpmn-js's prebuilt distribution, served by the app itself: no CDN) and
+# bpmn-moddle for tests/modeler/roundtrip.mjs, exactly as package-lock.json pins them, into
+# node_modules/ (git-ignored). `npm ci` runs only when the lock file changed since the last install.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.xiaowei-lock ] || [ "$(cat node_modules/.xiaowei-lock)" != "$lock_sum" ]; then
+    echo "bootstrap: installing front-end packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$lock_sum" > node_modules/.xiaowei-lock
 fi

@@ -28,9 +28,12 @@ def propose(s: Scenario, meeting_type: str = "REP") -> None:
          role="PARTY_BRANCH")
 
 
-def deliberate(s: Scenario, attendees: int = 7, votes_for: int = 6) -> None:
-    s.do("deliberate", {"tc_members": 7, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委联席会议记录",
-                         "tc_minutes_file": ["att-tc-minutes"]},
+TOWNSHIP_CADRES = "镇包村干部刘明（驻村指导）"
+
+
+def deliberate(s: Scenario, attendees: int = 7, votes_for: int = 6, members: int = 7) -> None:
+    s.do("deliberate", {"tc_members": members, "tc_attendees": attendees, "tc_for": votes_for, "tc_minutes": "两委联席会议记录",
+                         "tc_township_cadres": TOWNSHIP_CADRES, "tc_minutes_file": ["att-tc-minutes"]},
          role="TWO_COMMITTEES")
 
 
@@ -42,13 +45,13 @@ def send_plan(s: Scenario) -> None:
 
 def review(s: Scenario, total: int = 30, attendees: int = 25, votes_for: int = 20) -> None:
     s.do("review", {"pm_total": total, "pm_attendees": attendees, "pm_for": votes_for, "pm_minutes": "签到表及记录",
-                     "pm_sign_in_file": ["att-pm-sign-in"]},
+                     "pm_township_cadres": TOWNSHIP_CADRES, "pm_sign_in_file": ["att-pm-sign-in"]},
          role="PARTY_MEMBERS_MEETING")
 
 
 def resolve_rep(s: Scenario, total: int = 30, attendees: int = 25, votes_for: int = 20) -> None:
     s.do("resolve_rep", {"rep_total": total, "rep_attendees": attendees, "rep_for": votes_for, "resolution": "同意",
-                          "rep_ballots_file": ["att-rep-ballots"]},
+                          "rep_township_cadres": TOWNSHIP_CADRES, "rep_ballots_file": ["att-rep-ballots"]},
          role="VILLAGER_REP_MEETING")
 
 
@@ -59,18 +62,49 @@ def resolve_full(s: Scenario, attendees: int = 600, households: int = 200, votes
         wait_past(s, P["villager_meeting_notice_days"], "resolve_full")
     s.do("resolve_full", {"adults_total": 1000, "households_total": 300, "vm_attendees": attendees,
                           "vm_households": households, "vm_for": votes_for, "resolution": "同意",
-                          "vm_ballots_file": ["att-vm-ballots"]},
+                          "vm_township_cadres": TOWNSHIP_CADRES, "vm_ballots_file": ["att-vm-ballots"]},
          role="VILLAGER_MEETING")
 
 
-def after_resolution(s: Scenario) -> None:
-    """From 决议公开 to 通过: publicity, implementation, result publicity, archive."""
+def check_notice(s: Scenario, notice: str, result: str = "approve") -> None:
+    """The 村监委 reviews a drafted notice (`notice`: resolution or result) before it is posted."""
+    step = f"review_{notice}_notice"
+    assert steps(s) == {step} and s.ready()[step][0].role == "SUPERVISION_COMMITTEE"
+    s.do(step, {f"{notice}_notice_review": result,
+                f"{notice}_notice_review_opinion": "与会议记录一致" if result == "approve" else "表决票数与记录不符"},
+         role="SUPERVISION_COMMITTEE")
+
+
+def post_resolution(s: Scenario) -> None:
+    """决议公开: the 村委会 drafts the notice, the 村监委 approves it, the 村委会 posts it."""
+    assert steps(s) == {"draft_resolution_notice"}
+    s.do("draft_resolution_notice", {"resolution_notice": "决议全文"}, role="VILLAGE_COMMITTEE")
+    check_notice(s, "resolution")
     assert steps(s) == {"publish_resolution"}
-    s.do("publish_resolution", {"resolution_notice": "决议全文", "resolution_published_on": "2026-03-20"},
-         role="VILLAGE_COMMITTEE")
-    wait_past(s, P["resolution_publicity_days"], "implement")
+    s.do("publish_resolution", {"resolution_published_on": "2026-03-20"}, role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"resolution_objection"}
+
+
+def implement(s: Scenario) -> None:
     s.do("implement", {"person_in_charge": "张三", "implementation_report": "已实施"}, role="TWO_COMMITTEES")
-    s.do("publish_result", {"result_notice": "实施结果"}, role="VILLAGE_COMMITTEE")
+
+
+def post_result(s: Scenario) -> None:
+    """实施结果公开, reviewed by the 村监委 before it is posted like the resolution."""
+    assert steps(s) == {"draft_result_notice"}
+    s.do("draft_result_notice", {"result_notice": "实施结果"}, role="VILLAGE_COMMITTEE")
+    check_notice(s, "result")
+    assert steps(s) == {"publish_result"}
+    s.do("publish_result", {"result_published_on": "2026-04-20"}, role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"result_objection"}
+
+
+def after_resolution(s: Scenario) -> None:
+    """From 决议公开 to 通过: reviewed notice, publicity, implementation, result publicity, archive."""
+    post_resolution(s)
+    wait_past(s, P["resolution_publicity_days"], "implement")
+    implement(s)
+    post_result(s)
     wait_past(s, P["result_publicity_days"], "archive")
     s.do("archive", {"archive_no": "JC-2026-001"}, role="REPORTING_CLERK")
 

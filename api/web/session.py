@@ -9,7 +9,7 @@ from engine.services import identity
 
 from ..rest import ctx
 
-PUBLIC_ENDPOINTS = {"web.login", "web.static"}
+PUBLIC_ENDPOINTS = {"web.login", "web.static", "web.vendor_bpmn_js"}
 
 
 def load_actor() -> None:

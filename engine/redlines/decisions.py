@@ -2,8 +2,8 @@
 steps in their order with their notice (R3), a resolution still fresh when acted on (R22)."""
 from __future__ import annotations
 
-from .base import matter_rule, resolve
-from .facts import MatterFacts, as_number, day
+from .base import matter_rule, resolve, village_rule
+from .facts import MatterFacts, VillageFacts, as_number, day
 from .words import on, yuan
 
 RESOLUTION_STEPS = ("major_decision.resolve_rep", "major_decision.resolve_full", "council_vote")
@@ -21,8 +21,8 @@ def resolution_before_acting(m: MatterFacts, rule):
     """At or above the 四议两公开 threshold, a resolution comes first: none when the matter acted
     (signed, booked), or one dated after the contract or the spending."""
     item = rule.thresholds.get("items", {}).get(m.process_key)
-    if not item:
-        return
+    if not item or m.value(item.get("approval_field", "")) is not None:
+        return                                 # decided in the approval it cites: approval_before_acting
     threshold = as_number(resolve(item["threshold"], m.params))
     amount = m.amount if m.amount is not None else m.number("amount")
     if threshold is None or amount is None or amount < threshold:
@@ -41,6 +41,28 @@ def resolution_before_acting(m: MatterFacts, rule):
         yield rule.hit(m, "resolution_after_act", f"{what}日期早于村民（代表）会议决议日期 {late} 天（先{what}后决策）",
                        {"amount": amount, "threshold": threshold, item["date_field"]: on(acted_on),
                         "resolved_on": on(day(decided.at)), "days": late})
+
+
+@village_rule("R1")
+def approval_before_acting(v: VillageFacts, rule):
+    """A matter that cites its prior approval (a reimbursement its 支出事前审批): the money was not
+    spent before the approval was decided. (The citation itself was checked when it was made: the
+    approval is of this village, approved, and covers the amount.)"""
+    by_id = {m.id: m for m in v.matters}
+    for key, item in rule.thresholds.get("items", {}).items():
+        field = item.get("approval_field")
+        for m in v.of(key) if field else ():
+            approval = by_id.get(int(as_number(m.value(field)) or 0))
+            acted_on = m.date(item["date_field"])
+            if approval is None or acted_on is None or not m.done(item["act_step"]) or not approval.steps:
+                continue
+            decided = resolution(approval) or approval.steps[-1]
+            if acted_on < day(decided.at):
+                early, what = (day(decided.at) - acted_on).days, item["what"]
+                yield rule.hit([approval, m], "resolution_after_act",
+                               f"{what}日期早于所引第 {approval.id} 号事前审批的决定日期 {early} 天（先{what}后审批）",
+                               {item["date_field"]: on(acted_on), "approved_on": on(day(decided.at)),
+                                "approval": approval.id, "days": early})
 
 
 def _short(record, meeting: dict, params: dict):

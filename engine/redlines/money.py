@@ -71,13 +71,14 @@ def deal_at_reserve_on_platform(m: MatterFacts, rule):
 
 @matter_rule("R8")
 def no_guarantee_no_unresolved_seal(m: MatterFacts, rule):
-    """Guarantees and lending of collective money are banned; a loan, a guarantee or a contract
-    out is stamped only on a valid meeting resolution."""
+    """Guarantees and lending of collective money are banned (a borrowing or an investment that asks
+    for one is refused, never worked on); a loan, a guarantee or a contract out is stamped only on a
+    valid meeting resolution."""
     banned = rule.thresholds.get("banned_requests", {})
-    if m.process_key == "new_borrowing" and m.value("request_type") in banned and not m.done("refuse") \
-            and m.status != "cancelled" and m.steps:
-        yield rule.hit(m, "banned_request", f"{banned[m.value('request_type')]}属禁止事项，未予拒绝仍在办理",
-                       {"request_type": m.value("request_type")})
+    field = rule.thresholds.get("banned_request_items", {}).get(m.process_key)
+    if field and m.value(field) in banned and not m.done("refuse") and m.status != "cancelled" and m.steps:
+        yield rule.hit(m, "banned_request", f"{banned[m.value(field)]}属禁止事项，未予拒绝仍在办理",
+                       {field: m.value(field)})
     major = rule.thresholds.get("major_seal_uses", {})
     if m.process_key == "seal_use" and m.value("use_type") in major and m.done("stamp"):
         if not m.done("record_resolution") or m.value("resolution_valid") != "valid":
@@ -152,19 +153,22 @@ def cash_within_float(m: MatterFacts, rule):
 
 @matter_rule("R15")
 def banned_spending(m: MatterFacts, rule):
-    if m.process_key != "expense_reimbursement":
+    """Spending of a banned kind (招待费, 礼品礼金, 烟酒, 购物卡), or declared under another kind with
+    a banned word in what it was for, in the items processes/redlines.toml lists."""
+    item = next((i for i in rule.thresholds.get("items", ()) if i["item"] == m.process_key), None)
+    if item is None or (item.get("spent") and not m.done(item["spent"])):
         return
     categories = rule.thresholds.get("banned_categories", {})
-    category = m.value("expense_category")
+    category, amount = m.value(item["category"]), m.number(item["amount"])
     if category in categories:
-        yield rule.hit(m, "banned_category", f"报销{categories[category]} {yuan(m.amount)}（禁止类开支）",
-                       {"expense_category": category, "amount": m.amount})
+        yield rule.hit(m, "banned_category", f"{item['verb']}{categories[category]} {yuan(amount)}（禁止类开支）",
+                       {item["category"]: category, item["amount"]: amount})
         return
-    purpose = str(m.value("purpose") or "")
-    words = [w for w in rule.thresholds.get("banned_words", ()) if w in purpose]
+    text = str(m.value(item["text"]) or "")
+    words = [w for w in rule.thresholds.get("banned_words", ()) if w in text]
     if words:
-        yield rule.hit(m, "banned_purpose", f"报销用途含{quoted('、'.join(words))}（禁止类开支）{yuan(m.amount)}",
-                       {"purpose": purpose, "amount": m.amount})
+        yield rule.hit(m, "banned_purpose", f"{item['verb']}用途含{quoted('、'.join(words))}（禁止类开支）{yuan(amount)}",
+                       {item["text"]: text, item["amount"]: amount})
 
 
 AUTH_FLAGS = {"works": "auth_works", "procurement": "auth_procurement", "public_welfare": "auth_public_welfare",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import clock
 from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
-from ..errors import Conflict, DefinitionError, InvalidData, NotFound
+from ..errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
 from ..power_list import duration_words, item_fields
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
@@ -144,7 +144,8 @@ def _visible(version, owners) -> bool:
 
 
 def list_processes(ctx, actor) -> list[dict]:
-    """The catalogue: [{category, items}] in the list's category order, items by list code."""
+    """The catalogue: [{category, items}] in the list's category order, items by list code.
+    Raises nothing: another township's special items are simply not in it."""
     with ctx.uow(readonly=True) as uow:
         owners = visible_owners(uow, actor)
         items = sorted(({**_summary(v), "start_role_name": _role_name(ctx, v.info.get("start_role"))}
@@ -156,7 +157,7 @@ def list_processes(ctx, actor) -> list[dict]:
 def startable_processes(ctx, actor) -> list[dict]:
     """The catalogue of what the actor may start: items whose start role the actor holds over at
     least one village the item applies to (a township's special item: that township's villages),
-    each with those villages' codes (`villages`), in the order of `list_processes`."""
+    each with those villages' codes (`villages`), in the order of `list_processes`. Raises nothing."""
     with ctx.uow(readonly=True) as uow:
         units = {u.code: u for u in uow.orgs.list()}
         lineages = {code: _lineage(units, code) for code, u in units.items() if u.level == "village"}
@@ -414,7 +415,8 @@ def withdrawn_notice(uow, process_key: str, township: str) -> str | None:
 
 
 def administered_townships(ctx, actor) -> list[dict]:
-    """The townships whose special list the actor administers: [{code, name}]."""
+    """The townships whose special list the actor administers: [{code, name}]. Raises nothing:
+    an actor who administers none gets an empty list."""
     with ctx.uow(readonly=True) as uow:
         return [{"code": u.code, "name": u.name} for u in uow.orgs.list("township")
                 if actor.is_admin_of(uow.lineage(u.code))]
@@ -440,3 +442,41 @@ def township_items(ctx, actor, township: str) -> list[dict]:
                 item["counts"] = uow.definitions.matter_counts(version.process_key)
             item["versions"].append(_version_row(version, item["counts"]))
         return [{k: v for k, v in item.items() if k != "counts"} for item in items.values()]
+
+
+# -- the browser modeler (api/web/views/modeler.py) ---------------------------------------------------
+def version_source(ctx, actor, key: str, version_id: int) -> dict:
+    """A stored version's BPMN text for the modeler (the web layer lays out a file without a
+    complete diagram), and whether the actor may save a new draft from it (a township item of a
+    township the actor administers; a county item is read-only here).
+
+    Raises:
+        NotFound: no such version of the item, or its township's items are out of the actor's sight.
+        Forbidden: the actor administers no township (a county item), or not the item's township.
+    """
+    with ctx.uow(readonly=True) as uow:
+        version = _version_of(uow, actor, key, version_id, "在建模器中打开本乡镇特色清单事项")
+        if version.owner_org is None and not any(actor.is_admin_of(uow.lineage(u.code))
+                                                 for u in uow.orgs.list("township")):
+            raise Forbidden("在建模器中查看县级清单事项需要乡镇或县级管理员")
+        file = version.info["file"]
+        return {**_version_row(version, {}), "file": file, "xml": version.files[file],
+                "editable": version.owner_org is not None, "township": version.owner_org}
+
+
+def modeler_roles(ctx, township: str | None = None) -> list[dict]:
+    """The roles a lane may be (the registry, processes/roles.toml): [{code, name, level}]."""
+    del township        # township-level roles (issue 14.4) join here once the registry holds them
+    return [{"code": r.code, "name": r.name, "level": r.level} for r in ctx.roles.values()]
+
+
+def save_model(ctx, actor, township: str, file: str, xml: str) -> dict:
+    """The modeler's saved text stored as a new draft of the township's item (`upload_definition`:
+    every load-time check; a refusal names the element) and checked at once (`check_version`).
+
+    Returns {stored: [version summaries], report: the check of the item's new draft}.
+    Raises what `upload_definition` and `check_version` raise."""
+    stored = upload_definition(ctx, actor, township, file, xml.encode("utf-8"))
+    main = stored[0]
+    return {"stored": stored, "report": check_version(ctx, actor, main["key"], main["version_id"])}
+

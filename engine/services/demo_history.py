@@ -91,7 +91,7 @@ PLANTED = [
             {"update_ledger": {"receipt_method": "cash", "received_on": Days(-9), "cash_deposited_on": Days(-1)}},
             (("R14", "cash_deposited_late", None),)),
     Planted("short_publicity", "lushui_village", 18, "dibao", "王大山户最低生活保障申请", DIBAO_WANG,
-            {"publish_appraisal": {"appraisal_published_on": Days(3)}}, (("R9", "publicity_short", None),)),
+            {"publish_first_review": {"first_review_published_on": Days(3)}}, (("R9", "publicity_short", None),)),
     Planted("paid_early", "taohua_village", 20, "dilapidated_housing", "孙德福户农村危房改造", DILAPIDATED,
             {"pay_subsidy": {"paid_on": Days(-5)}}, (("R6", "paid_before_acceptance", None),)),
     Planted("backfilled", "hongqi_village", 22, "certificate", "周明居住证明", CERTIFICATE,

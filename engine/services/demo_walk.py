@@ -18,9 +18,10 @@ from ..errors import Forbidden
 from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
-from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY, DISASTER, DISPOSAL,
-                           EXTREME_POVERTY, FARM_SUBSIDY, FARM_SUBSIDY_ROSTER, FILE, HOMESTEAD, LEASE, PROJECT_DITCH,
-                           PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, Copy, Share)
+from .demo_answers import (ANSWERS, CERTIFICATE, DEMOCRATIC_FINANCE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY,
+                           DISASTER, DISPOSAL, EXTREME_POVERTY, FARM_SUBSIDY, FARM_SUBSIDY_ROSTER, FILE, HOMESTEAD,
+                           INVESTMENT, LAND_CONTRACT, LEASE, MEDICAL, MEMBERSHIP, MONITORING, PROJECT_CHANGE,
+                           PROJECT_DITCH, PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, VISIT, Copy, Quarter, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -49,12 +50,21 @@ HISTORY = [
     Scene("farm_subsidy", "刘长根户2026年耕地地力保护补贴", FARM_SUBSIDY),
     Scene("farm_subsidy_roster", "绿水村2026年耕地地力保护补贴清册", FARM_SUBSIDY_ROSTER),
     Scene("extreme_poverty", "陈桂芬特困人员供养申请", EXTREME_POVERTY),
+    Scene("medical_assistance", "吴春花医疗救助申请", MEDICAL),
+    Scene("poverty_monitoring", "赵铁柱户防返贫监测", MONITORING, stop_after="assist_plan"),   # then visited every few months
     Scene("dilapidated_housing", "孙德福户农村危房改造", DILAPIDATED),
     Scene("certificate", "周明居住证明", CERTIFICATE),
     Scene("disaster_relief", "6·18暴雨洪涝灾害救助", DISASTER),
     Scene("homestead", "张建国户宅基地申请", HOMESTEAD),
     Scene("asset_disposal", "旧碾米机组变卖", DISPOSAL),
     Scene("asset_lease", "村集体原小学校舍出租", LEASE),
+    Scene("land_contracting", "村东机动地发包", LAND_CONTRACT),
+    # the yearly return checks come a year on: the demo stops once the investment is published
+    Scene("collective_investment", "入股青山农旅专业合作社", INVESTMENT, stop_after="publish_result"),
+    Scene("membership_confirmation", "王小雨集体经济组织成员身份确认", MEMBERSHIP),
+    Scene("project_change", "绿水村三组通组道路硬化路基换填变更", PROJECT_CHANGE),
+    Scene("democratic_finance", "上季度民主理财", DEMOCRATIC_FINANCE),
+    Scene("nonproductive_expense", "重阳节走访慰问高龄老人", VISIT),
 ]
 STILL_OPEN = [
     Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"),
@@ -164,6 +174,8 @@ class DemoWalk:
         for name, value in answer.items():
             if value is TODAY:
                 value = self.clock.now().astimezone(BEIJING).date().isoformat()
+            elif isinstance(value, Quarter):
+                value = value.resolve(self.clock.now().astimezone(BEIJING).date())
             elif isinstance(value, Copy):
                 value = data[str(value)]
             elif isinstance(value, Share):

@@ -9,6 +9,11 @@ from .persistence import load_matter
 
 
 def item_flowchart_source(ctx, actor, key: str) -> dict:
+    """The current version's BPMN, the parameters and the called items' names, to draw an item.
+
+    Raises:
+        NotFound: no such item, or another township's special item.
+    """
     with ctx.uow(readonly=True) as uow:
         version = current_visible(uow, actor, key)
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
@@ -17,6 +22,11 @@ def item_flowchart_source(ctx, actor, key: str) -> dict:
 
 
 def matter_flowchart_source(ctx, actor, matter_id: int) -> dict:
+    """A matter's version, its own parameters and the state of each element, to draw its progress.
+
+    Raises:
+        NotFound: no such matter, or it is outside the actor's reach (or withheld from them).
+    """
     with ctx.uow(readonly=True) as uow:
         record = readable_matter(uow, actor, matter_id)
         version = uow.definitions.get(record.definition_id)

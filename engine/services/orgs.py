@@ -34,6 +34,7 @@ def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | No
 
 
 def list_units(ctx, actor, level: str | None = None) -> list[dict]:
+    """Every county, township and village (or those of one level): names are public. Raises nothing."""
     with ctx.uow(readonly=True) as uow:
         return [{"code": u.code, "name": u.name, "level": u.level, "parent_code": u.parent_code}
                 for u in uow.orgs.list(level)]

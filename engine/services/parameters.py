@@ -29,7 +29,11 @@ def effective_parameters(ctx, uow, township: str | None) -> dict:
 
 
 def list_parameters(ctx, actor, township: str | None = None) -> list[dict]:
-    """Every parameter with its default and, for a township, the value in force there."""
+    """Every parameter with its default and, for a township, the value in force there.
+
+    Raises:
+        NotFound: `township` is not a township's code.
+    """
     with ctx.uow(readonly=True) as uow:
         if township:
             _township(uow, township)

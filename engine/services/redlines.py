@@ -208,7 +208,9 @@ def watch(ctx) -> None:
 # -- the sweep ----------------------------------------------------------------------------------
 def sweep(ctx, actor: Actor, villages: list[str] | None = None, progress=None) -> dict:
     """Every rule over every village (or these), one unit of work per village; then overdue
-    assignments are escalated. Recorded as a sweep row and an audit event."""
+    assignments are escalated. Recorded as a sweep row and an audit event. Raises nothing for a
+    village code that does not exist (it is skipped); a database error stops the sweep, and the
+    villages already swept stay committed."""
     book, started = rulebook(ctx), clock.now()
     with ctx.uow() as uow:
         codes = villages or uow.redline_facts.villages_with_matters()
@@ -240,7 +242,8 @@ def sweep(ctx, actor: Actor, villages: list[str] | None = None, progress=None) -
 
 
 def sweep_if_due(ctx, actor: Actor, hour: int = 2) -> dict | None:
-    """The worker's nightly sweep: once a Beijing day, from `hour` o'clock on."""
+    """The worker's nightly sweep: once a Beijing day, from `hour` o'clock on; None when not due.
+    Raises what `sweep` raises."""
     now = clock.now()
     beijing = now + timedelta(hours=8)
     with ctx.uow(readonly=True) as uow:

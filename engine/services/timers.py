@@ -19,7 +19,10 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None, coll
     Each matter is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers can run:
     a matter another worker holds is skipped, and one it has just advanced is no longer due. One
     still due right after (its next timer passed too) waits for the next pass: only those are
-    remembered, so the claim's query stays short however long the backlog."""
+    remembered, so the claim's query stays short however long the backlog.
+
+    Raises nothing for a matter that fails while its timer fires: it goes to status error (an
+    incident) and the others go on."""
     done, again, count = [], set(), 0
     while limit is None or count < limit:
         with ctx.uow() as uow:

@@ -46,7 +46,8 @@ def test_catalogue(client):
     assert item["name"] == "村级重大事项决策（四议两公开）" and item["list_code"] == "JC-01"
     step = next(s for s in item["steps"] if s["id"] == "review")
     assert step["role"] == "PARTY_MEMBERS_MEETING" and step["role_name"] == "党员大会" and step["deadline"] == "P7D"
-    assert {f["name"] for f in step["form"]} == {"pm_total", "pm_attendees", "pm_for", "pm_minutes", "pm_sign_in_file"}
+    assert {f["name"] for f in step["form"]} == {"pm_total", "pm_attendees", "pm_for", "pm_minutes", "pm_township_cadres",
+                                                 "pm_sign_in_file"}
     assert [f["name"] for f in item["start_form"]] == ["summary", "amount"]
     assert_error_shape(client.get("/api/v1/processes/nothing"), 404)
 
@@ -73,7 +74,7 @@ def test_start_step_and_read_a_matter(client):
 def test_waiting_timers_are_shown_with_their_due_time(client, ctx):
     m = start(client).json
     m = complete(client, m, "propose", {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"}).json
-    m = complete(client, m, "deliberate", {"tc_members": 5, "tc_attendees": 5, "tc_for": 3, "tc_minutes": "x"}).json
+    m = complete(client, m, "deliberate", {"tc_members": 5, "tc_attendees": 5, "tc_for": 3, "tc_minutes": "x", "tc_township_cadres": "无"}).json
     m = complete(client, m, "send_plan", {"plan_sent_on": "2026-03-02", "plan_text": "方案"}).json
     (timer,) = m["waiting_timers"]
     assert timer["name"] == "党员审阅" and datetime.fromisoformat(timer["due"]) > datetime.now(timezone.utc)

@@ -25,7 +25,7 @@ BEIJING = timezone(timedelta(hours=8))
 
 
 def test_each_ended_day_is_anchored_once_with_the_heads_hash(ctx):
-    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"), days_ago=3)
+    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"), days_ago=3)
     now = clock.now()
     made = anchors.anchor_days(ctx, now)
     today = now.astimezone(BEIJING).date()
@@ -45,7 +45,7 @@ def test_each_ended_day_is_anchored_once_with_the_heads_hash(ctx):
 
 
 def test_a_chain_rewritten_after_its_anchor_fails_verification(ctx):
-    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"), days_ago=3)
+    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"), days_ago=3)
     anchors.anchor_days(ctx)
     with ctx.uow() as uow:
         anchor = uow.session.scalars(select(AuditAnchor).order_by(AuditAnchor.day.desc())).first()
@@ -66,7 +66,7 @@ def test_a_chain_rewritten_after_its_anchor_fails_verification(ctx):
 
 
 def test_the_portal_publishes_the_anchors_and_each_entry_its_events_hash(ctx):
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"), days_ago=3)
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"), days_ago=3)
     anchors.anchor_days(ctx)
     client = create_app({"TESTING": True, "SECRET_KEY": "anchors"}, context=ctx).test_client()
     listed = client.get("/public/api/anchors").json["anchors"]
@@ -92,7 +92,7 @@ def test_the_portal_publishes_the_anchors_and_each_entry_its_events_hash(ctx):
 def test_the_worker_anchors_and_the_cli_lists(ctx, tmp_path, monkeypatch):
     if not ctx.database.url.startswith("sqlite"):
         return                      # the CLI reads XIAOWEI_DATABASE_URL: once, on SQLite, is enough
-    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"), days_ago=3)
+    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"), days_ago=3)
     monkeypatch.setenv("XIAOWEI_DATABASE_URL", ctx.database.url)
     tomorrow = (clock.now() + timedelta(days=1)).isoformat()
     run = CliRunner().invoke(cli, ["worker", "--once", "--now", tomorrow])

@@ -167,7 +167,7 @@ def test_xiaowei_board_writes_the_sheets(walked, tmp_path, monkeypatch):
 @pytest.fixture
 def published(ctx):
     """A 低保 notice published (in its publicity period), and a portal client."""
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"))
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     app = create_app({"TESTING": True, "SECRET_KEY": "board-test"}, context=ctx)
     # published a few days back: this month's board or last month's
     entry = next(e for p in board.periods(ctx, VILLAGE) for e in board.board(ctx, VILLAGE, p)["entries"]
@@ -181,7 +181,7 @@ def test_an_update_behind_the_systems_back_makes_the_code_fail(published):
     assert client.get(f"/public/api/verify/{entry['code']}").json["status"] == "current"
     with ctx.database.engine.begin() as connection:
         changed = connection.execute(text("UPDATE published_records SET title = :t WHERE id = :i"),
-                                     {"t": "低保民主评议结果公示（已更正）", "i": entry["id"]}).rowcount
+                                     {"t": "低保初审意见公示（已更正）", "i": entry["id"]}).rowcount
     assert changed == 1
     answer = client.get(f"/public/api/verify/{entry['code']}").json
     assert answer["status"] == "altered" and answer["ok"] is False and answer["content"] is None

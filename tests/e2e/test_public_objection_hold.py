@@ -24,7 +24,7 @@ COMMITTEE = Actor("jianwei", frozenset({Grant("SUPERVISION_COMMITTEE", VILLAGE)}
 
 def objected(ctx):
     """A 低保 appraisal notice in its period with an objection filed online, and the portal."""
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"))
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     app = create_app({"TESTING": True, "SECRET_KEY": "hold-test"}, context=ctx)
     client = app.test_client()
     (token,) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
@@ -65,7 +65,7 @@ def test_registering_it_sends_the_matter_to_reverification(ctx):
     _, _, matter, intake, _ = objected(ctx)
     past_the_end(ctx, matter)
     done = matters.complete_step(ctx, COMMITTEE, intake["id"], {"objection": "王大山家有一辆新货车", "objector": "网上匿名"})
-    assert [s["step_id"] for s in done["ready_steps"]] == ["reverify_appraisal"]
+    assert [s["step_id"] for s in done["ready_steps"]] == ["reverify_first_review"]
     (row,) = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"]
     assert row["registered_by"] == "jianwei" and row["dismissed_at"] is None
 

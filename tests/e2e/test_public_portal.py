@@ -110,7 +110,8 @@ def test_service_results_are_published_masked(site):
     for m in results:
         by_item.setdefault(m["item"], []).append(m)
     assert set(by_item) == {"dibao", "temporary_assistance", "homestead", "disability_subsidy", "dilapidated_housing",
-                            "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate", "farm_subsidy_roster"}
+                            "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate", "medical_assistance",
+                            "poverty_monitoring", "farm_subsidy_roster"}
     wang = next(m for m in by_item["dibao"] if m["subject"] == "王*山")
     shown = {f["label"]: f["text"] for r in wang["records"] for f in r["fields"]}
     assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
@@ -126,11 +127,46 @@ def test_service_results_are_published_masked(site):
     assert len(lists) == 2 and all(f["text"] == "共 4 行；补贴面积合计 17.25；补贴金额合计 2,156.25 元" for f in lists)
     assert lists[0]["table"]["columns"] == ["户主姓名", "村民小组", "补贴面积（亩）", "补贴金额（元）"]
     assert lists[0]["table"]["rows"][0] == ["刘*根", "一组", "6.50", "812.50 元"]
+    (medical,) = by_item["medical_assistance"]           # 医疗救助: the name, the village, the category and the amount
+    assert medical["subject"] == "吴*花" and "绿水村" in str(json_of(client, f"/public/api/{VILLAGE}/results")["village"])
+    review, result = medical["records"]
+    assert review["stage"] == "审核结果公示" and {f["label"] for f in review["fields"]} == {"患者姓名", "救助对象类别", "公示日期"}
+    assert result["stage"] == "救助结果公示" and {f["label"]: f["text"] for f in result["fields"]} == {
+        "患者姓名": "吴*花", "救助对象类别": "因病致贫重病患者", "救助金额（元）": "5,000.00 元"}
+    assert review["documents"] == result["documents"] == []
+    (monitoring,) = by_item["poverty_monitoring"]
+    assert monitoring["subject"] == "赵*柱" and [r["stage"] for r in monitoring["records"]] == ["拟纳入监测对象公示"]
+    assert {f["label"] for r in monitoring["records"] for f in r["fields"]} == {"户主姓名", "公示日期"}
     everything = str(results)
     for private in ("王大山", "赵秀兰", "张建国", "13800138000", "110101196503071234", "6222000000001234", "27号", "脑溢血",
+                    "吴春花", "赵铁柱", "尿毒症", "透析", "110101196804153326", "县人民医院", "6200",
                     "陈桂芬", "孙德福", "110101196204150030", "1101012001010200031J"):
         assert private not in everything, private
 
+
+def test_a_membership_confirmation_names_the_person_and_masks_the_id_number(site):
+    client, _ = site
+    affairs = json_of(client, f"/public/api/{VILLAGE}/affairs")["matters"]
+    (member,) = [m for m in affairs if m["item"] == "membership_confirmation"]
+    shown = {f["label"]: f["text"] for r in member["records"] for f in r["fields"]}
+    assert member["subject"] == "王小雨" and shown["确认人员姓名"] == "王小雨"
+    assert shown["身份证号码"] == "1101**********0021" and shown["成员身份取得方式"] == "本集体成员生育（出生）"
+    assert shown["有表决权的成员总数"] == "412" and shown["同意人数"] == "301"
+    page = client.get(f"/public/{VILLAGE}/affairs/{member['matter_id']}").get_data(as_text=True)
+    for private in ("110101202601150021", "13800138000", "联系电话", "申请理由"):
+        assert private not in str(member) and private not in page, private
+
+
+def test_a_project_change_is_published_under_projects_with_its_supplement_contract(site):
+    client, _ = site
+    projects = json_of(client, f"/public/api/{VILLAGE}/projects")["matters"]
+    (change,) = [m for m in projects if m["item"] == "project_change"]
+    assert change["subject"] == "LS-GC-2026-003 绿水村三组通组道路硬化"
+    assert change["stages"] == ["变更决策", "“1+N”联合监管", "工程变更公示", "变更补充合同"]
+    shown = {f["label"]: f["text"] for r in change["records"] for f in r["fields"]}
+    assert shown["核定变更金额（元）"] == "7,800.00 元" and shown["增加工期（天）"] == "7" and shown["增加或核减"] == "增加"
+    assert shown["补充合同变更金额（元）"] == "7,800.00 元" and shown["变更后合同总价（元）"] == "142,800.00 元"
+    assert "补充合同文本（报乡镇备案）.pdf" in client.get(f"/public/{VILLAGE}/projects/{change['matter_id']}").get_data(as_text=True)
 
 def test_the_asset_register_shows_each_asset_with_its_lease_or_disposal(site):
     client, _ = site
@@ -192,7 +228,7 @@ def test_a_new_record_or_a_cancellation_changes_the_pages(ctx):
     app = create_app({"TESTING": True, "SECRET_KEY": "portal-test"}, context=ctx)
     client = app.test_client()
     before = client.get(f"/public/{VILLAGE}/results")
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"))
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     after = client.get(f"/public/{VILLAGE}/results", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"] and "王*山" in after.get_data(as_text=True)
     matters.cancel_matter(ctx, Actor.system(), matter["id"], "申请人撤回申请")
@@ -205,7 +241,7 @@ def test_a_new_record_or_a_cancellation_changes_the_pages(ctx):
 # -- objections filed online ----------------------------------------------------------------------
 def open_notice(ctx):
     """A 低保 appraisal notice in its publicity period, and a client on the portal."""
-    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_appraisal"))
+    matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     app = create_app({"TESTING": True, "SECRET_KEY": "portal-test"}, context=ctx)
     return app, matter
 
@@ -234,7 +270,7 @@ def test_an_objection_filed_online_reaches_the_supervision_committee(ctx):
     assert seen["text"] and seen.get("name") is None and seen.get("phone") is None, "only the committee sees who objected"
 
     done = committee.post(f"/api/v1/tasks/{intake['id']}/complete", json={"data": task["suggested_data"]}, headers=headers)
-    assert done.status_code == 200 and [s["step_id"] for s in done.json["ready_steps"]] == ["reverify_appraisal"]
+    assert done.status_code == 200 and [s["step_id"] for s in done.json["ready_steps"]] == ["reverify_first_review"]
     registered = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"][0]
     assert registered["registered_by"] == "jianwei" and registered["registered_at"] is not None
     assert client.get(f"/public/api/{VILLAGE}/publicity").json["periods"] == [], "an objection ends the period"

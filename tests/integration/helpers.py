@@ -4,10 +4,12 @@ from engine.services import attachments, matters
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 PROPOSE = {"proposal": "硬化村道1.2公里", "matter_source": "cadre_proposal", "meeting_type": "REP"}
-DELIBERATE = {"tc_members": 7, "tc_attendees": 6, "tc_for": 5, "tc_minutes": "两委联席会议记录"}
+DELIBERATE = {"tc_members": 7, "tc_attendees": 6, "tc_for": 5, "tc_minutes": "两委联席会议记录",
+              "tc_township_cadres": "镇包村干部刘明"}
 SEND_PLAN = {"plan_sent_on": "2026-03-02", "plan_text": "村道硬化方案"}
-REVIEW = {"pm_total": 30, "pm_attendees": 21, "pm_for": 18, "pm_minutes": "党员大会记录"}
-RESOLVE = {"rep_total": 40, "rep_attendees": 30, "rep_for": 25, "resolution": "同意硬化村道"}
+REVIEW = {"pm_total": 30, "pm_attendees": 21, "pm_for": 18, "pm_minutes": "党员大会记录", "pm_township_cadres": "无"}
+RESOLVE = {"rep_total": 40, "rep_attendees": 30, "rep_for": 25, "resolution": "同意硬化村道",
+           "rep_township_cadres": "镇包村干部刘明"}
 
 
 def ready(matter: dict, step_id: str) -> dict:
@@ -32,3 +34,19 @@ def do(ctx, actor, matter: dict, step_id: str, data: dict) -> dict:
 def start_decision(ctx, actor, subject="修建村道") -> dict:
     return matters.start_matter(ctx, actor, "major_decision", "lushui_village", subject,
                                 {"summary": "村道硬化", "amount": 120000})
+
+
+def reviewer(ctx):
+    """A 村监委 member other than the clerk who drafted a notice (the review is separated from the draft)."""
+    from engine.identity import Grant
+    from engine.services import Actor
+    return Actor("reviewer", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+
+
+def post_notice(ctx, actor, matter: dict, notice: str, text: str, published_on: str) -> dict:
+    """四议两公开's 决议公开 (`notice`="resolution") or 实施结果公开 ("result"): drafted by `actor`,
+    approved by the 村监委 (another person), then posted by `actor`."""
+    matter = do(ctx, actor, matter, f"draft_{notice}_notice", {f"{notice}_notice": text})
+    matter = do(ctx, reviewer(ctx), matter, f"review_{notice}_notice",
+                {f"{notice}_notice_review": "approve", f"{notice}_notice_review_opinion": "与记录一致"})
+    return do(ctx, actor, matter, f"publish_{notice}", {f"{notice}_published_on": published_on})

@@ -4,7 +4,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.identity import Grant
-from engine.services import Actor, definitions, matters
+from engine.services import Actor, attachments, definitions, matters
 from tests.hostile.items import field, item
 
 SYSTEM = Actor.system()
@@ -75,3 +75,24 @@ def test_a_refused_citation_leaves_nothing_behind(ctx, items):
     before = matters.list_matters(ctx, SYSTEM, {"process_key": "spend_item"}, 1, 20)[1]
     refusal(ctx, 99999)
     assert matters.list_matters(ctx, SYSTEM, {"process_key": "spend_item"}, 1, 20)[1] == before == 0
+
+
+def test_a_reimbursement_cites_its_prior_approval_and_needs_no_decision_of_its_own(ctx):
+    """村级财务支出报销 citing its 村级支出事前审批 (先审批后支出): the amount is checked against
+    the approval, and the reimbursement goes straight to the 村监委's review."""
+    applicant = Actor("applicant", frozenset([Grant("APPLICANT", "lushui_village")]))
+    approval = matters.start_matter(ctx, applicant, "spending_approval", "lushui_village", "维修村部屋顶", {
+        "handler_name": "赵六", "purpose": "维修村部屋顶", "amount": 800, "expense_category": "management",
+        "planned_on": "2026-03-10"})
+    approval = matters.complete_step(ctx, SYSTEM, approval["ready_steps"][0]["id"],
+                                     {"director_decision": "approve", "director_opinion": "预算合理"})
+    assert approval["outcome"] == "批准支出"
+    invoice = attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n")["id"]
+    claim = {"handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-03-12",
+             "expense_category": "management", "invoices": [invoice], "approval_matter": approval["id"]}
+    with pytest.raises(InvalidData) as err:
+        matters.start_matter(ctx, SYSTEM, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 900})
+    assert err.value.errors["approval_matter"].endswith(f"超过第 {approval['id']} 号事项核定的 800.00 元")
+    m = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 780})
+    m = matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"witness_name": "钱七", "witness_statement": "属实"})
+    assert [s["step_id"] for s in m["ready_steps"]] == ["supervision_review"]

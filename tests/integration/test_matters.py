@@ -8,7 +8,7 @@ from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.identity import Grant
 from engine.services import Actor, audit, matters, parameters, timers
 
-from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, ready, start_decision
+from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, post_notice, ready, start_decision
 
 
 def test_start_matter_copies_township_parameters(ctx, clerk):
@@ -42,14 +42,14 @@ def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, cler
     with clock.use_clock(later):
         assert [r["fired"] for r in timers.advance_due_timers(ctx, Actor.system())] == [["党员审阅"]]
         m = matters.get_matter(ctx, clerk, m["id"])
-        for step, data in (("review", REVIEW), ("resolve_rep", RESOLVE),
-                           ("publish_resolution", {"resolution_notice": "决议", "resolution_published_on": "2026-03-09"})):
+        for step, data in (("review", REVIEW), ("resolve_rep", RESOLVE)):
             m = do(ctx, clerk, m, step, data)
+        m = post_notice(ctx, clerk, m, "resolution", "决议", "2026-03-09")
         later.advance(timedelta(days=3, minutes=1))
         timers.advance_due_timers(ctx, Actor.system())
         m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "implement",
                {"person_in_charge": "李四", "implementation_report": "已完工"})
-        m = do(ctx, clerk, m, "publish_result", {"result_notice": "结果"})
+        m = post_notice(ctx, clerk, m, "result", "结果", "2026-03-20")
         assert m["waiting_timers"][0]["name"] == "结果公示"
         later.advance(timedelta(days=9))                       # the township says 10 days
         assert timers.advance_due_timers(ctx, Actor.system()) == []
@@ -61,7 +61,7 @@ def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, cler
     history = matters.matter_history(ctx, clerk, m["id"])
     kinds = [e["event"] for e in history]
     assert kinds[0] == "matter_started" and kinds[-1] == "matter_completed"
-    assert kinds.count("step_completed") == 9 and kinds.count("timer_fired") == 3
+    assert kinds.count("step_completed") == 13 and kinds.count("timer_fired") == 3     # both notices drafted and reviewed
     completed = [e for e in history if e["event"] == "step_completed"]
     assert completed[0]["actor"] == "clerk" and completed[0]["payload"]["changes"]["proposal"] == [None, PROPOSE["proposal"]]
     assert audit.verify_chain(ctx, Actor.system())["ok"]

@@ -15,7 +15,7 @@ from engine.services import Actor, audit, definitions, matters, views
 from engine.services.publishing import content_hash
 from engine.services.timers import advance_due_timers
 from engine.store.models import AuditEvent, PublishedRecord
-from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, with_evidence
+from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, post_notice, with_evidence
 
 SYSTEM = Actor.system()
 PROJECT = {"project_name": "通组道路硬化", "summary": "硬化通组道路1.2公里，联系人电话13812345678", "amount": 80000,
@@ -129,19 +129,23 @@ def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, oth
         m = matters.start_matter(ctx, clerk, "dibao", "lushui_village", "低保申请", with_evidence(ctx, clerk, start_form, DIBAO))
         m = do(ctx, other, m, "accept_application", {"acceptance": "accept", "acceptance_note": "齐全", "accepted_on": "2026-03-02"})
         m = do(ctx, other, m, "investigate", {"info_check_result": "无", "home_visit_record": "入户", "neighbour_visit_record": "走访",
-                                             "verified_income": 380, "complex_case": False})
+                                             "verified_income": 380, "complex_case": False, "hold_appraisal": True})
         m = do(ctx, other, m, "appraisal", {"appraisal_on": "2026-03-10", "panel_total": 9, "panel_reps": 6, "ballots_cast": 9,
                                            "votes_for": 7, "votes_against": 2})
         m = do(ctx, third(ctx), m, "sc_review", {"sc_reviewers": "李监委", "sc_result": "approve", "sc_opinion": "合规"})
-        m = do(ctx, other, m, "publish_appraisal", {"appraisal_notice": "王大山户3人，身份证110101199003071234",
-                                                   "appraisal_published_on": "2026-03-11"})
+        m = do(ctx, other, m, "first_review", {"first_review_opinion": "recommend", "first_review_reason": "收入低于标准",
+                                              "proposed_allowance": 900})
+        assert records(ctx, m["id"]) == [], "the 初审意见 is published, not the appraisal on its own"
+        m = do(ctx, other, m, "publish_first_review", {"first_review_notice": "王大山户3人，身份证110101199003071234",
+                                                      "first_review_published_on": "2026-03-11"})
         (row,) = records(ctx, m["id"])
-        intake = next(s for s in m["ready_steps"] if s["step_id"] == "appraisal_objection")
-        assert (row.section, row.stage, row.subject) == ("service_result", "民主评议公示", "王*山")
+        intake = next(s for s in m["ready_steps"] if s["step_id"] == "first_review_objection")
+        assert (row.section, row.stage, row.subject) == ("service_result", "初审意见公示", "王*山")
         shown = {f["label"]: f["text"] for f in row.fields}
         assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
+        assert shown["初审意见"] == "建议确认为低保对象" and shown["民主评议同意票数"] == "7"
         assert "联系电话" not in shown and "110101199003071234" not in str(row.fields) and "王大山" not in str(row.fields)
-        assert row.publicity_step == "appraisal_objection" and row.publicity_task_id == intake["id"]
+        assert row.publicity_step == "first_review_objection" and row.publicity_task_id == intake["id"]
         assert row.publicity_ends_at == fixed.now() + timedelta(days=7)
         fixed.advance(timedelta(days=7, minutes=1))
         advance_due_timers(ctx, SYSTEM)
@@ -162,14 +166,14 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
         advance_due_timers(ctx, SYSTEM)
         d = do(ctx, other, matters.get_matter(ctx, other, d["id"]), "review", REVIEW)
         d = do(ctx, other, d, "resolve_rep", RESOLVE)
-        d = do(ctx, other, d, "publish_resolution", {"resolution_notice": "决议公开", "resolution_published_on": "2026-03-20"})
+        d = post_notice(ctx, other, d, "resolution", "决议公开", "2026-03-20")
         (row,) = records(ctx, d["id"])
         first = row.publicity_task_id
         assert row.section == "village_affairs" and first and row.subject == "修建村文化广场"
         d = do(ctx, other, d, "resolution_objection", {"objection": "票数有误"})
         assert records(ctx, d["id"])[0].publicity_task_id is None, "an objection ends the running period"
         fixed.advance(timedelta(days=1))
-        d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_upheld": False})
+        d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_conclusion": "dismissed"})
     (row,) = records(ctx, d["id"])
     assert row.publicity_task_id not in (None, first) and row.publicity_ends_at == fixed.now() + timedelta(days=3)
     assert len(records(ctx, m["id"])) == 6, "the project's records are its own"
@@ -186,11 +190,12 @@ def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
         advance_due_timers(ctx, SYSTEM)
         m = do(ctx, other, matters.get_matter(ctx, other, m["id"]), "review", REVIEW)
         m = do(ctx, other, m, "resolve_rep", RESOLVE)
-        m = do(ctx, other, m, "publish_resolution", {"resolution_notice": "决议公开", "resolution_published_on": "2026-03-20"})
+        m = post_notice(ctx, other, m, "resolution", "决议公开", "2026-03-20")
     (row,) = records(ctx, m["id"])
     assert (row.section, row.source_process, row.process_key, row.stage) == ("project", "major_decision", "village_project", "决议公开")
     shown = {f["label"]: f["text"] for f in row.fields}
     assert shown["赞成票数"] == "25" and shown["到会代表人数"] == "30" and shown["决议内容"] == RESOLVE["resolution"]
+    assert shown["列席村民代表会议的乡镇（包村）干部"] == RESOLVE["rep_township_cadres"]
     assert row.publicity_task_id is not None
 
 

@@ -49,7 +49,7 @@ def test_the_tallies_kept_as_matters_move_equal_a_count_from_scratch(ctx):
     kept = table(ctx)
     months = {month for _, month, _ in kept}
     assert len(months) >= 3, months                               # the walk spans months
-    assert sum(row[1] for row in kept.values()) == year["matters"] + len(HISTORY) + len(STILL_OPEN)   # the demo's scenes
+    assert sum(row[1] for row in kept.values()) == year["matters"] + len(HISTORY) + len(STILL_OPEN)    # the demo walk
     assert any(row[4] for row in kept.values()) and any(row[6] for row in kept.values())
     assert tallies.rebuild(ctx, SYSTEM)["rows"] == len(kept)
     assert table(ctx) == kept

@@ -15,7 +15,7 @@ def test_a_publicity_timer_fires_only_when_due_by_the_engine_clock():
     s = Scenario("major_decision", {"summary": "修建村道"})
     s.do("propose", {"proposal": "修路", "matter_source": "cadre_proposal", "meeting_type": "REP"})
     s.do("deliberate", {"tc_members": 7, "tc_attendees": 6, "tc_for": 4, "tc_minutes": "记录",
-                        "tc_minutes_file": ["att-1"]})
+                        "tc_township_cadres": "无", "tc_minutes_file": ["att-1"]})
     s.do("send_plan", {"plan_sent_on": "2026-03-02", "plan_text": "方案"})
     (timer,) = s.matter.waiting_timers()
     assert timer.due == s.clock.now() + timedelta(days=3)

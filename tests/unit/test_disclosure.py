@@ -136,11 +136,21 @@ def test_missing_values_are_left_out():
     ('<xiaowei:publish section="project" stage="x"><xiaowei:field/></xiaowei:publish>', "其中之一"),
     ('<xiaowei:publish section="project" stage="x"><xiaowei:feild ref="amount"/></xiaowei:publish>', "未知的公开声明元素 xiaowei:feild"),
     ('<xiaowei:field ref="amount"/>', "xiaowei:field 只能写在xiaowei:publish中"),
+    ('<xiaowei:publish section="project" stage="x" term="forever"><xiaowei:field ref="amount"/></xiaowei:publish>',
+     "公开期限 term='forever' 不存在"),
 ])
 def test_a_wrong_declaration_is_refused_with_file_element_and_line(publish, words):
     error = refused(publish)
     assert words in error.problem, error.problem
     assert error.file == "p.bpmn" and error.element == "publish" and error.line == 8, (error.element, error.line)
+
+
+def test_a_long_term_publicity_is_marked():
+    """term="long": 长期公示 (a 低保 household's confirmed allowance stays up, 民发〔2021〕57号第二十七条)."""
+    assert not load(item()).bundle("p").info.steps["publish"].publications[0].long_term
+    info = load(item(DEFAULT_PUBLISH.replace('title="结果公示"', 'title="结果公示" term="long"'))).bundle("p").info
+    (publication,) = info.steps["publish"].publications
+    assert publication.long_term and info.publications()[0]["long_term"] is True
 
 
 def test_a_declaration_on_an_element_that_cannot_publish_is_refused():

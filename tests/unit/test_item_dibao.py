@@ -1,11 +1,16 @@
-"""Scenario tests of 最低生活保障审核确认 (dibao, FW-01).
+"""Scenario tests of 最低生活保障审核确认 (dibao, FW-01), in the order of 民发〔2021〕57号.
+
+受理 → 调查核实 → (民主评议, where the township holds one for the case: 第十九条 "可视情组织") →
+乡镇初审意见 → 初审意见在村公示7天 (第二十条: an objection sends the case back to 调查核实, a
+dismissed one restarts the period) → 县级审核确认 → refused: 书面告知 within 3 working days
+(第二十二条); confirmed: 长期公示 of 户主姓名、保障人数、保障金额 (第二十七条), masked.
 
 The start form is checked as the service checks it (`clean_form_data` over the township
 parameters) before the matter starts. Together the scenarios take every sequence flow of the item
-at least once (`test_every_sequence_flow_is_taken`): the material-supplement loop, the appraisal
-redone for a panel short of representatives and for the 村监委's return, both publicity periods with
-an objection dismissed (the period starts again) and upheld, and the home check that a declared
-relative of 低保 staff or village cadres cannot skip (red line R12).
+at least once (`test_every_sequence_flow_is_taken`): the material-supplement loop, a case with and
+one without 民主评议, the appraisal redone for a panel short of representatives and for the 村监委's
+return, both publicity periods with an objection dismissed (the period starts again) and upheld, and
+the home check that a declared relative of 低保 staff or village cadres cannot skip (red line R12).
 """
 from __future__ import annotations
 
@@ -49,11 +54,13 @@ def accept(s: Scenario, acceptance: str = "accept") -> None:
                                 "缺少残疾证明和医疗票据", "accepted_on": "2026-03-02"}, role="TOWNSHIP_GOV")
 
 
-def investigate(s: Scenario, complex_case: bool = False) -> None:
+def investigate(s: Scenario, complex_case: bool = False, hold_appraisal: bool = True) -> None:
     assert steps(s) == {"investigate"} and s.ready()["investigate"][0].role == "TOWNSHIP_GOV"
     s.do("investigate", {"info_check_result": "无车辆、无工商登记，存款低于标准", "home_visit_record": "两名工作人员入户，住房简陋",
                          "neighbour_visit_record": "走访邻居三户，情况属实", "verified_income": 380,
-                         "complex_case": complex_case, "investigation_files": ["att-survey-1"]}, role="TOWNSHIP_GOV")
+                         "complex_case": complex_case, "hold_appraisal": hold_appraisal,
+                         "investigation_files": ["att-survey-1"]}, role="TOWNSHIP_GOV")
+    assert steps(s) == ({"appraisal"} if hold_appraisal else {"first_review"})
 
 
 def appraise(s: Scenario, panel_total: int = 9, panel_reps: int = 6, ballots_cast: int = 9, votes_for: int = 7,
@@ -71,28 +78,34 @@ def supervise(s: Scenario, result: str = "approve") -> None:
          role="SUPERVISION_COMMITTEE")
 
 
-def publish_appraisal(s: Scenario) -> None:
-    assert steps(s) == {"publish_appraisal"}
-    s.do("publish_appraisal", {"appraisal_notice": "王大山户3人，评议同意7票", "appraisal_published_on": "2026-03-11",
-                               "appraisal_notice_photo": ["att-notice-1"]}, role="VILLAGE_COMMITTEE")
-    assert steps(s) == {"appraisal_objection"} and s.ready()["appraisal_objection"][0].role == "SUPERVISION_COMMITTEE"
-    (timer,) = s.matter.waiting_timers()
-    assert (timer.element_id, timer.due) == ("appraisal_publicity", s.clock.now() + timedelta(days=P["dibao_publicity_days"]))
-
-
-def village_stage(s: Scenario, complex_case: bool = False) -> None:
-    """From 调查核实 to the end of the appraisal publicity, no objection."""
-    investigate(s, complex_case)
-    appraise(s)
-    supervise(s)
-    publish_appraisal(s)
-    wait_past(s, P["dibao_publicity_days"], "first_review")
-
-
 def first_review(s: Scenario) -> None:
-    assert s.ready()["first_review"][0].role == "TOWNSHIP_GOV"
+    assert steps(s) == {"first_review"} and s.ready()["first_review"][0].role == "TOWNSHIP_GOV"
     s.do("first_review", {"first_review_opinion": "recommend", "first_review_reason": "家庭人均收入低于当地低保标准",
                           "proposed_allowance": 900}, role="TOWNSHIP_GOV")
+
+
+def publish_first_review(s: Scenario) -> None:
+    """The 初审意见 is published in the village for the township's days (not fewer than 7)."""
+    assert steps(s) == {"publish_first_review"}
+    s.do("publish_first_review", {"first_review_notice": "王大山户3人，初审建议确认为低保对象",
+                                  "first_review_published_on": "2026-03-11",
+                                  "first_review_notice_photo": ["att-notice-1"]}, role="VILLAGE_COMMITTEE")
+    assert steps(s) == {"first_review_objection"}
+    assert s.ready()["first_review_objection"][0].role == "SUPERVISION_COMMITTEE"
+    (timer,) = s.matter.waiting_timers()
+    assert (timer.element_id, timer.due) == ("first_review_publicity",
+                                             s.clock.now() + timedelta(days=P["dibao_publicity_days"]))
+
+
+def township_stage(s: Scenario, complex_case: bool = False, hold_appraisal: bool = True) -> None:
+    """From 调查核实 (with or without 民主评议) to the end of the 初审 publicity, no objection."""
+    investigate(s, complex_case, hold_appraisal)
+    if hold_appraisal:
+        appraise(s)
+        supervise(s)
+    first_review(s)
+    publish_first_review(s)
+    wait_past(s, P["dibao_publicity_days"], "county_review")
 
 
 def county_reviews(s: Scenario, sampled: bool = False) -> None:
@@ -137,8 +150,7 @@ def refused(s: Scenario) -> Scenario:
 def granted_without_home_check() -> Scenario:
     s = start()
     accept(s)
-    village_stage(s)
-    first_review(s)
+    township_stage(s)
     county_reviews(s, sampled=False)
     assert steps(s) == {"confirm"}, "neither a relative nor sampled: no home check"
     confirm(s)
@@ -149,8 +161,7 @@ def granted_without_home_check() -> Scenario:
 def relative_of_a_cadre_is_checked_at_home() -> Scenario:
     s = start(related_to_staff=True, related_detail="申请人系村委会委员王小山之兄")
     accept(s)
-    village_stage(s)
-    first_review(s)
+    township_stage(s, hold_appraisal=False)   # the township holds no 民主评议 for this case
     county_reviews(s, sampled=False)         # not sampled, yet the declared relative forces the home check
     home_check(s)
     confirm(s)
@@ -161,8 +172,7 @@ def relative_of_a_cadre_is_checked_at_home() -> Scenario:
 def sampled_for_home_check_then_refused() -> Scenario:
     s = start()
     accept(s)
-    village_stage(s, complex_case=True)
-    first_review(s)
+    township_stage(s, complex_case=True)
     county_reviews(s, sampled=True)
     home_check(s)
     confirm(s, "reject")
@@ -191,35 +201,33 @@ def appraisal_redone_then_objection_dismissed() -> Scenario:
     assert steps(s) == {"appraisal"}
     appraise(s)
     supervise(s)
-    publish_appraisal(s)
-    object_during(s, "appraisal_objection", after_days=3)
-    assert s.ready()["reverify_appraisal"][0].role == "TOWNSHIP_GOV"
-    s.do("reverify_appraisal", {"verification_finding": "经核实，申请人确无其他收入", "objection_upheld": False},
+    first_review(s)
+    publish_first_review(s)
+    object_during(s, "first_review_objection", after_days=3)
+    assert s.ready()["reverify_first_review"][0].role == "TOWNSHIP_GOV"
+    s.do("reverify_first_review", {"verification_finding": "经核实，申请人确无其他收入", "objection_upheld": False},
          role="TOWNSHIP_GOV")
-    assert steps(s) == {"appraisal_objection"}
+    assert steps(s) == {"first_review_objection"}
     (timer,) = s.matter.waiting_timers()
     assert timer.due == s.clock.now() + timedelta(days=P["dibao_publicity_days"]), "the period starts again"
-    wait_past(s, P["dibao_publicity_days"], "first_review")
-    first_review(s)
+    wait_past(s, P["dibao_publicity_days"], "county_review")
     county_reviews(s)
     confirm(s)
     publish_result(s)
     return granted(s)
 
 
-def appraisal_objection_upheld_reinvestigated() -> Scenario:
+def first_review_objection_upheld_reinvestigated() -> Scenario:
     s = start()
     accept(s)
-    investigate(s)
-    appraise(s)
-    supervise(s)
-    publish_appraisal(s)
-    object_during(s, "appraisal_objection")
-    s.do("reverify_appraisal", {"verification_finding": "申请人子女在外务工有稳定收入，未申报", "objection_upheld": True},
-         role="TOWNSHIP_GOV")
-    assert steps(s) == {"investigate"}, "an upheld objection sends the case back to investigation"
-    village_stage(s)
+    investigate(s, hold_appraisal=False)
     first_review(s)
+    publish_first_review(s)
+    object_during(s, "first_review_objection")
+    s.do("reverify_first_review", {"verification_finding": "申请人子女在外务工有稳定收入，未申报", "objection_upheld": True},
+         role="TOWNSHIP_GOV")
+    assert steps(s) == {"investigate"}, "an upheld objection sends the case back to investigation (第二十条)"
+    township_stage(s)                              # this time the township holds a 民主评议
     county_reviews(s)
     confirm(s, "reject")
     return refused(s)
@@ -228,8 +236,7 @@ def appraisal_objection_upheld_reinvestigated() -> Scenario:
 def result_objections_dismissed_then_upheld() -> Scenario:
     s = start()
     accept(s)
-    village_stage(s)
-    first_review(s)
+    township_stage(s)
     county_reviews(s)
     confirm(s)
     publish_result(s)
@@ -251,7 +258,7 @@ def result_objections_dismissed_then_upheld() -> Scenario:
 
 SCENARIOS = [granted_without_home_check, relative_of_a_cadre_is_checked_at_home, sampled_for_home_check_then_refused,
              supplemented_then_not_accepted, appraisal_redone_then_objection_dismissed,
-             appraisal_objection_upheld_reinvestigated, result_objections_dismissed_then_upheld]
+             first_review_objection_upheld_reinvestigated, result_objections_dismissed_then_upheld]
 
 
 
@@ -296,9 +303,10 @@ def test_a_township_may_lengthen_the_publicity_but_not_below_seven_days():
     investigate(s)
     appraise(s)
     supervise(s)
-    s.do("publish_appraisal", {"appraisal_notice": "公示", "appraisal_published_on": "2026-03-11",
-                               "appraisal_notice_photo": ["att-notice-1"]})
-    wait_past(s, 10, "first_review")
+    first_review(s)
+    s.do("publish_first_review", {"first_review_notice": "公示", "first_review_published_on": "2026-03-11",
+                                  "first_review_notice_photo": ["att-notice-1"]})
+    wait_past(s, 10, "county_review")
 
 
 def test_vote_counts_may_not_exceed_the_panel():
@@ -331,8 +339,7 @@ def test_the_appraisal_needs_minutes_and_ballots():
 def test_covered_persons_may_not_exceed_the_household():
     s = start()
     accept(s)
-    village_stage(s)
-    first_review(s)
+    township_stage(s)
     county_reviews(s)
     with pytest.raises(InvalidData) as err:
         s.do("confirm", {"confirm_decision": "approve", "confirm_reason": "符合条件", "covered_persons": 4,
@@ -343,8 +350,7 @@ def test_covered_persons_may_not_exceed_the_household():
 def test_a_refusal_must_give_its_reason():
     s = start()
     accept(s)
-    village_stage(s)
-    first_review(s)
+    township_stage(s)
     county_reviews(s)
     confirm(s, "reject")
     with pytest.raises(InvalidData) as err:
@@ -363,16 +369,19 @@ def test_time_limits_are_parameters():
     assert evaluate(steps_["confirm"].deadline, {**P, "complex_case": True}) == WorkingDays(30)
     assert evaluate(steps_["confirm"].deadline, {**P, "dibao_time_limit_days": 25, "complex_case": False}) == WorkingDays(10)
     assert evaluate(steps_["recheck_result"].deadline, P) == WorkingDays(20)
+    # 不予确认: 书面告知 within 3 working days of the decision (第二十二条), a working-day deadline.
+    assert steps_["notify_refusal"].deadline == "workdays(dibao_refusal_notice_days)"
+    assert evaluate(steps_["notify_refusal"].deadline, P) == WorkingDays(3)
 
 
 def test_supervision_points_and_separation_of_duties():
     steps_ = info().steps
-    assert {k for k, st in steps_.items() if st.supervision} == {"sc_review", "appraisal_objection", "result_objection"}
-    assert {k for k, st in steps_.items() if st.objection_intake} == {"appraisal_objection", "result_objection"}
+    assert {k for k, st in steps_.items() if st.supervision} == {"sc_review", "first_review_objection", "result_objection"}
+    assert {k for k, st in steps_.items() if st.objection_intake} == {"first_review_objection", "result_objection"}
     assert all(st.role == "SUPERVISION_COMMITTEE" for st in steps_.values() if st.supervision)
     assert steps_["sc_review"].separate_from == ("start", "appraisal")
     assert steps_["home_check"].separate_from == ("start", "investigate")
-    for step in ("appraisal", "first_review", "county_review", "confirm", "reverify_appraisal", "recheck_result"):
+    for step in ("appraisal", "first_review", "county_review", "confirm", "reverify_first_review", "recheck_result"):
         assert "start" in steps_[step].separate_from
 
 
@@ -383,3 +392,59 @@ def test_item_metadata():
     assert "民发〔2021〕57号" in item.metadata["policy_basis"]
     assert all(item.metadata.values())
     assert set(item.end_events.values()) == {"不予受理", "不予认定", "已认定"}
+
+
+# -- the order of 民发〔2021〕57号 ----------------------------------------------------------------------
+def test_the_township_reviews_first_and_then_publishes_its_opinion():
+    """第二十条: 乡镇提出初审意见，并在申请家庭所在村公示；公示期满无异议的报县级民政部门."""
+    s = start()
+    accept(s)
+    investigate(s)
+    appraise(s)
+    supervise(s)
+    assert steps(s) == {"first_review"}, "the 初审 follows the appraisal, before any publicity"
+    first_review(s)
+    assert steps(s) == {"publish_first_review"}, "the 初审意见 is what the village publishes"
+    (publication,) = info().steps["publish_first_review"].publications
+    assert publication.publicity_step == "first_review_objection"
+    published = {f.ref for f in publication.fields if f.cls != "never"}
+    assert {"first_review_opinion", "first_review_published_on"} <= published
+    assert next(f for f in publication.fields if f.ref == "id_number").mask == "id_number"
+    publish_first_review(s)
+    wait_past(s, P["dibao_publicity_days"], "county_review")
+    assert P["dibao_publicity_days"] == 7
+
+
+def test_the_appraisal_is_the_townships_choice_for_the_case():
+    """第十九条: 乡镇人民政府可视情组织开展民主评议: not a step every case must pass."""
+    s = start()
+    accept(s)
+    investigate(s, hold_appraisal=False)
+    assert steps(s) == {"first_review"}
+    field = next(f for f in info().steps["investigate"].form.fields if f.name == "hold_appraisal")
+    assert field.type == "boolean" and field.required, "the township says, for each case, whether it holds one"
+
+
+def test_a_refusal_is_notified_within_three_working_days():
+    """第二十二条: 不予确认的，在作出决定3个工作日内书面告知: counted in working days, at most 3."""
+    params = load_parameters(PROCESSES)
+    limit = params["dibao_refusal_notice_days"]
+    assert (limit.value, limit.maximum, limit.unit) == (3, 3, "工作日"), "a township may shorten, never lengthen"
+    with pytest.raises(InvalidData):
+        check_override(limit, 4)
+    steps_ = info().steps
+    assert steps_["notify_refusal"].deadline == "workdays(dibao_refusal_notice_days)"
+    assert evaluate(steps_["notify_refusal"].deadline, {**P, "dibao_refusal_notice_days": 2}) == WorkingDays(2)
+
+
+def test_the_confirmed_list_is_published_long_term_and_masked():
+    """第二十七条: 长期公示 of 户主姓名、保障人数、保障金额, with 数据脱敏."""
+    (publication,) = info().steps["publish_result"].publications
+    assert publication.long_term
+    fields = {f.ref: f for f in publication.fields}
+    assert fields["id_number"].mask == "id_number" and fields["applicant_name"].mask == "name_partial"
+    assert fields["phone"].cls == "never" and fields["payment_account"].cls == "never"
+    assert {"covered_persons", "monthly_allowance"} <= {r for r, f in fields.items() if f.cls == "public"}
+    (earlier,) = info().steps["publish_first_review"].publications
+    assert not earlier.long_term, "the 初审意见 is published for its period only"
+    assert "长期公示" in info().metadata["publicity"]

@@ -15,10 +15,10 @@ P = default_parameters()
 SMALL, DECISION = P["expense_small_limit"], P["expense_decision_threshold"]
 
 
-def start(amount, parameters: dict | None = None) -> Scenario:
+def start(amount, parameters: dict | None = None, **extra) -> Scenario:
     s = Scenario("expense_reimbursement", {
         "handler_name": "赵六", "purpose": "购买村部办公用品", "amount": amount, "invoice_no": "04412345",
-        "spent_on": "2026-02-27", "expense_category": "management", "invoices": ["att-invoice"],
+        "spent_on": "2026-02-27", "expense_category": "management", "invoices": ["att-invoice"], **extra,
     }, parameters=parameters)
     assert steps(s) == {"witness_sign"} and s.ready()["witness_sign"][0].role == "WITNESS"
     s.do("witness_sign", {"witness_name": "钱七", "witness_statement": "情况属实"}, role="WITNESS")
@@ -119,8 +119,19 @@ def two_committees_reject() -> Scenario:
 
 
 KEY = "expense_reimbursement"
+def approved_beforehand_then_booked() -> Scenario:
+    """先审批后支出: a large expense whose 支出事前审批 (a matter it cites) decided it takes no decision
+    of its own (the citation is checked by the service: tests/integration/test_links.py)."""
+    s = start(DECISION + 5000, approval_matter=501)
+    supervision_reviews(s)
+    signed_and_submitted(s)
+    township_checks(s)
+    return finished(s, "已入账")
+
+
 SCENARIOS = [small_expense_booked, collective_expense_returned_twice_then_booked, major_expense_decided_then_refused,
-             major_expense_rejected, two_committees_reject, one_shoulder_returned_by_the_township_then_booked]
+             major_expense_rejected, two_committees_reject, one_shoulder_returned_by_the_township_then_booked,
+             approved_beforehand_then_booked]
 
 
 

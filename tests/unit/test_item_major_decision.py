@@ -1,5 +1,11 @@
 """Scenario tests of 村级重大事项决策（四议两公开）(major_decision, JC-01).
 
+Every meeting is held to its quorum and majority (the 两委 too: more than half present, more than
+half of those present in favour), and records the township (包村) cadres who sat in; the 村监委
+reviews each notice before it is posted (决议公开, 结果公开); an objection during either publicity
+is dismissed (the period starts again) or upheld, and then the verifier sends the matter back to
+提议 or ends it.
+
 Together the scenarios take every sequence flow of the item at least once
 (`test_every_sequence_flow_is_taken`). The walking helpers live in tests/walks.py (the items
 that call this one reuse them), the coverage helpers in tests/flows.py.
@@ -11,8 +17,10 @@ from datetime import timedelta
 import pytest
 from tests.flows import flows_taken
 from tests.scenario import Scenario, default_parameters, finished
-from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose, resolve_full,
-                         resolve_rep, review, send_plan, steps, wait_past)
+from tests.scenario import item_catalog
+from tests.walks import (TOWNSHIP_CADRES, after_resolution, check_notice, deliberate, implement, object_during,
+                         pass_major_decision, post_resolution, post_result, propose, resolve_full, resolve_rep, review,
+                         send_plan, steps, wait_past)
 
 P = default_parameters()
 
@@ -105,46 +113,101 @@ def at_resolution_publicity() -> Scenario:
     send_plan(s)
     review(s)
     resolve_rep(s)
-    s.do("publish_resolution", {"resolution_notice": "决议全文", "resolution_published_on": "2026-03-20"},
-         role="VILLAGE_COMMITTEE")
-    assert steps(s) == {"resolution_objection"}
+    post_resolution(s)
     assert s.ready()["resolution_objection"][0].role == "SUPERVISION_COMMITTEE"
     return s
+
+
+def reverify(s: Scenario, step: str, conclusion: str) -> None:
+    assert steps(s) == {step} and s.ready()[step][0].role == "TWO_COMMITTEES"
+    s.do(step, {"verification_finding": "经核实" + ("，公示内容无误" if conclusion == "dismissed" else "，表决人数统计有误"),
+                "objection_conclusion": conclusion}, role="TWO_COMMITTEES")
 
 
 def resolution_objection_dismissed_and_period_restarts() -> Scenario:
     s = at_resolution_publicity()
     object_during(s, "resolution_objection", after_days=2)
-    s.do("reverify_resolution", {"verification_finding": "经核实，公示内容无误", "objection_upheld": False},
-         role="TWO_COMMITTEES")
+    reverify(s, "reverify_resolution", "dismissed")
     assert steps(s) == {"resolution_objection"}
     (timer,) = s.matter.waiting_timers()
     assert timer.due == s.clock.now() + timedelta(days=P["resolution_publicity_days"]), "the period starts again"
     wait_past(s, P["resolution_publicity_days"], "implement")
-    s.do("implement", {"person_in_charge": "张三", "implementation_report": "已实施"}, role="TWO_COMMITTEES")
-    s.do("publish_result", {"result_notice": "实施结果"}, role="VILLAGE_COMMITTEE")
+    implement(s)
+    post_result(s)
     object_during(s, "result_objection")
-    s.do("reverify_result", {"verification_finding": "已更正公示中的金额"}, role="TWO_COMMITTEES")
+    reverify(s, "reverify_result", "dismissed")
     assert steps(s) == {"result_objection"}
     wait_past(s, P["result_publicity_days"], "archive")
     s.do("archive", {"archive_no": "JC-2026-002"}, role="REPORTING_CLERK")
     return finished(s, "通过")
 
 
-def resolution_objection_upheld() -> Scenario:
+def resolution_objection_upheld_matter_ended() -> Scenario:
     s = at_resolution_publicity()
     object_during(s, "resolution_objection")
-    s.do("reverify_resolution", {"verification_finding": "表决人数统计有误", "objection_upheld": True},
-         role="TWO_COMMITTEES")
-    assert steps(s) == {"revise_or_stop"}
-    s.do("revise_or_stop", {"next_action": "stop", "revise_reason": "异议成立，终止"}, role="PARTY_BRANCH")
+    reverify(s, "reverify_resolution", "upheld_stop")
+    return finished(s, "否决")
+
+
+def resolution_objection_upheld_proposed_again() -> Scenario:
+    s = at_resolution_publicity()
+    object_during(s, "resolution_objection")
+    reverify(s, "reverify_resolution", "upheld_repropose")
+    assert steps(s) == {"propose"}, "the verifier sends the matter back to 提议"
+    pass_major_decision(s)
+    return finished(s, "通过")
+
+
+def notices_returned_by_the_supervision_committee() -> Scenario:
+    s = start()
+    propose(s)
+    deliberate(s)
+    send_plan(s)
+    review(s)
+    resolve_rep(s)
+    s.do("draft_resolution_notice", {"resolution_notice": "决议：同意（票数漏写）"}, role="VILLAGE_COMMITTEE")
+    check_notice(s, "resolution", "return")
+    assert steps(s) == {"draft_resolution_notice"}, "a returned notice is drafted again, nothing was posted"
+    post_resolution(s)
+    wait_past(s, P["resolution_publicity_days"], "implement")
+    implement(s)
+    s.do("draft_result_notice", {"result_notice": "实施结果（金额有误）"}, role="VILLAGE_COMMITTEE")
+    check_notice(s, "result", "return")
+    assert steps(s) == {"draft_result_notice"}
+    post_result(s)
+    wait_past(s, P["result_publicity_days"], "archive")
+    s.do("archive", {"archive_no": "JC-2026-003"}, role="REPORTING_CLERK")
+    return finished(s, "通过")
+
+
+def result_objection_upheld() -> Scenario:
+    s = at_resolution_publicity()
+    wait_past(s, P["resolution_publicity_days"], "implement")
+    implement(s)
+    post_result(s)
+    object_during(s, "result_objection")
+    reverify(s, "reverify_result", "upheld_repropose")
+    assert steps(s) == {"propose"}
+    propose(s)
+    deliberate(s)
+    send_plan(s)
+    review(s)
+    resolve_rep(s)
+    post_resolution(s)
+    wait_past(s, P["resolution_publicity_days"], "implement")
+    implement(s)
+    post_result(s)
+    object_during(s, "result_objection")
+    reverify(s, "reverify_result", "upheld_stop")
     return finished(s, "否决")
 
 
 KEY = "major_decision"
 SCENARIOS = [rep_meeting_passes, villager_meeting_passes, villager_meeting_fails_then_revised,
              deliberation_fails_then_revised, party_review_fails, rep_meeting_fails,
-             resolution_objection_dismissed_and_period_restarts, resolution_objection_upheld]
+             resolution_objection_dismissed_and_period_restarts, resolution_objection_upheld_matter_ended,
+             resolution_objection_upheld_proposed_again, notices_returned_by_the_supervision_committee,
+             result_objection_upheld]
 
 
 
@@ -187,7 +250,7 @@ def test_rep_meeting_quorum_and_majority(attendees, votes_for, passes):
     s = at_review()
     review(s)
     resolve_rep(s, total=30, attendees=attendees, votes_for=votes_for)
-    assert steps(s) == ({"publish_resolution"} if passes else {"revise_or_stop"})
+    assert steps(s) == ({"draft_resolution_notice"} if passes else {"revise_or_stop"})
 
 
 @pytest.mark.parametrize("attendees, households, votes_for, passes", [
@@ -200,7 +263,7 @@ def test_villager_meeting_quorum_and_majority(attendees, households, votes_for, 
     s = at_review("FULL")
     review(s)
     resolve_full(s, attendees=attendees, households=households, votes_for=votes_for)
-    assert steps(s) == ({"publish_resolution"} if passes else {"revise_or_stop"})
+    assert steps(s) == ({"draft_resolution_notice"} if passes else {"revise_or_stop"})
 
 
 def test_deliberation_needs_more_than_half_of_those_present():
@@ -208,6 +271,69 @@ def test_deliberation_needs_more_than_half_of_those_present():
     propose(s)
     deliberate(s, attendees=5, votes_for=3)
     assert steps(s) == {"send_plan"}
+
+
+@pytest.mark.parametrize("members, attendees, votes_for, passes", [
+    (7, 4, 3, True),      # 4 of 7 present (more than half), 3 of 4 in favour
+    (7, 3, 3, False),     # 3 of 7 present: no quorum, even if all agree
+    (8, 4, 4, False),     # exactly half present is not more than half
+    (8, 5, 3, True),
+    (8, 5, 2, False),     # not more than half of those present
+])
+def test_the_two_committees_meeting_needs_a_quorum_and_a_majority(members, attendees, votes_for, passes):
+    """村“两委”联席会议: more than half of its members present, more than half of those present in favour."""
+    s = start()
+    propose(s)
+    deliberate(s, members=members, attendees=attendees, votes_for=votes_for)
+    assert steps(s) == ({"send_plan"} if passes else {"revise_or_stop"})
+
+
+def test_the_two_committees_quorum_is_a_parameter():
+    from engine.registry import load_parameters
+    from tests.scenario import PROCESSES
+    quorum = load_parameters(PROCESSES)["two_committees_quorum"]
+    assert (quorum.value, quorum.minimum) == ("1/2", "1/2")
+    s = Scenario("major_decision", {"summary": "s", "amount": 1}, parameters={"two_committees_quorum": "2/3"})
+    propose(s)
+    deliberate(s, members=9, attendees=6, votes_for=6)     # 6 of 9 is not more than 2/3
+    assert steps(s) == {"revise_or_stop"}
+
+
+def test_township_cadres_attending_each_meeting_are_recorded_and_published():
+    info = item_catalog("major_decision").bundle("major_decision").info
+    for step, field in (("deliberate", "tc_township_cadres"), ("review", "pm_township_cadres"),
+                        ("resolve_rep", "rep_township_cadres"), ("resolve_full", "vm_township_cadres")):
+        spec = next(f for f in info.steps[step].form.fields if f.name == field)
+        assert spec.required and "乡镇" in spec.label and "包村" in spec.label, (step, spec.label)
+    (publication,) = info.steps["publish_resolution"].publications
+    published = {f.ref for f in publication.fields if f.cls == "public"}
+    assert {"tc_township_cadres", "pm_township_cadres", "rep_township_cadres", "vm_township_cadres"} <= published
+    from engine.disclosure import disclose
+    s = at_resolution_publicity()
+    (posted,) = [task for task in s.matter.workflow.get_tasks() if task.task_spec.name == "publish_resolution"]
+    shown = {f["label"]: f["text"] for f in disclose(publication, posted.data)["fields"]}
+    assert shown["列席村民代表会议的乡镇（包村）干部"] == TOWNSHIP_CADRES
+    assert shown["列席两委联席会议的乡镇（包村）干部"] == TOWNSHIP_CADRES
+
+
+def test_the_supervision_committee_reviews_each_notice_before_it_is_posted():
+    info = item_catalog("major_decision").bundle("major_decision").info
+    for step in ("review_resolution_notice", "review_result_notice"):
+        assert info.steps[step].role == "SUPERVISION_COMMITTEE" and info.steps[step].supervision
+    assert not info.steps["draft_resolution_notice"].publications and not info.steps["draft_result_notice"].publications
+    assert info.steps["publish_resolution"].publications and info.steps["publish_result"].publications
+
+
+def test_an_upheld_objection_is_the_verifiers_choice():
+    info = item_catalog("major_decision").bundle("major_decision").info
+    for step in ("reverify_resolution", "reverify_result"):
+        spec = next(f for f in info.steps[step].form.fields if f.name == "objection_conclusion")
+        assert spec.required and {o for o, _ in spec.options} == {"dismissed", "upheld_repropose", "upheld_stop"}
+
+
+def test_policy_basis_cites_articles_24_to_26():
+    basis = item_catalog("major_decision").bundle("major_decision").info.metadata["policy_basis"]
+    assert "村民委员会组织法" in basis and "第二十四条" in basis and "第二十五条" in basis and "第二十六条" in basis
 
 
 def test_vote_counts_may_not_exceed_attendance():

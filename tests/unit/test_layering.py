@@ -111,3 +111,17 @@ def test_every_public_endpoint_is_a_portal_view_calling_portal_services():
         assert view.__module__ == "api.public.views" or rule.endpoint == "public.static", (rule, view.__module__)
     services = {m for m, _ in _absolute_imports(ROOT / "api" / "public" / "views.py") if m.startswith("engine.services")}
     assert services == {"engine.services.public"}, services
+
+
+def test_every_service_entry_point_says_what_it_raises():
+    """A view calls one service and maps its errors to answers: each entry point (ctx, actor, ...)
+    names what it raises (a Raises: section), or says it raises nothing and why."""
+    silent = []
+    for path in sorted((ROOT / "engine" / "services").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+                    and [a.arg for a in node.args.args][:2] == ["ctx", "actor"]):
+                doc = ast.get_docstring(node) or ""
+                if not any(words in doc for words in ("Raises:", "Raises nothing", "Raises what")):
+                    silent.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert silent == []

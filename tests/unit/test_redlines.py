@@ -80,6 +80,30 @@ def test_r1_no_resolution_and_expense_before_it():
     assert check_matter(later, BOOK, {"R1"}) == []
 
 
+def test_r1_a_reimbursement_decided_in_its_prior_approval():
+    approval = matter("spending_approval", DECISION, {"amount": 50000}, status="completed", id=501)
+    booked = [("agent_check", 20, {"check_result": "booked"})]
+    in_time = matter("expense_reimbursement", booked, {"amount": 50000, "spent_on": on(12), "approval_matter": 501})
+    assert check_matter(in_time, BOOK, {"R1"}) == []                 # no decision of its own: it has one, cited
+    assert only("R1", approval, in_time) == []
+    early = matter("expense_reimbursement", booked, {"amount": 50000, "spent_on": on(8), "approval_matter": 501})
+    [hit] = only("R1", approval, early)
+    assert hit.matters == tuple(sorted((501, early.id))) and hit.text == "支出日期早于所引第 501 号事前审批的决定日期 2 天（先支出后审批）"
+    not_booked = matter("expense_reimbursement", [], {"amount": 50000, "spent_on": on(8), "approval_matter": 501})
+    assert only("R1", approval, not_booked) == []                    # flagged when it is booked, not before
+
+
+def test_r1_nonproductive_spending_dated_before_its_resolution():
+    early = matter("nonproductive_expense", DECISION + [("spend", 12, {"spent_on": on(6), "actual_amount": 1200})],
+                   {"amount": 1200})
+    assert [h.text for h in check_matter(early, BOOK, {"R1"})] == ["开支日期早于村民（代表）会议决议日期 4 天（先开支后决策）"]
+    after = matter("nonproductive_expense", DECISION + [("spend", 12, {"spent_on": on(11), "actual_amount": 1200})],
+                   {"amount": 1200})
+    assert check_matter(after, BOOK, {"R1"}) == []
+    below = matter("nonproductive_expense", [("spend", 12, {"spent_on": on(11), "actual_amount": 999})], {"amount": 999})
+    assert check_matter(below, BOOK, {"R1"}) == []          # under the township's 1,000 元: the 两委 decided
+
+
 # -- R2 ---------------------------------------------------------------------------------------
 def test_r2_two_committees_short_of_quorum_and_going_on():
     short = matter("expense_reimbursement", [("tc_decide", 1, {"tc_members": 7, "tc_attendees": 3, "tc_for": 2}),
@@ -110,6 +134,18 @@ def test_r2_villager_meeting_by_households():
     short = matter("major_decision", [("resolve_full", 1, {**by_households, "vm_households": 199}),
                                       ("publish_resolution", 2, {})])
     assert codes(check_matter(short, BOOK, {"R2"}), "R2") == ["quorum_short"]
+
+
+def test_r2_poverty_monitoring_appraisal_short_and_a_household_told_it_is_not_included():
+    short = matter("poverty_monitoring", [("rep_appraisal", 1, {"rep_total": 30, "rep_attendees": 19, "rep_for": 19}),
+                                          ("sc_review", 2, {})])
+    assert codes(check_matter(short, BOOK, {"R2"}), "R2") == ["quorum_short"]
+    refused = matter("poverty_monitoring", [("rep_appraisal", 1, {"rep_total": 30, "rep_attendees": 24, "rep_for": 12}),
+                                            ("notify_not_included", 2, {})])
+    assert check_matter(refused, BOOK, {"R2"}) == [], "a failed appraisal that ends in 未纳入监测 is no violation"
+    passed = matter("poverty_monitoring", [("rep_appraisal", 1, {"rep_total": 30, "rep_attendees": 20, "rep_for": 11}),
+                                           ("sc_review", 2, {})])
+    assert check_matter(passed, BOOK, {"R2"}) == []
 
 
 # -- R3 ---------------------------------------------------------------------------------------
@@ -181,6 +217,14 @@ def test_r6_subsidy_paid_before_the_acceptance():
     assert check_matter(after, BOOK, {"R6"}) == []
 
 
+def test_r6_medical_assistance_paid_above_the_amount_decided():
+    decided = [("county_decide", 1, {"approved_amount": 5000})]
+    over = matter("medical_assistance", decided + [("record_payment", 3, {"paid_amount": 5000.01})])
+    assert codes(check_matter(over, BOOK, {"R6"}), "R6") == ["paid_above_approved"]
+    exact = matter("medical_assistance", decided + [("record_payment", 3, {"paid_amount": 5000})])
+    assert check_matter(exact, BOOK, {"R6"}) == []
+
+
 # -- R7 ---------------------------------------------------------------------------------------
 def test_r7_lease_below_the_reserve_price_and_off_platform():
     below = matter("asset_lease", [("reserve_review", 1, {"reserve_price": 42000}),
@@ -209,17 +253,52 @@ def test_r8_guarantee_going_on_and_a_loan_stamped_without_resolution():
     assert check_matter(valid, BOOK, {"R8"}) == []
 
 
+def test_r8_an_investment_that_is_a_guarantee_or_a_loan_going_on():
+    lent = matter("collective_investment", [("draft_plan", 1, {})], {"investment_type": "lending", "amount": 200000})
+    hits = check_matter(lent, BOOK, {"R8"})
+    assert codes(hits, "R8") == ["banned_request"] and "出借集体资金属禁止事项" in hits[0].text
+    guarantee = matter("collective_investment", [("feasibility_review", 1, {})], {"investment_type": "guarantee"})
+    assert codes(check_matter(guarantee, BOOK, {"R8"}), "R8") == ["banned_request"]
+    # near misses: the same request refused, an equity investment worked on, a lending not yet touched
+    refused = matter("collective_investment", [("refuse", 1, {})], {"investment_type": "lending", "amount": 200000})
+    assert check_matter(refused, BOOK, {"R8"}) == []
+    equity = matter("collective_investment", [("draft_plan", 1, {})], {"investment_type": "equity", "amount": 200000})
+    assert check_matter(equity, BOOK, {"R8"}) == []
+    assert check_matter(matter("collective_investment", (), {"investment_type": "lending"}), BOOK, {"R8"}) == []
+    # the field is the item's own: an investment's answer is not read under the borrowing's name
+    other = matter("land_contracting", [("draft_plan", 1, {})], {"investment_type": "lending"})
+    assert check_matter(other, BOOK, {"R8"}) == []
+
+
 # -- R9 ---------------------------------------------------------------------------------------
-def test_r9_dibao_appraisal_published_too_short():
-    short = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(4)}), ("first_review", 8, {})])
+def test_r9_dibao_first_review_published_too_short():
+    short = matter("dibao", [("publish_first_review", 1, {"first_review_published_on": on(4)}), ("county_review", 8, {})])
     hits = check_matter(short, BOOK, {"R9"})
     assert [h.check for h in hits] == ["publicity_short"] and "4 天后即办理下一步（应不少于 7 天）" in hits[0].text
-    full = matter("dibao", [("publish_appraisal", 1, {"appraisal_published_on": on(1)}), ("first_review", 8, {})])
+    full = matter("dibao", [("publish_first_review", 1, {"first_review_published_on": on(1)}), ("county_review", 8, {})])
     assert check_matter(full, BOOK, {"R9"}) == []
 
 
+def test_r9_poverty_monitoring_publicity_before_inclusion_and_before_removal():
+    days = PARAMS["poverty_monitoring_publicity_days"]
+    short = matter("poverty_monitoring", [("publish_proposed", 1, {"proposed_published_on": on(1)}),
+                                          ("township_review", days, {})])
+    assert [h.check for h in check_matter(short, BOOK, {"R9"})] == ["publicity_short"]
+    full = matter("poverty_monitoring", [("publish_proposed", 1, {"proposed_published_on": on(1)}),
+                                         ("township_review", days + 1, {})])
+    assert check_matter(full, BOOK, {"R9"}) == []
+    removed_early = matter("poverty_monitoring", [("publish_proposed", 1, {"proposed_published_on": on(1)}),
+                                                  ("township_review", days + 1, {}),
+                                                  ("publish_removal", 200, {"removal_published_on": on(200)}),
+                                                  ("township_remove", 201, {})])
+    hits = check_matter(removed_early, BOOK, {"R9"})
+    assert [h.check for h in hits] == ["publicity_short"] and "拟消除风险户公示" in hits[0].text
+    unposted = matter("poverty_monitoring", [("township_remove", 201, {})])
+    assert [h.check for h in check_matter(unposted, BOOK, {"R9"})] == ["publicity_missing"]
+
+
 def test_r9_objection_filed_online_never_registered():
-    m = matter("dibao", [("publish_appraisal", 1, {})])
+    m = matter("dibao", [("publish_first_review", 1, {})])
     closed = OpenObjection(7, m.id, at(2), period_closed=True)
     assert [h.check for h in only("R9", m, objections=(closed,))] == ["objection_unresolved"]
     running = OpenObjection(8, m.id, at(2), period_closed=False)
@@ -331,6 +410,17 @@ def test_r15_hospitality_reimbursed():
     assert codes(check_matter(disguised, BOOK, {"R15"}), "R15") == ["banned_purpose"]
     office = matter("expense_reimbursement", data={"expense_category": "management", "purpose": "购买办公用纸", "amount": 300})
     assert check_matter(office, BOOK, {"R15"}) == []
+
+
+def test_r15_nonproductive_spending_once_spent():
+    def spent(category, purpose, steps=(("spend", 3, {"actual_amount": 480}),)):
+        return matter("nonproductive_expense", list(steps), {"nonprod_category": category, "purpose": purpose, "amount": 500})
+    [hit] = check_matter(spent("meeting", "村民代表会议误餐及烟酒"), BOOK, {"R15"})
+    assert (hit.check, hit.text) == ("banned_purpose", "开支用途含“烟酒”（禁止类开支）480 元")
+    assert check_matter(spent("condolence", "重阳节走访慰问80岁以上老人"), BOOK, {"R15"}) == []
+    # refused when applied for (the item's own gateway): nothing was spent, no finding
+    assert check_matter(spent("hospitality", "接待检查组", steps=()), BOOK, {"R15"}) == []
+    assert codes(check_matter(spent("shopping_cards", "节日慰问"), BOOK, {"R15"}), "R15") == ["banned_category"]
 
 
 # -- R16 --------------------------------------------------------------------------------------

@@ -22,7 +22,10 @@ def _page(status: int = 200, **values):
     townships = definitions.administered_townships(ctx(), actor())
     township = values.pop("township", None) or _township(townships)
     items = definitions.township_items(ctx(), actor(), township) if township else []
+    county_items = [i for group in definitions.list_processes(ctx(), actor()) for i in group["items"]
+                    if i["owner_org"] is None] if townships else []
     return page("authoring.html", status, townships=townships, township=township, items=items,
+                county_items=county_items,
                 report=values.pop("report", None), errors=values.pop("errors", {}), **values)
 
 

@@ -123,7 +123,9 @@ def open_case(ctx, uow, complaint, actor, data: dict, now) -> None:
 def register_submitted(ctx, actor, limit: int | None = None) -> list[dict]:
     """The worker's part for the portal: open a case for every complaint filed there, one per unit of
     work (SKIP LOCKED: several workers share them). A complaint whose start form is refused (a
-    category the definition no longer has, say) is marked and left for an administrator."""
+    category the definition no longer has, say) is marked and left for an administrator.
+
+    Raises nothing: a refused complaint is marked on its row, the others go on."""
     done, seen = [], set()
     while limit is None or len(done) < limit:
         with ctx.uow() as uow:

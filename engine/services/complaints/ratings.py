@@ -9,6 +9,10 @@ RATING_STEPS = {"rate": "", "rerate": "re"}
 
 
 def apply_online_ratings(ctx, actor, limit: int | None = None) -> list[dict]:
+    """Record every rating left online on its case's rating step; [{complaint, applied}].
+
+    Raises nothing: a rating whose step is gone (the case moved on, or was refused) is reported
+    with applied False and dropped, so one stale rating never stops the worker."""
     done, seen = [], set()
     while limit is None or len(done) < limit:
         with ctx.uow() as uow:

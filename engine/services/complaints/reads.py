@@ -12,6 +12,9 @@ DISCIPLINE_ROLES = ("TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
 
 
 def list_complaints(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+    """The cases in the actor's villages matching `filters` (village, township, status, category),
+    newest first, and their count (up to the cap). Raises nothing: a filter outside the actor's
+    reach, or a case withheld from them, gives fewer rows, never an error that would tell it exists."""
     columns = {"village_code": filters.get("village"), "township_code": filters.get("township"),
                "status": filters.get("status"), "category": filters.get("category")}
     with ctx.uow(readonly=True) as uow:
@@ -51,7 +54,8 @@ def get_complaint(ctx, actor, complaint_id: int) -> dict:
 
 
 def list_supervisions(ctx, actor) -> list[dict]:
-    """The newest 督办单 in the actor's reach (a page of the discipline offices)."""
+    """The newest 督办单 in the actor's reach (a page of the discipline offices). Raises nothing:
+    orders on a case withheld from the actor are left out."""
     with ctx.uow(readonly=True) as uow:
         hidden = None if actor.is_system else actor.name
         rows = uow.complaints.supervisions_in(visible_villages(uow, actor))

@@ -155,6 +155,7 @@ def _publication_words(publication: dict) -> dict:
     return {"where": publication["element_name"], "section": SECTIONS.get(publication["section"], publication["section"]),
             "stage": publication["stage"], "title": publication["title"],
             "opens_objections": bool(publication["publicity_step"]),
+            "long_term": bool(publication.get("long_term")),       # versions loaded before term= have none
             "fields": [word(f) for f in publication["fields"]]}
 
 
