@@ -12,7 +12,7 @@ from engine.settings import Settings
 from . import apidocs, observe, public, security_headers, untrusted_input, web
 from .errors import http_error, register_error_handlers
 from .rest import (attachments, audit, auth, calendar, complaints, flowcharts, health, incidents, instances, processes,
-                   registry, tasks, users)
+                   registry, tables, tasks, users)
 from .rest import statistics as statistics_api, warnings as warnings_api
 from .wiring import build_context
 
@@ -65,7 +65,7 @@ def create_app(config: dict | None = None, context=None, settings: Settings | No
         "POST /api/v1/auth/token 得到的令牌（有效期 XIAOWEI_TOKEN_HOURS，默认 8 小时）"})
     for blueprint in (auth.blp, processes.blp, instances.blp, tasks.blp, attachments.blp, registry.blp, users.blp,
                       audit.blp, flowcharts.blp, calendar.blp, incidents.blp, health.blp, warnings_api.blp,
-                      statistics_api.blp, complaints.blp):
+                      statistics_api.blp, complaints.blp, tables.blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.register_blueprint(apidocs.bp)

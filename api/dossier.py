@@ -9,6 +9,7 @@ import zipfile
 from render import StepState, render_flowchart
 from render.document import Document, render_document
 
+from .tables import rows_csv
 from .web.formatting import field_text, file_size, local_time, money
 from .web.timeline import timeline
 
@@ -105,4 +106,9 @@ def attachments_zip(dossier: dict) -> bytes:
             archive.writestr(name, dossier["contents"][a["sha256"]])
             lines.append(f"{name}\t{a['sha256']}\t{a['size']}\t{a['uploaded_by']}\t{local_time(a['uploaded_at'])}")
         archive.writestr("附件清单.txt", "\n".join(lines) + "\n")
+        # A list (table field) is data, not a file: the archive keeps it whole as CSV beside the files.
+        data = (dossier.get("matter") or {}).get("data") or {}
+        for name, field in dossier.get("fields", {}).items():
+            if field["type"] == "table" and isinstance(data.get(name), list):
+                archive.writestr(f"清册-{field['label']}.csv", rows_csv(field, data[name]))
     return out.getvalue()

@@ -22,17 +22,31 @@ class CitesSchema(Schema):
                                                                    "(empty: any completed matter of the item)"})
 
 
+class TableColumnSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+    type = fields.String(metadata={"description": "string|long|money|date|enum|idcard (an 18-digit ID number, "
+                                                  "GB 11643 check character)"})
+    required = fields.Boolean()
+    options = fields.List(fields.String(), metadata={"description": "enum columns: the words allowed"})
+
+
 class FormFieldSchema(Schema):
     name = fields.String()
     label = fields.String()
-    type = fields.String(metadata={"description": "string|text|long|money|boolean|date|enum|file|matter "
-                                                  "(matter: the number of another matter of the same village)"})
+    type = fields.String(metadata={"description": "string|text|long|money|boolean|date|enum|file|matter|table "
+                                                  "(matter: the number of another matter of the same village; "
+                                                  "table: a list of rows, see columns)"})
     required = fields.Boolean()
     min = fields.String(allow_none=True, metadata={"description": "a number or an expression over the matter's data"})
     max = fields.String(allow_none=True)
     minlength = fields.Integer(allow_none=True)
     maxlength = fields.Integer(allow_none=True)
     options = fields.List(fields.Nested(OptionSchema))
+    columns = fields.List(fields.Nested(lambda: TableColumnSchema()), metadata={
+        "description": "table fields: the columns of each row (its value is a list of {column name: cell}; "
+                       "a file becomes rows with POST …/tables/{field})"})
+    max_rows = fields.Integer(allow_none=True, metadata={"description": "table fields: the most rows"})
     cites = fields.List(fields.Nested(CitesSchema), metadata={
         "description": "matter fields: the items it may cite (find candidates with GET /api/v1/instances?process_key=…"
                        "&village=…&status=completed)"})
@@ -417,6 +431,19 @@ class UnitSchema(Schema):
 # -- evidence files (api/rest/attachments.py) -----------------------------------------------------
 class UploadSchema(Schema):
     file = Upload(required=True)
+
+
+# -- household lists of table fields (api/rest/tables.py) ------------------------------------------
+class TableFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "the list as CSV (UTF-8, UTF-8 with BOM or GBK) or XLSX; "
+                                                         "the first row its header of column labels or names"})
+
+
+class TableRowsSchema(Schema):
+    field = fields.String(metadata={"description": "the table field"})
+    count = fields.Integer(metadata={"description": "how many rows"})
+    rows = fields.List(fields.Dict(), metadata={"description": "the rows, checked and typed: send them as the "
+                                                              "field's value in `data`"})
 
 
 # -- parameters (api/rest/registry.py) ------------------------------------------------------------

@@ -11,11 +11,17 @@ disclosure namespace:
       <xiaowei:field ref="payment_account" class="never" />
       <xiaowei:field label="交易方式" value="农村产权交易中心挂牌" key="channel" />
       <xiaowei:field ref="contract_file" />            <!-- a file field: a published document -->
+      <xiaowei:field ref="roster">                     <!-- a table field: published row by row -->
+        <xiaowei:column ref="household_head" mask="name_partial" />
+        <xiaowei:column ref="amount" />
+        <xiaowei:column ref="id_number" class="never" />
+      </xiaowei:field>
     </xiaowei:publish>
 
-A field not listed is never published. `term="long"` marks a 长期公示: the notice stays up, not only
-for a publicity period (a 低保 household's confirmed allowance, 民发〔2021〕57号第二十七条).
-A call activity may carry `<xiaowei:publishCalled
+A field not listed is never published; of a table field, a column not listed is never published,
+and an ID-number column may only be declared never. `term="long"` marks a 长期公示: the notice
+stays up, not only for a publicity period (a 低保 household's confirmed allowance, 民发〔2021〕57号
+第二十七条). A call activity may carry `<xiaowei:publishCalled
 section="project"/>`: what the called process publishes is then filed under that section (四议两公开
 called by a project belongs to the project). Reading and checking happen at load time (a wrong
 declaration refuses the file with the element and line, in Chinese); `disclose` turns a matter's data
@@ -59,10 +65,14 @@ class DisclosedField:
     literal: str | None = None        # a constant text (value="...")
     type: str = "string"              # the form field's type (file fields are documents)
     options: tuple = ()               # enum options ((id, label), ...)
+    columns: tuple = ()               # table fields: (DisclosedField per column, ...), in the declared order
 
     def as_dict(self) -> dict:
-        return {"ref": self.ref, "label": self.label, "class": self.cls, "mask": self.mask, "key": self.key,
-                "document": self.type == "file"}
+        found = {"ref": self.ref, "label": self.label, "class": self.cls, "mask": self.mask, "key": self.key,
+                 "document": self.type == "file"}
+        if self.type == "table":
+            found["columns"] = [c.as_dict() for c in self.columns if c.cls != "never"]
+        return found
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,8 @@ def _declared(element, name: str) -> list:
 
 def _misplaced(process) -> list[Finding]:
     """Xiaowei elements only where they mean something: a typo must not silently publish nothing."""
-    places = {"publish": PUBLISHING_TAGS, "publishCalled": ("callActivity",), "field": ("publish",)}
+    places = {"publish": PUBLISHING_TAGS, "publishCalled": ("callActivity",), "field": ("publish",),
+              "column": ("field",)}
     findings = []
     for node in process.iter(f"{{{XIAOWEI}}}*"):
         name = local_name(node)
@@ -125,11 +136,11 @@ def _misplaced(process) -> list[Finding]:
             holder = holder.getparent()
         if name not in places:
             findings.append(_finding("disclosure-element", node,
-                                     f"未知的公开声明元素 xiaowei:{name}（可用：publish、field、publishCalled）"))
+                                     f"未知的公开声明元素 xiaowei:{name}（可用：publish、field、column、publishCalled）"))
         elif holder is None or local_name(holder) not in places[name] or (
-                name != "field" and local_name(node.getparent()) != "extensionElements"):
+                name not in ("field", "column") and local_name(node.getparent()) != "extensionElements"):
             where = {"publish": "办理步骤或结束事件的 extensionElements", "publishCalled": "调用活动的 extensionElements",
-                     "field": "xiaowei:publish"}[name]
+                     "field": "xiaowei:publish", "column": "清册字段的 xiaowei:field"}[name]
             findings.append(_finding("disclosure-place", node, f"xiaowei:{name} 只能写在{where}中"))
     return findings
 
@@ -200,7 +211,44 @@ def _field(node, element, field_lookup) -> DisclosedField | Finding:
     if spec.type == "file" and cls == "masked":
         return _finding("disclosure-class", node,
                         f"附件字段 {ref} 不能打码：要么公开（class=\"public\"），要么不公开（class=\"never\"）")
-    return DisclosedField((node.get("label") or spec.label).strip(), cls, ref, rule, key, None, spec.type, spec.options)
+    columns = ()
+    if spec.type == "table":
+        columns = _columns(node, spec, cls)
+        if isinstance(columns, Finding):
+            return columns
+    elif node.find(f"{{{XIAOWEI}}}column") is not None:
+        return _finding("disclosure-column", node, f"字段 {ref} 不是清册字段，不能声明 xiaowei:column")
+    return DisclosedField((node.get("label") or spec.label).strip(), cls, ref, rule, key, None, spec.type, spec.options,
+                          columns)
+
+
+def _columns(node, spec: FormField, cls: str) -> tuple | Finding:
+    """The columns of a published table field: each a form column, public, masked or never; an
+    ID-number column never public; a table published row by row names at least one column."""
+    if cls == "masked":
+        return _finding("disclosure-class", node, f"清册字段 {spec.name} 不能整体打码：用 xiaowei:column 逐列声明")
+    found = []
+    for child in node.iterfind(f"{{{XIAOWEI}}}column"):
+        ref, rule, ccls = child.get("ref"), child.get("mask"), child.get("class")
+        column = spec.column(ref or "")
+        if column is None:
+            return _finding("disclosure-ref", child, f"公开的列 {ref!r} 不是清册 {spec.name} 的列")
+        if rule is not None and rule not in RULES:
+            return _finding("disclosure-mask", child, f"打码规则 {rule!r} 不存在（可用：{'、'.join(RULES)}）")
+        ccls = ccls or ("masked" if rule else "public")
+        if ccls not in CLASSES or (ccls == "masked") != (rule is not None):
+            return _finding("disclosure-class", child, "列的公开类别须为 public、masked（须写打码规则 mask）或 never")
+        if column.type == "idcard" and ccls != "never":
+            return _finding("disclosure-class", child,
+                            f"身份证号码列 {ref} 依法不公开，只能声明为 class=\"never\"")
+        if any(c.ref == ref for c in found):
+            return _finding("disclosure-column", child, f"列 {ref} 重复声明")
+        found.append(DisclosedField((child.get("label") or column.label).strip(), ccls, ref, rule, None, None,
+                                    column.type, tuple((o, o) for o in column.options)))
+    if cls != "never" and not any(c.cls != "never" for c in found):
+        return _finding("disclosure-column", node,
+                        f"公开清册字段 {spec.name} 须用 xiaowei:column 声明公开哪些列（未声明的列不公开）")
+    return tuple(found)
 
 
 def _publicity_step(element) -> str | None:
@@ -250,6 +298,8 @@ def _subject(fields: list[dict]) -> str | None:
 
 
 def _disclosed(spec: DisclosedField, value, context: dict) -> dict:
+    if spec.type == "table":
+        return _disclosed_table(spec, value if isinstance(value, list) else [], context)
     if spec.cls == "masked":
         entry = {"label": spec.label, "text": RULES[spec.mask](value, context), "masked": True}
     else:
@@ -259,6 +309,38 @@ def _disclosed(spec: DisclosedField, value, context: dict) -> dict:
     if spec.key:
         entry["key"] = spec.key
     return entry
+
+
+def _disclosed_table(spec: DisclosedField, rows: list, context: dict) -> dict:
+    """A list published row by row: {label, text (the count and the totals of its public number
+    columns), table: {columns: [labels], rows: [[texts]]}}; only the declared columns, masked as declared."""
+    shown = [c for c in spec.columns if c.cls != "never"]
+    cells = [[_cell_text(c, row.get(c.ref), context) if isinstance(row, dict) else "" for c in shown] for row in rows]
+    totals = []
+    for c in shown:
+        if c.type in ("money", "long") and c.cls == "public":
+            total = sum((Decimal(str(row.get(c.ref))) for row in rows
+                         if isinstance(row, dict) and isinstance(row.get(c.ref), (int, float))
+                         and not isinstance(row.get(c.ref), bool)), Decimal(0))
+            totals.append(f"{_bare_label(c.label)}合计 {field_words(c, float(total) if c.type == 'money' else int(total))}")
+    text = "；".join([f"共 {len(rows)} 行", *totals])
+    entry = {"label": spec.label, "text": text,
+             "table": {"columns": [c.label for c in shown], "rows": cells}}
+    if spec.key:
+        entry["key"] = spec.key
+    return entry
+
+
+def _cell_text(column: DisclosedField, value, context: dict) -> str:
+    if value is None or value == "":
+        return ""
+    if column.cls == "masked":
+        return RULES[column.mask](value, context)
+    return scrub_text(field_words(column, value))
+
+
+def _bare_label(label: str) -> str:
+    return re.sub(r"[（(][^（()）]*[）)]$", "", label).strip() or label
 
 
 def field_words(spec: DisclosedField, value) -> str:

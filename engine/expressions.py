@@ -61,6 +61,34 @@ def _round(number, digits=None):
     return round(number) if digits is None else round(number, digits)
 
 
+def _rows(rows) -> list:
+    if not isinstance(rows, list):
+        raise TypeError("清册应为行的列表")
+    return rows
+
+
+def _row_count(rows) -> int:
+    """row_count(roster): how many rows a table field's list has."""
+    return len(_rows(rows))
+
+
+def _column_total(rows, column):
+    """column_total(roster, "amount"): the sum of a column over a table field's rows, added exactly
+    (0.1 + 0.2 is 0.3) and given as money is stored: whole yuan as an int, else the nearest float
+    (so it equals a money field holding the same amount); an empty cell counts as nothing."""
+    if not isinstance(column, str):
+        raise TypeError("列名应为文字")
+    total = Fraction(0)
+    for row in _rows(rows):
+        cell = row.get(column) if isinstance(row, dict) else None
+        if isinstance(cell, bool) or cell is None:
+            continue
+        if not isinstance(cell, (int, float, Fraction)):
+            raise TypeError(f"列 {column} 不是数值")
+        total += Fraction(str(round(cell, 6))) if isinstance(cell, float) else Fraction(cell)
+    return _number(total.numerator) if total.denominator == 1 else float(total)
+
+
 def _number(value):
     """The value, unless it is a number too large to work with cheaply."""
     if isinstance(value, bool):
@@ -117,6 +145,7 @@ SAFE_FUNCTIONS = {
     "len": len, "min": min, "max": max, "sum": lambda items, start=0: _number(sum(items, start)),
     "any": any, "all": all, "int": int, "float": float, "str": lambda value="": _sized(str(value)),
     "bool": bool, "abs": abs, "round": _round, "frac": _frac, "days": _days, "workdays": _workdays,
+    "row_count": _row_count, "column_total": _column_total,
 }
 
 _ALLOWED_NODES = (

@@ -16,7 +16,14 @@ from .errors import InvalidData
 from .expressions import evaluate
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
-FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file", "matter")
+FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file", "matter", "table")
+# A table field's columns: each cell is one of these (idcard: an 18-digit 居民身份证号码, GB 11643).
+COLUMN_TYPES = ("string", "long", "money", "date", "enum", "idcard")
+DEFAULT_MAX_ROWS = 5000
+MAX_ROWS = 20000              # a declared max_rows above this is refused at load
+ROW_ERRORS_SHOWN = 20         # a refused list names this many cell problems, then counts the rest
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
 DEFAULT_MAX_LENGTH = {"string": 200, "text": 5000}
 MAX_FILES = 20
 _MONEY = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
@@ -36,6 +43,11 @@ class FormField:
     cites: tuple = ()              # matter fields: ((item key, (end event id, ...)), ...) it may cite
     amount_field: str | None = None    # matter fields: this data field may not exceed ...
     limit_field: str | None = None     # ... the cited matter's field (None: its amount)
+    columns: tuple = ()            # table fields: (Column, ...)
+    max_rows: int | None = None    # table fields: the most rows a list may have
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
 
     def as_dict(self) -> dict:
         found = {"name": self.name, "label": self.label, "type": self.type, "required": self.required,
@@ -44,7 +56,25 @@ class FormField:
                  "options": [{"value": v, "label": lab} for v, lab in self.options]}
         if self.type == "matter":
             found["cites"] = [{"process_key": key, "outcomes": list(ends)} for key, ends in self.cites]
+        if self.type == "table":
+            found["columns"] = [c.as_dict() for c in self.columns]
+            found["max_rows"] = self.max_rows
         return found
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table field: its name (the key of a row), type and label (the header a
+    clerk's spreadsheet may use instead of the name)."""
+    name: str
+    type: str
+    label: str
+    required: bool = True
+    options: tuple = ()            # enum columns: the words allowed
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "type": self.type, "label": self.label, "required": self.required,
+                "options": list(self.options)}
 
 
 @dataclass(frozen=True)
@@ -84,6 +114,15 @@ def _parse_field(node) -> FormField | str:
         if not cites:
             return (f"关联事项字段 {name} 没有声明可引用的事项（camunda:property cites，"
                     f"如 “major_decision:end_passed”）")
+    columns, max_rows = (), None
+    if ftype == "table":
+        columns = parse_columns(properties.get("columns", ""))
+        if isinstance(columns, str):
+            return f"清册字段 {name} 的列声明有误：{columns}"
+        max_rows = _int_or_none(properties.get("max_rows")) if properties.get("max_rows", "").isdigit() else None
+        if properties.get("max_rows") and not (max_rows and 0 < max_rows <= MAX_ROWS):
+            return f"清册字段 {name} 的 max_rows 应为 1 至 {MAX_ROWS} 的整数，而不是 {properties.get('max_rows')!r}"
+        max_rows = max_rows or DEFAULT_MAX_ROWS
     if ftype == "date":
         for which in ("min", "max"):
             limit = (constraints.get(which) or "").strip()
@@ -94,7 +133,49 @@ def _parse_field(node) -> FormField | str:
         min=constraints.get("min"), max=constraints.get("max"),
         minlength=_int_or_none(constraints.get("minlength")), maxlength=_int_or_none(constraints.get("maxlength")),
         options=options, cites=cites, amount_field=properties.get("amount_field") or None,
-        limit_field=properties.get("limit_field") or None)
+        limit_field=properties.get("limit_field") or None, columns=columns, max_rows=max_rows)
+
+
+def table_field(spec: dict) -> FormField:
+    """A table field again from its description (FormField.as_dict): to check an uploaded list
+    against it outside a step (the REST API reads a file into rows before the step is submitted)."""
+    columns = tuple(Column(c["name"], c["type"], c["label"], c.get("required", True), tuple(c.get("options") or ()))
+                    for c in spec.get("columns") or ())
+    return FormField(spec["name"], spec["label"], "table", spec.get("required", False), columns=columns,
+                     max_rows=spec.get("max_rows") or DEFAULT_MAX_ROWS)
+
+
+def check_rows(spec: dict, rows) -> list[dict]:
+    """The typed rows of a table field (its description), or InvalidData naming every bad cell."""
+    return clean_form_data(Form((table_field(spec),)), {spec["name"]: rows}, {}).get(spec["name"], [])
+
+
+def parse_columns(text: str) -> tuple | str:
+    """ "household_head:string:户主姓名; id_number:idcard:身份证号码; note:string?:备注;
+    kind:enum(一组|二组):所在小组" -> (Column, ...), or what is wrong with the text. A type ending in
+    ? makes the column optional; an enum column lists the words allowed."""
+    columns = []
+    for part in (p.strip() for p in text.replace("；", ";").split(";") if p.strip()):
+        pieces = [p.strip() for p in part.split(":", 2)]
+        if len(pieces) != 3 or not all(pieces):
+            return f"{part!r} 应写作“列名:类型:标题”"
+        name, ctype, label = pieces
+        required = not ctype.endswith("?")
+        ctype = ctype.rstrip("?")
+        options = ()
+        found = re.fullmatch(r"enum\((.+)\)", ctype)
+        if found:
+            ctype, options = "enum", tuple(o.strip() for o in found.group(1).split("|") if o.strip())
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
+            return f"列名 {name!r} 不合规（小写字母开头，仅含小写字母、数字、下划线）"
+        if ctype not in COLUMN_TYPES:
+            return f"列 {name} 的类型 {ctype!r} 不受支持（可用：{'、'.join(COLUMN_TYPES)}）"
+        if ctype == "enum" and not options:
+            return f"选项列 {name} 没有选项（写作 enum(选项一|选项二)）"
+        if any(c.name == name or c.label == label for c in columns):
+            return f"列 {name}（{label}）重复"
+        columns.append(Column(name, ctype, label, required, options))
+    return tuple(columns) if columns else "没有声明任何列（camunda:property columns）"
 
 
 def parse_cites(text: str) -> tuple:
@@ -177,7 +258,88 @@ def _convert(f: FormField, value):
         return value
     if f.type == "matter":
         return _to_matter_id(value)
+    if f.type == "table":
+        return _to_rows(f, value)
     return _to_file_ids(value)
+
+
+def _to_rows(f: FormField, value) -> list[dict]:
+    """A list of rows, each checked cell by cell; one ValueError naming every problem (the first
+    ROW_ERRORS_SHOWN of them, then how many in all), rows numbered from 1 without the header."""
+    if not isinstance(value, list):
+        raise ValueError("应为清册（行的列表，每行为 列名: 值）")
+    longest = f.max_rows or DEFAULT_MAX_ROWS
+    if len(value) > longest:
+        raise ValueError(f"共 {len(value)} 行，超过上限 {longest} 行")
+    problems, rows, seen = [], [], {}
+    names = {c.name for c in f.columns}
+    for number, row in enumerate(value, 1):
+        if not isinstance(row, dict):
+            problems.append(f"第 {number} 行：应为一行数据（列名: 值）")
+            continue
+        unknown = [str(k) for k in row if k not in names]
+        if unknown:
+            problems.append(f"第 {number} 行：没有此列 {'、'.join(unknown)}")
+        cleaned = {}
+        for column in f.columns:
+            cell = row.get(column.name)
+            if isinstance(cell, str):
+                cell = cell.strip()
+            if cell is None or cell == "":
+                if column.required:
+                    problems.append(f"第 {number} 行 {column.label}：为必填项")
+                continue
+            try:
+                cleaned[column.name] = _to_cell(column, cell)
+            except ValueError as exc:
+                problems.append(f"第 {number} 行 {column.label}：{exc}")
+                continue
+            if column.type == "idcard":
+                first = seen.setdefault((column.name, cleaned[column.name]), number)
+                if first != number:
+                    problems.append(f"第 {number} 行 {column.label}：与第 {first} 行重复")
+        rows.append(cleaned)
+    if problems:
+        shown = "；".join(problems[:ROW_ERRORS_SHOWN])
+        more = f"……等共 {len(problems)} 处" if len(problems) > ROW_ERRORS_SHOWN else ""
+        raise ValueError(f"清册有 {len(problems)} 处错误：{shown}{more}")
+    return rows
+
+
+def _to_cell(column: Column, value):
+    if column.type == "string":
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise ValueError("应为文字")
+        text = str(value)
+        if len(text) > DEFAULT_MAX_LENGTH["string"]:
+            raise ValueError(f"不能超过{DEFAULT_MAX_LENGTH['string']}个字")
+        return text
+    if column.type == "long":
+        return _to_int(value)
+    if column.type == "money":
+        return _to_money(value)
+    if column.type == "date":
+        return _to_date(value)
+    if column.type == "enum":
+        if value not in column.options:
+            raise ValueError("不是可选的值（可选：" + "、".join(column.options) + "）")
+        return value
+    return to_id_number(value)
+
+
+def to_id_number(value) -> str:
+    """An 18-digit 居民身份证号码 (GB 11643-1999): 17 digits, a valid birth date, and the check
+    character (0-9 or X) the weighted sum mod 11 gives. Upper-case X is stored."""
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValueError("应为 18 位居民身份证号码")
+    try:
+        date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise ValueError("出生日期不符") from None
+    if _ID_CHECK[sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True)) % 11] != text[17]:
+        raise ValueError("校验位不符")
+    return text
 
 
 def _to_matter_id(value) -> int:

@@ -35,6 +35,20 @@ def render_board(board: dict, public_url: str, paper: str = "A3") -> bytes:
     return bytes(sheet.pdf.output())
 
 
+BOARD_ROWS = 30          # rows of a published list printed in its box; the rest are online (the QR code)
+
+
+def _table_text(table: dict) -> str:
+    """A published list in an entry's box: its column heads, then each row (序号. cells), as many as a
+    box holds on one sheet; the count of the rest, which the portal shows in full."""
+    rows = table["rows"]
+    lines = ["序号. " + " ｜ ".join(table["columns"])]
+    lines += [f"{i}. " + " ｜ ".join(row) for i, row in enumerate(rows[:BOARD_ROWS], 1)]
+    if len(rows) > BOARD_ROWS:
+        lines.append(f"……其余 {len(rows) - BOARD_ROWS} 行见网上公开栏（扫描二维码）")
+    return "\n".join(lines)
+
+
 def local_time(value, with_time: bool = True) -> str:
     if not isinstance(value, datetime):
         return str(value or "")
@@ -130,6 +144,9 @@ class _Sheet:
         fields = "；".join(f"{f['label']}：{f['text']}" for f in entry["fields"])
         if fields:
             lines.append(("", fields))
+        for f in entry["fields"]:
+            if f.get("table"):
+                lines.append(("", _table_text(f["table"])))
         if entry.get("documents"):
             lines.append(("", "公开文件：" + "、".join(d["name"] for d in entry["documents"])))
         publicity = entry.get("publicity")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from engine import clock
 from engine.vocabulary import quoted
@@ -59,8 +60,34 @@ def field_text(field: dict | None, value) -> str:
         return next((o["label"] for o in field["options"] if o["value"] == value), str(value))
     if kind == "money":
         return money(value)
+    if kind == "table" and isinstance(value, list):
+        return table_summary(field, value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
+    return str(value)
+
+
+TABLE_PREVIEW_ROWS = 20       # rows of a list shown on a page; the whole list is a CSV download
+
+
+def table_summary(field: dict, rows: list) -> str:
+    """A list in one line: "共 3 行；补贴金额（元）合计 1,718.75 元" (the totals of its money columns)."""
+    parts = [f"共 {len(rows)} 行"]
+    for column in field.get("columns") or ():
+        if column["type"] == "money":
+            total = sum(Decimal(str(r.get(column["name"]))) for r in rows
+                        if isinstance(r, dict) and isinstance(r.get(column["name"]), (int, float))
+                        and not isinstance(r.get(column["name"]), bool))
+            unit = " 元" if "元" in column["label"] else ""
+            parts.append(f"{column['label']}合计 {total:,.2f}{unit}")
+    return "；".join(parts)
+
+
+def table_cell(column: dict, value) -> str:
+    if value is None:
+        return ""
+    if column["type"] == "money" and isinstance(value, (int, float)):
+        return f"{Decimal(str(value)):,.2f}"
     return str(value)
 
 
@@ -119,4 +146,5 @@ def register_filters(app) -> None:
     app.jinja_env.filters.update(local_time=local_time, money=money, file_size=file_size, quoted=quoted,
                                  evidence_words=evidence_words,
                                  as_words=lambda value, field=None: field_text(field, value))
-    app.jinja_env.globals.update(is_overdue=is_overdue, bounds_hint=bounds_hint)
+    app.jinja_env.filters["table_cell"] = lambda value, column: table_cell(column, value)
+    app.jinja_env.globals.update(is_overdue=is_overdue, bounds_hint=bounds_hint, TABLE_PREVIEW_ROWS=TABLE_PREVIEW_ROWS)

@@ -49,6 +49,19 @@ DISABILITY = {"applicant_name": "赵秀兰", "disability_cert_no": "110101197005
               "disability_level": 2, "household_dibao": True, "needs_long_term_care": True, "apply_living": True, "apply_care": True}
 FARM_SUBSIDY = {"subsidy_year": 2026, "household_head": "刘长根", "contract_no": "110101200101020031J",
                 "declared_area": 6.5, "land_plots": "大垄田3.5亩、河湾田3亩", "card_account": "6222000000001234"}
+# The village's year list (清册) for the batch item: ID numbers and card accounts that the portal
+# must never show (the privacy scan looks for them), names it shows partly hidden.
+FARM_ROSTER_ROWS = [
+    {"household_head": "刘长根", "id_number": "110101196204150030", "villager_group": "一组", "contract_no": "1101012001010200031J",
+     "area": 6.5, "amount": 812.5, "card_account": "6222000000001234"},
+    {"household_head": "陈桂芬", "id_number": "110101195807210042", "villager_group": "一组", "contract_no": "1101012001010200032J",
+     "area": 3.2, "amount": 400, "card_account": "6222000000002345"},
+    {"household_head": "孙德福", "id_number": "110101197003020058", "villager_group": "四组", "contract_no": "1101012001010200033J",
+     "area": 4.8, "amount": 600, "card_account": "6222000000003456"},
+    {"household_head": "周明", "id_number": "110101198511090065", "villager_group": "二组", "contract_no": "1101012001010200034J",
+     "area": 2.75, "amount": 343.75, "card_account": "6222000000004567"},
+]
+FARM_SUBSIDY_ROSTER = {"subsidy_year": 2026, "roster": FARM_ROSTER_ROWS, "household_count": 4, "roster_total": 2156.25}
 EXTREME_POVERTY = {"applicant_name": "陈桂芬", "applicant_category": "elderly", "application_mode": "entrusted",
                    "living_situation": "82岁独居，无子女，无劳动能力和生活来源"}
 DILAPIDATED = {"applicant_name": "孙德福", "household_size": 2, "target_group": "dibao", "house_address": "绿水村四组孙家岭8号",
@@ -198,6 +211,14 @@ ANSWERS = {
         "sc_review": {"sc_review_result": "approve", "sc_review_opinion": "与发放清册一致"},
         "publish_result": {"result_published_on": TODAY},
         "archive": {"archive_no": "HN-2026-017"},
+    },
+    "farm_subsidy_roster": {
+        "sc_check": {"sc_check_result": "approve", "sc_check_opinion": "逐户核对，与承包台账一致"},
+        "publish_roster": {"roster_published_on": TODAY},
+        "township_review": {"township_decision": "approve", "township_opinion": "审核汇总无误，报县财政发放"},
+        "pay": {"payment_batch": "2026-GDLB-0007", "paid_households": Copy("household_count"),
+                "paid_total": Copy("roster_total"), "paid_on": TODAY},
+        "publish_result": {"result_published_on": TODAY},
     },
     "extreme_poverty": {
         "investigate": {"verified_age": 82, "disability_kind": "none", "disability_grade": "none",

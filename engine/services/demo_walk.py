@@ -19,9 +19,9 @@ from ..identity import Actor, Grant
 from . import attachments, identity, matters
 from .demo import DEMO_PASSWORD, demo_username
 from .demo_answers import (ANSWERS, CERTIFICATE, DEMOCRATIC_FINANCE, DIBAO_LI, DIBAO_WANG, DILAPIDATED, DISABILITY,
-                           DISASTER, DISPOSAL, EXTREME_POVERTY, FARM_SUBSIDY, FILE, HOMESTEAD, INVESTMENT, LAND_CONTRACT,
-                           LEASE, MEDICAL, MEMBERSHIP, MONITORING, PROJECT_CHANGE, PROJECT_DITCH, PROJECT_ROAD, SQUARE,
-                           TEMP_ASSIST, TODAY, VISIT, Copy, Quarter, Share)
+                           DISASTER, DISPOSAL, EXTREME_POVERTY, FARM_SUBSIDY, FARM_SUBSIDY_ROSTER, FILE, HOMESTEAD,
+                           INVESTMENT, LAND_CONTRACT, LEASE, MEDICAL, MEMBERSHIP, MONITORING, PROJECT_CHANGE,
+                           PROJECT_DITCH, PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, VISIT, Copy, Quarter, Share)
 from .timers import advance_due_timers
 
 VILLAGE = "lushui_village"
@@ -48,6 +48,7 @@ HISTORY = [
     Scene("temporary_assistance", "李小梅户临时救助申请", TEMP_ASSIST),
     Scene("disability_subsidy", "赵秀兰残疾人两项补贴申请", DISABILITY),
     Scene("farm_subsidy", "刘长根户2026年耕地地力保护补贴", FARM_SUBSIDY),
+    Scene("farm_subsidy_roster", "绿水村2026年耕地地力保护补贴清册", FARM_SUBSIDY_ROSTER),
     Scene("extreme_poverty", "陈桂芬特困人员供养申请", EXTREME_POVERTY),
     Scene("medical_assistance", "吴春花医疗救助申请", MEDICAL),
     Scene("poverty_monitoring", "赵铁柱户防返贫监测", MONITORING, stop_after="assist_plan"),   # then visited every few months

@@ -111,7 +111,7 @@ def test_service_results_are_published_masked(site):
         by_item.setdefault(m["item"], []).append(m)
     assert set(by_item) == {"dibao", "temporary_assistance", "homestead", "disability_subsidy", "dilapidated_housing",
                             "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate", "medical_assistance",
-                            "poverty_monitoring"}
+                            "poverty_monitoring", "farm_subsidy_roster"}
     wang = next(m for m in by_item["dibao"] if m["subject"] == "王*山")
     shown = {f["label"]: f["text"] for r in wang["records"] for f in r["fields"]}
     assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
@@ -122,6 +122,11 @@ def test_service_results_are_published_masked(site):
     assert disability["残疾类别"] == disability["残疾等级"] == "（依法不公开）" and disability["护理补贴（元/月）"] == "100.00 元"
     (certificate,) = by_item["certificate"]
     assert certificate["subject"] == "实际居住情况证明" and "周明" not in str(certificate), "published when the matter ended, without the person"
+    (roster,) = by_item["farm_subsidy_roster"]
+    lists = [f for r in roster["records"] for f in r["fields"] if f["label"] in ("补贴清册（一户一行）", "发放清册")]
+    assert len(lists) == 2 and all(f["text"] == "共 4 行；补贴面积合计 17.25；补贴金额合计 2,156.25 元" for f in lists)
+    assert lists[0]["table"]["columns"] == ["户主姓名", "村民小组", "补贴面积（亩）", "补贴金额（元）"]
+    assert lists[0]["table"]["rows"][0] == ["刘*根", "一组", "6.50", "812.50 元"]
     (medical,) = by_item["medical_assistance"]           # 医疗救助: the name, the village, the category and the amount
     assert medical["subject"] == "吴*花" and "绿水村" in str(json_of(client, f"/public/api/{VILLAGE}/results")["village"])
     review, result = medical["records"]
@@ -134,7 +139,8 @@ def test_service_results_are_published_masked(site):
     assert {f["label"] for r in monitoring["records"] for f in r["fields"]} == {"户主姓名", "公示日期"}
     everything = str(results)
     for private in ("王大山", "赵秀兰", "张建国", "13800138000", "110101196503071234", "6222000000001234", "27号", "脑溢血",
-                    "吴春花", "赵铁柱", "尿毒症", "透析", "110101196804153326", "县人民医院", "6200"):
+                    "吴春花", "赵铁柱", "尿毒症", "透析", "110101196804153326", "县人民医院", "6200",
+                    "陈桂芬", "孙德福", "110101196204150030", "1101012001010200031J"):
         assert private not in everything, private
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from api import create_app
 from engine.services.complaints.demo import CASES, seed_demo_complaints
 from engine.services.complaints.worker import run_complaint_jobs
+from engine.services.demo_answers import FARM_ROSTER_ROWS
 from engine.services.demo_walk import VILLAGE
 from engine.store.models import PublishedRecord
 from tests.e2e.conftest import make_user
@@ -70,6 +71,18 @@ def test_no_public_page_answer_or_document_shows_an_id_number_phone_or_bank_acco
             f"{k}: {v}" for k, v in response.headers.items())
         leaks += [(url, *found) for found in personal_numbers(shown)]
     assert leaks == []
+    # The batch item's list is published row by row (names partly hidden, areas, amounts), and not
+    # one of its ID numbers, card accounts or contract numbers, even cut to a masked form.
+    rosters = [r.get_data(as_text=True) for r in pages.values() if r.mimetype == "text/html"
+               and '<table class="roster">' in r.get_data(as_text=True)]
+    assert rosters and all("刘*根" in text and "343.75 元" in text for text in rosters)
+    assert any("惠农补贴清册公示" in text and "共 4 行；补贴面积合计 17.25；补贴金额合计 2,156.25 元" in text
+               for text in rosters)
+    for row in FARM_ROSTER_ROWS:
+        for secret in (row["id_number"], "*" + row["id_number"][-4:], row["card_account"], row["contract_no"]):
+            assert [u for u, r in pages.items() if secret in r.get_data(as_text=True)] == [], secret
+        tables = [part.split("</table>", 1)[0] for text in rosters for part in text.split('<table class="roster">')[1:]]
+        assert not any(row["household_head"] in table for table in tables), row["household_head"]
     # What only the 村监委 may see: the objector's name and number never reach a public page.
     assert not any("赵六" in r.get_data(as_text=True) for r in pages.values() if r.mimetype != "application/pdf")
 

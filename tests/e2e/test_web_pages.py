@@ -11,7 +11,8 @@ from api import create_app
 from engine.clock import FixedClock, use_clock
 from engine.forms import FIELD_TYPES
 from engine.identity import Grant
-from engine.services import Actor, matters
+from engine.services import Actor, attachments, matters
+from engine.services.demo_answers import FARM_SUBSIDY_ROSTER
 from engine.services.demo import seed_demo
 from engine.services.timers import advance_due_timers
 from examples.drive_project import answer
@@ -111,6 +112,20 @@ def test_step_pages_of_every_field_type_are_labelled(ctx, everyone):
     step = resolution["ready_steps"][0]
     assert_accessible(everyone.get(f"/tasks/{step['id']}"))
     seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, step["id"])["form"])
+    # A list (table field): the 村监委 returns the year's list, and the 报账员's correction page asks for it.
+    ledger = attachments.upload_attachment(ctx, SYSTEM, "台账摘录.pdf", b"%PDF-1.4\n%%EOF\n")["id"]
+    roster = matters.start_matter(ctx, SYSTEM, "farm_subsidy_roster", "lushui_village", "2026年补贴清册",
+                                  {**FARM_SUBSIDY_ROSTER, "ledger_extract": [ledger]})
+    check = roster["ready_steps"][0]
+    assert_accessible(everyone.get(f"/tasks/{check['id']}"))
+    roster = matters.complete_step(ctx, someone_new(ctx, check), check["id"],
+                                   {"sc_check_result": "return", "sc_check_opinion": "第2户面积有误"})
+    correct = roster["ready_steps"][0]
+    page = everyone.get(f"/tasks/{correct['id']}")
+    assert_accessible(page)
+    assert "下载模板（CSV）" in page.get_data(as_text=True) and "已有清册 4 行（不重新选择文件则保留）" in page.get_data(as_text=True)
+    seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, correct["id"])["form"])
+    assert_accessible(everyone.get(f"/matters/{roster['id']}"))
     assert seen >= set(FIELD_TYPES)
 
 

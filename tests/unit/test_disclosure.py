@@ -172,3 +172,75 @@ def test_every_shipped_item_that_publishes_results_declares_it():
                 "dilapidated_housing", "disaster_relief", "farm_subsidy", "extreme_poverty", "certificate",
                 "asset_lease", "asset_disposal"):
         assert shipped[key].publications(), f"{key} declares no publicity point"
+
+
+# -- a table field (清册), published row by row --------------------------------------------------
+ROSTER_FORM = ('<camunda:formData><camunda:formField id="notice" label="公示内容" type="text"/>'
+               '<camunda:formField id="roster" label="补贴清册" type="table"><camunda:properties>'
+               '<camunda:property id="columns" value="household_head:string:户主姓名; id_number:idcard:身份证号码; '
+               'group:enum(一组|二组):所在小组; area:money:补贴面积（亩）; amount:money:补贴金额（元）; phone:string?:联系电话"/>'
+               '</camunda:properties></camunda:formField></camunda:formData>')
+ROSTER_PUBLISH = ('<xiaowei:publish section="service_result" stage="清册公示" title="补贴清册公示">'
+                  '<xiaowei:field ref="roster">'
+                  '<xiaowei:column ref="household_head" mask="name_partial"/><xiaowei:column ref="group"/>'
+                  '<xiaowei:column ref="area"/><xiaowei:column ref="amount"/>'
+                  '<xiaowei:column ref="id_number" class="never"/></xiaowei:field></xiaowei:publish>')
+
+
+def roster_item(publish: str = ROSTER_PUBLISH) -> bytes:
+    return item(publish).replace(
+        b'<camunda:formData><camunda:formField id="notice" label="\xe5\x85\xac\xe7\xa4\xba\xe5\x86\x85\xe5\xae\xb9" type="text"/></camunda:formData>',
+        ROSTER_FORM.encode())
+
+
+def test_a_table_is_published_row_by_row_with_its_columns_masked_as_declared():
+    (publication,) = load(roster_item()).bundle("p").info.steps["publish"].publications
+    (field,) = publication.fields
+    assert [(c.ref, c.cls) for c in field.columns] == [("household_head", "masked"), ("group", "public"),
+                                                        ("area", "public"), ("amount", "public"), ("id_number", "never")]
+    assert [c["ref"] for c in field.as_dict()["columns"]] == ["household_head", "group", "area", "amount"]
+    rows = [{"household_head": "刘长根", "id_number": "11010519491231002X", "group": "一组", "area": 6.5, "amount": 812.5,
+             "phone": "13812345678"},
+            {"household_head": "陈桂芬", "id_number": "440524188001010014", "group": "二组", "area": 3, "amount": 375}]
+    out = disclose(publication, {"roster": rows})
+    (entry,) = out["fields"]
+    assert entry["label"] == "补贴清册" and entry["text"] == "共 2 行；补贴面积合计 9.50；补贴金额合计 1,187.50 元"
+    assert entry["table"] == {"columns": ["户主姓名", "所在小组", "补贴面积（亩）", "补贴金额（元）"],
+                              "rows": [["刘*根", "一组", "6.50", "812.50 元"], ["陈*芬", "二组", "3.00", "375.00 元"]]}
+    text = str(out)
+    assert "11010519491231002X" not in text and "1231002X" not in text and "0014" not in text
+    assert "13812345678" not in text and "刘长根" not in text
+
+
+@pytest.mark.parametrize("publish, words", [
+    ('<xiaowei:field ref="roster"/>', "须用 xiaowei:column 声明公开哪些列"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="id_number" class="never"/></xiaowei:field>', "须用 xiaowei:column"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="id_number"/></xiaowei:field>', "身份证号码列 id_number 依法不公开"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="id_number" mask="id_number"/></xiaowei:field>', "依法不公开"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="mobile"/></xiaowei:field>', "'mobile' 不是清册 roster 的列"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="area"/><xiaowei:column ref="area"/></xiaowei:field>', "重复声明"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="area" mask="secret"/></xiaowei:field>', "打码规则 'secret' 不存在"),
+    ('<xiaowei:field ref="roster"><xiaowei:column ref="area" class="masked"/></xiaowei:field>', "列的公开类别"),
+    ('<xiaowei:field ref="roster" mask="name_partial"><xiaowei:column ref="area"/></xiaowei:field>', "不能整体打码"),
+    ('<xiaowei:field ref="notice"><xiaowei:column ref="area"/></xiaowei:field>', "不是清册字段"),
+    ('<xiaowei:column ref="area"/>', "xiaowei:column 只能写在清册字段的 xiaowei:field中"),
+])
+def test_a_wrong_table_declaration_is_refused(publish, words):
+    with pytest.raises(DefinitionError) as info:
+        load(roster_item(f'<xiaowei:publish section="service_result" stage="x">{publish}</xiaowei:publish>'))
+    assert words in info.value.problem, info.value.problem
+
+
+def test_a_table_never_published_needs_no_columns():
+    (publication,) = load(roster_item('<xiaowei:publish section="service_result" stage="x">'
+                                      '<xiaowei:field ref="roster" class="never"/><xiaowei:field ref="notice"/>'
+                                      '</xiaowei:publish>')).bundle("p").info.steps["publish"].publications
+    assert [f["label"] for f in disclose(publication, {"roster": [{"household_head": "刘长根"}], "notice": "x"})["fields"]] == ["公示内容"]
+
+
+def test_the_power_list_says_which_columns_of_a_list_are_published():
+    from engine.services.public.catalogue import _publication_words
+    info = load(roster_item()).bundle("p").info
+    (publication,) = info.publications()
+    assert _publication_words(publication)["fields"] == [
+        "补贴清册（逐行：户主姓名（部分隐去）、所在小组、补贴面积（亩）、补贴金额（元））"]

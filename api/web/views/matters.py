@@ -11,7 +11,9 @@ from engine.vocabulary import MatterStatus
 from render import StepState
 
 from ...rest import ctx
+from ...rest import tables
 from ...rest.attachments import download_response
+from ...rest.tables import csv_download
 from ...rest.instances import dossier_response
 from ...rest.flowcharts import chart_response
 from ..blueprint import bp
@@ -45,7 +47,7 @@ def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", sta
                 files={a["id"]: a for a in matter["attachments"]}, items=item_names(actor()),
                 villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason,
                 incident=incident, retry_form=retry_form or {},
-                correctable={n: f for n, f in fields.items() if f["type"] != "file"})
+                correctable={n: f for n, f in fields.items() if f["type"] not in ("file", "table")})
 
 
 STATE_WORDS = {"completed": "已完成", "ready": "待办", "waiting": "等待中", "cancelled": "已取消", "error": "异常",
@@ -95,3 +97,11 @@ def attachment(attachment_id):
 @bp.route("/matters/<int:matter_id>/dossier.<any(pdf, zip):fmt>")
 def dossier(matter_id, fmt):
     return dossier_response(ctx(), actor(), matter_id, fmt)
+
+
+
+@bp.route("/matters/<int:matter_id>/tables/<field>.csv")
+def matter_table_csv(matter_id, field):
+    """A list (table field) of a matter, whole, as CSV with its labels as header (UTF-8 with BOM,
+    Excel opens it): for whoever may see the matter, to check, or to correct and upload again."""
+    return csv_download(*tables.matter_table_csv(actor(), matter_id, field))

@@ -11,6 +11,7 @@ from engine.services.complaints.tracking import COMPLAINT_KEY
 from engine.vocabulary import quoted
 
 from ...rest import ctx
+from ...rest.tables import template_download
 from ..blueprint import bp
 from ..forms import initial_values, read_submission
 from ..lookups import start_villages, startable
@@ -43,6 +44,8 @@ def start_matter(key):
               **submitted.shown}
     confirmed = request.form.get("confirm_duplicate") == "1"
     try:
+        if submitted.refused():
+            raise submitted.refused()
         matter = matters.start_matter(ctx(), actor(), key, village, subject, submitted.data, token, submitted.uploads,
                                       ask_if_duplicate=not confirmed)
     except LikelyDuplicate as exc:
@@ -60,3 +63,10 @@ def start_matter(key):
 def _form_page(item: dict, values: dict, errors: dict, status: int = 200, duplicates: list | None = None):
     return page("start_form.html", status, item=item, values=values, errors=errors,
                 villages=start_villages(actor(), item["key"]), duplicates=duplicates or [])
+
+
+
+@bp.route("/start/<key>/tables/<field>/template.csv")
+def table_template(key, field):
+    """The empty list of a table field: its header row of labels, to fill in Excel and upload."""
+    return template_download(actor(), key, field)

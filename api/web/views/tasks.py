@@ -37,7 +37,11 @@ def _subjects(matter_ids: set[int]) -> dict[int, str]:
 def task(task_id):
     step = matters.get_task(ctx(), actor(), task_id)
     # Objections received online prefill the intake form; the 村监委 checks them and submits.
-    return _step_page(step, {**initial_values(step["form"]), **step["suggested_data"]}, {})
+    # A list asked for again (a correction) starts from the matter's current list: kept unless a new
+    # file is chosen.
+    lists = {f["name"]: step["data"][f["name"]] for f in step["form"]
+             if f["type"] == "table" and isinstance((step.get("data") or {}).get(f["name"]), list)}
+    return _step_page(step, {**initial_values(step["form"]), **lists, **step["suggested_data"]}, {})
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])
@@ -45,6 +49,8 @@ def complete(task_id):
     step = matters.get_task(ctx(), actor(), task_id)
     submitted = read_submission(step["form"], request.form, request.files)
     try:
+        if submitted.refused():
+            raise submitted.refused()
         matter = matters.complete_step(ctx(), actor(), task_id, submitted.data, submitted.uploads)
     except InvalidData as exc:
         return _step_page(step, submitted.shown, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)

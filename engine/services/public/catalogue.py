@@ -144,10 +144,13 @@ def _summary(version) -> dict:
 
 
 def _publication_words(publication: dict) -> dict:
-    """What a publicity point publishes, in words: 申请人（姓名（部分隐去））、保障人数…"""
+    """What a publicity point publishes, in words: 申请人（姓名（部分隐去））、保障人数…; a list with its
+    columns: 补贴清册（逐行：户主姓名（部分隐去）、补贴面积…）."""
     def word(field):
         if field["mask"]:
             return f"{field['label']}（{HOW_SHOWN[field['mask']]}）"
+        if field.get("columns"):          # a list, row by row: its public columns
+            return f"{field['label']}（逐行：{'、'.join(word(c) for c in field['columns'])}）"
         return field["label"] + ("（文件）" if field["document"] else "")
     return {"where": publication["element_name"], "section": SECTIONS.get(publication["section"], publication["section"]),
             "stage": publication["stage"], "title": publication["title"],
