@@ -181,7 +181,8 @@ def parse_columns(text: str) -> tuple | str:
 def parse_cites(text: str) -> tuple:
     """"major_decision:end_passed, annual_plan" -> (("major_decision", ("end_passed",)), ("annual_plan", ())):
     the items a matter field may cite, each with the end events it must have reached (none: any
-    completed matter of the item); several ends are written end_a|end_b."""
+    completed matter of the item); several ends are written end_a|end_b; `running` instead of ends:
+    a matter still running (a change order cites the project it changes)."""
     found = []
     for part in (p.strip() for p in text.split(",")):
         key, _, ends = part.partition(":")

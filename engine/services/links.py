@@ -42,9 +42,12 @@ def _problem(ctx, uow, actor, field, cited_id: int, data: dict, record) -> str |
     if cited.process_key not in allowed:
         wanted = "或".join(quoted(_item_name(ctx, uow, key)) for key in allowed)
         return f"第 {cited_id} 号事项是{quoted(_item_name(ctx, uow, cited.process_key))}，此处应引用{wanted}"
+    ends = allowed[cited.process_key]
+    if ends == ("running",):
+        state = MatterStatus(cited.status)
+        return None if state == MatterStatus.RUNNING else f"第 {cited_id} 号事项{state.label}，不能再引用"
     if cited.status != MatterStatus.COMPLETED:
         return f"第 {cited_id} 号事项尚未办结，不能作为依据"
-    ends = allowed[cited.process_key]
     if ends:
         end_names = ctx.bundles.of_version(uow, cited.definition_id).info.end_events
         if cited.outcome not in {end_names.get(e, e) for e in ends}:

@@ -96,3 +96,16 @@ def test_a_reimbursement_cites_its_prior_approval_and_needs_no_decision_of_its_o
     m = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 780})
     m = matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"witness_name": "钱七", "witness_statement": "属实"})
     assert [s["step_id"] for s in m["ready_steps"]] == ["supervision_review"]
+
+
+def test_a_change_cites_the_matter_it_changes_while_that_one_runs(ctx, items):
+    """`item:running`: a change order cites its project while the project runs, never after."""
+    change = item("change_item", start_fields=field("amount", "money", "金额") + cite(
+        '<camunda:property id="cites" value="grant_item:running" />', name="project", label="所属项目"))
+    definitions.upload_definition(ctx, ADMIN, "qingshan_town", "change_item.bpmn", change, publish=True)
+    running, ended = grant(ctx, 500, finish=False), grant(ctx, 500)
+    started = matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": running})
+    assert matters.get_matter(ctx, SYSTEM, running)["links"]["cited_by"][0]["matter_id"] == started["id"]
+    with pytest.raises(InvalidData) as err:
+        matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": ended})
+    assert err.value.errors == {"project": f"所属项目：第 {ended} 号事项已办结，不能再引用"}
