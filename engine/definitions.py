@@ -355,7 +355,9 @@ def read_process(process, filename: str, sha: str, role_codes: set[str] | None) 
     if meta.get("category") not in CATEGORIES:
         raise DefinitionError(filename, key, f"类别 {meta.get('category')!r} 不在清单类别中（{'、'.join(CATEGORIES)}）")
     calls = tuple(sorted({c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}))
-    mi_names = frozenset(n.get("name") or n.get("id") for n in process.iterfind(".//bpmn:inputDataItem", NS))
+    # what a multi-instance step puts into each instance, and the list it collects their answers in
+    mi_names = frozenset(n.get("name") or n.get("id") for n in process.iterfind(".//bpmn:inputDataItem", NS)) | frozenset(
+        (n.text or "").strip() for n in process.iterfind(".//bpmn:loopDataOutputRef", NS) if (n.text or "").strip())
     embedded = tuple(e.get("id") for e in process.iterfind(".//bpmn:subProcess", NS))
     declared = _declarations(process, filename, start_form, steps)
     steps = {sid: replace(s, publications=declared.by_element.get(sid, ())) for sid, s in steps.items()}

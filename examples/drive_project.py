@@ -40,6 +40,7 @@ ANSWERS = {
     "acceptance": {"acceptance_on": TODAY, "acceptance_participants": "村两委、村监委、村民代表、乡镇规划所",
                    "acceptance_result": "pass", "acceptance_opinion": "验收合格"},
     "settlement_audit": {"audited_amount": None, "audit_report_no": "青审〔2026〕21号", "audit_opinion": "结算审定"},
+    "pay_contractor": {"paid_amount": None, "paid_on": TODAY},
     "village_project.publish_result": {"result_notice": "村道硬化工程竣工结算公示", "result_published_on": TODAY},
     "archive": {"archive_no": "LS-GC-2026-003"},
     # 四议两公开 (called for projects at or above the township's threshold)
@@ -61,7 +62,7 @@ ANSWERS = {
 }
 # A stand-in for the scanned minutes, ballots, contracts and reports a clerk would upload.
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PRICE_FIELDS = ("budget_amount", "control_price", "award_price", "contract_price", "audited_amount")
+PRICE_FIELDS = ("budget_amount", "control_price", "award_price", "contract_price", "audited_amount", "paid_amount")
 
 
 class Client:

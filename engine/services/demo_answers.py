@@ -148,6 +148,7 @@ ANSWERS = {
         "acceptance": {"acceptance_on": TODAY, "acceptance_participants": "村两委、村务监督委员会、村民代表、乡镇规划所、县交通局",
                        "acceptance_result": "pass", "acceptance_opinion": "工程质量合格，同意验收"},
         "settlement_audit": {"audited_amount": Copy("contract_price"), "audit_report_no": "青审〔2026〕21号", "audit_opinion": "结算审定"},
+        "pay_contractor": {"paid_amount": Copy("audited_amount"), "paid_on": TODAY},
         "village_project.publish_result": {"result_notice": "立项、发包、合同价、验收和结算审计结果已公开", "result_published_on": TODAY},
         "village_project.archive": {"archive_no": "LS-GC-2026-003"},
     },

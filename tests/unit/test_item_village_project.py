@@ -10,7 +10,7 @@ import pytest
 
 from engine.errors import InvalidData
 from tests.scenario import Scenario, default_parameters, finished, steps
-from tests.walks import pass_major_decision, reject_major_decision
+from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 P = default_parameters()
 OVERSIGHT_ROLES = P["oversight_roles"]
@@ -96,29 +96,37 @@ def accepted(s: Scenario, result: str = "pass") -> None:
                         "acceptance_report_file": ["att-acceptance"]}, role="VILLAGE_COMMITTEE")
 
 
-def settled_published_archived(s: Scenario) -> None:
+def settled_and_paid(s: Scenario, paid=42000) -> None:
     assert steps(s) == {"settlement_audit"}
     s.do("settlement_audit", {"audited_amount": 42000, "audit_report_no": "审〔2026〕5号", "audit_opinion": "审定",
                               "audit_report_file": ["att-audit"]},
          role="TOWNSHIP_AGRI_ECON")
+    assert steps(s) == {"pay_contractor"} and s.ready()["pay_contractor"][0].role == "TOWNSHIP_AGRI_ECON"
+    s.do("pay_contractor", {"paid_amount": paid, "paid_on": "2026-08-15", "payment_voucher": ["att-bank"]},
+         role="TOWNSHIP_AGRI_ECON")
     s.do("publish_result", {"result_notice": "立项、发包、合同价、验收、结算结果", "result_published_on": "2026-08-20"},
          role="VILLAGE_COMMITTEE")
-    assert s.ready() == {}
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("result_publicity", "工程项目结果公示")
-    s.wait(P["project_publicity_days"] - 0.01)
-    assert s.ready() == {} and s.matter.waiting_timers() == [timer], "the publicity ended early"
-    s.wait(0.02)
-    assert steps(s) == {"archive"}
+
+
+def settled_published_archived(s: Scenario) -> None:
+    settled_and_paid(s)
+    wait_past(s, P["project_publicity_days"], "archive")
     s.do("archive", {"archive_no": "GC-2026-003"}, role="REPORTING_CLERK")
 
 
-def built(s: Scenario, price) -> None:
-    """From 造价评审 to 完成 with no rework: contract, oversight, acceptance, settlement, publicity."""
+def constructed(s: Scenario, price) -> None:
+    """Contract, oversight and acceptance with no rework."""
     contract_signed(s, price)
     all_departments_pass(s)
     site_supervised(s)
     accepted(s)
+
+
+def built(s: Scenario, price) -> None:
+    """From 造价评审 to 完成 with no rework: contract, oversight, acceptance, settlement, publicity."""
+    constructed(s, price)
     settled_published_archived(s)
 
 
@@ -192,7 +200,12 @@ def oversight_department_asks_for_rectification() -> Scenario:
     contract_signed(s, 19800)
     s.do("joint_oversight", {"oversight_opinion": "pass", **INSPECTION}, role="TOWNSHIP_FINANCE")
     s.do("joint_oversight", {"oversight_opinion": "rectify", **INSPECTION}, role="INDUSTRY_DEPT")
-    # A rectification request ends the round: the open inspections close and the village rectifies.
+    # One department's finding does not cut the others off: each still inspects and says what it found.
+    assert sorted(i.role for i in s.ready()["joint_oversight"]) == sorted(
+        set(OVERSIGHT_ROLES) - {"TOWNSHIP_FINANCE", "INDUSTRY_DEPT"})
+    for role in ("TOWNSHIP_DISCIPLINE", "TOWNSHIP_AGRI_ECON", "TOWNSHIP_PLANNING"):
+        s.do("joint_oversight", {"oversight_opinion": "pass", **INSPECTION}, role=role)
+    # The round is over, with one finding among the five: the village rectifies.
     assert steps(s) == {"rectify_oversight", "site_supervision"}
     assert s.ready()["rectify_oversight"][0].role == "VILLAGE_COMMITTEE"
     return s
@@ -210,19 +223,45 @@ def oversight_rectified_twice() -> Scenario:
         instances = s.ready()["joint_oversight"]
         assert sorted(i.role for i in instances) == sorted(OVERSIGHT_ROLES)
         assert all(s.matter.task(i.task_id).data["department"] == i.role for i in instances)
-        if round_ == 0:
-            s.do("joint_oversight", {"oversight_opinion": "rectify", **INSPECTION}, role="TOWNSHIP_PLANNING")
+        if round_ == 0:                  # the second round: the planning office still finds a problem
+            for role in OVERSIGHT_ROLES:
+                s.do("joint_oversight", {"oversight_opinion": "rectify" if role == "TOWNSHIP_PLANNING" else "pass",
+                                         **INSPECTION}, role=role)
             assert steps(s) == {"rectify_oversight"}
     all_departments_pass(s)
     assert steps(s) == {"acceptance"}
     return s
 
 
+def result_objections_dismissed_then_upheld() -> Scenario:
+    """Villagers object to the published result: one objection is not borne out (the period starts
+    again), the next is (the village rectifies and corrects the notice, then it is published again)."""
+    s = start(20000)
+    two_committees_decide(s)
+    supervision_committee_notified(s)
+    township_reviews(s)
+    cost_reviewed(s, 20000)
+    awarded_by_quotes(s, 19800)
+    constructed(s, 19800)
+    settled_and_paid(s)
+    for upheld in (False, True):
+        object_during(s, "result_objection")
+        assert steps(s) == {"reverify_result"} and s.ready()["reverify_result"][0].role == "TOWNSHIP_DISCIPLINE"
+        s.do("reverify_result", {"verification_finding": "核对结算单据", "objection_upheld": upheld},
+             role="TOWNSHIP_DISCIPLINE")
+    assert steps(s) == {"rectify_result"}
+    s.do("rectify_result", {"result_rectification": "多计土方已扣回", "result_notice": "更正后的结算金额"},
+         role="VILLAGE_COMMITTEE")
+    wait_past(s, P["project_publicity_days"], "archive")
+    s.do("archive", {"archive_no": "GC-2026-009"}, role="REPORTING_CLERK")
+    return finished(s, "完成")
+
+
 KEY = "village_project"
 SCENARIOS = [small_project_by_three_quotes, council_project_by_public_tender_with_acceptance_rework,
              major_project_decided_then_township_refuses, major_project_rejected_by_major_decision,
              two_committees_reject, council_rejects, oversight_department_asks_for_rectification,
-             oversight_rectified_twice]
+             oversight_rectified_twice, result_objections_dismissed_then_upheld]
 
 
 
@@ -335,3 +374,22 @@ def test_acceptance_waits_for_every_department_and_the_supervision_committee():
     assert "acceptance" not in s.ready()
     s.do("joint_oversight", {"oversight_opinion": "pass", **INSPECTION}, role=OVERSIGHT_ROLES[-1])
     assert steps(s) == {"acceptance"}
+
+
+def test_the_payment_stays_within_the_audited_amount():
+    s = start(20000)
+    two_committees_decide(s)
+    supervision_committee_notified(s)
+    township_reviews(s)
+    cost_reviewed(s, 20000)
+    awarded_by_quotes(s, 19800)
+    constructed(s, 19800)
+    s.do("settlement_audit", {"audited_amount": 19500, "audit_report_no": "审〔2026〕6号", "audit_opinion": "审定",
+                              "audit_report_file": ["att-audit"]}, role="TOWNSHIP_AGRI_ECON")
+    with pytest.raises(InvalidData) as err:
+        s.do("pay_contractor", {"paid_amount": 19500.01, "paid_on": "2026-08-15", "payment_voucher": ["att-bank"]},
+             role="TOWNSHIP_AGRI_ECON")
+    assert "不能大于审定结算金额" in err.value.errors["paid_amount"]
+    s.do("pay_contractor", {"paid_amount": 19500, "paid_on": "2026-08-15", "payment_voucher": ["att-bank"]},
+         role="TOWNSHIP_AGRI_ECON")
+    assert steps(s) == {"publish_result"}

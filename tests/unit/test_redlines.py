@@ -225,6 +225,16 @@ def test_r6_medical_assistance_paid_above_the_amount_decided():
     assert check_matter(exact, BOOK, {"R6"}) == []
 
 
+def test_r6_a_project_paid_before_its_acceptance_or_above_its_audit():
+    def paid(on_day, amount):
+        return matter("village_project", [("acceptance", 10, {"acceptance_on": on(10)}),
+                                          ("settlement_audit", 20, {"audited_amount": 42000}),
+                                          ("pay_contractor", 25, {"paid_on": on(on_day), "paid_amount": amount})])
+    assert codes(check_matter(paid(8, 42000), BOOK, {"R6"}), "R6") == ["paid_before_acceptance"]
+    assert codes(check_matter(paid(25, 42000.5), BOOK, {"R6"}), "R6") == ["paid_above_audited"]
+    assert check_matter(paid(10, 42000), BOOK, {"R6"}) == []                 # on the day, the whole amount
+
+
 # -- R7 ---------------------------------------------------------------------------------------
 def test_r7_lease_below_the_reserve_price_and_off_platform():
     below = matter("asset_lease", [("reserve_review", 1, {"reserve_price": 42000}),
