@@ -248,8 +248,9 @@ def sweep_if_due(ctx, actor: Actor, hour: int = 2) -> dict | None:
     beijing = now + timedelta(hours=8)
     with ctx.uow(readonly=True) as uow:
         last = uow.sweeps.last_finished()
+        last_started = last.started_at if last is not None else None      # read while the row is bound
     if beijing.hour < hour:
         return None
-    if last is not None and (last.started_at + timedelta(hours=8)).date() == beijing.date():
+    if last_started is not None and (last_started + timedelta(hours=8)).date() == beijing.date():
         return None
     return sweep(ctx, actor)

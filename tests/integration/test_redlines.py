@@ -43,6 +43,20 @@ def test_sweep_raises_once_and_updates_after(ctx, clerk, fixed):
     assert audit.verify_chain(ctx, Actor.system())["ok"]
 
 
+def test_the_nightly_sweep_runs_once_a_beijing_day_from_two_oclock(ctx, clerk, fixed):
+    """The worker asks every pass; the sweep runs once a Beijing day. (The second ask of a day read
+    the last sweep's row after its unit of work had closed, and failed on every pass after.)"""
+    purchase(ctx, clerk, 15000)
+    fixed.at = datetime(2026, 5, 4, 17, 30, tzinfo=timezone.utc)           # 01:30 Beijing: not yet
+    assert redlines.sweep_if_due(ctx, Actor.system()) is None
+    fixed.at = datetime(2026, 5, 4, 18, 30, tzinfo=timezone.utc)           # 02:30 Beijing
+    assert redlines.sweep_if_due(ctx, Actor.system())["villages"] == 1
+    fixed.advance(timedelta(hours=6))
+    assert redlines.sweep_if_due(ctx, Actor.system()) is None               # the same Beijing day
+    fixed.advance(timedelta(days=1))
+    assert redlines.sweep_if_due(ctx, Actor.system())["villages"] == 1     # the next one
+
+
 def test_an_event_raises_and_a_cancellation_lifts(ctx, clerk, fixed):
     redlines.watch(ctx)
     a = purchase(ctx, clerk, 15000)
