@@ -236,13 +236,7 @@ def oversight_rectified_twice() -> Scenario:
 def result_objections_dismissed_then_upheld() -> Scenario:
     """Villagers object to the published result: one objection is not borne out (the period starts
     again), the next is (the village rectifies and corrects the notice, then it is published again)."""
-    s = start(20000)
-    two_committees_decide(s)
-    supervision_committee_notified(s)
-    township_reviews(s)
-    cost_reviewed(s, 20000)
-    awarded_by_quotes(s, 19800)
-    constructed(s, 19800)
+    s = at_settlement()
     settled_and_paid(s)
     for upheld in (False, True):
         object_during(s, "result_objection")
@@ -347,6 +341,14 @@ def test_public_tender_needs_three_bidders():
 
 
 # -- construction oversight ----------------------------------------------------------------------
+def at_settlement() -> Scenario:
+    """Built and accepted with no rework: the settlement audit is next."""
+    s = at_award(30000)
+    awarded_by_quotes(s, 29000)
+    constructed(s, 29000)
+    return s
+
+
 def at_construction() -> Scenario:
     s = at_award(30000)
     awarded_by_quotes(s, 29000)
@@ -377,13 +379,7 @@ def test_acceptance_waits_for_every_department_and_the_supervision_committee():
 
 
 def test_the_payment_stays_within_the_audited_amount():
-    s = start(20000)
-    two_committees_decide(s)
-    supervision_committee_notified(s)
-    township_reviews(s)
-    cost_reviewed(s, 20000)
-    awarded_by_quotes(s, 19800)
-    constructed(s, 19800)
+    s = at_settlement()
     s.do("settlement_audit", {"audited_amount": 19500, "audit_report_no": "审〔2026〕6号", "audit_opinion": "审定",
                               "audit_report_file": ["att-audit"]}, role="TOWNSHIP_AGRI_ECON")
     with pytest.raises(InvalidData) as err:
