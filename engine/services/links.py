@@ -10,6 +10,7 @@ from datetime import datetime
 from ..errors import InvalidData, NotFound
 from ..vocabulary import MatterStatus, quoted
 from .access import visible_matter
+from .flowcharts import process_names
 
 
 def link_cited_matters(ctx, uow, actor, form, cleaned: dict, record, step: str, now: datetime) -> None:
@@ -40,8 +41,9 @@ def _problem(ctx, uow, actor, field, cited_id: int, data: dict, record) -> str |
         return f"本村没有第 {cited_id} 号事项"
     allowed = dict(field.cites)
     if cited.process_key not in allowed:
-        wanted = "或".join(quoted(_item_name(ctx, uow, key)) for key in allowed)
-        return f"第 {cited_id} 号事项是{quoted(_item_name(ctx, uow, cited.process_key))}，此处应引用{wanted}"
+        names = process_names(uow)
+        wanted = "或".join(quoted(names.get(key, key)) for key in allowed)
+        return f"第 {cited_id} 号事项是{quoted(names.get(cited.process_key, cited.process_key))}，此处应引用{wanted}"
     ends = allowed[cited.process_key]
     if ends == ("running",):
         state = MatterStatus(cited.status)
@@ -73,7 +75,7 @@ def links_of(ctx, uow, actor, record) -> dict:
     """{"cites": [...], "cited_by": [...]}: the matters this one cites and those citing it, each
     as {matter_id, subject, process_key, process_name, status, field, field_label}; a matter the
     actor may not see is left out (withheld, or outside their villages)."""
-    found = {"cites": [], "cited_by": []}
+    found, names = {"cites": [], "cited_by": []}, None
     for link in uow.links.of(record.id):
         outgoing = link.matter_id == record.id
         other_id = link.cited_id if outgoing else link.matter_id
@@ -82,19 +84,11 @@ def links_of(ctx, uow, actor, record) -> dict:
         except NotFound:
             continue
         citing = record if outgoing else other
+        names = names if names is not None else process_names(uow)
         labels = ctx.bundles.of_version(uow, citing.definition_id).labels
         found["cites" if outgoing else "cited_by"].append({
             "matter_id": other.id, "subject": other.subject, "process_key": other.process_key,
-            "process_name": _item_name(ctx, uow, other.process_key), "status": other.status,
+            "process_name": names.get(other.process_key, other.process_key), "status": other.status,
             "status_name": MatterStatus(other.status).label,
             "field": link.field, "field_label": labels.get(link.field, link.field), "linked_at": link.linked_at})
     return found
-
-
-def _item_name(ctx, uow, key: str) -> str:
-    """An item's Chinese name: the county list's, else a township item's current version's."""
-    info = ctx.catalog().processes.get(key)
-    if info is not None:
-        return info.name
-    version = uow.definitions.current(key)
-    return version.name if version is not None else key

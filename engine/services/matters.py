@@ -187,9 +187,8 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         form = matter.bundle.step(item.process_key, item.step_id).form
         data = _with_uploads(ctx, uow, actor, form, data, uploads)
         link_cited_files(uow, actor, form, data, record.id)
-        lineage = uow.lineage(record.village_code)
         cleaned, events = matter.complete(task_id, data, protected=record.params, labels=parameter_labels(ctx),
-                                          holds=lambda role: actor.reaches(lineage, role))
+                                          holds=lambda role: actor.reaches(uow.lineage(record.village_code), role))
         check_split_total(ctx, uow, record, matter.bundle.step(item.process_key, item.step_id), cleaned)
         now = clock.now()
         link_cited_matters(ctx, uow, actor, form, cleaned, record, item.step_id, now)
