@@ -109,7 +109,9 @@ def _load(ctx):
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--parameter", "extra", multiple=True, metavar="NAME",
               help="a township's own parameter the files may read (repeatable)")
-def processes_check(files, extra):
+@click.option("--role", "roles", multiple=True, metavar="CODE",
+              help="a township's own role the files' lanes may be (repeatable)")
+def processes_check(files, extra, roles):
     """Check BPMN files offline (no database): every load-time check and the compliance lint
     (规则检查). Exit code 1 when there is an error."""
     from engine.lint import ERROR, check_offline
@@ -123,7 +125,7 @@ def processes_check(files, extra):
             sys.exit(2)
         name = str(path.relative_to(directory)) if path.is_relative_to(directory) else given
         named[name] = path.read_bytes()
-    findings = check_offline(named, directory, extra)
+    findings = check_offline(named, directory, extra, roles)
     for finding in findings:
         click.echo(finding.text())
     errors = sum(f.severity == ERROR for f in findings)

@@ -181,6 +181,7 @@ class InstanceSummarySchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
+    sandbox = fields.Boolean(metadata={"description": "a test run (试运行) in a 试运行村: never public, never counted"})
     next_timer_due = fields.DateTime(allow_none=True)
 
 
@@ -280,6 +281,28 @@ class RoleSchema(Schema):
     code = fields.String()
     name = fields.String()
     level = fields.String(metadata={"description": "village|township|county|system"})
+    township = fields.String(allow_none=True, metadata={"description": "the township that declared it (None: the county's)"})
+
+
+class RoleQuery(Schema):
+    township = fields.String(validate=validate.Length(min=1, max=64),
+                             metadata={"description": "also the roles this township declared for its own items"})
+
+
+class RoleDefinitionSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "A-Z, 0-9, _ (3-48), e.g. TOWNSHIP_AGRI_OFFICE"})
+    name = fields.String(required=True, metadata={"description": "the role's Chinese name, e.g. 乡镇农业农村办"})
+    level = fields.String(required=True, validate=validate.OneOf(["township", "village"]),
+                          metadata={"description": "township: granted in the township; village: in its villages"})
+
+
+class PreviewStartSchema(Schema):
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class PreviewInstanceSchema(InstanceSchema):
+    done_by = fields.String(metadata={"description": "the test user who completed the step (试运行·角色)"})
 
 
 class ParameterSchema(Schema):

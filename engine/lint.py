@@ -284,9 +284,10 @@ def _reaches_call(start: str, nodes, outgoing, attached) -> bool:
     return False
 
 
-def check_offline(files: dict[str, bytes], processes_dir, extra_parameters=()) -> list[LintFinding]:
+def check_offline(files: dict[str, bytes], processes_dir, extra_parameters=(), extra_roles=()) -> list[LintFinding]:
     """`xiaowei processes check`: the files checked against the power list under `processes_dir`
-    (its roles, parameters and the items they may call), with no database."""
+    (its roles, parameters and the items they may call), with no database; `extra_parameters`
+    and `extra_roles`: a township's own, which its items may read and have as lanes."""
     from pathlib import Path
 
     from .registry import load_parameters, load_roles
@@ -294,4 +295,4 @@ def check_offline(files: dict[str, bytes], processes_dir, extra_parameters=()) -
     directory = Path(processes_dir)
     base = {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*.bpmn"))}
     names = set(load_parameters(directory)) | set(extra_parameters)
-    return check_documents(files, base, set(load_roles(directory)), names)
+    return check_documents(files, base, set(load_roles(directory)) | set(extra_roles), names)

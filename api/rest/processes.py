@@ -1,10 +1,11 @@
 from flask.views import MethodView
 
-from engine.services import definitions
+from engine.services import definitions, preview
 
-from ..schemas import (CategorySchema, CheckReportSchema, DefinitionFileSchema, DiffQuerySchema, DiffSchema,
-                       ProcessSchema, ProcessSummarySchema, PublishedVersionSchema, TownshipSchema, UploadQuerySchema,
-                       VersionSchema, WithdrawSchema)
+from ..schemas import (CategorySchema, CheckReportSchema, CompleteSchema, DefinitionFileSchema, DiffQuerySchema,
+                       DiffSchema, InstanceSchema, PreviewInstanceSchema, PreviewStartSchema, ProcessSchema,
+                       ProcessSummarySchema, PublishedVersionSchema, TownshipSchema, UploadQuerySchema, VersionSchema,
+                       WithdrawSchema)
 from . import ctx
 from .blueprint import Blueprint
 from ..actors import current_actor
@@ -81,3 +82,34 @@ class Diff(MethodView):
     def get(self, query, key):
         """What changed between two versions of an item, in Chinese"""
         return definitions.diff_versions(ctx(), current_actor(), key, query["from_version"], query["to_version"])
+
+
+@blp.route("/<string:key>/versions/<int:version_id>/preview")
+class Preview(MethodView):
+    @blp.response(200, InstanceSchema(many=True))
+    def get(self, key, version_id):
+        """The test matters (试运行) of a version, newest first"""
+        return preview.preview_matters(ctx(), current_actor(), key, version_id)
+
+    @blp.arguments(PreviewStartSchema)
+    @blp.response(201, InstanceSchema)
+    def post(self, body, key, version_id):
+        """Start a test matter of a version (a draft too) in the township's 试运行村: never public, never counted"""
+        return preview.start_preview(ctx(), current_actor(), key, version_id, body["subject"], body["data"])
+
+
+@blp.route("/previews/<int:matter_id>/steps/<string:task_id>")
+class PreviewStep(MethodView):
+    @blp.arguments(CompleteSchema)
+    @blp.response(200, PreviewInstanceSchema)
+    def post(self, body, matter_id, task_id):
+        """Complete a ready step of a test matter as a test user of the step's role"""
+        return preview.complete_preview_step(ctx(), current_actor(), matter_id, task_id, body["data"])
+
+
+@blp.route("/previews/<int:matter_id>/timer")
+class PreviewTimer(MethodView):
+    @blp.response(200, InstanceSchema)
+    def post(self, matter_id):
+        """Make a test matter's next waiting timer (a publicity period) due now and fire it"""
+        return preview.advance_preview_timer(ctx(), current_actor(), matter_id)

@@ -3,7 +3,8 @@ from flask.views import MethodView
 from engine.services import parameters, registry
 
 from ..actors import current_actor
-from ..schemas import ParameterDefinitionSchema, ParameterQuery, ParameterSchema, ParameterValueSchema, RoleSchema
+from ..schemas import (ParameterDefinitionSchema, ParameterQuery, ParameterSchema, ParameterValueSchema,
+                       RoleDefinitionSchema, RoleQuery, RoleSchema)
 from . import ctx
 from .blueprint import Blueprint
 
@@ -12,10 +13,20 @@ blp = Blueprint("registry", __name__, url_prefix="/api/v1", description="角色�
 
 @blp.route("/roles")
 class Roles(MethodView):
+    @blp.arguments(RoleQuery, location="query")
     @blp.response(200, RoleSchema(many=True))
-    def get(self):
-        """The role registry (role codes are the lanes of the definitions)"""
-        return registry.list_roles(ctx(), current_actor())
+    def get(self, query):
+        """The role registry (role codes are the lanes of the definitions); with `township`, its own roles too"""
+        return registry.list_roles(ctx(), current_actor(), query.get("township"))
+
+
+@blp.route("/townships/<string:township>/roles")
+class TownshipRoles(MethodView):
+    @blp.arguments(RoleDefinitionSchema)
+    @blp.response(201, RoleSchema)
+    def post(self, body, township):
+        """Declare a role for the township's own special-list items (township administrators); it cannot change afterwards"""
+        return registry.define_township_role(ctx(), current_actor(), township, body["code"], body["name"], body["level"])
 
 
 @blp.route("/parameters")

@@ -79,7 +79,8 @@ def visible_villages(uow, actor) -> set[str] | None:
 
 def require_role(ctx, uow, actor, role: str, village_code: str, what: str) -> None:
     if not actor.reaches(uow.lineage(village_code), role):
-        name = ctx.roles[role].name if role in ctx.roles else role
+        found = ctx.role(role, uow)
+        name = found.name if found else role
         raise Forbidden(f"{what}需要在本村适用范围内担任{quoted(name)}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+import time
 from contextvars import ContextVar
 from collections import OrderedDict
 from pathlib import Path
@@ -83,12 +84,33 @@ class Context:
         self.settings = settings or Settings()
         self.database = database
         self.processes_dir = Path(self.settings.processes_dir)
-        self.roles = load_roles(self.processes_dir)
+        self.roles = load_roles(self.processes_dir)         # the county's registry (processes/roles.toml)
+        self._township_roles: dict = {}                     # code -> Role, declared in the database
+        self._township_roles_read = float("-inf")
         self.parameters = load_parameters(self.processes_dir)
         self.bundles = BUNDLES
         cost = self.settings.password_cost
         self.passwords = Passwords(cost.time_cost, cost.memory_cost, cost.parallelism)
         clock.install()
+
+    def role(self, code: str | None, uow=None):
+        """A role by its code: the county registry's or one a township declared (services/roles.py),
+        else None. Township roles never change once declared, so they are kept in this process;
+        an unknown code reads them again, at most every few seconds (a role declared through
+        another process is then found)."""
+        if not code:
+            return None
+        role = self.roles.get(code) or self._township_roles.get(code)
+        if role is None and time.monotonic() - self._township_roles_read > 5:
+            with (uow and _Joined(uow)) or self.uow(readonly=True) as reading:
+                self._township_roles = reading.township_roles.all()
+            self._township_roles_read = time.monotonic()
+            role = self._township_roles.get(code)
+        return role
+
+    def township_role_declared(self, role) -> None:
+        """Called by the service that declared it, so this process knows it at once."""
+        self._township_roles = {**self._township_roles, role.code: role}
 
     def uow(self, readonly: bool = False) -> UnitOfWork:
         """A unit of work: to act (commit once at the end), or readonly=True to answer a question.

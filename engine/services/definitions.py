@@ -8,6 +8,7 @@ from ..errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
 from ..power_list import duration_words, item_fields
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
+from .registry import role_codes
 
 
 def sync_definitions(ctx, progress=None) -> list[dict]:
@@ -93,7 +94,7 @@ def _catalog_with(ctx, uow, township: str, name: str, data: bytes):
             if current is not None:        # a new version of this township's own item replaces its file
                 files = {n: d for n, d in files.items() if n != current.info["file"]}
         names = set(ctx.parameters) | set(uow.parameters.township_defined(township))
-        catalog = Catalog({**files, name: data}, role_codes=set(ctx.roles), parameter_names=names)
+        catalog = Catalog({**files, name: data}, role_codes=role_codes(ctx, uow, township), parameter_names=names)
     except DefinitionError:
         raise
     except Exception as exc:  # noqa: BLE001 - the library's own surprises are a bad file, not a 500
@@ -227,7 +228,7 @@ def _with_role_names(ctx, info: dict) -> dict:
 def _role_name(ctx, code: str | None) -> str | None:
     if code is None:
         return None
-    role = ctx.roles.get(code)
+    role = ctx.role(code)
     return role.name if role else code
 
 
@@ -261,7 +262,7 @@ def _report(ctx, uow, version) -> dict:
     if version.owner_org:
         names |= set(uow.parameters.township_defined(version.owner_org))
     findings = [f.as_dict() for f in check_documents({own: version.files[own].encode("utf-8")}, base,
-                                                      set(ctx.roles), names)]
+                                                      role_codes(ctx, uow, version.owner_org), names)]
     errors = sum(f["severity"] == ERROR for f in findings)
     return {"key": version.process_key, "version_id": version.id, "state": version.state, "ok": errors == 0,
             "errors": errors, "warnings": len(findings) - errors, "findings": findings}
@@ -465,9 +466,12 @@ def version_source(ctx, actor, key: str, version_id: int) -> dict:
 
 
 def modeler_roles(ctx, township: str | None = None) -> list[dict]:
-    """The roles a lane may be (the registry, processes/roles.toml): [{code, name, level}]."""
-    del township        # township-level roles (issue 14.4) join here once the registry holds them
-    return [{"code": r.code, "name": r.name, "level": r.level} for r in ctx.roles.values()]
+    """The roles a lane may be: the county's registry and the township's own, [{code, name, level}]."""
+    roles = dict(ctx.roles)
+    if township:
+        with ctx.uow(readonly=True) as uow:
+            roles.update(uow.township_roles.of_township(township))
+    return [{"code": r.code, "name": r.name, "level": r.level} for r in roles.values()]
 
 
 def save_model(ctx, actor, township: str, file: str, xml: str) -> dict:

@@ -81,14 +81,19 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
     """
     with ctx.uow() as uow:
         user, unit = _user(uow, username), uow.orgs.get(org_code)
-        if role not in ctx.roles or ctx.roles[role].level == "system":
+        known = ctx.role(role, uow)
+        if known is None or known.level == "system":
             raise InvalidData("没有这个角色", {"role": f"{role} 不是可授予的角色"})
         if unit is None:
             raise InvalidData("没有这个单位", {"org": f"没有编码为 {org_code} 的单位"})
-        if ctx.roles[role].level != unit.level:
+        if known.level != unit.level:
             raise InvalidData("角色与单位层级不符",
-                              {"org": f"{quoted(ctx.roles[role].name)}是{_level_words(ctx.roles[role].level)}角色，"
+                              {"org": f"{quoted(known.name)}是{_level_words(known.level)}角色，"
                                       f"不能授予在{unit.name}"})
+        owner = None if role in ctx.roles else uow.township_roles.township_of(role)
+        if owner is not None and owner not in uow.lineage(org_code):
+            raise InvalidData("角色不属于该乡镇",
+                              {"org": f"{quoted(known.name)}是{_unit_name(uow, owner)}的角色，只能授予在该乡镇或其所辖各村"})
         require_admin(uow, actor, org_code, "授予角色")
         if uow.users.find_grant(user.id, role, org_code):
             raise Conflict(f"{username} 已在 {unit.name} 担任该角色")
@@ -269,6 +274,11 @@ def _user(uow, username: str):
     if user is None:
         raise NotFound(f"没有用户 {username}")
     return user
+
+
+def _unit_name(uow, code: str) -> str:
+    unit = uow.orgs.get(code)
+    return unit.name if unit else code
 
 
 def _level_words(level: str) -> str:

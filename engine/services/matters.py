@@ -95,12 +95,18 @@ def _replay(ctx, actor, key: str, request: str) -> dict | None:
 
 
 def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads,
-           ask_if_duplicate: bool = False) -> dict:
+           ask_if_duplicate: bool = False, version_id: int | None = None) -> dict:
+    """`version_id`: that version of the item instead of the current one (a draft's test run,
+    services/preview.py): only in a 试运行村 (sandbox)."""
     with ctx.uow() as uow:
         unit = uow.orgs.get(village)
         if unit is None or unit.level != "village" or not actor.reaches(uow.lineage(village)):
             raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村（或不在你的范围内）"})
-        version = uow.definitions.current(process_key)
+        if version_id is not None and not unit.sandbox:
+            raise InvalidData("只能在试运行村中按指定版本发起", {"village": f"{unit.name}不是试运行村"})
+        version = uow.definitions.current(process_key) if version_id is None else uow.definitions.get(version_id)
+        if version is not None and version.process_key != process_key:
+            version = None
         if version is None and (notice := withdrawn_notice(uow, process_key, unit.parent_code)):
             raise Conflict(notice)
         if version is None or version.owner_org not in (None, unit.parent_code):
@@ -120,7 +126,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
             amount=cleaned.get("amount"), state="", serializer_version="", waiting_timers=[],
-            created_by=actor.name, created_at=now, updated_at=now)
+            created_by=actor.name, created_at=now, updated_at=now, sandbox=unit.sandbox)
         tallies.matter_started(uow, record)
         link_cited_files(uow, actor, bundle.info.start_form, cleaned, record.id)
         link_cited_matters(ctx, uow, actor, bundle.info.start_form, cleaned, record, "start", now)

@@ -22,7 +22,8 @@ from . import tallies
 def publish_after_action(uow, record, matter, actor, now, completed=None, ready=()) -> None:
     """`completed`: the inbox row of the step just completed, if the action completed one;
     `ready`: the matter's ready steps after the action."""
-    if matter.bundle.publishes:          # else no record of this item can exist to keep in step
+    # No record of this item can exist to keep in step, or a test run (试运行) that is never public.
+    if matter.bundle.publishes and not record.sandbox:
         _records_after_action(uow, record, matter, actor, now, completed, ready)
     if completed is not None and completed.objection_intake:
         uow.public_objections.register(completed.task_id, actor.name, now)

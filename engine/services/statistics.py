@@ -106,7 +106,7 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
     points = config.get("warning_points", {})
     with ctx.uow(readonly=True) as uow:
         scope = supervised_villages(uow, actor)
-        units = {u.code: _Unit(u.name, u.level, u.parent_code) for u in uow.orgs.list()}
+        units = {u.code: _Unit(u.name, u.level, u.parent_code) for u in uow.orgs.list() if not u.sandbox}
         villages = sorted(c for c, u in units.items() if u.level == "village" and (scope is None or c in scope)
                           and (not township or u.parent_code == township) and (not village or c == village))
         if (township and township not in units) or (village and village not in units):

@@ -21,6 +21,8 @@ def month_of(moment: datetime) -> int:
 
 
 def _add(uow, record, month: int, **counts) -> None:
+    if record.sandbox:              # a test run (试运行) never counts
+        return
     uow.tallies.add(record.village_code, record.township_code, month, record.process_key, **counts)
 
 

@@ -5,7 +5,7 @@ from ..vocabulary import matter_status_label
 
 
 def role_name(ctx, code: str) -> str:
-    role = ctx.roles.get(code)
+    role = ctx.role(code)
     return role.name if role else code
 
 
@@ -16,7 +16,7 @@ def matter_summary(ctx, record) -> dict:
             "amount": float(record.amount) if record.amount is not None else None,
             "created_by": record.created_by, "created_at": record.created_at,
             "updated_at": record.updated_at, "ended_at": record.ended_at,
-            "next_timer_due": record.next_timer_due}
+            "next_timer_due": record.next_timer_due, "sandbox": bool(getattr(record, "sandbox", False))}
 
 
 def matter(ctx, record, ready_items) -> dict:

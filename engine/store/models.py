@@ -8,7 +8,7 @@ from datetime import date, datetime
 from datetime import timezone
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String,
-                        Text, TypeDecorator, UniqueConstraint, text)
+                        Text, TypeDecorator, UniqueConstraint, false, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -41,6 +41,9 @@ class OrgUnit(Base):
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(16))            # county | township | village
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("org_units.code"))
+    # A township's 试运行村: where its administrators run test matters of a draft (issue 14).
+    # Never public, never counted, never swept for red lines, left out of lists unless asked for.
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class User(Base):
@@ -98,6 +101,19 @@ class TownshipParameter(Base):
     value: Mapped[dict] = mapped_column(JSON)                 # {"value": ...}: JSON scalars and lists alike
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class TownshipRole(Base):
+    """A role a township declares for its own special-list items (乡镇农业农村办...), beside the
+    county's registry (processes/roles.toml). Immutable once declared: names cached per process
+    never go stale."""
+    __tablename__ = "township_roles"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(16))            # township | village
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
 
 
 class TownshipParameterDefinition(Base):
@@ -213,6 +229,7 @@ class MatterRecord(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())   # a test run (OrgUnit.sandbox)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}             # a lost race raises StaleDataError
 

@@ -14,13 +14,13 @@ from sqlalchemy.orm import defer
 from ..audit import GENESIS, event_hash
 from ..errors import Conflict
 from ..vocabulary import MatterStatus, StepStatus
-from ..registry import Parameter
+from ..registry import Parameter, Role
 from ..workdays import WorkCalendar, YearArrangement
 from .operations_models import ArchivedMatter
 from .complaint_models import MatterExclusion
 from .models import (Attachment, AttachmentBlob, AuditCheckpoint, AuditEvent, AuditHead, CalendarDay, CalendarYear,
                      DefinitionVersion, IdempotencyKey, InboxItem, MatterRecord, OrgUnit, TownshipParameter,
-                     TownshipParameterDefinition)
+                     TownshipParameterDefinition, TownshipRole)
 
 
 class _Repository:
@@ -173,6 +173,22 @@ class OrgRepository(_Repository):
         return found
 
 
+class PublicOrgs(OrgRepository):
+    """The units as the public sees them: a township's 试运行村 (sandbox) does not exist there."""
+
+    def get(self, code: str) -> OrgUnit | None:
+        unit = super().get(code)
+        return None if unit is None or unit.sandbox else unit
+
+    def list(self, level: str | None = None) -> list[OrgUnit]:
+        return [u for u in super().list(level) if not u.sandbox]
+
+    def within(self, codes: set[str]) -> set[str]:
+        inside = super().within(codes)
+        hidden = set(self.session.scalars(select(OrgUnit.code).where(OrgUnit.sandbox.is_(True), OrgUnit.code.in_(inside))))
+        return inside - hidden
+
+
 class ParameterRepository(_Repository):
     def overrides(self, township_code: str) -> dict:
         rows = self.session.scalars(select(TownshipParameter).filter_by(township_code=township_code))
@@ -199,6 +215,30 @@ class ParameterRepository(_Repository):
             type=parameter.type, bounds={"min": parameter.minimum, "max": parameter.maximum,
                                          **({"pattern": parameter.pattern} if parameter.pattern else {})},
             value={"value": parameter.value}, created_by=actor, created_at=at))
+        self.session.flush()
+
+
+class TownshipRoleRepository(_Repository):
+    """The roles townships declared for their own items (the county's are processes/roles.toml)."""
+
+    def get(self, code: str) -> Role | None:
+        row = self.session.get(TownshipRole, code)
+        return Role(row.code, row.name, row.level) if row is not None else None
+
+    def township_of(self, code: str) -> str | None:
+        return self.session.scalar(select(TownshipRole.township_code).where(TownshipRole.code == code))
+
+    def of_township(self, township_code: str) -> dict[str, Role]:
+        rows = self.session.scalars(select(TownshipRole).filter_by(township_code=township_code)
+                                    .order_by(TownshipRole.code))
+        return {row.code: Role(row.code, row.name, row.level) for row in rows}
+
+    def all(self) -> dict[str, Role]:
+        return {row.code: Role(row.code, row.name, row.level) for row in self.session.scalars(select(TownshipRole))}
+
+    def add(self, township_code: str, role: Role, actor: str, at: datetime) -> None:
+        self.session.add(TownshipRole(code=role.code, township_code=township_code, name=role.name, level=role.level,
+                                      created_by=actor, created_at=at))
         self.session.flush()
 
 
@@ -239,8 +279,9 @@ class MatterRepository(_Repository):
         `ids`: only these matters; `keyword`: in the subject or the data, the matter's number, or
         (with `people`, login names whose display names match it) who started it or did a step;
         `hidden_from`: a user name; matters withheld from that user (matter_exclusions: a complaint
-        about them) are left out."""
-        query = select(MatterRecord)
+        about them) are left out; `sandbox`: test runs (试运行) instead of real matters, which are
+        never listed with them."""
+        query = select(MatterRecord).where(MatterRecord.sandbox.is_(bool(filters.get("sandbox"))))
         if scope is not None:
             query = query.where(scope.where(MatterRecord.township_code, MatterRecord.village_code))
         if hidden_from:
@@ -486,6 +527,8 @@ class InboxRepository(_Repository):
             query = query.where(InboxItem.role == role)
         if village_code:
             query = query.where(InboxItem.village_code == village_code)
+        else:                 # a township's 试运行村 is the administrators' test bench, not anyone's work
+            query = query.where(InboxItem.village_code.not_in(select(OrgUnit.code).where(OrgUnit.sandbox.is_(True))))
         total = count_rows(self.session, query, InboxItem.task_id)
         rows = self.session.scalars(query.order_by(InboxItem.ready_since.desc(), InboxItem.task_id)
                                     .offset(offset).limit(limit))

@@ -67,16 +67,18 @@ class TallyRepository:
         published = case((m.id.in_(shown), 1), else_=0)
         i = InboxItem
         done = i.state == StepStatus.COMPLETED
+        real = m.sandbox.is_(False)                 # a test run (试运行) never counts
         parts = [
             select(m.village_code, created.label("month"), m.process_key, m.township_code, literal(1).label("matters"),
                    completed.label("completed"), published.label("published"), zero.label("steps_due"),
-                   zero.label("steps_on_time"), zero.label("evidence_fields"), zero.label("evidence_given")),
+                   zero.label("steps_on_time"), zero.label("evidence_fields"), zero.label("evidence_given"))
+            .where(real),
             select(m.village_code, month(i.completed_at), m.process_key, m.township_code, zero, zero, zero, literal(1),
                    case((i.completed_at <= i.due_at, 1), else_=0), zero, zero)
-            .join(m, m.id == i.matter_id).where(done, i.due_at.is_not(None)),
+            .join(m, m.id == i.matter_id).where(done, real, i.due_at.is_not(None)),
             select(m.village_code, created, m.process_key, m.township_code, zero, zero, zero, zero, zero,
                    func.coalesce(i.evidence_fields, 0), func.coalesce(i.evidence_given, 0))
-            .join(m, m.id == i.matter_id).where(done),
+            .join(m, m.id == i.matter_id).where(done, real),
         ]
         rows = union_all(*parts).subquery()
         grouped = select(rows.c.village_code, rows.c.month, rows.c.process_key, func.min(rows.c.township_code),

@@ -14,7 +14,7 @@ from .identity_repositories import TokenRepository, UserRepository, lineage
 from .publication_repositories import PortalRecordRepository, PublicationRepository, PublicObjectionRepository
 from .repositories import (AttachmentRepository, AuditRepository, CalendarRepository, DefinitionRepository,
                            IdempotencyRepository, InboxRepository, MatterRepository, OrgRepository,
-                           ParameterRepository)
+                           ParameterRepository, PublicOrgs, TownshipRoleRepository)
 from .operations_repositories import ArchiveRepository, HeartbeatRepository, IncidentRepository
 from .warning_repositories import RedlineFactsRepository, SweepRepository, WarningRepository
 from .complaint_repositories import (ComplaintRepository, ExclusionRepository, OutboxRepository,
@@ -91,6 +91,7 @@ class UnitOfWork(_Transaction):
         self.definitions = DefinitionRepository(self.session)
         self.orgs = OrgRepository(self.session)
         self.parameters = ParameterRepository(self.session)
+        self.township_roles = TownshipRoleRepository(self.session)
         self.matters = MatterRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
@@ -145,13 +146,14 @@ class PortalUnitOfWork(_Transaction):
     def __enter__(self) -> "PortalUnitOfWork":
         self.session = self._session()
         self.records = PortalRecordRepository(self.session)
-        self.orgs = OrgRepository(self.session)
+        self.orgs = PublicOrgs(self.session)           # no 试运行村 (sandbox) in public
         self.catalogue = DefinitionRepository(self.session)
         self.documents = PublicDocuments(self.session)
         self.objections = PublicObjectionRepository(self.session)
         self.audit = AuditRepository(self.session)
         # The township's rules are public (time limits, telephones on its flowcharts).
         self.parameters = ParameterRepository(self.session)
+        self.township_roles = TownshipRoleRepository(self.session)    # the lanes' names on its charts
         # Complaints filed online, their 查询码 lookups, the anonymised cases (never a reporter read).
         self.complaints = PortalComplaintRepository(self.session)
         # The daily anchors of the audit chain and the events published records come from (public).

@@ -113,24 +113,27 @@ class RedlineFactsRepository:
         self.session = session
 
     def villages_with_matters(self) -> list[str]:
-        return list(self.session.scalars(select(MatterRecord.village_code).distinct().order_by(MatterRecord.village_code)))
+        return list(self.session.scalars(select(MatterRecord.village_code).where(MatterRecord.sandbox.is_(False))
+                                         .distinct().order_by(MatterRecord.village_code)))
 
     def matters_of_village(self, village: str) -> list[MatterRecord]:
         return list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
-                                         .where(MatterRecord.village_code == village).order_by(MatterRecord.id)))
+                                         .where(MatterRecord.village_code == village, MatterRecord.sandbox.is_(False))
+                                         .order_by(MatterRecord.id)))
 
     def matters(self, ids: list[int]) -> list[MatterRecord]:
-        """The matters (the rules read their data and times, never the workflow state)."""
+        """The matters (the rules read their data and times, never the workflow state); a test run
+        (试运行, sandbox) is never one: the red lines are about real villages."""
         return [row for chunk in _chunks(sorted(ids))
                 for row in self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
-                                                .where(MatterRecord.id.in_(chunk)))]
+                                                .where(MatterRecord.id.in_(chunk), MatterRecord.sandbox.is_(False)))]
 
     def peers(self, village: str, process_keys: set[str], since: datetime, limit: int = 2000) -> list[MatterRecord]:
         """Matters of these items in the village created since then (what cross-matter rules read
         after one event)."""
         return list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state)).where(
             MatterRecord.village_code == village, MatterRecord.process_key.in_(process_keys),
-            MatterRecord.created_at >= since).order_by(MatterRecord.id.desc()).limit(limit)))
+            MatterRecord.created_at >= since, MatterRecord.sandbox.is_(False)).order_by(MatterRecord.id.desc()).limit(limit)))
 
     def completed_steps(self, matter_ids: list[int]) -> list[AuditEvent]:
         return [row for chunk in _chunks(sorted(matter_ids)) for row in self.session.scalars(

@@ -50,7 +50,7 @@ def make_user(ctx, name: str, roles, village: str = "lushui_village") -> str:
         identity.create_user(ctx, Actor.system(), name, name, PASSWORD)
     for role in roles:
         try:
-            identity.grant_role(ctx, Actor.system(), name, role, units[ctx.roles[role].level])
+            identity.grant_role(ctx, Actor.system(), name, role, units[ctx.role(role).level])
         except Exception:  # noqa: BLE001 - already granted
             pass
     return identity.login(ctx, name, PASSWORD)["token"]

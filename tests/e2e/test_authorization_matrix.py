@@ -59,6 +59,8 @@ ENDPOINTS = {
     "declare parameter": ("post", "/api/v1/townships/qingshan_town/parameters",
                           {"name": "tea_review_days_{id}", "label": "茶园评审天数", "type": "integer", "min": 1,
                            "max": 30, "value": 5, "unit": "天"}, "admin_of_township_adds"),
+    "declare role": ("post", "/api/v1/townships/qingshan_town/roles",
+                     {"code": "TEA_OFFICE_{id}", "name": "茶叶办公室{id}", "level": "township"}, "admin_of_township_adds"),
     "verify audit chain": ("get", "/api/v1/audit/verify", None, "supervisor_or_admin"),
     "list warnings": ("get", "/api/v1/warnings", None, "supervisor_or_admin"),
     "statistics": ("get", "/api/v1/statistics?period=year&year=2026", None, "supervisor_or_admin"),

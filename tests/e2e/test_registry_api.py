@@ -4,7 +4,8 @@
 
 def test_roles_and_parameters(client):
     roles = {r["code"]: r for r in client.get("/api/v1/roles").json}
-    assert roles["SUPERVISION_COMMITTEE"] == {"code": "SUPERVISION_COMMITTEE", "name": "村务监督委员会", "level": "village"}
+    assert roles["SUPERVISION_COMMITTEE"] == {"code": "SUPERVISION_COMMITTEE", "name": "村务监督委员会", "level": "village",
+                                             "township": None}
     county = {p["name"]: p for p in client.get("/api/v1/parameters").json}
     assert county["party_quorum"]["value"] == "2/3" and county["party_quorum"]["min"] == "2/3"
     town = {p["name"]: p for p in client.get("/api/v1/parameters?township=qingshan_town").json}

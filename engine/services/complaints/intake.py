@@ -61,7 +61,7 @@ def file_complaint(ctx, actor, village: str, data: dict, reporter: dict | None =
     with ctx.uow() as uow:
         unit = uow.orgs.get(village) if isinstance(village, str) else None
         lineage = uow.lineage(village) if unit is not None else []
-        if unit is None or unit.level != "village" or not actor.reaches(lineage):
+        if unit is None or unit.level != "village" or unit.sandbox or not actor.reaches(lineage):
             raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村（或不在你的范围内）"})
         if not any(actor.reaches(lineage, role) for role in INTAKE_ROLES):
             require_role(ctx, uow, actor, "REPORTING_CLERK", village, "登记群众诉求")

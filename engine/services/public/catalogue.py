@@ -160,5 +160,5 @@ def _publication_words(publication: dict) -> dict:
 
 
 def _role(ctx, code: str) -> str:
-    role = ctx.roles.get(code)
+    role = ctx.role(code)
     return role.name if role else code

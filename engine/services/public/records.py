@@ -121,7 +121,7 @@ def document(ctx, village: str, record_id: int, attachment_id: str) -> tuple[dic
 
 
 def record_view(ctx, row) -> dict:
-    role = ctx.roles.get(row.role) if row.role else None
+    role = ctx.role(row.role)
     return {"id": row.id, "matter_id": row.matter_id, "item": row.process_key, "item_name": row.item_name,
             "section": row.section, "section_name": SECTIONS.get(row.section, row.section), "stage": row.stage,
             "title": row.title, "role_name": role.name if role else None, "subject": row.subject,

@@ -26,10 +26,8 @@ def upgrade() -> None:
     )
     # Steps overdue now are counted live (they change with the clock): by this index, not a scan.
     op.create_index('ix_inbox_state_due', 'inbox', ['state', 'due_at'])
-    # The months so far, counted from the matters as they stand (the same count as
-    # `xiaowei statistics rebuild`; it reads instances, inbox and published_records as of 0014).
-    from engine.store.tally_repositories import TallyRepository
-    TallyRepository(op.get_bind()).rebuild()
+    # The months so far are counted from the matters by migration 0021 (the count reads the
+    # current models, and 0021 added a column it reads: run here it would fail on it).
 
 
 def downgrade() -> None:
