@@ -22,7 +22,8 @@ def chart_response(source: dict, fmt: str, overlay=None, layout: str = "official
     """An item's chart in the official layout (the swimlane one with `layout`), or a matter's
     swimlane chart with its progress (`overlay`)."""
     body = render_flowchart(source["bpmn"], fmt, process_id=source["process_id"], overlay=overlay,
-                            role_names={code: role.name for code, role in ctx().roles.items()},
+                            role_names={**{code: role.name for code, role in ctx().roles.items()},
+                                        **source.get("role_names", {})},
                             parameters=source["parameters"], process_names=source.get("process_names"),
                             layout="swimlane" if overlay is not None else layout)
     response = Response(body, mimetype=MIMETYPES[fmt])

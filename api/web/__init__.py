@@ -19,12 +19,12 @@ from .formatting import register_filters
 from .lookups import item_name, person
 from .security import configure_security, csrf, web_max_body
 from .session import load_actor, needs_login, web_actor
-from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, modeler, power_list, start,
-                    supervise, tasks)
+from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, modeler, power_list, preview,
+                    start, supervise, tasks)
 
 # importing them attaches their routes to bp
 PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard, complaints, authoring, modeler,
-               board)
+               preview, board)
 
 
 def init_app(app) -> None:

@@ -169,6 +169,32 @@ def advance_preview_timer(ctx, actor, matter_id: int) -> dict:
         return result
 
 
+def preview_page(ctx, actor, key: str, version_id: int) -> dict:
+    """What the 试运行 page shows: the version (its name, state, start form) and its test matters,
+    each ready step with its form.
+
+    Raises:
+        NotFound: no such version of a township item (or not the actor's township's).
+        Forbidden: the actor is not an administrator of the item's township.
+    """
+    with ctx.uow(readonly=True) as uow:
+        version = _version(uow, actor, key, version_id)
+        bundle = ctx.bundles.get(version)
+        item = {"key": key, "version_id": version.id, "name": version.name, "state": version.state,
+                "township": version.owner_org, "start_form": [f.as_dict() for f in bundle.info.start_form.fields]}
+        rows = _test_matters(ctx, uow, version)
+        for matter in rows:              # a step of a called item (四议两公开) is in the same bundle
+            for step in matter["ready_steps"]:
+                step["form"] = bundle.step(step["process_key"], step["step_id"]).as_dict()["form"]
+        return {"item": item, "matters": rows}
+
+
+def _test_matters(ctx, uow, version) -> list[dict]:
+    rows, _ = uow.matters.search({"process_key": version.process_key, "village_code": sandbox_code(version.owner_org),
+                                  "sandbox": True}, None, 0, 50)
+    return [views.matter(ctx, r, uow.inbox.ready_for_matter(r.id)) for r in rows if r.definition_id == version.id]
+
+
 def preview_matters(ctx, actor, key: str, version_id: int) -> list[dict]:
     """The test matters of this version, newest first, with their ready steps.
 
@@ -177,8 +203,5 @@ def preview_matters(ctx, actor, key: str, version_id: int) -> list[dict]:
         Forbidden: the actor is not an administrator of the item's township.
     """
     with ctx.uow(readonly=True) as uow:
-        version = _version(uow, actor, key, version_id)
-        rows, _ = uow.matters.search({"process_key": key, "village_code": sandbox_code(version.owner_org),
-                                      "sandbox": True}, None, 0, 50)
-        return [views.matter(ctx, r, uow.inbox.ready_for_matter(r.id)) for r in rows if r.definition_id == version.id]
+        return _test_matters(ctx, uow, _version(uow, actor, key, version_id))
 

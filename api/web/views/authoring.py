@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 
-from engine.errors import Conflict, DefinitionError, Forbidden, InvalidData
-from engine.services import definitions
+from engine.errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
+from engine.services import definitions, parameters, registry
 
 from ...rest import ctx
 from ..blueprint import bp
@@ -24,8 +24,11 @@ def _page(status: int = 200, **values):
     items = definitions.township_items(ctx(), actor(), township) if township else []
     county_items = [i for group in definitions.list_processes(ctx(), actor()) for i in group["items"]
                     if i["owner_org"] is None] if townships else []
+    roles = [r for r in registry.list_roles(ctx(), actor(), township) if r["township"]] if township else []
+    own = [p for p in parameters.list_parameters(ctx(), actor(), township) if p["township"]] if township else []
     return page("authoring.html", status, townships=townships, township=township, items=items,
-                county_items=county_items,
+                county_items=county_items, township_roles=roles, township_parameters=own,
+                levels=registry.TOWNSHIP_ROLE_LEVELS, values=values.pop("values", {}),
                 report=values.pop("report", None), errors=values.pop("errors", {}), **values)
 
 
@@ -84,3 +87,47 @@ def authoring_diff(key):
         return _page(422, errors={"form": "请选择要比较的两个版本"})
     return page("authoring_diff.html", diff=definitions.diff_versions(ctx(), actor(), key, first, second),
                 township=request.args.get("township"))
+
+
+@bp.route("/authoring/roles", methods=["POST"])
+def authoring_role():
+    township = request.form.get("township", "")
+    form = {k: request.form.get(k, "") for k in ("code", "name", "level")}
+    try:
+        role = registry.define_township_role(ctx(), actor(), township, form["code"].strip().upper(), form["name"],
+                                             form["level"])
+    except InvalidData as exc:
+        return _page(422, township=township, values={"role": form}, errors={f"role_{k}": v for k, v in exc.errors.items()})
+    except (Forbidden, NotFound) as exc:
+        return _page(403, township=township, errors={"form": exc.message})
+    done(f"已登记本乡镇角色“{role['name']}”（{role['code']}），可在本乡镇的特色清单事项中作为泳道使用，并授予本乡镇人员。")
+    return redirect(url_for("web.authoring", township=township) + "#roles")
+
+
+PARAMETER_FIELDS = ("name", "label", "type", "min", "max", "value", "unit")
+
+
+@bp.route("/authoring/parameters", methods=["POST"])
+def authoring_parameter():
+    township = request.form.get("township", "")
+    form = {k: request.form.get(k, "").strip() for k in PARAMETER_FIELDS}
+    try:
+        numbers = {k: _number(form[k], k) for k in ("min", "max", "value")}
+        parameter = parameters.define_township_parameter(
+            ctx(), actor(), township, form["name"], form["label"], "integer", numbers["min"], numbers["max"],
+            numbers["value"], form["unit"] or None)
+    except InvalidData as exc:
+        return _page(422, township=township, values={"parameter": form},
+                     errors={f"parameter_{k}": v for k, v in exc.errors.items()} or {"parameter_name": exc.message})
+    except (Forbidden, NotFound) as exc:
+        return _page(403, township=township, errors={"form": exc.message})
+    done(f"已设置本乡镇参数“{parameter['label']}”（{parameter['name']}），本乡镇特色清单事项可用 days({parameter['name']}) 等方式读取。")
+    return redirect(url_for("web.authoring", township=township) + "#parameters")
+
+
+def _number(text: str, field: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        words = {"min": "下限", "max": "上限", "value": "取值"}[field]
+        raise InvalidData("参数有误", {field: f"{words}应为整数"}) from None

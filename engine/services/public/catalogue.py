@@ -103,8 +103,10 @@ def item_flowchart_source(ctx, village: str, key: str) -> dict:
         values = _values_in_force(ctx, uow, township)
         names = {v.process_key: v.name for v in _in_force(uow, place)}
         etag = f"{version.bundle_sha256}-{_values_tag(values)}"
+        roles = {code: r.name for code, r in uow.township_roles.of_township(version.owner_org).items()} \
+            if version.owner_org else {}
         return {"bpmn": version.files[version.info["file"]].encode("utf-8"), "process_id": key,
-                "parameters": values, "process_names": names, "etag": etag}
+                "parameters": values, "process_names": names, "etag": etag, "role_names": roles}
 
 
 def _values_in_force(ctx, uow, township: str | None) -> dict:
