@@ -107,8 +107,9 @@ def _load(ctx):
 
 @processes.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--parameter", "extra", multiple=True, metavar="NAME",
-              help="a township's own parameter the files may read (repeatable)")
+@click.option("--parameter", "extra", multiple=True, metavar="NAME[=MIN]",
+              help="a township's own parameter the files may read, with its floor (min) when a publicity "
+                   "period reads it (repeatable)")
 @click.option("--role", "roles", multiple=True, metavar="CODE",
               help="a township's own role the files' lanes may be (repeatable)")
 def processes_check(files, extra, roles):
@@ -116,6 +117,7 @@ def processes_check(files, extra, roles):
     (规则检查). Exit code 1 when there is an error."""
     from engine.lint import ERROR, check_offline
 
+    parameters = _parameter_floors(extra)
     directory = Settings.from_env().processes_dir.resolve()
     named = {}
     for given in files:
@@ -125,7 +127,7 @@ def processes_check(files, extra, roles):
             sys.exit(2)
         name = str(path.relative_to(directory)) if path.is_relative_to(directory) else given
         named[name] = path.read_bytes()
-    findings = check_offline(named, directory, extra, roles)
+    findings = check_offline(named, directory, parameters, roles)
     for finding in findings:
         click.echo(finding.text())
     errors = sum(f.severity == ERROR for f in findings)
@@ -133,6 +135,19 @@ def processes_check(files, extra, roles):
                + ("" if errors else "，可以发布"))
     if errors:
         sys.exit(1)
+
+
+def _parameter_floors(given) -> dict:
+    """`--parameter NAME` or `NAME=MIN` -> {name: floor or None}; exit 2 on a floor that is no number."""
+    floors = {}
+    for text in given:
+        name, _, floor = text.partition("=")
+        try:
+            floors[name.strip()] = float(floor) if floor.strip() else None
+        except ValueError:
+            click.echo(f"错误：参数 {name.strip()} 的下限 {floor!r} 不是数字（写作 --parameter 名称=下限）", err=True)
+            sys.exit(2)
+    return floors
 
 
 @processes.command("list")

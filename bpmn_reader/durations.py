@@ -16,6 +16,7 @@ ISO_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
                           r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 UNITS = ("年", "个月", "周", "天", "小时", "分钟", "秒")
 _DAYS_PER = (366, 31, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)   # upper bounds: a year of 366 days, a month of 31
+_SHORTEST_DAYS_PER = (365, 28, 7, 1, 1 / 24, 1 / 1440, 1 / 86400)   # lower bounds: 365 days, 28
 
 
 def iso_literal(expression: str) -> str | None:
@@ -30,6 +31,15 @@ def iso_days(literal: str) -> float:
     """At most how many days a duration lasts (years of 366 days, months of 31)."""
     found = ISO_DURATION.match(literal)
     return sum(float(n) * per for n, per in zip(found.groups(), _DAYS_PER, strict=True) if n) if found else float("inf")
+
+
+def iso_shortest_days(literal: str) -> float | None:
+    """At least how many days a duration lasts (years of 365 days, months of 28): what a
+    statutory minimum is compared with. None if it is not an ISO duration."""
+    found = ISO_DURATION.match((literal or "").strip())
+    if not found:
+        return None
+    return sum(float(n) * per for n, per in zip(found.groups(), _SHORTEST_DAYS_PER, strict=True) if n)
 
 
 def iso_duration_words(literal: str) -> str | None:

@@ -185,7 +185,7 @@ def _publication(node, element, field_lookup, findings: list) -> Publication | N
     if problems:
         return None
     return Publication(element.get("id"), section, stage, (node.get("title") or element.get("name") or stage).strip(),
-                       tuple(fields), _publicity_step(element), term == "long")
+                       tuple(fields), publicity_intake(element), term == "long")
 
 
 def _field(node, element, field_lookup) -> DisclosedField | Finding:
@@ -251,7 +251,7 @@ def _columns(node, spec: FormField, cls: str) -> tuple | Finding:
     return tuple(found)
 
 
-def _publicity_step(element) -> str | None:
+def publicity_intake(element) -> str | None:
     """The objection intake a published notice opens: from the publishing step, along its one
     outgoing flow, through merge gateways, to a step marked objection_intake."""
     scope = element.getparent()

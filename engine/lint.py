@@ -4,6 +4,9 @@ the file, the element and the line. Errors block publishing a township item; war
 
 Pure: XML in, findings out (no database, no Flask). `check_documents` adds every load-time check
 (engine/definitions.py Catalog) in front, so the CLI, the API's check and the publish gate agree.
+The rules that need more than the file (statutory publicity floors, the county items a special
+item overlaps) live in engine/lint_county.py; the caller hands in the parameters' declarations
+(their floors), the floors and the county's files.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from .bpmn_xml import NS, local_name, parse_bpmn_bytes, properties
 from .errors import DefinitionError
 from .expressions import names_in
+from .lint_county import county_items, parameter_floors, publicity_floor, publicity_periods, weakens_county
 from .structure import STEPS, check_structure
 
 ERROR, WARNING = "error", "warning"
@@ -30,12 +34,15 @@ RULES = {
     "field-parameter": (ERROR, "表单字段不得与参数同名"),
     "objection-timer": (ERROR, "每个公示期异议受理步骤都附有公示期定时边界事件"),
     "publicity-parameter": (WARNING, "公示期的时长读取有法定下限的参数（days(参数)），不写死天数"),
+    "publicity-floor": (ERROR, "低保、特困等有法定最短公示期的事项，公示期最短也不少于法定天数"),
     "money-separation": (ERROR, "涉及资金的事项中，监督步骤须声明职责分离（separate_from）"),
     "money-step-separation": (WARNING, "填写金额的步骤宜声明职责分离（separate_from）"),
     "major-decision": (ERROR, "金额达到决策限额的分支须调用四议两公开（major_decision）"),
     "decision-threshold": (WARNING, "涉及资金的事项宜按决策限额走四议两公开"),
     "unreachable": (ERROR, "没有从开始事件走不到的步骤"),
     "dead-end": (ERROR, "除结束事件外，没有无出口的元素"),
+    "weakens-county": (ERROR, "特色事项不得弱化与之重叠（overlaps 或同名）的县级事项：四议两公开、监督步骤、"
+                       "职责分离、公示期天数、公开点都不得少于县级事项"),
 }
 # Structure findings the lint reports under its own rule ids (the loader refuses them too).
 _FROM_STRUCTURE = {"unreachable": "unreachable", "dead-end": "dead-end", "objection-timer": "objection-timer",
@@ -65,9 +72,14 @@ def has_errors(findings) -> bool:
 
 
 def check_documents(files: dict[str, bytes], base: dict[str, bytes], role_codes: set[str] | None,
-                    parameter_names: set[str] | None) -> list[LintFinding]:
+                    parameters, floors=()) -> list[LintFinding]:
     """Every load-time check of `files` (parsed together with `base`, the items they may call; a
-    base file defining one of their keys is left out), then the lint of each one."""
+    base file defining one of their keys is left out), then the lint of each one, against the
+    county items among `base` (files not under townships/).
+
+    `parameters`: the parameters the files may read, by name, with their declarations
+    (registry.Parameter: the floor `min` counts); bare names are accepted, floors then unknown.
+    `floors`: the statutory publicity floors (registry.load_publicity_floors)."""
     from .definitions import Catalog       # the loader imports SpiffWorkflow; the lint alone does not
 
     findings = []
@@ -82,15 +94,17 @@ def check_documents(files: dict[str, bytes], base: dict[str, bytes], role_codes:
     if findings:
         return findings
     kept = {n: d for n, d in base.items() if n not in files and not _defines(d, keys)}
+    names = set(parameters) if parameters is not None else None
     try:
-        Catalog({**kept, **files}, role_codes=role_codes, parameter_names=parameter_names)
+        Catalog({**kept, **files}, role_codes=role_codes, parameter_names=names)
     except DefinitionError as exc:
         findings.append(_from_error(exc))
     except Exception as exc:  # noqa: BLE001 - the library's own surprises are a bad file
         findings.append(LintFinding("load", ERROR, sorted(files)[0], None, None,
                                     f"无法解析（{type(exc).__name__}: {exc}）"))
+    county = county_items(base)
     for name, data in sorted(files.items()):
-        findings += lint_document(name, data, parameter_names)
+        findings += lint_document(name, data, parameters, floors, county)
     return _unique(findings)
 
 
@@ -119,8 +133,10 @@ def _unique(findings):
     return kept
 
 
-def lint_document(name: str, data: bytes, parameter_names: set[str] | None = None) -> list[LintFinding]:
-    """The lint of one BPMN file: every executable process in it."""
+def lint_document(name: str, data: bytes, parameters=None, floors=(), county=None) -> list[LintFinding]:
+    """The lint of one BPMN file: every executable process in it. `parameters` and `floors` as for
+    check_documents; `county`: the county's items (lint_county.county_items), or None to leave
+    the comparison with them (weakens-county) out."""
     try:
         root = parse_bpmn_bytes(data, name)
     except DefinitionError as exc:
@@ -128,11 +144,11 @@ def lint_document(name: str, data: bytes, parameter_names: set[str] | None = Non
     findings = []
     for process in root.iterfind("bpmn:process", NS):
         if process.get("isExecutable", "false").lower() == "true":
-            findings += lint_process(process, name, parameter_names or set())
+            findings += lint_process(process, name, parameters or set(), floors, county)
     return findings
 
 
-def lint_process(process, name: str, parameter_names: set[str]) -> list[LintFinding]:
+def lint_process(process, name: str, parameters, floors=(), county=None) -> list[LintFinding]:
     def found(rule, element, message):
         return LintFinding(rule, RULES[rule][0], name, element.get("id") if element is not None else None,
                            getattr(element, "sourceline", None), message)
@@ -140,6 +156,7 @@ def lint_process(process, name: str, parameter_names: set[str]) -> list[LintFind
     findings = [LintFinding(_FROM_STRUCTURE[f.rule], RULES[_FROM_STRUCTURE[f.rule]][0], name, f.element, f.line,
                             f.problem)
                 for f in check_structure(process) if f.rule in _FROM_STRUCTURE]
+    parameter_names, declared = set(parameters), parameter_floors(parameters)
     steps = [e for e in process.iter() if isinstance(e.tag, str) and local_name(e) in STEPS]
     in_lanes = {(r.text or "").strip() for r in process.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS)}
     meta = properties(process)
@@ -176,6 +193,10 @@ def lint_process(process, name: str, parameter_names: set[str]) -> list[LintFind
                                       "参数决定门槛和期限，不能由填写的数据覆盖"))
     findings += _publicity_timers(process, found)
     findings += _major_decision(process, meta, money_item, found)
+    periods = publicity_periods(process, declared)
+    findings += publicity_floor(process, periods, floors, found)
+    if county is not None:
+        findings += weakens_county(process, periods, county, name, declared, found)
     return findings
 
 
@@ -286,13 +307,16 @@ def _reaches_call(start: str, nodes, outgoing, attached) -> bool:
 
 def check_offline(files: dict[str, bytes], processes_dir, extra_parameters=(), extra_roles=()) -> list[LintFinding]:
     """`xiaowei processes check`: the files checked against the power list under `processes_dir`
-    (its roles, parameters and the items they may call), with no database; `extra_parameters`
-    and `extra_roles`: a township's own, which its items may read and have as lanes."""
+    (its roles, parameters, statutory publicity floors, the items they may call and the county
+    items they may overlap), with no database. `extra_parameters`: a township's own parameters,
+    name -> floor (None: not known), or bare names; `extra_roles`: a township's own roles, which
+    its items' lanes may be."""
     from pathlib import Path
 
-    from .registry import load_parameters, load_roles
+    from .registry import load_parameters, load_publicity_floors, load_roles
 
     directory = Path(processes_dir)
     base = {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*.bpmn"))}
-    names = set(load_parameters(directory)) | set(extra_parameters)
-    return check_documents(files, base, set(load_roles(directory)) | set(extra_roles), names)
+    parameters = {**parameter_floors(load_parameters(directory)), **parameter_floors(extra_parameters)}
+    return check_documents(files, base, set(load_roles(directory)) | set(extra_roles), parameters,
+                           load_publicity_floors(directory))

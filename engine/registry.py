@@ -1,6 +1,6 @@
 """Roles and township parameters as data: processes/roles.toml, and processes/parameters.toml plus
 any processes/parameters/*.toml (one file per group of items, so authors of different items do not
-edit the same file).
+edit the same file); the statutory publicity floors, processes/publicity_floors.toml.
 
 A role code is a lane id. A parameter is a local rule (a threshold, a quorum fraction, a number of
 publicity days) with a county default that a township may override, never below its statutory floor.
@@ -86,6 +86,40 @@ def load_roles(processes_dir: Path) -> dict[str, Role]:
             raise ValueError(f"{path}: role {code} has level {row.get('level')!r}, expected one of {LEVELS}")
         roles[code] = Role(code, row["name"], row["level"])
     return roles
+
+
+@dataclass(frozen=True)
+class PublicityFloor:
+    """A statutory minimum publicity period for a kind of item (processes/publicity_floors.toml):
+    its Chinese label, the floor in days, the rule that sets it, and the words that identify it."""
+    kind: str
+    label: str
+    days: int
+    basis: str
+    words: tuple[str, ...]
+
+    def applies_to(self, text: str) -> bool:
+        return any(word in text for word in self.words)
+
+
+def load_publicity_floors(processes_dir: Path) -> tuple[PublicityFloor, ...]:
+    """The statutory publicity floors; none when the file is absent. ValueError naming the file
+    and kind when a kind lacks its label, a positive number of days, its basis or its words."""
+    path = Path(processes_dir) / "publicity_floors.toml"
+    if not path.exists():
+        return ()
+    floors = []
+    for kind, row in tomllib.loads(path.read_text(encoding="utf-8")).get("kinds", {}).items():
+        days, words = row.get("days"), row.get("words")
+        if not (isinstance(days, int) and not isinstance(days, bool) and days > 0):
+            raise ValueError(f"{path}: kind {kind}: days must be a positive whole number")
+        if not (isinstance(words, list) and words and all(isinstance(w, str) and w.strip() for w in words)):
+            raise ValueError(f"{path}: kind {kind}: words must be a non-empty list of words")
+        for key in ("label", "basis"):
+            if not (isinstance(row.get(key), str) and row[key].strip()):
+                raise ValueError(f"{path}: kind {kind}: {key} is required")
+        floors.append(PublicityFloor(kind, row["label"], days, row["basis"], tuple(w.strip() for w in words)))
+    return tuple(floors)
 
 
 def load_parameters(processes_dir: Path) -> dict[str, Parameter]:

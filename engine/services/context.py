@@ -13,7 +13,7 @@ from .. import clock
 from ..definitions import Bundle, Catalog
 from ..identity import Actor  # noqa: F401 - re-exported for the services' callers
 from ..passwords import Passwords
-from ..registry import load_parameters, load_roles
+from ..registry import load_parameters, load_publicity_floors, load_roles
 from ..settings import DEFAULT_PROCESSES_DIR, Settings  # noqa: F401 - DEFAULT_PROCESSES_DIR re-exported
 from ..store import Database, PortalUnitOfWork, UnitOfWork
 
@@ -75,7 +75,8 @@ class _Joined:
 
 
 class Context:
-    """The database, the settings and what is read once from processes/ (roles, parameters).
+    """The database, the settings and what is read once from processes/ (roles, parameters, the
+    statutory publicity floors).
 
     Building one installs the engine clock into SpiffWorkflow's timer module (engine/clock.py):
     an explicit step of start-up, not a side effect of importing the engine."""
@@ -88,6 +89,7 @@ class Context:
         self._township_roles: dict = {}                     # code -> Role, declared in the database
         self._township_roles_read = float("-inf")
         self.parameters = load_parameters(self.processes_dir)
+        self.publicity_floors = load_publicity_floors(self.processes_dir)
         self.bundles = BUNDLES
         cost = self.settings.password_cost
         self.passwords = Passwords(cost.time_cost, cost.memory_cost, cost.parallelism)

@@ -258,11 +258,12 @@ def _report(ctx, uow, version) -> dict:
     for current in uow.definitions.list_current():
         if current.owner_org in (None, version.owner_org):
             base.update({n: t.encode("utf-8") for n, t in current.files.items() if n != own})
-    names = set(ctx.parameters)
+    parameters = dict(ctx.parameters)       # declarations: a publicity period is measured at their floors
     if version.owner_org:
-        names |= set(uow.parameters.township_defined(version.owner_org))
+        parameters.update(uow.parameters.township_defined(version.owner_org))
     findings = [f.as_dict() for f in check_documents({own: version.files[own].encode("utf-8")}, base,
-                                                      role_codes(ctx, uow, version.owner_org), names)]
+                                                      role_codes(ctx, uow, version.owner_org), parameters,
+                                                      ctx.publicity_floors)]
     errors = sum(f["severity"] == ERROR for f in findings)
     return {"key": version.process_key, "version_id": version.id, "state": version.state, "ok": errors == 0,
             "errors": errors, "warnings": len(findings) - errors, "findings": findings}

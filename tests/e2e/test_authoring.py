@@ -3,8 +3,12 @@ check and the lint; publish makes it current (running matters keep theirs); with
 matters with a reason; the versions list and the diff; all of it audited."""
 from __future__ import annotations
 
-from engine.services import Actor, audit, matters
+from pathlib import Path
+
+from engine.services import Actor, audit, matters, parameters
 from tests.hostile.items import field, item, upload
+
+LINT = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
 
 SYSTEM = Actor.system()
 START = {"process_key": "hostile_item", "village": "lushui_village", "subject": "测试事项", "data": {"amount": 50}}
@@ -93,6 +97,30 @@ def test_lint_errors_block_publishing(client, ctx):
     assert r.json["errors"]["findings"][0]["rule"] == "policy-basis"
     with ctx.uow() as uow:
         assert uow.definitions.current("hostile_item") is None
+
+
+def test_the_check_measures_publicity_at_the_townships_own_floor_and_against_the_county_item(client, ctx):
+    """The check reads the township's own parameters with their floors, the statutory floors and
+    the county items in force; both rules' errors block publishing."""
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    parameters.define_township_parameter(ctx, SYSTEM, "qingshan_town", "qs_dibao_days", "低保金补发公示天数",
+                                         "integer", 3, 30, 7, "天")
+    data = (LINT / "publicity-floor.pass.bpmn").read_bytes().replace(b"days(dibao_publicity_days)",
+                                                                     b"days(qs_dibao_days)")
+    vid = upload(admin, data, name="dibao_topup.bpmn", publish=False).json[0]["version_id"]
+    report = admin.post(f"/api/v1/processes/lint_item/versions/{vid}/check").json
+    (error,) = [f for f in report["findings"] if f["severity"] == "error"]
+    assert error["rule"] == "publicity-floor" and error["element"] == "publicity"
+    assert error["message"].startswith("低保公示期最短可为 3 天，少于法定的 7 天")
+    assert admin.post(f"/api/v1/processes/lint_item/versions/{vid}/publish").status_code == 422
+
+    works = upload(admin, (LINT / "weakens-county.fail.bpmn").read_bytes(), name="works.bpmn", publish=False)
+    vid = works.json[0]["version_id"]
+    report = admin.post(f"/api/v1/processes/lint_works/versions/{vid}/check").json
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert {f["rule"] for f in errors} == {"weakens-county"} and len(errors) == 5
+    assert all("村级工程项目建设" in f["message"] for f in errors)
+    assert admin.post(f"/api/v1/processes/lint_works/versions/{vid}/publish").status_code == 422
 
 
 def test_county_items_are_not_published_or_withdrawn_here(client, ctx):

@@ -10,17 +10,21 @@ from click.testing import CliRunner
 
 from api.cli import cli
 from engine.lint import ERROR, RULES, check_documents, check_offline, has_errors, lint_document
-from engine.registry import load_parameters, load_roles
+from engine.lint_county import county_items
+from engine.registry import load_parameters, load_publicity_floors, load_roles
 from engine.services.context import DEFAULT_PROCESSES_DIR
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
-PARAMETERS = set(load_parameters(DEFAULT_PROCESSES_DIR))
+PARAMETERS = load_parameters(DEFAULT_PROCESSES_DIR)          # with their floors (min)
+FLOORS = load_publicity_floors(DEFAULT_PROCESSES_DIR)
+COUNTY = county_items({str(p.relative_to(DEFAULT_PROCESSES_DIR)): p.read_bytes()
+                       for p in sorted((DEFAULT_PROCESSES_DIR / "county").glob("*.bpmn"))})
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LINT_RULES = sorted(set(RULES) - {"load"})
 
 
 def lint(path: Path):
-    return lint_document(f"townships/qingshan_town/{path.name}", path.read_bytes(), PARAMETERS)
+    return lint_document(f"townships/qingshan_town/{path.name}", path.read_bytes(), PARAMETERS, FLOORS, COUNTY)
 
 
 def passing(rule: str) -> Path:
@@ -65,7 +69,8 @@ def test_a_load_error_is_reported_with_its_file_element_and_line():
 
 @pytest.mark.parametrize("path", sorted((DEFAULT_PROCESSES_DIR / "county").glob("*.bpmn")), ids=lambda p: p.stem)
 def test_every_shipped_item_passes_the_lint_without_errors(path):
-    findings = lint_document(str(path.relative_to(DEFAULT_PROCESSES_DIR)), path.read_bytes(), PARAMETERS)
+    findings = lint_document(str(path.relative_to(DEFAULT_PROCESSES_DIR)), path.read_bytes(), PARAMETERS, FLOORS,
+                             COUNTY)
     assert not has_errors(findings), [f.text() for f in findings if f.severity == ERROR]
 
 

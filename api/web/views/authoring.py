@@ -121,7 +121,8 @@ def authoring_parameter():
                      errors={f"parameter_{k}": v for k, v in exc.errors.items()} or {"parameter_name": exc.message})
     except (Forbidden, NotFound) as exc:
         return _page(403, township=township, errors={"form": exc.message})
-    done(f"已设置本乡镇参数“{parameter['label']}”（{parameter['name']}），本乡镇特色清单事项可用 days({parameter['name']}) 等方式读取。")
+    done(f"已设置本乡镇参数“{parameter['label']}”（{parameter['name']}），"
+         f"本乡镇特色清单事项可用 days({parameter['name']}) 等方式读取。")
     return redirect(url_for("web.authoring", township=township) + "#parameters")
 
 
