@@ -189,8 +189,14 @@ def _grouped(items: list[dict]) -> list[dict]:
 
 
 def current_visible(uow, actor, key: str):
+    """The item's current version where the actor works; NotFound otherwise, saying so when the
+    actor's township withdrew it (a clerk following an old link learns why)."""
     version = uow.definitions.current(key)
-    if version is None or not _visible(version, visible_owners(uow, actor)):
+    owners = visible_owners(uow, actor)
+    if version is None or not _visible(version, owners):
+        withdrawn = next((v for v in uow.definitions.versions(key) if v.state == "withdrawn" and _visible(v, owners)), None)
+        if version is None and withdrawn is not None:
+            raise NotFound(withdrawn_notice(uow, key, withdrawn.owner_org))
         raise NotFound(f"没有名为 {key} 的事项")
     return version
 

@@ -20,7 +20,7 @@ def _page(key: str, version_id: int, status: int = 200, **values):
     return page("preview.html", status, item=view["item"], matters=view["matters"],
                 values=values.pop("values", None) or initial_values(view["item"]["start_form"]),
                 errors=values.pop("errors", {}), failed=values.pop("failed", None),
-                fresh=values.pop("fresh", request.args.get("new") == "1"), **values)
+                fresh=values.pop("fresh", request.args.get("new") == "1"), initial=initial_values, **values)
 
 
 @bp.route("/authoring/<key>/versions/<int:version_id>/preview")
