@@ -98,3 +98,17 @@ def test_a_step_id_equal_to_a_new_items_key_keeps_the_file_that_has_it():
             "townships/t/other.bpmn": other}
     findings = check_documents({"townships/t/x.bpmn": data}, base, set(load_roles(DEFAULT_PROCESSES_DIR)), PARAMETERS)
     assert [f.rule for f in findings if f.severity == ERROR] == ["major-decision"], [f.text() for f in findings]
+
+
+def test_the_docs_worked_example_is_clean_laid_out_and_needs_its_township_role():
+    """docs/examples/tea_garden_subsidy.bpmn (the administrator's guide): no error and no warning
+    with the township's role and parameters, a complete diagram, and refused without the role."""
+    from render.bpmndi import diagram_problems
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "tea_garden_subsidy.bpmn"
+    files = {"tea_garden_subsidy.bpmn": example.read_bytes()}
+    parameters = {"tea_subsidy_per_mu": None, "tea_subsidy_publicity_days": 5}
+    assert check_offline(files, DEFAULT_PROCESSES_DIR, parameters, ["TOWNSHIP_AGRI_OFFICE"]) == []
+    without = check_offline(files, DEFAULT_PROCESSES_DIR, parameters)
+    assert has_errors(without) and "TOWNSHIP_AGRI_OFFICE" in without[0].message
+    assert diagram_problems(files["tea_garden_subsidy.bpmn"]) == []
