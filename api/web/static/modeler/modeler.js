@@ -32,7 +32,7 @@ if (!window.BpmnJS) {
 
 const modeler = new window.BpmnJS({
   container: '#canvas',
-  moddleExtensions: { spiffworkflow: data.descriptor }
+  moddleExtensions: data.descriptors
 });
 window.xiaoweiModeler = modeler;          // for the browser tests
 const moddle = modeler.get('moddle');
@@ -122,20 +122,20 @@ function elementTitle(element) {
 
 function formSummary(bo) {
   const values = (bo.extensionElements && bo.extensionElements.get('values')) || [];
-  const formData = values.find(v => v.$type === 'camunda:formData');
-  const publish = values.filter(v => v.$type === 'xiaowei:publish');
+  const formData = values.find(v => v.$type === 'camunda:FormData');
+  const publish = values.filter(v => v.$type === 'xiaowei:Publish');
   if (formData) {
-    const fields = (formData.$children || []).filter(c => c.$type === 'camunda:formField');
+    const fields = formData.get('fields');
     form.append(add('h3', {}, '表单（' + fields.length + ' 项）'));
     const list = add('ul');
     fields.forEach(f => {
-      const required = (f.$children || []).some(v => (v.$children || []).some(c => c.name === 'required'));
+      const required = !!f.validation && f.validation.get('constraints').some(c => c.name === 'required');
       list.append(add('li', {}, (f.label || f.id) + ' · ' + f.id + ' · ' + (f.type || '') + (required ? ' · 必填' : '')));
     });
     form.append(list);
   }
   publish.forEach(p => form.append(add('p', { class: 'hint' },
-    '公开：' + (p.title || p.stage || p.section || '') + '（' + ((p.$children || []).length) + ' 项内容）')));
+    '公开：' + (p.title || p.stage || p.section || '') + '（' + p.get('fields').length + ' 项内容）')));
   if (formData || publish.length) {
     form.append(add('p', { class: 'hint' }, '表单字段和公开内容在本版建模器中只读，请按规范在 BPMN 文件中编写（保存时原样保留）。'));
   }
