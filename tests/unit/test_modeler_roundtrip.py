@@ -7,7 +7,7 @@ the moddle extensions the modeler page registers, and writes it back; this test 
 the engine and compares what the engine reads: metadata, lanes, steps (forms, deadlines,
 supervision, separate_from, publications, ...), start form, ends, timers, calls, flows and their
 conditions; and, since the forms (camunda:) and publicity points (xiaowei:) are typed moddle
-elements, that every one of them comes back with all its attributes, in order
+elements the side form edits, that every one of them comes back with all its attributes, in order
 (a `class="never"` field, which the engine's facts leave out, included). Without node_modules it
 skips, except in CI (CI=true) where it fails."""
 from __future__ import annotations
@@ -24,7 +24,8 @@ from lxml import etree
 
 from engine.definitions import Catalog
 from engine.disclosure import XIAOWEI
-from engine.forms import CAMUNDA
+from engine.forms import CAMUNDA, FIELD_TYPE_NAMES, FIELD_TYPES
+from engine.masking import RULE_NAMES, RULES
 from engine.diff import item_facts
 from engine.registry import load_parameters, load_roles
 
@@ -118,6 +119,11 @@ def test_the_saved_files_keep_every_form_and_publicity_element_with_its_attribut
         assert _declarations(data) == before, name
         counted += len(before)
     assert counted > 5000
+
+
+def test_the_editors_name_every_type_and_masking_rule_the_engine_accepts():
+    assert set(FIELD_TYPE_NAMES) == set(FIELD_TYPES)
+    assert set(RULE_NAMES) == set(RULES)
 
 
 def original_bytes(name: str) -> bytes:
