@@ -17,6 +17,9 @@ from .expressions import evaluate
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file", "matter", "table")
+# The types in the words an administrator picks them by (the modeler's form editor).
+FIELD_TYPE_NAMES = {"string": "单行文字", "text": "多行文字", "long": "整数", "money": "金额（元）", "boolean": "是/否",
+                    "date": "日期", "enum": "单选", "file": "附件", "matter": "关联事项", "table": "清册"}
 # A table field's columns: each cell is one of these (idcard: an 18-digit 居民身份证号码, GB 11643).
 COLUMN_TYPES = ("string", "long", "money", "date", "enum", "idcard")
 DEFAULT_MAX_ROWS = 5000

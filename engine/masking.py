@@ -72,6 +72,9 @@ def name_partial(value, context: dict | None = None) -> str:
 
 RULES = {"id_number": id_number, "phone": phone, "bank_account": bank_account, "address": address,
          "health": health, "name_partial": name_partial}
+# What each rule is for, in the words an administrator picks it by (the modeler's publicity editor).
+RULE_NAMES = {"id_number": "身份证号码", "phone": "手机号码", "bank_account": "银行账号", "address": "住址（只公开到村）",
+              "health": "健康状况（不公开）", "name_partial": "姓名（部分隐去）"}
 # How a masked field is described to the public ("申请人（部分隐去）").
 HOW_SHOWN = {"id_number": "部分隐去", "phone": "部分隐去", "bank_account": "仅显示后四位", "address": "仅公开到村",
              "health": "依法不公开", "name_partial": "部分隐去"}

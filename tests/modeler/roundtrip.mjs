@@ -1,9 +1,9 @@
 // Read BPMN files with bpmn-moddle (the model bpmn-js's modeler keeps) and write them back the way
-// the modeler's saveXML({format: true}) does, with the same moddle extension the modeler page
-// registers (api/web/static/modeler/spiffworkflow.json); camunda: and xiaowei: elements are not
-// described, so they travel as generic elements; multi-instance data names are kept as the page
-// keeps them (api/web/static/modeler/datarefs.js). tests/unit/test_modeler_roundtrip.py compares what
-// the engine reads from each file before and after.
+// the modeler's saveXML({format: true}) does, with the moddle extensions the modeler page registers
+// (api/web/static/modeler/: spiffworkflow.json, camunda.json for the forms, xiaowei.json for the
+// publicity points); multi-instance data names are kept as the page keeps them
+// (api/web/static/modeler/datarefs.js). tests/unit/test_modeler_roundtrip.py compares what the engine
+// reads from each file before and after.
 //
 //   node tests/modeler/roundtrip.mjs OUT_DIR FILE...   (writes OUT_DIR/<n>.bpmn for the n-th FILE)
 // Prints one JSON line per file: {"file", "out", "warnings"}.
@@ -14,15 +14,18 @@ import { BpmnModdle } from 'bpmn-moddle';
 import { keepDataNames } from '../../api/web/static/modeler/datarefs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const spiffworkflow = JSON.parse(await readFile(
-  path.join(here, '..', '..', 'api', 'web', 'static', 'modeler', 'spiffworkflow.json'), 'utf8'));
+const extensions = {};
+for (const name of [ 'spiffworkflow', 'camunda', 'xiaowei' ]) {
+  extensions[name] = JSON.parse(await readFile(
+    path.join(here, '..', '..', 'api', 'web', 'static', 'modeler', name + '.json'), 'utf8'));
+}
 
 const [outDir, ...files] = process.argv.slice(2);
 if (!outDir || files.length === 0) {
   console.error('usage: node tests/modeler/roundtrip.mjs OUT_DIR FILE...');
   process.exit(2);
 }
-const moddle = new BpmnModdle({ spiffworkflow });
+const moddle = new BpmnModdle(extensions);
 let failed = false;
 for (const [n, file] of files.entries()) {
   const xml = await readFile(file, 'utf8');

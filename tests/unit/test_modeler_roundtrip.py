@@ -3,10 +3,13 @@
 bpmn-js keeps a diagram as a bpmn-moddle model and saves it with `saveXML({format: true})`, i.e.
 bpmn-moddle's `toXML`. tests/modeler/roundtrip.mjs reads each file under processes/ with the
 vendored bpmn-moddle (node_modules/, installed by scripts/bootstrap.sh from package-lock.json) and
-the moddle extension the modeler page registers, and writes it back; this test parses both with
+the moddle extensions the modeler page registers, and writes it back; this test parses both with
 the engine and compares what the engine reads: metadata, lanes, steps (forms, deadlines,
 supervision, separate_from, publications, ...), start form, ends, timers, calls, flows and their
-conditions. Without node_modules it skips, except in CI (CI=true) where it fails."""
+conditions; and, since the forms (camunda:) and publicity points (xiaowei:) are typed moddle
+elements the side form edits, that every one of them comes back with all its attributes, in order
+(a `class="never"` field, which the engine's facts leave out, included). Without node_modules it
+skips, except in CI (CI=true) where it fails."""
 from __future__ import annotations
 
 import json
@@ -17,7 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from lxml import etree
+
 from engine.definitions import Catalog
+from engine.disclosure import XIAOWEI
+from engine.forms import CAMUNDA, FIELD_TYPE_NAMES, FIELD_TYPES
+from engine.masking import RULE_NAMES, RULES
 from engine.diff import item_facts
 from engine.registry import load_parameters, load_roles
 
@@ -95,6 +103,27 @@ def test_the_saved_files_keep_their_diagram_and_extension_namespaces(saved):
         assert 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"' in text, name
         if b"xiaowei:publish" in original_bytes(name):
             assert 'xmlns:xiaowei="https://xiaowei.example/bpmn/disclosure"' in text, name
+
+
+def _declarations(data: bytes) -> list[tuple]:
+    """Every camunda: and xiaowei: element of a file, in document order, with its attributes."""
+    root = etree.fromstring(data)
+    return [(node.tag, sorted(node.attrib.items())) for node in root.iter()
+            if isinstance(node.tag, str) and etree.QName(node).namespace in (CAMUNDA, XIAOWEI)]
+
+
+def test_the_saved_files_keep_every_form_and_publicity_element_with_its_attributes(saved):
+    counted = 0
+    for name, data in saved.items():
+        before = _declarations(original_bytes(name))
+        assert _declarations(data) == before, name
+        counted += len(before)
+    assert counted > 5000
+
+
+def test_the_editors_name_every_type_and_masking_rule_the_engine_accepts():
+    assert set(FIELD_TYPE_NAMES) == set(FIELD_TYPES)
+    assert set(RULE_NAMES) == set(RULES)
 
 
 def original_bytes(name: str) -> bytes:

@@ -15,7 +15,10 @@ from flask import abort, jsonify, request, send_from_directory, url_for
 from flask_wtf.csrf import generate_csrf
 
 from engine.definitions import CATEGORIES
+from engine.disclosure import KEYS, SECTIONS
 from engine.errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
+from engine.forms import FIELD_TYPE_NAMES
+from engine.masking import RULE_NAMES
 from engine.services import definitions
 from render.bpmndi import diagram_problems, with_diagram
 
@@ -112,9 +115,21 @@ def vendor_bpmn_js(version, name):
     return response
 
 
+# The moddle extensions the page registers (tests/modeler/roundtrip.mjs reads the same files): the
+# item and step properties, the forms (camunda:formData) and the publicity points (xiaowei:publish),
+# so they are typed elements a side form can edit, and bpmn-js writes them back as they were read.
+DESCRIPTORS = ("spiffworkflow", "camunda", "xiaowei")
+
+
 @lru_cache(maxsize=1)
-def _spiffworkflow_descriptor() -> dict:
-    return json.loads((STATIC / "spiffworkflow.json").read_text("utf-8"))
+def _descriptors() -> dict:
+    return {name: json.loads((STATIC / f"{name}.json").read_text("utf-8")) for name in DESCRIPTORS}
+
+
+def _words() -> dict:
+    """The words of the form and publicity editors: field types, the portal's sections, the masking
+    rules and the keys, from the engine's own tables so the page offers what the check accepts."""
+    return {"types": FIELD_TYPE_NAMES, "sections": SECTIONS, "masks": RULE_NAMES, "keys": KEYS}
 
 
 def _modeler_page(source: dict, township: str | None, status: int = 200):
@@ -122,7 +137,7 @@ def _modeler_page(source: dict, township: str | None, status: int = 200):
     data = {"xml": source["xml"], "editable": source["editable"], "township": township,
             "file": source["file"].replace("\\", "/").split("/")[-1], "key": source.get("key"),
             "version_id": source.get("version_id"), "roles": definitions.modeler_roles(ctx(), township),
-            "categories": list(CATEGORIES), "descriptor": _spiffworkflow_descriptor(),
+            "categories": list(CATEGORIES), "descriptors": _descriptors(), "words": _words(),
             "save_url": url_for("web.modeler_save"), "csrf": generate_csrf(),
             "model_url": url_for("web.modeler", key="KEY", version_id=0).replace("/KEY/", "/{key}/")
                                                                       .replace("/0/", "/{version}/")}

@@ -3,12 +3,14 @@
 // properties (docs/bpmn-conventions.md), save as a new draft, and the check's findings on the diagram.
 // Every edit goes through bpmn-js's modeling API, so undo works and saveXML writes it.
 import { keepDataNames } from './datarefs.js';
+import { STEP_TYPES } from './extensions.js';
+import { canHaveForm, formEditor, formProblem, openField } from './forms.js';
+import { canPublish, publicityEditor } from './publicity.js';
 
 const data = JSON.parse(document.getElementById('modeler-data').textContent);
 const statusLine = document.getElementById('status');
 const form = document.getElementById('properties');
 
-const STEP_TYPES = [ 'bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task' ];
 const PROCESS_PROPS = [
   [ 'list_code', '清单编号', 'text', '如 QS-01（本镇特色事项的编号）' ],
   [ 'category', '类别', 'category', '' ],
@@ -32,7 +34,7 @@ if (!window.BpmnJS) {
 
 const modeler = new window.BpmnJS({
   container: '#canvas',
-  moddleExtensions: { spiffworkflow: data.descriptor }
+  moddleExtensions: data.descriptors
 });
 window.xiaoweiModeler = modeler;          // for the browser tests
 const moddle = modeler.get('moddle');
@@ -97,16 +99,26 @@ function add(tag, attrs, text) {
   return node;
 }
 
-function field(label, control, hint) {
+function labelled(label, control, hint) {
   const id = control.id || ('prop-' + (++fieldCount));
   control.id = id;
   const wrap = add('div', { class: 'field' });
   wrap.append(add('label', { for: id }, label), control);
   if (hint) wrap.append(add('p', { class: 'hint' }, hint));
-  form.append(wrap);
   control.disabled = !data.editable;
+  return wrap;
+}
+
+function field(label, control, hint) {
+  form.append(labelled(label, control, hint));
   return control;
 }
+
+// What the form and publicity editors (forms.js, publicity.js) use of the page; `refresh` draws
+// the panel again after a change that adds or removes controls.
+const ui = { data, moddle, modeling, registry, add, say, labelled, readProp, writeProp, editable: data.editable,
+  refresh: () => show(shown) };
+let shown = null;
 
 function textInput(name, value, onChange, multiline) {
   const control = multiline ? add('textarea', { name, rows: 3 }) : add('input', { type: 'text', name });
@@ -118,27 +130,6 @@ function textInput(name, value, onChange, multiline) {
 function elementTitle(element) {
   const bo = element.businessObject;
   return (bo.name || '') + '（' + bo.id + '）';
-}
-
-function formSummary(bo) {
-  const values = (bo.extensionElements && bo.extensionElements.get('values')) || [];
-  const formData = values.find(v => v.$type === 'camunda:formData');
-  const publish = values.filter(v => v.$type === 'xiaowei:publish');
-  if (formData) {
-    const fields = (formData.$children || []).filter(c => c.$type === 'camunda:formField');
-    form.append(add('h3', {}, '表单（' + fields.length + ' 项）'));
-    const list = add('ul');
-    fields.forEach(f => {
-      const required = (f.$children || []).some(v => (v.$children || []).some(c => c.name === 'required'));
-      list.append(add('li', {}, (f.label || f.id) + ' · ' + f.id + ' · ' + (f.type || '') + (required ? ' · 必填' : '')));
-    });
-    form.append(list);
-  }
-  publish.forEach(p => form.append(add('p', { class: 'hint' },
-    '公开：' + (p.title || p.stage || p.section || '') + '（' + ((p.$children || []).length) + ' 项内容）')));
-  if (formData || publish.length) {
-    form.append(add('p', { class: 'hint' }, '表单字段和公开内容在本版建模器中只读，请按规范在 BPMN 文件中编写（保存时原样保留）。'));
-  }
 }
 
 function roleSelect(element) {
@@ -168,6 +159,7 @@ function roleSelect(element) {
 }
 
 function show(element) {
+  shown = element;
   form.replaceChildren();
   if (!element || !element.businessObject || !opening.done) return;
   const bo = element.businessObject;
@@ -222,7 +214,8 @@ function show(element) {
   if (bo.$instanceOf('bpmn:SequenceFlow') && bo.conditionExpression) {
     form.append(add('p', { class: 'hint' }, '条件：' + (bo.conditionExpression.body || '')));
   }
-  formSummary(bo);
+  if (canHaveForm(bo)) form.append(formEditor(ui, element));
+  if (canPublish(bo)) form.append(publicityEditor(ui, element));
 }
 
 // -- findings on the diagram ---------------------------------------------------------------------
@@ -305,6 +298,7 @@ async function save() {
   button.disabled = true;
   say('正在保存并检查……');
   try {
+    if (refusedInBrowser()) return;
     const { xml } = await modeler.saveXML({ format: true });
     const answer = await post(data.save_url, { township: data.township, file: data.file, xml });
     if (!answer.ok) {
@@ -331,6 +325,23 @@ async function save() {
   } finally {
     button.disabled = false;
   }
+}
+
+// The form checks the browser can make at once (forms.js); the server's check comes after them.
+function refusedInBrowser() {
+  const problem = formProblem(registry);
+  if (!problem) return false;
+  clearFindings();
+  say('没有保存：' + problem.message, true);
+  mark(problem.element, 'error', problem.message);
+  openField(problem.field);
+  if (shown && shown.id === problem.element) {
+    const box = [ ...form.querySelectorAll('details.form-field') ].find(d => d.dataset.field === (problem.field.id || ''));
+    if (box) box.open = true;
+  } else {
+    focus(problem.element);
+  }
+  return true;
 }
 
 async function check() {
