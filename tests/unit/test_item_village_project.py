@@ -44,7 +44,17 @@ def council_votes(s: Scenario, members: int = 30, attendees: int = 20, votes_for
          role="VILLAGER_COUNCIL")
 
 
+def establishment_reviewed(s: Scenario, revise: tuple = ()) -> None:
+    """The "1+N" departments' review at 立项, each on its own; `revise`: those asking for more."""
+    assert steps(s) == {"establish_review"}
+    for role in OVERSIGHT_ROLES:
+        s.do("establish_review", {"establish_opinion": "revise" if role in revise else "agree",
+                                  "establish_notes": "符合村庄规划，资金来源落实，决策程序完备"}, role=role)
+
+
 def township_reviews(s: Scenario, decision: str = "approve") -> None:
+    """The 1+N review at 立项 (all agree), then the township's decision."""
+    establishment_reviewed(s)
     assert steps(s) == {"township_review"}
     s.do("township_review", {"township_decision": decision, "township_opinion": "符合村庄规划和技术标准",
                              "approval_no": "乡政批〔2026〕8号"}, role="TOWNSHIP_GOV")
@@ -89,11 +99,17 @@ def site_supervised(s: Scenario) -> None:
          role="SUPERVISION_COMMITTEE")
 
 
-def accepted(s: Scenario, result: str = "pass") -> None:
+def accepted(s: Scenario, result: str = "pass", failing: tuple = ()) -> None:
+    """The village's acceptance; when it passes, the 1+N departments' (those in `failing` fail it)."""
     assert steps(s) == {"acceptance"}
     s.do("acceptance", {"acceptance_on": "2026-08-01", "acceptance_participants": "两委、村监委、村民代表、乡镇站所",
                         "acceptance_result": result, "acceptance_opinion": "验收意见",
                         "acceptance_report_file": ["att-acceptance"]}, role="VILLAGE_COMMITTEE")
+    if result == "pass":
+        assert steps(s) == {"joint_acceptance"}
+        for role in OVERSIGHT_ROLES:
+            s.do("joint_acceptance", {"joint_acceptance_result": "fail" if role in failing else "pass",
+                                      "joint_acceptance_notes": "工程量与合同一致，质量合格"}, role=role)
 
 
 def settled_and_paid(s: Scenario, paid=42000) -> None:
@@ -213,6 +229,36 @@ def oversight_department_asks_for_rectification() -> Scenario:
 
 
 
+def establishment_revised_then_agreed() -> Scenario:
+    """At 立项 the planning office asks for more; the others still review; the village completes the
+    documents, all five agree on the second round, and the township decides."""
+    s = start(20000)
+    two_committees_decide(s)
+    supervision_committee_notified(s)
+    establishment_reviewed(s, revise=("TOWNSHIP_PLANNING",))
+    assert steps(s) == {"revise_establish"} and s.ready()["revise_establish"][0].role == "VILLAGE_COMMITTEE"
+    s.do("revise_establish", {"establish_revision": "补充规划选址意见"}, role="VILLAGE_COMMITTEE")
+    township_reviews(s)
+    assert steps(s) == {"prepare_budget"}
+    return s
+
+
+def joint_acceptance_fails_then_passes() -> Scenario:
+    """The village accepts the works but the planning office does not: the village rectifies and
+    the acceptance, its own and the departments', is done again."""
+    s = at_award(30000)
+    awarded_by_quotes(s, 29000)
+    contract_signed(s, 29000)
+    all_departments_pass(s)
+    site_supervised(s)
+    accepted(s, "pass", failing=("TOWNSHIP_PLANNING",))
+    assert steps(s) == {"rectify_acceptance"}
+    s.do("rectify_acceptance", {"acceptance_rectification": "按规划要求补设护栏"}, role="VILLAGE_COMMITTEE")
+    accepted(s, "pass")
+    assert steps(s) == {"settlement_audit"}
+    return s
+
+
 def oversight_rectified_twice() -> Scenario:
     """Two rounds of rectification, then all five departments pass and acceptance opens."""
     s = oversight_department_asks_for_rectification()
@@ -255,7 +301,8 @@ KEY = "village_project"
 SCENARIOS = [small_project_by_three_quotes, council_project_by_public_tender_with_acceptance_rework,
              major_project_decided_then_township_refuses, major_project_rejected_by_major_decision,
              two_committees_reject, council_rejects, oversight_department_asks_for_rectification,
-             oversight_rectified_twice, result_objections_dismissed_then_upheld]
+             oversight_rectified_twice, result_objections_dismissed_then_upheld, establishment_revised_then_agreed,
+             joint_acceptance_fails_then_passes]
 
 
 
@@ -297,7 +344,7 @@ def test_council_quorum_and_majority(attendees, votes_for, passes):
     s = start(P["project_council_threshold"])
     council_votes(s, members=30, attendees=attendees, votes_for=votes_for)
     if passes:
-        assert steps(s) == {"township_review"}
+        assert steps(s) == {"establish_review"}
     else:
         finished(s, "未通过决策")
 
