@@ -46,6 +46,8 @@ class FormField:
     cites: tuple = ()              # matter fields: ((item key, (end event id, ...)), ...) it may cite
     amount_field: str | None = None    # matter fields: this data field may not exceed ...
     limit_field: str | None = None     # ... the cited matter's field (None: its amount)
+    scope: tuple | None = None         # matter fields: (this data field, cited flag pattern "auth_{}"): in scope
+    valid_until: tuple | None = None   # matter fields: (cited date field, this data date field or None: today)
     columns: tuple = ()            # table fields: (Column, ...)
     max_rows: int | None = None    # table fields: the most rows a list may have
 
@@ -117,6 +119,13 @@ def _parse_field(node) -> FormField | str:
         if not cites:
             return (f"关联事项字段 {name} 没有声明可引用的事项（camunda:property cites，"
                     f"如 “major_decision:end_passed”）")
+        scope, valid_until = _pair(properties.get("scope")), _pair(properties.get("valid_until"), optional=True)
+        if properties.get("scope") and (scope is None or scope[1].count("{}") != 1):
+            return (f"关联事项字段 {name} 的 scope 应为“本事项字段:被引用事项的字段模式”，"
+                    f"模式中含一个 {{}}，如 “matter_class:auth_{{}}”，而不是 {properties['scope']!r}")
+        if properties.get("valid_until") and valid_until is None:
+            return (f"关联事项字段 {name} 的 valid_until 应为“被引用事项的日期字段[:本事项的日期字段]”，"
+                    f"如 “auth_valid_until:proposed_on”，而不是 {properties['valid_until']!r}")
     columns, max_rows = (), None
     if ftype == "table":
         columns = parse_columns(properties.get("columns", ""))
@@ -136,7 +145,19 @@ def _parse_field(node) -> FormField | str:
         min=constraints.get("min"), max=constraints.get("max"),
         minlength=_int_or_none(constraints.get("minlength")), maxlength=_int_or_none(constraints.get("maxlength")),
         options=options, cites=cites, amount_field=properties.get("amount_field") or None,
-        limit_field=properties.get("limit_field") or None, columns=columns, max_rows=max_rows)
+        limit_field=properties.get("limit_field") or None,
+        scope=scope if ftype == "matter" else None, valid_until=valid_until if ftype == "matter" else None,
+        columns=columns, max_rows=max_rows)
+
+
+def _pair(text: str | None, optional: bool = False) -> tuple | None:
+    """"a:b" -> (a, b); with `optional`, "a" -> (a, None). None when malformed or empty."""
+    parts = [p.strip() for p in (text or "").split(":")]
+    if optional and len(parts) == 1 and parts[0].isidentifier():
+        return (parts[0], None)
+    if len(parts) == 2 and parts[0].isidentifier() and parts[1].replace("{}", "x").isidentifier():
+        return (parts[0], parts[1])
+    return None
 
 
 def table_field(spec: dict) -> FormField:

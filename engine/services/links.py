@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .. import clock
 from ..errors import InvalidData, NotFound
+from ..workdays import BEIJING
 from ..vocabulary import MatterStatus, quoted
 from .access import visible_matter
 from .flowcharts import process_names
@@ -54,7 +56,33 @@ def _problem(ctx, uow, actor, field, cited_id: int, data: dict, record) -> str |
         end_names = ctx.bundles.of_version(uow, cited.definition_id).info.end_events
         if cited.outcome not in {end_names.get(e, e) for e in ends}:
             return f"第 {cited_id} 号事项的结果是{quoted(cited.outcome or '未知')}，不能作为依据"
-    return _over_limit(field, cited, data)
+    labels = ctx.bundles.of_version(uow, cited.definition_id).labels
+    return _out_of_scope(field, cited, data, labels) or _expired(field, cited, data, labels) \
+        or _over_limit(field, cited, data)
+
+
+def _out_of_scope(field, cited, data: dict, labels: dict) -> str | None:
+    """field.scope = (this matter's field, the cited matter's flag pattern): the cited matter covers
+    this kind of matter (an annual authorisation names the classes the council may decide)."""
+    if not field.scope or data.get(field.scope[0]) in (None, ""):
+        return None
+    flag = field.scope[1].replace("{}", str(data[field.scope[0]]))
+    if cited.data.get(flag) is True:
+        return None
+    what = labels.get(flag)
+    return (f"第 {cited.id} 号事项的{quoted(what)}为“否”，不在其授权范围内" if what
+            else f"第 {cited.id} 号事项未授权此类事项")
+
+
+def _expired(field, cited, data: dict, labels: dict) -> str | None:
+    """field.valid_until = (the cited matter's date field, this matter's date field or None: today)."""
+    if not field.valid_until or not cited.data.get(field.valid_until[0]):
+        return None
+    until, own = str(cited.data[field.valid_until[0]]), field.valid_until[1]
+    day = str(data.get(own)) if own and data.get(own) else clock.now().astimezone(BEIJING).date().isoformat()
+    if day <= until:
+        return None
+    return f"第 {cited.id} 号事项的{quoted(labels.get(field.valid_until[0], '有效期'))}为 {until}，{day} 已超出"
 
 
 def _over_limit(field, cited, data: dict) -> str | None:

@@ -109,3 +109,42 @@ def test_a_change_cites_the_matter_it_changes_while_that_one_runs(ctx, items):
     with pytest.raises(InvalidData) as err:
         matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": ended})
     assert err.value.errors == {"project": f"所属项目：第 {ended} 号事项已办结，不能再引用"}
+
+
+def test_a_citation_must_be_within_the_cited_authorisation_and_its_validity(ctx):
+    """授权 (auth_item: which classes the council may decide, until when) and a decision citing it
+    (`scope`: its class must be one the authorisation says 是; `valid_until`: its date not after)."""
+    auth_fields = (field("amount", "money", "金额") + field("auth_works", "boolean", "授权：小型工程")
+                   + field("auth_hiring", "boolean", "授权：临时用工") + field("auth_until", "date", "授权有效期至"))
+    definitions.upload_definition(ctx, ADMIN, "qingshan_town", "auth_item.bpmn",
+                                  item("auth_item", start_fields=auth_fields), publish=True)
+    klass = ('<camunda:formField id="matter_class" label="事项类别" type="enum"><camunda:value id="works" name="小型工程" />'
+             '<camunda:value id="hiring" name="临时用工" /></camunda:formField>')
+    decided = item("decide_item", start_fields=field("amount", "money", "金额") + klass + field("decided_on", "date", "决定日期")
+                   + cite('<camunda:property id="cites" value="auth_item:big" />'
+                          '<camunda:property id="scope" value="matter_class:auth_{}" />'
+                          '<camunda:property id="valid_until" value="auth_until:decided_on" />', name="plan", label="所依据的授权"))
+    definitions.upload_definition(ctx, ADMIN, "qingshan_town", "decide_item.bpmn", decided, publish=True)
+    m = matters.start_matter(ctx, SYSTEM, "auth_item", "lushui_village", "年度授权",
+                             {"amount": 500, "auth_works": True, "auth_hiring": False, "auth_until": "2026-12-31"})
+    matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"note": "同意"})
+
+    def decide(klass_id, day):
+        return matters.start_matter(ctx, SYSTEM, "decide_item", "lushui_village", "决定",
+                                    {"amount": 10, "matter_class": klass_id, "decided_on": day, "plan": m["id"]})
+    with pytest.raises(InvalidData) as err:
+        decide("hiring", "2026-06-01")
+    assert err.value.errors["plan"] == f"所依据的授权：第 {m['id']} 号事项的“授权：临时用工”为“否”，不在其授权范围内"
+    with pytest.raises(InvalidData) as err:
+        decide("works", "2027-01-04")
+    assert err.value.errors["plan"] == f"所依据的授权：第 {m['id']} 号事项的“授权有效期至”为 2026-12-31，2027-01-04 已超出"
+    assert decide("works", "2026-12-31")["status"] == "running"            # the last valid day: a near miss
+
+
+def test_a_bad_scope_declaration_is_refused_at_load(ctx):
+    from engine.errors import DefinitionError
+    bad = item("bad_scope", start_fields=cite('<camunda:property id="cites" value="auth_item:big" />'
+                                              '<camunda:property id="scope" value="matter_class:auth_" />'))
+    with pytest.raises(DefinitionError) as err:
+        definitions.upload_definition(ctx, ADMIN, "qingshan_town", "bad_scope.bpmn", bad)
+    assert "scope" in err.value.problem and "matter_class:auth_{}" in err.value.problem
