@@ -54,6 +54,11 @@ def test_upload_check_publish_compare_withdraw(ctx, web):
     assert "已发布" in page and "与上一版比较" in page and "撤回原因" in page
     diff = web.get(f"/authoring/hostile_item/diff?from={first}&to={second}&township=qingshan_town")
     assert diff.status_code == 200 and "政策依据" in diff.get_data(as_text=True)
+    for version in (first, second):               # the two versions' charts beside the list of changes
+        src = f"/authoring/hostile_item/versions/{version}/flowchart.svg"
+        assert f'src="{src}"' in diff.get_data(as_text=True)
+        chart = web.get(src)
+        assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert web.get("/authoring/hostile_item/diff?from=x&to=1").status_code == 422
     empty = web.post(f"/authoring/hostile_item/{second}", {"action": "withdraw", "reason": "", "township": "qingshan_town"})
     assert empty.status_code == 422 and "撤回原因" in empty.get_data(as_text=True)
