@@ -574,8 +574,11 @@ def calendar_show(year):
               help="File to write; the format follows its extension (.svg, .png, .pdf).")
 @click.option("--layout", type=click.Choice(["official", "swimlane"]), default="official", show_default=True,
               help="official: the top-down 权力运行流程图 (A4/A3 pages); swimlane: the technical view.")
-def render_command(key, render_all, output, layout):
-    """Draw the official flowchart of an item (or the whole list) from processes/."""
+@click.option("--version", "version_id", type=click.IntRange(1, 2**31 - 1),
+              help="A stored version of the item (a township's draft too), from the database.")
+def render_command(key, render_all, output, layout, version_id):
+    """Draw the official flowchart of an item (or the whole list) from processes/; a township's
+    special item (or any stored version, --version) from the database, with its township's values."""
     from pathlib import Path
 
     from render import render_booklet, render_flowchart
@@ -595,16 +598,40 @@ def render_command(key, render_all, output, layout):
         data = render_booklet([catalog.files[i.file] for i in infos], role_names=roles, parameters=parameters,
                               process_names=names)
     else:
-        if key not in catalog.processes:
-            raise click.BadParameter(f"no item {key!r}; see `xiaowei processes list`", param_hint="KEY")
         if fmt not in ("svg", "png", "pdf"):
             raise click.UsageError("the output must end in .svg, .png or .pdf")
-        info = catalog.processes[key]
-        data = render_flowchart(catalog.files[info.file], fmt, process_id=key, role_names=roles, parameters=parameters,
-                                layout=layout, process_names=names)
+        if key in catalog.processes and version_id is None:
+            info = catalog.processes[key]
+            data = render_flowchart(catalog.files[info.file], fmt, process_id=key, role_names=roles,
+                                    parameters=parameters, layout=layout, process_names=names)
+        else:
+            source = _stored_source(ctx, key, version_id)
+            data = render_flowchart(source["bpmn"], fmt, process_id=key, role_names={**roles, **source["role_names"]},
+                                    parameters=source["parameters"], layout=layout,
+                                    process_names={**names, **source["process_names"]})
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
     click.echo(f"wrote {output} ({len(data) // 1024} KB)")
+
+
+def _stored_source(ctx, key: str, version_id: int | None) -> dict:
+    """A version stored in the database (the current one when none is given): a township's items
+    live there, not under processes/."""
+    from engine.errors import NotFound
+    from engine.services import flowcharts
+
+    if version_id is None:
+        with ctx.uow(readonly=True) as uow:
+            current = uow.definitions.current(key)
+            version_id = current.id if current is not None else None
+    try:
+        if version_id is None:
+            raise NotFound(f"no item {key!r}")
+        return flowcharts.version_flowchart_source(ctx, Actor.system(), key, version_id)
+    except NotFound:
+        raise click.BadParameter(f"no item {key!r}" + (f" with version {version_id}" if version_id else "")
+                                 + " under processes/ or in the database; see `xiaowei processes list`",
+                                 param_hint="KEY") from None
 
 
 @cli.command("backup")

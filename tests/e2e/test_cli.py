@@ -68,3 +68,31 @@ def test_statistics_rebuild_counts_the_tallies_again(run):
     assert out.exit_code == 0 and json.loads(out.output) == {"rows": len(kept)} and len(kept) > 10
     with ctx.uow(readonly=True) as uow:
         assert uow.session.execute(query).all() == kept
+
+
+def test_render_draws_a_township_item_and_a_stored_draft_from_the_database(run, tmp_path):
+    """`xiaowei render` finds a township's special item (not under processes/) and, with --version,
+    any stored version: its own role's lane named, the township's values in words."""
+    from pathlib import Path
+
+    from engine.services import definitions, registry
+    from engine.services import parameters as township_parameters
+
+    run("demo")
+    ctx = build_context()
+    system = Actor.system()
+    registry.define_township_role(ctx, system, "qingshan_town", "TOWNSHIP_AGRI_OFFICE", "乡镇农业农村办", "township")
+    for name, label, low, high, value in [("tea_subsidy_per_mu", "茶园管护补助标准", 0, 2000, 300),
+                                          ("tea_subsidy_publicity_days", "茶园管护补助对象公示天数", 5, 30, 9)]:
+        township_parameters.define_township_parameter(ctx, system, "qingshan_town", name, label, "integer", low, high, value)
+    example = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "tea_garden_subsidy.bpmn").read_bytes()
+    (draft,) = definitions.upload_definition(ctx, system, "qingshan_town", "tea_garden_subsidy.bpmn", example)
+    assert run("render", "tea_garden_subsidy", "-o", str(tmp_path / "none.svg")).exit_code == 2   # a draft only
+    out = run("render", "tea_garden_subsidy", "--version", str(draft["version_id"]), "-o", str(tmp_path / "draft.svg"))
+    assert out.exit_code == 0, out.output
+    svg = (tmp_path / "draft.svg").read_text(encoding="utf-8")
+    assert "乡镇农业农村办" in svg and "TOWNSHIP_AGRI_OFFICE" not in svg and "9天" in svg
+    definitions.publish_version(ctx, system, "tea_garden_subsidy", draft["version_id"])
+    out = run("render", "tea_garden_subsidy", "-o", str(tmp_path / "current.pdf"))
+    assert out.exit_code == 0 and (tmp_path / "current.pdf").read_bytes().startswith(b"%PDF")
+    assert run("render", "no_such_item", "-o", str(tmp_path / "x.svg")).exit_code == 2
