@@ -88,9 +88,9 @@ def test_a_project_shows_each_stage_in_order_with_amounts_and_documents(site):
     listing = json_of(client, f"/public/api/{VILLAGE}/projects")
     road = next(m for m in listing["matters"] if m["subject"] == "绿水村三组通组道路硬化")
     stages = road["stages"]
-    assert stages[:7] == ["决议公开", "实施结果公开", "立项", "预算", "造价评审", "发包", "合同"]
-    assert set(stages[7:9]) == {"“1+N”联合监管", "村务监督委员会监督"}, "in parallel: either may come first"
-    assert stages[9:] == ["验收", "结算审计", "工程款拨付", "结果公开"]
+    assert stages[:8] == ["决议公开", "实施结果公开", "“1+N”立项审查", "立项", "预算", "造价评审", "发包", "合同"]
+    assert set(stages[8:10]) == {"“1+N”联合监管", "村务监督委员会监督"}, "in parallel: either may come first"
+    assert stages[10:] == ["验收", "结算审计", "工程款拨付", "结果公开"]
     assert road["amount"] == "150,000.00 元"
     page = client.get(f"/public/{VILLAGE}/projects/{road['matter_id']}").get_data(as_text=True)
     for words in ("赞成票数", "27", "农村产权交易中心公开招标", "青山建筑工程有限公司", "135,000.00 元", "合同文本（报乡镇备案）.pdf",

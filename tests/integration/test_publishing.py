@@ -57,6 +57,8 @@ def to_contract(ctx, clerk, other) -> dict:
     m = start_project(ctx, clerk)
     m = do(ctx, other, m, "council_vote", {"council_members": 25, "council_attendees": 21, "council_for": 18,
                                            "council_minutes": "表决记录"})
+    while any(step["step_id"] == "establish_review" for step in m["ready_steps"]):   # each of the 1+N departments
+        m = do(ctx, other, m, "establish_review", {"establish_opinion": "agree", "establish_notes": "符合规划"})
     m = do(ctx, other, m, "township_review", {"township_decision": "approve", "township_opinion": "同意",
                                               "approval_no": "青政项〔2026〕12号"})
     m = do(ctx, other, m, "prepare_budget", {"budget_amount": 78000, "budget_prepared_by": "县设计院"})
@@ -71,10 +73,10 @@ def test_each_stage_of_a_project_is_published_as_it_happens(ctx, clerk, other):
     m = to_contract(ctx, clerk, other)
     rows = records(ctx, m["id"])
     assert [(r.stage, r.title) for r in rows] == [
-        ("决策", "村民议事会表决"), ("立项", "乡镇审核立项"), ("预算", "编制工程预算"), ("造价评审", "造价评审"),
-        ("发包", "三家询价比价"), ("合同", "签订施工合同")]
+        ("决策", "村民议事会表决"), *[("“1+N”立项审查", "“1+N”立项审查")] * 5, ("立项", "乡镇审核立项"),
+        ("预算", "编制工程预算"), ("造价评审", "造价评审"), ("发包", "三家询价比价"), ("合同", "签订施工合同")]
     assert {r.section for r in rows} == {"project"} and {r.process_key for r in rows} == {"village_project"}
-    vote, approval = rows[0], rows[1]
+    vote, approval = rows[0], rows[6]
     assert vote.subject == "通组道路硬化" and vote.role == "VILLAGER_COUNCIL"
     assert {f["label"]: f["text"] for f in vote.fields} == {
         "项目名称": "通组道路硬化", "估算投资（元）": "80,000.00 元", "议事会成员总数": "25", "到会成员人数": "21", "赞成票数": "18"}
@@ -176,7 +178,7 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
         d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_conclusion": "dismissed"})
     (row,) = records(ctx, d["id"])
     assert row.publicity_task_id not in (None, first) and row.publicity_ends_at == fixed.now() + timedelta(days=3)
-    assert len(records(ctx, m["id"])) == 6, "the project's records are its own"
+    assert len(records(ctx, m["id"])) == 11, "the project's records are its own"
 
 
 def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
@@ -202,13 +204,13 @@ def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
 def test_a_cancelled_matters_records_are_withdrawn_and_kept(ctx, clerk, other):
     m = to_contract(ctx, clerk, other)
     matters.cancel_matter(ctx, SYSTEM, m["id"], "项目取消")
-    assert records(ctx, m["id"]) == [] and len(records(ctx, m["id"], withdrawn=True)) == 6
+    assert records(ctx, m["id"]) == [] and len(records(ctx, m["id"], withdrawn=True)) == 11
     with ctx.uow() as uow:
         withdrawn = [e.payload for e in uow.audit.for_matter(m["id"]) if e.event == "records_withdrawn"]
     with ctx.portal_uow() as portal:
         assert portal.records.in_section("lushui_village", "project") == []
-        assert portal.records.version("lushui_village")[0] == 6, "a withdrawal still changes the portal's version"
-    assert len(withdrawn) == 1 and len(withdrawn[0]["records"]) == 6
+        assert portal.records.version("lushui_village")[0] == 11, "a withdrawal still changes the portal's version"
+    assert len(withdrawn) == 1 and len(withdrawn[0]["records"]) == 11
 
 
 def test_the_portal_unit_of_work_cannot_reach_matters(ctx):

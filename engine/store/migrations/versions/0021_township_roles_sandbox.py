@@ -29,8 +29,9 @@ def upgrade() -> None:
     op.create_index('ix_township_roles_township_code', 'township_roles', ['township_code'])
     with op.batch_alter_table('org_units') as batch:
         batch.add_column(sa.Column('sandbox', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('instances') as batch:
-        batch.add_column(sa.Column('sandbox', sa.Boolean(), nullable=False, server_default=sa.false()))
+    for table in ('instances', 'archived_instances'):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column('sandbox', sa.Boolean(), nullable=False, server_default=sa.false()))
     # The 考核 tallies counted from the matters as they stand (`xiaowei statistics rebuild`), once
     # the tables it reads have their current columns. This uses the application's models: a later
     # migration that changes instances, inbox or published_records moves this call after it.
@@ -41,8 +42,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('instances') as batch:
-        batch.drop_column('sandbox')
+    for table in ('archived_instances', 'instances'):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column('sandbox')
     with op.batch_alter_table('org_units') as batch:
         batch.drop_column('sandbox')
     op.drop_index('ix_township_roles_township_code', table_name='township_roles')
