@@ -9,7 +9,7 @@ export XIAOWEI_DATA_DIR ?= var
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: setup run test test-fast lint bench docs diagrams flowcharts flow-coverage
+.PHONY: setup run test test-fast lint bench docs fragments diagrams flowcharts flow-coverage
 
 setup:
 	sh scripts/bootstrap.sh
@@ -44,6 +44,11 @@ flow-coverage: setup      ## which test took which flow of which item -> test-ar
 
 docs: setup                ## regenerate docs/power-list.md from the definitions
 	$(BIN)/xiaowei processes doc -o docs/power-list.md
+
+# Every marked fragment (<!-- fragment:publicity ... -->) rewritten from its template (bpmn_fragments/);
+# the files that change are laid out again. Edit the template, run this; never edit the copies.
+fragments: setup           ## (re)generate the shared fragments of the shipped items from their templates
+	$(BIN)/xiaowei processes fragments $$(find processes -name '*.bpmn' | sort)
 
 # The shipped items (processes/): bench/items and tests/fixtures are test inputs, left without a diagram.
 diagrams: setup            ## (re)write the BPMNDI of the shipped items, so bpmn.io / Camunda Modeler open them laid out

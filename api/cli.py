@@ -220,6 +220,60 @@ def processes_layout(files, check):
         sys.exit(1)
 
 
+@processes.command("fragments")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--check", is_flag=True, help="Write nothing: list the files whose marked fragments (or their lanes) "
+              "differ from the template; exit code 1 when there is one.")
+def processes_fragments(files, check):
+    """Rewrite every marked fragment (<!-- fragment:publicity ... -->) from its template
+    (bpmn_fragments/), and lay the changed files out again when they carry a diagram (BPMNDI).
+    Edit the template and run this; never edit the copies."""
+    from bpmn_fragments import FragmentError, regenerate
+    from render.errors import RenderError
+
+    differing, failed, written, uses = [], [], [], 0
+    for given in files:
+        path = Path(given)
+        text = path.read_bytes().decode("utf-8")
+        try:
+            result = regenerate(text, given)
+        except FragmentError as exc:
+            failed.append(given)
+            click.echo(f"错误：{exc}", err=True)
+            continue
+        uses += len(result.occurrences)
+        if not result.differs():
+            continue
+        differing.append(given)
+        if check:
+            changed = [f"{o.label}（第 {o.line} 行）" for o in result.occurrences if o.changed]
+            click.echo(f"{given}: 与模板不符：{'、'.join(changed + result.lane_changes)}")
+            continue
+        written.append(given)
+        data = result.text.encode("utf-8")
+        try:
+            data = _laid_out_again(data, given)
+        except RenderError as exc:
+            failed.append(given)
+            click.echo(f"错误：{exc}（片段已重写，图形未更新）", err=True)
+        path.write_bytes(data)
+    if check:
+        click.echo(f"检查了 {len(files)} 个文件、{uses} 处片段：{len(differing)} 个文件与模板不符")
+    else:
+        click.echo(f"regenerated {uses} fragments in {len(files) - len(failed)} files ({len(written)} changed)")
+    if failed or (check and differing):
+        sys.exit(1)
+
+
+def _laid_out_again(data: bytes, source: str) -> bytes:
+    """The diagram of a file that has one follows its new flow nodes and flows; a file without a
+    diagram (a test input) stays without."""
+    if b"BPMNDiagram" not in data:
+        return data
+    from render.bpmndi import with_diagram
+    return with_diagram(data, source)
+
+
 @processes.command("show")
 @click.argument("key")
 def processes_show(key):
