@@ -23,9 +23,9 @@ PARAMETERS = {name: p.value for name, p in load_parameters(PROCESSES).items()}
 NAMES = {key: etree.parse(str(path)).getroot().find("{*}process").get("name") for key, path in ITEMS.items()}
 ARTIFACTS = REPO / "test-artifacts"
 # The swimlane (technical) view is checked too; its edges still cross a box now and then where a
-# rework loop goes back inside a lane. This is the count over all 25 items (141 before issue 15):
-# it may only go down.
-SWIMLANE_PROBLEM_BUDGET = 68
+# rework loop goes back inside a lane. This is the count over all 37 items (141 over 25 before
+# issue 15, 66 over 37 before rework loops were drawn over the top): it may only go down.
+SWIMLANE_PROBLEM_BUDGET = 40
 
 
 def chart(key: str, fmt: str, layout: str) -> bytes:
