@@ -87,3 +87,11 @@ def test_the_director_does_not_approve_a_spending_without_saying_why():
     with pytest.raises(InvalidData) as err:
         s.do("director_approve", {"director_decision": "approve"}, role="VILLAGE_COMMITTEE")
     assert set(err.value.errors) == {"director_opinion"}
+
+
+@pytest.mark.parametrize("attendees, outcome", [(3, "不予支出"), (4, "批准支出")])
+def test_the_two_committees_need_a_quorum_of_their_members(attendees, outcome):
+    """Of 7 members, 3 present all voting for is no decision (two_committees_quorum: more than half)."""
+    s = start(SMALL + 0.01)
+    two_committees(s, attendees=attendees, votes_for=attendees)
+    finished(s, outcome)

@@ -355,6 +355,17 @@ def test_two_committees_need_more_than_half_of_those_present():
     assert steps(s) == {"sc_notice"}
 
 
+@pytest.mark.parametrize("attendees, passes", [(3, False), (4, True)])
+def test_two_committees_need_more_than_half_of_their_members_present(attendees, passes):
+    """Of 7 members, 3 present voting for is no meeting (the quorum, two_committees_quorum); 4 is."""
+    s = start(1000)
+    two_committees_decide(s, attendees=attendees, votes_for=attendees)
+    if passes:
+        assert steps(s) == {"sc_notice"}
+    else:
+        finished(s, "未通过决策")
+
+
 # -- procurement and contract --------------------------------------------------------------------
 def at_award(control_price) -> Scenario:
     s = start(30000)
