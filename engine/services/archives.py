@@ -62,6 +62,9 @@ def archived_record(uow, actor, matter_id: int):
     if record is None:
         raise NotFound(f"找不到事项 {matter_id}")
     lineage = uow.lineage(record.village_code)
-    if actor.is_system or any(g.org in lineage and g.role in SUPERVISOR_ROLES + ADMIN_ROLES for g in actor.grants):
+    # Whoever the matter was withheld from (the cadre a complaint is about) stays out once archived.
+    withheld = not actor.is_system and uow.exclusions.excludes(matter_id, actor.name)
+    if actor.is_system or (not withheld and any(g.org in lineage and g.role in SUPERVISOR_ROLES + ADMIN_ROLES
+                                                for g in actor.grants)):
         return record
     raise NotFound(f"找不到事项 {matter_id}")

@@ -103,7 +103,8 @@ class MatterExclusion(Base):
     """A user who may neither see a matter nor act on it (the cadre a complaint is about): from
     the fields a definition declares `withheld_from`, or every village cadre until one is named."""
     __tablename__ = "matter_exclusions"
-    matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    # No foreign key: it outlives the matter's move to archived_instances (migration 0022).
+    matter_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 

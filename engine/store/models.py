@@ -350,7 +350,8 @@ class PublishedRecord(Base):
                       Index("ix_published_village_published", "village_code", "published_at"),
                       Index("ix_published_content", "content_sha256"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    # No foreign key: a record outlives its matter's move to archived_instances (migration 0022).
+    matter_id: Mapped[int] = mapped_column(Integer, index=True)
     village_code: Mapped[str] = mapped_column(ForeignKey("org_units.code"))
     township_code: Mapped[str] = mapped_column(String(64))
     process_key: Mapped[str] = mapped_column(String(64))      # the item of the matter
@@ -384,7 +385,7 @@ class PublicObjection(Base):
     __tablename__ = "public_objections"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("published_records.id", ondelete="CASCADE"), index=True)
-    matter_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    matter_id: Mapped[int] = mapped_column(Integer, index=True)        # no foreign key: see PublishedRecord
     task_id: Mapped[str] = mapped_column(String(36), index=True)
     text: Mapped[str] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(String(50))

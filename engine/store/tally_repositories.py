@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..vocabulary import MatterStatus, StepStatus
 from .models import InboxItem, MatterRecord, PublishedRecord
+from .operations_models import ArchivedInboxItem, ArchivedMatter
 from .tally_models import COUNTS, AssessmentTally
 
 
@@ -53,22 +54,30 @@ class TallyRepository:
         return list(self.session.execute(query))
 
     def rebuild(self) -> int:
-        """Count everything again from the matters, their completed steps and their records (the
-        archived ones are not there to count: an archive keeps its tallies, a rebuild loses them).
-        The number of rows written."""
+        """Count everything again from the matters, their completed steps and their records, the
+        archived ones (`xiaowei archive`) as well as those in hand. The number of rows written."""
         self.session.execute(delete(AssessmentTally))
-        month = self._month_sql
-        m = MatterRecord
-        zero = literal(0)
-        created = month(m.created_at)
-        completed = case((m.status == MatterStatus.COMPLETED, 1), else_=0)
         shown = (select(PublishedRecord.matter_id).where(PublishedRecord.withdrawn_at.is_(None))
                  .distinct().scalar_subquery())
+        parts = self._counted(MatterRecord, InboxItem, shown) + self._counted(ArchivedMatter, ArchivedInboxItem, shown)
+        rows = union_all(*parts).subquery()
+        grouped = select(rows.c.village_code, rows.c.month, rows.c.process_key, func.min(rows.c.township_code),
+                         *(func.sum(rows.c[name]) for name in COUNTS)).group_by(
+            rows.c.village_code, rows.c.month, rows.c.process_key)
+        columns = ["village_code", "month", "process_key", "township_code", *COUNTS]
+        self.session.execute(AssessmentTally.__table__.insert().from_select(columns, grouped))
+        return self.session.scalar(select(func.count()).select_from(AssessmentTally))
+
+    def _counted(self, m, i, shown) -> list:
+        """The counted rows of one pair of tables (matters and their steps): each matter, each
+        completed step with a due time, each completed step's evidence."""
+        month, zero = self._month_sql, literal(0)
+        created = month(m.created_at)
+        completed = case((m.status == MatterStatus.COMPLETED, 1), else_=0)
         published = case((m.id.in_(shown), 1), else_=0)
-        i = InboxItem
         done = i.state == StepStatus.COMPLETED
         real = m.sandbox.is_(False)                 # a test run (试运行) never counts
-        parts = [
+        return [
             select(m.village_code, created.label("month"), m.process_key, m.township_code, literal(1).label("matters"),
                    completed.label("completed"), published.label("published"), zero.label("steps_due"),
                    zero.label("steps_on_time"), zero.label("evidence_fields"), zero.label("evidence_given"))
@@ -80,13 +89,6 @@ class TallyRepository:
                    func.coalesce(i.evidence_fields, 0), func.coalesce(i.evidence_given, 0))
             .join(m, m.id == i.matter_id).where(done, real),
         ]
-        rows = union_all(*parts).subquery()
-        grouped = select(rows.c.village_code, rows.c.month, rows.c.process_key, func.min(rows.c.township_code),
-                         *(func.sum(rows.c[name]) for name in COUNTS)).group_by(
-            rows.c.village_code, rows.c.month, rows.c.process_key)
-        columns = ["village_code", "month", "process_key", "township_code", *COUNTS]
-        self.session.execute(AssessmentTally.__table__.insert().from_select(columns, grouped))
-        return self.session.scalar(select(func.count()).select_from(AssessmentTally))
 
     def _month_sql(self, column):
         """The Beijing month of a stored UTC time, in SQL (SQLite keeps it as text, PostgreSQL as timestamptz)."""

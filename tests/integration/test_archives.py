@@ -3,7 +3,7 @@ and attachments; the audit chain still verifies; SQLite never gives their ids ag
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from engine import clock
 from engine.errors import Forbidden, NotFound
@@ -83,3 +83,81 @@ def test_the_date_must_be_in_the_past_and_aware(ctx):
     for bad in (datetime(2020, 1, 1), datetime.now(timezone.utc) + timedelta(days=1)):
         with pytest.raises(InvalidData):
             archives.archive_closed_matters(ctx, SYSTEM, bad)
+
+
+def test_archived_matters_stay_published(ctx):
+    """Archiving moves a closed matter out of the working tables, not off the portal: its records
+    (a 低保 household's long-term notice, a project's stages) and their objections stay public."""
+    from engine.services.demo import seed_demo
+    from engine.services.demo_walk import walk_demo
+
+    seed_demo(ctx, SYSTEM)
+    walk_demo(ctx)
+    with ctx.portal_uow(readonly=True) as portal:
+        shown = {section: len(portal.records.in_section("lushui_village", section))
+                 for section in ("project", "service_result", "asset", "village_affairs")}
+    with database_rows(ctx) as count:
+        records_before = count("SELECT count(*) FROM published_records")
+    with clock.use_clock(clock.FixedClock(clock.now() + timedelta(minutes=1))):
+        moved = archives.archive_closed_matters(ctx, SYSTEM, clock.now() - timedelta(seconds=1))
+    assert moved["instances"] > 0
+    with database_rows(ctx) as count:
+        assert count("SELECT count(*) FROM published_records") == records_before
+        assert count("SELECT count(*) FROM published_records WHERE matter_id IN (SELECT id FROM archived_instances)") > 0
+    with ctx.portal_uow(readonly=True) as portal:
+        assert {section: len(portal.records.in_section("lushui_village", section)) for section in shown} == shown
+
+
+class database_rows:
+    """`with database_rows(ctx) as count: count(sql)`: one read-only unit of work."""
+
+    def __init__(self, ctx):
+        self.uow = ctx.uow(readonly=True)
+
+    def __enter__(self):
+        uow = self.uow.__enter__()
+        return lambda sql: uow.session.scalar(text(sql))
+
+    def __exit__(self, *exc):
+        return self.uow.__exit__(*exc)
+
+
+def test_migration_0022_keeps_every_record_and_objection(tmp_path):
+    """Dropping the foreign keys recreates three tables on SQLite; with foreign keys left on, the
+    DROP of the old published_records would cascade into public_objections. Rows before = after."""
+    from alembic import command
+
+    from engine.store.db import Database, _alembic_config
+
+    database = Database(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    config = _alembic_config()
+    config.attributes["connection_engine"] = database.engine
+    command.upgrade(config, "0021")
+    rows = {
+        "org_units": "INSERT INTO org_units (code, name, level, sandbox) VALUES ('v', '村', 'village', 0)",
+        "published_records": (
+            "INSERT INTO published_records (id, matter_id, village_code, township_code, process_key, item_name, "
+            "source_process, element, section, stage, title, subject, fields, documents, published_at, audit_seq, "
+            "audit_hash, content_sha256, changed_at) VALUES (1, 7, 'v', 't', 'k', '项', 'k', 'e', 'project', '立项', "
+            "'题', '项', '[]', '[]', '2026-01-01 00:00:00', 1, 'h', 'c', '2026-01-01 00:00:00')"),
+        "public_objections": (
+            "INSERT INTO public_objections (id, record_id, matter_id, task_id, text, received_at, source, audit_seq) "
+            "VALUES (1, 1, 7, 't', '有异议', '2026-01-01 00:00:00', 'portal', 2)"),
+        "matter_exclusions": "INSERT INTO matter_exclusions (matter_id, username) VALUES (7, 'cadre')",
+    }
+    with database.engine.connect() as connection:
+        # rows of a matter already archived (its instances row gone), as archiving leaves them
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        with connection.begin():
+            columns = {t: {c["name"] for c in inspect(connection).get_columns(t)} for t in rows}
+            for sql in rows.values():
+                connection.exec_driver_sql(sql)
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+    command.upgrade(config, "head")
+    with database.engine.connect() as connection:
+        for table in ("published_records", "public_objections", "matter_exclusions"):
+            assert connection.scalar(text(f"SELECT count(*) FROM {table}")) == 1, table
+            assert not [fk for fk in inspect(connection).get_foreign_keys(table) if fk["referred_table"] == "instances"]
+        assert {c["name"] for c in inspect(connection).get_columns("published_records")} == columns["published_records"]
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
