@@ -45,7 +45,8 @@ flow-coverage: setup      ## which test took which flow of which item -> test-ar
 docs: setup                ## regenerate docs/power-list.md from the definitions
 	$(BIN)/xiaowei processes doc -o docs/power-list.md
 
-# Every marked fragment (<!-- fragment:publicity ... -->) rewritten from its template (bpmn_fragments/);
+# Every marked fragment (<!-- fragment:publicity ... -->, <!-- fragment:field ... -->) rewritten from its
+# template or shared definition (bpmn_fragments/);
 # the files that change are laid out again. Edit the template, run this; never edit the copies.
 fragments: setup           ## (re)generate the shared fragments of the shipped items from their templates
 	$(BIN)/xiaowei processes fragments $$(find processes -name '*.bpmn' | sort)

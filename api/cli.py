@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -225,13 +226,14 @@ def processes_layout(files, check):
 @click.option("--check", is_flag=True, help="Write nothing: list the files whose marked fragments (or their lanes) "
               "differ from the template; exit code 1 when there is one.")
 def processes_fragments(files, check):
-    """Rewrite every marked fragment (<!-- fragment:publicity ... -->) from its template
-    (bpmn_fragments/), and lay the changed files out again when they carry a diagram (BPMNDI).
-    Edit the template and run this; never edit the copies."""
+    """Rewrite every marked fragment (<!-- fragment:publicity ... -->, <!-- fragment:field ... -->)
+    from its template or shared definition (bpmn_fragments/), and lay the changed files out again
+    when they carry a diagram (BPMNDI). Edit the template or definition and run this; never edit
+    the copies."""
     from bpmn_fragments import FragmentError, regenerate
     from render.errors import RenderError
 
-    differing, failed, written, uses = [], [], [], 0
+    differing, failed, written, uses = [], [], [], Counter()
     for given in files:
         path = Path(given)
         text = path.read_bytes().decode("utf-8")
@@ -241,7 +243,7 @@ def processes_fragments(files, check):
             failed.append(given)
             click.echo(f"错误：{exc}", err=True)
             continue
-        uses += len(result.occurrences)
+        uses.update(o.kind for o in result.occurrences)
         if not result.differs():
             continue
         differing.append(given)
@@ -257,10 +259,12 @@ def processes_fragments(files, check):
             failed.append(given)
             click.echo(f"错误：{exc}（片段已重写，图形未更新）", err=True)
         path.write_bytes(data)
+    kinds = "、".join(f"{kind} {count}" for kind, count in sorted(uses.items()))
     if check:
-        click.echo(f"检查了 {len(files)} 个文件、{uses} 处片段：{len(differing)} 个文件与模板不符")
+        click.echo(f"检查了 {len(files)} 个文件、{uses.total()} 处片段（{kinds or '无'}）：{len(differing)} 个文件与模板不符")
     else:
-        click.echo(f"regenerated {uses} fragments in {len(files) - len(failed)} files ({len(written)} changed)")
+        click.echo(f"regenerated {uses.total()} fragments ({kinds or 'none'}) in {len(files) - len(failed)} files "
+                   f"({len(written)} changed)")
     if failed or (check and differing):
         sys.exit(1)
 

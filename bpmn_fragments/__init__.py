@@ -1,7 +1,9 @@
-"""Generated BPMN fragments: a pattern that many items share (publicity with objections) is written
-once, as a template, and each use of it in a file is a marked block that `regenerate` rewrites from
-the template (`xiaowei processes fragments`). Edit the template and run the command; never edit the
-copies (`tests/unit/test_fragments.py` fails while a copy differs from the template).
+"""Generated BPMN fragments: a pattern that many items share is written once, as a template, and each
+use of it in a file is a marked block that `regenerate` rewrites from the template (`xiaowei
+processes fragments`). Two kinds: `fragment:publicity`, the publicity period with objections
+(publicity.py), and `fragment:field`, one form field of the shared definitions (fields.py,
+field.py). Edit the template or the definition and run the command; never edit the copies
+(`tests/unit/test_fragments.py` and `test_shared_fields.py` fail while a copy differs).
 
 Why generated, not a called process: the portal's objection mechanism needs the publicity point to
 be followed by its objection-intake step in the same process, and the red lines read the intake
@@ -14,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import markers
-from .fields import FormField  # noqa: F401
+from .field import FIELD
+from .fields import CATALOGUE, FormField  # noqa: F401
 from .markers import FragmentError, Occurrence, Regenerated  # noqa: F401
 from .publicity import PUBLICITY
 from .template import Template
 
-TEMPLATES: dict[str, Template] = {PUBLICITY.kind: PUBLICITY}
+TEMPLATES: dict[str, Template] = {PUBLICITY.kind: PUBLICITY, FIELD.kind: FIELD}
 
 
 def regenerate(text: str, source: str = "BPMN file", templates: Mapping[str, Template] | None = None) -> Regenerated:

@@ -6,6 +6,10 @@ A use is a block between two XML comments, each on its own line:
     ...generated: rewritten by `regenerate`, never edited by hand...
     <!-- /fragment:publicity -->
 
+(or `<!-- fragment:field name="archive_no" -->` ... `<!-- /fragment:field -->` around one form field).
+Blocks do not nest; a template may ask to stand inside an element (a field inside its
+`camunda:formData`).
+
 The declaration is `key="value"` pairs (a value is taken as written: no quotes, no `--` inside, as
 in any XML comment). The file is edited as text, like the diagram (render/bpmndi.py): everything
 outside the blocks stays byte for byte, except the lanes' `flowNodeRef`s of the generated flow
@@ -100,7 +104,8 @@ def _blocks(text: str, source: str, templates: Mapping[str, Template]) -> list[_
         start, end = _own_line(text, match, source, line)
         if not closing:
             if opened is not None:
-                raise _unclosed(opened, source)
+                raise FragmentError(source, opened.line, f"片段 fragment:{opened.kind} 没有结束标记 "
+                                    f"<!-- /fragment:{opened.kind} -->（第 {line} 行又开始了 fragment:{kind}；片段不能嵌套）")
             opened = _Block(kind, text[start:match.start()], end, -1, line, _declaration(rest, source, line))
             continue
         if rest.strip():
@@ -108,6 +113,7 @@ def _blocks(text: str, source: str, templates: Mapping[str, Template]) -> list[_
         if opened is None or opened.kind != kind:
             raise FragmentError(source, line, f"结束标记 /fragment:{kind} 没有对应的开始标记")
         opened.body_end = start
+        _check_inside(text, opened, templates[kind].inside, source)
         blocks.append(opened)
         opened = None
     if opened is not None:
@@ -117,6 +123,17 @@ def _blocks(text: str, source: str, templates: Mapping[str, Template]) -> list[_
 
 def _unclosed(block: _Block, source: str) -> FragmentError:
     return FragmentError(source, block.line, f"片段 fragment:{block.kind} 没有结束标记 <!-- /fragment:{block.kind} -->")
+
+
+def _check_inside(text: str, block: _Block, element: str | None, source: str) -> None:
+    """A block whose template writes the children of an element (a form field) stands in one:
+    the nearest such tag before it opens the element, the nearest after it closes it."""
+    if element is None:
+        return
+    opened = text.rfind(f"<{element}", 0, block.body_start) > text.rfind(f"</{element}>", 0, block.body_start)
+    close, reopen = text.find(f"</{element}>", block.body_end), text.find(f"<{element}", block.body_end)
+    if not opened or close < 0 or 0 <= reopen < close:
+        raise FragmentError(source, block.line, f"fragment:{block.kind} 须写在 <{element}> 之内")
 
 
 def _own_line(text: str, match: re.Match, source: str, line: int) -> tuple[int, int]:

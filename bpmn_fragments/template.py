@@ -72,7 +72,7 @@ class Generated:
     """What a template produced for one declaration."""
     lines: list[str]                                   # the XML, indented relative to the marker
     lanes: dict[str, str]                              # flow node id -> the lane it belongs to
-    label: str                                         # how messages name this use (its intake step)
+    label: str                                         # how messages name this use (its intake step, its field)
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,4 @@ class Template:
     kind: str
     render: Callable[[Declaration], Generated]
     summary: str = ""
+    inside: str | None = None       # the element a use must stand in (`camunda:formData`), if any
