@@ -14,6 +14,7 @@ from api.cli import cli
 from bpmn_fragments import CATALOGUE, FragmentError, fields, regenerate
 from engine.definitions import Catalog
 from engine.registry import load_parameters, load_roles
+from tests.unit.test_fragments import HEAD      # the same minimal definitions header
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes"
@@ -119,11 +120,6 @@ def test_a_changed_definition_changes_every_copy(tmp_path, monkeypatch):
     publish = {f.name: f for f in catalog.bundle("temp_hiring").info.steps["publish_result"].form.fields}
     assert publish["result_photos"].label == "公开栏照片及平台截图" and not publish["result_photos"].required
 
-
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
-        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">\n')
 
 ITEM = HEAD + '''  <bpmn:process id="p" name="测试事项" isExecutable="true">
     <bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property name="category" value="村务管理" /></spiffworkflow:properties></bpmn:extensionElements>
