@@ -67,8 +67,8 @@ PLANTED = [
             {"witness_sign": {"witness_name": "王会计"}}, (("R11", "handler_approves", None),)),
     Planted("white_slip", "hongqi_village", 4, "expense_reimbursement", "报销维修费", EXPENSE,
             {"start": {"invoice_no": "白条"}}, (("R13", "white_slip", None),)),
-    Planted("quorum", "lushui_village", 5, "expense_reimbursement", "报销道路维修材料费", {**EXPENSE, "amount": 3000},
-            {"tc_decide": {"tc_members": 7, "tc_attendees": 3, "tc_for": 2}}, (("R2", "quorum_short", None),)),
+    # (no R2: every meeting of the shipped list now checks its quorum at its own gateway, so a meeting
+    # short of it ends the matter there; R2 still watches township items and matters on older versions)
     Planted("contract_early", "lushui_village", 6, "village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH,
             {"sign_contract": {"signed_on": Days(-10)}}, (("R5", "contract_before_approval", None),)),
     Planted("split_a", "hongqi_village", 8, "village_project", "红旗村一组水渠硬化",
