@@ -40,6 +40,10 @@ class FormFieldSchema(Schema):
     required = fields.Boolean()
     min = fields.String(allow_none=True, metadata={"description": "a number or an expression over the matter's data"})
     max = fields.String(allow_none=True)
+    min_value = fields.Raw(allow_none=True, metadata={
+        "description": "min worked out from the parameters in force and the matter's data so far: a number (long, "
+                       "money) or a day (date); null when there is none or it cannot be known yet"})
+    max_value = fields.Raw(allow_none=True, metadata={"description": "max, worked out the same way"})
     minlength = fields.Integer(allow_none=True)
     maxlength = fields.Integer(allow_none=True)
     options = fields.List(fields.Nested(OptionSchema))
@@ -282,6 +286,11 @@ class RoleSchema(Schema):
     name = fields.String()
     level = fields.String(metadata={"description": "village|township|county|system"})
     township = fields.String(allow_none=True, metadata={"description": "the township that declared it (None: the county's)"})
+
+
+class ProcessQuery(Schema):
+    village = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "work the start form's bounds out with this village's township parameters"})
 
 
 class RoleQuery(Schema):

@@ -475,6 +475,27 @@ def _bound(config, data) -> Fraction | None:
     return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
 
 
+def known_bounds(f: FormField, data: dict) -> dict:
+    """{min_value, max_value} of a field as far as `data` (the matter's data and its parameters)
+    tells them: numbers for long and money fields, days (YYYY-MM-DD) for dates, None where a bound
+    is absent or reads something not known yet. For clients that fill a form without evaluating
+    expressions (the API publishes the expressions too)."""
+    if f.type in ("long", "money"):
+        low, high = (_known(_bound, config, data) for config in (f.min, f.max))
+        return {"min_value": float(low) if low is not None else None,
+                "max_value": float(high) if high is not None else None}
+    if f.type == "date":
+        return {"min_value": _known(_date_bound, f.min, data), "max_value": _known(_date_bound, f.max, data)}
+    return {"min_value": None, "max_value": None}
+
+
+def _known(bound, config, data):
+    try:
+        return bound(config, data)
+    except Exception:  # noqa: BLE001 - a bound that cannot be worked out yet is simply not known
+        return None
+
+
 def _date_bound(config, data) -> str | None:
     """A date limit: a literal day, or a date field of the matter (None if not known yet)."""
     if config in (None, ""):

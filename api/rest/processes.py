@@ -3,7 +3,7 @@ from flask.views import MethodView
 from engine.services import definitions, preview
 
 from ..schemas import (CategorySchema, CheckReportSchema, CompleteSchema, DefinitionFileSchema, DiffQuerySchema,
-                       DiffSchema, InstanceSchema, PreviewInstanceSchema, PreviewStartSchema, ProcessSchema,
+                       DiffSchema, InstanceSchema, PreviewInstanceSchema, PreviewStartSchema, ProcessQuery, ProcessSchema,
                        ProcessSummarySchema, PublishedVersionSchema, TownshipSchema, UploadQuerySchema, VersionSchema,
                        WithdrawSchema)
 from . import ctx
@@ -36,10 +36,11 @@ class Processes(MethodView):
 
 @blp.route("/<string:key>")
 class Process(MethodView):
+    @blp.arguments(ProcessQuery, location="query")
     @blp.response(200, ProcessSchema)
-    def get(self, key):
-        """An item: metadata, start form, and every step with its role and form"""
-        return definitions.get_process(ctx(), current_actor(), key)
+    def get(self, query, key):
+        """An item: metadata, start form (its bounds worked out for `village`), and every step with its role and form"""
+        return definitions.get_process(ctx(), current_actor(), key, query.get("village"))
 
 
 @blp.route("/<string:key>/versions")

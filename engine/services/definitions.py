@@ -5,9 +5,11 @@ from .. import clock
 from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
 from ..errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
+from ..forms import known_bounds
 from ..power_list import duration_words, item_fields
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
+from .parameters import effective_parameters
 from .registry import role_codes
 
 
@@ -201,16 +203,28 @@ def current_visible(uow, actor, key: str):
     return version
 
 
-def get_process(ctx, actor, key: str) -> dict:
-    """The item's current version with its steps, forms, calls and timers, roles by name.
+def get_process(ctx, actor, key: str, village: str | None = None) -> dict:
+    """The item's current version with its steps, forms, calls and timers, roles by name; the
+    start form's bounds worked out with the parameters in force in `village`'s township (the
+    county's without one), for clients that do not evaluate expressions.
 
     Raises:
-        NotFound: no such item, or not one in force where the actor works.
+        NotFound: no such item, not one in force where the actor works, or no such village.
     """
     with ctx.uow(readonly=True) as uow:
         version = current_visible(uow, actor, key)
-        return {**_summary(version), "start_role_name": _role_name(ctx, version.info.get("start_role")),
-                **_with_role_names(ctx, version.info)}
+        township = None
+        if village is not None:
+            unit = uow.orgs.get(village)
+            if unit is None or unit.level != "village" or unit.sandbox:
+                raise NotFound(f"没有编码为 {village} 的村")
+            township = unit.parent_code
+        values = effective_parameters(ctx, uow, township)
+        start = ctx.bundles.get(version).info.start_form
+        found = {**_summary(version), "start_role_name": _role_name(ctx, version.info.get("start_role")),
+                 **_with_role_names(ctx, version.info)}
+        found["start_form"] = [{**f.as_dict(), **known_bounds(f, values)} for f in start.fields]
+        return found
 
 
 def _summary(version) -> dict:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from .. import clock
 from ..audit import canonical
 from ..errors import Conflict, InvalidData, LikelyDuplicate, NotFound
-from ..forms import clean_form_data, refuse_parameter_names
+from ..forms import clean_form_data, known_bounds, refuse_parameter_names
 from ..runtime import Matter
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, tallies, views
@@ -438,7 +438,9 @@ def get_task(ctx, actor, task_id: str) -> dict:
         record = visible_matter(uow, actor, item.matter_id, not_found=f"找不到步骤 {task_id}")
         bundle = ctx.bundles.of_version(uow, record.definition_id)
         step = bundle.step(item.process_key, item.step_id)
-        return {**views.task_summary(ctx, item), "form": step.as_dict()["form"],
+        known = {**record.data, **(record.params or {})}       # parameters win, as when the form is checked
+        return {**views.task_summary(ctx, item),
+                "form": [{**f.as_dict(), **known_bounds(f, known)} for f in step.form.fields],
                 "matter": views.matter_summary(ctx, record), "data": record.data,
                 "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
                 "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],

@@ -140,3 +140,27 @@ def test_separation_of_duties_uses_the_next_test_user(client, ctx):
     done = admin.post(f"/api/v1/processes/previews/{matter['id']}/steps/{step}",
                       json={"data": {"verified_area": 2, "amount": 600}})
     assert done.status_code == 200 and done.json["done_by"] == "试运行·村民委员会（乙）", done.json
+
+
+def test_the_api_works_out_form_bounds_a_client_need_not_evaluate(client, ctx):
+    """A generic client reads bounds as numbers: the start form's from the village's township
+    parameters (a township's own value where it set one), a step's from the matter's data so far;
+    a bound over a field of the same form is not known yet (null)."""
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    county = {f["name"]: f for f in admin.get("/api/v1/processes/homestead").json["start_form"]}
+    assert county["applied_area"]["max"] == "homestead_area_cap"
+    assert county["applied_area"]["max_value"] == float(ctx.parameters["homestead_area_cap"].value)
+    r = admin.put("/api/v1/townships/qingshan_town/parameters/homestead_area_cap",
+                  json={"value": ctx.parameters["homestead_area_cap"].minimum})
+    assert r.status_code == 200, r.json
+    local = {f["name"]: f for f in admin.get("/api/v1/processes/homestead?village=lushui_village").json["start_form"]}
+    assert local["applied_area"]["max_value"] == float(ctx.parameters["homestead_area_cap"].minimum)
+    assert admin.get("/api/v1/processes/homestead?village=nowhere").status_code == 404
+
+    _declare(admin)
+    version = upload(admin, EXAMPLE.read_bytes(), name="tea_garden_subsidy.bpmn", publish=False).json[0]["version_id"]
+    matter = admin.post(f"/api/v1/processes/tea_garden_subsidy/versions/{version}/preview",
+                        json={"subject": "试运行", "data": {"grower_name": "张三", "area": 12.5}}).json
+    form = {f["name"]: f for f in admin.get(f"/api/v1/tasks/{matter['ready_steps'][0]['id']}").json["form"]}
+    assert (form["verified_area"]["min_value"], form["verified_area"]["max_value"]) == (0.0, 12.5)
+    assert form["amount"]["max"] == "verified_area * tea_subsidy_per_mu" and form["amount"]["max_value"] is None
