@@ -43,17 +43,18 @@ def _version(uow, actor, key: str, version_id: int):
     return version
 
 
-def _ensure_sandbox(uow, township: str):
+def _ensure_sandbox(uow, township: str, made: list):
     code = sandbox_code(township)
     unit = uow.orgs.get(code)
     if unit is None:
         parent = uow.orgs.get(township)
         unit = uow.orgs.add(code=code, name=f"{parent.name}试运行村", level="village", parent_code=township,
                             sandbox=True)
+        made.append(code)
     return unit
 
 
-def _tester(ctx, uow, village: str, role: str, n: int = 0) -> Actor:
+def _tester(ctx, uow, village: str, role: str, n: int, made: list) -> Actor:
     """The n-th test user of a role in the 试运行村 (made on first use; inactive: never logs in)."""
     username = _tester_name(village, role, n)
     user = uow.users.by_name(username)
@@ -62,6 +63,7 @@ def _tester(ctx, uow, village: str, role: str, n: int = 0) -> Actor:
         name = f"试运行·{known.name if known else role}" + (f"（{TESTERS[n]}）" if n else "")
         user = uow.users.add(username=username, display_name=name, password_hash=UNUSABLE_PASSWORD,
                              active=False, created_at=clock.now())
+        made.append(username)
     if uow.users.find_grant(user.id, role, village) is None:
         uow.users.add_grant(user_id=user.id, role=role, org_code=village, granted_by="system",
                             granted_at=clock.now())
@@ -69,12 +71,17 @@ def _tester(ctx, uow, village: str, role: str, n: int = 0) -> Actor:
 
 
 def _prepared(ctx, actor, township_of, role_of) -> tuple[Actor, ...]:
-    """The test users for a step (one per letter), the sandbox made if missing; one commit."""
+    """The test users for a step (one per letter), the sandbox made if missing; one commit, and
+    an audit event naming what was made (nothing when all of it was there)."""
+    made: list = []
     with ctx.uow() as uow:
         township = township_of(uow)
-        village = _ensure_sandbox(uow, township).code
+        village = _ensure_sandbox(uow, township, made).code
         role = role_of(uow)
-        testers = tuple(_tester(ctx, uow, village, role, n) for n in range(len(TESTERS)))
+        testers = tuple(_tester(ctx, uow, village, role, n, made) for n in range(len(TESTERS)))
+        if made:
+            uow.audit.append("sandbox_prepared", actor.name, None, {"village": village, "made": made},
+                             clock.now().isoformat())
         uow.commit()
     return testers
 

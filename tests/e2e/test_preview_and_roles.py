@@ -123,6 +123,11 @@ def test_a_draft_runs_in_the_sandbox_and_nowhere_else(client, ctx):
         assert uow.tallies.sums({SANDBOX}, year * 100 + 1, year * 100 + 12) == []
     assert redlines.sweep(ctx, SYSTEM)["villages"] == 0          # the only matter is the test run
     assert matter["id"] not in [m["id"] for m in admin.get("/api/v1/instances").json]
+    # what the test run made is on the audit chain
+    with ctx.uow(readonly=True) as uow:
+        made = [e.payload for e in uow.audit.all_in_order() if e.event == "sandbox_prepared"]
+    assert made[0]["village"] == SANDBOX and SANDBOX in made[0]["made"]
+    assert any("test.qingshan_town_sandbox.township_agri_office.1" in m["made"] for m in made)
     # test users cannot log in
     login = client.anonymous().post("/api/v1/auth/token", json={"username": f"test.{SANDBOX}.village_committee.1",
                                                                 "password": "!test-user-cannot-log-in"})
