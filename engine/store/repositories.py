@@ -18,6 +18,7 @@ from ..registry import Parameter, Role
 from ..workdays import WorkCalendar, YearArrangement
 from .operations_models import ArchivedMatter
 from .complaint_models import MatterExclusion
+from .warning_models import live_warning_naming
 from .models import (Attachment, AttachmentBlob, AuditCheckpoint, AuditEvent, AuditHead, CalendarDay, CalendarYear,
                      DefinitionVersion, IdempotencyKey, InboxItem, MatterRecord, OrgUnit, TownshipParameter,
                      TownshipParameterDefinition, TownshipRole)
@@ -243,6 +244,12 @@ class TownshipRoleRepository(_Repository):
 
 
 class MatterRepository(_Repository):
+    def __init__(self, session):
+        super().__init__(session)
+        # matter id -> whether a live red-line warning named it when this unit of work read it
+        # (a matter it added: none can); engine/services/redlines.py reads it after the commit.
+        self.warned: dict[int, bool] = {}
+
     def add(self, **columns) -> MatterRecord:
         record = MatterRecord(**columns)
         if record.id is None and self.session.bind.dialect.name == "sqlite":
@@ -254,13 +261,19 @@ class MatterRepository(_Repository):
             record.id = 1 + max(highest, self.session.scalar(select(func.max(ArchivedMatter.id))) or 0)
         self.session.add(record)
         self.session.flush()
+        self.warned[record.id] = False
         return record
 
     def for_step(self, task_id: str, username: str | None) -> tuple[MatterRecord | None, bool]:
         """The matter a step belongs to, locked as `get(lock=True)` locks, and whether it is withheld
-        from `username` (None: from nobody), in one statement."""
+        from `username` (None: from nobody), in one statement; with it, whether a live red-line
+        warning names the matter (kept in `warned`: the red-line check after the commit needs no
+        read of its own to know it)."""
         row = self.session.execute(_MATTER_OF_STEP, {"task_id": task_id, "username": username or ""}).first()
-        return (row[0], bool(row[1])) if row else (None, False)
+        if row is None:
+            return None, False
+        self.warned[row[0].id] = bool(row[2])
+        return row[0], bool(row[1])
 
     def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
         """With lock=True the row is held (SELECT ... FOR UPDATE on PostgreSQL) until the unit of
@@ -397,9 +410,11 @@ class MatterRepository(_Repository):
 
 
 # Every step's first statement, built once (building it cost more than running it on SQLite): the
-# matter behind a step, locked, and whether matter_exclusions withholds it from the user ("": none).
+# matter behind a step, locked, whether matter_exclusions withholds it from the user ("": none), and
+# whether a live red-line warning names it.
 _MATTER_OF_STEP = select(MatterRecord, exists().where(
-    MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username"))).where(
+    MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username")),
+    live_warning_naming(MatterRecord.id)).where(
     MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery()
 ).with_for_update(of=MatterRecord)
 _STEP_AND_READY = (select(InboxItem).where(InboxItem.matter_id == bindparam("matter_id"),

@@ -30,6 +30,7 @@ class _Transaction:
     def __init__(self, database, readonly: bool = False):
         self.database = database
         self.readonly = readonly
+        self.saved: dict = {}          # matter id -> (row, bundle) of the matters this unit of work saved
 
     def _session(self):
         return self.database.read_sessions() if self.readonly else self.database.sessions()
@@ -54,7 +55,9 @@ class _Transaction:
             raise
         finally:
             self.audit.transaction_ended()
-        committed.announce(self.audit.appended)
+        warned = getattr(getattr(self, "matters", None), "warned", {})
+        committed.announce(self.audit.appended, {matter_id: committed.Saved(record, bundle, warned.get(matter_id))
+                                                 for matter_id, (record, bundle) in self.saved.items()})
 
     def bundle_key(self, version_id: int) -> tuple[str, str] | None:
         """(item key, bundle hash) of a definition version: its content never changes under its id,
