@@ -121,7 +121,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         cleaned = clean_form_data(bundle.info.start_form, data, params, {**parameter_labels(ctx), **bundle.labels})
         refuse_parameter_names(cleaned, params)
         now = clock.now()
-        matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
+        matter = Matter.start(bundle, cleaned, params)             # expressions read the parameters beside the data
         record = uow.matters.add(
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,

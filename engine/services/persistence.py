@@ -20,7 +20,7 @@ log = logging.getLogger("xiaowei.services")
 
 def load_matter(ctx, uow, record) -> Matter:
     bundle = ctx.bundles.of_version(uow, record.definition_id)
-    matter = Matter.load(bundle, record.state)
+    matter = Matter.load(bundle, record.state, record.params)
     # A publicity period with an online objection not yet handled is held past its end.
     matter.held = uow.public_objections.waiting_tasks(record.id) if bundle.has_objection_intake else ()
     return matter

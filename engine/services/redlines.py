@@ -17,7 +17,6 @@ from ..identity import Actor
 from ..redlines import (MatterFacts, MatterSketch, OpenObjection, ReadyStep, RelatedParty, RoleHolder, RuleBook,
                         StepRecord, VillageFacts, check_matter, check_village, facts_read, may_find, rules_path, shape_of)
 from ..redlines.watches import FACTS
-from ..store.warning_models import LIVE_STATUSES
 from ..store.warning_repositories import bound_engine
 from ..vocabulary import WarningStatus
 
@@ -250,7 +249,7 @@ def touched_hits(uow, book, touched: list, needs, now) -> list:
 
 def _live(row) -> bool:
     """A warning apply_hits could still change (lift, or mark cleared)."""
-    return row.cleared_at is None and row.status in LIVE_STATUSES
+    return row.cleared_at is None and WarningStatus(row.status).active
 
 
 def watch(ctx) -> None:

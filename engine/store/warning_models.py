@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, exists
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..vocabulary import WarningStatus
 from .models import Base
 
 
@@ -81,7 +82,7 @@ class RedlineSweep(Base):
 
 # Warnings a new evaluation of a matter could still change (lift, or mark cleared): not yet cleared,
 # and open or in 督办 (engine/services/redlines.apply_hits leaves the others as they are).
-LIVE_STATUSES = ("open", "assigned", "answered", "verified")
+LIVE_STATUSES = tuple(status.value for status in WarningStatus if status.active)
 
 
 def live_warning_naming(matter_id_column):
