@@ -40,17 +40,20 @@ class Saved:
 
 
 class Committed(list):
-    """The committed AuditEvent rows, in order; `saved`: {matter id: Saved} for the matters the
-    unit of work saved, so a listener knows them without reading them again."""
+    """The committed events, in order; `saved`: {matter id: Saved} for the matters the
+    unit of work saved, so a listener knows them without reading them again; `bind`: the database
+    engine they were written through."""
     saved: dict = {}
+    bind = None
 
 
-def announce(events: list, saved: dict | None = None) -> None:
-    """`events`: the committed AuditEvent rows, in order; `saved`: see Committed."""
+def announce(events: list, saved: dict | None = None, bind=None) -> None:
+    """`events`: the committed events (as appended: AuditEvent's columns), in order; `saved`,
+    `bind`: see Committed."""
     if not events:
         return
     events = Committed(events)
-    events.saved = saved or {}
+    events.saved, events.bind = saved or {}, bind
     for listener in list(_listeners):
         try:
             listener(events)

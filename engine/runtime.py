@@ -7,6 +7,7 @@ Instances are serialized without their spec (docs/engine-notes.md §5.3): the sp
 from __future__ import annotations
 
 import json
+from collections import ChainMap
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
@@ -293,7 +294,7 @@ class Matter:
             raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
         step = self.step_of(task)
         cleaned = clean_form_data(step.form, submitted, {**task.data, **self.workflow.params},
-                                  {**(labels or {}), **self.bundle.labels})
+                                  ChainMap(self.bundle.labels, labels or {}))   # read only on a refusal
         refuse_parameter_names(cleaned, protected or {})
         cleaned.update({name: bool(holds and holds(role)) for name, role, _ in step.actor_holds})
         task.set_data(**{**{f.name: None for f in step.form.fields if f.name not in task.data}, **cleaned})

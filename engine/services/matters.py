@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import ChainMap
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -118,7 +119,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
         bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
-        cleaned = clean_form_data(bundle.info.start_form, data, params, {**parameter_labels(ctx), **bundle.labels})
+        cleaned = clean_form_data(bundle.info.start_form, data, params, ChainMap(bundle.labels, parameter_labels(ctx)))
         refuse_parameter_names(cleaned, params)
         now = clock.now()
         matter = Matter.start(bundle, cleaned, params)             # expressions read the parameters beside the data
@@ -198,9 +199,8 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         check_split_total(ctx, uow, record, matter.bundle.step(item.process_key, item.step_id), cleaned)
         now = clock.now()
         link_cited_matters(ctx, uow, actor, form, cleaned, record, item.step_id, now)
-        item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         evidence = [f.name for f in form.fields if f.type == "file"]
-        item.evidence_fields, item.evidence_given = len(evidence), sum(bool(cleaned.get(n)) for n in evidence)
+        uow.inbox.complete(item, actor.name, now, len(evidence), sum(bool(cleaned.get(n)) for n in evidence))
         tallies.step_completed(uow, record, item)
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
         record.data = {**record.data, **cleaned}
@@ -339,8 +339,12 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
 
 
 def parameter_labels(ctx) -> dict[str, str]:
-    """{parameter name: label}: a refusal names the parameter a bound comes from."""
-    return {name: p.label for name, p in ctx.parameters.items()}
+    """{parameter name: label}: a refusal names the parameter a bound comes from. Worked out once
+    per context (its parameters are read once, from processes/), not at every step."""
+    labels = getattr(ctx, "_parameter_labels", None)
+    if labels is None or labels[0] is not ctx.parameters:
+        labels = ctx._parameter_labels = (ctx.parameters, {name: p.label for name, p in ctx.parameters.items()})
+    return labels[1]
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:

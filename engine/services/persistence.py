@@ -65,6 +65,7 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     sync_withheld(uow, record, matter.bundle)               # who the matter is about may not see it
     track_complaint(uow, record, matter, actor, events, now, completed)   # a complaint's side table
     uow.saved[record.id] = (record, matter.bundle)          # for the red-line check after the commit
+    uow.matters.write(record)
     uow.flush()
 
 

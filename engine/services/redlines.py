@@ -263,7 +263,7 @@ def watch(ctx) -> None:
             committed.forget(listener)
             return
         ids = {e.matter_id for e in events if e.event in TRIGGERS and e.matter_id is not None}
-        if ids and bound_engine(events[0]) is target:
+        if ids and bound_engine(events) is target:
             evaluate_matters(context, ids, getattr(events, "saved", None))
     committed.listen(listener)
 

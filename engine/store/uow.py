@@ -44,6 +44,7 @@ class _Transaction:
         if self.readonly:
             raise RuntimeError("a read-only unit of work cannot commit")
         try:
+            self.audit.write_pending()
             self.session.commit()
         except (StaleDataError, IntegrityError) as exc:
             self.session.rollback()
@@ -57,7 +58,8 @@ class _Transaction:
             self.audit.transaction_ended()
         warned = getattr(getattr(self, "matters", None), "warned", {})
         committed.announce(self.audit.appended, {matter_id: committed.Saved(record, bundle, warned.get(matter_id))
-                                                 for matter_id, (record, bundle) in self.saved.items()})
+                                                 for matter_id, (record, bundle) in self.saved.items()},
+                           self.database.engine)
 
     def bundle_key(self, version_id: int) -> tuple[str, str] | None:
         """(item key, bundle hash) of a definition version: its content never changes under its id,
@@ -122,6 +124,7 @@ class UnitOfWork(_Transaction):
     def flush(self) -> None:
         try:
             self.session.flush()
+            self.audit.write_pending()
         except StaleDataError as exc:
             raise Conflict("数据已被他人修改，请刷新后重试") from exc
 

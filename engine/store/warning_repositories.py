@@ -14,9 +14,12 @@ from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, War
 CHUNK = 500
 
 
-def bound_engine(row):
-    """The database engine a committed row was written through (None if detached)."""
-    session = object_session(row)
+def bound_engine(events):
+    """The database engine committed events (engine/committed.Committed) were written through."""
+    bind = getattr(events, "bind", None)
+    if bind is not None or not events:
+        return bind
+    session = object_session(events[0])
     return session.get_bind() if session is not None else None
 
 
