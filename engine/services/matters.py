@@ -105,18 +105,18 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村（或不在你的范围内）"})
         if version_id is not None and not unit.sandbox:
             raise InvalidData("只能在试运行村中按指定版本发起", {"village": f"{unit.name}不是试运行村"})
-        version = uow.definitions.current(process_key) if version_id is None else uow.definitions.get(version_id)
+        version = uow.definitions.current(process_key, light=True) if version_id is None else uow.definitions.get(version_id)
         if version is not None and version.process_key != process_key:
             version = None
         if version is None and (notice := withdrawn_notice(uow, process_key, unit.parent_code)):
             raise Conflict(notice)
         if version is None or version.owner_org not in (None, unit.parent_code):
             raise InvalidData("没有这个事项", {"process_key": f"本村适用的权力清单中没有 {process_key}"})
-        if version.info.get("start_role"):
-            require_role(ctx, uow, actor, version.info["start_role"], village, "发起本事项")
+        bundle = ctx.bundles.get(version)
+        if bundle.info.start_role:
+            require_role(ctx, uow, actor, bundle.info.start_role, village, "发起本事项")
         if ask_if_duplicate:
             _ask_if_duplicate(uow, process_key, village, subject)
-        bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
         cleaned = clean_form_data(bundle.info.start_form, data, params, ChainMap(bundle.labels, parameter_labels(ctx)))

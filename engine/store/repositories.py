@@ -123,7 +123,11 @@ class DefinitionRepository(_Repository):
     def get(self, version_id: int) -> DefinitionVersion | None:
         return self.session.get(DefinitionVersion, version_id)
 
-    def current(self, process_key: str) -> DefinitionVersion | None:
+    def current(self, process_key: str, light: bool = False) -> DefinitionVersion | None:
+        """The version new matters start on; `light`: without its files and metadata (read if
+        asked for: a start takes the parsed bundle from the cache and needs neither)."""
+        if light:
+            return self.session.scalar(_CURRENT_LIGHT, {"process_key": process_key})
         return self.session.scalar(select(DefinitionVersion).filter_by(process_key=process_key, is_current=True))
 
     def list_current(self) -> list[DefinitionVersion]:
@@ -133,6 +137,12 @@ class DefinitionRepository(_Repository):
     def latest_id(self) -> int:
         """Grows with every version stored: the catalogue's version for caches."""
         return self.session.scalar(select(func.max(DefinitionVersion.id))) or 0
+
+
+# Built once: every start reads it (building the statement cost about as much as running it).
+_CURRENT_LIGHT = (select(DefinitionVersion).where(DefinitionVersion.process_key == bindparam("process_key"),
+                                                  DefinitionVersion.is_current.is_(True))
+                  .options(defer(DefinitionVersion.files), defer(DefinitionVersion.info)))
 
 
 class OrgRepository(_Repository):
@@ -250,6 +260,7 @@ class MatterRepository(_Repository):
         # matter id -> whether a live red-line warning named it when this unit of work read it
         # (a matter it added: none can); engine/services/redlines.py reads it after the commit.
         self.warned: dict[int, bool] = {}
+        self.added: set[int] = set()               # matters this unit of work inserted
 
     def add(self, **columns) -> MatterRecord:
         record = MatterRecord(**columns)
@@ -258,11 +269,13 @@ class MatterRepository(_Repository):
             # were archived it would hand their ids out again (and their audit events would seem
             # to belong to the new matter). Writers are serialized there (BEGIN IMMEDIATE): safe.
             # PostgreSQL's sequence never goes back.
-            highest = self.session.scalar(select(func.max(MatterRecord.id))) or 0
-            record.id = 1 + max(highest, self.session.scalar(select(func.max(ArchivedMatter.id))) or 0)
+            record.id = 1 + self.session.scalar(select(func.max(
+                func.coalesce(select(func.max(MatterRecord.id)).scalar_subquery(), 0),
+                func.coalesce(select(func.max(ArchivedMatter.id)).scalar_subquery(), 0))))
         self.session.add(record)
         self.session.flush()
         self.warned[record.id] = False
+        self.added.add(record.id)
         return record
 
     def write(self, record: MatterRecord) -> None:
@@ -522,9 +535,10 @@ class InboxRepository(_Repository):
     """The ready steps of a matter are read once per unit of work and then kept in step with what
     it changes (`sync`), so an action reads them once, however many parts of it ask."""
 
-    def __init__(self, session):
+    def __init__(self, session, new_matters: set | None = None):
         super().__init__(session)
         self._ready: dict[int, list[InboxItem]] = {}     # matter id -> its rows read or added ready
+        self._new = new_matters if new_matters is not None else set()   # inserted by this unit of work: none ready
 
     def get(self, task_id: str) -> InboxItem | None:
         """Read afresh from the database (after a lock was taken, the cached row may be stale)."""
@@ -540,6 +554,8 @@ class InboxRepository(_Repository):
 
     def ready_for_matter(self, matter_id: int) -> list[InboxItem]:
         rows = self._ready.get(matter_id)
+        if rows is None and matter_id in self._new:
+            rows = self._ready[matter_id] = []
         if rows is None:
             with self.session.no_autoflush:      # inbox rows are written at once (sync), never pending
                 rows = self._ready[matter_id] = list(self.session.scalars(

@@ -98,7 +98,7 @@ class UnitOfWork(_Transaction):
         self.parameters = ParameterRepository(self.session)
         self.township_roles = TownshipRoleRepository(self.session)
         self.matters = MatterRepository(self.session)
-        self.inbox = InboxRepository(self.session)
+        self.inbox = InboxRepository(self.session, new_matters=self.matters.added)
         self.idempotency = IdempotencyRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.audit = AuditRepository(self.session)
