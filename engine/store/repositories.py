@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..audit import GENESIS, event_hash
+from ..audit import GENESIS, event_hash_and_payload
 from ..errors import Conflict
 from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter, Role
@@ -21,8 +21,8 @@ from .operations_models import ArchivedMatter
 from .complaint_models import MatterExclusion
 from .warning_models import live_warning_naming
 from .models import (Attachment, AttachmentBlob, AuditCheckpoint, AuditEvent, AuditHead, CalendarDay, CalendarYear,
-                     DefinitionVersion, IdempotencyKey, InboxItem, MatterRecord, OrgUnit, TownshipParameter,
-                     TownshipParameterDefinition, TownshipRole)
+                     DefinitionVersion, EncodedJSON, IdempotencyKey, InboxItem, MatterRecord, OrgUnit,
+                     TownshipParameter, TownshipParameterDefinition, TownshipRole)
 
 
 class _Repository:
@@ -475,7 +475,10 @@ _HEAD_LOCKED = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).wi
 _INSERT_HEAD = AuditHead.__table__.insert().values(id=1, seq=bindparam("seq"), hash=bindparam("hash"))
 _UPDATE_HEAD = AuditHead.__table__.update().where(AuditHead.__table__.c.id == 1).values(
     seq=bindparam("seq"), hash=bindparam("hash"))
-_INSERT_EVENTS = AuditEvent.__table__.insert()
+# The payload goes in as the canonical text its hash was computed over: encoded once.
+_INSERT_EVENTS = AuditEvent.__table__.insert().values(
+    {c: bindparam(c) for c in ("seq", "at", "event", "actor", "instance_id", "prev_hash", "hash")}
+    | {"payload": bindparam("payload", type_=EncodedJSON())})
 
 
 def _withheld_from(username: str):
@@ -680,10 +683,10 @@ class AuditRepository(_Repository):
     def append(self, event: str, actor: str, matter_id: int | None, payload: dict, at: str) -> AppendedEvent:
         head = self._locked_head()
         seq, prev = head[0] + 1, head[1]
-        digest = event_hash(seq, at, event, actor, matter_id, payload, prev)
+        digest, text = event_hash_and_payload(seq, at, event, actor, matter_id, payload, prev)
         row = AppendedEvent(seq, at, event, actor, matter_id, payload, prev, digest)
         self._pending.append({"seq": seq, "at": at, "event": event, "actor": actor, "instance_id": matter_id,
-                              "payload": payload, "prev_hash": prev, "hash": digest})
+                              "payload": text, "prev_hash": prev, "hash": digest})
         head[0], head[1] = seq, digest
         self.appended.append(row)
         return row
