@@ -229,7 +229,7 @@ def claim_step(ctx, actor, task_id: str) -> dict:
         if item.claimed_by and item.claimed_by != actor.name:
             raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         _separation(ctx, uow, actor, item, record, load_matter(ctx, uow, record))
-        item.claimed_by = actor.name
+        uow.inbox.claim(item, actor.name)
         uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
         result = views.task_summary(ctx, item)
@@ -250,7 +250,7 @@ def release_step(ctx, actor, task_id: str) -> dict:
         item, record = _ready_item(ctx, uow, actor, task_id, "释放此步骤")
         if item.claimed_by != actor.name:
             raise Conflict("只有认领人可以释放该步骤")
-        item.claimed_by = None
+        uow.inbox.claim(item, None)
         uow.audit.append("step_released", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
         result = views.task_summary(ctx, item)

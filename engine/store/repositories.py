@@ -261,6 +261,7 @@ class MatterRepository(_Repository):
         # (a matter it added: none can); engine/services/redlines.py reads it after the commit.
         self.warned: dict[int, bool] = {}
         self.added: set[int] = set()               # matters this unit of work inserted
+        self.read_plain: set[int] = set()          # matters read with a plain statement (for_step)
 
     def add(self, **columns) -> MatterRecord:
         record = MatterRecord(**columns)
@@ -284,7 +285,7 @@ class MatterRepository(_Repository):
         ORM's unit of work then has nothing to do for it. A record not yet inserted is left to
         the unit of work."""
         state = inspect(record)
-        if not state.persistent:
+        if not (state.persistent or record.id in self.read_plain):
             return
         values = {name: getattr(record, name) for name in SAVED_COLUMNS}
         version = record.version
@@ -295,17 +296,21 @@ class MatterRepository(_Repository):
         for name, value in values.items():
             set_committed_value(record, name, value)
         set_committed_value(record, "version", version + 1)
+        if not state.committed_state:      # no other change waits: the unit of work need not look at it
+            state._commit_all(state.dict, self.session.identity_map)
 
     def for_step(self, task_id: str, username: str | None) -> tuple[MatterRecord | None, bool]:
         """The matter a step belongs to, locked as `get(lock=True)` locks, and whether it is withheld
         from `username` (None: from nobody), in one statement; with it, whether a live red-line
         warning names the matter (kept in `warned`: the red-line check after the commit needs no
         read of its own to know it)."""
-        row = self.session.execute(_MATTER_OF_STEP, {"task_id": task_id, "username": username or ""}).first()
+        row = self.session.connection().execute(_MATTER_OF_STEP, {"task_id": task_id, "username": username or ""}).first()
         if row is None:
             return None, False
-        self.warned[row[0].id] = bool(row[2])
-        return row[0], bool(row[1])
+        record = plain(MatterRecord, _MATTER_KEYS, row)
+        self.read_plain.add(record.id)
+        self.warned[record.id] = bool(row[-1])
+        return record, bool(row[-2])
 
     def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
         """With lock=True the row is held (SELECT ... FOR UPDATE on PostgreSQL) until the unit of
@@ -444,11 +449,26 @@ class MatterRepository(_Repository):
 # Every step's first statement, built once (building it cost more than running it on SQLite): the
 # matter behind a step, locked, whether matter_exclusions withholds it from the user ("": none), and
 # whether a live red-line warning names it.
-_MATTER_OF_STEP = select(MatterRecord, exists().where(
+#
+# Read as a plain statement into a MatterRecord outside the session (`plain`): loading it as an ORM
+# entity cost twice as much. Its writes are MatterRepository.write's statement.
+_MATTER_OF_STEP = select(*MatterRecord.__table__.columns, exists().where(
     MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username")),
     live_warning_naming(MatterRecord.id)).where(
     MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery()
-).with_for_update(of=MatterRecord)
+).with_for_update(of=MatterRecord.__table__)
+_MATTER_KEYS = tuple(MatterRecord.__mapper__.get_property_by_column(c).key for c in MatterRecord.__table__.columns)
+
+
+def plain(cls, keys: tuple, values) -> object:
+    """An instance of a mapped class holding a row read with a plain statement: its attributes read
+    as usual, but it is not in the session (the ORM never writes it: its repository's statements
+    do, and mark what they wrote)."""
+    instance = cls._sa_class_manager.new_instance()
+    instance.__dict__.update(zip(keys, values, strict=False))      # a row may carry more after the columns
+    return instance
+
+
 # What an action changes of a matter's row (engine/services/persistence.save_matter and the step
 # before it), written by MatterRepository.write.
 SAVED_COLUMNS = ("data", "amount", "state", "serializer_version", "status", "outcome", "error", "waiting_timers",
@@ -457,13 +477,15 @@ _MATTERS = MatterRecord.__table__
 _WRITE_MATTER = (_MATTERS.update().where(_MATTERS.c.id == bindparam("matter_id"),
                                          _MATTERS.c.version == bindparam("old_version"))
                  .values({name: bindparam(name) for name in SAVED_COLUMNS} | {"version": bindparam("new_version")}))
-_STEP_AND_READY = (select(InboxItem).where(InboxItem.matter_id == bindparam("matter_id"),
-                                           or_(InboxItem.state == StepStatus.READY,
-                                               InboxItem.task_id == bindparam("task_id")))
-                   .order_by(InboxItem.ready_since, InboxItem.task_id).execution_options(populate_existing=True))
+_STEP_AND_READY = (select(*InboxItem.__table__.columns).where(InboxItem.matter_id == bindparam("matter_id"),
+                                                              or_(InboxItem.state == StepStatus.READY,
+                                                                  InboxItem.task_id == bindparam("task_id")))
+                   .order_by(InboxItem.ready_since, InboxItem.task_id))
+_INBOX_KEYS = tuple(InboxItem.__mapper__.get_property_by_column(c).key for c in InboxItem.__table__.columns)
 _INBOX = InboxItem.__table__
 _COMPLETE_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(
     {name: bindparam(name) for name in ("state", "completed_by", "completed_at", "evidence_fields", "evidence_given")})
+_CLAIM_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(claimed_by=bindparam("claimed_by"))
 _CLOSE_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(state=bindparam("state"))
 # A new ready step's row: the columns persistence._inbox_item gives (the matter as `matter_id`, the
 # attribute's name) and the rest at their defaults, every row with the same keys.
@@ -550,8 +572,10 @@ class InboxRepository(_Repository):
 
     def step_and_ready(self, matter_id: int, task_id: str) -> InboxItem | None:
         """A step of a matter, read afresh (call it under the matter's lock), and in the same
-        statement the matter's ready steps, which `ready_for_matter` then answers from."""
-        rows = list(self.session.scalars(_STEP_AND_READY, {"matter_id": matter_id, "task_id": task_id}))
+        statement the matter's ready steps, which `ready_for_matter` then answers from. Read with
+        a plain statement, outside the session: change them with `claim`, `complete` and `sync`."""
+        rows = [plain(InboxItem, _INBOX_KEYS, row) for row in self.session.connection().execute(
+            _STEP_AND_READY, {"matter_id": matter_id, "task_id": task_id})]
         self._ready[matter_id] = [row for row in rows if row.state == StepStatus.READY]
         return next((row for row in rows if row.task_id == task_id), None)
 
@@ -565,6 +589,10 @@ class InboxRepository(_Repository):
                     select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
                     .order_by(InboxItem.ready_since, InboxItem.task_id)))
         return [row for row in rows if row.state == StepStatus.READY]      # one completed since is not
+
+    def claim(self, item: InboxItem, username: str | None) -> None:
+        """A ready step taken by a holder of its role (None: given back)."""
+        self._write(_CLAIM_STEP, item, {"claimed_by": username})
 
     def complete(self, item: InboxItem, by: str, at: datetime, evidence_fields: int, evidence_given: int) -> None:
         """Mark a ready step done by `by` at `at`, with the evidence counts of its form."""
