@@ -1,19 +1,20 @@
 """Which matters a rule can find anything on, known before reading their facts.
 
 After every committed action the services run the rules on the matters it touched
-(engine/services/redlines.py). Most actions touch matters no rule reads (a certificate's first
-step, the benchmark item of issue 17): reading their facts (their steps, ready steps, the
-village's people, objections and warnings: seven reads) only to find nothing cost more than the
-action. So each rule says which matters it reads (`watches=` where it is registered, see base.py),
-from the rules file (the items its thresholds name) or from what the item's definition has that
-it reads: a step id, a form field, an objection intake (the time limit rule: the matter's earliest
-due step, a column of its row). A rule that says nothing
-watches every matter, so a new rule is never skipped by mistake.
+(engine/services/redlines.py). Reading a matter's facts (its steps, ready steps, the village's role
+holders and kinship register, objections, warnings: seven reads) to find nothing cost more than the
+action itself, on items no rule reads (the benchmark item of issue 17) and, fact by fact, on most
+others. So each rule says which matters it watches (`watches=` where it is registered, base.py):
+the items its thresholds name (rules file), or what the item's definition
+has that it reads (a step id, a form field, an objection intake); the time limit rule watches a
+matter whose earliest ready step is late (a column of its row). And which facts it reads
+(`reads=`). A rule that says nothing watches every matter and reads every fact, so a new rule is
+never skipped by mistake.
 
-A watch must be generous, never strict: it answers "could this rule find anything on a matter
-of this item", and a wrong "no" hides a finding until the nightly sweep. The test of that is
-tests/integration/test_redline_watches.py (every finding of a walked demo year is on a watched
-matter) beside the rules' own tests."""
+A declaration must be generous, never strict: "could this rule find anything on a matter of this
+item"; a wrong "no" hides a finding until the nightly sweep. tests/unit/test_redline_watches.py
+holds them to every scenario of the rules' tests, tests/integration/test_redline_watches.py to
+every finding of a walked demo year."""
 from __future__ import annotations
 
 import threading
