@@ -18,10 +18,24 @@ def canonical(value) -> str:
 
 
 def event_hash(seq: int, at: str, event: str, actor: str, matter_id, payload: dict, prev_hash: str) -> str:
+    return event_hash_and_payload(seq, at, event, actor, matter_id, payload, prev_hash)[0]
+
+
+def event_hash_and_payload(seq: int, at: str, event: str, actor: str, matter_id, payload: dict,
+                           prev_hash: str) -> tuple[str, str]:
+    """The event's hash, and its payload as the canonical JSON text the hash covers: the text the
+    payload column stores, so an appended event's payload is encoded once, not again for the column."""
     # "instance_id" is the key every stored link was hashed with: renaming it would break them all.
     body = canonical({"seq": seq, "at": at, "event": event, "actor": actor,
                       "instance_id": matter_id, "payload": payload, "prev": prev_hash})
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    # Keys sorted: the payload is the value after the top-level "payload" key (no earlier value can
+    # hold that text unescaped: they are plain values, quotes escaped) and before the fixed tail.
+    head, tail = '"payload":', f',"prev":"{prev_hash}","seq":{seq}}}'
+    start = body.find(head)
+    if start < 0 or not body.endswith(tail):            # cannot happen; the plain way if it does
+        return digest, canonical(payload)
+    return digest, body[start + len(head):len(body) - len(tail)]
 
 
 @dataclass(frozen=True)

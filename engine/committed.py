@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 
 log = logging.getLogger("xiaowei.committed")
 _listeners: list = []
@@ -29,10 +30,30 @@ def forget(listener) -> None:
             _listeners.remove(listener)
 
 
-def announce(events: list) -> None:
-    """`events`: the committed AuditEvent rows, in order."""
+@dataclass(frozen=True)
+class Saved:
+    """A matter the unit of work saved, as committed: its row, its item's bundle, and whether a
+    live red-line warning named it when the unit of work read it (None: not read)."""
+    record: object
+    bundle: object
+    warned: bool | None = None
+
+
+class Committed(list):
+    """The committed events, in order; `saved`: {matter id: Saved} for the matters the
+    unit of work saved, so a listener knows them without reading them again; `bind`: the database
+    engine they were written through."""
+    saved: dict = {}
+    bind = None
+
+
+def announce(events: list, saved: dict | None = None, bind=None) -> None:
+    """`events`: the committed events (as appended: AuditEvent's columns), in order; `saved`,
+    `bind`: see Committed."""
     if not events:
         return
+    events = Committed(events)
+    events.saved, events.bind = saved or {}, bind
     for listener in list(_listeners):
         try:
             listener(events)

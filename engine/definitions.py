@@ -140,6 +140,12 @@ class Bundle:
         return found
 
     @cached_property
+    def reads(self) -> frozenset:
+        """Every data name an expression, a form bound, a deadline or a multi-instance input of the
+        item or of a process it calls reads (the parameters among them go into a matter's data)."""
+        return frozenset().union(*(info.reads for info in self.processes.values()))
+
+    @cached_property
     def publishes(self) -> bool:
         """Some step or end of the item or of a process it calls publishes a record: only then can
         a matter of it have published records (engine/services/publishing.py reads them)."""

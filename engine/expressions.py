@@ -13,6 +13,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from bpmn_reader import iso_literal  # noqa: F401 - ISO-8601 durations, bare or quoted, wherever a timer is read
 
@@ -212,10 +214,13 @@ def names_in(expression: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
 
 
-def evaluate(expression: str, data: dict):
-    """Evaluate a checked expression over a matter's data."""
+def evaluate(expression: str, data: dict, params: dict | None = None):
+    """Evaluate a checked expression over a matter's data and its township parameters (which win
+    over a data name alike: none is allowed, engine/forms.refuse_parameter_names)."""
     code = compile_expression(expression)
     names = {k: v for k, v in data.items() if not k.startswith("_")}
+    if params:
+        names.update(params)
     names.update(SAFE_FUNCTIONS)
     return eval(code, {"__builtins__": {}, **_GUARD_GLOBALS}, names)  # noqa: S307 - whitelisted AST only
 
@@ -236,4 +241,21 @@ class SafeExpressionEnvironment(BasePythonScriptEngineEnvironment):
         raise UnsafeExpression("服务调用已禁用")
 
 
-SCRIPT_ENGINE = PythonScriptEngine(environment=SafeExpressionEnvironment())
+class MatterScriptEngine(PythonScriptEngine):
+    """Evaluates over a task's data and its matter's township parameters, which the runtime keeps
+    on the top workflow (engine/runtime.DeepBpmnWorkflow.params), not in the data."""
+
+    def evaluate(self, task, expression, external_context=None):
+        params = getattr(task.workflow.top_workflow, "params", None)
+        if not params:
+            return super().evaluate(task, expression, external_context)
+        try:                                  # as the library's own evaluate, with the parameters
+            return evaluate(expression, {**(external_context or {}), **task.data}, params)
+        except SpiffWorkflowException as exc:
+            exc.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as exc:  # noqa: BLE001 - wrapped as the library wraps it (engine/incidents.py reads it)
+            raise WorkflowTaskException(f"Error evaluating expression '{expression}'", task=task, exception=exc) from exc
+
+
+SCRIPT_ENGINE = MatterScriptEngine(environment=SafeExpressionEnvironment())

@@ -244,9 +244,10 @@ def clean_form_data(form: Form, submitted: dict, context: dict, labels: dict | N
             cleaned[f.name] = _convert(f, value)
         except ValueError as exc:
             errors[f.name] = f"{f.label}：{exc}"
+    known = {**context, **cleaned}
     for f in form.fields:
         if f.name in cleaned and f.name not in errors:
-            problem = _check_range(f, cleaned[f.name], {**context, **cleaned}, labels or {})
+            problem = _check_range(f, cleaned[f.name], known, labels or {})
             if problem:
                 errors[f.name] = f"{f.label}：{problem}"
     if errors:

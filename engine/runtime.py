@@ -7,6 +7,7 @@ Instances are serialized without their spec (docs/engine-notes.md §5.3): the sp
 from __future__ import annotations
 
 import json
+from collections import ChainMap
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
@@ -49,6 +50,11 @@ class DeepBpmnWorkflow(BpmnWorkflow):
     # Objection-intake steps (task ids) whose publicity period is held: see Matter.held. Not
     # serialized: the service that loads a matter sets it from the objections waiting.
     held: frozenset = frozenset()
+    # The matter's township parameters (its own copy, taken when it started): every expression
+    # reads them beside the data (engine/expressions.py). Only those the item reads are workflow
+    # data (Matter.start): all 200-odd were stored with every matter's state and merged into the
+    # data of every task at every step, for the few an item reads. Not serialized: set on load.
+    params: dict = {}
 
     def refresh_timers(self):
         """The library's refresh_timers (which do_engine_steps also calls), leaving the timer of a
@@ -149,20 +155,30 @@ class Matter:
 
     # -- life cycle --------------------------------------------------------------------------
     @classmethod
-    def start(cls, bundle: Bundle, data: dict) -> "Matter":
+    def start(cls, bundle: Bundle, data: dict, params: dict | None = None) -> "Matter":
+        """`params`: the township parameters in force. Those the item reads (Bundle.reads) go
+        into the data, where the engine reads some directly (a multi-instance step's input list);
+        expressions and form bounds read all of them besides (a matter started before they were
+        kept apart has all of them in its data: that works as well)."""
+        params = dict(params or {})
         workflow = DeepBpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=SCRIPT_ENGINE)
+        workflow.params = params
         # An optional field left empty reads as None in conditions (not a missing name, which
         # would stop the matter): `approval_matter is None` routes a reimbursement with no approval.
+        # Parameters win over data of the same name, always (none is allowed: forms.refuse_parameter_names).
         workflow.task_tree.data.update({f.name: None for f in bundle.info.start_form.fields}, **data)
+        workflow.task_tree.data.update({name: params[name] for name in bundle.reads if name in params})
         matter = cls(bundle, workflow)
         matter.start_events = matter._advance()
         return matter
 
     @classmethod
-    def load(cls, bundle: Bundle, state: str) -> "Matter":
+    def load(cls, bundle: Bundle, state: str, params: dict | None = None) -> "Matter":
+        """`params`: the parameters the matter started with (its stored copy), as for `start`."""
         dct = json.loads(state)
         dct.pop("serializer_version", None)
         workflow = SERIALIZER.from_dict(dct, spec=bundle.spec, subprocess_specs=bundle.subprocess_specs)
+        workflow.params = dict(params or {})
         return cls(bundle, workflow)
 
     def dump(self) -> str:
@@ -277,7 +293,8 @@ class Matter:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("该步骤当前不可办理（已办理或尚未开始）")
         step = self.step_of(task)
-        cleaned = clean_form_data(step.form, submitted, dict(task.data), {**(labels or {}), **self.bundle.labels})
+        cleaned = clean_form_data(step.form, submitted, {**task.data, **self.workflow.params},
+                                  ChainMap(self.bundle.labels, labels or {}))   # read only on a refusal
         refuse_parameter_names(cleaned, protected or {})
         cleaned.update({name: bool(holds and holds(role)) for name, role, _ in step.actor_holds})
         task.set_data(**{**{f.name: None for f in step.form.fields if f.name not in task.data}, **cleaned})

@@ -30,11 +30,12 @@ class Scenario:
         # in-memory state of the spec objects that ran the previous action.
         self.bundles = [item_catalog(key, 0).bundle(key), item_catalog(key, 1).bundle(key)]
         self.bundle = self.bundles[0]
-        params = {**default_parameters(), **(parameters or {})}
+        # The parameters are kept apart from the data, as start_matter keeps them (the matter's copy).
+        self.params = {**default_parameters(), **(parameters or {})}
         # The start form is checked as start_matter checks it, so scenarios start what a clerk could.
-        data = {**params, **clean_form_data(self.bundle.info.start_form, start_data or {}, params)}
+        data = clean_form_data(self.bundle.info.start_form, start_data or {}, self.params)
         with clock.use_clock(self.clock):
-            self.matter = Matter.start(self.bundle, data)
+            self.matter = Matter.start(self.bundle, data, self.params)
         Scenario.created.append(self)
         self.pruned_flows: dict[str, set[str]] = {}      # process key -> flows of pruned loop passes
         self._watch(self.matter)
@@ -69,7 +70,7 @@ class Scenario:
                   self.matter.waiting_timers())
         state = self.matter.dump()
         self.bundle = self.bundles[1] if self.bundle is self.bundles[0] else self.bundles[0]
-        reloaded = Matter.load(self.bundle, state)
+        reloaded = Matter.load(self.bundle, state, self.params)
         after = (reloaded.status, reloaded.outcome(), self._ready_signature(reloaded), reloaded.waiting_timers())
         assert before == after, f"reload changed the matter: {before} != {after}"
         assert self._tasks(reloaded) == self._tasks(self.matter), "a reload changed the task tree or its data"

@@ -5,6 +5,7 @@ parameters); the services build the facts (engine/redlines/facts.py) from the st
 here, and keep what they find as warnings (预警)."""
 from . import decisions, disclosure, money, records, village  # noqa: F401 - each module registers its rules
 from .base import MATTER_RULES, VILLAGE_RULES, Hit, Rule, RuleBook, rules_path  # noqa: F401
-from .evaluate import check_matter, check_village  # noqa: F401
+from .evaluate import check_matter, check_village, facts_read, may_find, watching  # noqa: F401
 from .facts import (MatterFacts, OpenObjection, ReadyStep, RelatedParty, RoleHolder, StepRecord,  # noqa: F401
                     VillageFacts)
+from .watches import ItemShape, MatterSketch, shape_of  # noqa: F401

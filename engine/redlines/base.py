@@ -12,21 +12,30 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from .watches import FACTS, everything
+
 SEVERITIES = ("high", "medium", "low")
 
 MATTER_RULES: list = []      # (code, function)
 VILLAGE_RULES: list = []
 
 
-def matter_rule(code: str):
+def matter_rule(code: str, watches=everything, reads=FACTS):
+    """Register a matter rule; `watches(rule, sketch)` says which matters it can find anything on,
+    `reads` which facts besides their rows it reads (engine/redlines/watches.py; by default every
+    matter, every fact)."""
     def register(fn):
+        fn.watches, fn.reads = watches, frozenset(reads)
         MATTER_RULES.append((code, fn))
         return fn
     return register
 
 
-def village_rule(code: str):
+def village_rule(code: str, watches=everything, reads=FACTS):
+    """Register a village rule; `watches` says which touched matters a finding of it can name
+    after an event (the sweep runs it on every village regardless), `reads` as for matter rules."""
     def register(fn):
+        fn.watches, fn.reads = watches, frozenset(reads)
         VILLAGE_RULES.append((code, fn))
         return fn
     return register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import matter_rule, resolve, village_rule
 from .facts import MatterFacts, VillageFacts, as_number, day
+from .watches import STEPS, has_steps, listed
 from .words import on, yuan
 
 RESOLUTION_STEPS = ("major_decision.resolve_rep", "major_decision.resolve_full", "council_vote")
@@ -16,7 +17,7 @@ def resolution(m: MatterFacts):
     return max(found, key=lambda r: r.at) if found else None
 
 
-@matter_rule("R1")
+@matter_rule("R1", watches=listed("items"), reads=STEPS)
 def resolution_before_acting(m: MatterFacts, rule):
     """At or above the 四议两公开 threshold, a resolution comes first: none when the matter acted
     (signed, booked), or one dated after the contract or the spending."""
@@ -43,7 +44,11 @@ def resolution_before_acting(m: MatterFacts, rule):
                         "resolved_on": on(day(decided.at)), "days": late})
 
 
-@village_rule("R1")
+def _cites_approval(rule, m) -> bool:
+    return bool(rule.thresholds.get("items", {}).get(m.item.key, {}).get("approval_field"))
+
+
+@village_rule("R1", watches=_cites_approval, reads=STEPS)
 def approval_before_acting(v: VillageFacts, rule):
     """A matter that cites its prior approval (a reimbursement its 支出事前审批): the money was not
     spent before the approval was decided. (The citation itself was checked when it was made: the
@@ -92,7 +97,12 @@ def _short(record, meeting: dict, params: dict):
     return "；".join(reasons) or None
 
 
-@matter_rule("R2")
+def _holds_meeting(rule, m) -> bool:
+    return any(meeting["step"] in m.item.steps and (not meeting.get("items") or m.item.key in meeting["items"])
+               for meeting in rule.thresholds.get("meetings", ()))
+
+
+@matter_rule("R2", watches=_holds_meeting, reads=STEPS)
 def meeting_quorum(m: MatterFacts, rule):
     """A meeting short of quorum or of its majority, after which the matter went on as if it had
     passed (a later step other than revising or stopping was done)."""
@@ -111,7 +121,8 @@ def meeting_quorum(m: MatterFacts, rule):
                            | {"meeting": meeting["name"], "held_on": on(day(record.at))}, about=meeting["step"])
 
 
-@matter_rule("R3")
+@matter_rule("R3", watches=has_steps("major_decision.review", "major_decision.resolve_rep",
+                                         "major_decision.resolve_full"), reads=STEPS)
 def four_deliberations_in_order(m: MatterFacts, rule):
     """The plan reaches party members the set number of days before their meeting; a resolution
     that passed is published, and so is the result."""
@@ -133,7 +144,7 @@ def four_deliberations_in_order(m: MatterFacts, rule):
                 yield rule.hit(m, "publication_missing", f"事项已办结，但没有{name}记录", {"missing": name}, about=step)
 
 
-@matter_rule("R22")
+@matter_rule("R22", watches=listed("items"), reads=STEPS)
 def stale_resolution(m: MatterFacts, rule):
     """A contract signed long after its resolution (the following year, say) without a new one."""
     if m.process_key not in rule.thresholds.get("items", ()):

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from .base import village_rule
 from .facts import VillageFacts, as_date, day
+from .watches import STEPS, items
 from .words import on
 
 ITEM = "finance_disclosure"
@@ -38,7 +39,7 @@ def period_name(start: date, months: int) -> str:
     return f"{start.year}年{start.month}月起{months}个月"
 
 
-@village_rule("R10")
+@village_rule("R10", watches=items(ITEM), reads=STEPS)
 def finance_published_on_time(v: VillageFacts, rule):
     if not v.matters or v.now is None:
         return

@@ -6,6 +6,7 @@ import logging
 
 from .base import MATTER_RULES, VILLAGE_RULES, Hit, RuleBook
 from .facts import MatterFacts, VillageFacts
+from .watches import FACTS, MatterSketch, everything
 
 log = logging.getLogger("xiaowei.redlines")
 
@@ -38,3 +39,27 @@ def check_village(village: VillageFacts, book: RuleBook, only: set | None = None
     for code, fn in VILLAGE_RULES:
         hits += _run(code, fn, village, book, only)
     return hits
+
+
+
+def _watchers(book: RuleBook, matter: MatterSketch):
+    """(code, function) of every enabled rule that could find something on the matter after an
+    event (engine/redlines/watches.py)."""
+    for code, fn in (*MATTER_RULES, *VILLAGE_RULES):
+        rule = book.get(code)
+        if rule is not None and rule.enabled and getattr(fn, "watches", everything)(rule, matter):
+            yield code, fn
+
+
+def watching(book: RuleBook, matter: MatterSketch) -> list[str]:
+    """The codes of the rules watching the matter, each once, in registration order."""
+    return list(dict.fromkeys(code for code, _ in _watchers(book, matter)))
+
+
+def may_find(book: RuleBook, matter: MatterSketch) -> bool:
+    return next(_watchers(book, matter), None) is not None
+
+
+def facts_read(book: RuleBook, matters) -> set[str]:
+    """The facts (watches.FACTS) the rules watching any of these matters read."""
+    return {fact for m in matters for _, fn in _watchers(book, m) for fact in getattr(fn, "reads", FACTS)}

@@ -7,10 +7,11 @@ from __future__ import annotations
 from ..vocabulary import quoted
 from .base import matter_rule, resolve
 from .facts import MatterFacts, as_number, day
+from .watches import STEPS, either, items, listed
 from .words import on, percent, yuan
 
 
-@matter_rule("R5")
+@matter_rule("R5", watches=listed("items"), reads=STEPS)
 def contract_after_approvals(m: MatterFacts, rule):
     """The contract is signed after 立项 approval, the cost review and the tender result: one
     finding, for the earliest approval the signing came before."""
@@ -37,7 +38,7 @@ def _over(m, rule, check: dict):
                        {check["paid"]: paid, check["limit"]: limit}, about=check["paid"])
 
 
-@matter_rule("R6")
+@matter_rule("R6", watches=listed("price_checks", "order_checks"), reads=())
 def payment_within_price(m: MatterFacts, rule):
     """What is paid or settled stays within the reviewed and contract prices; nothing is paid
     before the acceptance."""
@@ -53,7 +54,7 @@ def payment_within_price(m: MatterFacts, rule):
                            {check["paid_on"]: on(paid_on), check["accepted_on"]: on(accepted_on)})
 
 
-@matter_rule("R7")
+@matter_rule("R7", watches=listed("items"), reads=STEPS)
 def deal_at_reserve_on_platform(m: MatterFacts, rule):
     item = rule.thresholds.get("items", {}).get(m.process_key)
     if not item:
@@ -69,7 +70,7 @@ def deal_at_reserve_on_platform(m: MatterFacts, rule):
                        {"contract_price": price, "platform_threshold": platform})
 
 
-@matter_rule("R8")
+@matter_rule("R8", watches=either(listed("banned_request_items"), items("seal_use")), reads=STEPS)
 def no_guarantee_no_unresolved_seal(m: MatterFacts, rule):
     """Guarantees and lending of collective money are banned (a borrowing or an investment that asks
     for one is refused, never worked on); a loan, a guarantee or a contract out is stamped only on a
@@ -87,7 +88,7 @@ def no_guarantee_no_unresolved_seal(m: MatterFacts, rule):
                            {"use_type": m.value("use_type"), "resolution_valid": m.value("resolution_valid")})
 
 
-@matter_rule("R13")
+@matter_rule("R13", watches=items("expense_reimbursement"), reads=STEPS)
 def voucher_complete(m: MatterFacts, rule):
     """A voucher booked by the agent carries a real invoice, the 证明人, the 村监委 review and both
     signatures."""
@@ -105,7 +106,7 @@ def voucher_complete(m: MatterFacts, rule):
         yield rule.hit(m, "signature_missing", f"凭证缺少{'、'.join(missing)}即入账", {"missing": missing})
 
 
-@matter_rule("R14")
+@matter_rule("R14", watches=listed("checks"), reads=STEPS)
 def income_booked(m: MatterFacts, rule):
     """Money received is booked in full (no 坐支): a disposal's price, a lease's rent."""
     for check in rule.thresholds.get("checks", ()):
@@ -117,7 +118,7 @@ def income_booked(m: MatterFacts, rule):
                            {check["received"]: received, check["booked"]: booked})
 
 
-@matter_rule("R14")
+@matter_rule("R14", watches=listed("deposits"), reads=STEPS)
 def cash_deposited(m: MatterFacts, rule):
     """Cash taken in (a disposal's price, a lease's rent) reaches the bank within the township's
     days of its receipt: cash kept back is how 坐支 and 截留 start."""
@@ -139,7 +140,7 @@ def cash_deposited(m: MatterFacts, rule):
                            {**evidence, "cash_deposited_on": on(deposited)}, about="cash_deposited_on")
 
 
-@matter_rule("R14")
+@matter_rule("R14", watches=items("finance_disclosure"), reads=STEPS)
 def cash_within_float(m: MatterFacts, rule):
     """The cash a finance statement shows on hand at its period's end is within the township's limit
     (the rest belongs in the bank)."""
@@ -151,7 +152,7 @@ def cash_within_float(m: MatterFacts, rule):
                        {"cash_on_hand": cash, "cash_float_limit": float(limit)})
 
 
-@matter_rule("R15")
+@matter_rule("R15", watches=listed("items"), reads=STEPS)
 def banned_spending(m: MatterFacts, rule):
     """Spending of a banned kind (招待费, 礼品礼金, 烟酒, 购物卡), or declared under another kind with
     a banned word in what it was for, in the items processes/redlines.toml lists."""
@@ -188,7 +189,7 @@ def outside_authorisation(amount, matter_class, proposed_on, limit, flags: dict,
     return None
 
 
-@matter_rule("R21")
+@matter_rule("R21", watches=items("council_resolution"), reads=STEPS)
 def council_within_authorisation(m: MatterFacts, rule):
     """A 村民议事会 decided a matter outside the authorisation the matter itself cites."""
     if m.process_key != "council_resolution" or not m.done("council_vote"):

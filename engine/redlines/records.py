@@ -8,10 +8,11 @@ from datetime import timedelta
 from ..vocabulary import quoted
 from .base import matter_rule, resolve
 from .facts import MatterFacts, as_date, as_number, day
+from .watches import STEPS, has_fields, items, listed, overdue
 from .words import on
 
 
-@matter_rule("R9")
+@matter_rule("R9", watches=listed("periods"), reads=STEPS)
 def publicity_long_enough(m: MatterFacts, rule):
     """A step that must wait for a publicity period came less than its days after the notice was
     posted (the date typed on the notice), or came with no notice recorded at all."""
@@ -36,7 +37,7 @@ def publicity_long_enough(m: MatterFacts, rule):
                             "required_days": days}, about=period["publish"])
 
 
-@matter_rule("R16")
+@matter_rule("R16", watches=items("certificate", "seal_use"), reads=STEPS)
 def certificate_and_seal_register(m: MatterFacts, rule):
     # The national list and the province's additions (the rule's names), and whatever the township
     # added to its certificate_negative_list: the list in force when the matter started.
@@ -51,7 +52,7 @@ def certificate_and_seal_register(m: MatterFacts, rule):
             yield rule.hit(m, "seal_unregistered", "已盖章但没有用印登记编号", {field: m.value(field)})
 
 
-@matter_rule("R17")
+@matter_rule("R17", watches=has_fields("date_fields"), reads=STEPS)
 def records_made_at_the_time(m: MatterFacts, rule):
     """An event's date (a meeting, a contract, an acceptance) long before the day it was recorded:
     minutes and contracts made up afterwards."""
@@ -72,7 +73,7 @@ def records_made_at_the_time(m: MatterFacts, rule):
                                {name: on(typed), "recorded_on": on(day(record.at)), "days": lag}, about=name)
 
 
-@matter_rule("R18")
+@matter_rule("R18", watches=listed("items"), reads=STEPS)
 def stage_evidence_before_next(m: MatterFacts, rule):
     """一码一工程: a stage's evidence is uploaded before the next stage starts."""
     stages = rule.thresholds.get("items", {}).get(m.process_key)
@@ -89,7 +90,7 @@ def stage_evidence_before_next(m: MatterFacts, rule):
                            about=stage["step"])
 
 
-@matter_rule("R19")
+@matter_rule("R19", watches=overdue, reads=("ready",))
 def within_time_limit(m: MatterFacts, rule):
     """A ready step past its due time (a complaint, a review, a payment): generic over matters,
     as of the facts' `now`."""

@@ -11,6 +11,7 @@ from ..vocabulary import quoted
 from .base import resolve, village_rule
 from .facts import VillageFacts, as_number, day
 from .money import outside_authorisation
+from .watches import STEPS, either, has_fields, has_objection_intake, items, listed
 from .words import on, yuan
 
 LIVE = ("running", "completed", "error")
@@ -24,7 +25,7 @@ def normalized(text) -> str:
     return _NOISE.sub("", _BATCH.sub("", str(text or ""))).strip()
 
 
-@village_rule("R4")
+@village_rule("R4", watches=listed("groups"), reads=())
 def splitting(v: VillageFacts, rule):
     """Several purchases or projects of one village, by one supplier or of one scope, within the
     window, each under the threshold and together at or over it."""
@@ -75,7 +76,7 @@ def _amount(m) -> float:
     return m.amount if m.amount is not None else (m.number("amount") or 0.0)
 
 
-@village_rule("R9")
+@village_rule("R9", watches=has_objection_intake, reads=("objections",))
 def objections_registered(v: VillageFacts, rule):
     """An objection a villager filed online during a publicity period that the 村务监督委员会 never
     registered before the period closed."""
@@ -89,7 +90,7 @@ def objections_registered(v: VillageFacts, rule):
                                about=f"objection{objection.id}")
 
 
-@village_rule("R11")
+@village_rule("R11", watches=items("expense_reimbursement", "seal_use"), reads=("steps", "holders"))
 def conflicting_roles(v: VillageFacts, rule):
     """One person on both sides: a 村务监督委员会 member who is also a 两委 member or the 报账员;
     a voucher's 经办人 who is also its 证明人 or approver; a seal's keeper who approves its use."""
@@ -126,7 +127,8 @@ def _name(value) -> str:
     return re.sub(r"\s+", "", str(value or ""))
 
 
-@village_rule("R12")
+@village_rule("R12", watches=either(has_fields("counterparty_fields"), items("dibao")),
+              reads=("steps", "related"))
 def related_parties(v: VillageFacts, rule):
     """A contractor, supplier, lessee, buyer or beneficiary who is a cadre's registered relative
     (or a company in a relative's name); a 低保 applicant related to staff without a home check."""
@@ -152,7 +154,7 @@ def related_parties(v: VillageFacts, rule):
                            {"related_detail": m.value("related_detail"), "cadre": party.cadre if party else None})
 
 
-@village_rule("R20")
+@village_rule("R20", watches=listed("items"), reads=())
 def duplicate_projects(v: VillageFacts, rule):
     """The same project (same village, same name) declared twice within the years set."""
     years = as_number(rule.threshold("within_years")) or 1
@@ -171,7 +173,7 @@ def duplicate_projects(v: VillageFacts, rule):
                 seen[key] = m
 
 
-@village_rule("R21")
+@village_rule("R21", watches=items("annual_plan", "council_resolution"), reads=STEPS)
 def council_within_annual_plan(v: VillageFacts, rule):
     """A 议事会 decision measured against the village's own annual plan and authorisation (not the
     figures typed into the decision): no plan for the year, or outside what the plan authorised."""

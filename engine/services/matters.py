@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import ChainMap
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -104,24 +105,24 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             raise InvalidData("没有这个村", {"village": f"没有编码为 {village} 的村（或不在你的范围内）"})
         if version_id is not None and not unit.sandbox:
             raise InvalidData("只能在试运行村中按指定版本发起", {"village": f"{unit.name}不是试运行村"})
-        version = uow.definitions.current(process_key) if version_id is None else uow.definitions.get(version_id)
+        version = uow.definitions.current(process_key, light=True) if version_id is None else uow.definitions.get(version_id)
         if version is not None and version.process_key != process_key:
             version = None
         if version is None and (notice := withdrawn_notice(uow, process_key, unit.parent_code)):
             raise Conflict(notice)
         if version is None or version.owner_org not in (None, unit.parent_code):
             raise InvalidData("没有这个事项", {"process_key": f"本村适用的权力清单中没有 {process_key}"})
-        if version.info.get("start_role"):
-            require_role(ctx, uow, actor, version.info["start_role"], village, "发起本事项")
+        bundle = ctx.bundles.get(version)
+        if bundle.info.start_role:
+            require_role(ctx, uow, actor, bundle.info.start_role, village, "发起本事项")
         if ask_if_duplicate:
             _ask_if_duplicate(uow, process_key, village, subject)
-        bundle = ctx.bundles.get(version)
         params = effective_parameters(ctx, uow, unit.parent_code)
         data = _with_uploads(ctx, uow, actor, bundle.info.start_form, data, uploads)
-        cleaned = clean_form_data(bundle.info.start_form, data, params, {**parameter_labels(ctx), **bundle.labels})
+        cleaned = clean_form_data(bundle.info.start_form, data, params, ChainMap(bundle.labels, parameter_labels(ctx)))
         refuse_parameter_names(cleaned, params)
         now = clock.now()
-        matter = Matter.start(bundle, {**cleaned, **params})       # parameters win, always
+        matter = Matter.start(bundle, cleaned, params)             # expressions read the parameters beside the data
         record = uow.matters.add(
             definition_id=version.id, process_key=process_key, village_code=village,
             township_code=unit.parent_code, subject=subject, status=MatterStatus.RUNNING, data=cleaned, params=params,
@@ -198,9 +199,8 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         check_split_total(ctx, uow, record, matter.bundle.step(item.process_key, item.step_id), cleaned)
         now = clock.now()
         link_cited_matters(ctx, uow, actor, form, cleaned, record, item.step_id, now)
-        item.state, item.completed_by, item.completed_at = StepStatus.COMPLETED, actor.name, now
         evidence = [f.name for f in form.fields if f.type == "file"]
-        item.evidence_fields, item.evidence_given = len(evidence), sum(bool(cleaned.get(n)) for n in evidence)
+        uow.inbox.complete(item, actor.name, now, len(evidence), sum(bool(cleaned.get(n)) for n in evidence))
         tallies.step_completed(uow, record, item)
         changes = {k: [record.data.get(k), v] for k, v in cleaned.items() if record.data.get(k) != v}
         record.data = {**record.data, **cleaned}
@@ -229,7 +229,7 @@ def claim_step(ctx, actor, task_id: str) -> dict:
         if item.claimed_by and item.claimed_by != actor.name:
             raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")
         _separation(ctx, uow, actor, item, record, load_matter(ctx, uow, record))
-        item.claimed_by = actor.name
+        uow.inbox.claim(item, actor.name)
         uow.audit.append("step_claimed", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
         result = views.task_summary(ctx, item)
@@ -250,7 +250,7 @@ def release_step(ctx, actor, task_id: str) -> dict:
         item, record = _ready_item(ctx, uow, actor, task_id, "释放此步骤")
         if item.claimed_by != actor.name:
             raise Conflict("只有认领人可以释放该步骤")
-        item.claimed_by = None
+        uow.inbox.claim(item, None)
         uow.audit.append("step_released", actor.name, record.id, {"task_id": task_id, "step": item.step_id},
                          clock.now().isoformat())
         result = views.task_summary(ctx, item)
@@ -339,8 +339,12 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
 
 
 def parameter_labels(ctx) -> dict[str, str]:
-    """{parameter name: label}: a refusal names the parameter a bound comes from."""
-    return {name: p.label for name, p in ctx.parameters.items()}
+    """{parameter name: label}: a refusal names the parameter a bound comes from. Worked out once
+    per context (its parameters are read once, from processes/), not at every step."""
+    labels = getattr(ctx, "_parameter_labels", None)
+    if labels is None or labels[0] is not ctx.parameters:
+        labels = ctx._parameter_labels = (ctx.parameters, {name: p.label for name, p in ctx.parameters.items()})
+    return labels[1]
 
 
 def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:

@@ -20,7 +20,7 @@ log = logging.getLogger("xiaowei.services")
 
 def load_matter(ctx, uow, record) -> Matter:
     bundle = ctx.bundles.of_version(uow, record.definition_id)
-    matter = Matter.load(bundle, record.state)
+    matter = Matter.load(bundle, record.state, record.params)
     # A publicity period with an online objection not yet handled is held past its end.
     matter.held = uow.public_objections.waiting_tasks(record.id) if bundle.has_objection_intake else ()
     return matter
@@ -64,6 +64,8 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     publish_after_action(uow, record, matter, actor, now, completed, ready)
     sync_withheld(uow, record, matter.bundle)               # who the matter is about may not see it
     track_complaint(uow, record, matter, actor, events, now, completed)   # a complaint's side table
+    uow.saved[record.id] = (record, matter.bundle)          # for the red-line check after the commit
+    uow.matters.write(record)
     uow.flush()
 
 

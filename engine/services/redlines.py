@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 
 from .. import clock, committed
 from ..identity import Actor
-from ..redlines import (MatterFacts, OpenObjection, ReadyStep, RelatedParty, RoleHolder, RuleBook, StepRecord,
-                        VillageFacts, check_matter, check_village, rules_path)
+from ..redlines import (MatterFacts, MatterSketch, OpenObjection, ReadyStep, RelatedParty, RoleHolder, RuleBook,
+                        StepRecord, VillageFacts, check_matter, check_village, facts_read, may_find, rules_path, shape_of)
+from ..redlines.watches import FACTS
 from ..store.warning_repositories import bound_engine
 from ..vocabulary import WarningStatus
 
@@ -58,13 +59,20 @@ def matter_facts(records, step_rows, ready_rows, now) -> list[MatterFacts]:
                         tuple(ready.get(r.id, ())), now) for r in records]
 
 
-def village_facts(uow, village: str, township: str, records, now) -> VillageFacts:
+def village_facts(uow, village: str, township: str, records, now, needs=FACTS, ready_of=None) -> VillageFacts:
+    """The facts of these matters of a village. `needs`: which facts beyond the rows to read (the
+    others are left empty: the rules that would read them are not run on these matters);
+    `ready_of`: read the ready steps of these matters only (default: all)."""
     ids = [r.id for r in records]
-    facts = matter_facts(records, uow.redline_facts.completed_steps(ids), uow.redline_facts.ready_steps(ids), now)
-    holders = tuple(RoleHolder(u, d, role, village) for u, d, role in uow.redline_facts.holders(village))
-    related = tuple(RelatedParty(r.village_code, r.cadre, r.party, r.relation) for r in uow.redline_facts.related(village))
+    steps = uow.redline_facts.completed_steps(ids) if "steps" in needs else []
+    ready = uow.redline_facts.ready_steps(ids if ready_of is None else sorted(ready_of)) if "ready" in needs else []
+    facts = matter_facts(records, steps, ready, now)
+    holders = tuple(RoleHolder(u, d, role, village) for u, d, role in uow.redline_facts.holders(village)) \
+        if "holders" in needs else ()
+    related = tuple(RelatedParty(r.village_code, r.cadre, r.party, r.relation) for r in uow.redline_facts.related(village)) \
+        if "related" in needs else ()
     objections = tuple(OpenObjection(o.id, o.matter_id, o.received_at, closed)
-                       for o, closed in uow.redline_facts.unregistered_objections(ids))
+                       for o, closed in uow.redline_facts.unregistered_objections(ids)) if "objections" in needs else ()
     return VillageFacts(village, township, tuple(facts), holders, related, objections, now)
 
 
@@ -147,46 +155,101 @@ def escalate_overdue(uow, now, actor: str = "system") -> int:
 
 
 # -- after an event -----------------------------------------------------------------------------
-def evaluate_matters(ctx, matter_ids) -> dict:
+def evaluate_matters(ctx, matter_ids, saved: dict | None = None) -> dict:
     """Run the rules on these matters (and the village rules on them with their peers); warnings
-    naming them are raised, updated or lifted. Most actions find nothing and have no warning to
-    lift: that is found out in a read, and only a finding or a warning to revisit opens a write."""
+    naming them are raised, updated or lifted.
+
+    Only what can matter is read. A village whose touched matters no rule watches (their items,
+    their row: engine/redlines/watches.py) and no live warning names costs nothing more: known
+    from `saved` (committed.Saved, what the action's own unit of work knew of the matters it
+    saved) without a read, else from one indexed read. For the others, the facts the watching
+    rules read, in a read-only unit of work; only a finding or a warning to revisit opens a write."""
     book, totals = rulebook(ctx), {"raised": 0, "updated": 0, "cleared": 0}
+    sketches = _worth_evaluating(book, _sketches(ctx, set(matter_ids), saved or {}, clock.now()))
+    if not sketches:
+        return totals
     with ctx.uow(readonly=True) as uow:
-        if not _findings(uow, book, matter_ids, clock.now()):
+        if not _findings(uow, book, sketches, clock.now()):
             return totals
     with ctx.uow() as uow:                         # again under the write lock: the facts may have moved
         now = clock.now()
-        for hits, candidates in _findings(uow, book, matter_ids, now):
+        for hits, candidates in _findings(uow, book, sketches, now, recheck=True):
             counts = apply_hits(uow, book, hits, candidates, now)
             totals = {k: totals[k] + counts[k] for k in totals}
         uow.commit()
     return totals
 
 
-def _findings(uow, book, matter_ids, now) -> list[tuple[list, list]]:
-    """(hits, warnings already naming the matters) per village of the matters, where either is
-    not empty."""
-    records = uow.redline_facts.matters(list(matter_ids))
+def _sketches(ctx, ids: set, saved: dict, now) -> dict[int, MatterSketch]:
+    """{matter id: MatterSketch} of the touched matters that are not test runs: from the saved
+    rows where the action read whether a warning names them, the rest in one read."""
+    found, unknown = {}, set()
+    for matter_id in ids:
+        known = saved.get(matter_id)
+        if known is None or known.warned is None:
+            unknown.add(matter_id)
+        elif not known.record.sandbox:
+            r = known.record
+            found[matter_id] = MatterSketch(matter_id, r.village_code, shape_of(known.bundle), str(r.status),
+                                            r.step_due_at, r.params or {}, known.warned, now)
+    if unknown:
+        with ctx.uow(readonly=True) as uow:
+            for matter_id, version, village, status, due, params, warned in uow.redline_facts.sketches(sorted(unknown)):
+                shape = shape_of(ctx.bundles.of_version(uow, version))
+                found[matter_id] = MatterSketch(matter_id, village, shape, str(status), due, params or {}, bool(warned), now)
+    return found
+
+
+def _worth_evaluating(book, sketches: dict) -> dict:
+    """The sketches of the villages where a rule watches a touched matter, one is an item the
+    village rules compare others with, or a live warning names one (a village is evaluated
+    whole, as before: its touched matters are each other's facts)."""
+    by_village: dict[str, list] = {}
+    for sketch in sketches.values():
+        by_village.setdefault(sketch.village, []).append(sketch)
+    return {m.id: m for group in by_village.values()
+            if any(m.warned or m.item.key in PEER_ITEMS or may_find(book, m) for m in group) for m in group}
+
+
+def _findings(uow, book, sketches: dict, now, recheck: bool = False) -> list[tuple[list, list]]:
+    """(hits, live warnings already naming the matters) per village of the matters, where either
+    is not empty. The warnings are read where a sketch says one names a matter, or always when
+    `recheck` (under the write lock a warning raised meanwhile is seen)."""
+    records = uow.redline_facts.matters(list(sketches))
     by_village: dict[str, list] = {}
     for record in records:
         by_village.setdefault(record.village_code, []).append(record)
     found = []
-    for village, touched in by_village.items():
+    for touched in by_village.values():
         ids = {r.id for r in touched}
-        peers = []
-        if any(r.process_key in PEER_ITEMS for r in touched):
-            since = min(r.created_at for r in touched) - timedelta(days=PEER_DAYS)
-            peers = [p for p in uow.redline_facts.peers(village, set(PEER_ITEMS), since) if p.id not in ids]
-        facts = village_facts(uow, village, touched[0].township_code, touched + peers, now)
-        hits = [h for h in check_village(facts, book, matter_rules=False) if ids & set(h.matters)]
-        for matter in facts.matters:
-            if matter.id in ids:
-                hits += check_matter(matter, book)
-        candidates = uow.warnings.naming(sorted(ids))
+        mine = [sketches[i] for i in ids]
+        hits = touched_hits(uow, book, touched, facts_read(book, mine), now)
+        warned = recheck or any(m.warned for m in mine)
+        candidates = [w for w in uow.warnings.naming(sorted(ids)) if _live(w)] if warned else []
         if hits or candidates:
             found.append((hits, candidates))
     return found
+
+
+def touched_hits(uow, book, touched: list, needs, now) -> list:
+    """What the rules find naming these matters of one village (their rows), read with their
+    peers and the `needs` facts."""
+    ids = {r.id for r in touched}
+    peers = []
+    if any(r.process_key in PEER_ITEMS for r in touched):
+        since = min(r.created_at for r in touched) - timedelta(days=PEER_DAYS)
+        peers = [p for p in uow.redline_facts.peers(touched[0].village_code, set(PEER_ITEMS), since) if p.id not in ids]
+    facts = village_facts(uow, touched[0].village_code, touched[0].township_code, touched + peers, now, needs, ids)
+    hits = [h for h in check_village(facts, book, matter_rules=False) if ids & set(h.matters)]
+    for matter in facts.matters:
+        if matter.id in ids:
+            hits += check_matter(matter, book)
+    return hits
+
+
+def _live(row) -> bool:
+    """A warning apply_hits could still change (lift, or mark cleared)."""
+    return row.cleared_at is None and WarningStatus(row.status).active
 
 
 def watch(ctx) -> None:
@@ -200,8 +263,8 @@ def watch(ctx) -> None:
             committed.forget(listener)
             return
         ids = {e.matter_id for e in events if e.event in TRIGGERS and e.matter_id is not None}
-        if ids and bound_engine(events[0]) is target:
-            evaluate_matters(context, ids)
+        if ids and bound_engine(events) is target:
+            evaluate_matters(context, ids, getattr(events, "saved", None))
     committed.listen(listener)
 
 

@@ -30,6 +30,16 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+class EncodedJSON(TypeDecorator):
+    """A JSON column's value given as JSON text already encoded (bound as is; PostgreSQL still
+    casts it to json): for a value the code has just encoded for another purpose."""
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict: JSON, list: JSON, datetime: UTCDateTime}
 

@@ -5,22 +5,24 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, delete, exists, false, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, false, func, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..audit import GENESIS, event_hash
+from ..audit import GENESIS, event_hash_and_payload
 from ..errors import Conflict
 from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter, Role
 from ..workdays import WorkCalendar, YearArrangement
 from .operations_models import ArchivedMatter
 from .complaint_models import MatterExclusion
+from .warning_models import live_warning_naming
 from .models import (Attachment, AttachmentBlob, AuditCheckpoint, AuditEvent, AuditHead, CalendarDay, CalendarYear,
-                     DefinitionVersion, IdempotencyKey, InboxItem, MatterRecord, OrgUnit, TownshipParameter,
-                     TownshipParameterDefinition, TownshipRole)
+                     DefinitionVersion, EncodedJSON, IdempotencyKey, InboxItem, MatterRecord, OrgUnit,
+                     TownshipParameter, TownshipParameterDefinition, TownshipRole)
 
 
 class _Repository:
@@ -121,7 +123,11 @@ class DefinitionRepository(_Repository):
     def get(self, version_id: int) -> DefinitionVersion | None:
         return self.session.get(DefinitionVersion, version_id)
 
-    def current(self, process_key: str) -> DefinitionVersion | None:
+    def current(self, process_key: str, light: bool = False) -> DefinitionVersion | None:
+        """The version new matters start on; `light`: without its files and metadata (read if
+        asked for: a start takes the parsed bundle from the cache and needs neither)."""
+        if light:
+            return self.session.scalar(_CURRENT_LIGHT, {"process_key": process_key})
         return self.session.scalar(select(DefinitionVersion).filter_by(process_key=process_key, is_current=True))
 
     def list_current(self) -> list[DefinitionVersion]:
@@ -131,6 +137,12 @@ class DefinitionRepository(_Repository):
     def latest_id(self) -> int:
         """Grows with every version stored: the catalogue's version for caches."""
         return self.session.scalar(select(func.max(DefinitionVersion.id))) or 0
+
+
+# Built once: every start reads it (building the statement cost about as much as running it).
+_CURRENT_LIGHT = (select(DefinitionVersion).where(DefinitionVersion.process_key == bindparam("process_key"),
+                                                  DefinitionVersion.is_current.is_(True))
+                  .options(defer(DefinitionVersion.files), defer(DefinitionVersion.info)))
 
 
 class OrgRepository(_Repository):
@@ -243,6 +255,14 @@ class TownshipRoleRepository(_Repository):
 
 
 class MatterRepository(_Repository):
+    def __init__(self, session):
+        super().__init__(session)
+        # matter id -> whether a live red-line warning named it when this unit of work read it
+        # (a matter it added: none can); engine/services/redlines.py reads it after the commit.
+        self.warned: dict[int, bool] = {}
+        self.added: set[int] = set()               # matters this unit of work inserted
+        self.read_plain: set[int] = set()          # matters read with a plain statement (for_step)
+
     def add(self, **columns) -> MatterRecord:
         record = MatterRecord(**columns)
         if record.id is None and self.session.bind.dialect.name == "sqlite":
@@ -250,17 +270,47 @@ class MatterRepository(_Repository):
             # were archived it would hand their ids out again (and their audit events would seem
             # to belong to the new matter). Writers are serialized there (BEGIN IMMEDIATE): safe.
             # PostgreSQL's sequence never goes back.
-            highest = self.session.scalar(select(func.max(MatterRecord.id))) or 0
-            record.id = 1 + max(highest, self.session.scalar(select(func.max(ArchivedMatter.id))) or 0)
+            record.id = 1 + self.session.scalar(select(func.max(
+                func.coalesce(select(func.max(MatterRecord.id)).scalar_subquery(), 0),
+                func.coalesce(select(func.max(ArchivedMatter.id)).scalar_subquery(), 0))))
         self.session.add(record)
         self.session.flush()
+        self.warned[record.id] = False
+        self.added.add(record.id)
         return record
+
+    def write(self, record: MatterRecord) -> None:
+        """Write what an action changes of a matter's row (SAVED_COLUMNS) as the record holds it, in
+        one UPDATE guarded by its version (a lost race raises Conflict), and mark it written: the
+        ORM's unit of work then has nothing to do for it. A record not yet inserted is left to
+        the unit of work."""
+        state = inspect(record)
+        if not (state.persistent or record.id in self.read_plain):
+            return
+        values = {name: getattr(record, name) for name in SAVED_COLUMNS}
+        version = record.version
+        result = self.session.connection().execute(_WRITE_MATTER, {**values, "matter_id": record.id,
+                                                                   "old_version": version, "new_version": version + 1})
+        if result.rowcount != 1:
+            raise Conflict("数据已被他人修改，请刷新后重试")
+        for name, value in values.items():
+            set_committed_value(record, name, value)
+        set_committed_value(record, "version", version + 1)
+        if not state.committed_state:      # no other change waits: the unit of work need not look at it
+            state._commit_all(state.dict, self.session.identity_map)
 
     def for_step(self, task_id: str, username: str | None) -> tuple[MatterRecord | None, bool]:
         """The matter a step belongs to, locked as `get(lock=True)` locks, and whether it is withheld
-        from `username` (None: from nobody), in one statement."""
-        row = self.session.execute(_MATTER_OF_STEP, {"task_id": task_id, "username": username or ""}).first()
-        return (row[0], bool(row[1])) if row else (None, False)
+        from `username` (None: from nobody), in one statement; with it, whether a live red-line
+        warning names the matter (kept in `warned`: the red-line check after the commit needs no
+        read of its own to know it)."""
+        row = self.session.connection().execute(_MATTER_OF_STEP, {"task_id": task_id, "username": username or ""}).first()
+        if row is None:
+            return None, False
+        record = plain(MatterRecord, _MATTER_KEYS, row)
+        self.read_plain.add(record.id)
+        self.warned[record.id] = bool(row[-1])
+        return record, bool(row[-2])
 
     def get(self, matter_id: int, lock: bool = False) -> MatterRecord | None:
         """With lock=True the row is held (SELECT ... FOR UPDATE on PostgreSQL) until the unit of
@@ -397,16 +447,60 @@ class MatterRepository(_Repository):
 
 
 # Every step's first statement, built once (building it cost more than running it on SQLite): the
-# matter behind a step, locked, and whether matter_exclusions withholds it from the user ("": none).
-_MATTER_OF_STEP = select(MatterRecord, exists().where(
-    MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username"))).where(
+# matter behind a step, locked, whether matter_exclusions withholds it from the user ("": none), and
+# whether a live red-line warning names it.
+#
+# Read as a plain statement into a MatterRecord outside the session (`plain`): loading it as an ORM
+# entity cost twice as much. Its writes are MatterRepository.write's statement.
+_MATTER_OF_STEP = select(*MatterRecord.__table__.columns, exists().where(
+    MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username")),
+    live_warning_naming(MatterRecord.id)).where(
     MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery()
-).with_for_update(of=MatterRecord)
-_STEP_AND_READY = (select(InboxItem).where(InboxItem.matter_id == bindparam("matter_id"),
-                                           or_(InboxItem.state == StepStatus.READY,
-                                               InboxItem.task_id == bindparam("task_id")))
-                   .order_by(InboxItem.ready_since, InboxItem.task_id).execution_options(populate_existing=True))
-_HEAD_LOCKED = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+).with_for_update(of=MatterRecord.__table__)
+_MATTER_KEYS = tuple(MatterRecord.__mapper__.get_property_by_column(c).key for c in MatterRecord.__table__.columns)
+
+
+def plain(cls, keys: tuple, values) -> object:
+    """An instance of a mapped class holding a row read with a plain statement: its attributes read
+    as usual, but it is not in the session (the ORM never writes it: its repository's statements
+    do, and mark what they wrote)."""
+    instance = cls._sa_class_manager.new_instance()
+    instance.__dict__.update(zip(keys, values, strict=False))      # a row may carry more after the columns
+    return instance
+
+
+# What an action changes of a matter's row (engine/services/persistence.save_matter and the step
+# before it), written by MatterRepository.write.
+SAVED_COLUMNS = ("data", "amount", "state", "serializer_version", "status", "outcome", "error", "waiting_timers",
+                 "next_timer_due", "step_due_at", "updated_at", "search_text", "ended_at")
+_MATTERS = MatterRecord.__table__
+_WRITE_MATTER = (_MATTERS.update().where(_MATTERS.c.id == bindparam("matter_id"),
+                                         _MATTERS.c.version == bindparam("old_version"))
+                 .values({name: bindparam(name) for name in SAVED_COLUMNS} | {"version": bindparam("new_version")}))
+_STEP_AND_READY = (select(*InboxItem.__table__.columns).where(InboxItem.matter_id == bindparam("matter_id"),
+                                                              or_(InboxItem.state == StepStatus.READY,
+                                                                  InboxItem.task_id == bindparam("task_id")))
+                   .order_by(InboxItem.ready_since, InboxItem.task_id))
+_INBOX_KEYS = tuple(InboxItem.__mapper__.get_property_by_column(c).key for c in InboxItem.__table__.columns)
+_INBOX = InboxItem.__table__
+_COMPLETE_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(
+    {name: bindparam(name) for name in ("state", "completed_by", "completed_at", "evidence_fields", "evidence_given")})
+_CLAIM_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(claimed_by=bindparam("claimed_by"))
+_CLOSE_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(state=bindparam("state"))
+# A new ready step's row: the columns persistence._inbox_item gives (the matter as `matter_id`, the
+# attribute's name) and the rest at their defaults, every row with the same keys.
+_INSERT_STEPS = _INBOX.insert().values(
+    {c.name: bindparam("matter_id" if c.name == "instance_id" else c.name) for c in _INBOX.columns})
+_INSERTED_DEFAULTS = {"claimed_by": None, "completed_by": None, "completed_at": None, "evidence_fields": 0,
+                      "evidence_given": 0, "objection_intake": False, "due_at": None}
+_HEAD_LOCKED = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_INSERT_HEAD = AuditHead.__table__.insert().values(id=1, seq=bindparam("seq"), hash=bindparam("hash"))
+_UPDATE_HEAD = AuditHead.__table__.update().where(AuditHead.__table__.c.id == 1).values(
+    seq=bindparam("seq"), hash=bindparam("hash"))
+# The payload goes in as the canonical text its hash was computed over: encoded once.
+_INSERT_EVENTS = AuditEvent.__table__.insert().values(
+    {c: bindparam(c) for c in ("seq", "at", "event", "actor", "instance_id", "prev_hash", "hash")}
+    | {"payload": bindparam("payload", type_=EncodedJSON())})
 
 
 def _withheld_from(username: str):
@@ -466,9 +560,10 @@ class InboxRepository(_Repository):
     """The ready steps of a matter are read once per unit of work and then kept in step with what
     it changes (`sync`), so an action reads them once, however many parts of it ask."""
 
-    def __init__(self, session):
+    def __init__(self, session, new_matters: set | None = None):
         super().__init__(session)
         self._ready: dict[int, list[InboxItem]] = {}     # matter id -> its rows read or added ready
+        self._new = new_matters if new_matters is not None else set()   # inserted by this unit of work: none ready
 
     def get(self, task_id: str) -> InboxItem | None:
         """Read afresh from the database (after a lock was taken, the cached row may be stale)."""
@@ -477,32 +572,56 @@ class InboxRepository(_Repository):
 
     def step_and_ready(self, matter_id: int, task_id: str) -> InboxItem | None:
         """A step of a matter, read afresh (call it under the matter's lock), and in the same
-        statement the matter's ready steps, which `ready_for_matter` then answers from."""
-        rows = list(self.session.scalars(_STEP_AND_READY, {"matter_id": matter_id, "task_id": task_id}))
+        statement the matter's ready steps, which `ready_for_matter` then answers from. Read with
+        a plain statement, outside the session: change them with `claim`, `complete` and `sync`."""
+        rows = [plain(InboxItem, _INBOX_KEYS, row) for row in self.session.connection().execute(
+            _STEP_AND_READY, {"matter_id": matter_id, "task_id": task_id})]
         self._ready[matter_id] = [row for row in rows if row.state == StepStatus.READY]
         return next((row for row in rows if row.task_id == task_id), None)
 
     def ready_for_matter(self, matter_id: int) -> list[InboxItem]:
         rows = self._ready.get(matter_id)
+        if rows is None and matter_id in self._new:
+            rows = self._ready[matter_id] = []
         if rows is None:
-            rows = self._ready[matter_id] = list(self.session.scalars(
-                select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
-                .order_by(InboxItem.ready_since, InboxItem.task_id)))
+            with self.session.no_autoflush:      # inbox rows are written at once (sync), never pending
+                rows = self._ready[matter_id] = list(self.session.scalars(
+                    select(InboxItem).filter_by(matter_id=matter_id, state=StepStatus.READY)
+                    .order_by(InboxItem.ready_since, InboxItem.task_id)))
         return [row for row in rows if row.state == StepStatus.READY]      # one completed since is not
+
+    def claim(self, item: InboxItem, username: str | None) -> None:
+        """A ready step taken by a holder of its role (None: given back)."""
+        self._write(_CLAIM_STEP, item, {"claimed_by": username})
+
+    def complete(self, item: InboxItem, by: str, at: datetime, evidence_fields: int, evidence_given: int) -> None:
+        """Mark a ready step done by `by` at `at`, with the evidence counts of its form."""
+        values = {"state": StepStatus.COMPLETED, "completed_by": by, "completed_at": at,
+                  "evidence_fields": evidence_fields, "evidence_given": evidence_given}
+        self._write(_COMPLETE_STEP, item, values)
 
     def sync(self, matter_id: int, items: list[dict]) -> None:
         """Make the ready steps of a matter exactly `items` (each the columns of a ready row): new
         ones are added, ones that stay ready keep their row (ready_since, claim), ones that are
-        gone are closed."""
+        gone are closed. Written at once, as plain statements (the ORM's unit of work adds nothing
+        to rows written whole); the rows added are kept for reads, outside the session."""
         existing = {row.task_id: row for row in self.ready_for_matter(matter_id)}
         wanted = {item["task_id"] for item in items}
         for task_id, row in existing.items():
             if task_id not in wanted:
-                row.state = StepStatus.CLOSED
-        added = [InboxItem(**item) for item in items if item["task_id"] not in existing]
-        self.session.add_all(added)
+                self._write(_CLOSE_STEP, row, {"state": StepStatus.CLOSED})
+        new = [item for item in items if item["task_id"] not in existing]
+        if new:
+            self.session.connection().execute(_INSERT_STEPS, [{**_INSERTED_DEFAULTS, **item} for item in new])
+        added = [InboxItem(**item) for item in new]
         kept = [row for task_id, row in existing.items() if task_id in wanted]
         self._ready[matter_id] = sorted(kept + added, key=lambda row: (row.ready_since, row.task_id))
+
+    def _write(self, statement, row: InboxItem, values: dict) -> None:
+        """Update one row and the object read of it, which the unit of work then leaves alone."""
+        self.session.connection().execute(statement, {**values, "key": row.task_id})
+        for name, value in values.items():
+            set_committed_value(row, name, value)
 
     def count_overdue(self, now: datetime) -> int:
         return self.session.scalar(select(func.count()).select_from(InboxItem).where(
@@ -560,48 +679,78 @@ class AttachmentRepository(_Repository):
                                          .order_by(Attachment.uploaded_at)))
 
 
+@dataclass(frozen=True)
+class AppendedEvent:
+    """An event as appended (the columns of AuditEvent): what the action, and after the commit
+    its listeners, read of it."""
+    seq: int
+    at: str
+    event: str
+    actor: str
+    matter_id: int | None
+    payload: dict
+    prev_hash: str
+    hash: str
+
+
 class AuditRepository(_Repository):
     """Appends lock the chain's head once per unit of work (the first append) and hold it to the
     commit; each event gets its sequence number and hash at once (callers store them), and the rows
-    are written with the unit of work's next flush: several events of one action are one INSERT
-    and one UPDATE of the head, not a round of three statements each."""
+    are written with the unit of work's next flush (or before a read of the chain): several events
+    of one action are one INSERT and one UPDATE of the head, not a round of three statements each.
+    Written as plain statements: the rows are never changed, so the ORM's unit of work (a third of
+    a step's time in SQLAlchemy) adds nothing."""
 
     def __init__(self, session):
         super().__init__(session)
-        self.appended: list[AuditEvent] = []        # this unit of work's events, for engine/committed.py
-        self._head: AuditHead | None = None          # locked by this transaction once read
+        self.appended: list[AppendedEvent] = []     # this unit of work's events, for engine/committed.py
+        self._head: list | None = None              # [seq, hash] locked by this transaction once read
+        self._pending: list[dict] = []              # appended, not yet written
+        self._head_written: tuple | None = None
 
-    def append(self, event: str, actor: str, matter_id: int | None, payload: dict, at: str) -> AuditEvent:
+    def append(self, event: str, actor: str, matter_id: int | None, payload: dict, at: str) -> AppendedEvent:
         head = self._locked_head()
-        seq, prev = head.seq + 1, head.hash
-        row = AuditEvent(seq=seq, at=at, event=event, actor=actor, matter_id=matter_id,
-                         payload=payload, prev_hash=prev,
-                         hash=event_hash(seq, at, event, actor, matter_id, payload, prev))
-        self.session.add(row)
-        head.seq, head.hash = seq, row.hash
+        seq, prev = head[0] + 1, head[1]
+        digest, text = event_hash_and_payload(seq, at, event, actor, matter_id, payload, prev)
+        row = AppendedEvent(seq, at, event, actor, matter_id, payload, prev, digest)
+        self._pending.append({"seq": seq, "at": at, "event": event, "actor": actor, "instance_id": matter_id,
+                              "payload": text, "prev_hash": prev, "hash": digest})
+        head[0], head[1] = seq, digest
         self.appended.append(row)
         return row
 
-    def _locked_head(self) -> AuditHead:
+    def write_pending(self) -> None:
+        """Write the events appended since the last write, and the head they lead to."""
+        if self._pending:
+            self.session.connection().execute(_INSERT_EVENTS, self._pending)
+            self._pending = []
+        if self._head is not None and tuple(self._head) != self._head_written:
+            self.session.connection().execute(_UPDATE_HEAD, {"seq": self._head[0], "hash": self._head[1]})
+            self._head_written = tuple(self._head)
+
+    def _locked_head(self) -> list:
         if self._head is None:
-            with self.session.no_autoflush:      # the action's pending changes go in one flush later
-                head = self.session.scalar(_HEAD_LOCKED)
-            if head is None:
-                head = AuditHead(id=1, seq=0, hash=GENESIS)
-                self.session.add(head)
-            self._head = head
+            found = self.session.connection().execute(_HEAD_LOCKED).first()   # (no autoflush: plain statements)
+            if found is None:
+                self.session.connection().execute(_INSERT_HEAD, {"seq": 0, "hash": GENESIS})
+                found = (0, GENESIS)
+            self._head = [found[0], found[1]]
+            self._head_written = tuple(self._head)
         return self._head
 
     def transaction_ended(self) -> None:
         """The lock went with the transaction: the next append reads the head again."""
-        self._head = None
+        self._head = self._head_written = None
+        self._pending = []
 
     def for_matter(self, matter_id: int) -> list[AuditEvent]:
+        self.write_pending()
         return list(self.session.scalars(select(AuditEvent).filter_by(matter_id=matter_id)
                                          .order_by(AuditEvent.seq)))
 
     def all_in_order(self, batch: int = 1000, after: int = 0):
         """The events in sequence order (those after `after`), read in batches."""
+        self.write_pending()
         return self.session.scalars(select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq)
                                     .execution_options(yield_per=batch))
 
@@ -618,7 +767,8 @@ class AuditRepository(_Repository):
             row.full_at = at
 
     def head(self) -> AuditHead | None:
-        return self.session.get(AuditHead, 1)
+        self.write_pending()
+        return self.session.scalar(select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True))
 
 
 def search_text(subject: str, data: dict) -> str:

@@ -2,7 +2,6 @@
 from the matters, steps and records themselves (after a restore, or for data written by SQL)."""
 from __future__ import annotations
 
-import contextlib
 import functools
 
 from sqlalchemy import Integer, bindparam, case, cast, delete, func, literal, select, union_all
@@ -38,10 +37,11 @@ class TallyRepository:
         """Add `counts` to one row, created at zero when missing: one statement, atomic on both
         databases (INSERT ... ON CONFLICT DO UPDATE)."""
         statement = _upsert("postgresql" if self._postgresql() else "sqlite", frozenset(counts))
-        # Not a reason to flush the action's pending changes: they go in its one flush at the end.
-        with getattr(self.session, "no_autoflush", contextlib.nullcontext()):
-            self.session.execute(statement, {"village_code": village, "month": month, "process_key": process_key,
-                                             "township_code": township, **{n: counts.get(n, 0) for n in COUNTS}})
+        # On the session's connection: not a reason to flush the action's pending changes (they
+        # go in its one flush at the end), nor to pass through the ORM.
+        connection = self.session.connection() if hasattr(self.session, "no_autoflush") else self.session
+        connection.execute(statement, {"village_code": village, "month": month, "process_key": process_key,
+                                       "township_code": township, **{n: counts.get(n, 0) for n in COUNTS}})
 
     def sums(self, villages: set[str] | None, first: int, last: int) -> list:
         """(village, item, matters, completed, published, steps due, on time, evidence fields,

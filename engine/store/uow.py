@@ -30,6 +30,7 @@ class _Transaction:
     def __init__(self, database, readonly: bool = False):
         self.database = database
         self.readonly = readonly
+        self.saved: dict = {}          # matter id -> (row, bundle) of the matters this unit of work saved
 
     def _session(self):
         return self.database.read_sessions() if self.readonly else self.database.sessions()
@@ -43,6 +44,7 @@ class _Transaction:
         if self.readonly:
             raise RuntimeError("a read-only unit of work cannot commit")
         try:
+            self.audit.write_pending()
             self.session.commit()
         except (StaleDataError, IntegrityError) as exc:
             self.session.rollback()
@@ -54,7 +56,10 @@ class _Transaction:
             raise
         finally:
             self.audit.transaction_ended()
-        committed.announce(self.audit.appended)
+        warned = getattr(getattr(self, "matters", None), "warned", {})
+        committed.announce(self.audit.appended, {matter_id: committed.Saved(record, bundle, warned.get(matter_id))
+                                                 for matter_id, (record, bundle) in self.saved.items()},
+                           self.database.engine)
 
     def bundle_key(self, version_id: int) -> tuple[str, str] | None:
         """(item key, bundle hash) of a definition version: its content never changes under its id,
@@ -93,7 +98,7 @@ class UnitOfWork(_Transaction):
         self.parameters = ParameterRepository(self.session)
         self.township_roles = TownshipRoleRepository(self.session)
         self.matters = MatterRepository(self.session)
-        self.inbox = InboxRepository(self.session)
+        self.inbox = InboxRepository(self.session, new_matters=self.matters.added)
         self.idempotency = IdempotencyRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.audit = AuditRepository(self.session)
@@ -119,6 +124,7 @@ class UnitOfWork(_Transaction):
     def flush(self) -> None:
         try:
             self.session.flush()
+            self.audit.write_pending()
         except StaleDataError as exc:
             raise Conflict("数据已被他人修改，请刷新后重试") from exc
 

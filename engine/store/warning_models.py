@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, exists
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..vocabulary import WarningStatus
 from .models import Base
 
 
@@ -77,3 +78,14 @@ class RedlineSweep(Base):
     cleared: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str] = mapped_column(String(64))
+
+
+# Warnings a new evaluation of a matter could still change (lift, or mark cleared): not yet cleared,
+# and open or in 督办 (engine/services/redlines.apply_hits leaves the others as they are).
+LIVE_STATUSES = tuple(status.value for status in WarningStatus if status.active)
+
+
+def live_warning_naming(matter_id_column):
+    """EXISTS: a live warning names the matter (one index probe of warning_matters by matter)."""
+    return exists().where(WarningMatter.matter_id == matter_id_column, WarningRecord.id == WarningMatter.warning_id,
+                          WarningRecord.cleared_at.is_(None), WarningRecord.status.in_(LIVE_STATUSES))

@@ -9,14 +9,17 @@ from sqlalchemy.orm import defer, object_session
 
 from ..vocabulary import StepStatus
 from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
-from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, WarningRecord
+from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, WarningRecord, live_warning_naming
 
 CHUNK = 500
 
 
-def bound_engine(row):
-    """The database engine a committed row was written through (None if detached)."""
-    session = object_session(row)
+def bound_engine(events):
+    """The database engine committed events (engine/committed.Committed) were written through."""
+    bind = getattr(events, "bind", None)
+    if bind is not None or not events:
+        return bind
+    session = object_session(events[0])
     return session.get_bind() if session is not None else None
 
 
@@ -120,6 +123,15 @@ class RedlineFactsRepository:
         return list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
                                          .where(MatterRecord.village_code == village, MatterRecord.sandbox.is_(False))
                                          .order_by(MatterRecord.id)))
+
+    def sketches(self, ids: list[int]) -> list[tuple]:
+        """(id, definition id, village, status, earliest due step, parameters, named by a live
+        warning) of the matters that are not test runs: what tells whether any rule could find
+        something on them after an event (engine/redlines/watches.py), in one indexed read."""
+        m = MatterRecord
+        return [tuple(row) for chunk in _chunks(sorted(ids)) for row in self.session.execute(
+            select(m.id, m.definition_id, m.village_code, m.status, m.step_due_at, m.params, live_warning_naming(m.id))
+            .where(m.id.in_(chunk), m.sandbox.is_(False)))]
 
     def matters(self, ids: list[int]) -> list[MatterRecord]:
         """The matters (the rules read their data and times, never the workflow state); a test run

@@ -1,6 +1,11 @@
+import hashlib
+import json
 from dataclasses import dataclass, replace
 
-from engine.audit import GENESIS, event_hash, verify_events
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.audit import GENESIS, canonical, event_hash, event_hash_and_payload, verify_events
 
 
 @dataclass(frozen=True)
@@ -56,3 +61,21 @@ def test_a_deleted_tail_is_found_from_the_head():
     events = chain(5)
     report = verify_events(events[:4], 5, events[-1].hash)
     assert not report.ok and report.broken_seq == 5
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                           | st.text(), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                           max_leaves=12)
+
+
+@given(payload=st.dictionaries(st.text(), JSON_VALUES, max_size=5), actor=st.text(), seq=st.integers(1, 10**9),
+       matter_id=st.none() | st.integers(1, 10**9))
+def test_the_payload_stored_is_the_text_its_hash_covers(payload, actor, seq, matter_id):
+    """An appended event's payload is encoded once: the text cut from the hashed body is the
+    payload's canonical JSON, whatever keys and strings it holds ("payload", "prev", quotes)."""
+    digest, text = event_hash_and_payload(seq, "2026-03-02T09:00:00+00:00", "step_completed", actor, matter_id,
+                                          payload, "ab" * 32)
+    assert text == canonical(payload) and json.loads(text) == payload
+    body = canonical({"seq": seq, "at": "2026-03-02T09:00:00+00:00", "event": "step_completed", "actor": actor,
+                      "instance_id": matter_id, "payload": payload, "prev": "ab" * 32})
+    assert digest == hashlib.sha256(body.encode("utf-8")).hexdigest()

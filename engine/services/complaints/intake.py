@@ -96,7 +96,7 @@ def open_case(ctx, uow, complaint, actor, data: dict, now) -> None:
     complaint.concerned_matter = cleaned.get("concerned_matter")
     complaint.about_cadre, complaint.publish_consent = bool(cleaned.get("about_cadre")), bool(cleaned.get("publish_consent"))
     complaint.number = complaint.number or case_number(complaint.id, complaint.received_at.year)
-    matter = Matter.start(bundle, {**cleaned, **params})
+    matter = Matter.start(bundle, cleaned, params)
     subject = f"{COMPLAINT_CATEGORIES[complaint.category]}诉求 {complaint.number}"
     record = uow.matters.add(
         definition_id=version.id, process_key=COMPLAINT_KEY, village_code=complaint.village_code,
