@@ -1,23 +1,15 @@
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.audit import GENESIS, canonical, event_hash, event_hash_and_payload, verify_events
+from engine.store.repositories import AppendedEvent
 
 
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    at: str
-    event: str
-    actor: str
-    matter_id: int | None
-    payload: dict
-    prev_hash: str
-    hash: str
+Event = AppendedEvent          # an event as the store appends it (its columns)
 
 
 def chain(n: int) -> list[Event]:
