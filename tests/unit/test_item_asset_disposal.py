@@ -104,6 +104,14 @@ def publish_result(s: Scenario) -> None:
     assert steps(s) == {"result_objection"}
 
 
+def result_published_and_booked(s: Scenario, booked) -> Scenario:
+    """The result published, its period over without objection, the proceeds booked: 处置完成."""
+    publish_result(s)
+    wait_past(s, P["disposal_result_publicity_days"], "update_ledger")
+    ledger_checked_archived(s, booked)
+    return finished(s, "处置完成")
+
+
 def ledger_checked_archived(s: Scenario, booked, match: bool = True) -> None:
     assert steps(s) == {"update_ledger"}
     s.do("update_ledger", {"ledger_entry_no": "TZ-2026-05", "proceeds_booked": booked, "ledger_filed_on": "2026-06-01",
@@ -137,10 +145,7 @@ def sale_by_village_bidding() -> Scenario:
     wait_past(s, P["disposal_plan_publicity_days"], "village_bidding")
     village_bids(s, 21000)
     sold(s, 21000)
-    publish_result(s)
-    wait_past(s, P["disposal_result_publicity_days"], "update_ledger")
-    ledger_checked_archived(s, 21000)
-    return finished(s, "处置完成")
+    return result_published_and_booked(s, 21000)
 
 
 def transfer_on_the_platform_with_rework() -> Scenario:
@@ -173,10 +178,7 @@ def scrap_approved() -> Scenario:
     assert steps(s) == {"write_off"}
     s.do("write_off", {"disposal_record": "拆解，废铁由回收站收购", "residual_income": 800,
                        "write_off_evidence": ["att-scrap-1"]}, role="COLLECTIVE_ECON_ORG")
-    publish_result(s)
-    wait_past(s, P["disposal_result_publicity_days"], "update_ledger")
-    ledger_checked_archived(s, 800)
-    return finished(s, "处置完成")
+    return result_published_and_booked(s, 800)
 
 
 def scrap_refused() -> Scenario:
@@ -244,10 +246,7 @@ def assignment_result_objection_upheld_deal_redone() -> Scenario:
          role="TOWNSHIP_DISCIPLINE")
     platform(s, 330000)                               # traded again, the plan and reserve price unchanged
     sold(s, 330000)
-    publish_result(s)
-    wait_past(s, P["disposal_result_publicity_days"], "update_ledger")
-    ledger_checked_archived(s, 330000)
-    return finished(s, "处置完成")
+    return result_published_and_booked(s, 330000)
 
 
 def sale_result_objection_upheld_plan_redecided() -> Scenario:

@@ -120,7 +120,8 @@ def recheck(s: Scenario, result: str = "continue", income=LINE - 500, months: in
          role="VILLAGE_COMMITTEE")
 
 
-def to_monitored(s: Scenario, mode: str = "rep") -> None:
+def to_township_review(s: Scenario, mode: str = "rep") -> None:
+    """Verified, appraised (or decided by the committees), reviewed, published, its period over."""
     verify(s, mode=mode)
     if mode == "rep":
         rep_appraisal(s)
@@ -129,6 +130,10 @@ def to_monitored(s: Scenario, mode: str = "rep") -> None:
     sc_review(s)
     publish_proposed(s)
     wait_past(s, DAYS, "township_review")
+
+
+def to_monitored(s: Scenario, mode: str = "rep") -> None:
+    to_township_review(s, mode)
     township_review(s)
     county_confirm(s)
     assist_plan(s)
@@ -172,11 +177,7 @@ def monitored_helped_and_risk_removed() -> Scenario:
     assert steps(s) == {"proposed_objection"}
     wait_past(s, DAYS, "township_review")
     township_review(s, "return")
-    verify(s)
-    rep_appraisal(s)
-    sc_review(s)
-    publish_proposed(s)
-    wait_past(s, DAYS, "township_review")
+    to_township_review(s)
     township_review(s)
     county_confirm(s)
     assist_plan(s)
@@ -252,22 +253,14 @@ def publicity_objection_upheld() -> Scenario:
 
 def township_rejects() -> Scenario:
     s = start()
-    verify(s)
-    rep_appraisal(s)
-    sc_review(s)
-    publish_proposed(s)
-    wait_past(s, DAYS, "township_review")
+    to_township_review(s)
     township_review(s, "reject")
     return not_included(s, "家庭有商品房两套")
 
 
 def county_rejects() -> Scenario:
     s = start()
-    verify(s)
-    rep_appraisal(s)
-    sc_review(s)
-    publish_proposed(s)
-    wait_past(s, DAYS, "township_review")
+    to_township_review(s)
     township_review(s)
     county_confirm(s, "reject")
     return not_included(s, "部门数据比对有财政供养人员")
@@ -350,11 +343,7 @@ def test_the_clue_needs_its_source_and_type():
 
 def test_measures_need_a_responsible_cadre():
     s = start()
-    verify(s)
-    rep_appraisal(s)
-    sc_review(s)
-    publish_proposed(s)
-    wait_past(s, DAYS, "township_review")
+    to_township_review(s)
     township_review(s)
     county_confirm(s)
     with pytest.raises(InvalidData) as err:
