@@ -118,6 +118,15 @@ def rent_checked(s: Scenario, due, received) -> None:
                         "rent_opinion": "已核对入账"}, role="SUPERVISION_COMMITTEE")
 
 
+def result_published_and_rent_checked(s: Scenario, rent) -> Scenario:
+    """The result published, its period over without objection, the rent as agreed, archived."""
+    publish_result(s)
+    wait_past(s, P["lease_result_publicity_days"], "rent_check")
+    rent_checked(s, rent, rent)
+    archived(s)
+    return finished(s, "已发包出租")
+
+
 def archived(s: Scenario) -> None:
     assert steps(s) == {"archive"}
     s.do("archive", {"archive_no": "ZC01-2026-001"}, role="REPORTING_CLERK")
@@ -138,11 +147,7 @@ def platform_lease_completed() -> Scenario:
     to_listing(s, PLATFORM, "platform_listing")             # exactly the platform threshold
     platform(s, 52000)
     contract(s, 52000)
-    publish_result(s)
-    wait_past(s, P["lease_result_publicity_days"], "rent_check")
-    rent_checked(s, 52000, 52000)
-    archived(s)
-    return finished(s, "已发包出租")
+    return result_published_and_rent_checked(s, 52000)
 
 
 def village_bidding_with_rework() -> Scenario:
@@ -201,11 +206,7 @@ def result_objection_upheld_then_relisted() -> Scenario:
          role="TWO_COMMITTEES")
     platform(s, 90000)                                       # the deal is undone and listed again
     contract(s, 90000)
-    publish_result(s)
-    wait_past(s, P["lease_result_publicity_days"], "rent_check")
-    rent_checked(s, 90000, 90000)
-    archived(s)
-    return finished(s, "已发包出租")
+    return result_published_and_rent_checked(s, 90000)
 
 
 def ownership_unclear() -> Scenario:
@@ -256,11 +257,7 @@ def land_to_outsiders_with_two_thirds_and_township() -> Scenario:
     village_bids(s, 32000, outsider=True)
     assert steps(s) == {"sign_contract"}
     contract(s, 32000)
-    publish_result(s)
-    wait_past(s, P["lease_result_publicity_days"], "rent_check")
-    rent_checked(s, 32000, 32000)
-    archived(s)
-    return finished(s, "已发包出租")
+    return result_published_and_rent_checked(s, 32000)
 
 
 def land_to_outsiders_refused_by_the_township() -> Scenario:
