@@ -56,6 +56,11 @@ class Forbidden(XiaoweiError):
     pass
 
 
+class SeparationOfDuties(Forbidden):
+    """Refused because whoever did a step this one is separated from may not do it (a step's
+    `separate_from`): a 试运行 then lets another test user of the role try."""
+
+
 class OutOfScope(NotFound):
     """Acting on something outside the caller's scope: answered as not found, so its existence
     does not leak, but recorded as a refused attempt."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from .. import clock
-from ..errors import Forbidden, NotFound, OutOfScope
+from ..errors import Forbidden, NotFound, OutOfScope, SeparationOfDuties
 from .archives import archived_record
 from ..vocabulary import quoted
 
@@ -98,4 +98,4 @@ def check_separation(ctx, uow, actor, record, step, step_names: dict) -> None:
             done_by = uow.inbox.completed_by(record.id, step.process_key, other)
             what = f"办理{quoted(step_names.get(other, other))}的人"
         if actor.name in done_by:
-            raise Forbidden(f"职责分离：{what}不得办理{quoted(step.name)}")
+            raise SeparationOfDuties(f"职责分离：{what}不得办理{quoted(step.name)}")
