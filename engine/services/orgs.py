@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 from .. import clock
-from ..errors import InvalidData
+from ..errors import InvalidData, NotFound
 from .access import records_refusals, require_admin
+
+
+def township_unit(uow, code: str):
+    """The township of that code; NotFound for anything else (a village, a county, nothing)."""
+    unit = uow.orgs.get(code)
+    if unit is None or unit.level != "township":
+        raise NotFound(f"没有乡镇 {code}")
+    return unit
 
 
 

@@ -9,6 +9,7 @@ from .. import clock
 from ..errors import InvalidData, NotFound
 from ..registry import Parameter, check_definition, check_override
 from .access import records_refusals, require_admin
+from .orgs import township_unit
 from ..vocabulary import quoted
 
 
@@ -36,7 +37,7 @@ def list_parameters(ctx, actor, township: str | None = None) -> list[dict]:
     """
     with ctx.uow(readonly=True) as uow:
         if township:
-            _township(uow, township)
+            township_unit(uow, township)
         return _views(ctx, uow, township)
 
 
@@ -51,7 +52,7 @@ def set_township_parameter(ctx, actor, township: str, name: str, value) -> list[
         InvalidData: the value is of the wrong type, not finite, or outside the floor and ceiling.
     """
     with ctx.uow() as uow:
-        _township(uow, township)
+        township_unit(uow, township)
         require_admin(uow, actor, township, "修改乡镇参数")
         parameter = parameters_in_force(ctx, uow, township).get(name)
         if parameter is None:
@@ -86,7 +87,7 @@ def define_township_parameter(ctx, actor, township: str, name: str, label: str, 
         raise InvalidData("单位有误", {"unit": "单位不超过20个字"})
     parameter = check_definition(Parameter(name, label, value, minimum, maximum, unit, type, township))
     with ctx.uow() as uow:
-        _township(uow, township)
+        township_unit(uow, township)
         require_admin(uow, actor, township, "设置本乡镇参数")
         _refuse_taken_name(ctx, uow, township, name)
         now = clock.now()
@@ -113,12 +114,6 @@ def _data_names(info: dict) -> set[str]:
     fields += [f["name"] for step in info.get("steps", []) for f in step.get("form", [])]
     return set(fields) | set(info.get("reads", []))
 
-
-def _township(uow, code: str):
-    unit = uow.orgs.get(code)
-    if unit is None or unit.level != "township":
-        raise NotFound(f"没有乡镇 {code}")
-    return unit
 
 
 def _views(ctx, uow, township: str | None) -> list[dict]:

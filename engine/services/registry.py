@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from .. import clock
-from ..errors import InvalidData, NotFound
+from ..errors import InvalidData
 from ..registry import Role
 from .access import records_refusals, require_admin
+from .orgs import township_unit
 
 ROLE_CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,47}$")
 TOWNSHIP_ROLE_LEVELS = {"township": "乡镇级（在本乡镇授予）", "village": "村级（在本乡镇各村授予）"}
@@ -33,7 +34,7 @@ def list_roles(ctx, actor, township: str | None = None) -> list[dict]:
     if township is None:
         return county
     with ctx.uow(readonly=True) as uow:
-        _township(uow, township)
+        township_unit(uow, township)
         return county + [_view(r, township) for r in uow.township_roles.of_township(township).values()]
 
 
@@ -63,7 +64,7 @@ def define_township_role(ctx, actor, township: str, code: str, name: str, level:
     if level not in TOWNSHIP_ROLE_LEVELS:
         raise InvalidData("角色层级有误", {"level": "乡镇角色的层级只能是 township（乡镇级）或 village（村级）"})
     with ctx.uow() as uow:
-        _township(uow, township)
+        township_unit(uow, township)
         require_admin(uow, actor, township, "设置本乡镇角色")
         if code in ctx.roles:
             raise InvalidData("角色代码已被使用", {"code": f"{code} 是县级角色（{ctx.roles[code].name}），可直接在事项中使用"})
@@ -82,9 +83,3 @@ def define_township_role(ctx, actor, township: str, code: str, name: str, level:
     ctx.township_role_declared(role)
     return _view(role, township)
 
-
-def _township(uow, code: str):
-    unit = uow.orgs.get(code)
-    if unit is None or unit.level != "township":
-        raise NotFound(f"没有乡镇 {code}")
-    return unit
