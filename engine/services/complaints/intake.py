@@ -141,7 +141,7 @@ def register_submitted(ctx, actor, limit: int | None = None) -> list[dict]:
                     data["photos"] = store_uploads(ctx, uow, actor, {"photos": photos}, {"photos": "照片"}).get("photos", [])
                 open_case(ctx, uow, complaint, actor, data, now)
             except (InvalidData, Conflict) as exc:
-                uow.session.rollback()
+                uow.rollback()
                 _refused(ctx, complaint.id, exc)
                 done.append({"complaint": complaint.id, "registered": False})
                 continue
