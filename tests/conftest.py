@@ -18,6 +18,7 @@ from engine.identity import Grant
 from engine.services import Actor, Context
 from engine.services.definitions import sync_definitions
 from engine.services.demo import seed_demo
+from tests.fakes import FakeDatabase, fake_context, seeded_fake_database
 from tests.settings import TEST_SETTINGS
 from engine.store import Database
 from engine.store.models import Base
@@ -137,8 +138,11 @@ def _copy_sqlite(source: str, target: str) -> None:
 def database(request, tmp_path):
     """A migrated database on each backend: empty, or, when the test also asks for `ctx`, with the
     power list and the demo county's units already loaded (as `ctx` promises)."""
-    seeded = "ctx" in request.fixturenames
-    if request.param == "sqlite":
+    yield from _open_database(request, request.param, "ctx" in request.fixturenames, tmp_path)
+
+
+def _open_database(request, backend: str, seeded: bool, tmp_path):
+    if backend == "sqlite":
         path = tmp_path / "test.sqlite3"
         _copy_sqlite(request.getfixturevalue("sqlite_templates")[seeded], str(path))
         db = Database(f"sqlite:///{path}")
@@ -153,6 +157,30 @@ def database(request, tmp_path):
             (shared.template.restore if seeded else shared.template.empty)(conn)
         yield db
         db.dispose()
+
+
+@pytest.fixture(scope="session")
+def fake_template() -> FakeDatabase:
+    """The fakes' copy of what `ctx` holds (the power list, the demo county's units), made by the
+    same services: built once, copied for each test."""
+    return seeded_fake_database()
+
+
+@pytest.fixture
+def fake_ctx(fake_template) -> Context:
+    """A service context on the fake unit of work (tests/fakes.py) with what `ctx` holds: no database."""
+    return fake_context(fake_template.copy())
+
+
+@pytest.fixture(params=["fake", *BACKENDS])
+def store_ctx(request, tmp_path):
+    """A context over an empty store (migrated, nothing loaded) on the fakes and on each backend: the
+    repository contract's (tests/integration/test_repository_contract.py)."""
+    if request.param == "fake":
+        yield fake_context()
+    else:
+        for database in _open_database(request, request.param, False, tmp_path):
+            yield Context(database, TEST_SETTINGS)
 
 
 @pytest.fixture

@@ -78,12 +78,17 @@ class Context:
     """The database, the settings and what is read once from processes/ (roles, parameters, the
     statutory publicity floors).
 
+    `unit_of_work`: the class of the units of work `uow()` opens, called as
+    `unit_of_work(database, readonly=...)`: the store's UnitOfWork, or a test's fake over a fake
+    database (tests/fakes.py), so service tests need no database.
+
     Building one installs the engine clock into SpiffWorkflow's timer module (engine/clock.py):
     an explicit step of start-up, not a side effect of importing the engine."""
 
-    def __init__(self, database: Database, settings: Settings | None = None):
+    def __init__(self, database: Database, settings: Settings | None = None, unit_of_work: type = UnitOfWork):
         self.settings = settings or Settings()
         self.database = database
+        self.unit_of_work = unit_of_work
         self.processes_dir = Path(self.settings.processes_dir)
         self.roles = load_roles(self.processes_dir)         # the county's registry (processes/roles.toml)
         self._township_roles: dict = {}                     # code -> Role, declared in the database
@@ -119,9 +124,9 @@ class Context:
         Inside `reading()`, a read-only one is the reading's own (one transaction for the page)."""
         if readonly:
             shared = _READING.get()
-            if isinstance(shared, UnitOfWork) and shared.database is self.database:
+            if isinstance(shared, self.unit_of_work) and shared.database is self.database:
                 return _Joined(shared)
-        return UnitOfWork(self.database, readonly=readonly)
+        return self.unit_of_work(self.database, readonly=readonly)
 
     def portal_uow(self, readonly: bool = False) -> PortalUnitOfWork:
         """The public portal's narrower unit of work: published records, never matters."""
@@ -136,7 +141,7 @@ class Context:
         """One read-only unit of work for every read made while it is open: a page that asks several
         services (the user, the list, the names beside codes) reads one snapshot in one transaction.
         Writes still open their own unit of work; open this for requests that only read (GET)."""
-        with (PortalUnitOfWork if portal else UnitOfWork)(self.database, readonly=True) as uow:
+        with (PortalUnitOfWork if portal else self.unit_of_work)(self.database, readonly=True) as uow:
             token = _READING.set(uow)
             try:
                 yield uow

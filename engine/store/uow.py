@@ -61,6 +61,14 @@ class _Transaction:
                                                  for matter_id, (record, bundle) in self.saved.items()},
                            self.database.engine)
 
+    def rollback(self) -> None:
+        """Undo everything since the last commit and go on in a new transaction (the events appended
+        since are dropped with it: a commit after this announces none of them)."""
+        self.session.rollback()
+        self.audit.transaction_ended()
+        self.audit.appended.clear()
+        self.saved.clear()
+
     def bundle_key(self, version_id: int) -> tuple[str, str] | None:
         """(item key, bundle hash) of a definition version: its content never changes under its id,
         so it is kept per database once read from a committed row (not from a version this unit

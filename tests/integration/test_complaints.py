@@ -11,7 +11,7 @@ import pytest
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts
 from engine.identity import Grant
-from engine.services import Actor, matters
+from engine.services import Actor, audit, matters
 from engine.services.complaints import intake, merging, reads, statistics
 from engine.services.complaints.worker import run_complaint_jobs
 from engine.services.identity import create_user, grant_role
@@ -113,6 +113,26 @@ def test_the_portal_files_the_worker_registers(ctx, people, fixed):
     assert len(matter["data"]["photos"]) == 1 and matter["created_by"] == "system"
     with pytest.raises(NotFound):
         portal.lookup(ctx, "0000 0000 0000", "phone-1")
+
+
+def test_a_portal_complaint_the_form_refuses_is_marked_and_the_next_one_registered(ctx, people, fixed):
+    """The refused one's work is rolled back (uow.rollback()) before it is marked, and the worker goes on."""
+    first, second = (portal.file_public_complaint(ctx, "lushui_village", {**FORM, "publish_consent": "on"}, source=s)
+                     for s in ("phone-1", "phone-2"))
+    with ctx.uow() as uow:
+        refused = uow.complaints.claim_submitted(set())            # the first filed
+        refused.category = "no_such_category"                       # a category the definition no longer has
+        uow.commit()
+    jobs = run_complaint_jobs(ctx, Recorder())
+    assert [(j["complaint"], j["registered"]) for j in jobs["registered"]] == [(refused.id, False), (refused.id + 1, True)]
+    assert portal.lookup(ctx, first["lookup_code"], "phone-1")["status"] == "cancelled"
+    assert portal.lookup(ctx, second["lookup_code"], "phone-2")["status"] == "received"
+    with ctx.uow(readonly=True) as uow:
+        events = [(e.event, e.payload.get("complaint")) for e in uow.audit.all_in_order() if "complaint" in e.event]
+        assert uow.complaints.get(refused.id).matter_id is None
+    assert events[-2][0] == "complaint_not_registered" and events[-2][1] == refused.id
+    assert events[-1][0] == "complaint_registered"
+    assert audit.verify_chain(ctx, SYSTEM)["ok"]
     with pytest.raises(InvalidData):
         portal.lookup(ctx, "12345", "phone-1")
 

@@ -49,6 +49,18 @@ def test_services_do_not_import_the_store_models():
     assert offenders == []
 
 
+def test_services_reach_the_store_through_repositories_only():
+    """No service touches a unit of work's SQLAlchemy session (`uow.session`): what it needs is a
+    repository's method or the unit of work's own (commit, rollback), which the fake unit of work
+    (tests/fakes.py) has too, so the services' tests need no database."""
+    offenders = [f"{path.relative_to(ROOT)}:{node.lineno}"
+                 for path in (ROOT / "engine" / "services").rglob("*.py")
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Attribute) and node.attr == "session"
+                 and isinstance(node.value, ast.Name) and node.value.id in ("uow", "reading")]
+    assert offenders == []
+
+
 def test_every_api_schema_lives_in_api_schemas():
     """One module holds the REST API's marshmallow schemas: a view module only routes."""
     offenders = [(str(path.relative_to(ROOT)), node.name)

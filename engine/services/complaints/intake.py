@@ -132,7 +132,8 @@ def register_submitted(ctx, actor, limit: int | None = None) -> list[dict]:
             complaint = uow.complaints.claim_submitted(seen)
             if complaint is None:
                 break
-            seen.add(complaint.id)
+            complaint_id = complaint.id
+            seen.add(complaint_id)
             now = clock.now()
             photos = [(p.name, p.content) for p in uow.complaints.photos(complaint.id)]
             data = start_data(complaint)
@@ -141,9 +142,11 @@ def register_submitted(ctx, actor, limit: int | None = None) -> list[dict]:
                     data["photos"] = store_uploads(ctx, uow, actor, {"photos": photos}, {"photos": "照片"}).get("photos", [])
                 open_case(ctx, uow, complaint, actor, data, now)
             except (InvalidData, Conflict) as exc:
-                uow.session.rollback()
-                _refused(ctx, complaint.id, exc)
-                done.append({"complaint": complaint.id, "registered": False})
+                # Not a row of the rolled-back transaction is read again before the complaint is marked:
+                # reading one would begin a new transaction, on SQLite a writer's, which _refused's waits for.
+                uow.rollback()
+                _refused(ctx, complaint_id, exc)
+                done.append({"complaint": complaint_id, "registered": False})
                 continue
             uow.complaints.drop_photos(complaint.id)
             uow.commit()
