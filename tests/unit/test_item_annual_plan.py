@@ -22,6 +22,21 @@ P = default_parameters()
 CAP = P["annual_plan_council_limit_cap"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级年度计划及村民议事会授权", list_code="JC-02", category="村级重大决策",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM", "TOWNSHIP_AGRI_ECON",
+           "REPORTING_CLERK"},
+    supervision={"review_notice", "plan_objection"},
+    objections={"plan_objection"},
+    separations={"review_notice": ("start",)},
+    roles={"township_filing": "TOWNSHIP_AGRI_ECON"},
+    deadlines={"township_filing": "days(annual_plan_filing_days)"},
+    end_events={"end_rejected": "年度计划未通过", "end_passed": "年度计划通过并备案"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})

@@ -28,6 +28,22 @@ LAND = {"asset_name": "村集体北山四荒地", "asset_category": "resource", 
         "lease_reason": "四荒地招标发包，发展林果种植"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体资产资源发包出租", list_code="ZC-01", category="资产资源",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "COLLECTIVE_ECON_ORG", "TWO_COMMITTEES", "TOWNSHIP_GOV", "TOWNSHIP_AGRI_ECON",
+           "PUBLIC_PLATFORM", "TOWNSHIP_TRADING_CENTER", "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"plan_objection", "sc_bidding", "result_objection", "rent_check"},
+    objections={"plan_objection", "result_objection"},
+    separations={"sc_bidding": ("start", "village_bidding"), "rent_check": ("start",)},
+    deadlines={"reserve_review": "days(lease_reserve_review_days)"},
+    end_events={"end_unclear": "权属不清，不予发包出租", "end_rejected": "未通过决策",
+                "end_outsider_refused": "乡镇未批准向本集体以外发包出租", "end_no_deal": "流拍，终止发包出租",
+                "end_leased": "已发包出租"},
+)
+
+
 def start(parameters: dict | None = None, data: dict | None = None) -> Scenario:
     s = Scenario(KEY, data or OPERATING, parameters=parameters)
     assert steps(s) == {"inventory"} and s.ready()["inventory"][0].role == "COLLECTIVE_ECON_ORG"

@@ -22,6 +22,21 @@ P = default_parameters()
 PAY_CAP, ALLOWANCE_CAP = P["cadre_remuneration_pay_cap"], P["cadre_remuneration_allowance_cap"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村干部报酬及误工补贴标准", list_code="CW-02", category="财务管理",
+    cites=("第二十四条",),
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "TOWNSHIP_AGRI_ECON", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "REPORTING_CLERK"},
+    supervision={"review_notice", "standard_objection"},
+    objections={"standard_objection"},
+    separations={"review_notice": ("start",)},
+    deadlines={"township_review": "days(cadre_remuneration_review_days)"},
+    end_events={"end_rejected": "未通过决策", "end_stopped": "新标准不予执行", "end_passed": "标准通过并公布执行"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})

@@ -23,6 +23,23 @@ P = default_parameters()
 APPROVAL, YEARS = P["investment_township_approval_threshold"], P["investment_check_years"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体资金对外投资（严禁担保、出借）", list_code="ZC-04", category="资产资源",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "TOWNSHIP_GOV", "TOWNSHIP_AGRI_ECON", "PUBLIC_PLATFORM", "VILLAGE_COMMITTEE",
+           "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"result_objection", "return_check"},
+    objections={"result_objection"},
+    separations={"feasibility_review": ("start",), "register_ledger": ("start", "sign_contract"),
+                 "return_check": ("start", "sign_contract")},
+    deadlines={"feasibility_review": "days(investment_feasibility_review_days)"},
+    end_events={"end_refused": "不予办理：严禁以集体资产担保、出借集体资金",
+                "end_infeasible": "可行性审查未通过，不予投资", "end_rejected": "未通过决策",
+                "end_not_approved": "乡镇不予批准，终止投资", "end_done": "投资收益核查完毕"},
+)
+
+
 def start(amount=60000, investment_type: str = "equity", term: int = 5, parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"project_name": "入股县农旅合作社", "investment_type": investment_type,
                        "counterparty": "青山农旅专业合作社", "amount": amount, "term_years": term,

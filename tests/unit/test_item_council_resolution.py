@@ -25,6 +25,23 @@ AUTHORISATION = {"plan_matter_no": "JC02-2026-001", "auth_works": True, "auth_pr
                  "auth_valid_until": "2026-12-31"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村民议事会年中授权决议", list_code="JC-03", category="村级重大决策",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "SUPERVISION_COMMITTEE", "VILLAGER_COUNCIL", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM",
+           "VILLAGER_REP_MEETING", "REPORTING_CLERK"},
+    supervision={"check_authorisation", "council_resolution_objection", "council_result_objection"},
+    objections={"council_resolution_objection", "council_result_objection"},
+    separations={"check_authorisation": ("start", "propose_matter")},
+    roles={"council_vote": "VILLAGER_COUNCIL", "report_back": "VILLAGER_REP_MEETING"},
+    deadlines={"report_back": "days(council_resolution_report_days)"},
+    end_events={"end_by_decision": "超出授权，经四议两公开通过",
+                "end_decision_rejected": "超出授权，四议两公开未通过", "end_rejected": "议事会决议未通过",
+                "end_passed": "议事会决议通过并实施"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})

@@ -25,6 +25,26 @@ PERIOD = {"summary": "2026年第一季度民主理财", "period_start": "2026-01
           "voucher_file": ["att-vouchers-1"]}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="民主理财", list_code="CW-06", category="财务管理",
+    cites=("第三十二条",),
+    lanes={"REPORTING_CLERK", "TWO_COMMITTEES", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "TOWNSHIP_AGRI_ECON"},
+    supervision={"review_vouchers", "rereview_vouchers", "township_handle", "sign_result", "result_objection"},
+    objections={"result_objection"},
+    separations={"review_vouchers": ("start",), "rereview_vouchers": ("start", "explain_vouchers"),
+                 "township_handle": ("start",), "sign_result": ("start", "explain_vouchers")},
+    roles={"township_handle": "TOWNSHIP_AGRI_ECON"},
+    end_events={"end_published": "本期民主理财结果已公开"},
+    published={"publish_result": dict(section="village_affairs", publicity_step="result_objection",
+                                      shows={"voucher_count", "voucher_total", "questioned_count",
+                                             "questioned_amount", "voucher_findings", "township_action",
+                                             "review_conclusion", "signer_names"},
+                                      never_shows={"voucher_file", "result_posting_photos"})},
+)
+
+
 def start(data: dict | None = None, parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {**PERIOD, **(data or {})}, parameters=parameters)
     assert steps(s) == {"review_vouchers"} and s.ready()["review_vouchers"][0].role == "SUPERVISION_COMMITTEE"

@@ -35,6 +35,21 @@ APPLICATION = {
 }
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="最低生活保障审核确认", list_code="FW-01", category="便民服务",
+    cites=("民发〔2021〕57号",),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "COUNTY_DEPT"},
+    supervision={"sc_review", "first_review_objection", "result_objection"},
+    objections={"first_review_objection", "result_objection"},
+    separations={"appraisal": ("start",), "sc_review": ("start", "appraisal"), "first_review": ("start",),
+                 "reverify_first_review": ("start",), "county_review": ("start",),
+                 "home_check": ("start", "investigate"), "confirm": ("start",), "recheck_result": ("start",)},
+    end_events={"end_not_accepted": "不予受理", "end_refused": "不予认定", "end_granted": "已认定"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 

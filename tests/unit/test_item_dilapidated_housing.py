@@ -23,6 +23,22 @@ APPLICATION = {"applicant_name": "王大爷", "household_size": 2, "house_addres
                "house_condition": "土坯房，承重墙开裂，屋面漏雨", "application_documents": ["att-application-1"]}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="农村危房改造申请", list_code="FW-05", category="便民服务",
+    lanes={"APPLICANT", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "TOWNSHIP_GOV",
+           "COUNTY_DEPT", "REPORTING_CLERK"},
+    supervision={"appraisal_objection", "sc_acceptance", "sc_review", "result_objection"},
+    objections={"appraisal_objection", "result_objection"},
+    separations={"township_review": ("start",), "county_approve": ("start",), "sc_acceptance": ("start",),
+                 "sc_review": ("start",)},
+    end_events={"end_not_accepted": "不予受理", "end_appraisal_failed": "民主评议未通过",
+                "end_township_refused": "乡镇审核不予通过", "end_not_dangerous": "不予改造（非危房）",
+                "end_done": "改造完成，补助已发放"},
+    timers={"appraisal_publicity": "评议结果公示", "result_publicity": "改造结果公开"},
+)
+
+
 def start(target_group: str = "dibao", parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {**APPLICATION, "target_group": target_group}, parameters=parameters)
 

@@ -28,6 +28,20 @@ APPLICATION = {
 }
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="残疾人两项补贴申请", list_code="FW-04", category="便民服务",
+    cites=("国发〔2015〕52号",),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE", "COUNTY_DEPT", "SUPERVISION_COMMITTEE",
+           "PUBLIC_PLATFORM"},
+    supervision={"subsidy_objection"},
+    objections={"subsidy_objection"},
+    separations={"village_check": ("start",), "township_review": ("start",), "county_review": ("start",),
+                 "reverify": ("start",), "pay": ("start",)},
+    end_events={"end_granted": "已核准发放", "end_refused": "不予核准"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 

@@ -22,6 +22,23 @@ INITIAL_DAYS, RESULT_DAYS = P["extreme_poverty_publicity_days"], P["extreme_pove
 CONDITIONS = ("no_work_ability", "no_income_source", "no_able_supporter")
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="特困人员供养审核确认", list_code="FW-08", category="便民服务",
+    cites=("民发〔2021〕43号",),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE",
+           "COUNTY_DEPT", "REPORTING_CLERK"},
+    supervision={"initial_objection", "sc_review", "result_objection"},
+    objections={"initial_objection", "result_objection"},
+    separations={"investigate": ("start",), "county_confirm": ("start", "investigate"), "sc_review": ("start",),
+                 "refuse": ("start",)},
+    deadlines={"investigate": "workdays(extreme_poverty_investigation_days)",
+               "county_confirm": "workdays(extreme_poverty_confirm_days)",
+               "refuse": "workdays(extreme_poverty_refusal_notice_days)"},
+    end_events={"end_confirmed": "确认特困供养", "end_refused": "不予确认"},
+)
+
+
 def start(category: str = "elderly", parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"applicant_name": "周老汉", "applicant_category": category, "application_mode": "entrusted",
                        "living_situation": "72岁独居，无子女，无固定收入", "application_documents": ["att-application-1"]},

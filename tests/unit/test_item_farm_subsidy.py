@@ -21,6 +21,18 @@ RATE = P["farm_subsidy_rate_per_mu"]
 AREA_DAYS, RESULT_DAYS = P["farm_subsidy_publicity_days"], P["farm_subsidy_result_publicity_days"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="惠农补贴（耕地地力保护补贴等）发放", list_code="FW-07", category="便民服务",
+    lanes={"APPLICANT", "VILLAGE_COMMITTEE", "VILLAGER_GROUP", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE",
+           "TOWNSHIP_AGRI_ECON", "COUNTY_DEPT", "REPORTING_CLERK"},
+    supervision={"area_objection", "sc_review", "result_objection"},
+    objections={"area_objection", "result_objection"},
+    separations={"township_review": ("start",), "sc_review": ("start",)},
+    end_events={"end_ineligible": "不予补贴", "end_paid": "已发放"},
+)
+
+
 def start(declared=12.5, parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"subsidy_year": 2026, "household_head": "陈某", "contract_no": "430521202600123",
                        "declared_area": declared, "land_plots": "大塘坵、长坵，东至水渠", "card_account": "6230901234567890",

@@ -23,6 +23,23 @@ P = default_parameters()
 PERIOD = {"summary": "2026年第一季度财务收支公开", "period_start": "2026-01-01", "period_end": "2026-03-31"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级财务公开", list_code="WW-04", category="村务管理",
+    cites=("第三十条",),
+    lanes={"REPORTING_CLERK", "SUPERVISION_COMMITTEE", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "TOWNSHIP_AGRI_ECON"},
+    supervision={"agri_review", "supervision_review", "statement_objection"},
+    objections={"statement_objection"},
+    separations={"agri_review": ("prepare_statement",), "supervision_review": ("prepare_statement",)},
+    roles={"agri_review": "TOWNSHIP_AGRI_ECON"},
+    end_events={"end_published": "本期财务已公开"},
+    published={"publish_statement": dict(section="village_affairs", publicity_step="statement_objection",
+                                         shows={"income_total", "expense_total", "balance", "cash_on_hand",
+                                                "statement_items", "statement_file"},
+                                         never_shows={"statement_posting_photos"})},
+)
+
+
 def start(data: dict | None = None) -> Scenario:
     data = {**PERIOD, **(data or {})}
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, P)     # as the service checks it

@@ -31,6 +31,21 @@ APPLICATION = {
 }
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="宅基地（建房）申请审批", list_code="FW-02", category="便民服务",
+    cites=("农经发〔2019〕6号",),
+    lanes={"APPLICANT", "VILLAGER_GROUP", "VILLAGER_REP_MEETING", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE",
+           "VILLAGE_COMMITTEE", "TOWNSHIP_GOV", "COUNTY_DEPT"},
+    supervision={"group_objection", "result_objection"},
+    objections={"group_objection", "result_objection"},
+    separations={"reverify_group": ("start",), "village_review": ("start",), "joint_review": ("start",),
+                 "issue_approval": ("start",), "reverify_result": ("start",), "completion_check": ("start",)},
+    end_events={"end_village_refused": "村级审查未通过", "end_approved": "已批准，竣工核查合格",
+                "end_not_approved": "不予批准"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 

@@ -19,6 +19,19 @@ P = default_parameters()
 DISTRIBUTABLE = 100000                  # with the default 1/10, the reserve minimum is exactly 10000
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村集体经济组织收益分配", list_code="CW-04", category="财务管理",
+    lanes={"COLLECTIVE_ECON_ORG", "SUPERVISION_COMMITTEE", "PARTY_BRANCH", "TOWNSHIP_AGRI_ECON",
+           "COLLECTIVE_MEMBERS_MEETING", "PUBLIC_PLATFORM", "REPORTING_CLERK"},
+    supervision={"supervisory_check", "plan_objection"},
+    objections={"plan_objection"},
+    separations={"supervisory_check": ("start", "draft_plan")},
+    end_events={"end_no_income": "无可分配收益，本年度不分配", "end_rejected": "方案未获通过，不予分配",
+                "end_distributed": "已分配"},
+)
+
+
 def start(parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"fiscal_year": 2025, "org_name": "东山村股份经济合作社"}, parameters=parameters)
     assert steps(s) == {"close_books"} and s.ready()["close_books"][0].role == "COLLECTIVE_ECON_ORG"

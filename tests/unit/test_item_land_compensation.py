@@ -23,6 +23,19 @@ P = default_parameters()
 TOTAL, RETAINED, MEMBERS = 1000000, 200000, 400          # 2000 yuan a head at most
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="征地补偿款使用分配", list_code="CW-05", category="财务管理",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "COLLECTIVE_MEMBERS_MEETING", "SUPERVISION_COMMITTEE", "VILLAGE_COMMITTEE",
+           "PUBLIC_PLATFORM", "REPORTING_CLERK"},
+    supervision={"review_notice", "list_objection", "payment_objection"},
+    objections={"list_objection", "payment_objection"},
+    separations={"review_notice": ("start",)},
+    end_events={"end_rejected": "方案未通过，不予分配", "end_paid": "已发放"},
+)
+
+
 def start(parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"land_project": "省道拓宽工程征收东山村集体土地", "expropriation_approval": "某政征〔2026〕3号",
                        "compensation_total": TOTAL, "received_on": "2026-03-01",

@@ -26,6 +26,22 @@ P = default_parameters()
 AREA, AMOUNT = P["land_contract_platform_area"], P["land_contract_platform_amount"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体土地承包经营方案及土地流转", list_code="ZC-03", category="资产资源",
+    cites=("第十九条", "第五十二条"),
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "TOWNSHIP_AGRI_ECON", "TOWNSHIP_TRADING_CENTER", "REPORTING_CLERK",
+           "SUPERVISION_COMMITTEE", "TWO_COMMITTEES", "TOWNSHIP_GOV", "PUBLIC_PLATFORM"},
+    supervision={"plan_objection", "sc_bidding", "result_objection"},
+    objections={"plan_objection", "result_objection"},
+    separations={"sc_bidding": ("start", "village_bidding")},
+    deadlines={"township_review": "days(land_contract_township_review_days)"},
+    end_events={"end_rejected": "未通过决策", "end_not_adopted": "承包方案未获通过，终止发包",
+                "end_no_deal": "流拍，终止发包或流转", "end_done": "已签约备案并公开"},
+)
+
+
 def start(matter_type: str = "contract", land_type: str = "cultivated", area=20, parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"land_name": "村东机动地", "matter_type": matter_type, "land_type": land_type,
                        "location": "东至村道、南至水渠、西至三组承包地、北至林地", "land_area": area,

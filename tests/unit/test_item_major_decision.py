@@ -25,6 +25,20 @@ from tests.walks import (TOWNSHIP_CADRES, after_resolution, check_notice, delibe
 P = default_parameters()
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级重大事项决策（四议两公开）", list_code="JC-01", category="村级重大决策",
+    cites=("村民委员会组织法", "第二十四条", "第二十五条", "第二十六条"),
+    lanes={"PARTY_BRANCH", "TWO_COMMITTEES", "PARTY_MEMBERS_MEETING", "VILLAGER_REP_MEETING", "VILLAGER_MEETING",
+           "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"review_resolution_notice", "resolution_objection", "review_result_notice", "result_objection"},
+    objections={"resolution_objection", "result_objection"},
+    separations={"review_resolution_notice": ("draft_resolution_notice",),
+                 "review_result_notice": ("draft_result_notice",)},
+    end_events={"end_passed": "通过", "end_rejected": "否决"},
+)
+
+
 def start() -> Scenario:
     s = Scenario("major_decision", {"summary": "修建村文化广场", "amount": 300000})
     assert steps(s) == {"propose"}

@@ -33,6 +33,25 @@ RATIO = {c: P[f"medical_assistance_ratio_{c}"] for c in ("extreme", "dibao", "ma
 DEDUCTIBLE = {c: P[f"medical_assistance_deductible_{c}"] for c in RATIO}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="医疗救助申请", list_code="FW-09", category="便民服务",
+    cites=("国办发〔2021〕42号", "《社会救助暂行办法》"),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM", "VILLAGE_COMMITTEE",
+           "COUNTY_DEPT"},
+    supervision={"review_objection", "sc_review", "result_objection"},
+    objections={"review_objection", "result_objection"},
+    separations={"village_check": ("start",), "home_visit": ("start",),
+                 "township_review": ("start", "village_check", "home_visit"),
+                 "reverify_review": ("start", "village_check"),
+                 "county_decide": ("start", "village_check", "township_review"),
+                 "record_payment": ("start", "county_decide"),
+                 "sc_review": ("start", "village_check", "prepare_notice"),
+                 "reverify_result": ("start", "county_decide"), "revoke": ("start",), "notify_refusal": ("start",)},
+    end_events={"end_granted": "已救助", "end_revoked": "撤销救助", "end_refused": "不予救助"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 

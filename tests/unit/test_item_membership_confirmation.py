@@ -32,6 +32,22 @@ MARRIED_IN = {**NEWBORN, "person_name": "赵丽", "id_number": "1101011998050600
               "hukou_status": "in_village", "basis": "marriage", "application_reason": "2025年与本组成员孙志强结婚，户口已迁入"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体经济组织成员身份确认", list_code="JC-05", category="村级重大决策",
+    cites=("第十二条", "第十八条", "第二十七条", "第五十六条", "妇女权益保障法"),
+    lanes={"APPLICANT", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "REPORTING_CLERK", "COLLECTIVE_MEMBERS_MEETING",
+           "TOWNSHIP_GOV", "COLLECTIVE_ECON_ORG"},
+    supervision={"list_objection", "legality_review", "township_mediation"},
+    objections={"list_objection"},
+    separations={"council_examine": ("start",), "reverify_list": ("start",),
+                 "legality_review": ("start", "council_examine"), "refusal_notice": ("start",),
+                 "township_mediation": ("start",)},
+    roles={"legality_review": "TOWNSHIP_GOV", "township_mediation": "TOWNSHIP_GOV"},
+    end_events={"end_confirmed": "确认为集体经济组织成员", "end_refused": "不予确认"},
+)
+
+
 def start(data: dict) -> Scenario:
     s = Scenario(KEY, data)
     assert steps(s) == {"council_examine"} and s.ready()["council_examine"][0].role == "COLLECTIVE_ECON_ORG"

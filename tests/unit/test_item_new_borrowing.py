@@ -22,6 +22,20 @@ ASSETS = 1_000_000
 AT_CAP = ASSETS * CAP // 100                          # the largest debt the default cap allows
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级新增借款（负债）", list_code="CW-03", category="财务管理",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "VILLAGE_COMMITTEE", "TOWNSHIP_AGRI_ECON", "COUNTY_DEPT", "PUBLIC_PLATFORM",
+           "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"borrowing_objection", "sc_check"},
+    objections={"borrowing_objection"},
+    separations={"sc_check": ("start", "sign_loan")},
+    end_events={"end_refused": "不予办理", "end_rejected": "未通过决策", "end_not_approved": "不予同意借款",
+                "end_done": "借款已办理"},
+)
+
+
 def start(amount=60000, request_type: str = "borrowing", parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {"request_type": request_type, "purpose": "建设村集体光伏电站配套设施", "amount": amount,
                           "counterparty": "县农商银行", "term_months": 36}, parameters=parameters)

@@ -27,6 +27,28 @@ REFUSED = "不予开支"
 DONE = "已开支并公开"
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="非生产性开支（含接待）", list_code="CW-07", category="财务管理",
+    cites=("第二十四条", "零接待"),
+    calls=("major_decision",),
+    lanes={"APPLICANT", "TWO_COMMITTEES", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "REPORTING_CLERK", "TOWNSHIP_AGRI_ECON"},
+    supervision={"supervision_review", "expense_objection"},
+    objections={"expense_objection"},
+    separations={"director_approve": ("start",), "supervision_review": ("start", "director_approve"),
+                 "spend": ("director_approve", "supervision_review"), "book_voucher": ("start", "spend"),
+                 "rectify": ("start", "spend")},
+    end_events={"end_banned": "不予受理（村级公务零接待，严禁招待宴请、礼品礼金、烟酒、购物卡）",
+                "end_refused": "不予开支", "end_published": "已开支并公开"},
+    published={"publish_expense": dict(section="village_affairs", publicity_step="expense_objection",
+                                       shows={"purpose", "nonprod_category", "amount", "actual_amount",
+                                              "actual_participant_count", "voucher_no"},
+                                       never_shows={"participants", "invoices", "sign_in_sheet",
+                                                    "expense_posting_photos"})},
+)
+
+
 def start(amount, data: dict | None = None, parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {**VISIT, "amount": amount, **(data or {})}, parameters=parameters)
 

@@ -22,6 +22,19 @@ PLAN = {"fund_per_person": 15, "payer_count": 800, "labor_days_per_worker": 5, "
         "plan_document": ["att-plan-1"], "plan_minutes": ["att-minutes-1"]}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="一事一议筹资筹劳", list_code="GC-02", category="工程项目",
+    cites=("国办发〔2007〕4号",),
+    lanes={"VILLAGE_COMMITTEE", "TWO_COMMITTEES", "PUBLIC_PLATFORM", "VILLAGER_MEETING", "VILLAGER_REP_MEETING",
+           "TOWNSHIP_AGRI_ECON", "COUNTY_DEPT", "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"plan_objection", "sc_audit", "accounts_objection"},
+    objections={"plan_objection", "accounts_objection"},
+    separations={"sc_audit": ("start", "collect", "implement")},
+    end_events={"end_done": "筹资筹劳完成", "end_stopped": "终止，不予筹资筹劳"},
+)
+
+
 def start(parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"project_name": "三组机耕道硬化", "project_type": "road",
                        "project_content": "硬化三组机耕道800米，受益农户120户", "estimated_cost": 160000,

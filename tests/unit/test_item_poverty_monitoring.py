@@ -31,6 +31,22 @@ CLUE = {"household_head": "赵铁柱", "household_size": 4, "risk_source": "self
         "risk_description": "妻子患尿毒症长期透析，年自付医疗费约3万元"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="防返贫监测帮扶", list_code="FW-10", category="便民服务",
+    cites=("中农发〔2021〕7号",),
+    lanes={"APPLICANT", "VILLAGE_COMMITTEE", "VILLAGER_REP_MEETING", "TWO_COMMITTEES", "SUPERVISION_COMMITTEE",
+           "TOWNSHIP_GOV", "PUBLIC_PLATFORM", "COUNTY_DEPT"},
+    supervision={"sc_review", "proposed_objection", "removal_objection"},
+    objections={"proposed_objection", "removal_objection"},
+    separations={"verify": ("start",), "sc_review": ("start", "verify"), "reverify_proposed": ("start", "verify"),
+                 "township_review": ("start", "verify"), "county_confirm": ("start", "verify", "township_review"),
+                 "recheck": ("start",), "reverify_removal": ("start", "recheck"),
+                 "township_remove": ("start", "recheck")},
+    end_events={"end_removed": "风险消除", "end_not_included": "未纳入监测"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 

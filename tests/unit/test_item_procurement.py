@@ -20,6 +20,19 @@ SMALL, DECISION, CONTRACT = (P["procurement_small_threshold"], P["procurement_de
                              P["procurement_contract_threshold"])
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级物资及服务采购", list_code="ZB-01", category="招投标采购",
+    calls=("major_decision",),
+    lanes={"APPLICANT", "REPORTING_CLERK", "TWO_COMMITTEES", "VILLAGE_COMMITTEE", "TOWNSHIP_TRADING_CENTER",
+           "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM", "TOWNSHIP_DISCIPLINE"},
+    supervision={"acceptance", "result_objection"},
+    objections={"result_objection"},
+    separations={"split_check": ("start",), "acceptance": ("start",)},
+    end_events={"end_rejected": "不予采购", "end_referred": "异议成立，已移交纪委处理", "end_done": "采购完成"},
+)
+
+
 def start(amount, purchase_type: str = "goods", combined=0, parameters: dict | None = None) -> Scenario:
     """Request, then the clerk's split check (combined = related purchases in the window plus this one)."""
     s = Scenario(KEY, {"item_name": "村部办公桌椅", "purchase_type": purchase_type, "specification": "办公桌10张、椅20把",

@@ -27,6 +27,29 @@ SMALL = Fraction(P["project_change_small_ratio"])
 REVIEW = Fraction(P["project_change_review_ratio"])
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="工程变更", list_code="GC-03", category="工程项目",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "TOWNSHIP_FINANCE", "REPORTING_CLERK", "SUPERVISION_COMMITTEE",
+           "TOWNSHIP_DISCIPLINE", "INDUSTRY_DEPT", "PUBLIC_PLATFORM", "TWO_COMMITTEES"},
+    supervision={"sc_notice", "oversight_informed", "change_objection"},
+    objections={"change_objection"},
+    separations={"technical_review": ("start",), "sc_notice": ("start",), "cost_review": ("start",),
+                 "oversight_informed": ("start",), "sign_supplement": ("start",)},
+    roles={"oversight_informed": "TOWNSHIP_DISCIPLINE"},
+    end_events={"end_not_approved": "技术审核不同意变更", "end_rejected": "变更未通过决策",
+                "end_done": "变更已签订补充合同"},
+    called_sections={"major_decision": "project"},
+    published={"publish_change": dict(section="project", publicity_step="change_objection",
+                                      shows={"project_ref", "change_reason", "change_content", "verified_amount",
+                                             "new_total", "days_added"}),
+               "sign_supplement": dict(section="project", publicity_step=None,
+                                       shows={"supplement_no", "supplement_amount", "new_contract_total",
+                                              "supplement_file"})},
+)
+
+
 def start(amount, contract_price=1_000_000, prior=0, data: dict | None = None) -> Scenario:
     s = Scenario(KEY, {
         "project_ref": "GC-2026-003 绿水村三组通组道路硬化", "contract_no": "HT-2026-03",

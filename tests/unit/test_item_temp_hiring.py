@@ -21,6 +21,19 @@ P = default_parameters()
 HEADCOUNT, COST = P["temp_hiring_decision_headcount"], P["temp_hiring_decision_threshold"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级临时用工聘用", list_code="RS-01", category="人事用工",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "TWO_COMMITTEES", "APPLICANT", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "REPORTING_CLERK"},
+    supervision={"post_objection", "supervise_selection", "result_objection"},
+    objections={"post_objection", "result_objection"},
+    separations={"supervise_selection": ("start", "select_candidates")},
+    end_events={"end_rejected": "未通过决策，不予用工", "end_not_hired": "无合适人选，未聘用", "end_hired": "已聘用"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})

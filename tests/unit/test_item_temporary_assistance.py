@@ -27,6 +27,21 @@ APPLICATION = {
 }
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="临时救助/困难补助申请", list_code="FW-03", category="便民服务",
+    cites=("《社会救助暂行办法》",),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "COUNTY_DEPT"},
+    supervision={"sc_review", "assistance_objection"},
+    objections={"assistance_objection"},
+    separations={"urgent_relief": ("start",), "verify": ("start",), "appraisal": ("start",),
+                 "sc_review": ("start", "verify"), "reverify": ("start", "verify"), "township_approve": ("start",),
+                 "county_approve": ("start",), "pay": ("start", "township_approve", "county_approve")},
+    end_events={"end_paid": "已发放", "end_refused": "不予救助"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 

@@ -22,6 +22,20 @@ P = default_parameters()
 NOTICE_DAYS = P["village_rules_meeting_notice_days"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村规民约、自治章程制定修改", list_code="JC-04", category="村级重大决策",
+    lanes={"TWO_COMMITTEES", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "TOWNSHIP_GOV",
+           "VILLAGER_MEETING", "REPORTING_CLERK"},
+    supervision={"draft_objection", "supervise_meeting"},
+    objections={"draft_objection"},
+    separations={"supervise_meeting": ("start",)},
+    roles={"township_filing": "TOWNSHIP_GOV"},
+    deadlines={"township_filing": "days(village_rules_filing_days)"},
+    end_events={"end_rejected": "村民会议未通过", "end_passed": "通过并公布施行"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})
