@@ -226,23 +226,3 @@ def test_start_form_needs_the_plan_documents_and_a_plausible_year():
         started({"plan_year": 1999, "summary": "s", "budget_income": 1, "amount": -1, "project_list": "p",
                  "auth_proposal": "a"})
     assert set(err.value.errors) == {"plan_year", "amount", "plan_documents"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村级年度计划及村民议事会授权"
-    assert info.metadata["list_code"] == "JC-02" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",)
-    review = info.steps["review_notice"]
-    assert (review.role, review.supervision, review.separate_from) == ("SUPERVISION_COMMITTEE", True, ("start",))
-    intake = info.steps["plan_objection"]
-    assert (intake.role, intake.supervision, intake.objection_intake) == ("SUPERVISION_COMMITTEE", True, True)
-    assert info.steps["township_filing"].deadline == "days(annual_plan_filing_days)"
-    assert info.steps["township_filing"].role == "TOWNSHIP_AGRI_ECON"
-
-
-def test_no_field_is_named_like_a_parameter():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.field_names() & set(P) == set()

@@ -320,20 +320,6 @@ SCENARIOS = [sale_by_village_bidding, transfer_on_the_platform_with_rework, scra
              decision_rejected]
 
 
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体资产出让、转让、变卖、报废处置"
-    assert info.metadata["list_code"] == "ZC-02" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"sc_bidding", "sc_proceeds_check",
-                                                                       "plan_objection", "result_objection"}
-    assert info.steps["sc_proceeds_check"].separate_from == ("start", "update_ledger")
-
-
 # -- channel, reserve price, contract ------------------------------------------------------------
 @pytest.mark.parametrize("disposal_type, reserve, channel", [
     ("sale", SALE_PLATFORM, "platform_listing"),

@@ -12,7 +12,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
-from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "asset_lease"
@@ -289,22 +289,6 @@ def land_to_outsiders_refused_by_the_township() -> Scenario:
 SCENARIOS = [land_to_outsiders_with_two_thirds_and_township, land_to_outsiders_refused_by_the_township,
              platform_lease_completed, village_bidding_with_rework, plan_objection_upheld_then_no_bidders_and_stopped,
              result_objection_upheld_then_relisted, ownership_unclear, decision_rejected]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体资产资源发包出租"
-    assert info.metadata["list_code"] == "ZC-01" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"sc_bidding", "rent_check", "plan_objection",
-                                                                       "result_objection"}
-    assert info.steps["sc_bidding"].separate_from == ("start", "village_bidding")
-    assert info.steps["reserve_review"].deadline == "days(lease_reserve_review_days)"
 
 
 # -- channel, reserve price, contract ------------------------------------------------------------

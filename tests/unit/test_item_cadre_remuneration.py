@@ -211,21 +211,3 @@ def test_refusals_need_reasons():
     with pytest.raises(InvalidData) as err:
         s.do("township_review", {"review_result": "return"})
     assert set(err.value.errors) == {"review_opinion"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村干部报酬及误工补贴标准"
-    assert info.metadata["list_code"] == "CW-02" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第二十四条" in info.metadata["policy_basis"]
-    assert info.calls == ("major_decision",)
-    check = info.steps["review_notice"]
-    assert (check.role, check.supervision, check.separate_from) == ("SUPERVISION_COMMITTEE", True, ("start",))
-    assert info.steps["standard_objection"].objection_intake
-    assert info.steps["township_review"].deadline == "days(cadre_remuneration_review_days)"
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -205,14 +205,3 @@ def test_a_refusal_must_say_why():
     with pytest.raises(InvalidData) as err:
         s.do("approve", {"approval_decision": "decline"})
     assert set(err.value.errors) == {"approval_opinion"}
-
-
-def test_separation_of_duties_and_supervision():
-    info = start("residence").bundle.info
-    assert info.metadata["list_code"] == "WW-02" and info.metadata["category"] == "村务管理"
-    assert {"start", "verify_facts", "stamp"} <= set(info.steps["approve"].separate_from)
-    assert {"start", "approve"} <= set(info.steps["stamp"].separate_from)
-    assert info.steps["stamp"].role == "SEAL_KEEPER"
-    check = info.steps["register_check"]
-    assert check.supervision and check.role == "SUPERVISION_COMMITTEE" and "stamp" in check.separate_from
-    assert info.end_events["end_not_issuable"] == NOT_ISSUABLE

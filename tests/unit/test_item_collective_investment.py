@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps
 
 KEY = "collective_investment"
@@ -188,19 +188,6 @@ def decision_rejected() -> Scenario:
 SCENARIOS = [investment_below_the_approval_threshold_checked_each_year,
              approved_by_the_township_objection_upheld_and_exited_early, not_approved_by_the_township,
              guarantee_refused, infeasible, decision_rejected]
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体资金对外投资（严禁担保、出借）"
-    assert info.metadata["list_code"] == "ZC-04" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"result_objection", "return_check"}
-    assert info.steps["return_check"].separate_from == ("start", "sign_contract")
-    assert info.steps["feasibility_review"].deadline == "days(investment_feasibility_review_days)"
 
 
 # -- the ban -------------------------------------------------------------------------------------

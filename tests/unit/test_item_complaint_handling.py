@@ -215,4 +215,4 @@ def test_whoever_handled_does_not_record_the_rating_and_the_cadre_concerned_is_w
     assert {"accept", "assign", "reopen"} <= set(info.steps["review"].separate_from)
     assert info.steps["review"].role == "COUNTY_DISCIPLINE"
     assert info.withheld_from == ("concerned_cadres",)
-    assert info.metadata["list_code"] == "WW-03" and info.start_role == "PUBLIC_PLATFORM"
+    assert info.start_role == "PUBLIC_PLATFORM"

@@ -289,28 +289,3 @@ def test_vote_needs_ballots_and_counts_within_attendance():
                               "council_minutes": "记录", "council_attendance": ["att-1"]})
     assert set(err.value.errors) == {"council_attendees", "council_for", "council_ballots"}
     assert steps(s) == {"council_vote"}
-
-
-def test_report_back_deadline_is_a_parameter():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.steps["report_back"].deadline == "days(council_resolution_report_days)"
-    assert info.steps["report_back"].role == "VILLAGER_REP_MEETING"
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村民议事会年中授权决议"
-    assert info.metadata["list_code"] == "JC-03" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",)
-    check_step = info.steps["check_authorisation"]
-    assert (check_step.role, check_step.supervision) == ("SUPERVISION_COMMITTEE", True)
-    assert check_step.separate_from == ("start", "propose_matter")
-    for intake in ("council_resolution_objection", "council_result_objection"):
-        assert info.steps[intake].objection_intake and info.steps[intake].supervision
-    assert info.steps["council_vote"].role == "VILLAGER_COUNCIL"
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import object_during, wait_past
 
 KEY = "democratic_finance"
@@ -185,30 +185,3 @@ def test_the_result_is_not_published_before_the_period_ends():
     with pytest.raises(InvalidData) as err:
         s.do("publish_result", {"result_published_on": "2026-03-30", "result_posting_photos": ["att-1"]}, role="VILLAGE_COMMITTEE")
     assert set(err.value.errors) == {"result_published_on"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_supervision_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "民主理财"
-    assert info.metadata["list_code"] == "CW-06" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第三十二条" in info.metadata["policy_basis"]
-    assert info.calls == ()
-    assert "SUPERVISION_COMMITTEE" in info.lanes and "TOWNSHIP_AGRI_ECON" in info.lanes
-    for step, separate in (("review_vouchers", ("start",)), ("rereview_vouchers", ("start", "explain_vouchers")),
-                           ("sign_result", ("start", "explain_vouchers")), ("township_handle", ("start",))):
-        check = info.steps[step]
-        assert check.supervision and check.separate_from == separate, step
-    assert info.steps["result_objection"].objection_intake
-    (publication,) = bundle.step(KEY, "publish_result").publications
-    assert publication.section == "village_affairs" and publication.publicity_step == "result_objection"
-    published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"voucher_count", "voucher_total", "questioned_count", "questioned_amount", "voucher_findings",
-            "township_action", "review_conclusion", "signer_names"} <= published
-    assert {"voucher_file", "result_posting_photos"}.isdisjoint(published)
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -389,26 +389,6 @@ def test_time_limits_are_parameters():
     assert evaluate(steps_["notify_refusal"].deadline, P) == WorkingDays(3)
 
 
-def test_supervision_points_and_separation_of_duties():
-    steps_ = info().steps
-    assert {k for k, st in steps_.items() if st.supervision} == {"sc_review", "first_review_objection", "result_objection"}
-    assert {k for k, st in steps_.items() if st.objection_intake} == {"first_review_objection", "result_objection"}
-    assert all(st.role == "SUPERVISION_COMMITTEE" for st in steps_.values() if st.supervision)
-    assert steps_["sc_review"].separate_from == ("start", "appraisal")
-    assert steps_["home_check"].separate_from == ("start", "investigate")
-    for step in ("appraisal", "first_review", "county_review", "confirm", "reverify_first_review", "recheck_result"):
-        assert "start" in steps_[step].separate_from
-
-
-def test_item_metadata():
-    item = info()
-    assert item.name == "最低生活保障审核确认"
-    assert item.metadata["list_code"] == "FW-01" and item.metadata["category"] == "便民服务"
-    assert "民发〔2021〕57号" in item.metadata["policy_basis"]
-    assert all(item.metadata.values())
-    assert set(item.end_events.values()) == {"不予受理", "不予认定", "已认定"}
-
-
 # -- the order of 民发〔2021〕57号 ----------------------------------------------------------------------
 def test_the_township_reviews_first_and_then_publishes_its_opinion():
     """第二十条: 乡镇提出初审意见，并在申请家庭所在村公示；公示期满无异议的报县级民政部门."""

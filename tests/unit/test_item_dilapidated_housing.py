@@ -380,16 +380,3 @@ def test_acceptance_needs_photos():
         s.do("acceptance", {"accepted_on": "2026-07-28", "acceptance_participants": "乡镇、村委会、村监委",
                             "acceptance_result": "pass", "acceptance_opinion": "合格"})
     assert set(err.value.errors) == {"acceptance_photos"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_supervision_points_and_separation_of_duties():
-    info = start().bundle.info
-    supervision = {k for k, step in info.steps.items() if step.supervision}
-    assert supervision == {"appraisal_objection", "sc_acceptance", "sc_review", "result_objection"}
-    assert all(info.steps[k].role == "SUPERVISION_COMMITTEE" for k in supervision)
-    assert {k for k, step in info.steps.items() if step.objection_intake} == {"appraisal_objection", "result_objection"}
-    for step in ("township_review", "county_approve", "sc_acceptance", "sc_review"):
-        assert info.steps[step].separate_from == ("start",)
-    assert info.metadata["list_code"] == "FW-05" and info.metadata["category"] == "便民服务"
-    assert info.timers == {"appraisal_publicity": "评议结果公示", "result_publicity": "改造结果公开"}

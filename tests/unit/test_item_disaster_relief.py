@@ -367,17 +367,3 @@ def test_a_refusal_gives_its_reason():
         s.do("township_review", {"township_decision": "reject"})
     assert set(err.value.errors) == {"township_opinion"}
     assert steps(s) == {"township_review"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_supervision_points_and_separation_of_duties():
-    info = start().bundle.info
-    supervision = {k for k, step in info.steps.items() if step.supervision}
-    assert supervision == {"list_objection", "witness", "sc_review", "result_objection"}
-    assert all(info.steps[k].role == "SUPERVISION_COMMITTEE" for k in supervision)
-    assert info.steps["distribute"].separate_from == ("register",)
-    assert info.steps["witness"].separate_from == ("register", "distribute")
-    assert info.steps["township_review"].separate_from == ("start", "register")
-    assert info.steps["approve_amounts"].separate_from == ("start", "register")
-    assert info.metadata["list_code"] == "FW-06" and info.metadata["category"] == "便民服务"
-    assert "第三十条" in info.metadata["policy_basis"] and "自然灾害救助条例" in info.metadata["policy_basis"]

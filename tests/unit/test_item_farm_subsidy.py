@@ -246,16 +246,3 @@ def test_a_township_may_lengthen_the_area_publicity():
     verified(s)
     s.do("publish_area", {"area_notice": "公示", "area_published_on": "2026-04-01", "area_notice_photo": ["att-1"]})
     wait_past(s, 10, "township_review")
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_supervision_points_and_separation_of_duties():
-    info = start().bundle.info
-    supervision = {k for k, step in info.steps.items() if step.supervision}
-    assert supervision == {"area_objection", "sc_review", "result_objection"}
-    assert all(info.steps[k].role == "SUPERVISION_COMMITTEE" for k in supervision)
-    assert {k for k, step in info.steps.items() if step.objection_intake} == {"area_objection", "result_objection"}
-    assert info.steps["township_review"].separate_from == ("start",)
-    assert info.steps["sc_review"].separate_from == ("start",)
-    assert info.metadata["list_code"] == "FW-07" and info.metadata["category"] == "便民服务"
-    assert info.lanes["COUNTY_DEPT"] == "县级主管部门" and info.lanes["VILLAGER_GROUP"] == "村民小组"

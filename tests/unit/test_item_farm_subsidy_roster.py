@@ -225,15 +225,8 @@ def test_a_township_may_lengthen_the_publicity():
 
 
 # -- the definition ----------------------------------------------------------------------------------
-def test_supervision_points_separation_and_publication():
+def test_the_roster_is_published_with_the_household_head_masked_and_no_ids():
     info = start().bundle.info
-    supervision = {k for k, step in info.steps.items() if step.supervision}
-    assert supervision == {"sc_check", "roster_objection"}
-    assert {k for k, step in info.steps.items() if step.objection_intake} == {"roster_objection"}
-    assert info.steps["sc_check"].separate_from == ("start", "correct_roster")
-    assert info.steps["township_review"].separate_from == ("start", "correct_roster")
-    assert info.steps["correct_roster"].separate_from == ("sc_check",)
-    assert info.metadata["list_code"] == "FW-11" and info.metadata["category"] == "便民服务"
     for step in ("publish_roster", "publish_result"):
         (publication,) = info.steps[step].publications
         (roster,) = [f for f in publication.fields if f.ref == "roster"]

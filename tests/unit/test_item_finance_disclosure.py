@@ -168,27 +168,3 @@ def test_a_return_needs_its_reason_and_publication_is_not_before_the_period_ends
         s.do("publish_statement", {"statement_published_on": "2026-03-30", "statement_posting_photos": ["att-1"]},
              role="VILLAGE_COMMITTEE")
     assert set(err.value.errors) == {"statement_published_on"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_supervision_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "村级财务公开"
-    assert info.metadata["list_code"] == "WW-04" and info.metadata["category"] == "村务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第三十条" in info.metadata["policy_basis"]
-    assert info.calls == ()
-    for step, separate in (("agri_review", ("prepare_statement",)), ("supervision_review", ("prepare_statement",))):
-        check = info.steps[step]
-        assert check.supervision and check.separate_from == separate
-    assert info.steps["statement_objection"].objection_intake
-    (publication,) = bundle.step(KEY, "publish_statement").publications
-    assert publication.section == "village_affairs" and publication.publicity_step == "statement_objection"
-    published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"income_total", "expense_total", "balance", "cash_on_hand", "statement_items", "statement_file"} <= published
-    assert "statement_posting_photos" not in published
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

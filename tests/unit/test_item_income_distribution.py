@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import object_during, wait_past
 
 KEY = "income_distribution"
@@ -313,12 +313,3 @@ def test_vote_counts_may_not_exceed_attendance():
         vote(s, total=100, attendees=101, votes_for=102)
     assert set(err.value.errors) == {"cm_attendees", "cm_for"}
     assert steps(s) == {"member_vote"}
-
-
-def test_supervision_points_and_separation_of_duties():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.metadata["list_code"] == "CW-04" and info.metadata["category"] == "财务管理"
-    assert info.steps["supervisory_check"].supervision
-    assert info.steps["supervisory_check"].separate_from == ("start", "draft_plan")
-    assert info.steps["plan_objection"].objection_intake and info.steps["plan_objection"].supervision
-    assert info.steps["plan_objection"].role == "SUPERVISION_COMMITTEE"

@@ -345,11 +345,6 @@ def test_an_upheld_objection_is_the_verifiers_choice():
         assert spec.required and {o for o, _ in spec.options} == {"dismissed", "upheld_repropose", "upheld_stop"}
 
 
-def test_policy_basis_cites_articles_24_to_26():
-    basis = item_catalog("major_decision").bundle("major_decision").info.metadata["policy_basis"]
-    assert "村民委员会组织法" in basis and "第二十四条" in basis and "第二十五条" in basis and "第二十六条" in basis
-
-
 def test_vote_counts_may_not_exceed_attendance():
     from engine.errors import InvalidData
     s = at_review()

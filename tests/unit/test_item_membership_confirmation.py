@@ -222,21 +222,6 @@ def test_the_vote_cannot_count_more_than_came():
     assert set(err.value.errors) == {"cm_attendees", "cm_for", "cm_minutes"}
 
 
-# -- the definition ------------------------------------------------------------------------------------
-def test_metadata_lanes_supervision_and_separation():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "集体经济组织成员身份确认"
-    assert info.metadata["list_code"] == "JC-05" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    for article in ("第十二条", "第十八条", "第二十七条", "第五十六条", "妇女权益保障法"):
-        assert article in info.metadata["policy_basis"]
-    assert info.calls == ()
-    assert info.steps["council_examine"].separate_from == ("start",)
-    for step in ("legality_review", "township_mediation", "list_objection"):
-        assert info.steps[step].supervision, step
-    assert info.steps["list_objection"].objection_intake
-
-
 def test_the_published_list_names_the_person_and_masks_the_id_number():
     bundle = item_catalog(KEY).bundle(KEY)
     (publication,) = bundle.step(KEY, "publish_list").publications
@@ -253,7 +238,3 @@ def test_the_published_list_names_the_person_and_masks_the_id_number():
     assert not published & {"contact_phone", "application_file", "application_reason", "list_posting_photos"}
     # A refusal is never published: only the confirmed list is a publicity point.
     assert [s for s, step in bundle.info.steps.items() if bundle.step(KEY, s).publications] == ["publish_list"]
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

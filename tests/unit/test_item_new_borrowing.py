@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "new_borrowing"
@@ -167,19 +167,6 @@ def objection_upheld() -> Scenario:
 
 SCENARIOS = [borrowing_below_the_filing_threshold, borrowing_filed_with_objection_and_rework, guarantee_refused,
              lending_refused, decision_rejected, debt_ratio_over_the_cap, county_refuses_filing, objection_upheld]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "村级新增借款（负债）"
-    assert info.metadata["list_code"] == "CW-03" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values())
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert info.steps["sc_check"].supervision and info.steps["sc_check"].separate_from == ("start", "sign_loan")
 
 
 # -- red line, thresholds, cap ---------------------------------------------------------------------

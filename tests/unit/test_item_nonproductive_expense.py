@@ -15,7 +15,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
-from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "nonproductive_expense"
@@ -202,29 +202,3 @@ def test_no_more_is_spent_and_no_more_people_than_approved():
         s.do("spend", {"actual_amount": SMALL, "spent_on": "2026-10-29", "actual_participant_count": 8, "invoice_no": "1",
                        "invoices": ["att"]}, role="APPLICANT")
     assert set(err.value.errors) == {"sign_in_sheet"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_separation_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "非生产性开支（含接待）"
-    assert info.metadata["list_code"] == "CW-07" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第二十四条" in info.metadata["policy_basis"] and "零接待" in info.metadata["policy_basis"]
-    assert info.calls == ("major_decision",)
-    assert info.steps["supervision_review"].supervision
-    for step, separate in (("director_approve", ("start",)), ("supervision_review", ("start", "director_approve")),
-                           ("spend", ("director_approve", "supervision_review")), ("book_voucher", ("start", "spend")),
-                           ("rectify", ("start", "spend"))):
-        assert info.steps[step].separate_from == separate, step
-    assert info.steps["expense_objection"].objection_intake
-    (publication,) = bundle.step(KEY, "publish_expense").publications
-    assert publication.section == "village_affairs" and publication.publicity_step == "expense_objection"
-    published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"purpose", "nonprod_category", "amount", "actual_amount", "actual_participant_count", "voucher_no"} <= published
-    assert {"participants", "invoices", "sign_in_sheet", "expense_posting_photos"}.isdisjoint(published)
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
 KEY = "one_matter_financing"
@@ -237,20 +237,6 @@ def plan_objection_upheld() -> Scenario:
 SCENARIOS = [rep_meeting_passes_and_accounts_published, villager_meeting_with_objections_and_audit_rework,
              villager_meeting_fails_revised_then_township_returns_and_stopped, rep_meeting_fails_then_county_returns,
              plan_objection_upheld]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "一事一议筹资筹劳"
-    assert info.metadata["list_code"] == "GC-02" and info.metadata["category"] == "工程项目"
-    assert all(info.metadata.values())
-    assert "国办发〔2007〕4号" in info.metadata["policy_basis"]
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert info.steps["sc_audit"].supervision and set(info.steps["sc_audit"].separate_from) == {"start", "collect", "implement"}
-    assert info.steps["plan_objection"].objection_intake and info.steps["accounts_objection"].objection_intake
 
 
 # -- caps: the plan may not exceed them ------------------------------------------------------------

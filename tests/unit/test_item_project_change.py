@@ -16,7 +16,7 @@ from fractions import Fraction
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "project_change"
@@ -214,30 +214,3 @@ def test_the_cost_review_and_the_supplement_cannot_exceed_what_was_decided():
         s.do("cost_review", {"reviewed_amount": 60_000.01, "cost_review_no": "x", "cost_review_opinion": "y",
                              "cost_review_file": ["att-r"]}, role="TOWNSHIP_FINANCE")
     assert set(err.value.errors) == {"reviewed_amount"}
-
-
-# -- the definition ------------------------------------------------------------------------------------
-def test_metadata_calls_separation_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "工程变更"
-    assert info.metadata["list_code"] == "GC-03" and info.metadata["category"] == "工程项目"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",) or set(info.calls) == {"major_decision"}
-    for step in ("technical_review", "sc_notice", "cost_review", "oversight_informed", "sign_supplement"):
-        assert "start" in info.steps[step].separate_from, step
-    assert info.steps["sc_notice"].supervision and info.steps["oversight_informed"].supervision
-    assert info.steps["change_objection"].objection_intake
-    assert info.called_sections == {"major_decision": "project"}
-    (notice,) = bundle.step(KEY, "publish_change").publications
-    assert notice.section == "project" and notice.publicity_step == "change_objection"
-    assert {"project_ref", "change_reason", "change_content", "verified_amount", "new_total", "days_added"} <= {
-        f.ref for f in notice.fields if f.cls != "never"}
-    (contract,) = bundle.step(KEY, "sign_supplement").publications
-    assert contract.section == "project"
-    assert {"supplement_no", "supplement_amount", "new_contract_total", "supplement_file"} <= {
-        f.ref for f in contract.fields if f.cls != "never"}
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -257,8 +257,3 @@ def test_the_keeper_never_approves():
     for approval in ("director_sign", "rectify_register"):
         assert keeper_steps <= set(info.steps[approval].separate_from), approval
     assert "印章管理人" not in info.steps["stamp"].form.fields[2].label
-    check = info.steps["register_check"]
-    assert check.supervision and check.role == "SUPERVISION_COMMITTEE"
-    assert set(check.separate_from) == {"start", "stamp"}
-    assert check.deadline == "days(seal_register_check_days)"
-    assert info.metadata["list_code"] == "WW-01" and info.metadata["category"] == "村务管理"

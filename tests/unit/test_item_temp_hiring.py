@@ -281,21 +281,3 @@ def test_contract_pay_may_not_exceed_the_published_pay():
         s.do("sign_contract", {"contract_no": "YG-1", "signed_on": "2026-03-30", "term_start": "2026-04-01",
                                "term_end": "2027-01-31", "contract_monthly_pay": 2000.01})
     assert set(err.value.errors) == {"contract_monthly_pay", "contract_file"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村级临时用工聘用"
-    assert info.metadata["list_code"] == "RS-01" and info.metadata["category"] == "人事用工"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",)
-    check = info.steps["supervise_selection"]
-    assert (check.role, check.supervision) == ("SUPERVISION_COMMITTEE", True)
-    assert check.separate_from == ("start", "select_candidates")
-    for intake in ("post_objection", "result_objection"):
-        assert info.steps[intake].objection_intake and info.steps[intake].supervision
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()
