@@ -22,6 +22,21 @@ P = default_parameters()
 CAP = P["annual_plan_council_limit_cap"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级年度计划及村民议事会授权", list_code="JC-02", category="村级重大决策",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM", "TOWNSHIP_AGRI_ECON",
+           "REPORTING_CLERK"},
+    supervision={"review_notice", "plan_objection"},
+    objections={"plan_objection"},
+    separations={"review_notice": ("start",)},
+    roles={"township_filing": "TOWNSHIP_AGRI_ECON"},
+    deadlines={"township_filing": "days(annual_plan_filing_days)"},
+    end_events={"end_rejected": "年度计划未通过", "end_passed": "年度计划通过并备案"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})
@@ -211,23 +226,3 @@ def test_start_form_needs_the_plan_documents_and_a_plausible_year():
         started({"plan_year": 1999, "summary": "s", "budget_income": 1, "amount": -1, "project_list": "p",
                  "auth_proposal": "a"})
     assert set(err.value.errors) == {"plan_year", "amount", "plan_documents"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村级年度计划及村民议事会授权"
-    assert info.metadata["list_code"] == "JC-02" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",)
-    review = info.steps["review_notice"]
-    assert (review.role, review.supervision, review.separate_from) == ("SUPERVISION_COMMITTEE", True, ("start",))
-    intake = info.steps["plan_objection"]
-    assert (intake.role, intake.supervision, intake.objection_intake) == ("SUPERVISION_COMMITTEE", True, True)
-    assert info.steps["township_filing"].deadline == "days(annual_plan_filing_days)"
-    assert info.steps["township_filing"].role == "TOWNSHIP_AGRI_ECON"
-
-
-def test_no_field_is_named_like_a_parameter():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.field_names() & set(P) == set()

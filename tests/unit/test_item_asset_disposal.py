@@ -20,6 +20,22 @@ P = default_parameters()
 SALE_PLATFORM = P["disposal_sale_platform_threshold"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体资产出让、转让、变卖、报废处置", list_code="ZC-02", category="资产资源",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "COLLECTIVE_ECON_ORG", "TWO_COMMITTEES", "TOWNSHIP_AGRI_ECON", "TOWNSHIP_GOV",
+           "PUBLIC_PLATFORM", "TOWNSHIP_TRADING_CENTER", "SUPERVISION_COMMITTEE", "TOWNSHIP_DISCIPLINE",
+           "REPORTING_CLERK"},
+    supervision={"plan_objection", "sc_bidding", "result_objection", "sc_proceeds_check"},
+    objections={"plan_objection", "result_objection"},
+    separations={"sc_bidding": ("start", "village_bidding"), "sc_proceeds_check": ("start", "update_ledger")},
+    end_events={"end_unclear": "权属不清，不予处置", "end_rejected": "未通过决策", "end_scrap_refused": "不予报废",
+                "end_no_deal": "流拍，终止处置", "end_upheld_stopped": "异议成立，撤销交易并终止处置",
+                "end_done": "处置完成"},
+)
+
+
 def start(disposal_type: str = "sale", parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"asset_name": "旧碾米机组", "asset_category": "fixed_asset", "location": "村部西侧碾米房",
                        "quantity": "1套", "disposal_type": disposal_type, "disposal_reason": "设备老旧闲置"},
@@ -302,20 +318,6 @@ SCENARIOS = [sale_by_village_bidding, transfer_on_the_platform_with_rework, scra
              sale_plan_objection_upheld_then_stopped, assignment_result_objection_upheld_deal_redone,
              sale_result_objection_upheld_plan_redecided, scrap_result_objection_upheld_then_ended, ownership_unclear,
              decision_rejected]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体资产出让、转让、变卖、报废处置"
-    assert info.metadata["list_code"] == "ZC-02" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"sc_bidding", "sc_proceeds_check",
-                                                                       "plan_objection", "result_objection"}
-    assert info.steps["sc_proceeds_check"].separate_from == ("start", "update_ledger")
 
 
 # -- channel, reserve price, contract ------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
-from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "asset_lease"
@@ -26,6 +26,22 @@ OPERATING = {"asset_name": "村集体原小学校舍", "asset_category": "operat
 LAND = {"asset_name": "村集体北山四荒地", "asset_category": "resource", "location": "北山坡",
         "quantity": "150亩", "lease_method": "contract_out", "term_years": 30,
         "lease_reason": "四荒地招标发包，发展林果种植"}
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体资产资源发包出租", list_code="ZC-01", category="资产资源",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "COLLECTIVE_ECON_ORG", "TWO_COMMITTEES", "TOWNSHIP_GOV", "TOWNSHIP_AGRI_ECON",
+           "PUBLIC_PLATFORM", "TOWNSHIP_TRADING_CENTER", "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"plan_objection", "sc_bidding", "result_objection", "rent_check"},
+    objections={"plan_objection", "result_objection"},
+    separations={"sc_bidding": ("start", "village_bidding"), "rent_check": ("start",)},
+    deadlines={"reserve_review": "days(lease_reserve_review_days)"},
+    end_events={"end_unclear": "权属不清，不予发包出租", "end_rejected": "未通过决策",
+                "end_outsider_refused": "乡镇未批准向本集体以外发包出租", "end_no_deal": "流拍，终止发包出租",
+                "end_leased": "已发包出租"},
+)
 
 
 def start(parameters: dict | None = None, data: dict | None = None) -> Scenario:
@@ -273,22 +289,6 @@ def land_to_outsiders_refused_by_the_township() -> Scenario:
 SCENARIOS = [land_to_outsiders_with_two_thirds_and_township, land_to_outsiders_refused_by_the_township,
              platform_lease_completed, village_bidding_with_rework, plan_objection_upheld_then_no_bidders_and_stopped,
              result_objection_upheld_then_relisted, ownership_unclear, decision_rejected]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体资产资源发包出租"
-    assert info.metadata["list_code"] == "ZC-01" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"sc_bidding", "rent_check", "plan_objection",
-                                                                       "result_objection"}
-    assert info.steps["sc_bidding"].separate_from == ("start", "village_bidding")
-    assert info.steps["reserve_review"].deadline == "days(lease_reserve_review_days)"
 
 
 # -- channel, reserve price, contract ------------------------------------------------------------

@@ -22,6 +22,21 @@ P = default_parameters()
 PAY_CAP, ALLOWANCE_CAP = P["cadre_remuneration_pay_cap"], P["cadre_remuneration_allowance_cap"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村干部报酬及误工补贴标准", list_code="CW-02", category="财务管理",
+    cites=("第二十四条",),
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "TOWNSHIP_AGRI_ECON", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "REPORTING_CLERK"},
+    supervision={"review_notice", "standard_objection"},
+    objections={"standard_objection"},
+    separations={"review_notice": ("start",)},
+    deadlines={"township_review": "days(cadre_remuneration_review_days)"},
+    end_events={"end_rejected": "未通过决策", "end_stopped": "新标准不予执行", "end_passed": "标准通过并公布执行"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})
@@ -196,21 +211,3 @@ def test_refusals_need_reasons():
     with pytest.raises(InvalidData) as err:
         s.do("township_review", {"review_result": "return"})
     assert set(err.value.errors) == {"review_opinion"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村干部报酬及误工补贴标准"
-    assert info.metadata["list_code"] == "CW-02" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第二十四条" in info.metadata["policy_basis"]
-    assert info.calls == ("major_decision",)
-    check = info.steps["review_notice"]
-    assert (check.role, check.supervision, check.separate_from) == ("SUPERVISION_COMMITTEE", True, ("start",))
-    assert info.steps["standard_objection"].objection_intake
-    assert info.steps["township_review"].deadline == "days(cadre_remuneration_review_days)"
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

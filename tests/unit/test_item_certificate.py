@@ -30,6 +30,19 @@ NEGATIVE_LIST = {
 PROVINCIAL_ADDITIONS = {"lost_fee_receipt": "缴费票据遗失", "school_transfer": "学生转学"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="出具证明", list_code="WW-02", category="村务管理",
+    lanes={"APPLICANT", "REPORTING_CLERK", "VILLAGE_COMMITTEE", "SEAL_KEEPER", "SUPERVISION_COMMITTEE"},
+    supervision={"register_check"},
+    objections=set(),
+    separations={"approve": ("start", "verify_facts", "stamp"), "stamp": ("start", "approve"),
+                 "register_check": ("start", "approve", "stamp")},
+    roles={"stamp": "SEAL_KEEPER"},
+    end_events={"end_not_issuable": NOT_ISSUABLE, "end_refused": REFUSED, "end_issued": "已出具"},
+)
+
+
 def start(cert_type: str, parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {"applicant_name": "赵六", "cert_type": cert_type, "purpose": "办理子女入学，交某小学",
                           "facts_claimed": "本人及子女实际居住在本村三组", "supporting_docs": ["att-id-1"]},
@@ -192,14 +205,3 @@ def test_a_refusal_must_say_why():
     with pytest.raises(InvalidData) as err:
         s.do("approve", {"approval_decision": "decline"})
     assert set(err.value.errors) == {"approval_opinion"}
-
-
-def test_separation_of_duties_and_supervision():
-    info = start("residence").bundle.info
-    assert info.metadata["list_code"] == "WW-02" and info.metadata["category"] == "村务管理"
-    assert {"start", "verify_facts", "stamp"} <= set(info.steps["approve"].separate_from)
-    assert {"start", "approve"} <= set(info.steps["stamp"].separate_from)
-    assert info.steps["stamp"].role == "SEAL_KEEPER"
-    check = info.steps["register_check"]
-    assert check.supervision and check.role == "SUPERVISION_COMMITTEE" and "stamp" in check.separate_from
-    assert info.end_events["end_not_issuable"] == NOT_ISSUABLE

@@ -15,12 +15,29 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps
 
 KEY = "collective_investment"
 P = default_parameters()
 APPROVAL, YEARS = P["investment_township_approval_threshold"], P["investment_check_years"]
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体资金对外投资（严禁担保、出借）", list_code="ZC-04", category="资产资源",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "TOWNSHIP_GOV", "TOWNSHIP_AGRI_ECON", "PUBLIC_PLATFORM", "VILLAGE_COMMITTEE",
+           "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"result_objection", "return_check"},
+    objections={"result_objection"},
+    separations={"feasibility_review": ("start",), "register_ledger": ("start", "sign_contract"),
+                 "return_check": ("start", "sign_contract")},
+    deadlines={"feasibility_review": "days(investment_feasibility_review_days)"},
+    end_events={"end_refused": "不予办理：严禁以集体资产担保、出借集体资金",
+                "end_infeasible": "可行性审查未通过，不予投资", "end_rejected": "未通过决策",
+                "end_not_approved": "乡镇不予批准，终止投资", "end_done": "投资收益核查完毕"},
+)
 
 
 def start(amount=60000, investment_type: str = "equity", term: int = 5, parameters: dict | None = None) -> Scenario:
@@ -171,19 +188,6 @@ def decision_rejected() -> Scenario:
 SCENARIOS = [investment_below_the_approval_threshold_checked_each_year,
              approved_by_the_township_objection_upheld_and_exited_early, not_approved_by_the_township,
              guarantee_refused, infeasible, decision_rejected]
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体资金对外投资（严禁担保、出借）"
-    assert info.metadata["list_code"] == "ZC-04" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"result_objection", "return_check"}
-    assert info.steps["return_check"].separate_from == ("start", "sign_contract")
-    assert info.steps["feasibility_review"].deadline == "days(investment_feasibility_review_days)"
 
 
 # -- the ban -------------------------------------------------------------------------------------

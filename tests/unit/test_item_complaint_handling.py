@@ -20,6 +20,24 @@ KEY = "complaint_handling"
 P = default_parameters()
 UNIT_STEP = {"village": "handle_village", "township": "handle_township", "county": "handle_county"}
 UNIT_ROLE = {"village": "VILLAGE_COMMITTEE", "township": "TOWNSHIP_GOV", "county": "COUNTY_DEPT"}
+HANDLERS = ("handle_village", "handle_township", "handle_county", "supervised_village", "supervised_township",
+            "supervised_county")
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="群众诉求受理办理", list_code="WW-03", category="村务管理",
+    lanes={"PUBLIC_PLATFORM", "TOWNSHIP_DISCIPLINE", "VILLAGE_COMMITTEE", "COUNTY_DISCIPLINE", "TOWNSHIP_GOV",
+           "COUNTY_DEPT"},
+    supervision={"accept", "rate", "rerate", "review"},
+    objections=set(),
+    separations={"rate": HANDLERS, "rerate": HANDLERS, "review": ("accept", "assign", "reopen")},
+    roles={"accept": "TOWNSHIP_DISCIPLINE", "rate": "TOWNSHIP_DISCIPLINE", "rerate": "TOWNSHIP_DISCIPLINE",
+           "review": "COUNTY_DISCIPLINE"},
+    end_events={"end_rejected": "不予受理（已告知反映人）", "end_unrated": "办结（反映人未评价）",
+                "end_satisfied": "办结（群众满意）", "end_reunrated": "办结（重新办理后未评价）",
+                "end_resatisfied": "办结（重新办理后满意）", "end_reviewed": "办结（经县纪委复核）"},
+)
 
 
 def start(category: str = "finance", parameters: dict | None = None, **data) -> Scenario:
@@ -197,4 +215,4 @@ def test_whoever_handled_does_not_record_the_rating_and_the_cadre_concerned_is_w
     assert {"accept", "assign", "reopen"} <= set(info.steps["review"].separate_from)
     assert info.steps["review"].role == "COUNTY_DISCIPLINE"
     assert info.withheld_from == ("concerned_cadres",)
-    assert info.metadata["list_code"] == "WW-03" and info.start_role == "PUBLIC_PLATFORM"
+    assert info.start_role == "PUBLIC_PLATFORM"

@@ -25,6 +25,23 @@ AUTHORISATION = {"plan_matter_no": "JC02-2026-001", "auth_works": True, "auth_pr
                  "auth_valid_until": "2026-12-31"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村民议事会年中授权决议", list_code="JC-03", category="村级重大决策",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "SUPERVISION_COMMITTEE", "VILLAGER_COUNCIL", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM",
+           "VILLAGER_REP_MEETING", "REPORTING_CLERK"},
+    supervision={"check_authorisation", "council_resolution_objection", "council_result_objection"},
+    objections={"council_resolution_objection", "council_result_objection"},
+    separations={"check_authorisation": ("start", "propose_matter")},
+    roles={"council_vote": "VILLAGER_COUNCIL", "report_back": "VILLAGER_REP_MEETING"},
+    deadlines={"report_back": "days(council_resolution_report_days)"},
+    end_events={"end_by_decision": "超出授权，经四议两公开通过",
+                "end_decision_rejected": "超出授权，四议两公开未通过", "end_rejected": "议事会决议未通过",
+                "end_passed": "议事会决议通过并实施"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})
@@ -272,28 +289,3 @@ def test_vote_needs_ballots_and_counts_within_attendance():
                               "council_minutes": "记录", "council_attendance": ["att-1"]})
     assert set(err.value.errors) == {"council_attendees", "council_for", "council_ballots"}
     assert steps(s) == {"council_vote"}
-
-
-def test_report_back_deadline_is_a_parameter():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.steps["report_back"].deadline == "days(council_resolution_report_days)"
-    assert info.steps["report_back"].role == "VILLAGER_REP_MEETING"
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村民议事会年中授权决议"
-    assert info.metadata["list_code"] == "JC-03" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",)
-    check_step = info.steps["check_authorisation"]
-    assert (check_step.role, check_step.supervision) == ("SUPERVISION_COMMITTEE", True)
-    assert check_step.separate_from == ("start", "propose_matter")
-    for intake in ("council_resolution_objection", "council_result_objection"):
-        assert info.steps[intake].objection_intake and info.steps[intake].supervision
-    assert info.steps["council_vote"].role == "VILLAGER_COUNCIL"
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

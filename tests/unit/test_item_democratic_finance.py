@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import object_during, wait_past
 
 KEY = "democratic_finance"
@@ -23,6 +23,26 @@ PERIOD = {"summary": "2026年第一季度民主理财", "period_start": "2026-01
           "period_month_count": 3, "voucher_count": 12, "voucher_total": 41250,
           "voucher_list": "记-01 1月5日 村道养护 12,000元；记-02 1月9日 办公用品 350元；……（共12张）",
           "voucher_file": ["att-vouchers-1"]}
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="民主理财", list_code="CW-06", category="财务管理",
+    cites=("第三十二条",),
+    lanes={"REPORTING_CLERK", "TWO_COMMITTEES", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "TOWNSHIP_AGRI_ECON"},
+    supervision={"review_vouchers", "rereview_vouchers", "township_handle", "sign_result", "result_objection"},
+    objections={"result_objection"},
+    separations={"review_vouchers": ("start",), "rereview_vouchers": ("start", "explain_vouchers"),
+                 "township_handle": ("start",), "sign_result": ("start", "explain_vouchers")},
+    roles={"township_handle": "TOWNSHIP_AGRI_ECON"},
+    end_events={"end_published": "本期民主理财结果已公开"},
+    published={"publish_result": dict(section="village_affairs", publicity_step="result_objection",
+                                      shows={"voucher_count", "voucher_total", "questioned_count",
+                                             "questioned_amount", "voucher_findings", "township_action",
+                                             "review_conclusion", "signer_names"},
+                                      never_shows={"voucher_file", "result_posting_photos"})},
+)
 
 
 def start(data: dict | None = None, parameters: dict | None = None) -> Scenario:
@@ -165,30 +185,3 @@ def test_the_result_is_not_published_before_the_period_ends():
     with pytest.raises(InvalidData) as err:
         s.do("publish_result", {"result_published_on": "2026-03-30", "result_posting_photos": ["att-1"]}, role="VILLAGE_COMMITTEE")
     assert set(err.value.errors) == {"result_published_on"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_supervision_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "民主理财"
-    assert info.metadata["list_code"] == "CW-06" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第三十二条" in info.metadata["policy_basis"]
-    assert info.calls == ()
-    assert "SUPERVISION_COMMITTEE" in info.lanes and "TOWNSHIP_AGRI_ECON" in info.lanes
-    for step, separate in (("review_vouchers", ("start",)), ("rereview_vouchers", ("start", "explain_vouchers")),
-                           ("sign_result", ("start", "explain_vouchers")), ("township_handle", ("start",))):
-        check = info.steps[step]
-        assert check.supervision and check.separate_from == separate, step
-    assert info.steps["result_objection"].objection_intake
-    (publication,) = bundle.step(KEY, "publish_result").publications
-    assert publication.section == "village_affairs" and publication.publicity_step == "result_objection"
-    published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"voucher_count", "voucher_total", "questioned_count", "questioned_amount", "voucher_findings",
-            "township_action", "review_conclusion", "signer_names"} <= published
-    assert {"voucher_file", "result_posting_photos"}.isdisjoint(published)
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -28,6 +28,20 @@ APPLICATION = {
 }
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="残疾人两项补贴申请", list_code="FW-04", category="便民服务",
+    cites=("国发〔2015〕52号",),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE", "COUNTY_DEPT", "SUPERVISION_COMMITTEE",
+           "PUBLIC_PLATFORM"},
+    supervision={"subsidy_objection"},
+    objections={"subsidy_objection"},
+    separations={"village_check": ("start",), "township_review": ("start",), "county_review": ("start",),
+                 "reverify": ("start",), "pay": ("start",)},
+    end_events={"end_granted": "已核准发放", "end_refused": "不予核准"},
+)
+
+
 def info():
     return item_catalog(KEY).bundle(KEY).info
 
@@ -236,20 +250,3 @@ def test_a_township_may_change_the_publicity_days():
     county_reviews(s)
     s.do("publish", {"notice": "公示", "published_on": "2026-03-20", "notice_photo": ["att-notice-1"]})
     wait_past(s, 10, "pay")
-
-
-def test_supervision_points_and_separation_of_duties():
-    steps_ = info().steps
-    assert {k for k, st in steps_.items() if st.supervision} == {"subsidy_objection"}
-    assert steps_["subsidy_objection"].objection_intake and steps_["subsidy_objection"].role == "SUPERVISION_COMMITTEE"
-    for step in ("village_check", "township_review", "county_review", "reverify", "pay"):
-        assert "start" in steps_[step].separate_from
-
-
-def test_item_metadata():
-    item = info()
-    assert item.name == "残疾人两项补贴申请"
-    assert item.metadata["list_code"] == "FW-04" and item.metadata["category"] == "便民服务"
-    assert "国发〔2015〕52号" in item.metadata["policy_basis"]
-    assert all(item.metadata.values())
-    assert set(item.end_events.values()) == {"已核准发放", "不予核准"}

@@ -15,6 +15,22 @@ P = default_parameters()
 SMALL, DECISION = P["expense_small_limit"], P["expense_decision_threshold"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级财务支出报销", list_code="CW-01", category="财务管理",
+    calls=("major_decision",),
+    lanes={"APPLICANT", "WITNESS", "TWO_COMMITTEES", "SUPERVISION_COMMITTEE", "PARTY_BRANCH", "VILLAGE_COMMITTEE",
+           "REPORTING_CLERK", "TOWNSHIP_AGRI_ECON"},
+    supervision={"supervision_review"},
+    objections=set(),
+    separations={"witness_sign": ("start",), "supervision_review": ("start", "witness_sign"),
+                 "sign_director": ("start", "witness_sign"),
+                 "sign_secretary": ("start", "witness_sign", "sign_director"),
+                 "agent_check": ("start", "witness_sign")},
+    end_events={"end_rejected": "未通过决策", "end_booked": "已入账", "end_refused": "不予报销"},
+)
+
+
 def start(amount, parameters: dict | None = None, **extra) -> Scenario:
     s = Scenario("expense_reimbursement", {
         "handler_name": "赵六", "purpose": "购买村部办公用品", "amount": amount, "invoice_no": "04412345",

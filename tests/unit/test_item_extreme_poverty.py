@@ -22,6 +22,23 @@ INITIAL_DAYS, RESULT_DAYS = P["extreme_poverty_publicity_days"], P["extreme_pove
 CONDITIONS = ("no_work_ability", "no_income_source", "no_able_supporter")
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="特困人员供养审核确认", list_code="FW-08", category="便民服务",
+    cites=("民发〔2021〕43号",),
+    lanes={"APPLICANT", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE",
+           "COUNTY_DEPT", "REPORTING_CLERK"},
+    supervision={"initial_objection", "sc_review", "result_objection"},
+    objections={"initial_objection", "result_objection"},
+    separations={"investigate": ("start",), "county_confirm": ("start", "investigate"), "sc_review": ("start",),
+                 "refuse": ("start",)},
+    deadlines={"investigate": "workdays(extreme_poverty_investigation_days)",
+               "county_confirm": "workdays(extreme_poverty_confirm_days)",
+               "refuse": "workdays(extreme_poverty_refusal_notice_days)"},
+    end_events={"end_confirmed": "确认特困供养", "end_refused": "不予确认"},
+)
+
+
 def start(category: str = "elderly", parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"applicant_name": "周老汉", "applicant_category": category, "application_mode": "entrusted",
                        "living_situation": "72岁独居，无子女，无固定收入", "application_documents": ["att-application-1"]},
@@ -299,19 +316,3 @@ def test_a_township_may_lengthen_the_publicity():
     s.do("publish_initial", {"initial_opinion": "符合", "initial_published_on": "2026-03-20",
                              "initial_notice_photo": ["att-1"]})
     wait_past(s, 10, "county_confirm")
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_supervision_points_separation_and_statutory_time_limits():
-    info = start().bundle.info
-    supervision = {k for k, step in info.steps.items() if step.supervision}
-    assert supervision == {"initial_objection", "sc_review", "result_objection"}
-    assert all(info.steps[k].role == "SUPERVISION_COMMITTEE" for k in supervision)
-    assert info.steps["county_confirm"].separate_from == ("start", "investigate")
-    assert info.steps["investigate"].separate_from == ("start",)
-    assert info.steps["investigate"].deadline == "workdays(extreme_poverty_investigation_days)"
-    assert info.steps["county_confirm"].deadline == "workdays(extreme_poverty_confirm_days)"
-    assert info.steps["refuse"].deadline == "workdays(extreme_poverty_refusal_notice_days)"
-    assert info.metadata["list_code"] == "FW-08" and info.metadata["category"] == "便民服务"
-    assert "民发〔2021〕43号" in info.metadata["policy_basis"]
-    assert info.end_events == {"end_confirmed": "确认特困供养", "end_refused": "不予确认"}

@@ -21,6 +21,18 @@ RATE = P["farm_subsidy_rate_per_mu"]
 AREA_DAYS, RESULT_DAYS = P["farm_subsidy_publicity_days"], P["farm_subsidy_result_publicity_days"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="惠农补贴（耕地地力保护补贴等）发放", list_code="FW-07", category="便民服务",
+    lanes={"APPLICANT", "VILLAGE_COMMITTEE", "VILLAGER_GROUP", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE",
+           "TOWNSHIP_AGRI_ECON", "COUNTY_DEPT", "REPORTING_CLERK"},
+    supervision={"area_objection", "sc_review", "result_objection"},
+    objections={"area_objection", "result_objection"},
+    separations={"township_review": ("start",), "sc_review": ("start",)},
+    end_events={"end_ineligible": "不予补贴", "end_paid": "已发放"},
+)
+
+
 def start(declared=12.5, parameters: dict | None = None) -> Scenario:
     s = Scenario(KEY, {"subsidy_year": 2026, "household_head": "陈某", "contract_no": "430521202600123",
                        "declared_area": declared, "land_plots": "大塘坵、长坵，东至水渠", "card_account": "6230901234567890",
@@ -234,16 +246,3 @@ def test_a_township_may_lengthen_the_area_publicity():
     verified(s)
     s.do("publish_area", {"area_notice": "公示", "area_published_on": "2026-04-01", "area_notice_photo": ["att-1"]})
     wait_past(s, 10, "township_review")
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_supervision_points_and_separation_of_duties():
-    info = start().bundle.info
-    supervision = {k for k, step in info.steps.items() if step.supervision}
-    assert supervision == {"area_objection", "sc_review", "result_objection"}
-    assert all(info.steps[k].role == "SUPERVISION_COMMITTEE" for k in supervision)
-    assert {k for k, step in info.steps.items() if step.objection_intake} == {"area_objection", "result_objection"}
-    assert info.steps["township_review"].separate_from == ("start",)
-    assert info.steps["sc_review"].separate_from == ("start",)
-    assert info.metadata["list_code"] == "FW-07" and info.metadata["category"] == "便民服务"
-    assert info.lanes["COUNTY_DEPT"] == "县级主管部门" and info.lanes["VILLAGER_GROUP"] == "村民小组"

@@ -23,6 +23,23 @@ P = default_parameters()
 PERIOD = {"summary": "2026年第一季度财务收支公开", "period_start": "2026-01-01", "period_end": "2026-03-31"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级财务公开", list_code="WW-04", category="村务管理",
+    cites=("第三十条",),
+    lanes={"REPORTING_CLERK", "SUPERVISION_COMMITTEE", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "TOWNSHIP_AGRI_ECON"},
+    supervision={"agri_review", "supervision_review", "statement_objection"},
+    objections={"statement_objection"},
+    separations={"agri_review": ("prepare_statement",), "supervision_review": ("prepare_statement",)},
+    roles={"agri_review": "TOWNSHIP_AGRI_ECON"},
+    end_events={"end_published": "本期财务已公开"},
+    published={"publish_statement": dict(section="village_affairs", publicity_step="statement_objection",
+                                         shows={"income_total", "expense_total", "balance", "cash_on_hand",
+                                                "statement_items", "statement_file"},
+                                         never_shows={"statement_posting_photos"})},
+)
+
+
 def start(data: dict | None = None) -> Scenario:
     data = {**PERIOD, **(data or {})}
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, P)     # as the service checks it
@@ -151,27 +168,3 @@ def test_a_return_needs_its_reason_and_publication_is_not_before_the_period_ends
         s.do("publish_statement", {"statement_published_on": "2026-03-30", "statement_posting_photos": ["att-1"]},
              role="VILLAGE_COMMITTEE")
     assert set(err.value.errors) == {"statement_published_on"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_supervision_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "村级财务公开"
-    assert info.metadata["list_code"] == "WW-04" and info.metadata["category"] == "村务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第三十条" in info.metadata["policy_basis"]
-    assert info.calls == ()
-    for step, separate in (("agri_review", ("prepare_statement",)), ("supervision_review", ("prepare_statement",))):
-        check = info.steps[step]
-        assert check.supervision and check.separate_from == separate
-    assert info.steps["statement_objection"].objection_intake
-    (publication,) = bundle.step(KEY, "publish_statement").publications
-    assert publication.section == "village_affairs" and publication.publicity_step == "statement_objection"
-    published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"income_total", "expense_total", "balance", "cash_on_hand", "statement_items", "statement_file"} <= published
-    assert "statement_posting_photos" not in published
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

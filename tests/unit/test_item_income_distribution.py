@@ -11,12 +11,25 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import object_during, wait_past
 
 KEY = "income_distribution"
 P = default_parameters()
 DISTRIBUTABLE = 100000                  # with the default 1/10, the reserve minimum is exactly 10000
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村集体经济组织收益分配", list_code="CW-04", category="财务管理",
+    lanes={"COLLECTIVE_ECON_ORG", "SUPERVISION_COMMITTEE", "PARTY_BRANCH", "TOWNSHIP_AGRI_ECON",
+           "COLLECTIVE_MEMBERS_MEETING", "PUBLIC_PLATFORM", "REPORTING_CLERK"},
+    supervision={"supervisory_check", "plan_objection"},
+    objections={"plan_objection"},
+    separations={"supervisory_check": ("start", "draft_plan")},
+    end_events={"end_no_income": "无可分配收益，本年度不分配", "end_rejected": "方案未获通过，不予分配",
+                "end_distributed": "已分配"},
+)
 
 
 def start(parameters: dict | None = None) -> Scenario:
@@ -300,12 +313,3 @@ def test_vote_counts_may_not_exceed_attendance():
         vote(s, total=100, attendees=101, votes_for=102)
     assert set(err.value.errors) == {"cm_attendees", "cm_for"}
     assert steps(s) == {"member_vote"}
-
-
-def test_supervision_points_and_separation_of_duties():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.metadata["list_code"] == "CW-04" and info.metadata["category"] == "财务管理"
-    assert info.steps["supervisory_check"].supervision
-    assert info.steps["supervisory_check"].separate_from == ("start", "draft_plan")
-    assert info.steps["plan_objection"].objection_intake and info.steps["plan_objection"].supervision
-    assert info.steps["plan_objection"].role == "SUPERVISION_COMMITTEE"

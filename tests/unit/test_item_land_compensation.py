@@ -14,13 +14,26 @@ import pytest
 from SpiffWorkflow import TaskState
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import (after_resolution, deliberate, object_during, pass_major_decision, propose,
                          reject_major_decision, resolve_full, review, send_plan, wait_past)
 
 KEY = "land_compensation"
 P = default_parameters()
 TOTAL, RETAINED, MEMBERS = 1000000, 200000, 400          # 2000 yuan a head at most
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="征地补偿款使用分配", list_code="CW-05", category="财务管理",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "COLLECTIVE_MEMBERS_MEETING", "SUPERVISION_COMMITTEE", "VILLAGE_COMMITTEE",
+           "PUBLIC_PLATFORM", "REPORTING_CLERK"},
+    supervision={"review_notice", "list_objection", "payment_objection"},
+    objections={"list_objection", "payment_objection"},
+    separations={"review_notice": ("start",)},
+    end_events={"end_rejected": "方案未通过，不予分配", "end_paid": "已发放"},
+)
 
 
 def start(parameters: dict | None = None) -> Scenario:
@@ -322,12 +335,3 @@ def test_payment_needs_bank_evidence_and_stays_within_the_plan():
     with pytest.raises(InvalidData) as err:
         s.do("pay", {"paid_on": "2026-05-06", "paid_count": MEMBERS, "paid_total": 800001})
     assert set(err.value.errors) == {"paid_total", "bank_records"}
-
-
-def test_supervision_points_and_separation_of_duties():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.metadata["list_code"] == "CW-05" and info.metadata["category"] == "财务管理"
-    assert info.calls == ("major_decision",)
-    assert info.steps["review_notice"].supervision and info.steps["review_notice"].separate_from == ("start",)
-    for intake in ("list_objection", "payment_objection"):
-        assert info.steps[intake].objection_intake and info.steps[intake].role == "SUPERVISION_COMMITTEE"

@@ -17,13 +17,29 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
-from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished
 from tests.walks import (after_resolution, deliberate, object_during, propose, reject_major_decision, resolve_full,
                          resolve_rep, review, send_plan, steps, wait_past)
 
 KEY = "land_contracting"
 P = default_parameters()
 AREA, AMOUNT = P["land_contract_platform_area"], P["land_contract_platform_amount"]
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体土地承包经营方案及土地流转", list_code="ZC-03", category="资产资源",
+    cites=("第十九条", "第五十二条"),
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "TOWNSHIP_AGRI_ECON", "TOWNSHIP_TRADING_CENTER", "REPORTING_CLERK",
+           "SUPERVISION_COMMITTEE", "TWO_COMMITTEES", "TOWNSHIP_GOV", "PUBLIC_PLATFORM"},
+    supervision={"plan_objection", "sc_bidding", "result_objection"},
+    objections={"plan_objection", "result_objection"},
+    separations={"sc_bidding": ("start", "village_bidding")},
+    deadlines={"township_review": "days(land_contract_township_review_days)"},
+    end_events={"end_rejected": "未通过决策", "end_not_adopted": "承包方案未获通过，终止发包",
+                "end_no_deal": "流拍，终止发包或流转", "end_done": "已签约备案并公开"},
+)
 
 
 def start(matter_type: str = "contract", land_type: str = "cultivated", area=20, parameters: dict | None = None) -> Scenario:
@@ -258,20 +274,6 @@ def transfer_on_household_mandates() -> Scenario:
 SCENARIOS = [household_contracting_by_representatives, outside_contractor_on_the_platform,
              short_of_two_thirds_and_stopped, decision_rejected, outsider_not_allowed_then_redrafted_and_stopped,
              transfer_on_household_mandates]
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "集体土地承包经营方案及土地流转"
-    assert info.metadata["list_code"] == "ZC-03" and info.metadata["category"] == "资产资源"
-    assert all(info.metadata.values())
-    assert "第十九条" in info.metadata["policy_basis"] and "第五十二条" in info.metadata["policy_basis"]
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert {k for k, st in info.steps.items() if st.supervision} == {"sc_bidding", "plan_objection", "result_objection"}
-    assert info.steps["sc_bidding"].separate_from == ("start", "village_bidding")
-    assert info.steps["township_review"].deadline == "days(land_contract_township_review_days)"
 
 
 def test_the_statutory_floors_and_caps():

@@ -25,6 +25,20 @@ from tests.walks import (TOWNSHIP_CADRES, after_resolution, check_notice, delibe
 P = default_parameters()
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级重大事项决策（四议两公开）", list_code="JC-01", category="村级重大决策",
+    cites=("村民委员会组织法", "第二十四条", "第二十五条", "第二十六条"),
+    lanes={"PARTY_BRANCH", "TWO_COMMITTEES", "PARTY_MEMBERS_MEETING", "VILLAGER_REP_MEETING", "VILLAGER_MEETING",
+           "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"review_resolution_notice", "resolution_objection", "review_result_notice", "result_objection"},
+    objections={"resolution_objection", "result_objection"},
+    separations={"review_resolution_notice": ("draft_resolution_notice",),
+                 "review_result_notice": ("draft_result_notice",)},
+    end_events={"end_passed": "通过", "end_rejected": "否决"},
+)
+
+
 def start() -> Scenario:
     s = Scenario("major_decision", {"summary": "修建村文化广场", "amount": 300000})
     assert steps(s) == {"propose"}
@@ -329,11 +343,6 @@ def test_an_upheld_objection_is_the_verifiers_choice():
     for step in ("reverify_resolution", "reverify_result"):
         spec = next(f for f in info.steps[step].form.fields if f.name == "objection_conclusion")
         assert spec.required and {o for o, _ in spec.options} == {"dismissed", "upheld_repropose", "upheld_stop"}
-
-
-def test_policy_basis_cites_articles_24_to_26():
-    basis = item_catalog("major_decision").bundle("major_decision").info.metadata["policy_basis"]
-    assert "村民委员会组织法" in basis and "第二十四条" in basis and "第二十五条" in basis and "第二十六条" in basis
 
 
 def test_vote_counts_may_not_exceed_attendance():

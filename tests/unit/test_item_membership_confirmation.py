@@ -32,6 +32,22 @@ MARRIED_IN = {**NEWBORN, "person_name": "赵丽", "id_number": "1101011998050600
               "hukou_status": "in_village", "basis": "marriage", "application_reason": "2025年与本组成员孙志强结婚，户口已迁入"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="集体经济组织成员身份确认", list_code="JC-05", category="村级重大决策",
+    cites=("第十二条", "第十八条", "第二十七条", "第五十六条", "妇女权益保障法"),
+    lanes={"APPLICANT", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "REPORTING_CLERK", "COLLECTIVE_MEMBERS_MEETING",
+           "TOWNSHIP_GOV", "COLLECTIVE_ECON_ORG"},
+    supervision={"list_objection", "legality_review", "township_mediation"},
+    objections={"list_objection"},
+    separations={"council_examine": ("start",), "reverify_list": ("start",),
+                 "legality_review": ("start", "council_examine"), "refusal_notice": ("start",),
+                 "township_mediation": ("start",)},
+    roles={"legality_review": "TOWNSHIP_GOV", "township_mediation": "TOWNSHIP_GOV"},
+    end_events={"end_confirmed": "确认为集体经济组织成员", "end_refused": "不予确认"},
+)
+
+
 def start(data: dict) -> Scenario:
     s = Scenario(KEY, data)
     assert steps(s) == {"council_examine"} and s.ready()["council_examine"][0].role == "COLLECTIVE_ECON_ORG"
@@ -206,21 +222,6 @@ def test_the_vote_cannot_count_more_than_came():
     assert set(err.value.errors) == {"cm_attendees", "cm_for", "cm_minutes"}
 
 
-# -- the definition ------------------------------------------------------------------------------------
-def test_metadata_lanes_supervision_and_separation():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "集体经济组织成员身份确认"
-    assert info.metadata["list_code"] == "JC-05" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    for article in ("第十二条", "第十八条", "第二十七条", "第五十六条", "妇女权益保障法"):
-        assert article in info.metadata["policy_basis"]
-    assert info.calls == ()
-    assert info.steps["council_examine"].separate_from == ("start",)
-    for step in ("legality_review", "township_mediation", "list_objection"):
-        assert info.steps[step].supervision, step
-    assert info.steps["list_objection"].objection_intake
-
-
 def test_the_published_list_names_the_person_and_masks_the_id_number():
     bundle = item_catalog(KEY).bundle(KEY)
     (publication,) = bundle.step(KEY, "publish_list").publications
@@ -237,7 +238,3 @@ def test_the_published_list_names_the_person_and_masks_the_id_number():
     assert not published & {"contact_phone", "application_file", "application_reason", "list_posting_photos"}
     # A refusal is never published: only the confirmed list is a publicity point.
     assert [s for s, step in bundle.info.steps.items() if bundle.step(KEY, s).publications] == ["publish_list"]
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "new_borrowing"
@@ -20,6 +20,20 @@ P = default_parameters()
 FILING, CAP = P["borrowing_county_filing_threshold"], P["borrowing_debt_ratio_cap"]
 ASSETS = 1_000_000
 AT_CAP = ASSETS * CAP // 100                          # the largest debt the default cap allows
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级新增借款（负债）", list_code="CW-03", category="财务管理",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "VILLAGE_COMMITTEE", "TOWNSHIP_AGRI_ECON", "COUNTY_DEPT", "PUBLIC_PLATFORM",
+           "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"borrowing_objection", "sc_check"},
+    objections={"borrowing_objection"},
+    separations={"sc_check": ("start", "sign_loan")},
+    end_events={"end_refused": "不予办理", "end_rejected": "未通过决策", "end_not_approved": "不予同意借款",
+                "end_done": "借款已办理"},
+)
 
 
 def start(amount=60000, request_type: str = "borrowing", parameters: dict | None = None) -> Scenario:
@@ -153,19 +167,6 @@ def objection_upheld() -> Scenario:
 
 SCENARIOS = [borrowing_below_the_filing_threshold, borrowing_filed_with_objection_and_rework, guarantee_refused,
              lending_refused, decision_rejected, debt_ratio_over_the_cap, county_refuses_filing, objection_upheld]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "村级新增借款（负债）"
-    assert info.metadata["list_code"] == "CW-03" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values())
-    assert info.calls == ("major_decision",)
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert info.steps["sc_check"].supervision and info.steps["sc_check"].separate_from == ("start", "sign_loan")
 
 
 # -- red line, thresholds, cap ---------------------------------------------------------------------

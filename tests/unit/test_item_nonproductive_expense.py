@@ -15,7 +15,7 @@ import pytest
 
 from engine.errors import InvalidData
 from engine.registry import check_override, load_parameters
-from tests.scenario import PROCESSES, Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import PROCESSES, Scenario, default_parameters, finished, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "nonproductive_expense"
@@ -25,6 +25,28 @@ VISIT = {"applicant_name": "王会计", "nonprod_category": "condolence", "purpo
          "planned_on": "2026-10-29", "participants": "一组张某、三组李某等8位老人", "participant_count": 8}
 REFUSED = "不予开支"
 DONE = "已开支并公开"
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="非生产性开支（含接待）", list_code="CW-07", category="财务管理",
+    cites=("第二十四条", "零接待"),
+    calls=("major_decision",),
+    lanes={"APPLICANT", "TWO_COMMITTEES", "VILLAGE_COMMITTEE", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "REPORTING_CLERK", "TOWNSHIP_AGRI_ECON"},
+    supervision={"supervision_review", "expense_objection"},
+    objections={"expense_objection"},
+    separations={"director_approve": ("start",), "supervision_review": ("start", "director_approve"),
+                 "spend": ("director_approve", "supervision_review"), "book_voucher": ("start", "spend"),
+                 "rectify": ("start", "spend")},
+    end_events={"end_banned": "不予受理（村级公务零接待，严禁招待宴请、礼品礼金、烟酒、购物卡）",
+                "end_refused": "不予开支", "end_published": "已开支并公开"},
+    published={"publish_expense": dict(section="village_affairs", publicity_step="expense_objection",
+                                       shows={"purpose", "nonprod_category", "amount", "actual_amount",
+                                              "actual_participant_count", "voucher_no"},
+                                       never_shows={"participants", "invoices", "sign_in_sheet",
+                                                    "expense_posting_photos"})},
+)
 
 
 def start(amount, data: dict | None = None, parameters: dict | None = None) -> Scenario:
@@ -180,29 +202,3 @@ def test_no_more_is_spent_and_no_more_people_than_approved():
         s.do("spend", {"actual_amount": SMALL, "spent_on": "2026-10-29", "actual_participant_count": 8, "invoice_no": "1",
                        "invoices": ["att"]}, role="APPLICANT")
     assert set(err.value.errors) == {"sign_in_sheet"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_separation_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "非生产性开支（含接待）"
-    assert info.metadata["list_code"] == "CW-07" and info.metadata["category"] == "财务管理"
-    assert all(info.metadata.values()), info.metadata
-    assert "第二十四条" in info.metadata["policy_basis"] and "零接待" in info.metadata["policy_basis"]
-    assert info.calls == ("major_decision",)
-    assert info.steps["supervision_review"].supervision
-    for step, separate in (("director_approve", ("start",)), ("supervision_review", ("start", "director_approve")),
-                           ("spend", ("director_approve", "supervision_review")), ("book_voucher", ("start", "spend")),
-                           ("rectify", ("start", "spend"))):
-        assert info.steps[step].separate_from == separate, step
-    assert info.steps["expense_objection"].objection_intake
-    (publication,) = bundle.step(KEY, "publish_expense").publications
-    assert publication.section == "village_affairs" and publication.publicity_step == "expense_objection"
-    published = {f.ref for f in publication.fields if f.cls != "never"}
-    assert {"purpose", "nonprod_category", "amount", "actual_amount", "actual_participant_count", "voucher_no"} <= published
-    assert {"participants", "invoices", "sign_in_sheet", "expense_posting_photos"}.isdisjoint(published)
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, steps, wait_past
 
 KEY = "one_matter_financing"
@@ -20,6 +20,19 @@ P = default_parameters()
 PLAN = {"fund_per_person": 15, "payer_count": 800, "labor_days_per_worker": 5, "worker_count": 400,
         "fund_total": 12000, "exemptions": "五保户、现役军人不承担；困难户经会议讨论减免",
         "plan_document": ["att-plan-1"], "plan_minutes": ["att-minutes-1"]}
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="一事一议筹资筹劳", list_code="GC-02", category="工程项目",
+    cites=("国办发〔2007〕4号",),
+    lanes={"VILLAGE_COMMITTEE", "TWO_COMMITTEES", "PUBLIC_PLATFORM", "VILLAGER_MEETING", "VILLAGER_REP_MEETING",
+           "TOWNSHIP_AGRI_ECON", "COUNTY_DEPT", "SUPERVISION_COMMITTEE", "REPORTING_CLERK"},
+    supervision={"plan_objection", "sc_audit", "accounts_objection"},
+    objections={"plan_objection", "accounts_objection"},
+    separations={"sc_audit": ("start", "collect", "implement")},
+    end_events={"end_done": "筹资筹劳完成", "end_stopped": "终止，不予筹资筹劳"},
+)
 
 
 def start(parameters: dict | None = None) -> Scenario:
@@ -224,20 +237,6 @@ def plan_objection_upheld() -> Scenario:
 SCENARIOS = [rep_meeting_passes_and_accounts_published, villager_meeting_with_objections_and_audit_rework,
              villager_meeting_fails_revised_then_township_returns_and_stopped, rep_meeting_fails_then_county_returns,
              plan_objection_upheld]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "一事一议筹资筹劳"
-    assert info.metadata["list_code"] == "GC-02" and info.metadata["category"] == "工程项目"
-    assert all(info.metadata.values())
-    assert "国办发〔2007〕4号" in info.metadata["policy_basis"]
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    assert info.steps["sc_audit"].supervision and set(info.steps["sc_audit"].separate_from) == {"start", "collect", "implement"}
-    assert info.steps["plan_objection"].objection_intake and info.steps["accounts_objection"].objection_intake
 
 
 # -- caps: the plan may not exceed them ------------------------------------------------------------

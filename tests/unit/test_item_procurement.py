@@ -11,13 +11,26 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog
+from tests.scenario import Scenario, default_parameters, finished
 from tests.walks import object_during, pass_major_decision, reject_major_decision, steps, wait_past
 
 KEY = "procurement"
 P = default_parameters()
 SMALL, DECISION, CONTRACT = (P["procurement_small_threshold"], P["procurement_decision_threshold"],
                              P["procurement_contract_threshold"])
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级物资及服务采购", list_code="ZB-01", category="招投标采购",
+    calls=("major_decision",),
+    lanes={"APPLICANT", "REPORTING_CLERK", "TWO_COMMITTEES", "VILLAGE_COMMITTEE", "TOWNSHIP_TRADING_CENTER",
+           "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM", "TOWNSHIP_DISCIPLINE"},
+    supervision={"acceptance", "result_objection"},
+    objections={"result_objection"},
+    separations={"split_check": ("start",), "acceptance": ("start",)},
+    end_events={"end_rejected": "不予采购", "end_referred": "异议成立，已移交纪委处理", "end_done": "采购完成"},
+)
 
 
 def start(amount, purchase_type: str = "goods", combined=0, parameters: dict | None = None) -> Scenario:
@@ -145,20 +158,6 @@ def two_committees_reject() -> Scenario:
 
 SCENARIOS = [small_goods_by_quotes_with_contract, split_purchase_goes_to_the_platform,
              major_purchase_decided_then_objection_upheld, major_purchase_rejected, two_committees_reject]
-
-
-
-
-# -- the definition ------------------------------------------------------------------------------
-def test_definition_metadata_and_names():
-    info = item_catalog(KEY).processes[KEY]
-    assert info.name == "村级物资及服务采购"
-    assert info.metadata["list_code"] == "ZB-01" and info.metadata["category"] == "招投标采购"
-    assert all(info.metadata.values())
-    assert not info.field_names() & set(P), "a form field may not shadow a parameter"
-    acceptance = info.steps["acceptance"]
-    assert acceptance.role == "SUPERVISION_COMMITTEE" and acceptance.supervision and acceptance.separate_from == ("start",)
-    assert info.steps["split_check"].separate_from == ("start",)
 
 
 # -- tiers: max(amount, combined amount) -----------------------------------------------------------

@@ -16,7 +16,7 @@ from fractions import Fraction
 import pytest
 
 from engine.errors import InvalidData
-from tests.scenario import Scenario, default_parameters, finished, item_catalog, steps
+from tests.scenario import Scenario, default_parameters, finished, steps
 from tests.walks import object_during, pass_major_decision, reject_major_decision, wait_past
 
 KEY = "project_change"
@@ -25,6 +25,29 @@ OVERSIGHT_ROLES = P["oversight_roles"]
 THRESHOLD = P["project_change_decision_threshold"]
 SMALL = Fraction(P["project_change_small_ratio"])
 REVIEW = Fraction(P["project_change_review_ratio"])
+
+
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="工程变更", list_code="GC-03", category="工程项目",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "TOWNSHIP_FINANCE", "REPORTING_CLERK", "SUPERVISION_COMMITTEE",
+           "TOWNSHIP_DISCIPLINE", "INDUSTRY_DEPT", "PUBLIC_PLATFORM", "TWO_COMMITTEES"},
+    supervision={"sc_notice", "oversight_informed", "change_objection"},
+    objections={"change_objection"},
+    separations={"technical_review": ("start",), "sc_notice": ("start",), "cost_review": ("start",),
+                 "oversight_informed": ("start",), "sign_supplement": ("start",)},
+    roles={"oversight_informed": "TOWNSHIP_DISCIPLINE"},
+    end_events={"end_not_approved": "技术审核不同意变更", "end_rejected": "变更未通过决策",
+                "end_done": "变更已签订补充合同"},
+    called_sections={"major_decision": "project"},
+    published={"publish_change": dict(section="project", publicity_step="change_objection",
+                                      shows={"project_ref", "change_reason", "change_content", "verified_amount",
+                                             "new_total", "days_added"}),
+               "sign_supplement": dict(section="project", publicity_step=None,
+                                       shows={"supplement_no", "supplement_amount", "new_contract_total",
+                                              "supplement_file"})},
+)
 
 
 def start(amount, contract_price=1_000_000, prior=0, data: dict | None = None) -> Scenario:
@@ -191,30 +214,3 @@ def test_the_cost_review_and_the_supplement_cannot_exceed_what_was_decided():
         s.do("cost_review", {"reviewed_amount": 60_000.01, "cost_review_no": "x", "cost_review_opinion": "y",
                              "cost_review_file": ["att-r"]}, role="TOWNSHIP_FINANCE")
     assert set(err.value.errors) == {"reviewed_amount"}
-
-
-# -- the definition ------------------------------------------------------------------------------------
-def test_metadata_calls_separation_and_what_is_published():
-    bundle = item_catalog(KEY).bundle(KEY)
-    info = bundle.info
-    assert info.name == "工程变更"
-    assert info.metadata["list_code"] == "GC-03" and info.metadata["category"] == "工程项目"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",) or set(info.calls) == {"major_decision"}
-    for step in ("technical_review", "sc_notice", "cost_review", "oversight_informed", "sign_supplement"):
-        assert "start" in info.steps[step].separate_from, step
-    assert info.steps["sc_notice"].supervision and info.steps["oversight_informed"].supervision
-    assert info.steps["change_objection"].objection_intake
-    assert info.called_sections == {"major_decision": "project"}
-    (notice,) = bundle.step(KEY, "publish_change").publications
-    assert notice.section == "project" and notice.publicity_step == "change_objection"
-    assert {"project_ref", "change_reason", "change_content", "verified_amount", "new_total", "days_added"} <= {
-        f.ref for f in notice.fields if f.cls != "never"}
-    (contract,) = bundle.step(KEY, "sign_supplement").publications
-    assert contract.section == "project"
-    assert {"supplement_no", "supplement_amount", "new_contract_total", "supplement_file"} <= {
-        f.ref for f in contract.fields if f.cls != "never"}
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

@@ -19,6 +19,22 @@ P = default_parameters()
 LIMIT = P["seal_contract_decision_threshold"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级印章使用", list_code="WW-01", category="村务管理",
+    lanes={"APPLICANT", "VILLAGE_COMMITTEE", "SEAL_KEEPER", "SUPERVISION_COMMITTEE"},
+    supervision={"register_check"},
+    objections=set(),
+    separations={"keeper_check": ("start",), "verify_resolution": ("start", "stamp"),
+                 "record_resolution": ("start", "stamp"), "director_sign": ("start", "keeper_check", "stamp"),
+                 "stamp": ("start", "verify_resolution", "record_resolution", "director_sign"),
+                 "register_check": ("start", "stamp"), "rectify_register": ("keeper_check", "stamp")},
+    deadlines={"register_check": "days(seal_register_check_days)"},
+    end_events={"end_guarantee_refused": "不予用印（严禁以村集体名义对外提供担保）", "end_refused": "不予用印",
+                "end_stamped": "已用印"},
+)
+
+
 def start(use_type: str, amount=0, parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {
         "applicant_name": "王五", "seal_kind": "village_committee", "use_type": use_type,
@@ -241,8 +257,3 @@ def test_the_keeper_never_approves():
     for approval in ("director_sign", "rectify_register"):
         assert keeper_steps <= set(info.steps[approval].separate_from), approval
     assert "印章管理人" not in info.steps["stamp"].form.fields[2].label
-    check = info.steps["register_check"]
-    assert check.supervision and check.role == "SUPERVISION_COMMITTEE"
-    assert set(check.separate_from) == {"start", "stamp"}
-    assert check.deadline == "days(seal_register_check_days)"
-    assert info.metadata["list_code"] == "WW-01" and info.metadata["category"] == "村务管理"

@@ -15,6 +15,18 @@ SMALL, DECISION = P["expense_small_limit"], P["expense_decision_threshold"]
 KEY = "spending_approval"
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级支出事前审批", list_code="CW-08", category="财务管理",
+    calls=("major_decision",),
+    lanes={"APPLICANT", "VILLAGE_COMMITTEE", "TWO_COMMITTEES"},
+    supervision=set(),
+    objections=set(),
+    separations={"director_approve": ("start",)},
+    end_events={"end_approved": "批准支出", "end_rejected": "不予支出"},
+)
+
+
 def start(amount, parameters: dict | None = None) -> Scenario:
     return Scenario(KEY, {"handler_name": "赵六", "purpose": "维修村部屋顶", "amount": amount,
                           "expense_category": "management", "planned_on": "2026-03-10"}, parameters=parameters)

@@ -21,6 +21,19 @@ P = default_parameters()
 HEADCOUNT, COST = P["temp_hiring_decision_headcount"], P["temp_hiring_decision_threshold"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级临时用工聘用", list_code="RS-01", category="人事用工",
+    calls=("major_decision",),
+    lanes={"VILLAGE_COMMITTEE", "TWO_COMMITTEES", "APPLICANT", "SUPERVISION_COMMITTEE", "PUBLIC_PLATFORM",
+           "REPORTING_CLERK"},
+    supervision={"post_objection", "supervise_selection", "result_objection"},
+    objections={"post_objection", "result_objection"},
+    separations={"supervise_selection": ("start", "select_candidates")},
+    end_events={"end_rejected": "未通过决策，不予用工", "end_not_hired": "无合适人选，未聘用", "end_hired": "已聘用"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})
@@ -268,21 +281,3 @@ def test_contract_pay_may_not_exceed_the_published_pay():
         s.do("sign_contract", {"contract_no": "YG-1", "signed_on": "2026-03-30", "term_start": "2026-04-01",
                                "term_end": "2027-01-31", "contract_monthly_pay": 2000.01})
     assert set(err.value.errors) == {"contract_monthly_pay", "contract_file"}
-
-
-# -- the definition ----------------------------------------------------------------------------------
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村级临时用工聘用"
-    assert info.metadata["list_code"] == "RS-01" and info.metadata["category"] == "人事用工"
-    assert all(info.metadata.values()), info.metadata
-    assert info.calls == ("major_decision",)
-    check = info.steps["supervise_selection"]
-    assert (check.role, check.supervision) == ("SUPERVISION_COMMITTEE", True)
-    assert check.separate_from == ("start", "select_candidates")
-    for intake in ("post_objection", "result_objection"):
-        assert info.steps[intake].objection_intake and info.steps[intake].supervision
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()

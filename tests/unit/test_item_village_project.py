@@ -17,6 +17,25 @@ OVERSIGHT_ROLES = P["oversight_roles"]
 INSPECTION = {"inspected_on": "2026-05-06", "inspection_notes": "程序合规，质量、进度、资金正常"}
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村级工程项目建设", list_code="GC-01", category="工程项目",
+    calls=("major_decision",),
+    lanes={"TWO_COMMITTEES", "SUPERVISION_COMMITTEE", "VILLAGER_COUNCIL", "TOWNSHIP_GOV", "VILLAGE_COMMITTEE",
+           "TOWNSHIP_FINANCE", "TOWNSHIP_TRADING_CENTER", "TOWNSHIP_DISCIPLINE", "TOWNSHIP_AGRI_ECON",
+           "PUBLIC_PLATFORM", "REPORTING_CLERK"},
+    supervision={"sc_notice", "establish_review", "site_supervision", "joint_acceptance", "result_objection",
+                 "reverify_result"},
+    objections={"result_objection"},
+    separations={"sc_notice": ("start",), "establish_review": ("start",), "joint_oversight": ("start",),
+                 "site_supervision": ("start",), "joint_acceptance": ("start",), "settlement_audit": ("start",),
+                 "pay_contractor": ("start",), "reverify_result": ("start",)},
+    roles={"establish_review": "TOWNSHIP_DISCIPLINE", "joint_acceptance": "TOWNSHIP_DISCIPLINE",
+           "reverify_result": "TOWNSHIP_DISCIPLINE"},
+    end_events={"end_rejected": "未通过决策", "end_not_approved": "不予立项", "end_done": "完成"},
+)
+
+
 def start(amount, parameters: dict | None = None) -> Scenario:
     return Scenario("village_project", {
         "project_name": "村组道路硬化", "summary": "硬化村组道路1.2公里，宽3.5米", "amount": amount,

@@ -22,6 +22,20 @@ P = default_parameters()
 NOTICE_DAYS = P["village_rules_meeting_notice_days"]
 
 
+# What the definition declares: tests/unit/test_items.py checks it.
+DEFINITION = dict(
+    name="村规民约、自治章程制定修改", list_code="JC-04", category="村级重大决策",
+    lanes={"TWO_COMMITTEES", "VILLAGE_COMMITTEE", "PUBLIC_PLATFORM", "SUPERVISION_COMMITTEE", "TOWNSHIP_GOV",
+           "VILLAGER_MEETING", "REPORTING_CLERK"},
+    supervision={"draft_objection", "supervise_meeting"},
+    objections={"draft_objection"},
+    separations={"supervise_meeting": ("start",)},
+    roles={"township_filing": "TOWNSHIP_GOV"},
+    deadlines={"township_filing": "days(village_rules_filing_days)"},
+    end_events={"end_rejected": "村民会议未通过", "end_passed": "通过并公布施行"},
+)
+
+
 def started(data: dict, parameters: dict | None = None) -> Scenario:
     """A matter started as the service starts it: the start form is checked first."""
     clean_form_data(item_catalog(KEY).bundle(KEY).info.start_form, data, {**P, **(parameters or {})})
@@ -246,19 +260,3 @@ def test_only_the_villager_meeting_decides():
     assert info.calls == ()                                      # no 四议两公开 with its 村民代表会议 option
     assert "VILLAGER_REP_MEETING" not in info.lanes and "VILLAGER_COUNCIL" not in info.lanes
     assert info.steps["meeting_vote"].role == "VILLAGER_MEETING"
-
-
-def test_metadata_lanes_and_supervision_points():
-    info = item_catalog(KEY).bundle(KEY).info
-    assert info.name == "村规民约、自治章程制定修改"
-    assert info.metadata["list_code"] == "JC-04" and info.metadata["category"] == "村级重大决策"
-    assert all(info.metadata.values()), info.metadata
-    check = info.steps["supervise_meeting"]
-    assert (check.role, check.supervision, check.separate_from) == ("SUPERVISION_COMMITTEE", True, ("start",))
-    assert info.steps["draft_objection"].objection_intake
-    assert info.steps["township_filing"].deadline == "days(village_rules_filing_days)"
-    assert info.steps["township_filing"].role == "TOWNSHIP_GOV"
-
-
-def test_no_field_is_named_like_a_parameter():
-    assert item_catalog(KEY).bundle(KEY).info.field_names() & set(P) == set()
