@@ -24,7 +24,6 @@ P = default_parameters()
 OVERSIGHT_ROLES = P["oversight_roles"]
 THRESHOLD = P["project_change_decision_threshold"]
 SMALL = Fraction(P["project_change_small_ratio"])
-REVIEW = Fraction(P["project_change_review_ratio"])
 
 
 # What the definition declares: tests/unit/test_items.py checks it.
