@@ -90,7 +90,7 @@ def _page_headers(parameters: PageParameters) -> dict:
     if cursor:
         metadata["next_cursor"] = cursor
         query = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "after")]
-        headers["Link"] = f'<{request.path}?{urlencode([*query, ("after", cursor)])}>; rel="next"'
+        headers["Link"] = f'<{request.script_root}{request.path}?{urlencode([*query, ("after", cursor)])}>; rel="next"'
     headers["X-Pagination"] = json.dumps(metadata)
     return headers
 
