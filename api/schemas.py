@@ -4,11 +4,56 @@ from __future__ import annotations
 from datetime import timezone
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask_smorest.pagination import PaginationMetadataSchema, PaginationParameters
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from engine.store.keyset import MAX_OFFSET
 from engine.vocabulary import COMPLAINT_CATEGORIES, ComplaintStatus, MatterStatus, Severity, WarningStatus
 
 STATUSES = tuple(MatterStatus)
+# A page by number skips at most MAX_OFFSET rows (engine/store/keyset.page_start, which also
+# refuses page x page_size past it); deeper pages follow the cursor. With a page of one row, page
+# MAX_OFFSET is the last a number reaches: no larger number is of use at any page size.
+MAX_PAGE = MAX_OFFSET
+
+
+class PageParameters(PaginationParameters):
+    """flask-smorest's page and page_size, and `after`: the cursor the page starts after (None:
+    the page by number)."""
+
+    def __init__(self, page: int, page_size: int, after: str | None = None):
+        super().__init__(page, page_size)
+        self.after = after
+
+
+def page_parameters_schema(default_size: int, max_size: int):
+    """The query parameters of a paginated list (api/rest/blueprint.Blueprint.paginate): a class
+    per decorator, as flask-smorest makes them."""
+
+    class PageParametersSchema(Schema):
+        class Meta:
+            unknown = EXCLUDE
+
+        page = fields.Integer(load_default=1, validate=validate.Range(
+            min=1, max=MAX_PAGE, error=f"页码应为 1 到 {MAX_PAGE} 之间的整数"), metadata={
+            "description": f"the page by number: only within the first {MAX_OFFSET:,} rows "
+                           "(page x page_size); deeper pages follow `after`"})
+        page_size = fields.Integer(load_default=default_size, validate=validate.Range(
+            min=1, max=max_size, error=f"每页条数应为 1 到 {max_size} 之间的整数"))
+        after = fields.String(load_default=None, metadata={
+            "description": "the cursor of the page to read: `next_cursor` of the page before (X-Pagination), "
+                           "as the Link header's rel=\"next\" gives it; opaque, refused (422) when altered"})
+
+        @post_load
+        def make_parameters(self, data, **kwargs):
+            return PageParameters(**data)
+
+    return PageParametersSchema
+
+
+class PageMetadataSchema(PaginationMetadataSchema):
+    """X-Pagination: flask-smorest's page numbers (not on a page read by cursor) and the cursor."""
+    next_cursor = fields.String(metadata={"description": "the cursor of the next page (`after=`); absent on the last"})
 
 
 class OptionSchema(Schema):

@@ -1,17 +1,21 @@
 """The flask-smorest Blueprint every REST module uses: request bodies read by our JSON reader
-(api/untrusted_input.py), form fields free of NUL, and page numbers with an upper bound."""
+(api/untrusted_input.py), form fields free of NUL, and pagination by page number (the first pages)
+or by cursor (engine/store/keyset.py)."""
 from __future__ import annotations
 
+import json
+from copy import deepcopy
+from functools import wraps
+from urllib.parse import urlencode
+
 import flask_smorest
-from marshmallow import validate
+from flask import current_app, request
+from flask_smorest.utils import unpack_tuple_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
+from ..schemas import MAX_PAGE, PageMetadataSchema, PageParameters, page_parameters_schema  # noqa: F401 - MAX_PAGE: tests
 from ..untrusted_input import UnusableJson, loads, unstorable_text
-
-# Past this page the offset ((page - 1) * page_size) could outgrow a database integer; no list
-# of matters or steps comes near it (100 000 pages of 100).
-MAX_PAGE = 100_000
 
 
 class RequestParser(FlaskParser):
@@ -34,22 +38,61 @@ class RequestParser(FlaskParser):
         return super().load_form(req, schema)
 
 
+PAGE_HEADERS = {
+    "X-Pagination": {"description": "Pagination metadata", "schema": PageMetadataSchema},
+    "Link": {"description": 'the next page: <...&after=CURSOR>; rel="next" (absent on the last page)',
+             "schema": {"type": "string"}},
+}
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = RequestParser()
     PAGINATION_ARGUMENTS_PARSER = RequestParser()
 
-    def paginate(self, pager=None, **kwargs):
-        """flask-smorest's pagination, with `page` bounded by MAX_PAGE. Its schema class is made
-        per decorator and kept in the endpoint's doc; the bound goes onto that class's field, so
-        the OpenAPI document shows it too (tests/hostile check both)."""
-        decorate = super().paginate(pager, **kwargs)
+    def paginate(self, pager=None, *, page_size: int = 10, max_page_size: int = 100):
+        """Pagination inside the view (flask-smorest's, without a pager), by page number within the
+        first MAX_OFFSET rows or by cursor (`after`). The view passes `pagination_parameters.page`,
+        `.page_size` and `.after` to its service and sets `item_count` to the total it answers (a
+        Count: its `next_cursor` goes into X-Pagination and the Link header)."""
+        if pager is not None:
+            raise TypeError("lists are paged in the database, not by a pager")
+        schema = page_parameters_schema(page_size, max_page_size)
+        status_code = self.PAGINATION_ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS
 
         def decorator(func):
-            wrapper = decorate(func)
-            page = wrapper._apidoc["pagination"]["parameters"]["schema"]._declared_fields["page"]
-            page.validators.append(validate.Range(min=1, max=MAX_PAGE, error=f"页码应为 1 到 {MAX_PAGE} 之间的整数"))
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                parameters = self.PAGINATION_ARGUMENTS_PARSER.parse(schema, request, location="query")
+                result, status, headers = unpack_tuple_response(current_app.ensure_sync(func)(
+                    *args, pagination_parameters=parameters, **kwargs))
+                return result, status, {**(headers or {}), **_page_headers(parameters)}
+
+            wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+            wrapper._apidoc["pagination"] = {"parameters": {"in": "query", "schema": schema},
+                                             "response": {status_code: "UNPROCESSABLE_ENTITY"}}
             return wrapper
         return decorator
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        resp_doc.setdefault("headers", {}).update(deepcopy(PAGE_HEADERS))
+
+
+def _page_headers(parameters: PageParameters) -> dict:
+    """X-Pagination (with next_cursor) and, when a page follows, the Link to it: the same query
+    with `after`, without `page`."""
+    total = parameters.item_count
+    metadata = flask_smorest.Blueprint._make_pagination_metadata(parameters.page, parameters.page_size, total)
+    if parameters.after is not None:             # a page by cursor has no number
+        for name in ("page", "previous_page", "next_page"):
+            metadata.pop(name, None)
+    cursor = getattr(total, "next_cursor", None)
+    headers = {}
+    if cursor:
+        metadata["next_cursor"] = cursor
+        query = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "after")]
+        headers["Link"] = f'<{request.script_root}{request.path}?{urlencode([*query, ("after", cursor)])}>; rel="next"'
+    headers["X-Pagination"] = json.dumps(metadata)
+    return headers
 
 
 # A list's total past COUNT_CAP is a lower bound (engine/store/repositories.Count); this header

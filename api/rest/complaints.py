@@ -25,7 +25,7 @@ class Complaints(MethodView):
     def get(self, query, pagination_parameters):
         """Cases in the caller's reach, newest first (never one about the caller)"""
         items, total = reads.list_complaints(ctx(), current_actor(), query, pagination_parameters.page,
-                                             pagination_parameters.page_size)
+                                             pagination_parameters.page_size, pagination_parameters.after)
         pagination_parameters.item_count = total
         return items
 

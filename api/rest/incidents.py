@@ -19,6 +19,7 @@ class Incidents(MethodView):
         """Failed matters in the caller's scope, newest first: which step, why (in Chinese), when
         (supervisors and administrators)"""
         items, total = incidents.list_incidents(ctx(), current_actor(), query.get("state"),
-                                                pagination_parameters.page, pagination_parameters.page_size)
+                                                pagination_parameters.page, pagination_parameters.page_size,
+                                                pagination_parameters.after)
         pagination_parameters.item_count = total
         return items

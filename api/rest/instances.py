@@ -25,7 +25,7 @@ class Instances(MethodView):
     def get(self, query, pagination_parameters):
         """List matters, newest first (filter by item, village, status, dates, or a keyword `q`)"""
         items, total = matters.list_matters(ctx(), current_actor(), query, pagination_parameters.page,
-                                            pagination_parameters.page_size)
+                                            pagination_parameters.page_size, pagination_parameters.after)
         return page_of(items, total, pagination_parameters)
 
     @blp.arguments(InstanceCreateSchema)

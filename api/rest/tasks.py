@@ -19,7 +19,8 @@ class Tasks(MethodView):
     def get(self, query, pagination_parameters):
         """Ready steps, newest first (filter by role, village)"""
         items, total = matters.list_tasks(ctx(), current_actor(), query.get("role"), query.get("village"),
-                                          pagination_parameters.page, pagination_parameters.page_size)
+                                          pagination_parameters.page, pagination_parameters.page_size,
+                                          pagination_parameters.after)
         return page_of(items, total, pagination_parameters)
 
 

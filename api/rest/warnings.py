@@ -19,7 +19,7 @@ class Warnings(MethodView):
     def get(self, query, pagination_parameters):
         """Warnings in the caller's supervision, newest first (村监委, 纪委, administrators)"""
         items, total = warnings.list_warnings(ctx(), current_actor(), query, pagination_parameters.page,
-                                              pagination_parameters.page_size)
+                                              pagination_parameters.page_size, pagination_parameters.after)
         pagination_parameters.item_count = total
         return items
 

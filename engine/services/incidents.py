@@ -15,6 +15,7 @@ from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData
 from ..forms import Form, clean_form_data, refuse_parameter_names
 from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
+from ..store.keyset import page_start
 from ..vocabulary import MatterStatus
 from . import views
 from .access import records_refusals, require_admin, visible_matter
@@ -24,21 +25,26 @@ STATES = ("open", "retried", "cancelled")
 STATE_NAMES = {"open": "待处理", "retried": "已重试恢复", "cancelled": "已撤销事项"}
 
 
-def list_incidents(ctx, actor, state: str | None, page: int, per_page: int) -> tuple[list[dict], int]:
-    """Incidents in the villages the actor supervises or administers, newest first.
+def list_incidents(ctx, actor, state: str | None, page: int, per_page: int, after: str | None = None
+                   ) -> tuple[list[dict], int]:
+    """Incidents in the villages the actor supervises or administers, newest first: `page` by number
+    or the one after the cursor `after`; the total carries the next page's cursor (as
+    matters.list_matters).
 
     Raises:
         Forbidden: the actor is neither a supervisor nor an administrator.
-        InvalidData: an unknown state.
+        InvalidData: an unknown state; a page past keyset.MAX_OFFSET rows by number, or a cursor not
+            of this list.
     """
     if state is not None and state not in STATES:
         raise InvalidData("状态有误", {"state": f"应为 {'、'.join(STATES)} 之一"})
     units = {g.org for g in actor.grants if g.role in ADMIN_ROLES + SUPERVISOR_ROLES}
     if not actor.is_system and not units:
         raise Forbidden("只有监督人员和管理员可以查看运行故障")
+    start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
         villages = None if actor.is_system else uow.orgs.within(units)
-        rows, total = uow.incidents.search(state, villages, (page - 1) * per_page, per_page)
+        rows, total = uow.incidents.search(state, villages, start, per_page, after=after)
         return [incident_view(row) for row in rows], total
 
 

@@ -13,6 +13,7 @@ from ..audit import canonical
 from ..errors import Conflict, InvalidData, LikelyDuplicate, NotFound
 from ..forms import clean_form_data, known_bounds, refuse_parameter_names
 from ..runtime import Matter
+from ..store.keyset import page_start
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, tallies, views
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
@@ -347,24 +348,28 @@ def parameter_labels(ctx) -> dict[str, str]:
     return labels[1]
 
 
-def list_matters(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+def list_matters(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None) -> tuple[list[dict], int]:
     """Matters in the actor's reach, newest first. Filters (all optional): process_key, village,
     township, status; created_from / created_before (timezone-aware datetimes, the second one
     exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
     due time now); ids (these matters only: a to-do list shows its matters' subjects in one query);
     keyword: words in the subject or the data, a matter number (123 or #123), or a person's name
-    (matters they started or did a step of).
+    (matters they started or did a step of). The page: `page` by number within the first
+    keyset.MAX_OFFSET rows, or the one after the cursor `after`; the total (a Count) carries the
+    next page's cursor (`next_cursor`, None on the last page).
 
     Raises:
-        InvalidData: a filter of the wrong kind (a naive datetime, an amount that is not a number).
+        InvalidData: a filter of the wrong kind (a naive datetime, an amount that is not a number);
+            a page past keyset.MAX_OFFSET rows by number, or a cursor that is not one of this search.
     """
     columns = _search_columns(filters)
+    start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
         if columns["keyword"]:
             columns["people"] = uow.users.matching(columns["keyword"])
         scope = None if actor.is_system else uow.orgs.scope(actor.units())
-        rows, total = uow.matters.search(columns, scope, (page - 1) * per_page, per_page,
-                                         hidden_from=None if actor.is_system else actor.name)
+        rows, total = uow.matters.search(columns, scope, start, per_page,
+                                         hidden_from=None if actor.is_system else actor.name, after=after)
         return [views.matter_summary(ctx, row) for row in rows], total
 
 
@@ -409,9 +414,16 @@ def matter_history(ctx, actor, matter_id: int) -> list[dict]:
         return [views.event(e) for e in uow.audit.for_matter(matter_id)]
 
 
-def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int):
-    """The ready steps the actor may do (the system sees all), newest first. Raises nothing:
-    a role or village outside the actor's reach gives an empty list."""
+def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int,
+               after: str | None = None):
+    """The ready steps the actor may do (the system sees all), newest first: `page` by number or
+    the one after the cursor `after`, as list_matters. A role or village outside the actor's reach
+    gives an empty list.
+
+    Raises:
+        InvalidData: a page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
+    """
+    start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
         reach = None
         if not actor.is_system:
@@ -421,8 +433,8 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
             for grant in actor.grants:
                 roles_by_unit.setdefault(grant.org, set()).add(grant.role)
             reach = [(roles, uow.orgs.scope({unit})) for unit, roles in roles_by_unit.items()]
-        rows, total = uow.inbox.search(reach, role, village, (page - 1) * per_page, per_page,
-                                       hidden_from=None if actor.is_system else actor.name)
+        rows, total = uow.inbox.search(reach, role, village, start, per_page,
+                                       hidden_from=None if actor.is_system else actor.name, after=after)
         # An intake step with objections filed online stands out in the 村监委's list.
         waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
         return [{**views.task_summary(ctx, row), "public_objections_waiting": waiting.get(row.task_id, 0)}

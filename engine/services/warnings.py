@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
+from ..store.keyset import page_start
 from ..vocabulary import Severity, WarningStatus
 from .access import records_refusals
 from .redlines import _history, rulebook
@@ -74,13 +75,16 @@ def view(ctx, row, now=None, history: bool = False) -> dict:
     return found
 
 
-def list_warnings(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None
+                  ) -> tuple[list[dict], int]:
     """Filters (optional): status (one or a list), severity, rule, village, township, matter_id,
     assigned_unit, seen_from / seen_before (aware datetimes), overdue (true: 交办 past its due),
-    active (true: open, assigned, answered or verified).
+    active (true: open, assigned, answered or verified). The page: `page` by number or the one after
+    the cursor `after`; the total carries the next page's cursor (as matters.list_matters).
 
     Raises:
-        InvalidData: a filter of the wrong kind (a naive datetime, an unknown severity or status).
+        InvalidData: a filter of the wrong kind (a naive datetime, an unknown severity or status); a
+            page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
         Forbidden: the actor holds no supervisor or administrator role.
     """
     filters = dict(filters)
@@ -97,8 +101,9 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[
         for value in (values if isinstance(values, list) else [values] if values else []):
             if value not in {s.value for s in allowed}:
                 raise InvalidData("查询条件有误", {name: f"没有 {value} 这一项"})
+    start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
-        rows, total = uow.warnings.search(filters, supervised_villages(uow, actor), (page - 1) * per_page, per_page)
+        rows, total = uow.warnings.search(filters, supervised_villages(uow, actor), start, per_page, after=after)
         now = clock.now()
         return [view(ctx, row, now) for row in rows], total
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 
+from .keyset import Key, Ordering
+from .repositories import paged
 from .complaint_models import (Complaint, ComplaintPhoto, ComplaintReporter, MatterExclusion, OutboxMessage,
                                PublicLookup, SupervisionOrder)
 
@@ -13,6 +15,9 @@ from .complaint_models import (Complaint, ComplaintPhoto, ComplaintReporter, Mat
 class _Repository:
     def __init__(self, session):
         self.session = session
+
+
+COMPLAINTS = Ordering("c", (Key("id", Complaint.id, int),))          # newest first (keyset.py)
 
 
 class ComplaintRepository(_Repository):
@@ -62,7 +67,11 @@ class ComplaintRepository(_Repository):
             query = query.where(Complaint.id.not_in(exclude))
         return self.session.scalar(query.order_by(Complaint.id).limit(1).with_for_update(skip_locked=True))
 
-    def search(self, villages: set[str] | None, filters: dict, offset: int, limit: int, hidden_from: str | None = None):
+    def search(self, villages: set[str] | None, filters: dict, offset: int, limit: int, hidden_from: str | None = None,
+               after: str | None = None):
+        """Cases, newest first: the page from `offset` or after the cursor `after`, and their total
+        (a Count with the next page's cursor)."""
+        position = COMPLAINTS.read(after) if after is not None else None
         query = select(Complaint)
         if villages is not None:
             query = query.where(Complaint.village_code.in_(villages))
@@ -73,8 +82,7 @@ class ComplaintRepository(_Repository):
             withheld = select(MatterExclusion.matter_id).where(MatterExclusion.username == hidden_from)
             query = query.where(or_(Complaint.matter_id.is_(None), Complaint.matter_id.not_in(withheld)))
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = self.session.scalars(query.order_by(Complaint.id.desc()).offset(offset).limit(limit))
-        return list(rows), total
+        return paged(self.session, query, COMPLAINTS, offset, limit, position, total)
 
     def received_between(self, villages: set[str] | None, start: datetime | None, end: datetime | None) -> list[Complaint]:
         query = select(Complaint)

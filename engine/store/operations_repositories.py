@@ -6,8 +6,13 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select
 
 from ..vocabulary import MatterStatus
+from .keyset import Key, Ordering
+from .repositories import paged
 from .models import Attachment, IdempotencyKey, InboxItem, MatterRecord
 from .operations_models import ArchivedAttachment, ArchivedInboxItem, ArchivedMatter, Incident, WorkerHeartbeat
+
+
+INCIDENTS = Ordering("i", (Key("occurred_at", Incident.occurred_at, datetime), Key("id", Incident.id, int)))
 
 
 class HeartbeatRepository:
@@ -52,16 +57,17 @@ class IncidentRepository:
     def for_matter(self, matter_id: int) -> list[Incident]:
         return list(self.session.scalars(select(Incident).filter_by(matter_id=matter_id).order_by(Incident.id)))
 
-    def search(self, state: str | None, villages: set[str] | None, offset: int, limit: int):
+    def search(self, state: str | None, villages: set[str] | None, offset: int, limit: int, after: str | None = None):
+        """Incidents, newest first: the page from `offset` or after the cursor `after`, and their
+        total (a Count with the next page's cursor)."""
+        position = INCIDENTS.read(after) if after is not None else None
         query = select(Incident)
         if state:
             query = query.where(Incident.state == state)
         if villages is not None:
             query = query.where(Incident.village_code.in_(villages))
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = self.session.scalars(query.order_by(Incident.occurred_at.desc(), Incident.id.desc())
-                                    .offset(offset).limit(limit))
-        return list(rows), total
+        return paged(self.session, query, INCIDENTS, offset, limit, position, total)
 
     def count_open(self) -> int:
         return self.session.scalar(select(func.count()).select_from(Incident).where(Incident.state == "open"))

@@ -19,6 +19,7 @@ from ..registry import Parameter, Role
 from ..workdays import WorkCalendar, YearArrangement
 from .operations_models import ArchivedMatter
 from .complaint_models import MatterExclusion
+from .keyset import Key, Ordering
 from .warning_models import live_warning_naming
 from .models import (Attachment, AttachmentBlob, AuditCheckpoint, AuditEvent, AuditHead, CalendarDay, CalendarYear,
                      DefinitionVersion, EncodedJSON, IdempotencyKey, InboxItem, MatterRecord, OrgUnit,
@@ -50,12 +51,16 @@ COUNT_CAP = 1_000          # rows counted for a list's total; past it the total 
 class Count(int):
     """The total of a list, counted up to COUNT_CAP: past it `exact` is False and the value is the
     cap, a lower bound ("1,000 件以上"). Counting a million rows cost more than the page of twenty
-    it stands beside (issue 17); nobody pages through a thousand, they narrow the search."""
-    exact: bool = True
+    it stands beside (issue 17); nobody pages through a thousand, they narrow the search.
 
-    def __new__(cls, value: int, exact: bool = True) -> "Count":
+    It comes back with a page, and says where the list goes on: `next_cursor`, the cursor of the
+    page after that one (keyset.py), None when no row follows."""
+    exact: bool = True
+    next_cursor: str | None = None
+
+    def __new__(cls, value: int, exact: bool = True, next_cursor: str | None = None) -> "Count":
         count = super().__new__(cls, value)
-        count.exact = exact
+        count.exact, count.next_cursor = exact, next_cursor
         return count
 
 
@@ -64,6 +69,31 @@ def count_rows(session, query, key_column) -> Count:
     keys = query.with_only_columns(key_column).order_by(None).limit(COUNT_CAP + 1)
     counted = session.scalar(select(func.count()).select_from(keys.subquery()))
     return Count(COUNT_CAP, exact=False) if counted > COUNT_CAP else Count(counted)
+
+
+def paged(session, query, ordering: Ordering, offset: int, limit: int, position: tuple | None,
+          total: int) -> tuple[list, Count]:
+    """A page of `query` (a select of one entity) in `ordering`: after the row at `position` (the key
+    values of a cursor, Ordering.read) or else from `offset`; with `total`, as a Count, carrying the
+    cursor of the next page when a row follows (one row more is read to know)."""
+    if position is not None:
+        query = query.where(ordering.after(position))
+    rows = list(session.scalars(query.order_by(*ordering.order_by()).offset(offset).limit(limit + 1)))
+    return rows[:limit], _with_next(total, ordering, rows, limit)
+
+
+def _with_next(total: int, ordering: Ordering, rows: list, limit: int) -> Count:
+    more = len(rows) > limit
+    return Count(total, getattr(total, "exact", True), ordering.cursor(rows[limit - 1]) if more and limit else None)
+
+
+# The lists' orders (keyset.py): matters newest first by number, or within a period by start time;
+# ready steps by how long they have waited, the newest first.
+MATTERS_BY_NUMBER = Ordering("m", (Key("id", MatterRecord.id, int),))
+MATTERS_BY_START = Ordering("mt", (Key("created_at", MatterRecord.created_at, datetime),
+                                   Key("id", MatterRecord.id, int)))
+READY_STEPS = Ordering("t", (Key("ready_since", InboxItem.ready_since, datetime),
+                             Key("task_id", InboxItem.task_id, str, descending=False, length=36)))
 
 
 class DefinitionRepository(_Repository):
@@ -319,8 +349,10 @@ class MatterRepository(_Repository):
         return self.session.scalar(query.with_for_update() if lock else query)
 
     def search(self, filters: dict, scope: Scope | None, offset: int, limit: int,
-               hidden_from: str | None = None) -> tuple[list[MatterRecord], int]:
-        """Matters matching the filters, within `scope` (None: everywhere).
+               hidden_from: str | None = None, after: str | None = None) -> tuple[list[MatterRecord], Count]:
+        """Matters matching the filters, within `scope` (None: everywhere): the page from `offset`,
+        or after the cursor `after` (keyset.py; InvalidData when it is not one of this search's
+        order), and the total, with the cursor of the next page (Count.next_cursor).
 
         Filters: equality on process_key, village_code, township_code, status; `created_from`
         (inclusive) and `created_before` (exclusive) datetimes; `amount_min` / `amount_max`
@@ -331,6 +363,14 @@ class MatterRepository(_Repository):
         `hidden_from`: a user name; matters withheld from that user (matter_exclusions: a complaint
         about them) are left out; `sandbox`: test runs (试运行) instead of real matters, which are
         never listed with them."""
+        # Newest first. Within a period, by the start time the period is on (its index gives the
+        # order too), else the numbers: walking the numbers back to the period's rare matters
+        # read half the table when numbers and start times part (matters moved in by SQL). A
+        # keyword search on PostgreSQL goes by number (_keyword_page).
+        by_keyword = bool(filters.get("keyword")) and self.session.bind.dialect.name == "postgresql"
+        dated = filters.get("created_from") is not None or filters.get("created_before") is not None
+        ordering = MATTERS_BY_START if dated and not by_keyword else MATTERS_BY_NUMBER
+        position = ordering.read(after) if after is not None else None
         query = select(MatterRecord).where(MatterRecord.sandbox.is_(bool(filters.get("sandbox"))))
         if scope is not None:
             query = query.where(scope.where(MatterRecord.township_code, MatterRecord.village_code))
@@ -344,44 +384,49 @@ class MatterRepository(_Repository):
             query = self._overdue(query, filters["overdue_at"])
         if filters.get("keyword"):
             people = filters.get("people") or set()
-            if self.session.bind.dialect.name == "postgresql":
-                return self._keyword_page(query, filters["keyword"], people, offset, limit)
+            if by_keyword:
+                return self._keyword_page(query, filters["keyword"], people, offset, limit, position)
             query = query.where(self._keyword(filters["keyword"], people))
         total = count_rows(self.session, query, MatterRecord.id)
-        # Newest first. Within a period, by the start time the period is on (its index gives the
-        # order too), else the numbers: walking the numbers back to the period's rare matters
-        # read half the table when numbers and start times part (matters moved in by SQL).
-        dated = filters.get("created_from") is not None or filters.get("created_before") is not None
-        order = (MatterRecord.created_at.desc(), MatterRecord.id.desc()) if dated else (MatterRecord.id.desc(),)
-        rows = self.session.scalars(query.options(defer(MatterRecord.state)).order_by(*order).offset(offset).limit(limit))
-        return list(rows), total
+        return paged(self.session, query.options(defer(MatterRecord.state)), ordering, offset, limit, position, total)
 
-    def _keyword_page(self, query, keyword: str, people: set[str], offset: int, limit: int):
+    def _keyword_page(self, query, keyword: str, people: set[str], offset: int, limit: int,
+                      position: tuple | None = None):
         """A keyword search's page on PostgreSQL (issue 17). The planner cannot tell a keyword in one
         matter of ten from one in none, and either guess costs a million-row table a tenth of a
-        second, so the page is found in two tries. First the newest FIRST_SLICE matters, read by
-        number without the trigram index: a common keyword fills the page there (its total is then
-        "at least" the page). Else the keyword is rare: the trigram index gives its matches' numbers,
-        up to the cap (the total), and the page is cut from them."""
+        second, so the page is found in two tries. First the newest FIRST_SLICE matters (after a
+        cursor: the FIRST_SLICE numbers below it), read by number without the trigram index: a
+        common keyword fills the page there (its total is then "at least" the page). Else the
+        keyword is rare: the trigram index gives its matches' numbers, up to the cap (the total),
+        and the page is cut from them. One row more than the page is looked for, to know whether
+        a next page follows; a page filled by the first try without it still offers one."""
         wanted = offset + limit
-        newest = self.session.scalar(select(func.max(MatterRecord.id))) or 0
         numbers = query.with_only_columns(MatterRecord.id).order_by(MatterRecord.id.desc())
-        found = list(self.session.scalars(numbers.where(self._keyword(keyword, people, indexed=False),
-                                                        MatterRecord.id > newest - FIRST_SLICE).limit(wanted)))
+        if position is not None:
+            newest = position[0] - 1
+            following = numbers.where(MatterRecord.id < position[0])
+        else:
+            newest = self.session.scalar(select(func.max(MatterRecord.id))) or 0
+            following = numbers
+        found = list(self.session.scalars(following.where(self._keyword(keyword, people, indexed=False),
+                                                          MatterRecord.id > newest - FIRST_SLICE).limit(wanted + 1)))
         if len(found) >= wanted:
-            page, total = found[offset:], Count(wanted, exact=False)
+            page, total, more = found[offset:wanted], Count(wanted, exact=False), True
         else:
             ids = list(self.session.scalars(numbers.order_by(None).where(self._keyword(keyword, people))
                                             .limit(COUNT_CAP + 1)))
             if len(ids) > COUNT_CAP:                  # common after all, just not among the newest
-                page = list(self.session.scalars(numbers.where(self._keyword(keyword, people))
-                                                 .offset(offset).limit(limit)))
+                page = list(self.session.scalars(following.where(self._keyword(keyword, people))
+                                                 .offset(offset).limit(limit + 1)))
                 total = Count(COUNT_CAP, exact=False)
             else:
-                page, total = sorted(ids, reverse=True)[offset:wanted], Count(len(ids))
-        rows = self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
-                                    .where(MatterRecord.id.in_(page)).order_by(MatterRecord.id.desc()))
-        return list(rows), total
+                below = [i for i in sorted(ids, reverse=True) if position is None or i < position[0]]
+                page, total = below[offset:wanted + 1], Count(len(ids))
+            page, more = page[:limit], len(page) > limit
+        rows = list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
+                                         .where(MatterRecord.id.in_(page)).order_by(MatterRecord.id.desc())))
+        cursor = MATTERS_BY_NUMBER.cursor(rows[-1]) if more and rows else None
+        return rows, Count(total, total.exact, cursor)
 
     @staticmethod
     def _keyword(keyword: str, people: set[str], indexed: bool = True):
@@ -632,9 +677,11 @@ class InboxRepository(_Repository):
             matter_id=matter_id, process_key=process_key, step_id=step_id, state=StepStatus.COMPLETED)))
 
     def search(self, reach: list[tuple[set[str], Scope]] | None, role: str | None, village_code: str | None,
-               offset: int, limit: int, hidden_from: str | None = None):
-        """Ready steps; `reach` (roles, scope) pairs limit them to what a user may do (None: all);
-        steps of matters withheld from `hidden_from` are left out."""
+               offset: int, limit: int, hidden_from: str | None = None, after: str | None = None):
+        """Ready steps, the page from `offset` or after the cursor `after`, and their total with the
+        next page's cursor (as MatterRepository.search); `reach` (roles, scope) pairs limit them to
+        what a user may do (None: all); steps of matters withheld from `hidden_from` are left out."""
+        position = READY_STEPS.read(after) if after is not None else None
         query = select(InboxItem).where(InboxItem.state == StepStatus.READY)
         if hidden_from:
             query = query.where(InboxItem.matter_id.not_in(_withheld_from(hidden_from)))
@@ -649,9 +696,7 @@ class InboxRepository(_Repository):
         else:                 # a township's 试运行村 is the administrators' test bench, not anyone's work
             query = query.where(InboxItem.village_code.not_in(select(OrgUnit.code).where(OrgUnit.sandbox.is_(True))))
         total = count_rows(self.session, query, InboxItem.task_id)
-        rows = self.session.scalars(query.order_by(InboxItem.ready_since.desc(), InboxItem.task_id)
-                                    .offset(offset).limit(limit))
-        return list(rows), total
+        return paged(self.session, query, READY_STEPS, offset, limit, position, total)
 
 
 class AttachmentRepository(_Repository):

@@ -8,10 +8,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer, object_session
 
 from ..vocabulary import StepStatus
+from .keyset import Key, Ordering
+from .repositories import paged
 from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
 from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, WarningRecord, live_warning_naming
 
 CHUNK = 500
+WARNINGS = Ordering("w", (Key("first_seen_at", WarningRecord.first_seen_at, datetime),   # newest first
+                          Key("id", WarningRecord.id, int)))
 
 
 def bound_engine(events):
@@ -90,12 +94,13 @@ class WarningRepository:
             query = query.where(WarningRecord.assigned_due < filters["overdue_at"])
         return query
 
-    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int):
+    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int, after: str | None = None):
+        """Warnings, newest first: the page from `offset` or after the cursor `after`, and their
+        total (a Count with the next page's cursor)."""
+        position = WARNINGS.read(after) if after is not None else None
         query = self._filtered(filters, villages)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = self.session.scalars(query.order_by(WarningRecord.first_seen_at.desc(), WarningRecord.id.desc())
-                                    .offset(offset).limit(limit))
-        return list(rows), total
+        return paged(self.session, query, WARNINGS, offset, limit, position, total)
 
     def counts(self, villages: set[str] | None, since: datetime, before: datetime) -> list[tuple]:
         """(village, severity, status, count) of warnings first seen in [since, before)."""

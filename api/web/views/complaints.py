@@ -18,6 +18,7 @@ from ..complaint_charts import bar_chart
 from ..formatting import CHINA
 from ..lookups import my_villages, units
 from ..pages import actor, done, page
+from ..paging import page_asked, pager, service_page
 from .supervise import _day
 
 PAGE_SIZE = 20
@@ -33,10 +34,10 @@ def complaint_list():
         filters["status"] = None
     if filters["category"] not in (None, *COMPLAINT_CATEGORIES):
         filters["category"] = None
-    number = max(int(query.get("page")) if (query.get("page") or "").isdigit() and len(query["page"]) < 7 else 1, 1)
-    rows, total = reads.list_complaints(ctx(), actor(), filters, number, PAGE_SIZE)
-    return page("complaints.html", rows=rows, total=total, query=query, page_number=number,
-                pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), villages=my_villages(actor()),
+    number, after = page_asked(query)
+    rows, total = reads.list_complaints(ctx(), actor(), filters, service_page(number, after), PAGE_SIZE, after)
+    return page("complaints.html", rows=rows, total=total, query=query,
+                paging=pager("web.complaint_list", query, number, total, PAGE_SIZE), villages=my_villages(actor()),
                 statuses=ComplaintStatus.labels(), categories=COMPLAINT_CATEGORIES)
 
 

@@ -19,6 +19,7 @@ from ..charts import bar_chart, stacked_chart
 from ..formatting import CHINA
 from ..lookups import assignable_units, item_names, my_villages, unit_names
 from ..pages import actor, done, page
+from ..paging import page_asked, pager, service_page
 
 PAGE_SIZE = 30
 PERIOD_NAMES = {"month": "月度", "quarter": "季度", "year": "年度"}
@@ -89,16 +90,15 @@ def warning_list():
     filters = {name: query.get(name) or None for name in ("status", "severity", "rule", "village")}
     filters["active"] = query.get("active") == "1"
     filters["matter_id"] = _int(query.get("matter"))
-    number = max(_int(query.get("page")) or 1, 1)
+    number, after = page_asked(query)
     errors = {}
     try:
-        rows, total = warnings.list_warnings(ctx(), actor(), filters, number, PAGE_SIZE)
+        rows, total = warnings.list_warnings(ctx(), actor(), filters, service_page(number, after), PAGE_SIZE, after)
     except InvalidData as exc:
         rows, total, errors = [], 0, exc.errors
     return page("warnings.html", 422 if errors else 200, rows=rows, total=total, query=query, errors=errors,
                 statuses=WarningStatus.labels(), severities=Severity.labels(), villages=my_villages(actor()),
-                village_names=unit_names(actor()), page_number=number,
-                pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
+                village_names=unit_names(actor()), paging=pager("web.warning_list", query, number, total, PAGE_SIZE))
 
 
 @bp.route("/warnings/<int:warning_id>", methods=["GET", "POST"])

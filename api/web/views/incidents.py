@@ -11,6 +11,7 @@ from ...rest import ctx
 from ..blueprint import bp
 from ..lookups import item_names, unit_names
 from ..pages import actor, done, page
+from ..paging import page_asked, pager, service_page
 
 PAGE_SIZE = 20
 
@@ -19,8 +20,10 @@ PAGE_SIZE = 20
 def incident_list():
     state = request.args.get("state") or "open"
     state = state if state in incidents.STATES else "open"
-    rows, total = incidents.list_incidents(ctx(), actor(), state, 1, PAGE_SIZE)
+    number, after = page_asked(request.args)
+    rows, total = incidents.list_incidents(ctx(), actor(), state, service_page(number, after), PAGE_SIZE, after)
     return page("incidents.html", rows=rows, total=total, state=state, states=incidents.STATE_NAMES,
+                paging=pager("web.incident_list", {"state": state}, number, total, PAGE_SIZE),
                 items=item_names(actor()), villages=unit_names(actor()))
 
 

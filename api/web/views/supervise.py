@@ -14,6 +14,7 @@ from ..blueprint import bp
 from ..formatting import CHINA
 from ..lookups import catalogue, item_names, my_villages, unit_names
 from ..pages import actor, page
+from ..paging import page_asked, pager, service_page
 
 PAGE_SIZE = 20
 STATUSES = MatterStatus.labels()
@@ -27,17 +28,17 @@ MAX_AMOUNT = Decimal("9999999999999.99")      # the largest amount a form accept
 def supervise():
     query = request.args
     filters, errors = search_filters(query)
-    number = max(_int(query.get("page")) or 1, 1)
-    rows, total = ([], 0) if errors else matters.list_matters(ctx(), actor(), filters, number, PAGE_SIZE)
-    # Past a thousand matters the total is a lower bound (engine/store/repositories.Count): the
-    # pager then goes on while pages come back full.
-    exact = getattr(total, "exact", True)
+    number, after = page_asked(query)
+    rows, total = ([], 0) if errors else matters.list_matters(ctx(), actor(), filters, service_page(number, after),
+                                                              PAGE_SIZE, after)
+    # Past a thousand matters the total is a lower bound (engine/store/repositories.Count); the
+    # pager goes on while the list does (its next page's cursor).
     return page("supervise.html", 422 if errors else 200, query=query, errors=errors, rows=rows, total=total,
-                exact=exact, more=not exact and len(rows) == PAGE_SIZE,
-                page_number=number, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=catalogue(actor()),
+                exact=getattr(total, "exact", True), paging=pager("web.supervise", query, number, total, PAGE_SIZE),
+                groups=catalogue(actor()),
                 villages=my_villages(actor()), statuses=STATUSES, items=item_names(actor()),
                 village_names=unit_names(actor()),
-                searched=any(v for k, v in query.items() if k != "page"))
+                searched=any(v for k, v in query.items() if k not in ("page", "after")))
 
 
 def search_filters(query) -> tuple[dict, dict]:
@@ -91,10 +92,6 @@ def _amount(query, name: str, errors: dict) -> Decimal | None:
         errors[name] = f"金额不能超过 {MAX_AMOUNT} 元"
         return None
     return value
-
-
-def _int(text) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 9 else None
 
 
 @bp.route("/audit")

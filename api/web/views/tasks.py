@@ -13,17 +13,19 @@ from ..formatting import is_overdue
 from ..forms import initial_values, read_submission
 from ..lookups import form_fields, item_names, unit_names
 from ..pages import actor, done, page, what_next
+from ..paging import page_asked, pager, service_page
 
-INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this the page says so
+INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this the page says so, and pages on
 
 
 @bp.route("/tasks")
 def tasks():
-    items, total = matters.list_tasks(ctx(), actor(), None, None, 1, INBOX_SIZE)
+    number, after = page_asked(request.args)
+    items, total = matters.list_tasks(ctx(), actor(), None, None, service_page(number, after), INBOX_SIZE, after)
     subjects = _subjects({t["matter_id"] for t in items})
     return page("tasks.html", tasks=items, total=total, subjects=subjects, items=item_names(actor()),
                 villages=unit_names(actor()), overdue=sum(is_overdue(t["due_at"]) for t in items),
-                limit=INBOX_SIZE)
+                limit=INBOX_SIZE, paging=pager("web.tasks", {}, number, total, INBOX_SIZE))
 
 
 def _subjects(matter_ids: set[int]) -> dict[int, str]:

@@ -3,6 +3,7 @@ the reporter's identity for the handling discipline office only."""
 from __future__ import annotations
 
 from ...errors import NotFound
+from ...store.keyset import page_start
 from ...vocabulary import (COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, HANDLER_LEVELS, RATINGS, ComplaintStatus,
                            complaint_status_label)
 from ..access import visible_villages, withheld
@@ -11,15 +12,22 @@ from ..access import visible_villages, withheld
 DISCIPLINE_ROLES = ("TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
 
 
-def list_complaints(ctx, actor, filters: dict, page: int, per_page: int) -> tuple[list[dict], int]:
+def list_complaints(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None
+                    ) -> tuple[list[dict], int]:
     """The cases in the actor's villages matching `filters` (village, township, status, category),
-    newest first, and their count (up to the cap). Raises nothing: a filter outside the actor's
-    reach, or a case withheld from them, gives fewer rows, never an error that would tell it exists."""
+    newest first, and their count (up to the cap), with the next page's cursor: `page` by number or
+    the one after the cursor `after` (as matters.list_matters). A filter outside the actor's reach,
+    or a case withheld from them, gives fewer rows, never an error that would tell it exists.
+
+    Raises:
+        InvalidData: a page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
+    """
+    start = page_start(page, per_page, after)
     columns = {"village_code": filters.get("village"), "township_code": filters.get("township"),
                "status": filters.get("status"), "category": filters.get("category")}
     with ctx.uow(readonly=True) as uow:
-        rows, total = uow.complaints.search(visible_villages(uow, actor), columns, (page - 1) * per_page, per_page,
-                                            hidden_from=None if actor.is_system else actor.name)
+        rows, total = uow.complaints.search(visible_villages(uow, actor), columns, start, per_page,
+                                            hidden_from=None if actor.is_system else actor.name, after=after)
         names = _unit_names(uow, {r.village_code for r in rows})
         return [brief(row, names) for row in rows], total
 
