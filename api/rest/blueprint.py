@@ -49,6 +49,11 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = RequestParser()
     PAGINATION_ARGUMENTS_PARSER = RequestParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        """flask-smorest's, with a schema class made an instance once here: webargs would build
+        one from the class on every request (marshmallow schemas keep nothing between loads)."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
     def paginate(self, pager=None, *, page_size: int = 10, max_page_size: int = 100):
         """Pagination inside the view (flask-smorest's, without a pager), by page number within the
         first MAX_OFFSET rows or by cursor (`after`). The view passes `pagination_parameters.page`,

@@ -18,7 +18,7 @@ from .errors import register_site_pages
 from .formatting import register_filters
 from .lookups import item_name, person
 from .security import configure_security, csrf, web_max_body
-from .session import load_actor, needs_login, web_actor
+from .session import SessionCookies, load_actor, needs_login, web_actor
 from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, modeler, power_list, preview,
                     start, supervise, tasks)
 
@@ -29,6 +29,7 @@ PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, da
 
 def init_app(app) -> None:
     configure_security(app, app.extensions["xiaowei"].settings)
+    app.session_interface = SessionCookies()
     register_filters(app)
     app.jinja_env.filters["person"] = person
     app.jinja_env.filters["item_name"] = item_name

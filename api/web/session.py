@@ -3,6 +3,7 @@ request with the identity service (so a revoked or expired token logs the browse
 from __future__ import annotations
 
 from flask import g, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from engine.errors import Unauthenticated
 from engine.services import identity
@@ -10,6 +11,16 @@ from engine.services import identity
 from ..rest import ctx
 
 PUBLIC_ENDPOINTS = {"web.login", "web.static", "web.vendor_bpmn_js"}
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, without building its signer for a request that sends no
+    session cookie (every API call: it carries a bearer token) to find the session empty."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def load_actor() -> None:
