@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass, field
 
 POINTS_PER_INCH = 72.0
@@ -21,6 +22,7 @@ TOLERANCE = 0.75           # points: touching is not overlapping (Graphviz round
 PAPERS = {'A4': (595.28, 841.89), 'A3': (841.89, 1190.55)}    # portrait, points
 PRINT_MARGIN = 28.0        # about 1 cm on every side
 MIN_PRINT_POINTS = 9.0
+SAMPLE_SPACING = 3.0       # points: the most an edge moves between two of the points checked
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,9 @@ def _edge_problems(data: dict, shapes: dict[int, Shape]) -> list[str]:
 
 
 def spline_points(pos: str, steps: int = 12) -> list[tuple[float, float]]:
-    """Points along the B-spline Graphviz writes ('e,x,y s,x,y p0 p1 p2 p3 p4 ...')."""
+    """Points along the B-spline Graphviz writes ('e,x,y s,x,y p0 p1 p2 p3 p4 ...'): `steps`
+    per cubic piece, more on a long piece so that no two are more than `SAMPLE_SPACING` apart
+    (a fixed 12 let a long arc pass over a small box between two of its points)."""
     return list(_spline_points(pos, steps))
 
 
@@ -271,8 +275,11 @@ def _spline_points(pos: str, steps: int) -> tuple[tuple[float, float], ...]:
     points = []
     for i in range(0, len(controls) - 3, 3):
         p0, p1, p2, p3 = controls[i:i + 4]
-        for k in range(steps + 1):
-            t = k / steps
+        # The control polygon is at least as long as the curve.
+        reach = math.dist(p0, p1) + math.dist(p1, p2) + math.dist(p2, p3)
+        pieces = max(steps, math.ceil(reach / SAMPLE_SPACING))
+        for k in range(pieces + 1):
+            t = k / pieces
             a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
             points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
                            a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))

@@ -4,7 +4,7 @@ is moved beside its own edge.
 
 dot routes each spline through a corridor of boxes it computes between ranks; with the lanes as
 clusters that corridor now and then takes in a neighbouring node, and a label of two edges out of
-one gateway can land on the other edge's label. Over the 37 shipped items that is 80 edges
+one gateway can land on the other edge's label. Over the 37 shipped items that is 76 edges
 through a box and 4 labels on a box or a label. No Graphviz setting avoids it for every item:
 ports, `constraint`, `minlen`, `weight`, `nodesep`/`ranksep` and `splines=polyline` each move the
 problem elsewhere, and `splines=ortho` leaves the edge labels away from their edges and, in the
