@@ -30,7 +30,7 @@ from . import quality
 from .quality import Box, Label, Shape
 
 Point = tuple[float, float]
-Rail = tuple[str, float, float, float]      # ('h', y, left, right) or ('v', x, bottom, top)
+Rail = tuple[str, float, float, float, float]    # ('h', y, left, right, gap) or ('v', x, bottom, top, gap)
 
 CLEARANCE = 8.0            # points between a redrawn edge and any box or label
 STUB = 16.0                # straight run out of a box before the first turn
@@ -38,6 +38,7 @@ BEND = 40.0                # a bend costs as much as this many points of length
 GREED = 1.5                # weighted A*: a path at most this much dearer than the best, found quickly
 WINDOW = 120.0             # points beyond the two ends where a path is looked for first
 BORDER_GAP = 14.0          # a redrawn edge runs no nearer than this along a lane's border
+EDGE_GAP = 6.0             # nor this near along a straight run of another edge
 RADIUS = 10.0              # rounded corners
 LABEL_GAP = 3.0            # between a label and its edge
 ASSOCIATION = 6.0          # a label's own edge is nearer to it than any other by this much
@@ -66,7 +67,7 @@ def tidy(data: dict, deadline: float | None = None) -> dict[int, Fix]:
     `time.monotonic()` value: a huge upload) it stops and returns what it has."""
     data = {**data, 'edges': [dict(edge) for edge in data.get('edges', [])]}     # _apply changes only these
     edges = {edge['_gvid']: edge for edge in data['edges'] if '_gvid' in edge}
-    rails = _borders(data)
+    borders = _borders(data)
     fixes: dict[int, Fix] = {}
     for _ in range(ROUNDS):
         shapes = quality.node_shapes(data)
@@ -78,7 +79,7 @@ def tidy(data: dict, deadline: float | None = None) -> dict[int, Fix]:
         for gvid in crossing:
             if _late(deadline):
                 return fixes
-            fix = _reroute(edges[gvid], shapes, labels, rails, data)
+            fix = _reroute(edges[gvid], shapes, labels, borders, data)
             if fix is not None:
                 labels = _apply(edges[gvid], fix, labels)
                 fixes[gvid] = Fix(fix.pos, fix.lp or fixes.get(gvid, Fix()).lp)
@@ -86,7 +87,7 @@ def tidy(data: dict, deadline: float | None = None) -> dict[int, Fix]:
             if _late(deadline):
                 return fixes
             for gvid in choices:
-                lp = _move_label(edges[gvid], shapes, labels, rails, data)
+                lp = _move_label(edges[gvid], shapes, labels, borders, data)
                 if lp is not None:
                     labels = _apply(edges[gvid], Fix(lp=lp), labels)
                     fixes[gvid] = Fix(fixes.get(gvid, Fix()).pos, lp)
@@ -98,7 +99,7 @@ def tidy(data: dict, deadline: float | None = None) -> dict[int, Fix]:
     for gvid in _crossed_labels(data, labels):
         if _late(deadline):
             return fixes
-        lp = _move_label(edges[gvid], shapes, labels, rails, data, strict=True)
+        lp = _move_label(edges[gvid], shapes, labels, borders, data, strict=True)
         if lp is not None:
             labels = _apply(edges[gvid], Fix(lp=lp), labels)
             fixes[gvid] = Fix(fixes.get(gvid, Fix()).pos, lp)
@@ -162,25 +163,48 @@ def _borders(data: dict) -> list[Rail]:
         if 'bb' not in obj or not str(obj.get('name', '')).startswith('cluster') or obj.get('peripheries') == '0':
             continue
         left, bottom, right, top = (float(v) for v in obj['bb'].split(','))
-        rails += [('h', bottom, left, right), ('h', top, left, right), ('v', left, bottom, top), ('v', right, bottom, top)]
+        rails += [('h', bottom, left, right, BORDER_GAP), ('h', top, left, right, BORDER_GAP),
+                  ('v', left, bottom, top, BORDER_GAP), ('v', right, bottom, top, BORDER_GAP)]
     return rails
 
 
+def _straight_runs(data: dict, besides: int) -> list[Rail]:
+    """The straight level or upright stretches of every drawn edge but one (dot draws an edge
+    between neighbours in a lane as one, a redrawn edge is made of them): a redrawn edge may
+    cross them, not run along them, where two edges would read as one."""
+    return [run for edge in data.get('edges', []) if edge.get('_gvid') != besides and not quality.invisible(edge)
+            for run in _runs(edge.get('pos') or '')]
+
+
+@functools.lru_cache(maxsize=256)
+def _runs(pos: str) -> tuple[Rail, ...]:
+    points = [_point(p) for p in pos.split() if not p.startswith(('s,', 'e,'))]
+    found = []
+    for i in range(0, len(points) - 3, 3):
+        piece = points[i:i + 4]
+        xs, ys = [x for x, _ in piece], [y for _, y in piece]
+        if max(ys) - min(ys) < 0.5 and max(xs) - min(xs) > 1.0:
+            found.append(('h', ys[0], min(xs), max(xs), EDGE_GAP))
+        elif max(xs) - min(xs) < 0.5 and max(ys) - min(ys) > 1.0:
+            found.append(('v', xs[0], min(ys), max(ys), EDGE_GAP))
+    return tuple(found)
+
+
 # -- a new path -------------------------------------------------------------------------------------
-def _reroute(edge: dict, shapes: dict[int, Shape], labels: list[Label], rails: list[Rail], data: dict) -> Fix | None:
+def _reroute(edge: dict, shapes: dict[int, Shape], labels: list[Label], borders: list[Rail], data: dict) -> Fix | None:
     tail, head = shapes.get(edge.get('tail')), shapes.get(edge.get('head'))
     if tail is None or head is None or tail is head or edge.get('lhead') or edge.get('ltail'):
         return None        # a loop, or an edge clipped at a cluster: left as dot drew it
     own = next((lb for lb in labels if lb.edge == edge['_gvid']), None)
     boxes = [s.box for s in shapes.values()] + [lb.box for lb in labels if lb is not own]
-    path = find_path(tail, head, [_grow(b, CLEARANCE) for b in boxes], rails)
+    path = find_path(tail, head, [_grow(b, CLEARANCE) for b in boxes], borders + _straight_runs(data, edge['_gvid']))
     if path is None:
         return None
     arrow_start, arrow_end, arrow = _arrows(edge['pos'])
     lp = None
     if own is not None and edge.get('lp'):
         others = _edge_points(data, besides=edge['_gvid'])
-        spot = _label_beside_path(own.box, path, boxes, rails, others)
+        spot = _label_beside_path(own.box, path, boxes, borders, others)
         if spot is not None:
             old, centre = _point(edge['lp']), _centre(own.box)
             lp = (old[0] + spot[0] - centre[0], old[1] + spot[1] - centre[1])
@@ -342,7 +366,7 @@ class _Grid:
         if found is None:
             x = self.xs[i]
             found = [(o.bottom, o.top) for o in self.obstacles if o.left < x < o.right]
-            found += [(low, high) for kind, at, low, high in self.rails if kind == 'v' and abs(x - at) < BORDER_GAP]
+            found += [(low, high) for kind, at, low, high, gap in self.rails if kind == 'v' and abs(x - at) < gap]
             self._along_x[i] = found
         return found
 
@@ -351,7 +375,7 @@ class _Grid:
         if found is None:
             y = self.ys[j]
             found = [(o.left, o.right) for o in self.obstacles if o.bottom < y < o.top]
-            found += [(low, high) for kind, at, low, high in self.rails if kind == 'h' and abs(y - at) < BORDER_GAP]
+            found += [(low, high) for kind, at, low, high, gap in self.rails if kind == 'h' and abs(y - at) < gap]
             self._along_y[j] = found
         return found
 
@@ -546,7 +570,7 @@ def _sampled(path: list[Point]) -> list[Point]:
 def _on_rail(box: Box, rails: list[Rail]) -> bool:
     """Does a lane border run through the box (or within a few points of it)?"""
     box = _grow(box, LABEL_GAP)
-    for kind, at, low, high in rails:
+    for kind, at, low, high, _ in rails:
         if kind == 'h' and box.bottom < at < box.top and box.left < high and box.right > low:
             return True
         if kind == 'v' and box.left < at < box.right and box.bottom < high and box.top > low:

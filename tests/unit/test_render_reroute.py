@@ -107,7 +107,7 @@ def test_a_path_goes_around_the_boxes_in_its_way_and_not_along_a_border():
     head = Shape('head', 2, Box(400, 0, 460, 40), 'box')
     wall = Box(150, -100, 250, 140)                    # between them, taller than both
     grown = [reroute._grow(b, reroute.CLEARANCE) for b in (tail.box, head.box, wall)]
-    border = ('h', 160.0, -500.0, 900.0)                # a lane border just above the wall
+    border = ('h', 160.0, -500.0, 900.0, reroute.BORDER_GAP)      # a lane border just above the wall
     path = reroute.find_path(tail, head, grown, [border])
     assert path is not None
     assert path[0] in ((60, 20), (30, 40), (30, 0)) and path[-1] in ((400, 20), (430, 40), (430, 0))
