@@ -1,6 +1,6 @@
 """Tidying dot's swimlane layout before it is drawn (issue 15): an edge dot ran through a box is
-drawn again around every box and label, and an edge label dot put on a box or on another label
-is moved beside its own edge.
+drawn again around every box and label, and an edge label dot put on a box, on another label or
+under another edge is moved beside its own edge.
 
 dot routes each spline through a corridor of boxes it computes between ranks; with the lanes as
 clusters that corridor now and then takes in a neighbouring node, and a label of two edges out of
@@ -8,11 +8,11 @@ one gateway can land on the other edge's label. Over the 37 shipped items that i
 through a box and 4 labels on a box or a label. No Graphviz setting avoids it for every item:
 ports, `constraint`, `minlen`, `weight`, `nodesep`/`ranksep` and `splines=polyline` each move the
 problem elsewhere, and `splines=ortho` leaves the edge labels away from their edges and, in the
-Graphviz 2.42 we ship on, takes 10 to 40 times as long. So the layout (where every node and
+Graphviz 2.42 we ship on, takes 4 to 40 times as long. So the layout (where every node and
 label is) stays dot's, and only the failing edges get a new path here: found on a grid of lines
-that keep `CLEARANCE` from every box and label and do not run along a lane's border (weighted A*:
-length plus a cost per bend), drawn with rounded corners, its label beside the new path where
-nothing else is. `dotfile.py` writes the fixes into dot's own layout for Graphviz's `nop2` engine
+that keep `CLEARANCE` from every box and label and do not run along a lane's border or another
+edge (weighted A*: length plus a cost per bend), drawn with rounded corners, its label beside the
+new path where nothing else is. `dotfile.py` writes the fixes into dot's own layout for Graphviz's `nop2` engine
 to draw, which keeps every position as given.
 
 Geometry is Graphviz's: points, y up.
