@@ -16,6 +16,7 @@ import graphviz
 
 from .blocks import footer_block, title_block
 from .graph import Flow, Model, Node
+from .dotfile import EDGE_TAG
 from .labels import dot_text, flow_text, joint_step_lines, lane_title, node_text, wrap
 from .overlay import (PLAIN, TAKEN_EDGE, UNTAKEN_EDGE, StepState, look_of, status_lines, taken)
 from .style import (EDGE, EDGE_DEFAULTS, INK, JOINT_STEP, LANE_FILLS, NODE_DEFAULTS, category,
@@ -39,40 +40,6 @@ def build_chart(model: Model, view: View) -> graphviz.Digraph:
     return _ChartBuilder(model, view).build()
 
 
-def back_flows(model: Model) -> set[str]:
-    """The sequence flows that go back against the flow (rework loops, a notice published again):
-    the flows to an element still open on a depth-first walk from the elements nothing enters
-    (a boundary event is entered from the step it sits on)."""
-    outgoing: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for flow in model.flows:
-        if flow.kind == 'sequence':
-            outgoing[flow.source].append((flow.target, flow.id))
-    for node in model.nodes.values():
-        if node.attached_to:
-            outgoing[node.attached_to].append((node.id, None))
-    entered = {target for pairs in outgoing.values() for target, _ in pairs}
-    back, state = set(), {}
-    for root in (n for n in model.nodes if n not in entered):
-        if root in state:
-            continue
-        state[root], stack = 'open', [(root, iter(outgoing.get(root, ())))]
-        while stack:
-            node, pending = stack[-1]
-            step = next(pending, None)
-            if step is None:
-                state[node] = 'done'
-                stack.pop()
-                continue
-            target, flow_id = step
-            if state.get(target) == 'open':
-                if flow_id:
-                    back.add(flow_id)
-            elif target not in state:
-                state[target] = 'open'
-                stack.append((target, iter(outgoing.get(target, ()))))
-    return back
-
-
 class _ChartBuilder:
     def __init__(self, model: Model, view: View):
         self.model, self.view = model, view
@@ -84,7 +51,7 @@ class _ChartBuilder:
         self.band_of: dict[str, tuple[str, str]] = {}   # DOT node -> its lane's (head, tail)
         self.placed: list[str] = []                   # DOT names of real nodes, in order
         self.order_nodes = 0
-        self.loops_back: set[str] = set()             # flow ids of rework loops (back_flows)
+        self.edge_count = 0
 
     def build(self) -> graphviz.Digraph:
         root = graphviz.Digraph('flowchart', graph_attr=graph_attrs(),
@@ -288,7 +255,6 @@ class _ChartBuilder:
 
     # -- edges --------------------------------------------------------------------------------
     def _edges(self, root: graphviz.Digraph) -> None:
-        self.loops_back = back_flows(self.model)
         for node in self.model.nodes.values():
             if node.attached_to:
                 self._attachment(root, node)
@@ -301,7 +267,7 @@ class _ChartBuilder:
             attrs = dict(EDGE['attached'])
             if host[1]:
                 attrs['ltail'] = host[1]
-            root.edge(host[0], boundary[0], **attrs)
+            root.edge(host[0], boundary[0], **attrs, **self._tag())
 
     def _flow(self, root: graphviz.Digraph, flow: Flow) -> None:
         tail, head = self._endpoint(flow.source, True), self._endpoint(flow.target, False)
@@ -317,16 +283,16 @@ class _ChartBuilder:
             attrs.update({k: v for k, v in (('ltail', tail[1]), ('lhead', head[1])) if v})
         if flow.id:
             attrs['id'] = dot_text([flow.id])
-        if flow.id in self.loops_back:
-            # A rework loop leaves and enters its boxes from the top, so it arches over its lane
-            # instead of threading back through the boxes between (over the shipped list the
-            # quality check's edges through a box went from 66 to 40; from the bottom: 81).
-            attrs.update(tailport='n', headport='n')
         if self.view.states is not None and flow.kind == 'sequence':
             on_path = taken(flow, self.view.states)
             attrs.update(TAKEN_EDGE if on_path else UNTAKEN_EDGE)
             attrs['class'] = 'flow taken' if on_path else 'flow untaken'
-        root.edge(tail[0], head[0], **attrs)
+        root.edge(tail[0], head[0], **attrs, **self._tag())
+
+    def _tag(self) -> dict[str, str]:
+        # Names each drawn edge in dot's layout, so that reroute.py can redraw it (output.py).
+        self.edge_count += 1
+        return {EDGE_TAG: str(self.edge_count)}
 
     def _endpoint(self, element_id: str | None, outgoing: bool) -> tuple[str, str | None] | None:
         """DOT node for a flow end, and the cluster to clip at when the element is a cluster."""

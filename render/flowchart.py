@@ -12,7 +12,7 @@ from .model import read_model
 from .official import Sheet, build_official
 from .pages import official_pages
 from .paper import pages_pdf
-from .output import check_format, run_dot
+from .output import check_format, run_dot, run_dot_tidied
 from .overlay import StepState, checked_overlay, resolve_states
 from .words import Vocabulary
 
@@ -120,7 +120,7 @@ def draw(model: Model, fmt: str, vocab: Vocabulary, states: dict[str, StepState]
     if states is not None:
         states = resolve_states(model, states, vocab)
     view = View(vocab, states, complaint_channel, page_note)
-    return run_dot(build_chart(model, view), fmt)
+    return run_dot_tidied(build_chart(model, view), fmt)
 
 
 def _as_bytes(data: object) -> bytes:

@@ -12,7 +12,9 @@ ascent and descent closely enough for a check, not for typesetting).
 """
 from __future__ import annotations
 
+import functools
 import json
+import math
 from dataclasses import dataclass, field
 
 POINTS_PER_INCH = 72.0
@@ -20,6 +22,7 @@ TOLERANCE = 0.75           # points: touching is not overlapping (Graphviz round
 PAPERS = {'A4': (595.28, 841.89), 'A3': (841.89, 1190.55)}    # portrait, points
 PRINT_MARGIN = 28.0        # about 1 cm on every side
 MIN_PRINT_POINTS = 9.0
+SAMPLE_SPACING = 3.0       # points: the most an edge moves between two of the points checked
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,12 @@ class Report:
 
 
 @dataclass(frozen=True)
-class _Label:
+class Label:
+    """A text drawn outside every node: an edge's label, a node's xlabel, a cluster's title."""
     owner: str                 # what it belongs to, for the message
     box: Box
     own_nodes: tuple[int, ...] = ()   # nodes it may touch (an xlabel beside its own node)
+    edge: int | None = None    # the `_gvid` of the edge it labels
 
 
 def check_layout(layout: bytes | str | dict, papers: tuple[str, ...] = ('A4', 'A3'),
@@ -108,8 +113,8 @@ def check_layout(layout: bytes | str | dict, papers: tuple[str, ...] = ('A4', 'A
     """Check one chart laid out by `dot -Tjson`; the first of `papers` it prints on at `min_print`
     points or more is its paper (no papers: a chart for the screen, its size is not checked)."""
     data = json.loads(layout) if isinstance(layout, (bytes, str)) else layout
-    shapes = _shapes(data)
-    labels, fonts = _labels(data, shapes)
+    shapes = node_shapes(data)
+    labels, fonts = outside_labels(data, shapes)
     report = Report(smallest_font=min(fonts, default=0.0))
     report.problems += _label_problems(labels, shapes)
     report.problems += _edge_problems(data, shapes)
@@ -121,10 +126,11 @@ def check_layout(layout: bytes | str | dict, papers: tuple[str, ...] = ('A4', 'A
 
 
 # -- reading the layout -------------------------------------------------------------------------
-def _shapes(data: dict) -> dict[int, Shape]:
+def node_shapes(data: dict) -> dict[int, Shape]:
+    """Every visible node, by `_gvid`."""
     shapes = {}
     for obj in data.get('objects', []):
-        if _is_cluster(obj) or 'pos' not in obj or _invisible(obj):
+        if _is_cluster(obj) or 'pos' not in obj or invisible(obj):
             continue
         x, y = (float(v) for v in obj['pos'].split(','))
         w = float(obj.get('width', 0)) * POINTS_PER_INCH / 2
@@ -142,35 +148,37 @@ def _is_cluster(obj: dict) -> bool:
     return 'nodes' in obj or 'subgraphs' in obj or 'bb' in obj
 
 
-def _invisible(obj: dict) -> bool:
+def invisible(obj: dict) -> bool:
     return 'invis' in (obj.get('style') or '') or obj.get('shape') == 'point'
 
 
-def _labels(data: dict, shapes: dict[int, Shape]) -> tuple[list[_Label], list[float]]:
+def outside_labels(data: dict, shapes: dict[int, Shape]) -> tuple[list[Label], list[float]]:
     """Every label drawn outside a node (edge labels, xlabels, cluster and page titles) as one
     box each, and the size of every font used anywhere."""
     labels, fonts = [], []
     found = _texts(data, fonts)
     if found:
-        labels.append(_Label('图题', _union(found)))
+        labels.append(Label('图题', _union(found)))
     for obj in data.get('objects', []):
         texts = _texts(obj, fonts)
-        if not texts or _invisible(obj):
+        if not texts or invisible(obj):
             continue
         if _is_cluster(obj):
-            labels.append(_Label(f'分区“{obj.get("name", "")}”的标题', _union(texts)))
+            labels.append(Label(f'分区“{obj.get("name", "")}”的标题', _union(texts)))
             continue
         own = shapes.get(obj['_gvid'])
         outside = [t for t in texts if own is None or not t.inside(own.box)]
         if outside:
-            labels.append(_Label(f'节点{_name(obj)}的标注', _union(outside), (obj['_gvid'],)))
+            labels.append(Label(f'节点{_name(obj)}的标注', _union(outside), (obj['_gvid'],)))
     for edge in data.get('edges', []):
-        if _invisible(edge):
+        if invisible(edge):
             continue
         for key in ('_ldraw_', '_hldraw_', '_tldraw_'):
             texts = _texts(edge, fonts, key)
             if texts:
-                labels.append(_Label(f'连线{_edge_name(edge, shapes)}的文字', _union(texts)))
+                # Only the label proper moves with its edge (reroute.py); a head or tail label stays.
+                labels.append(Label(f'连线{_edge_name(edge, shapes)}的文字', _union(texts),
+                                    edge=edge.get('_gvid') if key == '_ldraw_' else None))
     return labels, fonts
 
 
@@ -211,44 +219,82 @@ def _edge_name(edge: dict, shapes: dict[int, Shape]) -> str:
 
 
 # -- the checks -----------------------------------------------------------------------------------
-def _label_problems(labels: list[_Label], shapes: dict[int, Shape]) -> list[str]:
-    problems = []
+def label_clashes(labels: list[Label], shapes: dict[int, Shape]) -> list[tuple[Label, Shape | Label]]:
+    """(label, what it lies on): a node other than its own, or a later label."""
+    clashes: list[tuple[Label, Shape | Label]] = []
     for n, label in enumerate(labels):
         for shape in shapes.values():
             if shape.gvid not in label.own_nodes and shape.touches(label.box):
-                problems.append(f'{label.owner}压住了节点“{shape.name}”')
+                clashes.append((label, shape))
         for other in labels[n + 1:]:
             if label.box.overlaps(other.box):
-                problems.append(f'{label.owner}与{other.owner}重叠')
-    return problems
+                clashes.append((label, other))
+    return clashes
+
+
+def _label_problems(labels: list[Label], shapes: dict[int, Shape]) -> list[str]:
+    return [f'{label.owner}压住了节点“{other.name}”' if isinstance(other, Shape) else f'{label.owner}与{other.owner}重叠'
+            for label, other in label_clashes(labels, shapes)]
+
+
+def edge_crossings(data: dict, shapes: dict[int, Shape]) -> list[tuple[dict, Shape]]:
+    """(edge, node it runs through): every visible edge through a node it does not connect."""
+    crossings = []
+    for edge in data.get('edges', []):
+        if invisible(edge) or 'pos' not in edge:
+            continue
+        ends = {edge.get('tail'), edge.get('head')}
+        points = _spline_points(edge['pos'], 12)
+        if not points:
+            continue
+        reach = _extent(points)
+        for shape in shapes.values():
+            box = shape.box     # a point inside the outline is inside the box: test those only
+            if shape.gvid in ends or not reach.overlaps(box, tolerance=0.0):
+                continue
+            if any(shape.contains(x, y) for x, y in points if box.left < x < box.right and box.bottom < y < box.top):
+                crossings.append((edge, shape))
+    return crossings
 
 
 def _edge_problems(data: dict, shapes: dict[int, Shape]) -> list[str]:
-    problems = []
-    for edge in data.get('edges', []):
-        if _invisible(edge) or 'pos' not in edge:
-            continue
-        ends = {edge.get('tail'), edge.get('head')}
-        points = _spline_points(edge['pos'])
-        for shape in shapes.values():
-            if shape.gvid not in ends and any(shape.contains(x, y) for x, y in points):
-                problems.append(f'连线{_edge_name(edge, shapes)}穿过了节点“{shape.name}”')
-    return problems
+    return [f'连线{_edge_name(edge, shapes)}穿过了节点“{shape.name}”' for edge, shape in edge_crossings(data, shapes)]
 
 
-def _spline_points(pos: str, steps: int = 12) -> list[tuple[float, float]]:
-    """Points along the B-spline Graphviz writes ('e,x,y s,x,y p0 p1 p2 p3 p4 ...')."""
+def spline_points(pos: str, steps: int = 12) -> list[tuple[float, float]]:
+    """Points along the B-spline Graphviz writes ('e,x,y s,x,y p0 p1 p2 p3 p4 ...'): `steps`
+    per cubic piece, more on a long piece so that no two are more than `SAMPLE_SPACING` apart
+    (a fixed 12 let a long arc pass over a small box between two of its points)."""
+    return list(_spline_points(pos, steps))
+
+
+@functools.lru_cache(maxsize=256)     # one chart's edges, looked at again each round
+def _spline_points(pos: str, steps: int) -> tuple[tuple[float, float], ...]:
     controls = [tuple(float(v) for v in part.split(',')) for part in pos.split()
                 if not part.startswith(('e,', 's,'))]
     points = []
     for i in range(0, len(controls) - 3, 3):
         p0, p1, p2, p3 = controls[i:i + 4]
-        for k in range(steps + 1):
-            t = k / steps
-            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
-            points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
-                           a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
-    return points
+        # The control polygon is at least as long as the curve.
+        reach = math.dist(p0, p1) + math.dist(p1, p2) + math.dist(p2, p3)
+        pieces = max(steps, math.ceil(reach / SAMPLE_SPACING))
+        # The same cubic as a polynomial in t (Horner): fewer operations a point.
+        (ax, bx, cx), (ay, by, cy) = (_cubic(p0[i], p1[i], p2[i], p3[i]) for i in (0, 1))
+        for k in range(pieces + 1):
+            t = k / pieces
+            points.append((((ax * t + bx) * t + cx) * t + p0[0], ((ay * t + by) * t + cy) * t + p0[1]))
+    return tuple(points)
+
+
+def _cubic(p0: float, p1: float, p2: float, p3: float) -> tuple[float, float, float]:
+    """(a, b, c) of a t^3 + b t^2 + c t + p0, the Bezier curve p0 p1 p2 p3 in one coordinate."""
+    return p3 - 3 * p2 + 3 * p1 - p0, 3 * p2 - 6 * p1 + 3 * p0, 3 * p1 - 3 * p0
+
+
+@functools.lru_cache(maxsize=256)
+def _extent(points: tuple[tuple[float, float], ...]) -> Box:
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return Box(min(xs), min(ys), max(xs), max(ys))
 
 
 def page_size(data: dict) -> tuple[float, float, float]:

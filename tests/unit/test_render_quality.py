@@ -51,6 +51,19 @@ def test_an_edge_through_a_box_it_does_not_connect_is_found():
     assert any('穿过了节点“c”' in p for p in check_layout(graph).problems)
 
 
+def test_a_long_edge_through_a_small_box_is_found_between_any_two_points_of_it():
+    graph = json.loads(layout('digraph { a [shape=box]; b [shape=box]; c [shape=circle, width=0.3, label=""]; a -> b }'))
+    c = next(o for o in graph['objects'] if o['name'] == 'c')
+    x, y = (float(v) for v in c['pos'].split(','))
+    # One straight cubic piece 1000 points long with c 41.7 points from its start: twelve points
+    # along it, 83.3 apart, land on either side of the 21-point circle.
+    start = x - 1000 / 24
+    edge = graph['edges'][0]
+    edge['pos'] = ' '.join(f'{start + d},{y}' for d in (0, 1000 / 3, 2000 / 3, 1000))
+    assert all(abs(px - x) > 15 for px, _ in [(start + 1000 * k / 12, y) for k in range(13)])
+    assert any('穿过了节点“c”' in p for p in check_layout(graph, papers=()).problems)
+
+
 def test_an_edge_that_goes_around_is_fine_and_invisible_ones_do_not_count():
     report = check_layout(layout('digraph { a -> b; b -> c; a -> c; a -> c [style=invis] }'))
     assert report.ok, report.problems
