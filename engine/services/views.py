@@ -178,51 +178,38 @@ def extended(view, cls: type[View], **extra) -> View:
     return cls(**{f.name: getattr(view, f.name) for f in fields(view)}, **extra)
 
 
-def _summary_fields(record) -> dict:
-    return {"id": record.id, "process_key": record.process_key, "village": record.village_code,
-            "township": record.township_code, "subject": record.subject, "status": MatterStatus(record.status),
-            "status_name": matter_status_label(record.status), "outcome": record.outcome,
-            "amount": float(record.amount) if record.amount is not None else None,
-            "created_by": record.created_by, "created_at": record.created_at,
-            "updated_at": record.updated_at, "ended_at": record.ended_at,
-            "next_timer_due": record.next_timer_due, "sandbox": bool(getattr(record, "sandbox", False))}
+def _summary_values(record) -> tuple:
+    """MatterSummary's fields of a matter row, in their order (positional: the step path builds one per step)."""
+    return (record.id, record.process_key, record.village_code, record.township_code, record.subject,
+            MatterStatus(record.status), matter_status_label(record.status), record.outcome,
+            float(record.amount) if record.amount is not None else None, record.created_by, record.created_at,
+            record.updated_at, record.ended_at, record.next_timer_due, bool(getattr(record, "sandbox", False)))
 
 
 def matter_summary(ctx, record) -> MatterSummary:
-    return MatterSummary(**_summary_fields(record))
-
-
-def _matter_fields(ctx, record, ready_items) -> dict:
-    return {**_summary_fields(record), "version_id": record.definition_id, "data": record.data,
-            "params": record.params, "error": record.error,
-            "ready_steps": tuple(task_summary(ctx, item) for item in ready_items),
-            "waiting_timers": tuple(timer(t) for t in record.waiting_timers or ()),
-            "archived_at": getattr(record, "archived_at", None)}
+    return MatterSummary(*_summary_values(record))
 
 
 def matter(ctx, record, ready_items, cls: type[View] = MatterView, **extra) -> View:
     """The matter of `record` with `ready_items` (inbox rows) as its ready steps; as `cls` (a
     subclass of MatterView) with the fields it adds."""
-    return cls(**_matter_fields(ctx, record, ready_items), **extra)
+    return cls(*_summary_values(record), version_id=record.definition_id, data=record.data, params=record.params,
+               error=record.error, ready_steps=tuple(task_summary(ctx, item) for item in ready_items),
+               waiting_timers=tuple(timer(t) for t in record.waiting_timers or ()),
+               archived_at=getattr(record, "archived_at", None), **extra)
 
 
 def timer(stored: dict) -> TimerView:
-    return TimerView(element=stored["element"], name=stored.get("name"), due=stored["due"],
-                     held=bool(stored.get("held")))
-
-
-def _step_fields(ctx, item) -> dict:
-    return {"id": item.task_id, "matter_id": item.matter_id, "process_key": item.process_key,
-            "step_id": item.step_id, "name": item.step_name, "objection_intake": bool(item.objection_intake),
-            "role": item.role, "role_name": role_name(ctx, item.role), "village": item.village_code,
-            "township": item.township_code, "ready_since": item.ready_since, "due_at": item.due_at,
-            "claimed_by": item.claimed_by, "state": StepStatus(item.state), "completed_by": item.completed_by,
-            "completed_at": item.completed_at}
+    return TimerView(stored["element"], stored.get("name"), stored["due"], bool(stored.get("held")))
 
 
 def task_summary(ctx, item, cls: type[View] = StepView, **extra) -> View:
     """The step of `item` (an inbox row); as `cls` (a subclass of StepView) with the fields it adds."""
-    return cls(**_step_fields(ctx, item), **extra)
+    return cls(id=item.task_id, matter_id=item.matter_id, process_key=item.process_key, step_id=item.step_id,
+               name=item.step_name, objection_intake=bool(item.objection_intake), role=item.role,
+               role_name=role_name(ctx, item.role), village=item.village_code, township=item.township_code,
+               ready_since=item.ready_since, due_at=item.due_at, claimed_by=item.claimed_by,
+               state=StepStatus(item.state), completed_by=item.completed_by, completed_at=item.completed_at, **extra)
 
 
 def event(row) -> EventView:

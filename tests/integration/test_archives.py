@@ -41,6 +41,7 @@ def test_archiving_moves_closed_matters_and_keeps_history_and_chain(ctx, clerk, 
     archived = matters.get_matter(ctx, SUPERVISOR, closed.id)
     assert archived.status == "cancelled" and archived.archived_at is not None
     assert archived.subject == "早已撤销的事项" and archived.ready_steps == ()
+    assert archived.public_objections is None and archived.links is None      # not read from the archive
     assert matters.matter_history(ctx, SUPERVISOR, closed.id) == history
     assert flowcharts.matter_flowchart_source(ctx, SUPERVISOR, closed.id)["states"]
     with pytest.raises(NotFound):

@@ -10,11 +10,15 @@ import dataclasses
 import inspect
 import types
 import typing
+from datetime import datetime, timezone
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 from engine.services import dossiers, incidents, matters, preview, views
 from engine.store.models import Base
+from engine.vocabulary import MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
 CONVERTED = (matters, preview, dossiers, incidents)
@@ -93,3 +97,41 @@ def test_a_view_cannot_be_changed_or_read_as_a_dict():
         step["name"]  # noqa: B018 - the subscript is what is tested
     assert dataclasses.asdict(step) == {"element": "notice_period", "name": "公示期",
                                         "due": "2026-03-09T01:00:00+00:00", "held": False}
+
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+ROW = SimpleNamespace(id=7, process_key="major_decision", village_code="lushui_village", township_code="qingshan_town",
+                      subject="修建村道", status="running", outcome=None, amount=Decimal("120000.50"), created_by="clerk",
+                      created_at=NOW, updated_at=NOW, ended_at=None, next_timer_due=NOW, sandbox=False, definition_id=3,
+                      data={"summary": "村道"}, params={"party_notice_days": 3}, error=None,
+                      waiting_timers=[{"element": "party_notice_period", "name": "党员审阅", "due": "2026-03-05T09:00:00+00:00"}])
+ITEM = SimpleNamespace(task_id="t-1", matter_id=7, process_key="major_decision", step_id="propose", step_name="提议",
+                       objection_intake=False, role="PARTY_BRANCH", village_code="lushui_village",
+                       township_code="qingshan_town", ready_since=NOW, due_at=None, claimed_by="clerk", state="ready",
+                       completed_by=None, completed_at=None)
+CTX = SimpleNamespace(role=lambda code: SimpleNamespace(name="村党组织") if code == "PARTY_BRANCH" else None)
+
+
+def test_a_matter_view_names_each_column_of_its_row():
+    """The builders pass the summary's fields by position (the step path builds one per step): each
+    field is pinned here to the column it comes from."""
+    m = views.matter(CTX, ROW, [ITEM])
+    assert dataclasses.asdict(m) == {
+        "id": 7, "process_key": "major_decision", "village": "lushui_village", "township": "qingshan_town",
+        "subject": "修建村道", "status": "running", "status_name": "办理中", "outcome": None, "amount": 120000.5,
+        "created_by": "clerk", "created_at": NOW, "updated_at": NOW, "ended_at": None, "next_timer_due": NOW,
+        "sandbox": False, "version_id": 3, "data": {"summary": "村道"}, "params": {"party_notice_days": 3},
+        "error": None, "ready_steps": ({
+            "id": "t-1", "matter_id": 7, "process_key": "major_decision", "step_id": "propose", "name": "提议",
+            "objection_intake": False, "role": "PARTY_BRANCH", "role_name": "村党组织", "village": "lushui_village",
+            "township": "qingshan_town", "ready_since": NOW, "due_at": None, "claimed_by": "clerk", "state": "ready",
+            "completed_by": None, "completed_at": None},),
+        "waiting_timers": ({"element": "party_notice_period", "name": "党员审阅", "due": "2026-03-05T09:00:00+00:00",
+                            "held": False},),
+        "archived_at": None}
+    assert m.status is MatterStatus.RUNNING and m.ready_steps[0].state is StepStatus.READY
+    assert dataclasses.asdict(views.matter_summary(CTX, ROW)).items() <= dataclasses.asdict(m).items()
+    replayed = views.matter(CTX, ROW, [], views.StartedMatter, replayed=True)
+    assert replayed.replayed and replayed.ready_steps == () and isinstance(replayed, views.MatterView)
+    done = views.extended(m, views.PreviewMatter, done_by="试运行·村党组织")
+    assert done.done_by == "试运行·村党组织" and done.ready_steps[0] is m.ready_steps[0]   # nested views stay views
