@@ -50,7 +50,7 @@ def test_two_workers_never_fire_one_timer_twice(ctx, clerk, database):
         m = start_decision(ctx, clerk, f"事项{i}")
         for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
             m = do(ctx, clerk, m, step, data)
-        ids.append(m["id"])
+        ids.append(m.id)
     due = datetime.now(timezone.utc) + timedelta(days=4)
 
     def worker():

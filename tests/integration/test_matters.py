@@ -57,13 +57,13 @@ def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, cler
         timers.advance_due_timers(ctx, Actor.system())
         m = do(ctx, clerk, matters.get_matter(ctx, clerk, m.id), "archive", {"archive_no": "2026-001"})
     assert m.status == "completed" and m.outcome == "通过" and m.ready_steps == ()
-    assert m["data"]["rep_for"] == 25 and m["ended_at"] is not None
-    history = matters.matter_history(ctx, clerk, m["id"])
-    kinds = [e["event"] for e in history]
+    assert m.data["rep_for"] == 25 and m.ended_at is not None
+    history = matters.matter_history(ctx, clerk, m.id)
+    kinds = [e.event for e in history]
     assert kinds[0] == "matter_started" and kinds[-1] == "matter_completed"
     assert kinds.count("step_completed") == 13 and kinds.count("timer_fired") == 3     # both notices drafted and reviewed
-    completed = [e for e in history if e["event"] == "step_completed"]
-    assert completed[0]["actor"] == "clerk" and completed[0]["payload"]["changes"]["proposal"] == [None, PROPOSE["proposal"]]
+    completed = [e for e in history if e.event == "step_completed"]
+    assert completed[0].actor == "clerk" and completed[0].payload["changes"]["proposal"] == [None, PROPOSE["proposal"]]
     assert audit.verify_chain(ctx, Actor.system())["ok"]
 
 
