@@ -242,9 +242,11 @@ class InstanceSchema(InstanceSummarySchema):
     ready_steps = fields.List(fields.Nested(TaskSummarySchema))
     waiting_timers = fields.List(fields.Nested(TimerSchema))
     attachments = fields.List(fields.Nested(lambda: AttachmentSchema()))
-    public_objections = fields.List(fields.Nested(lambda: PublicObjectionSchema()))
-    links = fields.Nested(lambda: MatterLinksSchema(), metadata={
-        "description": "the matters this one cites through its `matter` fields, and those citing it"})
+    public_objections = fields.List(fields.Nested(lambda: PublicObjectionSchema()), allow_none=True, metadata={
+        "description": "objections filed on the public portal (null for an archived matter)"})
+    links = fields.Nested(lambda: MatterLinksSchema(), allow_none=True, metadata={
+        "description": "the matters this one cites through its `matter` fields, and those citing it "
+                       "(null for an archived matter)"})
     archived_at = fields.DateTime(allow_none=True, metadata={"description": "when `xiaowei archive` moved it (read-only since)"})
 
 

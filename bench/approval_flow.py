@@ -10,6 +10,7 @@ from sqlalchemy import event
 from engine.identity import Grant
 from engine.services import Actor, definitions, matters
 from engine.services.demo import seed_demo
+from engine.services.views import MatterView
 
 ITEM = Path(__file__).resolve().parent / "items" / "bench_approval.bpmn"
 KEY = "bench_approval"
@@ -30,20 +31,20 @@ def install(ctx) -> Actor:
     return Actor("bench_clerk", frozenset(Grant(code, "demo_county") for code in ctx.roles))
 
 
-def start(ctx, actor, subject: str = "基准测试") -> dict:
+def start(ctx, actor, subject: str = "基准测试") -> MatterView:
     return matters.start_matter(ctx, actor, KEY, VILLAGE, subject, {"amount": 1200})
 
 
-def complete_next(ctx, actor, matter: dict) -> dict:
+def complete_next(ctx, actor, matter: MatterView) -> MatterView:
     """Complete the first ready step of the matter; the matter afterwards."""
-    step = matter["ready_steps"][0]
-    return matters.complete_step(ctx, actor, step["id"], ANSWERS[step["step_id"]])
+    step = matter.ready_steps[0]
+    return matters.complete_step(ctx, actor, step.id, ANSWERS[step.step_id])
 
 
-def run_one(ctx, actor, subject: str = "基准测试") -> dict:
+def run_one(ctx, actor, subject: str = "基准测试") -> MatterView:
     """One matter from start to its end: five steps."""
     matter = start(ctx, actor, subject)
-    while matter["ready_steps"]:
+    while matter.ready_steps:
         matter = complete_next(ctx, actor, matter)
     return matter
 

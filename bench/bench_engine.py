@@ -77,7 +77,7 @@ def service_figures(repeat: int) -> dict:
 
         def start_and_complete():
             m = start()
-            matters.complete_step(ctx, clerk, m["ready_steps"][0]["id"], PROPOSE)
+            matters.complete_step(ctx, clerk, m.ready_steps[0].id, PROPOSE)
 
         for _ in range(200):
             start()

@@ -97,7 +97,7 @@ def publishing_cost(ctx, repeat: int) -> None:
             m = do(ctx, clerk, m, "send_plan", SEND_PLAN)
             fixed.advance(timedelta(days=10))
             advance_due_timers(ctx, Actor.system())
-            m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "review", REVIEW)
+            m = do(ctx, clerk, matters.get_matter(ctx, clerk, m.id), "review", REVIEW)
             m = do(ctx, clerk, m, "resolve_rep", RESOLVE)
             m = do(ctx, clerk, m, "draft_resolution_notice", {"resolution_notice": "决议公开"})
             m = do(ctx, reviewer(ctx), m, "review_resolution_notice",

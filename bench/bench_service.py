@@ -74,7 +74,7 @@ def service_layer(url: str, matters: int) -> dict[str, float]:
     per_step, statements, commits = [], [], []
     for n in range(matters):
         matter = flow.start(ctx, actor, f"基准测试 {n}")
-        while matter["ready_steps"]:
+        while matter.ready_steps:
             counter.reset()
             began = time.perf_counter()
             matter = flow.complete_next(ctx, actor, matter)

@@ -52,8 +52,8 @@ def one_waiting_matter(ctx) -> int:
     matter = start_decision(ctx, clerk)
     for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
         matter = do(ctx, clerk, matter, step, data)
-    assert matter["ready_steps"] == [] and matter["waiting_timers"], "the matter should wait on its period"
-    return matter["id"]
+    assert not matter.ready_steps and matter.waiting_timers, "the matter should wait on its period"
+    return matter.id
 
 
 def copy(database, template_id: int, count: int) -> None:

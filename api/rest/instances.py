@@ -37,7 +37,7 @@ class Instances(MethodView):
         """Start a matter of an item in a village (send an Idempotency-Key to retry safely)"""
         matter = matters.start_matter(ctx(), current_actor(), body["process_key"], body["village"], body["subject"],
                                       body["data"], request.headers.get("Idempotency-Key"))
-        return matter, 201, {"Idempotent-Replayed": "true"} if matter.get("replayed") else {}
+        return matter, 201, {"Idempotent-Replayed": "true"} if matter.replayed else {}
 
 
 @blp.route("/<int:instance_id>")

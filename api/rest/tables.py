@@ -62,7 +62,7 @@ class StepTable(MethodView):
     def post(self, files, task_id, field):
         """Read a list file (CSV or XLSX) for a table field of a ready step: its rows, checked (422 names every bad cell)"""
         step = matters.get_task(ctx(), current_actor(), task_id)
-        return _read(_table(step["form"], field), files["file"])
+        return _read(_table(step.form, field), files["file"])
 
 
 @blp.route("/processes/<string:key>/tables/<string:field>")
@@ -94,8 +94,8 @@ def matter_table_csv(actor, matter_id: int, field: str) -> tuple[bytes, str]:
     """(CSV, file name) of a matter's list, for an actor who may see the matter; NotFound when the
     matter has no such list. The API's and the web pages' alike."""
     matter = matters.get_matter(ctx(), actor, matter_id)
-    spec = _table(item_fields(actor, matter["process_key"]), field)
-    rows = (matter.get("data") or {}).get(field)
+    spec = _table(item_fields(actor, matter.process_key), field)
+    rows = (matter.data or {}).get(field)
     if not isinstance(rows, list):
         raise NotFound("该事项没有这份清册")
     return rows_csv(spec, rows), f"事项{matter_id}-{spec['label']}.csv"

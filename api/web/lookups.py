@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import g
 
 from engine.services import definitions, identity, orgs
+from engine.services.views import EventView
 
 from ..rest import ctx
 from .session import web_actor
@@ -112,13 +113,13 @@ def step_forms(actor, process_key: str) -> dict[tuple[str, str], dict[str, dict]
             for item in processes(actor, process_key) for step in item["steps"]}
 
 
-def fields_as_collected(actor, process_key: str, history: list[dict]) -> dict[str, dict]:
+def fields_as_collected(actor, process_key: str, history: list[EventView]) -> dict[str, dict]:
     """The item's fields, each labelled as the step that last collected it says: a contractor
     chosen by quotes is the 成交单位, one chosen by tender the 中标单位."""
     fields, forms = dict(form_fields(actor, process_key)), step_forms(actor, process_key)
     for event in history:
-        payload = event["payload"] or {}
-        if event["event"] == "step_completed":
+        payload = event.payload or {}
+        if event.event == "step_completed":
             form = forms.get((payload.get("process_key"), payload.get("step")), {})
             fields.update({name: form[name] for name in payload.get("data") or {} if name in form})
     return fields

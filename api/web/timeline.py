@@ -1,6 +1,7 @@
 """A matter's audit events as a timeline a person can read: who, when, what, what changed."""
 from __future__ import annotations
 
+from engine.services.views import EventView
 from engine.vocabulary import quoted
 
 from .formatting import field_text
@@ -18,25 +19,25 @@ EVENT_NAMES = {
 TIMER = "系统（定时）"
 
 
-def timeline(events: list[dict], fields: dict, role_names: dict, people: dict | None = None) -> list[dict]:
+def timeline(events: list[EventView], fields: dict, role_names: dict, people: dict | None = None) -> list[dict]:
     """`people`: {login name: display name} for the actors (and reassignment targets) of `events`."""
     return [entry(e, fields, role_names, people or {}) for e in events]
 
 
-def people_in(events: list[dict]) -> set[str]:
+def people_in(events: list[EventView]) -> set[str]:
     """The login names a timeline names: who acted, and to whom a step was reassigned."""
-    return {e["actor"] for e in events} | {(e["payload"] or {}).get("to") for e in events
-                                           if e["event"] == "step_reassigned"} - {None}
+    return {e.actor for e in events} | {(e.payload or {}).get("to") for e in events
+                                        if e.event == "step_reassigned"} - {None}
 
 
-def entry(event: dict, fields: dict, role_names: dict, people: dict) -> dict:
-    payload = event["payload"] or {}
-    actor = event["actor"]
-    return {"seq": event["seq"], "at": event["at"], "actor": actor, "hash": event["hash"],
+def entry(event: EventView, fields: dict, role_names: dict, people: dict) -> dict:
+    payload = event.payload or {}
+    actor = event.actor
+    return {"seq": event.seq, "at": event.at, "actor": actor, "hash": event.hash,
             "actor_name": TIMER if actor == "system" else people.get(actor, actor),
-            "what": EVENT_NAMES.get(event["event"], event["event"]),
-            "detail": _detail(event["event"], payload, role_names, people),
-            "changes": _changes(event["event"], payload, fields)}
+            "what": EVENT_NAMES.get(event.event, event.event),
+            "detail": _detail(event.event, payload, role_names, people),
+            "changes": _changes(event.event, payload, fields)}
 
 
 def _detail(name: str, payload: dict, role_names: dict, people: dict) -> str:
@@ -84,23 +85,23 @@ def _changes(name: str, payload: dict, fields: dict) -> list[dict]:
     return rows
 
 
-def findings_by_role(events: list[dict], role_names: dict, people: dict) -> list[dict]:
+def findings_by_role(events: list[EventView], role_names: dict, people: dict) -> list[dict]:
     """Steps done once per role (a “1+N” inspection, one completion per department): each with
     every role's own answers, in the order they came. The matter's data keeps only the last one."""
-    done: dict[str, list[dict]] = {}
+    done: dict[str, list[EventView]] = {}
     names: dict[str, str] = {}
     for e in events:
-        payload = e["payload"] or {}
-        if e["event"] == "step_completed" and payload.get("step"):
+        payload = e.payload or {}
+        if e.event == "step_completed" and payload.get("step"):
             done.setdefault(payload["step"], []).append(e)
             names[payload["step"]] = payload.get("step_name") or payload["step"]
     found = []
     for step, completions in done.items():
-        roles = [(c["payload"] or {}).get("role") for c in completions]
+        roles = [(c.payload or {}).get("role") for c in completions]
         if len(set(roles)) < 2:
             continue
         found.append({"step": step, "name": names[step], "answers": [
-            {"role": role_names.get(r, r), "by": people.get(c["actor"], c["actor"]), "at": c["at"],
-             "data": (c["payload"] or {}).get("data") or {}} for r, c in zip(roles, completions, strict=True)]})
+            {"role": role_names.get(r, r), "by": people.get(c.actor, c.actor), "at": c.at,
+             "data": (c.payload or {}).get("data") or {}} for r, c in zip(roles, completions, strict=True)]})
     return found
 

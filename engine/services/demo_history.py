@@ -18,6 +18,7 @@ from ..errors import Forbidden
 from ..identity import Actor
 from . import matters, redlines, registers
 from .timers import advance_due_timers
+from .views import StepView
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_WANG, DILAPIDATED, DISPOSAL, LEASE, PROJECT_DITCH,
                            PROJECT_ROAD, TODAY, finance_period)
 from .demo_walk import BEIJING, DemoWalk, Scene
@@ -129,8 +130,8 @@ class HistoryWalk(DemoWalk):
             advance_due_timers(self.ctx, Actor.system())          # what fell due since last week
             for scene in scenes:
                 if scene.matter is not None:
-                    scene.matter = matters.get_matter(self.ctx, Actor.system(), scene.matter["id"])
-                    scene.done = scene.done or scene.matter["status"] != "running"
+                    scene.matter = matters.get_matter(self.ctx, Actor.system(), scene.matter.id)
+                    scene.done = scene.done or scene.matter.status != "running"
         for scene in scenes:
             if scene.matter is None:
                 self._start(scene)
@@ -138,7 +139,7 @@ class HistoryWalk(DemoWalk):
             moved = [self._advance(s) for s in scenes if not s.done]
             waiting = [s for s in scenes if not s.done]
             if waiting and not any(moved):
-                due = [datetime.fromisoformat(t["due"]) for s in waiting for t in s.matter["waiting_timers"]]
+                due = [datetime.fromisoformat(t.due) for s in waiting for t in s.matter.waiting_timers]
                 if until is not None and due and min(due) >= until:
                     break
                 self._let_time_pass(waiting)
@@ -157,31 +158,31 @@ class HistoryWalk(DemoWalk):
         scene.matter = matters.start_matter(self.ctx, starter, scene.item, self.village, scene.subject, data)
         scene.done = scene.hold
 
-    def _answer(self, item: str, step: dict) -> dict:
+    def _answer(self, item: str, step: StepView) -> dict:
         answers = ANSWERS_ALL[item]
-        found = answers.get(f"{step['process_key']}.{step['step_id']}", answers.get(step["step_id"]))
+        found = answers.get(f"{step.process_key}.{step.step_id}", answers.get(step.step_id))
         if found is None:
-            raise RuntimeError(f"the demo year has no answer for {item}: {step['process_key']}.{step['step_id']}")
+            raise RuntimeError(f"the demo year has no answer for {item}: {step.process_key}.{step.step_id}")
         return found
 
     def _advance(self, scene) -> bool:
         matter = scene.matter
-        ready = [s for s in matter["ready_steps"] if not s["objection_intake"]]
-        if matter["status"] != "running" or not ready:
-            scene.done = matter["status"] != "running"
+        ready = [s for s in matter.ready_steps if not s.objection_intake]
+        if matter.status != "running" or not ready:
+            scene.done = matter.status != "running"
             return False
         step = ready[0]
-        answer = self._resolve({**self._answer(scene.item, step), **scene.changes.get(step["step_id"], {})})
-        actor = self.actor(step["role"])
-        task = matters.get_task(self.ctx, actor, step["id"])
+        answer = self._resolve({**self._answer(scene.item, step), **scene.changes.get(step.step_id, {})})
+        actor = self.actor(step.role)
+        task = matters.get_task(self.ctx, actor, step.id)
         self.clock.advance(STEP)
         try:
-            data = self._values(scene.item, actor, {f["name"]: f for f in task["form"]}, answer, matter["data"])
-            scene.matter = matters.complete_step(self.ctx, actor, step["id"], data)
+            data = self._values(scene.item, actor, {f["name"]: f for f in task.form}, answer, matter.data)
+            scene.matter = matters.complete_step(self.ctx, actor, step.id, data)
         except Forbidden:
-            colleague = self.colleague(step["role"])
-            data = self._values(scene.item, colleague, {f["name"]: f for f in task["form"]}, answer, matter["data"])
-            scene.matter = matters.complete_step(self.ctx, colleague, step["id"], data)
+            colleague = self.colleague(step.role)
+            data = self._values(scene.item, colleague, {f["name"]: f for f in task.form}, answer, matter.data)
+            scene.matter = matters.complete_step(self.ctx, colleague, step.id, data)
         return True
 
 
@@ -232,7 +233,7 @@ def walk_history(ctx, total: int = 3000, seed: int = 2026, progress=None) -> dic
                 if new or waiting[village]:
                     waiting[village] = HistoryWalk(ctx, fixed, village).run_until(
                         waiting[village] + new, start + timedelta(weeks=week))
-                    planted.update({s.planted: s.matter["id"] for s in new if s.planted})
+                    planted.update({s.planted: s.matter.id for s in new if s.planted})
                     count += len(new)
             if progress:
                 progress(week, count)

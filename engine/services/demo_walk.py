@@ -23,6 +23,7 @@ from .demo_answers import (ANSWERS, CERTIFICATE, DEMOCRATIC_FINANCE, DIBAO_LI, D
                            INVESTMENT, LAND_CONTRACT, LEASE, MEDICAL, MEMBERSHIP, MONITORING, PROJECT_CHANGE,
                            PROJECT_DITCH, PROJECT_ROAD, SQUARE, TEMP_ASSIST, TODAY, VISIT, Copy, Quarter, Share)
 from .timers import advance_due_timers
+from .views import MatterView, StepView
 
 VILLAGE = "lushui_village"
 STEP = timedelta(hours=2)
@@ -38,7 +39,7 @@ class Scene:
     subject: str
     data: dict
     stop_after: str | None = None      # a step id: the scene ends once it has been done
-    matter: dict | None = field(default=None, repr=False)
+    matter: MatterView | None = field(default=None, repr=False)
     done: bool = False
 
 
@@ -92,7 +93,7 @@ def walk_demo(ctx, progress=None, now: datetime | None = None) -> list[dict]:
 
 def _walked(ctx) -> bool:
     found, _ = matters.list_matters(ctx, Actor.system(), {"village": VILLAGE, "process_key": "village_project"}, 1, 50)
-    return any(m["subject"] == HISTORY[0].subject for m in found)
+    return any(m.subject == HISTORY[0].subject for m in found)
 
 
 class DemoWalk:
@@ -140,32 +141,32 @@ class DemoWalk:
 
     def _advance(self, scene: Scene) -> bool:
         matter = scene.matter
-        ready = [s for s in matter["ready_steps"] if not s["objection_intake"]]
-        if matter["status"] != "running" or not ready:
-            scene.done = matter["status"] != "running"
+        ready = [s for s in matter.ready_steps if not s.objection_intake]
+        if matter.status != "running" or not ready:
+            scene.done = matter.status != "running"
             return False
         step = ready[0]
-        actor = self.actor(step["role"])
-        task = matters.get_task(self.ctx, actor, step["id"])
+        actor = self.actor(step.role)
+        task = matters.get_task(self.ctx, actor, step.id)
         answer = self._answer(scene.item, step)
-        data = self._values(scene.item, actor, {f["name"]: f for f in task["form"]}, answer, matter["data"])
+        data = self._values(scene.item, actor, {f["name"]: f for f in task.form}, answer, matter.data)
         self.clock.advance(STEP)
         try:
-            scene.matter = matters.complete_step(self.ctx, actor, step["id"], data)
+            scene.matter = matters.complete_step(self.ctx, actor, step.id, data)
         except Forbidden:          # separation of duties: another holder of the role does it, with
-            colleague = self.colleague(step["role"])     # evidence of their own (a file is its uploader's)
-            data = self._values(scene.item, colleague, {f["name"]: f for f in task["form"]}, answer, matter["data"])
-            scene.matter = matters.complete_step(self.ctx, colleague, step["id"], data)
-        self._say(f"{scene.subject}：{step['name']}（{step['role_name']}）")
-        if scene.stop_after == step["step_id"]:
+            colleague = self.colleague(step.role)     # evidence of their own (a file is its uploader's)
+            data = self._values(scene.item, colleague, {f["name"]: f for f in task.form}, answer, matter.data)
+            scene.matter = matters.complete_step(self.ctx, colleague, step.id, data)
+        self._say(f"{scene.subject}：{step.name}（{step.role_name}）")
+        if scene.stop_after == step.step_id:
             scene.done = True
         return True
 
-    def _answer(self, item: str, step: dict) -> dict:
+    def _answer(self, item: str, step: StepView) -> dict:
         answers = ANSWERS[item]
-        found = answers.get(f"{step['process_key']}.{step['step_id']}", answers.get(step["step_id"]))
+        found = answers.get(f"{step.process_key}.{step.step_id}", answers.get(step.step_id))
         if found is None:
-            raise RuntimeError(f"the demo has no answer for {item}: {step['process_key']}.{step['step_id']}")
+            raise RuntimeError(f"the demo has no answer for {item}: {step.process_key}.{step.step_id}")
         return found
 
     def _values(self, item: str, actor: Actor, form: dict, answer: dict, data: dict) -> dict:
@@ -191,15 +192,15 @@ class DemoWalk:
         return values
 
     def _let_time_pass(self, scenes: list[Scene]) -> None:
-        due = [datetime.fromisoformat(t["due"]) for s in scenes for t in s.matter["waiting_timers"]]
+        due = [datetime.fromisoformat(t.due) for s in scenes for t in s.matter.waiting_timers]
         if not due:
-            stuck = [(s.subject, [r["step_id"] for r in s.matter["ready_steps"]]) for s in scenes]
+            stuck = [(s.subject, [r.step_id for r in s.matter.ready_steps]) for s in scenes]
             raise RuntimeError(f"the demo is stuck: {stuck}")
         self.clock.at = max(self.clock.now(), min(due) + timedelta(minutes=1))
         advance_due_timers(self.ctx, Actor.system())
         for scene in scenes:
-            scene.matter = matters.get_matter(self.ctx, Actor.system(), scene.matter["id"])
-            if scene.matter["status"] != "running":
+            scene.matter = matters.get_matter(self.ctx, Actor.system(), scene.matter.id)
+            if scene.matter.status != "running":
                 scene.done = True
 
     def _say(self, text: str) -> None:

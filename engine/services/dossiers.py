@@ -7,6 +7,9 @@ web layer's and render/'s job: the engine imports no PDF library.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from .. import clock
 from ..errors import Conflict
 from ..vocabulary import MatterStatus
@@ -14,9 +17,28 @@ from . import views
 from .access import readable_matter
 from .attachments import view as attachment_view
 from .persistence import load_matter
+from .views import EventView, MatterView
 
 
-def matter_dossier(ctx, actor, matter_id: int, with_files: bool = False) -> dict:
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """What a closed matter's dossier is made of."""
+    matter: MatterView
+    item: dict                        # name, list_code, policy_basis, bundle_sha256 of its version
+    units: dict[str, str]             # {village and township code: name}
+    events: tuple[EventView, ...]     # every audit event of the matter, oldest first
+    people: dict[str, str]            # {login name: display name} of everyone the dossier names
+    attachments: tuple[dict, ...]
+    contents: dict[str, bytes]        # {sha256: bytes} of the attachments (only when asked for the files)
+    fields: dict[str, dict]           # every form field of the version, by name
+    chain_head: dict                  # {seq, hash} of the audit chain when exported
+    exported_at: datetime
+    exported_by: str
+    bpmn: bytes                       # the version's BPMN file
+    states: dict                      # {element id: its state} for the flowchart
+
+
+def matter_dossier(ctx, actor, matter_id: int, with_files: bool = False) -> Dossier:
     """The dossier of a completed or cancelled matter the actor may read.
 
     Raises:
@@ -33,21 +55,21 @@ def matter_dossier(ctx, actor, matter_id: int, with_files: bool = False) -> dict
         bundle = ctx.bundles.get(version)
         head = uow.audit.head()
         units = {code: uow.orgs.get(code) for code in (record.village_code, record.township_code)}
-        events = [views.event(e) for e in uow.audit.for_matter(record.id)]
-        return {
-            "matter": views.matter(ctx, record, []),
-            "item": {"name": version.name, "list_code": version.info.get("list_code"),
-                     "policy_basis": version.info.get("policy_basis"), "bundle_sha256": version.bundle_sha256},
-            "units": {code: unit.name if unit else code for code, unit in units.items()},
-            "events": events,
-            "people": uow.users.display_names({e["actor"] for e in events} | {record.created_by, actor.name}),
-            "attachments": [attachment_view(a) for a in files],
-            "contents": {a.sha256: uow.attachments.content(a.sha256) for a in files} if with_files else {},
-            "fields": _fields(bundle),
-            "chain_head": {"seq": head.seq if head else 0, "hash": head.hash if head else None},
-            "exported_at": clock.now(), "exported_by": actor.name,
-            "bpmn": version.files[version.info["file"]].encode("utf-8"),
-            "states": load_matter(ctx, uow, record).element_states()}
+        events = tuple(views.event(e) for e in uow.audit.for_matter(record.id))
+        return Dossier(
+            matter=views.matter(ctx, record, []),
+            item={"name": version.name, "list_code": version.info.get("list_code"),
+                  "policy_basis": version.info.get("policy_basis"), "bundle_sha256": version.bundle_sha256},
+            units={code: unit.name if unit else code for code, unit in units.items()},
+            events=events,
+            people=uow.users.display_names({e.actor for e in events} | {record.created_by, actor.name}),
+            attachments=tuple(attachment_view(a) for a in files),
+            contents={a.sha256: uow.attachments.content(a.sha256) for a in files} if with_files else {},
+            fields=_fields(bundle),
+            chain_head={"seq": head.seq if head else 0, "hash": head.hash if head else None},
+            exported_at=clock.now(), exported_by=actor.name,
+            bpmn=version.files[version.info["file"]].encode("utf-8"),
+            states=load_matter(ctx, uow, record).element_states())
 
 
 def _fields(bundle) -> dict:

@@ -18,6 +18,7 @@ from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
 from ..store.keyset import page_start
 from ..vocabulary import MatterStatus
 from . import views
+from .views import IncidentView, MatterView
 from .access import records_refusals, require_admin, visible_matter
 from .persistence import load_matter, save_matter
 
@@ -26,7 +27,7 @@ STATE_NAMES = {"open": "待处理", "retried": "已重试恢复", "cancelled": "
 
 
 def list_incidents(ctx, actor, state: str | None, page: int, per_page: int, after: str | None = None
-                   ) -> tuple[list[dict], int]:
+                   ) -> tuple[list[IncidentView], int]:
     """Incidents in the villages the actor supervises or administers, newest first: `page` by number
     or the one after the cursor `after`; the total carries the next page's cursor (as
     matters.list_matters).
@@ -49,7 +50,7 @@ def list_incidents(ctx, actor, state: str | None, page: int, per_page: int, afte
 
 
 @records_refusals("retry_matter")
-def retry_matter(ctx, actor, matter_id: int, reason: str, corrections: dict | None = None) -> dict:
+def retry_matter(ctx, actor, matter_id: int, reason: str, corrections: dict | None = None) -> MatterView:
     """Run a failed matter again, after its data was corrected (`corrections`: field -> value,
     checked against the item's forms); the matter afterwards: `running` (or ended) when the retry
     went through, still `error` (with one more attempt on its incident) when it failed again.
@@ -109,10 +110,10 @@ def _corrections(bundle, submitted: dict, context: dict, params: dict) -> dict:
     return cleaned
 
 
-def incident_view(row) -> dict:
-    return {"id": row.id, "matter_id": row.matter_id, "process_key": row.process_key, "subject": row.subject,
-            "village": row.village_code, "township": row.township_code, "process": row.process, "file": row.file,
-            "element": row.element, "element_name": row.element_name, "reason": row.reason, "detail": row.detail,
-            "occurred_at": row.occurred_at, "attempts": row.attempts, "state": row.state,
-            "state_name": STATE_NAMES.get(row.state, row.state), "resolved_by": row.resolved_by,
-            "resolved_at": row.resolved_at, "resolution": row.resolution}
+def incident_view(row) -> IncidentView:
+    return IncidentView(id=row.id, matter_id=row.matter_id, process_key=row.process_key, subject=row.subject,
+                        village=row.village_code, township=row.township_code, process=row.process, file=row.file,
+                        element=row.element, element_name=row.element_name, reason=row.reason, detail=row.detail,
+                        occurred_at=row.occurred_at, attempts=row.attempts, state=row.state,
+                        state_name=STATE_NAMES.get(row.state, row.state), resolved_by=row.resolved_by,
+                        resolved_at=row.resolved_at, resolution=row.resolution)

@@ -16,6 +16,7 @@ from ..runtime import Matter
 from ..store.keyset import page_start
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, tallies, views
+from .views import EventView, InboxStep, MatterDetail, MatterSummary, MatterView, StartedMatter, StepView, TaskDetail
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
                      step_matter, visible_matter)
 from .attachments import link_cited_files, store_uploads
@@ -34,7 +35,7 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,100}$")
 @records_refusals("start_matter")
 def start_matter(ctx, actor, process_key: str, village: str, subject: str, data: dict,
                  idempotency_key: str | None = None, uploads: dict | None = None,
-                 ask_if_duplicate: bool = False) -> dict:
+                 ask_if_duplicate: bool = False) -> StartedMatter:
     """Start a matter of an item in a village; the matter afterwards.
 
     With an idempotency key, a retry of the same request (a lost answer, a double click) gets the
@@ -84,7 +85,7 @@ def _checked_key(key: str) -> str:
     return key
 
 
-def _replay(ctx, actor, key: str, request: str) -> dict | None:
+def _replay(ctx, actor, key: str, request: str) -> StartedMatter | None:
     with ctx.uow(readonly=True) as uow:
         found = uow.idempotency.find(actor.name, key)
         if found is None:
@@ -93,11 +94,11 @@ def _replay(ctx, actor, key: str, request: str) -> dict | None:
         if request_hash != request:
             raise Conflict("此幂等键已用于另一个发起请求，请换一个键")
         record = visible_matter(uow, actor, matter_id)
-        return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)), "replayed": True}
+        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), StartedMatter, replayed=True)
 
 
 def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads,
-           ask_if_duplicate: bool = False, version_id: int | None = None) -> dict:
+           ask_if_duplicate: bool = False, version_id: int | None = None) -> StartedMatter:
     """`version_id`: that version of the item instead of the current one (a draft's test run,
     services/preview.py): only in a 试运行村 (sandbox)."""
     with ctx.uow() as uow:
@@ -140,7 +141,7 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             uow.idempotency.remember(actor.name, *idempotency, record.id, now)
         # Everything the answer needs is read before the commit: once committed, the answer
         # cannot fail, so a client never sees an error for a matter that was in fact started.
-        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), StartedMatter, replayed=False)
         uow.commit()
         return result
 
@@ -174,7 +175,7 @@ def _separation(ctx, uow, actor, item, record, matter) -> None:
 
 
 @records_refusals("complete_step")
-def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = None) -> dict:
+def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = None) -> MatterView:
     """Complete a ready step with its form data; the matter afterwards.
 
     `uploads` (field name -> [(file name, bytes)]) are evidence files sent with the form: they are
@@ -217,7 +218,7 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
 
 
 @records_refusals("claim_step")
-def claim_step(ctx, actor, task_id: str) -> dict:
+def claim_step(ctx, actor, task_id: str) -> StepView:
     """Take a step open to several holders of its role; the others see who holds it.
 
     Raises:
@@ -239,7 +240,7 @@ def claim_step(ctx, actor, task_id: str) -> dict:
 
 
 @records_refusals("release_step")
-def release_step(ctx, actor, task_id: str) -> dict:
+def release_step(ctx, actor, task_id: str) -> StepView:
     """Give back a claimed step: any holder of its role may take it again.
 
     Raises:
@@ -260,7 +261,7 @@ def release_step(ctx, actor, task_id: str) -> dict:
 
 
 @records_refusals("reassign_step")
-def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
+def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> StepView:
     """A township administrator gives a step to another holder of its role, with a reason.
 
     Raises:
@@ -290,7 +291,7 @@ def reassign_step(ctx, actor, task_id: str, username: str, reason: str) -> dict:
 
 
 @records_refusals("cancel_matter")
-def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
+def cancel_matter(ctx, actor, matter_id: int, reason: str) -> MatterView:
     """Stop a running or failed matter, with a reason; its published records are withdrawn and
     an open incident is closed.
 
@@ -322,7 +323,7 @@ def cancel_matter(ctx, actor, matter_id: int, reason: str) -> dict:
         return result
 
 
-def get_matter(ctx, actor, matter_id: int) -> dict:
+def get_matter(ctx, actor, matter_id: int) -> MatterDetail:
     """A matter in hand, or an archived one (supervisors and administrators: services/archives.py).
 
     Raises:
@@ -331,12 +332,12 @@ def get_matter(ctx, actor, matter_id: int) -> dict:
     with ctx.uow(readonly=True) as uow:
         record = readable_matter(uow, actor, matter_id)
         if getattr(record, "archived_at", None) is not None:
-            return {**views.matter(ctx, record, []),
-                    "attachments": [attachment_view(a) for a in uow.archive.attachments_for(record.id)]}
-        return {**views.matter(ctx, record, uow.inbox.ready_for_matter(record.id)),
-                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
-                "public_objections": objections.for_matter(uow, actor, record),
-                "links": links_of(ctx, uow, actor, record)}
+            return views.matter(ctx, record, [], MatterDetail, attachments=tuple(
+                attachment_view(a) for a in uow.archive.attachments_for(record.id)))
+        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), MatterDetail,
+                            attachments=tuple(attachment_view(a) for a in uow.attachments.for_matter(record.id)),
+                            public_objections=tuple(objections.for_matter(uow, actor, record)),
+                            links=links_of(ctx, uow, actor, record))
 
 
 def parameter_labels(ctx) -> dict[str, str]:
@@ -348,7 +349,8 @@ def parameter_labels(ctx) -> dict[str, str]:
     return labels[1]
 
 
-def list_matters(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None) -> tuple[list[dict], int]:
+def list_matters(ctx, actor, filters: dict, page: int, per_page: int,
+                 after: str | None = None) -> tuple[list[MatterSummary], int]:
     """Matters in the actor's reach, newest first. Filters (all optional): process_key, village,
     township, status; created_from / created_before (timezone-aware datetimes, the second one
     exclusive); amount_min / amount_max (yuan, inclusive); overdue (true: a ready step is past its
@@ -403,7 +405,7 @@ def _search_columns(filters: dict) -> dict:
     return columns
 
 
-def matter_history(ctx, actor, matter_id: int) -> list[dict]:
+def matter_history(ctx, actor, matter_id: int) -> list[EventView]:
     """The matter's audit events, oldest first.
 
     Raises:
@@ -415,7 +417,7 @@ def matter_history(ctx, actor, matter_id: int) -> list[dict]:
 
 
 def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per_page: int,
-               after: str | None = None):
+               after: str | None = None) -> tuple[list[InboxStep], int]:
     """The ready steps the actor may do (the system sees all), newest first: `page` by number or
     the one after the cursor `after`, as list_matters. A role or village outside the actor's reach
     gives an empty list.
@@ -437,11 +439,11 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
                                        hidden_from=None if actor.is_system else actor.name, after=after)
         # An intake step with objections filed online stands out in the 村监委's list.
         waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
-        return [{**views.task_summary(ctx, row), "public_objections_waiting": waiting.get(row.task_id, 0)}
+        return [views.task_summary(ctx, row, InboxStep, public_objections_waiting=waiting.get(row.task_id, 0))
                 for row in rows], total
 
 
-def get_task(ctx, actor, task_id: str) -> dict:
+def get_task(ctx, actor, task_id: str) -> TaskDetail:
     """A step (ready or done) with its form, its matter's data and whether the actor may act on it.
 
     Raises:
@@ -455,12 +457,13 @@ def get_task(ctx, actor, task_id: str) -> dict:
         bundle = ctx.bundles.of_version(uow, record.definition_id)
         step = bundle.step(item.process_key, item.step_id)
         known = {**record.data, **(record.params or {})}       # parameters win, as when the form is checked
-        return {**views.task_summary(ctx, item),
-                "form": [{**f.as_dict(), **known_bounds(f, known)} for f in step.form.fields],
-                "matter": views.matter_summary(ctx, record), "data": record.data,
-                "policy_basis": step.policy_basis or bundle.info.metadata.get("policy_basis"),
-                "attachments": [attachment_view(a) for a in uow.attachments.for_matter(record.id)],
-                "may_act": item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
-                **objections.for_step(uow, actor, item, record)}
+        objected = objections.for_step(uow, actor, item, record)
+        return views.task_summary(
+            ctx, item, TaskDetail, form=tuple({**f.as_dict(), **known_bounds(f, known)} for f in step.form.fields),
+            matter=views.matter_summary(ctx, record), data=record.data,
+            policy_basis=step.policy_basis or bundle.info.metadata.get("policy_basis"),
+            attachments=tuple(attachment_view(a) for a in uow.attachments.for_matter(record.id)),
+            may_act=item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
+            public_objections=tuple(objected["public_objections"]), suggested_data=objected["suggested_data"])
 
 

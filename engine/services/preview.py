@@ -12,6 +12,7 @@ A waiting timer (a publicity period) can be made due at once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from .. import clock
@@ -19,8 +20,17 @@ from ..errors import Conflict, Forbidden, NotFound, SeparationOfDuties
 from ..identity import Actor, Grant
 from ..vocabulary import MatterStatus
 from . import matters, views
+from .views import MatterView, PreviewMatter, PreviewStep, StartedMatter, extended
 from .access import require_admin
 from .persistence import load_matter, save_matter
+
+@dataclass(frozen=True, slots=True)
+class PreviewPage:
+    """The 试运行 page: the version (key, version_id, name, state, township, start_form) and its test
+    matters, newest first, each ready step a PreviewStep (with its form)."""
+    item: dict
+    matters: tuple[MatterView, ...]
+
 
 SANDBOX_SUFFIX = "_sandbox"
 TESTERS = ("甲", "乙", "丙")
@@ -86,7 +96,7 @@ def _prepared(ctx, actor, township_of, role_of) -> tuple[Actor, ...]:
     return testers
 
 
-def start_preview(ctx, actor, key: str, version_id: int, subject: str, data: dict) -> dict:
+def start_preview(ctx, actor, key: str, version_id: int, subject: str, data: dict) -> StartedMatter:
     """Start a test matter of this version in the township's 试运行村, as the start role's test
     user; the matter afterwards, with `sandbox` and `village` set.
 
@@ -115,7 +125,7 @@ def _sandbox_matter(uow, actor, matter_id: int):
     return record
 
 
-def complete_preview_step(ctx, actor, matter_id: int, task_id: str, data: dict) -> dict:
+def complete_preview_step(ctx, actor, matter_id: int, task_id: str, data: dict) -> PreviewMatter:
     """Complete a ready step of a test matter as a test user of the step's role; the matter
     afterwards, with `done_by` (the test user's name).
 
@@ -145,11 +155,11 @@ def complete_preview_step(ctx, actor, matter_id: int, task_id: str, data: dict) 
             continue
         with ctx.uow(readonly=True) as uow:
             done_by = uow.users.display_name(tester.name)
-        return {**result, "done_by": done_by}
+        return extended(result, PreviewMatter, done_by=done_by)
     raise Forbidden(f"{refusal.message}（三个试运行人员都被职责分离拒绝，请检查本事项的职责分离设置）")
 
 
-def advance_preview_timer(ctx, actor, matter_id: int) -> dict:
+def advance_preview_timer(ctx, actor, matter_id: int) -> MatterView:
     """Make the test matter's next waiting timer (a publicity period, a time limit) due now and
     fire it, so the path after it can be tried without waiting; the matter afterwards.
 
@@ -174,7 +184,7 @@ def advance_preview_timer(ctx, actor, matter_id: int) -> dict:
         return result
 
 
-def preview_page(ctx, actor, key: str, version_id: int) -> dict:
+def preview_page(ctx, actor, key: str, version_id: int) -> PreviewPage:
     """What the 试运行 page shows: the version (its name, state, start form) and its test matters,
     each ready step with its form.
 
@@ -187,20 +197,23 @@ def preview_page(ctx, actor, key: str, version_id: int) -> dict:
         bundle = ctx.bundles.get(version)
         item = {"key": key, "version_id": version.id, "name": version.name, "state": version.state,
                 "township": version.owner_org, "start_form": [f.as_dict() for f in bundle.info.start_form.fields]}
-        rows = _test_matters(ctx, uow, version)
-        for matter in rows:              # a step of a called item (四议两公开) is in the same bundle
-            for step in matter["ready_steps"]:
-                step["form"] = bundle.step(step["process_key"], step["step_id"]).as_dict()["form"]
-        return {"item": item, "matters": rows}
+        return PreviewPage(item=item, matters=tuple(_with_forms(bundle, m) for m in _test_matters(ctx, uow, version)))
 
 
-def _test_matters(ctx, uow, version) -> list[dict]:
+def _with_forms(bundle, matter: MatterView) -> MatterView:
+    """The matter with each ready step's form (a step of a called item, 四议两公开, is in the same bundle)."""
+    return replace(matter, ready_steps=tuple(
+        extended(step, PreviewStep, form=tuple(f.as_dict() for f in bundle.step(step.process_key, step.step_id).form.fields))
+        for step in matter.ready_steps))
+
+
+def _test_matters(ctx, uow, version) -> list[MatterView]:
     rows, _ = uow.matters.search({"process_key": version.process_key, "village_code": sandbox_code(version.owner_org),
                                   "sandbox": True}, None, 0, 50)
     return [views.matter(ctx, r, uow.inbox.ready_for_matter(r.id)) for r in rows if r.definition_id == version.id]
 
 
-def preview_matters(ctx, actor, key: str, version_id: int) -> list[dict]:
+def preview_matters(ctx, actor, key: str, version_id: int) -> list[MatterView]:
     """The test matters of this version, newest first, with their ready steps.
 
     Raises:

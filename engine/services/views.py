@@ -1,7 +1,24 @@
-"""Plain-dict views of stored rows, shared by the services (the API schemas serialize them)."""
+"""Frozen views of stored rows: what the services answer (issue 18, item 4: typed boundaries).
+
+A view is built inside the unit of work from the rows it reads and is immutable afterwards: it holds
+no ORM row, so nothing a caller does with it reaches the database, and a field added or renamed is
+one edit here that a type checker and the tests follow. The API schemas serialize views by attribute
+(marshmallow reads attributes as it reads keys); the pages read them by attribute (Jinja's `m.status`).
+Where JSON is needed from a view, the boundary says so with `dataclasses.asdict`.
+
+The core family: a matter (`MatterSummary` in lists, `MatterView` after an action), a step
+(`StepView`), an audit event (`EventView`); and the answers that add to them, each its own class
+(`StartedMatter`, `MatterDetail`, `InboxStep`, `TaskDetail`, `PreviewMatter`, `PreviewStep`).
+"""
 from __future__ import annotations
 
-from ..vocabulary import matter_status_label
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, TypeVar
+
+from ..vocabulary import MatterStatus, StepStatus, matter_status_label
+
+View = TypeVar("View")
 
 
 def role_name(ctx, code: str) -> str:
@@ -9,35 +26,192 @@ def role_name(ctx, code: str) -> str:
     return role.name if role else code
 
 
-def matter_summary(ctx, record) -> dict:
-    return {"id": record.id, "process_key": record.process_key, "village": record.village_code,
-            "township": record.township_code, "subject": record.subject, "status": record.status,
-            "status_name": matter_status_label(record.status), "outcome": record.outcome,
-            "amount": float(record.amount) if record.amount is not None else None,
-            "created_by": record.created_by, "created_at": record.created_at,
-            "updated_at": record.updated_at, "ended_at": record.ended_at,
-            "next_timer_due": record.next_timer_due, "sandbox": bool(getattr(record, "sandbox", False))}
+@dataclass(frozen=True, slots=True)
+class TimerView:
+    """A timer the matter waits on (a publicity period, a time limit)."""
+    element: str
+    name: str | None
+    due: str                      # ISO-8601 UTC, as stored
+    held: bool = False            # a publicity period held past its end for an online objection
 
 
-def matter(ctx, record, ready_items) -> dict:
-    return {**matter_summary(ctx, record), "version_id": record.definition_id, "data": record.data,
-            "params": record.params, "error": record.error,
-            "ready_steps": [task_summary(ctx, item) for item in ready_items],
-            "waiting_timers": record.waiting_timers,
-            "archived_at": getattr(record, "archived_at", None)}   # set once `xiaowei archive` moved it
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """A step of a matter as the to-do list holds it: ready, completed or closed."""
+    id: str                       # the task id
+    matter_id: int
+    process_key: str              # the item the step belongs to (a called item's own key)
+    step_id: str
+    name: str
+    objection_intake: bool
+    role: str
+    role_name: str
+    village: str
+    township: str
+    ready_since: datetime
+    due_at: datetime | None
+    claimed_by: str | None
+    state: StepStatus
+    completed_by: str | None
+    completed_at: datetime | None
 
 
-def task_summary(ctx, item) -> dict:
-    return {"id": item.task_id, "matter_id": item.matter_id, "process_key": item.process_key,
-            "step_id": item.step_id, "name": item.step_name, "objection_intake": item.objection_intake,
-            "role": item.role,
-            "role_name": role_name(ctx, item.role), "village": item.village_code,
-            "township": item.township_code, "ready_since": item.ready_since, "due_at": item.due_at,
-            "claimed_by": item.claimed_by, "state": item.state, "completed_by": item.completed_by,
-            "completed_at": item.completed_at}
+@dataclass(frozen=True, slots=True)
+class InboxStep(StepView):
+    """A step of a to-do list, with the objections filed online waiting on it (an intake step)."""
+    public_objections_waiting: int
 
 
-def event(row) -> dict:
-    return {"seq": row.seq, "at": row.at, "event": row.event, "actor": row.actor,
-            "matter_id": row.matter_id, "payload": row.payload, "hash": row.hash,
-            "prev_hash": row.prev_hash}
+@dataclass(frozen=True, slots=True)
+class PreviewStep(StepView):
+    """A ready step of a test matter (试运行) with its form, for the preview page."""
+    form: tuple[dict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatterSummary:
+    """A matter as a list shows it."""
+    id: int
+    process_key: str
+    village: str
+    township: str
+    subject: str
+    status: MatterStatus
+    status_name: str
+    outcome: str | None
+    amount: float | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+    next_timer_due: datetime | None
+    sandbox: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MatterView(MatterSummary):
+    """A matter with its data, its ready steps and the timers it waits on: the answer to an action."""
+    version_id: int
+    data: dict[str, Any]
+    params: dict[str, Any]
+    error: str | None
+    ready_steps: tuple[StepView, ...]
+    waiting_timers: tuple[TimerView, ...]
+    archived_at: datetime | None           # set once `xiaowei archive` moved it
+
+
+@dataclass(frozen=True, slots=True)
+class StartedMatter(MatterView):
+    """The answer to a start: `replayed` when an earlier request with the same idempotency key
+    started it (the matter that one started, not a second one)."""
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MatterDetail(MatterView):
+    """A matter's page: the matter with its evidence files, the objections filed online and its
+    links to other matters (an archived matter: its files only)."""
+    attachments: tuple[dict, ...]
+    public_objections: tuple[dict, ...] | None = None
+    links: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewMatter(MatterView):
+    """A test matter after a step, with the test user who did it (试运行·角色)."""
+    done_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDetail(StepView):
+    """A step's page: the step with its form (bounds worked out), its matter, the data so far and
+    whether the actor may act on it."""
+    form: tuple[dict, ...]
+    matter: MatterSummary
+    data: dict[str, Any]
+    policy_basis: str | None
+    attachments: tuple[dict, ...]
+    may_act: bool
+    public_objections: tuple[dict, ...]
+    suggested_data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An audit event, as hashed into the chain."""
+    seq: int
+    at: str                       # the exact ISO text that was hashed
+    event: str
+    actor: str
+    matter_id: int | None
+    payload: dict[str, Any]
+    hash: str
+    prev_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    """A matter the engine could not run on (engine/services/incidents.py): where, why, and what was done about it."""
+    id: int
+    matter_id: int
+    process_key: str
+    subject: str
+    village: str
+    township: str
+    process: str | None           # the (called) process that failed
+    file: str | None
+    element: str | None           # the BPMN element that failed
+    element_name: str | None
+    reason: str                   # why, in Chinese
+    detail: str                   # the engine's own message
+    occurred_at: datetime
+    attempts: int
+    state: str                    # open, retried or cancelled
+    state_name: str
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+def extended(view, cls: type[View], **extra) -> View:
+    """`view` as its subclass `cls`, with the fields that class adds (a shallow copy: nested views stay views)."""
+    return cls(**{f.name: getattr(view, f.name) for f in fields(view)}, **extra)
+
+
+def _summary_values(record) -> tuple:
+    """MatterSummary's fields of a matter row, in their order (positional: the step path builds one per step)."""
+    return (record.id, record.process_key, record.village_code, record.township_code, record.subject,
+            MatterStatus(record.status), matter_status_label(record.status), record.outcome,
+            float(record.amount) if record.amount is not None else None, record.created_by, record.created_at,
+            record.updated_at, record.ended_at, record.next_timer_due, bool(getattr(record, "sandbox", False)))
+
+
+def matter_summary(ctx, record) -> MatterSummary:
+    return MatterSummary(*_summary_values(record))
+
+
+def matter(ctx, record, ready_items, cls: type[View] = MatterView, **extra) -> View:
+    """The matter of `record` with `ready_items` (inbox rows) as its ready steps; as `cls` (a
+    subclass of MatterView) with the fields it adds."""
+    return cls(*_summary_values(record), version_id=record.definition_id, data=record.data, params=record.params,
+               error=record.error, ready_steps=tuple(task_summary(ctx, item) for item in ready_items),
+               waiting_timers=tuple(timer(t) for t in record.waiting_timers or ()),
+               archived_at=getattr(record, "archived_at", None), **extra)
+
+
+def timer(stored: dict) -> TimerView:
+    return TimerView(stored["element"], stored.get("name"), stored["due"], bool(stored.get("held")))
+
+
+def task_summary(ctx, item, cls: type[View] = StepView, **extra) -> View:
+    """The step of `item` (an inbox row); as `cls` (a subclass of StepView) with the fields it adds."""
+    return cls(id=item.task_id, matter_id=item.matter_id, process_key=item.process_key, step_id=item.step_id,
+               name=item.step_name, objection_intake=bool(item.objection_intake), role=item.role,
+               role_name=role_name(ctx, item.role), village=item.village_code, township=item.township_code,
+               ready_since=item.ready_since, due_at=item.due_at, claimed_by=item.claimed_by,
+               state=StepStatus(item.state), completed_by=item.completed_by, completed_at=item.completed_at, **extra)
+
+
+def event(row) -> EventView:
+    return EventView(seq=row.seq, at=row.at, event=row.event, actor=row.actor, matter_id=row.matter_id,
+                     payload=row.payload, hash=row.hash, prev_hash=row.prev_hash)

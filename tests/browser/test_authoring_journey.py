@@ -67,15 +67,15 @@ def _finish(ctx, matter_id: int) -> dict:
         identity.create_user(ctx, SYSTEM, username, name, "xiaowei-demo")
         identity.grant_role(ctx, SYSTEM, username, role, unit)
         people[role] = Actor(username, frozenset({Grant(role, unit)}))
-    ready = matters.get_matter(ctx, SYSTEM, matter_id)["ready_steps"]
-    matter = matters.complete_step(ctx, people["VILLAGE_COMMITTEE"], ready[0]["id"], {"verified_area": 8, "amount": 2400})
+    ready = matters.get_matter(ctx, SYSTEM, matter_id).ready_steps
+    matter = matters.complete_step(ctx, people["VILLAGE_COMMITTEE"], ready[0].id, {"verified_area": 8, "amount": 2400})
     later = clock.FixedClock(clock.now() + timedelta(days=8))
     with clock.use_clock(later):
         timers.advance_due_timers(ctx, SYSTEM)
         matter = matters.get_matter(ctx, SYSTEM, matter_id)
-        (review,) = matter["ready_steps"]
-        assert review["role"] == "TOWNSHIP_AGRI_OFFICE"
-        return matters.complete_step(ctx, people["TOWNSHIP_AGRI_OFFICE"], review["id"], {"review_decision": "approve"})
+        (review,) = matter.ready_steps
+        assert review.role == "TOWNSHIP_AGRI_OFFICE"
+        return matters.complete_step(ctx, people["TOWNSHIP_AGRI_OFFICE"], review.id, {"review_decision": "approve"})
 
 
 def test_a_township_item_from_upload_to_withdrawal(site, desktop, screenshots, tmp_path):
@@ -168,7 +168,7 @@ def test_a_township_item_from_upload_to_withdrawal(site, desktop, screenshots, t
     assert refused.status in (404, 409)
     expect(page.locator("main")).to_contain_text("镇里改为统一申报")
     finished = _finish(site.ctx, running)
-    assert finished["status"] == "completed" and finished["outcome"] == "准予补助"
+    assert finished.status == "completed" and finished.outcome == "准予补助"
     # the three refusals above are the only failed loads (Chromium logs each 404 page it is sent to)
     missing = [p for p in problems if "status of 404" in p]
     assert len(missing) == 3 and [p for p in problems if p not in missing] == [], problems

@@ -83,14 +83,14 @@ def file_on_the_portal(v: Villager) -> str:
 
 
 def handle(staff: Walk, matter_id: int, username: str, step_id: str, data: dict) -> None:
-    step = next(s for s in matters.get_matter(staff.site.ctx, SYSTEM, matter_id)["ready_steps"] if s["step_id"] == step_id)
+    step = next(s for s in matters.get_matter(staff.site.ctx, SYSTEM, matter_id).ready_steps if s.step_id == step_id)
     staff.login(username)
-    staff.page.locator(f'a[href="/tasks/{step["id"]}"]').first.click()
-    expect(staff.page.locator("h1")).to_have_text(step["name"])
-    staff.fill(matters.get_task(staff.site.ctx, SYSTEM, step["id"])["form"], data)
+    staff.page.locator(f'a[href="/tasks/{step.id}"]').first.click()
+    expect(staff.page.locator("h1")).to_have_text(step.name)
+    staff.fill(matters.get_task(staff.site.ctx, SYSTEM, step.id).form, data)
     staff.shot(f"step-{step_id}")
     staff.submit()
-    expect(staff.page.locator(".flash")).to_contain_text(f"已办理“{step['name']}”")
+    expect(staff.page.locator(".flash")).to_contain_text(f"已办理“{step.name}”")
 
 
 def rate_the_answer(v: Villager, code: str) -> None:

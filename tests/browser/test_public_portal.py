@@ -147,7 +147,7 @@ def the_committee_registers_it(v: Villager) -> None:
     expect(page.locator("main")).to_contain_text(f"已由 {identity.display_names(v.site.ctx, [committee])[committee]}")
     v.shot("committee-registered")
     dibao = next(m for m in matters.list_matters(v.site.ctx, Actor.system(), {"process_key": "dibao", "status": "running"}, 1, 10)[0])
-    assert [s["step_id"] for s in matters.get_matter(v.site.ctx, Actor.system(), dibao["id"])["ready_steps"]] == ["recheck_result"]
+    assert [s.step_id for s in matters.get_matter(v.site.ctx, Actor.system(), dibao.id).ready_steps] == ["recheck_result"]
 
 
 def test_a_villager_checks_a_printed_entrys_code(site, phone):

@@ -6,6 +6,7 @@ search and reads its history. A screenshot of each page visited goes to test-art
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import pytest
@@ -139,28 +140,28 @@ def _start_form(walk: Walk) -> list[dict]:
 
 def do_every_step(walk: Walk, matter_id: int) -> None:
     ctx, done = walk.site.ctx, []
-    while (matter := matters.get_matter(ctx, SYSTEM, matter_id))["status"] == "running":
+    while (matter := matters.get_matter(ctx, SYSTEM, matter_id)).status == "running":
         # An objection intake is done only when a villager objects; nobody does in this walk.
-        steps = [s for s in matter["ready_steps"] if not s["objection_intake"]]
+        steps = [s for s in matter.ready_steps if not s.objection_intake]
         if not steps:
             let_publicity_pass(walk, matter)
             continue
         step = steps[0]
-        walk.login(user_for(ctx, step["role"]))
-        walk.page.locator(f'a[href="/tasks/{step["id"]}"]').first.click()
-        expect(walk.page.locator("h1")).to_have_text(step["name"])
-        walk.shot(f"step-{len(done) + 1:02d}-{step['step_id']}")
-        form = matters.get_task(ctx, SYSTEM, step["id"])["form"]
-        data = answer(step, AMOUNT)
-        if step["step_id"] == "council_vote":
+        walk.login(user_for(ctx, step.role))
+        walk.page.locator(f'a[href="/tasks/{step.id}"]').first.click()
+        expect(walk.page.locator("h1")).to_have_text(step.name)
+        walk.shot(f"step-{len(done) + 1:02d}-{step.step_id}")
+        form = matters.get_task(ctx, SYSTEM, step.id).form
+        data = answer(asdict(step), AMOUNT)
+        if step.step_id == "council_vote":
             make_and_fix_a_mistake(walk, form, data)
         else:
             walk.fill(form, data)
             walk.submit()
-        expect(walk.page.locator(".flash")).to_contain_text(f"已办理{quoted(step['name'])}")
-        walk.shot(f"done-{len(done) + 1:02d}-{step['step_id']}")
-        done.append(step["name"])
-    assert matter["status"] == "completed" and matter["outcome"] == "完成"
+        expect(walk.page.locator(".flash")).to_contain_text(f"已办理{quoted(step.name)}")
+        walk.shot(f"done-{len(done) + 1:02d}-{step.step_id}")
+        done.append(step.name)
+    assert matter.status == "completed" and matter.outcome == "完成"
     assert "村民议事会表决" in done and "资料归档" in done and len(done) >= 15
 
 
@@ -182,9 +183,9 @@ def make_and_fix_a_mistake(walk: Walk, form: list[dict], data: dict) -> None:
 
 def let_publicity_pass(walk: Walk, matter: dict) -> None:
     """The timer worker's job, done here at the due time plus a second (the test shares the database)."""
-    walk.open(f"/matters/{matter['id']}", "waiting-for-publicity")
+    walk.open(f"/matters/{matter.id}", "waiting-for-publicity")
     expect(walk.page.get_by_text(re.compile("等待“.*公示”"))).to_be_visible()
-    due = min(datetime.fromisoformat(t["due"]) for t in matter["waiting_timers"])
+    due = min(datetime.fromisoformat(t.due) for t in matter.waiting_timers)
     with use_clock(FixedClock(due + timedelta(seconds=1))):
         assert advance_due_timers(walk.site.ctx, SYSTEM)
 

@@ -59,7 +59,7 @@ def test_a_clerk_and_a_supervisor_in_the_workspace(site, screen, screenshots, tm
 
     start_form(walk, "绿水村通组道路硬化工程")                             # the same again, a new form
     walk.page.locator("form.step-form button[type=submit]").click()
-    expect(screen.locator(".likely-duplicate")).to_contain_text(f"事项 #{matter['id']}")
+    expect(screen.locator(".likely-duplicate")).to_contain_text(f"事项 #{matter.id}")
     walk.shot("likely-duplicate")
     assert matters.list_matters(ctx, SYSTEM, {}, 1, 10)[1] == 1
 
@@ -95,7 +95,7 @@ def test_a_clerk_and_a_supervisor_in_the_workspace(site, screen, screenshots, tm
     screen.locator("form.search-form button[type=submit]").click()
     expect(screen.locator("main")).to_contain_text("查询结果（共 1 件）")
     walk.shot("supervise-keyword")
-    screen.locator("main table").get_by_role("link", name=f"#{matter['id']}").click()
+    screen.locator("main table").get_by_role("link", name=f"#{matter.id}").click()
     expect(screen.locator("main")).to_contain_text(names[STARTER])
     walk.shot("matter")
     # The refused form (422) and the duplicate question (409) are answers the page meant to give.

@@ -72,7 +72,7 @@ def test_draft_check_publish_supersede_withdraw(client, ctx):
     refused = clerk.post("/api/v1/instances", json=START)
     assert refused.status_code == 409 and "已撤回" in refused.json["message"] and "镇里改用县级清单" in refused.json["message"]
     step = first.json["ready_steps"][0]["id"]
-    assert matters.complete_step(ctx, SYSTEM, step, {"note": "同意"})["status"] == "completed"
+    assert matters.complete_step(ctx, SYSTEM, step, {"note": "同意"}).status == "completed"
     assert admin.post(url, json={"reason": "again"}).status_code == 409
 
     assert [p["version_id"] for p in _events(ctx, "definition_published")] == [v1, v2["version_id"]]

@@ -91,9 +91,9 @@ def test_matrix(world, role, scope, endpoint):
     method, path, body, policy = ENDPOINTS[endpoint]
     caller = ApiClient(app, ctx, tokens[(role, scope)])
     matter = matters.start_matter(ctx, Actor.system(), "major_decision", HOME, "授权矩阵", {"summary": "测试"})
-    url = path.format(id=matter["id"], task=matter["ready_steps"][0]["id"])
+    url = path.format(id=matter.id, task=matter.ready_steps[0].id)
     if body is not None:        # a name that must be new each time carries the matter's id
-        body = {k: v.format(id=matter["id"]) if isinstance(v, str) else v for k, v in body.items()}
+        body = {k: v.format(id=matter.id) if isinstance(v, str) else v for k, v in body.items()}
     response = getattr(caller, method)(url, **({"json": body} if body is not None else {}))
     expected = POLICIES[policy](role, scope)
     assert response.status_code == expected, (role, scope, endpoint, response.get_json(silent=True))
@@ -103,9 +103,9 @@ def test_matrix(world, role, scope, endpoint):
 def test_every_refused_act_is_on_record(client, ctx):
     caller = ApiClient(client.app, ctx, make_user(ctx, "outsider", ["PARTY_BRANCH"], AWAY))
     matter = matters.start_matter(ctx, Actor.system(), "major_decision", HOME, "记录", {"summary": "x"})
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     assert caller.post(f"/api/v1/tasks/{task}/complete", json={"data": PROPOSE}).status_code == 404
-    assert caller.post(f"/api/v1/instances/{matter['id']}/cancel", json={"reason": "x"}).status_code == 404
+    assert caller.post(f"/api/v1/instances/{matter.id}/cancel", json={"reason": "x"}).status_code == 404
     with ctx.uow() as uow:
         refused = [(e.actor, e.payload["action"]) for e in uow.audit.all_in_order() if e.event == "access_refused"]
     assert refused == [("outsider", "complete_step"), ("outsider", "cancel_matter")]

@@ -20,7 +20,7 @@ def test_a_step_due_in_working_days_skips_the_spring_festival(client, ctx):
     friday = datetime(2026, 2, 13, 2, 0, tzinfo=timezone.utc)              # 10:00 in Beijing
     with clock.use_clock(clock.FixedClock(friday)):
         matter = matters.start_matter(ctx, SYSTEM, "workday_item", "lushui_village", "春节前受理", {"amount": 1})
-    task = client.as_user("clerk", ["VILLAGE_COMMITTEE"]).get(f"/api/v1/tasks/{matter['ready_steps'][0]['id']}").json
+    task = client.as_user("clerk", ["VILLAGE_COMMITTEE"]).get(f"/api/v1/tasks/{matter.ready_steps[0].id}").json
     # Saturday 2-14 is worked, 2-15..2-23 are off: the 3rd working day is Wednesday 2-25, due at its end.
     assert task["due_at"].startswith("2026-02-25T16:00:00")
 

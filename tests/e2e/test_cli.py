@@ -43,12 +43,12 @@ def test_worker_once_with_a_given_now_passes_a_publicity_period(run):
     m = matters.start_matter(ctx, clerk, "major_decision", "lushui_village", "修路", {"summary": "x"})
     for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
         m = do(ctx, clerk, m, step, data)
-    due = m["waiting_timers"][0]["due"]
+    due = m.waiting_timers[0].due
     early = run("worker", "--once", "--now", "2000-01-01T00:00:00")
     assert "0 matters advanced" in early.output
     late = run("worker", "--once", "--now", "2099-01-01T00:00:00+00:00")
-    assert f"matter {m['id']}: 党员审阅 -> running" in late.output and due < "2099"
-    assert matters.get_matter(ctx, clerk, m["id"])["ready_steps"][0]["step_id"] == "review"
+    assert f"matter {m.id}: 党员审阅 -> running" in late.output and due < "2099"
+    assert matters.get_matter(ctx, clerk, m.id).ready_steps[0].step_id == "review"
 
 
 def test_bad_arguments_are_explained(run):

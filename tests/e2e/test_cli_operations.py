@@ -26,7 +26,7 @@ def test_backup_restore_and_archive(tmp_path, monkeypatch):
     invoke(monkeypatch, source, "orgs", "add", "v", "绿水村", "village", "--parent", "t")
     ctx = build_context()
     matter = matters.start_matter(ctx, Actor.system(), "major_decision", "v", "命令行", {"summary": "x"})
-    matters.cancel_matter(ctx, Actor.system(), matter["id"], "测试")
+    matters.cancel_matter(ctx, Actor.system(), matter.id, "测试")
     ctx.database.dispose()
 
     backup = invoke(monkeypatch, source, "backup", "-o", str(tmp_path / "b.tar.gz"))

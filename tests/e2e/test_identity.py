@@ -50,24 +50,24 @@ def test_a_clerk_of_one_village_cannot_see_list_or_act_on_another_villages_matte
     theirs = matters.start_matter(ctx, Actor.system(), "major_decision", "hongqi_village", "红旗村修路", {"summary": "x"})
     ours = matters.start_matter(ctx, Actor.system(), "major_decision", "lushui_village", "绿水村修路", {"summary": "x"})
     clerk = client.as_user("lushui_clerk", ["PARTY_BRANCH", "TWO_COMMITTEES"])
-    assert [m["id"] for m in clerk.get("/api/v1/instances").json] == [ours["id"]]
-    assert [t["instance_id"] for t in clerk.get("/api/v1/tasks").json] == [ours["id"]]
-    assert clerk.get(f"/api/v1/instances/{theirs['id']}").status_code == 404
-    assert clerk.get(f"/api/v1/instances/{theirs['id']}/history").status_code == 404
-    task = theirs["ready_steps"][0]["id"]
+    assert [m["id"] for m in clerk.get("/api/v1/instances").json] == [ours.id]
+    assert [t["instance_id"] for t in clerk.get("/api/v1/tasks").json] == [ours.id]
+    assert clerk.get(f"/api/v1/instances/{theirs.id}").status_code == 404
+    assert clerk.get(f"/api/v1/instances/{theirs.id}/history").status_code == 404
+    task = theirs.ready_steps[0].id
     assert clerk.get(f"/api/v1/tasks/{task}").status_code == 404
     assert clerk.post(f"/api/v1/tasks/{task}/complete", json={"data": PROPOSE}).status_code == 404
     township = client.as_user("qingshan_discipline", ["TOWNSHIP_DISCIPLINE"])    # supervisor of 青山镇
-    assert {m["id"] for m in township.get("/api/v1/instances").json} == {ours["id"]}
+    assert {m["id"] for m in township.get("/api/v1/instances").json} == {ours.id}
     county = client.as_user("county_discipline", ["COUNTY_DISCIPLINE"])
-    assert {m["id"] for m in county.get("/api/v1/instances").json} == {ours["id"], theirs["id"]}
+    assert {m["id"] for m in county.get("/api/v1/instances").json} == {ours.id, theirs.id}
     assert county.post(f"/api/v1/tasks/{task}/complete", json={"data": PROPOSE}).status_code == 403
 
 
 def test_claim_release_and_reassign(client):
     ctx = client.ctx
     m = matters.start_matter(ctx, Actor.system(), "major_decision", "lushui_village", "修路", {"summary": "x"})
-    task = m["ready_steps"][0]["id"]
+    task = m.ready_steps[0].id
     a, b = client.as_user("branch_a", ["PARTY_BRANCH"]), client.as_user("branch_b", ["PARTY_BRANCH"])
     assert a.post(f"/api/v1/tasks/{task}/claim").json["claimed_by"] == "branch_a"
     assert b.get(f"/api/v1/tasks/{task}").json["claimed_by"] == "branch_a"        # others see who holds it
@@ -80,7 +80,7 @@ def test_claim_release_and_reassign(client):
     assert admin.post(f"/api/v1/tasks/{task}/reassign", json={"username": "nobody", "reason": "x"}).status_code == 422
     assert admin.post(f"/api/v1/tasks/{task}/reassign", json=reassign).json["claimed_by"] == "branch_b"
     assert b.post(f"/api/v1/tasks/{task}/complete", json={"data": PROPOSE}).status_code == 200
-    events = [e["event"] for e in client.get(f"/api/v1/instances/{m['id']}/history").json]
+    events = [e["event"] for e in client.get(f"/api/v1/instances/{m.id}/history").json]
     assert events[:4] == ["matter_started", "step_claimed", "step_reassigned", "step_completed"]
 
 

@@ -36,8 +36,8 @@ def app(ctx):
 
 def test_every_workspace_page_reads_in_one_unit_of_work(ctx, everyone, opened):
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
-    for url in ["/tasks", f"/tasks/{task}", "/start", "/start/village_project", f"/matters/{matter['id']}",
+    task = matter.ready_steps[0].id
+    for url in ["/tasks", f"/tasks/{task}", "/start", "/start/village_project", f"/matters/{matter.id}",
                 "/supervise", "/supervise?process_key=village_project&village=lushui_village", "/audit",
                 "/power-list", "/power-list/village_project"]:
         opened["n"] = 0
@@ -61,5 +61,5 @@ def test_every_public_page_reads_in_one_unit_of_work(ctx, app, opened):
 def test_an_action_still_commits_in_its_own_unit_of_work(ctx, everyone):
     """POST is not wrapped in a reading: the completion commits and the next page reads it."""
     matter = start_project(ctx)
-    assert everyone.get(f"/matters/{matter['id']}").status_code == 200
-    assert matters.get_matter(ctx, SYSTEM, matter["id"])["status"] == "running"
+    assert everyone.get(f"/matters/{matter.id}").status_code == 200
+    assert matters.get_matter(ctx, SYSTEM, matter.id).status == "running"

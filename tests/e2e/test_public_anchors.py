@@ -74,9 +74,9 @@ def test_the_portal_publishes_the_anchors_and_each_entry_its_events_hash(ctx):
     page = client.get("/public/anchors")
     assert page.status_code == 200 and listed[0]["hash"] in page.get_data(as_text=True) and "sha256sum" in page.get_data(as_text=True)
     assert client.get("/public/anchors", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
-    (record,) = [r for m in client.get("/public/api/lushui_village/results").json["matters"] if m["matter_id"] == matter["id"]
+    (record,) = [r for m in client.get("/public/api/lushui_village/results").json["matters"] if m["matter_id"] == matter.id
                  for r in m["records"]]
-    shown = client.get(f"/public/lushui_village/results/{matter['id']}").get_data(as_text=True)
+    shown = client.get(f"/public/lushui_village/results/{matter.id}").get_data(as_text=True)
     assert record["audit_hash"] in shown and f"#{record['audit_seq']}" in shown
 
     # What the README tells anyone to do, with sha256 only: the content hashes to the code, the

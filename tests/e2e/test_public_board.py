@@ -171,7 +171,7 @@ def published(ctx):
     app = create_app({"TESTING": True, "SECRET_KEY": "board-test"}, context=ctx)
     # published a few days back: this month's board or last month's
     entry = next(e for p in board.periods(ctx, VILLAGE) for e in board.board(ctx, VILLAGE, p)["entries"]
-                 if e["matter_id"] == matter["id"])
+                 if e["matter_id"] == matter.id)
     return app.test_client(), ctx, matter, entry
 
 
@@ -214,7 +214,7 @@ def test_a_forged_event_in_the_chain_fails_too(published):
 
 def test_a_withdrawn_record_says_so_with_when(published):
     client, ctx, matter, entry = published
-    matters.cancel_matter(ctx, Actor.system(), matter["id"], "申请人撤回申请")
+    matters.cancel_matter(ctx, Actor.system(), matter.id, "申请人撤回申请")
     answer = client.get(f"/public/api/verify/{entry['code']}").json
     assert answer["status"] == "withdrawn" and answer["ok"] and answer["withdrawn_at"]
     assert "已撤回" in client.get(f"/public/verify/{entry['code']}").get_data(as_text=True)

@@ -29,14 +29,14 @@ def objected(ctx):
     client = app.test_client()
     (token,) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
     assert client.post("/public/objections", data={"token": token, "text": "王大山家有一辆新货车"}).status_code == 303
-    intake = next(s for s in matters.get_matter(ctx, Actor.system(), matter["id"])["ready_steps"] if s["objection_intake"])
+    intake = next(s for s in matters.get_matter(ctx, Actor.system(), matter.id).ready_steps if s.objection_intake)
     ends = client.get(f"/public/api/{VILLAGE}/publicity").json["periods"][0]["publicity"]["ends_at"]
     return app, client, matter, intake, ends
 
 
 def past_the_end(ctx, matter):
     """Run the timer worker a day after the period's end."""
-    due = matters.get_matter(ctx, Actor.system(), matter["id"])["waiting_timers"][0]["due"]
+    due = matters.get_matter(ctx, Actor.system(), matter.id).waiting_timers[0].due
     due = due if isinstance(due, datetime) else datetime.fromisoformat(str(due))
     later = clock.FixedClock(due + timedelta(days=1))
     with clock.use_clock(later):
@@ -46,10 +46,10 @@ def past_the_end(ctx, matter):
 def test_an_unhandled_objection_holds_the_period_past_its_end(ctx):
     app, client, matter, intake, _ = objected(ctx)
     done, later = past_the_end(ctx, matter)
-    assert [d["fired"] for d in done if d["matter_id"] == matter["id"]] == [[]], "the period's timer did not fire"
-    after = matters.get_matter(ctx, Actor.system(), matter["id"])
-    assert [s["id"] for s in after["ready_steps"] if s["objection_intake"]] == [intake["id"]], "still in its period"
-    history = [e["event"] for e in matters.matter_history(ctx, Actor.system(), matter["id"])]
+    assert [d["fired"] for d in done if d["matter_id"] == matter.id] == [[]], "the period's timer did not fire"
+    after = matters.get_matter(ctx, Actor.system(), matter.id)
+    assert [s.id for s in after.ready_steps if s.objection_intake] == [intake.id], "still in its period"
+    history = [e.event for e in matters.matter_history(ctx, Actor.system(), matter.id)]
     assert history.count("publicity_held") == 1 and "timer_fired" not in history[history.index("publicity_held"):]
     with clock.use_clock(later):
         assert timers.advance_due_timers(ctx, Actor.system()) == [], "the worker does not pick a held matter up again"
@@ -64,32 +64,32 @@ def test_an_unhandled_objection_holds_the_period_past_its_end(ctx):
 def test_registering_it_sends_the_matter_to_reverification(ctx):
     _, _, matter, intake, _ = objected(ctx)
     past_the_end(ctx, matter)
-    done = matters.complete_step(ctx, COMMITTEE, intake["id"], {"objection": "王大山家有一辆新货车", "objector": "网上匿名"})
-    assert [s["step_id"] for s in done["ready_steps"]] == ["reverify_first_review"]
-    (row,) = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"]
+    done = matters.complete_step(ctx, COMMITTEE, intake.id, {"objection": "王大山家有一辆新货车", "objector": "网上匿名"})
+    assert [s.step_id for s in done.ready_steps] == ["reverify_first_review"]
+    (row,) = matters.get_matter(ctx, Actor.system(), matter.id).public_objections
     assert row["registered_by"] == "jianwei" and row["dismissed_at"] is None
 
 
 def test_dismissing_needs_a_reason_then_the_held_period_passes(ctx):
     app, client, matter, intake, _ = objected(ctx)
     _, later = past_the_end(ctx, matter)
-    (row,) = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"]
+    (row,) = matters.get_matter(ctx, Actor.system(), matter.id).public_objections
     with clock.use_clock(later):
         with pytest.raises(InvalidData) as refused:
-            objections.dismiss_objection(ctx, COMMITTEE, intake["id"], row["id"], "  ")
+            objections.dismiss_objection(ctx, COMMITTEE, intake.id, row["id"], "  ")
         assert "理由" in refused.value.errors["reason"]
         stranger = Actor("cunwei", frozenset({Grant("VILLAGE_COMMITTEE", VILLAGE)}))
         with pytest.raises(Exception) as forbidden:
-            objections.dismiss_objection(ctx, stranger, intake["id"], row["id"], "与本公示无关的内容")
+            objections.dismiss_objection(ctx, stranger, intake.id, row["id"], "与本公示无关的内容")
         assert "村务监督委员会" in str(forbidden.value)
-        result = objections.dismiss_objection(ctx, COMMITTEE, intake["id"], row["id"], "反映的是另一户的情况，与本公示无关")
+        result = objections.dismiss_objection(ctx, COMMITTEE, intake.id, row["id"], "反映的是另一户的情况，与本公示无关")
     assert result["period_passed"] is True
-    after = matters.get_matter(ctx, Actor.system(), matter["id"])
-    assert not any(s["objection_intake"] for s in after["ready_steps"]), "the period passed once the objection was dismissed"
-    (row,) = after["public_objections"]
+    after = matters.get_matter(ctx, Actor.system(), matter.id)
+    assert not any(s.objection_intake for s in after.ready_steps), "the period passed once the objection was dismissed"
+    (row,) = after.public_objections
     assert row["dismissed_by"] == "jianwei" and row["dismissal_reason"] == "反映的是另一户的情况，与本公示无关"
-    events = {e["event"]: e for e in matters.matter_history(ctx, Actor.system(), matter["id"])}
-    assert events["public_objection_dismissed"]["payload"]["reason"] == "反映的是另一户的情况，与本公示无关"
+    events = {e.event: e for e in matters.matter_history(ctx, Actor.system(), matter.id)}
+    assert events["public_objection_dismissed"].payload["reason"] == "反映的是另一户的情况，与本公示无关"
     assert "timer_fired" in events
     assert client.get(f"/public/api/{VILLAGE}/publicity").json["periods"] == []
 
@@ -99,19 +99,19 @@ def test_dismissing_over_the_api_and_on_the_step_page(ctx):
     from tests.browser.web import WebClient
     seed_demo(ctx, Actor.system())
     app, _, matter, intake, _ = objected(ctx)
-    (row,) = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"]
+    (row,) = matters.get_matter(ctx, Actor.system(), matter.id).public_objections
     api = app.test_client()
     headers = {"Authorization": f"Bearer {make_user(ctx, 'jianwei2', ['SUPERVISION_COMMITTEE'])}"}
-    url = f"/api/v1/tasks/{intake['id']}/objections/{row['id']}/dismiss"
+    url = f"/api/v1/tasks/{intake.id}/objections/{row['id']}/dismiss"
     assert api.post(url, json={"reason": ""}, headers=headers).status_code == 422
-    assert api.post(f"/api/v1/tasks/{intake['id']}/objections/999999/dismiss", json={"reason": "重复提交的异议"},
+    assert api.post(f"/api/v1/tasks/{intake.id}/objections/999999/dismiss", json={"reason": "重复提交的异议"},
                     headers=headers).status_code == 404
     web = WebClient(app)
     web.login("supervision_committee.lushui_village")
-    page = web.get(f"/tasks/{intake['id']}").get_data(as_text=True)
+    page = web.get(f"/tasks/{intake.id}").get_data(as_text=True)
     assert "不予受理（须写明理由）" in page
     answer = api.post(url, json={"reason": "重复提交的异议"}, headers=headers)
     assert answer.status_code == 200 and answer.json["objection"]["dismissal_reason"] == "重复提交的异议"
     assert answer.json["period_passed"] is False, "dismissed within the period: the period runs on"
     assert api.post(url, json={"reason": "重复提交的异议"}, headers=headers).status_code == 409
-    assert "已由 jianwei2 决定不予受理" in web.get(f"/tasks/{intake['id']}").get_data(as_text=True)
+    assert "已由 jianwei2 决定不予受理" in web.get(f"/tasks/{intake.id}").get_data(as_text=True)

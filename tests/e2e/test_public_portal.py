@@ -218,7 +218,7 @@ def test_only_documents_a_record_lists_can_be_downloaded(site):
     response = client.get(url)
     assert response.status_code == 200 and response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    private = [a["id"] for a in matters.get_matter(ctx, Actor.system(), road["matter_id"])["attachments"]
+    private = [a["id"] for a in matters.get_matter(ctx, Actor.system(), road["matter_id"]).attachments
                if a["id"] not in {d["id"] for r in road["records"] for d in r["documents"]}]
     assert private, "the project has evidence that is not public (ballots, minutes)"
     for attachment_id in private:
@@ -234,10 +234,10 @@ def test_a_new_record_or_a_cancellation_changes_the_pages(ctx):
     matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     after = client.get(f"/public/{VILLAGE}/results", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"] and "王*山" in after.get_data(as_text=True)
-    matters.cancel_matter(ctx, Actor.system(), matter["id"], "申请人撤回申请")
+    matters.cancel_matter(ctx, Actor.system(), matter.id, "申请人撤回申请")
     gone = client.get(f"/public/{VILLAGE}/results", headers={"If-None-Match": after.headers["ETag"]})
     assert gone.status_code == 200 and "王*山" not in gone.get_data(as_text=True)
-    assert client.get(f"/public/{VILLAGE}/results/{matter['id']}").status_code == 404
+    assert client.get(f"/public/{VILLAGE}/results/{matter.id}").status_code == 404
     assert client.get(f"/public/api/{VILLAGE}/publicity").json["periods"] == []
 
 
@@ -258,26 +258,26 @@ def test_an_objection_filed_online_reaches_the_supervision_committee(ctx):
                                                    "phone": "13900001111"})
     assert sent.status_code == 303 and "Set-Cookie" not in sent.headers
     assert "已收到您对该公示的异议" in client.get(sent.headers["Location"]).get_data(as_text=True)
-    intake = next(s for s in matters.get_matter(ctx, Actor.system(), matter["id"])["ready_steps"] if s["objection_intake"])
+    intake = next(s for s in matters.get_matter(ctx, Actor.system(), matter.id).ready_steps if s.objection_intake)
 
     committee = app.test_client()
     headers = {"Authorization": f"Bearer {make_user(ctx, 'jianwei', ['SUPERVISION_COMMITTEE'])}"}
     inbox = committee.get("/api/v1/tasks?role=SUPERVISION_COMMITTEE", headers=headers).json
-    assert {t["id"]: t["public_objections_waiting"] for t in inbox}[intake["id"]] == 1, "the to-do list says so"
-    task = committee.get(f"/api/v1/tasks/{intake['id']}", headers=headers).json
+    assert {t["id"]: t["public_objections_waiting"] for t in inbox}[intake.id] == 1, "the to-do list says so"
+    task = committee.get(f"/api/v1/tasks/{intake.id}", headers=headers).json
     (objection,) = task["public_objections"]
     assert (objection["text"], objection["name"], objection["phone"]) == ("王大山家去年新买了货车，收入不低", "村民张三", "13900001111")
     assert task["suggested_data"] == {"objection": "王大山家去年新买了货车，收入不低", "objector": "村民张三"}
     cadre = {"Authorization": f"Bearer {make_user(ctx, 'cunwei', ['VILLAGE_COMMITTEE'])}"}
-    seen = committee.get(f"/api/v1/tasks/{intake['id']}", headers=cadre).json["public_objections"][0]
+    seen = committee.get(f"/api/v1/tasks/{intake.id}", headers=cadre).json["public_objections"][0]
     assert seen["text"] and seen.get("name") is None and seen.get("phone") is None, "only the committee sees who objected"
 
-    done = committee.post(f"/api/v1/tasks/{intake['id']}/complete", json={"data": task["suggested_data"]}, headers=headers)
+    done = committee.post(f"/api/v1/tasks/{intake.id}/complete", json={"data": task["suggested_data"]}, headers=headers)
     assert done.status_code == 200 and [s["step_id"] for s in done.json["ready_steps"]] == ["reverify_first_review"]
-    registered = matters.get_matter(ctx, Actor.system(), matter["id"])["public_objections"][0]
+    registered = matters.get_matter(ctx, Actor.system(), matter.id).public_objections[0]
     assert registered["registered_by"] == "jianwei" and registered["registered_at"] is not None
     assert client.get(f"/public/api/{VILLAGE}/publicity").json["periods"] == [], "an objection ends the period"
-    history = [e for e in matters.matter_history(ctx, Actor.system(), matter["id"]) if e["event"] == "public_objection_received"]
+    history = [e for e in matters.matter_history(ctx, Actor.system(), matter.id) if e.event == "public_objection_received"]
     assert len(history) == 1 and "13900001111" not in str(history) and "村民张三" not in str(history)
     for url, response in crawl(client).items():
         assert "13900001111" not in response.get_data(as_text=True) and "村民张三" not in response.get_data(as_text=True), url
@@ -289,10 +289,10 @@ def test_the_workspace_step_page_shows_the_objection_and_prefills_the_form(ctx):
     client = app.test_client()
     (token,) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
     client.post("/public/objections", data={"token": token, "text": "评议时到会人数不足"})
-    intake = next(s for s in matters.get_matter(ctx, Actor.system(), matter["id"])["ready_steps"] if s["objection_intake"])
+    intake = next(s for s in matters.get_matter(ctx, Actor.system(), matter.id).ready_steps if s.objection_intake)
     web = WebClient(app)
     web.login("supervision_committee.lushui_village")
-    page = web.get(f"/tasks/{intake['id']}").get_data(as_text=True)
+    page = web.get(f"/tasks/{intake.id}").get_data(as_text=True)
     assert "网上收到的异议（1 条）" in page and "未留姓名和电话" in page
     assert re.search(r'<textarea[^>]*name="data.objection"[^>]*>\s*评议时到会人数不足', page), "prefilled"
     assert 'value="网上匿名"' in page
@@ -330,9 +330,9 @@ def test_a_form_read_before_the_period_ended_or_restarted_is_refused(ctx):
     app, matter = open_notice(ctx)
     client = app.test_client()
     (token,) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
-    intake = next(s for s in matter["ready_steps"] if s["objection_intake"])
+    intake = next(s for s in matter.ready_steps if s.objection_intake)
     clerk = Actor("jianwei", frozenset({Grant("SUPERVISION_COMMITTEE", VILLAGE)}))
-    matters.complete_step(ctx, clerk, intake["id"], {"objection": "当面提出的异议"})
+    matters.complete_step(ctx, clerk, intake.id, {"objection": "当面提出的异议"})
     late = client.post("/public/objections", data={"token": token, "text": "公示的家庭人数不对"})
     assert late.status_code == 409 and "公示期已结束或已重新开始" in late.get_data(as_text=True)
 

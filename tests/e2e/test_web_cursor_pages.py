@@ -33,13 +33,13 @@ def link(page: str, label: str) -> str | None:
 
 def test_the_next_page_follows_the_cursor_and_keeps_the_search(ctx, inspector):
     made = [matters.start_matter(ctx, STARTER, "village_project", "lushui_village", f"道路{n}",
-                                 {**PROJECT, "amount": 1000 + n})["id"] for n in range(45)]
+                                 {**PROJECT, "amount": 1000 + n}).id for n in range(45)]
     first = inspector.get("/supervise?status=running&process_key=village_project").get_data(as_text=True)
     assert "第 1 / 3 页" in first and link(first, "上一页") is None
     following = link(first, "下一页")
     assert "after=" in following and "status=running" in following and "process_key=village_project" in following
     arrived = matters.start_matter(ctx, STARTER, "village_project", "lushui_village", "新来的",
-                                   {**PROJECT, "amount": 5})["id"]        # arrives on top: shifts nothing
+                                   {**PROJECT, "amount": 5}).id        # arrives on top: shifts nothing
     second = inspector.get(following)
     text = second.get_data(as_text=True)
     assert rows_on(second) == sorted(sorted(made, reverse=True)[20:40]) and "第 2 / 3 页" in text
@@ -66,7 +66,7 @@ def test_the_to_do_list_pages_by_cursor_too(ctx, inspector, monkeypatch):
     for n in range(3):
         matters.start_matter(ctx, STARTER, "village_project", "lushui_village", f"道路{n}", {**PROJECT, "amount": 1000 + n})
     clerk = WebClient(inspector.client.application)
-    role = matters.list_tasks(ctx, SYSTEM, None, "lushui_village", 1, 1)[0][0]["role"]
+    role = matters.list_tasks(ctx, SYSTEM, None, "lushui_village", 1, 1)[0][0].role
     clerk.login(f"{role.lower()}.lushui_village")
     import api.web.views.tasks as todo
     monkeypatch.setattr(todo, "INBOX_SIZE", 2)

@@ -71,7 +71,7 @@ def test_a_matter_is_started_from_its_form_and_mistakes_are_shown_beside_the_fie
     done = web.post("/start/village_project", {**START, "data.plan_documents": pdf("项目方案.pdf")})
     assert done.status_code == 302
     matter = matters.list_matters(ctx, SYSTEM, {}, 1, 10)[0][0]
-    assert done.headers["Location"] == f"/matters/{matter['id']}" and matter["amount"] == 80000
+    assert done.headers["Location"] == f"/matters/{matter.id}" and matter.amount == 80000
     page = web.get(done.headers["Location"]).get_data(as_text=True)
     assert "已发起" in page and "项目方案.pdf" in page and "村民议事会表决" in page
 
@@ -93,7 +93,7 @@ def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
     """The file and the step are one transaction: a refused completion leaves no attachment behind,
     the typed values come back, and the file field says its file must be chosen again."""
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     with ctx.uow() as uow:
         before = uow.session.execute(text("SELECT count(*) FROM attachments")).scalar()
@@ -106,15 +106,15 @@ def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
         assert uow.session.execute(text("SELECT count(*) FROM attachments")).scalar() == before
     fixed = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf()})
     assert fixed.status_code == 302
-    after = matters.get_matter(ctx, SYSTEM, matter["id"])
-    (stored,) = after["data"]["council_ballots_file"]
-    assert after["data"]["council_for"] == 18 and [a["id"] for a in after["attachments"]] == [stored]
+    after = matters.get_matter(ctx, SYSTEM, matter.id)
+    (stored,) = after.data["council_ballots_file"]
+    assert after.data["council_for"] == 18 and [a["id"] for a in after.attachments] == [stored]
 
 
 def test_a_file_stored_earlier_stays_ticked_when_the_form_comes_back(ctx, app):
     """A file cited by id (stored by an earlier, successful upload) comes back ticked."""
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     uploaded = attachments.upload_attachment(ctx, Actor("villager_council.lushui_village", frozenset()), "签到表.pdf", PDF)
     wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": uploaded["id"],
@@ -124,7 +124,7 @@ def test_a_file_stored_earlier_stays_ticked_when_the_form_comes_back(ctx, app):
 
 
 def test_a_file_of_the_wrong_type_is_refused_beside_its_field(ctx, app):
-    task = start_project(ctx)["ready_steps"][0]["id"]
+    task = start_project(ctx).ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": (io.BytesIO(b"<html><script>x</script>"), "票.pdf")})
     assert response.status_code == 422
@@ -135,7 +135,7 @@ def test_a_file_of_the_wrong_type_is_refused_beside_its_field(ctx, app):
 
 def test_claim_and_release_a_shared_step(ctx, app):
     make_user(ctx, "second_councillor", ["VILLAGER_COUNCIL"])
-    task = start_project(ctx)["ready_steps"][0]["id"]
+    task = start_project(ctx).ready_steps[0].id
     mine, other = logged_in(app, "villager_council.lushui_village"), logged_in(app, "second_councillor", "correct-horse-battery")
     claimed = mine.post(f"/tasks/{task}/claim")
     assert claimed.status_code == 302
@@ -153,16 +153,16 @@ def test_claim_and_release_a_shared_step(ctx, app):
 def test_an_administrator_cancels_with_a_reason_others_are_refused(ctx, app):
     matter = start_project(ctx)
     clerk = logged_in(app, "two_committees.lushui_village")
-    assert "撤销原因" not in clerk.get(f"/matters/{matter['id']}").get_data(as_text=True)
-    refused = clerk.post(f"/matters/{matter['id']}/cancel", {"reason": "不办了"})
+    assert "撤销原因" not in clerk.get(f"/matters/{matter.id}").get_data(as_text=True)
+    refused = clerk.post(f"/matters/{matter.id}/cancel", {"reason": "不办了"})
     assert refused.status_code == 403 and "管理员" in refused.get_data(as_text=True)
     admin = logged_in(app, "township_admin.qingshan_town")
-    assert "撤销原因" in admin.get(f"/matters/{matter['id']}").get_data(as_text=True)
-    empty = admin.post(f"/matters/{matter['id']}/cancel", {"reason": "  "})
+    assert "撤销原因" in admin.get(f"/matters/{matter.id}").get_data(as_text=True)
+    empty = admin.post(f"/matters/{matter.id}/cancel", {"reason": "  "})
     assert empty.status_code == 422 and "撤销原因不能为空" in empty.get_data(as_text=True)
-    done = admin.post(f"/matters/{matter['id']}/cancel", {"reason": "项目并入县级计划"})
+    done = admin.post(f"/matters/{matter.id}/cancel", {"reason": "项目并入县级计划"})
     assert done.status_code == 302
-    page = admin.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    page = admin.get(f"/matters/{matter.id}").get_data(as_text=True)
     assert "已撤销" in page and "项目并入县级计划" in page and "撤销原因" not in page
 
 
@@ -180,15 +180,15 @@ def test_the_to_do_list_counts_and_marks_overdue_steps(ctx, app):
 
 def test_the_matter_page_shows_the_timeline_data_and_flowchart(ctx, app):
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": pdf("签到表及表决票.pdf")})
-    page = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    page = web.get(f"/matters/{matter.id}").get_data(as_text=True)
     for words in ("办理记录", "发起事项", "办理步骤", "村民议事会表决（村民议事会）", "赞成票数：", "18",
                   identity.display_names(ctx, [VOTER])[VOTER], "签到表及表决票.pdf", "估算投资（元）", "80,000.00 元",
                   "上级补助资金", "乡镇审核立项"):
         assert words in page, words
-    chart = web.get(f"/matters/{matter['id']}/flowchart.svg")
+    chart = web.get(f"/matters/{matter.id}/flowchart.svg")
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert "default-src 'none'" in chart.headers["Content-Security-Policy"]
     item_chart = web.get("/power-list/village_project/flowchart.svg")
@@ -199,7 +199,7 @@ def test_the_matter_page_shows_the_timeline_data_and_flowchart(ctx, app):
 
 def test_uploads_are_limited_per_file_and_per_form(ctx, app):
     limit = ctx.settings.max_attachment_bytes
-    task = start_project(ctx)["ready_steps"][0]["id"]
+    task = start_project(ctx).ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     too_big = (io.BytesIO(PDF + b"0" * limit), "大扫描件.pdf")                     # over one file's limit
     response = web.post(f"/tasks/{task}", {**VOTE, "data.council_ballots_file": too_big})

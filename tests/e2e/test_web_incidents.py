@@ -27,19 +27,19 @@ def test_an_administrator_sees_the_incident_and_retries_after_correcting_the_dat
     text = listing.get_data(as_text=True)
     assert listing.status_code == 200 and "运行故障" in text and "除以零" in text and "除数为零" in text
     assert_accessible(listing)
-    page = web.get(f"/matters/{matter['id']}")
+    page = web.get(f"/matters/{matter.id}")
     text = page.get_data(as_text=True)
     assert "出错步骤" in text and "金额" in text and "重试原因" in text
     assert_accessible(page)
-    refused = web.post(f"/matters/{matter['id']}/retry", {"field": "households", "value": "很多", "reason": "更正户数"})
+    refused = web.post(f"/matters/{matter.id}/retry", {"field": "households", "value": "很多", "reason": "更正户数"})
     assert refused.status_code == 422 and "户数" in refused.get_data(as_text=True)
-    retried = web.post(f"/matters/{matter['id']}/retry", {"field": "households", "value": "5", "reason": "核实户数为 5"})
+    retried = web.post(f"/matters/{matter.id}/retry", {"field": "households", "value": "5", "reason": "核实户数为 5"})
     assert retried.status_code == 302
-    assert matters.get_matter(ctx, Actor.system(), matter["id"])["status"] == "completed"
+    assert matters.get_matter(ctx, Actor.system(), matter.id).status == "completed"
     assert "没有待处理的故障" in web.get("/incidents").get_data(as_text=True)
     done = web.get("/incidents?state=retried").get_data(as_text=True)
     assert "核实户数为 5" in done and "qingshan_admin" in done
-    timeline = web.get(f"/matters/{matter['id']}").get_data(as_text=True)
+    timeline = web.get(f"/matters/{matter.id}").get_data(as_text=True)
     assert "重试事项" in timeline and "原因：核实户数为 5" in timeline
 
 

@@ -3,6 +3,7 @@
 pages without a trace."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import pytest
@@ -46,7 +47,7 @@ def everyone(ctx, app):
 
 def someone_new(ctx, step) -> Actor:
     """A different person for every step, holding every role: no separation-of-duties rule trips."""
-    return Actor(f"walker-{step['id'][:8]}", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+    return Actor(f"walker-{step.id[:8]}", frozenset(Grant(code, "demo_county") for code in ctx.roles))
 
 
 def start_project(ctx, amount=80000) -> dict:
@@ -88,44 +89,44 @@ def test_step_pages_of_every_field_type_are_labelled(ctx, everyone):
     first step of 议事会年中决议 (the yes/no fields)."""
     seen = set()
     matter = start_project(ctx)
-    while matter["status"] == "running":
-        steps = [s for s in matter["ready_steps"] if not s["objection_intake"]]
+    while matter.status == "running":
+        steps = [s for s in matter.ready_steps if not s.objection_intake]
         if not steps:
-            due = min(datetime.fromisoformat(t["due"]) for t in matter["waiting_timers"])
+            due = min(datetime.fromisoformat(t.due) for t in matter.waiting_timers)
             with use_clock(FixedClock(due + timedelta(seconds=1))):
                 advance_due_timers(ctx, SYSTEM)
-            matter = matters.get_matter(ctx, SYSTEM, matter["id"])
+            matter = matters.get_matter(ctx, SYSTEM, matter.id)
             continue
         step = steps[0]
-        response = everyone.get(f"/tasks/{step['id']}")
+        response = everyone.get(f"/tasks/{step.id}")
         assert response.status_code == 200
         assert_accessible(response)
-        form = matters.get_task(ctx, SYSTEM, step["id"])["form"]
+        form = matters.get_task(ctx, SYSTEM, step.id).form
         seen.update(f["type"] for f in form)
         walker = someone_new(ctx, step)
-        matter = matters.complete_step(ctx, walker, step["id"], with_evidence(ctx, walker, form, answer(step, 80000)))
-    page = everyone.get(f"/matters/{matter['id']}")
+        matter = matters.complete_step(ctx, walker, step.id, with_evidence(ctx, walker, form, answer(asdict(step), 80000)))
+    page = everyone.get(f"/matters/{matter.id}")
     assert_accessible(page)
     assert "已办结" in page.get_data(as_text=True) and "资料归档" in page.get_data(as_text=True)
     resolution = matters.start_matter(ctx, SYSTEM, "council_resolution", "lushui_village", "年中决议",
                                       {"summary": "村道维修"})
-    step = resolution["ready_steps"][0]
-    assert_accessible(everyone.get(f"/tasks/{step['id']}"))
-    seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, step["id"])["form"])
+    step = resolution.ready_steps[0]
+    assert_accessible(everyone.get(f"/tasks/{step.id}"))
+    seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, step.id).form)
     # A list (table field): the 村监委 returns the year's list, and the 报账员's correction page asks for it.
     ledger = attachments.upload_attachment(ctx, SYSTEM, "台账摘录.pdf", b"%PDF-1.4\n%%EOF\n")["id"]
     roster = matters.start_matter(ctx, SYSTEM, "farm_subsidy_roster", "lushui_village", "2026年补贴清册",
                                   {**FARM_SUBSIDY_ROSTER, "ledger_extract": [ledger]})
-    check = roster["ready_steps"][0]
-    assert_accessible(everyone.get(f"/tasks/{check['id']}"))
-    roster = matters.complete_step(ctx, someone_new(ctx, check), check["id"],
+    check = roster.ready_steps[0]
+    assert_accessible(everyone.get(f"/tasks/{check.id}"))
+    roster = matters.complete_step(ctx, someone_new(ctx, check), check.id,
                                    {"sc_check_result": "return", "sc_check_opinion": "第2户面积有误"})
-    correct = roster["ready_steps"][0]
-    page = everyone.get(f"/tasks/{correct['id']}")
+    correct = roster.ready_steps[0]
+    page = everyone.get(f"/tasks/{correct.id}")
     assert_accessible(page)
     assert "下载模板（CSV）" in page.get_data(as_text=True) and "已有清册 4 行（不重新选择文件则保留）" in page.get_data(as_text=True)
-    seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, correct["id"])["form"])
-    assert_accessible(everyone.get(f"/matters/{roster['id']}"))
+    seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, correct.id).form)
+    assert_accessible(everyone.get(f"/matters/{roster.id}"))
     assert seen >= set(FIELD_TYPES)
 
 

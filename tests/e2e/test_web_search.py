@@ -33,14 +33,14 @@ def matters_made(ctx):
     #3 today 120,000 (桃花村); #4 five days ago 30,000, cancelled (绿水村)."""
     made = [start(ctx, 50000), start(ctx, 80000, days_ago=11), start(ctx, 120000, "taohua_village"),
             start(ctx, 30000, days_ago=5)]
-    matters.cancel_matter(ctx, SYSTEM, made[3]["id"], "重复立项")
-    return [m["id"] for m in made]
+    matters.cancel_matter(ctx, SYSTEM, made[3].id, "重复立项")
+    return [m.id for m in made]
 
 
 def found(ctx, filters, actor=SYSTEM) -> list[int]:
     rows, total = matters.list_matters(ctx, actor, filters, 1, 50)
     assert total == len(rows)
-    return sorted(r["id"] for r in rows)
+    return sorted(r.id for r in rows)
 
 
 def test_the_existing_filters_still_work(ctx, matters_made):
@@ -50,7 +50,7 @@ def test_the_existing_filters_still_work(ctx, matters_made):
     assert found(ctx, {"village": "taohua_village"}) == [three]
     assert found(ctx, {"process_key": "village_project", "township": "qingshan_town"}) == [one, two, three, four]
     rows, total = matters.list_matters(ctx, SYSTEM, {"status": "running"}, 2, 2)
-    assert total == 3 and [r["id"] for r in rows] == [one]          # newest first, second page
+    assert total == 3 and [r.id for r in rows] == [one]          # newest first, second page
 
 
 def test_created_between_two_times(ctx, matters_made):
@@ -166,7 +166,7 @@ def test_a_total_past_the_cap_is_a_lower_bound_on_the_page_and_over_the_api(ctx,
     assert listed.status_code == 200 and listed.headers["X-Total-Exact"] == "false"
     narrowed = api.get("/api/v1/instances?village=taohua_village", headers={"Authorization": f"Bearer {token}"})
     assert narrowed.headers["X-Total-Exact"] == "true"
-    role = matters.get_matter(ctx, SYSTEM, one)["ready_steps"][0]["role"]
+    role = matters.get_matter(ctx, SYSTEM, one).ready_steps[0].role
     clerk = WebClient(app)                                  # the to-do page's count says so too
     clerk.login(f"{role.lower()}.lushui_village")
     assert "共 <strong>2</strong> 项待办" in clerk.get("/tasks").get_data(as_text=True)      # two: counted
@@ -204,8 +204,8 @@ def test_keyword_search_finds_common_and_rare_words_and_says_when_the_total_is_a
     assert len(rows) == 2 and total >= 2
     assert total.exact is (ctx.database.is_sqlite)                          # common: at least the page
     rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": "水渠"}, 1, 2)
-    assert [r["id"] for r in rows] == [old["id"]] and total == 1 and total.exact
+    assert [r.id for r in rows] == [old.id] and total == 1 and total.exact
     rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": "没有这个词"}, 1, 2)
     assert rows == [] and total == 0 and total.exact
     rows, total = matters.list_matters(ctx, SYSTEM, {"keyword": f"#{two}"}, 1, 2)
-    assert [r["id"] for r in rows] == [two] and total == 1
+    assert [r.id for r in rows] == [two] and total == 1

@@ -48,9 +48,9 @@ def with_file(data: dict, field: str, name: str = "签到表.pdf") -> dict:
 def test_every_form_refuses_a_post_without_its_csrf_token(ctx, app):
     web = logged_in(app, "two_committees.lushui_village")
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     for url in ["/login", "/logout", "/start/village_project", f"/tasks/{task}", f"/tasks/{task}/claim",
-                f"/tasks/{task}/release", f"/matters/{matter['id']}/cancel"]:
+                f"/tasks/{task}/release", f"/matters/{matter.id}/cancel"]:
         response = web.post(url, {"subject": "x", "reason": "x"}, csrf=False)
         assert response.status_code == 400, url
         assert "页面已过期" in response.get_data(as_text=True), url
@@ -132,9 +132,9 @@ def test_login_only_redirects_within_the_site(app):
 
 def test_another_villages_matter_is_a_not_found_page(ctx, app):
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     web = logged_in(app, "two_committees.hongqi_village")          # another township's village
-    for url in [f"/matters/{matter['id']}", f"/tasks/{task}", f"/matters/{matter['id']}/flowchart.svg"]:
+    for url in [f"/matters/{matter.id}", f"/tasks/{task}", f"/matters/{matter.id}/flowchart.svg"]:
         response = web.get(url)
         assert response.status_code == 404, url
         text = response.get_data(as_text=True)
@@ -142,18 +142,18 @@ def test_another_villages_matter_is_a_not_found_page(ctx, app):
     refused = web.post(f"/tasks/{task}", VOTE)
     assert refused.status_code == 404
     neighbour = logged_in(app, "two_committees.taohua_village")    # same township, another village
-    assert neighbour.get(f"/matters/{matter['id']}").status_code == 404
+    assert neighbour.get(f"/matters/{matter.id}").status_code == 404
 
 
 def test_a_step_completed_by_someone_else_first_shows_the_conflict_page(ctx, app):
     make_user(ctx, "second_councillor", ["VILLAGER_COUNCIL"])
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     first, second = logged_in(app, "villager_council.lushui_village"), WebClient(app)
     second.login("second_councillor", "correct-horse-battery")
     assert second.get(f"/tasks/{task}").status_code == 200             # both have the form open
     done = first.post(f"/tasks/{task}", with_file(VOTE, "council_ballots_file"))
-    assert done.status_code == 302 and done.headers["Location"] == f"/matters/{matter['id']}"
+    assert done.status_code == 302 and done.headers["Location"] == f"/matters/{matter.id}"
     late = second.post(f"/tasks/{task}", with_file(VOTE, "council_ballots_file"))
     assert late.status_code == 409
     text = late.get_data(as_text=True)
@@ -164,10 +164,10 @@ def test_a_step_completed_by_someone_else_first_shows_the_conflict_page(ctx, app
 
 def test_evidence_is_served_as_a_download_never_as_a_page(ctx, app):
     matter = start_project(ctx)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     web.post(f"/tasks/{task}", with_file(VOTE, "council_ballots_file", "签到表及表决票.pdf"))
-    attachment = matters.get_matter(ctx, SYSTEM, matter["id"])["attachments"][0]
+    attachment = matters.get_matter(ctx, SYSTEM, matter.id).attachments[0]
     response = web.get(f"/attachments/{attachment['id']}")
     assert response.status_code == 200 and response.data == PDF
     assert response.headers["Content-Disposition"].startswith("attachment;")

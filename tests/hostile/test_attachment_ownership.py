@@ -39,7 +39,7 @@ def test_citing_another_users_unused_file_is_refused_like_an_unknown_id(app, mat
     ctx = app.extensions["xiaowei"]
     someone_elses = upload(api(app, CLERK))                 # uploaded by the clerk, cited by no matter
     before = snapshot(ctx)
-    council, task = api(app, COUNCIL), matter["ready_steps"][0]["id"]
+    council, task = api(app, COUNCIL), matter.ready_steps[0].id
     unknown = refusal(cite(council, task, UNKNOWN), UNKNOWN)
     assert refusal(cite(council, task, someone_elses), someone_elses) == unknown
     assert_unchanged(ctx, before)                           # still unlinked, still the clerk's
@@ -50,10 +50,10 @@ def test_citing_a_file_another_matter_uses_is_refused_like_an_unknown_id(app, ma
     ctx = app.extensions["xiaowei"]
     council = api(app, COUNCIL)
     mine = upload(council)
-    done = cite(council, matter["ready_steps"][0]["id"], mine)
+    done = cite(council, matter.ready_steps[0].id, mine)
     assert done.status_code == 200                          # now cited by the first matter
     second = matters.start_matter(ctx, Actor.system(), "village_project", "lushui_village", "第二条路", PROJECT)
-    before, task = snapshot(ctx), second["ready_steps"][0]["id"]
+    before, task = snapshot(ctx), second.ready_steps[0].id
     unknown = refusal(cite(council, task, UNKNOWN), UNKNOWN)
     assert refusal(cite(council, task, mine), mine) == unknown      # even to its uploader
     assert_unchanged(ctx, before)
@@ -62,15 +62,15 @@ def test_citing_a_file_another_matter_uses_is_refused_like_an_unknown_id(app, ma
 def test_the_uploader_cites_their_own_file(app, matter):
     council = api(app, COUNCIL)
     mine = upload(council)
-    done = cite(council, matter["ready_steps"][0]["id"], mine)
+    done = cite(council, matter.ready_steps[0].id, mine)
     assert done.status_code == 200
-    assert [a["id"] for a in council.get(f"/api/v1/instances/{matter['id']}").json["attachments"]] == [mine]
+    assert [a["id"] for a in council.get(f"/api/v1/instances/{matter.id}").json["attachments"]] == [mine]
 
 
 @pytest.mark.parametrize("action", ["get", "complete", "claim", "release"])
 def test_another_villages_step_is_not_found_without_naming_its_matter(app, matter, action):
     ctx = app.extensions["xiaowei"]
-    before, far, task = snapshot(ctx), api(app, FAR_CLERK), matter["ready_steps"][0]["id"]
+    before, far, task = snapshot(ctx), api(app, FAR_CLERK), matter.ready_steps[0].id
     missing = "00000000-0000-0000-0000-000000000000"
 
     def ask(task_id):
@@ -79,15 +79,15 @@ def test_another_villages_step_is_not_found_without_naming_its_matter(app, matte
         return far.post(f"/api/v1/tasks/{task_id}/{action}", json={"data": VOTE} if action == "complete" else None)
     theirs, nothing = assert_error_shape(ask(task), 404), assert_error_shape(ask(missing), 404)
     assert theirs["message"] == nothing["message"].replace(missing, task)
-    assert f"事项 {matter['id']}" not in theirs["message"]
+    assert f"事项 {matter.id}" not in theirs["message"]
     assert_unchanged(ctx, before)
 
 
 def test_another_villages_step_page_does_not_name_its_matter(app, matter):
     ctx = app.extensions["xiaowei"]
-    before, task = snapshot(ctx), matter["ready_steps"][0]["id"]
+    before, task = snapshot(ctx), matter.ready_steps[0].id
     text = assert_error_page(web(app, FAR_CLERK).get(f"/tasks/{task}"), 404)
-    assert f"找不到步骤 {task}" in text and f"事项 {matter['id']}" not in text
+    assert f"找不到步骤 {task}" in text and f"事项 {matter.id}" not in text
     assert_unchanged(ctx, before)
 
 
@@ -95,7 +95,7 @@ def test_another_villages_file_is_not_found_without_naming_its_matter(app, matte
     ctx = app.extensions["xiaowei"]
     council = api(app, COUNCIL)
     cited = upload(council)
-    assert cite(council, matter["ready_steps"][0]["id"], cited).status_code == 200
+    assert cite(council, matter.ready_steps[0].id, cited).status_code == 200
     before = snapshot(ctx)
     theirs = assert_error_shape(api(app, FAR_CLERK).get(f"/api/v1/attachments/{cited}"), 404)
     nothing = assert_error_shape(api(app, FAR_CLERK).get(f"/api/v1/attachments/{UNKNOWN}"), 404)

@@ -81,7 +81,7 @@ def test_a_subject_with_a_lone_surrogate_or_nul_is_a_bad_request(app, matter, su
                                   '{"council_for": 1e999}', '{"council_for": 1%s}' % ("0" * 5000)])
 def test_step_data_no_database_can_store_is_a_bad_request(app, matter, data):
     ctx, before = app.extensions["xiaowei"], snapshot(app.extensions["xiaowei"])
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     assert_error_shape(json_post(api(app, COUNCIL), f"/api/v1/tasks/{task}/complete", '{"data": %s}' % data), 400)
     assert_unchanged(ctx, before)
 
@@ -122,7 +122,7 @@ def test_json_nested_ten_thousand_deep_is_a_bad_request(app, matter, url):
 
 def test_step_data_nested_ten_thousand_deep_is_a_bad_request(app, matter):
     ctx, before = app.extensions["xiaowei"], snapshot(app.extensions["xiaowei"])
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     body = '{"data": {"council_minutes": %s}}' % DEEP
     assert_error_shape(json_post(api(app, COUNCIL), f"/api/v1/tasks/{task}/complete", body), 400)
     nested_100 = '{"data": {"council_minutes": %s}}' % ("[" * 100 + "]" * 100)

@@ -19,7 +19,7 @@ def test_a_reversed_date_range_is_refused_naming_both_ends(app, matter):
 def test_a_date_range_in_order_finds_the_matter(app, matter):
     listing = api(app, ADMIN).get("/api/v1/instances?created_from=2000-01-01T00:00:00Z"
                                   "&created_before=2999-01-01T00:00:00Z")
-    assert listing.status_code == 200 and [m["id"] for m in listing.json] == [matter["id"]]
+    assert listing.status_code == 200 and [m["id"] for m in listing.json] == [matter.id]
     assert api(app, ADMIN).get("/api/v1/instances?created_before=2000-01-01T00:00:00Z").json == []
 
 

@@ -39,7 +39,7 @@ def test_data_that_would_blow_an_expression_up_is_refused_and_the_matter_kept(cl
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
     assert upload(admin, item(step_fields=field("note", "text"), condition=condition)).status_code == 201
     matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "预算", start)
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     clerk = client.as_user("clerk", ["VILLAGE_COMMITTEE"])
     tracemalloc.start()
     try:
@@ -52,9 +52,9 @@ def test_data_that_would_blow_an_expression_up_is_refused_and_the_matter_kept(cl
         assert r.status_code == 200, r.json
         return
     assert r.status_code == 422 and words in str(r.json), r.json
-    after = matters.get_matter(ctx, SYSTEM, matter["id"])
-    assert after["status"] == "running" and [s["id"] for s in after["ready_steps"]] == [task]
-    history = [e["event"] for e in matters.matter_history(ctx, SYSTEM, matter["id"])]
+    after = matters.get_matter(ctx, SYSTEM, matter.id)
+    assert after.status == "running" and [s.id for s in after.ready_steps] == [task]
+    history = [e.event for e in matters.matter_history(ctx, SYSTEM, matter.id)]
     assert "step_completed" not in history and "engine_error" not in history
     assert audit.verify_chain(ctx, SYSTEM)["ok"]
 
@@ -82,9 +82,9 @@ def test_a_definition_fault_met_at_run_time_is_an_incident_naming_file_and_eleme
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
     assert upload(admin, item(step_fields=field("households", "long"), condition="amount / households > 100")).status_code == 201
     matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "除以零", {"amount": 1000})
-    after = matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"households": 0})
-    assert after["status"] == "error"
-    assert "townships/qingshan_town/hostile_item.bpmn" in after["error"] and "decide" in after["error"]
-    (incident,) = [e for e in matters.matter_history(ctx, SYSTEM, matter["id"]) if e["event"] == "engine_error"]
-    assert incident["payload"]["process"] == "hostile_item" and incident["payload"]["element"] == "decide"
+    after = matters.complete_step(ctx, SYSTEM, matter.ready_steps[0].id, {"households": 0})
+    assert after.status == "error"
+    assert "townships/qingshan_town/hostile_item.bpmn" in after.error and "decide" in after.error
+    (incident,) = [e for e in matters.matter_history(ctx, SYSTEM, matter.id) if e.event == "engine_error"]
+    assert incident.payload["process"] == "hostile_item" and incident.payload["element"] == "decide"
     assert audit.verify_chain(ctx, SYSTEM)["ok"]

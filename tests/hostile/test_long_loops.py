@@ -80,16 +80,16 @@ def test_two_hundred_objections_through_the_services(ctx):
     flat, the audit chain stays whole."""
     definitions.upload_definition(ctx, SYSTEM, "qingshan_town", "objection_loop.bpmn", OBJECTION_LOOP, publish=True)
     matter = matters.start_matter(ctx, SYSTEM, "objection_loop", "lushui_village", "反复异议", {"amount": 1})
-    matter = matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"notice": "公示"})
+    matter = matters.complete_step(ctx, SYSTEM, matter.ready_steps[0].id, {"notice": "公示"})
     sizes = []
     for n in range(200):
-        (step,) = matter["ready_steps"]
-        assert step["step_id"] == "objection", step
-        matter = matters.complete_step(ctx, SYSTEM, step["id"], {"objection": f"第{n + 1}次异议"})
-        matter = matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"upheld": False})
+        (step,) = matter.ready_steps
+        assert step.step_id == "objection", step
+        matter = matters.complete_step(ctx, SYSTEM, step.id, {"objection": f"第{n + 1}次异议"})
+        matter = matters.complete_step(ctx, SYSTEM, matter.ready_steps[0].id, {"upheld": False})
         if n in (9, 199):
             with ctx.uow() as uow:
-                sizes.append(len(uow.matters.get(matter["id"]).state))
+                sizes.append(len(uow.matters.get(matter.id).state))
     assert sizes[1] <= sizes[0] * 1.05, sizes
-    assert matters.complete_step(ctx, SYSTEM, matter["ready_steps"][0]["id"], {"objection": "成立"})["status"] == "running"
+    assert matters.complete_step(ctx, SYSTEM, matter.ready_steps[0].id, {"objection": "成立"}).status == "running"
     assert audit.verify_chain(ctx, SYSTEM)["ok"]

@@ -62,13 +62,13 @@ def test_a_step_field_named_like_a_parameter_cannot_change_it_either(client, ctx
     _store_unchecked(ctx, item(step_fields=field("project_decision_threshold", "money"),
                                condition="amount >= project_decision_threshold"))
     matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "步骤改门槛", {"amount": 100000})
-    task = matter["ready_steps"][0]["id"]
+    task = matter.ready_steps[0].id
     clerk = client.as_user("clerk", ["VILLAGE_COMMITTEE"])
     r = clerk.post(f"/api/v1/tasks/{task}/complete", json={"data": {"project_decision_threshold": 1}})
     assert r.status_code == 422
-    after = matters.get_matter(ctx, SYSTEM, matter["id"])
-    assert after["status"] == "running" and [s["id"] for s in after["ready_steps"]] == [task]
-    assert after["params"]["project_decision_threshold"] == 100000 and chain_ok(ctx)
+    after = matters.get_matter(ctx, SYSTEM, matter.id)
+    assert after.status == "running" and [s.id for s in after.ready_steps] == [task]
+    assert after.params["project_decision_threshold"] == 100000 and chain_ok(ctx)
 
 
 def _strict(text: str):
@@ -119,7 +119,7 @@ def test_a_township_declares_its_own_parameter_and_its_items_read_it(client, ctx
     assert admin.put("/api/v1/townships/qingshan_town/parameters/tea_review_days", json={"value": 7}).status_code == 200
     assert upload(admin, item(condition="amount >= tea_review_days")).status_code == 201
     matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "读本乡镇参数", {"amount": 6})
-    assert matter["params"]["tea_review_days"] == 7
+    assert matter.params["tea_review_days"] == 7
     # Another township's item cannot read it: refused at upload, naming the name.
     other = client.as_user("baiyun_admin", ["TOWNSHIP_ADMIN"], village="hongqi_village")
     r = upload(other, item(key="baiyun_item", condition="amount >= tea_review_days"), township="baiyun_town")

@@ -73,8 +73,8 @@ def real_ids(ctx, username: str) -> dict[str, list]:
     cases = [complaints_intake.file_complaint(ctx, bot, village, {"category": "finance", "content": "账目不清请核实",
                                                                   "channel": "wechat"})["id"]
              for village in ("lushui_village", "hongqi_village")]
-    return {"instance_id": [ours["id"], theirs["id"]],
-            "task_id": [ours["ready_steps"][0]["id"], theirs["ready_steps"][0]["id"]],
+    return {"instance_id": [ours.id, theirs.id],
+            "task_id": [ours.ready_steps[0].id, theirs.ready_steps[0].id],
             "attachment_id": files, "key": ["village_project", "major_decision"],
             "township": ["qingshan_town", "baiyun_town"], "name": ["result_publicity_days", "no_such_parameter"],
             "username": [username, "reporting_clerk.hongqi_village"], "complaint_id": cases}

@@ -68,11 +68,11 @@ def test_a_backup_restores_into_an_empty_database_with_its_attachments(ctx, cler
     report = backups.restore_backup(restored, SYSTEM, tmp_path / "backup.tar.gz")
     assert report["chain"]["ok"] and report["chain"]["events"] == head["seq"]
     assert report["chain"]["last_hash"] == head["hash"] and report["attachments_checked"] >= 1
-    assert matters.get_matter(restored, SYSTEM, matter["id"])["subject"] == matter["subject"]
+    assert matters.get_matter(restored, SYSTEM, matter.id).subject == matter.subject
     meta, content = attachments.download_attachment(restored, SYSTEM, scan["id"])
     assert content == SCAN and meta["sha256"] == scan["sha256"]
     with pytest.raises(NotFound):
-        matters.get_matter(restored, SYSTEM, later["id"])            # started after the backup
+        matters.get_matter(restored, SYSTEM, later.id)            # started after the backup
     # The source's chain says a backup of its state up to that head was taken.
     (taken_event,) = [e for e in audit_events(ctx) if e.event == "backup_taken"]
     assert taken_event.payload["audit_head"] == head and taken_event.payload["file_sha256"] == taken["sha256"]

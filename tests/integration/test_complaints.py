@@ -61,8 +61,8 @@ def fixed():
 
 def step(ctx, actor, complaint: dict, step_id: str, data: dict) -> dict:
     matter = matters.get_matter(ctx, SYSTEM, complaint["matter_id"])
-    task = next(s for s in matter["ready_steps"] if s["step_id"] == step_id)
-    return matters.complete_step(ctx, actor, task["id"], data)
+    task = next(s for s in matter.ready_steps if s.step_id == step_id)
+    return matters.complete_step(ctx, actor, task.id, data)
 
 
 def accept_and_assign(ctx, people, complaint, unit="village", cadres=""):
@@ -82,7 +82,7 @@ def test_a_clerk_enters_a_complaint_and_it_is_handled_to_the_end(ctx, people, fi
     found = case(ctx, filed["id"])
     assert found["accept_due"] is not None and found["channel_name"] == "电话"
     matter = matters.get_matter(ctx, SYSTEM, filed["matter_id"])
-    assert "李秀英" not in str(matter["data"]) and "13912345678" not in str(matter["data"])   # identity apart
+    assert "李秀英" not in str(matter.data) and "13912345678" not in str(matter.data)   # identity apart
     accept_and_assign(ctx, people, filed)
     assert case(ctx, filed["id"])["status"] == "assigned"
     fixed.advance(timedelta(days=3))
@@ -110,7 +110,7 @@ def test_the_portal_files_the_worker_registers(ctx, people, fixed):
     row = reads.list_complaints(ctx, people["discipline"], {}, 1, 10)[0][0]
     assert row["number"] == filed["number"] and row["status"] == "received" and row["channel"] == "portal"
     matter = matters.get_matter(ctx, SYSTEM, row["matter_id"])
-    assert len(matter["data"]["photos"]) == 1 and matter["created_by"] == "system"
+    assert len(matter.data["photos"]) == 1 and matter.created_by == "system"
     with pytest.raises(NotFound):
         portal.lookup(ctx, "0000 0000 0000", "phone-1")
 
@@ -178,8 +178,8 @@ def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     assert order["previous_due"] == before and order["new_due"] == fixed.now() + timedelta(days=5)
     assert supervised["answer_due"] == order["new_due"]
     history = matters.matter_history(ctx, SYSTEM, filed["matter_id"])
-    issued = [e for e in history if e["event"] == "supervision_issued"]
-    assert issued and issued[0]["payload"]["number"] == order["number"]
+    issued = [e for e in history if e.event == "supervision_issued"]
+    assert issued and issued[0].payload["number"] == order["number"]
     sent = Recorder()
     run_complaint_jobs(ctx, sent)
     overdue = [m for m in sent.sent if m["event"] == "overdue"]
@@ -212,10 +212,10 @@ def test_a_case_about_a_cadre_is_withheld_from_the_cadre(ctx, people, fixed):
         matters.get_matter(ctx, secretary, filed["matter_id"])
     assert all(t["matter_id"] != filed["matter_id"] for t in matters.list_tasks(ctx, secretary, None, None, 1, 50)[0])
     assert all(m["id"] != filed["matter_id"] for m in matters.list_matters(ctx, secretary, {}, 1, 50)[0])
-    task = matters.get_matter(ctx, SYSTEM, filed["matter_id"])["ready_steps"][0]
+    task = matters.get_matter(ctx, SYSTEM, filed["matter_id"]).ready_steps[0]
     with pytest.raises(NotFound):
-        matters.complete_step(ctx, secretary, task["id"], {"handling_facts": "无", "answer": "无"})
-    assert any(t["matter_id"] == filed["matter_id"] for t in matters.list_tasks(ctx, people["village"], None, None, 1, 50)[0])
+        matters.complete_step(ctx, secretary, task.id, {"handling_facts": "无", "answer": "无"})
+    assert any(t.matter_id == filed["matter_id"] for t in matters.list_tasks(ctx, people["village"], None, None, 1, 50)[0])
 
 
 def test_a_misspelt_cadre_account_is_refused(ctx, people, fixed):
@@ -235,10 +235,10 @@ def test_duplicates_are_merged_and_both_histories_say_so(ctx, people, fixed):
     assert merged["status"] == "merged"
     assert case(ctx, duplicate["id"])["merged_into"]["number"] == main["number"]
     assert case(ctx, main["id"])["merged"][0]["number"] == duplicate["number"]
-    assert matters.get_matter(ctx, SYSTEM, duplicate["matter_id"])["status"] == "cancelled"
-    events = {e["event"] for e in matters.matter_history(ctx, SYSTEM, main["matter_id"])}
+    assert matters.get_matter(ctx, SYSTEM, duplicate["matter_id"]).status == "cancelled"
+    events = {e.event for e in matters.matter_history(ctx, SYSTEM, main["matter_id"])}
     assert "complaint_merged_in" in events
-    assert "complaint_merged" in {e["event"] for e in matters.matter_history(ctx, SYSTEM, duplicate["matter_id"])}
+    assert "complaint_merged" in {e.event for e in matters.matter_history(ctx, SYSTEM, duplicate["matter_id"])}
     assert portal.lookup(ctx, duplicate["lookup_code"], "x")["merged_into"] == main["number"]
     with pytest.raises(Conflict):
         merging.merge_complaints(ctx, people["discipline"], duplicate["id"], main["id"], "再并一次")

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from engine import clock
 from engine.errors import Conflict
 from engine.services import Actor, matters, timers
+from engine.services.views import MatterView
 
 from .helpers import DELIBERATE, PROPOSE, SEND_PLAN, do, ready, start_decision
 
@@ -34,11 +35,11 @@ def run_together(*functions):
 def test_two_completions_of_one_step_never_both_succeed(ctx, clerk):
     for _ in range(5):
         m = start_decision(ctx, clerk)
-        task_id = ready(m, "propose")["id"]
+        task_id = ready(m, "propose").id
         results = run_together(*[lambda task_id=task_id: matters.complete_step(ctx, clerk, task_id, PROPOSE)] * 2)
-        wins = [r for r in results if isinstance(r, dict)]
+        wins = [r for r in results if isinstance(r, MatterView)]
         assert len(wins) == 1 and isinstance([r for r in results if r not in wins][0], Conflict), results
-        steps = [e for e in matters.matter_history(ctx, clerk, m["id"]) if e["event"] == "step_completed"]
+        steps = [e for e in matters.matter_history(ctx, clerk, m.id) if e.event == "step_completed"]
         assert len(steps) == 1
 
 
@@ -49,7 +50,7 @@ def test_two_workers_never_fire_one_timer_twice(ctx, clerk, database):
         m = start_decision(ctx, clerk, f"事项{i}")
         for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
             m = do(ctx, clerk, m, step, data)
-        ids.append(m["id"])
+        ids.append(m.id)
     due = datetime.now(timezone.utc) + timedelta(days=4)
 
     def worker():

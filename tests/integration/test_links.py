@@ -30,8 +30,8 @@ def items(ctx):
 def grant(ctx, amount, village="lushui_village", finish=True) -> int:
     m = matters.start_matter(ctx, SYSTEM, "grant_item", village, f"批复 {amount} 元", {"amount": amount})
     if finish:
-        m = matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"note": "同意"})
-    return m["id"]
+        m = matters.complete_step(ctx, SYSTEM, m.ready_steps[0].id, {"note": "同意"})
+    return m.id
 
 
 def spend(ctx, grant_id, amount=100, actor=SYSTEM):
@@ -47,12 +47,12 @@ def refusal(ctx, grant_id, amount=100) -> str:
 def test_a_citation_is_recorded_and_shown_both_ways(ctx, items):
     granted = grant(ctx, 500)
     spent = spend(ctx, f"#{granted}", 480, actor=CLERK)
-    assert spent["data"]["grant"] == granted
-    shown = matters.get_matter(ctx, CLERK, spent["id"])["links"]
+    assert spent.data["grant"] == granted
+    shown = matters.get_matter(ctx, CLERK, spent.id).links
     assert [(link["matter_id"], link["field_label"], link["process_name"]) for link in shown["cites"]] == [
         (granted, "所依据的批复", "测试事项")] and shown["cited_by"] == []
-    back = matters.get_matter(ctx, CLERK, granted)["links"]
-    assert [(link["matter_id"], link["field"]) for link in back["cited_by"]] == [(spent["id"], "grant")]
+    back = matters.get_matter(ctx, CLERK, granted).links
+    assert [(link["matter_id"], link["field"]) for link in back["cited_by"]] == [(spent.id, "grant")]
     assert back["cites"] == []
 
 
@@ -64,11 +64,11 @@ def test_each_wrong_citation_is_refused_naming_what_is_wrong(ctx, items):
     assert refusal(ctx, running) == f"所依据的批复：第 {running} 号事项尚未办结，不能作为依据"
     small = grant(ctx, 50)                                                      # ended 小额, not 大额
     assert refusal(ctx, small) == f"所依据的批复：第 {small} 号事项的结果是“小额”，不能作为依据"
-    other_item = spend(ctx, grant(ctx, 500))["id"]
+    other_item = spend(ctx, grant(ctx, 500)).id
     assert "此处应引用" in refusal(ctx, other_item)
     big = grant(ctx, 500)
     assert refusal(ctx, big, amount=500.01) == f"所依据的批复：金额 500.01 元超过第 {big} 号事项核定的 500.00 元"
-    assert spend(ctx, big, amount=500)["status"] == "running"                  # exactly the amount: a near miss
+    assert spend(ctx, big, amount=500).status == "running"                  # exactly the amount: a near miss
 
 
 def test_a_refused_citation_leaves_nothing_behind(ctx, items):
@@ -84,18 +84,18 @@ def test_a_reimbursement_cites_its_prior_approval_and_needs_no_decision_of_its_o
     approval = matters.start_matter(ctx, applicant, "spending_approval", "lushui_village", "维修村部屋顶", {
         "handler_name": "赵六", "purpose": "维修村部屋顶", "amount": 800, "expense_category": "management",
         "planned_on": "2026-03-10"})
-    approval = matters.complete_step(ctx, SYSTEM, approval["ready_steps"][0]["id"],
+    approval = matters.complete_step(ctx, SYSTEM, approval.ready_steps[0].id,
                                      {"director_decision": "approve", "director_opinion": "预算合理"})
-    assert approval["outcome"] == "批准支出"
+    assert approval.outcome == "批准支出"
     invoice = attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n")["id"]
     claim = {"handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-03-12",
-             "expense_category": "management", "invoices": [invoice], "approval_matter": approval["id"]}
+             "expense_category": "management", "invoices": [invoice], "approval_matter": approval.id}
     with pytest.raises(InvalidData) as err:
         matters.start_matter(ctx, SYSTEM, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 900})
-    assert err.value.errors["approval_matter"].endswith(f"超过第 {approval['id']} 号事项核定的 800.00 元")
+    assert err.value.errors["approval_matter"].endswith(f"超过第 {approval.id} 号事项核定的 800.00 元")
     m = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 780})
-    m = matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"witness_name": "钱七", "witness_statement": "属实"})
-    assert [s["step_id"] for s in m["ready_steps"]] == ["supervision_review"]
+    m = matters.complete_step(ctx, SYSTEM, m.ready_steps[0].id, {"witness_name": "钱七", "witness_statement": "属实"})
+    assert [s.step_id for s in m.ready_steps] == ["supervision_review"]
 
 
 def test_a_change_cites_the_matter_it_changes_while_that_one_runs(ctx, items):
@@ -105,7 +105,7 @@ def test_a_change_cites_the_matter_it_changes_while_that_one_runs(ctx, items):
     definitions.upload_definition(ctx, ADMIN, "qingshan_town", "change_item.bpmn", change, publish=True)
     running, ended = grant(ctx, 500, finish=False), grant(ctx, 500)
     started = matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": running})
-    assert matters.get_matter(ctx, SYSTEM, running)["links"]["cited_by"][0]["matter_id"] == started["id"]
+    assert matters.get_matter(ctx, SYSTEM, running).links["cited_by"][0]["matter_id"] == started.id
     with pytest.raises(InvalidData) as err:
         matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": ended})
     assert err.value.errors == {"project": f"所属项目：第 {ended} 号事项已办结，不能再引用"}
@@ -127,18 +127,18 @@ def test_a_citation_must_be_within_the_cited_authorisation_and_its_validity(ctx)
     definitions.upload_definition(ctx, ADMIN, "qingshan_town", "decide_item.bpmn", decided, publish=True)
     m = matters.start_matter(ctx, SYSTEM, "auth_item", "lushui_village", "年度授权",
                              {"amount": 500, "auth_works": True, "auth_hiring": False, "auth_until": "2026-12-31"})
-    matters.complete_step(ctx, SYSTEM, m["ready_steps"][0]["id"], {"note": "同意"})
+    matters.complete_step(ctx, SYSTEM, m.ready_steps[0].id, {"note": "同意"})
 
     def decide(klass_id, day):
         return matters.start_matter(ctx, SYSTEM, "decide_item", "lushui_village", "决定",
-                                    {"amount": 10, "matter_class": klass_id, "decided_on": day, "plan": m["id"]})
+                                    {"amount": 10, "matter_class": klass_id, "decided_on": day, "plan": m.id})
     with pytest.raises(InvalidData) as err:
         decide("hiring", "2026-06-01")
-    assert err.value.errors["plan"] == f"所依据的授权：第 {m['id']} 号事项的“授权：临时用工”为“否”，不在其授权范围内"
+    assert err.value.errors["plan"] == f"所依据的授权：第 {m.id} 号事项的“授权：临时用工”为“否”，不在其授权范围内"
     with pytest.raises(InvalidData) as err:
         decide("works", "2027-01-04")
-    assert err.value.errors["plan"] == f"所依据的授权：第 {m['id']} 号事项的“授权有效期至”为 2026-12-31，2027-01-04 已超出"
-    assert decide("works", "2026-12-31")["status"] == "running"            # the last valid day: a near miss
+    assert err.value.errors["plan"] == f"所依据的授权：第 {m.id} 号事项的“授权有效期至”为 2026-12-31，2027-01-04 已超出"
+    assert decide("works", "2026-12-31").status == "running"            # the last valid day: a near miss
 
 
 def test_a_bad_scope_declaration_is_refused_at_load(ctx):

@@ -13,11 +13,11 @@ from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, post_n
 
 def test_start_matter_copies_township_parameters(ctx, clerk):
     m = start_decision(ctx, clerk)
-    assert m["status"] == "running" and m["township"] == "qingshan_town"
-    assert m["params"]["result_publicity_days"] == 10          # the demo township's override
-    assert m["params"]["party_quorum"] == "2/3"                 # a county default
-    assert [s["step_id"] for s in m["ready_steps"]] == ["propose"]
-    assert m["ready_steps"][0]["role"] == "PARTY_BRANCH" and m["ready_steps"][0]["due_at"] is not None
+    assert m.status == "running" and m.township == "qingshan_town"
+    assert m.params["result_publicity_days"] == 10          # the demo township's override
+    assert m.params["party_quorum"] == "2/3"                 # a county default
+    assert [s.step_id for s in m.ready_steps] == ["propose"]
+    assert m.ready_steps[0].role == "PARTY_BRANCH" and m.ready_steps[0].due_at is not None
 
 
 @pytest.mark.parametrize("kwargs, field", [
@@ -37,33 +37,33 @@ def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, cler
     m = start_decision(ctx, clerk)
     for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
         m = do(ctx, clerk, m, step, data)
-    assert m["ready_steps"] == [] and m["waiting_timers"][0]["name"] == "党员审阅"
+    assert m.ready_steps == () and m.waiting_timers[0].name == "党员审阅"
     later = clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))
     with clock.use_clock(later):
         assert [r["fired"] for r in timers.advance_due_timers(ctx, Actor.system())] == [["党员审阅"]]
-        m = matters.get_matter(ctx, clerk, m["id"])
+        m = matters.get_matter(ctx, clerk, m.id)
         for step, data in (("review", REVIEW), ("resolve_rep", RESOLVE)):
             m = do(ctx, clerk, m, step, data)
         m = post_notice(ctx, clerk, m, "resolution", "决议", "2026-03-09")
         later.advance(timedelta(days=3, minutes=1))
         timers.advance_due_timers(ctx, Actor.system())
-        m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "implement",
+        m = do(ctx, clerk, matters.get_matter(ctx, clerk, m.id), "implement",
                {"person_in_charge": "李四", "implementation_report": "已完工"})
         m = post_notice(ctx, clerk, m, "result", "结果", "2026-03-20")
-        assert m["waiting_timers"][0]["name"] == "结果公示"
+        assert m.waiting_timers[0].name == "结果公示"
         later.advance(timedelta(days=9))                       # the township says 10 days
         assert timers.advance_due_timers(ctx, Actor.system()) == []
         later.advance(timedelta(days=1, minutes=1))
         timers.advance_due_timers(ctx, Actor.system())
-        m = do(ctx, clerk, matters.get_matter(ctx, clerk, m["id"]), "archive", {"archive_no": "2026-001"})
-    assert m["status"] == "completed" and m["outcome"] == "通过" and m["ready_steps"] == []
-    assert m["data"]["rep_for"] == 25 and m["ended_at"] is not None
-    history = matters.matter_history(ctx, clerk, m["id"])
-    kinds = [e["event"] for e in history]
+        m = do(ctx, clerk, matters.get_matter(ctx, clerk, m.id), "archive", {"archive_no": "2026-001"})
+    assert m.status == "completed" and m.outcome == "通过" and m.ready_steps == ()
+    assert m.data["rep_for"] == 25 and m.ended_at is not None
+    history = matters.matter_history(ctx, clerk, m.id)
+    kinds = [e.event for e in history]
     assert kinds[0] == "matter_started" and kinds[-1] == "matter_completed"
     assert kinds.count("step_completed") == 13 and kinds.count("timer_fired") == 3     # both notices drafted and reviewed
-    completed = [e for e in history if e["event"] == "step_completed"]
-    assert completed[0]["actor"] == "clerk" and completed[0]["payload"]["changes"]["proposal"] == [None, PROPOSE["proposal"]]
+    completed = [e for e in history if e.event == "step_completed"]
+    assert completed[0].actor == "clerk" and completed[0].payload["changes"]["proposal"] == [None, PROPOSE["proposal"]]
     assert audit.verify_chain(ctx, Actor.system())["ok"]
 
 
@@ -71,29 +71,29 @@ def test_completion_is_guarded(ctx, clerk):
     m = start_decision(ctx, clerk)
     task = ready(m, "propose")
     with pytest.raises(Forbidden, match="村党组织"):
-        matters.complete_step(ctx, Actor("wang", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")})), task["id"], PROPOSE)
+        matters.complete_step(ctx, Actor("wang", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")})), task.id, PROPOSE)
     with pytest.raises(InvalidData) as info:
-        matters.complete_step(ctx, clerk, task["id"], {**PROPOSE, "meeting_type": "X"})
+        matters.complete_step(ctx, clerk, task.id, {**PROPOSE, "meeting_type": "X"})
     assert set(info.value.errors) == {"meeting_type"}
     with pytest.raises(NotFound):
         matters.complete_step(ctx, clerk, "00000000-0000-0000-0000-000000000000", PROPOSE)
-    matters.complete_step(ctx, clerk, task["id"], PROPOSE)
+    matters.complete_step(ctx, clerk, task.id, PROPOSE)
     with pytest.raises(Conflict, match="clerk"):
-        matters.complete_step(ctx, clerk, task["id"], PROPOSE)
+        matters.complete_step(ctx, clerk, task.id, PROPOSE)
     # nothing the refused attempts sent was saved
-    assert matters.get_matter(ctx, clerk, m["id"])["data"]["meeting_type"] == "REP"
+    assert matters.get_matter(ctx, clerk, m.id).data["meeting_type"] == "REP"
 
 
 def test_a_step_whose_required_evidence_is_missing_cannot_be_completed(ctx, clerk):
     m = do(ctx, clerk, start_decision(ctx, clerk), "propose", PROPOSE)
-    task = ready(m, "deliberate")["id"]
+    task = ready(m, "deliberate").id
     with pytest.raises(InvalidData) as info:
         matters.complete_step(ctx, clerk, task, DELIBERATE)
     assert set(info.value.errors) == {"tc_minutes_file"} and "必填" in info.value.errors["tc_minutes_file"]
     with pytest.raises(InvalidData) as info:
         matters.complete_step(ctx, clerk, task, {**DELIBERATE, "tc_minutes_file": ["never-uploaded"]})
     assert "请先上传" in info.value.errors["tc_minutes_file"]
-    assert do(ctx, clerk, m, "deliberate", DELIBERATE)["ready_steps"][0]["step_id"] == "send_plan"
+    assert do(ctx, clerk, m, "deliberate", DELIBERATE).ready_steps[0].step_id == "send_plan"
 
 
 def test_a_failed_vote_can_end_the_matter_rejected(ctx, clerk):
@@ -101,44 +101,44 @@ def test_a_failed_vote_can_end_the_matter_rejected(ctx, clerk):
     m = do(ctx, clerk, m, "propose", PROPOSE)
     m = do(ctx, clerk, m, "deliberate", {**DELIBERATE, "tc_for": 3})       # 3 of 6: not a majority
     m = do(ctx, clerk, m, "revise_or_stop", {"next_action": "stop", "revise_reason": "群众意见较大"})
-    assert m["status"] == "completed" and m["outcome"] == "否决"
+    assert m.status == "completed" and m.outcome == "否决"
 
 
 def test_cancel_needs_a_reason_and_closes_the_inbox(ctx, clerk):
     m = start_decision(ctx, clerk)
     with pytest.raises(InvalidData):
-        matters.cancel_matter(ctx, clerk, m["id"], " ")
-    m = matters.cancel_matter(ctx, clerk, m["id"], "重复申报")
-    assert m["status"] == "cancelled" and m["ready_steps"] == []
+        matters.cancel_matter(ctx, clerk, m.id, " ")
+    m = matters.cancel_matter(ctx, clerk, m.id, "重复申报")
+    assert m.status == "cancelled" and m.ready_steps == ()
     assert matters.list_tasks(ctx, clerk, None, None, 1, 50) == ([], 0)
     with pytest.raises(Conflict):
-        matters.cancel_matter(ctx, clerk, m["id"], "再次撤销")
-    assert matters.matter_history(ctx, clerk, m["id"])[-1]["payload"] == {"reason": "重复申报"}
+        matters.cancel_matter(ctx, clerk, m.id, "再次撤销")
+    assert matters.matter_history(ctx, clerk, m.id)[-1].payload == {"reason": "重复申报"}
 
 
 def test_lists_filter_and_paginate(ctx, clerk):
-    ids = [start_decision(ctx, clerk, f"事项{i}")["id"] for i in range(3)]
+    ids = [start_decision(ctx, clerk, f"事项{i}").id for i in range(3)]
     matters.cancel_matter(ctx, clerk, ids[0], "测试")
     items, total = matters.list_matters(ctx, clerk, {"status": "running"}, 1, 1)
-    assert total == 2 and [i["id"] for i in items] == [ids[2]]
+    assert total == 2 and [i.id for i in items] == [ids[2]]
     items, total = matters.list_tasks(ctx, clerk, "PARTY_BRANCH", "lushui_village", 1, 10)
-    assert total == 2 and {i["matter_id"] for i in items} == set(ids[1:])
+    assert total == 2 and {i.matter_id for i in items} == set(ids[1:])
     assert matters.list_tasks(ctx, clerk, "VILLAGE_COMMITTEE", None, 1, 10)[1] == 0
 
 
 def test_task_detail_has_its_form_and_the_matter(ctx, clerk):
     m = start_decision(ctx, clerk)
-    task = matters.get_task(ctx, clerk, ready(m, "propose")["id"])
-    assert [f["name"] for f in task["form"]] == ["proposal", "matter_source", "meeting_type"]
-    assert task["form"][2]["options"] == [{"value": "REP", "label": "村民代表会议"}, {"value": "FULL", "label": "村民会议"}]
-    assert task["matter"]["id"] == m["id"] and "村民委员会组织法" in task["policy_basis"]
+    task = matters.get_task(ctx, clerk, ready(m, "propose").id)
+    assert [f["name"] for f in task.form] == ["proposal", "matter_source", "meeting_type"]
+    assert task.form[2]["options"] == [{"value": "REP", "label": "村民代表会议"}, {"value": "FULL", "label": "村民会议"}]
+    assert task.matter.id == m.id and "村民委员会组织法" in task.policy_basis
 
 
 def test_parameter_change_applies_to_new_matters_only(ctx, clerk):
     before = start_decision(ctx, clerk)
     parameters.set_township_parameter(ctx, clerk, "qingshan_town", "party_notice_days", 5)
     after = start_decision(ctx, clerk)
-    assert before["params"]["party_notice_days"] == 3 and after["params"]["party_notice_days"] == 5
+    assert before.params["party_notice_days"] == 3 and after.params["party_notice_days"] == 5
     with pytest.raises(InvalidData):
         parameters.set_township_parameter(ctx, clerk, "qingshan_town", "party_quorum", "1/2")   # below 2/3
 
@@ -191,7 +191,7 @@ def test_the_worker_sweep_keeps_nothing_per_matter_and_each_matter_once(ctx, cle
         m = start_decision(ctx, clerk)
         for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
             m = do(ctx, clerk, m, step, data)
-        made.append(m["id"])
+        made.append(m.id)
     seen = []
     with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))):
         kept = timers.advance_due_timers(ctx, Actor.system(), progress=seen.append, collect=False)

@@ -57,7 +57,7 @@ def to_contract(ctx, clerk, other) -> dict:
     m = start_project(ctx, clerk)
     m = do(ctx, other, m, "council_vote", {"council_members": 25, "council_attendees": 21, "council_for": 18,
                                            "council_minutes": "表决记录"})
-    while any(step["step_id"] == "establish_review" for step in m["ready_steps"]):   # each of the 1+N departments
+    while any(step.step_id == "establish_review" for step in m.ready_steps):   # each of the 1+N departments
         m = do(ctx, other, m, "establish_review", {"establish_opinion": "agree", "establish_notes": "符合规划"})
     m = do(ctx, other, m, "township_review", {"township_decision": "approve", "township_opinion": "同意",
                                               "approval_no": "青政项〔2026〕12号"})
@@ -71,7 +71,7 @@ def to_contract(ctx, clerk, other) -> dict:
 
 def test_each_stage_of_a_project_is_published_as_it_happens(ctx, clerk, other):
     m = to_contract(ctx, clerk, other)
-    rows = records(ctx, m["id"])
+    rows = records(ctx, m.id)
     assert [(r.stage, r.title) for r in rows] == [
         ("决策", "村民议事会表决"), *[("“1+N”立项审查", "“1+N”立项审查")] * 5, ("立项", "乡镇审核立项"),
         ("预算", "编制工程预算"), ("造价评审", "造价评审"), ("发包", "三家询价比价"), ("合同", "签订施工合同")]
@@ -91,7 +91,7 @@ def test_each_stage_of_a_project_is_published_as_it_happens(ctx, clerk, other):
 
 def test_a_record_is_vouched_for_by_the_audit_event_that_published_it(ctx, clerk, other):
     m = to_contract(ctx, clerk, other)
-    for row in records(ctx, m["id"]):
+    for row in records(ctx, m.id):
         published = event(ctx, row.audit_seq)
         assert published.event == "record_published" and published.hash == row.audit_hash
         assert published.payload["record_id"] == row.id and published.payload["content_sha256"] == row.content_sha256
@@ -106,7 +106,7 @@ def test_an_action_that_fails_publishes_nothing(ctx, clerk, other, monkeypatch):
     vote = {"council_members": 25, "council_attendees": 21, "council_for": 18, "council_minutes": "表决记录"}
     with pytest.raises(InvalidData):
         do(ctx, other, m, "council_vote", {**vote, "council_for": 30})     # more votes than attendees
-    assert records(ctx, m["id"]) == []
+    assert records(ctx, m.id) == []
 
     def broken(*args, **kwargs):
         raise RuntimeError("the answer could not be built")
@@ -114,14 +114,14 @@ def test_an_action_that_fails_publishes_nothing(ctx, clerk, other, monkeypatch):
     with pytest.raises(RuntimeError):
         do(ctx, other, m, "council_vote", vote)
     monkeypatch.undo()
-    assert records(ctx, m["id"]) == []
+    assert records(ctx, m.id) == []
     with ctx.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.event == "record_published")) == 0
-    after = matters.get_matter(ctx, other, m["id"])
-    assert [s["step_id"] for s in after["ready_steps"]] == ["council_vote"], "the step is still to do"
+    after = matters.get_matter(ctx, other, m.id)
+    assert [s.step_id for s in after.ready_steps] == ["council_vote"], "the step is still to do"
     do(ctx, other, after, "council_vote", vote)
-    assert len(records(ctx, m["id"])) == 1
+    assert len(records(ctx, m.id)) == 1
 
 
 def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, other):
@@ -137,21 +137,21 @@ def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, oth
         m = do(ctx, third(ctx), m, "sc_review", {"sc_reviewers": "李监委", "sc_result": "approve", "sc_opinion": "合规"})
         m = do(ctx, other, m, "first_review", {"first_review_opinion": "recommend", "first_review_reason": "收入低于标准",
                                               "proposed_allowance": 900})
-        assert records(ctx, m["id"]) == [], "the 初审意见 is published, not the appraisal on its own"
+        assert records(ctx, m.id) == [], "the 初审意见 is published, not the appraisal on its own"
         m = do(ctx, other, m, "publish_first_review", {"first_review_notice": "王大山户3人，身份证110101199003071234",
                                                       "first_review_published_on": "2026-03-11"})
-        (row,) = records(ctx, m["id"])
-        intake = next(s for s in m["ready_steps"] if s["step_id"] == "first_review_objection")
+        (row,) = records(ctx, m.id)
+        intake = next(s for s in m.ready_steps if s.step_id == "first_review_objection")
         assert (row.section, row.stage, row.subject) == ("service_result", "初审意见公示", "王*山")
         shown = {f["label"]: f["text"] for f in row.fields}
         assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
         assert shown["初审意见"] == "建议确认为低保对象" and shown["民主评议同意票数"] == "7"
         assert "联系电话" not in shown and "110101199003071234" not in str(row.fields) and "王大山" not in str(row.fields)
-        assert row.publicity_step == "first_review_objection" and row.publicity_task_id == intake["id"]
+        assert row.publicity_step == "first_review_objection" and row.publicity_task_id == intake.id
         assert row.publicity_ends_at == fixed.now() + timedelta(days=7)
         fixed.advance(timedelta(days=7, minutes=1))
         advance_due_timers(ctx, SYSTEM)
-    (row,) = records(ctx, m["id"])
+    (row,) = records(ctx, m.id)
     assert row.publicity_task_id is None and row.publicity_ends_at is not None, "the period ended, its end date kept"
 
 
@@ -166,19 +166,19 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
         d = do(ctx, other, d, "send_plan", SEND_PLAN)
         fixed.advance(timedelta(days=10))
         advance_due_timers(ctx, SYSTEM)
-        d = do(ctx, other, matters.get_matter(ctx, other, d["id"]), "review", REVIEW)
+        d = do(ctx, other, matters.get_matter(ctx, other, d.id), "review", REVIEW)
         d = do(ctx, other, d, "resolve_rep", RESOLVE)
         d = post_notice(ctx, other, d, "resolution", "决议公开", "2026-03-20")
-        (row,) = records(ctx, d["id"])
+        (row,) = records(ctx, d.id)
         first = row.publicity_task_id
         assert row.section == "village_affairs" and first and row.subject == "修建村文化广场"
         d = do(ctx, other, d, "resolution_objection", {"objection": "票数有误"})
-        assert records(ctx, d["id"])[0].publicity_task_id is None, "an objection ends the running period"
+        assert records(ctx, d.id)[0].publicity_task_id is None, "an objection ends the running period"
         fixed.advance(timedelta(days=1))
         d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_conclusion": "dismissed"})
-    (row,) = records(ctx, d["id"])
+    (row,) = records(ctx, d.id)
     assert row.publicity_task_id not in (None, first) and row.publicity_ends_at == fixed.now() + timedelta(days=3)
-    assert len(records(ctx, m["id"])) == 11, "the project's records are its own"
+    assert len(records(ctx, m.id)) == 11, "the project's records are its own"
 
 
 def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
@@ -190,10 +190,10 @@ def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
         m = do(ctx, other, m, "send_plan", SEND_PLAN)
         fixed.advance(timedelta(days=10))
         advance_due_timers(ctx, SYSTEM)
-        m = do(ctx, other, matters.get_matter(ctx, other, m["id"]), "review", REVIEW)
+        m = do(ctx, other, matters.get_matter(ctx, other, m.id), "review", REVIEW)
         m = do(ctx, other, m, "resolve_rep", RESOLVE)
         m = post_notice(ctx, other, m, "resolution", "决议公开", "2026-03-20")
-    (row,) = records(ctx, m["id"])
+    (row,) = records(ctx, m.id)
     assert (row.section, row.source_process, row.process_key, row.stage) == ("project", "major_decision", "village_project", "决议公开")
     shown = {f["label"]: f["text"] for f in row.fields}
     assert shown["赞成票数"] == "25" and shown["到会代表人数"] == "30" and shown["决议内容"] == RESOLVE["resolution"]
@@ -203,10 +203,10 @@ def test_a_called_decision_is_filed_under_the_project(ctx, clerk, other):
 
 def test_a_cancelled_matters_records_are_withdrawn_and_kept(ctx, clerk, other):
     m = to_contract(ctx, clerk, other)
-    matters.cancel_matter(ctx, SYSTEM, m["id"], "项目取消")
-    assert records(ctx, m["id"]) == [] and len(records(ctx, m["id"], withdrawn=True)) == 11
+    matters.cancel_matter(ctx, SYSTEM, m.id, "项目取消")
+    assert records(ctx, m.id) == [] and len(records(ctx, m.id, withdrawn=True)) == 11
     with ctx.uow() as uow:
-        withdrawn = [e.payload for e in uow.audit.for_matter(m["id"]) if e.event == "records_withdrawn"]
+        withdrawn = [e.payload for e in uow.audit.for_matter(m.id) if e.event == "records_withdrawn"]
     with ctx.portal_uow() as portal:
         assert portal.records.in_section("lushui_village", "project") == []
         assert portal.records.version("lushui_village")[0] == 11, "a withdrawal still changes the portal's version"

@@ -89,15 +89,15 @@ def test_a_step_no_rule_watches_is_checked_without_a_read(ctx, database):
     flow.run_one(ctx, actor, "预热")
     counted = flow.Statements(database)
     matter = flow.start(ctx, actor)
-    while matter["ready_steps"]:
+    while matter.ready_steps:
         counted.reset()
         matter = flow.complete_next(ctx, actor, matter)
         assert len(counted.seen) <= 9 and counted.commits == 1, counted.seen
     other = flow.start(ctx, actor, "撤销")
     with ctx.uow(readonly=True) as uow:
-        uow.matters.get(other["id"])               # the bundle's version kept, as a running server has it
+        uow.matters.get(other.id)               # the bundle's version kept, as a running server has it
     counted.reset()
-    redlines.evaluate_matters(ctx, {other["id"]})
+    redlines.evaluate_matters(ctx, {other.id})
     assert [s.split()[0] for s in counted.seen] == ["SELECT"] and counted.commits == 0
 
 
@@ -109,13 +109,13 @@ def test_a_live_warning_on_an_unwatched_matter_is_still_revisited(ctx):
     matter = flow.start(ctx, actor)
     now = clock.now()
     with ctx.uow() as uow:
-        uow.warnings.add(key=f"R19:overdue:{matter['id']}:draft", rule_code="R19", check="overdue", severity="medium",
-                         village_code=flow.VILLAGE, township_code=flow.TOWNSHIP, matter_ids=[matter["id"]],
+        uow.warnings.add(key=f"R19:overdue:{matter.id}:draft", rule_code="R19", check="overdue", severity="medium",
+                         village_code=flow.VILLAGE, township_code=flow.TOWNSHIP, matter_ids=[matter.id],
                          text="“填写申请”已超过办理时限", evidence={}, status=WarningStatus.OPEN, first_seen_at=now,
                          last_seen_at=now, escalation_level=0, history=[], updated_at=now)
         uow.commit()
     flow.complete_next(ctx, actor, matter)
-    [lifted] = warnings.list_warnings(ctx, Actor.system(), {"matter_id": matter["id"]}, 1, 10)[0]
+    [lifted] = warnings.list_warnings(ctx, Actor.system(), {"matter_id": matter.id}, 1, 10)[0]
     assert lifted["status"] == "lifted"
 
 

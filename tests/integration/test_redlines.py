@@ -36,7 +36,7 @@ def test_sweep_raises_once_and_updates_after(ctx, clerk, fixed):
     first = redlines.sweep(ctx, Actor.system())
     assert first["raised"] == 1 and first["villages"] == 1
     [found] = split_warnings(ctx)
-    assert found["matters"] == sorted([a["id"], b["id"]]) and found["severity"] == "high"
+    assert found["matters"] == sorted([a.id, b.id]) and found["severity"] == "high"
     assert found["status"] == "open" and "2 天内 2 笔（1.5 万元 + 9,000 元）" in found["text"]
     again = redlines.sweep(ctx, Actor.system())
     assert again["raised"] == 0 and len(split_warnings(ctx)) == 1          # same rule, same matters: one warning
@@ -63,8 +63,8 @@ def test_an_event_raises_and_a_cancellation_lifts(ctx, clerk, fixed):
     assert split_warnings(ctx) == []
     b = purchase(ctx, clerk, 9000)                                         # the commit's listener runs the rules
     [found] = split_warnings(ctx)
-    assert found["matters"] == sorted([a["id"], b["id"]])
-    matters.cancel_matter(ctx, clerk, b["id"], "重复录入")
+    assert found["matters"] == sorted([a.id, b.id])
+    matters.cancel_matter(ctx, clerk, b.id, "重复录入")
     [lifted] = split_warnings(ctx)
     assert lifted["status"] == "lifted" and lifted["cleared_at"] is not None
     assert [h["action"] for h in warnings.get_warning(ctx, clerk, lifted["id"])["history"]] == ["raised", "cleared"]

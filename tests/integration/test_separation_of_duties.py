@@ -16,7 +16,7 @@ def person(name, *roles):
 
 
 def ready(matter, step_id):
-    return next(s for s in matter["ready_steps"] if s["step_id"] == step_id)["id"]
+    return next(s for s in matter.ready_steps if s.step_id == step_id).id
 
 
 def test_a_reimbursement_is_not_approved_by_its_handler_or_witness(ctx):
@@ -39,7 +39,7 @@ def test_a_reimbursement_is_not_approved_by_its_handler_or_witness(ctx):
     with pytest.raises(Forbidden):
         matters.claim_step(ctx, witness, ready(m, "sign_director"))           # refused at claim too
     m = matters.complete_step(ctx, person("director", "VILLAGE_COMMITTEE"), ready(m, "sign_director"), sign)
-    assert "sign_secretary" in {s["step_id"] for s in m["ready_steps"]}
+    assert "sign_secretary" in {s.step_id for s in m.ready_steps}
 
 
 def test_a_director_who_is_also_the_secretary_signs_once_for_both(ctx):
@@ -56,8 +56,8 @@ def test_a_director_who_is_also_the_secretary_signs_once_for_both(ctx):
         "sc_reviewers": "王五", "supervision_result": "approve", "supervision_opinion": "凭证齐全"})
     both = person("both", "VILLAGE_COMMITTEE", "PARTY_BRANCH")
     m = matters.complete_step(ctx, both, ready(m, "sign_director"), {"director_name": "赵六", "director_signed_on": "2026-03-03"})
-    assert {s["step_id"] for s in m["ready_steps"]} == {"submit_vouchers"}
-    assert m["data"]["director_also_secretary"] is True
+    assert {s.step_id for s in m.ready_steps} == {"submit_vouchers"}
+    assert m.data["director_also_secretary"] is True
 
 
 def test_the_seal_keeper_does_not_stamp_what_they_approved(ctx):
@@ -89,7 +89,7 @@ def test_the_seal_keeper_who_checked_a_fact_does_not_approve_it(ctx):
     with pytest.raises(Forbidden, match="办理“印章管理人核实证明事实”的人不得办理“村委会主任审批签字”"):
         matters.complete_step(ctx, both, ready(m, "director_sign"), approve)
     m = matters.complete_step(ctx, person("director", "VILLAGE_COMMITTEE"), ready(m, "director_sign"), approve)
-    assert "stamp" in {s["step_id"] for s in m["ready_steps"]}
+    assert "stamp" in {s.step_id for s in m.ready_steps}
 
 
 def test_the_starter_of_a_project_does_not_sign_its_oversight(ctx):

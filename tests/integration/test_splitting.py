@@ -61,7 +61,7 @@ def test_only_live_purchases_of_the_same_scope_village_and_window_count(ctx, cle
     request(ctx, clerk, "村部办公桌椅", 15000, village="taohua_village")    # another village
     request(ctx, clerk, "保洁服务", 15000)                                 # another scope
     cancelled = request(ctx, clerk, "村部办公桌椅", 15000)
-    matters.cancel_matter(ctx, SYSTEM, cancelled["id"], "重复发起")        # never bought
+    matters.cancel_matter(ctx, SYSTEM, cancelled.id, "重复发起")        # never bought
     fixed.advance(timedelta(days=1))
     m = request(ctx, clerk, "村部办公桌椅", 12000)
     m = check(ctx, bookkeeper, m, related=False, combined=0)

@@ -28,12 +28,12 @@ def test_each_step_costs_a_few_statements_and_one_commit(bench_ctx, database):
     counted = flow.Statements(database)
     matter = flow.start(ctx, actor)
     steps = []
-    while matter["ready_steps"]:
+    while matter.ready_steps:
         counted.reset()
-        step = matter["ready_steps"][0]["step_id"]
+        step = matter.ready_steps[0].step_id
         matter = flow.complete_next(ctx, actor, matter)
         steps.append((step, len(counted.seen), counted.commits, counted.seen))
-    assert matter["status"] == "completed"
+    assert matter.status == "completed"
     assert sorted(s[0] for s in steps) == sorted(flow.ANSWERS)          # every step, once
     for step, count, commits, seen in steps:
         assert commits == 1, step

@@ -60,9 +60,9 @@ def test_a_step_done_in_a_later_month_counts_there_and_its_evidence_with_its_mat
     with clock.use_clock(clock.FixedClock(january)) as fixed:
         matter = start_decision(ctx, clerk)
         fixed.advance(timedelta(hours=2))                          # 01:00 on 1 February in Beijing
-        step = matter["ready_steps"][0]
-        assert step["due_at"] is not None                          # the proposal has a time limit
-        do(ctx, clerk, matter, step["step_id"], PROPOSE)
+        step = matter.ready_steps[0]
+        assert step.due_at is not None                          # the proposal has a time limit
+        do(ctx, clerk, matter, step.step_id, PROPOSE)
     rows = {month: row for (_, month, _), row in table(ctx).items()}
     assert set(rows) == {202601, 202602}
     assert rows[202601][1:5] == (1, 0, 0, 0)                      # started in January

@@ -224,11 +224,13 @@ def test_the_notice_board_prints_the_first_rows_and_counts_the_rest():
 
 def test_a_dossier_zip_keeps_a_matters_list_whole_as_csv():
     import zipfile
+    from types import SimpleNamespace
 
     from api.dossier import attachments_zip
     rows = clean([row(), row("陈桂芬", ID_B)])
-    dossier = {"attachments": [], "contents": {}, "fields": {"roster": FIELD, "note": {"type": "string", "label": "备注"}},
-               "matter": {"data": {"roster": rows, "note": "x"}}}
+    # What attachments_zip reads of a Dossier (engine/services/dossiers.py).
+    dossier = SimpleNamespace(attachments=(), contents={}, fields={"roster": FIELD, "note": {"type": "string", "label": "备注"}},
+                              matter=SimpleNamespace(data={"roster": rows, "note": "x"}))
     archive = zipfile.ZipFile(io.BytesIO(attachments_zip(dossier)))
     assert sorted(archive.namelist()) == ["清册-补贴清册.csv", "附件清单.txt"]
     assert clean(rows_from_file(FIELD, "back.csv", archive.read("清册-补贴清册.csv"))) == rows

@@ -7,6 +7,7 @@ from flask import redirect, request, url_for
 from engine.errors import InvalidData
 from engine.identity import ADMIN_ROLES
 from engine.services import attachments, definitions, flowcharts, matters
+from engine.services.views import MatterDetail, MatterView
 from engine.vocabulary import MatterStatus
 from render import StepState
 
@@ -32,19 +33,19 @@ def matter_page(matter_id: int, errors: dict, retry_form: dict, status: int):
     return _matter_page(matters.get_matter(ctx(), actor(), matter_id), errors, status=status, retry_form=retry_form)
 
 
-def _matter_page(matter: dict, errors: dict | None = None, reason: str = "", status: int = 200,
+def _matter_page(matter: MatterDetail, errors: dict | None = None, reason: str = "", status: int = 200,
                  retry_form: dict | None = None):
-    history = matters.matter_history(ctx(), actor(), matter["id"])
-    fields = fields_as_collected(actor(), matter["process_key"], history)
+    history = matters.matter_history(ctx(), actor(), matter.id)
+    fields = fields_as_collected(actor(), matter.process_key, history)
     roles = {code: role.name for code, role in ctx().roles.items()}
-    incident = next((e for e in reversed(history) if e["event"] == "engine_error"), None) \
-        if matter["status"] == MatterStatus.ERROR else None
+    incident = next((e for e in reversed(history) if e.event == "engine_error"), None) \
+        if matter.status == MatterStatus.ERROR else None
     names = people(people_in(history))
     events = timeline(history, fields, roles, names)
     return page("matter.html", status, matter=matter, fields=fields, events=events,
                 per_role=findings_by_role(history, roles, names),
                 steps=step_list(matter),
-                files={a["id"]: a for a in matter["attachments"]}, items=item_names(actor()),
+                files={a["id"]: a for a in matter.attachments}, items=item_names(actor()),
                 villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason,
                 incident=incident, retry_form=retry_form or {},
                 correctable={n: f for n, f in fields.items() if f["type"] not in ("file", "table")})
@@ -54,11 +55,11 @@ STATE_WORDS = {"completed": "已完成", "ready": "待办", "waiting": "等待�
                "untaken": "未经过"}
 
 
-def step_list(matter: dict) -> list[dict]:
+def step_list(matter: MatterView) -> list[dict]:
     """The item's steps in order with where this matter is on each: the chart's progress as a list
     a phone can read without zooming."""
-    item = definitions.get_process(ctx(), actor(), matter["process_key"])
-    states = flowcharts.matter_flowchart_source(ctx(), actor(), matter["id"])["states"]
+    item = definitions.get_process(ctx(), actor(), matter.process_key)
+    states = flowcharts.matter_flowchart_source(ctx(), actor(), matter.id)["states"]
     steps = []
     for step in item["steps"]:
         state = (states.get(step["id"]) or {}).get("state", "untaken")
@@ -66,9 +67,9 @@ def step_list(matter: dict) -> list[dict]:
     return steps
 
 
-def _may_cancel(matter: dict) -> bool:
+def _may_cancel(matter: MatterView) -> bool:
     # Only a hint for showing the form: cancel_matter itself checks the administrator's scope.
-    return matter["status"] in (MatterStatus.RUNNING, MatterStatus.ERROR) and any(g.role in ADMIN_ROLES for g in actor().grants)
+    return matter.status in (MatterStatus.RUNNING, MatterStatus.ERROR) and any(g.role in ADMIN_ROLES for g in actor().grants)
 
 
 @bp.route("/matters/<int:matter_id>/cancel", methods=["POST"])

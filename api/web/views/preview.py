@@ -17,8 +17,8 @@ from ..pages import actor, done, page, what_next
 
 def _page(key: str, version_id: int, status: int = 200, **values):
     view = preview.preview_page(ctx(), actor(), key, version_id)
-    return page("preview.html", status, item=view["item"], matters=view["matters"],
-                values=values.pop("values", None) or initial_values(view["item"]["start_form"]),
+    return page("preview.html", status, item=view.item, matters=view.matters,
+                values=values.pop("values", None) or initial_values(view.item["start_form"]),
                 errors=values.pop("errors", {}), failed=values.pop("failed", None),
                 fresh=values.pop("fresh", request.args.get("new") == "1"), initial=initial_values, **values)
 
@@ -35,7 +35,7 @@ def version_flowchart(key, version_id):
 
 @bp.route("/authoring/<key>/versions/<int:version_id>/preview", methods=["POST"])
 def preview_start(key, version_id):
-    form = preview.preview_page(ctx(), actor(), key, version_id)["item"]["start_form"]
+    form = preview.preview_page(ctx(), actor(), key, version_id).item["start_form"]
     submitted = read_submission(form, request.form, request.files)
     subject = request.form.get("subject", "")
     try:
@@ -45,17 +45,17 @@ def preview_start(key, version_id):
     except InvalidData as exc:
         return _page(key, version_id, 422, fresh=True, values={**submitted.shown, "subject": subject},
                      errors=submitted.errors_after_refusal(exc.errors or {"": exc.message}))
-    done(f"已发起试运行事项 #{matter['id']}。{what_next(matter)}")
-    return redirect(url_for("web.preview_version", key=key, version_id=version_id) + f"#matter-{matter['id']}")
+    done(f"已发起试运行事项 #{matter.id}。{what_next(matter)}")
+    return redirect(url_for("web.preview_version", key=key, version_id=version_id) + f"#matter-{matter.id}")
 
 
 @bp.route("/authoring/<key>/versions/<int:version_id>/preview/<int:matter_id>/steps/<task_id>", methods=["POST"])
 def preview_step(key, version_id, matter_id, task_id):
     view = preview.preview_page(ctx(), actor(), key, version_id)
-    step = next((s for m in view["matters"] if m["id"] == matter_id for s in m["ready_steps"] if s["id"] == task_id), None)
+    step = next((s for m in view.matters if m.id == matter_id for s in m.ready_steps if s.id == task_id), None)
     if step is None:
         return _page(key, version_id, 409, errors={"": "该步骤已不可办理，请刷新后再试"})
-    submitted = read_submission(step["form"], request.form, request.files)
+    submitted = read_submission(step.form, request.form, request.files)
     try:
         if submitted.refused():
             raise submitted.refused()
@@ -65,7 +65,7 @@ def preview_step(key, version_id, matter_id, task_id):
                                                    "errors": submitted.errors_after_refusal(exc.errors or {"": exc.message})})
     except (Forbidden, Conflict) as exc:
         return _page(key, version_id, 409, failed={"task": task_id, "values": submitted.shown, "errors": {"": exc.message}})
-    done(f"{matter['done_by']}已办理{quoted(step['name'])}。{what_next(matter)}")
+    done(f"{matter.done_by}已办理{quoted(step.name)}。{what_next(matter)}")
     return redirect(url_for("web.preview_version", key=key, version_id=version_id) + f"#matter-{matter_id}")
 
 

@@ -53,11 +53,11 @@ def start_matter(key):
         return _form_page(item, values, submitted.errors_after_refusal(exc.errors), 409, duplicates=exc.matter_ids)
     except (InvalidData, Conflict) as exc:
         return _form_page(item, values, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
-    if matter.get("replayed"):
-        done(f"事项 #{matter['id']}{quoted(matter['subject'])}此前已发起，本次重复提交未再发起。")
+    if matter.replayed:
+        done(f"事项 #{matter.id}{quoted(matter.subject)}此前已发起，本次重复提交未再发起。")
     else:
-        done(f"事项 #{matter['id']}{quoted(matter['subject'])}已发起。{what_next(matter)}")
-    return redirect(url_for("web.matter", matter_id=matter["id"]))
+        done(f"事项 #{matter.id}{quoted(matter.subject)}已发起。{what_next(matter)}")
+    return redirect(url_for("web.matter", matter_id=matter.id))
 
 
 def _form_page(item: dict, values: dict, errors: dict, status: int = 200, duplicates: list | None = None):

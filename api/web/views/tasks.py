@@ -5,6 +5,7 @@ from flask import redirect, request, url_for
 
 from engine.errors import InvalidData
 from engine.services import matters, objections
+from engine.services.views import TaskDetail
 from engine.vocabulary import quoted
 
 from ...rest import ctx
@@ -22,9 +23,9 @@ INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this
 def tasks():
     number, after = page_asked(request.args)
     items, total = matters.list_tasks(ctx(), actor(), None, None, service_page(number, after), INBOX_SIZE, after)
-    subjects = _subjects({t["matter_id"] for t in items})
+    subjects = _subjects({t.matter_id for t in items})
     return page("tasks.html", tasks=items, total=total, subjects=subjects, items=item_names(actor()),
-                villages=unit_names(actor()), overdue=sum(is_overdue(t["due_at"]) for t in items),
+                villages=unit_names(actor()), overdue=sum(is_overdue(t.due_at) for t in items),
                 limit=INBOX_SIZE, paging=pager("web.tasks", {}, number, total, INBOX_SIZE))
 
 
@@ -32,7 +33,7 @@ def _subjects(matter_ids: set[int]) -> dict[int, str]:
     if not matter_ids:
         return {}
     rows, _ = matters.list_matters(ctx(), actor(), {"ids": sorted(matter_ids)}, 1, len(matter_ids))
-    return {row["id"]: row["subject"] for row in rows}
+    return {row.id: row.subject for row in rows}
 
 
 @bp.route("/tasks/<task_id>")
@@ -41,44 +42,44 @@ def task(task_id):
     # Objections received online prefill the intake form; the 村监委 checks them and submits.
     # A list asked for again (a correction) starts from the matter's current list: kept unless a new
     # file is chosen.
-    lists = {f["name"]: step["data"][f["name"]] for f in step["form"]
-             if f["type"] == "table" and isinstance((step.get("data") or {}).get(f["name"]), list)}
-    return _step_page(step, {**initial_values(step["form"]), **lists, **step["suggested_data"]}, {})
+    lists = {f["name"]: step.data[f["name"]] for f in step.form
+             if f["type"] == "table" and isinstance((step.data or {}).get(f["name"]), list)}
+    return _step_page(step, {**initial_values(step.form), **lists, **step.suggested_data}, {})
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])
 def complete(task_id):
     step = matters.get_task(ctx(), actor(), task_id)
-    submitted = read_submission(step["form"], request.form, request.files)
+    submitted = read_submission(step.form, request.form, request.files)
     try:
         if submitted.refused():
             raise submitted.refused()
         matter = matters.complete_step(ctx(), actor(), task_id, submitted.data, submitted.uploads)
     except InvalidData as exc:
         return _step_page(step, submitted.shown, submitted.errors_after_refusal(exc.errors or {"": exc.message}), 422)
-    done(f"已办理{quoted(step['name'])}。{what_next(matter)}")
-    return redirect(url_for("web.matter", matter_id=matter["id"]))
+    done(f"已办理{quoted(step.name)}。{what_next(matter)}")
+    return redirect(url_for("web.matter", matter_id=matter.id))
 
 
 
-def _step_page(step: dict, values: dict, errors: dict, status: int = 200):
+def _step_page(step: TaskDetail, values: dict, errors: dict, status: int = 200):
     return page("task.html", status, step=step, values=values, errors=errors,
-                files={a["id"]: a for a in step["attachments"]},
-                fields=form_fields(actor(), step["matter"]["process_key"]),
+                files={a["id"]: a for a in step.attachments},
+                fields=form_fields(actor(), step.matter.process_key),
                 items=item_names(actor()), villages=unit_names(actor()))
 
 
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 def claim(task_id):
     step = matters.claim_step(ctx(), actor(), task_id)
-    done(f"已认领{quoted(step['name'])}，其他人在您释放前不能办理。")
+    done(f"已认领{quoted(step.name)}，其他人在您释放前不能办理。")
     return redirect(url_for("web.task", task_id=task_id))
 
 
 @bp.route("/tasks/<task_id>/release", methods=["POST"])
 def release(task_id):
     step = matters.release_step(ctx(), actor(), task_id)
-    done(f"已释放{quoted(step['name'])}，同一角色的其他人可以办理。")
+    done(f"已释放{quoted(step.name)}，同一角色的其他人可以办理。")
     return redirect(url_for("web.task", task_id=task_id))
 
 
@@ -91,8 +92,8 @@ def dismiss_objection(task_id, objection_id):
         step = matters.get_task(ctx(), actor(), task_id)
         return page("task.html", 422, step=step, values={}, errors={},
                     dismiss_errors={objection_id: exc.errors.get("reason", exc.message)},
-                    files={a["id"]: a for a in step["attachments"]},
-                    fields=form_fields(actor(), step["matter"]["process_key"]), items=item_names(actor()),
+                    files={a["id"]: a for a in step.attachments},
+                    fields=form_fields(actor(), step.matter.process_key), items=item_names(actor()),
                     villages=unit_names(actor()))
     done("已记录不予受理的理由。" + ("公示期已满，事项进入下一步。" if done_now["period_passed"] else ""))
     if done_now["period_passed"]:

@@ -69,5 +69,5 @@ def seed_demo_complaints(ctx) -> list[dict]:
 
 def _do(ctx, filed: dict, step_id: str, actor, data: dict) -> None:
     matter = get_matter(ctx, SYSTEM, filed["matter_id"])
-    task = next(s for s in matter["ready_steps"] if s["step_id"] == step_id)
-    complete_step(ctx, actor, task["id"], data)
+    task = next(s for s in matter.ready_steps if s.step_id == step_id)
+    complete_step(ctx, actor, task.id, data)

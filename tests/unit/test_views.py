@@ -1,0 +1,137 @@
+"""Services answer frozen views (issue 18, item 4: typed boundaries), not ORM rows or loose dicts.
+
+The entry points of the converted families are annotated to return frozen, slotted dataclasses (or
+a list or tuple of them; a page: the list and its total), checked here from their annotations so a
+new entry point, or one changed back to a dict, fails. The views themselves are no mapping: a caller
+reads `m.status`, never `m["status"]`, so the loose-dict contract cannot come back unnoticed."""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+import typing
+from datetime import datetime, timezone
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from engine.services import dossiers, incidents, matters, preview, views
+from engine.store.models import Base
+from engine.vocabulary import MatterStatus, StepStatus
+
+# The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
+CONVERTED = (matters, preview, dossiers, incidents)
+
+
+def entry_points(module) -> list:
+    return [fn for name, fn in vars(module).items()
+            if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
+            and list(inspect.signature(fn).parameters)[:2] == ["ctx", "actor"]]
+
+
+def is_view(cls) -> bool:
+    return (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
+            and "__slots__" in vars(cls) and not hasattr(cls, "__getitem__"))
+
+
+def answers_views(hint) -> bool:
+    """A view; a list or tuple of views; a page (list of views, total); or a view or None."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is None:
+        return is_view(hint)
+    if origin is tuple and len(args) == 2 and args[1] is int:
+        return answers_views(args[0])
+    if origin in (list, tuple):
+        return all(answers_views(a) for a in args if a is not Ellipsis)
+    if origin in (typing.Union, types.UnionType):
+        return all(a is type(None) or answers_views(a) for a in args)
+    return False
+
+
+def test_the_converted_modules_have_the_entry_points_we_expect():
+    """The check below cannot pass by finding nothing."""
+    found = {fn.__name__ for module in CONVERTED for fn in entry_points(module)}
+    assert {"start_matter", "complete_step", "claim_step", "release_step", "reassign_step", "cancel_matter",
+            "get_matter", "list_matters", "matter_history", "list_tasks", "get_task", "start_preview",
+            "complete_preview_step", "advance_preview_timer", "preview_page", "preview_matters",
+            "matter_dossier", "retry_matter", "list_incidents"} <= found
+
+
+@pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)],
+                         ids=lambda fn: f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}")
+def test_every_entry_point_is_annotated_to_answer_frozen_views(fn):
+    hint = typing.get_type_hints(fn).get("return")
+    assert hint is not None, f"{fn.__name__} has no return annotation"
+    assert answers_views(hint), f"{fn.__name__} answers {hint}, not frozen views"
+
+
+def test_the_answers_checker_refuses_dicts_and_rows():
+    assert not answers_views(dict) and not answers_views(tuple[list[dict], int]) and not answers_views(typing.Any)
+    assert not answers_views(Base) and not answers_views(views.MatterView | dict)
+    assert answers_views(tuple[list[views.MatterSummary], int]) and answers_views(views.StartedMatter | None)
+
+
+VIEWS = [cls for cls in vars(views).values() if isinstance(cls, type) and dataclasses.is_dataclass(cls)]
+
+
+@pytest.mark.parametrize("cls", VIEWS, ids=lambda cls: cls.__name__)
+def test_a_view_is_frozen_slotted_no_mapping_and_holds_no_orm_row(cls):
+    assert is_view(cls)
+    for name, hint in typing.get_type_hints(cls).items():
+        named = [hint, *_nested(hint)]
+        assert not any(isinstance(t, type) and issubclass(t, Base) for t in named), (cls.__name__, name)
+
+
+def _nested(hint):
+    for arg in typing.get_args(hint):
+        yield arg
+        yield from _nested(arg)
+
+
+def test_a_view_cannot_be_changed_or_read_as_a_dict():
+    step = views.TimerView(element="notice_period", name="公示期", due="2026-03-09T01:00:00+00:00")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        step.name = "x"
+    with pytest.raises(TypeError):
+        step["name"]  # noqa: B018 - the subscript is what is tested
+    assert dataclasses.asdict(step) == {"element": "notice_period", "name": "公示期",
+                                        "due": "2026-03-09T01:00:00+00:00", "held": False}
+
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+ROW = SimpleNamespace(id=7, process_key="major_decision", village_code="lushui_village", township_code="qingshan_town",
+                      subject="修建村道", status="running", outcome=None, amount=Decimal("120000.50"), created_by="clerk",
+                      created_at=NOW, updated_at=NOW, ended_at=None, next_timer_due=NOW, sandbox=False, definition_id=3,
+                      data={"summary": "村道"}, params={"party_notice_days": 3}, error=None,
+                      waiting_timers=[{"element": "party_notice_period", "name": "党员审阅", "due": "2026-03-05T09:00:00+00:00"}])
+ITEM = SimpleNamespace(task_id="t-1", matter_id=7, process_key="major_decision", step_id="propose", step_name="提议",
+                       objection_intake=False, role="PARTY_BRANCH", village_code="lushui_village",
+                       township_code="qingshan_town", ready_since=NOW, due_at=None, claimed_by="clerk", state="ready",
+                       completed_by=None, completed_at=None)
+CTX = SimpleNamespace(role=lambda code: SimpleNamespace(name="村党组织") if code == "PARTY_BRANCH" else None)
+
+
+def test_a_matter_view_names_each_column_of_its_row():
+    """The builders pass the summary's fields by position (the step path builds one per step): each
+    field is pinned here to the column it comes from."""
+    m = views.matter(CTX, ROW, [ITEM])
+    assert dataclasses.asdict(m) == {
+        "id": 7, "process_key": "major_decision", "village": "lushui_village", "township": "qingshan_town",
+        "subject": "修建村道", "status": "running", "status_name": "办理中", "outcome": None, "amount": 120000.5,
+        "created_by": "clerk", "created_at": NOW, "updated_at": NOW, "ended_at": None, "next_timer_due": NOW,
+        "sandbox": False, "version_id": 3, "data": {"summary": "村道"}, "params": {"party_notice_days": 3},
+        "error": None, "ready_steps": ({
+            "id": "t-1", "matter_id": 7, "process_key": "major_decision", "step_id": "propose", "name": "提议",
+            "objection_intake": False, "role": "PARTY_BRANCH", "role_name": "村党组织", "village": "lushui_village",
+            "township": "qingshan_town", "ready_since": NOW, "due_at": None, "claimed_by": "clerk", "state": "ready",
+            "completed_by": None, "completed_at": None},),
+        "waiting_timers": ({"element": "party_notice_period", "name": "党员审阅", "due": "2026-03-05T09:00:00+00:00",
+                            "held": False},),
+        "archived_at": None}
+    assert m.status is MatterStatus.RUNNING and m.ready_steps[0].state is StepStatus.READY
+    assert dataclasses.asdict(views.matter_summary(CTX, ROW)).items() <= dataclasses.asdict(m).items()
+    replayed = views.matter(CTX, ROW, [], views.StartedMatter, replayed=True)
+    assert replayed.replayed and replayed.ready_steps == () and isinstance(replayed, views.MatterView)
+    done = views.extended(m, views.PreviewMatter, done_by="试运行·村党组织")
+    assert done.done_by == "试运行·村党组织" and done.ready_steps[0] is m.ready_steps[0]   # nested views stay views
