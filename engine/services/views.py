@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVar
 
-from ..vocabulary import MatterStatus, StepStatus, matter_status_label
+from ..vocabulary import MatterStatus, Severity, StepStatus, WarningStatus, matter_status_label
 
 View = TypeVar("View")
 
@@ -171,6 +171,49 @@ class IncidentView:
     resolved_by: str | None
     resolved_at: datetime | None
     resolution: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WarningHistoryEntry:
+    """One entry of a warning's 督办 history: who did what, when, and what they said."""
+    at: str                       # ISO-8601, as recorded
+    actor: str
+    action: str                   # raised, updated, reopened, cleared, dismissed, assigned, answered, ...
+    action_name: str
+    note: str
+    details: dict[str, Any]       # what the action recorded besides (reason; unit and due; late; accepted; to...)
+
+
+@dataclass(frozen=True, slots=True)
+class WarningView:
+    """A red-line warning (预警) as a list shows it (engine/services/warnings.py)."""
+    id: int
+    rule: str                     # R1..R22 of processes/redlines.toml
+    rule_name: str
+    check: str
+    severity: Severity
+    severity_name: str
+    status: WarningStatus
+    status_name: str
+    village: str
+    township: str
+    matters: tuple[int, ...]      # the matters it names
+    text: str
+    evidence: dict[str, Any]
+    first_seen_at: datetime
+    last_seen_at: datetime
+    cleared_at: datetime | None
+    assigned_unit: str | None
+    assigned_due: datetime | None
+    overdue: bool                 # 交办 past its deadline
+    escalation_level: int
+
+
+@dataclass(frozen=True, slots=True)
+class WarningDetail(WarningView):
+    """A warning's page, and the answer to an action on it: with its rule's description and its history."""
+    history: tuple[WarningHistoryEntry, ...]
+    rule_description: str
 
 
 def extended(view, cls: type[View], **extra) -> View:

@@ -15,6 +15,7 @@ from ..store.keyset import page_start
 from ..vocabulary import Severity, WarningStatus
 from .access import records_refusals
 from .redlines import _history, rulebook
+from .views import WarningDetail, WarningHistoryEntry, WarningView
 
 DISCIPLINE_ROLES = ("TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
 BEIJING = timezone(timedelta(hours=8))
@@ -56,27 +57,44 @@ def _text(value, name: str, label: str) -> str:
     return value
 
 
-def view(ctx, row, now=None, history: bool = False) -> dict:
-    book = rulebook(ctx)
-    rule = book.get(row.rule_code)
+def view(ctx, row, now=None) -> WarningView:
+    """A warning as a list shows it."""
+    return WarningView(**_fields(ctx, row, now))
+
+
+def detail(ctx, row, now=None) -> WarningDetail:
+    """A warning with its rule's description and its history."""
+    rule = rulebook(ctx).get(row.rule_code)
+    return WarningDetail(**_fields(ctx, row, now), rule_description=rule.description if rule else "",
+                         history=tuple(_entry(h) for h in row.history))
+
+
+def _fields(ctx, row, now) -> dict:
+    rule = rulebook(ctx).get(row.rule_code)
     now = now or clock.now()
     overdue = bool(row.assigned_due and row.status == WarningStatus.ASSIGNED and row.assigned_due < now)
-    found = {"id": row.id, "rule": row.rule_code, "rule_name": rule.name if rule else row.rule_code,
-             "check": row.check, "severity": row.severity, "severity_name": Severity(row.severity).label,
-             "status": row.status, "status_name": WarningStatus(row.status).label, "village": row.village_code,
-             "township": row.township_code, "matters": list(row.matter_ids), "text": row.text,
-             "evidence": row.evidence, "first_seen_at": row.first_seen_at, "last_seen_at": row.last_seen_at,
-             "cleared_at": row.cleared_at, "assigned_unit": row.assigned_unit, "assigned_due": row.assigned_due,
-             "overdue": overdue, "escalation_level": row.escalation_level}
-    if history:
-        found["history"] = [{**h, "action_name": HISTORY_WORDS.get(h.get("action"), h.get("action"))}
-                            for h in row.history]
-        found["rule_description"] = rule.description if rule else ""
-    return found
+    severity, status = Severity(row.severity), WarningStatus(row.status)
+    return {"id": row.id, "rule": row.rule_code, "rule_name": rule.name if rule else row.rule_code,
+            "check": row.check, "severity": severity, "severity_name": severity.label,
+            "status": status, "status_name": status.label, "village": row.village_code,
+            "township": row.township_code, "matters": tuple(row.matter_ids), "text": row.text,
+            "evidence": row.evidence, "first_seen_at": row.first_seen_at, "last_seen_at": row.last_seen_at,
+            "cleared_at": row.cleared_at, "assigned_unit": row.assigned_unit, "assigned_due": row.assigned_due,
+            "overdue": overdue, "escalation_level": row.escalation_level}
+
+
+_ENTRY_KEYS = ("at", "actor", "action", "note")
+
+
+def _entry(recorded: dict) -> WarningHistoryEntry:
+    action = recorded.get("action")
+    return WarningHistoryEntry(at=recorded.get("at"), actor=recorded.get("actor"), action=action,
+                               action_name=HISTORY_WORDS.get(action, action), note=recorded.get("note") or "",
+                               details={k: v for k, v in recorded.items() if k not in _ENTRY_KEYS})
 
 
 def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None
-                  ) -> tuple[list[dict], int]:
+                  ) -> tuple[list[WarningView], int]:
     """Filters (optional): status (one or a list), severity, rule, village, township, matter_id,
     assigned_unit, seen_from / seen_before (aware datetimes), overdue (true: 交办 past its due),
     active (true: open, assigned, answered or verified). The page: `page` by number or the one after
@@ -108,7 +126,7 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: st
         return [view(ctx, row, now) for row in rows], total
 
 
-def get_warning(ctx, actor, warning_id: int) -> dict:
+def get_warning(ctx, actor, warning_id: int) -> WarningDetail:
     """A warning with its evidence and history.
 
     Raises:
@@ -116,10 +134,10 @@ def get_warning(ctx, actor, warning_id: int) -> dict:
         Forbidden: the actor holds no supervisor or administrator role.
     """
     with ctx.uow(readonly=True) as uow:
-        return view(ctx, _visible(uow, actor, warning_id), history=True)
+        return detail(ctx, _visible(uow, actor, warning_id))
 
 
-def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, discipline: bool = True) -> dict:
+def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, discipline: bool = True) -> WarningDetail:
     """Lock the warning, check who may act and from which status, apply `change(uow, row, now)`
     (which returns the history note and the audit payload), record both, commit."""
     with ctx.uow() as uow:
@@ -134,7 +152,7 @@ def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, disci
         row.history = row.history + [_history(now, actor.name, action, note, **payload)]
         uow.audit.append(f"warning_{action}", actor.name, None, {"warning_id": row.id, **payload, "note": note},
                          now.isoformat())
-        result = view(ctx, row, now, history=True)
+        result = detail(ctx, row, now)
         uow.commit()
         return result
 
@@ -148,7 +166,7 @@ ACTIVE = (WarningStatus.OPEN, WarningStatus.ASSIGNED, WarningStatus.ANSWERED, Wa
 
 
 @records_refusals("dismiss_warning")
-def dismiss_warning(ctx, actor, warning_id: int, reason: str) -> dict:
+def dismiss_warning(ctx, actor, warning_id: int, reason: str) -> WarningDetail:
     """Not a violation after all (a data entry error, an approved exception): only with a reason.
 
     Raises:
@@ -177,7 +195,7 @@ def _due(value) -> datetime:
 
 
 @records_refusals("assign_warning")
-def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None = None) -> dict:
+def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None = None) -> WarningDetail:
     """交办: the unit (a village or township within reach) must answer by the deadline.
 
     Raises:
@@ -202,7 +220,7 @@ def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None
 
 
 @records_refusals("answer_warning")
-def answer_warning(ctx, actor, warning_id: int, answer: str) -> dict:
+def answer_warning(ctx, actor, warning_id: int, answer: str) -> WarningDetail:
     """The unit a warning was assigned to reports what it found and did.
 
     Raises:
@@ -224,7 +242,7 @@ def answer_warning(ctx, actor, warning_id: int, answer: str) -> dict:
     return _act_assigned(ctx, actor, warning_id, change)
 
 
-def _act_assigned(ctx, actor, warning_id: int, change) -> dict:
+def _act_assigned(ctx, actor, warning_id: int, change) -> WarningDetail:
     with ctx.uow() as uow:
         row = uow.warnings.get(warning_id, lock=True)
         if row.status != WarningStatus.ASSIGNED:
@@ -235,13 +253,13 @@ def _act_assigned(ctx, actor, warning_id: int, change) -> dict:
         row.history = row.history + [_history(now, actor.name, "answered", note, **payload)]
         uow.audit.append("warning_answered", actor.name, None, {"warning_id": row.id, **payload, "note": note},
                          now.isoformat())
-        result = view(ctx, row, now, history=True)
+        result = detail(ctx, row, now)
         uow.commit()
         return result
 
 
 @records_refusals("verify_warning")
-def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None = None) -> dict:
+def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None = None) -> WarningDetail:
     """The supervisor checks the answer: accepted (核实) or sent back to the unit (退回).
 
     Raises:
@@ -261,7 +279,7 @@ def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None
 
 
 @records_refusals("close_warning")
-def close_warning(ctx, actor, warning_id: int, note: str) -> dict:
+def close_warning(ctx, actor, warning_id: int, note: str) -> WarningDetail:
     """办结 a verified warning, with a closing note.
 
     Raises:

@@ -49,7 +49,7 @@ def test_a_supervisor_reads_the_dashboard_exports_it_and_disposes_of_a_warning(s
     # The demo's step left past its time limit (R19): its evidence is a time.
     open_warnings, _ = warnings.list_warnings(site.ctx, Actor.system(), {"active": True, "rule": "R19"}, 1, 10)
     assert open_warnings, "the demo leaves a warning"
-    walk.open(f"/warnings/{open_warnings[0]['id']}", "warning")
+    walk.open(f"/warnings/{open_warnings[0].id}", "warning")
     expect(phone.locator("main")).to_contain_text("办理期限：")              # evidence in words, Beijing time
     expect(phone.locator("main")).not_to_contain_text("due_at")
     expect(phone.locator("main")).not_to_contain_text("+00:00")
@@ -62,4 +62,4 @@ def test_a_supervisor_reads_the_dashboard_exports_it_and_disposes_of_a_warning(s
     dismiss.locator("button").click()
     expect(phone.locator(".flash")).to_contain_text("已保存")
     walk.shot("dismissed")
-    assert warnings.get_warning(site.ctx, Actor.system(), open_warnings[0]["id"])["status"] == "dismissed"
+    assert warnings.get_warning(site.ctx, Actor.system(), open_warnings[0].id).status == "dismissed"

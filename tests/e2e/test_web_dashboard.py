@@ -51,15 +51,15 @@ def test_a_warning_is_handled_from_its_page(ctx, app):
     inspector.login("township_discipline.qingshan_town")
     from engine.services import warnings
     [w], _ = warnings.list_warnings(ctx, SYSTEM, {"rule": "R4"}, 1, 5)
-    page = inspector.get(f"/warnings/{w['id']}")
-    assert page.status_code == 200 and w["text"] in page.get_data(as_text=True)
+    page = inspector.get(f"/warnings/{w.id}")
+    assert page.status_code == 200 and w.text in page.get_data(as_text=True)
     assert_accessible(page)
-    refused = inspector.post(f"/warnings/{w['id']}", {"action": "dismiss", "reason": ""})
+    refused = inspector.post(f"/warnings/{w.id}", {"action": "dismiss", "reason": ""})
     assert refused.status_code == 422 and "排除理由不能为空" in refused.get_data(as_text=True)
-    assigned = inspector.post(f"/warnings/{w['id']}", {"action": "assign", "unit": "lushui_village", "due": "2099-12-31",
+    assigned = inspector.post(f"/warnings/{w.id}", {"action": "assign", "unit": "lushui_village", "due": "2099-12-31",
                                                        "note": "限期说明"})
     assert assigned.status_code == 302
-    assert warnings.get_warning(ctx, SYSTEM, w["id"])["status"] == "assigned"
+    assert warnings.get_warning(ctx, SYSTEM, w.id).status == "assigned"
     clerk = WebClient(app)
     clerk.login("two_committees.lushui_village")
     assert clerk.get("/dashboard").status_code == 403

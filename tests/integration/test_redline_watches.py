@@ -116,7 +116,7 @@ def test_a_live_warning_on_an_unwatched_matter_is_still_revisited(ctx):
         uow.commit()
     flow.complete_next(ctx, actor, matter)
     [lifted] = warnings.list_warnings(ctx, Actor.system(), {"matter_id": matter.id}, 1, 10)[0]
-    assert lifted["status"] == "lifted"
+    assert lifted.status == "lifted"
 
 
 def _bench_version(ctx):

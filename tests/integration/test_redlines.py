@@ -36,8 +36,8 @@ def test_sweep_raises_once_and_updates_after(ctx, clerk, fixed):
     first = redlines.sweep(ctx, Actor.system())
     assert first["raised"] == 1 and first["villages"] == 1
     [found] = split_warnings(ctx)
-    assert found["matters"] == sorted([a.id, b.id]) and found["severity"] == "high"
-    assert found["status"] == "open" and "2 天内 2 笔（1.5 万元 + 9,000 元）" in found["text"]
+    assert found.matters == tuple(sorted([a.id, b.id])) and found.severity == "high"
+    assert found.status == "open" and "2 天内 2 笔（1.5 万元 + 9,000 元）" in found.text
     again = redlines.sweep(ctx, Actor.system())
     assert again["raised"] == 0 and len(split_warnings(ctx)) == 1          # same rule, same matters: one warning
     assert audit.verify_chain(ctx, Actor.system())["ok"]
@@ -63,11 +63,11 @@ def test_an_event_raises_and_a_cancellation_lifts(ctx, clerk, fixed):
     assert split_warnings(ctx) == []
     b = purchase(ctx, clerk, 9000)                                         # the commit's listener runs the rules
     [found] = split_warnings(ctx)
-    assert found["matters"] == sorted([a.id, b.id])
+    assert found.matters == tuple(sorted([a.id, b.id]))
     matters.cancel_matter(ctx, clerk, b.id, "重复录入")
     [lifted] = split_warnings(ctx)
-    assert lifted["status"] == "lifted" and lifted["cleared_at"] is not None
-    assert [h["action"] for h in warnings.get_warning(ctx, clerk, lifted["id"])["history"]] == ["raised", "cleared"]
+    assert lifted.status == "lifted" and lifted.cleared_at is not None
+    assert [h.action for h in warnings.get_warning(ctx, clerk, lifted.id).history] == ["raised", "cleared"]
 
 
 def test_the_supervision_lifecycle(ctx, clerk, fixed):
@@ -76,24 +76,24 @@ def test_the_supervision_lifecycle(ctx, clerk, fixed):
     redlines.sweep(ctx, Actor.system())
     [w] = split_warnings(ctx)
     with pytest.raises(InvalidData):
-        warnings.dismiss_warning(ctx, clerk, w["id"], "  ")
+        warnings.dismiss_warning(ctx, clerk, w.id, "  ")
     with pytest.raises(InvalidData):
-        warnings.assign_warning(ctx, clerk, w["id"], "lushui_village", T0 - timedelta(days=1))
-    assigned = warnings.assign_warning(ctx, clerk, w["id"], "lushui_village", (T0 + timedelta(days=5)).date(), "限期说明")
-    assert assigned["status"] == "assigned" and assigned["assigned_unit"] == "lushui_village"
+        warnings.assign_warning(ctx, clerk, w.id, "lushui_village", T0 - timedelta(days=1))
+    assigned = warnings.assign_warning(ctx, clerk, w.id, "lushui_village", (T0 + timedelta(days=5)).date(), "限期说明")
+    assert assigned.status == "assigned" and assigned.assigned_unit == "lushui_village"
     village = Actor("vc", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")}))
     with pytest.raises(Forbidden):
         warnings.list_warnings(ctx, village, {}, 1, 10)                   # supervisors only
-    answered = warnings.answer_warning(ctx, village, w["id"], "两笔为不同路段，已补充说明材料")
-    assert answered["status"] == "answered"
+    answered = warnings.answer_warning(ctx, village, w.id, "两笔为不同路段，已补充说明材料")
+    assert answered.status == "answered"
     with pytest.raises(Conflict):
-        warnings.close_warning(ctx, clerk, w["id"], "办结")
-    assert warnings.verify_warning(ctx, clerk, w["id"], False, "说明不充分")["status"] == "assigned"
-    warnings.answer_warning(ctx, village, w["id"], "已合并为一个采购项目重新进场")
-    warnings.verify_warning(ctx, clerk, w["id"], True)
-    closed = warnings.close_warning(ctx, clerk, w["id"], "整改到位")
-    assert closed["status"] == "closed"
-    assert [h["action"] for h in closed["history"]] == [
+        warnings.close_warning(ctx, clerk, w.id, "办结")
+    assert warnings.verify_warning(ctx, clerk, w.id, False, "说明不充分").status == "assigned"
+    warnings.answer_warning(ctx, village, w.id, "已合并为一个采购项目重新进场")
+    warnings.verify_warning(ctx, clerk, w.id, True)
+    closed = warnings.close_warning(ctx, clerk, w.id, "整改到位")
+    assert closed.status == "closed"
+    assert [h.action for h in closed.history] == [
         "raised", "assigned", "answered", "returned", "answered", "verified", "closed"]
     assert audit.verify_chain(ctx, Actor.system())["ok"]
 
@@ -103,13 +103,13 @@ def test_overdue_assignment_escalates_once(ctx, clerk, fixed):
     purchase(ctx, clerk, 9000)
     redlines.sweep(ctx, Actor.system())
     [w] = split_warnings(ctx)
-    warnings.assign_warning(ctx, clerk, w["id"], "lushui_village", T0 + timedelta(days=2))
+    warnings.assign_warning(ctx, clerk, w.id, "lushui_village", T0 + timedelta(days=2))
     fixed.advance(timedelta(days=3))
     assert warnings.list_warnings(ctx, clerk, {"overdue": True}, 1, 10)[1] == 1      # (the steps are late too: R19)
     assert redlines.sweep(ctx, Actor.system())["escalated"] == 1
     assert redlines.sweep(ctx, Actor.system())["escalated"] == 0
-    escalated = warnings.get_warning(ctx, clerk, w["id"])
-    assert escalated["escalation_level"] == 1 and escalated["history"][-1]["to"] == "demo_county"
+    escalated = warnings.get_warning(ctx, clerk, w.id)
+    assert escalated.escalation_level == 1 and escalated.history[-1].details["to"] == "demo_county"
 
 
 def test_dismissal_needs_a_reason_and_a_discipline_committee(ctx, clerk, fixed):
@@ -118,13 +118,13 @@ def test_dismissal_needs_a_reason_and_a_discipline_committee(ctx, clerk, fixed):
     redlines.sweep(ctx, Actor.system())
     [w] = split_warnings(ctx)
     committee = Actor("jw", frozenset({Grant("SUPERVISION_COMMITTEE", "lushui_village")}))
-    assert warnings.get_warning(ctx, committee, w["id"])["id"] == w["id"]         # 村监委 reads
+    assert warnings.get_warning(ctx, committee, w.id).id == w.id         # 村监委 reads
     with pytest.raises(Forbidden):
-        warnings.dismiss_warning(ctx, committee, w["id"], "不是拆分")                 # but does not dispose
+        warnings.dismiss_warning(ctx, committee, w.id, "不是拆分")                 # but does not dispose
     other = Actor("hq", frozenset({Grant("TOWNSHIP_DISCIPLINE", "baiyun_town")}))
     with pytest.raises(NotFound):
-        warnings.get_warning(ctx, other, w["id"])
-    dismissed = warnings.dismiss_warning(ctx, clerk, w["id"], "两项采购分属年度计划不同批次，已核实")
-    assert dismissed["status"] == "dismissed"
+        warnings.get_warning(ctx, other, w.id)
+    dismissed = warnings.dismiss_warning(ctx, clerk, w.id, "两项采购分属年度计划不同批次，已核实")
+    assert dismissed.status == "dismissed"
     redlines.sweep(ctx, Actor.system())
-    assert split_warnings(ctx)[0]["status"] == "dismissed"                # found again: stays dismissed
+    assert split_warnings(ctx)[0].status == "dismissed"                # found again: stays dismissed

@@ -16,12 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import dossiers, incidents, matters, preview, views
+from engine.services import dossiers, incidents, matters, preview, views, warnings
 from engine.store.models import Base
 from engine.vocabulary import MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
-CONVERTED = (matters, preview, dossiers, incidents)
+CONVERTED = (matters, preview, dossiers, incidents, warnings)
 
 
 def entry_points(module) -> list:
@@ -55,7 +55,8 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
     assert {"start_matter", "complete_step", "claim_step", "release_step", "reassign_step", "cancel_matter",
             "get_matter", "list_matters", "matter_history", "list_tasks", "get_task", "start_preview",
             "complete_preview_step", "advance_preview_timer", "preview_page", "preview_matters",
-            "matter_dossier", "retry_matter", "list_incidents"} <= found
+            "matter_dossier", "retry_matter", "list_incidents", "list_warnings", "get_warning", "dismiss_warning",
+            "assign_warning", "answer_warning", "verify_warning", "close_warning"} <= found
 
 
 @pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)],
