@@ -6,24 +6,13 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 
-from api import create_app
 from engine.identity import Grant
 from engine.services import Actor, matters
-from engine.services.demo import seed_demo
 from tests.browser.web import WebClient
-from tests.e2e.test_web_search import PROJECT, SYSTEM, rows_on
+from tests.e2e.test_web_search import PROJECT, SYSTEM, inspector, rows_on  # noqa: F401 - inspector: a fixture
 
 STARTER = Actor("s", frozenset({Grant("TWO_COMMITTEES", "lushui_village")}))
-
-
-@pytest.fixture
-def inspector(ctx):
-    seed_demo(ctx, SYSTEM)
-    web = WebClient(create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx))
-    web.login("township_discipline.qingshan_town")
-    return web
 
 
 def link(page: str, label: str) -> str | None:
