@@ -237,7 +237,8 @@ class InstanceSummarySchema(Schema):
 class InstanceSchema(InstanceSummarySchema):
     version_id = fields.Integer()
     data = fields.Dict()
-    params = fields.Dict()
+    params = fields.Dict(metadata={"description": "the township parameters in force when it started that its item "
+                                                  "reads (thresholds, quorums, periods deciding its path and deadlines)"})
     error = fields.String(allow_none=True)
     ready_steps = fields.List(fields.Nested(TaskSummarySchema))
     waiting_timers = fields.List(fields.Nested(TimerSchema))

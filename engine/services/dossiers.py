@@ -57,7 +57,7 @@ def matter_dossier(ctx, actor, matter_id: int, with_files: bool = False) -> Doss
         units = {code: uow.orgs.get(code) for code in (record.village_code, record.township_code)}
         events = tuple(views.event(e) for e in uow.audit.for_matter(record.id))
         return Dossier(
-            matter=views.matter(ctx, record, []),
+            matter=views.matter(ctx, record, [], reads=None),      # every parameter: the flowchart's telephones
             item={"name": version.name, "list_code": version.info.get("list_code"),
                   "policy_basis": version.info.get("policy_basis"), "bundle_sha256": version.bundle_sha256},
             units={code: unit.name if unit else code for code, unit in units.items()},

@@ -82,7 +82,7 @@ def retry_matter(ctx, actor, matter_id: int, reason: str, corrections: dict | No
         save_matter(uow, record, matter, actor, events=events, now=now)
         if incident is not None and record.status != MatterStatus.ERROR:
             resolve(incident, "retried", actor, now, reason)
-        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), reads=matter.bundle.reads)
         uow.commit()
         return result
 

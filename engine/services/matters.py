@@ -16,7 +16,8 @@ from ..runtime import Matter
 from ..store.keyset import page_start
 from ..vocabulary import MatterStatus, StepStatus, matter_status_label
 from . import objections, tallies, views
-from .views import EventView, InboxStep, MatterDetail, MatterSummary, MatterView, StartedMatter, StepView, TaskDetail
+from .views import (EventView, InboxStep, MatterDetail, MatterSummary, MatterView, StartedMatter, StepView, TaskDetail,
+                    ToDoPage)
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
                      step_matter, visible_matter)
 from .attachments import link_cited_files, store_uploads
@@ -94,7 +95,8 @@ def _replay(ctx, actor, key: str, request: str) -> StartedMatter | None:
         if request_hash != request:
             raise Conflict("此幂等键已用于另一个发起请求，请换一个键")
         record = visible_matter(uow, actor, matter_id)
-        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), StartedMatter, replayed=True)
+        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), StartedMatter, replayed=True,
+                            reads=ctx.bundles.of_version(uow, record.definition_id).reads)
 
 
 def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict, idempotency, uploads,
@@ -141,7 +143,8 @@ def _start(ctx, actor, process_key: str, village: str, subject: str, data: dict,
             uow.idempotency.remember(actor.name, *idempotency, record.id, now)
         # Everything the answer needs is read before the commit: once committed, the answer
         # cannot fail, so a client never sees an error for a matter that was in fact started.
-        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), StartedMatter, replayed=False)
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), StartedMatter, replayed=False,
+                              reads=bundle.reads)
         uow.commit()
         return result
 
@@ -212,7 +215,8 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
             "task_id": task_id, "process_key": item.process_key, "step": item.step_id,
             "step_name": item.step_name, "role": item.role, "data": cleaned, "changes": changes}, now.isoformat())
         save_matter(uow, record, matter, actor, events=events, now=now, completed=item)
-        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))   # read before the commit
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id),   # read before the commit
+                              reads=matter.bundle.reads)
         uow.commit()
         return result
 
@@ -318,7 +322,7 @@ def cancel_matter(ctx, actor, matter_id: int, reason: str) -> MatterView:
         if incident is not None:                 # a failed matter given up: its incident is closed too
             incident.state, incident.resolved_by, incident.resolved_at, incident.resolution = \
                 "cancelled", actor.name, now, reason
-        result = views.matter(ctx, record, [])
+        result = views.matter(ctx, record, [], reads=matter.bundle.reads)
         uow.commit()
         return result
 
@@ -331,10 +335,11 @@ def get_matter(ctx, actor, matter_id: int) -> MatterDetail:
     """
     with ctx.uow(readonly=True) as uow:
         record = readable_matter(uow, actor, matter_id)
+        reads = ctx.bundles.of_version(uow, record.definition_id).reads
         if getattr(record, "archived_at", None) is not None:
-            return views.matter(ctx, record, [], MatterDetail, attachments=tuple(
+            return views.matter(ctx, record, [], MatterDetail, reads=reads, attachments=tuple(
                 attachment_view(a) for a in uow.archive.attachments_for(record.id)))
-        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), MatterDetail,
+        return views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), MatterDetail, reads=reads,
                             attachments=tuple(attachment_view(a) for a in uow.attachments.for_matter(record.id)),
                             public_objections=tuple(objections.for_matter(uow, actor, record)),
                             links=links_of(ctx, uow, actor, record))
@@ -427,20 +432,49 @@ def list_tasks(ctx, actor, role: str | None, village: str | None, page: int, per
     """
     start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
-        reach = None
-        if not actor.is_system:
-            # One (roles, villages) pair per unit the actor holds roles in: a clerk with ten roles
-            # in one village filters with one clause, not ten.
-            roles_by_unit: dict[str, set[str]] = {}
-            for grant in actor.grants:
-                roles_by_unit.setdefault(grant.org, set()).add(grant.role)
-            reach = [(roles, uow.orgs.scope({unit})) for unit, roles in roles_by_unit.items()]
-        rows, total = uow.inbox.search(reach, role, village, start, per_page,
-                                       hidden_from=None if actor.is_system else actor.name, after=after)
-        # An intake step with objections filed online stands out in the 村监委's list.
-        waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
-        return [views.task_summary(ctx, row, InboxStep, public_objections_waiting=waiting.get(row.task_id, 0))
-                for row in rows], total
+        return _ready_steps(ctx, uow, actor, role, village, start, per_page, after)
+
+
+def _ready_steps(ctx, uow, actor, role, village, start: int, per_page: int, after) -> tuple[list[InboxStep], int]:
+    rows, total = uow.inbox.search(_reach(uow, actor), role, village, start, per_page,
+                                   hidden_from=None if actor.is_system else actor.name, after=after)
+    # An intake step with objections filed online stands out in the 村监委's list.
+    waiting = uow.public_objections.waiting_by_task([r.task_id for r in rows if r.objection_intake])
+    return [views.task_summary(ctx, row, InboxStep, public_objections_waiting=waiting.get(row.task_id, 0))
+            for row in rows], total
+
+
+def _reach(uow, actor) -> list | None:
+    """The (roles, scope) pairs of the steps an actor may do (None: the system, all of them). One
+    pair per unit the actor holds roles in: a clerk with ten roles in one village filters with one
+    clause, not ten."""
+    if actor.is_system:
+        return None
+    roles_by_unit: dict[str, set[str]] = {}
+    for grant in actor.grants:
+        roles_by_unit.setdefault(grant.org, set()).add(grant.role)
+    return [(roles, uow.orgs.scope({unit})) for unit, roles in roles_by_unit.items()]
+
+
+def to_do_page(ctx, actor, page: int, per_page: int, after: str | None = None) -> ToDoPage:
+    """我的待办 as its page shows it: a page of the actor's ready steps (as list_tasks), their
+    total, how many of the whole list (not only this page) are past their time limit, and the
+    subjects of their matters.
+
+    Raises:
+        InvalidData: a page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
+    """
+    start = page_start(page, per_page, after)
+    with ctx.uow(readonly=True) as uow:
+        steps, total = _ready_steps(ctx, uow, actor, None, None, start, per_page, after)
+        overdue = uow.inbox.overdue_in_reach(_reach(uow, actor), None, None, clock.now(),
+                                             hidden_from=None if actor.is_system else actor.name)
+        ids = sorted({s.matter_id for s in steps})
+        scope = None if actor.is_system else uow.orgs.scope(actor.units())
+        rows, _ = uow.matters.search(_search_columns({"ids": ids}), scope, 0, len(ids),
+                                     hidden_from=None if actor.is_system else actor.name) if ids else ([], 0)
+        return ToDoPage(steps=tuple(steps), total=total, overdue=overdue,
+                        subjects={row.id: row.subject for row in rows})
 
 
 def get_task(ctx, actor, task_id: str) -> TaskDetail:

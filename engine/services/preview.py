@@ -179,7 +179,7 @@ def advance_preview_timer(ctx, actor, matter_id: int) -> MatterView:
             events = matter.fire_due_timers()
         now = clock.now()
         save_matter(uow, record, matter, actor, events=events, now=now)
-        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id))
+        result = views.matter(ctx, record, uow.inbox.ready_for_matter(record.id), reads=matter.bundle.reads)
         uow.commit()
         return result
 
@@ -210,7 +210,9 @@ def _with_forms(bundle, matter: MatterView) -> MatterView:
 def _test_matters(ctx, uow, version) -> list[MatterView]:
     rows, _ = uow.matters.search({"process_key": version.process_key, "village_code": sandbox_code(version.owner_org),
                                   "sandbox": True}, None, 0, 50)
-    return [views.matter(ctx, r, uow.inbox.ready_for_matter(r.id)) for r in rows if r.definition_id == version.id]
+    reads = ctx.bundles.get(version).reads
+    return [views.matter(ctx, r, uow.inbox.ready_for_matter(r.id), reads=reads) for r in rows
+            if r.definition_id == version.id]
 
 
 def preview_matters(ctx, actor, key: str, version_id: int) -> list[MatterView]:

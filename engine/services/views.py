@@ -63,6 +63,16 @@ class InboxStep(StepView):
 
 
 @dataclass(frozen=True, slots=True)
+class ToDoPage:
+    """我的待办's page: a page of ready steps, the list's total, how many of the whole list are past
+    their time limit, and the subjects of the page's matters by number."""
+    steps: tuple[InboxStep, ...]
+    total: int                    # a Count: exact or capped, with the next page's cursor
+    overdue: int                  # a Count too, over the whole list
+    subjects: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
 class PreviewStep(StepView):
     """A ready step of a test matter (试运行) with its form, for the preview page."""
     form: tuple[dict, ...]
@@ -233,10 +243,16 @@ def matter_summary(ctx, record) -> MatterSummary:
     return MatterSummary(*_summary_values(record))
 
 
-def matter(ctx, record, ready_items, cls: type[View] = MatterView, **extra) -> View:
+def matter(ctx, record, ready_items, cls: type[View] = MatterView, *, reads: frozenset | None, **extra) -> View:
     """The matter of `record` with `ready_items` (inbox rows) as its ready steps; as `cls` (a
-    subclass of MatterView) with the fields it adds."""
-    return cls(*_summary_values(record), version_id=record.definition_id, data=record.data, params=record.params,
+    subclass of MatterView) with the fields it adds.
+
+    `params` holds the township parameters in force at the start that the item reads (`reads`: its
+    bundle's, engine/definitions.Bundle.reads), the ones that decide its path, bounds and deadlines;
+    a township has some 200, and every answer to a step carrying them all was a third of its bytes
+    (issue 17). `reads=None` keeps them all: the dossier's flowchart words a township's telephones."""
+    params = record.params if reads is None else {k: v for k, v in record.params.items() if k in reads}
+    return cls(*_summary_values(record), version_id=record.definition_id, data=record.data, params=params,
                error=record.error, ready_steps=tuple(task_summary(ctx, item) for item in ready_items),
                waiting_timers=tuple(timer(t) for t in record.waiting_timers or ()),
                archived_at=getattr(record, "archived_at", None), **extra)

@@ -682,6 +682,19 @@ class InboxRepository(_Repository):
         next page's cursor (as MatterRepository.search); `reach` (roles, scope) pairs limit them to
         what a user may do (None: all); steps of matters withheld from `hidden_from` are left out."""
         position = READY_STEPS.read(after) if after is not None else None
+        query = self._ready_query(reach, role, village_code, hidden_from)
+        total = count_rows(self.session, query, InboxItem.task_id)
+        return paged(self.session, query, READY_STEPS, offset, limit, position, total)
+
+    def overdue_in_reach(self, reach: list[tuple[set[str], Scope]] | None, role: str | None, village_code: str | None,
+                         now: datetime, hidden_from: str | None = None) -> Count:
+        """How many of the ready steps `search` lists (same filters) are past their time limit at
+        `now`: over the whole list, not only the page shown."""
+        query = self._ready_query(reach, role, village_code, hidden_from).where(InboxItem.due_at < now)
+        return count_rows(self.session, query, InboxItem.task_id)
+
+    @staticmethod
+    def _ready_query(reach, role: str | None, village_code: str | None, hidden_from: str | None):
         query = select(InboxItem).where(InboxItem.state == StepStatus.READY)
         if hidden_from:
             query = query.where(InboxItem.matter_id.not_in(_withheld_from(hidden_from)))
@@ -695,8 +708,7 @@ class InboxRepository(_Repository):
             query = query.where(InboxItem.village_code == village_code)
         else:                 # a township's 试运行村 is the administrators' test bench, not anyone's work
             query = query.where(InboxItem.village_code.not_in(select(OrgUnit.code).where(OrgUnit.sandbox.is_(True))))
-        total = count_rows(self.session, query, InboxItem.task_id)
-        return paged(self.session, query, READY_STEPS, offset, limit, position, total)
+        return query
 
 
 class AttachmentRepository(_Repository):

@@ -178,6 +178,21 @@ def test_the_to_do_list_counts_and_marks_overdue_steps(ctx, app):
     assert page.index("#1 ") < page.index("#2 ")                 # newest first: #2 became ready 11 days ago
 
 
+def test_the_to_do_list_counts_overdue_steps_beyond_the_page_shown(ctx, app, monkeypatch):
+    """The count is over the whole list: an overdue step on the next page still counts."""
+    from api.web.views import tasks as tasks_page
+    monkeypatch.setattr(tasks_page, "INBOX_SIZE", 1)
+    with use_clock(FixedClock(datetime.now(timezone.utc) - timedelta(days=11))):
+        start_project(ctx)                                     # overdue, and the older: on page 2
+    start_project(ctx)
+    web = logged_in(app, "villager_council.lushui_village")
+    first = web.get("/tasks").get_data(as_text=True)
+    assert "共 <strong>2</strong> 项待办" in first and '<strong class="overdue">1</strong> 项已超期' in first
+    assert 'class="task-card is-overdue"' not in first         # the page shows the step on time
+    second = web.get("/tasks?page=2").get_data(as_text=True)
+    assert second.count('class="task-card is-overdue"') == 1 and '<strong class="overdue">1</strong>' in second
+
+
 def test_the_matter_page_shows_the_timeline_data_and_flowchart(ctx, app):
     matter = start_project(ctx)
     task = matter.ready_steps[0].id

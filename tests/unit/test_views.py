@@ -53,7 +53,7 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
     """The check below cannot pass by finding nothing."""
     found = {fn.__name__ for module in CONVERTED for fn in entry_points(module)}
     assert {"start_matter", "complete_step", "claim_step", "release_step", "reassign_step", "cancel_matter",
-            "get_matter", "list_matters", "matter_history", "list_tasks", "get_task", "start_preview",
+            "get_matter", "list_matters", "matter_history", "list_tasks", "to_do_page", "get_task", "start_preview",
             "complete_preview_step", "advance_preview_timer", "preview_page", "preview_matters",
             "matter_dossier", "retry_matter", "list_incidents", "list_warnings", "get_warning", "dismiss_warning",
             "assign_warning", "answer_warning", "verify_warning", "close_warning"} <= found
@@ -104,7 +104,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 ROW = SimpleNamespace(id=7, process_key="major_decision", village_code="lushui_village", township_code="qingshan_town",
                       subject="修建村道", status="running", outcome=None, amount=Decimal("120000.50"), created_by="clerk",
                       created_at=NOW, updated_at=NOW, ended_at=None, next_timer_due=NOW, sandbox=False, definition_id=3,
-                      data={"summary": "村道"}, params={"party_notice_days": 3}, error=None,
+                      data={"summary": "村道"}, params={"party_notice_days": 3, "complaint_phone": "0571-1234"}, error=None,
                       waiting_timers=[{"element": "party_notice_period", "name": "党员审阅", "due": "2026-03-05T09:00:00+00:00"}])
 ITEM = SimpleNamespace(task_id="t-1", matter_id=7, process_key="major_decision", step_id="propose", step_name="提议",
                        objection_intake=False, role="PARTY_BRANCH", village_code="lushui_village",
@@ -113,10 +113,18 @@ ITEM = SimpleNamespace(task_id="t-1", matter_id=7, process_key="major_decision",
 CTX = SimpleNamespace(role=lambda code: SimpleNamespace(name="村党组织") if code == "PARTY_BRANCH" else None)
 
 
+def test_a_matter_answers_the_parameters_its_item_reads_and_the_dossier_all_of_them():
+    """A township has some 200 parameters; an answer carries those the item reads (issue 17), in
+    their stored order; `reads=None` (the dossier, whose flowchart words the telephones) keeps all."""
+    assert views.matter(CTX, ROW, [], reads=frozenset({"party_notice_days"})).params == {"party_notice_days": 3}
+    assert views.matter(CTX, ROW, [], reads=frozenset()).params == {}
+    assert views.matter(CTX, ROW, [], reads=None).params == {"party_notice_days": 3, "complaint_phone": "0571-1234"}
+
+
 def test_a_matter_view_names_each_column_of_its_row():
     """The builders pass the summary's fields by position (the step path builds one per step): each
     field is pinned here to the column it comes from."""
-    m = views.matter(CTX, ROW, [ITEM])
+    m = views.matter(CTX, ROW, [ITEM], reads=frozenset({"party_notice_days", "summary"}))
     assert dataclasses.asdict(m) == {
         "id": 7, "process_key": "major_decision", "village": "lushui_village", "township": "qingshan_town",
         "subject": "修建村道", "status": "running", "status_name": "办理中", "outcome": None, "amount": 120000.5,
@@ -132,7 +140,7 @@ def test_a_matter_view_names_each_column_of_its_row():
         "archived_at": None}
     assert m.status is MatterStatus.RUNNING and m.ready_steps[0].state is StepStatus.READY
     assert dataclasses.asdict(views.matter_summary(CTX, ROW)).items() <= dataclasses.asdict(m).items()
-    replayed = views.matter(CTX, ROW, [], views.StartedMatter, replayed=True)
+    replayed = views.matter(CTX, ROW, [], views.StartedMatter, replayed=True, reads=frozenset())
     assert replayed.replayed and replayed.ready_steps == () and isinstance(replayed, views.MatterView)
     done = views.extended(m, views.PreviewMatter, done_by="试运行·村党组织")
     assert done.done_by == "试运行·村党组织" and done.ready_steps[0] is m.ready_steps[0]   # nested views stay views

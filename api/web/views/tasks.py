@@ -10,7 +10,6 @@ from engine.vocabulary import quoted
 
 from ...rest import ctx
 from ..blueprint import bp
-from ..formatting import is_overdue
 from ..forms import initial_values, read_submission
 from ..lookups import form_fields, item_names, unit_names
 from ..pages import actor, done, page, what_next
@@ -22,18 +21,10 @@ INBOX_SIZE = 200          # a village's to-do list is dozens of steps; past this
 @bp.route("/tasks")
 def tasks():
     number, after = page_asked(request.args)
-    items, total = matters.list_tasks(ctx(), actor(), None, None, service_page(number, after), INBOX_SIZE, after)
-    subjects = _subjects({t.matter_id for t in items})
-    return page("tasks.html", tasks=items, total=total, subjects=subjects, items=item_names(actor()),
-                villages=unit_names(actor()), overdue=sum(is_overdue(t.due_at) for t in items),
-                limit=INBOX_SIZE, paging=pager("web.tasks", {}, number, total, INBOX_SIZE))
-
-
-def _subjects(matter_ids: set[int]) -> dict[int, str]:
-    if not matter_ids:
-        return {}
-    rows, _ = matters.list_matters(ctx(), actor(), {"ids": sorted(matter_ids)}, 1, len(matter_ids))
-    return {row.id: row.subject for row in rows}
+    found = matters.to_do_page(ctx(), actor(), service_page(number, after), INBOX_SIZE, after)
+    return page("tasks.html", tasks=found.steps, total=found.total, subjects=found.subjects, items=item_names(actor()),
+                villages=unit_names(actor()), overdue=found.overdue,
+                limit=INBOX_SIZE, paging=pager("web.tasks", {}, number, found.total, INBOX_SIZE))
 
 
 @bp.route("/tasks/<task_id>")
