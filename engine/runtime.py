@@ -181,6 +181,13 @@ class Matter:
         workflow.params = dict(params or {})
         return cls(bundle, workflow)
 
+    @classmethod
+    def resume(cls, bundle: Bundle, workflow: DeepBpmnWorkflow, params: dict | None = None) -> "Matter":
+        """The matter of a workflow kept in memory since it was dumped (what `load` of that dump
+        would give): with its parameters set again, as `load` sets them."""
+        workflow.params = dict(params or {})
+        return cls(bundle, workflow)
+
     def dump(self) -> str:
         return SERIALIZER.serialize_json(self.workflow)
 

@@ -19,8 +19,12 @@ log = logging.getLogger("xiaowei.services")
 
 
 def load_matter(ctx, uow, record) -> Matter:
+    """The matter of a row: to act on it, the workflow this process saved it from when the row still
+    holds exactly that (store/db.ParsedStates), else parsed from the row; to read, always parsed."""
     bundle = ctx.bundles.of_version(uow, record.definition_id)
-    matter = Matter.load(bundle, record.state, record.params)
+    workflow = None if uow.readonly else uow.database.workflows.take(record.id, record.state, bundle)
+    matter = Matter.resume(bundle, workflow, record.params) if workflow is not None else \
+        Matter.load(bundle, record.state, record.params)
     # A publicity period with an online objection not yet handled is held past its end.
     matter.held = uow.public_objections.waiting_tasks(record.id) if bundle.has_objection_intake else ()
     return matter
@@ -65,6 +69,7 @@ def save_matter(uow, record, matter: Matter, actor, events: list, now,
     sync_withheld(uow, record, matter.bundle)               # who the matter is about may not see it
     track_complaint(uow, record, matter, actor, events, now, completed)   # a complaint's side table
     uow.saved[record.id] = (record, matter.bundle)          # for the red-line check after the commit
+    uow.parsed[record.id] = (record.state, matter.bundle, matter.workflow)   # kept if the unit of work commits
     uow.matters.write(record)
     uow.flush()
 

@@ -12,7 +12,9 @@ safe. A forked child then also forgets whatever it may still have inherited with
 """
 from __future__ import annotations
 
+import threading
 import weakref
+from collections import OrderedDict
 from pathlib import Path
 
 from alembic import command
@@ -48,6 +50,44 @@ def dispose_every_database(close: bool = True) -> None:
         database.dispose(close=close)
 
 
+class ParsedStates:
+    """Objects parsed from a stored text, kept with that text: the next reader of the same row whose
+    text is still the same takes the object instead of parsing again (issue 17: a matter's workflow,
+    parsed at every step, was a tenth of a step's cost).
+
+    An entry is *taken* (removed) by whoever uses it and put back only by a unit of work that
+    committed what the object now holds (UnitOfWork.commit), so an action that fails half-way never
+    leaves a changed object behind, and no two actions ever hold one object. Whether an entry still
+    holds is decided by comparing the whole text with the row's, not by a version number: a row
+    written by another process, a restore or any path that did not go through here simply does not
+    match. `owner` (the parsed definition the object belongs to) must be the same object too.
+    Bounded: the least recently put entries go first."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[int, tuple[str, object, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key: int, text: str, owner: object):
+        """The object parsed from `text` for `owner`, removed from here; None when there is none."""
+        with self._lock:
+            entry = self._items.pop(key, None)
+        if entry is None or entry[1] is not owner or entry[0] != text:
+            return None
+        return entry[2]
+
+    def put(self, key: int, text: str, owner: object, parsed: object) -> None:
+        with self._lock:
+            self._items[key] = (text, owner, parsed)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -59,6 +99,7 @@ class Database:
         self.lineages: dict[str, tuple[str, ...]] = {}     # unit code -> its chain (UnitOfWork.lineage)
         self.bundle_keys: dict[int, tuple[str, str]] = {}  # version id -> (key, hash) (UnitOfWork.bundle_key)
         self.token_actors: dict[str, tuple] = {}           # token digest -> its actor (services/identity.py)
+        self.workflows = ParsedStates()                    # matter id -> its live workflow (services/persistence.py)
         # Reads: the same pool, marked so that a transaction begins as a reader (see _on_begin).
         readonly = {"xiaowei_readonly": True} if self.is_sqlite else {"postgresql_readonly": True}
         self.read_sessions = sessionmaker(self.engine.execution_options(**readonly), expire_on_commit=False)

@@ -31,6 +31,7 @@ class _Transaction:
         self.database = database
         self.readonly = readonly
         self.saved: dict = {}          # matter id -> (row, bundle) of the matters this unit of work saved
+        self.parsed: dict = {}         # matter id -> (state text, bundle, workflow) to keep once committed
 
     def _session(self):
         return self.database.read_sessions() if self.readonly else self.database.sessions()
@@ -56,6 +57,9 @@ class _Transaction:
             raise
         finally:
             self.audit.transaction_ended()
+        for matter_id, (text, bundle, workflow) in self.parsed.items():
+            self.database.workflows.put(matter_id, text, bundle, workflow)   # what is stored is what it holds
+        self.parsed.clear()
         warned = getattr(getattr(self, "matters", None), "warned", {})
         committed.announce(self.audit.appended, {matter_id: committed.Saved(record, bundle, warned.get(matter_id))
                                                  for matter_id, (record, bundle) in self.saved.items()},
@@ -68,6 +72,7 @@ class _Transaction:
         self.audit.transaction_ended()
         self.audit.appended.clear()
         self.saved.clear()
+        self.parsed.clear()
 
     def bundle_key(self, version_id: int) -> tuple[str, str] | None:
         """(item key, bundle hash) of a definition version: its content never changes under its id,
