@@ -61,9 +61,12 @@ class ParsedStates:
     holds is decided by comparing the whole text with the row's, not by a version number: a row
     written by another process, a restore or any path that did not go through here simply does not
     match. `owner` (the parsed definition the object belongs to) must be the same object too.
-    Bounded: the least recently put entries go first."""
+    Bounded: the least recently put entries go first. A demo matter's workflow takes 76 KB in memory
+    at the median, 322 KB the largest (tracemalloc over the demo's 27 matters), so the 128 kept by a
+    server process cost ~10 MB, at most ~40 MB: an action on a matter touched in the last few
+    minutes of a village's work finds it here."""
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 128):
         self.size = size
         self._items: OrderedDict[int, tuple[str, object, object]] = OrderedDict()
         self._lock = threading.Lock()
