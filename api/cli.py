@@ -851,7 +851,7 @@ def board_command(village, period, output, paper):
         raise click.ClickException(str(exc)) from None
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
-    click.echo(f"wrote {output}: {found['village']['name']} {found['period']['name']}, {found['count']} entries, "
+    click.echo(f"wrote {output}: {found.village.name} {found.period.name}, {found.count} entries, "
                f"{paper}, {len(data) // 1024} KB; QR codes point to {_public_url(ctx)}/public/verify/...")
 
 
