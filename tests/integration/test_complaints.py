@@ -172,7 +172,7 @@ def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     assert before == T0 + timedelta(days=15)
     fixed.advance(timedelta(days=15, minutes=1))
     done = advance_due_timers(ctx, SYSTEM)
-    assert done[0]["fired"] == ["超期督办（上级发督办单）"]
+    assert done[0].fired == ("超期督办（上级发督办单）",)
     supervised = case(ctx, filed["id"])
     order = supervised["supervision_orders"][0]
     assert supervised["supervisions"] == 1 and order["issuer_role"] == "TOWNSHIP_DISCIPLINE"

@@ -20,14 +20,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import dossiers, incidents, matters, preview, views, warnings
+from engine.services import (dossiers, incidents, matters, notifications, preview, statistics, tallies, timers, views,
+                             warnings)
 from engine.services.public import board, catalogue, complaints, objections, records
 from engine.services.public import views as portal_views
 from engine.store.models import Base
 from engine.vocabulary import MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
-CONVERTED = (matters, preview, dossiers, incidents, warnings)
+CONVERTED = (matters, preview, dossiers, incidents, warnings, timers, tallies, statistics)
+# Entry points with no actor but the workers' (fn(ctx, adapter, ...)), checked the same way.
+WORKERS = (notifications.deliver_due,)
 
 
 def entry_points(module) -> list:
@@ -86,10 +89,11 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
             "get_matter", "list_matters", "matter_history", "list_tasks", "get_task", "start_preview",
             "complete_preview_step", "advance_preview_timer", "preview_page", "preview_matters",
             "matter_dossier", "retry_matter", "list_incidents", "list_warnings", "get_warning", "dismiss_warning",
-            "assign_warning", "answer_warning", "verify_warning", "close_warning"} <= found
+            "assign_warning", "answer_warning", "verify_warning", "close_warning", "advance_due_timers",
+            "rebuild", "statistics"} <= found
 
 
-@pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)],
+@pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)] + list(WORKERS),
                          ids=lambda fn: f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}")
 def test_every_entry_point_is_annotated_to_answer_frozen_views(fn):
     hint = typing.get_type_hints(fn).get("return")
