@@ -1,6 +1,7 @@
 """The `xiaowei` command line. Each command builds the service context and calls the services."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -318,8 +319,8 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
         start_http_server(metrics_port, addr="127.0.0.1", registry=counters.registry)
 
     def progress(row):
-        counters.timer_lag.observe(max(row["late_seconds"], 0.0))
-        click.echo(f"  matter {row['matter_id']}: {', '.join(row['fired']) or 'nothing fired'} -> {row['status']}")
+        counters.timer_lag.observe(max(row.late_seconds, 0.0))
+        click.echo(f"  matter {row.matter_id}: {', '.join(row.fired) or 'nothing fired'} -> {row.status}")
     with clock.use_clock(fixed):
         if once:
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
@@ -798,7 +799,7 @@ def statistics_rebuild():
     """Count the 考核 tallies again from the stored matters (after data was written by SQL; the
     tallies of archived matters are lost: they are no longer there to count)."""
     from engine.services import tallies
-    click.echo(json.dumps(tallies.rebuild(_migrated_context(), Actor.system())))
+    click.echo(json.dumps(dataclasses.asdict(tallies.rebuild(_migrated_context(), Actor.system()))))
 
 
 @cli.group("audit")
@@ -851,7 +852,7 @@ def board_command(village, period, output, paper):
         raise click.ClickException(str(exc)) from None
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
-    click.echo(f"wrote {output}: {found['village']['name']} {found['period']['name']}, {found['count']} entries, "
+    click.echo(f"wrote {output}: {found.village.name} {found.period.name}, {found.count} entries, "
                f"{paper}, {len(data) // 1024} KB; QR codes point to {_public_url(ctx)}/public/verify/...")
 
 

@@ -95,7 +95,7 @@ def main(argv=None) -> None:
         count = copy_matters(database, options.matters)
         print(f"{count} matters ({time.perf_counter() - started:.0f} s to copy)")
         started = time.perf_counter()
-        rows = tallies.rebuild(ctx, Actor.system())["rows"]       # the copies bypassed the services
+        rows = tallies.rebuild(ctx, Actor.system()).rows       # the copies bypassed the services
         print(f"tallies rebuilt: {rows} rows ({time.perf_counter() - started:.1f} s)")
         now = clock.now()
         app = create_app({"TESTING": True, "SECRET_KEY": "bench"}, context=ctx)

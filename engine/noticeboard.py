@@ -103,13 +103,13 @@ def _placements(table: dict, path: str) -> dict:
     return found
 
 
-def arrange(entries: list[dict], catalogue: BoardCatalogue) -> list[dict]:
-    """Entries (each with "item" and "section") in the board's order: part, then timing, then
+def arrange(entries: list, catalogue: BoardCatalogue) -> list[dict]:
+    """Entries (each with an `item` and a `section`) in the board's order: part, then timing, then
     heading in the order the catalogue names it, then as published. Every part appears, empty or not."""
     order = {p.heading: n for n, p in enumerate([*catalogue.items.values(), *catalogue.sections.values()])}
     parts = {key: {"key": key, "name": name, "groups": {}} for key, name in PARTS.items()}
     for entry in entries:
-        place = catalogue.place(entry["item"], entry["section"])
+        place = catalogue.place(entry.item, entry.section)
         groups = parts[place.part]["groups"]
         group = groups.setdefault((place.timing, place.heading), {
             "timing": place.timing, "timing_name": TIMINGS[place.timing], "heading": place.heading, "entries": []})

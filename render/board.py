@@ -1,15 +1,17 @@
 """The village notice board's sheets (村务公开栏) as a PDF: A3 portrait, or A4.
 
-Drawn from a board as plain data (engine/services/public/board.py builds it; this module imports
-no engine and no store): a header with the village and the period, the three parts of the 村务公开目录
-(党务公开, 村务公开, 财务公开), in each its groups (固定公开, 定期公开, 即时公开 under their catalogue
-headings), and each entry in a box with its fields, its verification code and a QR code (segno) of
-its verify address on the portal. The last block prints the audit chain's newest daily anchor and
-the lines the 村务监督委员会 signs. fpdf2 with Noto Sans CJK, as the dossiers (render/document.py).
+Drawn from a board as plain data (engine/services/public/board.py builds it, a frozen view that
+`dataclasses.asdict` turns into the plain data; this module imports no engine and no store): a
+header with the village and the period, the three parts of the 村务公开目录 (党务公开, 村务公开,
+财务公开), in each its groups (固定公开, 定期公开, 即时公开 under their catalogue headings), and each
+entry in a box with its fields, its verification code and a QR code (segno) of its verify address on
+the portal. The last block prints the audit chain's newest daily anchor and the lines the 村务监督委员会
+signs. fpdf2 with Noto Sans CJK, as the dossiers (render/document.py).
 """
 from __future__ import annotations
 
 import io
+from dataclasses import asdict, is_dataclass
 from datetime import datetime, timedelta, timezone
 
 import segno
@@ -26,10 +28,13 @@ PART_COLOURS = {"party": (178, 34, 34), "affairs": (21, 88, 160), "finance": (24
 MARGIN = 12
 
 
-def render_board(board: dict, public_url: str, paper: str = "A3") -> bytes:
-    """The board's sheets as PDF bytes. `public_url`: the portal's address the QR codes point to."""
+def render_board(board, public_url: str, paper: str = "A3") -> bytes:
+    """The board's sheets (`board`: the board's view, or its plain data) as PDF bytes. `public_url`:
+    the portal's address the QR codes point to."""
     if paper not in PAPERS:
         raise RenderError(f"纸张只能是 {'、'.join(PAPERS)}")
+    if is_dataclass(board):
+        board = asdict(board)
     sheet = _Sheet(board, public_url.rstrip("/"), PAPERS[paper])
     sheet.draw()
     return bytes(sheet.pdf.output())

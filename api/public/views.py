@@ -21,6 +21,8 @@
 """
 from __future__ import annotations
 
+from dataclasses import asdict, fields
+
 from flask import jsonify, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, InvalidData, NotFound
@@ -37,55 +39,63 @@ from .tokens import form_token, read_token, sender, token_epoch
 SECTION_PAGES = {"projects": "project", "results": "service_result", "assets": "asset", "affairs": "village_affairs"}
 
 
-def _page(template: str, **values) -> str:
-    return render_template(f"public/{template}", **values)
+def _page(template: str, *shown, **values) -> str:
+    """A page of the views `shown` (their fields as the template's names; nested views stay views)
+    and `values`."""
+    names = {f.name: getattr(view, f.name) for view in shown for f in fields(view)}
+    return render_template(f"public/{template}", **names, **values)
+
+
+def _json(view):
+    """A view as JSON: plain data, the keys its fields'."""
+    return jsonify(asdict(view))
 
 
 @bp.route("")
 def index():
     query, county = request.args.get("q", ""), request.args.get("county") or None
-    return cached(catalogue.directory_version(ctx()), lambda: _page("index.html", **catalogue.directory(ctx(), query, county)))
+    return cached(catalogue.directory_version(ctx()), lambda: _page("index.html", catalogue.directory(ctx(), query, county)))
 
 
 @bp.route("/<village>")
 def village(village):
-    return cached(records.version(ctx(), village), lambda: _page("village.html", tab="overview",
-                                                                **records.overview(ctx(), village)))
+    return cached(records.version(ctx(), village), lambda: _page("village.html", records.overview(ctx(), village),
+                                                                tab="overview"))
 
 
 @bp.route("/<village>/power-list")
 def power_list(village):
-    return cached(records.version(ctx(), village), lambda: _page("power_list.html", tab="power",
-                                                                **catalogue.power_list(ctx(), village)))
+    return cached(records.version(ctx(), village), lambda: _page("power_list.html", catalogue.power_list(ctx(), village),
+                                                                tab="power"))
 
 
 @bp.route("/<village>/power-list/<key>")
 def power_item(village, key):
-    return cached(records.version(ctx(), village), lambda: _page("power_item.html", tab="power",
-                                                                **catalogue.power_item(ctx(), village, key)))
+    return cached(records.version(ctx(), village), lambda: _page("power_item.html",
+                                                                catalogue.power_item(ctx(), village, key), tab="power"))
 
 
 @bp.route("/<village>/power-list/<key>/flowchart.svg")
 def flowchart(village, key):
     source = catalogue.item_flowchart_source(ctx(), village, key)
-    return cached(source["etag"], lambda: chart_response(source, "svg"), max_age=DOCUMENT_MAX_AGE)
+    return cached(source.etag, lambda: chart_response(asdict(source), "svg"), max_age=DOCUMENT_MAX_AGE)
 
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>")
 def section(village, part):
     page = request.args.get("page", 1, type=int) or 1
     if part == "assets":
-        return cached(records.version(ctx(), village), lambda: _page("assets.html", tab=part,
-                                                                    **records.assets(ctx(), village, page)))
+        return cached(records.version(ctx(), village), lambda: _page("assets.html", records.assets(ctx(), village, page),
+                                                                    tab=part))
     return cached(records.version(ctx(), village), lambda: _page(
-        "section.html", tab=part, part=part, **records.section(ctx(), village, SECTION_PAGES[part], page,
-                                                               with_records=False)))
+        "section.html", records.section(ctx(), village, SECTION_PAGES[part], page, with_records=False),
+        tab=part, part=part))
 
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>/<int:matter_id>")
 def matter(village, part, matter_id):
     return cached(records.version(ctx(), village), lambda: _page(
-        "matter.html", tab=part, part=part, **records.matter(ctx(), village, SECTION_PAGES[part], matter_id)))
+        "matter.html", records.matter(ctx(), village, SECTION_PAGES[part], matter_id), tab=part, part=part))
 
 
 @bp.route("/<village>/publicity")
@@ -97,9 +107,9 @@ def publicity(village):
 
 def _publicity_page(village: str, errors: dict | None = None, values: dict | None = None, failed: int | None = None):
     found = records.publicity(ctx(), village)
-    tokens = {p["id"]: form_token(village, objections.period_of(p)) for p in found["periods"]}
-    return _page("publicity.html", tab="publicity", tokens=tokens, errors=errors or {}, values=values or {},
-                 failed=failed, received=request.args.get("received", type=int), **found)
+    tokens = {p.id: form_token(village, objections.period_of(p)) for p in found.periods}
+    return _page("publicity.html", found, tab="publicity", tokens=tokens, errors=errors or {}, values=values or {},
+                 failed=failed, received=request.args.get("received", type=int))
 
 
 @bp.route("/objections", methods=["POST"])
@@ -122,11 +132,11 @@ def file_objection():
 @bp.route("/<village>/documents/<int:record_id>/<attachment_id>")
 def document(village, record_id, attachment_id):
     meta, content = records.document(ctx(), village, record_id, attachment_id)
-    return cached(meta["sha256"], lambda: _public_download(meta, content), max_age=DOCUMENT_MAX_AGE)
+    return cached(meta.sha256, lambda: _public_download(meta, content), max_age=DOCUMENT_MAX_AGE)
 
 
-def _public_download(meta: dict, content: bytes):
-    response = download_response(meta, content)
+def _public_download(meta, content: bytes):
+    response = download_response(asdict(meta), content)
     del response.headers["Cache-Control"]       # the evidence download's private, no-store: a public file here
     return response
 
@@ -134,7 +144,7 @@ def _public_download(meta: dict, content: bytes):
 # -- the same data as JSON ----------------------------------------------------------------------
 @bp.route("/api/villages")
 def api_villages():
-    return cached(catalogue.directory_version(ctx()), lambda: jsonify(catalogue.directory(
+    return cached(catalogue.directory_version(ctx()), lambda: _json(catalogue.directory(
         ctx(), request.args.get("q"), request.args.get("county") or None)))
 
 
@@ -142,19 +152,19 @@ def api_villages():
 def api_section(village, part):
     page = request.args.get("page", 1, type=int) or 1
     if part == "assets":
-        return cached(records.version(ctx(), village), lambda: jsonify(records.assets(ctx(), village, page)))
+        return cached(records.version(ctx(), village), lambda: _json(records.assets(ctx(), village, page)))
     return cached(records.version(ctx(), village),
-                  lambda: jsonify(records.section(ctx(), village, SECTION_PAGES[part], page)))
+                  lambda: _json(records.section(ctx(), village, SECTION_PAGES[part], page)))
 
 
 @bp.route("/api/<village>/publicity")
 def api_publicity(village):
-    return cached(records.version(ctx(), village), lambda: jsonify(records.publicity(ctx(), village)))
+    return cached(records.version(ctx(), village), lambda: _json(records.publicity(ctx(), village)))
 
 
 @bp.route("/api/<village>/power-list")
 def api_power_list(village):
-    return cached(records.version(ctx(), village), lambda: jsonify(catalogue.power_list(ctx(), village)))
+    return cached(records.version(ctx(), village), lambda: _json(catalogue.power_list(ctx(), village)))
 
 
 # -- 群众诉求 (issue 11): cases, figures, filing, following with the 查询码 -----------------------------
@@ -164,7 +174,7 @@ COMPLAINT_FORM = "complaint"          # what the form token of the filing form n
 @bp.route("/<village>/complaints")
 def village_complaints(village):
     version = f"{records.version(ctx(), village)}.{complaints.version(ctx(), village)}"
-    return cached(version, lambda: _page("complaints.html", tab="complaints", **complaints.public_cases(ctx(), village)))
+    return cached(version, lambda: _page("complaints.html", complaints.public_cases(ctx(), village), tab="complaints"))
 
 
 @bp.route("/<village>/complaints/new")
@@ -192,7 +202,7 @@ def file_complaint():
         filed = complaints.file_public_complaint(ctx(), token["v"], values, photos, source=sender())
     except InvalidData as exc:
         return _complaint_form(token["v"], exc.errors, values), 422, {"Cache-Control": "no-store"}
-    return _page("complaint_filed.html", tab="complaints", **filed), 200, {"Cache-Control": "no-store"}
+    return _page("complaint_filed.html", filed, tab="complaints"), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/complaints/lookup")
@@ -231,7 +241,7 @@ def complaint_rate():
 @bp.route("/api/<village>/complaints")
 def api_complaints(village):
     version = f"{records.version(ctx(), village)}.{complaints.version(ctx(), village)}"
-    return cached(version, lambda: jsonify(complaints.public_cases(ctx(), village)))
+    return cached(version, lambda: _json(complaints.public_cases(ctx(), village)))
 
 
 # -- the notice board (一栏), verification codes, audit anchors -----------------------------------
@@ -245,7 +255,7 @@ def _board_version(village: str, period: str) -> str:
 @bp.route("/<village>/board/<period>")
 def board_page(village, period):
     return cached(_board_version(village, period), lambda: _page(
-        "board.html", tab="board", periods=board.periods(ctx(), village), **board.board(ctx(), village, period)))
+        "board.html", board.board(ctx(), village, period), tab="board", periods=board.periods(ctx(), village)))
 
 
 @bp.route("/verify")
@@ -261,33 +271,35 @@ def verify_page(code):
     # The tag is the answer's own digest: an UPDATE made behind the system's back changes no data
     # version, but it changes this answer, so no cache may keep saying "一致".
     result = board.verify(ctx(), code)
-    return cached(digest(result), lambda: _page("verify.html", result=result, part=PART_OF_SECTION.get(result.get("section"))),
+    return cached(digest(asdict(result)), lambda: _page("verify.html", result=result,
+                                                        part=PART_OF_SECTION.get(getattr(result, "section", None))),
                   max_age=VERIFY_MAX_AGE)
 
 
 @bp.route("/anchors")
 def anchors_page():
-    return cached(board.anchors_version(ctx()), lambda: _page("anchors.html", **board.anchors(ctx())))
+    return cached(board.anchors_version(ctx()), lambda: _page("anchors.html", board.anchors(ctx())))
 
 
 @bp.route("/api/<village>/board/<period>")
 def api_board(village, period):
-    return cached(_board_version(village, period), lambda: jsonify(_without_parts(board.board(ctx(), village, period))))
+    return cached(_board_version(village, period), lambda: jsonify(_without_parts(asdict(board.board(ctx(), village, period)))))
 
 
 @bp.route("/api/verify/<code>")
 def api_verify(code):
-    result = board.verify(ctx(), code)
+    result = asdict(board.verify(ctx(), code))
     return cached(digest(result), lambda: jsonify(result), max_age=VERIFY_MAX_AGE)
 
 
 @bp.route("/api/anchors")
 def api_anchors():
-    return cached(board.anchors_version(ctx()), lambda: jsonify(board.anchors(ctx())))
+    return cached(board.anchors_version(ctx()), lambda: _json(board.anchors(ctx())))
 
 
 def _without_parts(found: dict) -> dict:
-    """The JSON board lists each entry once, with where it goes: part, timing and heading."""
+    """The JSON board (the board's plain data) lists each entry once, with where it goes: part,
+    timing and heading."""
     placed = [{**entry, "part": part["key"], "timing": group["timing"], "heading": group["heading"]}
               for part in found["parts"] for group in part["groups"] for entry in group["entries"]]
     return {**{k: v for k, v in found.items() if k not in ("parts", "entries")}, "entries": placed}

@@ -14,24 +14,24 @@ from ..schemas import StatisticsQuerySchema, StatisticsSchema
 blp = Blueprint("statistics", __name__, url_prefix="/api/v1/statistics", description="考核统计（仅监督人员）")
 
 
-def csv_response(report: dict) -> Response:
+def csv_response(report) -> Response:
     out = io.StringIO()
     csv.writer(out).writerows(statistics.export_rows(report))
-    name = f"statistics-{report['period']['kind']}-{report['period']['year']}-{report['period']['number']}.csv"
+    name = f"statistics-{report.period.kind}-{report.period.year}-{report.period.number}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",      # BOM: Excel reads UTF-8
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
-def xlsx_response(report: dict) -> Response:
+def xlsx_response(report) -> Response:
     from openpyxl import Workbook
     book = Workbook()
     sheet = book.active
-    sheet.title = report["period"]["name"][:31]
+    sheet.title = report.period.name[:31]
     for line in statistics.export_rows(report):
         sheet.append(line)
     out = io.BytesIO()
     book.save(out)
-    name = f"statistics-{report['period']['kind']}-{report['period']['year']}-{report['period']['number']}.xlsx"
+    name = f"statistics-{report.period.kind}-{report.period.year}-{report.period.number}.xlsx"
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from .. import clock
 from ..notify_adapters import DeliveryFailed
+from .views import Deliveries
 
 log = logging.getLogger("xiaowei.notify")
 LEASE = timedelta(minutes=5)           # a message held by a worker that died is retried after this
@@ -32,8 +33,8 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def deliver_due(ctx, adapter, limit: int | None = None) -> dict:
-    """Send what is due until nothing is, or `limit` messages were tried; {"sent", "failed"}."""
+def deliver_due(ctx, adapter, limit: int | None = None) -> Deliveries:
+    """Send what is due until nothing is, or `limit` messages were tried: how many were sent, how many failed."""
     sent = failed = 0
     while limit is None or sent + failed < limit:
         batch = _claim(ctx, BATCH if limit is None else min(BATCH, limit - sent - failed))
@@ -48,7 +49,7 @@ def deliver_due(ctx, adapter, limit: int | None = None) -> dict:
                 continue
             sent += 1
             _delivered(ctx, message["id"])
-    return {"sent": sent, "failed": failed}
+    return Deliveries(sent=sent, failed=failed)
 
 
 def _claim(ctx, limit: int) -> list[dict]:

@@ -5,6 +5,7 @@ administrators, over the villages they supervise."""
 from __future__ import annotations
 
 import tomllib
+from dataclasses import fields
 from typing import NamedTuple
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +13,7 @@ from .. import clock
 from ..errors import InvalidData
 from ..vocabulary import WarningStatus
 from .tallies import month_of
+from .views import AssessmentPeriod, AssessmentReport, UnitAssessment
 from .warnings import supervised_villages
 
 BEIJING = timezone(timedelta(hours=8))
@@ -76,7 +78,8 @@ def _add(total: dict, part: dict) -> None:
             total["warnings"][severity][state] += n
 
 
-def _rates(row: dict, config: dict) -> dict:
+def _rates(row: dict, config: dict) -> UnitAssessment:
+    """The figures of a unit with its rates and its weighted score."""
     settings = config.get("settings", {})
     rates = {"on_time": row["steps_on_time"] / row["steps_due"] if row["steps_due"] else None,
              "publicity": max(0.0, 1 - row["publicity_flagged"] / row["published"]) if row["published"] else None,
@@ -86,13 +89,12 @@ def _rates(row: dict, config: dict) -> dict:
     weights = config.get("weights", {})
     scored = [(weights.get(k, 0), v) for k, v in rates.items() if v is not None and weights.get(k, 0) > 0]
     total = sum(w for w, _ in scored)
-    row["rates"] = {k: (round(v, 4) if v is not None else None) for k, v in rates.items()}
-    row["score"] = round(100 * sum(w * v for w, v in scored) / total, 1) if total else None
-    return row
+    return UnitAssessment(**row, rates={k: (round(v, 4) if v is not None else None) for k, v in rates.items()},
+                          score=round(100 * sum(w * v for w, v in scored) / total, 1) if total else None)
 
 
 def statistics(ctx, actor, period: str, year: int, number: int | None = None, township: str | None = None,
-               village: str | None = None) -> dict:
+               village: str | None = None) -> AssessmentReport:
     """考核 of the villages the actor supervises (or of one township or village among them) for a
     Beijing month, quarter or year: their figures and rates, their townships' totals, the weights.
 
@@ -150,11 +152,12 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
         total = townships.setdefault(parent, _blank(parent, units[parent].name if parent in units else parent,
                                                     "township", units[parent].parent_code if parent in units else None))
         _add(total, row)
-    return {"period": {"kind": period, "year": year, "number": number if period != "year" else 1, "name": name,
-                       "start": start, "end": end},
-            "weights": config.get("weights", {}),
-            "villages": [_rates(r, config) for r in rows.values()],
-            "townships": [_rates(r, config) for r in townships.values()]}
+    return AssessmentReport(
+        period=AssessmentPeriod(kind=period, year=year, number=number if period != "year" else 1, name=name,
+                                start=start, end=end),
+        weights=config.get("weights", {}),
+        villages=tuple(_rates(r, config) for r in rows.values()),
+        townships=tuple(_rates(r, config) for r in townships.values()))
 
 
 EXPORT_COLUMNS = [("name", "单位"), ("level", "层级"), ("matters", "事项数"), ("completed", "办结数"),
@@ -164,18 +167,19 @@ EXPORT_COLUMNS = [("name", "单位"), ("level", "层级"), ("matters", "事项�
                   ("score", "考核得分")]
 
 
-def export_rows(report: dict) -> list[list]:
+def export_rows(report: AssessmentReport) -> list[list]:
     """The report as a table (header first): one line per township, then its villages."""
     lines = [[title for _, title in EXPORT_COLUMNS]]
-    for township in report["townships"]:
-        for row in [township] + [v for v in report["villages"] if v["township"] == township["code"]]:
-            w = row["warnings"]
-            values = {**row, **{f"{k}": row["rates"][k] for k in ("on_time", "publicity", "evidence")},
-                      "level": "乡镇" if row["level"] == "township" else "村",
+    for township in report.townships:
+        for row in [township] + [v for v in report.villages if v.township == township.code]:
+            w = row.warnings
+            values = {**{f.name: getattr(row, f.name) for f in fields(row)},
+                      **{f"{k}": row.rates[k] for k in ("on_time", "publicity", "evidence")},
+                      "level": "乡镇" if row.level == "township" else "村",
                       "warnings_high": sum(w["high"].values()), "warnings_medium": sum(w["medium"].values()),
                       "warnings_low": sum(w["low"].values()),
                       "warnings_open": sum(c["open"] for c in w.values()),
-                      "complaint_rate": row["rates"]["complaints"]}
+                      "complaint_rate": row.rates["complaints"]}
             lines.append([_cell(values.get(key)) for key, _ in EXPORT_COLUMNS])
     return lines
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from .. import clock
 from ..errors import Forbidden
 from ..workdays import BEIJING
+from .views import TalliesRebuilt
 
 
 def month_of(moment: datetime) -> int:
@@ -53,7 +54,7 @@ def step_completed(uow, record, item) -> None:
         _add(uow, record, done, **timing)
 
 
-def rebuild(ctx, actor) -> dict:
+def rebuild(ctx, actor) -> TalliesRebuilt:
     """Count every tally again from the matters, their completed steps and their records; audited.
 
     Raises:
@@ -65,4 +66,4 @@ def rebuild(ctx, actor) -> dict:
         rows = uow.tallies.rebuild()
         uow.audit.append("tallies_rebuilt", actor.name, None, {"rows": rows}, clock.now().isoformat())
         uow.commit()
-    return {"rows": rows}
+    return TalliesRebuilt(rows=rows)

@@ -5,15 +5,18 @@ import logging
 
 from .. import clock
 from ..errors import ExpressionLimit
+from ..vocabulary import MatterStatus
 from . import objections
 from .persistence import load_matter, save_matter
+from .views import TimerRun
 
 log = logging.getLogger("xiaowei.worker")
 
 
-def advance_due_timers(ctx, actor, limit: int | None = None, progress=None, collect: bool = True) -> list[dict]:
+def advance_due_timers(ctx, actor, limit: int | None = None, progress=None,
+                       collect: bool = True) -> list[TimerRun]:
     """Fire due timers, one matter per unit of work, until none is due at the engine clock; what
-    was done, one dict per matter (with `collect=False` nothing is kept: the worker reports each
+    was done, one TimerRun per matter (with `collect=False` nothing is kept: the worker reports each
     through `progress`, and a backlog of a hundred thousand timers costs no more memory than one).
 
     Each matter is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers can run:
@@ -46,7 +49,7 @@ def advance_due_timers(ctx, actor, limit: int | None = None, progress=None, coll
             again.add(record.id)
         fired = [payload["name"] for name, payload in events if name == "timer_fired"]
         log.info("matter %s: fired %s, now %s", record.id, fired, record.status)
-        row = {"matter_id": record.id, "fired": fired, "status": record.status, "late_seconds": late}
+        row = TimerRun(matter_id=record.id, fired=tuple(fired), status=MatterStatus(record.status), late_seconds=late)
         count += 1
         if collect:
             done.append(row)

@@ -9,6 +9,8 @@ Where JSON is needed from a view, the boundary says so with `dataclasses.asdict`
 The core family: a matter (`MatterSummary` in lists, `MatterView` after an action), a step
 (`StepView`), an audit event (`EventView`); and the answers that add to them, each its own class
 (`StartedMatter`, `MatterDetail`, `InboxStep`, `TaskDetail`, `PreviewMatter`, `PreviewStep`).
+The workers' and the command line's answers are views too (`TimerRun`, `Deliveries`, `TalliesRebuilt`),
+and 考核 (`AssessmentReport` of `UnitAssessment`s).
 """
 from __future__ import annotations
 
@@ -224,6 +226,74 @@ class WarningDetail(WarningView):
     """A warning's page, and the answer to an action on it: with its rule's description and its history."""
     history: tuple[WarningHistoryEntry, ...]
     rule_description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRun:
+    """What the timer worker did to one matter (engine/services/timers.py)."""
+    matter_id: int
+    fired: tuple[str, ...]        # the names of the timers that fired
+    status: MatterStatus          # the matter's, after
+    late_seconds: float           # how long after its due time the timer was fired (the workers' lag)
+
+
+@dataclass(frozen=True, slots=True)
+class Deliveries:
+    """What a round of the notification outbox did (engine/services/notifications.py)."""
+    sent: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class TalliesRebuilt:
+    """The 考核 tallies counted again (engine/services/tallies.py): the rows written."""
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentPeriod:
+    kind: str                     # month, quarter or year
+    year: int
+    number: int
+    name: str                     # 2026年第4季度
+    start: datetime               # [start, end) in UTC of the Beijing period
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAssessment:
+    """A village's (or a township's totals') 考核 figures for a period (engine/services/statistics.py).
+    `by_item`, `warnings` and `rates` are keyed as the data is: by item, by severity (then open and
+    closed), by the weights' names of processes/assessment.toml."""
+    code: str
+    name: str
+    level: str                    # village or township
+    township: str | None
+    matters: int
+    completed: int
+    by_item: dict[str, int]
+    steps_due: int
+    steps_on_time: int
+    overdue_now: int
+    published: int
+    publicity_flagged: int
+    evidence_fields: int
+    evidence_filled: int
+    complaints: int
+    complaints_closed: int
+    warnings: dict[str, dict[str, int]]
+    warning_points: int
+    rates: dict[str, float | None]
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentReport:
+    """考核 of a period: the villages' figures and rates, their townships' totals, the weights."""
+    period: AssessmentPeriod
+    weights: dict[str, float]
+    villages: tuple[UnitAssessment, ...]
+    townships: tuple[UnitAssessment, ...]
 
 
 def extended(view, cls: type[View], **extra) -> View:

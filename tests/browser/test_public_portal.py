@@ -154,11 +154,11 @@ def test_a_villager_checks_a_printed_entrys_code(site, phone):
     assert walk_demo(site.ctx), "the demo walked"
     anchors.anchor_days(site.ctx)
     v = Villager(phone, site, "public-verify")
-    period = max(board.periods(site.ctx, "lushui_village"), key=lambda p: board.board(site.ctx, "lushui_village", p)["count"])
+    period = max(board.periods(site.ctx, "lushui_village"), key=lambda p: board.board(site.ctx, "lushui_village", p).count)
     sheet = pdf_text(render_board(board.board(site.ctx, "lushui_village", period), site.url, "A3"))
     printed = re.findall(r"核验码\s*([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})", sheet)
     code = printed[-1]                              # the last entry of the sheet: a 财务公开 one
-    record = board.verify(site.ctx, code)["record"]
+    record = board.verify(site.ctx, code).record
 
     # The board online first: the same code beside the same entry.
     v.page.goto(f"{v.site.url}/public/lushui_village")
@@ -174,7 +174,7 @@ def test_a_villager_checks_a_printed_entrys_code(site, phone):
     verdict = v.page.locator("#verdict")
     expect(verdict).to_have_attribute("data-status", "current")
     expect(verdict).to_contain_text("一致：打印内容与线上记录相同")
-    expect(v.page.locator("main")).to_contain_text(record["title"])
+    expect(v.page.locator("main")).to_contain_text(record.title)
     v.shot("verify-typed-match")
 
     # As the QR code opens it; the technical check unfolds.
@@ -184,13 +184,13 @@ def test_a_villager_checks_a_printed_entrys_code(site, phone):
     expect(v.page.locator("pre.check").first).to_be_visible()
     v.shot("verify-qr-details")
     v.page.get_by_role("link", name="查看该事项的全部公开内容").click()
-    expect(v.page.locator(f"#record-{record['id']}")).to_contain_text(code)
+    expect(v.page.locator(f"#record-{record.id}")).to_contain_text(code)
     v.shot("verify-to-the-matter")
 
     # Someone edits the published record in the database: the printed code no longer matches.
     with site.ctx.database.engine.begin() as connection:
         connection.execute(text("UPDATE published_records SET title = :t WHERE id = :i"),
-                           {"t": record["title"] + "（改）", "i": record["id"]})
+                           {"t": record.title + "（改）", "i": record.id})
     v.page.goto(f"{v.site.url}/public/verify/{code}")
     expect(verdict).to_have_attribute("data-status", "altered")
     expect(verdict).to_contain_text("不一致")

@@ -21,6 +21,7 @@ from engine import clock
 from engine.identity import Grant
 from engine.notify_adapters import WebhookAdapter
 from engine.services import Actor, Context, notifications
+from engine.services.views import Deliveries
 from engine.services.complaints import intake
 from engine.services.definitions import sync_definitions
 from engine.services.demo import seed_demo
@@ -133,10 +134,10 @@ def test_a_worker_dying_after_sending_is_followed_by_the_same_message_once(ctx, 
             notifications.deliver_due(ctx, webhook)
         monkeypatch.setattr(notifications, "_delivered", recorded)
         assert len(receiver.requests) == 1                    # sent, never recorded
-        assert notifications.deliver_due(ctx, webhook) == {"sent": 0, "failed": 0}   # both held by the dead worker
+        assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=0, failed=0)   # both held by the dead worker
         at.advance(notifications.LEASE + timedelta(seconds=1))  # its hold runs out
-        assert notifications.deliver_due(ctx, webhook) == {"sent": 2, "failed": 0}
-        assert notifications.deliver_due(ctx, webhook) == {"sent": 0, "failed": 0}
+        assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=2, failed=0)
+        assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=0, failed=0)
     keys = [key for key, _ in receiver.requests]
     assert len(keys) == 3 and len(set(keys)) == 2 and keys.count(keys[0]) == 2   # sent again under the same key
     assert set(receiver.processed) == {m.key for m in outbox(ctx)}           # each processed exactly once
@@ -149,16 +150,16 @@ def test_a_failing_receiver_is_retried_with_back_off_and_nothing_is_lost(ctx):
         intake.file_complaint(ctx, CLERK, "lushui_village", FORM)
         webhook, at = WebhookAdapter(failing.url), clock.FixedClock(clock.now())
         with clock.use_clock(at):
-            assert notifications.deliver_due(ctx, webhook) == {"sent": 0, "failed": 1}
+            assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=0, failed=1)
             (row,) = outbox(ctx)
             assert row.attempts == 1 and row.delivered_at is None and row.last_error == "HTTP 503"
             assert row.next_attempt_at == at.now() + timedelta(minutes=1)
-            assert notifications.deliver_due(ctx, webhook) == {"sent": 0, "failed": 0}     # not yet due
+            assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=0, failed=0)     # not yet due
             at.advance(timedelta(minutes=1))
-            assert notifications.deliver_due(ctx, webhook) == {"sent": 0, "failed": 1}
+            assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=0, failed=1)
             assert outbox(ctx)[0].next_attempt_at == at.now() + timedelta(minutes=2)
             at.advance(timedelta(minutes=2))
-            assert notifications.deliver_due(ctx, webhook) == {"sent": 1, "failed": 0}
+            assert notifications.deliver_due(ctx, webhook) == Deliveries(sent=1, failed=0)
         (row,) = outbox(ctx)
         assert row.delivered_at is not None and row.attempts == 3 and len(failing.processed) == 1
     finally:

@@ -108,7 +108,7 @@ def test_counters_move_with_a_walked_matter_and_not_with_a_refused_step(client, 
         matter = do(ctx, clerk, matter, step_id, data)
     with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))):
         fired = timers.advance_due_timers(ctx, Actor.system())
-    assert [r["fired"] for r in fired] == [["党员审阅"]]
+    assert [r.fired for r in fired] == [("党员审阅",)]
     after = metrics(client)
     moved = lambda name: after.get(name, 0) - before.get(name, 0)  # noqa: E731
     assert moved(key) == 1

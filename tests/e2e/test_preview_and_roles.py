@@ -117,8 +117,8 @@ def test_a_draft_runs_in_the_sandbox_and_nowhere_else(client, ctx):
     # never counted, never swept, in nobody's lists
     year = clock.now().year
     report = statistics.statistics(ctx, SYSTEM, "year", year)
-    assert SANDBOX not in {v["code"] for v in report["villages"]}
-    assert sum(v["matters"] for v in report["villages"]) == 0
+    assert SANDBOX not in {v.code for v in report.villages}
+    assert sum(v.matters for v in report.villages) == 0
     with ctx.uow(readonly=True) as uow:
         assert uow.tallies.sums({SANDBOX}, year * 100 + 1, year * 100 + 12) == []
     assert redlines.sweep(ctx, SYSTEM)["villages"] == 0          # the only matter is the test run

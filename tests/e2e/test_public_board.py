@@ -44,7 +44,7 @@ def walked(request, tmp_path_factory):
 
 def busiest_period(ctx) -> str:
     """The month most of the walked demo was published in (the walk runs over weeks before now)."""
-    return max(board.periods(ctx, VILLAGE), key=lambda p: board.board(ctx, VILLAGE, p)["count"])
+    return max(board.periods(ctx, VILLAGE), key=lambda p: board.board(ctx, VILLAGE, p).count)
 
 
 def test_the_board_pdf_and_the_portal_list_the_same_entries_with_the_same_codes(walked):
@@ -52,7 +52,7 @@ def test_the_board_pdf_and_the_portal_list_the_same_entries_with_the_same_codes(
     client = app.test_client()
     period = busiest_period(ctx)
     found = board.board(ctx, VILLAGE, period)
-    assert found["count"] >= 20, found["count"]
+    assert found.count >= 20, found.count
     online = client.get(f"/public/api/{VILLAGE}/board/{period}").json
     page = client.get(f"/public/{VILLAGE}/board/{period}").get_data(as_text=True)
     for paper in ("A3", "A4"):
@@ -81,9 +81,9 @@ def test_the_board_prints_each_entrys_qr_code_to_its_verify_page_and_the_anchor(
     data = render_board(found, "https://xw.example.cn", "A4")
     reader = PdfReader(io.BytesIO(data))
     images = sum(len(page.images) for page in reader.pages)
-    assert images == found["count"], "one QR code per entry"
+    assert images == found.count, "one QR code per entry"
     words = pdf_text(data)
-    assert f"审计链锚点：{found['anchor']['day']}" in words and found["anchor"]["hash"] in words.replace("\n", "")
+    assert f"审计链锚点：{found.anchor.day}" in words and found.anchor.hash in words.replace("\n", "")
     assert "村务监督委员会审核" in words and "https://xw.example.cn/public/verify" in words
 
 
@@ -91,11 +91,11 @@ def test_every_printed_code_verifies_online(walked):
     app, ctx, _ = walked
     client = app.test_client()
     period = busiest_period(ctx)
-    for entry in board.board(ctx, VILLAGE, period)["entries"]:
-        answer = client.get(f"/public/api/verify/{entry['code']}").json
-        assert answer["status"] == "current" and answer["ok"] and answer["chain_ok"], entry["code"]
-        assert answer["record"]["id"] == entry["id"] and answer["content_sha256"].startswith(entry["code"].replace("-", ""))
-    code = entry["code"]
+    for entry in board.board(ctx, VILLAGE, period).entries:
+        answer = client.get(f"/public/api/verify/{entry.code}").json
+        assert answer["status"] == "current" and answer["ok"] and answer["chain_ok"], entry.code
+        assert answer["record"]["id"] == entry.id and answer["content_sha256"].startswith(entry.code.replace("-", ""))
+    code = entry.code
     page = client.get(f"/public/verify/{code}")
     assert page.status_code == 200 and "一致：打印内容与线上记录相同" in page.get_data(as_text=True)
     # typed by hand: upper case, spaces instead of dashes
@@ -124,8 +124,8 @@ def test_a_quarter_board_holds_its_three_months(walked):
     year, month = map(int, period.split("-"))
     quarter = board.board(ctx, VILLAGE, f"{year}-Q{(month - 1) // 3 + 1}")
     months = [board.board(ctx, VILLAGE, f"{year}-{m:02d}") for m in range(3 * ((month - 1) // 3) + 1, 3 * ((month - 1) // 3) + 4)]
-    assert {e["code"] for e in quarter["entries"]} == {e["code"] for b in months for e in b["entries"]}
-    assert quarter["period"]["name"].endswith("季度")
+    assert {e.code for e in quarter.entries} == {e.code for b in months for e in b.entries}
+    assert quarter.period.name.endswith("季度")
 
 
 def test_the_clerks_page_previews_and_prints_the_same_board(walked):
@@ -158,7 +158,7 @@ def test_xiaowei_board_writes_the_sheets(walked, tmp_path, monkeypatch):
     assert "https://xw.example.cn/public/verify/" in run.output
     reader = PdfReader(str(out))
     assert reader.pages[0].mediabox.height == pytest.approx(1190.55, abs=1), "A3 portrait by default"
-    assert pdf_codes(out.read_bytes()) == [e["code"] for e in board.board(ctx, VILLAGE, period)["entries"]]
+    assert pdf_codes(out.read_bytes()) == [e.code for e in board.board(ctx, VILLAGE, period).entries]
     refused = CliRunner().invoke(cli, ["board", VILLAGE, "--period", "11/2026", "-o", str(out)])
     assert refused.exit_code != 0
 
@@ -170,22 +170,22 @@ def published(ctx):
     matter = walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"))
     app = create_app({"TESTING": True, "SECRET_KEY": "board-test"}, context=ctx)
     # published a few days back: this month's board or last month's
-    entry = next(e for p in board.periods(ctx, VILLAGE) for e in board.board(ctx, VILLAGE, p)["entries"]
-                 if e["matter_id"] == matter.id)
+    entry = next(e for p in board.periods(ctx, VILLAGE) for e in board.board(ctx, VILLAGE, p).entries
+                 if e.matter_id == matter.id)
     return app.test_client(), ctx, matter, entry
 
 
 def test_an_update_behind_the_systems_back_makes_the_code_fail(published):
     client, ctx, _, entry = published
-    before = client.get(f"/public/verify/{entry['code']}")
-    assert client.get(f"/public/api/verify/{entry['code']}").json["status"] == "current"
+    before = client.get(f"/public/verify/{entry.code}")
+    assert client.get(f"/public/api/verify/{entry.code}").json["status"] == "current"
     with ctx.database.engine.begin() as connection:
         changed = connection.execute(text("UPDATE published_records SET title = :t WHERE id = :i"),
-                                     {"t": "低保初审意见公示（已更正）", "i": entry["id"]}).rowcount
+                                     {"t": "低保初审意见公示（已更正）", "i": entry.id}).rowcount
     assert changed == 1
-    answer = client.get(f"/public/api/verify/{entry['code']}").json
+    answer = client.get(f"/public/api/verify/{entry.code}").json
     assert answer["status"] == "altered" and answer["ok"] is False and answer["content"] is None
-    page = client.get(f"/public/verify/{entry['code']}", headers={"If-None-Match": before.headers["ETag"]})
+    page = client.get(f"/public/verify/{entry.code}", headers={"If-None-Match": before.headers["ETag"]})
     assert page.status_code == 200, "the verdict changed, so the page's tag did: no cache keeps saying 一致"
     assert "不一致" in page.get_data(as_text=True) and "已更正" in page.get_data(as_text=True)
 
@@ -194,8 +194,8 @@ def test_rewriting_the_hash_too_leaves_the_printed_code_unknown(published):
     client, ctx, _, entry = published
     with ctx.database.engine.begin() as connection:
         connection.execute(text("UPDATE published_records SET content_sha256 = :h WHERE id = :i"),
-                           {"h": "f" * 64, "i": entry["id"]})
-    answer = client.get(f"/public/api/verify/{entry['code']}").json
+                           {"h": "f" * 64, "i": entry.id})
+    answer = client.get(f"/public/api/verify/{entry.code}").json
     assert answer["status"] == "unknown" and answer["ok"] is False
 
 
@@ -203,7 +203,7 @@ def test_a_forged_event_in_the_chain_fails_too(published):
     """An edit to both the record and the hash column still has the audit event against it."""
     client, ctx, _, entry = published
     with ctx.uow() as uow:
-        row = uow.session.get(PublishedRecord, entry["id"])
+        row = uow.session.get(PublishedRecord, entry.id)
         row.title = "改过的标题"
         forged = content_hash(row)
         row.content_sha256 = forged
@@ -215,6 +215,6 @@ def test_a_forged_event_in_the_chain_fails_too(published):
 def test_a_withdrawn_record_says_so_with_when(published):
     client, ctx, matter, entry = published
     matters.cancel_matter(ctx, Actor.system(), matter.id, "申请人撤回申请")
-    answer = client.get(f"/public/api/verify/{entry['code']}").json
+    answer = client.get(f"/public/api/verify/{entry.code}").json
     assert answer["status"] == "withdrawn" and answer["ok"] and answer["withdrawn_at"]
-    assert "已撤回" in client.get(f"/public/verify/{entry['code']}").get_data(as_text=True)
+    assert "已撤回" in client.get(f"/public/verify/{entry.code}").get_data(as_text=True)

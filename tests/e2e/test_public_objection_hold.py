@@ -46,7 +46,7 @@ def past_the_end(ctx, matter):
 def test_an_unhandled_objection_holds_the_period_past_its_end(ctx):
     app, client, matter, intake, _ = objected(ctx)
     done, later = past_the_end(ctx, matter)
-    assert [d["fired"] for d in done if d["matter_id"] == matter.id] == [[]], "the period's timer did not fire"
+    assert [d.fired for d in done if d.matter_id == matter.id] == [()], "the period's timer did not fire"
     after = matters.get_matter(ctx, Actor.system(), matter.id)
     assert [s.id for s in after.ready_steps if s.objection_intake] == [intake.id], "still in its period"
     history = [e.event for e in matters.matter_history(ctx, Actor.system(), matter.id)]

@@ -97,7 +97,7 @@ def test_no_board_sheet_verify_page_or_exported_file_shows_one_either(walked, tm
         for period in board.periods(ctx, village):
             found = board.board(ctx, village, period)
             text = pdf_text(render_board(found, "https://xw.example.cn", "A4"))
-            sheets += found["count"]
+            sheets += found.count
             leaks += [(village, period, *hit) for hit in personal_numbers(text)]
             # a line the printer wrapped is joined again, so a number cut in two is still caught
             leaks += [(village, period, *hit) for hit in personal_numbers(text.replace("\n", ""))]

@@ -4,6 +4,7 @@ the timer worker with a fixed clock, online ratings, merging duplicates, who may
 a case withheld from the cadre it is about, and the statistics."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -90,25 +91,25 @@ def test_a_clerk_enters_a_complaint_and_it_is_handled_to_the_end(ctx, people, fi
     answered = case(ctx, filed["id"])
     assert answered["status"] == "answered" and not answered["supervisions"]
     seen = portal.lookup(ctx, filed["lookup_code"], source="s1")
-    assert seen["may_rate"] and seen["answer"].startswith("已在公开栏")
+    assert seen.may_rate and seen.answer.startswith("已在公开栏")
     portal.rate_online(ctx, filed["lookup_code"], "satisfied", "谢谢", source="s1")
     jobs = run_complaint_jobs(ctx, Recorder())
     assert jobs["rated"] == [{"complaint": filed["id"], "applied": True}]
     closed = case(ctx, filed["id"])
     assert closed["status"] == "closed" and closed["rating"] == "satisfied" and closed["outcome"] == "办结（群众满意）"
     public = portal.public_cases(ctx, "lushui_village")
-    assert public["cases"][0]["answer"] == "已在公开栏补充公开明细，反映人可查看"     # the reporter's name taken out
-    assert public["figures"] == {"received": 1, "answered": 1, "closed": 1, "closure_rate": 100.0, "satisfaction": 100.0}
+    assert public.cases[0].answer == "已在公开栏补充公开明细，反映人可查看"     # the reporter's name taken out
+    assert dataclasses.asdict(public.figures) == {"received": 1, "answered": 1, "closed": 1, "closure_rate": 100.0, "satisfaction": 100.0}
 
 
 def test_the_portal_files_the_worker_registers(ctx, people, fixed):
     filed = portal.file_public_complaint(ctx, "lushui_village", {**FORM, "name": "", "phone": "", "publish_consent": "on"},
                                          photos=[("a.jpg", b"\xff\xd8\xff\xe0 photo")], source="phone-1")
-    assert portal.lookup(ctx, filed["lookup_code"], "phone-1")["status"] == "submitted"
+    assert portal.lookup(ctx, filed.lookup_code, "phone-1").status == "submitted"
     jobs = run_complaint_jobs(ctx, Recorder())
     assert jobs["registered"][0]["registered"] is True
     row = reads.list_complaints(ctx, people["discipline"], {}, 1, 10)[0][0]
-    assert row["number"] == filed["number"] and row["status"] == "received" and row["channel"] == "portal"
+    assert row["number"] == filed.number and row["status"] == "received" and row["channel"] == "portal"
     matter = matters.get_matter(ctx, SYSTEM, row["matter_id"])
     assert len(matter.data["photos"]) == 1 and matter.created_by == "system"
     with pytest.raises(NotFound):
@@ -125,8 +126,8 @@ def test_a_portal_complaint_the_form_refuses_is_marked_and_the_next_one_register
         uow.commit()
     jobs = run_complaint_jobs(ctx, Recorder())
     assert [(j["complaint"], j["registered"]) for j in jobs["registered"]] == [(refused.id, False), (refused.id + 1, True)]
-    assert portal.lookup(ctx, first["lookup_code"], "phone-1")["status"] == "cancelled"
-    assert portal.lookup(ctx, second["lookup_code"], "phone-2")["status"] == "received"
+    assert portal.lookup(ctx, first.lookup_code, "phone-1").status == "cancelled"
+    assert portal.lookup(ctx, second.lookup_code, "phone-2").status == "received"
     with ctx.uow(readonly=True) as uow:
         events = [(e.event, e.payload.get("complaint")) for e in uow.audit.all_in_order() if "complaint" in e.event]
         assert uow.complaints.get(refused.id).matter_id is None
@@ -171,7 +172,7 @@ def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     assert before == T0 + timedelta(days=15)
     fixed.advance(timedelta(days=15, minutes=1))
     done = advance_due_timers(ctx, SYSTEM)
-    assert done[0]["fired"] == ["超期督办（上级发督办单）"]
+    assert done[0].fired == ("超期督办（上级发督办单）",)
     supervised = case(ctx, filed["id"])
     order = supervised["supervision_orders"][0]
     assert supervised["supervisions"] == 1 and order["issuer_role"] == "TOWNSHIP_DISCIPLINE"
@@ -239,7 +240,7 @@ def test_duplicates_are_merged_and_both_histories_say_so(ctx, people, fixed):
     events = {e.event for e in matters.matter_history(ctx, SYSTEM, main["matter_id"])}
     assert "complaint_merged_in" in events
     assert "complaint_merged" in {e.event for e in matters.matter_history(ctx, SYSTEM, duplicate["matter_id"])}
-    assert portal.lookup(ctx, duplicate["lookup_code"], "x")["merged_into"] == main["number"]
+    assert portal.lookup(ctx, duplicate["lookup_code"], "x").merged_into == main["number"]
     with pytest.raises(Conflict):
         merging.merge_complaints(ctx, people["discipline"], duplicate["id"], main["id"], "再并一次")
     stats = statistics.statistics(ctx, SYSTEM, "lushui_village")

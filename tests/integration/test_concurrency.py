@@ -58,7 +58,7 @@ def test_two_workers_never_fire_one_timer_twice(ctx, clerk, database):
             return timers.advance_due_timers(ctx, Actor.system())
 
     first, second = run_together(worker, worker)
-    assert sorted(r["matter_id"] for r in first + second) == sorted(ids)
+    assert sorted(r.matter_id for r in first + second) == sorted(ids)
     with database.engine.connect() as conn:
         fired = conn.execute(text("SELECT instance_id, count(*) FROM audit_events "
                                   "WHERE event = 'timer_fired' GROUP BY instance_id")).all()

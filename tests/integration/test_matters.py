@@ -40,7 +40,7 @@ def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, cler
     assert m.ready_steps == () and m.waiting_timers[0].name == "党员审阅"
     later = clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))
     with clock.use_clock(later):
-        assert [r["fired"] for r in timers.advance_due_timers(ctx, Actor.system())] == [["党员审阅"]]
+        assert [r.fired for r in timers.advance_due_timers(ctx, Actor.system())] == [("党员审阅",)]
         m = matters.get_matter(ctx, clerk, m.id)
         for step, data in (("review", REVIEW), ("resolve_rep", RESOLVE)):
             m = do(ctx, clerk, m, step, data)
@@ -195,6 +195,6 @@ def test_the_worker_sweep_keeps_nothing_per_matter_and_each_matter_once(ctx, cle
     seen = []
     with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))):
         kept = timers.advance_due_timers(ctx, Actor.system(), progress=seen.append, collect=False)
-        assert kept == [] and sorted(r["matter_id"] for r in seen) == sorted(made)
-        assert all(r["fired"] == ["党员审阅"] for r in seen)
+        assert kept == [] and sorted(r.matter_id for r in seen) == sorted(made)
+        assert all(r.fired == ("党员审阅",) for r in seen)
         assert timers.advance_due_timers(ctx, Actor.system()) == []          # nothing due twice

@@ -242,5 +242,5 @@ def test_the_power_list_says_which_columns_of_a_list_are_published():
     from engine.services.public.catalogue import _publication_words
     info = load(roster_item()).bundle("p").info
     (publication,) = info.publications()
-    assert _publication_words(publication)["fields"] == [
-        "补贴清册（逐行：户主姓名（部分隐去）、所在小组、补贴面积（亩）、补贴金额（元））"]
+    assert _publication_words(publication).fields == (
+        "补贴清册（逐行：户主姓名（部分隐去）、所在小组、补贴面积（亩）、补贴金额（元））",)

@@ -77,9 +77,11 @@ PORTAL_SERVICES = ROOT / "engine" / "services" / "public"
 # services (which read matters), only the published side and pure helpers.
 PORTAL_MAY_IMPORT = {"engine.errors", "engine.definitions", "engine.disclosure", "engine.masking", "engine.power_list",
                      "engine", "engine.services.public.catalogue", "engine.vocabulary",
-                     # the notice board (issue 10, part 3): pure hashing and the board's catalogue,
-                     # and the sibling portal service whose record view the board's entries reuse
-                     "engine.audit", "engine.noticeboard", "engine.services.public.records"}
+                     # the notice board (issue 10, part 3): pure hashing and the board's catalogue
+                     "engine.audit", "engine.noticeboard",
+                     # the portal's frozen views and their builders (issue 18, item 4), the board's
+                     # entries being record views too
+                     "engine.services.public.views"}
 PRIVATE_NAMES = {"MatterRecord", "InboxItem", "IdempotencyKey", "User", "ApiToken", "RoleGrant", "Attachment"}
 
 

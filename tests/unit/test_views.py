@@ -3,7 +3,11 @@
 The entry points of the converted families are annotated to return frozen, slotted dataclasses (or
 a list or tuple of them; a page: the list and its total), checked here from their annotations so a
 new entry point, or one changed back to a dict, fails. The views themselves are no mapping: a caller
-reads `m.status`, never `m["status"]`, so the loose-dict contract cannot come back unnoticed."""
+reads `m.status`, never `m["status"]`, so the loose-dict contract cannot come back unnoticed.
+
+The public portal's services (engine/services/public) have no actor (a villager logs in nowhere):
+their entry points are fn(ctx, ...), checked the same way, and the few that answer a document or a
+version string rather than data are listed with their exact answer and the reason."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,18 +20,47 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import dossiers, incidents, matters, preview, views, warnings
+from engine.services import (dossiers, incidents, matters, notifications, preview, statistics, tallies, timers, views,
+                             warnings)
+from engine.services.public import board, catalogue, complaints, objections, records
+from engine.services.public import views as portal_views
 from engine.store.models import Base
 from engine.vocabulary import MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
-CONVERTED = (matters, preview, dossiers, incidents, warnings)
+CONVERTED = (matters, preview, dossiers, incidents, warnings, timers, tallies, statistics)
+# Entry points with no actor but the workers' (fn(ctx, adapter, ...)), checked the same way.
+WORKERS = (notifications.deliver_due,)
 
 
 def entry_points(module) -> list:
     return [fn for name, fn in vars(module).items()
             if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
             and list(inspect.signature(fn).parameters)[:2] == ["ctx", "actor"]]
+
+
+# The portal's modules: every entry point (a public fn(ctx, ...)) answers views, but those listed
+# below, which answer exactly what is listed, for the reason given.
+PORTAL = (board, catalogue, complaints, objections, records)
+NOT_VIEWS = {
+    "records.version": (str, "the village's data version, which the pages' ETags are made of"),
+    "catalogue.directory_version": (str, "the directory's data version, for its ETag"),
+    "complaints.version": (str, "the cases' data version, for the complaint pages' ETags"),
+    "board.anchors_version": (str, "the audit anchors' data version, for the ETags"),
+    "board.periods": (list[str], "the periods a board has something for: period codes (2026-11), the addresses' parts"),
+    "records.document": (tuple[portal_views.DocumentMeta, bytes],
+                         "a public file: its bytes as they are, with what it is served as (a view)"),
+}
+
+
+def portal_entry_points(module) -> list:
+    return [fn for name, fn in vars(module).items()
+            if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
+            and list(inspect.signature(fn).parameters)[:1] == ["ctx"]]
+
+
+def portal_name(fn) -> str:
+    return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
 
 
 def is_view(cls) -> bool:
@@ -56,15 +89,43 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
             "get_matter", "list_matters", "matter_history", "list_tasks", "to_do_page", "get_task", "start_preview",
             "complete_preview_step", "advance_preview_timer", "preview_page", "preview_matters",
             "matter_dossier", "retry_matter", "list_incidents", "list_warnings", "get_warning", "dismiss_warning",
-            "assign_warning", "answer_warning", "verify_warning", "close_warning"} <= found
+            "assign_warning", "answer_warning", "verify_warning", "close_warning", "advance_due_timers",
+            "rebuild", "statistics"} <= found
 
 
-@pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)],
+@pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)] + list(WORKERS),
                          ids=lambda fn: f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}")
 def test_every_entry_point_is_annotated_to_answer_frozen_views(fn):
     hint = typing.get_type_hints(fn).get("return")
     assert hint is not None, f"{fn.__name__} has no return annotation"
     assert answers_views(hint), f"{fn.__name__} answers {hint}, not frozen views"
+
+
+def test_the_portal_modules_have_the_entry_points_we_expect():
+    """The portal's check below cannot pass by finding nothing, nor by allowing what is gone."""
+    found = {portal_name(fn) for module in PORTAL for fn in portal_entry_points(module)}
+    assert {"board.board", "board.verify", "board.anchors", "catalogue.directory", "catalogue.village",
+            "catalogue.power_list", "catalogue.power_item", "catalogue.item_flowchart_source", "records.overview",
+            "records.section", "records.matter", "records.assets", "records.publicity",
+            "complaints.file_public_complaint", "complaints.lookup", "complaints.rate_online", "complaints.public_cases",
+            "complaints.figures", "objections.file_objection"} <= found
+    assert set(NOT_VIEWS) <= found
+
+
+@pytest.mark.parametrize("fn", [fn for module in PORTAL for fn in portal_entry_points(module)
+                                if portal_name(fn) not in NOT_VIEWS], ids=portal_name)
+def test_every_portal_entry_point_is_annotated_to_answer_frozen_views(fn):
+    hint = typing.get_type_hints(fn).get("return")
+    assert hint is not None, f"{fn.__name__} has no return annotation"
+    assert answers_views(hint), f"{portal_name(fn)} answers {hint}, not frozen views"
+
+
+@pytest.mark.parametrize("name", sorted(NOT_VIEWS))
+def test_a_portal_entry_point_that_answers_no_view_answers_exactly_what_is_listed(name):
+    module, function = name.split(".")
+    fn = getattr(next(m for m in PORTAL if m.__name__.endswith(f".{module}")), function)
+    expected, reason = NOT_VIEWS[name]
+    assert reason and typing.get_type_hints(fn).get("return") == expected, name
 
 
 def test_the_answers_checker_refuses_dicts_and_rows():
@@ -73,7 +134,8 @@ def test_the_answers_checker_refuses_dicts_and_rows():
     assert answers_views(tuple[list[views.MatterSummary], int]) and answers_views(views.StartedMatter | None)
 
 
-VIEWS = [cls for cls in vars(views).values() if isinstance(cls, type) and dataclasses.is_dataclass(cls)]
+VIEWS = [cls for module in (views, portal_views) for cls in vars(module).values()
+         if isinstance(cls, type) and dataclasses.is_dataclass(cls)]
 
 
 @pytest.mark.parametrize("cls", VIEWS, ids=lambda cls: cls.__name__)

@@ -47,6 +47,6 @@ def board_pdf(village, period):
     public_url = ctx().settings.public_url or request.host_url.rstrip("/")
     data = render_board(found, public_url, paper)
     response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{found['village']['name']}村务公开栏-{found['period']['code']}-{paper}.pdf")
+                         download_name=f"{found.village.name}村务公开栏-{found.period.code}-{paper}.pdf")
     response.headers["Cache-Control"] = "no-store"
     return response

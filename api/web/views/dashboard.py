@@ -56,20 +56,20 @@ def dashboard():
     except InvalidData as exc:
         return page("dashboard.html", 422, query=query, errors=exc.errors, report=None, charts=[],
                     periods=PERIOD_NAMES, items={}, warnings=[])
-    start, end = report["period"]["start"], report["period"]["end"]
+    start, end = report.period.start, report.period.end
     days = {"created_from": start.astimezone(CHINA).date().isoformat(),
             "created_to": date.fromordinal(end.astimezone(CHINA).date().toordinal() - 1).isoformat()}
-    villages = report["villages"]
+    villages = report.villages
     charts = [
-        bar_chart(f"考核得分（{report['period']['name']}）", [
-            (v["name"], v["score"], url_for("web.supervise", village=v["code"], **days)) for v in villages], 100, " 分"),
+        bar_chart(f"考核得分（{report.period.name}）", [
+            (v.name, v.score, url_for("web.supervise", village=v.code, **days)) for v in villages], 100, " 分"),
         stacked_chart("预警（按严重程度）", [
-            (v["name"], {s: sum(v["warnings"][s].values()) for s in ("high", "medium", "low")},
-             {s: url_for("web.warning_list", village=v["code"], severity=s) for s in ("high", "medium", "low")})
+            (v.name, {s: sum(v.warnings[s].values()) for s in ("high", "medium", "low")},
+             {s: url_for("web.warning_list", village=v.code, severity=s) for s in ("high", "medium", "low")})
             for v in villages], Severity.labels()),
         bar_chart("按时办理率", [
-            (v["name"], None if v["rates"]["on_time"] is None else round(100 * v["rates"]["on_time"], 1),
-             url_for("web.supervise", village=v["code"], overdue="1")) for v in villages], 100, "%"),
+            (v.name, None if v.rates["on_time"] is None else round(100 * v.rates["on_time"], 1),
+             url_for("web.supervise", village=v.code, overdue="1")) for v in villages], 100, "%"),
     ]
     active, _ = warnings.list_warnings(ctx(), actor(), {"active": True}, 1, 10)
     return page("dashboard.html", query=query, errors={}, report=report, charts=charts, periods=PERIOD_NAMES,

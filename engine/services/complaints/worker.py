@@ -18,7 +18,7 @@ def run_complaint_jobs(ctx, adapter=None) -> dict:
     registered = register_submitted(ctx, system)
     rated = apply_online_ratings(ctx, system)
     delivered = deliver_due(ctx, adapter or adapter_for(ctx.settings))
-    if registered or rated or delivered["sent"] or delivered["failed"]:
+    if registered or rated or delivered.sent or delivered.failed:
         log.info("complaints: %s registered, %s ratings recorded, %s notifications sent, %s failed",
-                 len(registered), len(rated), delivered["sent"], delivered["failed"])
-    return {"registered": registered, "rated": rated, **delivered}
+                 len(registered), len(rated), delivered.sent, delivered.failed)
+    return {"registered": registered, "rated": rated, "sent": delivered.sent, "failed": delivered.failed}

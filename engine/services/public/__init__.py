@@ -9,4 +9,5 @@ nothing else: no matter, no inbox, no user is reachable from here, by constructi
     records     a village's sections: projects, results, assets, village affairs, open publicity,
                 published documents, and the data version the pages' ETags come from
     objections  an objection filed online during a publicity period
+    views       the frozen views they answer (issue 18, item 4), and the builders taking rows
 """

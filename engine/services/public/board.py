@@ -20,7 +20,8 @@ from ...masking import scrub_text
 from ... import clock
 from ...noticeboard import PARTS, arrange, load_catalogue, parse_period, period_of
 from .catalogue import place_of
-from .records import record_view
+from .views import (Anchors, AuditEventText, Board, BoardGroup, BoardPart, BoardPeriod, LaterRecord, Place,
+                    Verification, VerifiedRecord, anchor_view, board_entry, record_view)
 
 STATUS_NAMES = {
     "current": "一致：打印内容与线上记录相同",
@@ -32,7 +33,7 @@ STATUS_NAMES = {
 TELEPHONES = ("supervision_phone", "complaint_phone")
 
 
-def board(ctx, village: str, period_text: str) -> dict:
+def board(ctx, village: str, period_text: str) -> Board:
     """A village's board for a period (2026-11 or 2026-Q4): its parts (党务, 村务, 财务), each with
     groups by timing and heading, each entry a published record with its code."""
     period = parse_period(period_text)
@@ -42,15 +43,15 @@ def board(ctx, village: str, period_text: str) -> dict:
         in_period = [r for r in uow.records.published_between(village, period.start, period.end)
                      if catalogue.place(r.process_key, r.section).timing != "fixed"]
         fixed = _in_force(uow.records.of_items_before(village, catalogue.fixed_items(), period.end))
-        entries = [entry_view(ctx, r) for r in sorted(fixed, key=lambda r: r.id) + in_period]
-        anchor = _anchor(uow.anchors.latest())
+        entries = [board_entry(ctx, r) for r in sorted(fixed, key=lambda r: r.id) + in_period]
+        anchor = anchor_view(uow.anchors.latest())
         phones = _telephones(ctx, uow, place)
-    parts = arrange(entries, catalogue)
-    entries = [e for part in parts for group in part["groups"] for e in group["entries"]]     # in the board's order
-    return {"village": place, "period": {"code": period.code, "name": period.name, "start": period.start,
-                                         "end": period.end},
-            "parts": parts, "entries": entries, "count": len(entries), "telephones": phones,
-            "anchor": anchor, "part_names": PARTS}
+    parts = tuple(BoardPart(key=part["key"], name=part["name"], groups=tuple(
+        BoardGroup(timing=g["timing"], timing_name=g["timing_name"], heading=g["heading"], entries=tuple(g["entries"]))
+        for g in part["groups"])) for part in arrange(entries, catalogue))
+    entries = tuple(e for part in parts for group in part.groups for e in group.entries)     # in the board's order
+    return Board(village=place, period=BoardPeriod(code=period.code, name=period.name, start=period.start, end=period.end),
+                 parts=parts, entries=entries, count=len(entries), telephones=phones, anchor=anchor, part_names=PARTS)
 
 
 def current_period() -> str:
@@ -73,13 +74,7 @@ def periods(ctx, village: str) -> list[str]:
     return found[::-1]
 
 
-def entry_view(ctx, row) -> dict:
-    view = record_view(ctx, row)
-    view["verify_path"] = f"/public/verify/{view['code']}"
-    return view
-
-
-def verify(ctx, code_text: str) -> dict:
+def verify(ctx, code_text: str) -> Verification:
     """Whether a printed entry (its code) is the online record, and when either changed."""
     code = parse_code(code_text)
     if code is None:
@@ -88,7 +83,7 @@ def verify(ctx, code_text: str) -> dict:
     with ctx.portal_uow(readonly=True) as uow:
         rows = uow.records.by_code(code)
         if not rows:
-            return {"code": shown, "status": "unknown", "status_name": STATUS_NAMES["unknown"], "ok": False}
+            return Verification(code=shown, status="unknown", status_name=STATUS_NAMES["unknown"], ok=False)
         row = rows[0]
         place = place_of(uow, row.village_code)
         actual = content_hash(row)
@@ -96,24 +91,25 @@ def verify(ctx, code_text: str) -> dict:
         chain_ok = _event_vouches(event, row, actual)
         later = uow.records.later_of(row)
         anchor = uow.anchors.covering(row.audit_seq)
-        found = {"code": shown, "village": place, "record": record_view(ctx, row), "section": row.section,
-                 "section_name": SECTIONS.get(row.section, row.section),
-                 "published_at": row.published_at, "changed_at": row.changed_at, "withdrawn_at": row.withdrawn_at,
-                 "content_sha256": actual, "recorded_sha256": row.content_sha256,
-                 "content": content_text(row) if actual == row.content_sha256 else None,
-                 "event": _event_view(event), "chain_ok": chain_ok, "anchor": _anchor(anchor),
-                 "later": {"code": verify_code(later.content_sha256), "published_at": later.published_at,
-                           "record_id": later.id} if later is not None else None}
         status = ("altered" if not (actual.startswith(code) and actual == row.content_sha256 and chain_ok)
                   else "withdrawn" if row.withdrawn_at else "superseded" if later is not None else "current")
-    return {**found, "status": status, "status_name": STATUS_NAMES[status], "ok": status != "altered"}
+        return VerifiedRecord(
+            code=shown, status=status, status_name=STATUS_NAMES[status], ok=status != "altered",
+            village=place, record=record_view(ctx, row), section=row.section,
+            section_name=SECTIONS.get(row.section, row.section),
+            published_at=row.published_at, changed_at=row.changed_at, withdrawn_at=row.withdrawn_at,
+            content_sha256=actual, recorded_sha256=row.content_sha256,
+            content=content_text(row) if actual == row.content_sha256 else None,
+            event=_event_view(event), chain_ok=chain_ok, anchor=anchor_view(anchor),
+            later=LaterRecord(code=verify_code(later.content_sha256), published_at=later.published_at,
+                              record_id=later.id) if later is not None else None)
 
 
-def anchors(ctx, limit: int = 400) -> dict:
+def anchors(ctx, limit: int = 400) -> Anchors:
     """The published daily anchors of the audit chain, newest first."""
     with ctx.portal_uow(readonly=True) as uow:
         rows = uow.anchors.newest_first(limit)
-        return {"anchors": [_anchor(a) for a in rows]}
+        return Anchors(anchors=tuple(anchor_view(a) for a in rows))
 
 
 def anchors_version(ctx) -> str:
@@ -137,25 +133,19 @@ def _event_vouches(event, row, actual: str) -> bool:
     return recomputed == event.hash and payload.get("content_sha256") == actual and payload.get("record_id") == row.id
 
 
-def _event_view(event) -> dict | None:
+def _event_view(event) -> AuditEventText | None:
     """The record's audit event, with its canonical text for `sha256sum` (the text is withheld if
     an account name in it would publish a personal number: the scrub would change it)."""
     if event is None:
         return None
     text = canonical({"seq": event.seq, "at": event.at, "event": event.event, "actor": event.actor,
                       "instance_id": event.matter_id, "payload": event.payload, "prev": event.prev_hash})
-    return {"seq": event.seq, "at": event.at, "hash": event.hash, "prev": event.prev_hash,
-            "text": text if scrub_text(text) == text else None}
+    return AuditEventText(seq=event.seq, at=event.at, hash=event.hash, prev=event.prev_hash,
+                          text=text if scrub_text(text) == text else None)
 
 
-def _anchor(row) -> dict | None:
-    if row is None:
-        return None
-    return {"day": row.day.isoformat(), "seq": row.seq, "hash": row.hash, "events_that_day": row.events_that_day}
-
-
-def _telephones(ctx, uow, place: dict) -> dict:
+def _telephones(ctx, uow, place: Place) -> dict:
     values = {name: p.value for name, p in ctx.parameters.items() if name in TELEPHONES}
-    if place["township"]:
-        values.update({k: v for k, v in uow.parameters.overrides(place["township"]["code"]).items() if k in TELEPHONES})
+    if place.township:
+        values.update({k: v for k, v in uow.parameters.overrides(place.township.code).items() if k in TELEPHONES})
     return values

@@ -15,6 +15,7 @@ from datetime import timedelta
 from ... import clock, complaint_codes, vocabulary
 from ...errors import Conflict, InvalidData, NotFound, TooManyAttempts
 from .catalogue import place_of
+from .views import ComplaintCase, ComplaintFigures, FiledComplaint, PublicCase, PublicCases, TimelineEntry
 
 PUBLIC_ACTOR = "public"
 MIN_TEXT, MAX_TEXT, MAX_NAME, MAX_MATTER = 5, 2000, 50, 200
@@ -24,7 +25,8 @@ WINDOW = timedelta(hours=1)
 CATEGORIES = vocabulary.COMPLAINT_CATEGORIES
 
 
-def file_public_complaint(ctx, village: str, form: dict, photos: list | None = None, source: str = "") -> dict:
+def file_public_complaint(ctx, village: str, form: dict, photos: list | None = None,
+                          source: str = "") -> FiledComplaint:
     """Raises InvalidData (a field), NotFound (no such village), TooManyAttempts (a flood)."""
     values, reporter = _checked(form), _reporter(form)
     photos = _photos(ctx, photos or [])
@@ -34,7 +36,7 @@ def file_public_complaint(ctx, village: str, form: dict, photos: list | None = N
             raise TooManyAttempts("提交过于频繁，请一小时后再试；情况紧急的，请直接拨打乡镇纪委电话反映",
                                   retry_after=int(WINDOW.total_seconds()))
         place = place_of(uow, village)          # NotFound for anything that is not a village
-        township = uow.orgs.get(place["township"]["code"])
+        township = uow.orgs.get(place.township.code)
         code = complaint_codes.new_code()
         row = uow.complaints.file({
             **values, "lookup_hash": complaint_codes.code_hash(code), "village_code": village,
@@ -45,13 +47,13 @@ def file_public_complaint(ctx, village: str, form: dict, photos: list | None = N
         uow.audit.append("public_complaint_received", PUBLIC_ACTOR, None, {
             "complaint": row.number, "village": village, "category": values["category"],
             "contact_given": any(reporter.values()), "photos": len(photos)}, now.isoformat())
-        result = {"number": row.number, "lookup_code": complaint_codes.spaced(code), "received_at": now,
-                  "village": place}
+        result = FiledComplaint(number=row.number, lookup_code=complaint_codes.spaced(code), received_at=now,
+                                village=place)
         uow.commit()
         return result
 
 
-def lookup(ctx, code: str, source: str = "") -> dict:
+def lookup(ctx, code: str, source: str = "") -> ComplaintCase:
     """The case a 查询码 opens, as its reporter may see it. Raises InvalidData (not a code),
     NotFound (no case has it), TooManyAttempts (too many lookups from this address)."""
     digits = _code(code)
@@ -62,7 +64,7 @@ def lookup(ctx, code: str, source: str = "") -> dict:
         return result
 
 
-def rate_online(ctx, code: str, rating: str, note: str = "", source: str = "") -> dict:
+def rate_online(ctx, code: str, rating: str, note: str = "", source: str = "") -> ComplaintCase:
     """A villager's rating of the answer; the worker records it on the matter's rating step."""
     digits = _code(code)
     note = (note or "").strip() if isinstance(note, str) else ""
@@ -85,19 +87,19 @@ def rate_online(ctx, code: str, rating: str, note: str = "", source: str = "") -
         return result
 
 
-def public_cases(ctx, village: str) -> dict:
+def public_cases(ctx, village: str) -> PublicCases:
     """The village's cases whose reporters agreed to publication, anonymised, and its figures."""
     with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
-        cases = [_public_view(row) for row in uow.complaints.public_cases(village)]
+        cases = tuple(_public_view(row) for row in uow.complaints.public_cases(village))
         figures = _figures(uow, {village})
-        township = place.get("township")
-        township_figures = _figures(uow, uow.orgs.within({township["code"]})) if township else None
-        return {"village": place, "cases": cases, "figures": figures, "township_figures": township_figures,
-                "categories": vocabulary.COMPLAINT_CATEGORIES}
+        township = place.township
+        township_figures = _figures(uow, uow.orgs.within({township.code})) if township else None
+        return PublicCases(village=place, cases=cases, figures=figures, township_figures=township_figures,
+                           categories=vocabulary.COMPLAINT_CATEGORIES)
 
 
-def figures(ctx, village: str) -> dict:
+def figures(ctx, village: str) -> ComplaintFigures:
     with ctx.portal_uow(readonly=True) as uow:
         return _figures(uow, {village})
 
@@ -177,7 +179,7 @@ def _throttled_find(ctx, uow, digits: str, source: str):
 
 
 # -- views ----------------------------------------------------------------------------------------
-def _reporter_view(uow, row) -> dict:
+def _reporter_view(uow, row) -> ComplaintCase:
     """What the holder of the 查询码 sees: where the case is, by whom it is handled (the unit), the
     answer (scrubbed, as published). Not the words of the complaint, nor anything of the reporter:
     a 查询码 read over a shoulder, or guessed, must give nobody away."""
@@ -187,30 +189,32 @@ def _reporter_view(uow, row) -> dict:
     status = vocabulary.ComplaintStatus(shown.status)
     timeline = [("收到诉求", row.received_at), ("登记", shown.registered_at), ("受理", shown.accepted_at),
                 ("答复", shown.answered_at), ("评价", shown.rated_at), ("办结", shown.closed_at)]
-    return {"number": row.number, "village": place, "category": row.category,
-            "category_name": vocabulary.COMPLAINT_CATEGORIES.get(row.category, row.category),
-            "received_at": row.received_at, "status": str(status), "status_name": status.label,
-            "merged_into": main.number if main else None,
-            "handler_name": vocabulary.HANDLER_LEVELS.get(shown.handler_level) if shown.handler_level else None,
-            "answer": shown.public_answer if shown.answered_at else None, "answered_at": shown.answered_at,
-            "answer_due": shown.answer_due if status in (vocabulary.ComplaintStatus.ASSIGNED,) else None,
-            "rating": shown.rating, "rating_name": vocabulary.RATINGS.get(shown.rating) if shown.rating else None,
-            "rating_pending": shown.pending_rating is not None,
-            "may_rate": main is None and status == vocabulary.ComplaintStatus.ANSWERED and row.pending_rating is None,
-            "outcome": shown.outcome, "timeline": [{"what": w, "at": at} for w, at in timeline if at]}
+    return ComplaintCase(
+        number=row.number, village=place, category=row.category,
+        category_name=vocabulary.COMPLAINT_CATEGORIES.get(row.category, row.category),
+        received_at=row.received_at, status=str(status), status_name=status.label,
+        merged_into=main.number if main else None,
+        handler_name=vocabulary.HANDLER_LEVELS.get(shown.handler_level) if shown.handler_level else None,
+        answer=shown.public_answer if shown.answered_at else None, answered_at=shown.answered_at,
+        answer_due=shown.answer_due if status in (vocabulary.ComplaintStatus.ASSIGNED,) else None,
+        rating=shown.rating, rating_name=vocabulary.RATINGS.get(shown.rating) if shown.rating else None,
+        rating_pending=shown.pending_rating is not None,
+        may_rate=main is None and status == vocabulary.ComplaintStatus.ANSWERED and row.pending_rating is None,
+        outcome=shown.outcome, timeline=tuple(TimelineEntry(w, at) for w, at in timeline if at))
 
 
-def _public_view(row) -> dict:
+def _public_view(row) -> PublicCase:
     status = vocabulary.ComplaintStatus(row.status)
-    return {"number": row.number, "category_name": vocabulary.COMPLAINT_CATEGORIES.get(row.category, row.category),
-            "received_at": row.received_at, "status_name": status.label, "concluded": status.concluded,
-            "summary": row.public_summary or "（摘要待纪委审核后公开）",
-            "handler_name": vocabulary.HANDLER_LEVELS.get(row.handler_level) if row.handler_level else None,
-            "answer": row.public_answer, "answered_at": row.answered_at,
-            "rating_name": vocabulary.RATINGS.get(row.rating) if row.rating else None}
+    return PublicCase(number=row.number,
+                      category_name=vocabulary.COMPLAINT_CATEGORIES.get(row.category, row.category),
+                      received_at=row.received_at, status_name=status.label, concluded=status.concluded,
+                      summary=row.public_summary or "（摘要待纪委审核后公开）",
+                      handler_name=vocabulary.HANDLER_LEVELS.get(row.handler_level) if row.handler_level else None,
+                      answer=row.public_answer, answered_at=row.answered_at,
+                      rating_name=vocabulary.RATINGS.get(row.rating) if row.rating else None)
 
 
-def _figures(uow, villages: set[str]) -> dict:
+def _figures(uow, villages: set[str]) -> ComplaintFigures:
     rows = uow.complaints.figures_rows(villages)
     counted = [r for r in rows if r[0] not in ("submitted", "cancelled")]
     received = len(counted)
@@ -218,6 +222,6 @@ def _figures(uow, villages: set[str]) -> dict:
     closed = sum(1 for r in counted if vocabulary.ComplaintStatus(r[0]).concluded)
     rated = [r for r in counted if r[2]]
     satisfied = sum(1 for r in rated if r[2] == "satisfied")
-    return {"received": received, "answered": answered, "closed": closed,
-            "closure_rate": round(100.0 * closed / received, 1) if received else None,
-            "satisfaction": round(100.0 * satisfied / len(rated), 1) if rated else None}
+    return ComplaintFigures(received=received, answered=answered, closed=closed,
+                            closure_rate=round(100.0 * closed / received, 1) if received else None,
+                            satisfaction=round(100.0 * satisfied / len(rated), 1) if rated else None)

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from ... import clock
 from ...errors import Conflict, InvalidData, NotFound, TooManyAttempts
+from .views import FiledObjection, RecordView
 
 MIN_TEXT, MAX_TEXT, MAX_NAME = 5, 2000, 50
 _PHONE = re.compile(r"^[0-9 +\-]{5,20}$")
@@ -20,7 +21,7 @@ PUBLIC_ACTOR = "public"        # the audit chain's name for a villager on the po
 
 
 def file_objection(ctx, village: str, record_id: int, period: str, text: str, name: str = "", phone: str = "",
-                   source: str = "") -> dict:
+                   source: str = "") -> FiledObjection:
     """Raises InvalidData (a field), NotFound (no such notice in the village), Conflict (the period
     has ended or started again since the page was read), TooManyAttempts (too many from this sender)."""
     text, name, phone = (text or "").strip(), (name or "").strip(), (phone or "").strip()
@@ -41,16 +42,16 @@ def file_objection(ctx, village: str, record_id: int, period: str, text: str, na
         row = uow.objections.add(
             record_id=record.id, matter_id=record.matter_id, task_id=record.publicity_task_id, text=text,
             name=name or None, phone=phone or None, source=source[:64], received_at=now, audit_seq=event.seq)
-        result = {"id": row.id, "received_at": now, "title": record.title, "ends_at": record.publicity_ends_at}
+        result = FiledObjection(id=row.id, received_at=now, title=record.title, ends_at=record.publicity_ends_at)
         uow.commit()
         return result
 
 
-def period_of(record_view: dict) -> str:
+def period_of(record_view: RecordView) -> str:
     """The period a notice is in, as the token names it: a period that starts again (an objection
     dismissed) is another period, and a form read during the old one is refused."""
-    ends = (record_view.get("publicity") or {}).get("ends_at")
-    return f"{record_view['id']}@{ends.isoformat() if ends else ''}"
+    ends = record_view.publicity.ends_at if record_view.publicity else None
+    return f"{record_view.id}@{ends.isoformat() if ends else ''}"
 
 
 def _period(record) -> str:

@@ -6,10 +6,12 @@ Structured views (a project's name and amount, the asset register) use the keys 
 put on fields (engine/disclosure.py KEYS)."""
 from __future__ import annotations
 
-from ...disclosure import KEYS, SECTIONS, verify_code
+from ...disclosure import KEYS, SECTIONS
 from ...errors import NotFound
 from .catalogue import place_of
 from ...vocabulary import quoted
+from .views import (AssetDeal, AssetEntry, AssetFact, AssetRegister, DocumentMeta, MatterGroup, OpenPublicity,
+                    Overview, PublishedMatter, Section, View, record_view)
 
 RECENT = 10
 PAGE_SIZE = 30
@@ -26,31 +28,31 @@ def version(ctx, village: str | None = None) -> str:
         return f"{count}.{last.timestamp() if last else 0}.{uow.catalogue.latest_id()}.{uow.orgs.count()}"
 
 
-def overview(ctx, village: str) -> dict:
+def overview(ctx, village: str) -> Overview:
     with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         counts = uow.records.counts(village)
-        recent = [record_view(ctx, r) for r in uow.records.recent(village, RECENT)]
+        recent = tuple(record_view(ctx, r) for r in uow.records.recent(village, RECENT))
         open_periods = len(uow.records.open_publicity(village))
-    return {"village": place, "counts": {s: counts.get(s, 0) for s in SECTIONS}, "recent": recent,
-            "open_publicity": open_periods}
+    return Overview(village=place, counts={s: counts.get(s, 0) for s in SECTIONS}, recent=recent,
+                    open_publicity=open_periods)
 
 
-def section(ctx, village: str, name: str, page: int = 1, with_records: bool = True) -> dict:
+def section(ctx, village: str, name: str, page: int = 1, with_records: bool = True) -> Section:
     """The matters of a section, newest first, each with its records in the order they were
     published; `page` pages through matters."""
     if name not in SECTIONS:
         raise NotFound(f"没有{quoted(name)}栏目")
     page = max(1, page)
-    with ctx.portal_uow(readonly=True) as uow:         # rows are read into plain dicts before the unit of work ends
+    with ctx.portal_uow(readonly=True) as uow:         # rows are read into views before the unit of work ends
         place = place_of(uow, village)
         groups, total = _page_of(ctx, uow, village, name, page, with_records)
     pages = max(1, -(-total // PAGE_SIZE))
-    return {"village": place, "section": name, "section_name": SECTIONS[name], "page": page, "pages": pages,
-            "total": total, "matters": groups}
+    return Section(village=place, section=name, section_name=SECTIONS[name], page=page, pages=pages, total=total,
+                   matters=tuple(groups))
 
 
-def _page_of(ctx, uow, village: str, name: str, page: int, with_records: bool = True) -> tuple[list[dict], int]:
+def _page_of(ctx, uow, village: str, name: str, page: int, with_records: bool = True) -> tuple[list[MatterGroup], int]:
     """One page of a section's matters (paged in the database), grouped with their records (or,
     `with_records=False`, with what a list shows: subject, item, amount, stages)."""
     # A page past any real one (a number no database integer holds, say) is simply empty.
@@ -62,17 +64,18 @@ def _page_of(ctx, uow, village: str, name: str, page: int, with_records: bool = 
     return _by_matter(ctx, uow.records.in_section_of(village, name, ids)), total
 
 
-def matter(ctx, village: str, name: str, matter_id: int) -> dict:
+def matter(ctx, village: str, name: str, matter_id: int) -> PublishedMatter:
     """One matter's records in a section, in the order they were published (a project's stages)."""
     with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
-        groups = _by_matter(ctx, [r for r in uow.records.of_matter(village, matter_id) if r.section == name])
+        groups = _by_matter(ctx, [r for r in uow.records.of_matter(village, matter_id) if r.section == name],
+                            cls=PublishedMatter, village=place, section=name, section_name=SECTIONS.get(name, name))
     if not groups:
         raise NotFound(f"没有编号为 {matter_id} 的公开事项")
-    return {"village": place, "section": name, "section_name": SECTIONS[name], **groups[0]}
+    return groups[0]
 
 
-def assets(ctx, village: str, page: int = 1) -> dict:
+def assets(ctx, village: str, page: int = 1) -> AssetRegister:
     """The register of the village's collective assets and resources: each asset with what is
     known of it (kind, location, area, value) and each lease, contract-out or disposal of it;
     paged by matters (the newest deals first), PAGE_SIZE at a time."""
@@ -82,30 +85,31 @@ def assets(ctx, village: str, page: int = 1) -> dict:
         groups, total = _page_of(ctx, uow, village, "asset", page)
     register: dict = {}
     for group in groups:
-        keyed, labels = group["keys"], group["key_labels"]
-        identity = keyed.get("asset_no") or keyed.get("asset") or group["subject"] or f"#{group['matter_id']}"
-        entry = register.setdefault(identity, {"asset": keyed.get("asset") or group["subject"], "facts": {}, "deals": []})
+        keyed, labels = group.keys, group.key_labels
+        identity = keyed.get("asset_no") or keyed.get("asset") or group.subject or f"#{group.matter_id}"
+        entry = register.setdefault(identity, {"asset": keyed.get("asset") or group.subject, "facts": {}, "deals": []})
         for key in ("asset_no", "kind", "location", "area", "value"):
             if key in keyed:
                 entry["facts"][key] = keyed[key]
         # A deal's terms under the item's own words (承租（承包）方, 合同到期日期), in the register's order.
         deal = {labels[k]: keyed[k] for k in DEAL_KEYS if k in keyed}
-        entry["deals"].append({"matter_id": group["matter_id"], "item_name": group["item_name"], "terms": deal,
-                               "stage": group["records"][-1]["stage"], "published_at": group["latest_at"]})
-    entries = [{**e, "facts": [{"label": KEYS[k], "text": v} for k, v in e["facts"].items()]} for e in register.values()]
-    return {"village": place, "assets": sorted(entries, key=lambda e: e["asset"] or ""), "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)), "total": total}
+        entry["deals"].append(AssetDeal(matter_id=group.matter_id, item_name=group.item_name, terms=deal,
+                                        stage=group.records[-1].stage, published_at=group.latest_at))
+    entries = [AssetEntry(asset=e["asset"], facts=tuple(AssetFact(KEYS[k], v) for k, v in e["facts"].items()),
+                          deals=tuple(e["deals"])) for e in register.values()]
+    return AssetRegister(village=place, assets=tuple(sorted(entries, key=lambda e: e.asset or "")), page=page,
+                         pages=max(1, -(-total // PAGE_SIZE)), total=total)
 
 
-def publicity(ctx, village: str) -> dict:
+def publicity(ctx, village: str) -> OpenPublicity:
     """Every publicity period running in the village, soonest end first, each with its notice."""
     with ctx.portal_uow(readonly=True) as uow:
         place = place_of(uow, village)
         rows = uow.records.open_publicity(village)
-        return {"village": place, "periods": [record_view(ctx, r) for r in rows]}
+        return OpenPublicity(village=place, periods=tuple(record_view(ctx, r) for r in rows))
 
 
-def document(ctx, village: str, record_id: int, attachment_id: str) -> tuple[dict, bytes]:
+def document(ctx, village: str, record_id: int, attachment_id: str) -> tuple[DocumentMeta, bytes]:
     """A file a published record lists as public, and nothing else (an id that exists but is not
     listed is not found)."""
     with ctx.portal_uow(readonly=True) as uow:
@@ -116,33 +120,14 @@ def document(ctx, village: str, record_id: int, attachment_id: str) -> tuple[dic
         row = uow.documents.get(attachment_id)
         if row is None or row.sha256 != listed["sha256"]:
             raise NotFound("找不到该公开文件")
-        return {"name": listed["name"], "content_type": row.content_type, "size": row.size,
-                "sha256": row.sha256}, uow.documents.content(row.sha256)
+        return DocumentMeta(name=listed["name"], content_type=row.content_type, size=row.size,
+                            sha256=row.sha256), uow.documents.content(row.sha256)
 
 
-def record_view(ctx, row) -> dict:
-    role = ctx.role(row.role)
-    return {"id": row.id, "matter_id": row.matter_id, "item": row.process_key, "item_name": row.item_name,
-            "section": row.section, "section_name": SECTIONS.get(row.section, row.section), "stage": row.stage,
-            "title": row.title, "role_name": role.name if role else None, "subject": row.subject,
-            "fields": [{"label": f["label"], "text": f["text"], "masked": bool(f.get("masked")),
-                        **({"table": f["table"]} if f.get("table") else {})} for f in row.fields],
-            "documents": [{"id": d["id"], "name": d["name"], "size": d["size"]} for d in row.documents],
-            "published_at": row.published_at, "code": verify_code(row.content_sha256), "audit_seq": row.audit_seq,
-            "audit_hash": row.audit_hash,
-            "publicity": _publicity(row) if row.publicity_step else None}
-
-
-def _publicity(row) -> dict:
-    """Open while its intake step is ready; `held` once past its end with an objection filed online
-    that the 村务监督委员会 has not handled (the period is not treated as passed)."""
-    open_ = row.publicity_task_id is not None
-    return {"open": open_, "ends_at": row.publicity_ends_at, "held": open_ and row.publicity_held_at is not None}
-
-
-def _by_matter(ctx, rows, with_records: bool = True) -> list[dict]:
+def _by_matter(ctx, rows, with_records: bool = True, cls: type[View] = MatterGroup, **extra) -> list:
     """Records grouped by matter (newest matter first), with the values their keys carry (the
-    latest record wins) and a headline: the item's own subject before a called process's."""
+    latest record wins) and a headline: the item's own subject before a called process's; each as
+    `cls` (a MatterGroup) with the fields it adds."""
     groups: dict = {}
     for row in rows:
         groups.setdefault(row.matter_id, []).append(row)
@@ -155,8 +140,8 @@ def _by_matter(ctx, rows, with_records: bool = True) -> list[dict]:
             labels.update({f["key"]: f["label"] for f in row.fields if f.get("key")})
         own = [r.subject for r in members if r.subject and r.source_process == r.process_key]
         subject = (own or [r.subject for r in members if r.subject] or [members[0].item_name])[-1]
-        found.append({"matter_id": matter_id, "item": members[0].process_key, "item_name": members[0].item_name,
-                      "subject": subject, "keys": keys, "key_labels": labels, "amount": keys.get("amount"),
-                      "stages": list(dict.fromkeys(r.stage for r in members)), "latest_at": members[-1].published_at,
-                      **({"records": [record_view(ctx, r) for r in members]} if with_records else {})})
+        found.append(cls(matter_id=matter_id, item=members[0].process_key, item_name=members[0].item_name,
+                         subject=subject, keys=keys, key_labels=labels, amount=keys.get("amount"),
+                         stages=tuple(dict.fromkeys(r.stage for r in members)), latest_at=members[-1].published_at,
+                         records=tuple(record_view(ctx, r) for r in members) if with_records else None, **extra))
     return found
