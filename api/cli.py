@@ -325,7 +325,7 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             click.echo(f"{len(done)} matters advanced")
             jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
-            click.echo(f"{len(jobs['registered'])} complaints registered, {jobs['sent']} notifications sent")
+            click.echo(f"{len(jobs.registered)} complaints registered, {jobs.sent} notifications sent")
             _anchor(ctx)
             return
         _poll(ctx, interval, parent_pid, progress)
