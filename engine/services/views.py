@@ -112,7 +112,7 @@ class MatterDetail(MatterView):
     """A matter's page: the matter with its evidence files, the objections filed online and its
     links to other matters (an archived matter: its files only)."""
     attachments: tuple[dict, ...]
-    public_objections: tuple[dict, ...] | None = None
+    public_objections: tuple[PublicObjectionView, ...] | None = None
     links: dict | None = None
 
 
@@ -120,6 +120,49 @@ class MatterDetail(MatterView):
 class PreviewMatter(MatterView):
     """A test matter after a step, with the test user who did it (试运行·角色)."""
     done_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicObjectionView:
+    """An objection a villager filed on the public portal during a publicity period, as the workspace
+    shows it (engine/services/objections.py): who may not know the objector gets this, without
+    name and phone (the fields are absent, not empty: the API leaves them out)."""
+    id: int
+    text: str
+    received_at: datetime
+    task_id: str                  # the objection-intake step it waits on
+    registered_at: datetime | None
+    registered_by: str | None
+    audit_seq: int | None
+    dismissed_at: datetime | None
+    dismissed_by: str | None
+    dismissal_reason: str | None  # why the committee did not take it up (不予受理)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionWithContact(PublicObjectionView):
+    """An objection with the objector's name and phone (None: not given), for the intake step's role
+    and the supervisors, who may need to ask back."""
+    name: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepObjections:
+    """The objections filed online on an intake step, and the step's form values prefilled from those
+    still waiting (empty for a step that takes no objections)."""
+    public_objections: tuple[PublicObjectionView, ...]
+    suggested_data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionDismissed:
+    """The answer to 不予受理: the objection, its matter afterwards, and whether a period held for it
+    passed just now."""
+    objection: ObjectionWithContact
+    matter_id: int
+    status: MatterStatus
+    period_passed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +175,7 @@ class TaskDetail(StepView):
     policy_basis: str | None
     attachments: tuple[dict, ...]
     may_act: bool
-    public_objections: tuple[dict, ...]
+    public_objections: tuple[PublicObjectionView, ...]
     suggested_data: dict[str, Any]
 
 
@@ -253,6 +296,14 @@ def task_summary(ctx, item, cls: type[View] = StepView, **extra) -> View:
                role_name=role_name(ctx, item.role), village=item.village_code, township=item.township_code,
                ready_since=item.ready_since, due_at=item.due_at, claimed_by=item.claimed_by,
                state=StepStatus(item.state), completed_by=item.completed_by, completed_at=item.completed_at, **extra)
+
+
+def public_objection(row, contact: bool) -> PublicObjectionView:
+    """The objection of a public_objections row; with the objector's name and phone when `contact`."""
+    values = dict(id=row.id, text=row.text, received_at=row.received_at, task_id=row.task_id,
+                  registered_at=row.registered_at, registered_by=row.registered_by, audit_seq=row.audit_seq,
+                  dismissed_at=row.dismissed_at, dismissed_by=row.dismissed_by, dismissal_reason=row.dismissal_reason)
+    return ObjectionWithContact(**values, name=row.name, phone=row.phone) if contact else PublicObjectionView(**values)
 
 
 def event(row) -> EventView:

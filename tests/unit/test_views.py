@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import dossiers, incidents, matters, preview, views, warnings
+from engine.services import dossiers, incidents, matters, objections, preview, views, warnings
 from engine.services.complaints import demo as complaint_demo
 from engine.services.complaints import intake, merging, ratings, reads
 from engine.services.complaints import statistics as complaint_statistics
@@ -26,9 +26,11 @@ from engine.store.models import Base
 from engine.vocabulary import ComplaintStatus, MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
-CONVERTED = (matters, preview, dossiers, incidents, warnings, reads, intake, merging, ratings, complaint_statistics)
+CONVERTED = (matters, preview, dossiers, incidents, warnings, reads, intake, merging, ratings, complaint_statistics,
+             objections)
 # Public functions of converted modules that answer views without taking (ctx, actor, ...).
-OTHER_ENTRY_POINTS = (complaint_worker.run_complaint_jobs, complaint_demo.seed_demo_complaints)
+OTHER_ENTRY_POINTS = (complaint_worker.run_complaint_jobs, complaint_demo.seed_demo_complaints, objections.for_step,
+                      objections.for_matter)
 
 
 def entry_points(module) -> list:
@@ -65,7 +67,7 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
             "matter_dossier", "retry_matter", "list_incidents", "list_warnings", "get_warning", "dismiss_warning",
             "assign_warning", "answer_warning", "verify_warning", "close_warning",
             "list_complaints", "get_complaint", "list_supervisions", "file_complaint", "register_submitted",
-            "merge_complaints", "apply_online_ratings", "statistics"} <= found
+            "merge_complaints", "apply_online_ratings", "statistics", "dismiss_objection"} <= found
 
 
 @pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)] + list(OTHER_ENTRY_POINTS),
@@ -165,3 +167,20 @@ def test_a_complaint_summary_names_each_column_of_its_row():
     assert c.status is ComplaintStatus.ASSIGNED
     merged = complaint_views.complaint_summary(SimpleNamespace(**{**vars(CASE), "status": "merged"}), {})
     assert merged.concluded and merged.village_name == "lushui_village" and merged.status_name == "已并案办理"
+
+
+OBJECTION = SimpleNamespace(id=3, text="王大山家有一辆新货车", received_at=NOW, task_id="t-9", registered_at=None,
+                            registered_by=None, audit_seq=41, dismissed_at=None, dismissed_by=None, dismissal_reason=None,
+                            name="村民张三", phone="13900001111")
+
+
+def test_an_objection_has_the_objector_only_for_who_may_know():
+    """Without the contact the fields are absent, not None: the API leaves them out, the step page
+    says nothing of them (`o.name is defined`)."""
+    shown = views.public_objection(OBJECTION, contact=True)
+    assert (shown.name, shown.phone) == ("村民张三", "13900001111") and isinstance(shown, views.PublicObjectionView)
+    hidden = views.public_objection(OBJECTION, contact=False)
+    assert not hasattr(hidden, "name") and not hasattr(hidden, "phone")
+    assert dataclasses.asdict(hidden) == {
+        "id": 3, "text": "王大山家有一辆新货车", "received_at": NOW, "task_id": "t-9", "registered_at": None,
+        "registered_by": None, "audit_seq": 41, "dismissed_at": None, "dismissed_by": None, "dismissal_reason": None}
