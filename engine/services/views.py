@@ -259,6 +259,25 @@ class WarningDetail(WarningView):
     rule_description: str
 
 
+@dataclass(frozen=True, slots=True)
+class RuleCounts:
+    """What one run of the red lines did to the warnings (engine/services/redlines.py)."""
+    raised: int
+    updated: int
+    cleared: int                  # lifted, or marked cleared while its 督办 goes on
+
+
+@dataclass(frozen=True, slots=True)
+class SweepTotals:
+    """A sweep of every rule over every village (or some), as recorded on its sweep row."""
+    villages: int
+    matters: int
+    raised: int
+    updated: int
+    cleared: int
+    escalated: int                # overdue 交办 sent a level up
+
+
 def extended(view, cls: type[View], **extra) -> View:
     """`view` as its subclass `cls`, with the fields that class adds (a shallow copy: nested views stay views)."""
     return cls(**{f.name: getattr(view, f.name) for f in fields(view)}, **extra)

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import dossiers, incidents, matters, objections, preview, views, warnings
+from engine.services import dossiers, incidents, matters, objections, preview, redlines, views, warnings
 from engine.services.complaints import demo as complaint_demo
 from engine.services.complaints import intake, merging, ratings, reads
 from engine.services.complaints import statistics as complaint_statistics
@@ -27,10 +27,10 @@ from engine.vocabulary import ComplaintStatus, MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
 CONVERTED = (matters, preview, dossiers, incidents, warnings, reads, intake, merging, ratings, complaint_statistics,
-             objections)
+             objections, redlines)
 # Public functions of converted modules that answer views without taking (ctx, actor, ...).
 OTHER_ENTRY_POINTS = (complaint_worker.run_complaint_jobs, complaint_demo.seed_demo_complaints, objections.for_step,
-                      objections.for_matter)
+                      objections.for_matter, redlines.evaluate_matters, redlines.apply_hits)
 
 
 def entry_points(module) -> list:
@@ -67,7 +67,7 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
             "matter_dossier", "retry_matter", "list_incidents", "list_warnings", "get_warning", "dismiss_warning",
             "assign_warning", "answer_warning", "verify_warning", "close_warning",
             "list_complaints", "get_complaint", "list_supervisions", "file_complaint", "register_submitted",
-            "merge_complaints", "apply_online_ratings", "statistics", "dismiss_objection"} <= found
+            "merge_complaints", "apply_online_ratings", "statistics", "dismiss_objection", "sweep", "sweep_if_due"} <= found
 
 
 @pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)] + list(OTHER_ENTRY_POINTS),
