@@ -9,6 +9,9 @@ Where JSON is needed from a view, the boundary says so with `dataclasses.asdict`
 The core family: a matter (`MatterSummary` in lists, `MatterView` after an action), a step
 (`StepView`), an audit event (`EventView`); and the answers that add to them, each its own class
 (`StartedMatter`, `MatterDetail`, `InboxStep`, `TaskDetail`, `PreviewMatter`, `PreviewStep`).
+Beside them: incidents, warnings, the objections filed online that a matter's and a step's pages
+hold (`PublicObjectionView`, `ObjectionWithContact`), and what a red-line run did (`RuleCounts`,
+`SweepTotals`). The complaint cases have their own module, engine/services/complaints/views.py.
 """
 from __future__ import annotations
 
