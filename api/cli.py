@@ -326,7 +326,7 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             click.echo(f"{len(done)} matters advanced")
             jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
-            click.echo(f"{len(jobs['registered'])} complaints registered, {jobs['sent']} notifications sent")
+            click.echo(f"{len(jobs.registered)} complaints registered, {jobs.sent} notifications sent")
             _anchor(ctx)
             return
         _poll(ctx, interval, parent_pid, progress)
@@ -387,7 +387,7 @@ def _nightly_sweep(ctx) -> None:
         logging.getLogger("xiaowei.redlines").exception("the nightly red-line sweep failed")
         return
     if done:
-        click.echo(f"red lines swept: {done}")
+        click.echo(f"red lines swept: {dataclasses.asdict(done)}")
 def _checkpoint(ctx) -> None:
     """Verify the events since the audit checkpoint and move it on (pages verify from there); a
     broken chain is logged loudly and the checkpoint stays where the chain last held."""
@@ -510,7 +510,7 @@ def _demo_history(ctx, total: int) -> None:
     for noisy in ("spiff", "xiaowei.worker", "xiaowei.services"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     year = walk_history(ctx, total, progress=lambda week, n: click.echo(f"  week {week:2}: {n} matters"))
-    click.echo(f"  swept: {json.dumps(year['sweep'], ensure_ascii=False)}")
+    click.echo(f"  swept: {json.dumps(dataclasses.asdict(year['sweep']), ensure_ascii=False)}")
     for rule, check, ids in year["expected"]:
         click.echo(f"  planted {rule} {check}: matters {', '.join(map(str, ids))}")
 
@@ -763,8 +763,8 @@ def redlines_sweep(villages, now_text):
     fixed = clock.FixedClock(_parse_time(now_text)) if now_text else clock.SystemClock()
     with clock.use_clock(fixed):
         totals = redlines.sweep(ctx, Actor.system(), list(villages) or None,
-                                progress=lambda v, n, c: click.echo(f"  {v}: {n} matters, {c}"))
-    click.echo(json.dumps(totals, ensure_ascii=False))
+                                progress=lambda v, n, c: click.echo(f"  {v}: {n} matters, {dataclasses.asdict(c)}"))
+    click.echo(json.dumps(dataclasses.asdict(totals), ensure_ascii=False))
 
 
 @redlines_group.command("rules")

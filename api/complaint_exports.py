@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import timedelta, timezone
 
+from engine.services.complaints.views import ComplaintFigures, ComplaintStatistics
+
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -15,21 +17,21 @@ COLUMNS = [("received", "收到"), ("answered", "已答复"), ("on_time", "按�
            ("satisfaction", "满意率(%)"), ("supervisions", "督办次数"), ("reopened", "重新办理"), ("repeat", "重复件")]
 
 
-def rows(stats: dict) -> list[list]:
-    header = [stats["group_level_name"], *(label for _, label in COLUMNS), "主要类别"]
-    body = [[unit["name"], *(_cell(unit[key]) for key, _ in COLUMNS), _categories(unit)] for unit in stats["by_unit"]]
-    total = ["合计", *(_cell(stats["totals"][key]) for key, _ in COLUMNS), _categories(stats["totals"])]
+def rows(stats: ComplaintStatistics) -> list[list]:
+    header = [stats.group_level_name, *(label for _, label in COLUMNS), "主要类别"]
+    body = [[unit.name, *(_cell(getattr(unit, key)) for key, _ in COLUMNS), _categories(unit)] for unit in stats.by_unit]
+    total = ["合计", *(_cell(getattr(stats.totals, key)) for key, _ in COLUMNS), _categories(stats.totals)]
     return [header, *body, total]
 
 
-def title(stats: dict) -> str:
-    period = stats["period"]
-    start = period["from"].astimezone(BEIJING).strftime("%Y-%m-%d") if period["from"] else "开始"
-    end = (period["to"] - timedelta(seconds=1)).astimezone(BEIJING).strftime("%Y-%m-%d") if period["to"] else "至今"
-    return f"{stats['scope']['name']}群众诉求统计（{start} 至 {end}）"
+def title(stats: ComplaintStatistics) -> str:
+    period = stats.period
+    start = period.start.astimezone(BEIJING).strftime("%Y-%m-%d") if period.start else "开始"
+    end = (period.end - timedelta(seconds=1)).astimezone(BEIJING).strftime("%Y-%m-%d") if period.end else "至今"
+    return f"{stats.scope.name}群众诉求统计（{start} 至 {end}）"
 
 
-def csv_bytes(stats: dict) -> bytes:
+def csv_bytes(stats: ComplaintStatistics) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([title(stats)])
@@ -37,7 +39,7 @@ def csv_bytes(stats: dict) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(stats: dict) -> bytes:
+def xlsx_bytes(stats: ComplaintStatistics) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "群众诉求统计"
@@ -50,7 +52,7 @@ def xlsx_bytes(stats: dict) -> bytes:
                 cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions[chr(ord("A") + len(COLUMNS) + 1)].width = 30
-    generated = stats["generated_at"].astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    generated = stats.generated_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
     sheet.append([])
     sheet.append([f"生成时间：{generated}（北京时间）"])
     out = io.BytesIO()
@@ -62,5 +64,5 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _categories(figures: dict) -> str:
-    return "、".join(f"{c['name']}{c['count']}件" for c in figures["categories"][:3])
+def _categories(figures: ComplaintFigures) -> str:
+    return "、".join(f"{c.name}{c.count}件" for c in figures.categories[:3])

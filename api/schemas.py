@@ -921,8 +921,8 @@ class ComplaintScopeSchema(Schema):
 
 
 class ComplaintPeriodSchema(Schema):
-    start = fields.DateTime(allow_none=True, attribute="from", data_key="from")
-    end = fields.DateTime(allow_none=True, attribute="to", data_key="to")
+    start = fields.DateTime(allow_none=True, data_key="from")
+    end = fields.DateTime(allow_none=True, data_key="to")
 
 
 class ComplaintStatisticsSchema(Schema):

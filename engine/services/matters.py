@@ -498,6 +498,6 @@ def get_task(ctx, actor, task_id: str) -> TaskDetail:
             policy_basis=step.policy_basis or bundle.info.metadata.get("policy_basis"),
             attachments=tuple(attachment_view(a) for a in uow.attachments.for_matter(record.id)),
             may_act=item.state == StepStatus.READY and actor.reaches(uow.lineage(record.village_code), item.role),
-            public_objections=tuple(objected["public_objections"]), suggested_data=objected["suggested_data"])
+            public_objections=objected.public_objections, suggested_data=objected.suggested_data)
 
 

@@ -9,47 +9,39 @@ from __future__ import annotations
 from .. import clock
 from ..errors import Conflict, InvalidData, NotFound
 from ..identity import SUPERVISOR_ROLES
-from ..vocabulary import StepStatus
+from ..vocabulary import MatterStatus, StepStatus
 from .access import records_refusals, require_role, visible_matter
 from .persistence import load_matter, save_matter
+from .views import ObjectionDismissed, PublicObjectionView, StepObjections, public_objection
 
 ANONYMOUS = "网上匿名"
 
 
-def for_step(uow, actor, item, record) -> dict:
-    """{"public_objections": [...], "suggested_data": {...}} for a step's page; empty lists for a
-    step that takes no objections."""
+def for_step(uow, actor, item, record) -> StepObjections:
+    """The objections and the prefilled form values for a step's page; empty for a step that takes
+    no objections."""
     if not item.objection_intake:
-        return {"public_objections": [], "suggested_data": {}}
+        return StepObjections(public_objections=(), suggested_data={})
     rows = uow.public_objections.for_task(item.task_id)
     lineage = uow.lineage(record.village_code)
     contact = actor.reaches(lineage, item.role) or any(actor.reaches(lineage, r) for r in SUPERVISOR_ROLES)
-    shown = [_view(row, contact) for row in rows]
-    waiting = [o for o in shown if o["registered_at"] is None and o["dismissed_at"] is None]
+    shown = tuple(public_objection(row, contact) for row in rows)
+    waiting = [o for o in shown if o.registered_at is None and o.dismissed_at is None]
     suggested = {}
     if waiting:
         suggested["objection"] = "\n".join(
-            f"{n}. {o['text']}" if len(waiting) > 1 else o["text"] for n, o in enumerate(waiting, 1))
-        names = [o["name"] for o in waiting if o.get("name")]
-        suggested["objector"] = "、".join(names) if names and contact else ANONYMOUS
-    return {"public_objections": shown, "suggested_data": suggested}
+            f"{n}. {o.text}" if len(waiting) > 1 else o.text for n, o in enumerate(waiting, 1))
+        names = [o.name for o in waiting if contact and o.name]
+        suggested["objector"] = "、".join(names) if names else ANONYMOUS
+    return StepObjections(public_objections=shown, suggested_data=suggested)
 
 
-def for_matter(uow, actor, record) -> list[dict]:
+def for_matter(uow, actor, record) -> list[PublicObjectionView]:
     """Every objection filed online on a matter, registered or not (one that came in while nobody
     registered it before its period ended stays visible here)."""
     lineage = uow.lineage(record.village_code)
     contact = any(actor.reaches(lineage, r) for r in SUPERVISOR_ROLES)
-    return [_view(row, contact) for row in uow.public_objections.for_matter(record.id)]
-
-
-def _view(row, contact: bool) -> dict:
-    view = {"id": row.id, "text": row.text, "received_at": row.received_at, "task_id": row.task_id,
-            "registered_at": row.registered_at, "registered_by": row.registered_by, "audit_seq": row.audit_seq,
-            "dismissed_at": row.dismissed_at, "dismissed_by": row.dismissed_by, "dismissal_reason": row.dismissal_reason}
-    if contact:
-        view.update(name=row.name, phone=row.phone)
-    return view
+    return [public_objection(row, contact) for row in uow.public_objections.for_matter(record.id)]
 
 
 # -- a period held past its end, and the committee's dismissal -------------------------------------
@@ -73,7 +65,7 @@ def held_events(uow, record, matter, now) -> list[tuple]:
 
 
 @records_refusals("dismiss_objection")
-def dismiss_objection(ctx, actor, task_id: str, objection_id: int, reason: str) -> dict:
+def dismiss_objection(ctx, actor, task_id: str, objection_id: int, reason: str) -> ObjectionDismissed:
     """The 村务监督委员会 dismisses an objection filed online (不予受理: not about this notice, a
     duplicate, abuse...), only with its reason, recorded in the audit chain. A period held for it
     and past its end then passes at once (its timer fires in this unit of work); the matter after.
@@ -109,7 +101,8 @@ def dismiss_objection(ctx, actor, task_id: str, objection_id: int, reason: str) 
         if row.task_id not in matter.held:          # nothing else waits: the period is no longer held
             uow.publications.hold_period(row.task_id, None, now)
         save_matter(uow, record, matter, actor, events=events, now=now)
-        result = {"objection": _view(row, True), "matter_id": record.id, "status": record.status,
-                  "period_passed": any(name == "timer_fired" for name, _ in events)}
+        result = ObjectionDismissed(objection=public_objection(row, True), matter_id=record.id,
+                                    status=MatterStatus(record.status),
+                                    period_passed=any(name == "timer_fired" for name, _ in events))
         uow.commit()
         return result

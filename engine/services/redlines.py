@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from .. import clock, committed
@@ -19,6 +20,7 @@ from ..redlines import (MatterFacts, MatterSketch, OpenObjection, ReadyStep, Rel
 from ..redlines.watches import FACTS
 from ..store.warning_repositories import bound_engine
 from ..vocabulary import WarningStatus
+from .views import RuleCounts, SweepTotals
 
 log = logging.getLogger("xiaowei.redlines")
 
@@ -81,9 +83,9 @@ def _history(now, actor: str, action: str, note: str, **extra) -> dict:
     return {"at": now.isoformat(), "actor": actor, "action": action, "note": note, **extra}
 
 
-def apply_hits(uow, book: RuleBook, hits, candidates, now, actor: str = "system") -> dict:
+def apply_hits(uow, book: RuleBook, hits, candidates, now, actor: str = "system") -> RuleCounts:
     """Raise or update a warning per finding; lift the `candidates` (warnings in the evaluated
-    scope) that were not found again. Returns counts."""
+    scope) that were not found again. Returns what it did."""
     counts = {"raised": 0, "updated": 0, "cleared": 0}
     unique = {hit.key: hit for hit in hits}
     existing = uow.warnings.by_keys(list(unique))
@@ -132,7 +134,7 @@ def apply_hits(uow, book: RuleBook, hits, candidates, now, actor: str = "system"
         uow.audit.append("warning_cleared", actor, None, {"warning_id": row.id, "status": row.status}, stamp)
         counts["cleared"] += 1
     uow.flush()
-    return counts
+    return RuleCounts(**counts)
 
 
 def escalate_overdue(uow, now, actor: str = "system") -> int:
@@ -155,7 +157,7 @@ def escalate_overdue(uow, now, actor: str = "system") -> int:
 
 
 # -- after an event -----------------------------------------------------------------------------
-def evaluate_matters(ctx, matter_ids, saved: dict | None = None) -> dict:
+def evaluate_matters(ctx, matter_ids, saved: dict | None = None) -> RuleCounts:
     """Run the rules on these matters (and the village rules on them with their peers); warnings
     naming them are raised, updated or lifted.
 
@@ -167,17 +169,17 @@ def evaluate_matters(ctx, matter_ids, saved: dict | None = None) -> dict:
     book, totals = rulebook(ctx), {"raised": 0, "updated": 0, "cleared": 0}
     sketches = _worth_evaluating(book, _sketches(ctx, set(matter_ids), saved or {}, clock.now()))
     if not sketches:
-        return totals
+        return RuleCounts(**totals)
     with ctx.uow(readonly=True) as uow:
         if not _findings(uow, book, sketches, clock.now()):
-            return totals
+            return RuleCounts(**totals)
     with ctx.uow() as uow:                         # again under the write lock: the facts may have moved
         now = clock.now()
         for hits, candidates in _findings(uow, book, sketches, now, recheck=True):
             counts = apply_hits(uow, book, hits, candidates, now)
-            totals = {k: totals[k] + counts[k] for k in totals}
+            totals = {k: totals[k] + getattr(counts, k) for k in totals}
         uow.commit()
-    return totals
+    return RuleCounts(**totals)
 
 
 def _sketches(ctx, ids: set, saved: dict, now) -> dict[int, MatterSketch]:
@@ -269,7 +271,7 @@ def watch(ctx) -> None:
 
 
 # -- the sweep ----------------------------------------------------------------------------------
-def sweep(ctx, actor: Actor, villages: list[str] | None = None, progress=None) -> dict:
+def sweep(ctx, actor: Actor, villages: list[str] | None = None, progress=None) -> SweepTotals:
     """Every rule over every village (or these), one unit of work per village; then overdue
     assignments are escalated. Recorded as a sweep row and an audit event. Raises nothing for a
     village code that does not exist (it is skipped); a database error stops the sweep, and the
@@ -291,20 +293,21 @@ def sweep(ctx, actor: Actor, villages: list[str] | None = None, progress=None) -
         totals["villages"] += 1
         totals["matters"] += len(records)
         for key in ("raised", "updated", "cleared"):
-            totals[key] += counts[key]
+            totals[key] += getattr(counts, key)
         if progress:
             progress(village, len(records), counts)
     with ctx.uow() as uow:
         now = clock.now()
         totals["escalated"] = escalate_overdue(uow, now, actor.name)
-        uow.sweeps.add(started_at=started, finished_at=now, actor=actor.name, **totals)
-        uow.audit.append("redlines_swept", actor.name, None, {**totals, "started_at": started.isoformat()},
+        done = SweepTotals(**totals)
+        uow.sweeps.add(started_at=started, finished_at=now, actor=actor.name, **asdict(done))
+        uow.audit.append("redlines_swept", actor.name, None, {**asdict(done), "started_at": started.isoformat()},
                          now.isoformat())
         uow.commit()
-    return totals
+    return done
 
 
-def sweep_if_due(ctx, actor: Actor, hour: int = 2) -> dict | None:
+def sweep_if_due(ctx, actor: Actor, hour: int = 2) -> SweepTotals | None:
     """The worker's nightly sweep: once a Beijing day, from `hour` o'clock on; None when not due.
     Raises what `sweep` raises."""
     now = clock.now()

@@ -11,6 +11,9 @@ The core family: a matter (`MatterSummary` in lists, `MatterView` after an actio
 (`StartedMatter`, `MatterDetail`, `InboxStep`, `TaskDetail`, `PreviewMatter`, `PreviewStep`).
 The workers' and the command line's answers are views too (`TimerRun`, `Deliveries`, `TalliesRebuilt`),
 and 考核 (`AssessmentReport` of `UnitAssessment`s).
+Beside them: incidents, warnings, the objections filed online that a matter's and a step's pages
+hold (`PublicObjectionView`, `ObjectionWithContact`), and what a red-line run did (`RuleCounts`,
+`SweepTotals`). The complaint cases have their own module, engine/services/complaints/views.py.
 """
 from __future__ import annotations
 
@@ -124,7 +127,7 @@ class MatterDetail(MatterView):
     """A matter's page: the matter with its evidence files, the objections filed online and its
     links to other matters (an archived matter: its files only)."""
     attachments: tuple[dict, ...]
-    public_objections: tuple[dict, ...] | None = None
+    public_objections: tuple[PublicObjectionView, ...] | None = None
     links: dict | None = None
 
 
@@ -132,6 +135,49 @@ class MatterDetail(MatterView):
 class PreviewMatter(MatterView):
     """A test matter after a step, with the test user who did it (试运行·角色)."""
     done_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicObjectionView:
+    """An objection a villager filed on the public portal during a publicity period, as the workspace
+    shows it (engine/services/objections.py): who may not know the objector gets this, without
+    name and phone (the fields are absent, not empty: the API leaves them out)."""
+    id: int
+    text: str
+    received_at: datetime
+    task_id: str                  # the objection-intake step it waits on
+    registered_at: datetime | None
+    registered_by: str | None
+    audit_seq: int | None
+    dismissed_at: datetime | None
+    dismissed_by: str | None
+    dismissal_reason: str | None  # why the committee did not take it up (不予受理)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionWithContact(PublicObjectionView):
+    """An objection with the objector's name and phone (None: not given), for the intake step's role
+    and the supervisors, who may need to ask back."""
+    name: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepObjections:
+    """The objections filed online on an intake step, and the step's form values prefilled from those
+    still waiting (empty for a step that takes no objections)."""
+    public_objections: tuple[PublicObjectionView, ...]
+    suggested_data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionDismissed:
+    """The answer to 不予受理: the objection, its matter afterwards, and whether a period held for it
+    passed just now."""
+    objection: ObjectionWithContact
+    matter_id: int
+    status: MatterStatus
+    period_passed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +190,7 @@ class TaskDetail(StepView):
     policy_basis: str | None
     attachments: tuple[dict, ...]
     may_act: bool
-    public_objections: tuple[dict, ...]
+    public_objections: tuple[PublicObjectionView, ...]
     suggested_data: dict[str, Any]
 
 
@@ -296,6 +342,25 @@ class AssessmentReport:
     townships: tuple[UnitAssessment, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class RuleCounts:
+    """What one run of the red lines did to the warnings (engine/services/redlines.py)."""
+    raised: int
+    updated: int
+    cleared: int                  # lifted, or marked cleared while its 督办 goes on
+
+
+@dataclass(frozen=True, slots=True)
+class SweepTotals:
+    """A sweep of every rule over every village (or some), as recorded on its sweep row."""
+    villages: int
+    matters: int
+    raised: int
+    updated: int
+    cleared: int
+    escalated: int                # overdue 交办 sent a level up
+
+
 def extended(view, cls: type[View], **extra) -> View:
     """`view` as its subclass `cls`, with the fields that class adds (a shallow copy: nested views stay views)."""
     return cls(**{f.name: getattr(view, f.name) for f in fields(view)}, **extra)
@@ -339,6 +404,14 @@ def task_summary(ctx, item, cls: type[View] = StepView, **extra) -> View:
                role_name=role_name(ctx, item.role), village=item.village_code, township=item.township_code,
                ready_since=item.ready_since, due_at=item.due_at, claimed_by=item.claimed_by,
                state=StepStatus(item.state), completed_by=item.completed_by, completed_at=item.completed_at, **extra)
+
+
+def public_objection(row, contact: bool) -> PublicObjectionView:
+    """The objection of a public_objections row; with the objector's name and phone when `contact`."""
+    values = dict(id=row.id, text=row.text, received_at=row.received_at, task_id=row.task_id,
+                  registered_at=row.registered_at, registered_by=row.registered_by, audit_seq=row.audit_seq,
+                  dismissed_at=row.dismissed_at, dismissed_by=row.dismissed_by, dismissal_reason=row.dismissal_reason)
+    return ObjectionWithContact(**values, name=row.name, phone=row.phone) if contact else PublicObjectionView(**values)
 
 
 def event(row) -> EventView:

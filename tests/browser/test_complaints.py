@@ -45,11 +45,11 @@ def test_a_villager_files_and_follows_a_complaint(site, browser, screenshots, tm
         expect(v.page.locator("#case-status")).to_have_text("待受理")
         v.shot("registered")
         complaint = reads.list_complaints(site.ctx, SYSTEM, {}, 1, 5)[0][0]
-        handle(staff, complaint["matter_id"], "township_discipline.qingshan_town", "accept",
+        handle(staff, complaint.matter_id, "township_discipline.qingshan_town", "accept",
                {"accept_decision": "accept", "accept_note": "属于村务公开问题，予以受理", "public_summary": "反映卫生费收支未公开"})
-        handle(staff, complaint["matter_id"], "township_discipline.qingshan_town", "assign",
+        handle(staff, complaint.matter_id, "township_discipline.qingshan_town", "assign",
                {"handler_level": "village", "assign_note": "请村委会核实并公开明细"})
-        handle(staff, complaint["matter_id"], "village_committee.lushui_village", "handle_village",
+        handle(staff, complaint.matter_id, "village_committee.lushui_village", "handle_village",
                {"handling_facts": "已核实，补充公开", "answer": "卫生费收支明细已在公开栏和平台公开，请查看。"})
         rate_the_answer(v, code)
         run_complaint_jobs(site.ctx)                          # the worker records the rating

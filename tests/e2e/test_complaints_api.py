@@ -74,3 +74,43 @@ def test_merge_and_statistics_files(client, bot):
     assert discipline.get("/api/v1/complaints/statistics?start=2026-03-02").status_code == 422
     listed = discipline.get("/api/v1/complaints?status=merged").get_json()
     assert [c["number"] for c in listed] == [second["number"]]
+
+
+def test_the_json_of_each_answer_keeps_its_shape(client, bot):
+    """The services answer frozen views (issue 18, item 4); the JSON stays what it was: every key, and
+    none added (a view's field that a dict left out, as the merged case's matter, stays out)."""
+    summary = {"id", "number", "village", "village_name", "township", "category", "category_name", "channel",
+               "channel_name", "status", "status_name", "handler_level", "handler_name", "rating", "rating_name",
+               "supervisions", "matter_id", "received_at", "answer_due", "concluded"}
+    first = bot.post("/api/v1/complaints", json=BOT_BODY).get_json()
+    assert set(first) == {"id", "number", "status", "village", "category", "matter_id", "received_at", "lookup_code"}
+    assert first["status"] == "received" and first["village"] == "lushui_village" and first["category"] == "project"
+    second = bot.post("/api/v1/complaints", json=BOT_BODY).get_json()
+    discipline = client.as_user("jiwei", ["TOWNSHIP_DISCIPLINE"])
+    listed = discipline.get("/api/v1/complaints").get_json()
+    assert all(set(c) == summary for c in listed) and listed[0]["status"] == "received"
+    assert listed[0]["concluded"] is False and listed[0]["status_name"] == "待受理"
+    merged = discipline.post(f"/api/v1/complaints/{second['id']}/merge", json={"into": first["id"], "reason": "同一路灯"})
+    assert merged.get_json() == {"id": second["id"], "number": second["number"], "status": "merged",
+                                 "merged_into": {"id": first["id"], "number": first["number"]}}
+    case = discipline.get(f"/api/v1/complaints/{first['id']}").get_json()
+    assert set(case) == summary | {
+        "content", "concerned_matter", "about_cadre", "publish_consent", "public_summary", "answer", "handler_unit",
+        "accept_due", "accepted_at", "answered_at", "rated_at", "closed_at", "registered_at", "outcome", "reopened",
+        "reviewed", "created_by", "created_by_name", "merged_into", "merged", "supervision_orders", "reporter_visible",
+        "reporter"}
+    assert case["merged"] == [{"id": second["id"], "number": second["number"], "matter_id": second["matter_id"]}]
+    assert case["merged_into"] is None and case["supervision_orders"] == [] and case["reporter_visible"] is True
+    duplicate = discipline.get(f"/api/v1/complaints/{second['id']}").get_json()
+    assert duplicate["merged_into"] == {"id": first["id"], "number": first["number"], "matter_id": first["matter_id"]}
+    assert duplicate["status"] == "merged" and duplicate["concluded"] is True
+    stats = discipline.get("/api/v1/complaints/statistics?org=qingshan_town&start=2020-01-01T00:00:00%2B08:00").get_json()
+    assert set(stats) == {"scope", "period", "generated_at", "totals", "group_level", "group_level_name", "by_unit"}
+    assert stats["scope"] == {"code": "qingshan_town", "name": "青山镇", "level": "township"}
+    assert stats["period"] == {"from": "2020-01-01T00:00:00+08:00", "to": None}
+    figures = {"received", "answered", "on_time", "overdue", "closed", "closure_rate", "rated", "satisfied",
+               "satisfaction", "supervisions", "reopened", "repeat", "categories"}
+    assert set(stats["totals"]) == figures and stats["totals"]["categories"] == [
+        {"category": "project", "name": "工程项目", "count": 2}]
+    assert [set(u) for u in stats["by_unit"]] == [figures | {"code", "name"}]
+    assert stats["by_unit"][0]["code"] == "lushui_village" and stats["by_unit"][0]["closure_rate"] == 50.0

@@ -121,7 +121,7 @@ def test_a_draft_runs_in_the_sandbox_and_nowhere_else(client, ctx):
     assert sum(v.matters for v in report.villages) == 0
     with ctx.uow(readonly=True) as uow:
         assert uow.tallies.sums({SANDBOX}, year * 100 + 1, year * 100 + 12) == []
-    assert redlines.sweep(ctx, SYSTEM)["villages"] == 0          # the only matter is the test run
+    assert redlines.sweep(ctx, SYSTEM).villages == 0          # the only matter is the test run
     assert matter["id"] not in [m["id"] for m in admin.get("/api/v1/instances").json]
     # what the test run made is on the audit chain
     with ctx.uow(readonly=True) as uow:

@@ -67,7 +67,7 @@ def test_registering_it_sends_the_matter_to_reverification(ctx):
     done = matters.complete_step(ctx, COMMITTEE, intake.id, {"objection": "王大山家有一辆新货车", "objector": "网上匿名"})
     assert [s.step_id for s in done.ready_steps] == ["reverify_first_review"]
     (row,) = matters.get_matter(ctx, Actor.system(), matter.id).public_objections
-    assert row["registered_by"] == "jianwei" and row["dismissed_at"] is None
+    assert row.registered_by == "jianwei" and row.dismissed_at is None
 
 
 def test_dismissing_needs_a_reason_then_the_held_period_passes(ctx):
@@ -76,18 +76,18 @@ def test_dismissing_needs_a_reason_then_the_held_period_passes(ctx):
     (row,) = matters.get_matter(ctx, Actor.system(), matter.id).public_objections
     with clock.use_clock(later):
         with pytest.raises(InvalidData) as refused:
-            objections.dismiss_objection(ctx, COMMITTEE, intake.id, row["id"], "  ")
+            objections.dismiss_objection(ctx, COMMITTEE, intake.id, row.id, "  ")
         assert "理由" in refused.value.errors["reason"]
         stranger = Actor("cunwei", frozenset({Grant("VILLAGE_COMMITTEE", VILLAGE)}))
         with pytest.raises(Exception) as forbidden:
-            objections.dismiss_objection(ctx, stranger, intake.id, row["id"], "与本公示无关的内容")
+            objections.dismiss_objection(ctx, stranger, intake.id, row.id, "与本公示无关的内容")
         assert "村务监督委员会" in str(forbidden.value)
-        result = objections.dismiss_objection(ctx, COMMITTEE, intake.id, row["id"], "反映的是另一户的情况，与本公示无关")
-    assert result["period_passed"] is True
+        result = objections.dismiss_objection(ctx, COMMITTEE, intake.id, row.id, "反映的是另一户的情况，与本公示无关")
+    assert result.period_passed is True
     after = matters.get_matter(ctx, Actor.system(), matter.id)
     assert not any(s.objection_intake for s in after.ready_steps), "the period passed once the objection was dismissed"
     (row,) = after.public_objections
-    assert row["dismissed_by"] == "jianwei" and row["dismissal_reason"] == "反映的是另一户的情况，与本公示无关"
+    assert row.dismissed_by == "jianwei" and row.dismissal_reason == "反映的是另一户的情况，与本公示无关"
     events = {e.event: e for e in matters.matter_history(ctx, Actor.system(), matter.id)}
     assert events["public_objection_dismissed"].payload["reason"] == "反映的是另一户的情况，与本公示无关"
     assert "timer_fired" in events
@@ -102,16 +102,20 @@ def test_dismissing_over_the_api_and_on_the_step_page(ctx):
     (row,) = matters.get_matter(ctx, Actor.system(), matter.id).public_objections
     api = app.test_client()
     headers = {"Authorization": f"Bearer {make_user(ctx, 'jianwei2', ['SUPERVISION_COMMITTEE'])}"}
-    url = f"/api/v1/tasks/{intake.id}/objections/{row['id']}/dismiss"
+    url = f"/api/v1/tasks/{intake.id}/objections/{row.id}/dismiss"
     assert api.post(url, json={"reason": ""}, headers=headers).status_code == 422
     assert api.post(f"/api/v1/tasks/{intake.id}/objections/999999/dismiss", json={"reason": "重复提交的异议"},
                     headers=headers).status_code == 404
     web = WebClient(app)
     web.login("supervision_committee.lushui_village")
     page = web.get(f"/tasks/{intake.id}").get_data(as_text=True)
-    assert "不予受理（须写明理由）" in page
+    assert "不予受理（须写明理由）" in page and "收到 · 未留姓名和电话" in page     # the committee may know who: nobody said
     answer = api.post(url, json={"reason": "重复提交的异议"}, headers=headers)
     assert answer.status_code == 200 and answer.json["objection"]["dismissal_reason"] == "重复提交的异议"
+    assert set(answer.json) == {"objection", "matter_id", "status", "period_passed"} and answer.json["status"] == "running"
+    assert set(answer.json["objection"]) == {"id", "text", "received_at", "registered_at", "registered_by", "dismissed_at",
+                                             "dismissed_by", "dismissal_reason", "audit_seq", "name", "phone"}
+    assert (answer.json["objection"]["name"], answer.json["objection"]["phone"]) == (None, None)
     assert answer.json["period_passed"] is False, "dismissed within the period: the period runs on"
     assert api.post(url, json={"reason": "重复提交的异议"}, headers=headers).status_code == 409
     assert "已由 jianwei2 决定不予受理" in web.get(f"/tasks/{intake.id}").get_data(as_text=True)

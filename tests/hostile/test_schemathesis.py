@@ -71,7 +71,7 @@ def real_ids(ctx, username: str) -> dict[str, list]:
              for who in (username, "villager_council.lushui_village")]
     bot = Actor("complaint_bot.demo_county", frozenset({Grant("COMPLAINT_BOT", "demo_county")}))
     cases = [complaints_intake.file_complaint(ctx, bot, village, {"category": "finance", "content": "账目不清请核实",
-                                                                  "channel": "wechat"})["id"]
+                                                                  "channel": "wechat"}).id
              for village in ("lushui_village", "hongqi_village")]
     return {"instance_id": [ours.id, theirs.id],
             "task_id": [ours.ready_steps[0].id, theirs.ready_steps[0].id],

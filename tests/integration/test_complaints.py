@@ -12,11 +12,14 @@ import pytest
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts
 from engine.identity import Grant
+from engine.vocabulary import ComplaintStatus
 from engine.services import Actor, audit, matters
 from engine.services.complaints import intake, merging, reads, statistics
+from engine.services.complaints.views import CategoryCount, ComplaintDetail, FiledComplaint, RatingApplied
 from engine.services.complaints.worker import run_complaint_jobs
 from engine.services.identity import create_user, grant_role
 from engine.services.public import complaints as portal
+from engine.services.views import MatterView
 from engine.services.timers import advance_due_timers
 
 SYSTEM = Actor.system()
@@ -60,8 +63,8 @@ def fixed():
         yield at
 
 
-def step(ctx, actor, complaint: dict, step_id: str, data: dict) -> dict:
-    matter = matters.get_matter(ctx, SYSTEM, complaint["matter_id"])
+def step(ctx, actor, complaint: FiledComplaint, step_id: str, data: dict) -> MatterView:
+    matter = matters.get_matter(ctx, SYSTEM, complaint.matter_id)
     task = next(s for s in matter.ready_steps if s.step_id == step_id)
     return matters.complete_step(ctx, actor, task.id, data)
 
@@ -72,31 +75,31 @@ def accept_and_assign(ctx, people, complaint, unit="village", cadres=""):
     step(ctx, people["discipline"], complaint, "assign", {"handler_level": unit, "assign_note": "请限期答复"})
 
 
-def case(ctx, complaint_id) -> dict:
+def case(ctx, complaint_id) -> ComplaintDetail:
     return reads.get_complaint(ctx, SYSTEM, complaint_id)
 
 
 def test_a_clerk_enters_a_complaint_and_it_is_handled_to_the_end(ctx, people, fixed):
     filed = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, REPORTER)
-    assert filed["number"].startswith("SQ2026-") and len(filed["lookup_code"].replace(" ", "")) == 12
-    assert filed["status"] == "received" and filed["matter_id"]
-    found = case(ctx, filed["id"])
-    assert found["accept_due"] is not None and found["channel_name"] == "电话"
-    matter = matters.get_matter(ctx, SYSTEM, filed["matter_id"])
+    assert filed.number.startswith("SQ2026-") and len(filed.lookup_code.replace(" ", "")) == 12
+    assert filed.status is ComplaintStatus.RECEIVED and filed.matter_id
+    found = case(ctx, filed.id)
+    assert found.accept_due is not None and found.channel_name == "电话"
+    matter = matters.get_matter(ctx, SYSTEM, filed.matter_id)
     assert "李秀英" not in str(matter.data) and "13912345678" not in str(matter.data)   # identity apart
     accept_and_assign(ctx, people, filed)
-    assert case(ctx, filed["id"])["status"] == "assigned"
+    assert case(ctx, filed.id).status == "assigned"
     fixed.advance(timedelta(days=3))
     step(ctx, people["village"], filed, "handle_village", {"handling_facts": "已补充公开", "answer": "已在公开栏补充公开明细，李秀英可查看"})
-    answered = case(ctx, filed["id"])
-    assert answered["status"] == "answered" and not answered["supervisions"]
-    seen = portal.lookup(ctx, filed["lookup_code"], source="s1")
+    answered = case(ctx, filed.id)
+    assert answered.status == "answered" and not answered.supervisions
+    seen = portal.lookup(ctx, filed.lookup_code, source="s1")
     assert seen.may_rate and seen.answer.startswith("已在公开栏")
-    portal.rate_online(ctx, filed["lookup_code"], "satisfied", "谢谢", source="s1")
+    portal.rate_online(ctx, filed.lookup_code, "satisfied", "谢谢", source="s1")
     jobs = run_complaint_jobs(ctx, Recorder())
-    assert jobs["rated"] == [{"complaint": filed["id"], "applied": True}]
-    closed = case(ctx, filed["id"])
-    assert closed["status"] == "closed" and closed["rating"] == "satisfied" and closed["outcome"] == "办结（群众满意）"
+    assert jobs.rated == (RatingApplied(complaint=filed.id, applied=True),)
+    closed = case(ctx, filed.id)
+    assert closed.status == "closed" and closed.rating == "satisfied" and closed.outcome == "办结（群众满意）"
     public = portal.public_cases(ctx, "lushui_village")
     assert public.cases[0].answer == "已在公开栏补充公开明细，反映人可查看"     # the reporter's name taken out
     assert dataclasses.asdict(public.figures) == {"received": 1, "answered": 1, "closed": 1, "closure_rate": 100.0, "satisfaction": 100.0}
@@ -107,10 +110,10 @@ def test_the_portal_files_the_worker_registers(ctx, people, fixed):
                                          photos=[("a.jpg", b"\xff\xd8\xff\xe0 photo")], source="phone-1")
     assert portal.lookup(ctx, filed.lookup_code, "phone-1").status == "submitted"
     jobs = run_complaint_jobs(ctx, Recorder())
-    assert jobs["registered"][0]["registered"] is True
+    assert jobs.registered[0].registered is True
     row = reads.list_complaints(ctx, people["discipline"], {}, 1, 10)[0][0]
-    assert row["number"] == filed.number and row["status"] == "received" and row["channel"] == "portal"
-    matter = matters.get_matter(ctx, SYSTEM, row["matter_id"])
+    assert row.number == filed.number and row.status == "received" and row.channel == "portal"
+    matter = matters.get_matter(ctx, SYSTEM, row.matter_id)
     assert len(matter.data["photos"]) == 1 and matter.created_by == "system"
     with pytest.raises(NotFound):
         portal.lookup(ctx, "0000 0000 0000", "phone-1")
@@ -125,7 +128,7 @@ def test_a_portal_complaint_the_form_refuses_is_marked_and_the_next_one_register
         refused.category = "no_such_category"                       # a category the definition no longer has
         uow.commit()
     jobs = run_complaint_jobs(ctx, Recorder())
-    assert [(j["complaint"], j["registered"]) for j in jobs["registered"]] == [(refused.id, False), (refused.id + 1, True)]
+    assert [(j.complaint, j.registered) for j in jobs.registered] == [(refused.id, False), (refused.id + 1, True)]
     assert portal.lookup(ctx, first.lookup_code, "phone-1").status == "cancelled"
     assert portal.lookup(ctx, second.lookup_code, "phone-2").status == "received"
     with ctx.uow(readonly=True) as uow:
@@ -156,7 +159,7 @@ def test_filing_and_lookups_are_throttled_per_address(ctx, fixed):
 
 def test_the_bot_files_and_outsiders_may_not(ctx, people, fixed):
     filed = intake.file_complaint(ctx, people["bot"], "hongqi_village", {**FORM, "channel": "wechat"})
-    assert filed["status"] == "received"
+    assert filed.status == "received"
     with pytest.raises(Forbidden):
         intake.file_complaint(ctx, people["village"], "lushui_village", FORM) if False else \
             intake.file_complaint(ctx, Actor("nobody", frozenset({Grant("SEAL_KEEPER", "lushui_village")})),
@@ -168,55 +171,55 @@ def test_the_bot_files_and_outsiders_may_not(ctx, people, fixed):
 def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     filed = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, REPORTER)
     accept_and_assign(ctx, people, filed, "village")
-    before = case(ctx, filed["id"])["answer_due"]
+    before = case(ctx, filed.id).answer_due
     assert before == T0 + timedelta(days=15)
     fixed.advance(timedelta(days=15, minutes=1))
     done = advance_due_timers(ctx, SYSTEM)
     assert done[0].fired == ("超期督办（上级发督办单）",)
-    supervised = case(ctx, filed["id"])
-    order = supervised["supervision_orders"][0]
-    assert supervised["supervisions"] == 1 and order["issuer_role"] == "TOWNSHIP_DISCIPLINE"
-    assert order["previous_due"] == before and order["new_due"] == fixed.now() + timedelta(days=5)
-    assert supervised["answer_due"] == order["new_due"]
-    history = matters.matter_history(ctx, SYSTEM, filed["matter_id"])
+    supervised = case(ctx, filed.id)
+    order = supervised.supervision_orders[0]
+    assert supervised.supervisions == 1 and order.issuer_role == "TOWNSHIP_DISCIPLINE"
+    assert order.previous_due == before and order.new_due == fixed.now() + timedelta(days=5)
+    assert supervised.answer_due == order.new_due
+    history = matters.matter_history(ctx, SYSTEM, filed.matter_id)
     issued = [e for e in history if e.event == "supervision_issued"]
-    assert issued and issued[0].payload["number"] == order["number"]
+    assert issued and issued[0].payload["number"] == order.number
     sent = Recorder()
     run_complaint_jobs(ctx, sent)
     overdue = [m for m in sent.sent if m["event"] == "overdue"]
     assert {m["recipient"]["role"] for m in overdue} == {"TOWNSHIP_DISCIPLINE", "VILLAGE_COMMITTEE"}
     step(ctx, people["village"], filed, "supervised_village", {"handling_facts": "已处理", "answer": "已处理"})
     stats = statistics.statistics(ctx, SYSTEM, "qingshan_town")
-    assert stats["totals"]["overdue"] == 1 and stats["totals"]["on_time"] == 0 and stats["totals"]["answered"] == 1
+    assert stats.totals.overdue == 1 and stats.totals.on_time == 0 and stats.totals.answered == 1
 
 
 def test_only_the_discipline_office_sees_the_reporter(ctx, people, fixed):
     filed = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, REPORTER)
-    assert reads.get_complaint(ctx, people["discipline"], filed["id"])["reporter"]["phone"] == "13912345678"
-    assert reads.get_complaint(ctx, people["county"], filed["id"])["reporter"]["name"] == "李秀英"
+    assert reads.get_complaint(ctx, people["discipline"], filed.id).reporter.phone == "13912345678"
+    assert reads.get_complaint(ctx, people["county"], filed.id).reporter.name == "李秀英"
     for who in ("clerk", "village", "township"):
-        shown = reads.get_complaint(ctx, people[who], filed["id"])
-        assert shown["reporter"] is None and not shown["reporter_visible"]
+        shown = reads.get_complaint(ctx, people[who], filed.id)
+        assert shown.reporter is None and not shown.reporter_visible
 
 
 def test_a_case_about_a_cadre_is_withheld_from_the_cadre(ctx, people, fixed):
     filed = intake.file_complaint(ctx, people["clerk"], "lushui_village", {**FORM, "about_cadre": True}, REPORTER)
     for who in ("village", "secretary"):            # nobody of the village until the cadre is named
         with pytest.raises(NotFound):
-            reads.get_complaint(ctx, people[who], filed["id"])
+            reads.get_complaint(ctx, people[who], filed.id)
     accept_and_assign(ctx, people, filed, "village", cadres="shuji.lushui")
-    assert reads.get_complaint(ctx, people["village"], filed["id"])["status"] == "assigned"
+    assert reads.get_complaint(ctx, people["village"], filed.id).status == "assigned"
     secretary = people["secretary"]
     with pytest.raises(NotFound):
-        reads.get_complaint(ctx, secretary, filed["id"])
+        reads.get_complaint(ctx, secretary, filed.id)
     with pytest.raises(NotFound):
-        matters.get_matter(ctx, secretary, filed["matter_id"])
-    assert all(t["matter_id"] != filed["matter_id"] for t in matters.list_tasks(ctx, secretary, None, None, 1, 50)[0])
-    assert all(m["id"] != filed["matter_id"] for m in matters.list_matters(ctx, secretary, {}, 1, 50)[0])
-    task = matters.get_matter(ctx, SYSTEM, filed["matter_id"]).ready_steps[0]
+        matters.get_matter(ctx, secretary, filed.matter_id)
+    assert all(t.matter_id != filed.matter_id for t in matters.list_tasks(ctx, secretary, None, None, 1, 50)[0])
+    assert all(m.id != filed.matter_id for m in matters.list_matters(ctx, secretary, {}, 1, 50)[0])
+    task = matters.get_matter(ctx, SYSTEM, filed.matter_id).ready_steps[0]
     with pytest.raises(NotFound):
         matters.complete_step(ctx, secretary, task.id, {"handling_facts": "无", "answer": "无"})
-    assert any(t.matter_id == filed["matter_id"] for t in matters.list_tasks(ctx, people["village"], None, None, 1, 50)[0])
+    assert any(t.matter_id == filed.matter_id for t in matters.list_tasks(ctx, people["village"], None, None, 1, 50)[0])
 
 
 def test_a_misspelt_cadre_account_is_refused(ctx, people, fixed):
@@ -231,20 +234,20 @@ def test_duplicates_are_merged_and_both_histories_say_so(ctx, people, fixed):
     main = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, REPORTER)
     duplicate = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, {"phone": "13800000000"})
     with pytest.raises(Forbidden):
-        merging.merge_complaints(ctx, people["village"], duplicate["id"], main["id"], "同一问题")
-    merged = merging.merge_complaints(ctx, people["discipline"], duplicate["id"], main["id"], "同一问题")
-    assert merged["status"] == "merged"
-    assert case(ctx, duplicate["id"])["merged_into"]["number"] == main["number"]
-    assert case(ctx, main["id"])["merged"][0]["number"] == duplicate["number"]
-    assert matters.get_matter(ctx, SYSTEM, duplicate["matter_id"]).status == "cancelled"
-    events = {e.event for e in matters.matter_history(ctx, SYSTEM, main["matter_id"])}
+        merging.merge_complaints(ctx, people["village"], duplicate.id, main.id, "同一问题")
+    merged = merging.merge_complaints(ctx, people["discipline"], duplicate.id, main.id, "同一问题")
+    assert merged.status == "merged"
+    assert case(ctx, duplicate.id).merged_into.number == main.number
+    assert case(ctx, main.id).merged[0].number == duplicate.number
+    assert matters.get_matter(ctx, SYSTEM, duplicate.matter_id).status == "cancelled"
+    events = {e.event for e in matters.matter_history(ctx, SYSTEM, main.matter_id)}
     assert "complaint_merged_in" in events
-    assert "complaint_merged" in {e.event for e in matters.matter_history(ctx, SYSTEM, duplicate["matter_id"])}
-    assert portal.lookup(ctx, duplicate["lookup_code"], "x").merged_into == main["number"]
+    assert "complaint_merged" in {e.event for e in matters.matter_history(ctx, SYSTEM, duplicate.matter_id)}
+    assert portal.lookup(ctx, duplicate.lookup_code, "x").merged_into == main.number
     with pytest.raises(Conflict):
-        merging.merge_complaints(ctx, people["discipline"], duplicate["id"], main["id"], "再并一次")
+        merging.merge_complaints(ctx, people["discipline"], duplicate.id, main.id, "再并一次")
     stats = statistics.statistics(ctx, SYSTEM, "lushui_village")
-    assert stats["totals"]["repeat"] == 1 and stats["totals"]["closed"] == 1 and stats["totals"]["received"] == 2
+    assert stats.totals.repeat == 1 and stats.totals.closed == 1 and stats.totals.received == 2
 
 
 def test_statistics_per_unit_and_period(ctx, people, fixed):
@@ -252,11 +255,11 @@ def test_statistics_per_unit_and_period(ctx, people, fixed):
         intake.file_complaint(ctx, people["clerk"], "lushui_village", {**FORM, "category": category})
     intake.file_complaint(ctx, people["bot"], "hongqi_village", FORM)
     county = statistics.statistics(ctx, SYSTEM, "demo_county")
-    assert county["totals"]["received"] == 4 and county["group_level"] == "township"
-    assert {u["code"]: u["received"] for u in county["by_unit"]} == {"qingshan_town": 3, "baiyun_town": 1}
-    assert county["totals"]["categories"][0] == {"category": "finance", "name": "财务", "count": 3}
+    assert county.totals.received == 4 and county.group_level == "township"
+    assert {u.code: u.received for u in county.by_unit} == {"qingshan_town": 3, "baiyun_town": 1}
+    assert county.totals.categories[0] == CategoryCount(category="finance", name="财务", count=3)
     later = statistics.statistics(ctx, SYSTEM, "demo_county", start=T0 + timedelta(days=1))
-    assert later["totals"]["received"] == 0
+    assert later.totals.received == 0
     with pytest.raises(NotFound):
         statistics.statistics(ctx, people["clerk"], "baiyun_town")
 
@@ -287,9 +290,9 @@ def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_
     assert early.exit_code == 0 and "0 matters advanced" in early.output
     late = CliRunner().invoke(cli, ["worker", "--once", "--now", (T0 + timedelta(days=15, hours=1)).isoformat()])
     assert late.exit_code == 0 and "1 matters advanced" in late.output, late.output
-    found = reads.get_complaint(context, SYSTEM, filed["id"])
-    (order,) = found["supervision_orders"]
-    assert order["issuer_role"] == "COUNTY_DISCIPLINE" and order["issuer_org"] == "demo_county"
-    assert order["issued_at"] == T0 + timedelta(days=15, hours=1)
-    assert order["new_due"] == T0 + timedelta(days=20, hours=1)
+    found = reads.get_complaint(context, SYSTEM, filed.id)
+    (order,) = found.supervision_orders
+    assert order.issuer_role == "COUNTY_DISCIPLINE" and order.issuer_org == "demo_county"
+    assert order.issued_at == T0 + timedelta(days=15, hours=1)
+    assert order.new_due == T0 + timedelta(days=20, hours=1)
     context.database.dispose()

@@ -46,9 +46,8 @@ def walk(read, between=None) -> list:
 
 
 def ids(rows) -> list[int]:
-    # matters, steps and incidents are views (engine/services/views.py); complaints and warnings
-    # are still answered as dicts
-    return [r["id"] if isinstance(r, dict) else r.id for r in rows]
+    # every list walked here answers frozen views (engine/services/views.py, complaints/views.py)
+    return [r.id for r in rows]
 
 
 def listed(ctx, actor, filters, after=None, per_page=3):

@@ -34,12 +34,12 @@ def test_sweep_raises_once_and_updates_after(ctx, clerk, fixed):
     fixed.advance(timedelta(days=2))                                       # within the steps' time limits
     b = purchase(ctx, clerk, 9000, "太阳能路灯（二批）")
     first = redlines.sweep(ctx, Actor.system())
-    assert first["raised"] == 1 and first["villages"] == 1
+    assert first.raised == 1 and first.villages == 1
     [found] = split_warnings(ctx)
     assert found.matters == tuple(sorted([a.id, b.id])) and found.severity == "high"
     assert found.status == "open" and "2 天内 2 笔（1.5 万元 + 9,000 元）" in found.text
     again = redlines.sweep(ctx, Actor.system())
-    assert again["raised"] == 0 and len(split_warnings(ctx)) == 1          # same rule, same matters: one warning
+    assert again.raised == 0 and len(split_warnings(ctx)) == 1          # same rule, same matters: one warning
     assert audit.verify_chain(ctx, Actor.system())["ok"]
 
 
@@ -50,11 +50,11 @@ def test_the_nightly_sweep_runs_once_a_beijing_day_from_two_oclock(ctx, clerk, f
     fixed.at = datetime(2026, 5, 4, 17, 30, tzinfo=timezone.utc)           # 01:30 Beijing: not yet
     assert redlines.sweep_if_due(ctx, Actor.system()) is None
     fixed.at = datetime(2026, 5, 4, 18, 30, tzinfo=timezone.utc)           # 02:30 Beijing
-    assert redlines.sweep_if_due(ctx, Actor.system())["villages"] == 1
+    assert redlines.sweep_if_due(ctx, Actor.system()).villages == 1
     fixed.advance(timedelta(hours=6))
     assert redlines.sweep_if_due(ctx, Actor.system()) is None               # the same Beijing day
     fixed.advance(timedelta(days=1))
-    assert redlines.sweep_if_due(ctx, Actor.system())["villages"] == 1     # the next one
+    assert redlines.sweep_if_due(ctx, Actor.system()).villages == 1     # the next one
 
 
 def test_an_event_raises_and_a_cancellation_lifts(ctx, clerk, fixed):
@@ -106,8 +106,8 @@ def test_overdue_assignment_escalates_once(ctx, clerk, fixed):
     warnings.assign_warning(ctx, clerk, w.id, "lushui_village", T0 + timedelta(days=2))
     fixed.advance(timedelta(days=3))
     assert warnings.list_warnings(ctx, clerk, {"overdue": True}, 1, 10)[1] == 1      # (the steps are late too: R19)
-    assert redlines.sweep(ctx, Actor.system())["escalated"] == 1
-    assert redlines.sweep(ctx, Actor.system())["escalated"] == 0
+    assert redlines.sweep(ctx, Actor.system()).escalated == 1
+    assert redlines.sweep(ctx, Actor.system()).escalated == 0
     escalated = warnings.get_warning(ctx, clerk, w.id)
     assert escalated.escalation_level == 1 and escalated.history[-1].details["to"] == "demo_county"
 
@@ -128,3 +128,33 @@ def test_dismissal_needs_a_reason_and_a_discipline_committee(ctx, clerk, fixed):
     assert dismissed.status == "dismissed"
     redlines.sweep(ctx, Actor.system())
     assert split_warnings(ctx)[0].status == "dismissed"                # found again: stays dismissed
+
+
+def test_the_sweep_command_prints_its_totals_as_json(tmp_path, monkeypatch):
+    """`xiaowei redlines sweep`: a line per village with its counts, then the totals as one JSON object
+    in the sweep row's order (the service answers frozen views; the CLI writes them out as before)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from api.cli import cli
+    from api.wiring import build_context
+    from engine.services.definitions import sync_definitions
+    from engine.services.demo import seed_demo
+    monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'sweep.sqlite3'}")
+    monkeypatch.setenv("XIAOWEI_ENV", "test")
+    context = build_context()
+    context.database.upgrade()
+    sync_definitions(context)
+    seed_demo(context, Actor.system(), with_users=False)
+    clerk = Actor("clerk", frozenset(Grant(code, "demo_county") for code in context.roles))
+    with clock.use_clock(clock.FixedClock(T0)):
+        purchase(context, clerk, 15000)
+        purchase(context, clerk, 9000, "太阳能路灯（二批）")
+    context.database.dispose()
+    swept = CliRunner().invoke(cli, ["redlines", "sweep", "--now", (T0 + timedelta(days=1)).isoformat()])
+    assert swept.exit_code == 0, swept.output
+    *villages, totals = swept.output.rstrip("\n").splitlines()
+    assert villages == ["  lushui_village: 2 matters, {'raised': 1, 'updated': 0, 'cleared': 0}"]
+    assert list(json.loads(totals).items()) == [("villages", 1), ("matters", 2), ("raised", 1), ("updated", 0),
+                                               ("cleared", 0), ("escalated", 0)]

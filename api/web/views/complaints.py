@@ -9,6 +9,7 @@ from flask import redirect, request, url_for
 
 from engine.errors import Conflict, InvalidData
 from engine.services.complaints import intake, merging, reads, statistics
+from engine.services.complaints.views import ComplaintStatistics
 from engine.vocabulary import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, ComplaintStatus
 
 from ...rest import ctx
@@ -83,7 +84,7 @@ def complaint_merge(complaint_id):
     except (InvalidData, Conflict) as exc:
         done(f"未能并案：{next(iter(exc.errors.values()), exc.message) if exc.errors else exc.message}")
         return redirect(url_for("web.complaint", complaint_id=complaint_id))
-    done(f"诉求{merged['number']}已并入{merged['merged_into']['number']}办理。")
+    done(f"诉求{merged.number}已并入{merged.merged_into.number}办理。")
     return redirect(url_for("web.complaint", complaint_id=complaint_id))
 
 
@@ -149,13 +150,13 @@ def _widest_unit() -> str | None:
     return scopes[0]["code"] if scopes else None
 
 
-def _charts(stats: dict) -> list:
-    by_unit = stats["by_unit"]
-    level = stats["group_level_name"]
+def _charts(stats: ComplaintStatistics) -> list:
+    by_unit = stats.by_unit
+    level = stats.group_level_name
     return [
-        bar_chart(f"各{level}收到与办结件数", [(u["name"], [u["received"], u["closed"]]) for u in by_unit],
+        bar_chart(f"各{level}收到与办结件数", [(u.name, [u.received, u.closed]) for u in by_unit],
                   ["收到", "办结"]),
-        bar_chart(f"各{level}办结率与满意率", [(u["name"], [u["closure_rate"], u["satisfaction"]]) for u in by_unit],
+        bar_chart(f"各{level}办结率与满意率", [(u.name, [u.closure_rate, u.satisfaction]) for u in by_unit],
                   ["办结率", "满意率"], unit="%", maximum=100),
-        bar_chart("诉求类别", [(c["name"], [c["count"]]) for c in stats["totals"]["categories"]], ["件数"]),
+        bar_chart("诉求类别", [(c.name, [c.count]) for c in stats.totals.categories], ["件数"]),
     ]

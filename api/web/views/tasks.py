@@ -86,7 +86,7 @@ def dismiss_objection(task_id, objection_id):
                     files={a["id"]: a for a in step.attachments},
                     fields=form_fields(actor(), step.matter.process_key), items=item_names(actor()),
                     villages=unit_names(actor()))
-    done("已记录不予受理的理由。" + ("公示期已满，事项进入下一步。" if done_now["period_passed"] else ""))
-    if done_now["period_passed"]:
-        return redirect(url_for("web.matter", matter_id=done_now["matter_id"]))
+    done("已记录不予受理的理由。" + ("公示期已满，事项进入下一步。" if done_now.period_passed else ""))
+    if done_now.period_passed:
+        return redirect(url_for("web.matter", matter_id=done_now.matter_id))
     return redirect(url_for("web.task", task_id=task_id))

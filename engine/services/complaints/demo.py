@@ -14,6 +14,7 @@ from ..demo import demo_username
 from ..matters import complete_step, get_matter
 from ..timers import advance_due_timers
 from .intake import file_complaint
+from .views import FiledComplaint
 
 SYSTEM = Actor.system()
 CASES = [
@@ -37,7 +38,7 @@ def _actor(role: str, unit: str) -> Actor:
     return Actor(demo_username(role, unit), frozenset({Grant(role, unit)}))
 
 
-def seed_demo_complaints(ctx) -> list[dict]:
+def seed_demo_complaints(ctx) -> list[FiledComplaint]:
     with ctx.uow(readonly=True) as uow:
         if uow.complaints.search(None, {}, 0, 1)[1]:
             return []
@@ -67,7 +68,7 @@ def seed_demo_complaints(ctx) -> list[dict]:
     return made
 
 
-def _do(ctx, filed: dict, step_id: str, actor, data: dict) -> None:
-    matter = get_matter(ctx, SYSTEM, filed["matter_id"])
+def _do(ctx, filed: FiledComplaint, step_id: str, actor, data: dict) -> None:
+    matter = get_matter(ctx, SYSTEM, filed.matter_id)
     task = next(s for s in matter.ready_steps if s.step_id == step_id)
     complete_step(ctx, actor, task.id, data)

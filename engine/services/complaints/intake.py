@@ -18,7 +18,9 @@ from ..attachments import link_cited_files, store_uploads
 from ..parameters import effective_parameters
 from .. import tallies
 from ..persistence import save_matter
+from . import views
 from .tracking import COMPLAINT_KEY, registered
+from .views import FiledComplaint, Registration
 
 # Who may enter a complaint on a villager's behalf, or send one as the chat-group bot.
 INTAKE_ROLES = ("REPORTING_CLERK", "VILLAGE_COMMITTEE", "TOWNSHIP_DISCIPLINE", "TOWNSHIP_GOV", "COUNTY_DISCIPLINE",
@@ -46,7 +48,7 @@ def check_reporter(reporter: dict | None) -> dict:
 
 @records_refusals("file_complaint")
 def file_complaint(ctx, actor, village: str, data: dict, reporter: dict | None = None,
-                   uploads: dict | None = None) -> dict:
+                   uploads: dict | None = None) -> FiledComplaint:
     """Enter a complaint in a village; the new case with its 查询码 (shown this once).
 
     `data` is the start form of complaint_handling (category, content, channel, concerned_matter,
@@ -78,7 +80,7 @@ def file_complaint(ctx, actor, village: str, data: dict, reporter: dict | None =
             received_at=now, source="", created_by=actor.name, changed_at=now, about_cadre=False,
             publish_consent=False, answered_late=False, reopened=False, reviewed=False, supervisions=0)
         open_case(ctx, uow, complaint, actor, data, now)
-        result = {**summary(complaint), "lookup_code": spaced(code)}
+        result = views.filed(complaint, spaced(code))
         uow.commit()
         return result
 
@@ -120,7 +122,7 @@ def open_case(ctx, uow, complaint, actor, data: dict, now) -> None:
     registered(uow, complaint, record, now)
 
 
-def register_submitted(ctx, actor, limit: int | None = None) -> list[dict]:
+def register_submitted(ctx, actor, limit: int | None = None) -> list[Registration]:
     """The worker's part for the portal: open a case for every complaint filed there, one per unit of
     work (SKIP LOCKED: several workers share them). A complaint whose start form is refused (a
     category the definition no longer has, say) is marked and left for an administrator.
@@ -146,11 +148,11 @@ def register_submitted(ctx, actor, limit: int | None = None) -> list[dict]:
                 # reading one would begin a new transaction, on SQLite a writer's, which _refused's waits for.
                 uow.rollback()
                 _refused(ctx, complaint_id, exc)
-                done.append({"complaint": complaint_id, "registered": False})
+                done.append(Registration(complaint_id, registered=False))
                 continue
             uow.complaints.drop_photos(complaint.id)
             uow.commit()
-            done.append({"complaint": complaint.id, "registered": True, "matter_id": complaint.matter_id})
+            done.append(Registration(complaint.id, registered=True, matter_id=complaint.matter_id))
     return done
 
 
@@ -171,8 +173,3 @@ def start_data(complaint) -> dict:
         data["concerned_matter"] = complaint.concerned_matter
     return data
 
-
-def summary(complaint) -> dict:
-    return {"id": complaint.id, "number": complaint.number, "status": str(complaint.status),
-            "village": complaint.village_code, "category": complaint.category, "matter_id": complaint.matter_id,
-            "received_at": complaint.received_at}

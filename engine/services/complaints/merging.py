@@ -9,11 +9,13 @@ from ...vocabulary import ComplaintStatus, MatterStatus
 from ..access import records_refusals, require_role
 from ..persistence import load_matter, save_matter
 from .reads import DISCIPLINE_ROLES, visible_complaint
+from . import views
 from .tracking import _tell_reporter
+from .views import MergedComplaint
 
 
 @records_refusals("merge_complaints")
-def merge_complaints(ctx, actor, complaint_id: int, into_id: int, reason: str) -> dict:
+def merge_complaints(ctx, actor, complaint_id: int, into_id: int, reason: str) -> MergedComplaint:
     """Merge a duplicate case into another of the same township: the duplicate's matter ends, its
     reporter is told; both cases' histories record it.
 
@@ -56,7 +58,6 @@ def merge_complaints(ctx, actor, complaint_id: int, into_id: int, reason: str) -
         _tell_reporter(uow, duplicate, "merged", f"您反映的诉求（{duplicate.number}）与{main.number}反映的是同一问题，"
                        f"已并案办理，仍可凭查询码查询办理进度", now)
         main.changed_at = duplicate.changed_at = now
-        result = {"id": duplicate.id, "number": duplicate.number, "status": str(duplicate.status),
-                  "merged_into": {"id": main.id, "number": main.number}}
+        result = views.merged(duplicate, main)
         uow.commit()
         return result

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ...errors import Conflict, InvalidData, NotFound
 from ..matters import complete_step
+from .views import RatingApplied
 
 RATING_STEPS = {"rate": "", "rerate": "re"}
 
 
-def apply_online_ratings(ctx, actor, limit: int | None = None) -> list[dict]:
-    """Record every rating left online on its case's rating step; [{complaint, applied}].
+def apply_online_ratings(ctx, actor, limit: int | None = None) -> list[RatingApplied]:
+    """Record every rating left online on its case's rating step; a RatingApplied each.
 
     Raises nothing: a rating whose step is gone (the case moved on, or was refused) is reported
     with applied False and dropped, so one stale rating never stops the worker."""
@@ -26,7 +27,7 @@ def apply_online_ratings(ctx, actor, limit: int | None = None) -> list[dict]:
             if step is None:                     # no rating waited (any more): nothing to record
                 complaint.pending_rating = None
                 uow.commit()
-                done.append({"complaint": complaint.id, "applied": False})
+                done.append(RatingApplied(complaint.id, applied=False))
                 continue
             task_id, prefix = step.task_id, RATING_STEPS[step.step_id]
         data = {f"{prefix}rating": pending.get("rating"), f"{prefix}rating_channel": "online"}
@@ -34,7 +35,7 @@ def apply_online_ratings(ctx, actor, limit: int | None = None) -> list[dict]:
             data[f"{prefix}rating_note"] = pending["note"]
         try:
             complete_step(ctx, actor, task_id, data)
-            done.append({"complaint": complaint_id, "applied": True})
+            done.append(RatingApplied(complaint_id, applied=True))
         except (Conflict, InvalidData, NotFound):
-            done.append({"complaint": complaint_id, "applied": False})
+            done.append(RatingApplied(complaint_id, applied=False))
     return done

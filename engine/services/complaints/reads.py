@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from ...errors import NotFound
 from ...store.keyset import page_start
-from ...vocabulary import (COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, HANDLER_LEVELS, RATINGS, ComplaintStatus,
-                           complaint_status_label)
 from ..access import visible_villages, withheld
+from . import views
+from .views import ComplaintDetail, ComplaintSummary, SupervisionOrderEntry
 
 # The office that handles complaints and may know who reported one (never the unit complained about).
 DISCIPLINE_ROLES = ("TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
 
 
 def list_complaints(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None
-                    ) -> tuple[list[dict], int]:
+                    ) -> tuple[list[ComplaintSummary], int]:
     """The cases in the actor's villages matching `filters` (village, township, status, category),
     newest first, and their count (up to the cap), with the next page's cursor: `page` by number or
     the one after the cursor `after` (as matters.list_matters). A filter outside the actor's reach,
@@ -29,10 +29,10 @@ def list_complaints(ctx, actor, filters: dict, page: int, per_page: int, after: 
         rows, total = uow.complaints.search(visible_villages(uow, actor), columns, start, per_page,
                                             hidden_from=None if actor.is_system else actor.name, after=after)
         names = _unit_names(uow, {r.village_code for r in rows})
-        return [brief(row, names) for row in rows], total
+        return [views.complaint_summary(row, names) for row in rows], total
 
 
-def get_complaint(ctx, actor, complaint_id: int) -> dict:
+def get_complaint(ctx, actor, complaint_id: int) -> ComplaintDetail:
     """A case with its handling, 督办单 and merges; the reporter only for the discipline offices.
 
     Raises:
@@ -43,31 +43,20 @@ def get_complaint(ctx, actor, complaint_id: int) -> dict:
         names = _unit_names(uow, {complaint.village_code})
         main = uow.complaints.get(complaint.merged_into_id) if complaint.merged_into_id else None
         reporter = uow.complaints.reporter(complaint.id) if may_see_reporter(uow, actor, complaint) else None
-        return {**brief(complaint, names), "content": complaint.content, "concerned_matter": complaint.concerned_matter,
-                "about_cadre": complaint.about_cadre, "publish_consent": complaint.publish_consent,
-                "public_summary": complaint.public_summary, "answer": complaint.answer,
-                "handler_unit": complaint.handler_unit, "accept_due": complaint.accept_due,
-                "accepted_at": complaint.accepted_at, "answer_due": complaint.answer_due,
-                "answered_at": complaint.answered_at, "rated_at": complaint.rated_at, "closed_at": complaint.closed_at,
-                "outcome": complaint.outcome, "reopened": complaint.reopened, "reviewed": complaint.reviewed,
-                "created_by": complaint.created_by, "registered_at": complaint.registered_at,
-                "created_by_name": _display_name(uow, complaint.created_by),
-                "merged_into": {"id": main.id, "number": main.number, "matter_id": main.matter_id} if main else None,
-                "merged": [{"id": c.id, "number": c.number, "matter_id": c.matter_id}
-                           for c in uow.complaints.merged_into(complaint.id)],
-                "supervision_orders": [supervision_view(o) for o in uow.complaints.supervisions(complaint.id)],
-                "reporter_visible": may_see_reporter(uow, actor, complaint),
-                "reporter": {"name": reporter.name, "phone": reporter.phone, "address": reporter.address}
-                if reporter is not None else None}
+        return views.complaint_detail(
+            complaint, names, created_by_name=_display_name(uow, complaint.created_by), main=main,
+            merged=uow.complaints.merged_into(complaint.id), orders=uow.complaints.supervisions(complaint.id),
+            reporter_visible=may_see_reporter(uow, actor, complaint), reporter_row=reporter)
 
 
-def list_supervisions(ctx, actor) -> list[dict]:
+def list_supervisions(ctx, actor) -> list[SupervisionOrderEntry]:
     """The newest 督办单 in the actor's reach (a page of the discipline offices). Raises nothing:
     orders on a case withheld from the actor are left out."""
     with ctx.uow(readonly=True) as uow:
         hidden = None if actor.is_system else actor.name
         rows = uow.complaints.supervisions_in(visible_villages(uow, actor))
-        return [{**supervision_view(order), "complaint": brief(complaint, _unit_names(uow, {complaint.village_code}))}
+        return [views.supervision_order(order, SupervisionOrderEntry,
+                                        complaint=views.complaint_summary(complaint, _unit_names(uow, {complaint.village_code})))
                 for order, complaint in rows
                 if not (hidden and complaint.matter_id and uow.exclusions.excludes(complaint.matter_id, hidden))]
 
@@ -83,27 +72,6 @@ def visible_complaint(uow, actor, complaint_id: int, lock: bool = False):
 def may_see_reporter(uow, actor, complaint) -> bool:
     lineage = uow.lineage(complaint.village_code)
     return any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES) and not actor.is_system
-
-
-def brief(complaint, names: dict) -> dict:
-    return {"id": complaint.id, "number": complaint.number, "village": complaint.village_code,
-            "village_name": names.get(complaint.village_code, complaint.village_code),
-            "township": complaint.township_code, "category": complaint.category,
-            "category_name": COMPLAINT_CATEGORIES.get(complaint.category, complaint.category),
-            "channel": complaint.channel, "channel_name": COMPLAINT_CHANNELS.get(complaint.channel, complaint.channel),
-            "status": str(complaint.status), "status_name": complaint_status_label(complaint.status),
-            "handler_level": complaint.handler_level,
-            "handler_name": HANDLER_LEVELS.get(complaint.handler_level) if complaint.handler_level else None,
-            "rating": complaint.rating, "rating_name": RATINGS.get(complaint.rating) if complaint.rating else None,
-            "supervisions": complaint.supervisions, "matter_id": complaint.matter_id,
-            "received_at": complaint.received_at, "answer_due": complaint.answer_due,
-            "concluded": ComplaintStatus(complaint.status).concluded if complaint.status in ComplaintStatus.labels() else False}
-
-
-def supervision_view(order) -> dict:
-    return {"number": order.number, "overdue_step": order.overdue_step, "handler_role": order.handler_role,
-            "issuer_role": order.issuer_role, "issuer_org": order.issuer_org, "previous_due": order.previous_due,
-            "new_due": order.new_due, "issued_at": order.issued_at, "matter_id": order.matter_id}
 
 
 def _display_name(uow, username: str) -> str:

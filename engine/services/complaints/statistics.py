@@ -10,11 +10,14 @@ from ... import clock
 from ...errors import InvalidData, NotFound
 from ...vocabulary import COMPLAINT_CATEGORIES, ComplaintStatus
 from ..access import visible_villages
+from .views import (CategoryCount, ComplaintFigures, ComplaintStatistics, StatisticsPeriod, StatisticsScope,
+                    UnitFigures)
 
 LEVELS = {"village": "村", "township": "乡镇", "county": "县"}
 
 
-def statistics(ctx, actor, org: str | None = None, start: datetime | None = None, end: datetime | None = None) -> dict:
+def statistics(ctx, actor, org: str | None = None, start: datetime | None = None,
+               end: datetime | None = None) -> ComplaintStatistics:
     """Received, answered and closed cases and the closure rate (办结率) by unit. `org`: a village,
     township or county code in the actor's reach (None: the actor's widest unit); [start, end): the
     period of receipt, aware datetimes (None: open).
@@ -41,12 +44,13 @@ def statistics(ctx, actor, org: str | None = None, start: datetime | None = None
         for row in rows:
             groups.setdefault(row.township_code if group_level == "township" else row.village_code, []).append(row)
         names = {code: (uow.orgs.get(code).name if uow.orgs.get(code) else code) for code in groups}
-        return {"scope": {"code": unit.code if unit else None, "name": unit.name if unit else "全部",
-                          "level": unit.level if unit else None},
-                "period": {"from": start, "to": end}, "generated_at": now, "totals": figures(rows, now),
-                "group_level": group_level, "group_level_name": LEVELS[group_level],
-                "by_unit": [{"code": code, "name": names[code], **figures(found, now)}
-                            for code, found in sorted(groups.items(), key=lambda kv: names[kv[0]])]}
+        scope = StatisticsScope(code=unit.code if unit else None, name=unit.name if unit else "全部",
+                                level=unit.level if unit else None)
+        by_unit = tuple(figures(found, now, UnitFigures, code=code, name=names[code])
+                        for code, found in sorted(groups.items(), key=lambda kv: names[kv[0]]))
+        return ComplaintStatistics(scope=scope, period=StatisticsPeriod(start=start, end=end), generated_at=now,
+                                   totals=figures(rows, now), group_level=group_level,
+                                   group_level_name=LEVELS[group_level], by_unit=by_unit)
 
 
 def _scope(uow, actor, org):
@@ -58,7 +62,8 @@ def _scope(uow, actor, org):
     return unit
 
 
-def figures(rows: list, now) -> dict:
+def figures(rows: list, now, cls: type = ComplaintFigures, **extra) -> ComplaintFigures:
+    """The figures of these case rows; as `cls` (UnitFigures) with the fields it adds."""
     received = len(rows)
     answered = [r for r in rows if r.answered_at is not None]
     on_time = [r for r in answered if not r.answered_late and not r.supervisions]
@@ -67,13 +72,13 @@ def figures(rows: list, now) -> dict:
     rated = [r for r in rows if r.rating]
     satisfied = [r for r in rated if r.rating == "satisfied"]
     categories = Counter(r.category for r in rows)
-    return {"received": received, "answered": len(answered), "on_time": len(on_time), "overdue": len(overdue),
-            "closed": len(concluded), "closure_rate": _rate(len(concluded), received),
-            "rated": len(rated), "satisfied": len(satisfied), "satisfaction": _rate(len(satisfied), len(rated)),
-            "supervisions": sum(r.supervisions for r in rows), "reopened": sum(1 for r in rows if r.reopened),
-            "repeat": _repeats(rows),
-            "categories": [{"category": c, "name": COMPLAINT_CATEGORIES.get(c, c), "count": n}
-                           for c, n in categories.most_common()]}
+    return cls(received=received, answered=len(answered), on_time=len(on_time), overdue=len(overdue),
+               closed=len(concluded), closure_rate=_rate(len(concluded), received), rated=len(rated),
+               satisfied=len(satisfied), satisfaction=_rate(len(satisfied), len(rated)),
+               supervisions=sum(r.supervisions for r in rows), reopened=sum(1 for r in rows if r.reopened),
+               repeat=_repeats(rows),
+               categories=tuple(CategoryCount(category=c, name=COMPLAINT_CATEGORIES.get(c, c), count=n)
+                                for c, n in categories.most_common()), **extra)
 
 
 def _overdue(row, now) -> bool:

@@ -9,11 +9,14 @@ from ...notify_adapters import adapter_for
 from ..notifications import deliver_due
 from .intake import register_submitted
 from .ratings import apply_online_ratings
+from .views import ComplaintJobs
 
 log = logging.getLogger("xiaowei.worker")
 
 
-def run_complaint_jobs(ctx, adapter=None) -> dict:
+def run_complaint_jobs(ctx, adapter=None) -> ComplaintJobs:
+    """Register, record the ratings, deliver; what was done (the CLI prints it). Raises what
+    deliver_due raises (register_submitted and apply_online_ratings raise nothing of a case)."""
     system = Actor.system()
     registered = register_submitted(ctx, system)
     rated = apply_online_ratings(ctx, system)
@@ -21,4 +24,4 @@ def run_complaint_jobs(ctx, adapter=None) -> dict:
     if registered or rated or delivered.sent or delivered.failed:
         log.info("complaints: %s registered, %s ratings recorded, %s notifications sent, %s failed",
                  len(registered), len(rated), delivered.sent, delivered.failed)
-    return {"registered": registered, "rated": rated, "sent": delivered.sent, "failed": delivered.failed}
+    return ComplaintJobs(registered=tuple(registered), rated=tuple(rated), sent=delivered.sent, failed=delivered.failed)
