@@ -142,7 +142,7 @@ def test_unknown_pages_and_errors_are_chinese_pages_without_a_trace(ctx, everyon
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals: /srv/xiaowei/engine.py line 12")
-    monkeypatch.setattr(matters, "list_tasks", broken)
+    monkeypatch.setattr(matters, "to_do_page", broken)          # what the to-do page asks
     response = everyone.get("/tasks")
     assert response.status_code == 500
     text = response.get_data(as_text=True)
