@@ -103,7 +103,7 @@ def _load(ctx):
         click.echo(f"  {'new    ' if is_new else 'current'} {key}")
     click.echo(f"loading definitions from {ctx.processes_dir} ...")
     report = definitions.sync_definitions(ctx, progress=progress)
-    click.echo(f"{len(report)} items loaded, {sum(r['new'] for r in report)} new versions")
+    click.echo(f"{len(report)} items loaded, {sum(r.new for r in report)} new versions")
 
 
 @processes.command("check")
@@ -158,10 +158,10 @@ def processes_list():
     if not groups:
         click.echo("no items loaded: run `xiaowei processes load` (or `xiaowei demo`)")
     for group in groups:
-        click.echo(f"\n{group['category']}（{len(group['items'])}项）")
-        for row in group["items"]:
-            click.echo(f"  {row['list_code'] or '-':8} {row['key']:28} {row['name']}")
-    click.echo(f"\n共 {sum(len(g['items']) for g in groups)} 项")
+        click.echo(f"\n{group.category}（{len(group.items)}项）")
+        for row in group.items:
+            click.echo(f"  {row.list_code or '-':8} {row.key:28} {row.name}")
+    click.echo(f"\n共 {sum(len(g.items) for g in groups)} 项")
 
 
 @processes.command("doc")
@@ -283,11 +283,11 @@ def _laid_out_again(data: bytes, source: str) -> bytes:
 def processes_show(key):
     """Show one item: metadata and every step with its role, time limit and form."""
     item = definitions.get_process(_migrated_context(), Actor.system(), key)
-    click.echo(f"{item['name']}（{item['list_code']}，{item['category']}）")
+    click.echo(f"{item.name}（{item.list_code}，{item.category}）")
     for label, field in (("政策依据", "policy_basis"), ("执行主体", "executing_body"),
                          ("监督主体", "supervising_body"), ("办理时限", "time_limit"), ("公开", "publicity")):
-        click.echo(f"  {label}：{item[field] or '-'}")
-    for step in item["steps"]:
+        click.echo(f"  {label}：{getattr(item, field) or '-'}")
+    for step in item.steps:
         limit = f"，时限 {step['deadline']}" if step["deadline"] else ""
         click.echo(f"  - {step['name']} [{step['role_name']}{limit}]")
         for f in step["form"]:

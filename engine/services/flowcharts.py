@@ -33,10 +33,10 @@ def version_flowchart_source(ctx, actor, key: str, version_id: int) -> dict:
     """
     source = version_source(ctx, actor, key, version_id)
     with ctx.uow(readonly=True) as uow:
-        township = source["township"]
+        township = source.township
         values = effective_parameters(ctx, uow, township) if township else {n: p.value for n, p in ctx.parameters.items()}
-        names = {**process_names(uow), key: source["name"]}
-        return {"bpmn": source["xml"].encode("utf-8"), "process_id": key, "parameters": values,
+        names = {**process_names(uow), key: source.name}
+        return {"bpmn": source.xml.encode("utf-8"), "process_id": key, "parameters": values,
                 "process_names": names, "role_names": township_role_names(uow, township)}
 
 

@@ -73,9 +73,9 @@ def test_every_page_has_a_title_and_every_control_a_label(ctx, everyone):
         assert response.status_code in (200, 422), url
         assert_accessible(response)
     for group in _catalogue(ctx):
-        for item in group["items"]:
-            assert_accessible(everyone.get(f"/start/{item['key']}"))
-            assert_accessible(everyone.get(f"/power-list/{item['key']}"))
+        for item in group.items:
+            assert_accessible(everyone.get(f"/start/{item.key}"))
+            assert_accessible(everyone.get(f"/power-list/{item.key}"))
     assert_accessible(everyone.get("/no-such-page"))
 
 

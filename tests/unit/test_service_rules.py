@@ -9,6 +9,8 @@ The same tests run on the real store (SQLite, PostgreSQL) in tests/integration/t
 written once, they hold on both, and the fakes' own honesty is tests/integration/test_repository_contract.py."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -58,7 +60,7 @@ def access_refused(actor: Actor, action: str, reason: str, *arguments) -> tuple:
 
 
 def values(ctx, township: str | None) -> dict:
-    return {p["name"]: p["value"] for p in parameters.list_parameters(ctx, SYSTEM, township)}
+    return {p.name: p.value for p in parameters.list_parameters(ctx, SYSTEM, township)}
 
 
 # --- township parameters (engine/services/parameters.py) ---
@@ -66,8 +68,8 @@ def values(ctx, township: str | None) -> dict:
 def test_a_township_sets_a_parameter_within_its_bounds_for_itself_only(ctx):
     mark = audit_mark(ctx)
     views = parameters.set_township_parameter(ctx, QINGSHAN_ADMIN, "qingshan_town", "party_notice_days", 5)
-    view = next(v for v in views if v["name"] == "party_notice_days")
-    assert (view["value"], view["default"], view["min"], view["max"], view["township"]) == (5, 3, 1, 90, None)
+    view = next(v for v in views if v.name == "party_notice_days")
+    assert (view.value, view.default, view.min, view.max, view.township) == (5, 3, 1, 90, None)
     assert values(ctx, "qingshan_town")["party_notice_days"] == 5
     assert values(ctx, "baiyun_town")["party_notice_days"] == 3 and values(ctx, None)["party_notice_days"] == 3
     assert audited_since(ctx, mark) == [("parameter_changed", "qingshan_admin",
@@ -119,7 +121,7 @@ def test_a_township_declares_its_own_parameter_and_sets_it_within_its_bounds(ctx
     mark = audit_mark(ctx)
     view = parameters.define_township_parameter(ctx, QINGSHAN_ADMIN, "qingshan_town", "agri_visit_days", " 走访天数 ",
                                                 "integer", 1, 30, 7, unit="天")
-    assert view == {"name": "agri_visit_days", "label": "走访天数", "value": 7, "default": 7, "type": "integer",
+    assert dataclasses.asdict(view) == {"name": "agri_visit_days", "label": "走访天数", "value": 7, "default": 7, "type": "integer",
                     "min": 1, "max": 30, "unit": "天", "township": "qingshan_town", "pattern": None}
     assert values(ctx, "qingshan_town")["agri_visit_days"] == 7 and "agri_visit_days" not in values(ctx, "baiyun_town")
     parameters.set_township_parameter(ctx, QINGSHAN_ADMIN, "qingshan_town", "agri_visit_days", 12)
@@ -171,12 +173,14 @@ def test_only_the_townships_administrators_declare_its_parameters(ctx):
 def test_a_township_declares_a_role_of_its_own(ctx):
     mark = audit_mark(ctx)
     role = registry.define_township_role(ctx, QINGSHAN_ADMIN, "qingshan_town", " TOWNSHIP_AGRI ", "乡镇农业农村办", "township")
-    assert role == {"code": "TOWNSHIP_AGRI", "name": "乡镇农业农村办", "level": "township", "township": "qingshan_town"}
+    assert dataclasses.asdict(role) == {"code": "TOWNSHIP_AGRI", "name": "乡镇农业农村办", "level": "township",
+                                        "township": "qingshan_town"}
     assert role in registry.list_roles(ctx, CLERK, "qingshan_town")
-    assert "TOWNSHIP_AGRI" not in {r["code"] for r in registry.list_roles(ctx, CLERK, "baiyun_town")}
-    assert "TOWNSHIP_AGRI" not in {r["code"] for r in registry.list_roles(ctx, CLERK)}
+    assert "TOWNSHIP_AGRI" not in {r.code for r in registry.list_roles(ctx, CLERK, "baiyun_town")}
+    assert "TOWNSHIP_AGRI" not in {r.code for r in registry.list_roles(ctx, CLERK)}
     assert ctx.role("TOWNSHIP_AGRI").name == "乡镇农业农村办"
-    assert audited_since(ctx, mark) == [("role_defined", "qingshan_admin", {"township": "qingshan_town", **role})]
+    assert audited_since(ctx, mark) == [("role_defined", "qingshan_admin",
+                                         {"township": "qingshan_town", **dataclasses.asdict(role)})]
 
 
 @pytest.mark.parametrize("code, name, level, field, message", [
@@ -192,7 +196,7 @@ def test_a_bad_or_taken_role_is_refused_and_nothing_is_declared(ctx, code, name,
     error, events = refused(ctx, InvalidData, registry.define_township_role, QINGSHAN_ADMIN, "qingshan_town",
                             code, name, level)
     assert error.message == message and list(error.errors) == [field] and events == []
-    assert not [r for r in registry.list_roles(ctx, CLERK, "qingshan_town") if r["township"]]
+    assert not [r for r in registry.list_roles(ctx, CLERK, "qingshan_town") if r.township]
 
 
 def test_a_role_code_is_one_townships_and_a_name_is_used_once_in_a_township(ctx):

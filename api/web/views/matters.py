@@ -61,7 +61,7 @@ def step_list(matter: MatterView) -> list[dict]:
     item = definitions.get_process(ctx(), actor(), matter.process_key)
     states = flowcharts.matter_flowchart_source(ctx(), actor(), matter.id)["states"]
     steps = []
-    for step in item["steps"]:
+    for step in item.steps:
         state = (states.get(step["id"]) or {}).get("state", "untaken")
         steps.append({**step, "state": state, "state_words": STATE_WORDS.get(state, state)})
     return steps
