@@ -473,8 +473,8 @@ def demo(walk, history, history_matters):
     click.echo("3/4 demo county, townships, villages and users (one per role per unit) ...")
     created = seed_demo(ctx, Actor.system(), progress=lambda name: click.echo(f"  user {name}"))
     for unit in orgs.list_units(ctx, Actor.system()):
-        mark = "new" if unit["code"] in created["units"] else "ok "
-        click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
+        mark = "new" if unit.code in created["units"] else "ok "
+        click.echo(f"  {mark} {unit.level:9} {unit.code:16} {unit.name}")
     if history:
         _demo_history(ctx, history_matters)
     elif walk:
@@ -527,7 +527,7 @@ def users_create(username, display_name, password):
     """Create a user."""
     from engine.services import identity
     user = identity.create_user(_migrated_context(), Actor.system(), username, display_name, password)
-    click.echo(f"created {user['username']} ({user['display_name']})")
+    click.echo(f"created {user.username} ({user.display_name})")
 
 
 @users.command("grant")
@@ -538,7 +538,7 @@ def users_grant(username, role, org):
     """Give USERNAME the ROLE in the organisation unit ORG (and so in every unit below it)."""
     from engine.services import identity
     user = identity.grant_role(_migrated_context(), Actor.system(), username, role, org)
-    click.echo(f"{user['username']}: " + ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]))
+    click.echo(f"{user.username}: " + ", ".join(f"{g.role}@{g.org}" for g in user.grants))
 
 
 @users.command("revoke")
@@ -549,7 +549,7 @@ def users_revoke(username, role, org):
     """Take ROLE in ORG away from USERNAME."""
     from engine.services import identity
     user = identity.revoke_role(_migrated_context(), Actor.system(), username, role, org)
-    click.echo(f"{user['username']}: " + (", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "no roles"))
+    click.echo(f"{user.username}: " + (", ".join(f"{g.role}@{g.org}" for g in user.grants) or "no roles"))
 
 
 @users.command("token")
@@ -559,7 +559,7 @@ def users_token(username, days):
     """Issue a long-lived bearer token for a service account (the chat-group bot: grant it COMPLAINT_BOT first)."""
     from engine.services import identity
     issued = identity.service_token(_migrated_context(), Actor.system(), username, days)
-    click.echo(f"{issued['token']}\n(valid until {issued['expires_at'].isoformat()}; shown only now)")
+    click.echo(f"{issued.token}\n(valid until {issued.expires_at.isoformat()}; shown only now)")
 
 
 @users.command("list")
@@ -567,8 +567,8 @@ def users_list():
     """Every user with their roles."""
     from engine.services import identity
     for user in identity.list_users(_migrated_context(), Actor.system()):
-        roles = ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "-"
-        click.echo(f"{user['username']:40} {user['display_name']:20} {roles}")
+        roles = ", ".join(f"{g.role}@{g.org}" for g in user.grants) or "-"
+        click.echo(f"{user.username:40} {user.display_name:20} {roles}")
 
 
 @cli.group("orgs")
@@ -584,14 +584,14 @@ def orgs_group():
 def orgs_add(code, name, level, parent_code):
     """Add an organisation unit."""
     unit = orgs.add_unit(_migrated_context(), Actor.system(), code, name, level, parent_code)
-    click.echo(f"added {unit['level']} {unit['code']} {unit['name']}")
+    click.echo(f"added {unit.level} {unit.code} {unit.name}")
 
 
 @orgs_group.command("list")
 def orgs_list():
     """List every unit."""
     for unit in orgs.list_units(_migrated_context(), Actor.system()):
-        click.echo(f"{unit['level']:9} {unit['code']:20} {unit['name']:10} {unit['parent_code'] or ''}")
+        click.echo(f"{unit.level:9} {unit.code:20} {unit.name:10} {unit.parent_code or ''}")
 
 
 @cli.group("calendar")

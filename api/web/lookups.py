@@ -8,6 +8,7 @@ from flask import g
 
 from engine.services import definitions, identity, orgs
 from engine.services.definition_views import CatalogueGroup, ProcessView
+from engine.services.people_views import UnitView
 from engine.services.views import EventView
 
 from ..rest import ctx
@@ -61,29 +62,29 @@ def item_names(actor) -> dict[str, str]:
     return {item.key: item.name for group in catalogue(actor) for item in group.items}
 
 
-def units(actor) -> dict[str, dict]:
-    return _cached("units", lambda: {u["code"]: u for u in orgs.list_units(ctx(), actor)})
+def units(actor) -> dict[str, UnitView]:
+    return _cached("units", lambda: {u.code: u for u in orgs.list_units(ctx(), actor)})
 
 
 def unit_names(actor) -> dict[str, str]:
-    return {code: unit["name"] for code, unit in units(actor).items()}
+    return {code: unit.name for code, unit in units(actor).items()}
 
 
-def assignable_units(actor) -> list[dict]:
+def assignable_units(actor) -> list[UnitView]:
     """Townships and villages in the actor's view, by name: where a warning can be 交办."""
-    found = [u for u in units(actor).values() if u["level"] in ("township", "village")]
-    return sorted(found, key=lambda u: (u["level"] != "township", u["parent_code"] or "", u["name"]))
+    found = [u for u in units(actor).values() if u.level in ("township", "village")]
+    return sorted(found, key=lambda u: (u.level != "township", u.parent_code or "", u.name))
 
 
-def my_villages(actor) -> list[dict]:
+def my_villages(actor) -> list[UnitView]:
     """Villages the actor's grants reach (a grant reaches its unit and every unit below it)."""
     everything = units(actor)
 
     def lineage(code):
         while code:
             yield code
-            code = everything[code]["parent_code"] if code in everything else None
-    return [u for u in everything.values() if u["level"] == "village" and actor.reaches(list(lineage(u["code"])))]
+            code = everything[code].parent_code if code in everything else None
+    return [u for u in everything.values() if u.level == "village" and actor.reaches(list(lineage(u.code)))]
 
 
 def processes(actor, process_key: str) -> list[ProcessView]:

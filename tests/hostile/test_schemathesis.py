@@ -114,7 +114,7 @@ def test_no_operation_answers_a_5xx_or_off_its_schema(case, caller):
     ctx, app, username = caller
     # A fresh token for every call: DELETE /api/v1/auth/token revokes the one it is sent with. From
     # an address of its own: the fuzzed logins' failures throttle the address they come from.
-    token = identity.login(ctx, username, DEMO_PASSWORD, address=TOKEN_ADDRESS)["token"]
+    token = identity.login(ctx, username, DEMO_PASSWORD, address=TOKEN_ADDRESS).token
     # A timer worker runs beside the app, as in production: /readyz is then ready (200), and any
     # 5xx is a defect. (Its 503 without a worker is tested in tests/e2e/test_operations.py.)
     health.worker_beat(ctx, "fuzz-worker", "localhost", os.getpid())

@@ -277,7 +277,7 @@ def test_a_bad_arrangement_is_refused_and_the_year_kept(ctx, year, change, field
 def test_an_administrator_adds_a_unit_under_their_own(ctx):
     mark = audit_mark(ctx)
     added = orgs.add_unit(ctx, QINGSHAN_ADMIN, "xinhe_village", "新河村", "village", "qingshan_town")
-    assert added == {"code": "xinhe_village", "name": "新河村", "level": "village", "parent_code": "qingshan_town"}
+    assert dataclasses.asdict(added) == {"code": "xinhe_village", "name": "新河村", "level": "village", "parent_code": "qingshan_town"}
     assert added in orgs.list_units(ctx, CLERK, "village")
     assert audited_since(ctx, mark) == [("org_unit_added", "qingshan_admin", {"code": "xinhe_village", "name": "新河村",
                                                                               "level": "village", "parent": "qingshan_town"})]
@@ -307,20 +307,24 @@ def test_a_unit_is_added_once_under_a_parent_of_the_level_above_by_its_administr
 
 def test_the_system_adds_a_county(ctx):
     orgs.add_unit(ctx, SYSTEM, "other_county", "另一县", "county", None)
-    assert orgs.list_units(ctx, CLERK, "county")[-1] == {"code": "other_county", "name": "另一县", "level": "county",
-                                                         "parent_code": None}
+    assert dataclasses.asdict(orgs.list_units(ctx, CLERK, "county")[-1]) == {
+        "code": "other_county", "name": "另一县", "level": "county", "parent_code": None}
 
 
 # --- users and grants (engine/services/identity.py) ---
 
 def users(ctx) -> dict:
-    return {u["username"]: u for u in identity.list_users(ctx, SYSTEM)}
+    return {u.username: u for u in identity.list_users(ctx, SYSTEM)}
+
+
+def grants(user) -> list[dict]:
+    return [dataclasses.asdict(g) for g in user.grants]
 
 
 def test_an_administrator_creates_a_user_without_roles_and_the_password_is_hashed(ctx):
     mark = audit_mark(ctx)
     view = identity.create_user(ctx, QINGSHAN_ADMIN, "  Li.Ming ", " 李明 ", "a-long-password")
-    assert view == {"username": "li.ming", "display_name": "李明", "active": True, "grants": []}
+    assert dataclasses.asdict(view) == {"username": "li.ming", "display_name": "李明", "active": True, "grants": ()}
     assert users(ctx) == {"li.ming": view}
     with ctx.uow(readonly=True) as uow:
         stored = uow.users.by_name("li.ming").password_hash
@@ -349,15 +353,15 @@ def test_a_role_is_granted_in_a_unit_of_its_level_by_an_administrator_of_that_un
     ctx.database.token_actors["a-digest"] = ("someone", None, 0)        # a cached caller: roles change, it goes
     mark = audit_mark(ctx)
     view = identity.grant_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "lushui_village")
-    assert view["grants"] == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
+    assert grants(view) == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
     assert ctx.database.token_actors == {}
     identity.grant_role(ctx, COUNTY_ADMIN, "li.ming", "TOWNSHIP_ADMIN", "baiyun_town")
-    assert users(ctx)["li.ming"]["grants"] == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"},
+    assert grants(users(ctx)["li.ming"]) == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"},
                                                {"role": "TOWNSHIP_ADMIN", "org": "baiyun_town"}]
     assert audited_since(ctx, mark) == [
         ("role_granted", "qingshan_admin", {"username": "li.ming", "role": "VILLAGE_COMMITTEE", "org": "lushui_village"}),
         ("role_granted", "county_admin", {"username": "li.ming", "role": "TOWNSHIP_ADMIN", "org": "baiyun_town"})]
-    assert [u["username"] for u in identity.list_users(ctx, BAIYUN_ADMIN)] == ["li.ming"]
+    assert [u.username for u in identity.list_users(ctx, BAIYUN_ADMIN)] == ["li.ming"]
 
 
 @pytest.mark.parametrize("actor, username, role, org, error, message", [
@@ -376,7 +380,7 @@ def test_a_grant_is_refused_for_what_does_not_fit_and_nothing_is_granted(ctx, ac
     caught, events = refused(ctx, error, identity.grant_role, actor, username, role, org)
     assert caught.message == message
     assert events == ([access_refused(actor, "grant_role", message, username, role, org)] if error is Forbidden else [])
-    assert users(ctx)["li.ming"]["grants"] == [{"role": "SUPERVISION_COMMITTEE", "org": "lushui_village"}]
+    assert grants(users(ctx)["li.ming"]) == [{"role": "SUPERVISION_COMMITTEE", "org": "lushui_village"}]
 
 
 def test_a_township_role_is_granted_in_its_township_only(ctx):
@@ -384,7 +388,7 @@ def test_a_township_role_is_granted_in_its_township_only(ctx):
     identity.create_user(ctx, SYSTEM, "li.ming", "李明", "a-long-password")
     error, _ = refused(ctx, InvalidData, identity.grant_role, COUNTY_ADMIN, "li.ming", "VILLAGE_AGRI_GUIDE", "hongqi_village")
     assert error.errors == {"org": "“村级产业指导员”是青山镇的角色，只能授予在该乡镇或其所辖各村"}
-    assert identity.grant_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_AGRI_GUIDE", "taohua_village")["grants"] == [
+    assert grants(identity.grant_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_AGRI_GUIDE", "taohua_village")) == [
         {"role": "VILLAGE_AGRI_GUIDE", "org": "taohua_village"}]
 
 
@@ -397,9 +401,9 @@ def test_a_role_is_revoked_by_an_administrator_of_its_unit(ctx):
                                      "lushui_village")]
     error, events = refused(ctx, NotFound, identity.revoke_role, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "taohua_village")
     assert error.message == "li.ming 没有在 taohua_village 担任 VILLAGE_COMMITTEE" and events == []
-    assert users(ctx)["li.ming"]["grants"] == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
+    assert grants(users(ctx)["li.ming"]) == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
     mark = audit_mark(ctx)
-    assert identity.revoke_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "lushui_village")["grants"] == []
-    assert users(ctx)["li.ming"]["grants"] == []
+    assert grants(identity.revoke_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "lushui_village")) == []
+    assert grants(users(ctx)["li.ming"]) == []
     assert audited_since(ctx, mark) == [("role_revoked", "qingshan_admin", {"username": "li.ming", "role": "VILLAGE_COMMITTEE",
                                                                             "org": "lushui_village"})]
