@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -395,9 +396,9 @@ def _checkpoint(ctx) -> None:
     except Exception:  # noqa: BLE001 - the timers must keep running whatever this met
         logging.getLogger("xiaowei.audit").exception("verifying the audit chain failed")
         return
-    if not report["ok"]:
-        logging.getLogger("xiaowei.audit").error("the audit chain is broken at #%s: %s", report["broken_seq"],
-                                                 report["problem"])
+    if not report.ok:
+        logging.getLogger("xiaowei.audit").error("the audit chain is broken at #%s: %s", report.broken_seq,
+                                                 report.problem)
 
 
 def _anchor(ctx) -> None:
@@ -611,7 +612,7 @@ def calendar_load(path):
         raise click.BadParameter(str(exc), param_hint="PATH") from None
     rows = lambda pairs: [[d.isoformat(), n] for d, n in pairs]  # noqa: E731
     shown = calendar.set_year(_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays), year.source)
-    click.echo(f"{shown['year']}: {len(shown['holidays'])} holidays, {len(shown['workdays'])} adjusted working days")
+    click.echo(f"{shown.year}: {len(shown.holidays)} holidays, {len(shown.workdays)} adjusted working days")
 
 
 @calendar_group.command("show")
@@ -620,9 +621,9 @@ def calendar_show(year):
     """Print a year's holidays and adjusted working days."""
     from engine.services import calendar
     shown = calendar.get_year(_context(), Actor.system(), year)
-    click.echo(f"{shown['year']} ({shown['source']})")
-    for kind, title in (("holidays", "放假"), ("workdays", "调休上班")):
-        click.echo(f"  {title}: " + ", ".join(f"{r['date']:%m-%d}{r['name']}" for r in shown[kind]))
+    click.echo(f"{shown.year} ({shown.source})")
+    for days, title in ((shown.holidays, "放假"), (shown.workdays, "调休上班")):
+        click.echo(f"  {title}: " + ", ".join(f"{r.date:%m-%d}{r.name}" for r in days))
 
 
 @cli.command("render")
@@ -699,8 +700,8 @@ def backup_command(output):
     """Back up the whole database, attachments included, while it serves."""
     from engine.services import backups
     done = backups.take_backup(_context(), Actor.system(), Path(output))
-    manifest = done["manifest"]
-    click.echo(f"wrote {output}: {done['size'] / 1024 / 1024:.1f} MiB in {done['seconds']} s, sha256 {done['sha256']}")
+    manifest = done.manifest
+    click.echo(f"wrote {output}: {done.size / 1024 / 1024:.1f} MiB in {done.seconds} s, sha256 {done.sha256}")
     click.echo(f"  {manifest['database']} at schema {', '.join(manifest['schema_revision'])}; "
                f"{manifest['row_counts'].get('instances', 0)} matters, {manifest['attachments']['files']} attachments, "
                f"audit chain up to #{manifest['audit_head']['seq']} {manifest['audit_head']['hash']}")
@@ -714,11 +715,11 @@ def restore_command(path, force):
     if the audit chain does not verify afterwards."""
     from engine.services import backups
     report = backups.restore_backup(_context(), Actor.system(), Path(path), force=force)
-    click.echo(f"restored {path} (taken {report['created_at']}) in {report['seconds']} s: "
-               f"{report['row_counts'].get('instances', 0)} matters, {report['attachments_checked']} attachment "
-               f"files checked against their sha256" + ("; schema upgraded" if report["schema_upgraded"] else ""))
-    click.echo(json.dumps({"audit_chain": report["chain"]}, ensure_ascii=False, indent=2))
-    if not report["chain"]["ok"]:
+    click.echo(f"restored {path} (taken {report.created_at}) in {report.seconds} s: "
+               f"{report.row_counts.get('instances', 0)} matters, {report.attachments_checked} attachment "
+               f"files checked against their sha256" + ("; schema upgraded" if report.schema_upgraded else ""))
+    click.echo(json.dumps({"audit_chain": asdict(report.chain)}, ensure_ascii=False, indent=2, default=str))
+    if not report.chain.ok:
         sys.exit(1)
 
 
@@ -731,10 +732,10 @@ def archive_command(before_text):
     before = _parse_day_or_time(before_text)
 
     def progress(totals):
-        click.echo(f"  {totals['instances']} matters archived ...")
+        click.echo(f"  {totals.instances} matters archived ...")
     totals = archives.archive_closed_matters(_context(), Actor.system(), before, progress=progress)
-    click.echo(f"archived {totals['instances']} matters closed before {before.isoformat()} "
-               f"({totals['inbox']} steps, {totals['attachments']} attachment links) in {totals['batches']} batches")
+    click.echo(f"archived {totals.instances} matters closed before {before.isoformat()} "
+               f"({totals.inbox} steps, {totals.attachments} attachment links) in {totals.batches} batches")
 
 
 def _parse_day_or_time(text: str) -> datetime:
@@ -813,8 +814,8 @@ def audit_verify(since_checkpoint):
     the checkpoint moves to its head and the time of this full check is kept. Run it nightly
     (a systemd timer or cron): pages verify from the checkpoint only."""
     report = audit.advance_checkpoint(_migrated_context(), Actor.system(), full=not since_checkpoint)
-    click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
-    if not report["ok"]:
+    click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str))
+    if not report.ok:
         sys.exit(1)
 
 

@@ -184,5 +184,5 @@ def test_the_audit_page_says_from_where_it_verified(ctx, app):
     inspector = WebClient(app)
     inspector.login("township_discipline.qingshan_town")
     page = inspector.get("/audit").get_data(as_text=True)
-    checkpoint = audit.verify_chain(ctx, Actor.system())["from_seq"]
+    checkpoint = audit.verify_chain(ctx, Actor.system()).from_seq
     assert checkpoint > 0 and f"第 {checkpoint} 号之后的" in page and "全链最近一次重算" in page

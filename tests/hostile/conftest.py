@@ -77,7 +77,7 @@ def snapshot(ctx) -> dict:
 def assert_unchanged(ctx, before: dict) -> None:
     assert snapshot(ctx) == before
     report = audit.verify_chain(ctx, SYSTEM)
-    assert report["ok"] is True, report
+    assert report.ok is True, report
 
 
 def assert_error_shape(response, *codes: int) -> dict:

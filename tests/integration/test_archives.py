@@ -30,7 +30,7 @@ def test_archiving_moves_closed_matters_and_keeps_history_and_chain(ctx, clerk, 
     with pytest.raises(Forbidden):
         archives.archive_closed_matters(ctx, SUPERVISOR, clock.now())
     totals = archives.archive_closed_matters(ctx, SYSTEM, clock.now())
-    assert totals["instances"] == 1 and totals["inbox"] >= 1
+    assert totals.instances == 1 and totals.inbox >= 1
 
     with database.engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM instances WHERE id = :i"), {"i": closed.id}) == 0
@@ -50,8 +50,8 @@ def test_archiving_moves_closed_matters_and_keeps_history_and_chain(ctx, clerk, 
         matters.cancel_matter(ctx, SYSTEM, closed.id, "再撤销")
 
     after = audit.verify_chain(ctx, SYSTEM)
-    assert after["ok"] and after["events"] == head["events"] + 1       # + the matters_archived event
-    assert archives.archive_closed_matters(ctx, SYSTEM, clock.now())["instances"] == 0
+    assert after.ok and after.events == head.events + 1       # + the matters_archived event
+    assert archives.archive_closed_matters(ctx, SYSTEM, clock.now()).instances == 0
 
 
 def test_attachments_of_an_archived_matter_stay_downloadable(ctx, clerk):
@@ -101,7 +101,7 @@ def test_archived_matters_stay_published(ctx):
         records_before = count("SELECT count(*) FROM published_records")
     with clock.use_clock(clock.FixedClock(clock.now() + timedelta(minutes=1))):
         moved = archives.archive_closed_matters(ctx, SYSTEM, clock.now() - timedelta(seconds=1))
-    assert moved["instances"] > 0
+    assert moved.instances > 0
     with database_rows(ctx) as count:
         assert count("SELECT count(*) FROM published_records") == records_before
         assert count("SELECT count(*) FROM published_records WHERE matter_id IN (SELECT id FROM archived_instances)") > 0

@@ -234,12 +234,12 @@ def test_a_county_administrator_loads_a_year_and_may_replace_it(ctx):
     mark = audit_mark(ctx)
     saved = calendar.set_year(ctx, COUNTY_ADMIN, 2027, **ARRANGEMENT_2027)
     assert saved == calendar.get_year(ctx, CLERK, 2027)
-    assert (saved["source"], saved["updated_by"]) == ("测试用安排", "county_admin")
-    assert [d["date"].isoformat() for d in saved["holidays"]] == ["2027-01-01", "2027-02-08"]
+    assert (saved.source, saved.updated_by) == ("测试用安排", "county_admin")
+    assert [d.date.isoformat() for d in saved.holidays] == ["2027-01-01", "2027-02-08"]
     calendar.set_year(ctx, SYSTEM, 2027, [["2027-10-01", "国庆节"]], [], "第二版")
     again = calendar.get_year(ctx, CLERK, 2027)
-    assert [(d["date"].isoformat(), d["name"]) for d in again["holidays"]] == [("2027-10-01", "国庆节")]
-    assert again["workdays"] == [] and again["updated_by"] == "system"
+    assert [(d.date.isoformat(), d.name) for d in again.holidays] == [("2027-10-01", "国庆节")]
+    assert again.workdays == () and again.updated_by == "system"
     assert audited_since(ctx, mark) == [
         ("calendar_changed", "county_admin", {"year": 2027, "holidays": ["2027-01-01", "2027-02-08"],
                                               "workdays": ["2027-01-02"], "source": "测试用安排"}),
@@ -269,7 +269,7 @@ def test_a_bad_arrangement_is_refused_and_the_year_kept(ctx, year, change, field
     error, events = refused(ctx, InvalidData, calendar.set_year, COUNTY_ADMIN, year,
                             **{"holidays": [], "workdays": [], "source": "x", **change})
     assert words in error.errors[field] and list(error.errors) == [field] and events == []
-    assert calendar.get_year(ctx, CLERK, 2026) == shipped and len(shipped["holidays"]) == 33
+    assert calendar.get_year(ctx, CLERK, 2026) == shipped and len(shipped.holidays) == 33
 
 
 # --- organisation units (engine/services/orgs.py) ---

@@ -16,19 +16,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import (definition_views, definitions, dossiers, identity, incidents, matters, orgs, parameters,
-                             people_views, preview, registry, views, warnings)
+from engine.services import (archives, audit, backups, calendar, definition_views, definitions, dossiers, identity,
+                             incidents, matters, operations_views, orgs, parameters, people_views, preview, registers,
+                             registry, views, warnings)
 from engine.store.models import Base
 from engine.vocabulary import DefinitionState, MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
-CONVERTED = (matters, preview, dossiers, incidents, warnings, definitions, registry, parameters, orgs, identity)
+CONVERTED = (matters, preview, dossiers, incidents, warnings, definitions, registry, parameters, orgs, identity, audit,
+             archives, backups, calendar, registers)
 # The modules holding the views those answer.
-VIEW_MODULES = (views, definition_views, people_views)
+VIEW_MODULES = (views, definition_views, people_views, operations_views)
 # Entry points that answer a document (or nothing) rather than a record, with why: the check skips
 # them, by name.
 NOT_RECORDS: dict[str, str] = {
     "identity.revoke_token": "answers nothing: logging out revokes the token and that is all",
+    "registers.remove_related": "answers nothing: the entry is deleted (and audited)",
 }
 
 
@@ -71,7 +74,9 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
             "publish_version", "withdraw_version", "list_versions", "diff_versions", "administered_townships",
             "township_items", "version_source", "save_model", "list_roles", "define_township_role",
             "list_parameters", "set_township_parameter", "define_township_parameter", "add_unit", "list_units",
-            "create_user", "grant_role", "revoke_role", "list_users", "service_token"} <= found
+            "create_user", "grant_role", "revoke_role", "list_users", "service_token", "verify_chain",
+            "advance_checkpoint", "archive_closed_matters", "take_backup", "restore_backup", "get_year", "set_year",
+            "list_related", "add_related"} <= found
 
 
 def test_the_entry_points_the_check_skips_are_real_and_answer_no_view():
