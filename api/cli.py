@@ -665,15 +665,15 @@ def render_command(key, render_all, output, layout, version_id):
                                     parameters=parameters, layout=layout, process_names=names)
         else:
             source = _stored_source(ctx, key, version_id)
-            data = render_flowchart(source["bpmn"], fmt, process_id=key, role_names={**roles, **source["role_names"]},
-                                    parameters=source["parameters"], layout=layout,
-                                    process_names={**names, **source["process_names"]})
+            data = render_flowchart(source.bpmn, fmt, process_id=key, role_names={**roles, **source.role_names},
+                                    parameters=source.parameters, layout=layout,
+                                    process_names={**names, **source.process_names})
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
     click.echo(f"wrote {output} ({len(data) // 1024} KB)")
 
 
-def _stored_source(ctx, key: str, version_id: int | None) -> dict:
+def _stored_source(ctx, key: str, version_id: int | None):
     """A version stored in the database (the current one when none is given): a township's items
     live there, not under processes/."""
     from engine.errors import NotFound

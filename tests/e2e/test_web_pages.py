@@ -114,7 +114,7 @@ def test_step_pages_of_every_field_type_are_labelled(ctx, everyone):
     assert_accessible(everyone.get(f"/tasks/{step.id}"))
     seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, step.id).form)
     # A list (table field): the 村监委 returns the year's list, and the 报账员's correction page asks for it.
-    ledger = attachments.upload_attachment(ctx, SYSTEM, "台账摘录.pdf", b"%PDF-1.4\n%%EOF\n")["id"]
+    ledger = attachments.upload_attachment(ctx, SYSTEM, "台账摘录.pdf", b"%PDF-1.4\n%%EOF\n").id
     roster = matters.start_matter(ctx, SYSTEM, "farm_subsidy_roster", "lushui_village", "2026年补贴清册",
                                   {**FARM_SUBSIDY_ROSTER, "ledger_extract": [ledger]})
     check = roster.ready_steps[0]

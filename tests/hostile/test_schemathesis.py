@@ -67,7 +67,7 @@ def real_ids(ctx, username: str) -> dict[str, list]:
         starter = Actor(f"two_committees.{village}", frozenset({Grant("TWO_COMMITTEES", village)}))
         return matters.start_matter(ctx, starter, "village_project", village, "通组道路硬化", PROJECT)
     ours, theirs = started("lushui_village"), started("hongqi_village")
-    files = [attachments.upload_attachment(ctx, Actor(who, frozenset()), "签到表.pdf", PDF)["id"]
+    files = [attachments.upload_attachment(ctx, Actor(who, frozenset()), "签到表.pdf", PDF).id
              for who in (username, "villager_council.lushui_village")]
     bot = Actor("complaint_bot.demo_county", frozenset({Grant("COMPLAINT_BOT", "demo_county")}))
     cases = [complaints_intake.file_complaint(ctx, bot, village, {"category": "finance", "content": "账目不清请核实",

@@ -47,7 +47,7 @@ def target(database, tmp_path):
         admin.dispose()
 
 
-def a_matter_with_evidence(ctx, clerk) -> tuple[dict, dict]:
+def a_matter_with_evidence(ctx, clerk) -> tuple:
     scan = attachments.upload_attachment(ctx, clerk, "选票.pdf", SCAN)
     matter = start_decision(ctx, clerk)
     matter = do(ctx, clerk, matter, "propose", PROPOSE)
@@ -69,8 +69,8 @@ def test_a_backup_restores_into_an_empty_database_with_its_attachments(ctx, cler
     assert report.chain.ok and report.chain.events == head["seq"]
     assert report.chain.last_hash == head["hash"] and report.attachments_checked >= 1
     assert matters.get_matter(restored, SYSTEM, matter.id).subject == matter.subject
-    meta, content = attachments.download_attachment(restored, SYSTEM, scan["id"])
-    assert content == SCAN and meta["sha256"] == scan["sha256"]
+    meta, content = attachments.download_attachment(restored, SYSTEM, scan.id)
+    assert content == SCAN and meta.sha256 == scan.sha256
     with pytest.raises(NotFound):
         matters.get_matter(restored, SYSTEM, later.id)            # started after the backup
     # The source's chain says a backup of its state up to that head was taken.

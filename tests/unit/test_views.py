@@ -16,22 +16,24 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import (archives, audit, backups, calendar, definition_views, definitions, dossiers, identity,
-                             incidents, matters, operations_views, orgs, parameters, people_views, preview, registers,
-                             registry, views, warnings)
+from engine.services import (archives, attachment_views, attachments, audit, backups, calendar, definition_views,
+                             definitions, dossiers, flowchart_views, flowcharts, identity, incidents, matters,
+                             operations_views, orgs, parameters, people_views, preview, registers, registry, views,
+                             warnings)
 from engine.store.models import Base
 from engine.vocabulary import DefinitionState, MatterStatus, StepStatus
 
 # The modules whose every entry point (a public fn(ctx, actor, ...)) answers views.
 CONVERTED = (matters, preview, dossiers, incidents, warnings, definitions, registry, parameters, orgs, identity, audit,
-             archives, backups, calendar, registers)
+             archives, backups, calendar, registers, flowcharts, attachments)
 # The modules holding the views those answer.
-VIEW_MODULES = (views, definition_views, people_views, operations_views)
+VIEW_MODULES = (views, definition_views, people_views, operations_views, flowchart_views, attachment_views)
 # Entry points that answer a document (or nothing) rather than a record, with why: the check skips
 # them, by name.
 NOT_RECORDS: dict[str, str] = {
     "identity.revoke_token": "answers nothing: logging out revokes the token and that is all",
     "registers.remove_related": "answers nothing: the entry is deleted (and audited)",
+    "attachments.download_attachment": "answers the file itself: its record (an AttachmentView) and its bytes",
 }
 
 
@@ -76,7 +78,8 @@ def test_the_converted_modules_have_the_entry_points_we_expect():
             "list_parameters", "set_township_parameter", "define_township_parameter", "add_unit", "list_units",
             "create_user", "grant_role", "revoke_role", "list_users", "service_token", "verify_chain",
             "advance_checkpoint", "archive_closed_matters", "take_backup", "restore_backup", "get_year", "set_year",
-            "list_related", "add_related"} <= found
+            "list_related", "add_related", "item_flowchart_source", "version_flowchart_source",
+            "matter_flowchart_source", "upload_attachment"} <= found
 
 
 def test_the_entry_points_the_check_skips_are_real_and_answer_no_view():
