@@ -404,7 +404,7 @@ def _checkpoint(ctx) -> None:
 def _anchor(ctx) -> None:
     from engine.services import anchors
     for made in anchors.anchor_days(ctx):
-        click.echo(f"  audit anchor {made['day']}: #{made['seq']} {made['hash']}")
+        click.echo(f"  audit anchor {made.day}: #{made.seq} {made.hash}")
 
 
 def _parse_time(text: str) -> datetime:
@@ -828,7 +828,7 @@ def audit_anchors(limit):
     if not rows:
         click.echo("no anchors yet: the timer worker stores one a day (xiaowei worker)")
     for row in rows:
-        click.echo(f"{row['day']}  #{row['seq']:<8} {row['hash']}  ({row['events_that_day']} events that day)")
+        click.echo(f"{row.day}  #{row.seq:<8} {row.hash}  ({row.events_that_day} events that day)")
 
 
 # -- the notice board (一栏) and the static portal ---------------------------------------------------

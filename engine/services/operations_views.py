@@ -1,7 +1,7 @@
 """Frozen views of what the county's operators and supervisors keep besides matters and items: the
-audit chain's verification (audit.py), archiving (archives.py), backups (backups.py), the working-day
-calendar (calendar.py) and the villages' kinship registers (registers.py) (issue 18, item 4: typed
-boundaries).
+audit chain's verification (audit.py) and its daily anchors (anchors.py), archiving (archives.py),
+backups (backups.py), the working-day calendar (calendar.py) and the villages' kinship registers
+(registers.py) (issue 18, item 4: typed boundaries).
 
 A module of its own, next to those services, rather than more classes in views.py (the matter
 family) or definition_views.py / people_views.py: these are run from the command line and the
@@ -28,6 +28,16 @@ class ChainCheck:
     checkpoint_at: datetime | None
     full_at: datetime | None      # when the whole chain was last recomputed
     anchors: int                  # published daily anchors checked against the chain
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorView:
+    """A day's audit anchor: the chain's head at the day's end (Beijing time), as published."""
+    day: str                      # ISO date
+    seq: int
+    hash: str
+    events_that_day: int
+    anchored_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,11 @@ def calendar_year(year, updated_by, updated_at) -> CalendarYear:
     return CalendarYear(year=year.year, source=year.source, updated_by=updated_by, updated_at=updated_at,
                         holidays=tuple(CalendarDay(d, n) for d, n in year.holidays),
                         workdays=tuple(CalendarDay(d, n) for d, n in year.workdays))
+
+
+def anchor(row) -> AnchorView:
+    return AnchorView(day=row.day.isoformat(), seq=row.seq, hash=row.hash, events_that_day=row.events_that_day,
+                      anchored_at=row.anchored_at)
 
 
 def related_party(row) -> RelatedParty:

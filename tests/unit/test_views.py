@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.services import (archives, attachment_views, attachments, audit, backups, calendar, definition_views,
+from engine.services import (anchors, archives, attachment_views, attachments, audit, backups, calendar, definition_views,
                              definitions, dossiers, flowchart_views, flowcharts, identity, incidents, matters,
                              operations_views, orgs, parameters, people_views, preview, registers, registry, views,
                              warnings)
@@ -93,7 +93,8 @@ def test_the_entry_points_the_check_skips_are_real_and_answer_no_view():
 
 
 # Entry points not of the (ctx, actor, ...) shape that answer views all the same.
-OTHER_ENTRY_POINTS = [definitions.sync_definitions, definitions.modeler_roles, identity.login]
+OTHER_ENTRY_POINTS = [definitions.sync_definitions, definitions.modeler_roles, identity.login, anchors.anchor_days,
+                      anchors.list_anchors]
 
 
 @pytest.mark.parametrize("fn", [fn for module in CONVERTED for fn in entry_points(module)] + OTHER_ENTRY_POINTS,
