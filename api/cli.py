@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def _load(ctx):
         click.echo(f"  {'new    ' if is_new else 'current'} {key}")
     click.echo(f"loading definitions from {ctx.processes_dir} ...")
     report = definitions.sync_definitions(ctx, progress=progress)
-    click.echo(f"{len(report)} items loaded, {sum(r['new'] for r in report)} new versions")
+    click.echo(f"{len(report)} items loaded, {sum(r.new for r in report)} new versions")
 
 
 @processes.command("check")
@@ -159,10 +160,10 @@ def processes_list():
     if not groups:
         click.echo("no items loaded: run `xiaowei processes load` (or `xiaowei demo`)")
     for group in groups:
-        click.echo(f"\n{group['category']}（{len(group['items'])}项）")
-        for row in group["items"]:
-            click.echo(f"  {row['list_code'] or '-':8} {row['key']:28} {row['name']}")
-    click.echo(f"\n共 {sum(len(g['items']) for g in groups)} 项")
+        click.echo(f"\n{group.category}（{len(group.items)}项）")
+        for row in group.items:
+            click.echo(f"  {row.list_code or '-':8} {row.key:28} {row.name}")
+    click.echo(f"\n共 {sum(len(g.items) for g in groups)} 项")
 
 
 @processes.command("doc")
@@ -284,11 +285,11 @@ def _laid_out_again(data: bytes, source: str) -> bytes:
 def processes_show(key):
     """Show one item: metadata and every step with its role, time limit and form."""
     item = definitions.get_process(_migrated_context(), Actor.system(), key)
-    click.echo(f"{item['name']}（{item['list_code']}，{item['category']}）")
+    click.echo(f"{item.name}（{item.list_code}，{item.category}）")
     for label, field in (("政策依据", "policy_basis"), ("执行主体", "executing_body"),
                          ("监督主体", "supervising_body"), ("办理时限", "time_limit"), ("公开", "publicity")):
-        click.echo(f"  {label}：{item[field] or '-'}")
-    for step in item["steps"]:
+        click.echo(f"  {label}：{getattr(item, field) or '-'}")
+    for step in item.steps:
         limit = f"，时限 {step['deadline']}" if step["deadline"] else ""
         click.echo(f"  - {step['name']} [{step['role_name']}{limit}]")
         for f in step["form"]:
@@ -396,15 +397,15 @@ def _checkpoint(ctx) -> None:
     except Exception:  # noqa: BLE001 - the timers must keep running whatever this met
         logging.getLogger("xiaowei.audit").exception("verifying the audit chain failed")
         return
-    if not report["ok"]:
-        logging.getLogger("xiaowei.audit").error("the audit chain is broken at #%s: %s", report["broken_seq"],
-                                                 report["problem"])
+    if not report.ok:
+        logging.getLogger("xiaowei.audit").error("the audit chain is broken at #%s: %s", report.broken_seq,
+                                                 report.problem)
 
 
 def _anchor(ctx) -> None:
     from engine.services import anchors
     for made in anchors.anchor_days(ctx):
-        click.echo(f"  audit anchor {made['day']}: #{made['seq']} {made['hash']}")
+        click.echo(f"  audit anchor {made.day}: #{made.seq} {made.hash}")
 
 
 def _parse_time(text: str) -> datetime:
@@ -474,8 +475,8 @@ def demo(walk, history, history_matters):
     click.echo("3/4 demo county, townships, villages and users (one per role per unit) ...")
     created = seed_demo(ctx, Actor.system(), progress=lambda name: click.echo(f"  user {name}"))
     for unit in orgs.list_units(ctx, Actor.system()):
-        mark = "new" if unit["code"] in created["units"] else "ok "
-        click.echo(f"  {mark} {unit['level']:9} {unit['code']:16} {unit['name']}")
+        mark = "new" if unit.code in created["units"] else "ok "
+        click.echo(f"  {mark} {unit.level:9} {unit.code:16} {unit.name}")
     if history:
         _demo_history(ctx, history_matters)
     elif walk:
@@ -528,7 +529,7 @@ def users_create(username, display_name, password):
     """Create a user."""
     from engine.services import identity
     user = identity.create_user(_migrated_context(), Actor.system(), username, display_name, password)
-    click.echo(f"created {user['username']} ({user['display_name']})")
+    click.echo(f"created {user.username} ({user.display_name})")
 
 
 @users.command("grant")
@@ -539,7 +540,7 @@ def users_grant(username, role, org):
     """Give USERNAME the ROLE in the organisation unit ORG (and so in every unit below it)."""
     from engine.services import identity
     user = identity.grant_role(_migrated_context(), Actor.system(), username, role, org)
-    click.echo(f"{user['username']}: " + ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]))
+    click.echo(f"{user.username}: " + ", ".join(f"{g.role}@{g.org}" for g in user.grants))
 
 
 @users.command("revoke")
@@ -550,7 +551,7 @@ def users_revoke(username, role, org):
     """Take ROLE in ORG away from USERNAME."""
     from engine.services import identity
     user = identity.revoke_role(_migrated_context(), Actor.system(), username, role, org)
-    click.echo(f"{user['username']}: " + (", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "no roles"))
+    click.echo(f"{user.username}: " + (", ".join(f"{g.role}@{g.org}" for g in user.grants) or "no roles"))
 
 
 @users.command("token")
@@ -560,7 +561,7 @@ def users_token(username, days):
     """Issue a long-lived bearer token for a service account (the chat-group bot: grant it COMPLAINT_BOT first)."""
     from engine.services import identity
     issued = identity.service_token(_migrated_context(), Actor.system(), username, days)
-    click.echo(f"{issued['token']}\n(valid until {issued['expires_at'].isoformat()}; shown only now)")
+    click.echo(f"{issued.token}\n(valid until {issued.expires_at.isoformat()}; shown only now)")
 
 
 @users.command("list")
@@ -568,8 +569,8 @@ def users_list():
     """Every user with their roles."""
     from engine.services import identity
     for user in identity.list_users(_migrated_context(), Actor.system()):
-        roles = ", ".join(f"{g['role']}@{g['org']}" for g in user["grants"]) or "-"
-        click.echo(f"{user['username']:40} {user['display_name']:20} {roles}")
+        roles = ", ".join(f"{g.role}@{g.org}" for g in user.grants) or "-"
+        click.echo(f"{user.username:40} {user.display_name:20} {roles}")
 
 
 @cli.group("orgs")
@@ -585,14 +586,14 @@ def orgs_group():
 def orgs_add(code, name, level, parent_code):
     """Add an organisation unit."""
     unit = orgs.add_unit(_migrated_context(), Actor.system(), code, name, level, parent_code)
-    click.echo(f"added {unit['level']} {unit['code']} {unit['name']}")
+    click.echo(f"added {unit.level} {unit.code} {unit.name}")
 
 
 @orgs_group.command("list")
 def orgs_list():
     """List every unit."""
     for unit in orgs.list_units(_migrated_context(), Actor.system()):
-        click.echo(f"{unit['level']:9} {unit['code']:20} {unit['name']:10} {unit['parent_code'] or ''}")
+        click.echo(f"{unit.level:9} {unit.code:20} {unit.name:10} {unit.parent_code or ''}")
 
 
 @cli.group("calendar")
@@ -612,7 +613,7 @@ def calendar_load(path):
         raise click.BadParameter(str(exc), param_hint="PATH") from None
     rows = lambda pairs: [[d.isoformat(), n] for d, n in pairs]  # noqa: E731
     shown = calendar.set_year(_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays), year.source)
-    click.echo(f"{shown['year']}: {len(shown['holidays'])} holidays, {len(shown['workdays'])} adjusted working days")
+    click.echo(f"{shown.year}: {len(shown.holidays)} holidays, {len(shown.workdays)} adjusted working days")
 
 
 @calendar_group.command("show")
@@ -621,9 +622,9 @@ def calendar_show(year):
     """Print a year's holidays and adjusted working days."""
     from engine.services import calendar
     shown = calendar.get_year(_context(), Actor.system(), year)
-    click.echo(f"{shown['year']} ({shown['source']})")
-    for kind, title in (("holidays", "放假"), ("workdays", "调休上班")):
-        click.echo(f"  {title}: " + ", ".join(f"{r['date']:%m-%d}{r['name']}" for r in shown[kind]))
+    click.echo(f"{shown.year} ({shown.source})")
+    for days, title in ((shown.holidays, "放假"), (shown.workdays, "调休上班")):
+        click.echo(f"  {title}: " + ", ".join(f"{r.date:%m-%d}{r.name}" for r in days))
 
 
 @cli.command("render")
@@ -665,15 +666,15 @@ def render_command(key, render_all, output, layout, version_id):
                                     parameters=parameters, layout=layout, process_names=names)
         else:
             source = _stored_source(ctx, key, version_id)
-            data = render_flowchart(source["bpmn"], fmt, process_id=key, role_names={**roles, **source["role_names"]},
-                                    parameters=source["parameters"], layout=layout,
-                                    process_names={**names, **source["process_names"]})
+            data = render_flowchart(source.bpmn, fmt, process_id=key, role_names={**roles, **source.role_names},
+                                    parameters=source.parameters, layout=layout,
+                                    process_names={**names, **source.process_names})
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_bytes(data)
     click.echo(f"wrote {output} ({len(data) // 1024} KB)")
 
 
-def _stored_source(ctx, key: str, version_id: int | None) -> dict:
+def _stored_source(ctx, key: str, version_id: int | None):
     """A version stored in the database (the current one when none is given): a township's items
     live there, not under processes/."""
     from engine.errors import NotFound
@@ -700,8 +701,8 @@ def backup_command(output):
     """Back up the whole database, attachments included, while it serves."""
     from engine.services import backups
     done = backups.take_backup(_context(), Actor.system(), Path(output))
-    manifest = done["manifest"]
-    click.echo(f"wrote {output}: {done['size'] / 1024 / 1024:.1f} MiB in {done['seconds']} s, sha256 {done['sha256']}")
+    manifest = done.manifest
+    click.echo(f"wrote {output}: {done.size / 1024 / 1024:.1f} MiB in {done.seconds} s, sha256 {done.sha256}")
     click.echo(f"  {manifest['database']} at schema {', '.join(manifest['schema_revision'])}; "
                f"{manifest['row_counts'].get('instances', 0)} matters, {manifest['attachments']['files']} attachments, "
                f"audit chain up to #{manifest['audit_head']['seq']} {manifest['audit_head']['hash']}")
@@ -715,11 +716,11 @@ def restore_command(path, force):
     if the audit chain does not verify afterwards."""
     from engine.services import backups
     report = backups.restore_backup(_context(), Actor.system(), Path(path), force=force)
-    click.echo(f"restored {path} (taken {report['created_at']}) in {report['seconds']} s: "
-               f"{report['row_counts'].get('instances', 0)} matters, {report['attachments_checked']} attachment "
-               f"files checked against their sha256" + ("; schema upgraded" if report["schema_upgraded"] else ""))
-    click.echo(json.dumps({"audit_chain": report["chain"]}, ensure_ascii=False, indent=2))
-    if not report["chain"]["ok"]:
+    click.echo(f"restored {path} (taken {report.created_at}) in {report.seconds} s: "
+               f"{report.row_counts.get('instances', 0)} matters, {report.attachments_checked} attachment "
+               f"files checked against their sha256" + ("; schema upgraded" if report.schema_upgraded else ""))
+    click.echo(json.dumps({"audit_chain": asdict(report.chain)}, ensure_ascii=False, indent=2, default=str))
+    if not report.chain.ok:
         sys.exit(1)
 
 
@@ -732,10 +733,10 @@ def archive_command(before_text):
     before = _parse_day_or_time(before_text)
 
     def progress(totals):
-        click.echo(f"  {totals['instances']} matters archived ...")
+        click.echo(f"  {totals.instances} matters archived ...")
     totals = archives.archive_closed_matters(_context(), Actor.system(), before, progress=progress)
-    click.echo(f"archived {totals['instances']} matters closed before {before.isoformat()} "
-               f"({totals['inbox']} steps, {totals['attachments']} attachment links) in {totals['batches']} batches")
+    click.echo(f"archived {totals.instances} matters closed before {before.isoformat()} "
+               f"({totals.inbox} steps, {totals.attachments} attachment links) in {totals.batches} batches")
 
 
 def _parse_day_or_time(text: str) -> datetime:
@@ -814,8 +815,8 @@ def audit_verify(since_checkpoint):
     the checkpoint moves to its head and the time of this full check is kept. Run it nightly
     (a systemd timer or cron): pages verify from the checkpoint only."""
     report = audit.advance_checkpoint(_migrated_context(), Actor.system(), full=not since_checkpoint)
-    click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
-    if not report["ok"]:
+    click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str))
+    if not report.ok:
         sys.exit(1)
 
 
@@ -828,7 +829,7 @@ def audit_anchors(limit):
     if not rows:
         click.echo("no anchors yet: the timer worker stores one a day (xiaowei worker)")
     for row in rows:
-        click.echo(f"{row['day']}  #{row['seq']:<8} {row['hash']}  ({row['events_that_day']} events that day)")
+        click.echo(f"{row.day}  #{row.seq:<8} {row.hash}  ({row.events_that_day} events that day)")
 
 
 # -- the notice board (一栏) and the static portal ---------------------------------------------------

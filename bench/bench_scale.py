@@ -128,7 +128,7 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 
 def queries(ctx) -> dict:
     def actor(username: str) -> Actor:
-        token = identity.login(ctx, username, "xiaowei-demo")["token"]
+        token = identity.login(ctx, username, "xiaowei-demo").token
         return identity.actor_for_token(ctx, token)
     clerk = actor("village_committee.lushui_village")
     township = actor("township_discipline.qingshan_town")

@@ -47,6 +47,23 @@ class StepStatus(StrEnum):
 _STEP_LABELS = {StepStatus.READY: "待办", StepStatus.COMPLETED: "已办理", StepStatus.CLOSED: "已关闭"}
 
 
+class DefinitionState(StrEnum):
+    """A stored version of a list item: a township's draft, the published one new matters start
+    on, one withdrawn (no new matters), or one a newer version superseded."""
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return _DEFINITION_LABELS[self]
+
+
+_DEFINITION_LABELS = {DefinitionState.DRAFT: "草稿", DefinitionState.PUBLISHED: "已发布",
+                      DefinitionState.WITHDRAWN: "已撤回", DefinitionState.SUPERSEDED: "已被新版本取代"}
+
+
 def matter_status_label(value: str) -> str:
     """The Chinese name of a stored status (the value itself if it is not one we know)."""
     try:

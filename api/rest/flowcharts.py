@@ -4,6 +4,8 @@ from flask.views import MethodView
 
 from engine.errors import InvalidData
 from engine.services import flowcharts
+from engine.services import flowchart_views
+from engine.services.flowchart_views import FlowchartSource
 from render import StepState, render_flowchart
 
 from ..actors import current_actor
@@ -18,13 +20,17 @@ MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf
 LAYOUTS = ("official", "swimlane")
 
 
-def chart_response(source: dict, fmt: str, overlay=None, layout: str = "official") -> Response:
+def chart_response(source: FlowchartSource | dict, fmt: str, overlay=None, layout: str = "official") -> Response:
     """An item's chart in the official layout (the swimlane one with `layout`), or a matter's
-    swimlane chart with its progress (`overlay`)."""
-    body = render_flowchart(source["bpmn"], fmt, process_id=source["process_id"], overlay=overlay,
+    swimlane chart with its progress (`overlay`). The public portal's catalogue
+    (engine/services/public/catalogue.item_flowchart_source, its own family) still answers a dict of
+    an ItemFlowchart's fields: read as one."""
+    if isinstance(source, dict):
+        source = flowchart_views.ItemFlowchart(**source)
+    body = render_flowchart(source.bpmn, fmt, process_id=source.process_id, overlay=overlay,
                             role_names={**{code: role.name for code, role in ctx().roles.items()},
-                                        **source.get("role_names", {})},
-                            parameters=source["parameters"], process_names=source.get("process_names"),
+                                        **source.role_names},
+                            parameters=source.parameters, process_names=source.process_names,
                             layout="swimlane" if overlay is not None else layout)
     response = Response(body, mimetype=MIMETYPES[fmt])
     # An SVG opened directly must not run anything: no scripts, no outside resources.
@@ -52,7 +58,7 @@ class ItemFlowchart(MethodView):
         layout = requested_layout()
         source = flowcharts.item_flowchart_source(ctx(), current_actor(), key)
         response = chart_response(source, fmt, layout=layout)
-        response.set_etag(f"{source['etag']}-{layout}-{fmt}")
+        response.set_etag(f"{source.etag}-{layout}-{fmt}")
         return response.make_conditional(request)
 
 
@@ -62,5 +68,5 @@ class MatterFlowchart(MethodView):
     def get(self, instance_id, fmt):
         """A matter's flowchart: done steps, waiting steps and their roles, timers, the path taken"""
         source = flowcharts.matter_flowchart_source(ctx(), current_actor(), instance_id)
-        overlay = {element: StepState(**state) for element, state in source["states"].items()}
+        overlay = {element: StepState(**state) for element, state in source.states.items()}
         return chart_response(source, fmt, overlay)

@@ -34,7 +34,7 @@ def _table(fields: list[dict], name: str) -> dict:
 def item_fields(actor, key: str) -> list[dict]:
     """Every form field of an item's current version: its start form's and its steps'."""
     item = definitions.get_process(ctx(), actor, key)
-    return item["start_form"] + [f for step in item["steps"] for f in step["form"]]
+    return [*item.start_form, *(f for step in item.steps for f in step["form"])]
 
 
 def template_download(actor, key: str, field: str):

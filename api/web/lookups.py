@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import g
 
 from engine.services import definitions, identity, orgs
+from engine.services.definition_views import CatalogueGroup, ProcessView
+from engine.services.people_views import UnitView
 from engine.services.views import EventView
 
 from ..rest import ctx
@@ -39,53 +41,53 @@ def item_name(key) -> str:
     return item_names(web_actor()).get(key, key)
 
 
-def catalogue(actor) -> list[dict]:
+def catalogue(actor) -> list[CatalogueGroup]:
     """The power list the actor sees, grouped by category."""
     return _cached("catalogue", lambda: definitions.list_processes(ctx(), actor))
 
 
-def startable(actor) -> list[dict]:
+def startable(actor) -> list[CatalogueGroup]:
     """The catalogue of what the actor may start, each item with the villages it may start it in."""
     return _cached("startable", lambda: definitions.startable_processes(ctx(), actor))
 
 
 def start_villages(actor, key: str) -> list[dict]:
     """The villages (code, name) where the actor may start `key`, by name."""
-    codes = next((i["villages"] for g in startable(actor) for i in g["items"] if i["key"] == key), [])
+    codes = next((i.villages for g in startable(actor) for i in g.items if i.key == key), ())
     names = unit_names(actor)
     return sorted(({"code": c, "name": names.get(c, c)} for c in codes), key=lambda v: v["name"])
 
 
 def item_names(actor) -> dict[str, str]:
-    return {item["key"]: item["name"] for group in catalogue(actor) for item in group["items"]}
+    return {item.key: item.name for group in catalogue(actor) for item in group.items}
 
 
-def units(actor) -> dict[str, dict]:
-    return _cached("units", lambda: {u["code"]: u for u in orgs.list_units(ctx(), actor)})
+def units(actor) -> dict[str, UnitView]:
+    return _cached("units", lambda: {u.code: u for u in orgs.list_units(ctx(), actor)})
 
 
 def unit_names(actor) -> dict[str, str]:
-    return {code: unit["name"] for code, unit in units(actor).items()}
+    return {code: unit.name for code, unit in units(actor).items()}
 
 
-def assignable_units(actor) -> list[dict]:
+def assignable_units(actor) -> list[UnitView]:
     """Townships and villages in the actor's view, by name: where a warning can be 交办."""
-    found = [u for u in units(actor).values() if u["level"] in ("township", "village")]
-    return sorted(found, key=lambda u: (u["level"] != "township", u["parent_code"] or "", u["name"]))
+    found = [u for u in units(actor).values() if u.level in ("township", "village")]
+    return sorted(found, key=lambda u: (u.level != "township", u.parent_code or "", u.name))
 
 
-def my_villages(actor) -> list[dict]:
+def my_villages(actor) -> list[UnitView]:
     """Villages the actor's grants reach (a grant reaches its unit and every unit below it)."""
     everything = units(actor)
 
     def lineage(code):
         while code:
             yield code
-            code = everything[code]["parent_code"] if code in everything else None
-    return [u for u in everything.values() if u["level"] == "village" and actor.reaches(list(lineage(u["code"])))]
+            code = everything[code].parent_code if code in everything else None
+    return [u for u in everything.values() if u.level == "village" and actor.reaches(list(lineage(u.code)))]
 
 
-def processes(actor, process_key: str) -> list[dict]:
+def processes(actor, process_key: str) -> list[ProcessView]:
     """An item and every process it calls (get_process of each), read once per request."""
     def load():
         found, keys, seen = [], [process_key], set()
@@ -93,7 +95,7 @@ def processes(actor, process_key: str) -> list[dict]:
             key = keys.pop()
             seen.add(key)
             found.append(definitions.get_process(ctx(), actor, key))
-            keys.extend(k for k in found[-1]["calls"] if k not in seen)
+            keys.extend(k for k in found[-1].calls if k not in seen)
         return found
     return _cached(f"processes:{process_key}", load)
 
@@ -102,15 +104,15 @@ def form_fields(actor, process_key: str) -> dict[str, dict]:
     """Every form field of an item and of the processes it calls, by name: labels, types, options."""
     found = {}
     for item in processes(actor, process_key):
-        for field in item["start_form"] + [f for step in item["steps"] for f in step["form"]]:
+        for field in [*item.start_form, *(f for step in item.steps for f in step["form"])]:
             found.setdefault(field["name"], field)
     return found
 
 
 def step_forms(actor, process_key: str) -> dict[tuple[str, str], dict[str, dict]]:
     """{(process key, step id): {field name: field}} for an item and the processes it calls."""
-    return {(item["key"], step["id"]): {f["name"]: f for f in step["form"]}
-            for item in processes(actor, process_key) for step in item["steps"]}
+    return {(item.key, step["id"]): {f["name"]: f for f in step["form"]}
+            for item in processes(actor, process_key) for step in item.steps}
 
 
 def fields_as_collected(actor, process_key: str, history: list[EventView]) -> dict[str, dict]:

@@ -7,6 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from engine.errors import Unauthenticated
 from engine.services import identity
+from engine.services.people_views import TokenView
 
 from ..rest import ctx
 
@@ -42,10 +43,10 @@ def needs_login() -> bool:
     return request.endpoint not in PUBLIC_ENDPOINTS and web_actor() is None
 
 
-def start_session(login: dict) -> None:
+def start_session(login: TokenView) -> None:
     # A fresh session on login: nothing from before (an old CSRF token, say) carries over.
     session.clear()
-    session["token"], session["username"] = login["token"], login["username"]
+    session["token"], session["username"] = login.token, login.username
 
 
 def end_session() -> str | None:

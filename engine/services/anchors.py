@@ -16,11 +16,12 @@ from .. import clock
 from ..audit import GENESIS
 from ..errors import Conflict
 from ..noticeboard import BEIJING
+from .operations_views import AnchorView, anchor as anchor_view
 
 MAX_DAYS_PER_PASS = 400         # a long-idle worker catches up over a few passes, not in one transaction
 
 
-def anchor_days(ctx, now: datetime | None = None) -> list[dict]:
+def anchor_days(ctx, now: datetime | None = None) -> list[AnchorView]:
     """Anchor every ended day not anchored yet; the anchors stored now (oldest first).
 
     A day's anchor is the chain's head at the day's end: the greatest sequence number of the
@@ -63,14 +64,9 @@ def _by_day(events) -> tuple[dict, dict]:
     return heads, counts
 
 
-def list_anchors(ctx, limit: int | None = None) -> list[dict]:
+def list_anchors(ctx, limit: int | None = None) -> list[AnchorView]:
     with ctx.uow(readonly=True) as uow:
         return [anchor_view(a) for a in uow.anchors.newest_first(limit)]
-
-
-def anchor_view(row) -> dict:
-    return {"day": row.day.isoformat(), "seq": row.seq, "hash": row.hash, "events_that_day": row.events_that_day,
-            "anchored_at": row.anchored_at}
 
 
 def check_anchors(uow) -> dict | None:

@@ -17,11 +17,12 @@ from datetime import datetime
 from .. import clock
 from ..errors import Forbidden, InvalidData, NotFound
 from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
+from .operations_views import ArchiveTotals
 
 BATCH = 200
 
 
-def archive_closed_matters(ctx, actor, before: datetime, batch: int = BATCH, progress=None) -> dict:
+def archive_closed_matters(ctx, actor, before: datetime, batch: int = BATCH, progress=None) -> ArchiveTotals:
     """Move every matter that ended (completed or cancelled) before `before`; the numbers moved.
 
     Raises:
@@ -47,8 +48,8 @@ def archive_closed_matters(ctx, actor, before: datetime, batch: int = BATCH, pro
             totals[key] += count
         totals["batches"] += 1
         if progress:
-            progress(totals)
-    return totals
+            progress(ArchiveTotals(**totals))
+    return ArchiveTotals(**totals)
 
 
 def archived_record(uow, actor, matter_id: int):

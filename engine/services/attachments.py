@@ -7,10 +7,12 @@ import uuid
 from .. import clock
 from ..attachments import clean_name, content_type_of
 from ..errors import InvalidData, NotFound
+from . import attachment_views
 from .access import readable_matter
+from .attachment_views import AttachmentView
 
 
-def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
+def upload_attachment(ctx, actor, name: str, data: bytes) -> AttachmentView:
     """Store one evidence file, to be cited by a form later (API clients upload first).
 
     Raises:
@@ -18,7 +20,7 @@ def upload_attachment(ctx, actor, name: str, data: bytes) -> dict:
     """
     with ctx.uow() as uow:
         row = _store(ctx, uow, actor, name, data)
-        result = view(row)
+        result = attachment_views.attachment(row)
         uow.commit()
         return result
 
@@ -53,7 +55,7 @@ def _store(ctx, uow, actor, name: str, data: bytes):
     return row
 
 
-def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
+def download_attachment(ctx, actor, attachment_id: str) -> tuple[AttachmentView, bytes]:
     """A file and its bytes: a file of a matter the actor may read, or the actor's own not yet cited.
 
     Raises:
@@ -65,7 +67,7 @@ def download_attachment(ctx, actor, attachment_id: str) -> tuple[dict, bytes]:
             raise NotFound(f"找不到附件 {attachment_id}")
         if row.matter_id is not None:
             readable_matter(uow, actor, row.matter_id, not_found=f"找不到附件 {attachment_id}")
-        return view(row), uow.attachments.content(row.sha256)
+        return attachment_views.attachment(row), uow.attachments.content(row.sha256)
 
 
 def link_cited_files(uow, actor, form, data: dict, matter_id: int) -> None:
@@ -96,6 +98,7 @@ def _citable(row, actor, matter_id: int) -> bool:
 
 
 def view(row) -> dict:
+    """A file a matter cites, as the matter family lists them (views.MatterDetail.attachments, dossiers)."""
     return {"id": row.id, "sha256": row.sha256, "name": row.name, "size": row.size,
             "content_type": row.content_type, "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at,
             "matter_id": row.matter_id}

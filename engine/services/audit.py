@@ -13,9 +13,10 @@ from ..audit import GENESIS, verify_events
 from ..errors import Forbidden
 from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
 from .anchors import check_anchors
+from .operations_views import ChainCheck
 
 
-def verify_chain(ctx, actor, full: bool = False) -> dict:
+def verify_chain(ctx, actor, full: bool = False) -> ChainCheck:
     """Supervisors (村监委, 乡镇纪委, 县纪委) and administrators may verify the chain: from the
     checkpoint, or with `full` (the system only: the command line) from the first event.
 
@@ -31,7 +32,7 @@ def verify_chain(ctx, actor, full: bool = False) -> dict:
         return report
 
 
-def advance_checkpoint(ctx, actor, full: bool = False) -> dict:
+def advance_checkpoint(ctx, actor, full: bool = False) -> ChainCheck:
     """Verify the events since the checkpoint (all of them with `full`) and, if the chain holds,
     move the checkpoint to its head. The system only (the timer worker, the command line).
 
@@ -42,13 +43,13 @@ def advance_checkpoint(ctx, actor, full: bool = False) -> dict:
         raise Forbidden("只有系统可以推进审计链校验点")
     with ctx.uow() as uow:
         report, head = _verify(uow, full)
-        if report["ok"] and head is not None and (full or head.seq != report["from_seq"]):
-            uow.audit.set_checkpoint(head.seq, head.hash, clock.now(), full or report["from_seq"] == 0)
+        if report.ok and head is not None and (full or head.seq != report.from_seq):
+            uow.audit.set_checkpoint(head.seq, head.hash, clock.now(), full or report.from_seq == 0)
             uow.commit()
         return report
 
 
-def _verify(uow, full: bool) -> tuple[dict, object]:
+def _verify(uow, full: bool) -> tuple[ChainCheck, object]:
     head = uow.audit.head()
     checkpoint = None if full else uow.audit.checkpoint()
     start = (checkpoint.seq, checkpoint.hash) if checkpoint is not None else (0, GENESIS)
@@ -67,4 +68,4 @@ def _verify(uow, full: bool) -> tuple[dict, object]:
     if broken is not None:
         report.update(ok=False, broken_seq=broken["seq"], problem=broken["problem"])
     report["anchors"] = len(uow.anchors.newest_first())
-    return report, head
+    return ChainCheck(**report), head

@@ -22,6 +22,7 @@ from .. import clock
 from ..backup_file import BackupRefused, read_backup, sha256_of, write_backup
 from ..store import dumps
 from .audit import verify_chain
+from .operations_views import BackupTaken, RestoreReport
 
 MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
@@ -30,7 +31,7 @@ def _kind(database) -> str:
     return "sqlite" if database.is_sqlite else "postgresql"
 
 
-def take_backup(ctx, actor, output: Path) -> dict:
+def take_backup(ctx, actor, output: Path) -> BackupTaken:
     """Write a backup to `output`; what was written: the manifest, the file's size and sha256,
     and the seconds it took.
 
@@ -55,10 +56,10 @@ def take_backup(ctx, actor, output: Path) -> dict:
             "file_sha256": digest, "database": kind, "audit_head": manifest["audit_head"]},
             clock.now().isoformat())
         uow.commit()
-    return {"manifest": manifest, "size": size, "sha256": digest, "seconds": round(time.monotonic() - started, 2)}
+    return BackupTaken(manifest=manifest, size=size, sha256=digest, seconds=round(time.monotonic() - started, 2))
 
 
-def restore_backup(ctx, actor, path: Path, force: bool = False) -> dict:
+def restore_backup(ctx, actor, path: Path, force: bool = False) -> RestoreReport:
     """Restore the database from a backup file; a report: what was restored, whether the schema
     was migrated afterwards, the attachments checked, and the audit chain's verification.
 
@@ -82,9 +83,9 @@ def restore_backup(ctx, actor, path: Path, force: bool = False) -> dict:
     if upgraded:
         ctx.database.upgrade()
     chain = verify_chain(ctx, actor, full=True)        # a restored chain is recomputed whole
-    return {"created_at": manifest["created_at"], "database": kind, "row_counts": manifest["row_counts"],
-            "audit_head": manifest["audit_head"], "attachments_checked": blobs, "schema_upgraded": upgraded,
-            "chain": chain, "seconds": round(time.monotonic() - started, 2)}
+    return RestoreReport(created_at=manifest["created_at"], database=kind, row_counts=manifest["row_counts"],
+                         audit_head=manifest["audit_head"], attachments_checked=blobs, schema_upgraded=upgraded,
+                         chain=chain, seconds=round(time.monotonic() - started, 2))
 
 
 def _check_fits(ctx, manifest: dict, kind: str) -> None:

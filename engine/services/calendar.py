@@ -6,7 +6,9 @@ from __future__ import annotations
 from .. import clock
 from ..errors import Forbidden, InvalidData, NotFound
 from ..workdays import arrangement, shipped_arrangements
+from . import operations_views
 from .access import records_refusals
+from .operations_views import CalendarYear
 
 COUNTY_ADMIN = "COUNTY_ADMIN"
 
@@ -23,7 +25,7 @@ def load_shipped_calendars(ctx, uow, actor_name: str = "system") -> list[int]:
     return added
 
 
-def get_year(ctx, actor, year: int) -> dict:
+def get_year(ctx, actor, year: int) -> CalendarYear:
     """A year's holiday arrangement.
 
     Raises:
@@ -33,11 +35,11 @@ def get_year(ctx, actor, year: int) -> dict:
         found = uow.calendar.year(year)
         if found is None:
             raise NotFound(f"{year}年的节假日安排尚未录入，工作日暂按周一至周五计算")
-        return _view(*found)
+        return operations_views.calendar_year(*found)
 
 
 @records_refusals("set_calendar_year")
-def set_year(ctx, actor, year: int, holidays: list, workdays: list, source: str) -> dict:
+def set_year(ctx, actor, year: int, holidays: list, workdays: list, source: str) -> CalendarYear:
     """Replace a year's holidays and adjusted working days (county administrators). Deadlines
     already computed keep their dates; new ones count on the new calendar.
 
@@ -59,7 +61,7 @@ def set_year(ctx, actor, year: int, holidays: list, workdays: list, source: str)
         uow.audit.append("calendar_changed", actor.name, None, {
             "year": year, "holidays": [d.isoformat() for d, _ in checked.holidays],
             "workdays": [d.isoformat() for d, _ in checked.workdays], "source": checked.source}, now.isoformat())
-        result = _view(*uow.calendar.year(year))
+        result = operations_views.calendar_year(*uow.calendar.year(year))
         uow.commit()
         return result
 
@@ -76,7 +78,4 @@ def _problem(exc: Exception) -> str:
     return f"日期格式有误（应为 YYYY-MM-DD）：{text}"
 
 
-def _view(year, updated_by, updated_at) -> dict:
-    return {"year": year.year, "source": year.source, "updated_by": updated_by, "updated_at": updated_at,
-            "holidays": [{"date": d, "name": n} for d, n in year.holidays],
-            "workdays": [{"date": d, "name": n} for d, n in year.workdays]}
+

@@ -1,19 +1,26 @@
 """Definition use cases: load processes/ into the store, read the catalogue."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from .. import clock
 from ..bpmn_xml import NS, parse_bpmn_bytes
 from ..definitions import CATEGORIES, Catalog
 from ..errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
 from ..forms import known_bounds
 from ..power_list import duration_words, item_fields
+from ..vocabulary import DefinitionState
+from . import definition_views as dv
 from .access import records_refusals, require_admin
 from .calendar import load_shipped_calendars
+from .definition_views import (CatalogueGroup, CatalogueItem, CheckReport, DefinitionSummary, DiffView,
+                               ProcessView, PublishedVersion, RoleRef, SavedModel, StartableItem, SyncedItem,
+                               TownshipItem, TownshipRef, VersionSource, VersionView)
 from .parameters import effective_parameters
 from .registry import role_codes
 
 
-def sync_definitions(ctx, progress=None) -> list[dict]:
+def sync_definitions(ctx, progress=None) -> list[SyncedItem]:
     """Store a new version of every item whose bundle changed; audit each one loaded.
 
     Returns one row per item: key, version id, and whether it was new."""
@@ -28,7 +35,7 @@ def sync_definitions(ctx, progress=None) -> list[dict]:
                 version = _store_version(uow, bundle, "system")
             if version.state != "withdrawn" or version.owner_org is None:   # a withdrawn township item stays so
                 uow.definitions.make_current(version)
-            report.append({"process_key": key, "version_id": version.id, "new": is_new})
+            report.append(SyncedItem(process_key=key, version_id=version.id, new=is_new))
             if progress:
                 progress(key, is_new)
         load_shipped_calendars(ctx, uow)       # the holiday calendars shipped with the list, once
@@ -46,7 +53,8 @@ def _store_version(uow, bundle, actor_name: str, draft: bool = False):
 
 
 @records_refusals("upload_definition")
-def upload_definition(ctx, actor, township: str, filename: str, data: bytes, publish: bool = False) -> list[dict]:
+def upload_definition(ctx, actor, township: str, filename: str, data: bytes,
+                      publish: bool = False) -> list[DefinitionSummary]:
     """A township's special-list item, authored by its administrator: validated exactly as the
     files under processes/ are (against the items it may call) and stored as a *draft*, seen by
     the township's administrators only, until it is published (here with `publish`, or later
@@ -75,7 +83,7 @@ def upload_definition(ctx, actor, township: str, filename: str, data: bytes, pub
                 uow.definitions.make_draft(version, actor.name)
             if publish and version.state != "published":
                 _publish(ctx, uow, actor, version)
-            stored.append(_summary(version))
+            stored.append(dv.summary(version))
         uow.commit()
         return stored
 
@@ -146,21 +154,21 @@ def _visible(version, owners) -> bool:
     return version.owner_org is None or owners is None or version.owner_org in owners
 
 
-def list_processes(ctx, actor) -> list[dict]:
-    """The catalogue: [{category, items}] in the list's category order, items by list code.
+def list_processes(ctx, actor) -> list[CatalogueGroup]:
+    """The catalogue: its categories in the list's order, items by list code.
     Raises nothing: another township's special items are simply not in it."""
     with ctx.uow(readonly=True) as uow:
         owners = visible_owners(uow, actor)
-        items = sorted(({**_summary(v), "start_role_name": _role_name(ctx, v.info.get("start_role"))}
+        items = sorted((dv.summary(v, CatalogueItem, start_role_name=_role_name(ctx, v.info.get("start_role")))
                         for v in uow.definitions.list_current() if _visible(v, owners)),
-                       key=lambda i: (i["list_code"] or "", i["key"]))
+                       key=lambda i: (i.list_code or "", i.key))
     return _grouped(items)
 
 
-def startable_processes(ctx, actor) -> list[dict]:
+def startable_processes(ctx, actor) -> list[CatalogueGroup]:
     """The catalogue of what the actor may start: items whose start role the actor holds over at
     least one village the item applies to (a township's special item: that township's villages),
-    each with those villages' codes (`villages`), in the order of `list_processes`. Raises nothing."""
+    each with those villages' codes (`villages`; a StartableItem), in the order of `list_processes`. Raises nothing."""
     with ctx.uow(readonly=True) as uow:
         units = {u.code: u for u in uow.orgs.list()}
         lineages = {code: _lineage(units, code) for code, u in units.items() if u.level == "village"}
@@ -172,8 +180,9 @@ def startable_processes(ctx, actor) -> list[dict]:
                         if (version.owner_org is None or version.owner_org in line)
                         and (actor.reaches(line, role) if role else actor.reaches(line))]
             if villages and _visible(version, owners):
-                items.append({**_summary(version), "start_role_name": _role_name(ctx, role), "villages": villages})
-    return _grouped(sorted(items, key=lambda i: (i["list_code"] or "", i["key"])))
+                items.append(dv.summary(version, StartableItem, start_role_name=_role_name(ctx, role),
+                                        villages=tuple(villages)))
+    return _grouped(sorted(items, key=lambda i: (i.list_code or "", i.key)))
 
 
 def _lineage(units: dict, code: str) -> list[str]:
@@ -184,10 +193,10 @@ def _lineage(units: dict, code: str) -> list[str]:
     return line
 
 
-def _grouped(items: list[dict]) -> list[dict]:
+def _grouped(items: list[CatalogueItem]) -> list[CatalogueGroup]:
     order = {name: n for n, name in enumerate(CATEGORIES)}
-    categories = sorted({i["category"] for i in items}, key=lambda c: (order.get(c, len(order)), c or ""))
-    return [{"category": c, "items": [i for i in items if i["category"] == c]} for c in categories]
+    categories = sorted({i.category for i in items}, key=lambda c: (order.get(c, len(order)), c or ""))
+    return [CatalogueGroup(c, tuple(i for i in items if i.category == c)) for c in categories]
 
 
 def current_visible(uow, actor, key: str):
@@ -203,7 +212,7 @@ def current_visible(uow, actor, key: str):
     return version
 
 
-def get_process(ctx, actor, key: str, village: str | None = None) -> dict:
+def get_process(ctx, actor, key: str, village: str | None = None) -> ProcessView:
     """The item's current version with its steps, forms, calls and timers, roles by name; the
     start form's bounds worked out with the parameters in force in `village`'s township (the
     county's without one), for clients that do not evaluate expressions.
@@ -221,28 +230,18 @@ def get_process(ctx, actor, key: str, village: str | None = None) -> dict:
             township = unit.parent_code
         values = effective_parameters(ctx, uow, township)
         start = ctx.bundles.get(version).info.start_form
-        found = {**_summary(version), "start_role_name": _role_name(ctx, version.info.get("start_role")),
-                 **_with_role_names(ctx, version.info)}
-        found["start_form"] = [{**f.as_dict(), **known_bounds(f, values)} for f in start.fields]
-        return found
+        info = version.info
+        return dv.summary(version, ProcessView, start_role_name=_role_name(ctx, info.get("start_role")),
+                          start_form=tuple({**f.as_dict(), **known_bounds(f, values)} for f in start.fields),
+                          steps=_steps_with_role_names(ctx, info), calls=tuple(info["calls"]),
+                          end_events=info["end_events"], timers=info["timers"])
 
 
-def _summary(version) -> dict:
-    info = version.info
-    return {"key": version.process_key, "name": version.name, "category": version.category,
-            "version_id": version.id, "sha256": version.sha256, "bundle_sha256": version.bundle_sha256,
-            "owner_org": version.owner_org, "start_role": info.get("start_role"), "state": version.state,
-            **{k: info.get(k) for k in ("list_code", "policy_basis", "executing_body",
-                                        "supervising_body", "time_limit", "publicity")}}
-
-
-def _with_role_names(ctx, info: dict) -> dict:
+def _steps_with_role_names(ctx, info: dict) -> tuple[dict, ...]:
     fields = item_fields(info)
-    steps = [{**s, "role_name": _role_name(ctx, s["role"]),
-              "time_limit": duration_words(s["deadline"], ctx.parameters, fields) or None,
-              "policy_basis": s.get("policy_basis") or info.get("policy_basis")} for s in info["steps"]]
-    return {"start_form": info["start_form"], "steps": steps, "calls": info["calls"],
-            "end_events": info["end_events"], "timers": info["timers"]}
+    return tuple({**s, "role_name": _role_name(ctx, s["role"]),
+                  "time_limit": duration_words(s["deadline"], ctx.parameters, fields) or None,
+                  "policy_basis": s.get("policy_basis") or info.get("policy_basis")} for s in info["steps"])
 
 
 def _role_name(ctx, code: str | None) -> str | None:
@@ -253,7 +252,6 @@ def _role_name(ctx, code: str | None) -> str | None:
 
 
 # -- the lifecycle of a township item version: check, publish, withdraw; versions and diff ----------
-STATES = {"draft": "草稿", "published": "已发布", "withdrawn": "已撤回", "superseded": "已被新版本取代"}
 
 
 def _version_of(uow, actor, key: str, version_id: int, what: str):
@@ -269,7 +267,7 @@ def _version_of(uow, actor, key: str, version_id: int, what: str):
     return version
 
 
-def _report(ctx, uow, version) -> dict:
+def _report(ctx, uow, version) -> CheckReport:
     """Every load-time check and the lint of a stored version, against the items it may call."""
     from ..lint import ERROR, check_documents
 
@@ -281,15 +279,15 @@ def _report(ctx, uow, version) -> dict:
     parameters = dict(ctx.parameters)       # declarations: a publicity period is measured at their floors
     if version.owner_org:
         parameters.update(uow.parameters.township_defined(version.owner_org))
-    findings = [f.as_dict() for f in check_documents({own: version.files[own].encode("utf-8")}, base,
+    findings = [dv.finding(f.as_dict()) for f in check_documents({own: version.files[own].encode("utf-8")}, base,
                                                       role_codes(ctx, uow, version.owner_org), parameters,
                                                       ctx.publicity_floors)]
-    errors = sum(f["severity"] == ERROR for f in findings)
-    return {"key": version.process_key, "version_id": version.id, "state": version.state, "ok": errors == 0,
-            "errors": errors, "warnings": len(findings) - errors, "findings": findings}
+    errors = sum(f.severity == ERROR for f in findings)
+    return CheckReport(key=version.process_key, version_id=version.id, state=DefinitionState(version.state),
+                       ok=errors == 0, errors=errors, warnings=len(findings) - errors, findings=tuple(findings))
 
 
-def check_version(ctx, actor, key: str, version_id: int) -> dict:
+def check_version(ctx, actor, key: str, version_id: int) -> CheckReport:
     """The check of a version (载入检查 and 规则检查), audited; publishing runs the same.
 
     Raises:
@@ -300,32 +298,32 @@ def check_version(ctx, actor, key: str, version_id: int) -> dict:
         version = _version_of(uow, actor, key, version_id, "检查本乡镇特色清单事项")
         report = _report(ctx, uow, version)
         uow.audit.append("definition_checked", actor.name, None, {
-            "process_key": key, "version_id": version.id, "errors": report["errors"],
-            "warnings": report["warnings"]}, clock.now().isoformat())
+            "process_key": key, "version_id": version.id, "errors": report.errors,
+            "warnings": report.warnings}, clock.now().isoformat())
         uow.commit()
         return report
 
 
-def _publish(ctx, uow, actor, version) -> dict:
+def _publish(ctx, uow, actor, version) -> CheckReport:
     if version.owner_org is None:
         raise Conflict("县级清单事项随 processes/ 目录载入，不能在这里发布")
     if version.state == "published":
         raise Conflict(f"该版本（{version.id}）已是发布中的版本")
     report = _report(ctx, uow, version)
-    if not report["ok"]:
-        raise InvalidData(f"规则检查有 {report['errors']} 个错误，不能发布：请修改后重新上传",
-                          {"findings": [f for f in report["findings"] if f["severity"] == "error"]})
+    if not report.ok:
+        raise InvalidData(f"规则检查有 {report.errors} 个错误，不能发布：请修改后重新上传",
+                          {"findings": [asdict(f) for f in report.findings if f.severity == "error"]})
     previous = uow.definitions.current(version.process_key)
     uow.definitions.make_current(version, actor.name, clock.now())
     uow.audit.append("definition_published", actor.name, None, {
         "process_key": version.process_key, "version_id": version.id, "owner": version.owner_org,
         "superseded": previous.id if previous is not None and previous.id != version.id else None,
-        "warnings": report["warnings"]}, clock.now().isoformat())
+        "warnings": report.warnings}, clock.now().isoformat())
     return report
 
 
 @records_refusals("publish_definition")
-def publish_version(ctx, actor, key: str, version_id: int) -> dict:
+def publish_version(ctx, actor, key: str, version_id: int) -> PublishedVersion:
     """Make a version the one new matters start on; running matters keep the version they started on.
     Refused while the check finds an error.
 
@@ -339,11 +337,11 @@ def publish_version(ctx, actor, key: str, version_id: int) -> dict:
         version = _version_of(uow, actor, key, version_id, "发布本乡镇特色清单事项")
         report = _publish(ctx, uow, actor, version)
         uow.commit()
-        return {**_version_row(version, {}), "report": report}
+        return dv.version_as(version, {}, PublishedVersion, report=report)
 
 
 @records_refusals("withdraw_definition")
-def withdraw_version(ctx, actor, key: str, version_id: int, reason: str) -> dict:
+def withdraw_version(ctx, actor, key: str, version_id: int, reason: str) -> VersionView:
     """Stop new matters of the item (the published version); running matters finish on it.
 
     Raises:
@@ -360,25 +358,13 @@ def withdraw_version(ctx, actor, key: str, version_id: int, reason: str) -> dict
         if version.owner_org is None:
             raise Conflict("县级清单事项不能在这里撤回")
         if version.state != "published":
-            raise Conflict(f"只能撤回发布中的版本，该版本{STATES.get(version.state, version.state)}")
+            raise Conflict(f"只能撤回发布中的版本，该版本{DefinitionState(version.state).label}")
         uow.definitions.withdraw(version, actor.name, clock.now(), reason)
         uow.audit.append("definition_withdrawn", actor.name, None, {
             "process_key": key, "version_id": version.id, "owner": version.owner_org, "reason": reason},
             clock.now().isoformat())
         uow.commit()
-        return _version_row(version, {})
-
-
-def _version_row(version, counts: dict) -> dict:
-    row = counts.get(version.id, {})
-    return {"version_id": version.id, "key": version.process_key, "name": version.name,
-            "owner_org": version.owner_org, "state": version.state,
-            "state_name": STATES.get(version.state, version.state), "is_current": version.is_current,
-            "sha256": version.sha256, "created_by": version.created_by, "loaded_at": version.loaded_at,
-            "published_by": version.published_by, "published_at": version.published_at,
-            "withdrawn_by": version.withdrawn_by, "withdrawn_at": version.withdrawn_at,
-            "withdraw_reason": version.withdraw_reason,
-            "running_matters": row.get("running", 0), "matters": row.get("total", 0)}
+        return dv.version(version, {})
 
 
 def _readable_versions(uow, actor, key: str) -> list:
@@ -395,7 +381,7 @@ def _readable_versions(uow, actor, key: str) -> list:
     return versions
 
 
-def list_versions(ctx, actor, key: str) -> list[dict]:
+def list_versions(ctx, actor, key: str) -> list[VersionView]:
     """Every version of an item, the newest first: who, when, state, matters started on each.
 
     Raises:
@@ -404,10 +390,10 @@ def list_versions(ctx, actor, key: str) -> list[dict]:
     with ctx.uow(readonly=True) as uow:
         versions = _readable_versions(uow, actor, key)
         counts = uow.definitions.matter_counts(key)
-        return [_version_row(v, counts) for v in versions]
+        return [dv.version(v, counts) for v in versions]
 
 
-def diff_versions(ctx, actor, key: str, from_id: int, to_id: int) -> dict:
+def diff_versions(ctx, actor, key: str, from_id: int, to_id: int) -> DiffView:
     """What changed from one version of an item to another, in Chinese.
 
     Raises:
@@ -423,8 +409,8 @@ def diff_versions(ctx, actor, key: str, from_id: int, to_id: int) -> dict:
         old, new = versions[from_id], versions[to_id]
         changes = diff_items(item_facts(old.info, old.files[old.info["file"]]),
                              item_facts(new.info, new.files[new.info["file"]]))
-        return {"key": key, "from_version": from_id, "to_version": to_id, "changes": changes,
-                "summary": f"共 {len(changes)} 处变化" if changes else "两个版本的流程内容相同"}
+        return DiffView(key=key, from_version=from_id, to_version=to_id, changes=tuple(dv.change(c) for c in changes),
+                        summary=f"共 {len(changes)} 处变化" if changes else "两个版本的流程内容相同")
 
 
 def withdrawn_notice(uow, process_key: str, township: str) -> str | None:
@@ -436,15 +422,15 @@ def withdrawn_notice(uow, process_key: str, township: str) -> str | None:
     return None
 
 
-def administered_townships(ctx, actor) -> list[dict]:
-    """The townships whose special list the actor administers: [{code, name}]. Raises nothing:
+def administered_townships(ctx, actor) -> list[TownshipRef]:
+    """The townships whose special list the actor administers. Raises nothing:
     an actor who administers none gets an empty list."""
     with ctx.uow(readonly=True) as uow:
-        return [{"code": u.code, "name": u.name} for u in uow.orgs.list("township")
+        return [TownshipRef(code=u.code, name=u.name) for u in uow.orgs.list("township")
                 if actor.is_admin_of(uow.lineage(u.code))]
 
 
-def township_items(ctx, actor, township: str) -> list[dict]:
+def township_items(ctx, actor, township: str) -> list[TownshipItem]:
     """A township's special items with every version (drafts too), for its administrators.
 
     Raises:
@@ -456,18 +442,18 @@ def township_items(ctx, actor, township: str) -> list[dict]:
         if unit is None or unit.level != "township":
             raise NotFound(f"没有编码为 {township} 的乡镇")
         require_admin(uow, actor, township, "管理本乡镇特色清单事项")
-        items: dict[str, dict] = {}
+        items: dict[str, tuple[str, list[VersionView]]] = {}      # key: (name of its newest version, versions)
+        counts: dict[str, dict] = {}
         for version in uow.definitions.of_owner(township):
-            item = items.setdefault(version.process_key, {"key": version.process_key, "name": version.name,
-                                                          "versions": []})
-            if not item["versions"]:
-                item["counts"] = uow.definitions.matter_counts(version.process_key)
-            item["versions"].append(_version_row(version, item["counts"]))
-        return [{k: v for k, v in item.items() if k != "counts"} for item in items.values()]
+            _, versions = items.setdefault(version.process_key, (version.name, []))
+            if version.process_key not in counts:
+                counts[version.process_key] = uow.definitions.matter_counts(version.process_key)
+            versions.append(dv.version(version, counts[version.process_key]))
+        return [TownshipItem(key=key, name=name, versions=tuple(versions)) for key, (name, versions) in items.items()]
 
 
 # -- the browser modeler (api/web/views/modeler.py) ---------------------------------------------------
-def version_source(ctx, actor, key: str, version_id: int) -> dict:
+def version_source(ctx, actor, key: str, version_id: int) -> VersionSource:
     """A stored version's BPMN text for the modeler (the web layer lays out a file without a
     complete diagram), and whether the actor may save a new draft from it (a township item of a
     township the actor administers; a county item is read-only here).
@@ -482,26 +468,26 @@ def version_source(ctx, actor, key: str, version_id: int) -> dict:
                                                  for u in uow.orgs.list("township")):
             raise Forbidden("在建模器中查看县级清单事项需要乡镇或县级管理员")
         file = version.info["file"]
-        return {**_version_row(version, {}), "file": file, "xml": version.files[file],
-                "editable": version.owner_org is not None, "township": version.owner_org}
+        return dv.version_as(version, {}, VersionSource, file=file, xml=version.files[file],
+                             editable=version.owner_org is not None, township=version.owner_org)
 
 
-def modeler_roles(ctx, township: str | None = None) -> list[dict]:
-    """The roles a lane may be: the county's registry and the township's own, [{code, name, level}]."""
+def modeler_roles(ctx, township: str | None = None) -> list[RoleRef]:
+    """The roles a lane may be: the county's registry and the township's own."""
     roles = dict(ctx.roles)
     if township:
         with ctx.uow(readonly=True) as uow:
             roles.update(uow.township_roles.of_township(township))
-    return [{"code": r.code, "name": r.name, "level": r.level} for r in roles.values()]
+    return [RoleRef(code=r.code, name=r.name, level=r.level) for r in roles.values()]
 
 
-def save_model(ctx, actor, township: str, file: str, xml: str) -> dict:
+def save_model(ctx, actor, township: str, file: str, xml: str) -> SavedModel:
     """The modeler's saved text stored as a new draft of the township's item (`upload_definition`:
     every load-time check; a refusal names the element) and checked at once (`check_version`).
 
-    Returns {stored: [version summaries], report: the check of the item's new draft}.
+    Returns the drafts stored and the check of the item's new draft.
     Raises what `upload_definition` and `check_version` raise."""
     stored = upload_definition(ctx, actor, township, file, xml.encode("utf-8"))
     main = stored[0]
-    return {"stored": stored, "report": check_version(ctx, actor, main["key"], main["version_id"])}
+    return SavedModel(stored=tuple(stored), report=check_version(ctx, actor, main.key, main.version_id))
 

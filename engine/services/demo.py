@@ -40,7 +40,7 @@ def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
             add_unit(ctx, actor, code, name, level, parent)
             created["units"].append(code)
     for township, values in OVERRIDES.items():
-        current = {row["name"]: row["value"] for row in list_parameters(ctx, actor, township)}
+        current = {row.name: row.value for row in list_parameters(ctx, actor, township)}
         for name, value in values.items():
             if current.get(name) != value:
                 set_township_parameter(ctx, actor, township, name, value)

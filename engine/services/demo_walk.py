@@ -188,7 +188,7 @@ class DemoWalk:
             kind, required = (spec.type, spec.required) if hasattr(spec, "type") else (spec["type"], spec["required"])
             label = spec.label if hasattr(spec, "label") else spec["label"]
             if kind == "file" and (required or answer.get(name) is FILE) and not values.get(name):
-                values[name] = [attachments.upload_attachment(self.ctx, actor, f"{label}.pdf", SAMPLE_PDF)["id"]]
+                values[name] = [attachments.upload_attachment(self.ctx, actor, f"{label}.pdf", SAMPLE_PDF).id]
         return values
 
     def _let_time_pass(self, scenes: list[Scene]) -> None:

@@ -12,7 +12,9 @@ from ..errors import Conflict, Forbidden, InvalidData, NotFound, TooManyAttempts
 from ..identity import ADMIN_ROLES, Actor, Grant
 from ..passwords import password_problem
 from ..store.identity_repositories import ADDRESS, ANY_NAME, NAME
+from . import people_views
 from .access import records_refusals, require_admin
+from .people_views import TokenView, UserView
 from ..vocabulary import quoted
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
@@ -37,7 +39,7 @@ def _digest(token: str) -> str:
 
 
 @records_refusals("create_user")
-def create_user(ctx, actor, username: str, display_name: str, password: str) -> dict:
+def create_user(ctx, actor, username: str, display_name: str, password: str) -> UserView:
     """A new active user, with no roles yet; the password stored as an argon2 hash.
 
     Raises:
@@ -64,13 +66,13 @@ def create_user(ctx, actor, username: str, display_name: str, password: str) -> 
         user = uow.users.add(username=username, display_name=display_name.strip(),
                              password_hash=ctx.passwords.hash(password), active=True, created_at=now)
         uow.audit.append("user_created", actor.name, None, {"username": username}, now.isoformat())
-        result = _user_view(user, [])
+        result = people_views.user(user, [])
         uow.commit()
         return result
 
 
 @records_refusals("grant_role")
-def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
+def grant_role(ctx, actor, username: str, role: str, org_code: str) -> UserView:
     """Give a user a role in a unit of the role's level.
 
     Raises:
@@ -101,14 +103,14 @@ def grant_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
         uow.users.add_grant(user_id=user.id, role=role, org_code=org_code, granted_by=actor.name, granted_at=now)
         uow.audit.append("role_granted", actor.name, None, {"username": username, "role": role, "org": org_code},
                          now.isoformat())
-        result = _user_view(user, uow.users.grants(user.id))
+        result = people_views.user(user, uow.users.grants(user.id))
         uow.commit()
         forget_tokens(ctx)            # the callers' roles as of now, in this process at once
         return result
 
 
 @records_refusals("revoke_role")
-def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
+def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> UserView:
     """Take a role in a unit away from a user.
 
     Raises:
@@ -125,22 +127,22 @@ def revoke_role(ctx, actor, username: str, role: str, org_code: str) -> dict:
         now = clock.now()
         uow.audit.append("role_revoked", actor.name, None, {"username": username, "role": role, "org": org_code},
                          now.isoformat())
-        result = _user_view(user, uow.users.grants(user.id))
+        result = people_views.user(user, uow.users.grants(user.id))
         uow.commit()
         forget_tokens(ctx)            # the callers' roles as of now, in this process at once
         return result
 
 
-def list_users(ctx, actor) -> list[dict]:
+def list_users(ctx, actor) -> list[UserView]:
     """The users holding roles in the units the actor administers (the system: all). Raises nothing:
     an actor who administers nothing gets an empty list."""
     with ctx.uow(readonly=True) as uow:
         admin_units = {g.org for g in actor.grants if g.role in ADMIN_ROLES}
         units = None if actor.is_system else uow.orgs.within(admin_units)
-        return [_user_view(u, uow.users.grants(u.id)) for u in uow.users.list(units)]
+        return [people_views.user(u, uow.users.grants(u.id)) for u in uow.users.list(units)]
 
 
-def login(ctx, username: str, password: str, kind: str = "api", address: str | None = None) -> dict:
+def login(ctx, username: str, password: str, kind: str = "api", address: str | None = None) -> TokenView:
     """A new token for a user name and password, asked from a client `address` (the web layer's
     remote address; None where there is none, as in the command line).
 
@@ -166,7 +168,7 @@ def login(ctx, username: str, password: str, kind: str = "api", address: str | N
         row = uow.tokens.add(token_hash=_digest(token), user_id=user.id, kind=kind, created_at=now,
                              expires_at=now + settings.token_lifetime)
         uow.commit()
-        return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
+        return people_views.token(token, row, user.username)
 
 
 def _refuse_while_throttled(uow, settings, username: str, address: str, now) -> None:
@@ -229,7 +231,7 @@ def forget_tokens(ctx, token: str | None = None) -> None:
 MAX_SERVICE_DAYS = 366
 
 
-def service_token(ctx, actor, username: str, days: int = 90) -> dict:
+def service_token(ctx, actor, username: str, days: int = 90) -> TokenView:
     """A token for a service account (the chat-group bot holding COMPLAINT_BOT): issued at the server
     by the system, valid `days` (at most a year), revocable like any token; audited without the token.
 
@@ -251,7 +253,7 @@ def service_token(ctx, actor, username: str, days: int = 90) -> dict:
         uow.audit.append("service_token_issued", actor.name, None, {"username": user.username, "days": days,
                                                                     "expires_at": row.expires_at.isoformat()}, now.isoformat())
         uow.commit()
-        return {"token": token, "token_type": "Bearer", "expires_at": row.expires_at, "username": user.username}
+        return people_views.token(token, row, user.username)
 
 
 def revoke_token(ctx, actor, token: str) -> None:
@@ -284,7 +286,3 @@ def _unit_name(uow, code: str) -> str:
 def _level_words(level: str) -> str:
     return {"village": "村级", "township": "乡镇级", "county": "县级"}.get(level, level)
 
-
-def _user_view(user, grants) -> dict:
-    return {"username": user.username, "display_name": user.display_name, "active": user.active,
-            "grants": [{"role": g.role, "org": g.org_code} for g in grants]}

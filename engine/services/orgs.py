@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from .. import clock
 from ..errors import InvalidData, NotFound
+from . import people_views
 from .access import records_refusals, require_admin
+from .people_views import UnitView
 
 
 def township_unit(uow, code: str):
@@ -16,7 +18,7 @@ def township_unit(uow, code: str):
 
 
 @records_refusals("add_unit")
-def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | None) -> dict:
+def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | None) -> UnitView:
     """A county, a township under a county or a village under a township; audited.
 
     Raises:
@@ -34,15 +36,14 @@ def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | No
             require_admin(uow, actor, parent_code or "", "新增单位")
         if (parent.level if parent else None) != expected_parent[level]:
             raise InvalidData("上级单位有误", {"parent_code": f"{level} 的上级应为 {expected_parent[level]}"})
-        uow.orgs.add(code=code, name=name, level=level, parent_code=parent_code)
+        added = uow.orgs.add(code=code, name=name, level=level, parent_code=parent_code)
         uow.audit.append("org_unit_added", actor.name, None,
                          {"code": code, "name": name, "level": level, "parent": parent_code}, clock.now().isoformat())
         uow.commit()
-        return {"code": code, "name": name, "level": level, "parent_code": parent_code}
+        return people_views.unit(added)
 
 
-def list_units(ctx, actor, level: str | None = None) -> list[dict]:
+def list_units(ctx, actor, level: str | None = None) -> list[UnitView]:
     """Every county, township and village (or those of one level): names are public. Raises nothing."""
     with ctx.uow(readonly=True) as uow:
-        return [{"code": u.code, "name": u.name, "level": u.level, "parent_code": u.parent_code}
-                for u in uow.orgs.list(level)]
+        return [people_views.unit(u) for u in uow.orgs.list(level)]

@@ -8,7 +8,9 @@ from dataclasses import replace
 from .. import clock
 from ..errors import InvalidData, NotFound
 from ..registry import Parameter, check_definition, check_override
+from . import definition_views
 from .access import records_refusals, require_admin
+from .definition_views import ParameterView
 from .orgs import township_unit
 from ..vocabulary import quoted
 
@@ -29,7 +31,7 @@ def effective_parameters(ctx, uow, township: str | None) -> dict:
     return {name: p.value for name, p in parameters_in_force(ctx, uow, township).items()}
 
 
-def list_parameters(ctx, actor, township: str | None = None) -> list[dict]:
+def list_parameters(ctx, actor, township: str | None = None) -> list[ParameterView]:
     """Every parameter with its default and, for a township, the value in force there.
 
     Raises:
@@ -42,7 +44,7 @@ def list_parameters(ctx, actor, township: str | None = None) -> list[dict]:
 
 
 @records_refusals("set_township_parameter")
-def set_township_parameter(ctx, actor, township: str, name: str, value) -> list[dict]:
+def set_township_parameter(ctx, actor, township: str, name: str, value) -> list[ParameterView]:
     """A township's value of a parameter, within its floor and ceiling; new matters only.
     Returns the township's parameters afterwards.
 
@@ -69,7 +71,7 @@ def set_township_parameter(ctx, actor, township: str, name: str, value) -> list[
 
 @records_refusals("define_township_parameter")
 def define_township_parameter(ctx, actor, township: str, name: str, label: str, type: str,
-                              minimum, maximum, value, unit: str | None = None) -> dict:
+                              minimum, maximum, value, unit: str | None = None) -> ParameterView:
     """A township administrator declares a parameter for the township's own items (type, floor,
     ceiling and default), so a special item need not hard-code a number or borrow a county one.
     Its name may not be one the township's items already use for data: a parameter wins over
@@ -116,7 +118,7 @@ def _data_names(info: dict) -> set[str]:
 
 
 
-def _views(ctx, uow, township: str | None) -> list[dict]:
+def _views(ctx, uow, township: str | None) -> list[ParameterView]:
     defaults = dict(ctx.parameters)
     if township:
         defaults.update(uow.parameters.township_defined(township))
@@ -124,5 +126,5 @@ def _views(ctx, uow, township: str | None) -> list[dict]:
     return [_view(defaults[name], parameter.value) for name, parameter in in_force.items()]
 
 
-def _view(default: Parameter, value) -> dict:
-    return {**default.as_dict(), "default": default.value, "value": value}
+def _view(default: Parameter, value) -> ParameterView:
+    return definition_views.parameter(default, value)

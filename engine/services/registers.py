@@ -6,7 +6,9 @@ from __future__ import annotations
 from .. import clock
 from ..errors import Forbidden, InvalidData, NotFound
 from ..identity import ADMIN_ROLES
+from . import operations_views
 from .access import records_refusals
+from .operations_views import RelatedParty
 from .warnings import DISCIPLINE_ROLES, supervised_villages
 
 KEEPERS = ADMIN_ROLES + DISCIPLINE_ROLES
@@ -21,12 +23,7 @@ def _village(uow, actor, village: str, what: str):
     return unit
 
 
-def _view(row) -> dict:
-    return {"id": row.id, "village": row.village_code, "cadre": row.cadre, "party": row.party,
-            "relation": row.relation, "added_by": row.added_by, "added_at": row.added_at}
-
-
-def list_related(ctx, actor, village: str) -> list[dict]:
+def list_related(ctx, actor, village: str) -> list[RelatedParty]:
     """A village's kinship register (the red lines' related parties).
 
     Raises:
@@ -37,11 +34,11 @@ def list_related(ctx, actor, village: str) -> list[dict]:
         villages = supervised_villages(uow, actor)
         if villages is not None and village not in villages:
             raise NotFound(f"找不到村 {village}")
-        return [_view(r) for r in uow.redline_facts.related(village)]
+        return [operations_views.related_party(r) for r in uow.redline_facts.related(village)]
 
 
 @records_refusals("add_related_party")
-def add_related(ctx, actor, village: str, cadre: str, party: str, relation: str) -> dict:
+def add_related(ctx, actor, village: str, cadre: str, party: str, relation: str) -> RelatedParty:
     """One entry of a village's kinship register; audited.
 
     Raises:
@@ -62,7 +59,7 @@ def add_related(ctx, actor, village: str, cadre: str, party: str, relation: str)
         uow.audit.append("related_party_added", actor.name, None, {"id": row.id, "village": village,
                                                                    **{k: v.strip() for k, v in values.items()}},
                          now.isoformat())
-        result = _view(row)
+        result = operations_views.related_party(row)
         uow.commit()
         return result
 

@@ -8,34 +8,33 @@ never changes once declared: a matter's steps keep naming it, and every process 
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 from .. import clock
 from ..errors import InvalidData
 from ..registry import Role
+from . import definition_views
 from .access import records_refusals, require_admin
+from .definition_views import RoleView
 from .orgs import township_unit
 
 ROLE_CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,47}$")
 TOWNSHIP_ROLE_LEVELS = {"township": "乡镇级（在本乡镇授予）", "village": "村级（在本乡镇各村授予）"}
 
 
-def _view(role: Role, township: str | None) -> dict:
-    return {"code": role.code, "name": role.name, "level": role.level, "township": township}
-
-
-def list_roles(ctx, actor, township: str | None = None) -> list[dict]:
+def list_roles(ctx, actor, township: str | None = None) -> list[RoleView]:
     """The county's roles and, for a township, the roles it declared (`township` set on those).
 
     Raises:
         NotFound: no such township.
     """
     del actor                      # role names are no secret: they name the lanes of public charts
-    county = [_view(r, None) for r in ctx.roles.values()]
+    county = [definition_views.role(r, None) for r in ctx.roles.values()]
     if township is None:
         return county
     with ctx.uow(readonly=True) as uow:
         township_unit(uow, township)
-        return county + [_view(r, township) for r in uow.township_roles.of_township(township).values()]
+        return county + [definition_views.role(r, township) for r in uow.township_roles.of_township(township).values()]
 
 
 def role_codes(ctx, uow, township: str | None) -> set[str]:
@@ -47,7 +46,7 @@ def role_codes(ctx, uow, township: str | None) -> set[str]:
 
 
 @records_refusals("define_township_role")
-def define_township_role(ctx, actor, township: str, code: str, name: str, level: str) -> dict:
+def define_township_role(ctx, actor, township: str, code: str, name: str, level: str) -> RoleView:
     """A township administrator declares a role for the township's own items.
 
     Raises:
@@ -77,9 +76,9 @@ def define_township_role(ctx, actor, township: str, code: str, name: str, level:
             raise InvalidData("角色名称已被使用", {"name": f"已有名为“{name}”的角色"})
         role, now = Role(code, name, level), clock.now()
         uow.township_roles.add(township, role, actor.name, now)
-        uow.audit.append("role_defined", actor.name, None, {"township": township, **_view(role, township)},
-                         now.isoformat())
+        view = definition_views.role(role, township)
+        uow.audit.append("role_defined", actor.name, None, {"township": township, **asdict(view)}, now.isoformat())
         uow.commit()
     ctx.township_role_declared(role)
-    return _view(role, township)
+    return view
 

@@ -82,7 +82,7 @@ def test_an_administrator_edits_a_draft_in_the_modeler(site, desktop, screenshot
     walk.login(admin)
     walk.open("/authoring?township=qingshan_town", "authoring")
     page.locator("main").get_by_role("link", name="在建模器中编辑").click()
-    expect(page).to_have_url(re.compile(rf"/authoring/hostile_item/versions/{draft['version_id']}/model$"))
+    expect(page).to_have_url(re.compile(rf"/authoring/hostile_item/versions/{draft.version_id}/model$"))
     opened(page, problems)
     expect(page.locator("#status")).to_have_text("已打开，可以编辑")
     assert page.locator("g.djs-shape").count() >= 5            # laid out on opening: the upload had no diagram
@@ -107,7 +107,7 @@ def test_an_administrator_edits_a_draft_in_the_modeler(site, desktop, screenshot
     expect(page.locator("#status")).to_contain_text("review")
     expect(page.locator("#status")).to_contain_text("时限")
     expect(step(page, "review")).to_have_class(re.compile(r"\blint-error\b"))
-    assert latest(site.ctx, "hostile_item")["id"] == draft["version_id"]          # nothing stored
+    assert latest(site.ctx, "hostile_item")["id"] == draft.version_id          # nothing stored
     walk.shot("refused")
 
     # the refused step is selected, its form open with what was typed; fixed: three days, and the
@@ -140,7 +140,7 @@ def test_an_administrator_edits_a_draft_in_the_modeler(site, desktop, screenshot
     walk.shot("saved")
 
     stored = latest(site.ctx, "hostile_item")
-    assert stored["id"] > draft["version_id"] + 1 and stored["state"] == "draft"      # two saves, two drafts
+    assert stored["id"] > draft.version_id + 1 and stored["state"] == "draft"      # two saves, two drafts
     expect(page).to_have_url(re.compile(rf"/authoring/hostile_item/versions/{stored['id']}/model$"))
     review = next(s for s in stored["info"]["steps"] if s["id"] == "review")
     assert review["deadline"] == "P3D" and review["supervision"] is True and review["separate_from"] == ["start"]
@@ -279,7 +279,7 @@ def test_an_administrator_edits_a_steps_form_and_what_it_publishes(site, desktop
     problems = watch(page)
     walk = Walk(page, site, screenshots, tmp_path)
     walk.login(admin)
-    page.goto(f"{site.url}/authoring/hostile_item/versions/{draft['version_id']}/model")
+    page.goto(f"{site.url}/authoring/hostile_item/versions/{draft.version_id}/model")
     opened(page, problems)
     step(page, "start").click()
     expect(page.locator("#properties h3").first).to_have_text("发起表单（1 项）")
@@ -329,7 +329,7 @@ def test_an_administrator_edits_a_steps_form_and_what_it_publishes(site, desktop
     page.get_by_role("button", name="保存为草稿").click()
     expect(page.locator("#status")).to_contain_text("单选字段“审核意见”（decision）没有选项")
     expect(step(page, "review")).to_have_class(re.compile(r"\blint-error\b"))
-    assert latest(site.ctx, "hostile_item")["id"] == draft["version_id"]          # nothing stored
+    assert latest(site.ctx, "hostile_item")["id"] == draft.version_id          # nothing stored
     for option, name in (("approve", "同意"), ("reject", "不同意")):
         decision.locator('[name="new-option-id"]').fill(option)
         decision.locator('[name="new-option-name"]').fill(name)
@@ -365,7 +365,7 @@ def test_an_administrator_edits_a_steps_form_and_what_it_publishes(site, desktop
     page.get_by_role("button", name="保存为草稿").click()
     expect(page.locator("#status")).to_contain_text("review")
     expect(page.locator("#status")).to_contain_text("定时边界事件")
-    assert latest(site.ctx, "hostile_item")["id"] == draft["version_id"]
+    assert latest(site.ctx, "hostile_item")["id"] == draft.version_id
     page.locator('#properties [name="objection_intake"]').uncheck()
     page.locator('#properties li.publish-field[data-ref="applicant_name"]').scroll_into_view_if_needed()
     walk.shot("form-and-publicity")
@@ -373,7 +373,7 @@ def test_an_administrator_edits_a_steps_form_and_what_it_publishes(site, desktop
     expect(page.locator("#status")).to_contain_text("已保存为草稿")
 
     stored = latest(site.ctx, "hostile_item")
-    assert stored["id"] > draft["version_id"] and stored["state"] == "draft"
+    assert stored["id"] > draft.version_id and stored["state"] == "draft"
     review = next(s for s in stored["info"]["steps"] if s["id"] == "review")
     form = {f["name"]: f for f in review["form"]}
     assert list(form) == ["note", "decision", "applicant_name"]

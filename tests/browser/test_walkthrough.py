@@ -135,7 +135,7 @@ def start_project(walk: Walk) -> int:
 
 
 def _start_form(walk: Walk) -> list[dict]:
-    return definitions.get_process(walk.site.ctx, SYSTEM, "village_project")["start_form"]
+    return definitions.get_process(walk.site.ctx, SYSTEM, "village_project").start_form
 
 
 def do_every_step(walk: Walk, matter_id: int) -> None:

@@ -53,7 +53,7 @@ def make_user(ctx, name: str, roles, village: str = "lushui_village") -> str:
             identity.grant_role(ctx, Actor.system(), name, role, units[ctx.role(role).level])
         except Exception:  # noqa: BLE001 - already granted
             pass
-    return identity.login(ctx, name, PASSWORD)["token"]
+    return identity.login(ctx, name, PASSWORD).token
 
 
 @pytest.fixture

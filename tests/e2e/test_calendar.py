@@ -38,7 +38,7 @@ def test_the_calendar_is_read_and_maintained_by_county_administrators(client, ct
     saved = county.put("/api/v1/calendar/2027", json=ARRANGEMENT_2027)
     assert saved.status_code == 200 and saved.json["updated_by"] == "county_admin"
     assert reader.get("/api/v1/calendar/2027").json["workdays"] == [{"date": "2027-01-02", "name": "调休上班"}]
-    assert audit.verify_chain(ctx, SYSTEM)["ok"]
+    assert audit.verify_chain(ctx, SYSTEM).ok
 
 
 def test_a_bad_arrangement_is_refused_and_the_old_one_kept(client, ctx):

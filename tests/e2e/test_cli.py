@@ -88,11 +88,11 @@ def test_render_draws_a_township_item_and_a_stored_draft_from_the_database(run, 
     example = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "tea_garden_subsidy.bpmn").read_bytes()
     (draft,) = definitions.upload_definition(ctx, system, "qingshan_town", "tea_garden_subsidy.bpmn", example)
     assert run("render", "tea_garden_subsidy", "-o", str(tmp_path / "none.svg")).exit_code == 2   # a draft only
-    out = run("render", "tea_garden_subsidy", "--version", str(draft["version_id"]), "-o", str(tmp_path / "draft.svg"))
+    out = run("render", "tea_garden_subsidy", "--version", str(draft.version_id), "-o", str(tmp_path / "draft.svg"))
     assert out.exit_code == 0, out.output
     svg = (tmp_path / "draft.svg").read_text(encoding="utf-8")
     assert "乡镇农业农村办" in svg and "TOWNSHIP_AGRI_OFFICE" not in svg and "9天" in svg
-    definitions.publish_version(ctx, system, "tea_garden_subsidy", draft["version_id"])
+    definitions.publish_version(ctx, system, "tea_garden_subsidy", draft.version_id)
     out = run("render", "tea_garden_subsidy", "-o", str(tmp_path / "current.pdf"))
     assert out.exit_code == 0 and (tmp_path / "current.pdf").read_bytes().startswith(b"%PDF")
     assert run("render", "no_such_item", "-o", str(tmp_path / "x.svg")).exit_code == 2

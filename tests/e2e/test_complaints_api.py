@@ -20,7 +20,7 @@ BOT_BODY = {"village": "lushui_village", "data": {"category": "project", "conten
 @pytest.fixture
 def bot(client):
     make_user(client.ctx, "wechat.bot", ["COMPLAINT_BOT"])
-    token = identity.service_token(client.ctx, Actor.system(), "wechat.bot", days=365)["token"]
+    token = identity.service_token(client.ctx, Actor.system(), "wechat.bot", days=365).token
     return type(client)(client.app, client.ctx, token)
 
 

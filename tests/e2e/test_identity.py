@@ -108,7 +108,7 @@ def test_demo_seeds_a_user_per_role_per_unit(ctx):
     village_roles = [r for r in ctx.roles.values() if r.level == "village"]
     assert "supervision_committee.lushui_village" in made and "township_discipline.baiyun_town" in made
     assert sum(name.endswith(".hongqi_village") for name in made) == len(village_roles)
-    assert identity.login(ctx, "county_admin.demo_county", DEMO_PASSWORD)["token"]
+    assert identity.login(ctx, "county_admin.demo_county", DEMO_PASSWORD).token
 
 
 def _token_reads(database):

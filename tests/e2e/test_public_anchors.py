@@ -29,19 +29,19 @@ def test_each_ended_day_is_anchored_once_with_the_heads_hash(ctx):
     now = clock.now()
     made = anchors.anchor_days(ctx, now)
     today = now.astimezone(BEIJING).date()
-    assert made and made[-1]["day"] == (today - timedelta(days=1)).isoformat(), "up to yesterday, never today"
+    assert made and made[-1].day == (today - timedelta(days=1)).isoformat(), "up to yesterday, never today"
     assert anchors.anchor_days(ctx, now) == [], "a day is anchored once"
     with ctx.uow(readonly=True) as uow:
         for anchor in made:
-            end = datetime.fromisoformat(anchor["day"]).replace(tzinfo=BEIJING) + timedelta(days=1)
+            end = datetime.fromisoformat(anchor.day).replace(tzinfo=BEIJING) + timedelta(days=1)
             before = [e for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
                       if datetime.fromisoformat(e.at) < end]
-            assert anchor["seq"] == max(e.seq for e in before) and anchor["hash"] == uow.session.get(
-                AuditEvent, anchor["seq"]).hash
+            assert anchor.seq == max(e.seq for e in before) and anchor.hash == uow.session.get(
+                AuditEvent, anchor.seq).hash
     # The next day, the worker adds that day only.
     later = anchors.anchor_days(ctx, now + timedelta(days=1))
-    assert [a["day"] for a in later] == [today.isoformat()]
-    assert audit.verify_chain(ctx, Actor.system())["ok"] and audit.verify_chain(ctx, Actor.system())["anchors"] == len(made) + 1
+    assert [a.day for a in later] == [today.isoformat()]
+    assert audit.verify_chain(ctx, Actor.system()).ok and audit.verify_chain(ctx, Actor.system()).anchors == len(made) + 1
 
 
 def test_a_chain_rewritten_after_its_anchor_fails_verification(ctx):
@@ -62,7 +62,7 @@ def test_a_chain_rewritten_after_its_anchor_fails_verification(ctx):
         uow.session.get(AuditHead, 1).hash = prev
         uow.session.commit()
     report = audit.verify_chain(ctx, Actor.system())
-    assert report["ok"] is False and report["broken_seq"] <= anchor.seq and "锚点" in report["problem"]
+    assert report.ok is False and report.broken_seq <= anchor.seq and "锚点" in report.problem
 
 
 def test_the_portal_publishes_the_anchors_and_each_entry_its_events_hash(ctx):

@@ -117,10 +117,10 @@ def test_a_file_stored_earlier_stays_ticked_when_the_form_comes_back(ctx, app):
     task = matter.ready_steps[0].id
     web = logged_in(app, "villager_council.lushui_village")
     uploaded = attachments.upload_attachment(ctx, Actor("villager_council.lushui_village", frozenset()), "签到表.pdf", PDF)
-    wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": uploaded["id"],
-                                        f"data.council_ballots_file.name.{uploaded['id']}": "签到表.pdf"})
+    wrong = web.post(f"/tasks/{task}", {**VOTE, "data.council_for": "30", "data.council_ballots_file": uploaded.id,
+                                        f"data.council_ballots_file.name.{uploaded.id}": "签到表.pdf"})
     kept = [c for c in read_page(wrong.get_data(as_text=True)).controls if c.get("type") == "checkbox"]
-    assert wrong.status_code == 422 and len(kept) == 1 and kept[0]["value"] == uploaded["id"] and "checked" in kept[0]
+    assert wrong.status_code == 422 and len(kept) == 1 and kept[0]["value"] == uploaded.id and "checked" in kept[0]
 
 
 def test_a_file_of_the_wrong_type_is_refused_beside_its_field(ctx, app):

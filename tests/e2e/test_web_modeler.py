@@ -67,8 +67,8 @@ def test_bpmn_js_is_served_from_the_installation_with_long_cache_headers(web):
 def test_a_draft_opens_editable_laid_out_and_saves_as_a_checked_draft(ctx, web):
     (draft,) = definitions.upload_definition(ctx, Actor.system(), "qingshan_town", "hostile_item.bpmn", item())
     listing = web.get("/authoring?township=qingshan_town").get_data(as_text=True)
-    assert f"/authoring/hostile_item/versions/{draft['version_id']}/model" in listing and "新建事项（建模器）" in listing
-    opened = web.get(f"/authoring/hostile_item/versions/{draft['version_id']}/model")
+    assert f"/authoring/hostile_item/versions/{draft.version_id}/model" in listing and "新建事项（建模器）" in listing
+    opened = web.get(f"/authoring/hostile_item/versions/{draft.version_id}/model")
     assert opened.status_code == 200
     assert_accessible(opened)
     data = page_data(opened)
@@ -81,7 +81,7 @@ def test_a_draft_opens_editable_laid_out_and_saves_as_a_checked_draft(ctx, web):
     saved = save(web, changed)
     assert saved.status_code == 200, saved.get_json()
     body = saved.get_json()
-    assert body["ok"] and body["stored"][0]["version_id"] != draft["version_id"] and body["stored"][0]["state"] == "draft"
+    assert body["ok"] and body["stored"][0]["version_id"] != draft.version_id and body["stored"][0]["state"] == "draft"
     assert body["report"]["version_id"] == body["stored"][0]["version_id"] and "findings" in body["report"]
     assert body["model_url"].endswith(f"/versions/{body['stored'][0]['version_id']}/model")
     with ctx.uow(readonly=True) as uow:
@@ -97,15 +97,15 @@ def test_a_draft_opens_editable_laid_out_and_saves_as_a_checked_draft(ctx, web):
     with ctx.uow(readonly=True) as uow:
         assert len(uow.definitions.versions("hostile_item")) == 2       # nothing stored
 
-    checked = web.client.post(f"/authoring/hostile_item/versions/{draft['version_id']}/check.json",
+    checked = web.client.post(f"/authoring/hostile_item/versions/{draft.version_id}/check.json",
                               headers={"X-CSRFToken": web.token})
-    assert checked.status_code == 200 and checked.get_json()["report"]["version_id"] == draft["version_id"]
+    assert checked.status_code == 200 and checked.get_json()["report"]["version_id"] == draft.version_id
 
 
 @needs_bpmn_js
 def test_saving_needs_the_token_and_the_township(ctx, web):
     (draft,) = definitions.upload_definition(ctx, Actor.system(), "qingshan_town", "hostile_item.bpmn", item())
-    web.get(f"/authoring/hostile_item/versions/{draft['version_id']}/model")
+    web.get(f"/authoring/hostile_item/versions/{draft.version_id}/model")
     assert save(web, item().decode(), token=None).status_code in (400, 403)
     assert save(web, item().decode(), township="other_town").status_code in (403, 422)
     assert save(web, "", township="qingshan_town").status_code == 422
@@ -113,7 +113,7 @@ def test_saving_needs_the_token_and_the_township(ctx, web):
     make_user(ctx, "cunwei", ["VILLAGE_COMMITTEE"])
     clerk = WebClient(clerk_app)
     clerk.login("cunwei", "correct-horse-battery")
-    assert clerk.get(f"/authoring/hostile_item/versions/{draft['version_id']}/model").status_code in (403, 404)
+    assert clerk.get(f"/authoring/hostile_item/versions/{draft.version_id}/model").status_code in (403, 404)
     assert save(clerk, item().decode()).status_code == 403
     with ctx.uow(readonly=True) as uow:
         county = uow.definitions.current("finance_disclosure").id
@@ -148,7 +148,7 @@ def test_a_county_item_opens_read_only_and_a_new_item_from_the_template(ctx, web
 def test_without_the_installation_the_page_says_so(ctx, web, monkeypatch, tmp_path):
     monkeypatch.setenv("XIAOWEI_NODE_MODULES", str(tmp_path))
     (draft,) = definitions.upload_definition(ctx, Actor.system(), "qingshan_town", "hostile_item.bpmn", item())
-    opened = web.get(f"/authoring/hostile_item/versions/{draft['version_id']}/model")
+    opened = web.get(f"/authoring/hostile_item/versions/{draft.version_id}/model")
     text = opened.get_data(as_text=True)
     assert opened.status_code == 200 and "尚未安装" in text and "make setup" in text
     assert "/vendor/bpmn-js/" not in text and "modeler.js" not in text

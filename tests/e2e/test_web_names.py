@@ -119,13 +119,13 @@ def test_people_are_named_by_their_names_and_the_timer_is_the_system(ctx, app):
 
 def test_the_catalogue_offers_only_what_the_user_may_start(ctx, app):
     from engine.services import definitions
-    everything = {i["key"]: i for g in definitions.list_processes(ctx, SYSTEM) for i in g["items"]}
-    assert everything["village_project"]["start_role"] == "TWO_COMMITTEES"
-    assert everything["village_project"]["start_role_name"]
+    everything = {i.key: i for g in definitions.list_processes(ctx, SYSTEM) for i in g.items}
+    assert everything["village_project"].start_role == "TWO_COMMITTEES"
+    assert everything["village_project"].start_role_name
     council = logged_in(app, VOTER)
     html = council.get("/start").get_data(as_text=True)
     offered = set(re.findall(r'href="/start/([a-z_]+)"', html))
-    may_start = {k for k, i in everything.items() if i["start_role"] in (None, "VILLAGER_COUNCIL")}
+    may_start = {k for k, i in everything.items() if i.start_role in (None, "VILLAGER_COUNCIL")}
     assert offered == may_start and "village_project" not in offered
     refused = council.get("/start/village_project").get_data(as_text=True)
     assert "不能发起" in refused and "发起事项</button>" not in refused

@@ -73,9 +73,9 @@ def test_every_page_has_a_title_and_every_control_a_label(ctx, everyone):
         assert response.status_code in (200, 422), url
         assert_accessible(response)
     for group in _catalogue(ctx):
-        for item in group["items"]:
-            assert_accessible(everyone.get(f"/start/{item['key']}"))
-            assert_accessible(everyone.get(f"/power-list/{item['key']}"))
+        for item in group.items:
+            assert_accessible(everyone.get(f"/start/{item.key}"))
+            assert_accessible(everyone.get(f"/power-list/{item.key}"))
     assert_accessible(everyone.get("/no-such-page"))
 
 
@@ -114,7 +114,7 @@ def test_step_pages_of_every_field_type_are_labelled(ctx, everyone):
     assert_accessible(everyone.get(f"/tasks/{step.id}"))
     seen.update(f["type"] for f in matters.get_task(ctx, SYSTEM, step.id).form)
     # A list (table field): the 村监委 returns the year's list, and the 报账员's correction page asks for it.
-    ledger = attachments.upload_attachment(ctx, SYSTEM, "台账摘录.pdf", b"%PDF-1.4\n%%EOF\n")["id"]
+    ledger = attachments.upload_attachment(ctx, SYSTEM, "台账摘录.pdf", b"%PDF-1.4\n%%EOF\n").id
     roster = matters.start_matter(ctx, SYSTEM, "farm_subsidy_roster", "lushui_village", "2026年补贴清册",
                                   {**FARM_SUBSIDY_ROSTER, "ledger_extract": [ledger]})
     check = roster.ready_steps[0]
@@ -184,5 +184,5 @@ def test_the_audit_page_says_from_where_it_verified(ctx, app):
     inspector = WebClient(app)
     inspector.login("township_discipline.qingshan_town")
     page = inspector.get("/audit").get_data(as_text=True)
-    checkpoint = audit.verify_chain(ctx, Actor.system())["from_seq"]
+    checkpoint = audit.verify_chain(ctx, Actor.system()).from_seq
     assert checkpoint > 0 and f"第 {checkpoint} 号之后的" in page and "全链最近一次重算" in page

@@ -43,7 +43,7 @@ def app(ctx):
 def api(app, username: str | None = None) -> ApiClient:
     """The API as a demo user (a fresh bearer token), or anonymous."""
     ctx = app.extensions["xiaowei"]
-    token = identity.login(ctx, username, DEMO_PASSWORD)["token"] if username else None
+    token = identity.login(ctx, username, DEMO_PASSWORD).token if username else None
     return ApiClient(app, ctx, token)
 
 
@@ -77,7 +77,7 @@ def snapshot(ctx) -> dict:
 def assert_unchanged(ctx, before: dict) -> None:
     assert snapshot(ctx) == before
     report = audit.verify_chain(ctx, SYSTEM)
-    assert report["ok"] is True, report
+    assert report.ok is True, report
 
 
 def assert_error_shape(response, *codes: int) -> dict:

@@ -13,7 +13,7 @@ SYSTEM = Actor.system()
 
 
 def chain_ok(ctx) -> bool:
-    return audit.verify_chain(ctx, SYSTEM)["ok"]
+    return audit.verify_chain(ctx, SYSTEM).ok
 
 
 def count_versions(ctx) -> int:

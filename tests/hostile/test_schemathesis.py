@@ -67,7 +67,7 @@ def real_ids(ctx, username: str) -> dict[str, list]:
         starter = Actor(f"two_committees.{village}", frozenset({Grant("TWO_COMMITTEES", village)}))
         return matters.start_matter(ctx, starter, "village_project", village, "通组道路硬化", PROJECT)
     ours, theirs = started("lushui_village"), started("hongqi_village")
-    files = [attachments.upload_attachment(ctx, Actor(who, frozenset()), "签到表.pdf", PDF)["id"]
+    files = [attachments.upload_attachment(ctx, Actor(who, frozenset()), "签到表.pdf", PDF).id
              for who in (username, "villager_council.lushui_village")]
     bot = Actor("complaint_bot.demo_county", frozenset({Grant("COMPLAINT_BOT", "demo_county")}))
     cases = [complaints_intake.file_complaint(ctx, bot, village, {"category": "finance", "content": "账目不清请核实",
@@ -114,7 +114,7 @@ def test_no_operation_answers_a_5xx_or_off_its_schema(case, caller):
     ctx, app, username = caller
     # A fresh token for every call: DELETE /api/v1/auth/token revokes the one it is sent with. From
     # an address of its own: the fuzzed logins' failures throttle the address they come from.
-    token = identity.login(ctx, username, DEMO_PASSWORD, address=TOKEN_ADDRESS)["token"]
+    token = identity.login(ctx, username, DEMO_PASSWORD, address=TOKEN_ADDRESS).token
     # A timer worker runs beside the app, as in production: /readyz is then ready (200), and any
     # 5xx is a defect. (Its 503 without a worker is tested in tests/e2e/test_operations.py.)
     health.worker_beat(ctx, "fuzz-worker", "localhost", os.getpid())

@@ -21,7 +21,7 @@ def ready(matter: MatterView, step_id: str) -> StepView:
 
 def with_evidence(ctx, actor, form, data: dict) -> dict:
     """The data plus a freshly uploaded scan for every required evidence field left empty."""
-    files = {f["name"]: [attachments.upload_attachment(ctx, actor, f"{f['label']}.pdf", PDF)["id"]]
+    files = {f["name"]: [attachments.upload_attachment(ctx, actor, f"{f['label']}.pdf", PDF).id]
              for f in form if f["type"] == "file" and f["required"] and not data.get(f["name"])}
     return {**data, **files}
 

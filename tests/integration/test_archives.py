@@ -30,7 +30,7 @@ def test_archiving_moves_closed_matters_and_keeps_history_and_chain(ctx, clerk, 
     with pytest.raises(Forbidden):
         archives.archive_closed_matters(ctx, SUPERVISOR, clock.now())
     totals = archives.archive_closed_matters(ctx, SYSTEM, clock.now())
-    assert totals["instances"] == 1 and totals["inbox"] >= 1
+    assert totals.instances == 1 and totals.inbox >= 1
 
     with database.engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM instances WHERE id = :i"), {"i": closed.id}) == 0
@@ -43,15 +43,15 @@ def test_archiving_moves_closed_matters_and_keeps_history_and_chain(ctx, clerk, 
     assert archived.subject == "早已撤销的事项" and archived.ready_steps == ()
     assert archived.public_objections is None and archived.links is None      # not read from the archive
     assert matters.matter_history(ctx, SUPERVISOR, closed.id) == history
-    assert flowcharts.matter_flowchart_source(ctx, SUPERVISOR, closed.id)["states"]
+    assert flowcharts.matter_flowchart_source(ctx, SUPERVISOR, closed.id).states
     with pytest.raises(NotFound):
         matters.get_matter(ctx, CLERK, closed.id)
     with pytest.raises(NotFound):                      # nothing acts on an archived matter
         matters.cancel_matter(ctx, SYSTEM, closed.id, "再撤销")
 
     after = audit.verify_chain(ctx, SYSTEM)
-    assert after["ok"] and after["events"] == head["events"] + 1       # + the matters_archived event
-    assert archives.archive_closed_matters(ctx, SYSTEM, clock.now())["instances"] == 0
+    assert after.ok and after.events == head.events + 1       # + the matters_archived event
+    assert archives.archive_closed_matters(ctx, SYSTEM, clock.now()).instances == 0
 
 
 def test_attachments_of_an_archived_matter_stay_downloadable(ctx, clerk):
@@ -59,15 +59,15 @@ def test_attachments_of_an_archived_matter_stay_downloadable(ctx, clerk):
     matter = do(ctx, clerk, start_decision(ctx, clerk, "有附件的事项"), "propose", PROPOSE)
     scan = attachments.upload_attachment(ctx, clerk, "会议记录.pdf", PDF + b"minutes")
     with ctx.uow() as uow:                  # linked as a step citing it would link it
-        uow.attachments.get(scan["id"]).matter_id = matter.id
+        uow.attachments.get(scan.id).matter_id = matter.id
         uow.commit()
     matters.cancel_matter(ctx, SYSTEM, matter.id, "测试归档")
     archives.archive_closed_matters(ctx, SYSTEM, clock.now())
-    meta, content = attachments.download_attachment(ctx, SUPERVISOR, scan["id"])
-    assert content == PDF + b"minutes" and meta["matter_id"] == matter.id
-    assert [a["id"] for a in matters.get_matter(ctx, SUPERVISOR, matter.id).attachments] == [scan["id"]]
+    meta, content = attachments.download_attachment(ctx, SUPERVISOR, scan.id)
+    assert content == PDF + b"minutes" and meta.matter_id == matter.id
+    assert [a["id"] for a in matters.get_matter(ctx, SUPERVISOR, matter.id).attachments] == [scan.id]
     with pytest.raises(NotFound):
-        attachments.download_attachment(ctx, CLERK, scan["id"])
+        attachments.download_attachment(ctx, CLERK, scan.id)
 
 
 def test_a_new_matter_never_takes_an_archived_matters_id(ctx, clerk):
@@ -101,7 +101,7 @@ def test_archived_matters_stay_published(ctx):
         records_before = count("SELECT count(*) FROM published_records")
     with clock.use_clock(clock.FixedClock(clock.now() + timedelta(minutes=1))):
         moved = archives.archive_closed_matters(ctx, SYSTEM, clock.now() - timedelta(seconds=1))
-    assert moved["instances"] > 0
+    assert moved.instances > 0
     with database_rows(ctx) as count:
         assert count("SELECT count(*) FROM published_records") == records_before
         assert count("SELECT count(*) FROM published_records WHERE matter_id IN (SELECT id FROM archived_instances)") > 0

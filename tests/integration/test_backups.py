@@ -47,7 +47,7 @@ def target(database, tmp_path):
         admin.dispose()
 
 
-def a_matter_with_evidence(ctx, clerk) -> tuple[dict, dict]:
+def a_matter_with_evidence(ctx, clerk) -> tuple:
     scan = attachments.upload_attachment(ctx, clerk, "选票.pdf", SCAN)
     matter = start_decision(ctx, clerk)
     matter = do(ctx, clerk, matter, "propose", PROPOSE)
@@ -57,7 +57,7 @@ def a_matter_with_evidence(ctx, clerk) -> tuple[dict, dict]:
 def test_a_backup_restores_into_an_empty_database_with_its_attachments(ctx, clerk, target, tmp_path):
     matter, scan = a_matter_with_evidence(ctx, clerk)
     taken = backups.take_backup(ctx, SYSTEM, tmp_path / "backup.tar.gz")
-    manifest = taken["manifest"]
+    manifest = taken.manifest
     assert manifest["row_counts"]["instances"] == 1 and manifest["attachments"]["blobs"] >= 1
     assert manifest["schema_revision"] == sorted(ctx.database.code_revisions())
     assert set(manifest["members"]) == {"database.sqlite3" if ctx.database.is_sqlite else "database.pgdump"}
@@ -66,17 +66,17 @@ def test_a_backup_restores_into_an_empty_database_with_its_attachments(ctx, cler
 
     restored = Context(target, TEST_SETTINGS)
     report = backups.restore_backup(restored, SYSTEM, tmp_path / "backup.tar.gz")
-    assert report["chain"]["ok"] and report["chain"]["events"] == head["seq"]
-    assert report["chain"]["last_hash"] == head["hash"] and report["attachments_checked"] >= 1
+    assert report.chain.ok and report.chain.events == head["seq"]
+    assert report.chain.last_hash == head["hash"] and report.attachments_checked >= 1
     assert matters.get_matter(restored, SYSTEM, matter.id).subject == matter.subject
-    meta, content = attachments.download_attachment(restored, SYSTEM, scan["id"])
-    assert content == SCAN and meta["sha256"] == scan["sha256"]
+    meta, content = attachments.download_attachment(restored, SYSTEM, scan.id)
+    assert content == SCAN and meta.sha256 == scan.sha256
     with pytest.raises(NotFound):
         matters.get_matter(restored, SYSTEM, later.id)            # started after the backup
     # The source's chain says a backup of its state up to that head was taken.
     (taken_event,) = [e for e in audit_events(ctx) if e.event == "backup_taken"]
-    assert taken_event.payload["audit_head"] == head and taken_event.payload["file_sha256"] == taken["sha256"]
-    assert audit.verify_chain(ctx, SYSTEM)["ok"]
+    assert taken_event.payload["audit_head"] == head and taken_event.payload["file_sha256"] == taken.sha256
+    assert audit.verify_chain(ctx, SYSTEM).ok
 
 
 def audit_events(ctx):
@@ -90,7 +90,7 @@ def test_a_database_that_is_not_empty_is_replaced_only_with_force(ctx, clerk, ta
     with pytest.raises(BackupRefused, match="不是空的"):
         backups.restore_backup(ctx, SYSTEM, tmp_path / "backup.tar.gz")
     report = backups.restore_backup(ctx, SYSTEM, tmp_path / "backup.tar.gz", force=True)
-    assert report["chain"]["ok"] and report["row_counts"]["instances"] == 1
+    assert report.chain.ok and report.row_counts["instances"] == 1
 
 
 def rewrite(source, output, change_member=None, change_manifest=None):
@@ -140,4 +140,4 @@ def test_a_file_that_cannot_be_verified_is_refused_and_nothing_restored(ctx, cle
     refused(tmp_path / "other.tar.gz", "不能恢复到")
     from engine.store import dumps
     assert dumps.is_empty(target)                    # nothing of any refused file was left behind
-    assert backups.restore_backup(restored, SYSTEM, good)["chain"]["ok"]
+    assert backups.restore_backup(restored, SYSTEM, good).chain.ok

@@ -67,9 +67,10 @@ def test_two_workers_never_fire_one_timer_twice(ctx, clerk, database):
 
 def test_two_uploads_of_one_file_at_once_both_succeed(ctx, clerk):
     """Files are stored once by content: the second of two simultaneous inserts must not fail."""
+    from engine.services.attachment_views import AttachmentView
     from engine.services.attachments import upload_attachment
     for i in range(5):
         scan = f"%PDF-1.4\n% scan {i}\n%%EOF\n".encode()
         results = run_together(*[lambda scan=scan: upload_attachment(ctx, clerk, "scan.pdf", scan)] * 2)
-        assert all(isinstance(r, dict) for r in results), results
-        assert results[0]["sha256"] == results[1]["sha256"] and results[0]["id"] != results[1]["id"]
+        assert all(isinstance(r, AttachmentView) for r in results), results
+        assert results[0].sha256 == results[1].sha256 and results[0].id != results[1].id

@@ -87,7 +87,7 @@ def test_a_reimbursement_cites_its_prior_approval_and_needs_no_decision_of_its_o
     approval = matters.complete_step(ctx, SYSTEM, approval.ready_steps[0].id,
                                      {"director_decision": "approve", "director_opinion": "预算合理"})
     assert approval.outcome == "批准支出"
-    invoice = attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n")["id"]
+    invoice = attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n").id
     claim = {"handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-03-12",
              "expense_category": "management", "invoices": [invoice], "approval_matter": approval.id}
     with pytest.raises(InvalidData) as err:

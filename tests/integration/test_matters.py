@@ -64,7 +64,7 @@ def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, cler
     assert kinds.count("step_completed") == 13 and kinds.count("timer_fired") == 3     # both notices drafted and reviewed
     completed = [e for e in history if e.event == "step_completed"]
     assert completed[0].actor == "clerk" and completed[0].payload["changes"]["proposal"] == [None, PROPOSE["proposal"]]
-    assert audit.verify_chain(ctx, Actor.system())["ok"]
+    assert audit.verify_chain(ctx, Actor.system()).ok
 
 
 def test_completion_is_guarded(ctx, clerk):
@@ -150,7 +150,7 @@ def test_tampering_with_the_audit_log_is_found(ctx, clerk, database):
         seq = conn.execute(text("SELECT seq FROM audit_events WHERE event = 'matter_started'")).scalar()
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :s"), {"s": seq})
     report = audit.verify_chain(ctx, Actor.system())
-    assert not report["ok"] and report["broken_seq"] == seq
+    assert not report.ok and report.broken_seq == seq
 
 
 def test_verification_starts_at_the_checkpoint_and_the_full_check_still_finds_old_tampering(ctx, clerk, database):
@@ -161,24 +161,24 @@ def test_verification_starts_at_the_checkpoint_and_the_full_check_still_finds_ol
     start_decision(ctx, clerk)
     system = Actor.system()
     first = audit.advance_checkpoint(ctx, system)                  # no checkpoint yet: the whole chain
-    assert first["ok"] and first["from_seq"] == 0
-    head = first["events"]
+    assert first.ok and first.from_seq == 0
+    head = first.events
     start_decision(ctx, clerk)
     since = audit.verify_chain(ctx, system)
-    assert since["ok"] and since["from_seq"] == head and since["events"] > head and since["full_at"] is not None
-    assert audit.advance_checkpoint(ctx, system)["from_seq"] == head
-    checkpoint = audit.verify_chain(ctx, system)["from_seq"]
+    assert since.ok and since.from_seq == head and since.events > head and since.full_at is not None
+    assert audit.advance_checkpoint(ctx, system).from_seq == head
+    checkpoint = audit.verify_chain(ctx, system).from_seq
     assert checkpoint > head
     with database.engine.begin() as conn:                          # an old event, before the checkpoint
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
-    assert audit.verify_chain(ctx, system)["ok"]                   # not re-read by pages...
+    assert audit.verify_chain(ctx, system).ok                   # not re-read by pages...
     full = audit.verify_chain(ctx, system, full=True)
-    assert not full["ok"] and full["broken_seq"] == 2              # ...found by the full recomputation
-    assert not audit.advance_checkpoint(ctx, system, full=True)["ok"]
+    assert not full.ok and full.broken_seq == 2              # ...found by the full recomputation
+    assert not audit.advance_checkpoint(ctx, system, full=True).ok
     with database.engine.begin() as conn:                          # the checkpointed event rewritten
         conn.execute(text("UPDATE audit_events SET hash = :h WHERE seq = :s"), {"h": "f" * 64, "s": checkpoint})
     broken = audit.verify_chain(ctx, system)
-    assert not broken["ok"] and broken["broken_seq"] == checkpoint
+    assert not broken.ok and broken.broken_seq == checkpoint
     with pytest.raises(Forbidden):
         audit.verify_chain(ctx, clerk, full=True)                  # never the whole chain in a request
 

@@ -98,7 +98,7 @@ def test_a_record_is_vouched_for_by_the_audit_event_that_published_it(ctx, clerk
         assert content_hash(row) == row.content_sha256, "the hash covers exactly what is shown"
         assert event_hash(published.seq, published.at, published.event, published.actor, published.matter_id,
                           published.payload, published.prev_hash) == published.hash
-    assert audit.verify_chain(ctx, SYSTEM)["ok"]
+    assert audit.verify_chain(ctx, SYSTEM).ok
 
 
 def test_an_action_that_fails_publishes_nothing(ctx, clerk, other, monkeypatch):
@@ -127,7 +127,7 @@ def test_an_action_that_fails_publishes_nothing(ctx, clerk, other, monkeypatch):
 def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, other):
     fixed = clock.FixedClock(clock.now())
     with clock.use_clock(fixed):
-        start_form = definitions.get_process(ctx, clerk, "dibao")["start_form"]
+        start_form = definitions.get_process(ctx, clerk, "dibao").start_form
         m = matters.start_matter(ctx, clerk, "dibao", "lushui_village", "低保申请", with_evidence(ctx, clerk, start_form, DIBAO))
         m = do(ctx, other, m, "accept_application", {"acceptance": "accept", "acceptance_note": "齐全", "accepted_on": "2026-03-02"})
         m = do(ctx, other, m, "investigate", {"info_check_result": "无", "home_visit_record": "入户", "neighbour_visit_record": "走访",

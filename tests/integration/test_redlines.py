@@ -40,7 +40,7 @@ def test_sweep_raises_once_and_updates_after(ctx, clerk, fixed):
     assert found.status == "open" and "2 天内 2 笔（1.5 万元 + 9,000 元）" in found.text
     again = redlines.sweep(ctx, Actor.system())
     assert again.raised == 0 and len(split_warnings(ctx)) == 1          # same rule, same matters: one warning
-    assert audit.verify_chain(ctx, Actor.system())["ok"]
+    assert audit.verify_chain(ctx, Actor.system()).ok
 
 
 def test_the_nightly_sweep_runs_once_a_beijing_day_from_two_oclock(ctx, clerk, fixed):
@@ -95,7 +95,7 @@ def test_the_supervision_lifecycle(ctx, clerk, fixed):
     assert closed.status == "closed"
     assert [h.action for h in closed.history] == [
         "raised", "assigned", "answered", "returned", "answered", "verified", "closed"]
-    assert audit.verify_chain(ctx, Actor.system())["ok"]
+    assert audit.verify_chain(ctx, Actor.system()).ok
 
 
 def test_overdue_assignment_escalates_once(ctx, clerk, fixed):

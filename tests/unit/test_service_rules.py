@@ -9,6 +9,8 @@ The same tests run on the real store (SQLite, PostgreSQL) in tests/integration/t
 written once, they hold on both, and the fakes' own honesty is tests/integration/test_repository_contract.py."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -58,7 +60,7 @@ def access_refused(actor: Actor, action: str, reason: str, *arguments) -> tuple:
 
 
 def values(ctx, township: str | None) -> dict:
-    return {p["name"]: p["value"] for p in parameters.list_parameters(ctx, SYSTEM, township)}
+    return {p.name: p.value for p in parameters.list_parameters(ctx, SYSTEM, township)}
 
 
 # --- township parameters (engine/services/parameters.py) ---
@@ -66,8 +68,8 @@ def values(ctx, township: str | None) -> dict:
 def test_a_township_sets_a_parameter_within_its_bounds_for_itself_only(ctx):
     mark = audit_mark(ctx)
     views = parameters.set_township_parameter(ctx, QINGSHAN_ADMIN, "qingshan_town", "party_notice_days", 5)
-    view = next(v for v in views if v["name"] == "party_notice_days")
-    assert (view["value"], view["default"], view["min"], view["max"], view["township"]) == (5, 3, 1, 90, None)
+    view = next(v for v in views if v.name == "party_notice_days")
+    assert (view.value, view.default, view.min, view.max, view.township) == (5, 3, 1, 90, None)
     assert values(ctx, "qingshan_town")["party_notice_days"] == 5
     assert values(ctx, "baiyun_town")["party_notice_days"] == 3 and values(ctx, None)["party_notice_days"] == 3
     assert audited_since(ctx, mark) == [("parameter_changed", "qingshan_admin",
@@ -119,7 +121,7 @@ def test_a_township_declares_its_own_parameter_and_sets_it_within_its_bounds(ctx
     mark = audit_mark(ctx)
     view = parameters.define_township_parameter(ctx, QINGSHAN_ADMIN, "qingshan_town", "agri_visit_days", " 走访天数 ",
                                                 "integer", 1, 30, 7, unit="天")
-    assert view == {"name": "agri_visit_days", "label": "走访天数", "value": 7, "default": 7, "type": "integer",
+    assert dataclasses.asdict(view) == {"name": "agri_visit_days", "label": "走访天数", "value": 7, "default": 7, "type": "integer",
                     "min": 1, "max": 30, "unit": "天", "township": "qingshan_town", "pattern": None}
     assert values(ctx, "qingshan_town")["agri_visit_days"] == 7 and "agri_visit_days" not in values(ctx, "baiyun_town")
     parameters.set_township_parameter(ctx, QINGSHAN_ADMIN, "qingshan_town", "agri_visit_days", 12)
@@ -171,12 +173,14 @@ def test_only_the_townships_administrators_declare_its_parameters(ctx):
 def test_a_township_declares_a_role_of_its_own(ctx):
     mark = audit_mark(ctx)
     role = registry.define_township_role(ctx, QINGSHAN_ADMIN, "qingshan_town", " TOWNSHIP_AGRI ", "乡镇农业农村办", "township")
-    assert role == {"code": "TOWNSHIP_AGRI", "name": "乡镇农业农村办", "level": "township", "township": "qingshan_town"}
+    assert dataclasses.asdict(role) == {"code": "TOWNSHIP_AGRI", "name": "乡镇农业农村办", "level": "township",
+                                        "township": "qingshan_town"}
     assert role in registry.list_roles(ctx, CLERK, "qingshan_town")
-    assert "TOWNSHIP_AGRI" not in {r["code"] for r in registry.list_roles(ctx, CLERK, "baiyun_town")}
-    assert "TOWNSHIP_AGRI" not in {r["code"] for r in registry.list_roles(ctx, CLERK)}
+    assert "TOWNSHIP_AGRI" not in {r.code for r in registry.list_roles(ctx, CLERK, "baiyun_town")}
+    assert "TOWNSHIP_AGRI" not in {r.code for r in registry.list_roles(ctx, CLERK)}
     assert ctx.role("TOWNSHIP_AGRI").name == "乡镇农业农村办"
-    assert audited_since(ctx, mark) == [("role_defined", "qingshan_admin", {"township": "qingshan_town", **role})]
+    assert audited_since(ctx, mark) == [("role_defined", "qingshan_admin",
+                                         {"township": "qingshan_town", **dataclasses.asdict(role)})]
 
 
 @pytest.mark.parametrize("code, name, level, field, message", [
@@ -192,7 +196,7 @@ def test_a_bad_or_taken_role_is_refused_and_nothing_is_declared(ctx, code, name,
     error, events = refused(ctx, InvalidData, registry.define_township_role, QINGSHAN_ADMIN, "qingshan_town",
                             code, name, level)
     assert error.message == message and list(error.errors) == [field] and events == []
-    assert not [r for r in registry.list_roles(ctx, CLERK, "qingshan_town") if r["township"]]
+    assert not [r for r in registry.list_roles(ctx, CLERK, "qingshan_town") if r.township]
 
 
 def test_a_role_code_is_one_townships_and_a_name_is_used_once_in_a_township(ctx):
@@ -230,12 +234,12 @@ def test_a_county_administrator_loads_a_year_and_may_replace_it(ctx):
     mark = audit_mark(ctx)
     saved = calendar.set_year(ctx, COUNTY_ADMIN, 2027, **ARRANGEMENT_2027)
     assert saved == calendar.get_year(ctx, CLERK, 2027)
-    assert (saved["source"], saved["updated_by"]) == ("测试用安排", "county_admin")
-    assert [d["date"].isoformat() for d in saved["holidays"]] == ["2027-01-01", "2027-02-08"]
+    assert (saved.source, saved.updated_by) == ("测试用安排", "county_admin")
+    assert [d.date.isoformat() for d in saved.holidays] == ["2027-01-01", "2027-02-08"]
     calendar.set_year(ctx, SYSTEM, 2027, [["2027-10-01", "国庆节"]], [], "第二版")
     again = calendar.get_year(ctx, CLERK, 2027)
-    assert [(d["date"].isoformat(), d["name"]) for d in again["holidays"]] == [("2027-10-01", "国庆节")]
-    assert again["workdays"] == [] and again["updated_by"] == "system"
+    assert [(d.date.isoformat(), d.name) for d in again.holidays] == [("2027-10-01", "国庆节")]
+    assert again.workdays == () and again.updated_by == "system"
     assert audited_since(ctx, mark) == [
         ("calendar_changed", "county_admin", {"year": 2027, "holidays": ["2027-01-01", "2027-02-08"],
                                               "workdays": ["2027-01-02"], "source": "测试用安排"}),
@@ -265,7 +269,7 @@ def test_a_bad_arrangement_is_refused_and_the_year_kept(ctx, year, change, field
     error, events = refused(ctx, InvalidData, calendar.set_year, COUNTY_ADMIN, year,
                             **{"holidays": [], "workdays": [], "source": "x", **change})
     assert words in error.errors[field] and list(error.errors) == [field] and events == []
-    assert calendar.get_year(ctx, CLERK, 2026) == shipped and len(shipped["holidays"]) == 33
+    assert calendar.get_year(ctx, CLERK, 2026) == shipped and len(shipped.holidays) == 33
 
 
 # --- organisation units (engine/services/orgs.py) ---
@@ -273,7 +277,7 @@ def test_a_bad_arrangement_is_refused_and_the_year_kept(ctx, year, change, field
 def test_an_administrator_adds_a_unit_under_their_own(ctx):
     mark = audit_mark(ctx)
     added = orgs.add_unit(ctx, QINGSHAN_ADMIN, "xinhe_village", "新河村", "village", "qingshan_town")
-    assert added == {"code": "xinhe_village", "name": "新河村", "level": "village", "parent_code": "qingshan_town"}
+    assert dataclasses.asdict(added) == {"code": "xinhe_village", "name": "新河村", "level": "village", "parent_code": "qingshan_town"}
     assert added in orgs.list_units(ctx, CLERK, "village")
     assert audited_since(ctx, mark) == [("org_unit_added", "qingshan_admin", {"code": "xinhe_village", "name": "新河村",
                                                                               "level": "village", "parent": "qingshan_town"})]
@@ -303,20 +307,24 @@ def test_a_unit_is_added_once_under_a_parent_of_the_level_above_by_its_administr
 
 def test_the_system_adds_a_county(ctx):
     orgs.add_unit(ctx, SYSTEM, "other_county", "另一县", "county", None)
-    assert orgs.list_units(ctx, CLERK, "county")[-1] == {"code": "other_county", "name": "另一县", "level": "county",
-                                                         "parent_code": None}
+    assert dataclasses.asdict(orgs.list_units(ctx, CLERK, "county")[-1]) == {
+        "code": "other_county", "name": "另一县", "level": "county", "parent_code": None}
 
 
 # --- users and grants (engine/services/identity.py) ---
 
 def users(ctx) -> dict:
-    return {u["username"]: u for u in identity.list_users(ctx, SYSTEM)}
+    return {u.username: u for u in identity.list_users(ctx, SYSTEM)}
+
+
+def grants(user) -> list[dict]:
+    return [dataclasses.asdict(g) for g in user.grants]
 
 
 def test_an_administrator_creates_a_user_without_roles_and_the_password_is_hashed(ctx):
     mark = audit_mark(ctx)
     view = identity.create_user(ctx, QINGSHAN_ADMIN, "  Li.Ming ", " 李明 ", "a-long-password")
-    assert view == {"username": "li.ming", "display_name": "李明", "active": True, "grants": []}
+    assert dataclasses.asdict(view) == {"username": "li.ming", "display_name": "李明", "active": True, "grants": ()}
     assert users(ctx) == {"li.ming": view}
     with ctx.uow(readonly=True) as uow:
         stored = uow.users.by_name("li.ming").password_hash
@@ -345,15 +353,15 @@ def test_a_role_is_granted_in_a_unit_of_its_level_by_an_administrator_of_that_un
     ctx.database.token_actors["a-digest"] = ("someone", None, 0)        # a cached caller: roles change, it goes
     mark = audit_mark(ctx)
     view = identity.grant_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "lushui_village")
-    assert view["grants"] == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
+    assert grants(view) == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
     assert ctx.database.token_actors == {}
     identity.grant_role(ctx, COUNTY_ADMIN, "li.ming", "TOWNSHIP_ADMIN", "baiyun_town")
-    assert users(ctx)["li.ming"]["grants"] == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"},
+    assert grants(users(ctx)["li.ming"]) == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"},
                                                {"role": "TOWNSHIP_ADMIN", "org": "baiyun_town"}]
     assert audited_since(ctx, mark) == [
         ("role_granted", "qingshan_admin", {"username": "li.ming", "role": "VILLAGE_COMMITTEE", "org": "lushui_village"}),
         ("role_granted", "county_admin", {"username": "li.ming", "role": "TOWNSHIP_ADMIN", "org": "baiyun_town"})]
-    assert [u["username"] for u in identity.list_users(ctx, BAIYUN_ADMIN)] == ["li.ming"]
+    assert [u.username for u in identity.list_users(ctx, BAIYUN_ADMIN)] == ["li.ming"]
 
 
 @pytest.mark.parametrize("actor, username, role, org, error, message", [
@@ -372,7 +380,7 @@ def test_a_grant_is_refused_for_what_does_not_fit_and_nothing_is_granted(ctx, ac
     caught, events = refused(ctx, error, identity.grant_role, actor, username, role, org)
     assert caught.message == message
     assert events == ([access_refused(actor, "grant_role", message, username, role, org)] if error is Forbidden else [])
-    assert users(ctx)["li.ming"]["grants"] == [{"role": "SUPERVISION_COMMITTEE", "org": "lushui_village"}]
+    assert grants(users(ctx)["li.ming"]) == [{"role": "SUPERVISION_COMMITTEE", "org": "lushui_village"}]
 
 
 def test_a_township_role_is_granted_in_its_township_only(ctx):
@@ -380,7 +388,7 @@ def test_a_township_role_is_granted_in_its_township_only(ctx):
     identity.create_user(ctx, SYSTEM, "li.ming", "李明", "a-long-password")
     error, _ = refused(ctx, InvalidData, identity.grant_role, COUNTY_ADMIN, "li.ming", "VILLAGE_AGRI_GUIDE", "hongqi_village")
     assert error.errors == {"org": "“村级产业指导员”是青山镇的角色，只能授予在该乡镇或其所辖各村"}
-    assert identity.grant_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_AGRI_GUIDE", "taohua_village")["grants"] == [
+    assert grants(identity.grant_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_AGRI_GUIDE", "taohua_village")) == [
         {"role": "VILLAGE_AGRI_GUIDE", "org": "taohua_village"}]
 
 
@@ -393,9 +401,9 @@ def test_a_role_is_revoked_by_an_administrator_of_its_unit(ctx):
                                      "lushui_village")]
     error, events = refused(ctx, NotFound, identity.revoke_role, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "taohua_village")
     assert error.message == "li.ming 没有在 taohua_village 担任 VILLAGE_COMMITTEE" and events == []
-    assert users(ctx)["li.ming"]["grants"] == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
+    assert grants(users(ctx)["li.ming"]) == [{"role": "VILLAGE_COMMITTEE", "org": "lushui_village"}]
     mark = audit_mark(ctx)
-    assert identity.revoke_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "lushui_village")["grants"] == []
-    assert users(ctx)["li.ming"]["grants"] == []
+    assert grants(identity.revoke_role(ctx, QINGSHAN_ADMIN, "li.ming", "VILLAGE_COMMITTEE", "lushui_village")) == []
+    assert grants(users(ctx)["li.ming"]) == []
     assert audited_since(ctx, mark) == [("role_revoked", "qingshan_admin", {"username": "li.ming", "role": "VILLAGE_COMMITTEE",
                                                                             "org": "lushui_village"})]

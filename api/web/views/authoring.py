@@ -6,15 +6,16 @@ from flask import redirect, request, url_for
 
 from engine.errors import Conflict, DefinitionError, Forbidden, InvalidData, NotFound
 from engine.services import definitions, parameters, registry
+from engine.services.definition_views import TownshipRef
 
 from ...rest import ctx
 from ..blueprint import bp
 from ..pages import actor, done, page
 
 
-def _township(townships: list[dict]) -> str | None:
+def _township(townships: list[TownshipRef]) -> str | None:
     wanted = request.values.get("township")
-    codes = [t["code"] for t in townships]
+    codes = [t.code for t in townships]
     return wanted if wanted in codes else (codes[0] if codes else None)
 
 
@@ -22,10 +23,10 @@ def _page(status: int = 200, **values):
     townships = definitions.administered_townships(ctx(), actor())
     township = values.pop("township", None) or _township(townships)
     items = definitions.township_items(ctx(), actor(), township) if township else []
-    county_items = [i for group in definitions.list_processes(ctx(), actor()) for i in group["items"]
-                    if i["owner_org"] is None] if townships else []
-    roles = [r for r in registry.list_roles(ctx(), actor(), township) if r["township"]] if township else []
-    own = [p for p in parameters.list_parameters(ctx(), actor(), township) if p["township"]] if township else []
+    county_items = [i for group in definitions.list_processes(ctx(), actor()) for i in group.items
+                    if i.owner_org is None] if townships else []
+    roles = [r for r in registry.list_roles(ctx(), actor(), township) if r.township] if township else []
+    own = [p for p in parameters.list_parameters(ctx(), actor(), township) if p.township] if township else []
     return page("authoring.html", status, townships=townships, township=township, items=items,
                 county_items=county_items, township_roles=roles, township_parameters=own,
                 levels=registry.TOWNSHIP_ROLE_LEVELS, values=values.pop("values", {}),
@@ -49,7 +50,7 @@ def authoring_upload():
         return _page(422, township=township, errors={"file": exc.message})
     except (InvalidData, Forbidden) as exc:
         return _page(422 if isinstance(exc, InvalidData) else 403, township=township, errors={"file": exc.message})
-    done("已上传为草稿：" + "、".join(f"{s['name']}（版本 {s['version_id']}）" for s in stored) + "。检查无误后即可发布。")
+    done("已上传为草稿：" + "、".join(f"{s.name}（版本 {s.version_id}）" for s in stored) + "。检查无误后即可发布。")
     return redirect(url_for("web.authoring", township=township))
 
 
@@ -100,7 +101,7 @@ def authoring_role():
         return _page(422, township=township, values={"role": form}, errors={f"role_{k}": v for k, v in exc.errors.items()})
     except (Forbidden, NotFound) as exc:
         return _page(403, township=township, errors={"form": exc.message})
-    done(f"已登记本乡镇角色“{role['name']}”（{role['code']}），可在本乡镇的特色清单事项中作为泳道使用，并授予本乡镇人员。")
+    done(f"已登记本乡镇角色“{role.name}”（{role.code}），可在本乡镇的特色清单事项中作为泳道使用，并授予本乡镇人员。")
     return redirect(url_for("web.authoring", township=township) + "#roles")
 
 
@@ -121,8 +122,8 @@ def authoring_parameter():
                      errors={f"parameter_{k}": v for k, v in exc.errors.items()} or {"parameter_name": exc.message})
     except (Forbidden, NotFound) as exc:
         return _page(403, township=township, errors={"form": exc.message})
-    done(f"已设置本乡镇参数“{parameter['label']}”（{parameter['name']}），"
-         f"本乡镇特色清单事项可用 days({parameter['name']}) 等方式读取。")
+    done(f"已设置本乡镇参数“{parameter.label}”（{parameter.name}），"
+         f"本乡镇特色清单事项可用 days({parameter.name}) 等方式读取。")
     return redirect(url_for("web.authoring", township=township) + "#parameters")
 
 

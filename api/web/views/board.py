@@ -18,7 +18,7 @@ from ..pages import actor, page
 
 
 def _village(code: str | None) -> str:
-    villages = {v["code"] for v in my_villages(actor())}
+    villages = {v.code for v in my_villages(actor())}
     if code not in villages:
         raise NotFound("您负责的范围内没有这个村")
     return code
@@ -26,8 +26,8 @@ def _village(code: str | None) -> str:
 
 @bp.route("/board")
 def board_page():
-    villages = sorted(my_villages(actor()), key=lambda v: v["code"])
-    chosen = request.args.get("village") or (villages[0]["code"] if villages else None)
+    villages = sorted(my_villages(actor()), key=lambda v: v.code)
+    chosen = request.args.get("village") or (villages[0].code if villages else None)
     period = (request.args.get("period") or board.current_period()).strip()
     paper = request.args.get("paper") if request.args.get("paper") in PAPERS else "A3"
     values = {"villages": villages, "chosen": chosen, "period": period, "paper": paper, "found": None, "errors": {}}

@@ -10,6 +10,7 @@ from flask import redirect, request, url_for
 from engine.errors import Conflict, InvalidData
 from engine.services.complaints import intake, merging, reads, statistics
 from engine.services.complaints.views import ComplaintStatistics
+from engine.services.people_views import UnitView
 from engine.vocabulary import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, ComplaintStatus
 
 from ...rest import ctx
@@ -72,7 +73,7 @@ def _form_page(values: dict, errors: dict, status: int = 200):
 @bp.route("/complaints/<int:complaint_id>")
 def complaint(complaint_id):
     found = reads.get_complaint(ctx(), actor(), complaint_id)
-    return page("complaint.html", c=found, names={code: u["name"] for code, u in units(actor()).items()})
+    return page("complaint.html", c=found, names={code: u.name for code, u in units(actor()).items()})
 
 
 @bp.route("/complaints/<int:complaint_id>/merge", methods=["POST"])
@@ -99,7 +100,7 @@ def _case_id(text: str) -> int:
 @bp.route("/complaints/supervision")
 def supervision_orders():
     return page("supervision_orders.html", orders=reads.list_supervisions(ctx(), actor()),
-                names={code: u["name"] for code, u in units(actor()).items()})
+                names={code: u.name for code, u in units(actor()).items()})
 
 
 @bp.route("/complaints/statistics")
@@ -132,22 +133,22 @@ def _period(query, errors: dict):
     return start, end
 
 
-def _scopes() -> list[dict]:
+def _scopes() -> list[UnitView]:
     """Units the actor may ask figures for: every unit their grants reach."""
     me, everything = actor(), units(actor())
 
     def lineage(code):
         while code:
             yield code
-            code = everything[code]["parent_code"] if code in everything else None
+            code = everything[code].parent_code if code in everything else None
     order = {"county": 0, "township": 1, "village": 2}
-    return sorted((u for u in everything.values() if me.reaches(list(lineage(u["code"])))),
-                  key=lambda u: (order.get(u["level"], 3), u["code"]))
+    return sorted((u for u in everything.values() if me.reaches(list(lineage(u.code)))),
+                  key=lambda u: (order.get(u.level, 3), u.code))
 
 
 def _widest_unit() -> str | None:
     scopes = _scopes()
-    return scopes[0]["code"] if scopes else None
+    return scopes[0].code if scopes else None
 
 
 def _charts(stats: ComplaintStatistics) -> list:

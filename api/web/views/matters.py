@@ -59,9 +59,9 @@ def step_list(matter: MatterView) -> list[dict]:
     """The item's steps in order with where this matter is on each: the chart's progress as a list
     a phone can read without zooming."""
     item = definitions.get_process(ctx(), actor(), matter.process_key)
-    states = flowcharts.matter_flowchart_source(ctx(), actor(), matter.id)["states"]
+    states = flowcharts.matter_flowchart_source(ctx(), actor(), matter.id).states
     steps = []
-    for step in item["steps"]:
+    for step in item.steps:
         state = (states.get(step["id"]) or {}).get("state", "untaken")
         steps.append({**step, "state": state, "state_words": STATE_WORDS.get(state, state)})
     return steps
@@ -86,7 +86,7 @@ def cancel(matter_id):
 @bp.route("/matters/<int:matter_id>/flowchart.svg")
 def matter_flowchart(matter_id):
     source = flowcharts.matter_flowchart_source(ctx(), actor(), matter_id)
-    overlay = {element: StepState(**state) for element, state in source["states"].items()}
+    overlay = {element: StepState(**state) for element, state in source.states.items()}
     return chart_response(source, "svg", overlay)
 
 

@@ -7,6 +7,7 @@ A county item opens read-only, for reference."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -136,7 +137,8 @@ def _modeler_page(source: dict, township: str | None, status: int = 200):
     version = bpmn_js_version()
     data = {"xml": source["xml"], "editable": source["editable"], "township": township,
             "file": source["file"].replace("\\", "/").split("/")[-1], "key": source.get("key"),
-            "version_id": source.get("version_id"), "roles": definitions.modeler_roles(ctx(), township),
+            "version_id": source.get("version_id"),
+            "roles": [asdict(role) for role in definitions.modeler_roles(ctx(), township)],
             "categories": list(CATEGORIES), "descriptors": _descriptors(), "words": _words(),
             "save_url": url_for("web.modeler_save"), "csrf": generate_csrf(),
             "model_url": url_for("web.modeler", key="KEY", version_id=0).replace("/KEY/", "/{key}/")
@@ -147,7 +149,7 @@ def _modeler_page(source: dict, township: str | None, status: int = 200):
 
 @bp.route("/authoring/<key>/versions/<int:version_id>/model")
 def modeler(key, version_id):
-    source = definitions.version_source(ctx(), actor(), key, version_id)
+    source = asdict(definitions.version_source(ctx(), actor(), key, version_id))    # the page's own copy, laid out
     source["xml"], source["laid_out"] = laid_out(source["xml"], source["file"])
     return _modeler_page(source, source["township"] or request.args.get("township"))
 
@@ -155,7 +157,7 @@ def modeler(key, version_id):
 @bp.route("/authoring/model/new")
 def modeler_new():
     townships = definitions.administered_townships(ctx(), actor())
-    codes = [t["code"] for t in townships]
+    codes = [t.code for t in townships]
     township = request.args.get("township")
     township = township if township in codes else (codes[0] if codes else None)
     if township is None:
@@ -185,15 +187,15 @@ def modeler_save():
         return jsonify({"ok": False, "message": exc.message}), 422 if isinstance(exc, InvalidData) else 409
     except (Forbidden, NotFound) as exc:
         return jsonify({"ok": False, "message": exc.message}), 403 if isinstance(exc, Forbidden) else 404
-    main = saved["stored"][0]
-    return jsonify({"ok": True, "stored": saved["stored"], "report": saved["report"],
-                    "model_url": url_for("web.modeler", key=main["key"], version_id=main["version_id"]),
-                    "message": f"已保存为草稿：{main['name']}（版本 {main['version_id']}），检查结果见下。"})
+    main = saved.stored[0]
+    return jsonify({"ok": True, "stored": [asdict(s) for s in saved.stored], "report": asdict(saved.report),
+                    "model_url": url_for("web.modeler", key=main.key, version_id=main.version_id),
+                    "message": f"已保存为草稿：{main.name}（版本 {main.version_id}），检查结果见下。"})
 
 
 @bp.route("/authoring/<key>/versions/<int:version_id>/check.json", methods=["POST"])
 def modeler_check(key, version_id):
     try:
-        return jsonify({"ok": True, "report": definitions.check_version(ctx(), actor(), key, version_id)})
+        return jsonify({"ok": True, "report": asdict(definitions.check_version(ctx(), actor(), key, version_id))})
     except (Forbidden, NotFound) as exc:
         return jsonify({"ok": False, "message": exc.message}), 403 if isinstance(exc, Forbidden) else 404

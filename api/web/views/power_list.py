@@ -27,5 +27,5 @@ def item_flowchart(key):
     layout = requested_layout()
     source = flowcharts.item_flowchart_source(ctx(), actor(), key)
     response = chart_response(source, "svg", layout=layout)
-    response.set_etag(f"{source['etag']}-{layout}-svg")
+    response.set_etag(f"{source.etag}-{layout}-svg")
     return response.make_conditional(request)

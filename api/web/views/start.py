@@ -8,6 +8,7 @@ from flask import redirect, request, url_for
 from engine.errors import Conflict, InvalidData, LikelyDuplicate
 from engine.services import definitions, matters
 from engine.services.complaints.tracking import COMPLAINT_KEY
+from engine.services.definition_views import ProcessView
 from engine.vocabulary import quoted
 
 from ...rest import ctx
@@ -30,14 +31,14 @@ def start_form(key):
     item = definitions.get_process(ctx(), actor(), key)
     # One key per form shown: back + submit again, or a double tap, answers the matter already
     # started instead of starting a second one (the start service's idempotency key).
-    values = {"subject": "", "village": "", "form_token": secrets.token_urlsafe(16), **initial_values(item["start_form"])}
+    values = {"subject": "", "village": "", "form_token": secrets.token_urlsafe(16), **initial_values(item.start_form)}
     return _form_page(item, values, {})
 
 
 @bp.route("/start/<key>", methods=["POST"])
 def start_matter(key):
     item = definitions.get_process(ctx(), actor(), key)
-    submitted = read_submission(item["start_form"], request.form, request.files)
+    submitted = read_submission(item.start_form, request.form, request.files)
     subject, village = request.form.get("subject", ""), request.form.get("village", "")
     token = request.form.get("form_token") or None
     values = {"subject": subject, "village": village, "form_token": token or secrets.token_urlsafe(16),
@@ -60,9 +61,9 @@ def start_matter(key):
     return redirect(url_for("web.matter", matter_id=matter.id))
 
 
-def _form_page(item: dict, values: dict, errors: dict, status: int = 200, duplicates: list | None = None):
+def _form_page(item: ProcessView, values: dict, errors: dict, status: int = 200, duplicates: list | None = None):
     return page("start_form.html", status, item=item, values=values, errors=errors,
-                villages=start_villages(actor(), item["key"]), duplicates=duplicates or [])
+                villages=start_villages(actor(), item.key), duplicates=duplicates or [])
 
 
 
