@@ -78,7 +78,7 @@ def power_item(village, key):
 @bp.route("/<village>/power-list/<key>/flowchart.svg")
 def flowchart(village, key):
     source = catalogue.item_flowchart_source(ctx(), village, key)
-    return cached(source.etag, lambda: chart_response(asdict(source), "svg"), max_age=DOCUMENT_MAX_AGE)
+    return cached(source.etag, lambda: chart_response(source, "svg"), max_age=DOCUMENT_MAX_AGE)
 
 
 @bp.route("/<village>/<any(projects, results, assets, affairs):part>")
@@ -136,7 +136,7 @@ def document(village, record_id, attachment_id):
 
 
 def _public_download(meta, content: bytes):
-    response = download_response(asdict(meta), content)
+    response = download_response(meta, content)
     del response.headers["Cache-Control"]       # the evidence download's private, no-store: a public file here
     return response
 

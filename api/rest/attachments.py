@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from engine.services import attachments
 from engine.services.attachment_views import AttachmentView
+from engine.services.public.views import DocumentMeta
 
 from ..actors import current_actor
 from ..schemas import AttachmentSchema, UploadSchema
@@ -32,16 +33,14 @@ class AttachmentFile(MethodView):
         return download_response(*attachments.download_attachment(ctx(), current_actor(), attachment_id))
 
 
-def download_response(meta: AttachmentView | dict, content: bytes):
+def download_response(meta: AttachmentView | DocumentMeta, content: bytes):
     """An evidence file as a download (the API's and the web pages' alike).
 
     Never shown in the browser: the type was checked at upload, and nosniff plus a sandboxing
     policy keep a mislabelled file from ever running as a page. send_file writes a Chinese name as
     RFC 6266 filename*=UTF-8'' (a raw header cannot carry it)."""
-    # The public portal's documents (engine/services/public, its own family) still come as a dict.
-    name, content_type = (meta["name"], meta["content_type"]) if isinstance(meta, dict) else (meta.name, meta.content_type)
-    response = send_file(io.BytesIO(content), mimetype=content_type.split(";")[0], as_attachment=True,
-                         download_name=name, etag=False, conditional=False)
+    response = send_file(io.BytesIO(content), mimetype=meta.content_type.split(";")[0], as_attachment=True,
+                         download_name=meta.name, etag=False, conditional=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

@@ -4,8 +4,8 @@ from flask.views import MethodView
 
 from engine.errors import InvalidData
 from engine.services import flowcharts
-from engine.services import flowchart_views
 from engine.services.flowchart_views import FlowchartSource
+from engine.services.public.views import FlowchartSource as PortalFlowchart
 from render import StepState, render_flowchart
 
 from ..actors import current_actor
@@ -20,13 +20,11 @@ MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf
 LAYOUTS = ("official", "swimlane")
 
 
-def chart_response(source: FlowchartSource | dict, fmt: str, overlay=None, layout: str = "official") -> Response:
+def chart_response(source: FlowchartSource | PortalFlowchart, fmt: str, overlay=None,
+                   layout: str = "official") -> Response:
     """An item's chart in the official layout (the swimlane one with `layout`), or a matter's
-    swimlane chart with its progress (`overlay`). The public portal's catalogue
-    (engine/services/public/catalogue.item_flowchart_source, its own family) still answers a dict of
-    an ItemFlowchart's fields: read as one."""
-    if isinstance(source, dict):
-        source = flowchart_views.ItemFlowchart(**source)
+    swimlane chart with its progress (`overlay`); from the workspace's flowchart sources or the
+    public portal's (engine/services/public/views.FlowchartSource: the same fields, read alike)."""
     body = render_flowchart(source.bpmn, fmt, process_id=source.process_id, overlay=overlay,
                             role_names={**{code: role.name for code, role in ctx().roles.items()},
                                         **source.role_names},
