@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..definitions import list_metadata
 from ..vocabulary import DefinitionState
-
-SUMMARY_INFO = ("list_code", "policy_basis", "executing_body", "supervising_body", "time_limit", "publicity")
-
 
 @dataclass(frozen=True, slots=True)
 class DefinitionSummary:
@@ -215,7 +213,7 @@ def summary_values(version) -> dict[str, Any]:
     return dict(key=version.process_key, name=version.name, category=version.category, version_id=version.id,
                 sha256=version.sha256, bundle_sha256=version.bundle_sha256, owner_org=version.owner_org,
                 start_role=info.get("start_role"), state=DefinitionState(version.state),
-                **{k: info.get(k) for k in SUMMARY_INFO})
+                **list_metadata(info))
 
 
 def summary(version, cls: type = DefinitionSummary, **extra):

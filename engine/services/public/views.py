@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ...definitions import list_metadata
 from ...disclosure import SECTIONS, verify_code
 
 View = TypeVar("View")
@@ -150,12 +151,8 @@ class FlowchartSource:
 
 def power_summary(version, cls: type[View] = PowerItemSummary, **extra) -> View:
     """The list's view of a catalogue version row; as `cls` (PowerItem) with the fields it adds."""
-    info = version.info
     return cls(key=version.process_key, name=version.name, category=version.category,
-               special=version.owner_org is not None, list_code=info.get("list_code"),
-               policy_basis=info.get("policy_basis"), executing_body=info.get("executing_body"),
-               supervising_body=info.get("supervising_body"), time_limit=info.get("time_limit"),
-               publicity=info.get("publicity"), **extra)
+               special=version.owner_org is not None, **list_metadata(version.info), **extra)
 
 
 # -- published records ------------------------------------------------------------------------------
