@@ -475,7 +475,7 @@ def demo(walk, history, history_matters):
     click.echo("3/4 demo county, townships, villages and users (one per role per unit) ...")
     created = seed_demo(ctx, Actor.system(), progress=lambda name: click.echo(f"  user {name}"))
     for unit in orgs.list_units(ctx, Actor.system()):
-        mark = "new" if unit.code in created["units"] else "ok "
+        mark = "new" if unit.code in created.units else "ok "
         click.echo(f"  {mark} {unit.level:9} {unit.code:16} {unit.name}")
     if history:
         _demo_history(ctx, history_matters)
@@ -511,8 +511,8 @@ def _demo_history(ctx, total: int) -> None:
     for noisy in ("spiff", "xiaowei.worker", "xiaowei.services"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     year = walk_history(ctx, total, progress=lambda week, n: click.echo(f"  week {week:2}: {n} matters"))
-    click.echo(f"  swept: {json.dumps(dataclasses.asdict(year['sweep']), ensure_ascii=False)}")
-    for rule, check, ids in year["expected"]:
+    click.echo(f"  swept: {json.dumps(dataclasses.asdict(year.sweep), ensure_ascii=False)}")
+    for rule, check, ids in year.expected:
         click.echo(f"  planted {rule} {check}: matters {', '.join(map(str, ids))}")
 
 

@@ -16,7 +16,7 @@ from .. import clock
 from ..audit import GENESIS
 from ..errors import Conflict
 from ..noticeboard import BEIJING
-from .operations_views import AnchorView, anchor as anchor_view
+from .operations_views import AnchorMismatch, AnchorView, anchor as anchor_view
 
 MAX_DAYS_PER_PASS = 400         # a long-idle worker catches up over a few passes, not in one transaction
 
@@ -69,13 +69,13 @@ def list_anchors(ctx, limit: int | None = None) -> list[AnchorView]:
         return [anchor_view(a) for a in uow.anchors.newest_first(limit)]
 
 
-def check_anchors(uow) -> dict | None:
-    """The first stored anchor the chain no longer matches ({day, seq, problem}), or None."""
+def check_anchors(uow) -> AnchorMismatch | None:
+    """The first stored anchor the chain no longer matches, or None."""
     for anchor in reversed(uow.anchors.newest_first()):
         if anchor.seq == 0:
             continue
         event = uow.anchors.chain_event(anchor.seq)
         if event is None or event.hash != anchor.hash:
-            return {"day": anchor.day.isoformat(), "seq": anchor.seq,
-                    "problem": f"第 {anchor.seq} 号事件与 {anchor.day.isoformat()} 公布的审计锚点不符：该锚点之前的记录被改动"}
+            return AnchorMismatch(day=anchor.day, seq=anchor.seq, problem=f"第 {anchor.seq} 号事件与 "
+                                  f"{anchor.day.isoformat()} 公布的审计锚点不符：该锚点之前的记录被改动")
     return None

@@ -2,9 +2,9 @@
 item 4: typed boundaries).
 
 A module of its own, next to the service: an upload and a download answer the file's record (the
-bytes of a download travel beside it, as the file itself). A matter's page and its dossier still
-list the files a matter cites as `view()`'s dicts (views.MatterDetail.attachments, dossiers), the
-matter family's own fields; `AttachmentView` is what they would hold once that family moves to it.
+bytes of a download travel beside it, as the file itself). A matter's page, a step's page and a
+dossier list the files a matter cites as the same views (views.MatterDetail, views.TaskDetail,
+dossiers.Dossier).
 """
 from __future__ import annotations
 

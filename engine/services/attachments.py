@@ -95,10 +95,3 @@ def _citable(row, actor, matter_id: int) -> bool:
     if row.matter_id is None:
         return row.uploaded_by == actor.name or actor.is_system
     return row.matter_id == matter_id
-
-
-def view(row) -> dict:
-    """A file a matter cites, as the matter family lists them (views.MatterDetail.attachments, dossiers)."""
-    return {"id": row.id, "sha256": row.sha256, "name": row.name, "size": row.size,
-            "content_type": row.content_type, "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at,
-            "matter_id": row.matter_id}

@@ -66,6 +66,6 @@ def _verify(uow, full: bool) -> tuple[ChainCheck, object]:
     # The published daily anchors too: a chain recomputed after an anchor went out differs there.
     broken = check_anchors(uow) if report["ok"] else None
     if broken is not None:
-        report.update(ok=False, broken_seq=broken["seq"], problem=broken["problem"])
+        report.update(ok=False, broken_seq=broken.seq, problem=broken.problem)
     report["anchors"] = len(uow.anchors.newest_first())
     return ChainCheck(**report), head

@@ -2,6 +2,7 @@
 For trying Xiaowei out only: the password is printed and the same for everyone."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from ..errors import Forbidden
 from .identity import create_user, grant_role
@@ -24,7 +25,14 @@ def demo_username(role: str, unit: str) -> str:
     return f"{role.lower()}.{unit}"
 
 
-def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
+@dataclass(frozen=True, slots=True)
+class DemoSeeded:
+    """What seeding the demo created this time (nothing, when it was there before)."""
+    units: tuple[str, ...]            # unit codes
+    users: tuple[str, ...]            # user names
+
+
+def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> DemoSeeded:
     """Idempotent. Returns what was created: units and user names.
 
     Raises:
@@ -32,21 +40,19 @@ def seed_demo(ctx, actor, with_users: bool = True, progress=None) -> dict:
     """
     if not ctx.settings.demo_allowed:
         raise Forbidden("生产环境不能创建演示数据")
-    created = {"units": [], "users": []}
+    units = []
     with ctx.uow(readonly=True) as uow:
         existing = {u.code for u in uow.orgs.list()}
     for code, name, level, parent in UNITS:
         if code not in existing:
             add_unit(ctx, actor, code, name, level, parent)
-            created["units"].append(code)
+            units.append(code)
     for township, values in OVERRIDES.items():
         current = {row.name: row.value for row in list_parameters(ctx, actor, township)}
         for name, value in values.items():
             if current.get(name) != value:
                 set_township_parameter(ctx, actor, township, name, value)
-    if with_users:
-        created["users"] = _seed_users(ctx, actor, progress)
-    return created
+    return DemoSeeded(units=tuple(units), users=tuple(_seed_users(ctx, actor, progress) if with_users else ()))
 
 
 def _seed_users(ctx, actor, progress) -> list[str]:

@@ -18,7 +18,7 @@ from ..errors import Forbidden
 from ..identity import Actor
 from . import matters, redlines, registers
 from .timers import advance_due_timers
-from .views import StepView
+from .views import StepView, SweepTotals
 from .demo_answers import (ANSWERS, CERTIFICATE, DIBAO_WANG, DILAPIDATED, DISPOSAL, LEASE, PROJECT_DITCH,
                            PROJECT_ROAD, TODAY, finance_period)
 from .demo_walk import BEIJING, DemoWalk, Scene
@@ -215,9 +215,19 @@ def plan(total: int, seed: int = 2026) -> dict[int, list[tuple[str, _Scene]]]:
     return weeks
 
 
-def walk_history(ctx, total: int = 3000, seed: int = 2026, progress=None) -> dict:
-    """Drive the demo year; returns {"matters": n, "planted": {name: matter id}, "sweep": totals,
-    "expected": [(rule, check, matter ids)]}. Needs the demo county and its users (seed_demo)."""
+@dataclass(frozen=True, slots=True)
+class DemoYear:
+    """A walked demo year: how many matters, the planted ones by name, what the closing sweep found,
+    the warnings the planted ones must raise and when the year's clock stopped."""
+    matters: int
+    planted: dict[str, int]                                 # {planted scene: matter id}
+    sweep: SweepTotals
+    expected: tuple[tuple[str, str, tuple[int, ...]], ...]  # (rule, check, matter ids), sorted
+    ended_at: datetime
+
+
+def walk_history(ctx, total: int = 3000, seed: int = 2026, progress=None) -> DemoYear:
+    """Drive the demo year. Needs the demo county and its users (seed_demo)."""
     start = datetime(YEAR, 1, 5, 9, 0, tzinfo=BEIJING).astimezone(timezone.utc)
     fixed = clock.FixedClock(start)
     planted: dict[str, int] = {}
@@ -241,8 +251,7 @@ def walk_history(ctx, total: int = 3000, seed: int = 2026, progress=None) -> dic
             HistoryWalk(ctx, fixed, village).run_until(waiting[village], None)
         fixed.advance(timedelta(days=10))         # the held matter runs past its time limit
         totals = redlines.sweep(ctx, Actor.system())
-    return {"matters": count, "planted": planted, "sweep": totals, "expected": expected(planted),
-            "ended_at": fixed.at}
+    return DemoYear(matters=count, planted=planted, sweep=totals, expected=tuple(expected(planted)), ended_at=fixed.at)
 
 
 def expected(planted: dict[str, int]) -> list[tuple]:

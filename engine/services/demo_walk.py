@@ -74,7 +74,7 @@ STILL_OPEN = [
 ]
 
 
-def walk_demo(ctx, progress=None, now: datetime | None = None) -> list[dict]:
+def walk_demo(ctx, progress=None, now: datetime | None = None) -> list[MatterView]:
     """Walk every scene; the matters afterwards (nothing when the demo was walked before)."""
     if _walked(ctx):
         return []

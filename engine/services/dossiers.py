@@ -15,23 +15,40 @@ from ..errors import Conflict
 from ..vocabulary import MatterStatus
 from . import views
 from .access import readable_matter
-from .attachments import view as attachment_view
+from .attachment_views import AttachmentView
+from .attachment_views import attachment as attachment_view
 from .persistence import load_matter
 from .views import EventView, MatterView
+
+
+@dataclass(frozen=True, slots=True)
+class DossierItem:
+    """The item a dossier's matter ran, as of its own version."""
+    name: str
+    list_code: str | None
+    policy_basis: str | None
+    bundle_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The audit chain's last event when the dossier was exported (seq 0, hash None: an empty chain)."""
+    seq: int
+    hash: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class Dossier:
     """What a closed matter's dossier is made of."""
     matter: MatterView
-    item: dict                        # name, list_code, policy_basis, bundle_sha256 of its version
+    item: DossierItem
     units: dict[str, str]             # {village and township code: name}
     events: tuple[EventView, ...]     # every audit event of the matter, oldest first
     people: dict[str, str]            # {login name: display name} of everyone the dossier names
-    attachments: tuple[dict, ...]
+    attachments: tuple[AttachmentView, ...]
     contents: dict[str, bytes]        # {sha256: bytes} of the attachments (only when asked for the files)
     fields: dict[str, dict]           # every form field of the version, by name
-    chain_head: dict                  # {seq, hash} of the audit chain when exported
+    chain_head: ChainHead
     exported_at: datetime
     exported_by: str
     bpmn: bytes                       # the version's BPMN file
@@ -58,15 +75,15 @@ def matter_dossier(ctx, actor, matter_id: int, with_files: bool = False) -> Doss
         events = tuple(views.event(e) for e in uow.audit.for_matter(record.id))
         return Dossier(
             matter=views.matter(ctx, record, [], reads=None),      # every parameter: the flowchart's telephones
-            item={"name": version.name, "list_code": version.info.get("list_code"),
-                  "policy_basis": version.info.get("policy_basis"), "bundle_sha256": version.bundle_sha256},
+            item=DossierItem(name=version.name, list_code=version.info.get("list_code"),
+                             policy_basis=version.info.get("policy_basis"), bundle_sha256=version.bundle_sha256),
             units={code: unit.name if unit else code for code, unit in units.items()},
             events=events,
             people=uow.users.display_names({e.actor for e in events} | {record.created_by, actor.name}),
             attachments=tuple(attachment_view(a) for a in files),
             contents={a.sha256: uow.attachments.content(a.sha256) for a in files} if with_files else {},
             fields=_fields(bundle),
-            chain_head={"seq": head.seq if head else 0, "hash": head.hash if head else None},
+            chain_head=ChainHead(seq=head.seq if head else 0, hash=head.hash if head else None),
             exported_at=clock.now(), exported_by=actor.name,
             bpmn=version.files[version.info["file"]].encode("utf-8"),
             states=load_matter(ctx, uow, record).element_states())

@@ -13,6 +13,7 @@ from ..workdays import BEIJING
 from ..vocabulary import MatterStatus, quoted
 from .access import visible_matter
 from .flowcharts import process_names
+from .views import MatterLinkView, MatterLinks
 
 
 def link_cited_matters(ctx, uow, actor, form, cleaned: dict, record, step: str, now: datetime) -> None:
@@ -99,11 +100,10 @@ def _over_limit(field, cited, data: dict) -> str | None:
     return None
 
 
-def links_of(ctx, uow, actor, record) -> dict:
-    """{"cites": [...], "cited_by": [...]}: the matters this one cites and those citing it, each
-    as {matter_id, subject, process_key, process_name, status, field, field_label}; a matter the
-    actor may not see is left out (withheld, or outside their villages)."""
-    found, names = {"cites": [], "cited_by": []}, None
+def links_of(ctx, uow, actor, record) -> MatterLinks:
+    """The matters this one cites and those citing it; a matter the actor may not see is left out
+    (withheld, or outside their villages)."""
+    found, names = {True: [], False: []}, None
     for link in uow.links.of(record.id):
         outgoing = link.matter_id == record.id
         other_id = link.cited_id if outgoing else link.matter_id
@@ -114,9 +114,9 @@ def links_of(ctx, uow, actor, record) -> dict:
         citing = record if outgoing else other
         names = names if names is not None else process_names(uow)
         labels = ctx.bundles.of_version(uow, citing.definition_id).labels
-        found["cites" if outgoing else "cited_by"].append({
-            "matter_id": other.id, "subject": other.subject, "process_key": other.process_key,
-            "process_name": names.get(other.process_key, other.process_key), "status": other.status,
-            "status_name": MatterStatus(other.status).label,
-            "field": link.field, "field_label": labels.get(link.field, link.field), "linked_at": link.linked_at})
-    return found
+        status = MatterStatus(other.status)
+        found[outgoing].append(MatterLinkView(
+            matter_id=other.id, subject=other.subject, process_key=other.process_key,
+            process_name=names.get(other.process_key, other.process_key), status=status, status_name=status.label,
+            field=link.field, field_label=labels.get(link.field, link.field), linked_at=link.linked_at))
+    return MatterLinks(cites=tuple(found[True]), cited_by=tuple(found[False]))

@@ -21,7 +21,7 @@ from .views import (EventView, InboxStep, MatterDetail, MatterSummary, MatterVie
 from .access import (check_separation, readable_matter, records_refusals, require_admin, require_role,
                      step_matter, visible_matter)
 from .attachments import link_cited_files, store_uploads
-from .attachments import view as attachment_view
+from .attachment_views import attachment as attachment_view
 from .links import link_cited_matters, links_of
 from .parameters import effective_parameters
 from .definitions import withdrawn_notice

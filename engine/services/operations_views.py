@@ -31,6 +31,14 @@ class ChainCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class AnchorMismatch:
+    """The first published anchor the chain no longer matches: the records before it were changed."""
+    day: date
+    seq: int
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
 class AnchorView:
     """A day's audit anchor: the chain's head at the day's end (Beijing time), as published."""
     day: str                      # ISO date

@@ -18,17 +18,28 @@ from datetime import timedelta
 from .. import clock
 from ..errors import Conflict, Forbidden, NotFound, SeparationOfDuties
 from ..identity import Actor, Grant
-from ..vocabulary import MatterStatus
+from ..vocabulary import DefinitionState, MatterStatus
 from . import matters, views
 from .views import MatterView, PreviewMatter, PreviewStep, StartedMatter, extended
 from .access import require_admin
 from .persistence import load_matter, save_matter
 
 @dataclass(frozen=True, slots=True)
+class PreviewItem:
+    """The version a 试运行 page tries: which, in what state, of which township, with its start form."""
+    key: str
+    version_id: int
+    name: str
+    state: DefinitionState
+    township: str
+    start_form: tuple[dict, ...]      # the fields' descriptions (engine/forms.Field.as_dict)
+
+
+@dataclass(frozen=True, slots=True)
 class PreviewPage:
-    """The 试运行 page: the version (key, version_id, name, state, township, start_form) and its test
-    matters, newest first, each ready step a PreviewStep (with its form)."""
-    item: dict
+    """The 试运行 page: the version and its test matters, newest first, each ready step a PreviewStep
+    (with its form)."""
+    item: PreviewItem
     matters: tuple[MatterView, ...]
 
 
@@ -195,8 +206,9 @@ def preview_page(ctx, actor, key: str, version_id: int) -> PreviewPage:
     with ctx.uow(readonly=True) as uow:
         version = _version(uow, actor, key, version_id)
         bundle = ctx.bundles.get(version)
-        item = {"key": key, "version_id": version.id, "name": version.name, "state": version.state,
-                "township": version.owner_org, "start_form": [f.as_dict() for f in bundle.info.start_form.fields]}
+        item = PreviewItem(key=key, version_id=version.id, name=version.name, state=DefinitionState(version.state),
+                           township=version.owner_org,
+                           start_form=tuple(f.as_dict() for f in bundle.info.start_form.fields))
         return PreviewPage(item=item, matters=tuple(_with_forms(bundle, m) for m in _test_matters(ctx, uow, version)))
 
 

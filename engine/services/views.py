@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ..vocabulary import MatterStatus, Severity, StepStatus, WarningStatus, matter_status_label
+from .attachment_views import AttachmentView
 
 View = TypeVar("View")
 
@@ -123,12 +124,34 @@ class StartedMatter(MatterView):
 
 
 @dataclass(frozen=True, slots=True)
+class MatterLinkView:
+    """Another matter this one cites (or that cites this one), through the citing matter's `field`
+    (engine/services/links.py)."""
+    matter_id: int
+    subject: str
+    process_key: str
+    process_name: str
+    status: MatterStatus
+    status_name: str
+    field: str
+    field_label: str
+    linked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MatterLinks:
+    """The matters a matter cites and those citing it, each only if the reader may see it."""
+    cites: tuple[MatterLinkView, ...]
+    cited_by: tuple[MatterLinkView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MatterDetail(MatterView):
     """A matter's page: the matter with its evidence files, the objections filed online and its
     links to other matters (an archived matter: its files only)."""
-    attachments: tuple[dict, ...]
+    attachments: tuple[AttachmentView, ...]
     public_objections: tuple[PublicObjectionView, ...] | None = None
-    links: dict | None = None
+    links: MatterLinks | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +211,7 @@ class TaskDetail(StepView):
     matter: MatterSummary
     data: dict[str, Any]
     policy_basis: str | None
-    attachments: tuple[dict, ...]
+    attachments: tuple[AttachmentView, ...]
     may_act: bool
     public_objections: tuple[PublicObjectionView, ...]
     suggested_data: dict[str, Any]

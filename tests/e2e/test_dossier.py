@@ -42,7 +42,7 @@ def test_the_dossier_pdf_holds_steps_people_times_data_files_and_hashes(client, 
     for event in history:
         assert event.hash in text and str(event.seq) in text
     for f in files:
-        assert f["sha256"] in text and squeeze(f["name"]) in text
+        assert f.sha256 in text and squeeze(f.name) in text
     assert len(reader.pages) >= 3              # the text, then the flowchart page(s)
 
 
@@ -55,7 +55,7 @@ def test_the_zip_holds_every_attachment_and_their_list(client, ctx):
     listing = archive.read("附件清单.txt").decode()
     assert len(archive.namelist()) == len(files) + 1
     for f in files:
-        assert f["sha256"] in listing
+        assert f.sha256 in listing
 
 
 def test_a_running_matter_has_no_dossier_and_an_archived_one_still_does(client, ctx):

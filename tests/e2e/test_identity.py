@@ -104,7 +104,7 @@ def test_administrators_manage_users_and_roles_in_their_scope(client):
 
 def test_demo_seeds_a_user_per_role_per_unit(ctx):
     from engine.services.demo import DEMO_PASSWORD, seed_demo
-    made = seed_demo(ctx, Actor.system())["users"]
+    made = seed_demo(ctx, Actor.system()).users
     village_roles = [r for r in ctx.roles.values() if r.level == "village"]
     assert "supervision_committee.lushui_village" in made and "township_discipline.baiyun_town" in made
     assert sum(name.endswith(".hongqi_village") for name in made) == len(village_roles)

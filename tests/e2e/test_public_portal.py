@@ -218,8 +218,8 @@ def test_only_documents_a_record_lists_can_be_downloaded(site):
     response = client.get(url)
     assert response.status_code == 200 and response.data.startswith(b"%PDF") and "attachment" in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    private = [a["id"] for a in matters.get_matter(ctx, Actor.system(), road["matter_id"]).attachments
-               if a["id"] not in {d["id"] for r in road["records"] for d in r["documents"]}]
+    private = [a.id for a in matters.get_matter(ctx, Actor.system(), road["matter_id"]).attachments
+               if a.id not in {d["id"] for r in road["records"] for d in r["documents"]}]
     assert private, "the project has evidence that is not public (ballots, minutes)"
     for attachment_id in private:
         assert client.get(f"/public/{VILLAGE}/documents/{record['id']}/{attachment_id}").status_code == 404

@@ -43,5 +43,5 @@ def test_the_readme_curl_example_works_as_written(server, ctx, tmp_path):
     (started,) = matters.list_matters(ctx, Actor.system(), {}, 1, 10)[0]
     matter = matters.get_matter(ctx, Actor.system(), started.id)
     assert [s.step_id for s in matter.ready_steps] == ["establish_review"] * 5     # each 1+N department
-    assert matter.data["council_ballots_file"] == [matter.attachments[0]["id"]]
+    assert matter.data["council_ballots_file"] == [matter.attachments[0].id]
     assert audit.verify_chain(ctx, Actor.system()).ok

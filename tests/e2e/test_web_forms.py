@@ -108,7 +108,7 @@ def test_a_refused_step_keeps_what_was_typed_and_stores_no_file(ctx, app):
     assert fixed.status_code == 302
     after = matters.get_matter(ctx, SYSTEM, matter.id)
     (stored,) = after.data["council_ballots_file"]
-    assert after.data["council_for"] == 18 and [a["id"] for a in after.attachments] == [stored]
+    assert after.data["council_for"] == 18 and [a.id for a in after.attachments] == [stored]
 
 
 def test_a_file_stored_earlier_stays_ticked_when_the_form_comes_back(ctx, app):

@@ -65,7 +65,7 @@ def test_attachments_of_an_archived_matter_stay_downloadable(ctx, clerk):
     archives.archive_closed_matters(ctx, SYSTEM, clock.now())
     meta, content = attachments.download_attachment(ctx, SUPERVISOR, scan.id)
     assert content == PDF + b"minutes" and meta.matter_id == matter.id
-    assert [a["id"] for a in matters.get_matter(ctx, SUPERVISOR, matter.id).attachments] == [scan.id]
+    assert [a.id for a in matters.get_matter(ctx, SUPERVISOR, matter.id).attachments] == [scan.id]
     with pytest.raises(NotFound):
         attachments.download_attachment(ctx, CLERK, scan.id)
 

@@ -11,9 +11,9 @@ from engine.services.demo_history import PLANTED, walk_history
 def test_every_planted_violation_is_flagged_and_nothing_else(ctx):
     seed_demo(ctx, Actor.system())
     year = walk_history(ctx, total=len(PLANTED) + 30)
-    assert year["matters"] == len(PLANTED) + 30
+    assert year.matters == len(PLANTED) + 30
     found, total = warnings.list_warnings(ctx, Actor.system(), {"active": True}, 1, 500)
     flagged = sorted((w.rule, w.check, tuple(w.matters)) for w in found)
-    assert flagged == year["expected"], [w["text"] for w in found]
+    assert tuple(flagged) == year.expected, [w.text for w in found]
     assert {rule for rule, _, _ in flagged} >= {"R4", "R5", "R6", "R7", "R9", "R11", "R12", "R13", "R14",
                                                  "R15", "R17", "R19", "R20"}

@@ -49,11 +49,11 @@ def test_a_citation_is_recorded_and_shown_both_ways(ctx, items):
     spent = spend(ctx, f"#{granted}", 480, actor=CLERK)
     assert spent.data["grant"] == granted
     shown = matters.get_matter(ctx, CLERK, spent.id).links
-    assert [(link["matter_id"], link["field_label"], link["process_name"]) for link in shown["cites"]] == [
-        (granted, "所依据的批复", "测试事项")] and shown["cited_by"] == []
+    assert [(link.matter_id, link.field_label, link.process_name) for link in shown.cites] == [
+        (granted, "所依据的批复", "测试事项")] and shown.cited_by == ()
     back = matters.get_matter(ctx, CLERK, granted).links
-    assert [(link["matter_id"], link["field"]) for link in back["cited_by"]] == [(spent.id, "grant")]
-    assert back["cites"] == []
+    assert [(link.matter_id, link.field) for link in back.cited_by] == [(spent.id, "grant")]
+    assert back.cites == ()
 
 
 def test_each_wrong_citation_is_refused_naming_what_is_wrong(ctx, items):
@@ -105,7 +105,7 @@ def test_a_change_cites_the_matter_it_changes_while_that_one_runs(ctx, items):
     definitions.upload_definition(ctx, ADMIN, "qingshan_town", "change_item.bpmn", change, publish=True)
     running, ended = grant(ctx, 500, finish=False), grant(ctx, 500)
     started = matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": running})
-    assert matters.get_matter(ctx, SYSTEM, running).links["cited_by"][0]["matter_id"] == started.id
+    assert matters.get_matter(ctx, SYSTEM, running).links.cited_by[0].matter_id == started.id
     with pytest.raises(InvalidData) as err:
         matters.start_matter(ctx, SYSTEM, "change_item", "lushui_village", "变更", {"amount": 1, "project": ended})
     assert err.value.errors == {"project": f"所属项目：第 {ended} 号事项已办结，不能再引用"}

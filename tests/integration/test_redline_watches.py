@@ -29,7 +29,7 @@ def test_every_finding_of_a_demo_year_is_on_a_watched_matter_with_the_facts_read
     year = walk_history(ctx, total=len(PLANTED) + 30)
     book = redlines.rulebook(ctx)
     found_on = set()
-    with clock.use_clock(clock.FixedClock(year["ended_at"])):
+    with clock.use_clock(clock.FixedClock(year.ended_at)):
         now = clock.now()
         with ctx.uow(readonly=True) as uow:
             ids = [r.id for v in VILLAGES for r in uow.redline_facts.matters_of_village(v)]
@@ -47,8 +47,8 @@ def test_every_finding_of_a_demo_year_is_on_a_watched_matter_with_the_facts_read
                                                                     redlines.facts_read(book, [sketch]), now)
                 assert sorted(h.key for h in declared) == sorted(h.key for h in found), record.process_key
                 found_on |= {record.id} if found else set()
-    assert len(ids) == year["matters"]
-    assert found_on == {i for _, _, named in year["expected"] for i in named}      # the planted ones, each found
+    assert len(ids) == year.matters
+    assert found_on == {i for _, _, named in year.expected for i in named}      # the planted ones, each found
 
 
 def _reads(code: str) -> set:

@@ -38,7 +38,7 @@ def walked_year(ctx) -> dict:
 
 def test_the_tallies_kept_as_matters_move_equal_a_count_from_scratch(ctx):
     year = walked_year(ctx)
-    with clock.use_clock(clock.FixedClock(year["ended_at"])):
+    with clock.use_clock(clock.FixedClock(year.ended_at)):
         walk_demo(ctx)                  # the demo's matters, some of them in their publicity periods
         # A cancelled matter that had published records: its records are withdrawn, its count with them.
         with ctx.uow(readonly=True) as uow:
@@ -49,7 +49,7 @@ def test_the_tallies_kept_as_matters_move_equal_a_count_from_scratch(ctx):
     kept = table(ctx)
     months = {month for _, month, _ in kept}
     assert len(months) >= 3, months                               # the walk spans months
-    assert sum(row[1] for row in kept.values()) == year["matters"] + len(HISTORY) + len(STILL_OPEN)    # the demo walk
+    assert sum(row[1] for row in kept.values()) == year.matters + len(HISTORY) + len(STILL_OPEN)    # the demo walk
     assert any(row[4] for row in kept.values()) and any(row[6] for row in kept.values())
     assert tallies.rebuild(ctx, SYSTEM).rows == len(kept)
     assert table(ctx) == kept
@@ -74,10 +74,10 @@ def test_a_step_done_in_a_later_month_counts_there_and_its_evidence_with_its_mat
 
 def test_archived_matters_still_count_in_their_period(ctx):
     year = walked_year(ctx)
-    period = ("year", year["ended_at"].astimezone(timezone(timedelta(hours=8))).year, None)
+    period = ("year", year.ended_at.astimezone(timezone(timedelta(hours=8))).year, None)
     before = statistics.statistics(ctx, SYSTEM, *period)
-    with clock.use_clock(clock.FixedClock(year["ended_at"] + timedelta(days=1))):
-        moved = archive_closed_matters(ctx, SYSTEM, year["ended_at"])
+    with clock.use_clock(clock.FixedClock(year.ended_at + timedelta(days=1))):
+        moved = archive_closed_matters(ctx, SYSTEM, year.ended_at)
     assert moved.instances > 0
     after = statistics.statistics(ctx, SYSTEM, *period)
     figures = ("matters", "completed", "published", "steps_due", "steps_on_time", "evidence_fields", "evidence_filled")

@@ -317,3 +317,53 @@ def test_a_definition_view_names_each_column_of_its_row():
         "withdraw_reason": "政策到期", "running_matters": 2, "matters": 5}
     assert version.state is DefinitionState.WITHDRAWN
     assert definition_views.version(VERSION, {}).matters == 0
+
+
+# Every function of engine/services that still answers a dict, with why a dict is the right answer
+# there: a lookup table (name -> value), a form's data or a JSON document served as it is, or a
+# helper inside another service's unit of work. Any other dict answer fails below: a service
+# changed back to a loose dict, or a new one written that way, is seen.
+DICT_ANSWERS = {
+    "attachments.store_uploads": "inside a step's unit of work: form field -> the new attachment ids it stores",
+    "complaints.intake.check_reporter": "the reporter's fields as given, cleaned, before they are stored",
+    "complaints.intake.start_data": "a workflow's start-form data (the engine's data is a dict)",
+    "definition_views.summary_values": "keyword arguments the definition views are built from",
+    "demo_answers.finance_period": "a demo matter's start-form data",
+    "demo_history.plan": "the demo year's plan: week -> the scenes starting that week",
+    "flowcharts.township_role_names": "a lookup table: role code -> name",
+    "flowcharts.process_names": "a lookup table: item key -> name",
+    "health.readiness": "the /readyz document, served as it is (checks differ in what they report)",
+    "health.operational_figures": "the figures /metrics exposes, by metric name",
+    "identity.display_names": "a lookup table: login name -> the name pages show",
+    "matters.parameter_labels": "a lookup table: parameter name -> label",
+    "parameters.parameters_in_force": "a lookup table: parameter name -> its declaration and value",
+    "parameters.effective_parameters": "a lookup table: parameter name -> value, a new matter's copy",
+    "statistics.assessment_config": "processes/assessment.toml as read (weights by name)",
+}
+
+
+def _service_functions():
+    import importlib
+    import pkgutil
+
+    import engine.services as package
+    for info in pkgutil.walk_packages(package.__path__, "engine.services."):
+        module = importlib.import_module(info.name)
+        for name, fn in vars(module).items():
+            if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_"):
+                yield f"{module.__name__.removeprefix('engine.services.')}.{name}", fn
+
+
+def _answers_a_dict(hint) -> bool:
+    origin = typing.get_origin(hint) or hint
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        return any(_answers_a_dict(a) for a in typing.get_args(hint))
+    return origin is dict
+
+
+def test_no_service_answers_a_loose_dict_but_those_listed_with_why():
+    answering = {name for name, fn in _service_functions()
+                 if _answers_a_dict(typing.get_type_hints(fn).get("return"))}
+    assert answering - DICT_ANSWERS.keys() == set(), "answers a dict: a view, or listed here with why"
+    assert DICT_ANSWERS.keys() - answering == set(), "listed but no longer answers a dict: take it off the list"
+    assert all(reason.strip() for reason in DICT_ANSWERS.values())

@@ -45,7 +45,7 @@ def _matter_page(matter: MatterDetail, errors: dict | None = None, reason: str =
     return page("matter.html", status, matter=matter, fields=fields, events=events,
                 per_role=findings_by_role(history, roles, names),
                 steps=step_list(matter),
-                files={a["id"]: a for a in matter.attachments}, items=item_names(actor()),
+                files={a.id: a for a in matter.attachments}, items=item_names(actor()),
                 villages=unit_names(actor()), may_cancel=_may_cancel(matter), errors=errors or {}, reason=reason,
                 incident=incident, retry_form=retry_form or {},
                 correctable={n: f for n, f in fields.items() if f["type"] not in ("file", "table")})

@@ -18,7 +18,7 @@ from ..pages import actor, done, page, what_next
 def _page(key: str, version_id: int, status: int = 200, **values):
     view = preview.preview_page(ctx(), actor(), key, version_id)
     return page("preview.html", status, item=view.item, matters=view.matters,
-                values=values.pop("values", None) or initial_values(view.item["start_form"]),
+                values=values.pop("values", None) or initial_values(view.item.start_form),
                 errors=values.pop("errors", {}), failed=values.pop("failed", None),
                 fresh=values.pop("fresh", request.args.get("new") == "1"), initial=initial_values, **values)
 
@@ -35,7 +35,7 @@ def version_flowchart(key, version_id):
 
 @bp.route("/authoring/<key>/versions/<int:version_id>/preview", methods=["POST"])
 def preview_start(key, version_id):
-    form = preview.preview_page(ctx(), actor(), key, version_id).item["start_form"]
+    form = preview.preview_page(ctx(), actor(), key, version_id).item.start_form
     submitted = read_submission(form, request.form, request.files)
     subject = request.form.get("subject", "")
     try:

@@ -55,7 +55,7 @@ def complete(task_id):
 
 def _step_page(step: TaskDetail, values: dict, errors: dict, status: int = 200):
     return page("task.html", status, step=step, values=values, errors=errors,
-                files={a["id"]: a for a in step.attachments},
+                files={a.id: a for a in step.attachments},
                 fields=form_fields(actor(), step.matter.process_key),
                 items=item_names(actor()), villages=unit_names(actor()))
 
@@ -83,7 +83,7 @@ def dismiss_objection(task_id, objection_id):
         step = matters.get_task(ctx(), actor(), task_id)
         return page("task.html", 422, step=step, values={}, errors={},
                     dismiss_errors={objection_id: exc.errors.get("reason", exc.message)},
-                    files={a["id"]: a for a in step.attachments},
+                    files={a.id: a for a in step.attachments},
                     fields=form_fields(actor(), step.matter.process_key), items=item_names(actor()),
                     villages=unit_names(actor()))
     done("已记录不予受理的理由。" + ("公示期已满，事项进入下一步。" if done_now.period_passed else ""))
