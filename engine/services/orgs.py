@@ -29,11 +29,11 @@ def add_unit(ctx, actor, code: str, name: str, level: str, parent_code: str | No
     if level not in expected_parent:
         raise InvalidData("层级有误", {"level": "应为 county、township 或 village"})
     with ctx.uow() as uow:
+        if not actor.is_system:             # who may add here first: a refusal tells nothing of the codes
+            require_admin(uow, actor, parent_code or "", "新增单位")
         if uow.orgs.get(code):
             raise InvalidData("编码已存在", {"code": f"{code} 已存在"})
         parent = uow.orgs.get(parent_code) if parent_code else None
-        if not actor.is_system:
-            require_admin(uow, actor, parent_code or "", "新增单位")
         if (parent.level if parent else None) != expected_parent[level]:
             raise InvalidData("上级单位有误", {"parent_code": f"{level} 的上级应为 {expected_parent[level]}"})
         added = uow.orgs.add(code=code, name=name, level=level, parent_code=parent_code)

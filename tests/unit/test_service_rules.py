@@ -294,6 +294,7 @@ def test_an_administrator_adds_a_unit_under_their_own(ctx):
     (QINGSHAN_ADMIN, "xinhe_town", "township", "demo_county", Forbidden, "新增单位需要本单位或上级的管理员"),
     (COUNTY_ADMIN, "other_county", "county", None, Forbidden, "新增单位需要本单位或上级的管理员"),
     (CLERK, "xinhe_village", "village", "qingshan_town", Forbidden, "新增单位需要本单位或上级的管理员"),
+    (CLERK, "lushui_village", "village", "qingshan_town", Forbidden, "新增单位需要本单位或上级的管理员"),  # refused first
 ])
 def test_a_unit_is_added_once_under_a_parent_of_the_level_above_by_its_administrator(ctx, actor, code, level, parent,
                                                                                      error, message):
