@@ -161,8 +161,10 @@ class DefinitionRepository(_Repository):
         return self.session.scalar(select(DefinitionVersion).filter_by(process_key=process_key, is_current=True))
 
     def list_current(self) -> list[DefinitionVersion]:
+        # NULLS LAST said out loud: SQLite sorts a NULL first, PostgreSQL last; the catalogue is the same on both.
         return list(self.session.scalars(select(DefinitionVersion).filter_by(is_current=True)
-                                         .order_by(DefinitionVersion.category, DefinitionVersion.process_key)))
+                                         .order_by(DefinitionVersion.category.asc().nulls_last(),
+                                                   DefinitionVersion.process_key)))
 
     def latest_id(self) -> int:
         """Grows with every version stored: the catalogue's version for caches."""

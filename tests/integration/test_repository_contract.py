@@ -287,11 +287,13 @@ def test_a_published_version_supersedes_the_one_before(store_ctx):
     with store_ctx.uow() as uow:
         old = uow.definitions.add(**_version("b_item", "h1", published_at=AT, published_by="system"))
         other = uow.definitions.add(**_version("a_item", "h2", category="工程项目"))
+        uncategorised = uow.definitions.add(**_version("0_item", "h4", category=None))
         uow.definitions.make_current(old)
         uow.definitions.make_current(other)
+        uow.definitions.make_current(uncategorised)
         new = uow.definitions.add(**_version("b_item", "h3", state="draft", is_current=False,
                                              owner_org="qingshan_town"))
-        assert new.id > other.id > old.id and uow.definitions.latest_id() == new.id
+        assert new.id > uncategorised.id > other.id > old.id and uow.definitions.latest_id() == new.id
         uow.commit()
     with store_ctx.uow() as uow:
         new = uow.definitions.find("b_item", "h3")
@@ -300,7 +302,7 @@ def test_a_published_version_supersedes_the_one_before(store_ctx):
         uow.commit()
     with store_ctx.uow(readonly=True) as uow:
         assert [(v.process_key, v.bundle_sha256) for v in uow.definitions.list_current()] == [
-            ("a_item", "h2"), ("b_item", "h3")]                     # by category, then key
+            ("a_item", "h2"), ("b_item", "h3"), ("0_item", "h4")]   # by category (none: last on both), then key
         old, new = uow.definitions.find("b_item", "h1"), uow.definitions.current("b_item")
         assert (old.state, old.is_current) == ("superseded", False)
         assert (new.bundle_sha256, new.state, new.published_by, new.published_at) == ("h3", "published", "admin", AT)
