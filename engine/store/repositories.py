@@ -350,6 +350,13 @@ class MatterRepository(_Repository):
         query = select(MatterRecord).where(MatterRecord.id == matter_id)
         return self.session.scalar(query.with_for_update() if lock else query)
 
+    def subjects(self, ids) -> dict[int, str]:
+        """{matter id: subject} of these matters: one narrow read for a list that names them (the
+        caller found the ids within the reader's reach)."""
+        ids = list(ids)
+        return dict(self.session.execute(select(MatterRecord.id, MatterRecord.subject)
+                                         .where(MatterRecord.id.in_(ids))).all()) if ids else {}
+
     def search(self, filters: dict, scope: Scope | None, offset: int, limit: int,
                hidden_from: str | None = None, after: str | None = None) -> tuple[list[MatterRecord], Count]:
         """Matters matching the filters, within `scope` (None: everywhere): the page from `offset`,
