@@ -56,18 +56,29 @@ def payment_within_price(m: MatterFacts, rule):
 
 @matter_rule("R7", watches=listed("items"), reads=STEPS)
 def deal_at_reserve_on_platform(m: MatterFacts, rule):
+    """Each item names its deal and reserve fields (an asset lease's price, a land contract's yearly
+    fee), its platform thresholds (an amount; a land contract also an area) and the data that
+    exempts it from the platform (家庭承包 is signed with the households, never listed)."""
     item = rule.thresholds.get("items", {}).get(m.process_key)
-    if not item:
+    if not item or not m.done("sign_contract"):
         return
-    price, reserve = m.number("contract_price"), m.number("reserve_price")
-    if m.done("sign_contract") and price is not None and reserve is not None and price < reserve:
+    price_field, reserve_field = item.get("price", "contract_price"), item.get("reserve", "reserve_price")
+    price, reserve = m.number(price_field), m.number(reserve_field)
+    if price is not None and reserve is not None and price < reserve:
         yield rule.hit(m, "below_reserve", f"成交价 {yuan(price)} 低于评审底价 {yuan(reserve)}，差 {yuan(reserve - price)}",
-                       {"contract_price": price, "reserve_price": reserve})
+                       {price_field: price, reserve_field: reserve})
+    if any(m.value(field) == value for field, value in item.get("platform_exempt", {}).items()) \
+            or m.done("platform_listing"):
+        return
     platform = as_number(resolve(item["platform_threshold"], m.params))
-    if m.done("sign_contract") and price is not None and platform is not None and price >= platform \
-            and not m.done("platform_listing"):
+    if price is not None and platform is not None and price >= platform:
         yield rule.hit(m, "off_platform", f"成交价 {yuan(price)} 达到进场交易限额 {yuan(platform)}，未进入产权交易平台交易",
-                       {"contract_price": price, "platform_threshold": platform})
+                       {price_field: price, "platform_threshold": platform})
+    area = item.get("platform_area")
+    size, limit = (m.number(area["field"]), as_number(resolve(area["threshold"], m.params))) if area else (None, None)
+    if size is not None and limit is not None and size >= limit:
+        yield rule.hit(m, "off_platform_area", f"面积 {size:g} 亩达到进场交易限额 {limit:g} 亩，未进入产权交易平台交易",
+                       {area["field"]: size, "platform_area": limit})
 
 
 @matter_rule("R8", watches=either(listed("banned_request_items"), items("seal_use")), reads=STEPS)

@@ -249,6 +249,24 @@ def test_r7_lease_below_the_reserve_price_and_off_platform():
     assert check_matter(fine, BOOK, {"R7"}) == []
 
 
+
+def test_r7_land_contract_below_the_reserve_fee_and_off_platform_by_amount_or_area():
+    """A land contract's deal is its yearly fee (contract_fee against reserve_fee); it goes to the
+    platform at 20,000 yuan a year or 50 mu (the county's parameters); 家庭承包 never does."""
+    def land(fee, reserve=12000, area=30, method="open_bidding", listed=False, **params):
+        steps = [("draft_plan", 1, {"matter_type": "contract", "contract_method": method, "land_area": area,
+                                    "reserve_fee": reserve}),
+                 ("platform_listing" if listed else "village_bidding", 8, {}),
+                 ("sign_contract", 12, {"contract_fee": fee})]
+        return check_matter(matter("land_contracting", steps, params=params), BOOK, {"R7"})
+    assert [h.text for h in land(11000)] == ["成交价 1.1 万元 低于评审底价 1.2 万元，差 1,000 元"]
+    assert codes(land(21000), "R7") == ["off_platform"]
+    assert [(h.check, h.text) for h in land(13000, area=80)] == [
+        ("off_platform_area", "面积 80 亩达到进场交易限额 50 亩，未进入产权交易平台交易")]
+    assert land(13000) == [] and land(21000, area=80, listed=True) == []
+    assert land(21000, reserve=0, area=80, method="household") == []            # 家庭承包: never listed
+    assert land(21000, area=80, land_contract_platform_area=100, land_contract_platform_amount=30000) == []
+
 # -- R8 ---------------------------------------------------------------------------------------
 def test_r8_guarantee_going_on_and_a_loan_stamped_without_resolution():
     guarantee = matter("new_borrowing", [("draft_plan", 1, {})], {"request_type": "guarantee", "amount": 100000})
