@@ -48,7 +48,7 @@ def _cites_approval(rule, m) -> bool:
     return bool(rule.thresholds.get("items", {}).get(m.item.key, {}).get("approval_field"))
 
 
-@village_rule("R1", watches=_cites_approval, reads=STEPS)
+@village_rule("R1", watches=_cites_approval, reads=(*STEPS, "cited"))
 def approval_before_acting(v: VillageFacts, rule):
     """A matter that cites its prior approval (a reimbursement its 支出事前审批): the money was not
     spent before the approval was decided. (The citation itself was checked when it was made: the

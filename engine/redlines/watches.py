@@ -77,9 +77,11 @@ class MatterSketch:
 
 # -- what rules declare -------------------------------------------------------------------------
 # The facts beyond the matters' rows a rule reads (engine/redlines/facts.py): their completed steps,
-# their ready steps, the village's role holders, its kinship register, objections filed online. After
-# an event the services read only those the rules watching the touched matters declare.
-FACTS = frozenset({"steps", "ready", "holders", "related", "objections"})
+# their ready steps, the village's role holders, its kinship register, objections filed online, and
+# the matters the touched ones cite (a reimbursement's prior approval: a village's sweep has them all,
+# an event brings them in). After an event the services read only those the rules watching the
+# touched matters declare.
+FACTS = frozenset({"steps", "ready", "holders", "related", "objections", "cited"})
 STEPS = ("steps",)
 
 

@@ -225,23 +225,35 @@ def _findings(uow, book, sketches: dict, now, recheck: bool = False) -> list[tup
     for touched in by_village.values():
         ids = {r.id for r in touched}
         mine = [sketches[i] for i in ids]
-        hits = touched_hits(uow, book, touched, facts_read(book, mine), now)
         warned = recheck or any(m.warned for m in mine)
         candidates = [w for w in uow.warnings.naming(sorted(ids)) if _live(w)] if warned else []
+        # A warning is judged again with every matter it names in view: one naming a touched
+        # matter and another (a reimbursement and the approval it cites) would else be lifted
+        # for want of the other. Rare (a live warning names the matter), so every fact is read.
+        named = {i for w in candidates for i in w.matter_ids} - ids
+        context = [r for r in uow.redline_facts.matters(sorted(named)) if r.village_code == touched[0].village_code]
+        needs = FACTS if context else facts_read(book, mine)
+        hits = touched_hits(uow, book, touched, needs, now, context)
         if hits or candidates:
             found.append((hits, candidates))
     return found
 
 
-def touched_hits(uow, book, touched: list, needs, now) -> list:
+def touched_hits(uow, book, touched: list, needs, now, context=()) -> list:
     """What the rules find naming these matters of one village (their rows), read with their
-    peers and the `needs` facts."""
+    peers, the matters they cite (when `needs` says "cited"), the `context` matters and the
+    `needs` facts."""
     ids = {r.id for r in touched}
-    peers = []
+    around = {r.id: r for r in context if r.id not in ids}
+    if "cited" in needs:
+        around.update({r.id: r for r in uow.redline_facts.cited(sorted(ids))
+                       if r.id not in ids and r.village_code == touched[0].village_code})
     if any(r.process_key in PEER_ITEMS for r in touched):
         since = min(r.created_at for r in touched) - timedelta(days=PEER_DAYS)
-        peers = [p for p in uow.redline_facts.peers(touched[0].village_code, set(PEER_ITEMS), since) if p.id not in ids]
-    facts = village_facts(uow, touched[0].village_code, touched[0].township_code, touched + peers, now, needs, ids)
+        around.update({p.id: p for p in uow.redline_facts.peers(touched[0].village_code, set(PEER_ITEMS), since)
+                       if p.id not in ids})
+    facts = village_facts(uow, touched[0].village_code, touched[0].township_code, touched + list(around.values()), now,
+                          needs, ids)
     hits = [h for h in check_village(facts, book, matter_rules=False) if ids & set(h.matters)]
     for matter in facts.matters:
         if matter.id in ids:

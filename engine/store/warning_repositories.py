@@ -10,7 +10,7 @@ from sqlalchemy.orm import defer, object_session
 from ..vocabulary import StepStatus
 from .keyset import Key, Ordering
 from .repositories import paged
-from .models import AuditEvent, InboxItem, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
+from .models import AuditEvent, InboxItem, MatterLink, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
 from .warning_models import RedlineSweep, RelatedPartyRecord, WarningMatter, WarningRecord, live_warning_naming
 
 CHUNK = 500
@@ -144,6 +144,12 @@ class RedlineFactsRepository:
         return [row for chunk in _chunks(sorted(ids))
                 for row in self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state))
                                                 .where(MatterRecord.id.in_(chunk), MatterRecord.sandbox.is_(False)))]
+
+    def cited(self, ids: list[int]) -> list[MatterRecord]:
+        """The matters these cite (matter_links), test runs left out."""
+        cited = select(MatterLink.cited_id).where(MatterLink.matter_id.in_(sorted(ids)))
+        return list(self.session.scalars(select(MatterRecord).options(defer(MatterRecord.state)).where(
+            MatterRecord.id.in_(cited), MatterRecord.sandbox.is_(False)).order_by(MatterRecord.id)))
 
     def peers(self, village: str, process_keys: set[str], since: datetime, limit: int = 2000) -> list[MatterRecord]:
         """Matters of these items in the village created since then (what cross-matter rules read

@@ -7,7 +7,7 @@ import pytest
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.identity import Grant
-from engine.services import Actor, audit, matters, redlines, warnings
+from engine.services import Actor, attachments, audit, matters, redlines, warnings
 
 T0 = datetime(2026, 5, 4, 2, 0, tzinfo=timezone.utc)
 
@@ -158,3 +158,60 @@ def test_the_sweep_command_prints_its_totals_as_json(tmp_path, monkeypatch):
     assert villages == ["  lushui_village: 2 matters, {'raised': 1, 'updated': 0, 'cleared': 0}"]
     assert list(json.loads(totals).items()) == [("villages", 1), ("matters", 2), ("raised", 1), ("updated", 0),
                                                ("cleared", 0), ("escalated", 0)]
+
+
+def _person(name, role, unit="lushui_village"):
+    return Actor(name, frozenset([Grant(role, unit)]))
+
+
+def _reimbursed_before_approval(ctx):
+    """A 支出事前审批 decided today, and a reimbursement citing it for money spent three days before,
+    walked to its booking, each step by the holder of its role."""
+    applicant = _person("zhao", "APPLICANT")
+    approval = matters.start_matter(ctx, applicant, "spending_approval", "lushui_village", "维修村部屋顶", {
+        "handler_name": "赵六", "purpose": "维修村部屋顶", "amount": 800, "expense_category": "management",
+        "planned_on": "2026-05-01"})
+    approval = matters.complete_step(ctx, _person("sun", "VILLAGE_COMMITTEE"), approval.ready_steps[0].id,
+                                     {"director_decision": "approve", "director_opinion": "预算合理"})
+    claim = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销屋顶维修", {
+        "handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-05-01",
+        "expense_category": "management", "approval_matter": approval.id, "amount": 780,
+        "invoices": [attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n").id]})
+    for step, data in [("witness_sign", {"witness_name": "钱七", "witness_statement": "属实"}),
+                       ("supervision_review", {"sc_reviewers": "监委会全体成员", "supervision_result": "approve",
+                                               "supervision_opinion": "票据合规"}),
+                       ("sign_director", {"director_name": "孙主任", "director_signed_on": "2026-05-04"}),
+                       ("sign_secretary", {"secretary_name": "周书记", "secretary_signed_on": "2026-05-04"}),
+                       ("submit_vouchers", {"submitted_on": "2026-05-04", "voucher_count": 1}),
+                       ("agent_check", {"check_result": "booked", "check_opinion": "手续齐全", "voucher_no": "记-2026-05-001"})]:
+        [ready] = [s for s in claim.ready_steps if s.step_id == step]
+        doer = _person(f"{step}.doer", ready.role, "qingshan_town" if ready.role.startswith("TOWNSHIP") else "lushui_village")
+        claim = matters.complete_step(ctx, doer, ready.id, data)
+    return approval, claim
+
+
+def approval_warnings(ctx):
+    found, _ = warnings.list_warnings(ctx, Actor.system(), {"rule": "R1"}, 1, 50)
+    return [w for w in found if w.check == "resolution_after_act"]
+
+
+def test_money_spent_before_its_cited_approval_is_found_after_the_booking_not_only_at_night(ctx, fixed):
+    """The rule reads the approval the reimbursement cites: an event on the reimbursement brings it
+    into the facts (it is no peer of anything), so the warning is raised at the booking."""
+    redlines.watch(ctx)
+    approval, claim = _reimbursed_before_approval(ctx)
+    [found] = approval_warnings(ctx)
+    assert found.matters == (approval.id, claim.id) and found.status == "open"
+    assert "支出日期早于所引第" in found.text and "3 天" in found.text
+
+
+def test_a_warning_is_judged_again_with_every_matter_it_names(ctx, fixed):
+    """Evaluating the approval alone (an event on it) keeps the warning naming it and the
+    reimbursement: the reimbursement is read too, not taken for gone."""
+    approval, claim = _reimbursed_before_approval(ctx)
+    assert redlines.sweep(ctx, Actor.system()).raised >= 1
+    [found] = approval_warnings(ctx)
+    counts = redlines.evaluate_matters(ctx, {approval.id})
+    assert counts.cleared == 0
+    [still] = approval_warnings(ctx)
+    assert (still.id, still.status, still.cleared_at) == (found.id, "open", None)

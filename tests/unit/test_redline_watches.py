@@ -20,7 +20,8 @@ BOOK = RuleBook.load(PROCESSES / "redlines.toml")
 SHAPES = {key: shape_of(CATALOG.bundle(key)) for key in CATALOG.processes if CATALOG.processes[key].start_event}
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
 # Named by a finding it cannot make after an event on it: a reimbursement's prior approval. The rule
-# reads the reimbursement, which is in the facts only when an event touched it too (it is no peer).
+# is found from the reimbursement (which brings the approval it cites into the facts); an event on the
+# approval alone reads the reimbursement only where a warning names both, to judge that one again.
 CITED = {("R1", "approval_before_acting")}
 
 
