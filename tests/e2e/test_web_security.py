@@ -168,7 +168,7 @@ def test_evidence_is_served_as_a_download_never_as_a_page(ctx, app):
     web = logged_in(app, "villager_council.lushui_village")
     web.post(f"/tasks/{task}", with_file(VOTE, "council_ballots_file", "签到表及表决票.pdf"))
     attachment = matters.get_matter(ctx, SYSTEM, matter.id).attachments[0]
-    response = web.get(f"/attachments/{attachment['id']}")
+    response = web.get(f"/attachments/{attachment.id}")
     assert response.status_code == 200 and response.data == PDF
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
