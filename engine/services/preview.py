@@ -24,6 +24,7 @@ from .views import MatterView, PreviewMatter, PreviewStep, StartedMatter, extend
 from .access import require_admin
 from .persistence import load_matter, save_matter
 
+
 @dataclass(frozen=True, slots=True)
 class PreviewItem:
     """The version a 试运行 page tries: which, in what state, of which township, with its start form."""
