@@ -35,13 +35,13 @@ FORBIDDEN_ELEMENTS = {"scriptTask": "不允许脚本任务", "serviceTask": "不
 CATEGORIES = ("村级重大决策", "工程项目", "招投标采购", "资产资源", "财务管理", "人事用工", "村务管理", "便民服务")
 METADATA_KEYS = ("list_code", "category", "policy_basis", "executing_body", "supervising_body",
                  "time_limit", "publicity")
+STEP_TAGS = ("userTask", "manualTask", "task")
 
 
 def list_metadata(info: dict) -> dict:
     """A stored version's list metadata (its `info`), but its category, which is a column of its own:
     what the catalogue's and the portal's views of an item show."""
     return {key: info.get(key) for key in METADATA_KEYS if key != "category"}
-STEP_TAGS = ("userTask", "manualTask", "task")
 
 
 @dataclass(frozen=True)

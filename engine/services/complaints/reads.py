@@ -55,8 +55,8 @@ def list_supervisions(ctx, actor) -> list[SupervisionOrderEntry]:
     with ctx.uow(readonly=True) as uow:
         hidden = None if actor.is_system else actor.name
         rows = uow.complaints.supervisions_in(visible_villages(uow, actor))
-        return [views.supervision_order(order, SupervisionOrderEntry,
-                                        complaint=views.complaint_summary(complaint, _unit_names(uow, {complaint.village_code})))
+        names = _unit_names(uow, {complaint.village_code for _, complaint in rows})
+        return [views.supervision_order(order, SupervisionOrderEntry, complaint=views.complaint_summary(complaint, names))
                 for order, complaint in rows
                 if not (hidden and complaint.matter_id and uow.exclusions.excludes(complaint.matter_id, hidden))]
 
@@ -83,4 +83,5 @@ def _display_name(uow, username: str) -> str:
 
 
 def _unit_names(uow, codes: set[str]) -> dict:
-    return {code: (uow.orgs.get(code).name if uow.orgs.get(code) else code) for code in codes}
+    units = {code: uow.orgs.get(code) for code in codes}
+    return {code: unit.name if unit else code for code, unit in units.items()}
