@@ -7,6 +7,7 @@ publicity days) with a county default that a township may override, never below 
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -123,13 +124,20 @@ def load_publicity_floors(processes_dir: Path) -> tuple[PublicityFloor, ...]:
 
 
 def load_parameters(processes_dir: Path) -> dict[str, Parameter]:
+    """The county's parameters (processes/parameters.toml and processes/parameters/*.toml).
+    Checking ~200 declarations takes tens of milliseconds and every Context (each test, each CLI
+    command) reads them, so the result is kept per content of the files: an edited file is
+    checked again, an unchanged one only read."""
     processes_dir = Path(processes_dir)
     paths = [processes_dir / "parameters.toml", *sorted((processes_dir / "parameters").glob("*.toml"))]
+    return dict(_parameters_of(tuple((path, path.read_text(encoding="utf-8")) for path in paths if path.exists())))
+
+
+@functools.lru_cache(maxsize=16)
+def _parameters_of(files: tuple[tuple[Path, str], ...]) -> dict[str, Parameter]:
     parameters: dict[str, Parameter] = {}
-    for path in paths:
-        if not path.exists():
-            continue
-        for name, row in tomllib.loads(path.read_text(encoding="utf-8")).get("parameters", {}).items():
+    for path, content in files:
+        for name, row in tomllib.loads(content).get("parameters", {}).items():
             if name in parameters:
                 raise ValueError(f"{path}: parameter {name} is defined twice")
             parameters[name] = _from_row(path, name, row)

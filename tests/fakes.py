@@ -365,6 +365,9 @@ class FakeUserRepository(_FakeRepository):
     def grants(self, user_id: int) -> list[GrantRow]:
         return sorted((g for g in self._grants().values() if g.user_id == user_id), key=lambda g: g.id)
 
+    def grants_of(self, user_ids: list[int]) -> dict[int, list[GrantRow]]:
+        return {user_id: self.grants(user_id) for user_id in user_ids}
+
     def add_grant(self, **columns) -> GrantRow:
         grants = self._grants(write=True)
         if self.find_grant(columns["user_id"], columns["role"], columns["org_code"]) is not None:

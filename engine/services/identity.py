@@ -139,7 +139,9 @@ def list_users(ctx, actor) -> list[UserView]:
     with ctx.uow(readonly=True) as uow:
         admin_units = {g.org for g in actor.grants if g.role in ADMIN_ROLES}
         units = None if actor.is_system else uow.orgs.within(admin_units)
-        return [people_views.user(u, uow.users.grants(u.id)) for u in uow.users.list(units)]
+        users = uow.users.list(units)
+        grants = uow.users.grants_of([u.id for u in users])
+        return [people_views.user(u, grants[u.id]) for u in users]
 
 
 def login(ctx, username: str, password: str, kind: str = "api", address: str | None = None) -> TokenView:

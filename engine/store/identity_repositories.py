@@ -53,6 +53,15 @@ class UserRepository:
     def grants(self, user_id: int) -> list[RoleGrant]:
         return list(self.session.scalars(select(RoleGrant).filter_by(user_id=user_id).order_by(RoleGrant.id)))
 
+    def grants_of(self, user_ids: list[int]) -> dict[int, list[RoleGrant]]:
+        """Every listed user's grants in one read (a list of users), each user's in grant order."""
+        found: dict[int, list[RoleGrant]] = {user_id: [] for user_id in user_ids}
+        if user_ids:
+            rows = self.session.scalars(select(RoleGrant).where(RoleGrant.user_id.in_(user_ids)).order_by(RoleGrant.id))
+            for grant in rows:
+                found[grant.user_id].append(grant)
+        return found
+
     def add_grant(self, **columns) -> RoleGrant:
         grant = RoleGrant(**columns)
         self.session.add(grant)

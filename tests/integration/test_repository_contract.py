@@ -246,6 +246,12 @@ def test_users_and_their_grants(store_ctx):
         assert uow.users.list(set()) == []
         assert [(g.role, g.org_code) for g in uow.users.grants(li.id)] == [
             ("VILLAGE_COMMITTEE", "lushui_village"), ("TOWNSHIP_ADMIN", "qingshan_town")]
+        wang_id = uow.users.by_name("wang").id
+        of = uow.users.grants_of([wang_id, li.id])
+        assert list(of) == [wang_id, li.id] and of[wang_id] == [] and [
+            (g.role, g.org_code) for g in of[li.id]] == [("VILLAGE_COMMITTEE", "lushui_village"),
+                                                        ("TOWNSHIP_ADMIN", "qingshan_town")]
+        assert uow.users.grants_of([]) == {}
         assert uow.users.display_names(["li", "nobody"]) == {"li": "li 的名字"}
         assert uow.users.display_name("nobody") == "nobody"
         assert [u.username for u in uow.users.holders("VILLAGE_COMMITTEE", ["lushui_village", "x"])] == ["li"]
