@@ -7,6 +7,7 @@ copied back in on PostgreSQL) instead of migrating and loading the power list ag
 Under pytest-xdist every worker has its own PostgreSQL database (`<name>_gw0`, ...)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 
@@ -157,6 +158,62 @@ def _open_database(request, backend: str, seeded: bool, tmp_path):
             (shared.template.restore if seeded else shared.template.empty)(conn)
         yield db
         db.dispose()
+
+
+# -- the walked demo (every demo matter of 绿水村 through its steps, engine/services/demo_walk.py):
+# walked once a session and backend, when a test first asks, and copied for each test as the seeded
+# state is. A walk takes 15-30 s; the portal's, board's, export's and privacy tests took one each.
+
+@pytest.fixture(scope="session")
+def walked_sqlite_template(sqlite_templates, tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("walked") / "walked.sqlite3")
+    _copy_sqlite(sqlite_templates[True], path)
+    database = Database(f"sqlite:///{path}")
+    _walk(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def walked_pg_template(pg_database) -> _PostgresTemplate:
+    database = Database(pg_database.url)
+    with database.engine.begin() as conn:
+        pg_database.template.restore(conn)
+    _walk(database)
+    template = _PostgresTemplate(database)
+    database.dispose()
+    return template
+
+
+def _walk(database: Database) -> None:
+    from engine.services.demo_walk import walk_demo
+    assert walk_demo(Context(database, TEST_SETTINGS)), "the demo walked"
+
+
+@contextlib.contextmanager
+def open_walked(request, backend: str, folder):
+    """A database holding the walked demo on `backend`, a copy of the session's walk: a SQLite file
+    in `folder`, or the worker's PostgreSQL database with the walked rows copied back in."""
+    if backend == "sqlite":
+        path = folder / "walked.sqlite3"
+        _copy_sqlite(request.getfixturevalue("walked_sqlite_template"), str(path))
+        database = Database(f"sqlite:///{path}")
+    else:
+        template = request.getfixturevalue("walked_pg_template")
+        database = Database(request.getfixturevalue("pg_database").url)
+        with database.engine.begin() as conn:
+            template.restore(conn)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def walked_db(request, tmp_path):
+    """The walked demo on each backend, this test's own copy."""
+    with open_walked(request, request.param, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,9 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from engine import clock
-from engine.services import Actor, Context
-from engine.services.definitions import sync_definitions
-from engine.services.demo import seed_demo
-from engine.services.demo_walk import DemoWalk, Scene, walk_demo
-from engine.store import Database
+from engine.services import Context
+from engine.services.demo_walk import DemoWalk, Scene
+from tests.conftest import open_walked
 from tests.settings import TEST_SETTINGS
 
 LINK = re.compile(r'(?:href|src)="(/public[^"#]*)"')
@@ -31,29 +29,12 @@ PERSONAL = {
 }
 
 
-def walked_context(database: Database) -> Context:
-    """The demo county with every demo matter of 绿水村 walked (engine/services/demo_walk.py)."""
-    ctx = Context(database, TEST_SETTINGS)
-    sync_definitions(ctx)
-    seed_demo(ctx, Actor.system(), with_users=False)
-    assert walk_demo(ctx), "the demo walked"
-    return ctx
-
-
 @contextlib.contextmanager
 def walked_database(request, tmp_path_factory, name: str):
-    """(context, database) of the walked demo on the backend of a module fixture's `request.param`:
-    a SQLite file of its own, or the session's PostgreSQL database emptied first."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}")
-        database.upgrade()
-    else:
-        from tests.conftest import _truncate
-        database = request.getfixturevalue("pg_database")
-        _truncate(database)
-    yield walked_context(database), database
-    if request.param == "sqlite":
-        database.dispose()
+    """(context, database) of the walked demo on the backend of a module fixture's `request.param`
+    (a copy of the session's walk: tests/conftest.py's open_walked)."""
+    with open_walked(request, request.param, tmp_path_factory.mktemp(name)) as database:
+        yield Context(database, TEST_SETTINGS), database
 
 
 def walk_one(ctx, scene: Scene, days_ago: float = 3) -> dict:

@@ -9,18 +9,22 @@ import json
 import posixpath
 import re
 
+import pytest
+
 from click.testing import CliRunner
 
 from api import create_app
 from api.cli import cli
 from api.public.export import export_county
-from tests.e2e.public_helpers import pdf_text, personal_numbers, walked_context
+from engine.services import Context
+from tests.e2e.public_helpers import pdf_text, personal_numbers
+from tests.settings import TEST_SETTINGS
 
 LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
 
 
-def test_the_export_is_the_countys_portal_with_relative_links_and_nothing_private(database, tmp_path):
-    ctx = walked_context(database)
+def test_the_export_is_the_countys_portal_with_relative_links_and_nothing_private(walked_db, tmp_path):
+    ctx = Context(walked_db, TEST_SETTINGS)
     app = create_app({"TESTING": True, "SECRET_KEY": "export-test"}, context=ctx)
     done = export_county(app, "示范县", tmp_path / "portal", "https://xw.example.cn")
     root = tmp_path / "portal"
@@ -57,11 +61,9 @@ def test_the_export_is_the_countys_portal_with_relative_links_and_nothing_privat
     assert "离线版不能在此提交" in files["lushui_village/publicity/index.html"].read_text(encoding="utf-8")
 
 
-def test_xiaowei_portal_export(database, tmp_path, monkeypatch):
-    if not database.url.startswith("sqlite"):
-        return                      # the CLI reads XIAOWEI_DATABASE_URL: once, on SQLite, is enough
-    walked_context(database)
-    monkeypatch.setenv("XIAOWEI_DATABASE_URL", database.url)
+@pytest.mark.parametrize("walked_db", ["sqlite"], indirect=True)    # the CLI reads XIAOWEI_DATABASE_URL: once is enough
+def test_xiaowei_portal_export(walked_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("XIAOWEI_DATABASE_URL", walked_db.url)
     run = CliRunner().invoke(cli, ["portal", "export", str(tmp_path / "out"), "--county", "示范县"])
     assert run.exit_code == 0 and "3 villages" in run.output, run.output
     assert (tmp_path / "out" / "index.html").exists()

@@ -20,15 +20,44 @@ from api.public.export import export_county
 from engine.services import anchors
 from engine.services.public import board
 from render.board import render_board
-from tests.e2e.public_helpers import TOKEN, crawl, pdf_text, personal_numbers, walked_context
+from engine.services import Context
+from tests.conftest import BACKENDS
+from tests.e2e.public_helpers import TOKEN, crawl, pdf_text, personal_numbers, walked_database
+from tests.settings import TEST_SETTINGS
 
 SECTIONS = ("projects", "results", "assets", "affairs")
 
 
 @pytest.fixture
-def walked(database):
-    ctx = walked_context(database)
+def walked(walked_db):
+    ctx = Context(walked_db, TEST_SETTINGS)
     return create_app({"TESTING": True, "SECRET_KEY": "privacy-scan"}, context=ctx), ctx
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def scanned(request, tmp_path_factory):
+    """One crawl for the two scans of every public response below (a crawl takes tens of seconds):
+    the walked demo, an objection filed online with a name and phone, the demo's complaints and one
+    filed on the portal with a name and phone, then every public page, answer and document, the
+    public complaint list and the filer's lookup of her case. (client, pages, the case's code)."""
+    with walked_database(request, tmp_path_factory, "privacy") as (ctx, _):
+        client = create_app({"TESTING": True, "SECRET_KEY": "privacy-scan"}, context=ctx).test_client()
+        (token, *_) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
+        assert client.post("/public/objections", data={"token": token, "text": "申请人有车辆，联系我13912345678",
+                                                       "name": "赵六", "phone": "13912345678"}).status_code == 303
+        seed_demo_complaints(ctx)                  # the bot's, the clerk's, 桃花村's: names and phones given
+        form = client.get(f"/public/{VILLAGE}/complaints/new").get_data(as_text=True)
+        (token,) = TOKEN.findall(form)
+        filed = client.post("/public/complaints", data={
+            "token": token, "category": "conduct", "content": "村干部吃拿卡要，我是钱多多，电话13912345678",
+            "name": "钱多多", "phone": "13912345678", "publish_consent": "on"})
+        assert filed.status_code == 200
+        code = filed.get_data(as_text=True).split('id="lookup-code">')[1].split("<")[0]
+        run_complaint_jobs(ctx)
+        pages = every_public_response(client, ctx)
+        pages[f"/public/{VILLAGE}/complaints"] = client.get(f"/public/{VILLAGE}/complaints")
+        pages[f"lookup {code}"] = client.post("/public/complaints/lookup", data={"code": code})
+        yield client, pages, code
 
 
 def every_public_response(client, ctx) -> dict:
@@ -55,13 +84,8 @@ def every_public_response(client, ctx) -> dict:
     return pages
 
 
-def test_no_public_page_answer_or_document_shows_an_id_number_phone_or_bank_account(walked):
-    app, ctx = walked
-    client = app.test_client()
-    (token, *_) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
-    assert client.post("/public/objections", data={"token": token, "text": "申请人有车辆，联系我13912345678",
-                                                   "name": "赵六", "phone": "13912345678"}).status_code == 303
-    pages = every_public_response(client, ctx)
+def test_no_public_page_answer_or_document_shows_an_id_number_phone_or_bank_account(scanned):
+    _, pages, _ = scanned
     documents = [u for u in pages if "/documents/" in u]
     assert len(pages) > 100 and len(documents) >= 8, (len(pages), len(documents))
     leaks = []
@@ -136,24 +160,11 @@ def test_the_scan_would_catch_a_leak(walked):
 REPORTER_NAMES = [reporter["name"] for *_, reporter, _, _, _ in CASES if reporter.get("name")] + ["钱多多"]
 
 
-def test_no_public_complaint_page_shows_a_reporter(walked):
-    app, ctx = walked
-    client = app.test_client()
-    seed_demo_complaints(ctx)                      # the bot's, the clerk's, 桃花村's: names and phones given
-    form = client.get(f"/public/{VILLAGE}/complaints/new").get_data(as_text=True)
-    (token,) = TOKEN.findall(form)
-    filed = client.post("/public/complaints", data={
-        "token": token, "category": "conduct", "content": "村干部吃拿卡要，我是钱多多，电话13912345678",
-        "name": "钱多多", "phone": "13912345678", "publish_consent": "on"})
-    assert filed.status_code == 200
-    code = filed.get_data(as_text=True).split('id="lookup-code">')[1].split("<")[0]
-    run_complaint_jobs(ctx)
-    pages = every_public_response(client, ctx)
+def test_no_public_complaint_page_shows_a_reporter(scanned):
+    _, pages, code = scanned
     assert any("/complaints" in url for url in pages)
-    for case_code in (code,):
-        pages[f"lookup {case_code}"] = client.post("/public/complaints/lookup", data={"code": case_code})
     assert "干部作风" in pages[f"lookup {code}"].get_data(as_text=True)           # the holder sees their case
-    public = client.get(f"/public/{VILLAGE}/complaints").get_data(as_text=True)
+    public = pages[f"/public/{VILLAGE}/complaints"].get_data(as_text=True)
     assert "保洁费" in public                                                    # a published, anonymised case
     leaks = []
     for url, response in pages.items():
