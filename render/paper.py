@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 import json
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import ContentStream, NameObject, RectangleObject
 
 from . import quality
 from .errors import RenderError
@@ -47,5 +48,15 @@ def place(writer: PdfWriter, pdf: bytes, paper: str, landscape: bool = False, to
     dx = (sheet_w - scale * width) / 2 - scale * float(box.left)
     free_h = sheet_h - scale * height
     dy = (free_h - margin if top else free_h / 2) - scale * float(box.bottom)
-    sheet = writer.add_blank_page(sheet_w, sheet_h)
-    sheet.merge_transformed_page(source, Transformation().scale(scale).translate(dx, dy))
+    # The drawn page itself becomes the sheet, its drawing wrapped in one transformation. pypdf's
+    # merge_transformed_page would parse the drawing's content stream twice (operator by operator)
+    # to do the same: 20 of the booklet's 35 seconds.
+    sheet = writer.add_page(source)
+    drawing = sheet.get_contents()
+    wrapped = ContentStream(None, writer)
+    wrapped.set_data(f'q {scale:.6f} 0 0 {scale:.6f} {dx:.4f} {dy:.4f} cm\n'.encode()
+                     + (drawing.get_data() if drawing is not None else b'') + b'\nQ\n')
+    sheet.replace_contents(wrapped)
+    for box in ('/CropBox', '/BleedBox', '/TrimBox', '/ArtBox'):
+        sheet.pop(NameObject(box), None)
+    sheet.mediabox = RectangleObject((0, 0, sheet_w, sheet_h))
