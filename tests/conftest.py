@@ -190,16 +190,50 @@ def _walk(database: Database) -> None:
     assert walk_demo(Context(database, TEST_SETTINGS)), "the demo walked"
 
 
+# The demo year (engine/services/demo_history.py, its planted violations and 30 matters more: a
+# fixed calendar, so the same every time), walked once a session and backend in the same way.
+
+@pytest.fixture(scope="session")
+def year_sqlite_template(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
+    path = str(tmp_path_factory.mktemp("year") / "year.sqlite3")
+    _copy_sqlite(sqlite_templates[True], path)
+    database = Database(f"sqlite:///{path}")
+    year = _walk_year(database)
+    database.dispose()
+    return path, year
+
+
+@pytest.fixture(scope="session")
+def year_pg_template(pg_database) -> tuple[_PostgresTemplate, object]:
+    database = Database(pg_database.url)
+    with database.engine.begin() as conn:
+        pg_database.template.restore(conn)
+    year = _walk_year(database)
+    template = _PostgresTemplate(database)
+    database.dispose()
+    return template, year
+
+
+def _walk_year(database: Database):
+    from engine.services.demo_history import PLANTED, walk_history
+    ctx = Context(database, TEST_SETTINGS)
+    seed_demo(ctx, Actor.system())                 # the year's cadres act as the demo's users
+    return walk_history(ctx, total=len(PLANTED) + 30)
+
+
 @contextlib.contextmanager
-def open_walked(request, backend: str, folder):
-    """A database holding the walked demo on `backend`, a copy of the session's walk: a SQLite file
-    in `folder`, or the worker's PostgreSQL database with the walked rows copied back in."""
+def open_walked(request, backend: str, folder, walk: str = "walked"):
+    """A database holding the walked demo (or, with walk="year", the demo year) on `backend`, a
+    copy of the session's walk: a SQLite file in `folder`, or the worker's PostgreSQL database
+    with the walked rows copied back in."""
+    template = request.getfixturevalue(f"{walk}_{'sqlite' if backend == 'sqlite' else 'pg'}_template")
+    if walk == "year":
+        template, _ = template
     if backend == "sqlite":
-        path = folder / "walked.sqlite3"
-        _copy_sqlite(request.getfixturevalue("walked_sqlite_template"), str(path))
+        path = folder / f"{walk}.sqlite3"
+        _copy_sqlite(template, str(path))
         database = Database(f"sqlite:///{path}")
     else:
-        template = request.getfixturevalue("walked_pg_template")
         database = Database(request.getfixturevalue("pg_database").url)
         with database.engine.begin() as conn:
             template.restore(conn)
@@ -214,6 +248,15 @@ def walked_db(request, tmp_path):
     """The walked demo on each backend, this test's own copy."""
     with open_walked(request, request.param, tmp_path) as database:
         yield database
+
+
+@pytest.fixture(params=BACKENDS)
+def year_ctx(request, tmp_path):
+    """(context, DemoYear): the demo year on each backend, this test's own copy, and what its walk
+    returned (the matters, the planted ones, the sweep, the warnings expected, when it ended)."""
+    _, year = request.getfixturevalue(f"year_{'sqlite' if request.param == 'sqlite' else 'pg'}_template")
+    with open_walked(request, request.param, tmp_path, walk="year") as database:
+        yield Context(database, TEST_SETTINGS), year
 
 
 @pytest.fixture(scope="session")

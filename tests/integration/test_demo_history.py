@@ -3,14 +3,12 @@ else is."""
 import pytest
 
 from engine.services import Actor, warnings
-from engine.services.demo import seed_demo
-from engine.services.demo_history import PLANTED, walk_history
+from engine.services.demo_history import PLANTED
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_every_planted_violation_is_flagged_and_nothing_else(ctx):
-    seed_demo(ctx, Actor.system())
-    year = walk_history(ctx, total=len(PLANTED) + 30)
+@pytest.mark.parametrize("year_ctx", ["sqlite"], indirect=True)
+def test_every_planted_violation_is_flagged_and_nothing_else(year_ctx):
+    ctx, year = year_ctx
     assert year.matters == len(PLANTED) + 30
     found, total = warnings.list_warnings(ctx, Actor.system(), {"active": True}, 1, 500)
     flagged = sorted((w.rule, w.check, tuple(w.matters)) for w in found)

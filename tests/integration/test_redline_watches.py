@@ -14,19 +14,17 @@ from engine import clock
 from engine.redlines import MATTER_RULES, VILLAGE_RULES, MatterSketch, shape_of, watching
 from engine.redlines.watches import FACTS
 from engine.services import Actor, redlines, warnings
-from engine.services.demo import seed_demo
-from engine.services.demo_history import PLANTED, VILLAGES, walk_history
+from engine.services.demo_history import VILLAGES
 from engine.vocabulary import WarningStatus
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_every_finding_of_a_demo_year_is_on_a_watched_matter_with_the_facts_read(ctx):
+@pytest.mark.parametrize("year_ctx", ["sqlite"], indirect=True)
+def test_every_finding_of_a_demo_year_is_on_a_watched_matter_with_the_facts_read(year_ctx):
     """Each matter alone, at the year's end, as an action on it would have it evaluated: every
     finding's rule watches the matter and finds it reading only the facts it declares; what the
     check finds reading the watching rules' facts is what it found reading all of them; nothing
     is found on a matter the check skips."""
-    seed_demo(ctx, Actor.system())
-    year = walk_history(ctx, total=len(PLANTED) + 30)
+    ctx, year = year_ctx
     book = redlines.rulebook(ctx)
     found_on = set()
     with clock.use_clock(clock.FixedClock(year.ended_at)):

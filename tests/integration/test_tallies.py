@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.services import Actor, statistics, tallies
-from engine.services.demo import seed_demo
-from engine.services.demo_history import walk_history
 from engine.services.demo_walk import HISTORY, STILL_OPEN, walk_demo
 from engine.services.archives import archive_closed_matters
 from engine.services.matters import cancel_matter
@@ -31,13 +29,8 @@ def table(ctx) -> dict:
                 for r in uow.session.scalars(select(AssessmentTally))}
 
 
-def walked_year(ctx) -> dict:
-    seed_demo(ctx, SYSTEM)
-    return walk_history(ctx, total=60)
-
-
-def test_the_tallies_kept_as_matters_move_equal_a_count_from_scratch(ctx):
-    year = walked_year(ctx)
+def test_the_tallies_kept_as_matters_move_equal_a_count_from_scratch(year_ctx):
+    ctx, year = year_ctx
     with clock.use_clock(clock.FixedClock(year.ended_at)):
         walk_demo(ctx)                  # the demo's matters, some of them in their publicity periods
         # A cancelled matter that had published records: its records are withdrawn, its count with them.
@@ -72,8 +65,8 @@ def test_a_step_done_in_a_later_month_counts_there_and_its_evidence_with_its_mat
     assert table(ctx) == kept
 
 
-def test_archived_matters_still_count_in_their_period(ctx):
-    year = walked_year(ctx)
+def test_archived_matters_still_count_in_their_period(year_ctx):
+    ctx, year = year_ctx
     period = ("year", year.ended_at.astimezone(timezone(timedelta(hours=8))).year, None)
     before = statistics.statistics(ctx, SYSTEM, *period)
     with clock.use_clock(clock.FixedClock(year.ended_at + timedelta(days=1))):
