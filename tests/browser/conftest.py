@@ -52,7 +52,12 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"CI must have Chromium at {CHROMIUM} (XIAOWEI_WITH_BROWSER=1 sh scripts/bootstrap.sh)")
         pytest.skip(f"the browser tests need Debian's chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    # An assertion waits as long as an action does (20 s, the pages' timeout below), not Playwright's
+    # 5 s: on a loaded 2-core machine saving and checking a draft has taken longer than 5 s
+    # (the authoring journey failed so once, its status still "正在保存并检查……"). What each
+    # assertion expects is unchanged; only how long the page may take to show it.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium

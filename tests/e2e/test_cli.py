@@ -10,6 +10,7 @@ from api.wiring import build_context
 from engine.identity import Grant
 from engine.services import Actor, matters
 
+from ..conftest import _copy_sqlite
 from ..integration.helpers import DELIBERATE, PROPOSE, SEND_PLAN, do
 
 
@@ -37,7 +38,7 @@ def test_demo_then_list_show_and_verify(run):
 
 
 def test_worker_once_with_a_given_now_passes_a_publicity_period(run):
-    run("demo")
+    run("demo", "--no-walk")                             # the county and its users: no walked matters needed
     ctx = build_context()
     clerk = Actor("clerk", frozenset(Grant(code, "demo_county") for code in ctx.roles))
     m = matters.start_matter(ctx, clerk, "major_decision", "lushui_village", "修路", {"summary": "x"})
@@ -56,8 +57,9 @@ def test_bad_arguments_are_explained(run):
     assert "--now only goes with --once" in run("worker", "--now", "2030-01-01").output
 
 
-def test_statistics_rebuild_counts_the_tallies_again(run):
-    run("demo")                                          # the demo walks its matters: tallies kept as they moved
+def test_statistics_rebuild_counts_the_tallies_again(run, tmp_path, walked_sqlite_template):
+    # The walked demo (the session's walk, tests/conftest.py): its tallies kept as its matters moved.
+    _copy_sqlite(walked_sqlite_template, str(tmp_path / "cli.sqlite3"))
     ctx = build_context()
     query = text("SELECT * FROM assessment_tallies ORDER BY village_code, month, process_key")
     with ctx.uow() as uow:
@@ -78,7 +80,7 @@ def test_render_draws_a_township_item_and_a_stored_draft_from_the_database(run, 
     from engine.services import definitions, registry
     from engine.services import parameters as township_parameters
 
-    run("demo")
+    run("demo", "--no-walk")
     ctx = build_context()
     system = Actor.system()
     registry.define_township_role(ctx, system, "qingshan_town", "TOWNSHIP_AGRI_OFFICE", "乡镇农业农村办", "township")
