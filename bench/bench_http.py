@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import approval_flow as flow  # noqa: E402
+from bench.proc_cpu import cpu_seconds  # noqa: E402
 
 PASSWORD = "xiaowei-demo"
 ROLE_USERS = {role: f"{role.lower()}.{flow.VILLAGE}" for role in
@@ -109,29 +110,6 @@ def wait_ready(port: int, server) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("the server did not answer /healthz")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its live children (gunicorn's master and workers)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for each in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found + [g for c in found for g in _children(c)]
 
 
 def sql_counts(port: int) -> tuple[float, float]:

@@ -5,8 +5,9 @@ Run (against a spiff-arena backend already serving the `bench/bench-approval` pr
 machine; the README's Performance section says how it was run here):
     python bench/peer_spiff_arena.py --base-url http://127.0.0.1:7100 --server-pid <gunicorn master pid>
                                      [--instances 30]
-Standard library only, so any Python runs it (spiff-arena's own venv included); nothing of Xiaowei
-is imported, which is why the answers below repeat bench/approval_flow.py's.
+Standard library only, so any Python runs it (spiff-arena's own venv included): of Xiaowei it
+imports only bench/proc_cpu.py (the same CPU count as bench/bench_http.py, standard library too),
+which is why the answers below repeat bench/approval_flow.py's.
 
 The flow is spiff-arena's copy of bench/items/bench_approval.bpmn, in spiff-arena's process-model
 layout under bench/peer/spiff-arena-models/ (point SPIFFWORKFLOW_BACKEND_BPMN_SPEC_ABSOLUTE_DIR at it,
@@ -41,11 +42,15 @@ import argparse
 import base64
 import http.client
 import json
-import os
 import statistics
+import sys
 import time
 import urllib.parse
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.proc_cpu import cpu_seconds  # noqa: E402  (standard library only, as this client)
 
 # Each user task's form data, by task id: the same answers as Xiaowei's bench/approval_flow.py ANSWERS
 # (approved, so both checks and the final task run).
@@ -119,31 +124,6 @@ class Client:
 def _ready_user_task(task: dict | None, pid: int) -> bool:
     return bool(task) and task.get("state") == "READY" and task.get("type") == "UserTask" \
         and task.get("process_instance_id") == pid
-
-
-def cpu_seconds(pid: int, reaped: bool = False) -> float:
-    """User + system CPU of a process and its live children (gunicorn's master and workers), as
-    bench/bench_http.py counts it; with `reaped`, also the CPU of their finished, waited-for children
-    (spiff-arena runs `git` in subprocesses, e.g. to read a form schema at the instance's revision)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for each in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(f) for f in fields[11:15 if reaped else 13]) / ticks
-    return total
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found + [g for c in found for g in _children(c)]
 
 
 def run(args) -> dict:
