@@ -340,7 +340,8 @@ def load_and_crash(args, serve: Serve, rng: random.Random, url: str, env: dict) 
     for client in clients:
         client.join(30)
     result = check(url, ledger, env, base_url)
-    return {"database": args.database, "seconds": args.seconds, "clients": args.clients, "workers": args.workers,
+    return {"database": args.database, "orphans_left_on_their_own": left_on_their_own(serve.workdir),
+            "seconds": args.seconds, "clients": args.clients, "workers": args.workers,
             **crashes.counts, "orphans_gone_after_max": max(crashes.orphans_gone_after, default=None),
             "acknowledged_starts": len(ledger.starts), "acknowledged_completions": len(ledger.completions),
             "acknowledged_uploads": len(ledger.uploads), "logins": ledger.logins,
@@ -349,7 +350,15 @@ def load_and_crash(args, serve: Serve, rng: random.Random, url: str, env: dict) 
 
 
 FAILURES = ("lost_starts", "ids_reused", "doubled_starts", "lost_completions", "doubled_completions",
-            "lost_uploads", "tokens_lost", "orphans_survived", "failed_restarts")
+            "lost_uploads", "tokens_lost", "orphans_survived", "orphans_left_on_their_own", "failed_restarts")
+# What an orphan logs when it leaves by its own check of its parent (gunicorn's worker loop, the
+# timer worker's poll) instead of being killed by the kernel with the master (api/lifeline.py).
+LEFT_ON_ITS_OWN = (b"Parent changed, shutting down", b"xiaowei serve is gone: the timer worker stops")
+
+
+def left_on_their_own(workdir: Path) -> int:
+    """How many processes of the run's serves left by their own parent check (each serve's log)."""
+    return sum(path.read_bytes().count(line) for path in workdir.glob("serve-*.log") for line in LEFT_ON_ITS_OWN)
 
 
 def passed(report: dict) -> bool:
@@ -362,7 +371,8 @@ def print_report(r: dict) -> None:
     print(f"  crashes:      {r['workers_killed']} workers and {r['timer_workers_killed']} timer workers killed, "
           f"master killed {r['masters_killed']}x, whole serve "
           f"killed {r['groups_killed']}x; {r['restarts']} restarts, {r['failed_restarts']} failed")
-    print(f"  orphans:      {r['orphans_survived']} still running after the grace period"
+    print(f"  orphans:      {r['orphans_survived']} still running after the grace period, "
+          f"{r['orphans_left_on_their_own']} left by their own parent check, not killed with the master"
           + (f"; all gone {gone:.2f} s after the master's kill at worst" if gone is not None else ""))
     print(f"  acknowledged: {r['acknowledged_starts']} starts, {r['acknowledged_completions']} completions, "
           f"{r['acknowledged_uploads']} uploads, {r['logins']} logins; in doubt {r['in_doubt'] or 0}; "

@@ -15,7 +15,7 @@ from tests.conftest import _postgres_url
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "crash_test.py"
 NOTHING_WRONG = {"lost_starts": 0, "ids_reused": 0, "doubled_starts": 0, "lost_completions": 0,
                  "doubled_completions": 0, "lost_uploads": 0, "tokens_lost": 0, "orphans_survived": 0,
-                 "failed_restarts": 0, "chain_ok": True}
+                 "orphans_left_on_their_own": 0, "failed_restarts": 0, "chain_ok": True}
 
 
 def crash_test(tmp_path, *args) -> tuple[dict, str]:
@@ -31,7 +31,10 @@ def check(report: dict, printed: str) -> None:
     assert report["masters_killed"] == 2 and report["groups_killed"] == 1 and report["restarts"] == 3, printed
     assert report["acknowledged_starts"] > 0 and report["acknowledged_completions"] > 0, printed
     assert {key: report[key] for key in NOTHING_WRONG} == NOTHING_WRONG, printed
-    assert report["orphans_gone_after_max"] < 2, printed      # died with the master, not when idle
+    # Every orphan died with the master, killed by the kernel (none left by its own parent check,
+    # above), and within the grace period (orphans_survived). How many seconds its death took to
+    # show is the machine's load, not the mechanism: 2.12 s was seen on a loaded CI machine.
+    assert report["orphans_gone_after_max"] is not None, printed
 
 
 def test_crashes_lose_nothing_on_sqlite(tmp_path):
