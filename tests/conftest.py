@@ -165,29 +165,20 @@ def _open_database(request, backend: str, seeded: bool, tmp_path):
 # state is. A walk takes 15-30 s; the portal's, board's, export's and privacy tests took one each.
 
 @pytest.fixture(scope="session")
-def walked_sqlite_template(sqlite_templates, tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("walked") / "walked.sqlite3")
-    _copy_sqlite(sqlite_templates[True], path)
-    database = Database(f"sqlite:///{path}")
-    _walk(database)
-    database.dispose()
-    return path
+def walked_sqlite_template(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
+    return _walked_sqlite(sqlite_templates, tmp_path_factory, "walked", _walk)
 
 
 @pytest.fixture(scope="session")
-def walked_pg_template(pg_database) -> _PostgresTemplate:
-    database = Database(pg_database.url)
-    with database.engine.begin() as conn:
-        pg_database.template.restore(conn)
-    _walk(database)
-    template = _PostgresTemplate(database)
-    database.dispose()
-    return template
+def walked_pg_template(pg_database) -> tuple[_PostgresTemplate, object]:
+    return _walked_pg(pg_database, _walk)
 
 
-def _walk(database: Database) -> None:
+def _walk(database: Database):
     from engine.services.demo_walk import walk_demo
-    assert walk_demo(Context(database, TEST_SETTINGS)), "the demo walked"
+    matters = walk_demo(Context(database, TEST_SETTINGS))
+    assert matters, "the demo walked"
+    return matters
 
 
 # The demo year (engine/services/demo_history.py, its planted violations and 30 matters more: a
@@ -195,23 +186,12 @@ def _walk(database: Database) -> None:
 
 @pytest.fixture(scope="session")
 def year_sqlite_template(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
-    path = str(tmp_path_factory.mktemp("year") / "year.sqlite3")
-    _copy_sqlite(sqlite_templates[True], path)
-    database = Database(f"sqlite:///{path}")
-    year = _walk_year(database)
-    database.dispose()
-    return path, year
+    return _walked_sqlite(sqlite_templates, tmp_path_factory, "year", _walk_year)
 
 
 @pytest.fixture(scope="session")
 def year_pg_template(pg_database) -> tuple[_PostgresTemplate, object]:
-    database = Database(pg_database.url)
-    with database.engine.begin() as conn:
-        pg_database.template.restore(conn)
-    year = _walk_year(database)
-    template = _PostgresTemplate(database)
-    database.dispose()
-    return template, year
+    return _walked_pg(pg_database, _walk_year)
 
 
 def _walk_year(database: Database):
@@ -221,14 +201,33 @@ def _walk_year(database: Database):
     return walk_history(ctx, total=len(PLANTED) + 30)
 
 
+def _walked_sqlite(sqlite_templates, tmp_path_factory, name: str, walk) -> tuple[str, object]:
+    """(a SQLite file walked by `walk` from the seeded state, what the walk returned)."""
+    path = str(tmp_path_factory.mktemp(name) / f"{name}.sqlite3")
+    _copy_sqlite(sqlite_templates[True], path)
+    database = Database(f"sqlite:///{path}")
+    walked = walk(database)
+    database.dispose()
+    return path, walked
+
+
+def _walked_pg(pg_database, walk) -> tuple[_PostgresTemplate, object]:
+    """(the rows walked by `walk` from the seeded state, kept in memory; what the walk returned)."""
+    database = Database(pg_database.url)
+    with database.engine.begin() as conn:
+        pg_database.template.restore(conn)
+    walked = walk(database)
+    template = _PostgresTemplate(database)
+    database.dispose()
+    return template, walked
+
+
 @contextlib.contextmanager
 def open_walked(request, backend: str, folder, walk: str = "walked"):
     """A database holding the walked demo (or, with walk="year", the demo year) on `backend`, a
     copy of the session's walk: a SQLite file in `folder`, or the worker's PostgreSQL database
     with the walked rows copied back in."""
-    template = request.getfixturevalue(f"{walk}_{'sqlite' if backend == 'sqlite' else 'pg'}_template")
-    if walk == "year":
-        template, _ = template
+    template, _ = request.getfixturevalue(f"{walk}_{'sqlite' if backend == 'sqlite' else 'pg'}_template")
     if backend == "sqlite":
         path = folder / f"{walk}.sqlite3"
         _copy_sqlite(template, str(path))

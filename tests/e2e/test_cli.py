@@ -59,7 +59,8 @@ def test_bad_arguments_are_explained(run):
 
 def test_statistics_rebuild_counts_the_tallies_again(run, tmp_path, walked_sqlite_template):
     # The walked demo (the session's walk, tests/conftest.py): its tallies kept as its matters moved.
-    _copy_sqlite(walked_sqlite_template, str(tmp_path / "cli.sqlite3"))
+    walked, _ = walked_sqlite_template
+    _copy_sqlite(walked, str(tmp_path / "cli.sqlite3"))
     ctx = build_context()
     query = text("SELECT * FROM assessment_tallies ORDER BY village_code, month, process_key")
     with ctx.uow() as uow:

@@ -39,7 +39,7 @@ def scanned(request, tmp_path_factory):
     """One crawl for the two scans of every public response below (a crawl takes tens of seconds):
     the walked demo, an objection filed online with a name and phone, the demo's complaints and one
     filed on the portal with a name and phone, then every public page, answer and document, the
-    public complaint list and the filer's lookup of her case. (client, pages, the case's code)."""
+    public complaint list and the filer's lookup of her case. (pages, the case's code)."""
     with walked_database(request, tmp_path_factory, "privacy") as (ctx, _):
         client = create_app({"TESTING": True, "SECRET_KEY": "privacy-scan"}, context=ctx).test_client()
         (token, *_) = TOKEN.findall(client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True))
@@ -57,7 +57,7 @@ def scanned(request, tmp_path_factory):
         pages = every_public_response(client, ctx)
         pages[f"/public/{VILLAGE}/complaints"] = client.get(f"/public/{VILLAGE}/complaints")
         pages[f"lookup {code}"] = client.post("/public/complaints/lookup", data={"code": code})
-        yield client, pages, code
+        yield pages, code
 
 
 def every_public_response(client, ctx) -> dict:
@@ -85,7 +85,7 @@ def every_public_response(client, ctx) -> dict:
 
 
 def test_no_public_page_answer_or_document_shows_an_id_number_phone_or_bank_account(scanned):
-    _, pages, _ = scanned
+    pages, _ = scanned
     documents = [u for u in pages if "/documents/" in u]
     assert len(pages) > 100 and len(documents) >= 8, (len(pages), len(documents))
     leaks = []
@@ -161,7 +161,7 @@ REPORTER_NAMES = [reporter["name"] for *_, reporter, _, _, _ in CASES if reporte
 
 
 def test_no_public_complaint_page_shows_a_reporter(scanned):
-    _, pages, code = scanned
+    pages, code = scanned
     assert any("/complaints" in url for url in pages)
     assert "干部作风" in pages[f"lookup {code}"].get_data(as_text=True)           # the holder sees their case
     public = pages[f"/public/{VILLAGE}/complaints"].get_data(as_text=True)
