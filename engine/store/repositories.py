@@ -160,11 +160,15 @@ class DefinitionRepository(_Repository):
             return self.session.scalar(_CURRENT_LIGHT, {"process_key": process_key})
         return self.session.scalar(select(DefinitionVersion).filter_by(process_key=process_key, is_current=True))
 
-    def list_current(self) -> list[DefinitionVersion]:
+    def list_current(self, light: bool = False) -> list[DefinitionVersion]:
+        """Every current version; `light`: without their files and metadata (a chart's item names need
+        neither, and decoding both for the whole list cost a public flowchart most of its time)."""
         # NULLS LAST said out loud: SQLite sorts a NULL first, PostgreSQL last; the catalogue is the same on both.
-        return list(self.session.scalars(select(DefinitionVersion).filter_by(is_current=True)
-                                         .order_by(DefinitionVersion.category.asc().nulls_last(),
-                                                   DefinitionVersion.process_key)))
+        query = (select(DefinitionVersion).filter_by(is_current=True)
+                 .order_by(DefinitionVersion.category.asc().nulls_last(), DefinitionVersion.process_key))
+        if light:
+            query = query.options(defer(DefinitionVersion.files), defer(DefinitionVersion.info))
+        return list(self.session.scalars(query))
 
     def latest_id(self) -> int:
         """Grows with every version stored: the catalogue's version for caches."""
