@@ -5,10 +5,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from api import cli as cli_module
 from api.cli import cli
 from api.wiring import build_context
 from engine.identity import Grant
 from engine.services import Actor, matters
+from engine.settings import Settings
+from tests.settings import TEST_SETTINGS
 
 from ..conftest import _copy_sqlite
 from ..integration.helpers import DELIBERATE, PROPOSE, SEND_PLAN, do
@@ -17,6 +20,10 @@ from ..integration.helpers import DELIBERATE, PROPOSE, SEND_PLAN, do
 @pytest.fixture
 def run(tmp_path, monkeypatch):
     monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    # The environment's settings but the tests' password cost: `demo` hashes 64 users' passwords,
+    # 7 s at the real cost (tests/settings.py).
+    monkeypatch.setattr(cli_module, "_context", lambda: build_context(
+        Settings.from_env(password_cost=TEST_SETTINGS.password_cost)))
     runner = CliRunner()
 
     def invoke(*args):
