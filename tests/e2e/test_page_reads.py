@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from engine.services import Actor, matters
-from engine.services.demo import seed_demo
 from engine.store.uow import PortalUnitOfWork, UnitOfWork
 from tests.e2e.test_web_pages import everyone, start_project  # noqa: F401 - fixtures
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 
@@ -30,7 +32,6 @@ def opened(monkeypatch):
 @pytest.fixture
 def app(ctx):
     from api import create_app
-    seed_demo(ctx, SYSTEM)
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
 
 

@@ -10,15 +10,16 @@ from api import create_app
 from engine.services import Actor
 from engine.services.complaints import reads
 from engine.services.complaints.demo import seed_demo_complaints
-from engine.services.demo import seed_demo
 from tests.browser.web import WebClient
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 
 
 @pytest.fixture
 def app(ctx):
-    seed_demo(ctx, SYSTEM)
     seed_demo_complaints(ctx)        # answered and rated; in hand at the township; 桃花村's, supervised (督办单)
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
 

@@ -7,15 +7,16 @@ import pytest
 from api import create_app
 from engine import clock
 from engine.services import Actor, matters, redlines
-from engine.services.demo import seed_demo
 from tests.browser.web import WebClient, assert_accessible
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 
 
 @pytest.fixture
 def app(ctx):
-    seed_demo(ctx, SYSTEM)
     for amount in (15000, 9000):
         matters.start_matter(ctx, SYSTEM, "procurement", "lushui_village", "采购路灯", {
             "item_name": "太阳能路灯", "purchase_type": "goods", "specification": "三组", "amount": amount,

@@ -13,10 +13,12 @@ from api import create_app
 from engine.clock import FixedClock, use_clock
 from engine.identity import Grant
 from engine.services import Actor, Context, attachments, identity, matters
-from engine.services.demo import seed_demo
 from tests.browser.web import WebClient, read_page
 
 from .conftest import make_user
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -30,7 +32,6 @@ VOTE = {"data.council_members": "25", "data.council_attendees": "21", "data.coun
 
 @pytest.fixture
 def app(ctx):
-    seed_demo(ctx, SYSTEM)
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
 
 

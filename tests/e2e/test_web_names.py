@@ -13,7 +13,6 @@ from api import create_app
 from engine.clock import FixedClock, use_clock
 from engine.identity import Grant
 from engine.services import Actor, identity, matters
-from engine.services.demo import seed_demo
 from engine.services.timers import advance_due_timers
 from engine.vocabulary import quoted
 from examples.drive_project import answer
@@ -22,6 +21,9 @@ from tests.integration.helpers import with_evidence
 
 from .test_web_forms import START, VOTE, logged_in, pdf
 
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
+
 SYSTEM = Actor.system()
 STARTER, VOTER = "two_committees.lushui_village", "villager_council.lushui_village"
 LOGIN_NAME = re.compile(r"\b[a-z_]+\.[a-z_]+_(village|town|county)\b")
@@ -29,7 +31,6 @@ LOGIN_NAME = re.compile(r"\b[a-z_]+\.[a-z_]+_(village|town|county)\b")
 
 @pytest.fixture
 def app(ctx):
-    seed_demo(ctx, SYSTEM)
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
 
 

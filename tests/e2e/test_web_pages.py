@@ -14,13 +14,15 @@ from engine.forms import FIELD_TYPES
 from engine.identity import Grant
 from engine.services import Actor, attachments, matters
 from engine.services.demo_answers import FARM_SUBSIDY_ROSTER
-from engine.services.demo import seed_demo
 from engine.services.timers import advance_due_timers
 from examples.drive_project import answer
 from tests.browser.web import WebClient, assert_accessible, assert_no_trace
 from tests.integration.helpers import with_evidence
 
 from .conftest import make_user
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 PROJECT = {"project_name": "通组道路硬化", "summary": "硬化通组道路1.2公里", "amount": 80000,
@@ -31,7 +33,6 @@ PAGES = ["/tasks", "/start", "/start/village_project", "/power-list", "/power-li
 
 @pytest.fixture
 def app(ctx):
-    seed_demo(ctx, SYSTEM)
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
 
 

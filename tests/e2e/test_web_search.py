@@ -12,8 +12,10 @@ from engine.clock import FixedClock, use_clock
 from engine.errors import InvalidData
 from engine.identity import Grant
 from engine.services import Actor, matters
-from engine.services.demo import seed_demo
 from tests.browser.web import WebClient, assert_accessible
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 CHINA = timezone(timedelta(hours=8))
@@ -100,7 +102,6 @@ def test_filters_of_the_wrong_kind_are_refused_by_name(ctx, filters, field):
 
 @pytest.fixture
 def inspector(ctx):
-    seed_demo(ctx, SYSTEM)
     web = WebClient(create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx))
     web.login("township_discipline.qingshan_town")
     return web

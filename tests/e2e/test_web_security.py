@@ -10,11 +10,13 @@ from api import create_app
 from api.web.security import persisted_secret_key
 from engine.identity import Grant
 from engine.services import Actor, Context, identity, matters
-from engine.services.demo import seed_demo
 from engine.settings import Settings
 from tests.browser.web import WebClient, assert_no_trace
 
 from .conftest import make_user
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py).
+pytestmark = pytest.mark.demo_users
 
 SYSTEM = Actor.system()
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -26,7 +28,6 @@ VOTE = {"data.council_members": "25", "data.council_attendees": "21", "data.coun
 
 @pytest.fixture
 def app(ctx):
-    seed_demo(ctx, SYSTEM)
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"}, context=ctx)
 
 
@@ -71,7 +72,6 @@ def test_the_session_cookie_is_httponly_and_samesite(app):
 
 @pytest.mark.parametrize("config, env", [({}, None), ({"TESTING": True}, "production")])
 def test_production_settings_make_the_cookie_secure(ctx, config, env, tmp_path):
-    seed_demo(ctx, SYSTEM)
     production = Context(ctx.database, ctx.settings.replace(env=env, data_dir=tmp_path, secret_key=None))
     app = create_app(config, context=production)
     assert app.config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
