@@ -30,13 +30,17 @@ USERS = {CLERK: ("TWO_COMMITTEES", "lushui_village"), COUNCIL: ("VILLAGER_COUNCI
          "two_committees.hongqi_village": ("TWO_COMMITTEES", "hongqi_village")}
 
 
+def pytest_collection_modifyitems(items):
+    # A test of the app acts as demo users: its `ctx` is a copy of the demo with its users (tests/conftest.py).
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.demo_users)
+
+
 @pytest.fixture
 def app(ctx):
-    """The app over the demo county, with the few demo users these tests act as (all of
-    seed_demo's users would cost a second a test)."""
-    for username, (role, unit) in USERS.items():
-        identity.create_user(ctx, SYSTEM, username, username, DEMO_PASSWORD)
-        identity.grant_role(ctx, SYSTEM, username, role, unit)
+    """The app over the demo county and its demo users (USERS among them, holding those roles:
+    test_bad_input.py checks)."""
     return create_app({"TESTING": True, "SECRET_KEY": "hostile-test-secret"}, context=ctx)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import (ADMIN, CLERK, COUNCIL, api, assert_error_page, assert_error_shape, assert_unchanged,
+from .conftest import (ADMIN, CLERK, COUNCIL, USERS, api, assert_error_page, assert_error_shape, assert_unchanged,
                        snapshot, web)
 
 TOO_BIG = 2 ** 63                 # one past the largest integer SQLite holds
@@ -14,6 +14,15 @@ DEEP = "[" * 10_000 + "]" * 10_000
 
 def json_post(client, url: str, text: str):
     return client.post(url, data=text, content_type="application/json")
+
+
+def test_the_users_these_tests_act_as_are_demo_users_holding_those_roles_only(app):
+    ctx = app.extensions["xiaowei"]
+    with ctx.uow(readonly=True) as uow:
+        users = {name: uow.users.by_name(name) for name in USERS}
+        grants = uow.users.grants_of([user.id for user in users.values()])
+        assert {name: [(g.role, g.org_code) for g in grants[user.id]] for name, user in users.items()} == {
+            name: [role_and_unit] for name, role_and_unit in USERS.items()}
 
 
 # -- ids and page numbers ----------------------------------------------------------------------
