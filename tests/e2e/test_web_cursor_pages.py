@@ -6,11 +6,15 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 
 from engine.identity import Grant
 from engine.services import Actor, matters
 from tests.browser.web import WebClient
 from tests.e2e.test_web_search import PROJECT, SYSTEM, inspector, rows_on  # noqa: F401 - inspector: a fixture
+
+# Every test's `ctx` holds the demo's users (tests/conftest.py), as `inspector` expects.
+pytestmark = pytest.mark.demo_users
 
 STARTER = Actor("s", frozenset({Grant("TWO_COMMITTEES", "lushui_village")}))
 
