@@ -31,8 +31,8 @@ from tests.settings import TEST_SETTINGS
 from .conftest import PROJECT
 
 # Generated cases per operation, role and backend (schemathesis's explicit boundary cases come on
-# top). 20 keeps the run near a minute and a half here; XIAOWEI_FUZZ_EXAMPLES=100 XIAOWEI_FUZZ_RANDOM=1
-# digs deeper with a new seed each time (about six minutes).
+# top). 20 keeps the run near two minutes here (both roles, both backends);
+# XIAOWEI_FUZZ_EXAMPLES=100 XIAOWEI_FUZZ_RANDOM=1 digs deeper with a new seed each time.
 EXAMPLES = int(os.environ.get("XIAOWEI_FUZZ_EXAMPLES", 20))
 RANDOM = bool(os.environ.get("XIAOWEI_FUZZ_RANDOM"))
 ROLES = {"township_admin": "township_admin.qingshan_town", "village_clerk": "reporting_clerk.lushui_village"}
