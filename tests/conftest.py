@@ -267,8 +267,8 @@ def _walked_pg(pg_database, walk) -> tuple[_PostgresTemplate, object]:
 @contextlib.contextmanager
 def open_walked(request, backend: str, folder, walk: str = "walked"):
     """A database holding the walked demo (or, with walk="year", the demo year; "users", the seeded
-    state with the demo's users) on `backend`, a copy of the session's walk: a SQLite file in `folder`, or the worker's PostgreSQL database
-    with the walked rows copied back in."""
+    state with the demo's users) on `backend`, a copy of the session's walk: a SQLite file in
+    `folder`, or the worker's PostgreSQL database with the walked rows copied back in."""
     template, _ = request.getfixturevalue(f"{walk}_{'sqlite' if backend == 'sqlite' else 'pg'}_template")
     if backend == "sqlite":
         path = folder / f"{walk}.sqlite3"

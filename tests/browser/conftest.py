@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from api import create_app
+from tests.browser.phone import empty
 from tests.settings import TEST_SETTINGS
 from engine.services import Actor, Context
 from engine.services.definitions import sync_definitions
@@ -88,6 +89,5 @@ def desktop(browser):
 def screenshots(request):
     folder = SCREENSHOTS / request.node.name.replace("[", "-").rstrip("]")
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
+    empty(folder)
     return folder

@@ -22,7 +22,7 @@ from engine.services.demo_walk import walk_demo
 from engine.services.public import board
 from render.board import render_board
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.phone import PhoneVisitor
+from tests.browser.phone import PhoneVisitor, empty
 from tests.e2e.public_helpers import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,7 @@ class Villager(PhoneVisitor):
     def __init__(self, page, site, folder: str = "public"):
         super().__init__(page, site, SCREENSHOTS / folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.glob("*.png"):
-            old.unlink()
+        empty(self.folder)
 
     def tab(self, name: str) -> None:
         self.page.locator("nav.tabs").get_by_role("link", name=name).click()

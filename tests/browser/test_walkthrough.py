@@ -18,6 +18,7 @@ from engine.services import Actor, definitions, matters
 from engine.services.timers import advance_due_timers
 from engine.vocabulary import quoted
 from examples.drive_project import SAMPLE_PDF, answer
+from tests.browser.phone import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +62,7 @@ class Walk:
             small = self.page.evaluate(SMALL_TARGETS)
             assert small == [], f"{self.page.url}: controls under 44 px high on a phone: {small}"
         self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:03d}-{name}.png"), full_page=True)
+        screenshot(self.page, self.folder / f"{self.count:03d}-{name}")
 
     def open(self, path: str, name: str) -> None:
         self.page.goto(self.site.url + path)
