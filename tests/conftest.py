@@ -186,19 +186,22 @@ def _open_database(request, backend: str, seeded: bool, tmp_path):
         db.dispose()
 
 
+def session_templates(name: str, walk):
+    """Two session fixtures, `<name>_sqlite_template` and `<name>_pg_template`: the seeded state
+    after `walk` on each backend, built when a test first asks; `open_walked` copies them."""
+    @pytest.fixture(scope="session", name=f"{name}_sqlite_template")
+    def on_sqlite(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
+        return _walked_sqlite(sqlite_templates, tmp_path_factory, name, walk)
+
+    @pytest.fixture(scope="session", name=f"{name}_pg_template")
+    def on_postgresql(pg_database) -> tuple[_PostgresTemplate, object]:
+        return _walked_pg(pg_database, walk)
+    return on_sqlite, on_postgresql
+
+
 # -- the walked demo (every demo matter of 绿水村 through its steps, engine/services/demo_walk.py):
 # walked once a session and backend, when a test first asks, and copied for each test as the seeded
 # state is. A walk takes 15-30 s; the portal's, board's, export's and privacy tests took one each.
-
-@pytest.fixture(scope="session")
-def walked_sqlite_template(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
-    return _walked_sqlite(sqlite_templates, tmp_path_factory, "walked", _walk)
-
-
-@pytest.fixture(scope="session")
-def walked_pg_template(pg_database) -> tuple[_PostgresTemplate, object]:
-    return _walked_pg(pg_database, _walk)
-
 
 def _walk(database: Database):
     from engine.services.demo_walk import walk_demo
@@ -207,40 +210,29 @@ def _walk(database: Database):
     return matters
 
 
+walked_sqlite_template, walked_pg_template = session_templates("walked", _walk)
+
+
 # The demo's users (seed_demo: every role's demo user, and their grants) on the seeded state.
-
-@pytest.fixture(scope="session")
-def users_sqlite_template(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
-    return _walked_sqlite(sqlite_templates, tmp_path_factory, "users", _seed_users)
-
-
-@pytest.fixture(scope="session")
-def users_pg_template(pg_database) -> tuple[_PostgresTemplate, object]:
-    return _walked_pg(pg_database, _seed_users)
-
 
 def _seed_users(database: Database):
     return seed_demo(Context(database, TEST_SETTINGS), Actor.system())
 
 
+users_sqlite_template, users_pg_template = session_templates("users", _seed_users)
+
+
 # The demo year (engine/services/demo_history.py, its planted violations and 30 matters more: a
 # fixed calendar, so the same every time), walked once a session and backend in the same way.
-
-@pytest.fixture(scope="session")
-def year_sqlite_template(sqlite_templates, tmp_path_factory) -> tuple[str, object]:
-    return _walked_sqlite(sqlite_templates, tmp_path_factory, "year", _walk_year)
-
-
-@pytest.fixture(scope="session")
-def year_pg_template(pg_database) -> tuple[_PostgresTemplate, object]:
-    return _walked_pg(pg_database, _walk_year)
-
 
 def _walk_year(database: Database):
     from engine.services.demo_history import PLANTED, walk_history
     ctx = Context(database, TEST_SETTINGS)
     seed_demo(ctx, Actor.system())                 # the year's cadres act as the demo's users
     return walk_history(ctx, total=len(PLANTED) + 30)
+
+
+year_sqlite_template, year_pg_template = session_templates("year", _walk_year)
 
 
 def _walked_sqlite(sqlite_templates, tmp_path_factory, name: str, walk) -> tuple[str, object]:
