@@ -1,22 +1,19 @@
 """Every OMG interchange reference model (pools, lanes, sub-processes, boundary events, data
 objects, message flows, ...) is drawn without an exception."""
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
 from render import render_flowchart
 
-CORPUS = Path(__file__).resolve().parents[3] / 'shared' / 'corpus' / 'miwg-reference'
-FILES = sorted(CORPUS.glob('*.bpmn')) if CORPUS.is_dir() else []
+from tests.corpus import MIWG as CORPUS, MIWG_FILES as FILES, needs_miwg
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f'MIWG reference corpus not found at {CORPUS}')
+@needs_miwg
 def test_the_whole_corpus_is_there():
     assert len(FILES) == 21
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f'MIWG reference corpus not found at {CORPUS}')
+@needs_miwg
 @pytest.mark.parametrize('path', FILES, ids=[p.name for p in FILES])
 def test_reference_model_renders_to_svg(path):
     svg = render_flowchart(path.read_bytes(), 'svg')
@@ -25,7 +22,7 @@ def test_reference_model_renders_to_svg(path):
     assert len(drawn) >= 3, 'a reference model has at least a start, a step and an end'
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f'MIWG reference corpus not found at {CORPUS}')
+@needs_miwg
 def test_collaboration_draws_pools_and_message_flows():
     svg = render_flowchart((CORPUS / 'B.1.0.bpmn').read_bytes(), 'svg').decode()
     assert '>Participant<' in svg and '>Pool<' in svg           # two pools, as clusters
