@@ -4,6 +4,8 @@ parameters copied at start, workflow state), their steps, the township parameter
 links, and an audit chain that still verifies."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -31,9 +33,11 @@ USERS = {CLERK: ("TWO_COMMITTEES", "lushui_village"), COUNCIL: ("VILLAGER_COUNCI
 
 
 def pytest_collection_modifyitems(items):
-    # A test of the app acts as demo users: its `ctx` is a copy of the demo with its users (tests/conftest.py).
+    # A test here of the app acts as demo users: its `ctx` is a copy of the demo with its users
+    # (tests/conftest.py). The hook sees the whole session's items: only this folder's are marked.
+    here = Path(__file__).parent
     for item in items:
-        if "app" in getattr(item, "fixturenames", ()):
+        if item.path.is_relative_to(here) and "app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.demo_users)
 
 
