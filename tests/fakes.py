@@ -425,7 +425,7 @@ class FakeDefinitionRepository(_FakeRepository):
     def current(self, process_key: str, light: bool = False) -> VersionRow | None:
         return next((v for v in self._rows().values() if v.process_key == process_key and v.is_current), None)
 
-    def list_current(self, light: bool = False) -> list[VersionRow]:
+    def list_current(self, files: bool = False, info: bool = True) -> list[VersionRow]:
         return sorted((v for v in self._rows().values() if v.is_current),
                       key=lambda v: (v.category is None, v.category or "", v.process_key))
 

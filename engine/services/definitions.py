@@ -91,7 +91,7 @@ def upload_definition(ctx, actor, township: str, filename: str, data: bytes,
 def _catalog_with(ctx, uow, township: str, name: str, data: bytes):
     """The new file parsed with every current definition it could call; the keys it defines."""
     files = {}
-    for version in uow.definitions.list_current():
+    for version in uow.definitions.list_current(files=True):
         if version.owner_org not in (None, township):
             continue
         files.update({n: t.encode("utf-8") for n, t in version.files.items() if n != name})
@@ -273,7 +273,7 @@ def _report(ctx, uow, version) -> CheckReport:
 
     own = version.info["file"]
     base = {}
-    for current in uow.definitions.list_current():
+    for current in uow.definitions.list_current(files=True):
         if current.owner_org in (None, version.owner_org):
             base.update({n: t.encode("utf-8") for n, t in current.files.items() if n != own})
     parameters = dict(ctx.parameters)       # declarations: a publicity period is measured at their floors

@@ -309,8 +309,8 @@ def test_a_published_version_supersedes_the_one_before(store_ctx):
     with store_ctx.uow(readonly=True) as uow:
         assert [(v.process_key, v.bundle_sha256) for v in uow.definitions.list_current()] == [
             ("a_item", "h2"), ("b_item", "h3"), ("0_item", "h4")]   # by category (none: last on both), then key
-        assert [(v.process_key, v.name, v.owner_org) for v in uow.definitions.list_current(light=True)] == [
-            (v.process_key, v.name, v.owner_org) for v in uow.definitions.list_current()]
+        assert [(v.process_key, v.name, v.owner_org) for v in uow.definitions.list_current(info=False)] == [
+            (v.process_key, v.name, v.owner_org) for v in uow.definitions.list_current(files=True)]
         old, new = uow.definitions.find("b_item", "h1"), uow.definitions.current("b_item")
         assert (old.state, old.is_current) == ("superseded", False)
         assert (new.bundle_sha256, new.state, new.published_by, new.published_at) == ("h3", "published", "admin", AT)

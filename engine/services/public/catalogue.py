@@ -103,7 +103,7 @@ def item_flowchart_source(ctx, village: str, key: str) -> FlowchartSource:
         version = _item(uow, place, key)
         township = place.township.code if place.township else None
         values = _values_in_force(ctx, uow, township)
-        names = {v.process_key: v.name for v in _in_force(uow, place, light=True)}
+        names = {v.process_key: v.name for v in _in_force(uow, place, info=False)}
         etag = f"{version.bundle_sha256}-{_values_tag(values)}"
         roles = {code: r.name for code, r in uow.township_roles.of_township(version.owner_org).items()} \
             if version.owner_org else {}
@@ -126,9 +126,9 @@ def _values_tag(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _in_force(uow, place: Place, light: bool = False) -> list:
+def _in_force(uow, place: Place, info: bool = True) -> list:
     township = place.township.code if place.township else None
-    return [v for v in uow.catalogue.list_current(light) if v.owner_org in (None, township)]
+    return [v for v in uow.catalogue.list_current(info=info) if v.owner_org in (None, township)]
 
 
 def _item(uow, place: Place, key: str):
