@@ -86,21 +86,24 @@ class _PostgresTemplate:
                 "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")))
             self.digest = conn.scalar(self._DIGEST)
 
-    def empty(self, conn, keep: frozenset = frozenset()) -> None:
-        for name in reversed(self.tables):              # those that point at a table first
-            if name not in keep:
-                conn.execute(text(f"DELETE FROM {name}"))
+    def empty(self, conn) -> None:
+        self._delete(conn, keep=frozenset())
         self._reset_sequences(conn, {name: None for name, _ in self.sequences})
 
     def restore(self, conn) -> None:
         keep = frozenset({self.KEPT_WHEN_UNCHANGED}) if conn.scalar(self._DIGEST) == self.digest else frozenset()
-        self.empty(conn, keep)
+        self._delete(conn, keep)
         cursor = conn.connection.driver_connection.cursor()
         for name, data in self.rows.items():           # in the tables' dependency order
             if name not in keep:
                 with cursor.copy(f"COPY {name} FROM STDIN (FORMAT binary)") as copy:
                     copy.write(data)
         self._reset_sequences(conn, dict(self.sequences))
+
+    def _delete(self, conn, keep: frozenset) -> None:
+        for name in reversed(self.tables):              # those that point at a table first
+            if name not in keep:
+                conn.execute(text(f"DELETE FROM {name}"))
 
     @staticmethod
     def _reset_sequences(conn, values: dict) -> None:
