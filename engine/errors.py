@@ -33,6 +33,11 @@ class Conflict(XiaoweiError):
     """The thing is not in a state that allows the action, or another action won the race."""
 
 
+class LostRace(Conflict):
+    """Another action changed what this one read before it took the write lock (an optimistic
+    unit of work): the caller does it again, in turn."""
+
+
 class LikelyDuplicate(Conflict):
     """A matter of the same item, village and subject was started within a day: asked, not refused.
     `matter_ids`: those matters, newest first."""

@@ -119,13 +119,17 @@ class Context:
         """Called by the service that declared it, so this process knows it at once."""
         self._township_roles = {**self._township_roles, role.code: role}
 
-    def uow(self, readonly: bool = False) -> UnitOfWork:
+    def uow(self, readonly: bool = False, optimistic: bool = False) -> UnitOfWork:
         """A unit of work: to act (commit once at the end), or readonly=True to answer a question.
-        Inside `reading()`, a read-only one is the reading's own (one transaction for the page)."""
+        Inside `reading()`, a read-only one is the reading's own (one transaction for the page).
+        optimistic=True: SQLite's write lock taken at the first write, not at the first read
+        (store/uow.py says what such an action must guard)."""
         if readonly:
             shared = _READING.get()
             if isinstance(shared, self.unit_of_work) and shared.database is self.database:
                 return _Joined(shared)
+        if optimistic:
+            return self.unit_of_work(self.database, optimistic=True)
         return self.unit_of_work(self.database, readonly=readonly)
 
     def portal_uow(self, readonly: bool = False) -> PortalUnitOfWork:

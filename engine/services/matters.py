@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .. import clock
 from ..audit import canonical
-from ..errors import Conflict, InvalidData, LikelyDuplicate, NotFound
+from ..errors import Conflict, InvalidData, LikelyDuplicate, LostRace, NotFound
 from ..forms import clean_form_data, known_bounds, refuse_parameter_names
 from ..runtime import Matter
 from ..store.keyset import page_start
@@ -190,7 +190,17 @@ def complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None = N
         Forbidden: the actor does not hold the step's role, or separation of duties forbids it.
         InvalidData: a field or a file fails the step's form (one message per field).
     """
-    with ctx.uow() as uow:
+    try:
+        return _complete_step(ctx, actor, task_id, data, uploads, optimistic=True)
+    except LostRace:         # another action on the matter came between its reads and its writes
+        return _complete_step(ctx, actor, task_id, data, uploads, optimistic=False)
+
+
+def _complete_step(ctx, actor, task_id: str, data: dict, uploads: dict | None, optimistic: bool) -> MatterView:
+    """complete_step, once. optimistic: read the matter and run the step before taking SQLite's
+    write lock (store/uow.py): the writes are guarded (the matter's version, the step still ready
+    and not claimed by another), a lost race raises LostRace and nothing is written."""
+    with ctx.uow(optimistic=optimistic) as uow:
         item, record = _ready_item(ctx, uow, actor, task_id, "办理此步骤")
         if item.claimed_by and item.claimed_by != actor.name:
             raise Conflict(f"该步骤已由 {uow.users.display_name(item.claimed_by)} 认领")

@@ -12,7 +12,9 @@ safe. A forked child then also forgets whatever it may still have inherited with
 """
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from pathlib import Path
@@ -21,6 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from ..settings import Settings
@@ -91,6 +94,60 @@ class ParsedStates:
             self._items.clear()
 
 
+BUSY_TIMEOUT_SECONDS = 30
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.0002, 0.001      # seconds between tries for SQLite's write lock
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _begin_writing(connection, writers: threading.Lock) -> None:
+    """BEGIN IMMEDIATE: one writing transaction at a time in this process, and against other
+    processes a try for SQLite's write lock every millisecond at most.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between tries, so a writer that
+    finds the lock taken wakes long after it came free: with steps holding it for a few ms, two
+    server processes answered as much as one, and four threads of one process saw a p95 of ~115 ms
+    against a median of ~12 (issue 17). The threads of a process queue on `writers` instead, in
+    turn (released when the connection goes back to the pool, after its commit or rollback), so
+    only one thread a process tries SQLite's lock, and a failed try costs one fcntl call."""
+    info = connection.connection.info          # a connection keeps its turn until it goes back to the pool
+    if not info.get("holds_writers"):
+        if not writers.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            raise sqlite3.OperationalError("database is locked (no write turn within the busy timeout)")
+        info["holds_writers"] = True
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA busy_timeout=0")      # only this wait is ours: every other statement keeps SQLite's
+    try:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):
+                raise
+        deadline, pause = time.monotonic() + BUSY_TIMEOUT_SECONDS, _FIRST_PAUSE
+        while True:         # another process writes: try again on the driver's connection alone
+            time.sleep(pause)
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            pause = min(pause * 2, _LONGEST_PAUSE)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+
+
+def _write_begins(statement: str, context) -> bool:
+    """Whether a statement of a unit of work that writes late must hold the write lock: a write,
+    or a locking read (FOR UPDATE, which SQLite does not have: holding the write lock is its
+    equivalent) unless the statement says a version guard on its rows stands in for the lock."""
+    if statement.lstrip()[:7].upper().startswith(_WRITES):
+        return True
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None and \
+        not context.execution_options.get("xiaowei_version_guarded")
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -106,6 +163,10 @@ class Database:
         # Reads: the same pool, marked so that a transaction begins as a reader (see _on_begin).
         readonly = {"xiaowei_readonly": True} if self.is_sqlite else {"postgresql_readonly": True}
         self.read_sessions = sessionmaker(self.engine.execution_options(**readonly), expire_on_commit=False)
+        # Units of work that read first and take SQLite's write lock only to write (UnitOfWork,
+        # optimistic=True); on PostgreSQL the same as any (its row locks are taken as it reads).
+        self.late_sessions = sessionmaker(self.engine.execution_options(xiaowei_write_late=True),
+                                          expire_on_commit=False) if self.is_sqlite else self.sessions
         _DATABASES.add(self)
 
     def _engine_options(self) -> dict:
@@ -115,8 +176,12 @@ class Database:
 
     def _configure_sqlite(self) -> None:
         # pysqlite's own transaction handling starts transactions lazily and as readers, so two
-        # writers can deadlock on the upgrade to a write lock. We take control: every unit of work
-        # begins IMMEDIATE, which serializes writers up front (SQLite allows one writer anyway).
+        # writers can deadlock on the upgrade to a write lock. We take control: a unit of work
+        # that writes begins IMMEDIATE, which serializes writers up front (SQLite allows one
+        # writer anyway), or, when it asked to write late, as a reader that ends its reads and
+        # begins IMMEDIATE just before its first write (see _before_statement).
+        writers = threading.Lock()          # this process's one writing transaction (_begin_writing)
+
         @event.listens_for(self.engine, "connect")
         def _on_connect(dbapi_connection, _record):
             dbapi_connection.isolation_level = None
@@ -128,14 +193,38 @@ class Database:
             # ~0.5 ms of every step (issue 17). Counties that cannot lose a second run PostgreSQL.
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
             cursor.close()
 
         @event.listens_for(self.engine, "begin")
         def _on_begin(connection):
-            # A reader begins deferred: it takes no write lock and waits for no writer (WAL).
-            reading = connection.get_execution_options().get("xiaowei_readonly")
-            connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+            options = connection.get_execution_options()
+            if options.get("xiaowei_readonly"):
+                connection.exec_driver_sql("BEGIN")      # a reader: no write lock, waits for no writer (WAL)
+            elif options.get("xiaowei_write_late"):
+                connection.exec_driver_sql("BEGIN")      # a reader until its first write
+                connection.connection.info["writes_late"] = True
+            else:
+                _begin_writing(connection, writers)
+
+        @event.listens_for(self.engine, "before_cursor_execute")
+        def _before_statement(connection, _cursor, statement, _parameters, context, _executemany):
+            info = connection.connection.info
+            if info.get("writes_late") and _write_begins(statement, context):
+                # The reads' snapshot ends here (SQLite cannot move a reader to the newest data
+                # and make it a writer: it refuses a reader that fell behind). What was read
+                # before may since have changed: the unit of work's version guards say so
+                # (UnitOfWork, optimistic=True).
+                info["writes_late"] = False
+                connection.connection.dbapi_connection.execute("COMMIT")
+                _begin_writing(connection, writers)
+
+        @event.listens_for(self.engine, "checkin")
+        def _on_checkin(_dbapi_connection, record):
+            # The connection's transaction ended (committed or rolled back): the next writer's turn.
+            record.info.pop("writes_late", None)
+            if record.info.pop("holds_writers", False):
+                writers.release()
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""

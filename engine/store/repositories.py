@@ -13,7 +13,7 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import GENESIS, event_hash_and_payload
-from ..errors import Conflict
+from ..errors import Conflict, LostRace
 from ..vocabulary import MatterStatus, StepStatus
 from ..registry import Parameter, Role
 from ..workdays import WorkCalendar, YearArrangement
@@ -329,7 +329,7 @@ class MatterRepository(_Repository):
         result = self.session.connection().execute(_WRITE_MATTER, {**values, "matter_id": record.id,
                                                                    "old_version": version, "new_version": version + 1})
         if result.rowcount != 1:
-            raise Conflict("数据已被他人修改，请刷新后重试")
+            raise LostRace("数据已被他人修改，请刷新后重试")
         for name, value in values.items():
             set_committed_value(record, name, value)
         set_committed_value(record, "version", version + 1)
@@ -515,7 +515,7 @@ _MATTER_OF_STEP = select(*MatterRecord.__table__.columns, exists().where(
     MatterExclusion.matter_id == MatterRecord.id, MatterExclusion.username == bindparam("username")),
     live_warning_naming(MatterRecord.id)).where(
     MatterRecord.id == select(InboxItem.matter_id).where(InboxItem.task_id == bindparam("task_id")).scalar_subquery()
-).with_for_update(of=MatterRecord.__table__)
+).with_for_update(of=MatterRecord.__table__).execution_options(xiaowei_version_guarded=True)
 _MATTER_KEYS = tuple(MatterRecord.__mapper__.get_property_by_column(c).key for c in MatterRecord.__table__.columns)
 
 
@@ -542,7 +542,9 @@ _STEP_AND_READY = (select(*InboxItem.__table__.columns).where(InboxItem.matter_i
                    .order_by(InboxItem.ready_since, InboxItem.task_id))
 _INBOX_KEYS = tuple(InboxItem.__mapper__.get_property_by_column(c).key for c in InboxItem.__table__.columns)
 _INBOX = InboxItem.__table__
-_COMPLETE_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(
+_COMPLETE_STEP = _INBOX.update().where(
+    _INBOX.c.task_id == bindparam("key"), _INBOX.c.state == StepStatus.READY,
+    or_(_INBOX.c.claimed_by.is_(None), _INBOX.c.claimed_by == bindparam("completed_by"))).values(
     {name: bindparam(name) for name in ("state", "completed_by", "completed_at", "evidence_fields", "evidence_given")})
 _CLAIM_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(claimed_by=bindparam("claimed_by"))
 _CLOSE_STEP = _INBOX.update().where(_INBOX.c.task_id == bindparam("key")).values(state=bindparam("state"))
@@ -654,10 +656,15 @@ class InboxRepository(_Repository):
         self._write(_CLAIM_STEP, item, {"claimed_by": username})
 
     def complete(self, item: InboxItem, by: str, at: datetime, evidence_fields: int, evidence_given: int) -> None:
-        """Mark a ready step done by `by` at `at`, with the evidence counts of its form."""
+        """Mark a ready step done by `by` at `at`, with the evidence counts of its form: only while
+        it is still ready and claimed by nobody else (LostRace otherwise: a completion read before
+        it took the write lock, store/uow.py)."""
         values = {"state": StepStatus.COMPLETED, "completed_by": by, "completed_at": at,
                   "evidence_fields": evidence_fields, "evidence_given": evidence_given}
-        self._write(_COMPLETE_STEP, item, values)
+        if self.session.connection().execute(_COMPLETE_STEP, {**values, "key": item.task_id}).rowcount != 1:
+            raise LostRace("该步骤已被他人办理或认领，请刷新后重试")
+        for name, value in values.items():
+            set_committed_value(item, name, value)
 
     def sync(self, matter_id: int, items: list[dict]) -> None:
         """Make the ready steps of a matter exactly `items` (each the columns of a ready row): new

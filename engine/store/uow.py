@@ -2,7 +2,15 @@
 
 A read-only unit of work (`readonly=True`) is for answers that change nothing: on SQLite it begins
 a deferred transaction (a reader among readers, never queued behind a writer's BEGIN IMMEDIATE), on
-PostgreSQL a READ ONLY one; it cannot commit."""
+PostgreSQL a READ ONLY one; it cannot commit.
+
+An optimistic unit of work (`optimistic=True`) reads before it takes SQLite's one write lock and
+takes it at its first write (or locking read): what it read may have changed by then, so it is only
+for an action whose every write that depends on its reads is guarded by a version or a state in
+its WHERE clause, and whose caller does it again, in turn, when a guard says it lost the race
+(LostRace). A step completion is such an action; its reads and SpiffWorkflow's run then happen
+while another process writes (issue 17). On PostgreSQL it is a unit of work like any: the row
+locks it reads with are the guards."""
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -27,14 +35,17 @@ from .link_repositories import MatterLinkRepository
 class _Transaction:
     """One session, rolled back unless committed."""
 
-    def __init__(self, database, readonly: bool = False):
+    def __init__(self, database, readonly: bool = False, optimistic: bool = False):
         self.database = database
         self.readonly = readonly
+        self.optimistic = optimistic and not readonly
         self.saved: dict = {}          # matter id -> (row, bundle) of the matters this unit of work saved
         self.parsed: dict = {}         # matter id -> (state text, bundle, workflow) to keep once committed
 
     def _session(self):
-        return self.database.read_sessions() if self.readonly else self.database.sessions()
+        if self.readonly:
+            return self.database.read_sessions()
+        return self.database.late_sessions() if self.optimistic else self.database.sessions()
 
     def __exit__(self, *exc_info) -> None:
         self.session.rollback()
