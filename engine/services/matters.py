@@ -161,9 +161,10 @@ def _with_uploads(ctx, uow, actor, form, data: dict | None, uploads: dict | None
 
 
 def _ready_item(ctx, uow, actor, task_id: str, what: str):
-    """The ready step and its matter, locked, after the scope, role and claim checks."""
+    """The ready step and its matter, locked (in an optimistic unit of work on SQLite: not yet, its
+    writes are guarded instead), after the scope, role and claim checks."""
     record = step_matter(uow, actor, task_id, acting=True)
-    item = uow.inbox.step_and_ready(record.id, task_id)     # read under the matter's lock
+    item = uow.inbox.step_and_ready(record.id, task_id)     # read under the matter's lock (or guarded)
     if item.state != StepStatus.READY:
         who = f"，已由 {uow.users.display_name(item.completed_by)} 办理" if item.completed_by else ""
         raise Conflict(f"该步骤已不可办理{who}")
