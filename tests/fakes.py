@@ -203,9 +203,9 @@ def _copy_row(table: str, row):
 class FakeUnitOfWork:
     """The real unit of work's shape, in memory (see the module's docstring)."""
 
-    def __init__(self, database: FakeDatabase, readonly: bool = False):
+    def __init__(self, database: FakeDatabase, readonly: bool = False, optimistic: bool = False):
         self.database = database
-        self.readonly = readonly
+        self.readonly = readonly          # optimistic: SQLite's write lock taken late; nothing to take here
         self.committed = False
         self.rolled_back = False
         self.saved: dict = {}

@@ -79,7 +79,7 @@ class Context:
     statutory publicity floors).
 
     `unit_of_work`: the class of the units of work `uow()` opens, called as
-    `unit_of_work(database, readonly=...)`: the store's UnitOfWork, or a test's fake over a fake
+    `unit_of_work(database, readonly=..., optimistic=...)`: the store's UnitOfWork, or a test's fake over a fake
     database (tests/fakes.py), so service tests need no database.
 
     Building one installs the engine clock into SpiffWorkflow's timer module (engine/clock.py):
@@ -128,9 +128,7 @@ class Context:
             shared = _READING.get()
             if isinstance(shared, self.unit_of_work) and shared.database is self.database:
                 return _Joined(shared)
-        if optimistic:
-            return self.unit_of_work(self.database, optimistic=True)
-        return self.unit_of_work(self.database, readonly=readonly)
+        return self.unit_of_work(self.database, readonly=readonly, optimistic=optimistic)
 
     def portal_uow(self, readonly: bool = False) -> PortalUnitOfWork:
         """The public portal's narrower unit of work: published records, never matters."""

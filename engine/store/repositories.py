@@ -661,10 +661,8 @@ class InboxRepository(_Repository):
         it took the write lock, store/uow.py)."""
         values = {"state": StepStatus.COMPLETED, "completed_by": by, "completed_at": at,
                   "evidence_fields": evidence_fields, "evidence_given": evidence_given}
-        if self.session.connection().execute(_COMPLETE_STEP, {**values, "key": item.task_id}).rowcount != 1:
+        if self._write(_COMPLETE_STEP, item, values) != 1:
             raise LostRace("该步骤已被他人办理或认领，请刷新后重试")
-        for name, value in values.items():
-            set_committed_value(item, name, value)
 
     def sync(self, matter_id: int, items: list[dict]) -> None:
         """Make the ready steps of a matter exactly `items` (each the columns of a ready row): new
@@ -683,11 +681,13 @@ class InboxRepository(_Repository):
         kept = [row for task_id, row in existing.items() if task_id in wanted]
         self._ready[matter_id] = sorted(kept + added, key=lambda row: (row.ready_since, row.task_id))
 
-    def _write(self, statement, row: InboxItem, values: dict) -> None:
-        """Update one row and the object read of it, which the unit of work then leaves alone."""
-        self.session.connection().execute(statement, {**values, "key": row.task_id})
+    def _write(self, statement, row: InboxItem, values: dict) -> int:
+        """Update one row and the object read of it, which the unit of work then leaves alone; the
+        rows the statement matched (a guarded statement may match none)."""
+        matched = self.session.connection().execute(statement, {**values, "key": row.task_id}).rowcount
         for name, value in values.items():
             set_committed_value(row, name, value)
+        return matched
 
     def count_overdue(self, now: datetime) -> int:
         return self.session.scalar(select(func.count()).select_from(InboxItem).where(
