@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import asdict, is_dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 import segno
 from fpdf import FPDF
@@ -54,6 +55,15 @@ def _table_text(table: dict) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=4096)
+def qr_png(url: str) -> bytes:
+    """A verify address's QR code as a PNG. Kept: an entry's code is printed on every sheet of its
+    period, on both papers, and choosing the mask (segno tries all eight) is most of a sheet's QR time."""
+    data = io.BytesIO()
+    segno.make(url, error="m").save(data, kind="png", scale=4, border=2)
+    return data.getvalue()
+
+
 def local_time(value, with_time: bool = True) -> str:
     if not isinstance(value, datetime):
         return str(value or "")
@@ -75,6 +85,7 @@ class _Pdf(FPDF):
 class _Sheet:
     def __init__(self, board: dict, public_url: str, size: dict):
         self.board, self.url, self.size = board, public_url, size
+        self._measured: dict[int, tuple[list, float]] = {}
         self.pdf = _Pdf(format=size["format"])
         village = board["village"]
         self.pdf.set_title(f"{village['name']}村务公开栏 {board['period']['name']}")
@@ -162,7 +173,13 @@ class _Sheet:
         return lines
 
     def _measure(self, entry: dict) -> tuple[list, float]:
-        """The entry's lines with how many printed lines each wraps to, and the box's height."""
+        """The entry's lines with how many printed lines each wraps to, and the box's height (a
+        group's first entry is measured to keep its heading with it, then drawn: measured once)."""
+        if id(entry) not in self._measured:
+            self._measured[id(entry)] = self._wrap(entry)
+        return self._measured[id(entry)]
+
+    def _wrap(self, entry: dict) -> tuple[list, float]:
         pdf, size = self.pdf, self.size
         text_width = self.width - size["qr"] - 6
         wrapped = []
@@ -197,10 +214,7 @@ class _Sheet:
         pdf.set_xy(MARGIN, top + height + 2)
 
     def _qr(self, entry: dict, x: float, y: float, side: float) -> None:
-        data = io.BytesIO()
-        segno.make(self.url + entry["verify_path"], error="m").save(data, kind="png", scale=4, border=2)
-        data.seek(0)
-        self.pdf.image(data, x=x, y=y, w=side, h=side)
+        self.pdf.image(io.BytesIO(qr_png(self.url + entry["verify_path"])), x=x, y=y, w=side, h=side)
         self.pdf.set_font("cjk", size=max(self.size["body"] - 2.5, 6))
         self.pdf.set_xy(x - 2, y + side)
         self.pdf.cell(side + 4, 3, "扫码核验", align="C")

@@ -64,6 +64,10 @@ def add_cjk_fonts(pdf: FPDF) -> None:
     pdf.add_font("cjk", fname=str(font), **face)
     bold = font.with_name(font.name.replace("Regular", "Bold"))          # table headings
     pdf.add_font("cjk", style="B", fname=str(bold if bold.exists() else font), **face)
+    # The embedded subsets keep the whole font's bounding box (still a true bound of their glyphs)
+    # instead of drawing every glyph again to compute theirs: a third of a notice board sheet's time.
+    for key in ("cjk", "cjkB"):
+        pdf.fonts[key].ttfont.recalcBBoxes = False
 
 
 class _Pdf(FPDF):
