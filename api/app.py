@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 from flask_smorest import Api
@@ -31,6 +32,37 @@ API_SETTINGS = {
 
 
 class XiaoweiApi(Api):
+    """flask-smorest's Api, documenting a blueprint's views when the OpenAPI document is first read
+    instead of when the blueprint is registered: building the document was half of create_app's
+    time, and a worker process or a test's app may never serve it. Every route is registered at
+    once, as before; the document read (/api/openapi.json, `api.spec`) is the same."""
+
+    def __init__(self, app):
+        self._undocumented: list[tuple] = []
+        self._documenting = threading.Lock()     # two first requests for the document at once
+        self._spec = None
+        super().__init__(app)
+
+    @property
+    def spec(self):
+        if self._undocumented:
+            with self._documenting:
+                for blp, name, parameters in self._undocumented:
+                    blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+                    self._spec.tag({"name": name, "description": blp.description})
+                self._undocumented = []
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
     def handle_http_exception(self, error):
         return http_error(error)
 
