@@ -19,7 +19,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from .document import add_cjk_fonts
+from .document import add_cjk_fonts, draw_with_cjk
 from .errors import RenderError
 
 BEIJING = timezone(timedelta(hours=8))
@@ -36,9 +36,7 @@ def render_board(board, public_url: str, paper: str = "A3") -> bytes:
         raise RenderError(f"纸张只能是 {'、'.join(PAPERS)}")
     if is_dataclass(board):
         board = asdict(board)
-    sheet = _Sheet(board, public_url.rstrip("/"), PAPERS[paper])
-    sheet.draw()
-    return bytes(sheet.pdf.output())
+    return draw_with_cjk(lambda faces: _Sheet(board, public_url.rstrip("/"), PAPERS[paper], faces).drawn())
 
 
 BOARD_ROWS = 30          # rows of a published list printed in its box; the rest are online (the QR code)
@@ -83,7 +81,7 @@ class _Pdf(FPDF):
 
 
 class _Sheet:
-    def __init__(self, board: dict, public_url: str, size: dict):
+    def __init__(self, board: dict, public_url: str, size: dict, faces: dict):
         self.board, self.url, self.size = board, public_url, size
         self._measured: dict[int, tuple[list, float]] = {}
         self.pdf = _Pdf(format=size["format"])
@@ -95,7 +93,7 @@ class _Sheet:
         self.pdf.footer_text = (f"扫码或访问 {self.url}/public/verify 输入核验码，核对本栏与网上公开是否一致 · "
                                 f"监督电话 {phones.get('supervision_phone', '12345')} · "
                                 f"投诉电话 {phones.get('complaint_phone', '12388')}")
-        add_cjk_fonts(self.pdf)
+        add_cjk_fonts(self.pdf, faces)
 
     @property
     def width(self) -> float:
@@ -108,12 +106,13 @@ class _Sheet:
         if self.pdf.get_y() + height > self.bottom():
             self.pdf.add_page()
 
-    def draw(self) -> None:
+    def drawn(self) -> FPDF:
         self.pdf.add_page()
         self._header()
         for part in self.board["parts"]:
             self._part(part)
         self._closing()
+        return self.pdf
 
     def _header(self) -> None:
         board, pdf, size = self.board, self.pdf, self.size

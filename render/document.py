@@ -2,26 +2,21 @@
 and other PDF files appended as pages (a flowchart). Used for a matter's dossier (事项档案).
 
 fpdf2 writes it: unlike reportlab it embeds OpenType fonts with CFF outlines, which is what Debian's
-Noto Sans CJK is (fonts-noto-cjk, already needed by the flowcharts), subset to the characters used.
+Noto Sans CJK is (fonts-noto-cjk, already needed by the flowcharts), subset to the characters used
+(render/fonts.py: from the font's everyday cut when it is built).
 A document is plain data, so its wording is decided by the caller and tested without a PDF.
 """
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from pypdf import PdfReader, PdfWriter
 
-from .errors import RenderError
-
-CJK_FONTS = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-             Path("/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc"))
-SIMPLIFIED_CHINESE = 2          # the face of Noto Sans CJK SC inside the collection
+from .fonts import Face, everyday_faces, whole_faces
 
 
 @dataclass
@@ -45,29 +40,28 @@ class Document:
         self.blocks.append(("text", text))
 
 
-def cjk_font() -> Path:
-    for path in CJK_FONTS:
-        if path.exists():
-            return path
-    if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True).stdout
-        if found.endswith((".ttc", ".otf", ".ttf")) and Path(found).exists():
-            return Path(found)
-    raise RenderError("没有找到中文字体（请安装 fonts-noto-cjk）")
+def add_cjk_fonts(pdf: FPDF, faces: dict[str, Face]) -> None:
+    """Noto Sans CJK SC (`faces`: render/fonts.py) as the family "cjk": regular, and bold "B"."""
+    for style, face in faces.items():
+        face.add_to(pdf, "cjk", style)
+        # The embedded subsets keep the font's bounding box (still a true bound of their glyphs)
+        # instead of drawing every glyph again to compute theirs: a third of a board sheet's time.
+        pdf.fonts[f"cjk{style}"].ttfont.recalcBBoxes = False
 
 
-def add_cjk_fonts(pdf: FPDF) -> None:
-    """Noto Sans CJK SC as the family "cjk" (regular, and bold "B" where installed)."""
-    font = cjk_font()
-    index = SIMPLIFIED_CHINESE if font.suffix == ".ttc" else None
-    face = {"collection_font_number": index} if index is not None else {}
-    pdf.add_font("cjk", fname=str(font), **face)
-    bold = font.with_name(font.name.replace("Regular", "Bold"))          # table headings
-    pdf.add_font("cjk", style="B", fname=str(bold if bold.exists() else font), **face)
-    # The embedded subsets keep the whole font's bounding box (still a true bound of their glyphs)
-    # instead of drawing every glyph again to compute theirs: a third of a notice board sheet's time.
-    for key in ("cjk", "cjkB"):
-        pdf.fonts[key].ttfont.recalcBBoxes = False
+def draw_with_cjk(draw: Callable[[dict[str, Face]], FPDF]) -> bytes:
+    """The PDF `draw(faces)` makes: drawn with the everyday cut of the font when it is built, and
+    drawn again with the whole font if the document used a character the cut lacks."""
+    cut = everyday_faces()
+    if cut is not None:
+        pdf = draw(cut)
+        # fpdf2 notes each character a face lacks as it draws it; the last page's footer is drawn
+        # by output(), so its text is looked up in the face itself.
+        footer = getattr(pdf, "footer_text", "")
+        if not any(pdf.fonts[f"cjk{style}"].missing_glyphs for style in cut) and all(
+                ord(c) in pdf.fonts["cjk"].cmap for c in footer if not c.isspace()):
+            return bytes(pdf.output())
+    return bytes(draw(whole_faces()).output())
 
 
 class _Pdf(FPDF):
@@ -82,12 +76,17 @@ class _Pdf(FPDF):
 
 
 def render_document(doc: Document) -> bytes:
+    body = draw_with_cjk(lambda faces: _drawn(doc, faces))
+    return _append(body, doc.appendix_pdfs) if doc.appendix_pdfs else body
+
+
+def _drawn(doc: Document, faces: dict[str, Face]) -> FPDF:
     pdf = _Pdf(format="A4")
     pdf.footer_text = doc.footer
     pdf.set_title(doc.title)
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(True, margin=18)
-    add_cjk_fonts(pdf)
+    add_cjk_fonts(pdf, faces)
     pdf.add_page()
     pdf.set_font("cjk", size=18)
     pdf.multi_cell(0, 10, doc.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
@@ -96,8 +95,7 @@ def render_document(doc: Document) -> bytes:
         pdf.multi_cell(0, 6, doc.subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
     for kind, content in doc.blocks:
         {"heading": _heading, "facts": _facts, "table": _table, "text": _text}[kind](pdf, content)
-    body = bytes(pdf.output())
-    return _append(body, doc.appendix_pdfs) if doc.appendix_pdfs else body
+    return pdf
 
 
 def _heading(pdf, text: str) -> None:

@@ -34,6 +34,10 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
     touch .venv/.installed
 fi
 
+# The PDFs' everyday cut of Noto Sans CJK (render/fonts.py): built once per machine into the user's
+# cache directory (~20 s, both faces at once), found there by every later run; a no-op once built.
+.venv/bin/python -m render.fonts
+
 # The browser modeler (bpmn-js's prebuilt distribution, served by the app itself: no CDN) and
 # bpmn-moddle for tests/modeler/roundtrip.mjs, exactly as package-lock.json pins them, into
 # node_modules/ (git-ignored). `npm ci` runs only when the lock file changed since the last install.
