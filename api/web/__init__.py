@@ -19,15 +19,14 @@ from .formatting import register_filters
 from .lookups import item_name, person
 from .security import configure_security, csrf, web_max_body
 from .session import SessionCookies, load_actor, needs_login, web_actor
-from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, modeler, power_list, preview,
-                    start, supervise, tasks)
-
-# importing them attaches their routes to bp
-PAGE_GROUPS = (auth, tasks, start, matters, supervise, power_list, incidents, dashboard, complaints, authoring, modeler,
-               preview, board)
 
 
 def init_app(app) -> None:
+    # Importing the views attaches their routes to bp (once, before its first registration). Here,
+    # not at the top: the dossier (api/dossier.py), which the REST API and a view both use, reads
+    # this package's formatting and timeline helpers, and must import without the views.
+    from .views import (auth, authoring, board, complaints, dashboard, incidents, matters, modeler,  # noqa: F401
+                        power_list, preview, start, supervise, tasks)
     configure_security(app, app.extensions["xiaowei"].settings)
     app.session_interface = SessionCookies()
     register_filters(app)

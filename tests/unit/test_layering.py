@@ -142,3 +142,33 @@ def test_every_service_entry_point_says_what_it_raises():
                 if not any(words in doc for words in ("Raises:", "Raises nothing", "Raises what")):
                     silent.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert silent == []
+
+
+def test_every_api_module_imports_first_and_the_command_line_without_flask():
+    """Any module of api may be the first one a process imports (the command line, a gunicorn
+    worker, a script): none may depend on another import having run before it (a cycle hidden by
+    the order api/__init__.py used to import everything in). A command of the command line that
+    serves no page loads neither Flask nor the views."""
+    import subprocess
+    import sys
+
+    modules = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+                     for p in (ROOT / "api").rglob("*.py"))
+    script = """
+import importlib, sys
+failed = []
+for name in sys.argv[1:]:
+    for loaded in [m for m in sys.modules if m == "api" or m.startswith("api.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        failed.append(f"{name}: {type(exc).__name__}: {exc}")
+print("\\n".join(failed))
+"""
+    run = subprocess.run([sys.executable, "-c", script, *modules], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0 and run.stdout.strip() == "", run.stdout + run.stderr[-2000:]
+    cli = subprocess.run([sys.executable, "-c", "import sys, api.cli; print(sorted(m for m in sys.modules "
+                          "if m.split('.')[0] in ('flask', 'flask_smorest') or m.startswith('api.web')))"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 0 and cli.stdout.strip() == "[]", cli.stdout + cli.stderr[-2000:]
