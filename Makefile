@@ -35,6 +35,7 @@ bench: setup               ## performance benchmarks (scripts, not timed tests)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_loops.py
 	$(BIN)/python bench/bench_portal.py
+	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_service.py
 	$(BIN)/python bench/bench_http.py
 
