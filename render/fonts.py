@@ -93,13 +93,13 @@ def build_cut(face: Face) -> Path:
     target = cut_path(face)
     if target.exists():
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)       # an unwritable cache fails before the work
     font = ttLib.TTFont(face.path, fontNumber=face.number or 0, lazy=True, recalcTimestamp=False)
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, name_IDs=["*"], name_languages=["*"])
     options.drop_tables += _TABLES_DROPPED
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[c for low, high in EVERYDAY for c in range(low, high + 1)])
     subsetter.subset(font)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     font.save(partial)
     os.replace(partial, target)
@@ -118,7 +118,7 @@ def build_cuts() -> list[Path]:
 def main() -> int:
     try:
         built = build_cuts()
-    except (OSError, RenderError) as exc:      # no font, a read-only cache: the whole font is used
+    except Exception as exc:  # noqa: BLE001 - the cut only saves time: set-up never fails over it
         print(f"render.fonts: the everyday cut was not built ({exc}); PDFs use the whole font", file=sys.stderr)
         return 0
     for path in built:
