@@ -1,11 +1,11 @@
 """Noto Sans CJK SC for the PDFs (dossiers, notice board sheets), and its everyday cut.
 
 fpdf2 reads the whole font for every document and subsets it on output: with Noto Sans CJK's
-65,535 glyphs that was most of a PDF's time (a dossier ~0.75 s, a board sheet ~1.6 s). The
-*everyday cut* is the same font reduced once, on this machine, to the characters Chinese documents
-use (ASCII, Latin-1, punctuation and symbols, CJK symbols, the 20,992 unified ideographs U+4E00-9FFF,
-full-width forms: 22,567 glyphs); a PDF drawn with it costs about a third. A document with a character
-outside it (an Extension A-B ideograph in a name) is drawn again with the whole font, so nothing is
+65,535 glyphs that was much of a PDF's time. The *everyday cut* is the same font reduced once, on
+this machine, to the characters Chinese documents use (ASCII, Latin-1, punctuation and symbols, CJK
+symbols, the 20,992 unified ideographs U+4E00-9FFF, full-width forms: 22,567 glyphs); a PDF drawn
+with it takes about 0.6 of the time (bench/bench_pdf.py). A document with a character outside it
+(an Extension A-B ideograph in a name) is drawn again with the whole font, so nothing is
 ever printed as a missing-glyph box that the whole font has.
 
 The cut is built by `python -m render.fonts` (scripts/bootstrap.sh runs it: ~20 s a face, both
