@@ -413,7 +413,8 @@ class MatterRepository(_Repository):
         common keyword fills the page there (its total is then "at least" the page). Else the
         keyword is rare: the trigram index gives its matches' numbers, up to the cap (the total),
         and the page is cut from them. One row more than the page is looked for, to know whether
-        a next page follows; a page filled by the first try without it still offers one."""
+        a next page follows: a first try that finds the page but not that row goes on to the
+        second, else the last page of a keyword found exactly page by page offered an empty one."""
         wanted = offset + limit
         numbers = query.with_only_columns(MatterRecord.id).order_by(MatterRecord.id.desc())
         if position is not None:
@@ -424,7 +425,7 @@ class MatterRepository(_Repository):
             following = numbers
         found = list(self.session.scalars(following.where(self._keyword(keyword, people, indexed=False),
                                                           MatterRecord.id > newest - FIRST_SLICE).limit(wanted + 1)))
-        if len(found) >= wanted:
+        if len(found) > wanted:
             page, total, more = found[offset:wanted], Count(wanted, exact=False), True
         else:
             ids = list(self.session.scalars(numbers.order_by(None).where(self._keyword(keyword, people))

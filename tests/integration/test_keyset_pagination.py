@@ -28,15 +28,20 @@ def start(ctx, actor, at: datetime, village="lushui_village", subject="修建村
                                     {"summary": subject, "amount": amount}).id
 
 
-def walk(read, between=None) -> list:
+def walk(read, between=None, per_page=None) -> list:
     """Every row a list gives by following its cursor from the first page; `between(n)` runs after
-    the n-th page is read (rows arriving or leaving meanwhile)."""
+    the n-th page is read (rows arriving or leaving meanwhile). With `per_page`, where no row
+    arrives or leaves: every page but the last is full and the last is not empty (a cursor is
+    offered only when a row follows)."""
     seen, after, pages = [], None, 0
     while True:
         rows, total = read(after)
         seen += rows
         pages += 1
         assert pages < 100, "the walk does not end"
+        if per_page is not None:
+            assert (len(rows) == per_page) if total.next_cursor else (0 < len(rows) <= per_page or pages == 1), \
+                f"page {pages}: {len(rows)} rows, next page {'offered' if total.next_cursor else 'not offered'}"
         if total.next_cursor is None:
             return seen
         assert rows, "a next page was offered after an empty one"
@@ -120,7 +125,7 @@ def test_filters_and_reach_apply_on_every_page(ctx, clerk):
                               ({"status": "running", "village": "lushui_village", "created_from": T - timedelta(days=1)}, 2),
                               ({"amount_min": 100000, "status": "cancelled"}, 1)):
         expected = ids(matters.list_matters(ctx, clerk, filters, 1, 100)[0])
-        walked = walk(lambda after, f=filters, p=per_page: listed(ctx, clerk, f, after, p))
+        walked = walk(lambda after, f=filters, p=per_page: listed(ctx, clerk, f, after, p), per_page=per_page)
         assert ids(walked) == expected and expected, filters
         for row in walked:
             assert row.status == filters.get("status", row.status)
@@ -146,8 +151,8 @@ def test_a_keyword_walk_reads_each_match_once(ctx, clerk, monkeypatch, slice_siz
     road = ids(matters.list_matters(ctx, clerk, {"keyword": "村道"}, 1, 100)[0])
     assert len(road) == 6
     for keyword, expected in (("水渠", sorted(canal, reverse=True)), ("村道", road)):
-        walked = ids(walk(lambda after, k=keyword: listed(ctx, clerk, {"keyword": k}, after, 2)))
-        assert walked == expected, keyword
+        walked = ids(walk(lambda after, k=keyword: listed(ctx, clerk, {"keyword": k}, after, 2), per_page=2))
+        assert walked == expected, keyword          # 6 matches of 村道: three full pages, no empty fourth
 
 
 def test_anything_but_the_lists_own_cursor_is_refused(ctx, clerk):
