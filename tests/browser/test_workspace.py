@@ -7,6 +7,7 @@ tap targets on the phone); screenshots go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from playwright.sync_api import expect
@@ -97,6 +98,46 @@ def test_a_clerk_and_a_supervisor_in_the_workspace(site, screen, screenshots, tm
     walk.shot("supervise-keyword")
     screen.locator("main table").get_by_role("link", name=f"#{matter.id}").click()
     expect(screen.locator("main")).to_contain_text(names[STARTER])
+    assert_current_steps_in_view(screen)
     walk.shot("matter")
     # The refused form (422) and the duplicate question (409) are answers the page meant to give.
     assert [p for p in walk.problems if not re.search(r"status of (409|422)", p)] == []
+
+
+def ready_boxes(svg: str) -> list[tuple[float, float, float, float]]:
+    """The boxes (left, top, right, bottom, in the chart's own units) of the ready steps of a
+    progress chart as Graphviz drew it: read from the SVG itself, not the way site.js finds them."""
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    transform = root.find(f"{ns}g").get("transform")
+    sx, sy = (float(v) for v in re.search(r"scale\(([-\d.]+) ([-\d.]+)\)", transform).groups())
+    tx, ty = (float(v) for v in re.search(r"translate\(([-\d.]+) ([-\d.]+)\)", transform).groups())
+    found = []
+    for group in root.iter(f"{ns}g"):
+        if "state-ready" not in (group.get("class") or "").split():
+            continue
+        numbers = []
+        for shape in group:
+            numbers += re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d") or "")
+        xs, ys = [float(v) for v in numbers[0::2]], [float(v) for v in numbers[1::2]]
+        found.append((sx * (min(xs) + tx), sy * (min(ys) + ty), sx * (max(xs) + tx), sy * (max(ys) + ty)))
+    return found
+
+
+def assert_current_steps_in_view(screen) -> None:
+    """A matter's progress chart opens on its ready steps (site.js), not on its empty top-left corner."""
+    image = screen.locator(".flowchart-overlay .flowchart-frame img")
+    expect(image).to_be_visible()
+    svg = screen.request.get(image.evaluate("img => img.src")).text()
+    boxes = ready_boxes(svg)
+    assert boxes, "the matter has a ready step"
+    view_width = float(ET.fromstring(svg).get("viewBox").split()[2])
+    screen.wait_for_function("() => { const f = document.querySelector('.flowchart-overlay .flowchart-frame');"
+                             " return f.scrollLeft + f.scrollTop > 0; }")
+    frame = image.evaluate("img => { const f = img.closest('.flowchart-frame');"
+                           " return [f.scrollLeft, f.scrollTop, f.clientWidth, f.clientHeight, img.width]; }")
+    left, top, width, height, shown = frame
+    scale = shown / view_width
+    for box_left, box_top, box_right, box_bottom in boxes:
+        x, y = (box_left + box_right) / 2 * scale, (box_top + box_bottom) / 2 * scale
+        assert left <= x <= left + width and top <= y <= top + height, (x, y, frame)

@@ -40,3 +40,45 @@ document.addEventListener("click", function (event) {
   img.style.width = Math.round(natural * next) + "px";
   img.style.maxWidth = "none";
 });
+// A matter's progress chart opens on where the matter stands (its ready, waiting or failed steps;
+// once it has ended, where it ended), not on the chart's top-left corner, which on a wide swimlane
+// chart is empty. The chart is an <img>: its SVG is read once more (the server keeps it drawn) and
+// laid out off-screen, at the image's own size, only to find those steps' boxes.
+function standingBoxes(svg) {
+  var found = svg.querySelectorAll("g.node.state-ready, g.node.state-waiting, g.node.state-error");
+  return found.length ? found : svg.querySelectorAll("g.node.endEvent.state-completed");
+}
+function bringCurrentStepIntoView(frame, img) {
+  if (frame.scrollWidth <= frame.clientWidth && frame.scrollHeight <= frame.clientHeight) { return; }
+  fetch(img.currentSrc || img.src, {credentials: "same-origin"})
+    .then(function (response) { return response.ok ? response.text() : ""; })
+    .then(function (text) {
+      var parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+      if (!parsed || parsed.nodeName !== "svg" || !standingBoxes(parsed).length) { return; }
+      var holder = document.createElement("div");
+      holder.className = "flowchart-measure";
+      var svg = document.importNode(parsed, true);
+      holder.appendChild(svg);
+      document.body.appendChild(holder);
+      var whole = svg.getBoundingClientRect();
+      var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+      standingBoxes(svg).forEach(function (node) {
+        var box = node.getBoundingClientRect();
+        left = Math.min(left, box.left); top = Math.min(top, box.top);
+        right = Math.max(right, box.right); bottom = Math.max(bottom, box.bottom);
+      });
+      document.body.removeChild(holder);
+      if (!whole.width || left === Infinity) { return; }
+      var scale = img.getBoundingClientRect().width / whole.width;
+      frame.scrollLeft = ((left + right) / 2 - whole.left) * scale - frame.clientWidth / 2;
+      frame.scrollTop = ((top + bottom) / 2 - whole.top) * scale - frame.clientHeight / 2;
+    })
+    .catch(function () { /* the chart stays where it was: nothing lost */ });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".flowchart-overlay .flowchart-frame img").forEach(function (img) {
+    var frame = img.closest(".flowchart-frame");
+    if (img.complete && img.naturalWidth) { bringCurrentStepIntoView(frame, img); }
+    else { img.addEventListener("load", function () { bringCurrentStepIntoView(frame, img); }, {once: true}); }
+  });
+});
