@@ -18,7 +18,7 @@ from engine.services import Actor, definitions, matters
 from engine.services.timers import advance_due_timers
 from engine.vocabulary import quoted
 from examples.drive_project import SAMPLE_PDF, answer
-from tests.browser.phone import screenshot
+from tests.browser.phone import low_contrast, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,8 @@ class Walk:
         shown = LOGIN_NAME.search(text)
         assert shown is None, f"{self.page.url} shows the login name {shown.group(0)}"
         assert "““" not in text and "””" not in text, f"{self.page.url} nests quotes as ““"
+        faint = low_contrast(self.page)
+        assert faint == [], f"{self.page.url}: text too faint to read: {faint}"
         if viewport < 700:                                 # the phone layout (api/web/static/site.css)
             small = self.page.evaluate(SMALL_TARGETS)
             assert small == [], f"{self.page.url}: controls under 44 px high on a phone: {small}"
