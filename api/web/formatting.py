@@ -127,9 +127,12 @@ EVIDENCE_LABELS = {
 
 
 def evidence_words(evidence: dict | None) -> list[tuple[str, str]]:
-    """A warning's evidence as (label, value) in words: times in Beijing time, lists joined."""
+    """A warning's evidence as (label, value) in words: times in Beijing time, lists joined. Ids
+    (`..._id`: a step's, an objection's number is kept as 异议编号) are for programs, not shown."""
     rows = []
     for key, value in (evidence or {}).items():
+        if key.endswith("_id") and key not in EVIDENCE_LABELS:
+            continue
         if isinstance(value, bool):
             shown = "是" if value else "否"
         elif isinstance(value, (list, tuple)):

@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 from engine.services.views import EventView
-from engine.vocabulary import quoted
+from engine.vocabulary import COMPLAINT_CHANNELS, RATINGS, quoted
 
-from .formatting import field_text
+from .formatting import field_text, local_time
 
+# Every event a matter's history can hold (the audit events appended with a matter's number;
+# tests/unit/test_timeline.py finds them in engine/ and holds this list to them), in words.
 EVENT_NAMES = {
     "matter_started": "发起事项", "step_completed": "办理步骤", "step_claimed": "认领步骤",
     "step_released": "释放步骤", "step_reassigned": "改派步骤", "timer_fired": "期限届满",
     "matter_completed": "事项办结", "matter_cancelled": "撤销事项", "matter_error": "事项出错",
     "engine_error": "流程异常", "record_published": "网上公开", "records_withdrawn": "撤回网上公开",
-    "public_objection_received": "收到网上异议", "matter_retried": "重试事项",
+    "public_objection_received": "收到网上异议", "public_objection_dismissed": "网上异议不予受理",
+    "publicity_held": "公示期满暂缓（待处理异议）", "matter_retried": "重试事项",
+    "complaint_registered": "登记诉求", "complaint_merged": "并案办理（并入他件）",
+    "complaint_merged_in": "并案办理（他件并入）", "supervision_issued": "发出督办单",
+    "public_rating_received": "收到反映人评价",
 }
 
 
@@ -63,6 +69,23 @@ def _detail(name: str, payload: dict, role_names: dict, people: dict) -> str:
         return payload.get("reason") or payload.get("error") or payload.get("message") or ""
     if name == "matter_retried":
         return f"原因：{payload.get('reason', '')}"
+    if name == "public_objection_dismissed":
+        return f"异议编号 {payload.get('objection_id', '')}，理由：{payload.get('reason', '')}"
+    if name == "publicity_held":
+        return f"{payload.get('name') or ''}：{payload.get('reason', '')}".lstrip("：")
+    if name == "complaint_registered":
+        channel = COMPLAINT_CHANNELS.get(payload.get("channel"), payload.get("channel") or "")
+        return f"诉求编号 {payload.get('complaint', '')}，渠道：{channel}，收到于 {local_time(payload.get('received_at'))}"
+    if name == "complaint_merged":
+        return f"{payload.get('complaint', '')} 并入 {payload.get('into', '')} 办理，原因：{payload.get('reason', '')}"
+    if name == "complaint_merged_in":
+        return f"{payload.get('duplicate', '')} 并入本件（{payload.get('complaint', '')}）办理，原因：{payload.get('reason', '')}"
+    if name == "supervision_issued":
+        due = local_time(payload.get("new_due"))
+        limit = f"，限 {due} 前办结" if due else ""
+        return f"督办单 {payload.get('number', '')}：{payload.get('overdue_step') or ''}超期{limit}"
+    if name == "public_rating_received":
+        return f"诉求 {payload.get('complaint', '')}：{RATINGS.get(payload.get('rating'), payload.get('rating') or '')}"
     return ""
 
 

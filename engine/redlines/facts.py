@@ -50,6 +50,7 @@ class StepRecord:
     actor: str = ""
     data: dict = field(default_factory=dict)
     process_key: str = ""
+    name: str = ""                 # the step's name as it was done (its id where the record has none)
 
 
 def _is(record: StepRecord, step: str) -> bool:

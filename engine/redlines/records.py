@@ -86,7 +86,7 @@ def stage_evidence_before_next(m: MatterFacts, rule):
         later = [r for r in m.after(record) if r.step != record.step]
         if later:
             yield rule.hit(m, "stage_evidence_missing", f"{quoted(stage['name'])}阶段未上传{stage['label']}即进入下一阶段",
-                           {"stage": stage["name"], "missing": stage["label"], "next_step": later[0].step},
+                           {"stage": stage["name"], "missing": stage["label"], "next_step": later[0].name or later[0].step},
                            about=stage["step"])
 
 
@@ -102,4 +102,5 @@ def within_time_limit(m: MatterFacts, rule):
         if step.due_at is not None and step.due_at + grace < now:
             late = (now - step.due_at).days
             yield rule.hit(m, "overdue", f"{quoted(step.name)}已超过办理时限（时限 {on(day(step.due_at))}）",
-                           {"step": step.step, "due_at": step.due_at.isoformat(), "days": late}, about=step.step)
+                           {"step": step.name, "step_id": step.step, "due_at": step.due_at.isoformat(), "days": late},
+                           about=step.step)

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from ... import clock
 from ...identity import Actor, Grant
-from ..demo import demo_username
+from ..demo import DEMO_PASSWORD, UNITS, demo_username
+from ..identity import create_user, grant_role
 from ..matters import complete_step, get_matter
 from ..timers import advance_due_timers
 from .intake import file_complaint
@@ -60,12 +61,25 @@ def seed_demo_complaints(ctx) -> list[FiledComplaint]:
                     {"handling_facts": "经查属实，已整改", "answer": answer})
                 start.advance(timedelta(days=1))
                 # The rating is recorded by someone who did not handle the case (separation of duties).
-                _do(ctx, filed, "rate", Actor("demo.callback", frozenset({Grant("TOWNSHIP_DISCIPLINE", township)})),
+                _do(ctx, filed, "rate", _callback_clerk(ctx, township),
                     {"rating": rating, "rating_channel": "phone", "rating_note": "满意"})
             start.advance(timedelta(days=1))
             made.append(filed)
     advance_due_timers(ctx, SYSTEM)          # the 桃花村 case is past its limit now: 督办
     return made
+
+
+def _callback_clerk(ctx, township: str) -> Actor:
+    """A second user of the township's 纪委 who phones the reporter back (回访): a real user with a
+    name, so the matter's history shows who recorded the rating, as it does for every other step."""
+    username = f"callback.{township}"
+    with ctx.uow(readonly=True) as uow:
+        exists = uow.users.by_name(username) is not None
+    if not exists:
+        name = next(n for code, n, _, _ in UNITS if code == township)
+        create_user(ctx, SYSTEM, username, f"{name}纪委回访员", DEMO_PASSWORD)
+        grant_role(ctx, SYSTEM, username, "TOWNSHIP_DISCIPLINE", township)
+    return Actor(username, frozenset({Grant("TOWNSHIP_DISCIPLINE", township)}))
 
 
 def _do(ctx, filed: FiledComplaint, step_id: str, actor, data: dict) -> None:
