@@ -37,7 +37,7 @@ def person(username) -> str:
 
 
 def item_name(key) -> str:
-    """The `item_name` filter: an item's Chinese name for its key (the key if not in the actor's list)."""
+    """The `item_name` filter: an item's Chinese name for its key (withdrawn items too; the key only if none is stored)."""
     return item_names(web_actor()).get(key, key)
 
 
@@ -59,7 +59,9 @@ def start_villages(actor, key: str) -> list[dict]:
 
 
 def item_names(actor) -> dict[str, str]:
-    return {item.key: item.name for group in catalogue(actor) for item in group.items}
+    """Names to label matters with (not a catalogue: a withdrawn item's name too, whose matters
+    still run; the actor sees only matters of their reach)."""
+    return _cached("item_names", lambda: definitions.item_names(ctx()))
 
 
 def units(actor) -> dict[str, UnitView]:

@@ -165,6 +165,14 @@ def list_processes(ctx, actor) -> list[CatalogueGroup]:
     return _grouped(items)
 
 
+def item_names(ctx) -> dict[str, str]:
+    """Item key -> its name, for labelling matters the caller already sees: a withdrawn item's and
+    a draft's too (a matter of it still runs), each by its current or else its newest version.
+    Raises nothing."""
+    with ctx.uow(readonly=True) as uow:
+        return uow.definitions.names()
+
+
 def startable_processes(ctx, actor) -> list[CatalogueGroup]:
     """The catalogue of what the actor may start: items whose start role the actor holds over at
     least one village the item applies to (a township's special item: that township's villages),

@@ -65,5 +65,6 @@ def matter_flowchart_source(ctx, actor, matter_id: int) -> MatterFlowchart:
 
 
 def process_names(uow) -> dict[str, str]:
-    """Item key -> its Chinese name, so a call activity is named, never keyed."""
-    return {version.process_key: version.name for version in uow.definitions.list_current(info=False)}
+    """Item key -> its Chinese name, so a call activity or a cited matter is named, never keyed: a
+    withdrawn item's too."""
+    return uow.definitions.names()

@@ -171,6 +171,13 @@ class DefinitionRepository(_Repository):
                     if not wanted]
         return list(self.session.scalars(query.options(*(defer(c) for c in deferred))))
 
+    def names(self) -> dict[str, str]:
+        """Every item's name, withdrawn and draft-only items too (their matters still show it): the
+        current version's, else the newest version's."""
+        rows = self.session.execute(select(DefinitionVersion.process_key, DefinitionVersion.name)
+                                    .order_by(DefinitionVersion.is_current, DefinitionVersion.id))
+        return dict(rows.tuples().all())           # later rows win: the newest, then the current
+
     def latest_id(self) -> int:
         """Grows with every version stored: the catalogue's version for caches."""
         return self.session.scalar(select(func.max(DefinitionVersion.id))) or 0

@@ -65,6 +65,8 @@ def test_upload_check_publish_compare_withdraw(ctx, web):
     gone = web.post(f"/authoring/hostile_item/{second}", {"action": "withdraw", "reason": "试行结束", "township": "qingshan_town"})
     assert gone.status_code == 302
     assert "试行结束" in web.get("/authoring?township=qingshan_town").get_data(as_text=True)
+    from engine.services import definitions
+    assert definitions.item_names(ctx)["hostile_item"] == "测试事项"      # its matters still show its name
     no_token = web.post(f"/authoring/hostile_item/{second}", {"action": "check"}, csrf=False)
     assert no_token.status_code in (400, 403)
 

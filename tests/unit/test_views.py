@@ -332,6 +332,7 @@ DICT_ANSWERS = {
     "demo_history.plan": "the demo year's plan: week -> the scenes starting that week",
     "flowcharts.township_role_names": "a lookup table: role code -> name",
     "flowcharts.process_names": "a lookup table: item key -> name",
+    "definitions.item_names": "a lookup table: item key -> name (withdrawn items too)",
     "health.readiness": "the /readyz document, served as it is (checks differ in what they report)",
     "health.operational_figures": "the figures /metrics exposes, by metric name",
     "identity.display_names": "a lookup table: login name -> the name pages show",
