@@ -176,7 +176,7 @@ class DefinitionRepository(_Repository):
         current version's, else the newest version's."""
         rows = self.session.execute(select(DefinitionVersion.process_key, DefinitionVersion.name)
                                     .order_by(DefinitionVersion.is_current, DefinitionVersion.id))
-        return dict(rows.tuples().all())           # later rows win: the newest, then the current
+        return {key: name for key, name in rows}        # later rows win: the newest, then the current
 
     def latest_id(self) -> int:
         """Grows with every version stored: the catalogue's version for caches."""

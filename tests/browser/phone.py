@@ -2,6 +2,7 @@
 screenshots, script errors collected (the portal and the complaint channel both use it)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 PHONE_WIDTH = 412            # the phone viewport of tests/browser/conftest.py
@@ -62,6 +63,24 @@ LOW_CONTRAST = r"""
 """
 
 
+# A code name (an event, a step id, a field, a process key: snake_case) in what a page says, outside
+# <pre> and <code> (where a page shows code on purpose: the audit event to hash, on 核验).
+CODE_NAME = re.compile(r"(?<![A-Za-z0-9_.])[a-z]+(?:_[a-z]+)+(?![A-Za-z0-9_])")
+SHOWN_WORDS = """() => {
+  const parts = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || el.closest("pre, code, script, style, noscript, template") || !el.getClientRects().length) continue;
+    parts.push(walker.currentNode.textContent);
+  }
+  return parts.join(" ");
+}"""
+
+
+def code_names(page) -> list[str]:
+    return sorted(set(CODE_NAME.findall(page.evaluate(SHOWN_WORDS))))
+
+
 def low_contrast(page) -> list[str]:
     """The texts of the page under their contrast ratio (see LOW_CONTRAST): words, ratio, colours."""
     return page.evaluate(LOW_CONTRAST)
@@ -91,5 +110,7 @@ class PhoneVisitor:
         assert width <= PHONE_WIDTH, f"{self.page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
         faint = low_contrast(self.page)
         assert faint == [], f"{self.page.url}: text too faint to read: {faint}"
+        code = code_names(self.page)
+        assert code == [], f"{self.page.url} shows code names: {code}"
         self.count += 1
         screenshot(self.page, self.folder / f"{self.prefix}{self.count:02d}-{name}")

@@ -18,7 +18,7 @@ from engine.services import Actor, definitions, matters
 from engine.services.timers import advance_due_timers
 from engine.vocabulary import quoted
 from examples.drive_project import SAMPLE_PDF, answer
-from tests.browser.phone import low_contrast, screenshot
+from tests.browser.phone import code_names, low_contrast, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +33,6 @@ SMALL_TARGETS = """[...document.querySelectorAll('.button, button, select, texta
     .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
     .map(e => (e.id || e.name || e.textContent || e.tagName).trim().slice(0, 20) + ':' + Math.round(e.getBoundingClientRect().height))"""
 LOGIN_NAME = re.compile(r"\b[a-z_]+\.[a-z_]+_(village|town|county)\b")     # the demo's login names
-# A code name (an event, a step id, a field, a process key: snake_case) in what a page says; the
-# authoring pages excepted, where an administrator names items, fields and parameters in code.
-CODE_NAME = re.compile(r"(?<![A-Za-z0-9_.])[a-z]+(?:_[a-z]+)+(?![A-Za-z0-9_])")
 
 
 class Walk:
@@ -61,7 +58,8 @@ class Walk:
         shown = LOGIN_NAME.search(text)
         assert shown is None, f"{self.page.url} shows the login name {shown.group(0)}"
         assert "““" not in text and "””" not in text, f"{self.page.url} nests quotes as ““"
-        code = [] if "/authoring" in self.page.url else sorted(set(CODE_NAME.findall(text)))
+        # The authoring pages excepted, where an administrator names items, fields and parameters in code.
+        code = [] if "/authoring" in self.page.url else code_names(self.page)
         assert code == [], f"{self.page.url} shows code names: {code}"
         faint = low_contrast(self.page)
         assert faint == [], f"{self.page.url}: text too faint to read: {faint}"
