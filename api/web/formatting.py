@@ -112,6 +112,9 @@ def _is_number(text: str) -> bool:
 
 # The names of what the red-line rules keep as a warning's evidence (engine/redlines/).
 EVIDENCE_LABELS = {
+    "required_days": "规定天数", "recorded_on": "录入日期", "platform_area": "进场交易面积限额",
+    "matter_class": "事项类别", "approved_on": "批准日期", "approval": "审批环节", "cash_deposited_on": "送存银行日期",
+    "by": "归并依据", "key": "相同内容", "total": "合计金额", "amounts": "各笔金额", "relation": "关系",
     "actor": "办理人", "amount": "金额", "approver_name": "审批人", "auth_amount_limit": "授权金额上限",
     "cadre": "所涉干部", "cert_type": "证明类型", "contract_price": "合同价", "days": "天数", "due_at": "办理期限",
     "earlier": "此前事项", "expense_category": "支出类别", "handler_name": "经办人", "held_on": "会议日期",
@@ -126,13 +129,16 @@ EVIDENCE_LABELS = {
 }
 
 
-def evidence_words(evidence: dict | None) -> list[tuple[str, str]]:
-    """A warning's evidence as (label, value) in words: times in Beijing time, lists joined. Ids
-    (`..._id`: a step's, an objection's number is kept as 异议编号) are for programs, not shown."""
-    rows = []
+def evidence_words(evidence: dict | None, field_labels: dict | None = None) -> list[tuple[str, str]]:
+    """A warning's evidence as (label, value) in words: times in Beijing time, lists joined, a form
+    field by its label (`field_labels`, the warning's item's). Ids (`..._id`: a step's; an
+    objection's number is kept as 异议编号) are for programs, not shown."""
+    rows, fields = [], field_labels or {}
     for key, value in (evidence or {}).items():
         if key.endswith("_id") and key not in EVIDENCE_LABELS:
             continue
+        if key == "by":                             # the field the matters were grouped by (R4)
+            value = fields.get(value) or EVIDENCE_LABELS.get(value, value)
         if isinstance(value, bool):
             shown = "是" if value else "否"
         elif isinstance(value, (list, tuple)):
@@ -141,7 +147,7 @@ def evidence_words(evidence: dict | None) -> list[tuple[str, str]]:
             shown = local_time(value)
         else:
             shown = str(value)
-        rows.append((EVIDENCE_LABELS.get(key, key), shown))
+        rows.append((EVIDENCE_LABELS.get(key) or fields.get(key) or key, shown))
     return rows
 
 

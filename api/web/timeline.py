@@ -65,8 +65,10 @@ def _detail(name: str, payload: dict, role_names: dict, people: dict) -> str:
         return f"事项撤销，{len(payload.get('records') or [])} 条公开记录不再显示"
     if name == "public_objection_received":
         return f"对{quoted(payload.get('title', ''))}：{payload.get('text', '')}"
-    if name in ("matter_error", "engine_error"):
+    if name == "engine_error":
         return payload.get("reason") or payload.get("error") or payload.get("message") or ""
+    if name == "matter_error":                 # its why in words is the 流程异常 just before it
+        return "事项停在出错的步骤，等待管理员更正数据后重试，或撤销"
     if name == "matter_retried":
         return f"原因：{payload.get('reason', '')}"
     if name == "public_objection_dismissed":

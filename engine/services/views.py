@@ -295,6 +295,7 @@ class WarningDetail(WarningView):
     """A warning's page, and the answer to an action on it: with its rule's description and its history."""
     history: tuple[WarningHistoryEntry, ...]
     rule_description: str
+    field_labels: dict[str, str]  # form field -> its label, for evidence that names a field
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,11 +62,20 @@ def view(ctx, row, now=None) -> WarningView:
     return WarningView(**_fields(ctx, row, now))
 
 
-def detail(ctx, row, now=None) -> WarningDetail:
-    """A warning with its rule's description and its history."""
+def detail(ctx, uow, row, now=None) -> WarningDetail:
+    """A warning with its rule's description, its history and the labels of the form fields its
+    evidence may name (those of the item of its first matter: a rule names an item's fields)."""
     rule = rulebook(ctx).get(row.rule_code)
     return WarningDetail(**_fields(ctx, row, now), rule_description=rule.description if rule else "",
-                         history=tuple(_entry(h) for h in row.history))
+                         history=tuple(_entry(h) for h in row.history), field_labels=_field_labels(ctx, uow, row))
+
+
+def _field_labels(ctx, uow, row) -> dict[str, str]:
+    for matter_id in row.matter_ids or ():
+        record = uow.matters.get(matter_id)
+        if record is not None:
+            return dict(ctx.bundles.of_version(uow, record.definition_id).labels)
+    return {}
 
 
 def _fields(ctx, row, now) -> dict:
@@ -134,7 +143,7 @@ def get_warning(ctx, actor, warning_id: int) -> WarningDetail:
         Forbidden: the actor holds no supervisor or administrator role.
     """
     with ctx.uow(readonly=True) as uow:
-        return detail(ctx, _visible(uow, actor, warning_id))
+        return detail(ctx, uow, _visible(uow, actor, warning_id))
 
 
 def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, discipline: bool = True) -> WarningDetail:
@@ -152,7 +161,7 @@ def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, disci
         row.history = row.history + [_history(now, actor.name, action, note, **payload)]
         uow.audit.append(f"warning_{action}", actor.name, None, {"warning_id": row.id, **payload, "note": note},
                          now.isoformat())
-        result = detail(ctx, row, now)
+        result = detail(ctx, uow, row, now)
         uow.commit()
         return result
 
@@ -253,7 +262,7 @@ def _act_assigned(ctx, actor, warning_id: int, change) -> WarningDetail:
         row.history = row.history + [_history(now, actor.name, "answered", note, **payload)]
         uow.audit.append("warning_answered", actor.name, None, {"warning_id": row.id, **payload, "note": note},
                          now.isoformat())
-        result = detail(ctx, row, now)
+        result = detail(ctx, uow, row, now)
         uow.commit()
         return result
 

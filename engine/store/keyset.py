@@ -36,7 +36,7 @@ MAX_CURSOR = 200            # characters: the longest cursor this module writes 
 MAX_INTEGER = 2 ** 31 - 1   # the id columns are 32-bit integers (a larger one would fail the query)
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
-INVALID = "翻页标记（after）无效：请使用上一页答复中的 next_cursor，不要修改它"
+INVALID = "翻页标记（after）无效：请使用上一页给出的翻页标记，不要修改它"
 
 
 def page_start(page: int, per_page: int, after: str | None) -> int:
@@ -49,8 +49,8 @@ def page_start(page: int, per_page: int, after: str | None) -> int:
     start = (page - 1) * per_page
     if start >= MAX_OFFSET:
         raise InvalidData(f"按页码只能翻到前 {MAX_OFFSET:,} 条", {
-            "page": f"第 {page} 页（每页 {per_page} 条）超出按页码翻页的范围（前 {MAX_OFFSET:,} 条）：请用上一页"
-                    f"答复中的翻页标记继续（after=next_cursor，API 的 X-Pagination 与 Link 头给出），或缩小查询条件"})
+            "page": f"第 {page} 页（每页 {per_page} 条）超出按页码翻页的范围（前 {MAX_OFFSET:,} 条）：请从上一页点"
+                    f"“下一页”继续（API 用上一页给出的翻页标记 after，见 X-Pagination 与 Link 头），或缩小查询条件"})
     return start
 
 

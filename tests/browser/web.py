@@ -12,8 +12,17 @@ LABELLED = ("input", "select", "textarea")
 UNLABELLED_TYPES = ("hidden", "submit", "button", "reset", "image")
 
 
+# A code name (an event, a step id, a field, a process key: snake_case) in what a page says.
+CODE_NAME = re.compile(r"(?<![A-Za-z0-9_.])[a-z]+(?:_[a-z]+)+(?![A-Za-z0-9_])")
+# Where a page shows code on purpose: an administrator's authoring pages (item keys, field and
+# parameter names are what they write), and <pre>/<code> blocks (the audit event to hash on 核验).
+CODE_PAGES = ("/authoring",)
+
+
 class WebClient:
-    """A browser stand-in: keeps the session cookie, reads the CSRF token from the last page."""
+    """A browser stand-in: keeps the session cookie, reads the CSRF token from the last page. Every
+    HTML page it is answered is checked to say no code name (`shown_code_names`), whatever the test
+    then checks: a snake_case word in a page's text is a bug wherever it shows."""
 
     def __init__(self, app):
         self.client = app.test_client()
@@ -22,6 +31,7 @@ class WebClient:
     def get(self, url: str, **kwargs):
         response = self.client.get(url, **kwargs)
         self._remember_token(response)
+        self._check(url, response)
         return response
 
     def post(self, url: str, data: dict | None = None, csrf: bool = True, **kwargs):
@@ -30,7 +40,17 @@ class WebClient:
             data.setdefault("csrf_token", self.token or self._fresh_token())
         response = self.client.post(url, data=data, **kwargs)
         self._remember_token(response)
+        self._check(url, response)
         return response
+
+    @staticmethod
+    def _check(url: str, response) -> None:
+        # Not a redirect's body (nobody sees it) nor a 404 page, which may repeat the address's key.
+        status = response.status_code
+        if response.mimetype == "text/html" and not url.startswith(CODE_PAGES) and status != 404 \
+                and not 300 <= status < 400:
+            code = shown_code_names(response.get_data(as_text=True))
+            assert code == [], f"{url} ({response.status_code}) shows code names: {code}"
 
     def login(self, username: str, password: str = DEMO_PASSWORD):
         self.get("/login")
@@ -104,3 +124,29 @@ def assert_no_trace(response) -> None:
     text = response.get_data(as_text=True)
     for leak in ("Traceback", "File \"/", "werkzeug.exceptions", "sqlalchemy.", ".py\", line"):
         assert leak not in text, f"{leak!r} shown on {response.request.path}"
+
+
+class _ShownText(HTMLParser):
+    """A page's text as shown: outside <script>, <style>, <pre>, <code>, <textarea> (what someone
+    typed), <template> and the <head>."""
+    SKIP = ("script", "style", "pre", "code", "textarea", "template", "head")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.SKIP and self.depth > 0
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def shown_code_names(html: str) -> list[str]:
+    reader = _ShownText()
+    reader.feed(html)
+    return sorted(set(CODE_NAME.findall(" ".join(reader.parts))))

@@ -15,7 +15,7 @@ from engine.identity import Grant
 from engine.services import Actor, matters, objections, timers
 from engine.services.demo_answers import DIBAO_WANG
 from engine.services.demo_walk import Scene
-from tests.e2e.conftest import make_user
+from tests.e2e.conftest import display_name, make_user
 from tests.e2e.public_helpers import TOKEN, walk_one
 
 VILLAGE = "lushui_village"
@@ -118,4 +118,4 @@ def test_dismissing_over_the_api_and_on_the_step_page(ctx):
     assert (answer.json["objection"]["name"], answer.json["objection"]["phone"]) == (None, None)
     assert answer.json["period_passed"] is False, "dismissed within the period: the period runs on"
     assert api.post(url, json={"reason": "重复提交的异议"}, headers=headers).status_code == 409
-    assert "已由 jianwei2 决定不予受理" in web.get(f"/tasks/{intake.id}").get_data(as_text=True)
+    assert f"已由 {display_name('jianwei2')} 决定不予受理" in web.get(f"/tasks/{intake.id}").get_data(as_text=True)

@@ -9,7 +9,7 @@ from engine.services import Actor, matters
 from tests.browser.web import WebClient, assert_accessible
 from tests.integration.test_incidents import failed_matter
 
-from .conftest import make_user
+from .conftest import display_name, make_user
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_an_administrator_sees_the_incident_and_retries_after_correcting_the_dat
     assert matters.get_matter(ctx, Actor.system(), matter.id).status == "completed"
     assert "没有待处理的故障" in web.get("/incidents").get_data(as_text=True)
     done = web.get("/incidents?state=retried").get_data(as_text=True)
-    assert "核实户数为 5" in done and "qingshan_admin" in done
+    assert "核实户数为 5" in done and display_name("qingshan_admin") in done
     timeline = web.get(f"/matters/{matter.id}").get_data(as_text=True)
     assert "重试事项" in timeline and "原因：核实户数为 5" in timeline
 

@@ -221,7 +221,7 @@ def test_data_is_labelled_as_the_step_that_collected_it(ctx, app, amount, step, 
     start = {**START, "data.amount": str(amount), "data.plan_documents": pdf()}
     assert web.post("/start/village_project", start).status_code == 302
     matter = matters.list_matters(ctx, SYSTEM, {}, 1, 1)[0][0]
-    taken = set()
+    taken, taken_by = set(), set()
     while "contractor" not in matters.get_matter(ctx, SYSTEM, matter.id).data:
         matter = matters.get_matter(ctx, SYSTEM, matter.id)
         steps = [s for s in matter.ready_steps if not s.objection_intake]
@@ -234,6 +234,9 @@ def test_data_is_labelled_as_the_step_that_collected_it(ctx, app, amount, step, 
         taken.add(ready.step_id)
         # one person per role: the 村监委 who reviews a notice is not the one who drafted it
         walker = Actor(f"walker_{ready.role.lower()}", frozenset(Grant(code, "demo_county") for code in ctx.roles))
+        if walker.name not in taken_by:                                 # a person, shown by name
+            identity.create_user(ctx, SYSTEM, walker.name, f"办理人{len(taken_by) + 1}号", "correct-horse-battery")
+            taken_by.add(walker.name)
         matters.complete_step(ctx, walker, ready.id, with_evidence(ctx, walker, ready.form, answer(asdict(ready), amount)))
     assert step in taken
     html = web.get(f"/matters/{matter.id}").get_data(as_text=True)
