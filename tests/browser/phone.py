@@ -2,8 +2,9 @@
 screenshots, script errors collected (the portal and the complaint channel both use it)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+from .web import CODE_NAME
 
 PHONE_WIDTH = 412            # the phone viewport of tests/browser/conftest.py
 
@@ -63,9 +64,8 @@ LOW_CONTRAST = r"""
 """
 
 
-# A code name (an event, a step id, a field, a process key: snake_case) in what a page says, outside
-# <pre> and <code> (where a page shows code on purpose: the audit event to hash, on 核验).
-CODE_NAME = re.compile(r"(?<![A-Za-z0-9_.])[a-z]+(?:_[a-z]+)+(?![A-Za-z0-9_])")
+# What a page says, as shown, outside <pre> and <code> (where a page shows code on purpose: the
+# audit event to hash, on 核验), read for code names (web.CODE_NAME).
 SHOWN_WORDS = """() => {
   const parts = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
