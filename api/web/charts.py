@@ -10,7 +10,8 @@ from markupsafe import Markup
 ROW, LABEL, PAD = 26, 96, 8
 MAX_LABEL = 220              # a longer name is cut with an ellipsis (its whole name is the bar's tooltip)
 TITLE_LINE, LEGEND_LINE = 18, 18
-SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
+# The severity badges' colours (site.css): a bar and its badge alike, each at least 3:1 on white.
+SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#b35900", "low": "#8a6d00"}
 
 
 NARROW_LATIN = frozenset(" .,:;!|()[]{}ijlrtf-/'")

@@ -67,3 +67,18 @@ def test_a_bar_chart_widens_its_name_column_for_longer_names():
     bar_x = [float(x) for x in re.findall(r'<rect x="([\d.]+)"', longer)]
     assert bar_x and bar_x[0] > float(re.findall(r'<rect x="([\d.]+)"', short)[0])
     assert "青山镇示范社区" in longer                                          # fits whole: not cut
+
+
+def test_the_severity_bars_are_the_badges_colours_and_stand_out_on_white():
+    from pathlib import Path
+
+    from api.web.charts import SEVERITY_COLOURS
+    css = (Path(__file__).resolve().parents[2] / "api" / "web" / "static" / "site.css").read_text(encoding="utf-8")
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    for severity, colour in SEVERITY_COLOURS.items():
+        assert f".severity-{severity} {{ background: {colour}; }}" in css, severity
+        assert 1.05 / (luminance(colour) + 0.05) >= 3, (severity, colour)        # WCAG 1.4.11, graphics
