@@ -63,7 +63,8 @@ def test_a_stacked_chart_keeps_its_legend_clear_of_the_title_and_its_names_clear
 def test_a_bar_chart_widens_its_name_column_for_longer_names():
     short = str(bar_chart("得分", [("绿水村", 85, None)], 100, " 分"))
     longer = str(bar_chart("得分", [("青山镇示范社区", 85, None), ("桃花村", None, None)], 100, " 分"))
-    assert_nothing_overlaps(short) and assert_nothing_overlaps(longer)
+    assert_nothing_overlaps(short)
+    assert_nothing_overlaps(longer)
     bar_x = [float(x) for x in re.findall(r'<rect x="([\d.]+)"', longer)]
     assert bar_x and bar_x[0] > float(re.findall(r'<rect x="([\d.]+)"', short)[0])
     assert "青山镇示范社区" in longer                                          # fits whole: not cut
