@@ -72,9 +72,9 @@ def detail(ctx, uow, row, now=None) -> WarningDetail:
 
 def _field_labels(ctx, uow, row) -> dict[str, str]:
     for matter_id in row.matter_ids or ():
-        record = uow.matters.get(matter_id)
-        if record is not None:
-            return dict(ctx.bundles.of_version(uow, record.definition_id).labels)
+        definition = uow.matters.definition_of(matter_id)        # None: archived, no longer here
+        if definition is not None:
+            return dict(ctx.bundles.of_version(uow, definition).labels)
     return {}
 
 

@@ -362,6 +362,10 @@ class MatterRepository(_Repository):
         query = select(MatterRecord).where(MatterRecord.id == matter_id)
         return self.session.scalar(query.with_for_update() if lock else query)
 
+    def definition_of(self, matter_id: int) -> int | None:
+        """The definition version a matter runs on: one narrow read, without its state."""
+        return self.session.scalar(select(MatterRecord.definition_id).where(MatterRecord.id == matter_id))
+
     def subjects(self, ids) -> dict[int, str]:
         """{matter id: subject} of these matters: one narrow read for a list that names them (the
         caller found the ids within the reader's reach)."""
