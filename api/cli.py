@@ -100,12 +100,13 @@ def processes_load():
     _load(_migrated_context())
 
 
-def _load(ctx):
+def _load(ctx, say=click.echo, detail=click.echo):
+    """Load the power list's definitions, saying what it does; `detail` says it item by item."""
     def progress(key, is_new):
-        click.echo(f"  {'new    ' if is_new else 'current'} {key}")
-    click.echo(f"loading definitions from {ctx.processes_dir} ...")
+        detail(f"  {'new    ' if is_new else 'current'} {key}")
+    say(f"loading definitions from {ctx.processes_dir} ...")
     report = definitions.sync_definitions(ctx, progress=progress)
-    click.echo(f"{len(report)} items loaded, {sum(r.new for r in report)} new versions")
+    say(f"{len(report)} items loaded, {sum(r.new for r in report)} new versions")
 
 
 @processes.command("check")
@@ -437,7 +438,7 @@ def serve(host, port, workers, threads, with_worker):
     child = subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--parent-pid", str(master)]) \
         if with_worker else None
     try:
-        click.echo(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+        _serve_log.info("serving on http://%s:%s/  (API docs: http://%s:%s/api/docs)", host, port, host, port)
         run_gunicorn(host, port, workers, threads)
     finally:
         # gunicorn's workers are forks of this process and leave through this frame too: only the
@@ -448,12 +449,17 @@ def serve(host, port, workers, threads, with_worker):
             mark_process_dead(child.pid)
 
 
+_serve_log = logging.getLogger("xiaowei.serve")
+
+
 def _prepare_database() -> None:
     """Migrate and load the definitions, then close every connection: the gunicorn workers are
-    forked from this process and must not inherit one (engine/store/db.py says why)."""
+    forked from this process and must not inherit one (engine/store/db.py says why). What it
+    says goes to the log, in the log's format (XIAOWEI_LOG_FORMAT=json: every line of a served
+    app's output is one JSON object)."""
     ctx = _context()
     ctx.database.upgrade()
-    _load(ctx)
+    _load(ctx, say=_serve_log.info, detail=_serve_log.debug)
     ctx.database.dispose()
 
 
@@ -482,7 +488,7 @@ def demo(walk, history, history_matters):
     elif walk:
         from engine.services.demo_walk import walk_demo
         click.echo("4/4 demo matters of 绿水村, walked through their steps (the public portal shows what they published) ...")
-        for noisy in ("spiff", "xiaowei.worker"):       # hundreds of steps and timers: one line is enough
+        for noisy in ("xiaowei.worker",):       # hundreds of steps and timers: one line is enough
             logging.getLogger(noisy).setLevel(logging.WARNING)
         walked = walk_demo(ctx)
         click.echo(f"  {len(walked)} matters walked" if walked else "  already walked")
@@ -508,7 +514,7 @@ def _demo_history(ctx, total: int) -> None:
         click.echo("4/4 the demo year was walked before")
         return
     click.echo(f"4/4 a demo year: {total} matters across the demo villages, {len(PLANTED)} with planted violations ...")
-    for noisy in ("spiff", "xiaowei.worker", "xiaowei.services"):
+    for noisy in ("xiaowei.worker", "xiaowei.services"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     year = walk_history(ctx, total, progress=lambda week, n: click.echo(f"  week {week:2}: {n} matters"))
     click.echo(f"  swept: {json.dumps(dataclasses.asdict(year.sweep), ensure_ascii=False)}")

@@ -11,6 +11,7 @@ import signal
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from engine.settings import Settings
 from engine.store import dispose_every_database
@@ -39,6 +40,16 @@ def child_exit(server, worker) -> None:
     mark_process_dead(worker.pid)
 
 
+class AppLogsRequests(Logger):
+    """gunicorn's logger without its access log: the app logs each request itself (observe.py).
+    gunicorn would otherwise build its access-log fields for every request (its logging config is
+    set) only to hand them to a logger with no handler."""
+
+    @property
+    def access_log_enabled(self) -> bool:
+        return False
+
+
 class _Application(BaseApplication):
     def __init__(self, options: dict):
         self.options = options
@@ -64,7 +75,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     a unit of work per request, nothing shared but the per-database caches of engine/store/db.py."""
     settings = Settings.from_env()
     _Application({"bind": f"{host}:{port}", "workers": workers, "worker_class": settings.web_worker_class,
-                  "threads": threads, "keepalive": 5, "accesslog": None,
+                  "threads": threads, "keepalive": 5, "accesslog": None, "logger_class": AppLogsRequests,
                   "logconfig_dict": gunicorn_log_config(settings.log_format),
                   # gunicorn (25+) opens a control socket at one path per user ($HOME/.gunicorn):
                   # two app servers on one machine would take it from each other, and a systemd

@@ -4,6 +4,7 @@ both servers in turn; their publicity periods pass through the two workers at on
 matter with FOR UPDATE SKIP LOCKED); every matter reaches its end exactly once and the chain verifies."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -71,6 +72,19 @@ def test_two_app_servers_and_two_timer_workers_on_one_postgresql(tmp_path, monke
                 server.stop()
         assert [w.returncode for w in workers] == [0, 0]
         check(url, ledger, env)
+        for server in servers:
+            check_log(sorted(server.workdir.glob("serve-*.log")))
+
+
+def check_log(paths: list[Path]) -> None:
+    """A served app's log in JSON: every line an object; one access line per request, the app's own
+    (with its request id), not gunicorn's; no line per task state change from SpiffWorkflow."""
+    lines = [line for path in paths for line in path.read_text().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]
+    access = [e for e in entries if e["logger"] == "xiaowei.access"]
+    assert access and all(e["request_id"] and e["status"] for e in access)
+    assert not [e for e in entries if e["logger"].startswith("spiff") and e["level"] == "INFO"]
+    assert not [e for e in entries if e["logger"] == "gunicorn.access"]
 
 
 def drive(https: list[Http], env: dict) -> Ledger:
