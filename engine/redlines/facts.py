@@ -51,6 +51,12 @@ class StepRecord:
     data: dict = field(default_factory=dict)
     process_key: str = ""
     name: str = ""                 # the step's name as it was done (its id where the record has none)
+    actor_name: str = ""           # who did it, as people know them (their display name)
+
+    @property
+    def by(self) -> str:
+        """Who did the step, in the words a warning's text uses: the name, else the login."""
+        return self.actor_name or self.actor
 
 
 def _is(record: StepRecord, step: str) -> bool:

@@ -95,6 +95,7 @@ def conflicting_roles(v: VillageFacts, rule):
     """One person on both sides: a 村务监督委员会 member who is also a 两委 member or the 报账员;
     a voucher's 经办人 who is also its 证明人 or approver; a seal's keeper who approves its use."""
     incompatible = set(rule.thresholds.get("incompatible_with_supervision", ()))
+    role_names = rule.thresholds.get("role_names", {})
     by_user: dict[str, set] = {}
     names = {}
     for holder in v.holders:
@@ -103,9 +104,9 @@ def conflicting_roles(v: VillageFacts, rule):
     for username, roles in sorted(by_user.items()):
         clash = sorted(roles & incompatible)
         if "SUPERVISION_COMMITTEE" in roles and clash:
+            held = [role_names.get(r, r) for r in clash]
             yield rule.village_hit(v, "supervisor_holds_office", f"村务监督委员会成员 {names[username]} 同时担任"
-                                   f"{'、'.join(rule.thresholds.get('role_names', {}).get(r, r) for r in clash)}",
-                                   {"username": username, "roles": sorted(roles)}, about=username)
+                                   f"{'、'.join(held)}", {"name": names[username], "roles": held}, about=username)
     for m in v.of("expense_reimbursement"):
         handler = _name(m.value("handler_name"))
         for field, what in (("witness_name", "证明人"), ("director_name", "审签人（村委会主任）"),
@@ -117,7 +118,7 @@ def conflicting_roles(v: VillageFacts, rule):
         keeper = m.last("stamp")
         approver = m.last("director_sign")
         if keeper is not None and approver is not None and keeper.actor == approver.actor:
-            yield rule.hit(m, "keeper_approves", f"印章管理人 {keeper.actor} 同时审批用印", {"actor": keeper.actor})
+            yield rule.hit(m, "keeper_approves", f"印章管理人 {keeper.by} 同时审批用印", {"actor": keeper.by})
         elif _name(m.value("approver_name")) and _name(m.value("approver_name")) == _name(m.value("handler_name")):
             yield rule.hit(m, "keeper_approves", f"用印登记的审批人与经办人同为 {m.value('approver_name')}",
                            {"approver_name": m.value("approver_name")})

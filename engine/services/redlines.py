@@ -46,11 +46,12 @@ def rulebook(ctx) -> RuleBook:
 # -- facts from the store -----------------------------------------------------------------------
 def matter_facts(records, step_rows, ready_rows, now) -> list[MatterFacts]:
     steps: dict[int, list] = {}
-    for row in step_rows:
+    for row, actor_name in step_rows:
         payload = row.payload or {}
         steps.setdefault(row.matter_id, []).append(StepRecord(
             payload.get("step", ""), datetime.fromisoformat(row.at), row.actor, payload.get("data") or {},
-            payload.get("process_key", ""), payload.get("step_name") or payload.get("step", "")))
+            payload.get("process_key", ""), payload.get("step_name") or payload.get("step", ""),
+            actor_name or row.actor))
     ready: dict[int, list] = {}
     for row in ready_rows:
         ready.setdefault(row.matter_id, []).append(ReadyStep(row.step_id, row.step_name, row.ready_since, row.due_at,

@@ -158,9 +158,12 @@ class RedlineFactsRepository:
             MatterRecord.village_code == village, MatterRecord.process_key.in_(process_keys),
             MatterRecord.created_at >= since, MatterRecord.sandbox.is_(False)).order_by(MatterRecord.id.desc()).limit(limit)))
 
-    def completed_steps(self, matter_ids: list[int]) -> list[AuditEvent]:
-        return [row for chunk in _chunks(sorted(matter_ids)) for row in self.session.scalars(
-            select(AuditEvent).where(AuditEvent.matter_id.in_(chunk), AuditEvent.event == "step_completed")
+    def completed_steps(self, matter_ids: list[int]) -> list[tuple[AuditEvent, str | None]]:
+        """(event, the display name of who did it: None when no user has that login) of each step
+        completed in these matters, in the order they happened."""
+        return [tuple(row) for chunk in _chunks(sorted(matter_ids)) for row in self.session.execute(
+            select(AuditEvent, User.display_name).outerjoin(User, User.username == AuditEvent.actor)
+            .where(AuditEvent.matter_id.in_(chunk), AuditEvent.event == "step_completed")
             .order_by(AuditEvent.seq))]
 
     def ready_steps(self, matter_ids: list[int]) -> list[InboxItem]:

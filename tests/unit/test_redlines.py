@@ -27,9 +27,10 @@ def on(days: int) -> str:
 def matter(item: str, steps=(), data=None, amount=None, status="running", **kw) -> MatterFacts:
     """A matter whose steps are (step id, day, data) in order; data merges start data and steps."""
     records, merged = [], dict(data or {})
+    actor, actor_name = kw.pop("actor", "clerk"), kw.pop("actor_name", "")
     for step, days, values in steps:
         process, _, step_id = step.rpartition(".")
-        records.append(StepRecord(step_id, at(days), kw.pop("actor", "clerk"), values, process or item))
+        records.append(StepRecord(step_id, at(days), actor, values, process or item, actor_name=actor_name))
         merged.update(values)
     amount = amount if amount is not None else merged.get("amount")
     return MatterFacts(kw.pop("id", next(_ids)), item, "lushui_village", "qingshan_town", kw.pop("subject", item),
@@ -341,6 +342,19 @@ def test_r11_supervision_member_in_the_two_committees():
                RoleHolder("li", "李四", "APPLICANT", "lushui_village"))
     hits = only("R11", holders=holders)
     assert [h.text for h in hits] == ["村务监督委员会成员 张三 同时担任两委成员"] and hits[0].matters == ()
+    assert hits[0].evidence == {"name": "张三", "roles": ["两委成员"]}     # words, not the login or role codes
+
+
+def test_r11_every_office_incompatible_with_supervision_has_its_name_in_words():
+    rule = BOOK.rules["R11"]
+    assert set(rule.thresholds["incompatible_with_supervision"]) <= set(rule.thresholds["role_names"])
+
+
+def test_r11_the_seal_keeper_approves_the_use_named_by_their_name():
+    same = matter("seal_use", [("director_sign", 1, {}), ("stamp", 2, {})], actor="wang.lushui", actor_name="王五")
+    hits = only("R11", same)
+    assert [(h.check, h.text, h.evidence) for h in hits] == [
+        ("keeper_approves", "印章管理人 王五 同时审批用印", {"actor": "王五"})]
 
 
 def test_r11_handler_is_the_witness():
