@@ -320,16 +320,20 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
         from prometheus_client import start_http_server
         start_http_server(metrics_port, addr="127.0.0.1", registry=counters.registry)
 
+    # --once reports to whoever ran it; polling, the worker is a service: what it does goes to
+    # the log, in the log's format (XIAOWEI_LOG_FORMAT=json: one JSON object per line).
+    say = click.echo if once else _worker_log.info
+
     def progress(row):
         counters.timer_lag.observe(max(row.late_seconds, 0.0))
-        click.echo(f"  matter {row.matter_id}: {', '.join(row.fired) or 'nothing fired'} -> {row.status}")
+        say(f"matter {row.matter_id}: {', '.join(row.fired) or 'nothing fired'} -> {row.status}")
     with clock.use_clock(fixed):
         if once:
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             click.echo(f"{len(done)} matters advanced")
             jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
             click.echo(f"{len(jobs.registered)} complaints registered, {jobs.sent} notifications sent")
-            _anchor(ctx)
+            _anchor(ctx, click.echo)
             return
         _poll(ctx, interval, parent_pid, progress)
 
@@ -363,10 +367,10 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
                 break
             run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
             _nightly_sweep(ctx)
-            _anchor(ctx)                                        # the audit chain's daily anchor, once a day
+            _anchor(ctx, _worker_log.info)                      # the audit chain's daily anchor, once a day
             _checkpoint(ctx)                                    # the chain verified up to its head
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
-                click.echo("xiaowei serve is gone: the timer worker stops")
+                _worker_log.info("xiaowei serve is gone: the timer worker stops")
                 return
             if stop.wait(interval):
                 break
@@ -374,6 +378,9 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             last_beat = time.monotonic()
     finally:
         health.worker_stopped(ctx, worker_id)
+
+
+_worker_log = logging.getLogger("xiaowei.worker")
 
 
 class _Stopping(BaseException):
@@ -389,7 +396,9 @@ def _nightly_sweep(ctx) -> None:
         logging.getLogger("xiaowei.redlines").exception("the nightly red-line sweep failed")
         return
     if done:
-        click.echo(f"red lines swept: {dataclasses.asdict(done)}")
+        _worker_log.info("red lines swept: %s", dataclasses.asdict(done))
+
+
 def _checkpoint(ctx) -> None:
     """Verify the events since the audit checkpoint and move it on (pages verify from there); a
     broken chain is logged loudly and the checkpoint stays where the chain last held."""
@@ -403,10 +412,10 @@ def _checkpoint(ctx) -> None:
                                                  report.problem)
 
 
-def _anchor(ctx) -> None:
+def _anchor(ctx, say) -> None:
     from engine.services import anchors
     for made in anchors.anchor_days(ctx):
-        click.echo(f"  audit anchor {made.day}: #{made.seq} {made.hash}")
+        say(f"audit anchor {made.day}: #{made.seq} {made.hash}")
 
 
 def _parse_time(text: str) -> datetime:

@@ -73,18 +73,20 @@ def test_two_app_servers_and_two_timer_workers_on_one_postgresql(tmp_path, monke
         assert [w.returncode for w in workers] == [0, 0]
         check(url, ledger, env)
         for server in servers:
-            check_log(sorted(server.workdir.glob("serve-*.log")))
+            access = [e for e in log_entries(sorted(server.workdir.glob("serve-*.log"))) if e["logger"] == "xiaowei.access"]
+            assert access and all(e["request_id"] and e["status"] for e in access)
+        log_entries([tmp_path / f"worker{n}.log" for n in (1, 2)])     # JSON, line by line
 
 
-def check_log(paths: list[Path]) -> None:
-    """A served app's log in JSON: every line an object; one access line per request, the app's own
-    (with its request id), not gunicorn's; no line per task state change from SpiffWorkflow."""
+def log_entries(paths: list[Path]) -> list[dict]:
+    """The lines of an app server's or a timer worker's log in JSON, each one an object (json.loads
+    fails the test on any other line); one access line per request is the app's own (with its
+    request id), not gunicorn's; there is no line per task state change from SpiffWorkflow."""
     lines = [line for path in paths for line in path.read_text().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]
-    access = [e for e in entries if e["logger"] == "xiaowei.access"]
-    assert access and all(e["request_id"] and e["status"] for e in access)
     assert not [e for e in entries if e["logger"].startswith("spiff") and e["level"] == "INFO"]
     assert not [e for e in entries if e["logger"] == "gunicorn.access"]
+    return entries
 
 
 def drive(https: list[Http], env: dict) -> Ledger:

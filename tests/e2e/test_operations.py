@@ -200,6 +200,33 @@ def test_readiness_turns_false_when_the_timer_worker_stops(ctx, tmp_path):
         worker.wait(20)
 
 
+def test_the_polling_worker_logs_in_the_log_format(ctx, tmp_path):
+    """`xiaowei worker` as a service (polling) says what it does through the log: with
+    XIAOWEI_LOG_FORMAT=json every line it writes is a JSON object, its pass's lines share an id."""
+    if not ctx.database.url.startswith("sqlite"):
+        return                      # the worker reads XIAOWEI_DATABASE_URL: once, on SQLite, is enough
+    from engine.services.demo_answers import DIBAO_WANG
+    from engine.services.demo_walk import Scene
+    from tests.e2e.public_helpers import walk_one
+    walk_one(ctx, Scene("dibao", "王大山户低保", DIBAO_WANG, stop_after="publish_first_review"), days_ago=3)
+    env = {**os.environ, "XIAOWEI_DATABASE_URL": ctx.database.url, "XIAOWEI_DATA_DIR": str(tmp_path),
+           "XIAOWEI_LOG_FORMAT": "json"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    log = tmp_path / "worker.log"
+    with open(log, "w") as out:
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--interval", "0.3"], env=env,
+                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert _until(lambda: "audit anchor" in log.read_text()), log.read_text()[-3000:]
+    finally:
+        worker.terminate()
+        worker.wait(20)
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    anchored = [e for e in entries if e["message"].startswith("audit anchor")]
+    assert anchored and all(e["logger"] == "xiaowei.worker" and e["request_id"].startswith("timer-")
+                            for e in anchored)
+
+
 def test_incidents_and_retry_over_the_api(client, ctx):
     from tests.integration.test_incidents import failed_matter
     matter = failed_matter(ctx)
