@@ -102,6 +102,12 @@ def _entry(recorded: dict) -> WarningHistoryEntry:
                                details={k: v for k, v in recorded.items() if k not in _ENTRY_KEYS})
 
 
+def rule_names(ctx) -> dict[str, str]:
+    """{code: name} of every red-line rule, R1 to R22 in their order: what a list filters by."""
+    codes = sorted((rule.code for rule in rulebook(ctx)), key=lambda code: (len(code), code))
+    return {code: rulebook(ctx)[code].name for code in codes}
+
+
 def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None
                   ) -> tuple[list[WarningView], int]:
     """Filters (optional): status (one or a list), severity, rule, village, township, matter_id,
@@ -110,7 +116,7 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: st
     the cursor `after`; the total carries the next page's cursor (as matters.list_matters).
 
     Raises:
-        InvalidData: a filter of the wrong kind (a naive datetime, an unknown severity or status); a
+        InvalidData: a filter of the wrong kind (a naive datetime, an unknown severity, status or rule); a
             page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
         Forbidden: the actor holds no supervisor or administrator role.
     """
@@ -128,6 +134,8 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: st
         for value in (values if isinstance(values, list) else [values] if values else []):
             if value not in {s.value for s in allowed}:
                 raise InvalidData("查询条件有误", {name: f"没有 {value} 这一项"})
+    if filters.get("rule") and rulebook(ctx).get(filters["rule"]) is None:
+        raise InvalidData("查询条件有误", {"rule": f"没有编号为 {filters['rule']} 的规则（R1 至 R22）"})
     start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
         rows, total = uow.warnings.search(filters, supervised_villages(uow, actor), start, per_page, after=after)

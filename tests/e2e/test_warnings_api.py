@@ -49,6 +49,8 @@ def test_warning_raised_by_an_api_start_and_handled_over_http(client):
         "raised", "assigned", "answered", "verified", "closed"]
     assert jw.get("/api/v1/warnings/999999").status_code == 404
     assert jw.get("/api/v1/warnings?severity=extreme").status_code == 422
+    unknown_rule = jw.get("/api/v1/warnings?rule=R99")
+    assert unknown_rule.status_code == 422 and "R99" in unknown_rule.json["errors"]["rule"]
 
 
 def test_statistics_json_csv_and_xlsx(client):

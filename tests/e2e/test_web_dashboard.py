@@ -44,6 +44,11 @@ def test_dashboard_charts_drill_down_and_exports(app):
     listed = inspector.get("/warnings?severity=high")
     assert listed.status_code == 200 and "拆分规避限额" in listed.get_data(as_text=True)
     assert_accessible(listed)
+    # Filtered by a rule chosen by its name (R1 to R22 in order); one that does not exist is named.
+    by_rule = inspector.get("/warnings?rule=R4").get_data(as_text=True)
+    assert '<option value="R4" selected>R4 ' in by_rule and by_rule.index('value="R2"') < by_rule.index('value="R10"')
+    unknown = inspector.get("/warnings?rule=R99")
+    assert unknown.status_code == 422 and "没有编号为 R99 的规则" in unknown.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)

@@ -97,7 +97,8 @@ def warning_list():
     except InvalidData as exc:
         rows, total, errors = [], 0, exc.errors
     return page("warnings.html", 422 if errors else 200, rows=rows, total=total, query=query, errors=errors,
-                statuses=WarningStatus.labels(), severities=Severity.labels(), villages=my_villages(actor()),
+                statuses=WarningStatus.labels(), severities=Severity.labels(), rules=warnings.rule_names(ctx()),
+                villages=my_villages(actor()),
                 village_names=unit_names(actor()), paging=pager("web.warning_list", query, number, total, PAGE_SIZE))
 
 
