@@ -187,3 +187,6 @@ def test_the_audit_page_says_from_where_it_verified(ctx, app):
     page = inspector.get("/audit").get_data(as_text=True)
     checkpoint = audit.verify_chain(ctx, Actor.system()).from_seq
     assert checkpoint > 0 and f"第 {checkpoint} 号之后的" in page and "全链最近一次重算" in page
+    audit.advance_checkpoint(ctx, Actor.system())          # nothing after it: no "之后的 0 条"
+    page = inspector.get("/audit").get_data(as_text=True)
+    assert "全部记录于" in page and "之后的" not in page
