@@ -26,9 +26,10 @@ def rows(stats: ComplaintStatistics) -> list[list]:
 
 def title(stats: ComplaintStatistics) -> str:
     period = stats.period
-    start = period.start.astimezone(BEIJING).strftime("%Y-%m-%d") if period.start else "开始"
-    end = (period.end - timedelta(seconds=1)).astimezone(BEIJING).strftime("%Y-%m-%d") if period.end else "至今"
-    return f"{stats.scope.name}群众诉求统计（{start} 至 {end}）"
+    start = period.start.astimezone(BEIJING).strftime("%Y-%m-%d") if period.start else None
+    end = (period.end - timedelta(seconds=1)).astimezone(BEIJING).strftime("%Y-%m-%d") if period.end else None
+    span = f"{start} 至 {end}" if start and end else f"{start} 起" if start else f"截至 {end}" if end else "全部时间"
+    return f"{stats.scope.name}群众诉求统计（{span}）"
 
 
 def csv_bytes(stats: ComplaintStatistics) -> bytes:

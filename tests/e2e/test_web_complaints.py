@@ -68,7 +68,11 @@ def test_the_statistics_page_and_its_files(app):
     assert "<strong>33.3%</strong>办结率" in html and "<strong>100.0%</strong>满意率" in html
     assert "<td>绿水村</td><td>2</td>" in html and "<td>桃花村</td><td>1</td>" in html
     csv = discipline.get("/complaints/statistics.csv?org=qingshan_town").get_data().decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("青山镇群众诉求统计（开始 至 至今）")
+    assert csv.splitlines()[0].startswith("青山镇群众诉求统计（全部时间）")
+    for query, span in (("from=2026-01-01&to=2026-06-30", "2026-01-01 至 2026-06-30"), ("from=2026-01-01", "2026-01-01 起"),
+                        ("to=2026-06-30", "截至 2026-06-30")):
+        titled = discipline.get(f"/complaints/statistics.csv?org=qingshan_town&{query}").get_data().decode("utf-8-sig")
+        assert titled.splitlines()[0] == f"青山镇群众诉求统计（{span}）"
     assert "绿水村,2," in csv and csv.splitlines()[-1].startswith("合计,3,")
 
 
