@@ -30,6 +30,10 @@ from .logs import begin_request, configure_logging
 from .metrics import instruments, mark_process_dead, prepare_multiprocess_dir
 from .wiring import build_context
 
+# What the long-running commands (serve, a polling worker) say goes to the log, in its format.
+_serve_log = logging.getLogger("xiaowei.serve")
+_worker_log = logging.getLogger("xiaowei.worker")
+
 
 def _context():
     return build_context()
@@ -380,9 +384,6 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
         health.worker_stopped(ctx, worker_id)
 
 
-_worker_log = logging.getLogger("xiaowei.worker")
-
-
 class _Stopping(BaseException):
     """SIGTERM arrived during a backlog of timers: leave it for the next worker."""
 
@@ -458,9 +459,6 @@ def serve(host, port, workers, threads, with_worker):
             mark_process_dead(child.pid)
 
 
-_serve_log = logging.getLogger("xiaowei.serve")
-
-
 def _prepare_database() -> None:
     """Migrate and load the definitions, then close every connection: the gunicorn workers are
     forked from this process and must not inherit one (engine/store/db.py says why). What it
@@ -497,8 +495,7 @@ def demo(walk, history, history_matters):
     elif walk:
         from engine.services.demo_walk import walk_demo
         click.echo("4/4 demo matters of 绿水村, walked through their steps (the public portal shows what they published) ...")
-        for noisy in ("xiaowei.worker",):       # hundreds of steps and timers: one line is enough
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+        _worker_log.setLevel(logging.WARNING)       # hundreds of timers: one line is enough
         walked = walk_demo(ctx)
         click.echo(f"  {len(walked)} matters walked" if walked else "  already walked")
         from engine.services.complaints.demo import seed_demo_complaints
