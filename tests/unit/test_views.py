@@ -340,6 +340,7 @@ DICT_ANSWERS = {
     "parameters.parameters_in_force": "a lookup table: parameter name -> its declaration and value",
     "parameters.effective_parameters": "a lookup table: parameter name -> value, a new matter's copy",
     "statistics.assessment_config": "processes/assessment.toml as read (weights by name)",
+    "warnings.rule_names": "a lookup table: red-line rule code -> name, R1 to R22 in order",
 }
 
 
