@@ -68,6 +68,9 @@ def test_a_clerk_and_a_supervisor_in_the_workspace(site, screen, screenshots, tm
     card = screen.locator("main li", has_text="村民议事会表决").first
     card.locator("a").first.click()
     task_url = screen.url
+    focus = screen.locator("figure.flowchart-overlay").get_attribute("data-focus")
+    assert focus, "a step's page brings its own step into view"
+    assert_current_steps_in_view(screen, focus)
     screen.fill('[name="data.council_members"]', "25")
     screen.fill('[name="data.council_attendees"]', "21")
     screen.fill('[name="data.council_for"]', "30")
@@ -104,15 +107,15 @@ def test_a_clerk_and_a_supervisor_in_the_workspace(site, screen, screenshots, tm
     assert [p for p in walk.problems if not re.search(r"status of (409|422)", p)] == []
 
 
-def ready_boxes(svg: str) -> list[tuple[float, float, float, float]]:
-    """The boxes (left, top, right, bottom, in the chart's own units) of the ready steps of a
-    progress chart as Graphviz drew it: read from the SVG itself, not the way site.js finds them."""
+def ready_boxes(svg: str) -> dict[str, tuple[float, float, float, float]]:
+    """{element id: its box (left, top, right, bottom, in the chart's own units)} of the ready steps
+    of a progress chart as Graphviz drew it: read from the SVG itself, not the way site.js finds them."""
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     transform = root.find(f"{ns}g").get("transform")
     sx, sy = (float(v) for v in re.search(r"scale\(([-\d.]+) ([-\d.]+)\)", transform).groups())
     tx, ty = (float(v) for v in re.search(r"translate\(([-\d.]+) ([-\d.]+)\)", transform).groups())
-    found = []
+    found = {}
     for group in root.iter(f"{ns}g"):
         if "state-ready" not in (group.get("class") or "").split():
             continue
@@ -120,12 +123,15 @@ def ready_boxes(svg: str) -> list[tuple[float, float, float, float]]:
         for shape in group:
             numbers += re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d") or "")
         xs, ys = [float(v) for v in numbers[0::2]], [float(v) for v in numbers[1::2]]
-        found.append((sx * (min(xs) + tx), sy * (min(ys) + ty), sx * (max(xs) + tx), sy * (max(ys) + ty)))
+        found[group.get("id")] = (sx * (min(xs) + tx), sy * (min(ys) + ty), sx * (max(xs) + tx), sy * (max(ys) + ty))
     return found
 
 
-def assert_current_steps_in_view(screen) -> None:
-    """A matter's progress chart opens on its ready steps (site.js), not on its empty top-left corner."""
+def assert_current_steps_in_view(screen, focus: str | None = None) -> bool:
+    """A matter's progress chart opens where the matter stands (site.js), not on its empty top-left
+    corner: on a step's page (`focus`) on that step; else on its ready steps, all of them where
+    they fit in the frame together, the first from the left where they do not. True when they did
+    not fit."""
     image = screen.locator(".flowchart-overlay .flowchart-frame img")
     expect(image).to_be_visible()
     svg = screen.request.get(image.evaluate("img => img.src")).text()
@@ -138,6 +144,34 @@ def assert_current_steps_in_view(screen) -> None:
                            " return [f.scrollLeft, f.scrollTop, f.clientWidth, f.clientHeight, img.width]; }")
     left, top, width, height, shown = frame
     scale = shown / view_width
-    for box_left, box_top, box_right, box_bottom in boxes:
+    if focus is not None:
+        targets = [boxes[focus]]
+    else:
+        targets = list(boxes.values())
+        span = (max(b[2] for b in targets) - min(b[0] for b in targets), max(b[3] for b in targets) - min(b[1] for b in targets))
+        if span[0] * scale > width or span[1] * scale > height:
+            targets = [min(targets, key=lambda b: (b[0], b[1]))]
+    for box_left, box_top, box_right, box_bottom in targets:
         x, y = (box_left + box_right) / 2 * scale, (box_top + box_bottom) / 2 * scale
         assert left <= x <= left + width and top <= y <= top + height, (x, y, frame)
+    return len(targets) < len(boxes)
+
+
+def test_a_wide_chart_opens_on_the_step_in_hand_and_not_between_parallel_ones(site, phone, screenshots, tmp_path):
+    """A project at its 1+N stage has two ready steps in parallel branches, lanes apart on its
+    progress chart: on a phone the step's page opens on that step, the matter's page on the first
+    of them from the left, neither on the empty lanes between them (where centring on both landed)."""
+    from engine.services.demo_answers import PROJECT_DITCH
+    from engine.services.demo_walk import Scene
+    from tests.e2e.public_helpers import walk_one
+    matter = walk_one(site.ctx, Scene("village_project", "绿水村灌溉水渠清淤", PROJECT_DITCH, stop_after="sign_contract"))
+    ready = {s.step_id: s for s in matter.ready_steps}
+    assert {"site_supervision", "joint_oversight"} <= ready.keys()
+    walk = Walk(phone, site, screenshots, tmp_path)
+    with site.ctx.uow(readonly=True) as uow:
+        holder = uow.users.holders(ready["joint_oversight"].role, uow.lineage("lushui_village"))[0].username
+    walk.login(holder)
+    walk.open(f"/tasks/{ready['joint_oversight'].id}", "task-on-a-wide-chart")
+    assert_current_steps_in_view(phone, "joint_oversight")
+    walk.open(f"/matters/{matter.id}", "matter-on-a-wide-chart")
+    assert assert_current_steps_in_view(phone), "the ready steps do not fit in the phone's frame together"

@@ -42,36 +42,50 @@ document.addEventListener("click", function (event) {
 });
 // A matter's progress chart opens on where the matter stands (its ready, waiting or failed steps;
 // once it has ended, where it ended), not on the chart's top-left corner, which on a wide swimlane
-// chart is empty. The chart is an <img>: its SVG is read once more (the server keeps it drawn) and
-// laid out off-screen, at the image's own size, only to find those steps' boxes.
-function standingBoxes(svg) {
+// chart is empty. On a step's page, on that step (the figure's data-focus: its element id). Where
+// the standing steps are too far apart to be seen together (parallel branches of a wide chart),
+// on the first of them from the left: the middle between them would show empty lanes. The chart
+// is an <img>: its SVG is read once more (the server keeps it drawn) and laid out off-screen, at
+// the image's own size, only to find those steps' boxes.
+function standingBoxes(svg, focus) {
+  var own = focus ? svg.querySelector("g.node#" + CSS.escape(focus)) : null;
+  if (own) { return [own]; }
   var found = svg.querySelectorAll("g.node.state-ready, g.node.state-waiting, g.node.state-error");
-  return found.length ? found : svg.querySelectorAll("g.node.endEvent.state-completed");
+  return Array.prototype.slice.call(found.length ? found : svg.querySelectorAll("g.node.endEvent.state-completed"));
+}
+function around(rects) {
+  var box = {left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity};
+  rects.forEach(function (r) {
+    box.left = Math.min(box.left, r.left); box.top = Math.min(box.top, r.top);
+    box.right = Math.max(box.right, r.right); box.bottom = Math.max(box.bottom, r.bottom);
+  });
+  return box;
 }
 function bringCurrentStepIntoView(frame, img) {
   if (frame.scrollWidth <= frame.clientWidth && frame.scrollHeight <= frame.clientHeight) { return; }
+  var focus = frame.closest(".flowchart").dataset.focus;
   fetch(img.currentSrc || img.src, {credentials: "same-origin"})
     .then(function (response) { return response.ok ? response.text() : ""; })
     .then(function (text) {
       var parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-      if (!parsed || parsed.nodeName !== "svg" || !standingBoxes(parsed).length) { return; }
+      if (!parsed || parsed.nodeName !== "svg" || !standingBoxes(parsed, focus).length) { return; }
       var holder = document.createElement("div");
       holder.className = "flowchart-measure";
       var svg = document.importNode(parsed, true);
       holder.appendChild(svg);
       document.body.appendChild(holder);
       var whole = svg.getBoundingClientRect();
-      var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
-      standingBoxes(svg).forEach(function (node) {
-        var box = node.getBoundingClientRect();
-        left = Math.min(left, box.left); top = Math.min(top, box.top);
-        right = Math.max(right, box.right); bottom = Math.max(bottom, box.bottom);
-      });
+      var rects = standingBoxes(svg, focus).map(function (node) { return node.getBoundingClientRect(); });
       document.body.removeChild(holder);
-      if (!whole.width || left === Infinity) { return; }
+      if (!whole.width) { return; }
       var scale = img.getBoundingClientRect().width / whole.width;
-      frame.scrollLeft = ((left + right) / 2 - whole.left) * scale - frame.clientWidth / 2;
-      frame.scrollTop = ((top + bottom) / 2 - whole.top) * scale - frame.clientHeight / 2;
+      var box = around(rects);
+      if ((box.right - box.left) * scale > frame.clientWidth || (box.bottom - box.top) * scale > frame.clientHeight) {
+        rects.sort(function (a, b) { return a.left - b.left || a.top - b.top; });
+        box = around(rects.slice(0, 1));
+      }
+      frame.scrollLeft = ((box.left + box.right) / 2 - whole.left) * scale - frame.clientWidth / 2;
+      frame.scrollTop = ((box.top + box.bottom) / 2 - whole.top) * scale - frame.clientHeight / 2;
     })
     .catch(function () { /* the chart stays where it was: nothing lost */ });
 }
