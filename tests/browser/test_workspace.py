@@ -157,7 +157,8 @@ def assert_current_steps_in_view(screen, focus: str | None = None) -> bool:
     return len(targets) < len(boxes)
 
 
-def test_a_wide_chart_opens_on_the_step_in_hand_and_not_between_parallel_ones(site, phone, screenshots, tmp_path):
+def test_a_wide_chart_opens_on_the_step_in_hand_and_not_between_parallel_ones(site, phone, screenshots, tmp_path,
+                                                                              caplog):
     """A project at its 1+N stage has two ready steps in parallel branches, lanes apart on its
     progress chart: on a phone the step's page opens on that step, the matter's page on the first
     of them from the left, neither on the empty lanes between them (where centring on both landed)."""
@@ -171,7 +172,12 @@ def test_a_wide_chart_opens_on_the_step_in_hand_and_not_between_parallel_ones(si
     with site.ctx.uow(readonly=True) as uow:
         holder = uow.users.holders(ready["joint_oversight"].role, uow.lineage("lushui_village"))[0].username
     walk.login(holder)
+    caplog.clear()
     walk.open(f"/tasks/{ready['joint_oversight'].id}", "task-on-a-wide-chart")
+    phone.wait_for_function("() => { const f = document.querySelector('.flowchart-overlay .flowchart-frame');"
+                            " return f.scrollLeft + f.scrollTop > 0; }")
+    drawn = [r for r in caplog.records if r.name == "xiaowei.access" and "/flowchart.svg" in r.getMessage()]
+    assert len(drawn) == 1, "the chart is asked for once a page: site.js reads it again from the browser's cache"
     assert_current_steps_in_view(phone, "joint_oversight")
     walk.open(f"/matters/{matter.id}", "matter-on-a-wide-chart")
     assert assert_current_steps_in_view(phone), "the ready steps do not fit in the phone's frame together"

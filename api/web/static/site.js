@@ -45,8 +45,9 @@ document.addEventListener("click", function (event) {
 // chart is empty. On a step's page, on that step (the figure's data-focus: its element id). Where
 // the standing steps are too far apart to be seen together (parallel branches of a wide chart),
 // on the first of them from the left: the middle between them would show empty lanes. The chart
-// is an <img>: its SVG is read once more (the server keeps it drawn) and laid out off-screen, at
-// the image's own size, only to find those steps' boxes.
+// is an <img>: its SVG is read once more (from the browser's cache: its address carries the
+// matter's last change, web/views/matters.py) and laid out off-screen, at the image's own size,
+// only to find those steps' boxes.
 function standingBoxes(svg, focus) {
   var own = focus ? svg.querySelector("g.node#" + CSS.escape(focus)) : null;
   if (own) { return [own]; }

@@ -87,7 +87,13 @@ def cancel(matter_id):
 def matter_flowchart(matter_id):
     source = flowcharts.matter_flowchart_source(ctx(), actor(), matter_id)
     overlay = {element: StepState(**state) for element, state in source.states.items()}
-    return chart_response(source, "svg", overlay)
+    response = chart_response(source, "svg", overlay)
+    if request.args.get("v"):
+        # The pages ask with the matter's last change in the address (`v`): an action on the matter
+        # gives the next page a new address, so this browser may keep the chart a while (site.js
+        # reads it again to open it on the current step: from the cache, not another drawing).
+        response.headers["Cache-Control"] = "private, max-age=600"
+    return response
 
 
 @bp.route("/attachments/<attachment_id>")
