@@ -51,7 +51,7 @@ def matter_facts(records, step_rows, ready_rows, now) -> list[MatterFacts]:
         steps.setdefault(row.matter_id, []).append(StepRecord(
             payload.get("step", ""), datetime.fromisoformat(row.at), row.actor, payload.get("data") or {},
             payload.get("process_key", ""), payload.get("step_name") or payload.get("step", ""),
-            actor_name or row.actor))
+            actor_name or ""))
     ready: dict[int, list] = {}
     for row in ready_rows:
         ready.setdefault(row.matter_id, []).append(ReadyStep(row.step_id, row.step_name, row.ready_since, row.due_at,
