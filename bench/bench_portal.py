@@ -40,7 +40,8 @@ from tests.settings import TEST_SETTINGS  # noqa: E402
 
 PAGES = ("/public", "/public/lushui_village", "/public/lushui_village/projects", "/public/lushui_village/projects/1",
          "/public/lushui_village/results", "/public/lushui_village/assets", "/public/lushui_village/publicity",
-         "/public/lushui_village/power-list/dibao", "/public/api/lushui_village/results")
+         "/public/lushui_village/power-list/dibao", "/public/api/lushui_village/results",
+         "/public/lushui_village/search?q=公示")
 
 
 def median_ms(fn, repeat: int) -> float:

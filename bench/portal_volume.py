@@ -199,6 +199,8 @@ def measure(ctx, samples: int) -> None:
         "/public (directory)": lambda: "/public",
         "/public?q= (search)": lambda: "/public?q=" + rng.choice(["绿水", "测试3", "5村"]),
         "village overview": lambda: f"/public/{BIG}",
+        "village search, many found": lambda: f"/public/{BIG}/search?q=" + rng.choice(["公示", "结果", "审核"]),
+        "village search, none found": lambda: f"/public/{BIG}/search?q=" + rng.choice(["没有这个词", "火箭 发射"]),
         "projects, page 1": lambda: f"/public/{BIG}/projects",
         "projects, a deep page": lambda: f"/public/{BIG}/projects?page={rng.randint(2, 20)}",
         "one project's stages": lambda: f"/public/{BIG}/projects/{rng.choice(big_matters)}",

@@ -8,6 +8,7 @@
     /public/<village>/results[/<id>]              办事结果
     /public/<village>/assets[/<id>]               资产资源: the register, one lease or disposal
     /public/<village>/affairs[/<id>]              村务公开: other decisions
+    /public/<village>/search?q=                   查找: the village's matters whose records name the words
     /public/<village>/publicity                   公示中: open periods, with the objection form
     POST /public/objections                       file an objection (signed form token, throttled)
     /public/<village>/documents/<record>/<file>   a document a record lists as public
@@ -21,7 +22,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 
 from flask import jsonify, redirect, render_template, request, url_for
 
@@ -37,6 +38,7 @@ from .tokens import form_token, read_token, sender, token_epoch
 
 # Sections with a page of their own: address part -> section name in the records.
 SECTION_PAGES = {"projects": "project", "results": "service_result", "assets": "asset", "affairs": "village_affairs"}
+PAGE_OF_SECTION = {section: part for part, section in SECTION_PAGES.items()}
 
 
 def _page(template: str, *shown, **values) -> str:
@@ -96,6 +98,17 @@ def section(village, part):
 def matter(village, part, matter_id):
     return cached(records.version(ctx(), village), lambda: _page(
         "matter.html", records.matter(ctx(), village, SECTION_PAGES[part], matter_id), tab=part, part=part))
+
+
+@bp.route("/<village>/search")
+def search(village):
+    query = request.args.get("q", "")
+    try:
+        return cached(records.version(ctx(), village), lambda: _page(
+            "search.html", records.search(ctx(), village, query), parts=PAGE_OF_SECTION, errors={}))
+    except InvalidData as exc:           # the form again, saying what is wrong with the words
+        return _page("search.html", replace(records.search(ctx(), village, ""), query=query), parts=PAGE_OF_SECTION,
+                     errors=exc.errors), 422
 
 
 @bp.route("/<village>/publicity")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from .models import PublicObjection, PublishedRecord
 
@@ -134,6 +134,22 @@ class PortalRecordRepository(_Repository):
         ids = list(self.session.scalars(select(pages.c.matter_id).order_by(pages.c.newest.desc())
                                         .offset(offset).limit(limit)))
         return ids, total
+
+    def matters_matching(self, village: str, words: list[str], limit: int) -> tuple[list[tuple[int, str]], int]:
+        """(matter id, section) of the matters with a shown record naming every one of `words` in
+        its subject, title, item or stage, newest published first, at most `limit`; and how many
+        there are. Only what the pages show is searched: the records' masked fields are not."""
+        named = [or_(*(column.contains(word, autoescape=True) for column in (
+            PublishedRecord.subject, PublishedRecord.title, PublishedRecord.item_name, PublishedRecord.stage)))
+            for word in words]
+        newest = func.max(PublishedRecord.id).label("newest")
+        found = (select(PublishedRecord.matter_id, PublishedRecord.section, newest)
+                 .where(PublishedRecord.village_code == village, PublishedRecord.withdrawn_at.is_(None), *named)
+                 .group_by(PublishedRecord.matter_id, PublishedRecord.section)).subquery()
+        total = self.session.scalar(select(func.count()).select_from(found))
+        rows = self.session.execute(select(found.c.matter_id, found.c.section).order_by(found.c.newest.desc())
+                                    .limit(limit)).all()
+        return [(matter_id, section) for matter_id, section in rows], total
 
     def in_section_of(self, village: str, section: str, matter_ids: list[int]) -> list[PublishedRecord]:
         if not matter_ids:

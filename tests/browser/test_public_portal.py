@@ -45,6 +45,7 @@ def test_a_villager_reads_and_objects_and_the_committee_receives_it(site, phone)
     assert walk_demo(site.ctx), "the demo walked"
     v = Villager(phone, site)
     find_the_village(v)
+    search_the_village(v)
     read_the_road_project(v)
     read_a_dibao_result(v)
     read_the_power_list(v)
@@ -66,6 +67,18 @@ def find_the_village(v: Villager) -> None:
     expect(v.page.locator("h1")).to_have_text("绿水村")
     expect(v.page.locator("nav.crumbs")).to_contain_text("青山镇")
     v.shot("village")
+
+
+def search_the_village(v: Villager) -> None:
+    """From the village's page, its records searched by two words of a project's name."""
+    v.page.locator("main form[role=search]").get_by_label("查找本村公开的项目、办事结果和决策").fill("道路 硬化")
+    v.page.locator("main form[role=search]").get_by_role("button", name="查找").click()
+    expect(v.page.locator("h2#found")).to_contain_text("共 2 项")
+    v.shot("village-search")
+    v.page.get_by_role("link", name="绿水村三组通组道路硬化", exact=True).click()
+    expect(v.page.locator("h1")).to_have_text("绿水村三组通组道路硬化")
+    v.page.go_back()
+    expect(v.page.locator("h2#found")).to_be_visible()
 
 
 def read_the_road_project(v: Villager) -> None:

@@ -85,6 +85,36 @@ def test_an_unknown_address_or_village_is_the_portals_own_404(site):
         assert "Set-Cookie" not in response.headers and "/login" not in response.get_data(as_text=True)
 
 
+def test_a_village_is_searched_by_the_words_its_pages_show_and_only_those(site):
+    """查找: the matters whose records name the words (subject, title, item, stage), by section, each
+    linked to its page; a word only in data the pages mask or withhold finds nothing."""
+    client, _ = site
+
+    def search(words: str):
+        return client.get(f"/public/{VILLAGE}/search", query_string={"q": words})
+    overview = client.get(f"/public/{VILLAGE}").get_data(as_text=True)
+    assert f'action="/public/{VILLAGE}/search"' in overview and 'role="search"' in overview
+    page = search("道路  硬化")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "查找“道路 硬化”：共 2 项" in html          # the project and its change
+    assert "<h3>工程项目</h3>" in html and re.search(rf'href="/public/{VILLAGE}/projects/\d+">绿水村三组通组道路硬化<', html)
+    narrowed = search("道路 变更").get_data(as_text=True)                  # every word: the change alone
+    assert "共 1 项" in narrowed and narrowed.count("matter-link") == 1
+    found = search("低保").get_data(as_text=True)
+    assert "<h3>办事结果</h3>" in found and "王*山" in found and f'href="/public/{VILLAGE}/results/' in found
+    for hidden in ("王大山", "110101196503071234", "13800138000", "脑溢血"):       # masked or withheld
+        answer = search(hidden).get_data(as_text=True)
+        assert "没有找到" in answer and "matter-link" not in answer, hidden
+    assert "没有找到" in search("%").get_data(as_text=True)           # a word, not a wildcard
+    too_long = search("长" * 51)
+    assert too_long.status_code == 422 and "查询词不超过50个字" in too_long.get_data(as_text=True)
+    too_many = search("一 二 三 四 五 六")
+    assert too_many.status_code == 422 and "最多5个词" in too_many.get_data(as_text=True)
+    assert client.get("/public/no_such_village/search", query_string={"q": "道路"}).status_code == 404
+    tag = search("低保").headers["ETag"]
+    assert client.get(f"/public/{VILLAGE}/search", query_string={"q": "低保"}, headers={"If-None-Match": tag}).status_code == 304
+
+
 # -- what the sections show --------------------------------------------------------------------------
 def test_a_project_shows_each_stage_in_order_with_amounts_and_documents(site):
     client, _ = site

@@ -72,6 +72,9 @@ def every_public_response(client, ctx) -> dict:
             pages[url] = client.get(url)
     pages["/public/api/villages"] = client.get("/public/api/villages")
     pages["/public?q=村"] = client.get("/public?q=村")
+    for village in villages:          # a village's search, with words that find records of every kind
+        for words in ("公示", "结果", "公开", "审核", "申请"):
+            pages[f"/public/{village}/search?q={words}"] = client.get(f"/public/{village}/search?q={words}")
     # The notice board online and the verification of every code on it (the crawl reaches them by
     # the pages' own links too), and the audit anchors.
     for village in villages:

@@ -7,14 +7,17 @@ put on fields (engine/disclosure.py KEYS)."""
 from __future__ import annotations
 
 from ...disclosure import KEYS, SECTIONS
-from ...errors import NotFound
+from ...errors import InvalidData, NotFound
 from .catalogue import place_of
 from ...vocabulary import quoted
 from .views import (AssetDeal, AssetEntry, AssetFact, AssetRegister, DocumentMeta, MatterGroup, OpenPublicity,
-                    Overview, PublishedMatter, Section, View, record_view)
+                    Overview, PublishedMatter, SearchResults, Section, SectionHits, View, record_view)
 
 RECENT = 10
 PAGE_SIZE = 30
+SEARCH_LIMIT = 50          # matters a search shows: more words narrow it
+MAX_QUERY = 50             # characters
+MAX_WORDS = 5
 MAX_PAGE = 1_000_000
 DEAL_KEYS = ("method", "channel", "counterparty", "reserve_price", "price", "deal_price", "term", "start", "expiry")
 
@@ -73,6 +76,33 @@ def matter(ctx, village: str, name: str, matter_id: int) -> PublishedMatter:
     if not groups:
         raise NotFound(f"没有编号为 {matter_id} 的公开事项")
     return groups[0]
+
+
+def search(ctx, village: str, query: str) -> SearchResults:
+    """The matters of the village whose published records name every word of `query` (split at
+    spaces) in their subject, title, item or stage: the first SEARCH_LIMIT, newest first, by
+    section. An empty query finds nothing (the page shows its form).
+
+    Raises:
+        InvalidData: a query longer than MAX_QUERY characters or of more than MAX_WORDS words.
+        NotFound: no such village in the portal.
+    """
+    query = " ".join((query or "").split())
+    if len(query) > MAX_QUERY:
+        raise InvalidData("查询词过长", {"q": f"查询词不超过{MAX_QUERY}个字"})
+    words = query.split()
+    if len(words) > MAX_WORDS:
+        raise InvalidData("查询词过多", {"q": f"最多{MAX_WORDS}个词，用空格隔开"})
+    with ctx.portal_uow(readonly=True) as uow:
+        place = place_of(uow, village)
+        found, total = uow.records.matters_matching(village, words, SEARCH_LIMIT) if words else ([], 0)
+        by_section: dict[str, list[int]] = {}
+        for matter_id, section in found:
+            by_section.setdefault(section, []).append(matter_id)
+        sections = tuple(SectionHits(name, SECTIONS[name], tuple(_by_matter(
+            ctx, uow.records.summaries_in_section_of(village, name, by_section[name]), with_records=False)))
+            for name in SECTIONS if name in by_section)
+    return SearchResults(village=place, query=query, total=total, shown=len(found), sections=sections)
 
 
 def assets(ctx, village: str, page: int = 1) -> AssetRegister:

@@ -272,6 +272,25 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionHits:
+    """The matters of one section a search found."""
+    section: str
+    section_name: str
+    matters: tuple[MatterGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A search of a village's published records: what was asked, how many matters name it, and
+    the first of them (SEARCH_LIMIT), by section."""
+    village: Place
+    query: str
+    total: int
+    shown: int
+    sections: tuple[SectionHits, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AssetFact:
     label: str
     text: Any
