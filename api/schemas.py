@@ -651,6 +651,10 @@ class WarningSchema(Schema):
     overdue = fields.Boolean()
     escalation_level = fields.Integer()
     history = fields.List(fields.Nested(HistoryEntrySchema))
+    actions = fields.List(fields.String(), metadata={
+        "description": "a warning's own answer: what the caller may do to it now, in its status "
+                       "(assigned|answered|verified|returned|closed|dismissed; verified and returned are "
+                       "POST .../verify with accepted true or false)"})
 
 
 class WarningQuerySchema(Schema):

@@ -296,6 +296,7 @@ class WarningDetail(WarningView):
     history: tuple[WarningHistoryEntry, ...]
     rule_description: str
     field_labels: dict[str, str]  # form field -> its label, for evidence that names a field
+    actions: tuple[str, ...]      # what the reader may do to it now: assigned, answered, verified, returned, closed, dismissed
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,12 +62,31 @@ def view(ctx, row, now=None) -> WarningView:
     return WarningView(**_fields(ctx, row, now))
 
 
-def detail(ctx, uow, row, now=None) -> WarningDetail:
-    """A warning with its rule's description, its history and the labels of the form fields its
-    evidence may name (those of the item of its first matter: a rule names an item's fields)."""
+def detail(ctx, uow, row, actor, now=None) -> WarningDetail:
+    """A warning with its rule's description, its history, the labels of the form fields its
+    evidence may name (those of the item of its first matter: a rule names an item's fields) and
+    the actions `actor` may take on it now."""
     rule = rulebook(ctx).get(row.rule_code)
     return WarningDetail(**_fields(ctx, row, now), rule_description=rule.description if rule else "",
-                         history=tuple(_entry(h) for h in row.history), field_labels=_field_labels(ctx, uow, row))
+                         history=tuple(_entry(h) for h in row.history), field_labels=_field_labels(ctx, uow, row),
+                         actions=_actions(uow, actor, row))
+
+
+def _actions(uow, actor, row) -> tuple[str, ...]:
+    """What `actor` may do to the warning in its status: the discipline committees act on it, the
+    unit it was assigned to answers it (the same checks the actions make)."""
+    status = WarningStatus(row.status)
+    discipline = actor.is_system or _discipline(uow, actor, row)
+    answering = row.assigned_unit is not None and (actor.is_system or (
+        actor.reaches(uow.lineage(row.assigned_unit)) and not _discipline(uow, actor, row)))
+    return tuple(action for action, allowed in FROM.items()
+                 if status in allowed and (answering if action == "answered" else discipline))
+
+
+def _discipline(uow, actor, row) -> bool:
+    """The actor is of a discipline committee over the warning's village (not the system)."""
+    lineage = uow.lineage(row.village_code)
+    return not actor.is_system and any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES)
 
 
 def _field_labels(ctx, uow, row) -> dict[str, str]:
@@ -151,7 +170,7 @@ def get_warning(ctx, actor, warning_id: int) -> WarningDetail:
         Forbidden: the actor holds no supervisor or administrator role.
     """
     with ctx.uow(readonly=True) as uow:
-        return detail(ctx, uow, _visible(uow, actor, warning_id))
+        return detail(ctx, uow, _visible(uow, actor, warning_id), actor)
 
 
 def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, discipline: bool = True) -> WarningDetail:
@@ -169,7 +188,7 @@ def _act(ctx, actor, warning_id: int, allowed: tuple, action: str, change, disci
         row.history = row.history + [_history(now, actor.name, action, note, **payload)]
         uow.audit.append(f"warning_{action}", actor.name, None, {"warning_id": row.id, **payload, "note": note},
                          now.isoformat())
-        result = detail(ctx, uow, row, now)
+        result = detail(ctx, uow, row, actor, now)
         uow.commit()
         return result
 
@@ -180,6 +199,13 @@ ACTIONS = {"dismissed": "排除", "assigned": "交办", "answered": "反馈", "v
 HISTORY_WORDS = {**ACTIONS, "raised": "发现", "reopened": "再次发现", "updated": "更新", "cleared": "规则不再触发",
                  "escalated": "逾期升级"}
 ACTIVE = (WarningStatus.OPEN, WarningStatus.ASSIGNED, WarningStatus.ANSWERED, WarningStatus.VERIFIED)
+# What each action may start from: the actions below check it, and a warning's page offers only
+# the actions its status allows (`WarningDetail.actions`).
+FROM = {"assigned": (WarningStatus.OPEN, WarningStatus.ANSWERED, WarningStatus.ASSIGNED),
+        "answered": (WarningStatus.ASSIGNED,),
+        "verified": (WarningStatus.ANSWERED,), "returned": (WarningStatus.ANSWERED,),
+        "closed": (WarningStatus.VERIFIED,),
+        "dismissed": ACTIVE + (WarningStatus.LIFTED,)}
 
 
 @records_refusals("dismiss_warning")
@@ -197,7 +223,7 @@ def dismiss_warning(ctx, actor, warning_id: int, reason: str) -> WarningDetail:
     def change(uow, row, now):
         row.status = WarningStatus.DISMISSED
         return reason, {"reason": reason}
-    return _act(ctx, actor, warning_id, ACTIVE + (WarningStatus.LIFTED,), "dismissed", change)
+    return _act(ctx, actor, warning_id, FROM["dismissed"], "dismissed", change)
 
 
 def _due(value) -> datetime:
@@ -232,17 +258,18 @@ def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None
             raise InvalidData("办理期限有误", {"due": "办理期限应晚于现在"})
         row.status, row.assigned_unit, row.assigned_due = WarningStatus.ASSIGNED, unit, deadline
         return note or f"交办{target.name}，限期办理", {"unit": unit, "due": deadline.isoformat()}
-    return _act(ctx, actor, warning_id, (WarningStatus.OPEN, WarningStatus.ANSWERED, WarningStatus.ASSIGNED),
-                "assigned", change)
+    return _act(ctx, actor, warning_id, FROM["assigned"], "assigned", change)
 
 
 @records_refusals("answer_warning")
 def answer_warning(ctx, actor, warning_id: int, answer: str) -> WarningDetail:
-    """The unit a warning was assigned to reports what it found and did.
+    """The unit a warning was assigned to reports what it found and did. Not the discipline
+    committee that checks the answer: the one who verifies an answer does not give it.
 
     Raises:
         InvalidData: no answer, or one too long.
         NotFound: no such warning assigned to a unit within the actor's reach.
+        Forbidden: the actor is of the discipline committee that acts on the warning.
         Conflict: the warning is no longer waiting for an answer.
     """
     answer = _text(answer, "answer", "办理情况")
@@ -250,6 +277,8 @@ def answer_warning(ctx, actor, warning_id: int, answer: str) -> WarningDetail:
     def change(uow, row, now):
         if not actor.is_system and not actor.reaches(uow.lineage(row.assigned_unit)):
             raise Forbidden("只有被交办单位可以反馈办理情况")
+        if _discipline(uow, actor, row):
+            raise Forbidden("交办和核实预警的纪委不能代被交办单位反馈办理情况")
         row.status = WarningStatus.ANSWERED
         return answer, {"late": bool(row.assigned_due and now > row.assigned_due)}
     with ctx.uow(readonly=True) as uow:            # the answering unit may hold no supervisor role
@@ -262,7 +291,7 @@ def answer_warning(ctx, actor, warning_id: int, answer: str) -> WarningDetail:
 def _act_assigned(ctx, actor, warning_id: int, change) -> WarningDetail:
     with ctx.uow() as uow:
         row = uow.warnings.get(warning_id, lock=True)
-        if row.status != WarningStatus.ASSIGNED:
+        if row.status not in FROM["answered"]:
             raise Conflict(f"预警当前为“{WarningStatus(row.status).label}”，不能反馈")
         now = clock.now()
         note, payload = change(uow, row, now)
@@ -270,7 +299,7 @@ def _act_assigned(ctx, actor, warning_id: int, change) -> WarningDetail:
         row.history = row.history + [_history(now, actor.name, "answered", note, **payload)]
         uow.audit.append("warning_answered", actor.name, None, {"warning_id": row.id, **payload, "note": note},
                          now.isoformat())
-        result = detail(ctx, uow, row, now)
+        result = detail(ctx, uow, row, actor, now)
         uow.commit()
         return result
 
@@ -292,7 +321,8 @@ def verify_warning(ctx, actor, warning_id: int, accepted: bool, note: str | None
     def change(uow, row, now):
         row.status = WarningStatus.VERIFIED if accepted else WarningStatus.ASSIGNED
         return note or ("核实属实" if accepted else "办理不到位，退回重办"), {"accepted": accepted}
-    return _act(ctx, actor, warning_id, (WarningStatus.ANSWERED,), "verified" if accepted else "returned", change)
+    action = "verified" if accepted else "returned"
+    return _act(ctx, actor, warning_id, FROM[action], action, change)
 
 
 @records_refusals("close_warning")
@@ -310,4 +340,4 @@ def close_warning(ctx, actor, warning_id: int, note: str) -> WarningDetail:
     def change(uow, row, now):
         row.status = WarningStatus.CLOSED
         return note, {}
-    return _act(ctx, actor, warning_id, (WarningStatus.VERIFIED,), "closed", change)
+    return _act(ctx, actor, warning_id, FROM["closed"], "closed", change)

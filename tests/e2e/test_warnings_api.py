@@ -30,6 +30,7 @@ def test_warning_raised_by_an_api_start_and_handled_over_http(client):
     assert listed.status_code == 200 and len(listed.json) == 1
     warning = listed.json[0]
     assert warning["severity"] == "high" and warning["status"] == "open" and len(warning["instance_ids"]) == 2
+    assert jw.get(f"/api/v1/warnings/{warning['id']}").json["actions"] == ["assigned", "dismissed"]
     assert clerk.get("/api/v1/warnings").status_code == 403                 # a clerk sees no warnings
     no_reason = jw.post(f"/api/v1/warnings/{warning['id']}/dismiss", json={"reason": ""})
     assert no_reason.status_code == 422
@@ -38,9 +39,14 @@ def test_warning_raised_by_an_api_start_and_handled_over_http(client):
     due = (clock.now().date() + timedelta(days=7)).isoformat()
     assigned = jw.post(f"/api/v1/warnings/{warning['id']}/assign", json={"unit": "lushui_village", "due": due})
     assert assigned.status_code == 200 and assigned.json["status"] == "assigned"
+    self_answer = jw.post(f"/api/v1/warnings/{warning['id']}/answer", json={"answer": "纪委代答"})
+    assert self_answer.status_code == 403 and "不能代被交办单位反馈" in self_answer.json["message"]
     village = client.as_user("vc1", ("VILLAGE_COMMITTEE",))
     answered = village.post(f"/api/v1/warnings/{warning['id']}/answer", json={"answer": "已说明情况"})
     assert answered.status_code == 200 and answered.json["status"] == "answered"
+    assert answered.json["actions"] == []                    # the village answered; now the 纪委 checks it
+    assert jw.get(f"/api/v1/warnings/{warning['id']}").json["actions"] == ["assigned", "verified", "returned",
+                                                                          "dismissed"]
     assert jw.post(f"/api/v1/warnings/{warning['id']}/close", json={"note": "x"}).status_code == 409
     assert jw.post(f"/api/v1/warnings/{warning['id']}/verify", json={"accepted": True}).status_code == 200
     closed = jw.post(f"/api/v1/warnings/{warning['id']}/close", json={"note": "整改到位"})

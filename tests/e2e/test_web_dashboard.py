@@ -2,6 +2,8 @@
 page with its 督办 forms; supervisors only."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from api import create_app
@@ -58,14 +60,27 @@ def test_a_warning_is_handled_from_its_page(ctx, app):
     from engine.services import warnings
     [w], _ = warnings.list_warnings(ctx, SYSTEM, {"rule": "R4"}, 1, 5)
     page = inspector.get(f"/warnings/{w.id}")
-    assert page.status_code == 200 and w.text in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and w.text in html
     assert_accessible(page)
+    # Only what the warning's status allows: an open one is assigned or dismissed, not yet verified.
+    offered = re.findall(r'name="action" value="(\w+)"', html)
+    assert offered == ["assign", "dismiss"], offered
     refused = inspector.post(f"/warnings/{w.id}", {"action": "dismiss", "reason": ""})
     assert refused.status_code == 422 and "排除理由不能为空" in refused.get_data(as_text=True)
     assigned = inspector.post(f"/warnings/{w.id}", {"action": "assign", "unit": "lushui_village", "due": "2099-12-31",
                                                        "note": "限期说明"})
     assert assigned.status_code == 302
     assert warnings.get_warning(ctx, SYSTEM, w.id).status == "assigned"
+    offered = re.findall(r'name="action" value="(\w+)"', inspector.get(f"/warnings/{w.id}").get_data(as_text=True))
+    assert offered == ["assign", "dismiss"], offered          # again (a new unit or deadline), or dismissed
+    village = WebClient(app)
+    village.login("supervision_committee.lushui_village")     # of the village it went to: answers, no more
+    offered = re.findall(r'name="action" value="(\w+)"', village.get(f"/warnings/{w.id}").get_data(as_text=True))
+    assert offered == ["answer"], offered
+    assert village.post(f"/warnings/{w.id}", {"action": "answer", "answer": "已说明情况"}).status_code == 302
+    offered = re.findall(r'name="action" value="(\w+)"', village.get(f"/warnings/{w.id}").get_data(as_text=True))
+    assert offered == [] and "没有你可以进行的处置" in village.get(f"/warnings/{w.id}").get_data(as_text=True)
     clerk = WebClient(app)
     clerk.login("two_committees.lushui_village")
     assert clerk.get("/dashboard").status_code == 403
