@@ -128,14 +128,18 @@ def assert_no_trace(response) -> None:
 
 class _ShownText(HTMLParser):
     """A page's text as shown: outside <script>, <style>, <pre>, <code>, <textarea> (what someone
-    typed), <template> and the <head>."""
+    typed), <template> and the <head>; with the words a phone shows beside a stacked table's cell
+    (data-label) and a screen reader reads (aria-label)."""
     SKIP = ("script", "style", "pre", "code", "textarea", "template", "head")
+    SHOWN_ATTRIBUTES = ("data-label", "aria-label")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.depth, self.parts = 0, []
 
     def handle_starttag(self, tag, attrs):
+        if not self.depth:
+            self.parts += [value for name, value in attrs if name in self.SHOWN_ATTRIBUTES and value]
         self.depth += tag in self.SKIP
 
     def handle_endtag(self, tag):
