@@ -73,6 +73,11 @@ SHOWN_WORDS = """() => {
     if (!el || el.closest("pre, code, script, style, noscript, template") || !el.getClientRects().length) continue;
     parts.push(walker.currentNode.textContent);
   }
+  // what a stacked table shows beside a cell on a phone, and what a screen reader reads
+  document.body.querySelectorAll("[data-label], [aria-label]").forEach(function (el) {
+    if (el.closest("pre, code, script, template")) { return; }
+    parts.push(el.getAttribute("data-label") || "", el.getAttribute("aria-label") || "");
+  });
   return parts.join(" ");
 }"""
 
