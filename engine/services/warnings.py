@@ -40,11 +40,14 @@ def _visible(uow, actor, warning_id: int, lock: bool = False):
     return row
 
 
-def _require_discipline(uow, actor, village: str, what: str) -> None:
-    if actor.is_system:
-        return
+def _discipline(uow, actor, village: str) -> bool:
+    """The actor is of a township or county discipline committee over the village (the system is not)."""
     lineage = uow.lineage(village)
-    if not any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES):
+    return not actor.is_system and any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES)
+
+
+def _require_discipline(uow, actor, village: str, what: str) -> None:
+    if not actor.is_system and not _discipline(uow, actor, village):
         raise Forbidden(f"{what}需要乡镇纪委或县纪委")
 
 
@@ -76,17 +79,12 @@ def _actions(uow, actor, row) -> tuple[str, ...]:
     """What `actor` may do to the warning in its status: the discipline committees act on it, the
     unit it was assigned to answers it (the same checks the actions make)."""
     status = WarningStatus(row.status)
-    discipline = actor.is_system or _discipline(uow, actor, row)
+    discipline = _discipline(uow, actor, row.village_code)
+    acting = actor.is_system or discipline
     answering = row.assigned_unit is not None and (actor.is_system or (
-        actor.reaches(uow.lineage(row.assigned_unit)) and not _discipline(uow, actor, row)))
+        actor.reaches(uow.lineage(row.assigned_unit)) and not discipline))
     return tuple(action for action, allowed in FROM.items()
-                 if status in allowed and (answering if action == "answered" else discipline))
-
-
-def _discipline(uow, actor, row) -> bool:
-    """The actor is of a discipline committee over the warning's village (not the system)."""
-    lineage = uow.lineage(row.village_code)
-    return not actor.is_system and any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES)
+                 if status in allowed and (answering if action == "answered" else acting))
 
 
 def _field_labels(ctx, uow, row) -> dict[str, str]:
@@ -123,8 +121,8 @@ def _entry(recorded: dict) -> WarningHistoryEntry:
 
 def rule_names(ctx) -> dict[str, str]:
     """{code: name} of every red-line rule, R1 to R22 in their order: what a list filters by."""
-    codes = sorted((rule.code for rule in rulebook(ctx)), key=lambda code: (len(code), code))
-    return {code: rulebook(ctx)[code].name for code in codes}
+    book = rulebook(ctx)
+    return {rule.code: rule.name for rule in sorted(book, key=lambda rule: (len(rule.code), rule.code))}
 
 
 def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: str | None = None
@@ -277,7 +275,7 @@ def answer_warning(ctx, actor, warning_id: int, answer: str) -> WarningDetail:
     def change(uow, row, now):
         if not actor.is_system and not actor.reaches(uow.lineage(row.assigned_unit)):
             raise Forbidden("只有被交办单位可以反馈办理情况")
-        if _discipline(uow, actor, row):
+        if _discipline(uow, actor, row.village_code):
             raise Forbidden("交办和核实预警的纪委不能代被交办单位反馈办理情况")
         row.status = WarningStatus.ANSWERED
         return answer, {"late": bool(row.assigned_due and now > row.assigned_due)}
