@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .vocabulary import HANDLER_ROLES
+
 ADMIN_ROLES = ("COUNTY_ADMIN", "TOWNSHIP_ADMIN")
 SUPERVISOR_ROLES = ("SUPERVISION_COMMITTEE", "TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
 
@@ -43,3 +45,8 @@ class Actor:
 
     def units(self) -> set[str]:
         return {g.org for g in self.grants}
+
+    def answering_units(self) -> set[str]:
+        """The units the actor answers for what is handed to them (a warning's 交办): where it holds
+        the handler role of the unit's level (HANDLER_ROLES: a village's 村民委员会...)."""
+        return set() if self.is_system else {g.org for g in self.grants if g.role in HANDLER_ROLES.values()}

@@ -163,6 +163,9 @@ COMPLAINT_CATEGORIES = {"finance": "财务", "project": "工程项目", "assets"
 COMPLAINT_CHANNELS = {"portal": "公开平台（公开栏二维码）", "wechat": "监督微信群", "phone": "电话", "visit": "来访",
                       "letter": "信件"}
 HANDLER_LEVELS = {"village": "村民委员会", "township": "乡镇人民政府", "county": "县级主管部门"}
+# The role that answers for a unit of each level what is handed to it: a complaint's 办理 and
+# 答复, a warning's 反馈 (the bodies of HANDLER_LEVELS).
+HANDLER_ROLES = {"village": "VILLAGE_COMMITTEE", "township": "TOWNSHIP_GOV", "county": "COUNTY_DEPT"}
 RATINGS = {"satisfied": "满意", "dissatisfied": "不满意"}
 
 

@@ -72,4 +72,7 @@ def _page_globals():
     # Menu hint only; verify_chain decides who may verify.
     may_audit = bool(who) and any(g.role in SUPERVISOR_ROLES + ADMIN_ROLES for g in who.grants)
     may_administer = bool(who) and any(g.role in ADMIN_ROLES for g in who.grants)
-    return {"actor": who, "may_audit": may_audit, "may_administer": may_administer}
+    # A village's 村民委员会, a township's 人民政府: the warnings assigned to its unit, to answer.
+    answers_warnings = bool(who) and not may_audit and bool(who.answering_units())
+    return {"actor": who, "may_audit": may_audit, "may_administer": may_administer,
+            "answers_warnings": answers_warnings}

@@ -470,7 +470,7 @@ def _reach(uow, actor) -> list | None:
 def to_do_page(ctx, actor, page: int, per_page: int, after: str | None = None) -> ToDoPage:
     """我的待办 as its page shows it: a page of the actor's ready steps (as list_tasks), their
     total, how many of the whole list (not only this page) are past their time limit, and the
-    subjects of their matters.
+    subjects of their matters, and the warnings waiting for the answer of a unit the actor answers for.
 
     Raises:
         InvalidData: a page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
@@ -483,7 +483,8 @@ def to_do_page(ctx, actor, page: int, per_page: int, after: str | None = None) -
         # The steps were listed within the actor's reach, withheld matters left out: their subjects
         # need no second filter, only the one column.
         return ToDoPage(steps=tuple(steps), total=total, overdue=overdue,
-                        subjects=uow.matters.subjects({s.matter_id for s in steps}))
+                        subjects=uow.matters.subjects({s.matter_id for s in steps}),
+                        warnings_to_answer=uow.warnings.awaiting_answer(actor.answering_units()))
 
 
 def get_task(ctx, actor, task_id: str) -> TaskDetail:

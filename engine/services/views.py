@@ -71,11 +71,13 @@ class InboxStep(StepView):
 @dataclass(frozen=True, slots=True)
 class ToDoPage:
     """我的待办's page: a page of ready steps, the list's total, how many of the whole list are past
-    their time limit, and the subjects of the page's matters by number."""
+    their time limit, the subjects of the page's matters by number, and how many warnings assigned
+    to a unit the actor answers for wait for its answer (交办预警)."""
     steps: tuple[InboxStep, ...]
     total: int                    # a Count: exact or capped, with the next page's cursor
     overdue: int                  # a Count too, over the whole list
     subjects: dict[int, str]
+    warnings_to_answer: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,12 @@
 """Warnings (预警) for supervisors: reading them, and their 督办 lifecycle.
 
-Only supervisors (村务监督委员会, 乡镇纪委, 县纪委) and administrators see warnings, in the villages
+Supervisors (村务监督委员会, 乡镇纪委, 县纪委) and administrators see the warnings of the villages
 their grants reach; only the discipline committees act on them (dismiss with a reason, 交办 to a
-unit with a deadline, verify the answer, close); the unit a warning was assigned to answers it.
-Every change is recorded in the warning's history and appended to the audit chain."""
+unit with a deadline, verify the answer, close). The unit a warning was assigned to answers it
+through the body that answers for it (HANDLER_ROLES: a village's 村民委员会, a township's 人民政府),
+which sees the warnings assigned to its unit and is told of each assignment; a village's 村务监督委员会
+supervises, it does not answer for the village. Every change is recorded in the warning's history
+and appended to the audit chain."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -12,7 +15,8 @@ from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
 from ..store.keyset import page_start
-from ..vocabulary import Severity, WarningStatus
+from ..vocabulary import HANDLER_LEVELS, HANDLER_ROLES, Severity, WarningStatus
+from . import notifications
 from .access import records_refusals
 from .redlines import _history, rulebook
 from .views import WarningDetail, WarningHistoryEntry, WarningView
@@ -29,13 +33,43 @@ def supervised_villages(uow, actor) -> set[str] | None:
     units = {g.org for g in actor.grants if g.role in SUPERVISOR_ROLES + ADMIN_ROLES}
     if not units:
         raise Forbidden("预警仅供村务监督委员会、纪委和管理员查看")
+    return _villages_within(uow, units)
+
+
+def _villages_within(uow, units: set[str]) -> set[str]:
     return {code for code in uow.orgs.within(units) if (u := uow.orgs.get(code)) is not None and u.level == "village"}
 
 
+def _answers_for(uow, actor, unit: str | None) -> bool:
+    """The actor holds the role that answers for `unit` (its 村民委员会, its 人民政府), on it."""
+    if unit is None:
+        return False
+    if actor.is_system:
+        return True
+    level = uow.orgs.get(unit).level
+    return any(g.org == unit and g.role == HANDLER_ROLES.get(level) for g in actor.grants)
+
+
+def _scope(uow, actor) -> tuple[set[str] | None, set[str]]:
+    """(villages whose warnings the actor supervises, None for all; units whose assigned warnings
+    it answers for).
+
+    Raises:
+        Forbidden: neither.
+    """
+    if actor.is_system:
+        return None, set()
+    supervised = {g.org for g in actor.grants if g.role in SUPERVISOR_ROLES + ADMIN_ROLES}
+    answering = actor.answering_units()
+    if not supervised and not answering:
+        raise Forbidden("预警仅供村务监督委员会、纪委、管理员和被交办单位查看")
+    return _villages_within(uow, supervised), answering
+
+
 def _visible(uow, actor, warning_id: int, lock: bool = False):
-    villages = supervised_villages(uow, actor)
+    villages, answering = _scope(uow, actor)
     row = uow.warnings.get(warning_id, lock=lock)
-    if row is None or (villages is not None and row.village_code not in villages):
+    if row is None or not (villages is None or row.village_code in villages or row.assigned_unit in answering):
         raise NotFound(f"找不到预警 {warning_id}")
     return row
 
@@ -77,12 +111,11 @@ def detail(ctx, uow, row, actor, now=None) -> WarningDetail:
 
 def _actions(uow, actor, row) -> tuple[str, ...]:
     """What `actor` may do to the warning in its status: the discipline committees act on it, the
-    unit it was assigned to answers it (the same checks the actions make)."""
+    body answering for the unit it was assigned to answers it (the same checks the actions make)."""
     status = WarningStatus(row.status)
     discipline = _discipline(uow, actor, row.village_code)
     acting = actor.is_system or discipline
-    answering = row.assigned_unit is not None and (actor.is_system or (
-        actor.reaches(uow.lineage(row.assigned_unit)) and not discipline))
+    answering = _answers_for(uow, actor, row.assigned_unit) and not discipline
     return tuple(action for action, allowed in FROM.items()
                  if status in allowed and (answering if action == "answered" else acting))
 
@@ -135,7 +168,7 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: st
     Raises:
         InvalidData: a filter of the wrong kind (a naive datetime, an unknown severity, status or rule); a
             page past keyset.MAX_OFFSET rows by number, or a cursor not of this list.
-        Forbidden: the actor holds no supervisor or administrator role.
+        Forbidden: the actor holds no supervisor or administrator role and answers for no unit.
     """
     filters = dict(filters)
     for name in ("seen_from", "seen_before"):
@@ -155,7 +188,8 @@ def list_warnings(ctx, actor, filters: dict, page: int, per_page: int, after: st
         raise InvalidData("查询条件有误", {"rule": f"没有编号为 {filters['rule']} 的规则（R1 至 R22）"})
     start = page_start(page, per_page, after)
     with ctx.uow(readonly=True) as uow:
-        rows, total = uow.warnings.search(filters, supervised_villages(uow, actor), start, per_page, after=after)
+        villages, answering = _scope(uow, actor)
+        rows, total = uow.warnings.search(filters, villages, start, per_page, after=after, units=answering)
         now = clock.now()
         return [view(ctx, row, now) for row in rows], total
 
@@ -164,8 +198,8 @@ def get_warning(ctx, actor, warning_id: int) -> WarningDetail:
     """A warning with its evidence and history.
 
     Raises:
-        NotFound: no such warning in the villages the actor supervises.
-        Forbidden: the actor holds no supervisor or administrator role.
+        NotFound: no such warning in the villages the actor supervises or assigned to a unit it answers for.
+        Forbidden: the actor holds no supervisor or administrator role and answers for no unit.
     """
     with ctx.uow(readonly=True) as uow:
         return detail(ctx, uow, _visible(uow, actor, warning_id), actor)
@@ -255,8 +289,25 @@ def assign_warning(ctx, actor, warning_id: int, unit: str, due, note: str | None
         if deadline <= now:
             raise InvalidData("办理期限有误", {"due": "办理期限应晚于现在"})
         row.status, row.assigned_unit, row.assigned_due = WarningStatus.ASSIGNED, unit, deadline
+        _tell_assigned(ctx, uow, row, target, now)
         return note or f"交办{target.name}，限期办理", {"unit": unit, "due": deadline.isoformat()}
     return _act(ctx, actor, warning_id, FROM["assigned"], "assigned", change)
+
+
+def _tell_assigned(ctx, uow, row, unit, now) -> None:
+    """The body answering for the unit hears of the assignment (the notification outbox), in the
+    unit of work that records it."""
+    role = HANDLER_ROLES[unit.level]
+    users = sorted(u.username for u in uow.users.holders(role, [unit.code]))
+    rule = rulebook(ctx).get(row.rule_code)
+    village = uow.orgs.get(row.village_code)
+    due = row.assigned_due.astimezone(BEIJING)
+    due = (due - timedelta(days=1)).strftime("%Y年%m月%d日") if due.time() == time(0) else due.strftime("%Y年%m月%d日%H:%M")
+    text = (f"预警交办：{village.name if village else row.village_code}“{rule.name if rule else row.rule_code}”，"
+            f"请于{due}前反馈办理情况")
+    notifications.enqueue(uow, "warning_assigned", {"kind": "role", "role": role, "org": unit.code,
+                                                    "org_name": unit.name, "users": users}, text,
+                          {"warning_id": row.id, "village": row.village_code, "rule": row.rule_code}, now)
 
 
 @records_refusals("answer_warning")
@@ -266,23 +317,23 @@ def answer_warning(ctx, actor, warning_id: int, answer: str) -> WarningDetail:
 
     Raises:
         InvalidData: no answer, or one too long.
-        NotFound: no such warning assigned to a unit within the actor's reach.
-        Forbidden: the actor is of the discipline committee that acts on the warning.
+        NotFound: no such warning the actor may read.
+        Forbidden: the actor is of the discipline committee that acts on the warning, or does not
+            answer for the unit it was assigned to (a village's 村务监督委员会 supervises it).
         Conflict: the warning is no longer waiting for an answer.
     """
     answer = _text(answer, "answer", "办理情况")
 
     def change(uow, row, now):
-        if not actor.is_system and not actor.reaches(uow.lineage(row.assigned_unit)):
-            raise Forbidden("只有被交办单位可以反馈办理情况")
         if _discipline(uow, actor, row.village_code):
             raise Forbidden("交办和核实预警的纪委不能代被交办单位反馈办理情况")
+        if not _answers_for(uow, actor, row.assigned_unit):
+            unit = uow.orgs.get(row.assigned_unit)
+            raise Forbidden(f"只有被交办单位（{unit.name}{HANDLER_LEVELS[unit.level]}）可以反馈办理情况")
         row.status = WarningStatus.ANSWERED
         return answer, {"late": bool(row.assigned_due and now > row.assigned_due)}
-    with ctx.uow(readonly=True) as uow:            # the answering unit may hold no supervisor role
-        row = uow.warnings.get(warning_id)
-        if row is None or row.assigned_unit is None or not actor.reaches(uow.lineage(row.assigned_unit)):
-            raise NotFound(f"找不到预警 {warning_id}")
+    with ctx.uow(readonly=True) as uow:
+        _visible(uow, actor, warning_id)
     return _act_assigned(ctx, actor, warning_id, change)
 
 

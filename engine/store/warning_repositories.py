@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import defer, object_session
 
-from ..vocabulary import StepStatus
+from ..vocabulary import StepStatus, WarningStatus
 from .keyset import Key, Ordering
 from .repositories import paged
 from .models import AuditEvent, InboxItem, MatterLink, MatterRecord, PublicObjection, PublishedRecord, RoleGrant, User
@@ -48,6 +48,11 @@ class WarningRepository:
         return self.session.scalar((query.with_for_update() if lock else query)
                                    .execution_options(populate_existing=True))
 
+    def awaiting_answer(self, units: set[str]) -> int:
+        """How many warnings assigned to one of `units` wait for its answer."""
+        return self.session.scalar(select(func.count()).select_from(WarningRecord).where(
+            WarningRecord.assigned_unit.in_(units), WarningRecord.status == WarningStatus.ASSIGNED)) if units else 0
+
     def add(self, **columns) -> WarningRecord:
         row = WarningRecord(**columns)
         self.session.add(row)
@@ -71,9 +76,11 @@ class WarningRepository:
             WarningRecord.status.in_(statuses), WarningRecord.assigned_due.is_not(None),
             WarningRecord.assigned_due < now).order_by(WarningRecord.id)))
 
-    def _filtered(self, filters: dict, villages: set[str] | None):
+    def _filtered(self, filters: dict, villages: set[str] | None, units: set[str] = frozenset()):
         query = select(WarningRecord)
-        if villages is not None:
+        if villages is not None and units:
+            query = query.where(or_(WarningRecord.village_code.in_(villages), WarningRecord.assigned_unit.in_(units)))
+        elif villages is not None:
             query = query.where(WarningRecord.village_code.in_(villages))
         for column, name in (("status", "status"), ("severity", "severity"), ("rule_code", "rule"),
                              ("village_code", "village"), ("township_code", "township"),
@@ -94,11 +101,12 @@ class WarningRepository:
             query = query.where(WarningRecord.assigned_due < filters["overdue_at"])
         return query
 
-    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int, after: str | None = None):
-        """Warnings, newest first: the page from `offset` or after the cursor `after`, and their
-        total (a Count with the next page's cursor)."""
+    def search(self, filters: dict, villages: set[str] | None, offset: int, limit: int, after: str | None = None,
+               units: set[str] = frozenset()):
+        """Warnings, newest first, of `villages` (None: all) or assigned to one of `units`: the page
+        from `offset` or after the cursor `after`, and their total (a Count with the next page's cursor)."""
         position = WARNINGS.read(after) if after is not None else None
-        query = self._filtered(filters, villages)
+        query = self._filtered(filters, villages, units)
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         return paged(self.session, query, WARNINGS, offset, limit, position, total)
 

@@ -41,7 +41,12 @@ def test_warning_raised_by_an_api_start_and_handled_over_http(client):
     assert assigned.status_code == 200 and assigned.json["status"] == "assigned"
     self_answer = jw.post(f"/api/v1/warnings/{warning['id']}/answer", json={"answer": "纪委代答"})
     assert self_answer.status_code == 403 and "不能代被交办单位反馈" in self_answer.json["message"]
+    monitor = client.as_user("jwh1", ("SUPERVISION_COMMITTEE",))
+    refused = monitor.post(f"/api/v1/warnings/{warning['id']}/answer", json={"answer": "村监委代答"})
+    assert refused.status_code == 403 and "村民委员会" in refused.json["message"]
     village = client.as_user("vc1", ("VILLAGE_COMMITTEE",))
+    mine = village.get("/api/v1/warnings")                 # the warnings assigned to its village
+    assert mine.status_code == 200 and [w["id"] for w in mine.json] == [warning["id"]]
     answered = village.post(f"/api/v1/warnings/{warning['id']}/answer", json={"answer": "已说明情况"})
     assert answered.status_code == 200 and answered.json["status"] == "answered"
     assert answered.json["actions"] == []                    # the village answered; now the 纪委 checks it

@@ -74,8 +74,17 @@ def test_a_warning_is_handled_from_its_page(ctx, app):
     assert warnings.get_warning(ctx, SYSTEM, w.id).status == "assigned"
     offered = re.findall(r'name="action" value="(\w+)"', inspector.get(f"/warnings/{w.id}").get_data(as_text=True))
     assert offered == ["assign", "dismiss"], offered          # again (a new unit or deadline), or dismissed
+    monitor = WebClient(app)
+    monitor.login("supervision_committee.lushui_village")     # the village's 村监委 reads it, it does not answer
+    offered = re.findall(r'name="action" value="(\w+)"', monitor.get(f"/warnings/{w.id}").get_data(as_text=True))
+    assert offered == [], offered
     village = WebClient(app)
-    village.login("supervision_committee.lushui_village")     # of the village it went to: answers, no more
+    village.login("village_committee.lushui_village")         # the 村委会 of the village it went to: answers
+    to_do = village.get("/tasks").get_data(as_text=True)
+    menu = to_do.split("<main")[0]
+    assert "交办预警" in menu and "监督看板" not in menu
+    assert "有 <strong>1</strong> 条预警交办给本单位" in to_do
+    assert f'href="/warnings/{w.id}"' in village.get("/warnings").get_data(as_text=True)
     offered = re.findall(r'name="action" value="(\w+)"', village.get(f"/warnings/{w.id}").get_data(as_text=True))
     assert offered == ["answer"], offered
     assert village.post(f"/warnings/{w.id}", {"action": "answer", "answer": "已说明情况"}).status_code == 302

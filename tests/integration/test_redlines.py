@@ -7,7 +7,7 @@ import pytest
 from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.identity import Grant
-from engine.services import Actor, attachments, audit, matters, redlines, warnings
+from engine.services import Actor, attachments, audit, matters, notifications, redlines, warnings
 
 T0 = datetime(2026, 5, 4, 2, 0, tzinfo=timezone.utc)
 
@@ -82,8 +82,19 @@ def test_the_supervision_lifecycle(ctx, clerk, fixed):
     assigned = warnings.assign_warning(ctx, clerk, w.id, "lushui_village", (T0 + timedelta(days=5)).date(), "限期说明")
     assert assigned.status == "assigned" and assigned.assigned_unit == "lushui_village"
     village = Actor("vc", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")}))
+    listed, total = warnings.list_warnings(ctx, village, {}, 1, 10)    # what is assigned to its village
+    assert total == 1 and [v.id for v in listed] == [w.id]
+    assert warnings.get_warning(ctx, village, w.id).actions == ("answered",)
+    neighbour = Actor("vc2", frozenset({Grant("VILLAGE_COMMITTEE", "taohua_village")}))
+    assert warnings.list_warnings(ctx, neighbour, {}, 1, 10)[1] == 0
+    with pytest.raises(NotFound):
+        warnings.get_warning(ctx, neighbour, w.id)
     with pytest.raises(Forbidden):
-        warnings.list_warnings(ctx, village, {}, 1, 10)                   # supervisors only
+        warnings.list_warnings(ctx, Actor("a", frozenset({Grant("APPLICANT", "lushui_village")})), {}, 1, 10)
+    monitor = Actor("jwh", frozenset({Grant("SUPERVISION_COMMITTEE", "lushui_village")}))
+    assert warnings.get_warning(ctx, monitor, w.id).actions == ()      # the 村监委 supervises, it does not answer
+    with pytest.raises(Forbidden, match="绿水村村民委员会"):
+        warnings.answer_warning(ctx, monitor, w.id, "村监委代答")
     answered = warnings.answer_warning(ctx, village, w.id, "两笔为不同路段，已补充说明材料")
     assert answered.status == "answered"
     with pytest.raises(Conflict):
@@ -215,3 +226,24 @@ def test_a_warning_is_judged_again_with_every_matter_it_names(ctx, fixed):
     assert counts.cleared == 0
     [still] = approval_warnings(ctx)
     assert (still.id, still.status, still.cleared_at) == (found.id, "open", None)
+
+
+def test_an_assignment_tells_the_body_answering_for_the_unit(ctx, clerk, fixed):
+    purchase(ctx, clerk, 15000)
+    purchase(ctx, clerk, 9000)
+    redlines.sweep(ctx, Actor.system())
+    [w] = split_warnings(ctx)
+    warnings.assign_warning(ctx, clerk, w.id, "lushui_village", (T0 + timedelta(days=5)).date())
+
+    sent = []
+
+    class Kept:
+        def send(self, message):
+            sent.append(message)
+    notifications.deliver_due(ctx, Kept())
+    [told] = [m for m in sent if m["event"] == "warning_assigned"]
+    assert told["recipient"]["role"] == "VILLAGE_COMMITTEE" and told["recipient"]["org"] == "lushui_village"
+    due = (T0 + timedelta(days=5)).date()
+    assert told["text"] == (f"预警交办：绿水村“{w.rule_name}”，"
+                            f"请于{due.year}年{due.month:02d}月{due.day:02d}日前反馈办理情况")
+    assert told["payload"] == {"warning_id": w.id, "village": "lushui_village", "rule": "R4"}

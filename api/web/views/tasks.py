@@ -23,7 +23,7 @@ def tasks():
     number, after = page_asked(request.args)
     found = matters.to_do_page(ctx(), actor(), service_page(number, after), INBOX_SIZE, after)
     return page("tasks.html", tasks=found.steps, total=found.total, subjects=found.subjects, items=item_names(actor()),
-                villages=unit_names(actor()), overdue=found.overdue,
+                villages=unit_names(actor()), overdue=found.overdue, warnings_to_answer=found.warnings_to_answer,
                 limit=INBOX_SIZE, paging=pager("web.tasks", {}, number, found.total, INBOX_SIZE))
 
 

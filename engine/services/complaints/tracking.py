@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 
 from ...masking import scrub_text
-from ...vocabulary import COMPLAINT_CATEGORIES, HANDLER_LEVELS, ComplaintStatus, MatterStatus
+from ...vocabulary import COMPLAINT_CATEGORIES, HANDLER_LEVELS, HANDLER_ROLES, ComplaintStatus, MatterStatus
 from .. import notifications
 
 COMPLAINT_KEY = "complaint_handling"
-HANDLER_ROLES = {"village": "VILLAGE_COMMITTEE", "township": "TOWNSHIP_GOV", "county": "COUNTY_DEPT"}
 # Who issues a 督办单 when a unit runs late: the discipline office of the level above it.
 ISSUERS = {"village": ("TOWNSHIP_DISCIPLINE", "township"), "township": ("COUNTY_DISCIPLINE", "county"),
            "county": ("COUNTY_DISCIPLINE", "county")}
