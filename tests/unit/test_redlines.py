@@ -513,7 +513,12 @@ def test_r18_budget_without_its_bill_of_quantities():
 def test_r19_step_past_its_due_time():
     ready = (ReadyStep("township_review", "乡镇审核立项", at(0), at(10), "TOWNSHIP_GOV"),)
     late = matter("village_project", ready=ready, now=at(13))
-    assert [h.text for h in check_matter(late, BOOK, {"R19"})] == ["“乡镇审核立项”已超过办理时限（时限 2026-03-12）"]
+    # The due time to the minute, in Beijing time: on its day, a step due at 10:00 is late at 10:01.
+    assert [h.text for h in check_matter(late, BOOK, {"R19"})] == ["“乡镇审核立项”已超过办理时限（时限 2026-03-12 10:00）"]
+    end_of_day = datetime(2026, 3, 12, 16, 0, tzinfo=timezone.utc)         # a working-day limit: 24:00 Beijing
+    workdays = (ReadyStep("township_review", "乡镇审核立项", at(0), end_of_day, "TOWNSHIP_GOV"),)
+    assert [h.text for h in check_matter(matter("village_project", ready=workdays, now=at(13)), BOOK, {"R19"})] == [
+        "“乡镇审核立项”已超过办理时限（时限 2026-03-12 24:00）"]
     assert check_matter(matter("village_project", ready=ready, now=at(9)), BOOK, {"R19"}) == []
     assert check_matter(matter("village_project", ready=ready, now=at(13), status="completed"), BOOK, {"R19"}) == []
 
