@@ -53,6 +53,16 @@ class WorkCalendar:
         return end.astimezone(timezone.utc)
 
 
+def deadline_words(at: datetime) -> str:
+    """A due time in Beijing time to the minute; one at the end of a day (a working-day limit, a
+    交办 date) reads as that day's 24:00, the way a notice says 截止时间为二十四时, not as the next
+    day's 00:00."""
+    local = at.astimezone(BEIJING)
+    if local.time() == time(0):
+        return f"{(local - timedelta(days=1)).date().isoformat()} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 @dataclass(frozen=True)
 class YearArrangement:
     """One year's holidays and adjusted working days, with a name for each date."""

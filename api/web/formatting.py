@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from engine import clock
 from engine.vocabulary import quoted
+from engine.workdays import deadline_words
 
 # China has one time zone and no daylight saving: a fixed offset needs no tz database.
 CHINA = timezone(timedelta(hours=8), "北京时间")
@@ -25,6 +26,13 @@ def as_datetime(value) -> datetime | None:
 def local_time(value) -> str:
     moment = as_datetime(value)
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def deadline(value) -> str:
+    """A due time as local_time shows it, except the end of a day (a working-day limit, a 交办
+    date): that day's 24:00, not the next day's 00:00."""
+    moment = as_datetime(value)
+    return deadline_words(moment) if moment else ""
 
 
 def is_overdue(due) -> bool:
@@ -152,7 +160,7 @@ def evidence_words(evidence: dict | None, field_labels: dict | None = None) -> l
 
 
 def register_filters(app) -> None:
-    app.jinja_env.filters.update(local_time=local_time, money=money, file_size=file_size, quoted=quoted,
+    app.jinja_env.filters.update(local_time=local_time, deadline=deadline, money=money, file_size=file_size, quoted=quoted,
                                  evidence_words=evidence_words,
                                  as_words=lambda value, field=None: field_text(field, value))
     app.jinja_env.filters["table_cell"] = lambda value, column: table_cell(column, value)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..vocabulary import quoted
+from ..workdays import deadline_words
 from .base import matter_rule, resolve
 from .facts import MatterFacts, as_date, as_number, day
 from .watches import STEPS, has_fields, items, listed, overdue
-from .words import moment, on
+from .words import on
 
 
 @matter_rule("R9", watches=listed("periods"), reads=STEPS)
@@ -101,6 +102,6 @@ def within_time_limit(m: MatterFacts, rule):
     for step in m.ready:
         if step.due_at is not None and step.due_at + grace < now:
             late = (now - step.due_at).days
-            yield rule.hit(m, "overdue", f"{quoted(step.name)}已超过办理时限（时限 {moment(step.due_at)}）",
+            yield rule.hit(m, "overdue", f"{quoted(step.name)}已超过办理时限（时限 {deadline_words(step.due_at)}）",
                            {"step": step.name, "step_id": step.step, "due_at": step.due_at.isoformat(), "days": late},
                            about=step.step)

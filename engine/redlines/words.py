@@ -1,9 +1,7 @@
 """How findings read: amounts in 元 or 万元, dates and day counts, as a supervisor says them."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
-from ..workdays import BEIJING
+from datetime import date
 
 
 def yuan(amount) -> str:
@@ -18,15 +16,6 @@ def yuan(amount) -> str:
 
 def on(value: date | None) -> str:
     return value.isoformat() if value else "（未填）"
-
-
-def moment(at: datetime) -> str:
-    """A due time in Beijing time to the minute: a deadline at the end of a day (a working-day
-    limit) reads as that day's 24:00, the way a notice says 截止时间为二十四时."""
-    local = at.astimezone(BEIJING)
-    if local.time() == time(0):
-        return f"{(local - timedelta(days=1)).date().isoformat()} 24:00"
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def percent(fraction: float) -> str:

@@ -58,7 +58,7 @@ def test_a_supervisor_reads_the_dashboard_exports_it_and_disposes_of_a_warning(s
     expect(phone.locator("main")).to_contain_text("理由")                     # a reason is required
     walk.shot("dismiss-without-reason")
     dismiss = phone.locator("form.action-form", has=phone.locator("input[name=action][value=dismiss]"))
-    dismiss.locator("input[name=reason]").fill("已现场核实，系演示数据有意留下的待办")
+    dismiss.locator("textarea[name=reason]").fill("已现场核实，系演示数据有意留下的待办")
     dismiss.locator("button").click()
     expect(phone.locator(".flash")).to_contain_text("已保存")
     walk.shot("dismissed")

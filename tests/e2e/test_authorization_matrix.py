@@ -10,6 +10,7 @@ import pytest
 from api import create_app
 from engine.identity import ADMIN_ROLES, SUPERVISOR_ROLES
 from engine.registry import load_roles
+from engine.vocabulary import HANDLER_ROLES
 from tests.settings import TEST_SETTINGS
 from engine.services import Actor, Context, matters
 from engine.services.context import DEFAULT_PROCESSES_DIR
@@ -39,6 +40,9 @@ POLICIES = {
     "admin_of_township": lambda role, scope: 200 if role in ADMIN_ROLES and in_scope(role, scope) else 403,
     "admin_of_township_adds": lambda role, scope: 201 if role in ADMIN_ROLES and in_scope(role, scope) else 403,
     "supervisor_or_admin": lambda role, scope: 200 if role in SUPERVISOR_ROLES + ADMIN_ROLES else 403,
+    # and the bodies answering for a unit (村民委员会, 乡镇人民政府...): the warnings assigned to it
+    "warning_readers": lambda role, scope: 200 if role in SUPERVISOR_ROLES + ADMIN_ROLES + tuple(HANDLER_ROLES.values())
+    else 403,
 }
 # endpoint name -> (method, path template, body, policy)
 ENDPOINTS = {
@@ -62,7 +66,7 @@ ENDPOINTS = {
     "declare role": ("post", "/api/v1/townships/qingshan_town/roles",
                      {"code": "TEA_OFFICE_{id}", "name": "茶叶办公室{id}", "level": "township"}, "admin_of_township_adds"),
     "verify audit chain": ("get", "/api/v1/audit/verify", None, "supervisor_or_admin"),
-    "list warnings": ("get", "/api/v1/warnings", None, "supervisor_or_admin"),
+    "list warnings": ("get", "/api/v1/warnings", None, "warning_readers"),
     "statistics": ("get", "/api/v1/statistics?period=year&year=2026", None, "supervisor_or_admin"),
 }
 CASES = [(role, scope, endpoint) for role in sorted(ROLES) for scope in ("in", "out")

@@ -68,6 +68,12 @@ def test_a_warning_is_handled_from_its_page(ctx, app):
     assert offered == ["assign", "dismiss"], offered
     refused = inspector.post(f"/warnings/{w.id}", {"action": "dismiss", "reason": ""})
     assert refused.status_code == 422 and "排除理由不能为空" in refused.get_data(as_text=True)
+    late = inspector.post(f"/warnings/{w.id}", {"action": "assign", "unit": "lushui_village", "due": "",
+                                                 "note": "请于一周内说明两笔采购的关系"})
+    kept = late.get_data(as_text=True)                 # a refusal keeps what was typed, in that form only
+    assert late.status_code == 422 and "请选择日期" in kept
+    assert ">请说明两笔采购的关系<" not in kept and ">请于一周内说明两笔采购的关系</textarea>" in kept
+    assert '<option value="lushui_village" selected>' in kept and kept.count("请选择日期") == 1
     assigned = inspector.post(f"/warnings/{w.id}", {"action": "assign", "unit": "lushui_village", "due": "2099-12-31",
                                                        "note": "限期说明"})
     assert assigned.status_code == 302

@@ -3,7 +3,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from engine.workdays import BEIJING, WorkCalendar, arrangement, read_arrangement, shipped_arrangements
+from engine.workdays import (BEIJING, WorkCalendar, arrangement, deadline_words, read_arrangement,
+                             shipped_arrangements)
 from tests.catalogs import PROCESSES
 
 YEAR = read_arrangement(PROCESSES / "calendar" / "2026.toml")
@@ -83,3 +84,13 @@ def test_working_days_are_for_deadlines_not_for_timers():
     assert duration_problem("workdays(dibao_first_review_days)", working_days=True) is None
     assert "自然日" in duration_problem("workdays(dibao_first_review_days)")
     assert duration_problem("days(x)") is None and duration_problem("workdays(a if c else b)", working_days=True) is None
+
+
+@pytest.mark.parametrize("due, words", [
+    (end_of(2026, 3, 5), "2026-03-05 24:00"),              # a working-day limit ends with its day
+    (beijing(2026, 3, 5, 10) + timedelta(minutes=26), "2026-03-05 10:26"),
+    (datetime(2026, 3, 5, 2, 26, tzinfo=timezone.utc), "2026-03-05 10:26"),   # stored in UTC, read in Beijing
+    (datetime(2026, 3, 4, 16, 1, tzinfo=timezone.utc), "2026-03-05 00:01"),
+])
+def test_a_due_time_reads_in_beijing_time_and_a_day_end_as_24_00(due, words):
+    assert deadline_words(due) == words

@@ -116,7 +116,8 @@ def warning_page(warning_id):
         except (Conflict, Forbidden) as exc:
             errors, status = {"form": exc.message}, 409 if isinstance(exc, Conflict) else 403
     found = warnings.get_warning(ctx(), actor(), warning_id)
-    return page("warning.html", status, w=found, errors=errors, village_names=unit_names(actor()),
+    return page("warning.html", status, w=found, errors=errors, submitted=request.form if errors else {},
+                village_names=unit_names(actor()),
                 items=item_names(actor()), assignable=assignable_units(actor()))
 
 
