@@ -58,6 +58,8 @@ def test_merge_and_statistics_files(client, bot):
     discipline = client.as_user("jiwei", ["TOWNSHIP_DISCIPLINE"])
     assert client.as_user("cunwei", ["VILLAGE_COMMITTEE"]).post(
         f"/api/v1/complaints/{second['id']}/merge", json={"into": first["id"], "reason": "同一路灯"}).status_code == 403
+    nowhere = discipline.post(f"/api/v1/complaints/{second['id']}/merge", json={"into": 999999, "reason": "同一路灯"})
+    assert nowhere.status_code == 422 and "没有这件诉求" in nowhere.get_json()["errors"]["into"]   # the field, not the page
     merged = discipline.post(f"/api/v1/complaints/{second['id']}/merge", json={"into": first["id"], "reason": "同一路灯"})
     assert merged.status_code == 200 and merged.get_json()["merged_into"]["number"] == first["number"]
     stats = discipline.get("/api/v1/complaints/statistics?org=qingshan_town").get_json()

@@ -90,6 +90,11 @@ def test_a_case_is_entered_and_merged_from_the_pages(ctx, app):
                 if not c.concluded and c.id != newest.id)
     discipline = WebClient(app)
     discipline.login("township_discipline.qingshan_town")
+    mistyped = discipline.post(f"/complaints/{newest.id}/merge", {"into": "SQ2026-999999", "reason": "同一问题，见主件"})
+    again = mistyped.get_data(as_text=True)            # the form again: what was typed, and why not
+    assert mistyped.status_code == 422 and "没有这件诉求" in again
+    assert 'value="SQ2026-999999"' in again and ">同一问题，见主件</textarea>" in again
+    assert discipline.post(f"/complaints/{newest.id}/merge", {"into": main.number, "reason": " "}).status_code == 422
     merged = discipline.post(f"/complaints/{newest.id}/merge", {"into": main.number, "reason": "同一问题"})
     assert merged.status_code == 302
     page = discipline.get(f"/complaints/{newest.id}").get_data(as_text=True)

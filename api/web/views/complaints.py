@@ -72,8 +72,13 @@ def _form_page(values: dict, errors: dict, status: int = 200):
 
 @bp.route("/complaints/<int:complaint_id>")
 def complaint(complaint_id):
+    return _complaint_page(complaint_id)
+
+
+def _complaint_page(complaint_id: int, status: int = 200, merge: dict | None = None, errors: dict | None = None):
     found = reads.get_complaint(ctx(), actor(), complaint_id)
-    return page("complaint.html", c=found, names={code: u.name for code, u in units(actor()).items()})
+    return page("complaint.html", status, c=found, names={code: u.name for code, u in units(actor()).items()},
+                merge=merge or {}, errors=errors or {})
 
 
 @bp.route("/complaints/<int:complaint_id>/merge", methods=["POST"])
@@ -82,9 +87,10 @@ def complaint_merge(complaint_id):
     try:
         target = _case_id(into)
         merged = merging.merge_complaints(ctx(), actor(), complaint_id, target, request.form.get("reason", ""))
-    except (InvalidData, Conflict) as exc:
-        done(f"未能并案：{next(iter(exc.errors.values()), exc.message) if exc.errors else exc.message}")
-        return redirect(url_for("web.complaint", complaint_id=complaint_id))
+    except (InvalidData, Conflict) as exc:      # the form again, with what was typed and why not
+        errors = exc.errors or {"form": exc.message}
+        return _complaint_page(complaint_id, 409 if isinstance(exc, Conflict) else 422,
+                               {"into": into, "reason": request.form.get("reason", "")}, errors)
     done(f"诉求{merged.number}已并入{merged.merged_into.number}办理。")
     return redirect(url_for("web.complaint", complaint_id=complaint_id))
 

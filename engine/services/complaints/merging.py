@@ -4,7 +4,7 @@ reporter follows the main case with their own 查询码."""
 from __future__ import annotations
 
 from ... import clock
-from ...errors import Conflict, InvalidData
+from ...errors import Conflict, InvalidData, NotFound
 from ...vocabulary import ComplaintStatus, MatterStatus
 from ..access import records_refusals, require_role
 from ..persistence import load_matter, save_matter
@@ -20,8 +20,9 @@ def merge_complaints(ctx, actor, complaint_id: int, into_id: int, reason: str) -
     reporter is told; both cases' histories record it.
 
     Raises:
-        InvalidData: no reason, the same case twice, or cases of two townships.
-        NotFound: either case is outside the actor's reach.
+        InvalidData: no reason, the same case twice, a main case not found (or outside the
+            actor's reach), or cases of two townships.
+        NotFound: the duplicate is outside the actor's reach.
         Forbidden: the actor is not the discipline office.
         Conflict: either case has already concluded.
     """
@@ -33,7 +34,10 @@ def merge_complaints(ctx, actor, complaint_id: int, into_id: int, reason: str) -
     now = clock.now()
     with ctx.uow() as uow:
         duplicate = visible_complaint(uow, actor, complaint_id, lock=True)
-        main = visible_complaint(uow, actor, into_id, lock=True)
+        try:
+            main = visible_complaint(uow, actor, into_id, lock=True)
+        except NotFound:                # a mistyped main case is a field to correct, not a missing page
+            raise InvalidData("找不到主件", {"into": "没有这件诉求，或它不在你的范围内"}) from None
         lineage = uow.lineage(duplicate.village_code)
         if not any(actor.reaches(lineage, role) for role in DISCIPLINE_ROLES):
             require_role(ctx, uow, actor, "TOWNSHIP_DISCIPLINE", duplicate.village_code, "并案办理")
