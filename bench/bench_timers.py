@@ -98,7 +98,7 @@ def main() -> None:
                 peak_mb = max(peak_mb, resident_mb())
             if done[0] % 10000 == 0:
                 print(f"  {done[0]:,} matters, {resident_mb():.0f} MB", flush=True)
-        later = datetime.now(timezone.utc) + timedelta(days=3, minutes=1)
+        later = datetime.now(timezone.utc) + timedelta(days=4)     # past 24:00 of the 3-day notice's last day
         with clock.use_clock(clock.FixedClock(later)):
             began = time.perf_counter()
             timers.advance_due_timers(ctx, Actor.system(), progress=progress, collect=False)

@@ -19,7 +19,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from bpmn_reader import iso_literal  # noqa: F401 - ISO-8601 durations, bare or quoted, wherever a timer is read
 
 from .errors import ExpressionLimit, UnsafeExpression
-from .workdays import MAX_WORKING_DAYS, WorkingDays
+from . import clock
+from .workdays import MAX_WORKING_DAYS, WorkingDays, period_end
 
 MAX_EXPRESSION_LENGTH = 500
 # Run-time budget. No expression has a loop, so its cost is bounded by its length times the cost of
@@ -42,11 +43,18 @@ def _frac(value) -> Fraction:
 
 
 def _days(count) -> str:
-    """An ISO duration of whole days, for timers whose length is a parameter."""
+    """A period of whole days starting now, as the law counts one (民法典 Art. 201 and 203): the
+    first day is not counted and the last one ends at 24:00 Beijing time, so a 7-day publicity
+    posted on the 3rd at 10:00 runs to the end of the 10th (not to 10:00 on the 10th, which would
+    refuse a villager's objection of that afternoon). An ISO duration in seconds from now to then:
+    timers and step deadlines evaluate it once, when their period starts."""
     days = int(count)
     if not 0 <= days <= MAX_DURATION_DAYS:
         _refuse(f"时长 {days} 天超出范围（0 至 {MAX_DURATION_DAYS} 天）")
-    return f"P{days}D"
+    now = clock.now()
+    left = period_end(now, days) - now
+    seconds = left.days * 86400 + left.seconds          # to the microsecond: the period ends at 24:00 sharp
+    return f"PT{seconds}.{left.microseconds:06d}S" if left.microseconds else f"PT{seconds}S"
 
 
 def _workdays(count) -> WorkingDays:

@@ -49,15 +49,25 @@ class WorkCalendar:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 left -= 1
-        end = datetime.combine(day + timedelta(days=1), time(0), BEIJING)
-        return end.astimezone(timezone.utc)
+        return end_of_day(day)
+
+
+def end_of_day(day: date) -> datetime:
+    """24:00 Beijing time of `day` (a period's last day ends then: 民法典 Art. 203), in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), BEIJING).astimezone(timezone.utc)
+
+
+def period_end(start: datetime, days: int) -> datetime:
+    """The end of a period of `days` calendar days from `start`: 24:00 Beijing time of the
+    `days`-th day after the day it started (民法典 Art. 201: the first day is not counted)."""
+    return end_of_day(start.astimezone(BEIJING).date() + timedelta(days=days))
 
 
 def deadline_words(at: datetime) -> str:
     """A due time in Beijing time to the minute; one at the end of a day (a working-day limit, a
     交办 date) reads as that day's 24:00, the way a notice says 截止时间为二十四时, not as the next
     day's 00:00."""
-    local = at.astimezone(BEIJING)
+    local = (at + timedelta(seconds=30)).astimezone(BEIJING).replace(second=0, microsecond=0)   # to the minute
     if local.time() == time(0):
         return f"{(local - timedelta(days=1)).date().isoformat()} 24:00"
     return local.strftime("%Y-%m-%d %H:%M")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from engine import clock
 from engine.forms import clean_form_data
 from engine.runtime import Matter
+from engine.workdays import period_end
 from tests.catalogs import PROCESSES, catalog, default_parameters, item_catalog  # noqa: F401 - re-exported
 from tests.flows import flow_of, sequence_flows
 
@@ -56,6 +57,15 @@ class Scenario:
             self.matter.complete(candidates[0].task_id, data, holds=lambda r: r in holds)
         self._reload()
         return self
+
+    def period_end(self, days: int) -> datetime:
+        """When a period of `days` days starting now ends: 24:00 Beijing time of its last day, as
+        days() counts a publicity or a time limit (engine/workdays.py)."""
+        return period_end(self.clock.now(), days)
+
+    def days_to(self, moment: datetime) -> float:
+        """Days (fractional) from now to `moment`, for wait()."""
+        return (moment - self.clock.now()).total_seconds() / 86400
 
     def wait(self, days: float):
         """Let time pass and fire what is due, as `xiaowei worker` would."""

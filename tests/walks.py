@@ -7,10 +7,11 @@ P = default_parameters()
 
 
 def wait_past(s: Scenario, days: float, step: str) -> None:
-    """A publicity or notice timer holds the matter for exactly `days` days, then lets `step` open.
-    While it runs only an objection intake (村监委 受理异议) may be ready."""
+    """A publicity or notice timer holds the matter for `days` days, to 24:00 of the last one (as
+    the law counts a period), then lets `step` open. While it runs only an objection intake
+    (村监委 受理异议) may be ready."""
     assert all(k.endswith("_objection") for k in s.ready()), f"only objection intake may be ready: {sorted(s.ready())}"
-    s.wait(days - 0.01)
+    s.wait(s.days_to(s.period_end(days)) - 0.01)
     assert s.matter.waiting_timers(), "the timer fired early"
     s.wait(0.02)
     assert steps(s) == {step}

@@ -9,12 +9,13 @@ from ..expressions import evaluate
 from ..runtime import SERIALIZER_VERSION, Matter
 from ..store.repositories import search_text
 from ..vocabulary import MatterStatus, StepStatus
-from ..workdays import WorkingDays
+from ..workdays import BEIJING, WorkingDays, end_of_day
 from .complaints.tracking import track as track_complaint
 from . import tallies
 from .publishing import publish_after_action
 from .withholding import sync_withheld
 
+WHOLE_DAYS = {"years", "months", "weeks", "days"}    # an ISO duration without a time part
 log = logging.getLogger("xiaowei.services")
 
 
@@ -116,7 +117,11 @@ def _inbox_item(record, ready, now, calendar) -> dict:
 def _due(start, deadline: str | None, data: dict, calendar):
     """When a step that became ready at `start` is due: its deadline is an ISO duration, or an
     expression over the matter's parameters and data giving one (days(dibao_review_days)) or giving
-    working days (workdays(dibao_first_review_days), counted on the holiday calendar)."""
+    working days (workdays(dibao_first_review_days), counted on the holiday calendar).
+
+    A limit in whole days (weeks, months) runs as the law counts a period (民法典 Art. 201 and 203),
+    as days() and working days do: to 24:00 Beijing time of its last day, so "P5D" from Monday
+    10:00 is due at the end of Saturday, not at 10:00. A limit with hours is exact."""
     if not deadline:
         return None
     try:
@@ -128,4 +133,5 @@ def _due(start, deadline: str | None, data: dict, calendar):
         log.warning("deadline %r could not be evaluated", deadline)
         return None
     # The library's own ISO-duration arithmetic, so step deadlines count months as timers do.
-    return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    due = start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    return end_of_day(due.astimezone(BEIJING).date()) if set(parsed) <= WHOLE_DAYS else due

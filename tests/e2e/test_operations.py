@@ -106,7 +106,8 @@ def test_counters_move_with_a_walked_matter_and_not_with_a_refused_step(client, 
     matter = matters.get_matter(ctx, clerk, proposed["id"])      # the service's view, for do()
     for step_id, data in (("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):   # with evidence uploaded
         matter = do(ctx, clerk, matter, step_id, data)
-    with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))):
+    ends = datetime.fromisoformat(matter.waiting_timers[0].due)           # 党员审阅, to 24:00 of its last day
+    with clock.use_clock(clock.FixedClock(ends + timedelta(minutes=1))):
         fired = timers.advance_due_timers(ctx, Actor.system())
     assert [r.fired for r in fired] == [("党员审阅",)]
     after = metrics(client)

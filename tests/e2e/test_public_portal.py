@@ -170,7 +170,8 @@ def test_service_results_are_published_masked(site):
     (monitoring,) = by_item["poverty_monitoring"]
     assert monitoring["subject"] == "赵*柱" and [r["stage"] for r in monitoring["records"]] == ["拟纳入监测对象公示"]
     assert {f["label"] for r in monitoring["records"] for f in r["fields"]} == {"户主姓名", "公示日期"}
-    everything = str(results)
+    # Every value published, less its timestamps (a walk's "…T21:06:20.620012" holds "6200" by chance).
+    everything = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:\d\d|Z)?", "", str(results))
     for private in ("王大山", "赵秀兰", "张建国", "13800138000", "110101196503071234", "6222000000001234", "27号", "脑溢血",
                     "吴春花", "赵铁柱", "尿毒症", "透析", "110101196804153326", "县人民医院", "6200",
                     "陈桂芬", "孙德福", "110101196204150030", "1101012001010200031J"):

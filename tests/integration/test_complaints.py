@@ -21,6 +21,7 @@ from engine.services.identity import create_user, grant_role
 from engine.services.public import complaints as portal
 from engine.services.views import MatterView
 from engine.services.timers import advance_due_timers
+from engine.workdays import period_end
 
 SYSTEM = Actor.system()
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)          # a Monday, 09:00 in Beijing
@@ -172,14 +173,14 @@ def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     filed = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, REPORTER)
     accept_and_assign(ctx, people, filed, "village")
     before = case(ctx, filed.id).answer_due
-    assert before == T0 + timedelta(days=15)
-    fixed.advance(timedelta(days=15, minutes=1))
+    assert before == period_end(T0, 15)
+    fixed.advance(before - T0 + timedelta(minutes=1))
     done = advance_due_timers(ctx, SYSTEM)
     assert done[0].fired == ("超期督办（上级发督办单）",)
     supervised = case(ctx, filed.id)
     order = supervised.supervision_orders[0]
     assert supervised.supervisions == 1 and order.issuer_role == "TOWNSHIP_DISCIPLINE"
-    assert order.previous_due == before and order.new_due == fixed.now() + timedelta(days=5)
+    assert order.previous_due == before and order.new_due == period_end(fixed.now(), 5)
     assert supervised.answer_due == order.new_due
     history = matters.matter_history(ctx, SYSTEM, filed.matter_id)
     issued = [e for e in history if e.event == "supervision_issued"]
@@ -286,13 +287,14 @@ def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_
                               ("assign", {"handler_level": "county", "handler_unit": "县民政局", "assign_note": "请核实"})):
             step(context, discipline, filed, step_id, data)
     context.database.dispose()
-    early = CliRunner().invoke(cli, ["worker", "--once", "--now", (T0 + timedelta(days=14)).isoformat()])
+    ends = period_end(T0, 15)                    # 15 days: to 24:00 Beijing time of the 15th day
+    early = CliRunner().invoke(cli, ["worker", "--once", "--now", (ends - timedelta(minutes=1)).isoformat()])
     assert early.exit_code == 0 and "0 matters advanced" in early.output
-    late = CliRunner().invoke(cli, ["worker", "--once", "--now", (T0 + timedelta(days=15, hours=1)).isoformat()])
+    late = CliRunner().invoke(cli, ["worker", "--once", "--now", (ends + timedelta(hours=1)).isoformat()])
     assert late.exit_code == 0 and "1 matters advanced" in late.output, late.output
     found = reads.get_complaint(context, SYSTEM, filed.id)
     (order,) = found.supervision_orders
     assert order.issuer_role == "COUNTY_DISCIPLINE" and order.issuer_org == "demo_county"
-    assert order.issued_at == T0 + timedelta(days=15, hours=1)
-    assert order.new_due == T0 + timedelta(days=20, hours=1)
+    assert order.issued_at == ends + timedelta(hours=1)
+    assert order.new_due == period_end(ends + timedelta(hours=1), 5)
     context.database.dispose()

@@ -7,6 +7,7 @@ from engine import clock
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.identity import Grant
 from engine.services import Actor, audit, matters, parameters, timers
+from engine.workdays import period_end
 
 from .helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, post_notice, ready, start_decision
 
@@ -33,27 +34,34 @@ def test_start_matter_refuses_bad_input_by_field(ctx, clerk, kwargs, field):
     assert field in info.value.errors
 
 
+def after(matter) -> datetime:
+    """A minute past the end of the period the matter waits on."""
+    return datetime.fromisoformat(matter.waiting_timers[0].due) + timedelta(minutes=1)
+
+
 def test_a_matter_runs_to_its_end_with_timers_and_a_verifiable_history(ctx, clerk):
     m = start_decision(ctx, clerk)
     for step, data in (("propose", PROPOSE), ("deliberate", DELIBERATE), ("send_plan", SEND_PLAN)):
         m = do(ctx, clerk, m, step, data)
     assert m.ready_steps == () and m.waiting_timers[0].name == "党员审阅"
-    later = clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))
+    later = clock.FixedClock(after(m))
     with clock.use_clock(later):
         assert [r.fired for r in timers.advance_due_timers(ctx, Actor.system())] == [("党员审阅",)]
         m = matters.get_matter(ctx, clerk, m.id)
         for step, data in (("review", REVIEW), ("resolve_rep", RESOLVE)):
             m = do(ctx, clerk, m, step, data)
         m = post_notice(ctx, clerk, m, "resolution", "决议", "2026-03-09")
-        later.advance(timedelta(days=3, minutes=1))
+        later.advance(after(m) - later.now())
         timers.advance_due_timers(ctx, Actor.system())
         m = do(ctx, clerk, matters.get_matter(ctx, clerk, m.id), "implement",
                {"person_in_charge": "李四", "implementation_report": "已完工"})
         m = post_notice(ctx, clerk, m, "result", "结果", "2026-03-20")
         assert m.waiting_timers[0].name == "结果公示"
-        later.advance(timedelta(days=9))                       # the township says 10 days
+        # The township says 10 days: to 24:00 Beijing time of the 10th day after the posting.
+        assert datetime.fromisoformat(m.waiting_timers[0].due) == period_end(later.now(), 10)
+        later.advance(after(m) - later.now() - timedelta(minutes=2))
         assert timers.advance_due_timers(ctx, Actor.system()) == []
-        later.advance(timedelta(days=1, minutes=1))
+        later.advance(timedelta(minutes=2))
         timers.advance_due_timers(ctx, Actor.system())
         m = do(ctx, clerk, matters.get_matter(ctx, clerk, m.id), "archive", {"archive_no": "2026-001"})
     assert m.status == "completed" and m.outcome == "通过" and m.ready_steps == ()
@@ -193,7 +201,7 @@ def test_the_worker_sweep_keeps_nothing_per_matter_and_each_matter_once(ctx, cle
             m = do(ctx, clerk, m, step, data)
         made.append(m.id)
     seen = []
-    with clock.use_clock(clock.FixedClock(datetime.now(timezone.utc) + timedelta(days=3, minutes=1))):
+    with clock.use_clock(clock.FixedClock(after(m))):
         kept = timers.advance_due_timers(ctx, Actor.system(), progress=seen.append, collect=False)
         assert kept == [] and sorted(r.matter_id for r in seen) == sorted(made)
         assert all(r.fired == ("党员审阅",) for r in seen)

@@ -15,6 +15,7 @@ from engine.services import Actor, audit, definitions, matters, views
 from engine.services.publishing import content_hash
 from engine.services.timers import advance_due_timers
 from engine.store.models import AuditEvent, PublishedRecord
+from engine.workdays import period_end
 from tests.integration.helpers import DELIBERATE, PROPOSE, RESOLVE, REVIEW, SEND_PLAN, do, post_notice, with_evidence
 
 SYSTEM = Actor.system()
@@ -148,8 +149,8 @@ def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, oth
         assert shown["初审意见"] == "建议确认为低保对象" and shown["民主评议同意票数"] == "7"
         assert "联系电话" not in shown and "110101199003071234" not in str(row.fields) and "王大山" not in str(row.fields)
         assert row.publicity_step == "first_review_objection" and row.publicity_task_id == intake.id
-        assert row.publicity_ends_at == fixed.now() + timedelta(days=7)
-        fixed.advance(timedelta(days=7, minutes=1))
+        assert row.publicity_ends_at == period_end(fixed.now(), 7)          # 24:00 of the 7th day
+        fixed.advance(row.publicity_ends_at - fixed.now() + timedelta(minutes=1))
         advance_due_timers(ctx, SYSTEM)
     (row,) = records(ctx, m.id)
     assert row.publicity_task_id is None and row.publicity_ends_at is not None, "the period ended, its end date kept"
@@ -177,7 +178,7 @@ def test_a_dismissed_objection_restarts_the_period_on_the_same_record(ctx, clerk
         fixed.advance(timedelta(days=1))
         d = do(ctx, other, d, "reverify_resolution", {"verification_finding": "核实无误", "objection_conclusion": "dismissed"})
     (row,) = records(ctx, d.id)
-    assert row.publicity_task_id not in (None, first) and row.publicity_ends_at == fixed.now() + timedelta(days=3)
+    assert row.publicity_task_id not in (None, first) and row.publicity_ends_at == period_end(fixed.now(), 3)
     assert len(records(ctx, m.id)) == 11, "the project's records are its own"
 
 

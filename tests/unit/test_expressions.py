@@ -1,9 +1,13 @@
+from datetime import datetime, time, timezone
 from fractions import Fraction
 
 import pytest
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from hypothesis import given, strategies as st
 
+from engine import clock
 from engine.errors import UnsafeExpression
+from engine.workdays import BEIJING
 from engine.expressions import compile_expression, evaluate, iso_literal, names_in
 
 
@@ -15,13 +19,27 @@ from engine.expressions import compile_expression, evaluate, iso_literal, names_
     ("decision in ['pass', 'rectify']", {"decision": "pass"}, True),
     ("'rectify' not in opinions", {"opinions": ["pass", "pass"]}, True),
     ("len(items) == 2 and not flag", {"items": [1, 2], "flag": False}, True),
-    ("days(n)", {"n": 7}, "P7D"),
     ("P7D", {}, "P7D"),
     ('"P7D"', {}, "P7D"),
     ("'PT12H'", {}, "PT12H"),
 ])
 def test_allowed_expressions_evaluate(expression, data, expected):
     assert evaluate(expression, data) == expected
+
+
+@pytest.mark.parametrize("now, n, seconds", [
+    (datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc), 7, 7 * 86400 + 14 * 3600),    # 10:00 on the 3rd -> 24:00 on the 10th
+    (datetime(2026, 3, 3, 15, 59, 30, tzinfo=timezone.utc), 1, 86400 + 30),          # 23:59:30 -> the next day's end
+    (datetime(2026, 3, 3, 16, 0, tzinfo=timezone.utc), 1, 2 * 86400),                # 00:00 on the 4th -> 24:00 on the 5th
+    (datetime(2026, 3, 3, 2, 0, 0, 1, tzinfo=timezone.utc), 0, "50399.999999"),      # by the end of today, sharp
+])
+def test_days_runs_a_period_to_24_00_beijing_time_of_its_last_day(now, n, seconds):
+    """民法典 Art. 201 and 203: the day a period starts is not counted, its last day ends at 24:00."""
+    with clock.use_clock(clock.FixedClock(now)):
+        duration = evaluate("days(n)", {"n": n})
+        assert duration == f"PT{seconds}S"
+        ends = now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(duration))
+        assert ends.astimezone(BEIJING).time() == time(0)            # the engine's own reading of it
 
 
 @pytest.mark.parametrize("expression", [

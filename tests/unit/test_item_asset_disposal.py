@@ -149,7 +149,7 @@ def dismissed(s: Scenario, intake: str, verify: str, days: int) -> None:
     s.do(verify, {"verification_finding": "经核实异议不成立", "objection_upheld": False}, role="TWO_COMMITTEES")
     assert steps(s) == {intake}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=days), "the period starts again"
+    assert timer.due == s.period_end(days), "the period starts again"
 
 
 # -- scenarios (each returns its finished Scenario for the coverage test) ----------------------

@@ -138,7 +138,7 @@ def over_cap_revised_notice_returned_objection_dismissed() -> Scenario:
     s.do("reverify_standard", {"verification_finding": "标准与决议一致", "objection_upheld": False}, role="TWO_COMMITTEES")
     (timer,) = s.matter.waiting_timers()
     assert timer.element_id == "standard_publicity"
-    assert timer.due == s.clock.now() + timedelta(days=P["cadre_remuneration_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["cadre_remuneration_publicity_days"]), "the period starts again"
     wait_past(s, P["cadre_remuneration_publicity_days"], "archive")
     archive(s)
     return finished(s, "标准通过并公布执行")

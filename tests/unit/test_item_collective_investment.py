@@ -79,7 +79,7 @@ def published(s: Scenario) -> None:
 def publicity_ends(s: Scenario) -> None:
     """The publicity period runs its full length; then the first year's wait begins."""
     assert steps(s) == {"result_objection"}
-    s.wait(P["investment_publicity_days"] - 0.01)
+    s.wait(s.days_to(s.period_end(P["investment_publicity_days"])) - 0.01)
     assert steps(s) == {"result_objection"}, "the period ended early"
     s.wait(0.02)
     assert steps(s) == set() and [t.element_id for t in s.matter.waiting_timers()] == ["year_wait"]

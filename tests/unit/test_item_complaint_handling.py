@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+from engine import clock
 from engine.errors import InvalidData
 from engine.expressions import evaluate
 from engine.workdays import WorkingDays
-from tests.scenario import Scenario, default_parameters, finished, steps
+from tests.scenario import START, Scenario, default_parameters, finished, steps
 
 KEY = "complaint_handling"
 P = default_parameters()
@@ -66,10 +67,11 @@ def answered(s: Scenario, unit: str, step: str | None = None) -> None:
                 "handling_photos": ["att-board-1"]}, role=UNIT_ROLE[unit])
 
 
-def overdue(s: Scenario, unit: str, days: float) -> None:
-    """The handling limit passes: the worker fires the 督办 timer and a short new limit starts."""
+def overdue(s: Scenario, unit: str, days: int) -> None:
+    """The handling limit of `days` days passes (at 24:00 of its last day): the worker fires the
+    督办 timer and a short new limit starts."""
     assert steps(s) == {UNIT_STEP[unit]}
-    s.wait(days)
+    s.wait(s.days_to(s.period_end(days)) + 0.01)
     assert steps(s) == {f"supervised_{unit}"} and s.ready()[f"supervised_{unit}"][0].role == UNIT_ROLE[unit]
 
 
@@ -106,10 +108,10 @@ def township_overdue_supervised_then_nobody_rates() -> Scenario:
     s = start("relief")
     accepted(s)
     assigned(s, "township")
-    overdue(s, "township", P["complaint_days_relief"] + 0.1)
+    overdue(s, "township", P["complaint_days_relief"])
     answered(s, "township", "supervised_township")
     assert steps(s) == {"rate"}
-    s.wait(P["complaint_rating_days"] + 0.1)
+    s.wait(s.days_to(s.period_end(P["complaint_rating_days"])) + 0.01)
     return finished(s, "办结（反映人未评价）")
 
 
@@ -120,7 +122,7 @@ def county_reopened_once_overdue_then_satisfied() -> Scenario:
     answered(s, "county")
     rated(s, "dissatisfied")
     reopened(s, "county")
-    overdue(s, "county", P["complaint_days_project"] + 0.1)
+    overdue(s, "county", P["complaint_days_project"])
     answered(s, "county", "supervised_county")
     rated(s, "satisfied", "rerate")
     return finished(s, "办结（重新办理后满意）")
@@ -130,7 +132,7 @@ def village_overdue_reopened_to_the_township_then_reviewed() -> Scenario:
     s = start("conduct", about_cadre=True)
     accepted(s)
     assigned(s, "village")
-    overdue(s, "village", P["complaint_days_conduct"] + 0.1)
+    overdue(s, "village", P["complaint_days_conduct"])
     answered(s, "village", "supervised_village")
     rated(s, "dissatisfied")
     reopened(s, "township")
@@ -151,7 +153,7 @@ def township_reopened_to_the_village_nobody_rates_again() -> Scenario:
     reopened(s, "village")
     answered(s, "village")
     assert steps(s) == {"rerate"}
-    s.wait(P["complaint_rating_days"] + 0.1)
+    s.wait(s.days_to(s.period_end(P["complaint_rating_days"])) + 0.01)
     return finished(s, "办结（重新办理后未评价）")
 
 
@@ -166,13 +168,14 @@ SCENARIOS = [refused_as_outside_the_scope, village_answers_and_the_villager_is_s
     ("relief", "complaint_days_relief"), ("conduct", "complaint_days_conduct"), ("other", "complaint_days_other")])
 def test_the_handling_limit_is_the_categorys_parameter(category, parameter):
     deadline = start(category).bundle.info.steps["handle_village"].deadline
-    assert evaluate(deadline, {**P, "category": category}) == f"P{P[parameter]}D"
+    with clock.use_clock(clock.FixedClock(START)):
+        assert evaluate(deadline, {**P, "category": category}) == evaluate(f"days({P[parameter]})", {})
     s = start(category, parameters={parameter: 4})
     accepted(s)
     assigned(s, "village")
-    s.wait(3.9)
+    s.wait(s.days_to(s.period_end(4)) - 0.01)
     assert steps(s) == {"handle_village"}
-    s.wait(0.2)
+    s.wait(0.02)
     assert steps(s) == {"supervised_village"}
 
 

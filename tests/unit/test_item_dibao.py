@@ -109,7 +109,7 @@ def publish_first_review(s: Scenario) -> None:
     assert s.ready()["first_review_objection"][0].role == "SUPERVISION_COMMITTEE"
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == ("first_review_publicity",
-                                             s.clock.now() + timedelta(days=P["dibao_publicity_days"]))
+                                             s.period_end(P["dibao_publicity_days"]))
 
 
 def township_stage(s: Scenario, complex_case: bool = False, hold_appraisal: bool = True) -> None:
@@ -224,7 +224,7 @@ def appraisal_redone_then_objection_dismissed() -> Scenario:
          role="TOWNSHIP_GOV")
     assert steps(s) == {"first_review_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["dibao_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["dibao_publicity_days"]), "the period starts again"
     wait_past(s, P["dibao_publicity_days"], "county_review")
     county_reviews(s)
     confirm(s)
@@ -261,7 +261,7 @@ def result_objections_dismissed_then_upheld() -> Scenario:
          role="COUNTY_DEPT")
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
-        "result_publicity", s.clock.now() + timedelta(days=P["dibao_result_publicity_days"])), "the period starts again"
+        "result_publicity", s.period_end(P["dibao_result_publicity_days"])), "the period starts again"
     object_during(s, "result_objection", after_days=6)
     s.do("recheck_result", {"verification_finding": "申请人名下有商铺出租", "objection_upheld": True}, role="COUNTY_DEPT")
     assert steps(s) == {"county_review"}, "an upheld objection goes back to the county's review"

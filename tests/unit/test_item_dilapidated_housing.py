@@ -59,7 +59,7 @@ def publish_appraisal(s: Scenario) -> None:
     assert steps(s) == {"appraisal_objection"} and s.ready()["appraisal_objection"][0].role == "SUPERVISION_COMMITTEE"
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("appraisal_publicity", "评议结果公示")
-    assert timer.due == s.clock.now() + timedelta(days=P["dilapidated_housing_publicity_days"])
+    assert timer.due == s.period_end(P["dilapidated_housing_publicity_days"])
 
 
 def township_reviews(s: Scenario, decision: str = "approve") -> None:
@@ -138,7 +138,7 @@ def result_published(s: Scenario) -> None:
          role="VILLAGE_COMMITTEE")
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("result_publicity", "改造结果公开")
-    assert timer.due == s.clock.now() + timedelta(days=P["dilapidated_housing_result_publicity_days"])
+    assert timer.due == s.period_end(P["dilapidated_housing_result_publicity_days"])
 
 
 def archived(s: Scenario) -> None:
@@ -173,7 +173,7 @@ def repair_with_objections_rework_and_corrections() -> Scenario:
          role="VILLAGE_COMMITTEE")
     assert steps(s) == {"appraisal_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["dilapidated_housing_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["dilapidated_housing_publicity_days"]), "the period starts again"
     wait_past(s, P["dilapidated_housing_publicity_days"], "township_review")
     township_reviews(s)
     appraised_safety(s, "C")
@@ -199,7 +199,7 @@ def repair_with_objections_rework_and_corrections() -> Scenario:
          role="TOWNSHIP_GOV")
     assert steps(s) == {"result_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["dilapidated_housing_result_publicity_days"])
+    assert timer.due == s.period_end(P["dilapidated_housing_result_publicity_days"])
     archived(s)
     return finished(s, "改造完成，补助已发放")
 

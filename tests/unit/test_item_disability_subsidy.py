@@ -83,7 +83,7 @@ def publish(s: Scenario) -> None:
     assert steps(s) == {"subsidy_objection"} and s.ready()["subsidy_objection"][0].role == "SUPERVISION_COMMITTEE"
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
-        "subsidy_publicity", s.clock.now() + timedelta(days=P["disability_publicity_days"]))
+        "subsidy_publicity", s.period_end(P["disability_publicity_days"]))
 
 
 def granted(s: Scenario) -> Scenario:
@@ -123,7 +123,7 @@ def care_subsidy_returned_once_objection_dismissed() -> Scenario:
     s.do("reverify", {"verification_finding": "经核实确需长期照护", "objection_upheld": False}, role="TOWNSHIP_GOV")
     assert steps(s) == {"subsidy_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["disability_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["disability_publicity_days"]), "the period starts again"
     return granted(s)
 
 

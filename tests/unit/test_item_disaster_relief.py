@@ -69,7 +69,7 @@ def list_published(s: Scenario) -> None:
     assert steps(s) == {"list_objection"} and s.ready()["list_objection"][0].role == "SUPERVISION_COMMITTEE"
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("list_publicity", "救助对象名单公示")
-    assert timer.due == s.clock.now() + timedelta(days=LIST_DAYS)
+    assert timer.due == s.period_end(LIST_DAYS)
 
 
 def to_township(s: Scenario) -> None:
@@ -132,7 +132,7 @@ def result_published(s: Scenario) -> None:
          role="VILLAGE_COMMITTEE")
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("result_publicity", "发放结果公开")
-    assert timer.due == s.clock.now() + timedelta(days=RESULT_DAYS)
+    assert timer.due == s.period_end(RESULT_DAYS)
 
 
 def archived(s: Scenario) -> None:
@@ -176,7 +176,7 @@ def list_corrected_before_approval() -> Scenario:
          role="VILLAGE_COMMITTEE")
     assert steps(s) == {"list_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=LIST_DAYS), "the period starts again"
+    assert timer.due == s.period_end(LIST_DAYS), "the period starts again"
     wait_past(s, LIST_DAYS, "township_review")
     township_decides(s, "return")
     to_township(s)
@@ -217,7 +217,7 @@ def distribution_corrected_after_supervision_and_objection() -> Scenario:
     s.do("reverify_result", {"verification_finding": "金额与签收单一致", "objection_upheld": False}, role="TOWNSHIP_GOV")
     assert steps(s) == {"result_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=RESULT_DAYS), "the period starts again"
+    assert timer.due == s.period_end(RESULT_DAYS), "the period starts again"
     archived(s)
     return finished(s, "已发放")
 

@@ -71,7 +71,7 @@ def initial_published(s: Scenario) -> None:
     assert steps(s) == {"initial_objection"} and s.ready()["initial_objection"][0].role == "SUPERVISION_COMMITTEE"
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("initial_publicity", "初审意见公示")
-    assert timer.due == s.clock.now() + timedelta(days=INITIAL_DAYS)
+    assert timer.due == s.period_end(INITIAL_DAYS)
 
 
 def to_county(s: Scenario, **facts) -> None:
@@ -107,7 +107,7 @@ def result_published(s: Scenario) -> None:
          role="VILLAGE_COMMITTEE")
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("result_publicity", "确认结果公布")
-    assert timer.due == s.clock.now() + timedelta(days=RESULT_DAYS)
+    assert timer.due == s.period_end(RESULT_DAYS)
 
 
 def refused(s: Scenario, reason: str) -> Scenario:
@@ -144,7 +144,7 @@ def concentrated_support_with_objections_dismissed() -> Scenario:
                               "reverification_record": ["att-revisit-1"], "objection_upheld": False}, role="TOWNSHIP_GOV")
     assert steps(s) == {"initial_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=INITIAL_DAYS), "the period starts again"
+    assert timer.due == s.period_end(INITIAL_DAYS), "the period starts again"
     wait_past(s, INITIAL_DAYS, "county_confirm")
     county_decides(s)
     mode_chosen(s, "concentrated")
@@ -158,7 +158,7 @@ def concentrated_support_with_objections_dismissed() -> Scenario:
     s.do("reverify_result", {"verification_finding": "复核属实", "objection_upheld": False}, role="COUNTY_DEPT")
     assert steps(s) == {"result_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=RESULT_DAYS), "the period starts again"
+    assert timer.due == s.period_end(RESULT_DAYS), "the period starts again"
     archived(s)
     assert s.matter.workflow.data["institution"] == "镇中心敬老院"
     return finished(s, "确认特困供养")

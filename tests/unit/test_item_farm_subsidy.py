@@ -56,7 +56,7 @@ def area_published(s: Scenario) -> None:
     assert steps(s) == {"area_objection"} and s.ready()["area_objection"][0].role == "SUPERVISION_COMMITTEE"
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("area_publicity", "补贴面积公示")
-    assert timer.due == s.clock.now() + timedelta(days=AREA_DAYS)
+    assert timer.due == s.period_end(AREA_DAYS)
 
 
 def township_decides(s: Scenario, decision: str = "approve") -> None:
@@ -94,7 +94,7 @@ def result_published(s: Scenario) -> None:
          role="VILLAGE_COMMITTEE")
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("result_publicity", "发放结果公开")
-    assert timer.due == s.clock.now() + timedelta(days=RESULT_DAYS)
+    assert timer.due == s.period_end(RESULT_DAYS)
 
 
 def archived(s: Scenario) -> None:
@@ -131,7 +131,7 @@ def disputed_area_remeasured_and_corrected() -> Scenario:
     s.do("reverify_area", {"verification_finding": "重新丈量无误", "objection_upheld": False}, role="VILLAGE_COMMITTEE")
     assert steps(s) == {"area_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=AREA_DAYS), "the period starts again"
+    assert timer.due == s.period_end(AREA_DAYS), "the period starts again"
     wait_past(s, AREA_DAYS, "township_review")
     township_decides(s, "return")
     to_payment(s, area=11.3)
@@ -149,7 +149,7 @@ def disputed_area_remeasured_and_corrected() -> Scenario:
     s.do("reverify_result", {"verification_finding": "补发到账", "objection_upheld": False}, role="TOWNSHIP_AGRI_ECON")
     assert steps(s) == {"result_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=RESULT_DAYS), "the period starts again"
+    assert timer.due == s.period_end(RESULT_DAYS), "the period starts again"
     archived(s)
     assert s.matter.workflow.data["paid_amount"] == 1130
     return finished(s, "已发放")

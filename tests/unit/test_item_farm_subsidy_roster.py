@@ -82,7 +82,7 @@ def published(s: Scenario) -> None:
     assert steps(s) == {"roster_objection"} and s.ready()["roster_objection"][0].role == "SUPERVISION_COMMITTEE"
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("roster_publicity", "补贴清册公示")
-    assert timer.due == s.clock.now() + timedelta(days=DAYS)
+    assert timer.due == s.period_end(DAYS)
 
 
 def objection_verified(s: Scenario, upheld: bool) -> None:
@@ -138,7 +138,7 @@ def corrected_after_check_objection_and_township() -> Scenario:
     objection_verified(s, upheld=False)
     assert steps(s) == {"roster_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=DAYS), "the period starts again"
+    assert timer.due == s.period_end(DAYS), "the period starts again"
     objection_verified(s, upheld=True)
     added = [*fixed, household(3, 2)]
     corrected(s, added, "补录漏报的第4户")

@@ -129,7 +129,7 @@ def objection_dismissed_then_one_upheld_and_corrected() -> Scenario:
     reverify(s, upheld=False)
     (timer,) = s.matter.waiting_timers()
     assert timer.element_id == "statement_publicity"
-    assert timer.due == s.clock.now() + timedelta(days=P["finance_disclosure_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["finance_disclosure_publicity_days"]), "the period starts again"
     object_during(s, "statement_objection")
     reverify(s, upheld=True)                        # an item was booked twice: corrected and checked again
     prepare(s, expense=86000)

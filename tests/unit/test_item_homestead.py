@@ -76,7 +76,7 @@ def publish_group(s: Scenario) -> None:
     assert steps(s) == {"group_objection"} and s.ready()["group_objection"][0].role == "SUPERVISION_COMMITTEE"
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
-        "group_publicity", s.clock.now() + timedelta(days=P["homestead_group_publicity_days"]))
+        "group_publicity", s.period_end(P["homestead_group_publicity_days"]))
 
 
 def village_reviews(s: Scenario, decision: str = "forward", fits_plan: bool = True) -> None:
@@ -142,7 +142,7 @@ def publish_village(s: Scenario) -> None:
     assert steps(s) == {"group_objection"} and s.ready()["group_objection"][0].role == "SUPERVISION_COMMITTEE"
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
-        "group_publicity", s.clock.now() + timedelta(days=P["homestead_group_publicity_days"]))
+        "group_publicity", s.period_end(P["homestead_group_publicity_days"]))
 
 
 def built(s: Scenario, complies: bool = True) -> None:
@@ -198,7 +198,7 @@ def farmland_converted_objection_dismissed_and_rectified() -> Scenario:
          role="TOWNSHIP_GOV")
     assert steps(s) == {"result_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["homestead_result_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["homestead_result_publicity_days"]), "the period starts again"
     wait_past(s, P["homestead_result_publicity_days"], "county_filing")
     filed(s)
     built(s, complies=False)
@@ -235,7 +235,7 @@ def village_without_groups_approved() -> Scenario:
     s.do("reverify_group", {"verification_finding": "异议人所称占路不实", "objection_upheld": False},
          role="VILLAGE_COMMITTEE")
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["homestead_group_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["homestead_group_publicity_days"]), "the period starts again"
     wait_past(s, P["homestead_group_publicity_days"], "village_review")
     village_reviews(s)
     s.do("site_check", {"township_accepted_on": "2026-03-16", "site_check_record": "符合村庄规划",
@@ -279,7 +279,7 @@ def group_objections_dismissed_then_upheld() -> Scenario:
     s.do("reverify_group", {"verification_finding": "异议人所称占路不实", "objection_upheld": False}, role="VILLAGE_COMMITTEE")
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
-        "group_publicity", s.clock.now() + timedelta(days=P["homestead_group_publicity_days"])), "the period starts again"
+        "group_publicity", s.period_end(P["homestead_group_publicity_days"])), "the period starts again"
     object_during(s, "group_objection", after_days=6)
     s.do("reverify_group", {"verification_finding": "申请户在外村已有住房", "objection_upheld": True}, role="VILLAGE_COMMITTEE")
     return village_refused(s, "公示期异议成立：申请户在外村已有住房")

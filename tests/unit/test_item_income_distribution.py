@@ -94,7 +94,7 @@ def publish(s: Scenario) -> None:
     assert steps(s) == {"plan_objection"} and s.ready()["plan_objection"][0].role == "SUPERVISION_COMMITTEE"
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("plan_publicity", "分配方案公示")
-    assert timer.due == s.clock.now() + timedelta(days=P["income_publicity_days"])
+    assert timer.due == s.period_end(P["income_publicity_days"])
 
 
 def paid_filed_archived(s: Scenario, paid=90000) -> None:
@@ -192,7 +192,7 @@ def objection_dismissed_and_period_restarts() -> Scenario:
          role="COLLECTIVE_ECON_ORG")
     assert steps(s) == {"plan_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["income_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["income_publicity_days"]), "the period starts again"
     wait_past(s, P["income_publicity_days"], "pay_dividends")
     paid_filed_archived(s)
     return finished(s, "已分配")

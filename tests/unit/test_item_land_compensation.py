@@ -109,7 +109,7 @@ def publish_list(s: Scenario) -> None:
     assert steps(s) == {"list_objection"}
     [timer] = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("list_publicity", "名单及金额公示")
-    assert timer.due == s.clock.now() + timedelta(days=P["land_comp_list_publicity_days"])
+    assert timer.due == s.period_end(P["land_comp_list_publicity_days"])
 
 
 def pay(s: Scenario, total=800000) -> None:
@@ -217,7 +217,7 @@ def list_returned_then_objections() -> Scenario:
          role="TWO_COMMITTEES")
     assert steps(s) == {"list_objection"}
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["land_comp_list_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["land_comp_list_publicity_days"]), "the period starts again"
     object_during(s, "list_objection", after_days=2)
     s.do("reverify_list", {"verification_finding": "出嫁女户口未迁出，应予分配", "objection_upheld": True},
          role="TWO_COMMITTEES")
@@ -243,7 +243,7 @@ def payment_objections() -> Scenario:
     s.do("reverify_payment", {"verification_finding": "已到账，银行流水为证", "objection_upheld": False},
          role="TWO_COMMITTEES")
     [timer] = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["land_comp_result_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["land_comp_result_publicity_days"]), "the period starts again"
     object_during(s, "payment_objection")
     s.do("reverify_payment", {"verification_finding": "一户账号错误未到账", "objection_upheld": True},
          role="TWO_COMMITTEES")

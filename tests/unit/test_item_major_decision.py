@@ -144,7 +144,7 @@ def resolution_objection_dismissed_and_period_restarts() -> Scenario:
     reverify(s, "reverify_resolution", "dismissed")
     assert steps(s) == {"resolution_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["resolution_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["resolution_publicity_days"]), "the period starts again"
     wait_past(s, P["resolution_publicity_days"], "implement")
     implement(s)
     post_result(s)
@@ -359,7 +359,7 @@ def test_party_notice_days_is_a_parameter():
     propose(s)
     deliberate(s)
     s.do("send_plan", {"plan_sent_on": "2026-03-03", "plan_text": "方案"})
-    s.wait(4.99)
+    s.wait(s.days_to(s.period_end(5)) - 0.01)
     assert s.ready() == {}
     s.wait(0.02)
     assert steps(s) == {"review"}

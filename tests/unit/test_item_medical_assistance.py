@@ -107,7 +107,7 @@ def publish_review(s: Scenario) -> None:
     s.do("publish_review", {"review_published_on": "2026-03-06", "review_notice_photo": ["att-review-1"]},
          role="TOWNSHIP_GOV")
     (timer,) = s.matter.waiting_timers()
-    assert (timer.element_id, timer.due) == ("review_publicity", s.clock.now() + timedelta(days=DAYS))
+    assert (timer.element_id, timer.due) == ("review_publicity", s.period_end(DAYS))
 
 
 def county_decide(s: Scenario, amount, eligible=15000, received=0, decision: str = "grant", applied: tuple = ()) -> None:
@@ -142,11 +142,11 @@ def publish_result(s: Scenario, sc_result: str = "approve") -> None:
          role="VILLAGE_COMMITTEE")
     assert steps(s) == {"result_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert (timer.element_id, timer.due) == ("result_publicity", s.clock.now() + timedelta(days=DAYS))
+    assert (timer.element_id, timer.due) == ("result_publicity", s.period_end(DAYS))
 
 
 def granted(s: Scenario) -> Scenario:
-    s.wait(DAYS - 0.01)
+    s.wait(s.days_to(s.period_end(DAYS)) - 0.01)
     assert s.matter.waiting_timers(), "the publicity ended early"
     s.wait(0.02)
     return finished(s, "已救助")

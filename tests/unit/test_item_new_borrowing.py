@@ -108,7 +108,7 @@ def borrowing_filed_with_objection_and_rework() -> Scenario:
          role="TWO_COMMITTEES")
     assert steps(s) == {"borrowing_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["borrowing_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["borrowing_publicity_days"]), "the period starts again"
     wait_past(s, P["borrowing_publicity_days"], "sign_loan")
     signed(s, FILING)
     supervised(s, "mismatch")

@@ -142,7 +142,7 @@ def restarts(s: Scenario, intake: str, days_param: str) -> None:
     """After a dismissed objection the intake is open again and a full new period runs from now."""
     assert steps(s) == {intake}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P[days_param]), "the period starts again"
+    assert timer.due == s.period_end(P[days_param]), "the period starts again"
 
 
 # -- scenarios (each returns its finished Scenario for the coverage test) ----------------------
@@ -339,8 +339,8 @@ def test_villager_meeting_waits_the_statutory_ten_days():
     s.do("announce", {"announced_on": "2026-03-05", "meeting_on": "2026-03-16", "announcement": "通知",
                       "announcement_photos": ["att-notice-1"]})
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=10)
-    s.wait(9.99)
+    assert timer.due == s.period_end(10)
+    s.wait(s.days_to(timer.due) - 0.01)
     assert s.ready() == {}
     s.wait(0.02)
     assert steps(s) == {"vote_full"}
@@ -351,7 +351,7 @@ def test_rep_meeting_notice_is_a_parameter():
     draft_plan(s)
     s.do("announce", {"announced_on": "2026-03-05", "meeting_on": "2026-03-10", "announcement": "通知",
                       "announcement_photos": ["att-notice-1"]})
-    s.wait(4.99)
+    s.wait(s.days_to(s.period_end(5)) - 0.01)
     assert s.ready() == {}
     s.wait(0.02)
     assert steps(s) == {"vote_rep"}

@@ -95,7 +95,7 @@ def publish_proposed(s: Scenario) -> None:
          role="VILLAGE_COMMITTEE")
     assert steps(s) == {"proposed_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert (timer.element_id, timer.due) == ("proposed_publicity", s.clock.now() + timedelta(days=DAYS))
+    assert (timer.element_id, timer.due) == ("proposed_publicity", s.period_end(DAYS))
 
 
 def township_review(s: Scenario, decision: str = "agree") -> None:
@@ -119,11 +119,11 @@ def assist_plan(s: Scenario, measure: str = "social_security") -> None:
                          "plan_file": ["att-plan-1"]}, role="TOWNSHIP_GOV")
     assert steps(s) == set(), "waiting for the next visit"
     (timer,) = s.matter.waiting_timers()
-    assert (timer.element_id, timer.due) == ("recheck_wait", s.clock.now() + timedelta(days=every))
+    assert (timer.element_id, timer.due) == ("recheck_wait", s.period_end(every))
 
 
 def next_visit(s: Scenario) -> None:
-    s.wait(RECHECK - 0.01)
+    s.wait(s.days_to(s.period_end(RECHECK)) - 0.01)
     assert steps(s) == set() and s.matter.waiting_timers(), "the visit came early"
     s.wait(0.02)
     assert steps(s) == {"recheck"} and s.ready()["recheck"][0].role == "VILLAGE_COMMITTEE"
@@ -160,7 +160,7 @@ def publish_removal(s: Scenario) -> None:
     s.do("publish_removal", {"removal_published_on": "2027-03-01", "removal_notice_photo": ["att-removal-1"]},
          role="VILLAGE_COMMITTEE")
     (timer,) = s.matter.waiting_timers()
-    assert (timer.element_id, timer.due) == ("removal_publicity", s.clock.now() + timedelta(days=DAYS))
+    assert (timer.element_id, timer.due) == ("removal_publicity", s.period_end(DAYS))
 
 
 def township_remove(s: Scenario, decision: str = "remove") -> None:
@@ -336,8 +336,8 @@ def test_the_visits_follow_the_townships_months():
     s = start(parameters={"poverty_monitoring_recheck_months": 1})
     to_monitored(s)
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=30)
-    s.wait(30.01)
+    assert timer.due == s.period_end(30)
+    s.wait(s.days_to(timer.due) + 0.01)
     assert steps(s) == {"recheck"}
 
 

@@ -160,7 +160,7 @@ def post_objections_no_applicants_none_suitable() -> Scenario:
     s.do("reverify_post", {"verification_finding": "条件合理", "objection_upheld": False}, role="TWO_COMMITTEES")
     (timer,) = s.matter.waiting_timers()
     assert timer.element_id == "post_publicity"
-    assert timer.due == s.clock.now() + timedelta(days=P["temp_hiring_post_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["temp_hiring_post_publicity_days"]), "the period starts again"
     object_during(s, "post_objection")
     s.do("reverify_post", {"verification_finding": "年龄条件排除了部分村民，应放宽", "objection_upheld": True},
          role="TWO_COMMITTEES")
@@ -191,7 +191,7 @@ def result_objection_upheld_then_dismissed() -> Scenario:
     object_during(s, "result_objection", after_days=3)
     s.do("reverify_result", {"verification_finding": "反映情况不属实", "objection_upheld": False}, role="TWO_COMMITTEES")
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["temp_hiring_result_publicity_days"])
+    assert timer.due == s.period_end(P["temp_hiring_result_publicity_days"])
     contract_and_archive(s)
     return finished(s, "已聘用")
 

@@ -82,7 +82,7 @@ def publish(s: Scenario) -> None:
     assert steps(s) == {"assistance_objection"} and s.ready()["assistance_objection"][0].role == "SUPERVISION_COMMITTEE"
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.due) == (
-        "assistance_publicity", s.clock.now() + timedelta(days=P["temp_assist_publicity_days"]))
+        "assistance_publicity", s.period_end(P["temp_assist_publicity_days"]))
 
 
 def to_township(s: Scenario) -> None:
@@ -154,7 +154,7 @@ def to_township_with_dismissed_objection(s: Scenario) -> None:
     s.do("reverify", {"verification_finding": "异议人所称有商品房不实", "objection_upheld": False}, role="TOWNSHIP_GOV")
     assert steps(s) == {"assistance_objection"}
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=P["temp_assist_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["temp_assist_publicity_days"]), "the period starts again"
     wait_past(s, P["temp_assist_publicity_days"], "township_approve")
 
 

@@ -73,7 +73,7 @@ def notify_and_wait(s: Scenario) -> None:
     assert s.ready() == {}
     (timer,) = s.matter.waiting_timers()
     assert (timer.element_id, timer.name) == ("meeting_notice_period", "村民会议通知期")
-    s.wait(NOTICE_DAYS - 0.01)
+    s.wait(s.days_to(s.period_end(NOTICE_DAYS)) - 0.01)
     assert s.ready() == {}, "the meeting may not be held before the notice period ends"
     s.wait(0.02)
     assert steps(s) == {"meeting_vote"} and s.ready()["meeting_vote"][0].role == "VILLAGER_MEETING"
@@ -135,7 +135,7 @@ def draft_objections_precheck_return_then_vote_fails() -> Scenario:
          role="TWO_COMMITTEES")
     (timer,) = s.matter.waiting_timers()
     assert timer.element_id == "draft_publicity"
-    assert timer.due == s.clock.now() + timedelta(days=P["village_rules_draft_publicity_days"]), "the period starts again"
+    assert timer.due == s.period_end(P["village_rules_draft_publicity_days"]), "the period starts again"
     object_during(s, "draft_objection")
     s.do("reverify_draft", {"verification_finding": "条款与婚姻法不一致", "objection_upheld": True},
          role="TWO_COMMITTEES")
@@ -229,8 +229,8 @@ def test_notice_period_is_a_parameter_with_the_statutory_floor():
     precheck(s)
     s.do("notify_meeting", {"meeting_date": "2026-05-20", "meeting_notice": "通知", "notice_photos": ["att-1"]})
     (timer,) = s.matter.waiting_timers()
-    assert timer.due == s.clock.now() + timedelta(days=15)
-    s.wait(14.99)
+    assert timer.due == s.period_end(15)
+    s.wait(s.days_to(timer.due) - 0.01)
     assert s.ready() == {}
     s.wait(0.02)
     assert steps(s) == {"meeting_vote"}
