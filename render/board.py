@@ -69,6 +69,17 @@ def local_time(value, with_time: bool = True) -> str:
     return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
+def period_end_words(value) -> str:
+    """A publicity's end as the notice says it: one at midnight is its last day's 24:00 (the period
+    runs to the end of that day), not the next day's 00:00."""
+    if not isinstance(value, datetime):
+        return str(value or "")
+    local = value.astimezone(BEIJING)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 class _Pdf(FPDF):
     footer_text = ""
 
@@ -166,7 +177,7 @@ class _Sheet:
             lines.append(("", "公开文件：" + "、".join(d["name"] for d in entry["documents"])))
         publicity = entry.get("publicity")
         if publicity and publicity.get("ends_at"):
-            lines.append(("", f"公示期至 {local_time(publicity['ends_at'])}，有异议可向村务监督委员会反映或在网上提出"))
+            lines.append(("", f"公示期至 {period_end_words(publicity['ends_at'])}，有异议可向村务监督委员会反映或在网上提出"))
         lines.append(("B", f"核验码 {entry['code']}    审计事件 #{entry['audit_seq']}"))
         lines.append(("", f"事件哈希 {entry['audit_hash']}"))      # on a line of its own: a hash is never cut
         return lines

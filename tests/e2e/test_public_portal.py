@@ -237,6 +237,8 @@ def test_the_publicity_section_lists_every_open_period_with_its_end(site):
     assert all(p["publicity"]["open"] and p["publicity"]["ends_at"] for p in periods)
     page = client.get(f"/public/{VILLAGE}/publicity").get_data(as_text=True)
     assert page.count('name="token"') == 2 and "对此公示提出异议" in page and "公示中，至" in page
+    # A period in days runs to 24:00 Beijing time of its last day, and reads so (not the next day's 00:00).
+    assert len(re.findall(r"公示中，至 \d{4}-\d\d-\d\d 24:00", page)) == 2, page
 
 
 # -- documents ------------------------------------------------------------------------------------

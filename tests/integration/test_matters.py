@@ -1,5 +1,5 @@
 """Services on the real store, on SQLite and PostgreSQL."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 

@@ -6,7 +6,6 @@ take every sequence flow of the item at least once (`test_every_sequence_flow_is
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

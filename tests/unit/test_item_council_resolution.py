@@ -8,7 +8,6 @@ Together the scenarios take every sequence flow (`test_every_sequence_flow_is_ta
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

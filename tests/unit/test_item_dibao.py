@@ -14,7 +14,6 @@ the home check that a declared relative of 低保 staff or village cadres cannot
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -7,7 +7,6 @@ the item (`test_every_sequence_flow_is_taken`), including both publicity periods
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

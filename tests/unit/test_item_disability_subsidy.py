@@ -8,7 +8,6 @@ eligible for. Together the scenarios take every sequence flow of the item at lea
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -7,7 +7,6 @@ both publicity periods' objection loops and the 村务监督委员会's two revi
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

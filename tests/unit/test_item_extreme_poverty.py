@@ -7,7 +7,6 @@ item (`test_every_sequence_flow_is_taken`).
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

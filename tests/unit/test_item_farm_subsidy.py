@@ -7,7 +7,6 @@ tested exactly at the cap. Together the scenarios take every sequence flow of th
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -9,7 +9,6 @@ published. Together the scenarios take every sequence flow (`test_every_sequence
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

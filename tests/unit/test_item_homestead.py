@@ -8,7 +8,6 @@ upheld, the farmland conversion approved and refused, and the 三到场 with a r
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

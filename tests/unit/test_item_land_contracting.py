@@ -11,7 +11,6 @@ sequence flow of the item at least once (`test_every_sequence_flow_is_taken`).
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -12,7 +12,6 @@ that call this one reuse them), the coverage helpers in tests/flows.py.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 from tests.flows import flows_taken

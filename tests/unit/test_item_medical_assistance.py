@@ -11,7 +11,6 @@ flow of the item (`test_every_sequence_flow_is_taken` in tests/unit/test_items.p
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -7,7 +7,6 @@ labourer. Together the scenarios take every sequence flow of the item at least o
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -11,7 +11,6 @@ publicised and the township marks it. Together the scenarios take every sequence
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

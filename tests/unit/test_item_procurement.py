@@ -6,7 +6,6 @@ every sequence flow of the item at least once (`test_every_sequence_flow_is_take
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

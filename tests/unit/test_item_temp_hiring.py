@@ -7,7 +7,6 @@ cadre relative is never hired. Together the scenarios take every sequence flow.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -8,7 +8,6 @@ only the balance.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -7,7 +7,6 @@ correction (back to drafting). Together the scenarios take every sequence flow.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 
