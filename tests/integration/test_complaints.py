@@ -189,6 +189,8 @@ def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     run_complaint_jobs(ctx, sent)
     overdue = [m for m in sent.sent if m["event"] == "overdue"]
     assert {m["recipient"]["role"] for m in overdue} == {"TOWNSHIP_DISCIPLINE", "VILLAGE_COMMITTEE"}
+    last_day = (order.new_due - timedelta(days=1)).astimezone(timezone(timedelta(hours=8)))
+    assert all(f"于{last_day:%Y年%m月%d日}24:00前办结" in m["text"] for m in overdue), overdue
     step(ctx, people["village"], filed, "supervised_village", {"handling_facts": "已处理", "answer": "已处理"})
     stats = statistics.statistics(ctx, SYSTEM, "qingshan_town")
     assert stats.totals.overdue == 1 and stats.totals.on_time == 0 and stats.totals.answered == 1

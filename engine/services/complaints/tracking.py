@@ -9,10 +9,9 @@ villager's rating, `review_conclusion` is the county's review; a fired timer who
 from the level above the unit, with the new limit of the step that follows."""
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 from ...masking import scrub_text
 from ...vocabulary import COMPLAINT_CATEGORIES, HANDLER_LEVELS, HANDLER_ROLES, ComplaintStatus, MatterStatus
+from ...workdays import deadline_words
 from .. import notifications
 
 COMPLAINT_KEY = "complaint_handling"
@@ -176,7 +175,9 @@ def _where(uow, complaint) -> str:
 
 
 def _beijing(at) -> str:
+    """A due time in a message: 2026年03月23日24:00 for the end of a day (not the 24th's 00:00)."""
     if at is None:
         return "（未定）"
-    local = at.astimezone(timezone(timedelta(hours=8)))
-    return local.strftime("%Y年%m月%d日%H:%M")
+    day, clock_time = deadline_words(at).split(" ")
+    year, month, date_ = day.split("-")
+    return f"{year}年{month}月{date_}日{clock_time}"
