@@ -17,7 +17,8 @@ class Warnings(MethodView):
     @blp.response(200, WarningSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Warnings in the caller's supervision, newest first (村监委, 纪委, administrators)"""
+        """Warnings in the caller's supervision, newest first (村监委, 纪委, administrators), and those
+        assigned to a unit the caller answers for (its 村民委员会, its 乡镇人民政府)"""
         items, total = warnings.list_warnings(ctx(), current_actor(), query, pagination_parameters.page,
                                               pagination_parameters.page_size, pagination_parameters.after)
         pagination_parameters.item_count = total
@@ -55,7 +56,8 @@ class Answer(MethodView):
     @blp.arguments(AnswerSchema)
     @blp.response(200, WarningSchema)
     def post(self, body, warning_id):
-        """The assigned unit reports what it found and did"""
+        """The assigned unit reports what it found and did (its 村民委员会 or 乡镇人民政府; not its 村监委,
+        not the 纪委 that checks the answer)"""
         return warnings.answer_warning(ctx(), current_actor(), warning_id, body["answer"])
 
 
