@@ -20,7 +20,8 @@ from .models import Base
 class WarningRecord(Base):
     __tablename__ = "warnings"
     __table_args__ = (Index("ix_warnings_township_status", "township_code", "status"),
-                      Index("ix_warnings_village_status", "village_code", "status"))
+                      Index("ix_warnings_village_status", "village_code", "status"),
+                      Index("ix_warnings_assigned_unit_status", "assigned_unit", "status"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
     rule_code: Mapped[str] = mapped_column(String(16), index=True)
