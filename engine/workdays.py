@@ -63,14 +63,20 @@ def period_end(start: datetime, days: int) -> datetime:
     return end_of_day(start.astimezone(BEIJING).date() + timedelta(days=days))
 
 
-def deadline_words(at: datetime) -> str:
-    """A due time in Beijing time to the minute; one at the end of a day (a working-day limit, a
-    交办 date) reads as that day's 24:00, the way a notice says 截止时间为二十四时, not as the next
-    day's 00:00."""
+def deadline_day(at: datetime) -> tuple[date, str]:
+    """The Beijing day a due time falls on and its time to the minute; one at the end of a day (a
+    working-day limit, a period in days, a 交办 date) is that day's "24:00", the way a notice says
+    截止时间为二十四时, not the next day's "00:00"."""
     local = (at + timedelta(seconds=30)).astimezone(BEIJING).replace(second=0, microsecond=0)   # to the minute
     if local.time() == time(0):
-        return f"{(local - timedelta(days=1)).date().isoformat()} 24:00"
-    return local.strftime("%Y-%m-%d %H:%M")
+        return (local - timedelta(days=1)).date(), "24:00"
+    return local.date(), local.strftime("%H:%M")
+
+
+def deadline_words(at: datetime) -> str:
+    """A due time as the pages show it: "2026-03-05 24:00", "2026-03-05 10:26"."""
+    day, clock_time = deadline_day(at)
+    return f"{day.isoformat()} {clock_time}"
 
 
 @dataclass(frozen=True)

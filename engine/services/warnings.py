@@ -9,20 +9,20 @@ supervises, it does not answer for the village. Every change is recorded in the 
 and appended to the audit chain."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from .. import clock
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..identity import ADMIN_ROLES, SUPERVISOR_ROLES
 from ..store.keyset import page_start
 from ..vocabulary import HANDLER_LEVELS, HANDLER_ROLES, Severity, WarningStatus
+from ..workdays import deadline_day, end_of_day
 from . import notifications
 from .access import records_refusals
 from .redlines import _history, rulebook
 from .views import WarningDetail, WarningHistoryEntry, WarningView
 
 DISCIPLINE_ROLES = ("TOWNSHIP_DISCIPLINE", "COUNTY_DISCIPLINE")
-BEIJING = timezone(timedelta(hours=8))
 MAX_TEXT = 2000
 
 
@@ -265,7 +265,7 @@ def _due(value) -> datetime:
             raise InvalidData("办理期限有误", {"due": "应为带时区的时间或日期"})
         return value.astimezone(timezone.utc)
     if isinstance(value, date):
-        return datetime.combine(value + timedelta(days=1), time(0), BEIJING).astimezone(timezone.utc)
+        return end_of_day(value)
     raise InvalidData("请填写办理期限", {"due": "办理期限不能为空"})
 
 
@@ -301,8 +301,8 @@ def _tell_assigned(ctx, uow, row, unit, now) -> None:
     users = sorted(u.username for u in uow.users.holders(role, [unit.code]))
     rule = rulebook(ctx).get(row.rule_code)
     village = uow.orgs.get(row.village_code)
-    due = row.assigned_due.astimezone(BEIJING)
-    due = (due - timedelta(days=1)).strftime("%Y年%m月%d日") if due.time() == time(0) else due.strftime("%Y年%m月%d日%H:%M")
+    day, clock_time = deadline_day(row.assigned_due)
+    due = f"{day:%Y年%m月%d日}" + ("" if clock_time == "24:00" else clock_time)     # a date: by the end of it
     text = (f"预警交办：{village.name if village else row.village_code}“{rule.name if rule else row.rule_code}”，"
             f"请于{due}前反馈办理情况")
     notifications.enqueue(uow, "warning_assigned", {"kind": "role", "role": role, "org": unit.code,

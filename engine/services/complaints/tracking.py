@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...masking import scrub_text
 from ...vocabulary import COMPLAINT_CATEGORIES, HANDLER_LEVELS, HANDLER_ROLES, ComplaintStatus, MatterStatus
-from ...workdays import deadline_words
+from ...workdays import deadline_day
 from .. import notifications
 
 COMPLAINT_KEY = "complaint_handling"
@@ -178,6 +178,5 @@ def _beijing(at) -> str:
     """A due time in a message: 2026年03月23日24:00 for the end of a day (not the 24th's 00:00)."""
     if at is None:
         return "（未定）"
-    day, clock_time = deadline_words(at).split(" ")
-    year, month, date_ = day.split("-")
-    return f"{year}年{month}月{date_}日{clock_time}"
+    day, clock_time = deadline_day(at)
+    return f"{day:%Y年%m月%d日}{clock_time}"
