@@ -22,7 +22,7 @@ import click
 from engine import clock, committed
 from engine.errors import XiaoweiError
 from engine.services import Actor, audit, definitions, health, orgs, redlines, timers
-from engine.services.complaints.worker import run_complaint_jobs
+from engine.services.complaints import worker as complaint_jobs
 from engine.settings import Settings, SettingsError
 
 from .lifeline import exit_with_parent, parent_alive
@@ -333,10 +333,11 @@ def worker(once, now_text, interval, metrics_port, parent_pid):
         say(f"matter {row.matter_id}: {', '.join(row.fired) or 'nothing fired'} -> {row.status}")
     with clock.use_clock(fixed):
         if once:
+            taken = complaint_jobs.take_in(ctx)     # online ratings reach their steps before the timers
             done = timers.advance_due_timers(ctx, Actor.system(), progress=progress)
             click.echo(f"{len(done)} matters advanced")
-            jobs = run_complaint_jobs(ctx)      # complaints filed online, online ratings, notifications
-            click.echo(f"{len(jobs.registered)} complaints registered, {jobs.sent} notifications sent")
+            sent = complaint_jobs.deliver(ctx)
+            click.echo(f"{len(taken.registered)} complaints registered, {sent.sent} notifications sent")
             _anchor(ctx, click.echo)
             return
         _poll(ctx, interval, parent_pid, progress)
@@ -365,11 +366,12 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
     try:
         while not stop.is_set():
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
+            _guarded("registering online complaints and ratings", complaint_jobs.take_in, ctx)
             try:
                 timers.advance_due_timers(ctx, Actor.system(), progress=beat_while_busy, collect=False)
             except _Stopping:
                 break
-            run_complaint_jobs(ctx)              # complaints filed online, online ratings, notifications
+            _guarded("delivering notifications", complaint_jobs.deliver, ctx)
             _nightly_sweep(ctx)
             _anchor(ctx, _worker_log.info)                      # the audit chain's daily anchor, once a day
             _checkpoint(ctx)                                    # the chain verified up to its head
@@ -382,6 +384,15 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             last_beat = time.monotonic()
     finally:
         health.worker_stopped(ctx, worker_id)
+
+
+def _guarded(what: str, job, ctx) -> None:
+    """A job of the poll whose failure is logged and tried again at the next poll: the timers
+    (督办 among them) must keep running whatever a gateway or a complaint met."""
+    try:
+        job(ctx)
+    except Exception:  # noqa: BLE001 - logged with its traceback; the loop goes on
+        _worker_log.exception("the worker failed %s; it tries again at the next poll", what)
 
 
 class _Stopping(BaseException):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import re
@@ -55,7 +56,8 @@ class WebhookAdapter:
                 status = response.status
         except urllib.error.HTTPError as exc:
             raise DeliveryFailed(f"HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException, ValueError) as exc:
+            # HTTPException: a gateway answering something other than HTTP (BadStatusLine...)
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
         if not 200 <= status < 300:
             raise DeliveryFailed(f"HTTP {status}")

@@ -29,8 +29,9 @@ def enqueue(uow, event: str, recipient: dict, text: str, payload: dict, now, com
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4 ... minutes after each failure, at most an hour: never given up (never lost)."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    """1, 2, 4 ... minutes after each failure, at most an hour: never given up (never lost),
+    however many attempts failed (the power is capped before it can outgrow a timedelta)."""
+    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
 
 
 def deliver_due(ctx, adapter, limit: int | None = None) -> Deliveries:
@@ -46,6 +47,11 @@ def deliver_due(ctx, adapter, limit: int | None = None) -> Deliveries:
             except DeliveryFailed as exc:
                 failed += 1
                 _failed(ctx, message["id"], str(exc))
+                continue
+            except Exception as exc:  # noqa: BLE001 - an adapter's own fault: the message waits, the batch goes on
+                log.exception("notification adapter %s failed on %s", type(adapter).__name__, message["key"])
+                failed += 1
+                _failed(ctx, message["id"], f"{type(exc).__name__}: {exc}")
                 continue
             sent += 1
             _delivered(ctx, message["id"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import threading
 from datetime import timedelta
@@ -39,12 +40,14 @@ class Receiver:
     request with a key it has seen is acknowledged and not processed again)."""
 
     def __init__(self, fail_first: int = 0):
-        self.requests, self.processed, self.fail_first = [], {}, fail_first
+        self.requests, self.processed, self.fail_first, self.signed = [], {}, fail_first, []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):                                       # noqa: N802 - http.server's name
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                body = json.loads(raw)
+                receiver.signed.append((raw, self.headers.get("X-Xiaowei-Signature")))
                 key = self.headers["Idempotency-Key"]
                 receiver.requests.append((key, body))
                 if len(receiver.requests) <= receiver.fail_first:
@@ -165,3 +168,63 @@ def test_a_failing_receiver_is_retried_with_back_off_and_nothing_is_lost(ctx):
     finally:
         failing.close()
     assert notifications.backoff(30) == timedelta(hours=1)
+    assert notifications.backoff(10_000) == timedelta(hours=1)       # a gateway down for weeks: still retried
+
+
+class NotHttp:
+    """A gateway that answers with something other than HTTP."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/hook"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SMTP ready\r\n")
+
+
+class Broken:
+    """An adapter with a fault of its own on its first message."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        if not self.sent:
+            self.sent.append(None)
+            raise RuntimeError("gateway adapter bug")
+        self.sent.append(message["key"])
+
+
+def test_a_gateway_that_is_not_http_or_an_adapter_fault_fails_the_message_not_the_worker(ctx):
+    intake.file_complaint(ctx, CLERK, "lushui_village", FORM)
+    intake.file_complaint(ctx, CLERK, "lushui_village", FORM)
+    gateway = NotHttp()
+    try:
+        assert notifications.deliver_due(ctx, WebhookAdapter(gateway.url, timeout=5)) == Deliveries(sent=0, failed=2)
+    finally:
+        gateway.server.close()
+    assert all(m.delivered_at is None and "BadStatusLine" in m.last_error for m in outbox(ctx))
+    with clock.use_clock(clock.FixedClock(clock.now() + timedelta(minutes=2))):
+        broken = Broken()
+        assert notifications.deliver_due(ctx, broken) == Deliveries(sent=1, failed=1)   # the batch went on
+    rows = outbox(ctx)
+    assert sum(m.delivered_at is not None for m in rows) == 1
+    (waiting,) = [m for m in rows if m.delivered_at is None]
+    assert waiting.last_error == "RuntimeError: gateway adapter bug" and waiting.attempts == 2
+
+
+def test_the_webhook_signs_the_body_with_the_shared_secret(ctx, receiver):
+    import hashlib
+    import hmac
+    intake.file_complaint(ctx, CLERK, "lushui_village", FORM)
+    assert notifications.deliver_due(ctx, WebhookAdapter(receiver.url, secret="s3cret")) == Deliveries(sent=1, failed=0)
+    ((raw, signature),) = receiver.signed
+    assert signature == "sha256=" + hmac.new(b"s3cret", raw, hashlib.sha256).hexdigest()

@@ -300,3 +300,41 @@ def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_
     assert order.issued_at == ends + timedelta(hours=1)
     assert order.new_due == period_end(ends + timedelta(hours=1), 5)
     context.database.dispose()
+
+
+def test_a_rating_left_on_time_is_recorded_though_the_worker_runs_after_the_period(tmp_path, monkeypatch):
+    """The worker records online ratings before it fires timers: a 不满意 left a minute before the
+    rating period ended, found by a worker that was two minutes behind, reopens the case instead
+    of the period's timer closing it as not rated and dropping the rating."""
+    from click.testing import CliRunner
+
+    from api.cli import cli
+    from api.wiring import build_context
+    from engine.services.definitions import sync_definitions
+    from engine.services.demo import seed_demo
+    monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'worker.sqlite3'}")
+    monkeypatch.setenv("XIAOWEI_ENV", "test")
+    context = build_context()
+    context.database.upgrade()
+    sync_definitions(context)
+    seed_demo(context, SYSTEM, with_users=False)
+    clerk = Actor("clerk", frozenset({Grant("REPORTING_CLERK", "lushui_village")}))
+    discipline = Actor("jiwei", frozenset({Grant("TOWNSHIP_DISCIPLINE", "qingshan_town")}))
+    committee = Actor("cunwei", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")}))
+    with clock.use_clock(clock.FixedClock(T0)) as at:
+        filed = intake.file_complaint(context, clerk, "lushui_village", FORM, REPORTER)
+        for step_id, data in (("accept", {"accept_decision": "accept", "accept_note": "受理"}),
+                              ("assign", {"handler_level": "village", "assign_note": "请核实"})):
+            step(context, discipline, filed, step_id, data)
+        rating = step(context, committee, filed, "handle_village", {"handling_facts": "已核实", "answer": "已补充公开"})
+        (waiting,) = rating.ready_steps
+        ends = waiting.due_at                       # the rating period's end, when its timer fires
+        assert waiting.step_id == "rate" and ends is not None
+        at.advance(ends - at.now() - timedelta(minutes=1))
+        portal.rate_online(context, filed.lookup_code, "dissatisfied", "明细还是没有", source="s1")
+    context.database.dispose()
+    late = CliRunner().invoke(cli, ["worker", "--once", "--now", (ends + timedelta(minutes=1)).isoformat()])
+    assert late.exit_code == 0, late.output
+    found = reads.get_complaint(context, SYSTEM, filed.id)
+    assert found.rating == "dissatisfied" and found.status != "closed", (found.status, found.outcome)
+    context.database.dispose()
