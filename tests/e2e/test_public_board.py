@@ -217,4 +217,7 @@ def test_a_withdrawn_record_says_so_with_when(published):
     matters.cancel_matter(ctx, Actor.system(), matter.id, "申请人撤回申请")
     answer = client.get(f"/public/api/verify/{entry.code}").json
     assert answer["status"] == "withdrawn" and answer["ok"] and answer["withdrawn_at"]
-    assert "已撤回" in client.get(f"/public/verify/{entry.code}").get_data(as_text=True)
+    # no longer published: the verdict, never again what the notice said
+    assert answer["record"] is None and answer["content"] is None and answer["event"]["text"] is None
+    page = client.get(f"/public/verify/{entry.code}").get_data(as_text=True)
+    assert "已撤回" in page and "王*山" not in page and "低保初审意见公示" not in page

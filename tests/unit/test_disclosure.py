@@ -174,6 +174,37 @@ def test_every_shipped_item_that_publishes_results_declares_it():
         assert shipped[key].publications(), f"{key} declares no publicity point"
 
 
+
+# Health and disability are special categories of personal data (个人信息保护法 Art. 28): the law
+# publishes who is helped and how much, never the illness or the disability behind it.
+HEALTH_WORDS = ("病", "残疾", "精神", "艾滋", "传染", "伤残")
+NAMED_BY_POLICY = {
+    # 疾病/残疾状况证明 are on the negative list: refused before any certificate is issued.
+    ("certificate", "cert_type"),
+    # 危房改造's official target group "因病因灾因意外事故…" (建村〔2021〕35号) does not say which.
+    ("dilapidated_housing", "target_group"),
+    # 医疗救助 is published as what it is; its legal classes (特困, 低保, 因病致贫重病患者…) are the
+    # basis of the amount, which the law publishes with it.
+    ("medical_assistance", "applicant_category")}
+
+
+def test_no_shipped_item_publishes_a_choice_that_names_an_illness_or_a_disability():
+    exposed = []
+    for key, info in catalog().processes.items():
+        for publication in info.publications():
+            for field in publication["fields"]:
+                for column in [field, *field.get("columns", [])]:
+                    if column["class"] == "public" and column["ref"] and (key, column["ref"]) not in NAMED_BY_POLICY:
+                        exposed += [(key, publication["element"], column["ref"], label)
+                                    for label in _choices(info, column["ref"]) if any(w in label for w in HEALTH_WORDS)]
+    assert not exposed, exposed
+
+
+def _choices(info, ref: str) -> list[str]:
+    forms = [info.start_form, *(step.form for step in info.steps.values())]
+    return [label for form in forms if form is not None for field in form.fields if field.name == ref
+            for _, label in field.options]
+
 # -- a table field (清册), published row by row --------------------------------------------------
 ROSTER_FORM = ('<camunda:formData><camunda:formField id="notice" label="公示内容" type="text"/>'
                '<camunda:formField id="roster" label="补贴清册" type="table"><camunda:properties>'

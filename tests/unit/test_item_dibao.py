@@ -403,7 +403,7 @@ def test_the_township_reviews_first_and_then_publishes_its_opinion():
     assert publication.publicity_step == "first_review_objection"
     published = {f.ref for f in publication.fields if f.cls != "never"}
     assert {"first_review_opinion", "first_review_published_on"} <= published
-    assert next(f for f in publication.fields if f.ref == "id_number").mask == "id_number"
+    assert next(f for f in publication.fields if f.ref == "id_number").cls == "never"     # 57号: name, persons, amount; no ID
     publish_first_review(s)
     wait_past(s, P["dibao_publicity_days"], "county_review")
     assert P["dibao_publicity_days"] == 7
@@ -436,7 +436,7 @@ def test_the_confirmed_list_is_published_long_term_and_masked():
     (publication,) = info().steps["publish_result"].publications
     assert publication.long_term
     fields = {f.ref: f for f in publication.fields}
-    assert fields["id_number"].mask == "id_number" and fields["applicant_name"].mask == "name_partial"
+    assert fields["id_number"].cls == "never" and fields["applicant_name"].mask == "name_partial"
     assert fields["phone"].cls == "never" and fields["payment_account"].cls == "never"
     assert {"covered_persons", "monthly_allowance"} <= {r for r, f in fields.items() if f.cls == "public"}
     (earlier,) = info().steps["publish_first_review"].publications

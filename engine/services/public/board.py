@@ -93,14 +93,17 @@ def verify(ctx, code_text: str) -> Verification:
         anchor = uow.anchors.covering(row.audit_seq)
         status = ("altered" if not (actual.startswith(code) and actual == row.content_sha256 and chain_ok)
                   else "withdrawn" if row.withdrawn_at else "superseded" if later is not None else "current")
+        # A withdrawn record (its matter cancelled) is no longer published: the answer says that the
+        # printed entry was genuine and when it was withdrawn, never again what it said.
+        shown_now = row.withdrawn_at is None
         return VerifiedRecord(
             code=shown, status=status, status_name=STATUS_NAMES[status], ok=status != "altered",
-            village=place, record=record_view(ctx, row), section=row.section,
+            village=place, record=record_view(ctx, row) if shown_now else None, section=row.section,
             section_name=SECTIONS.get(row.section, row.section),
             published_at=row.published_at, changed_at=row.changed_at, withdrawn_at=row.withdrawn_at,
             content_sha256=actual, recorded_sha256=row.content_sha256,
-            content=content_text(row) if actual == row.content_sha256 else None,
-            event=_event_view(event), chain_ok=chain_ok, anchor=anchor_view(anchor),
+            content=content_text(row) if actual == row.content_sha256 and shown_now else None,
+            event=_event_view(event, shown_now), chain_ok=chain_ok, anchor=anchor_view(anchor),
             later=LaterRecord(code=verify_code(later.content_sha256), published_at=later.published_at,
                               record_id=later.id) if later is not None else None)
 
@@ -133,15 +136,16 @@ def _event_vouches(event, row, actual: str) -> bool:
     return recomputed == event.hash and payload.get("content_sha256") == actual and payload.get("record_id") == row.id
 
 
-def _event_view(event) -> AuditEventText | None:
+def _event_view(event, with_text: bool = True) -> AuditEventText | None:
     """The record's audit event, with its canonical text for `sha256sum` (the text is withheld if
-    an account name in it would publish a personal number: the scrub would change it)."""
+    an account name in it would publish a personal number: the scrub would change it, and for a
+    withdrawn record, whose content it carries)."""
     if event is None:
         return None
     text = canonical({"seq": event.seq, "at": event.at, "event": event.event, "actor": event.actor,
                       "instance_id": event.matter_id, "payload": event.payload, "prev": event.prev_hash})
     return AuditEventText(seq=event.seq, at=event.at, hash=event.hash, prev=event.prev_hash,
-                          text=text if scrub_text(text) == text else None)
+                          text=text if with_text and scrub_text(text) == text else None)
 
 
 def _telephones(ctx, uow, place: Place) -> dict:

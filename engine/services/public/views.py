@@ -428,7 +428,7 @@ class Verification:
 class VerifiedRecord(Verification):
     """The answer for a code a record has: the record now, its hashes, its audit event and anchor."""
     village: Place
-    record: RecordView
+    record: RecordView | None     # None once withdrawn: no longer published
     section: str
     section_name: str
     published_at: datetime
