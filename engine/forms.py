@@ -48,6 +48,9 @@ class FormField:
     limit_field: str | None = None     # ... the cited matter's field (None: its amount)
     scope: tuple | None = None         # matter fields: (this data field, cited flag pattern "auth_{}"): in scope
     valid_until: tuple | None = None   # matter fields: (cited date field, this data date field or None: today)
+    amount_shared: bool = False        # matter fields: every live matter citing it draws on the one limit
+    same: tuple = ()                   # matter fields: data fields that must hold the cited matter's value
+    not_before_end: str | None = None  # matter fields: this date field may not precede the cited matter's end
     columns: tuple = ()            # table fields: (Column, ...)
     max_rows: int | None = None    # table fields: the most rows a list may have
 
@@ -126,6 +129,12 @@ def _parse_field(node) -> FormField | str:
         if properties.get("valid_until") and valid_until is None:
             return (f"关联事项字段 {name} 的 valid_until 应为“被引用事项的日期字段[:本事项的日期字段]”，"
                     f"如 “auth_valid_until:proposed_on”，而不是 {properties['valid_until']!r}")
+        if properties.get("amount_shared", "false") not in ("true", "false"):
+            return f"关联事项字段 {name} 的 amount_shared 应为 true 或 false，而不是 {properties['amount_shared']!r}"
+        same = tuple(n.strip() for n in properties.get("same", "").split(",") if n.strip())
+        if not all(n.isidentifier() for n in same) or (
+                properties.get("not_before_end") and not properties["not_before_end"].isidentifier()):
+            return f"关联事项字段 {name} 的 same / not_before_end 应为字段名称（same 可用逗号分隔多个）"
     columns, max_rows = (), None
     if ftype == "table":
         columns = parse_columns(properties.get("columns", ""))
@@ -147,6 +156,9 @@ def _parse_field(node) -> FormField | str:
         options=options, cites=cites, amount_field=properties.get("amount_field") or None,
         limit_field=properties.get("limit_field") or None,
         scope=scope if ftype == "matter" else None, valid_until=valid_until if ftype == "matter" else None,
+        amount_shared=ftype == "matter" and properties.get("amount_shared") == "true",
+        same=same if ftype == "matter" else (), not_before_end=(properties.get("not_before_end") or None)
+        if ftype == "matter" else None,
         columns=columns, max_rows=max_rows)
 
 

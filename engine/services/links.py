@@ -57,9 +57,11 @@ def _problem(ctx, uow, actor, field, cited_id: int, data: dict, record) -> str |
         end_names = ctx.bundles.of_version(uow, cited.definition_id).info.end_events
         if cited.outcome not in {end_names.get(e, e) for e in ends}:
             return f"第 {cited_id} 号事项的结果是{quoted(cited.outcome or '未知')}，不能作为依据"
-    labels = ctx.bundles.of_version(uow, cited.definition_id).labels
+    bundle, own = ctx.bundles.of_version(uow, cited.definition_id), ctx.bundles.of_version(uow, record.definition_id)
+    labels = bundle.labels
     return _out_of_scope(field, cited, data, labels) or _expired(field, cited, data, labels) \
-        or _over_limit(field, cited, data)
+        or _not_the_same(field, cited, data, bundle, own) or _before_its_end(field, cited, data, own.labels) \
+        or _over_limit(uow, field, cited, data, record)
 
 
 def _out_of_scope(field, cited, data: dict, labels: dict) -> str | None:
@@ -86,18 +88,61 @@ def _expired(field, cited, data: dict, labels: dict) -> str | None:
     return f"第 {cited.id} 号事项的{quoted(labels.get(field.valid_until[0], '有效期'))}为 {until}，{day} 已超出"
 
 
-def _over_limit(field, cited, data: dict) -> str | None:
+def _not_the_same(field, cited, data: dict, bundle, own) -> str | None:
+    """field.same: what this matter says of them is what the cited matter decided (a reimbursement
+    of the category its approval approved). `bundle` is the cited matter's item, `own` this one's."""
+    for name in field.same:
+        if name in cited.data and data.get(name) != cited.data[name]:
+            words = {**_option_words(own, name), **_option_words(bundle, name)}
+            mine, theirs = (words.get(v, v if v not in (None, "") else "未填") for v in (data.get(name), cited.data[name]))
+            return (f"{quoted(bundle.labels.get(name, '相关内容'))}与第 {cited.id} 号事项不一致"
+                    f"（该事项为“{theirs}”，本事项为“{mine}”）")
+    return None
+
+
+def _option_words(bundle, name: str) -> dict:
+    """{option id: its words} of the enum field `name` in the item's forms."""
+    for info in bundle.processes.values():
+        for form in [info.start_form, *(step.form for step in info.steps.values())]:
+            for f in form.fields if form is not None else ():
+                if f.name == name and f.options:
+                    return dict(f.options)
+    return {}
+
+
+def _before_its_end(field, cited, data: dict, labels: dict) -> str | None:
+    """field.not_before_end: this matter's date is not before the day the cited matter ended (先审批
+    后支出: money spent before its approval was given is not covered by it)."""
+    day = data.get(field.not_before_end) if field.not_before_end else None
+    if not day or cited.ended_at is None:
+        return None
+    ended = cited.ended_at.astimezone(BEIJING).date().isoformat()
+    if str(day) >= ended:
+        return None
+    return (f"{quoted(labels.get(field.not_before_end, '日期'))}为 {day}，早于第 {cited.id} 号事项办结的 {ended}："
+            f"事前审批之前的支出不在其范围内")
+
+
+def _over_limit(uow, field, cited, data: dict, record) -> str | None:
     """The citing matter's amount (field.amount_field) within what the cited one covers (its
-    field.limit_field, else its amount)."""
+    field.limit_field, else its amount); with field.amount_shared, together with what the other
+    matters still standing that cite it draw (one approval is not paid out twice)."""
     if not field.amount_field or data.get(field.amount_field) is None:
         return None
     limit = cited.data.get(field.limit_field) if field.limit_field else cited.amount
     if limit is None:
         return None
     amount = float(data[field.amount_field])
-    if amount > float(limit) + 0.005:
+    others = [(i, float(d.get(field.amount_field) or 0)) for i, d in uow.links.claims(cited.id, field.name, record.id)] \
+        if field.amount_shared else []
+    drawn = sum(a for _, a in others)
+    if amount + drawn <= float(limit) + 0.005:
+        return None
+    if not others:
         return f"金额 {amount:,.2f} 元超过第 {cited.id} 号事项核定的 {float(limit):,.2f} 元"
-    return None
+    numbers = "、".join(f"第 {i} 号" for i, _ in others)
+    return (f"金额 {amount:,.2f} 元，加上已引用第 {cited.id} 号事项的{numbers}事项 {drawn:,.2f} 元，"
+            f"超过其核定的 {float(limit):,.2f} 元（尚可报销 {max(float(limit) - drawn, 0):,.2f} 元）")
 
 
 def links_of(ctx, uow, actor, record) -> MatterLinks:

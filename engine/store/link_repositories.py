@@ -5,7 +5,8 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from .models import MatterLink
+from ..vocabulary import MatterStatus
+from .models import MatterLink, MatterRecord
 
 
 class MatterLinkRepository:
@@ -26,3 +27,11 @@ class MatterLinkRepository:
         return list(self.session.scalars(
             select(MatterLink).where(or_(MatterLink.matter_id == matter_id, MatterLink.cited_id == matter_id))
             .order_by(MatterLink.linked_at, MatterLink.id)))
+
+    def claims(self, cited_id: int, field: str, except_id: int) -> list[tuple[int, dict]]:
+        """(id, data) of the other matters citing `cited_id` through `field` that still stand (not
+        cancelled): what they draw on a limit they share."""
+        return [tuple(row) for row in self.session.execute(
+            select(MatterRecord.id, MatterRecord.data).join(MatterLink, MatterLink.matter_id == MatterRecord.id)
+            .where(MatterLink.cited_id == cited_id, MatterLink.field == field, MatterRecord.id != except_id,
+                   MatterRecord.status != MatterStatus.CANCELLED).order_by(MatterRecord.id))]

@@ -1,7 +1,10 @@
 """Linked matters (issue 13): a `matter` field cites another matter of the same village; the citation
 is checked (same village, right item, ended the right way, the amount covered) and shown both ways."""
+from datetime import datetime, timezone
+
 import pytest
 
+from engine import clock
 from engine.errors import InvalidData
 from engine.identity import Grant
 from engine.services import Actor, attachments, definitions, matters
@@ -77,25 +80,73 @@ def test_a_refused_citation_leaves_nothing_behind(ctx, items):
     assert matters.list_matters(ctx, SYSTEM, {"process_key": "spend_item"}, 1, 20)[1] == before == 0
 
 
-def test_a_reimbursement_cites_its_prior_approval_and_needs_no_decision_of_its_own(ctx):
-    """村级财务支出报销 citing its 村级支出事前审批 (先审批后支出): the amount is checked against
-    the approval, and the reimbursement goes straight to the 村监委's review."""
+APPROVED_ON = datetime(2026, 3, 9, 2, 0, tzinfo=timezone.utc)        # 10:00 in Beijing
+
+
+def approved_spending(ctx, amount=800):
+    """A 村级支出事前审批 of `amount` for 管理费用, approved on 2026-03-09; (applicant, approval, claim)."""
     applicant = Actor("applicant", frozenset([Grant("APPLICANT", "lushui_village")]))
-    approval = matters.start_matter(ctx, applicant, "spending_approval", "lushui_village", "维修村部屋顶", {
-        "handler_name": "赵六", "purpose": "维修村部屋顶", "amount": 800, "expense_category": "management",
-        "planned_on": "2026-03-10"})
-    approval = matters.complete_step(ctx, SYSTEM, approval.ready_steps[0].id,
-                                     {"director_decision": "approve", "director_opinion": "预算合理"})
+    with clock.use_clock(clock.FixedClock(APPROVED_ON)):
+        approval = matters.start_matter(ctx, applicant, "spending_approval", "lushui_village", "维修村部屋顶", {
+            "handler_name": "赵六", "purpose": "维修村部屋顶", "amount": amount, "expense_category": "management",
+            "planned_on": "2026-03-10"})
+        approval = matters.complete_step(ctx, SYSTEM, approval.ready_steps[0].id,
+                                         {"director_decision": "approve", "director_opinion": "预算合理"})
     assert approval.outcome == "批准支出"
     invoice = attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n").id
     claim = {"handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-03-12",
              "expense_category": "management", "invoices": [invoice], "approval_matter": approval.id}
+    return applicant, approval, claim
+
+
+def reclaim(ctx, applicant, claim, **changes) -> dict:
+    """The claim again with its own invoice (a file supports one matter) and these changes."""
+    invoice = attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n").id
+    return {**claim, "invoices": [invoice], **changes}
+
+
+def test_a_reimbursement_cites_its_prior_approval_and_needs_no_decision_of_its_own(ctx):
+    """村级财务支出报销 citing its 村级支出事前审批 (先审批后支出): the amount is checked against
+    the approval, and the reimbursement goes straight to the 村监委's review."""
+    applicant, approval, claim = approved_spending(ctx)
     with pytest.raises(InvalidData) as err:
         matters.start_matter(ctx, SYSTEM, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 900})
     assert err.value.errors["approval_matter"].endswith(f"超过第 {approval.id} 号事项核定的 800.00 元")
     m = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销", {**claim, "amount": 780})
     m = matters.complete_step(ctx, SYSTEM, m.ready_steps[0].id, {"witness_name": "钱七", "witness_statement": "属实"})
     assert [s.step_id for s in m.ready_steps] == ["supervision_review"]
+
+
+def test_one_approval_is_paid_once_for_what_it_approved_after_it_was_given(ctx):
+    """The reimbursements citing an approval share its amount (a second claim of the whole sum is
+    refused, a cancelled one gives its share back), keep its category, and cover only money spent
+    from the day it was approved."""
+    applicant, approval, claim = approved_spending(ctx)
+    first = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销一", reclaim(ctx, applicant, claim, amount=500))
+    with pytest.raises(InvalidData) as err:
+        matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销二", reclaim(ctx, applicant, claim, amount=800))
+    assert err.value.errors["approval_matter"] == (
+        f"支出事前审批（已在本平台审批的，填其事项编号）：金额 800.00 元，加上已引用第 {approval.id} 号事项的"
+        f"第 {first.id} 号事项 500.00 元，超过其核定的 800.00 元（尚可报销 300.00 元）")
+    matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销二", reclaim(ctx, applicant, claim, amount=300))
+    with pytest.raises(InvalidData):
+        matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销三", reclaim(ctx, applicant, claim, amount=1))
+    matters.cancel_matter(ctx, SYSTEM, first.id, "发票有误，重新报销")
+    matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销三", reclaim(ctx, applicant, claim, amount=500))
+
+    _, other, claim = approved_spending(ctx)
+    with pytest.raises(InvalidData) as err:
+        matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "招待",
+                             reclaim(ctx, applicant, claim, amount=100, expense_category="hospitality"))
+    assert "“支出类别”与第" in err.value.errors["approval_matter"] and "（该事项为“" in err.value.errors["approval_matter"]
+    assert "本事项为“招待费”" in err.value.errors["approval_matter"]
+    with pytest.raises(InvalidData) as err:
+        matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "先花后批",
+                             reclaim(ctx, applicant, claim, amount=100, spent_on="2026-03-08"))
+    assert err.value.errors["approval_matter"].endswith(
+        f"“支出日期”为 2026-03-08，早于第 {other.id} 号事项办结的 2026-03-09：事前审批之前的支出不在其范围内")
+    matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "当天支出",
+                         reclaim(ctx, applicant, claim, amount=100, spent_on="2026-03-09"))
 
 
 def test_a_change_cites_the_matter_it_changes_while_that_one_runs(ctx, items):
