@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from bpmn_reader import iso_literal  # noqa: F401 - ISO-8601 durations, bare or quoted, wherever a timer is read
 
 from .errors import ExpressionLimit, UnsafeExpression
+from .exact import exact_fraction
 from . import clock
 from .workdays import MAX_WORKING_DAYS, WorkingDays, period_end
 
@@ -39,7 +40,7 @@ def _frac(value) -> Fraction:
     """An exact fraction from '2/3', 0.5 or 1: quorum rules compare without float rounding."""
     if isinstance(value, str) and len(value) > 20:
         raise ValueError("fraction text too long")
-    return _number(Fraction(value))
+    return _number(exact_fraction(value))
 
 
 def _days(count) -> str:

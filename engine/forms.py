@@ -6,14 +6,17 @@ InvalidData with one Chinese message per failing field, so a clerk sees every pr
 """
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from .errors import InvalidData
-from .expressions import evaluate
+from .errors import InvalidData, UnsafeExpression
+from .exact import exact_fraction
+from .expressions import compile_expression, evaluate
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 FIELD_TYPES = ("string", "text", "long", "money", "boolean", "date", "enum", "file", "matter", "table")
@@ -144,6 +147,11 @@ def _parse_field(node) -> FormField | str:
         if properties.get("max_rows") and not (max_rows and 0 < max_rows <= MAX_ROWS):
             return f"清册字段 {name} 的 max_rows 应为 1 至 {MAX_ROWS} 的整数，而不是 {properties.get('max_rows')!r}"
         max_rows = max_rows or DEFAULT_MAX_ROWS
+    if ftype in ("long", "money"):
+        for which in ("min", "max"):
+            problem = _constant_bound_problem(constraints.get(which))
+            if problem:
+                return f"数字字段 {name} 的 {which} {problem}"
     if ftype == "date":
         for which in ("min", "max"):
             limit = (constraints.get(which) or "").strip()
@@ -160,6 +168,27 @@ def _parse_field(node) -> FormField | str:
         same=same if ftype == "matter" else (), not_before_end=(properties.get("not_before_end") or None)
         if ftype == "matter" else None,
         columns=columns, max_rows=max_rows)
+
+
+def _constant_bound_problem(config: str | None) -> str | None:
+    """What is wrong with a number bound that reads no data (a literal or a constant expression):
+    it must work out to a finite number; one that reads the matter's data is checked when used."""
+    if config in (None, ""):
+        return None
+    try:
+        exact_fraction(config)
+    except (ValueError, ZeroDivisionError):
+        try:
+            compile_expression(config)
+        except UnsafeExpression as exc:
+            return f"不是可用的数字或表达式：{exc.message}"
+    try:
+        _bound(config, {})
+    except Unworkable as exc:
+        return f"无法算出（{exc}）：{config[:40]!r}"
+    except Exception:  # noqa: BLE001 - an unsafe or malformed expression is the expression checks' to report
+        return None
+    return None
 
 
 def _pair(text: str | None, optional: bool = False) -> tuple | None:
@@ -352,10 +381,12 @@ def _to_cell(column: Column, value):
         if len(text) > DEFAULT_MAX_LENGTH["string"]:
             raise ValueError(f"不能超过{DEFAULT_MAX_LENGTH['string']}个字")
         return text
-    if column.type == "long":
-        return _to_int(value)
-    if column.type == "money":
-        return _to_money(value)
+    if column.type in ("long", "money"):
+        # a list's counts and amounts (areas, persons, 补贴金额) are never below zero
+        number = _to_int(value) if column.type == "long" else _to_money(value)
+        if number < 0:
+            raise ValueError("不能为负数")
+        return number
     if column.type == "date":
         return _to_date(value)
     if column.type == "enum":
@@ -392,16 +423,23 @@ def _to_matter_id(value) -> int:
     return number
 
 
+MAX_WHOLE = 10 ** 15          # whole numbers of a form: a matter's number, a count (1e19 overflowed a column)
+
+
 def _to_int(value) -> int:
     if isinstance(value, bool):
         raise ValueError("应为整数")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,15}", value.strip()):
-        return int(value.strip())
-    raise ValueError("应为整数")
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"-?\d{1,15}", value.strip()):
+        number = int(value.strip())
+    else:
+        raise ValueError("应为整数")
+    if abs(number) >= MAX_WHOLE:
+        raise ValueError(f"数值过大（绝对值应小于 {MAX_WHOLE:,}）")
+    return number
 
 
 def _to_money(value):
@@ -446,7 +484,10 @@ def _to_file_ids(value) -> list[str]:
 
 def _check_range(f: FormField, value, data: dict, labels: dict) -> str | None:
     if f.type in ("long", "money"):
-        low, high, exact = _bound(f.min, data), _bound(f.max, data), _exact(value)
+        try:
+            low, high, exact = _bound(f.min, data), _bound(f.max, data), _exact(value)
+        except Unworkable as exc:
+            return f"其上下限无法按已填写的数据算出（{exc}），请核对相关数据"
         if low is not None and exact < low:
             return f"不能小于{_limit_words(f, f.min, low, labels)}"
         if high is not None and exact > high:
@@ -473,18 +514,29 @@ def _exact(number) -> Fraction:
     return Fraction(str(round(number, 6))) if isinstance(number, float) else Fraction(number)
 
 
+class Unworkable(ValueError):
+    """A bound the data given makes impossible to work out (a division by zero, a number past any
+    range): the field is refused with that, never a server error or a bound silently dropped."""
+
+
 def _bound(config, data) -> Fraction | None:
     """A constraint's number: a literal, or an expression over the data (None if it cannot be known yet)."""
     if config in (None, ""):
         return None
     try:
-        return Fraction(config)
+        return exact_fraction(config)
     except ValueError:
         pass
+    except ZeroDivisionError:
+        raise Unworkable("除数为零") from None
     try:
         result = evaluate(config, data)
     except NameError:
         return None
+    except (ArithmeticError, ValueError) as exc:        # ZeroDivisionError, OverflowError...
+        raise Unworkable("除数为零" if isinstance(exc, ZeroDivisionError) else "数值超出范围") from None
+    if isinstance(result, float) and not math.isfinite(result):
+        raise Unworkable("数值超出范围")
     return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
 
 

@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import InvalidData
+from .exact import exact_fraction
 
 LEVELS = ("village", "township", "county", "system")
 
@@ -158,6 +159,9 @@ def _from_row(path: Path, name: str, row: dict) -> Parameter:
     return parameter
 
 
+MAX_BOUND = 10 ** 13        # a floor or ceiling past any sum a village handles (ten trillion yuan)
+
+
 def check_definition(parameter: Parameter) -> Parameter:
     """A parameter's own declaration: a known type, a floor and ceiling of that type with the
     floor below the ceiling, and a default within them. InvalidData names the problem."""
@@ -170,8 +174,16 @@ def check_definition(parameter: Parameter) -> Parameter:
         for bound, text in ((parameter.minimum, "下限"), (parameter.maximum, "上限")):
             if not _finite_number(bound) or (parameter.type == "integer" and not float(bound).is_integer()):
                 fail(f"{text}应为{PARAMETER_TYPES[parameter.type]}")
+            if abs(bound) > MAX_BOUND:
+                fail(f"{text}应在 ±{MAX_BOUND:,} 之内")
         if parameter.minimum > parameter.maximum:
             fail("下限不能高于上限")
+    if parameter.type == "list":
+        if parameter.maximum is not None:
+            fail("列表参数不设上限")
+        if parameter.minimum is not None and not (isinstance(parameter.minimum, list) and all(
+                isinstance(v, str) and v for v in parameter.minimum)):
+            fail("列表参数的下限是不能去掉的法定项（文字列表），如 [\"纪检\", \"农经\"]")
     if parameter.type == "text":
         _check_text_declaration(parameter, fail)
     elif parameter.pattern is not None:
@@ -207,7 +219,7 @@ def _fraction(value) -> Fraction | None:
     if not isinstance(value, str) or len(value) > MAX_FRACTION_TEXT:
         return None
     try:
-        fraction = Fraction(value)          # "2/3", "1", "0.5"
+        fraction = exact_fraction(value)    # "2/3", "1", "0.5"
     except (ValueError, ZeroDivisionError):
         return None
     return fraction if 0 < fraction <= 1 else None
@@ -248,9 +260,9 @@ def _check_fraction(parameter: Parameter, value) -> str:
     fraction = _fraction(value)
     if fraction is None:
         return _or_fail(parameter, None, "应为 0 到 1 之间的分数，如 \"2/3\"")
-    if parameter.minimum is not None and fraction < Fraction(parameter.minimum):
+    if parameter.minimum is not None and fraction < exact_fraction(parameter.minimum):
         return _or_fail(parameter, None, f"不能低于法定下限 {parameter.minimum}")
-    if parameter.maximum is not None and fraction > Fraction(parameter.maximum):
+    if parameter.maximum is not None and fraction > exact_fraction(parameter.maximum):
         return _or_fail(parameter, None, f"不能高于上限 {parameter.maximum}")
     return value
 

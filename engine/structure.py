@@ -75,7 +75,7 @@ def _check_scope(scope, top: bool) -> list[Finding]:
     findings += _objection_intakes(nodes)
     if not findings:
         findings += _reachability(nodes, outgoing)
-        findings += _loops_through_gateways(nodes, outgoing)
+        findings += _loops_through_gateways(nodes, outgoing) or _loops_wait(nodes, outgoing)
     return findings
 
 
@@ -173,10 +173,25 @@ def _expressions(scope) -> list[Finding]:
     for node in scope:
         if not isinstance(node.tag, str):
             continue
-        for tag in ("timeDuration", "completionCondition", "loopCardinality"):
+        for tag in ("timeDuration", "completionCondition"):
             for holder in node.iterfind(f".//bpmn:{tag}", NS):
                 found += _expression_finding(node, holder.text)
+        for holder in node.iterfind(".//bpmn:loopCardinality", NS):
+            found += _cardinality(node, holder.text)
     return found
+
+
+MAX_INSTANCES = 50      # a step done by several at once: the 1+N departments are six
+
+
+def _cardinality(element, text: str | None) -> list[Finding]:
+    """A fixed count of instances: one read from the matter's data would let a clerk's number make
+    that many steps at once (100,000,000 grew a request's memory without end)."""
+    value = (text or "").strip()
+    if value.isdigit() and 1 <= int(value) <= MAX_INSTANCES:
+        return []
+    return [_finding("loop-cardinality", element, f"多实例的次数须为 1 至 {MAX_INSTANCES} 的整数，而不是 {value!r}；"
+                                                    "按名单逐一办理请用 loopDataInputRef 引用名单（清册字段或参数）")]
 
 
 def _expression_finding(element, text: str | None) -> list[Finding]:
@@ -276,6 +291,26 @@ def _loops_through_gateways(nodes, outgoing) -> list[Finding]:
     the engine's task tree without the gateway that decides to leave it (docs/engine-notes.md §9.1)."""
     graph = {n: [f.get("targetRef") for f in outgoing.get(n, [])]
              for n in nodes if local_name(nodes[n]) != "exclusiveGateway"}
+    looped = _in_a_cycle(graph)
+    return [_finding("loop-gateway", nodes[looped], "循环没有经过排他网关：退回重办须经排他网关合流")] if looped else []
+
+
+# What makes the engine stop and wait: a step for someone, a timer, a called process (its own steps).
+WAITS = STEPS + ("callActivity", "subProcess", "intermediateCatchEvent")
+
+
+def _loops_wait(nodes, outgoing) -> list[Finding]:
+    """Every cycle passes something that waits: a loop of gateways alone would run the engine round
+    it without end inside one request (a condition true for the clerk's data keeps it going)."""
+    graph = {n: [f.get("targetRef") for f in outgoing.get(n, [])]
+             for n in nodes if local_name(nodes[n]) not in WAITS}
+    looped = _in_a_cycle(graph)
+    return [_finding("loop-wait", nodes[looped], "循环中没有任何办理步骤或等待事件：流程会在网关之间无限空转，"
+                                                 "请让循环经过一个办理步骤")] if looped else []
+
+
+def _in_a_cycle(graph: dict) -> str | None:
+    """A node of some cycle of `graph` (edges to nodes outside it are left out), or None."""
     state: dict[str, int] = {}
     for root in graph:
         if state.get(root):
@@ -289,8 +324,8 @@ def _loops_through_gateways(nodes, outgoing) -> list[Finding]:
                 state[node] = 2
                 stack.pop()
             elif child in graph and state.get(child) == 1:
-                return [_finding("loop-gateway", nodes[child], "循环没有经过排他网关：退回重办须经排他网关合流")]
+                return child
             elif child in graph and not state.get(child):
                 state[child] = 1
                 stack.append((child, iter(graph[child])))
-    return []
+    return None

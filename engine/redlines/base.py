@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
+from ..exact import exact_fraction
 from .watches import FACTS, everything
 
 SEVERITIES = ("high", "medium", "low")
@@ -100,7 +100,7 @@ def resolve(value, params: dict | None, default=None):
 def _fraction(value):
     if isinstance(value, str) and "/" in value:
         try:
-            return Fraction(value)
+            return exact_fraction(value)
         except (ValueError, ZeroDivisionError):
             return value
     return value

@@ -52,6 +52,19 @@ BAD = {
     "an unreachable step": (item(extra='<bpmn:userTask id="orphan" name="孤立步骤" /><bpmn:sequenceFlow id="fo" '
                                        'sourceRef="orphan" targetRef="small" />'), "orphan", "走不到"),
     "a step without a name": (item(step_name=""), "review", "没有名称"),
+    "a step repeated as often as the clerk says": (
+        _replace(item(), '<bpmn:userTask id="review" name="审核">',
+                 '<bpmn:userTask id="review" name="审核"><bpmn:multiInstanceLoopCharacteristics>'
+                 '<bpmn:loopCardinality>amount</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>'),
+        "review", "多实例的次数"),
+    "a loop of gateways alone": (
+        _replace(item(), '<bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="decide" />',
+                 '<bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="spin" /><bpmn:exclusiveGateway id="spin" '
+                 'default="f_out" /><bpmn:sequenceFlow id="f_round" sourceRef="spin" targetRef="spin2">'
+                 '<bpmn:conditionExpression>amount &gt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>'
+                 '<bpmn:exclusiveGateway id="spin2" default="f_back" /><bpmn:sequenceFlow id="f_back" sourceRef="spin2" '
+                 'targetRef="spin" /><bpmn:sequenceFlow id="f_out" sourceRef="spin" targetRef="decide" />'),
+        "spin", "无限空转"),
     "a loop that skips its gateway": (
         _replace(_replace(item(), '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />',
                           '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="join" /><bpmn:parallelGateway id="join" />'

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import tracemalloc
 
+from xml.sax.saxutils import escape
+
 import pytest
 
 from engine.services import Actor, audit, matters
@@ -88,3 +90,43 @@ def test_a_definition_fault_met_at_run_time_is_an_incident_naming_file_and_eleme
     (incident,) = [e for e in matters.matter_history(ctx, SYSTEM, matter.id) if e.event == "engine_error"]
     assert incident.payload["process"] == "hostile_item" and incident.payload["element"] == "decide"
     assert audit.verify_chain(ctx, SYSTEM).ok
+
+
+@pytest.mark.parametrize("bound, words", [
+    ("1/0", "除数为零"), ("1e9999999", "数值超出范围"), ("'%0999999999d' % 1", "格式化"), ("amount +", "语法"),
+])
+def test_a_number_bound_that_can_never_be_worked_out_is_refused_at_upload(client, bound, words):
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    bounded = ('<camunda:formField id="note" label="意见" type="long"><camunda:validation>'
+               f'<camunda:constraint name="max" config="{escape(bound, {chr(34): "&quot;"})}" /></camunda:validation></camunda:formField>')
+    r = upload(admin, item(step_fields=bounded))
+    assert r.status_code == 422 and words in r.json["errors"]["problem"], r.json
+
+
+def test_a_bound_the_clerks_data_makes_unworkable_refuses_the_field_not_the_server(client, ctx):
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    step = (field("households", "long", "户数") + '<camunda:formField id="per_household" label="户均金额" type="money">'
+            '<camunda:validation><camunda:constraint name="max" config="amount / households" /></camunda:validation>'
+            '</camunda:formField>')
+    assert upload(admin, item(step_fields=step)).status_code == 201
+    matter = matters.start_matter(ctx, SYSTEM, "hostile_item", "lushui_village", "户均", {"amount": 1000})
+    task = matter.ready_steps[0].id
+    clerk = client.as_user("clerk", ["VILLAGE_COMMITTEE"])
+    r = clerk.post(f"/api/v1/tasks/{task}/complete", json={"data": {"households": 0, "per_household": 10}})
+    assert r.status_code == 422 and "除数为零" in r.json["errors"]["per_household"], r.json
+    assert matters.get_matter(ctx, SYSTEM, matter.id).ready_steps[0].id == task
+    assert clerk.post(f"/api/v1/tasks/{task}/complete", json={"data": {"households": 4, "per_household": 250}}).status_code == 200
+
+
+@pytest.mark.parametrize("value", [1e19, 1e300, 10 ** 16, "#99999999999999999999"])
+def test_a_number_past_any_range_is_a_field_error_not_a_server_error(client, ctx, value):
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    fields = field("count", "long", "数量") + ('<camunda:formField id="cited" label="所依据的事项" type="matter">'
+                                             '<camunda:properties><camunda:property id="cites" value="hostile_item" />'
+                                             '</camunda:properties></camunda:formField>')
+    assert upload(admin, item(start_fields=field("amount", "money", "金额") + fields)).status_code == 201
+    clerk = client.as_user("clerk", ["VILLAGE_COMMITTEE"])
+    for name in ("count", "cited"):
+        r = clerk.post("/api/v1/instances", json={"process_key": "hostile_item", "village": "lushui_village",
+                                                  "subject": "大数", "data": {"amount": 1, name: value}})
+        assert r.status_code == 422 and name in r.json["errors"], (name, r.get_data(as_text=True))

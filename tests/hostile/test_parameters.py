@@ -98,7 +98,7 @@ def test_a_parameter_value_outside_its_range_or_type_is_refused(client, ctx, raw
 
 def test_a_fraction_above_one_or_below_its_floor_is_refused(client):
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
-    for value in ("3/2", "1/2", "nan", "1/0", 0.7):
+    for value in ("3/2", "1/2", "nan", "1/0", 0.7, "1e-9999999", "1e-99999999999"):
         r = admin.put("/api/v1/townships/qingshan_town/parameters/party_quorum", json={"value": value})
         assert r.status_code == 422, value
     assert admin.put("/api/v1/townships/qingshan_town/parameters/party_quorum", json={"value": "3/4"}).status_code == 200
@@ -130,6 +130,9 @@ def test_a_township_declares_its_own_parameter_and_its_items_read_it(client, ctx
     ({"name": "amount"}, "数据中已有"), ({"name": "party_notice_days"}, "县级参数"), ({"name": "Bad-Name"}, "参数名"),
     ({"min": 40}, "下限不能高于上限"), ({"value": 31}, "上限"), ({"max": float("inf")}, "有限"),
     ({"type": "date"}, "type"), ({"label": ""}, "名称"),
+    ({"type": "fraction", "min": "1e-999999", "max": "1", "value": "1/2"}, "下限"),
+    ({"type": "list", "min": 1, "max": None, "value": ["a"]}, "法定项"), ({"type": "list", "min": None, "value": ["a"]}, "上限"),
+    ({"max": 1e300}, "之内"),
 ])
 def test_a_bad_township_parameter_is_refused(client, ctx, change, problem):
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
