@@ -120,6 +120,11 @@ def test_every_bad_cell_is_named_with_its_row_in_one_message():
         assert part in message
 
 
+def test_negative_areas_and_amounts_are_refused():
+    message = refusal([row(), row(id_number=ID_B, area=-5, amount=-500)])
+    assert "第 2 行 补贴面积（亩）：不能为负数" in message and "第 2 行 补贴金额（元）：不能为负数" in message
+
+
 def test_a_long_list_of_errors_names_twenty_then_counts():
     message = refusal([row(id_number=with_check(f"430521199001{n:02d}001")[:-1] + "Y") for n in range(1, 26)])
     assert message.count("第 ") == 20 and message.endswith("……等共 25 处") and "第 21 行" not in message
