@@ -738,6 +738,7 @@ class UnitStatisticsSchema(Schema):
     by_item = fields.Dict(keys=fields.String(), values=fields.Integer())
     steps_due = fields.Integer()
     steps_on_time = fields.Integer()
+    steps_late_open = fields.Integer()
     overdue_now = fields.Integer()
     published = fields.Integer()
     publicity_flagged = fields.Integer()

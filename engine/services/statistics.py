@@ -61,7 +61,7 @@ class _Unit(NamedTuple):
 
 def _blank(code: str, name: str, level: str, parent: str | None) -> dict:
     return {"code": code, "name": name, "level": level, "township": parent, "matters": 0, "completed": 0,
-            "by_item": {}, "steps_due": 0, "steps_on_time": 0, "overdue_now": 0, "published": 0,
+            "by_item": {}, "steps_due": 0, "steps_on_time": 0, "steps_late_open": 0, "overdue_now": 0, "published": 0,
             "publicity_flagged": 0, "evidence_fields": 0, "evidence_filled": 0, "complaints": 0,
             "complaints_closed": 0, "warnings": {s: {"open": 0, "closed": 0} for s in ("high", "medium", "low")},
             "warning_points": 0}
@@ -81,7 +81,8 @@ def _add(total: dict, part: dict) -> None:
 def _rates(row: dict, config: dict) -> UnitAssessment:
     """The figures of a unit with its rates and its weighted score."""
     settings = config.get("settings", {})
-    rates = {"on_time": row["steps_on_time"] / row["steps_due"] if row["steps_due"] else None,
+    due = row["steps_due"] + row["steps_late_open"]          # done in the period, and due in it but still open
+    rates = {"on_time": row["steps_on_time"] / due if due else None,
              "publicity": max(0.0, 1 - row["publicity_flagged"] / row["published"]) if row["published"] else None,
              "evidence": row["evidence_filled"] / row["evidence_fields"] if row["evidence_fields"] else None,
              "warnings": max(0.0, 1 - row["warning_points"] / settings.get("max_penalty", 20)),
@@ -138,6 +139,8 @@ def statistics(ctx, actor, period: str, year: int, number: int | None = None, to
         if start <= now < end:
             for code, n in facts.overdue_now(chosen, now):
                 rows[code]["overdue_now"] += n
+        for code, n in facts.late_open(chosen, start, min(end, now)):
+            rows[code]["steps_late_open"] += n
         for code, flagged in facts.publicity_flagged(chosen, start, end, tuple(settings.get("publicity_rules", ())),
                                                      WarningStatus.DISMISSED):
             rows[code]["publicity_flagged"] += flagged

@@ -345,8 +345,9 @@ class UnitAssessment:
     matters: int
     completed: int
     by_item: dict[str, int]
-    steps_due: int
-    steps_on_time: int
+    steps_due: int                # steps completed in the period that had a time limit
+    steps_on_time: int            # ... of them completed within it
+    steps_late_open: int          # steps not done whose time limit fell in the period: late, counted as due
     overdue_now: int
     published: int
     publicity_flagged: int

@@ -227,6 +227,15 @@ class RedlineFactsRepository:
             query = query.where(MatterRecord.village_code.in_(villages))
         return list(self.session.execute(query))
 
+    def late_open(self, villages: set[str] | None, start: datetime, until: datetime) -> list:
+        """(village, n): steps still not done whose time limit fell in [start, until): due in that
+        period and late, though nobody has completed them (the tallies count a step when it is)."""
+        query = select(InboxItem.village_code, func.count()).where(
+            InboxItem.state == StepStatus.READY, InboxItem.due_at >= start, InboxItem.due_at < until)
+        if villages is not None:
+            query = query.where(InboxItem.village_code.in_(villages))
+        return list(self.session.execute(query.group_by(InboxItem.village_code)))
+
     def overdue_now(self, villages: set[str] | None, now: datetime) -> list:
         query = select(InboxItem.village_code, func.count()).where(
             InboxItem.state == StepStatus.READY, InboxItem.due_at.is_not(None), InboxItem.due_at < now)

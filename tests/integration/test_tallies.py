@@ -65,6 +65,36 @@ def test_a_step_done_in_a_later_month_counts_there_and_its_evidence_with_its_mat
     assert table(ctx) == kept
 
 
+def test_a_step_left_undone_past_its_limit_counts_as_late_in_the_month_it_fell_due(ctx, clerk):
+    """The on-time rate counts steps done in the period and steps due in it that nobody has done:
+    a clerk cannot raise the rate by leaving a late step alone."""
+    march = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)          # 10:00 on 2 March in Beijing
+    with clock.use_clock(clock.FixedClock(march)) as fixed:
+        on_time = start_decision(ctx, clerk, "按时的")
+        do(ctx, clerk, on_time, on_time.ready_steps[0].step_id, PROPOSE)     # done at once: on time
+        late = start_decision(ctx, clerk, "拖着的")
+        due = late.ready_steps[0].due_at
+        fixed.advance(due - march + timedelta(days=1))                   # a day past its limit, not done
+        report = statistics.statistics(ctx, SYSTEM, "month", 2026, 3, village="lushui_village")
+    (village,) = report.villages
+    # late and open: the second matter's proposal, and the first one's next step, due a day later too
+    assert (village.steps_due, village.steps_on_time, village.steps_late_open) == (1, 1, 2)
+    assert village.rates["on_time"] == round(1 / 3, 4)
+
+
+def test_the_score_is_the_weighted_mean_of_the_rates_with_data():
+    row = {**statistics._blank("v", "村", "village", "t"), "steps_due": 8, "steps_on_time": 6, "steps_late_open": 2,
+           "published": 4, "publicity_flagged": 1, "evidence_fields": 10, "evidence_filled": 5, "warning_points": 5}
+    config = {"weights": {"on_time": 30, "publicity": 20, "evidence": 20, "warnings": 30, "complaints": 10},
+              "settings": {"max_penalty": 20}}
+    unit = statistics._rates(row, config)
+    assert unit.rates == {"on_time": 0.6, "publicity": 0.75, "evidence": 0.5, "warnings": 0.75, "complaints": None}
+    # complaints have no data: left out, the others weighted 30/20/20/30
+    assert unit.score == round(100 * (30 * 0.6 + 20 * 0.75 + 20 * 0.5 + 30 * 0.75) / 100, 1) == 65.5
+    capped = statistics._rates({**row, "warning_points": 50}, config)
+    assert capped.rates["warnings"] == 0.0 and capped.score == round(100 * (18 + 15 + 10) / 100, 1)
+
+
 def test_archived_matters_still_count_in_their_period(year_ctx):
     ctx, year = year_ctx
     period = ("year", year.ended_at.astimezone(timezone(timedelta(hours=8))).year, None)
