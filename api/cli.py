@@ -363,6 +363,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
         if time.monotonic() - last_beat > interval:
             health.worker_beat(ctx, worker_id, socket.gethostname(), os.getpid())
             last_beat = time.monotonic()
+    warned: dict = {}                       # the day the missing calendar years were last logged
     try:
         while not stop.is_set():
             begin_request(f"timer-{secrets.token_hex(4)}")       # the pass's lines share an id
@@ -373,6 +374,7 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
                 break
             _guarded("delivering notifications", complaint_jobs.deliver, ctx)
             _nightly_sweep(ctx)
+            _calendar_notice(ctx, warned)
             _anchor(ctx, _worker_log.info)                      # the audit chain's daily anchor, once a day
             _checkpoint(ctx)                                    # the chain verified up to its head
             if parent_pid and not parent_alive(parent_pid):     # where PR_SET_PDEATHSIG is missing
@@ -384,6 +386,24 @@ def _poll(ctx, interval: float, parent_pid: int | None, progress) -> None:
             last_beat = time.monotonic()
     finally:
         health.worker_stopped(ctx, worker_id)
+
+
+def _calendar_notice(ctx, warned: dict) -> None:
+    """Once a day, a warning for each year deadlines count without its holiday arrangement (this
+    year, or next year from December): an operator loads it when the State Council publishes it."""
+    from engine.services import calendar
+    today = clock.now().date()
+    if warned.get("day") == today:
+        return
+    warned["day"] = today
+    try:
+        missing = calendar.missing_years(ctx)
+    except Exception:  # noqa: BLE001 - a notice, never a reason to stop the timers
+        return
+    for year in missing:
+        _worker_log.warning("the %s holiday arrangement is not loaded: working days count Monday to Friday "
+                            "without the holidays the State Council sets that year; load it with "
+                            "`xiaowei calendar load FILE` once it is published", year)
 
 
 def _guarded(what: str, job, ctx) -> None:

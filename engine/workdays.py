@@ -4,7 +4,8 @@ holidays, plus the weekend days worked in their place (调休上班), per the ye
 A deadline of n working days from a moment runs to the end (24:00 Beijing time) of the n-th working
 day after the day it started, the way a 办事时限 is read: an application taken on Friday with a
 3-working-day limit is due at the end of Wednesday. Years without a loaded calendar are counted
-Monday to Friday, and `covers` says so, so the pages can warn that the year still needs loading.
+Monday to Friday without the holidays fixed by date (FIXED_HOLIDAYS); the timer worker warns while
+this year's or (in December) next year's arrangement is missing (services/calendar.missing_years).
 """
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ class WorkingDays:
             raise ValueError(f"working days out of range: {self.count}")
 
 
+# The holidays 《全国年节及纪念日放假办法》(2024 revision, Art. 2) fixes by the solar calendar: 元旦
+# 1 January, 劳动节 1-2 May, 国庆节 1-3 October. They are off in every year, also one whose State
+# Council arrangement (its lunar holidays, 春节 清明 端午 中秋, and the 调休 weekends) is not loaded.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     holidays: frozenset = frozenset()         # dates off although Monday to Friday
@@ -37,6 +44,8 @@ class WorkCalendar:
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
             return True
+        if day.year not in self.years and (day.month, day.day) in FIXED_HOLIDAYS:
+            return False        # a year not loaded yet: at least the holidays the law fixes by date
         return day not in self.holidays and day.weekday() < 5
 
     def covers(self, year: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import clock
 from ..errors import Forbidden, InvalidData, NotFound
-from ..workdays import arrangement, shipped_arrangements
+from ..workdays import BEIJING, arrangement, shipped_arrangements
 from . import operations_views
 from .access import records_refusals
 from .operations_views import CalendarYear
@@ -25,6 +25,17 @@ def load_shipped_calendars(ctx, uow, actor_name: str = "system") -> list[int]:
     return added
 
 
+def missing_years(ctx) -> list[int]:
+    """The years deadlines are being (this year) or soon will be (next year, from 1 December,
+    Beijing time) counted in without their arrangement: only weekends and the holidays the law
+    fixes by date are off there. The timer worker warns of them in its log every day."""
+    today = clock.now().astimezone(BEIJING).date()
+    wanted = [today.year] + ([today.year + 1] if today.month == 12 else [])
+    with ctx.uow(readonly=True) as uow:
+        loaded = set(uow.calendar.loaded_years())
+    return [year for year in wanted if year not in loaded]
+
+
 def get_year(ctx, actor, year: int) -> CalendarYear:
     """A year's holiday arrangement.
 
@@ -34,7 +45,7 @@ def get_year(ctx, actor, year: int) -> CalendarYear:
     with ctx.uow(readonly=True) as uow:
         found = uow.calendar.year(year)
         if found is None:
-            raise NotFound(f"{year}年的节假日安排尚未录入，工作日暂按周一至周五计算")
+            raise NotFound(f"{year}年的节假日安排尚未录入，工作日暂按周一至周五（除元旦、劳动节、国庆节）计算")
         return operations_views.calendar_year(*found)
 
 

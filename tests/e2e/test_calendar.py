@@ -51,3 +51,13 @@ def test_a_bad_arrangement_is_refused_and_the_old_one_kept(client, ctx):
         assert r.status_code == 422 and words in str(r.json), (body, r.json)
     assert county.get("/api/v1/calendar/2027").status_code == 404
     assert len(county.get("/api/v1/calendar/2026").json["holidays"]) == 33
+
+
+def test_the_years_counted_without_their_arrangement_are_named_from_december(ctx):
+    from engine.services import calendar
+    with clock.use_clock(clock.FixedClock(datetime(2026, 11, 30, 15, 59, tzinfo=timezone.utc))):   # 23:59 Beijing
+        assert calendar.missing_years(ctx) == []                    # 2026 ships; December not yet
+    with clock.use_clock(clock.FixedClock(datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc))):    # 1 Dec, Beijing
+        assert calendar.missing_years(ctx) == [2027]
+    with clock.use_clock(clock.FixedClock(datetime(2027, 3, 1, tzinfo=timezone.utc))):
+        assert calendar.missing_years(ctx) == [2027]

@@ -53,9 +53,15 @@ def test_fifteen_working_days_over_spring_festival():
     assert CAL.due(beijing(2026, 2, 6), 15) == end_of(2026, 3, 5)
 
 
-def test_a_year_without_its_arrangement_counts_monday_to_friday():
+def test_a_year_without_its_arrangement_counts_monday_to_friday_and_the_fixed_holidays():
     assert not CAL.covers(2027)
     assert CAL.due(beijing(2027, 2, 5), 1) == end_of(2027, 2, 8)     # whatever 2027's 春节 turns out to be
+    # 元旦 2027 (a Friday) is off by law before the State Council's notice for 2027 is loaded
+    assert CAL.due(beijing(2026, 12, 30), 2) == end_of(2027, 1, 4)
+    assert CAL.due(beijing(2027, 4, 30), 1) == end_of(2027, 5, 3)    # 5-1, 5-2 off (a weekend anyway): Monday
+    assert CAL.due(beijing(2027, 9, 30), 1) == end_of(2027, 10, 4)   # 10-1 (Friday) to 10-3 off
+    loaded = WorkCalendar(frozenset(), frozenset({date(2027, 1, 1)}), frozenset({2027}))
+    assert loaded.is_working_day(date(2027, 1, 1))                    # a loaded year says what it says
 
 
 def test_the_shipped_calendar_is_the_state_councils():
