@@ -5,6 +5,7 @@ a case withheld from the cadre it is about, and the statistics."""
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -106,9 +107,32 @@ def test_a_clerk_enters_a_complaint_and_it_is_handled_to_the_end(ctx, people, fi
     assert dataclasses.asdict(public.figures) == {"received": 1, "answered": 1, "closed": 1, "closure_rate": 100.0, "satisfaction": 100.0}
 
 
+def phone_photo(kind: str = "JPEG") -> bytes:
+    """A 4x2 photo as a phone saves it: EXIF with the GPS position and the camera, turned (Orientation 6)."""
+    from PIL import Image
+    image, exif = Image.new("RGB", (4, 2), (200, 30, 30)), Image.Exif()
+    exif[0x0110], exif[0x0112] = "Xiaomi 14", 6                    # Model, Orientation: rotated 90°
+    exif.get_ifd(0x8825).update({1: "N", 2: (30.0, 15.0, 0.0), 3: "E", 4: (120.0, 10.0, 0.0)})   # GPS
+    out = io.BytesIO()
+    image.save(out, kind, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def stored_photos(ctx, matter_id) -> list[bytes]:
+    from engine.services import attachments
+    return [attachments.download_attachment(ctx, SYSTEM, i)[1] for i in matters.get_matter(ctx, SYSTEM, matter_id).data["photos"]]
+
+
+def assert_bare(photo: bytes) -> None:
+    from PIL import Image
+    image = Image.open(io.BytesIO(photo))
+    assert not image.getexif() and b"Xiaomi" not in photo and b"Exif" not in photo
+    assert image.size == (2, 4)                                      # turned upright as the phone said
+
+
 def test_the_portal_files_the_worker_registers(ctx, people, fixed):
     filed = portal.file_public_complaint(ctx, "lushui_village", {**FORM, "name": "", "phone": "", "publish_consent": "on"},
-                                         photos=[("a.jpg", b"\xff\xd8\xff\xe0 photo")], source="phone-1")
+                                         photos=[("a.jpg", phone_photo())], source="phone-1")
     assert portal.lookup(ctx, filed.lookup_code, "phone-1").status == "submitted"
     jobs = run_complaint_jobs(ctx, Recorder())
     assert jobs.registered[0].registered is True
@@ -116,8 +140,22 @@ def test_the_portal_files_the_worker_registers(ctx, people, fixed):
     assert row.number == filed.number and row.status == "received" and row.channel == "portal"
     matter = matters.get_matter(ctx, SYSTEM, row.matter_id)
     assert len(matter.data["photos"]) == 1 and matter.created_by == "system"
+    (photo,) = stored_photos(ctx, row.matter_id)
+    assert_bare(photo)                     # the reporter's position never reaches the handling unit
     with pytest.raises(NotFound):
         portal.lookup(ctx, "0000 0000 0000", "phone-1")
+    with pytest.raises(InvalidData) as err:
+        portal.file_public_complaint(ctx, "lushui_village", FORM, photos=[("b.jpg", b"\xff\xd8\xff\xe0 not a photo")],
+                                     source="phone-1")
+    assert "b.jpg" in err.value.errors["photos"]
+
+
+def test_photos_entered_by_a_clerk_lose_their_metadata_and_a_scanned_letter_is_kept(ctx, people, fixed):
+    filed = intake.file_complaint(ctx, people["clerk"], "lushui_village", {**FORM, "channel": "letter"}, REPORTER,
+                                  uploads={"photos": [("现场.png", phone_photo("PNG")), ("来信.pdf", b"%PDF-1.7\n%%EOF\n")]})
+    png, letter = stored_photos(ctx, filed.matter_id)
+    assert_bare(png)
+    assert letter == b"%PDF-1.7\n%%EOF\n"
 
 
 def test_a_portal_complaint_the_form_refuses_is_marked_and_the_next_one_registered(ctx, people, fixed):

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from ... import clock, complaint_codes, vocabulary
 from ...errors import Conflict, InvalidData, NotFound, TooManyAttempts
+from ...photos import without_metadata
 from .catalogue import place_of
 from .views import ComplaintCase, ComplaintFigures, FiledComplaint, PublicCase, PublicCases, TimelineEntry
 
@@ -151,8 +152,16 @@ def _photos(ctx, photos: list) -> list[tuple[str, bytes]]:
             raise InvalidData("照片过大", {"photos": f"{name}：超过 {ctx.settings.max_attachment_bytes // (1024 * 1024)} MB"})
         if not any(data.startswith(magic) for magic in PHOTO_TYPES):
             raise InvalidData("只能上传照片", {"photos": f"{name}：只能上传 JPG 或 PNG 照片"})
-    return [(f"照片{n}.{next(t for m, t in PHOTO_TYPES.items() if data.startswith(m))}", data)
-            for n, (_, data) in enumerate(kept, 1)]
+    return [(f"照片{n}.{next(t for m, t in PHOTO_TYPES.items() if data.startswith(m))}", _bare(name, data))
+            for n, (name, data) in enumerate(kept, 1)]
+
+
+def _bare(name: str, data: bytes) -> bytes:
+    """The photo without its metadata (the GPS position of the reporter's phone): engine/photos.py."""
+    try:
+        return without_metadata(data)
+    except ValueError as exc:
+        raise InvalidData("照片无法读取", {"photos": f"{name}：{exc}"}) from None
 
 
 def _yes(value) -> bool:
