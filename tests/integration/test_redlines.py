@@ -185,9 +185,15 @@ def _reimbursed_before_approval(ctx):
     approval = matters.complete_step(ctx, _person("sun", "VILLAGE_COMMITTEE"), approval.ready_steps[0].id,
                                      {"director_decision": "approve", "director_opinion": "预算合理"})
     claim = matters.start_matter(ctx, applicant, "expense_reimbursement", "lushui_village", "报销屋顶维修", {
-        "handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-05-01",
+        "handler_name": "赵六", "purpose": "维修村部屋顶", "invoice_no": "04412345", "spent_on": "2026-05-04",
         "expense_category": "management", "approval_matter": approval.id, "amount": 780,
         "invoices": [attachments.upload_attachment(ctx, applicant, "发票.pdf", b"%PDF-1.7\n%%EOF\n").id]})
+    # The citation now refuses a date before the approval (links.not_before_end); a claim entered
+    # before that check, or imported, can still say so, and the red line is what finds it then.
+    with ctx.uow() as uow:
+        record = uow.matters.get(claim.id)
+        record.data = {**record.data, "spent_on": "2026-05-01"}
+        uow.commit()
     for step, data in [("witness_sign", {"witness_name": "钱七", "witness_statement": "属实"}),
                        ("supervision_review", {"sc_reviewers": "监委会全体成员", "supervision_result": "approve",
                                                "supervision_opinion": "票据合规"}),
