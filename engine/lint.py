@@ -10,6 +10,7 @@ item overlaps) live in engine/lint_county.py; the caller hands in the parameters
 """
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
@@ -34,10 +35,11 @@ RULES = {
     "field-parameter": (ERROR, "表单字段不得与参数同名"),
     "objection-timer": (ERROR, "每个公示期异议受理步骤都附有公示期定时边界事件"),
     "publicity-parameter": (WARNING, "公示期的时长读取有法定下限的参数（days(参数)），不写死天数"),
-    "publicity-floor": (ERROR, "低保、特困等有法定最短公示期的事项，公示期最短也不少于法定天数"),
+    "publicity-floor": (ERROR, "低保、特困等有法定最短公示期的事项须有公示期，公示期最短也不少于法定天数"),
     "money-separation": (ERROR, "涉及资金的事项中，监督步骤须声明职责分离（separate_from）"),
     "money-step-separation": (WARNING, "填写金额的步骤宜声明职责分离（separate_from）"),
-    "major-decision": (ERROR, "金额达到决策限额的分支须调用四议两公开（major_decision）"),
+    "major-decision": (ERROR, "金额达到决策限额时走的分支（无论条件写在大额还是小额一支，含默认分支）"
+                       "须调用四议两公开（major_decision）"),
     "decision-threshold": (WARNING, "涉及资金的事项宜按决策限额走四议两公开"),
     "unreachable": (ERROR, "没有从开始事件走不到的步骤"),
     "dead-end": (ERROR, "除结束事件外，没有无出口的元素"),
@@ -237,32 +239,38 @@ def _reads_a_name(text: str) -> bool:
 
 
 def _major_decision(process, meta, money_item, found) -> list[LintFinding]:
-    """A branch taken when an amount reaches a decision threshold (`x >= *_decision_threshold`)
-    must lead to a call of 四议两公开."""
+    """The branch taken when an amount reaches a decision threshold must lead to a call of
+    四议两公开, however the gateway writes it: a condition true at or above the threshold
+    (`x >= *_decision_threshold`, `not (x < ...)`), or the default flow (or, with no default, the
+    other flows) when the conditions are written for the amounts below it (`x < ...`)."""
     nodes = {e.get("id"): e for e in process.iter() if isinstance(e.tag, str) and e.get("id")}
-    outgoing = {}
+    outgoing, leaving = {}, {}
     for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
         outgoing.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+        leaving.setdefault(flow.get("sourceRef"), []).append(flow)
     attached = {}
     for event in process.iterfind(".//bpmn:boundaryEvent", NS):
         attached.setdefault(event.get("attachedToRef"), []).append(event.get("id"))
     out, reads_threshold = [], False
-    for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
-        condition = (flow.findtext("bpmn:conditionExpression", default="", namespaces=NS) or "").strip()
-        if not condition or not _names(condition, THRESHOLD):
+    for source, flows in leaving.items():
+        conditions = {flow.get("id"): _condition(flow) for flow in flows}
+        if not any(c and _names(c, THRESHOLD) for c in conditions.values()):
             continue
         reads_threshold = True
-        if not _over_threshold(condition):
-            continue
-        if not _reaches_call(flow.get("targetRef"), nodes, outgoing, attached):
-            out.append(found("major-decision", flow, f"分支“{flow.get('name') or flow.get('id')}”（{condition}）"
-                             "金额达到决策限额，但之后没有调用四议两公开（callActivity calledElement=\"major_decision\"）"))
+        for flow, why in _big_branches(nodes.get(source), flows, conditions):
+            if not _reaches_call(flow.get("targetRef"), nodes, outgoing, attached):
+                out.append(found("major-decision", flow, f"分支“{flow.get('name') or flow.get('id')}”（{why}）"
+                                 "金额达到决策限额，但之后没有调用四议两公开（callActivity calledElement=\"major_decision\"）"))
     calls = {c.get("calledElement") for c in process.iterfind(".//bpmn:callActivity", NS)}
     if money_item and not reads_threshold and MAJOR_DECISION not in calls and process.get("id") != MAJOR_DECISION \
             and meta.get("category") in MONEY_CATEGORIES:
         out.append(found("decision-threshold", process, "事项涉及资金，但没有按决策限额（*_decision_threshold 参数）"
                          "分流，也没有调用四议两公开"))
     return out
+
+
+def _condition(flow) -> str:
+    return (flow.findtext("bpmn:conditionExpression", default="", namespaces=NS) or "").strip()
 
 
 def _names(text: str, pattern) -> set[str]:
@@ -272,23 +280,118 @@ def _names(text: str, pattern) -> set[str]:
         return set()
 
 
-def _over_threshold(condition: str) -> bool:
-    """`amount >= threshold` or `threshold <= amount` (and the strict forms): the branch is the big one."""
-    import ast
-    try:
-        tree = ast.parse(condition, mode="eval")
-    except SyntaxError:
+# The truth of a condition when the amounts it compares with a decision threshold are below it and
+# when they are at or above it, in three values: True, False, None (not told by the amount alone:
+# another field decides too). A branch is a big one when reaching the threshold makes it truer.
+_TRUER = {False: 0, None: 1, True: 2}
+
+
+def _big_branches(gateway, flows, conditions) -> list[tuple[object, str]]:
+    """The flows leaving `gateway` taken when the amount reaches the threshold, each with the
+    words saying why: a condition truer at or above the threshold than below it; the default flow
+    when the other conditions together are truer below it (it is taken when none holds); with no
+    default and only the small side written, every other flow that can still be taken."""
+    default = gateway.get("default") if gateway is not None else None
+    truths = {fid: _truths(c) if c else (None, None) for fid, c in conditions.items()}
+    conditioned = [f for f in flows if f.get("id") != default and conditions[f.get("id")]]
+    big, small = [], []
+    for flow in conditioned:
+        below, above = truths[flow.get("id")]
+        if _TRUER[above] > _TRUER[below]:
+            big.append((flow, conditions[flow.get("id")]))
+        elif _TRUER[above] < _TRUER[below]:
+            small.append(flow)
+    said = "、".join(conditions[f.get("id")] for f in small)
+    if default is not None:
+        below = _none_holds([truths[f.get("id")][0] for f in conditioned])
+        above = _none_holds([truths[f.get("id")][1] for f in conditioned])
+        flow = next((f for f in flows if f.get("id") == default), None)
+        if flow is not None and _TRUER[above] > _TRUER[below]:
+            big.append((flow, f"默认分支：{said or '其他分支的条件'} {'都' if len(small) > 1 else ''}不成立时"))
+    elif small and not big:
+        big += [(f, f"{conditions[f.get('id')] or '无条件'}；{said} {'都' if len(small) > 1 else ''}不成立时") for f in flows
+                if f not in small and truths[f.get("id")][1] is not False]
+    return big
+
+
+def _none_holds(values) -> bool | None:
+    """The truth of "none of these conditions holds"."""
+    return _all([None if v is None else not v for v in values])
+
+
+def _all(values) -> bool | None:
+    if False in values:
         return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            left, right = node.left, node.comparators[0]
-            right_is = isinstance(right, ast.Name) and THRESHOLD.search(right.id)
-            left_is = isinstance(left, ast.Name) and THRESHOLD.search(left.id)
-            if right_is and isinstance(node.ops[0], (ast.GtE, ast.Gt)):
-                return True
-            if left_is and isinstance(node.ops[0], (ast.LtE, ast.Lt)):
-                return True
-    return False
+    return None if None in values else True
+
+
+def _truths(condition: str) -> tuple[bool | None, bool | None]:
+    """(its truth below the threshold, at or above it)."""
+    try:
+        tree = ast.parse(condition, mode="eval").body
+    except SyntaxError:
+        return None, None
+    return _truth(tree, above=False), _truth(tree, above=True)
+
+
+def _truth(node, above: bool) -> bool | None:
+    if isinstance(node, ast.BoolOp):
+        values = [_truth(v, above) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return _all(values)
+        if True in values:
+            return True
+        return None if None in values else False
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        value = _truth(node.operand, above)
+        return None if value is None else not value
+    if isinstance(node, ast.Compare):                   # a < b <= c: a < b and b <= c
+        sides = [node.left, *node.comparators]
+        return _all([_compared(sides[i], op, sides[i + 1], above) for i, op in enumerate(node.ops)])
+    if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        return node.value
+    return None
+
+
+_FLIPPED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+
+
+def _compared(left, op, right, above: bool) -> bool | None:
+    """`amount OP threshold` (either way round; the threshold bare, or in min() or max() of other
+    values) when the amount is below the threshold or at or above it; None for anything else."""
+    kind = _threshold_side(right)
+    if kind is None:                                    # threshold OP amount: amount FLIPPED threshold
+        if type(op) not in _FLIPPED:
+            return None
+        kind, left, op = _threshold_side(left), right, _FLIPPED[type(op)]()
+    if kind in (None, "unknown") or _reads_threshold(left):
+        return None
+    # whether amount >= the threshold side: min(.., T) <= T and max(.., T) >= T
+    reaches = {"bare": above, "min": True if above else None, "max": None if above else False}[kind]
+    if isinstance(op, (ast.GtE, ast.Gt)):
+        return reaches
+    if isinstance(op, (ast.Lt, ast.LtE)):
+        return None if reaches is None else not reaches
+    if isinstance(op, (ast.Eq, ast.NotEq)):         # equal only at the threshold itself
+        equal = False if reaches is False else None
+        return equal if isinstance(op, ast.Eq) or equal is None else not equal
+    return None
+
+
+def _threshold_side(node) -> str | None:
+    """"bare" for a threshold parameter, "min"/"max" for min() or max() of one and other values,
+    "unknown" for another expression reading one, None for an expression reading none."""
+    if isinstance(node, ast.Name) and THRESHOLD.search(node.id):
+        return "bare"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max") \
+            and not node.keywords and any(isinstance(a, ast.Name) and THRESHOLD.search(a.id) for a in node.args) \
+            and not any(_reads_threshold(a) for a in node.args if not isinstance(a, ast.Name)):
+        return node.func.id
+    return "unknown" if _reads_threshold(node) else None
+
+
+def _reads_threshold(node) -> bool:
+    return any(isinstance(n, ast.Name) and THRESHOLD.search(n.id) for n in ast.walk(node))
 
 
 def _reaches_call(start: str, nodes, outgoing, attached) -> bool:

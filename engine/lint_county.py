@@ -133,8 +133,16 @@ def _days(value: float) -> str:
 
 # -- publicity-floor -------------------------------------------------------------------------------
 def publicity_floor(process, periods: list[Period], kinds: Iterable, found) -> list:
-    """A period of an item of a kind with a statutory floor (低保, 特困) that can end sooner."""
-    out = []
+    """A period of an item of a kind with a statutory floor (低保, 特困) that can end sooner, and
+    an item of such a kind with no period of that kind at all."""
+    kinds, out = tuple(kinds), []
+    for kind in kinds:
+        if kind.applies_to(_item_words(process)) \
+                and not any(kind.applies_to(_period_words(process, period)) for period in periods):
+            out.append(found("publicity-floor", process,
+                             f"{kind.label}事项“{process.get('name') or process.get('id')}”没有{kind.label}公示期"
+                             f"（公示期异议受理步骤 objection_intake 及其公示期定时器），法定公示期不少于 {kind.days} 天"
+                             f"（{kind.basis}）：请加上公示期，时长用下限（min）不少于 {kind.days} 天的参数"))
     for period in periods:
         text = _period_words(process, period)
         for kind in kinds:
@@ -151,6 +159,14 @@ def publicity_floor(process, periods: list[Period], kinds: Iterable, found) -> l
                                  f"（{kind.basis}）：公示期“{period.label}”写作 {period.text}，"
                                  f"请改用下限（min）不少于 {kind.days} 天的参数"))
     return out
+
+
+def _item_words(process) -> str:
+    """What tells an item's kind: its name, and the title and stage of each of its publicity points."""
+    words = [process.get("name") or ""]
+    for element, publish in _publicity_points(process):
+        words += [publish.get("title") or element.get("name") or "", publish.get("stage") or ""]
+    return " ".join(words)
 
 
 def _period_words(process, period: Period) -> str:

@@ -139,9 +139,11 @@ class DefinitionRepository(_Repository):
                                          .order_by(DefinitionVersion.process_key, DefinitionVersion.id.desc())))
 
     def matter_counts(self, process_key: str) -> dict[int, dict]:
-        """{version id: {"running": n, "total": n}}: the matters started on each version."""
+        """{version id: {"running": n, "total": n}}: the matters started on each version; test runs
+        (试运行, sandbox matters) are not matters and are not counted."""
         rows = self.session.execute(select(MatterRecord.definition_id, MatterRecord.status, func.count())
                                     .filter_by(process_key=process_key)
+                                    .where(MatterRecord.sandbox.is_(False))
                                     .group_by(MatterRecord.definition_id, MatterRecord.status))
         counts: dict[int, dict] = {}
         for definition_id, status, n in rows:

@@ -169,3 +169,28 @@ def test_the_api_works_out_form_bounds_a_client_need_not_evaluate(client, ctx):
     form = {f["name"]: f for f in admin.get(f"/api/v1/tasks/{matter['ready_steps'][0]['id']}").json["form"]}
     assert (form["verified_area"]["min_value"], form["verified_area"]["max_value"]) == (0.0, 12.5)
     assert form["amount"]["max"] == "verified_area * tea_subsidy_per_mu" and form["amount"]["max_value"] is None
+
+
+def test_a_test_run_is_not_counted_in_the_versions_list(client, ctx):
+    """The versions list counts the matters started on each version: a test run (试运行) of the
+    draft is none of them, before and after publishing; a real matter is."""
+    admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
+    _declare(admin)
+    version = upload(admin, EXAMPLE.read_bytes(), name="tea_garden_subsidy.bpmn", publish=False).json[0]["version_id"]
+    run = admin.post(f"/api/v1/processes/tea_garden_subsidy/versions/{version}/preview",
+                     json={"subject": "试运行", "data": {"grower_name": "张三", "area": 2}})
+    assert run.status_code == 201 and run.json["status"] == "running" and run.json["sandbox"], run.json
+
+    def counted():
+        (listed,) = admin.get("/api/v1/processes/tea_garden_subsidy/versions").json
+        assert listed["version_id"] == version
+        return listed["running_matters"], listed["matters"]
+
+    assert counted() == (0, 0)
+    assert admin.post(f"/api/v1/processes/tea_garden_subsidy/versions/{version}/publish").status_code == 200
+    assert counted() == (0, 0)
+    clerk = client.as_user("clerk", ["VILLAGE_COMMITTEE"])
+    real = clerk.post("/api/v1/instances", json={"process_key": "tea_garden_subsidy", "village": "lushui_village",
+                                                 "subject": "张三茶园", "data": {"grower_name": "张三", "area": 2}})
+    assert real.status_code == 201, real.json
+    assert counted() == (1, 1)

@@ -112,3 +112,79 @@ def test_the_docs_worked_example_is_clean_laid_out_and_needs_its_township_role()
     without = check_offline(files, DEFAULT_PROCESSES_DIR, parameters)
     assert has_errors(without) and "TOWNSHIP_AGRI_OFFICE" in without[0].message
     assert diagram_problems(files["tea_garden_subsidy.bpmn"]) == []
+
+
+# -- major-decision: the branch taken when the amount reaches the threshold, however it is written ----
+GATEWAY = ('    <bpmn:exclusiveGateway id="gw_amount" name="金额" default="f_small" />\n'
+           '    <bpmn:sequenceFlow id="f_big" name="金额≥决策限额" sourceRef="gw_amount" targetRef="call_decision">\n'
+           '      <bpmn:conditionExpression>amount &gt;= expense_decision_threshold</bpmn:conditionExpression>\n'
+           '    </bpmn:sequenceFlow>\n'
+           '    <bpmn:sequenceFlow id="f_small" name="金额＜决策限额" sourceRef="gw_amount" targetRef="merge_pay" />\n')
+
+
+def _flow(flow_id: str, name: str, target: str, condition: str | None) -> str:
+    head = f'    <bpmn:sequenceFlow id="{flow_id}" name="{name}" sourceRef="gw_amount" targetRef="{target}"'
+    if condition is None:
+        return head + " />\n"
+    condition = condition.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"{head}>\n      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n"
+
+
+def gateway(big: str | None, small: str | None, big_calls: bool, default: str | None) -> bytes:
+    """The compliant item with its amount gateway rewritten: `big`/`small` the conditions of the
+    branches taken at or above / below the threshold (None: no condition), `default` the default
+    flow's id (or None), and whether the big branch (else the small one) leads to 四议两公开."""
+    data = (FIXTURES / "compliant.bpmn").read_text(encoding="utf-8")
+    assert data.count(GATEWAY) == 1
+    targets = ("call_decision", "merge_pay") if big_calls else ("merge_pay", "call_decision")
+    block = (f'    <bpmn:exclusiveGateway id="gw_amount" name="金额"{f" default={chr(34)}{default}{chr(34)}" if default else ""} />\n'
+             + _flow("f_big", "金额≥决策限额", targets[0], big) + _flow("f_small", "金额＜决策限额", targets[1], small))
+    return data.replace(GATEWAY, block).encode()
+
+
+BIG_BRANCHES = [
+    # (the big branch's condition, the small branch's condition, the default flow)
+    (None, "amount < expense_decision_threshold", "f_big"),
+    (None, "amount <= expense_decision_threshold", "f_big"),
+    (None, "expense_decision_threshold > amount", "f_big"),
+    (None, "amount < expense_decision_threshold and amount > 0", "f_big"),
+    (None, "amount < min(expense_decision_threshold, expense_small_limit)", "f_big"),
+    (None, "not (amount >= expense_decision_threshold)", "f_big"),
+    ("not (amount < expense_decision_threshold)", None, "f_small"),
+    ("not amount <= expense_decision_threshold", None, "f_small"),
+    ("True", "amount < expense_decision_threshold", None),
+    ("amount >= expense_decision_threshold", "not (amount >= expense_decision_threshold)", None),
+]
+BIG_IDS = ["lt-default", "lte-default", "reflected-default", "and-default", "min-default", "not-gte-default",
+           "not-lt", "not-lte", "other-branch", "both-written"]
+
+
+def _major(data: bytes):
+    return [f for f in lint_document("townships/qingshan_town/x.bpmn", data, PARAMETERS, FLOORS, COUNTY)
+            if f.rule == "major-decision"]
+
+
+@pytest.mark.parametrize("big, small, default", BIG_BRANCHES, ids=BIG_IDS)
+def test_the_big_branch_is_found_however_the_condition_is_written(big, small, default):
+    data = gateway(big, small, big_calls=False, default=default)
+    (finding,) = _major(data)
+    assert finding.severity == ERROR and finding.element == "f_big" and "四议两公开" in finding.message
+    source = data.decode().splitlines()
+    assert 'id="f_big"' in source[finding.line - 1]
+    if default == "f_big":
+        assert "默认分支" in finding.message and small in finding.message
+    assert not _major(gateway(big, small, big_calls=True, default=default))
+
+
+def test_a_small_branch_written_with_less_than_and_the_default_to_a_plain_step_fails_the_full_check():
+    data = gateway(None, "amount < expense_decision_threshold", big_calls=False, default="f_big")
+    findings = check_offline({"townships/qingshan_town/x.bpmn": data}, DEFAULT_PROCESSES_DIR)
+    assert [f.rule for f in findings if f.severity == ERROR] == ["major-decision"], [f.text() for f in findings]
+    assert check_offline({"townships/qingshan_town/x.bpmn": gateway(None, "amount < expense_decision_threshold",
+                                                                     big_calls=True, default="f_big")},
+                         DEFAULT_PROCESSES_DIR) == []
+    # the other branch's condition can only hold at or above the threshold: that branch is the big
+    # one (and calls), the default is not
+    assert not _major(gateway(None, "amount >= expense_decision_threshold and amount < 0", big_calls=False,
+                              default="f_big"))
+

@@ -109,6 +109,41 @@ def test_an_item_of_no_statutory_kind_may_have_a_one_day_period():
     assert not found((FIXTURES / "compliant.bpmn").read_bytes(), "publicity-floor")
 
 
+def without_period(data: bytes) -> bytes:
+    """The item with its publicity period taken out: no objection intake, no timer; the payment
+    goes straight to the supervision committee's check."""
+    import re
+
+    text = changed(data, ('sourceRef="pay" targetRef="objection"', 'sourceRef="pay" targetRef="sc_check"'),
+                   ("<bpmn:flowNodeRef>end_objected</bpmn:flowNodeRef>", ""),
+                   ("<bpmn:flowNodeRef>objection</bpmn:flowNodeRef>", ""),
+                   ("<bpmn:flowNodeRef>publicity</bpmn:flowNodeRef>", "")).decode()
+    text, n = re.subn(r'<bpmn:userTask id="objection".*?<bpmn:sequenceFlow id="f_publicity"[^>]*/>', "", text,
+                      flags=re.S)
+    assert n == 1 and "objection_intake" not in text
+    return text.encode()
+
+
+def test_a_dibao_item_without_any_publicity_period_is_an_error_naming_the_item():
+    data = without_period(FLOOR_PASS)
+    (finding,) = found(data, "publicity-floor")
+    assert finding.severity == ERROR and finding.element == "lint_item"
+    assert 'id="lint_item"' in data.decode().splitlines()[finding.line - 1]
+    assert "低保事项“低保金补发（规则检查样例）”没有低保公示期" in finding.message
+    assert "低保" in finding.message and "7 天" in finding.message and "民发〔2021〕57号" in finding.message
+    findings = check_offline({"townships/qingshan_town/x.bpmn": data}, DEFAULT_PROCESSES_DIR)
+    assert [f.rule for f in findings if f.severity == ERROR] == ["publicity-floor"], [f.text() for f in findings]
+    compliant = without_period((FIXTURES / "compliant.bpmn").read_bytes())     # an item of no such kind
+    assert not found(compliant, "publicity-floor")
+
+
+def test_an_item_whose_publicity_point_tells_the_kind_needs_a_period_too():
+    data = without_period(changed(OVERLAP_PASS, ('title="小额资金支付公示"', 'title="特困供养对象补发公示"')))
+    (finding,) = found(data, "publicity-floor")
+    assert finding.element == "lint_item" and "没有特困公示期" in finding.message
+    assert "民发〔2021〕43号《特困人员认定办法》" in finding.message
+
+
 def test_the_floors_file_is_checked(tmp_path):
     (tmp_path / "publicity_floors.toml").write_text('[kinds.x]\nlabel = "某类"\ndays = 0\nbasis = "某文件"\nwords = ["某"]\n',
                                                     encoding="utf-8")
