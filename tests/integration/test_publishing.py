@@ -145,7 +145,7 @@ def test_a_dibao_notice_opens_its_publicity_period_on_the_portal(ctx, clerk, oth
         intake = next(s for s in m.ready_steps if s.step_id == "first_review_objection")
         assert (row.section, row.stage, row.subject) == ("service_result", "初审意见公示", "王*山")
         shown = {f["label"]: f["text"] for f in row.fields}
-        assert shown["公民身份号码"] == "1101**********1234" and shown["申请理由（家庭困难情况）"] == "（依法不公开）"
+        assert "公民身份号码" not in shown and shown["申请理由（家庭困难情况）"] == "（依法不公开）"   # 57号: no ID
         assert shown["初审意见"] == "建议确认为低保对象" and shown["民主评议同意票数"] == "7"
         assert "联系电话" not in shown and "110101199003071234" not in str(row.fields) and "王大山" not in str(row.fields)
         assert row.publicity_step == "first_review_objection" and row.publicity_task_id == intake.id
