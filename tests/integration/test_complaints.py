@@ -305,11 +305,8 @@ def test_statistics_per_unit_and_period(ctx, people, fixed):
         statistics.statistics(ctx, people["clerk"], "baiyun_town")
 
 
-def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_path, monkeypatch):
-    """`xiaowei worker --once --now …`: the timer worker as operators run it, at a time of our choosing."""
-    from click.testing import CliRunner
-
-    from api.cli import cli
+def worker_context(tmp_path, monkeypatch):
+    """A database of its own, as `xiaowei worker --once` (run in the test) finds it from the environment."""
     from api.wiring import build_context
     from engine.services.definitions import sync_definitions
     from engine.services.demo import seed_demo
@@ -319,6 +316,15 @@ def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_
     context.database.upgrade()
     sync_definitions(context)
     seed_demo(context, SYSTEM, with_users=False)
+    return context
+
+
+def test_the_worker_command_issues_the_supervision_order_with_a_fixed_clock(tmp_path, monkeypatch):
+    """`xiaowei worker --once --now …`: the timer worker as operators run it, at a time of our choosing."""
+    from click.testing import CliRunner
+
+    from api.cli import cli
+    context = worker_context(tmp_path, monkeypatch)
     clerk = Actor("clerk", frozenset({Grant("REPORTING_CLERK", "lushui_village")}))
     discipline = Actor("jiwei", frozenset({Grant("TOWNSHIP_DISCIPLINE", "qingshan_town")}))
     with clock.use_clock(clock.FixedClock(T0)):
@@ -347,15 +353,7 @@ def test_a_rating_left_on_time_is_recorded_though_the_worker_runs_after_the_peri
     from click.testing import CliRunner
 
     from api.cli import cli
-    from api.wiring import build_context
-    from engine.services.definitions import sync_definitions
-    from engine.services.demo import seed_demo
-    monkeypatch.setenv("XIAOWEI_DATABASE_URL", f"sqlite:///{tmp_path / 'worker.sqlite3'}")
-    monkeypatch.setenv("XIAOWEI_ENV", "test")
-    context = build_context()
-    context.database.upgrade()
-    sync_definitions(context)
-    seed_demo(context, SYSTEM, with_users=False)
+    context = worker_context(tmp_path, monkeypatch)
     clerk = Actor("clerk", frozenset({Grant("REPORTING_CLERK", "lushui_village")}))
     discipline = Actor("jiwei", frozenset({Grant("TOWNSHIP_DISCIPLINE", "qingshan_town")}))
     committee = Actor("cunwei", frozenset({Grant("VILLAGE_COMMITTEE", "lushui_village")}))
