@@ -655,7 +655,7 @@ def calendar_load(path):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="PATH") from None
     rows = lambda pairs: [[d.isoformat(), n] for d, n in pairs]  # noqa: E731
-    shown = calendar.set_year(_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays), year.source)
+    shown = calendar.set_year(_migrated_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays), year.source)
     click.echo(f"{shown.year}: {len(shown.holidays)} holidays, {len(shown.workdays)} adjusted working days")
 
 
@@ -664,7 +664,7 @@ def calendar_load(path):
 def calendar_show(year):
     """Print a year's holidays and adjusted working days."""
     from engine.services import calendar
-    shown = calendar.get_year(_context(), Actor.system(), year)
+    shown = calendar.get_year(_migrated_context(), Actor.system(), year)
     click.echo(f"{shown.year} ({shown.source})")
     for days, title in ((shown.holidays, "放假"), (shown.workdays, "调休上班")):
         click.echo(f"  {title}: " + ", ".join(f"{r.date:%m-%d}{r.name}" for r in days))
@@ -743,7 +743,7 @@ def _stored_source(ctx, key: str, version_id: int | None):
 def backup_command(output):
     """Back up the whole database, attachments included, while it serves."""
     from engine.services import backups
-    done = backups.take_backup(_context(), Actor.system(), Path(output))
+    done = backups.take_backup(_migrated_context(), Actor.system(), Path(output))
     manifest = done.manifest
     click.echo(f"wrote {output}: {done.size / 1024 / 1024:.1f} MiB in {done.seconds} s, sha256 {done.sha256}")
     click.echo(f"  {manifest['database']} at schema {', '.join(manifest['schema_revision'])}; "
@@ -777,7 +777,7 @@ def archive_command(before_text):
 
     def progress(totals):
         click.echo(f"  {totals.instances} matters archived ...")
-    totals = archives.archive_closed_matters(_context(), Actor.system(), before, progress=progress)
+    totals = archives.archive_closed_matters(_migrated_context(), Actor.system(), before, progress=progress)
     click.echo(f"archived {totals.instances} matters closed before {before.isoformat()} "
                f"({totals.inbox} steps, {totals.attachments} attachment links) in {totals.batches} batches")
 

@@ -13,7 +13,9 @@ from engine.store import Database
 
 COMMANDS = [["processes", "list"], ["processes", "show", "major_decision"], ["processes", "load"],
             ["worker", "--once"], ["users", "list"], ["users", "grant", "li", "PARTY_BRANCH", "lushui_village"],
-            ["orgs", "list"], ["orgs", "add", "x_town", "某镇", "township"], ["audit", "verify"]]
+            ["orgs", "list"], ["orgs", "add", "x_town", "某镇", "township"], ["audit", "verify"],
+            ["backup", "-o", "x.xwbak"], ["calendar", "show", "2026"], ["calendar", "load", "processes/calendar/2026.toml"],
+            ["archive", "--before", "2020-01-01"]]
 
 
 @pytest.fixture
