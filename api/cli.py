@@ -655,7 +655,8 @@ def calendar_load(path):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="PATH") from None
     rows = lambda pairs: [[d.isoformat(), n] for d, n in pairs]  # noqa: E731
-    shown = calendar.set_year(_migrated_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays), year.source)
+    shown = calendar.set_year(_migrated_context(), Actor.system(), year.year, rows(year.holidays), rows(year.workdays),
+                              year.source)
     click.echo(f"{shown.year}: {len(shown.holidays)} holidays, {len(shown.workdays)} adjusted working days")
 
 
