@@ -226,7 +226,11 @@ def test_overdue_handling_is_supervised_by_the_timer_worker(ctx, people, fixed):
     sent = Recorder()
     run_complaint_jobs(ctx, sent)
     overdue = [m for m in sent.sent if m["event"] == "overdue"]
-    assert {m["recipient"]["role"] for m in overdue} == {"TOWNSHIP_DISCIPLINE", "VILLAGE_COMMITTEE"}
+    assert {m["recipient"].get("role", "reporter") for m in overdue} == {"TOWNSHIP_DISCIPLINE", "VILLAGE_COMMITTEE",
+                                                                          "reporter"}
+    told = [m for m in sent.sent if m["recipient"]["kind"] == "reporter"]
+    assert [m["event"] for m in told] == ["new", "assigned", "overdue"] and told[-1]["recipient"]["phone"] == "13912345678"
+    assert "已交由村民委员会办理" in told[1]["text"] and "乡镇纪委已督办" in told[2]["text"]
     last_day = (order.new_due - timedelta(days=1)).astimezone(timezone(timedelta(hours=8)))
     assert all(f"于{last_day:%Y年%m月%d日}24:00前办结" in m["text"] for m in overdue), overdue
     step(ctx, people["village"], filed, "supervised_village", {"handling_facts": "已处理", "answer": "已处理"})

@@ -60,6 +60,9 @@ def _step_done(uow, complaint, record, item, form: set[str], now) -> None:
         _tell_role(uow, complaint, "assigned", HANDLER_ROLES[level], org,
                    f"诉求{complaint.number}（{_where(uow, complaint)}·{COMPLAINT_CATEGORIES.get(complaint.category)}）"
                    f"已交办{HANDLER_LEVELS[level]}办理，请在待办中查看并按时限答复", now)
+        _tell_reporter(uow, complaint, "assigned",
+                       f"您反映的诉求（{complaint.number}）已{'重新' if complaint.reopened else ''}交由"
+                       f"{HANDLER_LEVELS[level]}办理，可凭查询码查看进度", now)
     elif "answer" in form:
         complaint.answered_at = now
         complaint.answer = data.get("answer")
@@ -102,6 +105,8 @@ def _supervise(uow, complaint, record, actor, payload, ready, now) -> None:
     _tell_role(uow, complaint, "overdue", HANDLER_ROLES[level], handler_org,
                f"督办单{number}：诉求{complaint.number}已超过办理时限，{ISSUER_NAMES[issuer_role]}督办，请于{due_words}前办结并答复",
                now)
+    _tell_reporter(uow, complaint, "overdue", f"您反映的诉求（{complaint.number}）超过办理时限，"
+                                              f"{ISSUER_NAMES[issuer_role]}已督办，要求于{due_words}前办结答复", now)
 
 
 def _overdue_step(record, payload) -> str:
