@@ -149,14 +149,26 @@ def evidence_words(evidence: dict | None, field_labels: dict | None = None) -> l
             value = fields.get(value) or EVIDENCE_LABELS.get(value, value)
         if isinstance(value, bool):
             shown = "是" if value else "否"
+        elif value is None:
+            shown = "无"
         elif isinstance(value, (list, tuple)):
-            shown = "、".join(str(v) for v in value)
+            shown = "、".join(_evidence_value(key, v, fields) for v in value)
         elif isinstance(value, str) and len(value) > 10 and as_datetime(value) is not None:
-            shown = local_time(value)
+            shown = deadline(value) if key.endswith("due_at") else local_time(value)
         else:
-            shown = str(value)
+            shown = _evidence_value(key, value, fields)
         rows.append((EVIDENCE_LABELS.get(key) or fields.get(key) or key, shown))
     return rows
+
+
+def _evidence_value(key: str, value, fields: dict) -> str:
+    """One value in words: a choice by its words (`field_labels` carries them as "field.choice"), a
+    whole number without ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return str(round(value, 2))
+    return fields.get(f"{key}.{value}", str(value)) if isinstance(value, str) else str(value)
 
 
 def register_filters(app) -> None:

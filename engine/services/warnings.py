@@ -121,11 +121,20 @@ def _actions(uow, actor, row) -> tuple[str, ...]:
 
 
 def _field_labels(ctx, uow, row) -> dict[str, str]:
+    """The words a warning's evidence is read in: the township parameters' labels, and its item's
+    form fields by their labels and their choices as "field.choice" (支出类别：招待费, not hospitality)."""
+    labels = {name: parameter.label for name, parameter in ctx.parameters.items()}
     for matter_id in row.matter_ids or ():
         definition = uow.matters.definition_of(matter_id)        # None: archived, no longer here
         if definition is not None:
-            return dict(ctx.bundles.of_version(uow, definition).labels)
-    return {}
+            bundle = ctx.bundles.of_version(uow, definition)
+            labels.update(bundle.labels)
+            for info in bundle.processes.values():
+                for form in (info.start_form, *(step.form for step in info.steps.values())):
+                    for f in form.fields if form is not None else ():
+                        labels.update({f"{f.name}.{choice}": words for choice, words in f.options})
+            break
+    return labels
 
 
 def _fields(ctx, row, now) -> dict:

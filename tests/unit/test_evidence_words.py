@@ -36,3 +36,12 @@ def test_fields_by_their_labels_ids_hidden_times_in_beijing_time():
     shown = dict(evidence_words(evidence, {"item_name": "品名", "lessee": "承租方"}))
     assert shown == {"归并依据": "品名", "相同内容": "太阳能路灯", "合计金额": "24000", "承租方": "张三", "步骤": "归档",
                      "办理期限": "2026-10-28 05:41", "各笔金额": "15000、9000"}
+
+
+def test_choices_parameters_and_numbers_in_words_and_a_due_day_ending_at_24():
+    labels = {"expense_category": "支出类别", "expense_category.hospitality": "招待费", "cash_deposit_days": "现金送存时限"}
+    shown = dict(evidence_words({"expense_category": "hospitality", "cash_deposit_days": 3, "amount": 11800.0,
+                                 "ratio": 7.25, "valid": None, "due_at": "2026-12-31T16:00:00+00:00"}, labels))
+    assert shown["支出类别"] == "招待费" and shown["现金送存时限"] == "3"
+    assert "11800" in shown.values() and "7.25" in shown.values() and "无" in shown.values()
+    assert shown["办理期限"] == "2026-12-31 24:00"                # the end of the day, as the warning's text says
