@@ -295,6 +295,19 @@ def test_duplicates_are_merged_and_both_histories_say_so(ctx, people, fixed):
     assert stats.totals.repeat == 1 and stats.totals.closed == 1 and stats.totals.received == 2
 
 
+def test_the_staffs_figures_and_the_portals_agree(ctx, people, fixed):
+    """A portal filing not registered yet, and a cancelled case, count on neither side."""
+    answered = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM, REPORTER)
+    accept_and_assign(ctx, people, answered)
+    step(ctx, people["village"], answered, "handle_village", {"handling_facts": "已核实", "answer": "已公开"})
+    cancelled = intake.file_complaint(ctx, people["clerk"], "lushui_village", FORM)
+    matters.cancel_matter(ctx, SYSTEM, cancelled.matter_id, "重复登记")
+    portal.file_public_complaint(ctx, "lushui_village", FORM, source="phone-9")          # not registered yet
+    staff = statistics.statistics(ctx, SYSTEM, "lushui_village").totals
+    public = portal.public_cases(ctx, "lushui_village").figures
+    assert (staff.received, staff.answered, staff.closed) == (public.received, public.answered, public.closed) == (1, 1, 0)
+
+
 def test_statistics_per_unit_and_period(ctx, people, fixed):
     for category in ("finance", "finance", "project"):
         intake.file_complaint(ctx, people["clerk"], "lushui_village", {**FORM, "category": category})
