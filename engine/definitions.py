@@ -246,6 +246,9 @@ class Catalog:
                                       "参数决定门槛和期限，不能由填写的数据覆盖，请改用其他字段名")
         for name in sorted(info.mi_items & self.parameter_names):
             raise DefinitionError(info.file, key, f"多实例数据项 {name} 与乡镇参数同名，请改用其他名称")
+        for step in info.steps.values():
+            for name in sorted({n for n, _, _ in step.actor_holds} & self.parameter_names):
+                raise DefinitionError(info.file, step.id, f"actor_holds 的数据项 {name} 与乡镇参数同名，请改用其他名称")
 
     def _check_reads(self, key: str) -> None:
         if self.parameter_names is None:

@@ -111,7 +111,7 @@ def _inbox_item(record, ready, now, calendar) -> dict:
                 process_key=step.process_key, step_id=step.id, step_name=step.name, role=ready.role,
                 objection_intake=step.objection_intake, village_code=record.village_code,
                 township_code=record.township_code, ready_since=now,
-                due_at=_due(now, step.deadline, {**record.params, **record.data}, calendar))
+                due_at=_due(now, step.deadline, {**record.data, **record.params}, calendar))   # parameters win
 
 
 def _due(start, deadline: str | None, data: dict, calendar):

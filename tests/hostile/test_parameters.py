@@ -21,11 +21,16 @@ def count_versions(ctx) -> int:
         return len(uow.definitions.list_current())
 
 
-@pytest.mark.parametrize("where", ["start", "step"])
+HOLDS = ('<spiffworkflow:properties><spiffworkflow:property name="actor_holds" '
+         'value="project_decision_threshold=VILLAGE_COMMITTEE:门槛" /></spiffworkflow:properties>')
+
+
+@pytest.mark.parametrize("where", ["start", "step", "actor_holds"])
 def test_an_item_with_a_field_named_like_a_parameter_is_refused_at_upload(client, ctx, where):
     admin = client.as_user("qingshan_admin", ["TOWNSHIP_ADMIN"])
     bad = field("project_decision_threshold", "money", "门槛")
-    data = item(start_fields=bad + field("amount", "money")) if where == "start" else item(step_fields=bad)
+    data = (item(start_fields=bad + field("amount", "money")) if where == "start" else item(step_fields=bad)
+            if where == "step" else item(step_props=HOLDS))
     before = count_versions(ctx)
     r = upload(admin, data)
     assert r.status_code == 422
