@@ -7,7 +7,6 @@ InvalidData with one Chinese message per failing field, so a clerk sees every pr
 from __future__ import annotations
 
 import math
-
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -534,7 +533,7 @@ def _bound(config, data) -> Fraction | None:
     except NameError:
         return None
     except (ArithmeticError, ValueError) as exc:        # ZeroDivisionError, OverflowError...
-        raise Unworkable("除数为零" if isinstance(exc, ZeroDivisionError) else "数值超出范围") from None
+        raise Unworkable("除数为零" if isinstance(exc, ZeroDivisionError) else "数值无效或超出范围") from None
     if isinstance(result, float) and not math.isfinite(result):
         raise Unworkable("数值超出范围")
     return _exact(result) if isinstance(result, (int, float, Fraction)) and not isinstance(result, bool) else None
