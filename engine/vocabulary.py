@@ -167,6 +167,9 @@ HANDLER_LEVELS = {"village": "村民委员会", "township": "乡镇人民政府"
 # 答复, a warning's 反馈 (the bodies of HANDLER_LEVELS).
 HANDLER_ROLES = {"village": "VILLAGE_COMMITTEE", "township": "TOWNSHIP_GOV", "county": "COUNTY_DEPT"}
 RATINGS = {"satisfied": "满意", "dissatisfied": "不满意"}
+# Complaints not counted in figures, by staff and portal alike: a portal filing the worker has not
+# registered yet (no case yet), and a cancelled case (withdrawn, never handled).
+COMPLAINTS_NOT_COUNTED = ("submitted", "cancelled")
 
 
 def complaint_status_label(value: str) -> str:

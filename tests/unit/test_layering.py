@@ -81,7 +81,9 @@ PORTAL_MAY_IMPORT = {"engine.errors", "engine.definitions", "engine.disclosure",
                      "engine.audit", "engine.noticeboard",
                      # the portal's frozen views and their builders (issue 18, item 4), the board's
                      # entries being record views too
-                     "engine.services.public.views"}
+                     "engine.services.public.views",
+                     # a complaint photo stored without its metadata (Pillow only, no store)
+                     "engine.photos"}
 PRIVATE_NAMES = {"MatterRecord", "InboxItem", "IdempotencyKey", "User", "ApiToken", "RoleGrant", "Attachment"}
 
 

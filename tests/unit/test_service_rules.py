@@ -230,7 +230,7 @@ ARRANGEMENT_2027 = {"holidays": [{"date": "2027-01-01", "name": "元旦"}, {"dat
 
 def test_a_county_administrator_loads_a_year_and_may_replace_it(ctx):
     error, _ = refused(ctx, NotFound, lambda c, a: calendar.get_year(c, a, 2027), CLERK)
-    assert error.message == "2027年的节假日安排尚未录入，工作日暂按周一至周五计算"
+    assert error.message == "2027年的节假日安排尚未录入，工作日暂按周一至周五（除元旦、劳动节、国庆节）计算"
     mark = audit_mark(ctx)
     saved = calendar.set_year(ctx, COUNTY_ADMIN, 2027, **ARRANGEMENT_2027)
     assert saved == calendar.get_year(ctx, CLERK, 2027)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ... import clock
 from ...errors import InvalidData, NotFound
-from ...vocabulary import COMPLAINT_CATEGORIES, ComplaintStatus
+from ...vocabulary import COMPLAINT_CATEGORIES, COMPLAINTS_NOT_COUNTED, ComplaintStatus
 from ..access import visible_villages
 from .views import (CategoryCount, ComplaintFigures, ComplaintStatistics, StatisticsPeriod, StatisticsScope,
                     UnitFigures)
@@ -62,14 +62,9 @@ def _scope(uow, actor, org):
     return unit
 
 
-# Not counted, here as on the portal (public/complaints._figures): a portal filing the worker has
-# not registered yet (no case yet), and a cancelled case (withdrawn, never handled).
-NOT_COUNTED = ("submitted", "cancelled")
-
-
 def figures(rows: list, now, cls: type = ComplaintFigures, **extra) -> ComplaintFigures:
     """The figures of these case rows; as `cls` (UnitFigures) with the fields it adds."""
-    rows = [r for r in rows if r.status not in NOT_COUNTED]
+    rows = [r for r in rows if r.status not in COMPLAINTS_NOT_COUNTED]      # as the portal counts
     received = len(rows)
     answered = [r for r in rows if r.answered_at is not None]
     on_time = [r for r in answered if not r.answered_late and not r.supervisions]

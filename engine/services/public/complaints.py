@@ -15,7 +15,6 @@ from datetime import timedelta
 from ... import clock, complaint_codes, vocabulary
 from ...errors import Conflict, InvalidData, NotFound, TooManyAttempts
 from ...photos import without_metadata
-from ..complaints.statistics import NOT_COUNTED
 from .catalogue import place_of
 from .views import ComplaintCase, ComplaintFigures, FiledComplaint, PublicCase, PublicCases, TimelineEntry
 
@@ -226,7 +225,7 @@ def _public_view(row) -> PublicCase:
 
 def _figures(uow, villages: set[str]) -> ComplaintFigures:
     rows = uow.complaints.figures_rows(villages)
-    counted = [r for r in rows if r[0] not in NOT_COUNTED]         # as the staff's statistics count
+    counted = [r for r in rows if r[0] not in vocabulary.COMPLAINTS_NOT_COUNTED]     # as the staff's figures count
     received = len(counted)
     answered = sum(1 for r in counted if r[1] is not None)
     closed = sum(1 for r in counted if vocabulary.ComplaintStatus(r[0]).concluded)
