@@ -37,7 +37,8 @@ def _problem(ctx, uow, actor, field, cited_id: int, data: dict, record) -> str |
     if cited_id == record.id:
         return "不能引用本事项自身"
     try:
-        cited = visible_matter(uow, actor, cited_id)
+        # a shared limit is read under the cited matter's lock: two claims at once take turns
+        cited = visible_matter(uow, actor, cited_id, lock=field.amount_shared)
     except NotFound:
         cited = None
     if cited is None or cited.village_code != record.village_code:
