@@ -147,6 +147,18 @@ class Bundle:
         return found
 
     @cached_property
+    def choices(self) -> dict[str, dict[str, str]]:
+        """{field name: {choice id: its words}} over every choice field of the item and of the
+        processes it calls (the first form naming a field gives its choices, as `labels` does)."""
+        found: dict[str, dict[str, str]] = {}
+        for info in self.processes.values():
+            for form in [info.start_form] + [step.form for step in info.steps.values()]:
+                for f in form.fields:
+                    if f.options and f.name not in found:
+                        found[f.name] = dict(f.options)
+        return found
+
+    @cached_property
     def reads(self) -> frozenset:
         """Every data name an expression, a form bound, a deadline or a multi-instance input of the
         item or of a process it calls reads (the parameters among them go into a matter's data)."""

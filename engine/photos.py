@@ -10,8 +10,23 @@ import warnings
 
 from PIL import Image, ImageOps
 
+from .errors import InvalidData
+
 MAX_PIXELS = 50_000_000          # a decompression bomb is refused, not decoded
 FORMATS = {"JPEG": "jpg", "PNG": "png"}
+MAGIC = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}    # how a JPEG or PNG file begins
+
+
+def is_photo(data: bytes) -> bool:
+    return data.startswith(tuple(MAGIC))
+
+
+def bare_photo(name: str, data: bytes) -> bytes:
+    """`without_metadata` for a form's photos field: InvalidData naming the file if it cannot be read."""
+    try:
+        return without_metadata(data)
+    except ValueError as exc:
+        raise InvalidData("照片无法读取", {"photos": f"{name}：{exc}"}) from None
 
 
 def without_metadata(data: bytes) -> bytes:

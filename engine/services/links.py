@@ -94,21 +94,11 @@ def _not_the_same(field, cited, data: dict, bundle, own) -> str | None:
     of the category its approval approved). `bundle` is the cited matter's item, `own` this one's."""
     for name in field.same:
         if name in cited.data and data.get(name) != cited.data[name]:
-            words = {**_option_words(own, name), **_option_words(bundle, name)}
+            words = {**own.choices.get(name, {}), **bundle.choices.get(name, {})}
             mine, theirs = (words.get(v, v if v not in (None, "") else "未填") for v in (data.get(name), cited.data[name]))
             return (f"{quoted(bundle.labels.get(name, '相关内容'))}与第 {cited.id} 号事项不一致"
                     f"（该事项为“{theirs}”，本事项为“{mine}”）")
     return None
-
-
-def _option_words(bundle, name: str) -> dict:
-    """{option id: its words} of the enum field `name` in the item's forms."""
-    for info in bundle.processes.values():
-        for form in [info.start_form, *(step.form for step in info.steps.values())]:
-            for f in form.fields if form is not None else ():
-                if f.name == name and f.options:
-                    return dict(f.options)
-    return {}
 
 
 def _before_its_end(field, cited, data: dict, labels: dict) -> str | None:

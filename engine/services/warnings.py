@@ -129,10 +129,8 @@ def _field_labels(ctx, uow, row) -> dict[str, str]:
         if definition is not None:
             bundle = ctx.bundles.of_version(uow, definition)
             labels.update(bundle.labels)
-            for info in bundle.processes.values():
-                for form in (info.start_form, *(step.form for step in info.steps.values())):
-                    for f in form.fields if form is not None else ():
-                        labels.update({f"{f.name}.{choice}": words for choice, words in f.options})
+            labels.update({f"{name}.{choice}": words for name, options in bundle.choices.items()
+                           for choice, words in options.items()})
             break
     return labels
 

@@ -11,7 +11,7 @@ from ... import clock
 from ...complaint_codes import case_number, code_hash, new_code, spaced
 from ...errors import Conflict, InvalidData
 from ...forms import clean_form_data
-from ...photos import without_metadata
+from ...photos import bare_photo, is_photo
 from ...runtime import Matter
 from ...vocabulary import COMPLAINT_CATEGORIES, ComplaintStatus, MatterStatus
 from ..access import records_refusals, require_role
@@ -70,7 +70,8 @@ def file_complaint(ctx, actor, village: str, data: dict, reporter: dict | None =
             require_role(ctx, uow, actor, "REPORTING_CLERK", village, "登记群众诉求")
         data = dict(data or {}) if isinstance(data, dict) else data
         if uploads:
-            uploads = {field: [(name, _bare(name, content)) for name, content in files] for field, files in uploads.items()}
+            uploads = {field: [(name, bare_photo(name, content) if is_photo(content) else content)   # a scanned letter stays
+                           for name, content in files] for field, files in uploads.items()}
             stored = store_uploads(ctx, uow, actor, uploads, {"photos": "照片"})
             data["photos"] = list(data.get("photos") or []) + stored.get("photos", [])
         code = new_code()
@@ -175,13 +176,3 @@ def start_data(complaint) -> dict:
         data["concerned_matter"] = complaint.concerned_matter
     return data
 
-
-def _bare(name: str, content: bytes) -> bytes:
-    """A photo entered with a complaint, without its metadata (engine/photos.py); other files (a
-    letter scanned as PDF) are stored as they are, checked as any attachment."""
-    if not content.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
-        return content
-    try:
-        return without_metadata(content)
-    except ValueError as exc:
-        raise InvalidData("照片无法读取", {"photos": f"{name}：{exc}"}) from None

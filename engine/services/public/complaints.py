@@ -14,14 +14,14 @@ from datetime import timedelta
 
 from ... import clock, complaint_codes, vocabulary
 from ...errors import Conflict, InvalidData, NotFound, TooManyAttempts
-from ...photos import without_metadata
+from ...photos import MAGIC, bare_photo
 from .catalogue import place_of
 from .views import ComplaintCase, ComplaintFigures, FiledComplaint, PublicCase, PublicCases, TimelineEntry
 
 PUBLIC_ACTOR = "public"
 MIN_TEXT, MAX_TEXT, MAX_NAME, MAX_MATTER = 5, 2000, 50, 200
 MAX_PHOTOS = 3
-PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+PHOTO_TYPES = MAGIC
 WINDOW = timedelta(hours=1)
 CATEGORIES = vocabulary.COMPLAINT_CATEGORIES
 
@@ -152,16 +152,8 @@ def _photos(ctx, photos: list) -> list[tuple[str, bytes]]:
             raise InvalidData("照片过大", {"photos": f"{name}：超过 {ctx.settings.max_attachment_bytes // (1024 * 1024)} MB"})
         if not any(data.startswith(magic) for magic in PHOTO_TYPES):
             raise InvalidData("只能上传照片", {"photos": f"{name}：只能上传 JPG 或 PNG 照片"})
-    return [(f"照片{n}.{next(t for m, t in PHOTO_TYPES.items() if data.startswith(m))}", _bare(name, data))
+    return [(f"照片{n}.{next(t for m, t in PHOTO_TYPES.items() if data.startswith(m))}", bare_photo(name, data))
             for n, (name, data) in enumerate(kept, 1)]
-
-
-def _bare(name: str, data: bytes) -> bytes:
-    """The photo without its metadata (the GPS position of the reporter's phone): engine/photos.py."""
-    try:
-        return without_metadata(data)
-    except ValueError as exc:
-        raise InvalidData("照片无法读取", {"photos": f"{name}：{exc}"}) from None
 
 
 def _yes(value) -> bool:
